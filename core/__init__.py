@@ -1,0 +1,90 @@
+"""L1 Descent Lab's numerical engine: pure numpy, usable from a notebook.
+
+    >>> import core
+    >>> data = core.article_dataset(noise_sigma=0.0)
+    >>> run = core.descend(data, "signed_l1", lr=0.01, w0=20, batch_size=2, epochs=20,
+    ...                    gradient_over="full")      # the article's printed code
+    >>> float(run.w[-1])
+    -60.0
+
+Where to find a formula:
+    losses.py     each loss and its (sub)gradient; the value chosen at the kink
+    data.py       the article's data set, noisy lines, outliers
+    schedules.py  learning-rate schedules (t -> lr)
+    optimizers.py sgd, momentum, adam, polyak as pure update rules
+    descent.py    descend / descend_many: trajectories
+    theory.py     optima, oscillation band, stability bound, closed forms
+"""
+
+from core.data import Dataset, article_dataset, make_dataset
+from core.descent import (
+    DIVERGENCE_LIMIT,
+    MAX_RUN_UPDATES,
+    MAX_SAMPLE_UPDATES,
+    MAX_UPDATES,
+    Trajectory,
+    descend,
+    descend_many,
+)
+from core.losses import LOSS_LABELS, LOSS_NAMES, l1_subdifferential, loss_grad, loss_value
+from core.optimizers import OPTIMIZER_NAMES, make_optimizer
+from core.schedules import (
+    SCHEDULE_NAMES,
+    constant,
+    cosine,
+    exponential_decay,
+    inverse_sqrt,
+    inverse_time_decay,
+    make_schedule,
+    rates,
+    schedule_from_name,
+    step_decay,
+)
+from core.theory import (
+    entered_band_at,
+    fit_line,
+    l1_minimizers,
+    l1_optimum,
+    l2_max_stable_lr,
+    l2_optimum,
+    oscillation_band,
+    signed_l1_closed_form,
+)
+
+__all__ = [
+    "DIVERGENCE_LIMIT",
+    "MAX_RUN_UPDATES",
+    "MAX_SAMPLE_UPDATES",
+    "MAX_UPDATES",
+    "LOSS_LABELS",
+    "LOSS_NAMES",
+    "OPTIMIZER_NAMES",
+    "SCHEDULE_NAMES",
+    "Dataset",
+    "Trajectory",
+    "article_dataset",
+    "make_dataset",
+    "descend",
+    "descend_many",
+    "loss_value",
+    "loss_grad",
+    "l1_subdifferential",
+    "make_optimizer",
+    "constant",
+    "cosine",
+    "exponential_decay",
+    "inverse_sqrt",
+    "inverse_time_decay",
+    "make_schedule",
+    "rates",
+    "schedule_from_name",
+    "step_decay",
+    "entered_band_at",
+    "fit_line",
+    "l1_minimizers",
+    "l1_optimum",
+    "l2_max_stable_lr",
+    "l2_optimum",
+    "oscillation_band",
+    "signed_l1_closed_form",
+]

@@ -1,0 +1,83 @@
+"""Optimisers as pure update rules: `step(grad, state, lr, excess_loss) -> (delta, new_state)`.
+
+`grad` has shape (C, P): C configurations, P parameters (w, and b when fitted). The state is
+an immutable tuple of arrays; an update returns a new one. `delta` is what gets subtracted
+from the parameters. `excess_loss` = f(params) - f_star, used only by Polyak's step.
+
+| name       | rule                                                                  |
+|------------|-----------------------------------------------------------------------|
+| "sgd"      | delta = lr g                                                          |
+| "momentum" | v = beta v + g;  delta = lr v   (heavy ball, as PyTorch's SGD)        |
+| "adam"     | m = b1 m + (1-b1) g; v = b2 v + (1-b2) g²; delta = lr m̂ / (sqrt(v̂) + eps) |
+| "polyak"   | delta = (f - f*) / |g|² g  (lr unused; 0 when g = 0)                   |
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+OPTIMIZER_NAMES: tuple[str, ...] = ("sgd", "momentum", "adam", "polyak")
+
+
+@dataclass(frozen=True)
+class Optimizer:
+    name: str
+    init: Callable[[tuple[int, int]], tuple]
+    step: Callable[[np.ndarray, tuple, np.ndarray, np.ndarray], tuple[np.ndarray, tuple]]
+    needs_loss: bool = False
+
+
+def sgd() -> Optimizer:
+    return Optimizer("sgd", lambda shape: (), lambda g, s, lr, f: (lr[:, None] * g, s))
+
+
+def momentum(beta: float = 0.9) -> Optimizer:
+    if not 0 <= beta < 1:
+        raise ValueError(f"momentum beta must lie in [0, 1), got {beta=}")
+
+    def step(g, state, lr, f):
+        (v,) = state
+        v = beta * v + g
+        return lr[:, None] * v, (v,)
+
+    return Optimizer("momentum", lambda shape: (np.zeros(shape),), step)
+
+
+def adam(beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8) -> Optimizer:
+    if not (0 <= beta1 < 1 and 0 <= beta2 < 1):
+        raise ValueError(f"adam betas must lie in [0, 1), got {beta1=}, {beta2=}")
+    if not eps > 0:
+        raise ValueError(f"adam eps must be > 0, got {eps=}")
+
+    def step(g, state, lr, f):
+        m, v, t = state
+        t = t + 1
+        m = beta1 * m + (1 - beta1) * g
+        v = beta2 * v + (1 - beta2) * g * g
+        m_hat, v_hat = m / (1 - beta1**t), v / (1 - beta2**t)
+        return lr[:, None] * m_hat / (np.sqrt(v_hat) + eps), (m, v, t)
+
+    return Optimizer("adam", lambda shape: (np.zeros(shape), np.zeros(shape), 0), step)
+
+
+def polyak() -> Optimizer:
+    def step(g, state, lr, excess):
+        g2 = np.sum(g * g, axis=1)
+        size = np.where(g2 > 0, np.maximum(excess, 0.0) / np.where(g2 > 0, g2, 1.0), 0.0)
+        return size[:, None] * g, state
+
+    return Optimizer("polyak", lambda shape: (), step, needs_loss=True)
+
+
+def make_optimizer(name: str, **params) -> Optimizer:
+    """Build an optimiser by name with its parameters (beta; beta1, beta2, eps)."""
+    factories = {"sgd": sgd, "momentum": momentum, "adam": adam, "polyak": polyak}
+    if name not in factories:
+        raise ValueError(f"unknown optimizer {name!r}; choose one of {', '.join(OPTIMIZER_NAMES)}")
+    try:
+        return factories[name](**params)
+    except TypeError:
+        raise ValueError(f"optimizer {name!r} does not take parameters {sorted(params)}") from None

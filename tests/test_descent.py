@@ -1,0 +1,181 @@
+import math
+import warnings
+
+import numpy as np
+import pytest
+
+from core import (
+    MAX_UPDATES,
+    article_dataset,
+    descend,
+    descend_many,
+    inverse_time_decay,
+    make_dataset,
+)
+
+
+def reference_loop(x, y, loss, lr, w0, batch_size, epochs, full=False, delta=1.0):
+    """The article's loop, written again with plain Python floats: the independent check."""
+
+    def dloss(r):
+        if loss == "l1":
+            return (r > 0) - (r < 0)
+        if loss == "l2":
+            return 2 * r
+        if loss == "signed_l1":
+            return 1.0
+        return max(-delta, min(delta, r))  # huber
+
+    w, ws, n = w0, [w0], len(x)
+    for _ in range(epochs):
+        for start in range(0, n, batch_size):
+            idx = range(n) if full else range(start, min(n, start + batch_size))
+            gradient = sum(dloss(w * x[i] - y[i]) * x[i] for i in idx)
+            w -= lr * gradient
+            ws.append(w)
+    return np.array(ws)
+
+
+@pytest.mark.parametrize("loss", ["l1", "l2", "signed_l1", "huber"])
+@pytest.mark.parametrize(("batch_size", "full"), [(2, False), (3, False), (20, False), (2, True)])
+def test_descend_matches_an_independent_loop_on_noisy_data(loss, batch_size, full):
+    data = article_dataset(noise_sigma=0.7, seed=11)
+    lr = 0.004 if loss == "l2" else 0.01
+    ref = reference_loop(data.x.tolist(), data.y.tolist(), loss, lr, 20.0, batch_size, 15, full)
+    run = descend(
+        data,
+        loss,
+        lr,
+        20.0,
+        batch_size,
+        15,
+        gradient_over="full" if full else "batch",
+        **({"delta": 1.0} if loss == "huber" else {}),
+    )
+    np.testing.assert_allclose(run.w, ref, atol=1e-9, rtol=0)
+
+
+def test_article_signed_l1_as_printed_ends_at_minus_60():
+    run = descend(article_dataset(), "signed_l1", lr=0.01, w0=20, batch_size=2, epochs=20, gradient_over="full")
+    assert run.n_updates == 200
+    assert run.w[-1] == pytest.approx(-60.0, abs=1e-9)
+    assert np.all(run.grad[1:] == 40.0)  # sum(x) over all 20 samples, whatever the target
+    assert run.loss[-1] < 0 and np.all(np.diff(run.loss) < 0)  # negative and still falling
+
+
+def test_article_signed_l1_per_batch_ends_at_12():
+    run = descend(article_dataset(), "signed_l1", 0.01, 20, 2, 20)
+    assert run.w[-1] == pytest.approx(12.0, abs=1e-9)
+
+
+def test_article_absolute_l1_ends_at_12_and_l2_reaches_1():
+    l1 = descend(article_dataset(), "l1", 0.01, 20, 2, 20)
+    l2 = descend(article_dataset(), "l2", 0.01, 20, 2, 20)
+    assert l1.w[-1] == pytest.approx(12.0, abs=1e-9)
+    assert l2.w[-1] == pytest.approx(1.0, abs=1e-9)
+
+
+def test_article_decay_brings_l1_within_005_of_1_in_2000_updates():
+    run = descend(article_dataset(), "l1", inverse_time_decay(0.01, 1 / 2000), 20, 2, 200)
+    assert run.n_updates == 2000
+    assert abs(run.w[-1] - 1.0) < 0.05
+    constant = descend(article_dataset(), "l1", 0.01, 20, 2, 200)
+    assert abs(run.w[-1] - 1.0) <= abs(constant.w[-1] - 1.0) + 1e-12
+
+
+def test_trajectory_indexing_start_at_zero():
+    run = descend(article_dataset(), "l2", inverse_time_decay(0.1, 1.0), 20, 2, 1)
+    assert run.w[0] == 20 and math.isnan(run.lr[0]) and math.isnan(run.grad[0])
+    assert run.lr[1] == pytest.approx(0.1) and run.lr[2] == pytest.approx(0.05)  # t = 0, then t = 1
+    assert run.grad[1] == pytest.approx(2 * (20 * 2 - 2) * 2 * 2)
+    assert run.loss[0] == pytest.approx(20 * (20 * 2 - 2) ** 2)
+    assert np.all(np.diff(run.best_loss[~np.isnan(run.best_loss)]) <= 0)
+
+
+def test_shuffling_is_seeded_and_changes_the_order():
+    data = article_dataset(2.0, seed=5)
+    a = descend(data, "l1", 0.01, 1.0, 2, 5, shuffle=True, shuffle_seed=1)
+    b = descend(data, "l1", 0.01, 1.0, 2, 5, shuffle=True, shuffle_seed=1)
+    c = descend(data, "l1", 0.01, 1.0, 2, 5, shuffle=True, shuffle_seed=2)
+    np.testing.assert_array_equal(a.w, b.w)
+    assert not np.array_equal(a.w, c.w)
+
+
+def test_bias_is_fitted_when_asked():
+    data = make_dataset(n=40, x=(-2, 3), w_true=1.5, b_true=-0.7, seed=3)
+    run = descend(data, "l2", 0.005, 0.0, 40, 400, fit_bias=True)
+    assert run.w[-1] == pytest.approx(1.5, abs=1e-6) and run.b[-1] == pytest.approx(-0.7, abs=1e-6)
+
+
+def test_divergence_is_data_not_a_warning():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        run = descend(article_dataset(), "l2", 1.0, 20, 2, 500)
+    assert run.diverged_at is not None and run.diverged_at < 30
+    assert np.all(np.isnan(run.w[run.diverged_at :])) and np.all(np.isfinite(run.w[: run.diverged_at]))
+    ok = descend(article_dataset(), "l2", 0.1, 20, 2, 50)
+    assert ok.diverged_at is None
+
+
+@pytest.mark.parametrize(
+    "varying",
+    [
+        {"lr": np.array([0.001, 0.01, 0.05, 0.2])},
+        {"w0": np.array([-5.0, 0.0, 3.0, 20.0])},
+        {"data": [article_dataset(s, seed=k) for k, s in enumerate([0.0, 0.05, 1.0, 5.0])]},
+        {"lr": [inverse_time_decay(0.01, d) for d in (0.0, 0.001, 0.01, 0.1)]},
+    ],
+)
+@pytest.mark.parametrize("loss", ["l1", "l2", "huber"])
+def test_descend_many_rows_equal_single_runs(varying, loss):
+    base = {"data": article_dataset(1.0, seed=9), "lr": 0.01, "w0": 20.0}
+    many = descend_many(**{**base, **varying}, loss=loss, batch_size=2, epochs=30)
+    key, values = next(iter(varying.items()))
+    assert many.w.shape == (4, 301)
+    for c, value in enumerate(values):
+        one = descend(**{**base, key: value}, loss=loss, batch_size=2, epochs=30)
+        np.testing.assert_allclose(many.w[c], one.w, rtol=0, atol=1e-12)
+        np.testing.assert_allclose(many.loss[c], one.loss, rtol=1e-12)
+
+
+def test_descend_many_marks_divergence_per_row():
+    many = descend_many(article_dataset(), "l2", np.array([0.01, 0.5]), 20, 2, 50)
+    assert many.diverged_at[0] is None and many.diverged_at[1] is not None
+
+
+def test_track_loss_false_keeps_the_final_loss():
+    a = descend_many(article_dataset(1.0), "l1", np.array([0.01, 0.02]), 20, 2, 20)
+    b = descend_many(article_dataset(1.0), "l1", np.array([0.01, 0.02]), 20, 2, 20, track_loss=False)
+    np.testing.assert_array_equal(a.w, b.w)
+    np.testing.assert_allclose(a.loss[:, -1], b.loss[:, -1])
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"lr": -0.1}, "lr"),
+        ({"lr": float("nan")}, "lr"),
+        ({"batch_size": 0}, "batch_size"),
+        ({"epochs": -1}, "epochs"),
+        ({"epochs": MAX_UPDATES}, "epochs"),
+        ({"loss": "l3"}, "unknown loss"),
+        ({"gradient_over": "some"}, "gradient_over"),
+        ({"optimizer": "rmsprop"}, "optimizer"),
+        ({"w0": float("inf")}, "w0"),
+        ({"delta": 1.0, "loss": "l2", "bogus": 1}, "loss parameters"),
+    ],
+)
+def test_bad_arguments_raise_value_error_naming_the_parameter(kwargs, message):
+    args = {"data": article_dataset(), "loss": "l1", "lr": 0.01, "w0": 20.0, "batch_size": 2, "epochs": 5, **kwargs}
+    with pytest.raises(ValueError, match=message):
+        descend(**args)
+
+
+def test_work_cap_on_updates_times_configurations():
+    with pytest.raises(ValueError, match="updates x configurations"):
+        descend_many(article_dataset(), "l1", np.full(1000, 0.01), 20, 2, 1000)
+
+
+def test_descend_many_lengths_must_agree():
+    with pytest.raises(ValueError, match="one length"):
+        descend_many(article_dataset(), "l1", np.array([0.1, 0.2]), np.array([1.0, 2.0, 3.0]), 2, 3)

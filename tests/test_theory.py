@@ -1,0 +1,121 @@
+import numpy as np
+import pytest
+
+from core import (
+    Dataset,
+    article_dataset,
+    descend,
+    entered_band_at,
+    fit_line,
+    l1_minimizers,
+    l1_optimum,
+    l2_max_stable_lr,
+    l2_optimum,
+    loss_value,
+    make_dataset,
+    oscillation_band,
+    signed_l1_closed_form,
+)
+
+
+def brute_force_l1(x, y, lo, hi, n=200_001):
+    grid = np.linspace(lo, hi, n)
+    values = np.abs(grid[:, None] * x - y).sum(axis=1)
+    return values.min()
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_l1_optimum_is_the_brute_force_minimiser(seed):
+    rng = np.random.default_rng(seed)
+    x, y = rng.uniform(-3, 3, 9), rng.normal(0, 2, 9)
+    f = lambda w: np.sum(np.abs(w * x - y))  # noqa: E731
+    lo, hi = l1_minimizers(x, y)
+    assert f(l1_optimum(x, y)) <= brute_force_l1(x, y, -20, 20) + 1e-9
+    assert f(lo) == pytest.approx(f(hi))
+
+
+def test_l1_optimum_is_the_median_when_x_is_constant():
+    y = np.array([3.0, -1.0, 10.0, 2.0, 2.5])
+    assert l1_optimum(np.full(5, 2.0), 2.0 * y) == pytest.approx(np.median(y))
+    lo, hi = l1_minimizers(np.ones(4), np.array([1.0, 2.0, 4.0, 9.0]))
+    assert (lo, hi) == (2.0, 4.0)
+
+
+def test_l2_optimum_is_least_squares():
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=30), rng.normal(size=30)
+    assert l2_optimum(x, y) == pytest.approx(np.linalg.lstsq(x[:, None], y, rcond=None)[0][0])
+
+
+@pytest.mark.parametrize("loss", ["l1", "l2", "huber"])
+@pytest.mark.parametrize("seed", range(4))
+def test_fit_line_beats_a_brute_force_grid(loss, seed):
+    d = make_dataset(
+        n=25, x=(-2, 4), w_true=1.3, b_true=0.4, noise_sigma=0.5, outlier_fraction=0.2, outlier_size=15.0, seed=seed
+    )
+    w, b = fit_line(loss, d.x, d.y)
+    f = lambda w_, b_: float(np.sum(loss_value(loss, w_ * d.x + b_ - d.y)))  # noqa: E731
+    ws, bs = np.linspace(w - 1, w + 1, 201), np.linspace(b - 2, b + 2, 201)
+    best = min(f(a, c) for a in ws[::5] for c in bs[::5])
+    assert f(w, b) <= best + 1e-7
+    # and no nearby point is better (a local check at fine resolution)
+    for dw, db in [(1e-3, 0), (-1e-3, 0), (0, 1e-3), (0, -1e-3), (1e-3, -1e-3), (-1e-3, 1e-3)]:
+        assert f(w, b) <= f(w + dw, b + db) + 1e-9
+
+
+def test_l1_line_resists_a_few_outliers_but_l2_does_not():
+    d = make_dataset(n=40, x=(0, 5), w_true=2.0, b_true=1.0, outlier_fraction=0.1, outlier_size=40.0, seed=2)
+    w1, b1 = fit_line("l1", d.x, d.y)
+    w2, b2 = fit_line("l2", d.x, d.y)
+    assert abs(w1 - 2.0) < 1e-6 and abs(b1 - 1.0) < 1e-6
+    assert abs(b2 - 1.0) > 1.0
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_constant_lr_l1_never_leaves_the_oscillation_band(seed):
+    rng = np.random.default_rng(seed)
+    n, bs = int(rng.integers(4, 30)), int(rng.integers(1, 8))
+    full = bool(rng.integers(0, 2))
+    x = rng.uniform(0.5, 3.0, n) * rng.choice([-1, 1], n)
+    d = make_dataset(n=n, x=2.0, noise_sigma=float(rng.uniform(0, 3)), seed=seed)
+    data = Dataset(x, d.y)
+    lr = float(10 ** rng.uniform(-2.5, -1))
+    band = oscillation_band(x, d.y, lr, None if full else bs)
+    run = descend(data, "l1", lr, float(rng.uniform(-10, 10)), n if full else bs, 1000 if full else 1000 // n * bs)
+    k = entered_band_at(run.w, band)
+    inside = (run.w >= band[0] - 1e-9) & (run.w <= band[1] + 1e-9)
+    first_in = int(np.argmax(inside)) if inside.any() else None
+    assert first_in is not None, "a long run reaches its band"
+    assert np.all(inside[first_in:]), "once inside, never outside"
+    assert k is not None and k <= first_in
+
+
+def test_band_is_tight_and_proportional_to_lr_without_noise():
+    d = article_dataset()
+    for lr in (0.001, 0.01, 0.1):
+        lo, hi = oscillation_band(d.x, d.y, lr, 2)
+        assert (lo, hi) == pytest.approx((1 - 4 * lr, 1 + 4 * lr))
+
+
+def test_l2_stability_bound_is_sharp_for_the_article():
+    d = article_dataset()
+    bound = l2_max_stable_lr(d.x, 2)
+    assert bound == pytest.approx(1 / 8)
+    below = descend(d, "l2", bound * 0.98, 20, 2, 200)
+    above = descend(d, "l2", bound * 1.02, 20, 2, 200)
+    assert abs(below.w[-1] - 1) < 1e-3
+    assert above.diverged_at is not None or abs(above.w[-1] - 1) > 20
+    assert l2_max_stable_lr(d.x, None) == pytest.approx(1 / 80)
+
+
+@pytest.mark.parametrize("lr", [0.01, 0.003])
+def test_signed_l1_closed_form_matches_simulation(lr):
+    d = article_dataset(3.0, seed=4)
+    for full, s in ((True, d.x.sum()), (False, 4.0)):
+        run = descend(d, "signed_l1", lr, 20, 2, 20, gradient_over="full" if full else "batch")
+        np.testing.assert_allclose(run.w, signed_l1_closed_form(20, lr, s, run.n_updates), atol=1e-9)
+
+
+def test_entered_band_at():
+    assert entered_band_at(np.array([5.0, 3.0, 1.0, 1.1, 0.9]), (0.8, 1.2)) == 2
+    assert entered_band_at(np.array([5.0, 1.0, 3.0]), (0.8, 1.2)) is None
