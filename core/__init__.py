@@ -43,6 +43,7 @@ from core.schedules import (
 from core.theory import (
     entered_band_at,
     fit_line,
+    gradient_x_sums,
     l1_minimizers,
     l1_optimum,
     l2_max_stable_lr,
@@ -81,6 +82,7 @@ __all__ = [
     "step_decay",
     "entered_band_at",
     "fit_line",
+    "gradient_x_sums",
     "l1_minimizers",
     "l1_optimum",
     "l2_max_stable_lr",

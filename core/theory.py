@@ -191,10 +191,24 @@ def l2_max_stable_lr(x, batch_size: int | None = None, fit_bias: bool = False) -
     return 1.0 / worst
 
 
-def signed_l1_closed_form(w0: float, lr: float | Schedule, grad_sum_x: float, n_updates: int) -> np.ndarray:
-    """w_k = w0 - sum_{j<k} lr_j * S for k = 0..n_updates: signed L1's gradient is the constant S = sum x."""
-    steps = rates(lr, n_updates) * grad_sum_x
+def signed_l1_closed_form(w0: float, lr: float | Schedule, grad_sum_x, n_updates: int) -> np.ndarray:
+    """w_k = w0 - sum_{j<k} lr_j S_j for k = 0..n_updates.
+
+    Signed L1's gradient is S_j = the sum of x over the samples of update j, whatever w and y
+    are: a number (the same every update) or an array with one sum per update.
+    """
+    steps = rates(lr, n_updates) * np.broadcast_to(np.asarray(grad_sum_x, dtype=float), (n_updates,))
     return w0 - np.concatenate([[0.0], np.cumsum(steps)])
+
+
+def gradient_x_sums(x, batch_size: int, epochs: int, full: bool = False) -> np.ndarray:
+    """S_j = sum of x over the samples each update uses (batches in order), for j = 0..K-1."""
+    x = np.asarray(x, dtype=float).reshape(-1)
+    if full:
+        per_epoch = np.full(len(_gradient_batches(x.size, batch_size)), x.sum())
+    else:
+        per_epoch = np.array([x[i].sum() for i in _gradient_batches(x.size, batch_size)])
+    return np.tile(per_epoch, epochs)
 
 
 def entered_band_at(w: np.ndarray, band: tuple[float, float]) -> int | None:

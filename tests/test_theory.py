@@ -119,3 +119,13 @@ def test_signed_l1_closed_form_matches_simulation(lr):
 def test_entered_band_at():
     assert entered_band_at(np.array([5.0, 3.0, 1.0, 1.1, 0.9]), (0.8, 1.2)) == 2
     assert entered_band_at(np.array([5.0, 1.0, 3.0]), (0.8, 1.2)) is None
+
+
+@pytest.mark.parametrize(("n", "bs", "full"), [(20, 2, False), (7, 3, False), (7, 3, True)])
+def test_signed_l1_closed_form_from_data_alone(n, bs, full):
+    d = make_dataset(n=n, x=(0.5, 3.0), noise_sigma=2.0, seed=n)
+    from core import gradient_x_sums
+
+    sums = gradient_x_sums(d.x, bs, 9, full)
+    run = descend(d, "signed_l1", 0.02, 5.0, bs, 9, gradient_over="full" if full else "batch")
+    np.testing.assert_allclose(run.w, signed_l1_closed_form(5.0, 0.02, sums, run.n_updates), atol=1e-9)

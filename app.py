@@ -1,0 +1,21 @@
+"""L1 Descent Lab: the entry point. Page config, navigation, and the sidebar every page shares."""
+
+import streamlit as st
+
+from ui import controls
+from ui.layout import PRESENTATION, apply_presentation_style
+
+st.set_page_config(page_title="L1 Descent Lab", page_icon="📉", layout="wide")
+
+PAGES = [
+    st.Page("pages/home.py", title="Start here", icon="🏠", default=True),
+    st.Page("pages/signed_l1.py", title="2 · The signed-L1 failure", icon="⚠️"),
+]
+page = st.navigation(PAGES)
+
+controls.show_notes(controls.restore([PRESENTATION]))
+with st.sidebar:
+    controls.widget(PRESENTATION)
+    st.caption("Every setting is kept in the address bar: copy the URL to share the exact experiment.")
+apply_presentation_style()
+page.run()

@@ -1,0 +1,199 @@
+"""The signed-L1 failure: the seed article's "L1 loss" sum(y_hat - y) has no absolute value."""
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+import core
+from ui import charts, compute, frames, layout
+from ui.controls import (
+    Control,
+    check_understanding,
+    log_options,
+    predict,
+    preset_and_reset,
+    restore,
+    show_notes,
+    sync_url,
+    widget,
+)
+
+LOSSES = ("signed_l1", "l1", "l2")
+C = {
+    "full": Control(
+        "s_full",
+        "Gradient as the article prints it: summed over the whole data set",
+        "bool",
+        True,
+        help="The article's L1 branch computes np.sum(x) over all 20 samples, not the batch.",
+    ),
+    "lr": Control("s_lr", "Learning rate", "log", 0.01, options=log_options(1e-4, 0.5)),
+    "w0": Control("s_w0", "Start w0", "float", 20.0, -50.0, 50.0, 0.5),
+    "epochs": Control("s_epochs", "Epochs", "int", 20, 1, 200, 1),
+    "bs": Control("s_bs", "Batch size", "int", 2, 1, 20, 1),
+    "x": Control("s_x", "x (the same for every sample)", "float", 2.0, 0.5, 5.0, 0.5),
+    "w_true": Control("s_wtrue", "True w", "float", 1.0, -5.0, 5.0, 0.5),
+    "sigma": Control("s_sigma", "Noise sigma", "float", 0.0, 0.0, 10.0, 0.05),
+    "seed": Control("s_seed", "Noise seed", "int", 0, 0, 99, 1),
+}
+CONTROLS = list(C.values())
+PRESETS = {
+    "The article, as printed (w ends at −60)": {},
+    "Per-batch gradient (w ends at 12)": {"s_full": False},
+    "Noisy data, sigma 5": {"s_sigma": 5.0},
+    "Move the target: true w = −3": {"s_wtrue": -3.0},
+    "Train ten times longer": {"s_epochs": 200},
+}
+
+ARTICLE_CODE = """def loss(y_hat, y, loss='L1'):
+    if loss=='L1':
+        return np.sum(y_hat - y)          # no absolute value
+    elif loss == 'L2':
+        return np.sum(np.square(y_hat-y))
+...
+        if loss_type == 'L1':
+            # L = y_hat -y , dL/dy_hat = 1
+            # dy_hat/dw = x
+            # dL/dw = 1*x
+            gradient = np.sum(x)          # x, not this_x: all 20 samples
+            w -= lr*gradient
+        elif loss_type == 'L2':
+            gradient = np.sum(2*(y_hat-this_y)*this_x)
+            w -= lr*gradient"""
+
+layout.header(
+    "The signed-L1 failure",
+    "The article's “L1 loss” is Σ(ŷ − y), with no absolute value. What happens when you minimise it?",
+)
+show_notes(restore(CONTROLS))
+st.markdown(
+    "A blog post (*L1 loss, abs L1 loss, and L2 loss*) fits **2·w = y** to 20 samples with true w = 1, "
+    "starting from w₀ = 20, learning rate 0.01, batches of 2, 20 epochs. Its “L1” branch is printed like this:"
+)
+st.code(ARTICLE_CODE, language="python")
+
+with st.expander("Settings", expanded=not layout.presenting()):
+    preset_and_reset(CONTROLS, PRESETS, "s_preset")
+    widget(C["full"])
+    cols = st.columns(4)
+    for i, name in enumerate(["lr", "w0", "epochs", "bs", "x", "w_true", "sigma", "seed"]):
+        widget(C[name], cols[i % 4])
+sync_url(CONTROLS)
+v = {name: st.session_state[c.key] for name, c in C.items()}
+
+ready = predict(
+    "s_predict",
+    "With the article's settings, where does w go under its signed “L1” loss?",
+    [
+        "It settles at the true w = 1",
+        "It oscillates around 1",
+        "It stops at 12",
+        "It falls on a straight line and never stops",
+    ],
+    "It falls on a straight line and never stops",
+    "The gradient of Σ(ŷ − y) with respect to w is Σx = 40: a constant. Every update subtracts "
+    "0.01 × 40 = 0.4 from w, whatever the data say, so w goes 20 → 19.6 → … → −60 after 200 updates, and on to −∞.",
+)
+if not ready:
+    st.stop()
+
+data = compute.dataset(n=20, x=v["x"], w_true=v["w_true"], noise_sigma=v["sigma"], seed=v["seed"])
+sched = ("constant", v["lr"], ())
+runs = {
+    charts.label(loss): compute.run(
+        data,
+        loss,
+        sched,
+        v["w0"],
+        v["bs"],
+        v["epochs"],
+        gradient_over="full" if (loss == "signed_l1" and v["full"]) else "batch",
+    )
+    for loss in LOSSES
+}
+signed = runs[charts.label("signed_l1")]
+K = signed.n_updates
+closed = core.signed_l1_closed_form(v["w0"], v["lr"], core.gradient_x_sums(data.x, v["bs"], v["epochs"], v["full"]), K)
+
+st.subheader("Where w goes")
+w_df = frames.runs_frame(runs, "w")
+theory = pd.DataFrame({"update": np.arange(K + 1), "w": closed, "text": "closed form w₀ − k·lr·Σx"})
+theory = theory.iloc[np.unique(np.linspace(0, K, min(K + 1, 60)).astype(int))]
+refs = pd.DataFrame({"y": [v["w_true"]], "text": [f"true w = {v['w_true']:g}"]})
+layout.chart(
+    charts.trajectory_chart(w_df, "w", "weight w", LOSSES, hlines=refs, theory=theory),
+    f"Weight w over {K} updates for signed L1, absolute L1 and L2. Signed L1 ends at "
+    f"{signed.w[-1]:.4g}, on the grey dots of its closed form.",
+)
+
+final = {lab: r.w[-1] for lab, r in runs.items()}
+st.markdown(" · ".join(f"**{lab}**: w ends at **{w:.4g}**" for lab, w in final.items()))
+diverged = [lab for lab, r in runs.items() if r.diverged_at is not None]
+if diverged:
+    st.warning(
+        f"{', '.join(diverged)} diverged (w left every finite range at update "
+        f"{', '.join(str(runs[lab].diverged_at) for lab in diverged)}): the learning rate is too large "
+        f"for L2's curvature. Lower it to bring L2 back.",
+        icon="💥",
+    )
+
+st.subheader("The loss over updates")
+layout.chart(
+    charts.small_multiples(frames.runs_frame(runs, "loss"), "loss", "loss on all 20 samples", LOSSES),
+    f"Loss over updates, one panel per loss. Signed L1 ends at {signed.loss[-1]:.4g}, below zero "
+    "and still falling; absolute L1 and L2 stay at or above zero.",
+)
+st.subheader("The gradient each update used")
+layout.chart(
+    charts.small_multiples(frames.runs_frame(runs, "grad"), "grad", "dL/dw of the update", LOSSES),
+    f"Gradient per update. Signed L1's is constant at {signed.grad[1]:.4g}; absolute L1's is "
+    "±Σx of the batch and flips sign at the target; L2's shrinks as w approaches the target.",
+)
+
+at_target = v["w_true"]
+g_signed = float(np.sum(core.loss_grad("signed_l1", at_target * data.x - data.y) * data.x))
+layout.seen(
+    f"Signed L1's w falls by lr·Σx = {v['lr']:g} × {signed.grad[1]:.4g} = {closed[0] - closed[1]:.4g} every "
+    f"update, exactly on the closed form (grey dots): it ends at {signed.w[-1]:.4g}. "
+    f"Even **at** the true w = {at_target:g}, where every prediction is right, its gradient is still "
+    f"{g_signed:.4g}: it never looks at the target. Move the *True w* slider: the signed-L1 line does not "
+    "move at all. Absolute L1 and L2 turn around at the target."
+)
+
+layout.explain(
+    "Why it breaks, in four sentences",
+    (
+        "1. The gradient of Σ(ŷ − y) = Σ(w·x − y) with respect to w is **Σx**: the targets y vanish when you "
+        "differentiate, so no data can ever stop the descent.\n"
+        "2. The loss is **unbounded below**: making w more negative always makes Σ(w·x − y) smaller, so gradient "
+        "descent is doing exactly its job by running to −∞.\n"
+        "3. “The loss is negative” is a **symptom**, not the disease: a loss that can keep decreasing forever "
+        "has no minimum to find.\n"
+        "4. The absolute value is the fix: the gradient of |ŷ − y| is **sign(ŷ − y)·x**, which points back "
+        "towards the target from both sides."
+    ),
+)
+layout.explain(
+    "What the toggle changes",
+    (
+        "*As printed*, the L1 branch uses `np.sum(x)`: the sum over **all 20 samples** (40), every update, so w "
+        "falls by 0.4 per update and ends at 20 − 200 × 0.4 = **−60**. *Per batch* uses `this_x`, the 2 samples of "
+        "the batch (4), so w falls by 0.04 per update and ends at 20 − 200 × 0.04 = **12**: slower, but still "
+        "straight down past the target."
+    ),
+)
+
+layout.download(frames.export_frame(runs), "signed_l1_trajectories.csv", key="s_download")
+
+check_understanding(
+    "s_check",
+    "A colleague fixes the bug by clipping the loss at zero: max(Σ(ŷ − y), 0). Does that make it a good loss?",
+    [
+        "Yes: the loss can no longer go negative",
+        "No: predictions far below the targets then cost nothing",
+        "Yes: its gradient now depends on the target",
+    ],
+    "No: predictions far below the targets then cost nothing",
+    "Clipping hides the symptom. Any w that makes Σ(ŷ − y) ≤ 0 scores a perfect 0, so w = −1000 is “optimal”. "
+    "A loss for a target must grow when you move away from it in either direction: |ŷ − y| or (ŷ − y)².",
+)

@@ -1,0 +1,32 @@
+"""Take full-page screenshots of pages for a person to look at: python -m tests.e2e.shoot [path?query ...]"""
+
+import sys
+
+from playwright.sync_api import sync_playwright
+
+from tests.e2e.server import CHROMIUM_ARGS, ROOT, chromium_path, full_height_screenshot, streamlit_server, wait_for_app
+
+
+def main(paths: list[str], scheme: str = "light") -> None:
+    out = ROOT / "screenshots"
+    out.mkdir(exist_ok=True)
+    with streamlit_server() as (url, _), sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        ctx = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+        page = ctx.new_page()
+        for path in paths:
+            page.goto(f"{url}/{path}")
+            wait_for_app(page)
+            for label in page.get_by_text("Skip the question and show the result").all():
+                label.click()
+                wait_for_app(page)
+            name = (path.split("?")[0] or "home").replace("/", "_") + ("" if scheme == "light" else f"_{scheme}")
+            full_height_screenshot(page, str(out / f"{name}.png"))
+            print(out / f"{name}.png")
+        browser.close()
+
+
+if __name__ == "__main__":
+    args = sys.argv[1:]
+    scheme = "dark" if "--dark" in args else "light"
+    main([a for a in args if not a.startswith("--")] or [""], scheme)

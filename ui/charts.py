@@ -1,0 +1,429 @@
+"""The app's chart vocabulary: long-form data in, alt.Chart out. Never calls st.
+
+One colour per loss everywhere, from the Okabe-Ito colour-blind-safe palette, and a dash
+pattern per loss too, so the lines are told apart in greyscale or by colour-blind eyes.
+Theory (optima, bands, closed forms) is drawn in a neutral grey on top of the data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import altair as alt
+import pandas as pd
+
+from core import LOSS_LABELS
+
+LOSS_COLORS = {"l1": "#0072B2", "l2": "#E69F00", "signed_l1": "#D55E00", "huber": "#009E73"}
+LOSS_DASHES = {"l1": [1, 0], "l2": [6, 3], "signed_l1": [2, 2], "huber": [8, 3, 2, 3]}
+OPTIMIZER_COLORS = {"sgd": "#56B4E9", "momentum": "#CC79A7", "adam": "#8C6D31", "polyak": "#7F7F7F"}
+OPTIMIZER_SHAPES = {"sgd": "circle", "momentum": "square", "adam": "triangle-up", "polyak": "diamond"}
+THEORY = "#888888"
+
+
+def label(loss: str) -> str:
+    return LOSS_LABELS[loss]
+
+
+def loss_scales(losses: Sequence[str]) -> tuple[alt.Scale, alt.Scale]:
+    """Colour and dash scales whose domain is the loss labels, in the given order."""
+    domain = [label(k) for k in losses]
+    return (
+        alt.Scale(domain=domain, range=[LOSS_COLORS[k] for k in losses]),
+        alt.Scale(domain=domain, range=[LOSS_DASHES[k] for k in losses]),
+    )
+
+
+def _series_encodings(losses: Sequence[str], legend_title: str = "loss") -> dict:
+    color, dash = loss_scales(losses)
+    return {
+        "color": alt.Color("series:N", scale=color, title=legend_title, legend=alt.Legend(orient="bottom")),
+        "strokeDash": alt.StrokeDash("series:N", scale=dash, title=legend_title),
+    }
+
+
+def _rules(hlines: pd.DataFrame | None) -> list[alt.Chart]:
+    """Horizontal reference lines with their labels (columns: y, text)."""
+    if hlines is None or hlines.empty:
+        return []
+    base = alt.Chart(hlines)
+    rule = base.mark_rule(color=THEORY, strokeDash=[4, 4]).encode(
+        y="y:Q", tooltip=["text:N", alt.Tooltip("y:Q", format=".4g")]
+    )
+    text = base.mark_text(align="left", dx=4, dy=-6, color=THEORY, fontSize=11).encode(
+        y="y:Q", x=alt.value(0), text="text:N"
+    )
+    return [rule, text]
+
+
+def _band(band: tuple[float, float, str] | None) -> list[alt.Chart]:
+    if band is None:
+        return []
+    df = pd.DataFrame({"lo": [band[0]], "hi": [band[1]], "text": [band[2]]})
+    return [
+        alt.Chart(df)
+        .mark_rect(opacity=0.15, color=LOSS_COLORS["l1"])
+        .encode(
+            y="lo:Q",
+            y2="hi:Q",
+            tooltip=["text:N", alt.Tooltip("lo:Q", format=".4g"), alt.Tooltip("hi:Q", format=".4g")],
+        )
+    ]
+
+
+def _marker(update: int | None) -> list[alt.Chart]:
+    if update is None:
+        return []
+    return [
+        alt.Chart(pd.DataFrame({"update": [update]})).mark_rule(color="#444444", strokeWidth=2).encode(x="update:Q")
+    ]
+
+
+def trajectory_chart(
+    df: pd.DataFrame,
+    value: str,
+    title: str,
+    losses: Sequence[str],
+    *,
+    hlines: pd.DataFrame | None = None,
+    band: tuple[float, float, str] | None = None,
+    theory: pd.DataFrame | None = None,
+    marker: int | None = None,
+    log_y: bool = False,
+    height: int = 280,
+) -> alt.LayerChart:
+    """Lines of `value` over updates, one per loss (df: update, series, value).
+
+    Optional layers: reference lines (`hlines`: y, text), a shaded band (lo, hi, text), a theory
+    curve (`theory`: update, value) drawn as grey dots, and a vertical marker at one update.
+    """
+    y_scale = alt.Scale(type="symlog") if log_y else alt.Scale(zero=False)
+    lines = (
+        alt.Chart(df)
+        .mark_line(strokeWidth=2.2, clip=True)
+        .encode(
+            x=alt.X("update:Q", title="update k"),
+            y=alt.Y(f"{value}:Q", title=title, scale=y_scale),
+            tooltip=["series:N", "update:Q", alt.Tooltip(f"{value}:Q", format=".5g")],
+            **_series_encodings(losses),
+        )
+    )
+    layers = [*_band(band), lines, *_rules(hlines)]
+    if theory is not None and not theory.empty:
+        layers.append(
+            alt.Chart(theory)
+            .mark_point(color="#222222", size=14, filled=True, opacity=0.55)
+            .encode(
+                x="update:Q",
+                y=f"{value}:Q",
+                tooltip=[alt.Tooltip("text:N", title="theory"), "update:Q", alt.Tooltip(f"{value}:Q", format=".5g")],
+            )
+        )
+    layers += _marker(marker)
+    return alt.layer(*layers).properties(height=height, width="container")
+
+
+def small_multiples(
+    df: pd.DataFrame, value: str, title: str, losses: Sequence[str], height: int = 220, width: int = 270
+) -> alt.HConcatChart:
+    """One panel per loss with its own y scale (their values differ by orders of magnitude)."""
+    panels = []
+    for loss in losses:
+        part = df[df["series"] == label(loss)]
+        zero = pd.DataFrame({"y": [0.0], "text": ["0"]})
+        chart = trajectory_chart(part, value, title, [loss], hlines=zero, height=height)
+        panels.append(chart.properties(title=label(loss), width=width))
+    return alt.hconcat(*panels).resolve_scale(y="independent")
+
+
+def lr_chart(df: pd.DataFrame, losses: Sequence[str], marker: int | None = None) -> alt.LayerChart:
+    return trajectory_chart(df, "lr", "learning rate", losses, marker=marker, height=180)
+
+
+def sweep_chart(df: pd.DataFrame, losses: Sequence[str], stable_lr: float | None, current_lr: float) -> alt.LayerChart:
+    """Final |w - w_true| against lr on log-log axes (df: lr, series, error)."""
+    enc = _series_encodings(losses)
+    lines = (
+        alt.Chart(df)
+        .mark_line(point=True, strokeWidth=2)
+        .encode(
+            x=alt.X("lr:Q", scale=alt.Scale(type="log"), title="learning rate (log)"),
+            y=alt.Y("error:Q", scale=alt.Scale(type="log"), title="final |w − w_true| (log)"),
+            tooltip=["series:N", alt.Tooltip("lr:Q", format=".3g"), alt.Tooltip("error:Q", format=".4g")],
+            **enc,
+        )
+    )
+    rules = pd.DataFrame({"lr": [current_lr], "text": ["your lr"]})
+    layers = [lines, alt.Chart(rules).mark_rule(color="#444444").encode(x="lr:Q", tooltip=["text:N", "lr:Q"])]
+    if stable_lr is not None:
+        s = pd.DataFrame({"lr": [stable_lr], "text": [f"largest stable L2 lr = {stable_lr:.3g}"]})
+        layers.append(
+            alt.Chart(s)
+            .mark_rule(color=LOSS_COLORS["l2"], strokeDash=[4, 4], strokeWidth=2)
+            .encode(x="lr:Q", tooltip=["text:N"])
+        )
+        layers.append(
+            alt.Chart(s)
+            .mark_text(align="left", dx=4, dy=8, color=LOSS_COLORS["l2"])
+            .encode(x="lr:Q", y=alt.value(0), text="text:N")
+        )
+    return alt.layer(*layers).properties(height=300, width="container")
+
+
+def heatmap_chart(df: pd.DataFrame, loss: str) -> alt.Chart:
+    """Final error over (lr, sigma) for one loss (df: lr, sigma, error)."""
+    return (
+        alt.Chart(df)
+        .mark_rect()
+        .encode(
+            x=alt.X("lr:O", title="learning rate", sort="ascending", axis=alt.Axis(format=".0e", labelAngle=-45)),
+            y=alt.Y("sigma:O", title="noise sigma", sort="descending"),
+            color=alt.Color("error:Q", scale=alt.Scale(type="log", scheme="viridis"), title="final |w − w_true|"),
+            tooltip=[
+                alt.Tooltip("lr:Q", format=".3g"),
+                alt.Tooltip("sigma:Q", format=".3g"),
+                alt.Tooltip("error:Q", format=".4g"),
+            ],
+        )
+        .properties(title=label(loss), height=220, width="container")
+    )
+
+
+def loss_curve_chart(
+    curve: pd.DataFrame, point: pd.DataFrame, tangents: pd.DataFrame, losses: Sequence[str]
+) -> alt.LayerChart:
+    """L(w) curves (w, series, L), the current point, tangent or subgradient-fan lines (w, L, line)."""
+    enc = _series_encodings(losses)
+    curves = (
+        alt.Chart(curve)
+        .mark_line(strokeWidth=2.5)
+        .encode(
+            x=alt.X("w:Q", title="weight w"),
+            y=alt.Y("L:Q", title="loss L(w)"),
+            tooltip=["series:N", alt.Tooltip("w:Q", format=".3f"), alt.Tooltip("L:Q", format=".4g")],
+            **enc,
+        )
+    )
+    fan = (
+        alt.Chart(tangents)
+        .mark_line(strokeWidth=1.4, opacity=0.8, clip=True)
+        .encode(
+            x="w:Q",
+            y="L:Q",
+            detail="line:N",
+            color=alt.Color("series:N", scale=enc["color"].scale, legend=None),
+            tooltip=["line:N"],
+        )
+    )
+    dot = (
+        alt.Chart(point)
+        .mark_point(size=120, filled=True, color="#222222")
+        .encode(
+            x="w:Q", y="L:Q", tooltip=["text:N", alt.Tooltip("w:Q", format=".3f"), alt.Tooltip("L:Q", format=".4g")]
+        )
+    )
+    return alt.layer(curves, fan, dot).properties(height=320, width="container")
+
+
+def step_function_chart(df: pd.DataFrame, current_w: float, optimum: tuple[float, float]) -> alt.LayerChart:
+    """Total L1 subgradient sum_i sign(w x_i - t_i) x_i against w (df: w, g), zero line, optimum."""
+    line = (
+        alt.Chart(df)
+        .mark_line(color=LOSS_COLORS["l1"], strokeWidth=2.5, interpolate="step-after")
+        .encode(
+            x=alt.X("w:Q", title="weight w"),
+            y=alt.Y("g:Q", title="dL/dw = Σ sign(w·xᵢ − tᵢ)·xᵢ"),
+            tooltip=[alt.Tooltip("w:Q", format=".3f"), alt.Tooltip("g:Q", format=".3g")],
+        )
+    )
+    zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color=THEORY).encode(y="y:Q")
+    opt = pd.DataFrame({"lo": [optimum[0]], "hi": [optimum[1]], "text": ["minimisers (weighted median)"]})
+    area = (
+        alt.Chart(opt).mark_rect(color=LOSS_COLORS["l1"], opacity=0.18).encode(x="lo:Q", x2="hi:Q", tooltip=["text:N"])
+    )
+    edge = alt.Chart(opt).mark_rule(color=LOSS_COLORS["l1"], strokeDash=[4, 3]).encode(x="lo:Q", tooltip=["text:N"])
+    now = alt.Chart(pd.DataFrame({"w": [current_w]})).mark_rule(color="#222222", strokeWidth=2).encode(x="w:Q")
+    return alt.layer(area, edge, zero, line, now).properties(height=260, width="container")
+
+
+def scatter_fit_chart(points: pd.DataFrame, lines: pd.DataFrame, losses: Sequence[str]) -> alt.LayerChart:
+    """Data points (x, y, kind) with fitted lines (x, series, y) over them."""
+    enc = _series_encodings(losses, "fit")
+    dots = (
+        alt.Chart(points)
+        .mark_point(filled=True, size=55, opacity=0.8)
+        .encode(
+            x=alt.X("x:Q", title="x"),
+            y=alt.Y("y:Q", title="y"),
+            shape=alt.Shape(
+                "kind:N",
+                scale=alt.Scale(domain=["inlier", "outlier"], range=["circle", "cross"]),
+                legend=alt.Legend(orient="bottom", title="point"),
+            ),
+            color=alt.value("#555555"),
+            tooltip=["x:Q", "y:Q", "kind:N"],
+        )
+    )
+    fits = alt.Chart(lines).mark_line(strokeWidth=2.5).encode(x="x:Q", y="y:Q", tooltip=["series:N"], **enc)
+    return (
+        alt.layer(dots, fits)
+        .resolve_scale(color="independent", shape="independent")
+        .properties(height=340, width="container")
+    )
+
+
+def breakdown_chart(df: pd.DataFrame, losses: Sequence[str], truth: float, current: float) -> alt.LayerChart:
+    """Estimate against outlier fraction (df: fraction, series, estimate)."""
+    enc = _series_encodings(losses)
+    lines = (
+        alt.Chart(df)
+        .mark_line(point=True, strokeWidth=2)
+        .encode(
+            x=alt.X("fraction:Q", title="fraction of outliers", axis=alt.Axis(format="%")),
+            y=alt.Y("estimate:Q", title="estimated slope w"),
+            tooltip=["series:N", alt.Tooltip("fraction:Q", format=".0%"), alt.Tooltip("estimate:Q", format=".4g")],
+            **enc,
+        )
+    )
+    refs = pd.DataFrame({"y": [truth], "text": [f"true w = {truth:g}"]})
+    now = alt.Chart(pd.DataFrame({"fraction": [current]})).mark_rule(color="#444444").encode(x="fraction:Q")
+    half = (
+        alt.Chart(pd.DataFrame({"fraction": [0.5], "text": ["50%: no estimator can tell good from bad"]}))
+        .mark_rule(color=THEORY, strokeDash=[2, 2])
+        .encode(x="fraction:Q", tooltip=["text:N"])
+    )
+    return alt.layer(lines, *_rules(refs), now, half).properties(height=300, width="container")
+
+
+def number_line_chart(values: pd.DataFrame, stats: pd.DataFrame) -> alt.LayerChart:
+    """Targets on a line (value, moved) with the median and mean marked (value, series, text)."""
+    color, _ = loss_scales(["l1", "l2"])
+    dots = (
+        alt.Chart(values)
+        .mark_point(filled=True, size=110)
+        .encode(
+            x=alt.X("value:Q", title="target value"),
+            y=alt.value(60),
+            shape=alt.Shape(
+                "moved:N",
+                scale=alt.Scale(domain=["fixed", "dragged"], range=["circle", "cross"]),
+                legend=alt.Legend(orient="bottom", title="point"),
+            ),
+            color=alt.value("#555555"),
+            tooltip=[alt.Tooltip("value:Q", format=".3g"), "moved:N"],
+        )
+    )
+    rules = (
+        alt.Chart(stats)
+        .mark_rule(strokeWidth=3)
+        .encode(
+            x="value:Q",
+            color=alt.Color("series:N", scale=color, title="optimum of"),
+            tooltip=["text:N", alt.Tooltip("value:Q", format=".4g")],
+        )
+    )
+    text = (
+        alt.Chart(stats)
+        .mark_text(dy=-48, fontSize=12, fontWeight="bold")
+        .encode(x="value:Q", text="text:N", color=alt.Color("series:N", scale=color, legend=None))
+    )
+    return alt.layer(rules, dots, text).properties(height=120, width="container")
+
+
+def influence_chart(df: pd.DataFrame, losses: Sequence[str]) -> alt.Chart:
+    """Each point's gradient contribution per loss (df: point, series, contribution)."""
+    enc = _series_encodings(losses)
+    return (
+        alt.Chart(df)
+        .mark_bar()
+        .encode(
+            x=alt.X("point:O", title="data point (sorted by residual)", axis=alt.Axis(labels=False, ticks=False)),
+            y=alt.Y("contribution:Q", title="pull on w: loss'(rᵢ)·xᵢ"),
+            color=enc["color"],
+            xOffset="series:N",
+            tooltip=[
+                "series:N",
+                "point:O",
+                alt.Tooltip("contribution:Q", format=".3g"),
+                alt.Tooltip("residual:Q", format=".3g"),
+            ],
+        )
+        .properties(height=240, width="container")
+    )
+
+
+def landscape_chart(
+    grid: pd.DataFrame,
+    paths: pd.DataFrame,
+    creases: pd.DataFrame | None,
+    optimum: tuple[float, float],
+    optimizers: Sequence[str],
+) -> alt.LayerChart:
+    """Loss over (w, b) as a heatmap (w, b, level), optimiser paths (w, b, step, optimizer), crease lines."""
+    heat = (
+        alt.Chart(grid)
+        .mark_rect()
+        .encode(
+            x=alt.X("w:Q", bin=alt.Bin(maxbins=80), title="w (slope)"),
+            y=alt.Y("b:Q", bin=alt.Bin(maxbins=80), title="b (bias)"),
+            color=alt.Color("mean(level):Q", scale=alt.Scale(scheme="greys", reverse=True), title="log(1 + loss)"),
+            tooltip=[alt.Tooltip("mean(loss):Q", format=".4g", title="loss")],
+        )
+    )
+    layers = [heat]
+    if creases is not None and not creases.empty:
+        layers.append(
+            alt.Chart(creases)
+            .mark_line(color=LOSS_COLORS["l1"], opacity=0.35, strokeWidth=1, clip=True)
+            .encode(x="w:Q", y="b:Q", detail="sample:N")
+        )
+    domain = list(optimizers)
+    color = alt.Scale(domain=domain, range=[OPTIMIZER_COLORS[o] for o in domain])
+    shape = alt.Scale(domain=domain, range=[OPTIMIZER_SHAPES[o] for o in domain])
+    layers.append(
+        alt.Chart(paths)
+        .mark_line(strokeWidth=2, clip=True)
+        .encode(
+            x="w:Q",
+            y="b:Q",
+            order="step:Q",
+            color=alt.Color("optimizer:N", scale=color, legend=alt.Legend(orient="bottom")),
+            detail="optimizer:N",
+        )
+    )
+    layers.append(
+        alt.Chart(paths)
+        .mark_point(size=22, filled=True, clip=True)
+        .encode(
+            x="w:Q",
+            y="b:Q",
+            shape=alt.Shape("optimizer:N", scale=shape),
+            color=alt.Color("optimizer:N", scale=color),
+            tooltip=["optimizer:N", "step:Q", alt.Tooltip("w:Q", format=".4f"), alt.Tooltip("b:Q", format=".4f")],
+        )
+    )
+    star = pd.DataFrame({"w": [optimum[0]], "b": [optimum[1]], "text": ["optimum"]})
+    layers.append(
+        alt.Chart(star)
+        .mark_point(shape="cross", size=300, color="#D55E00", strokeWidth=3)
+        .encode(
+            x="w:Q", y="b:Q", tooltip=["text:N", alt.Tooltip("w:Q", format=".4f"), alt.Tooltip("b:Q", format=".4f")]
+        )
+    )
+    return alt.layer(*layers).properties(height=420, width="container")
+
+
+def optimizer_loss_chart(df: pd.DataFrame, optimizers: Sequence[str], value: str, title: str) -> alt.Chart:
+    """Loss (or best loss) over updates per optimiser (df: update, optimizer, value)."""
+    color = alt.Scale(domain=list(optimizers), range=[OPTIMIZER_COLORS[o] for o in optimizers])
+    return (
+        alt.Chart(df)
+        .mark_line(strokeWidth=2)
+        .encode(
+            x=alt.X("update:Q", title="update k"),
+            y=alt.Y(f"{value}:Q", title=title, scale=alt.Scale(type="log")),
+            color=alt.Color("optimizer:N", scale=color, legend=alt.Legend(orient="bottom")),
+            tooltip=["optimizer:N", "update:Q", alt.Tooltip(f"{value}:Q", format=".5g")],
+        )
+        .properties(height=240, width="container")
+    )

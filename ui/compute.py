@@ -1,0 +1,58 @@
+"""Cached calls into core, at the page boundary. Arguments are plain hashable values.
+
+Every function here is pure: the same arguments give the same result, so `st.cache_data`
+shares results between sessions (a class that opens the same preset computes it once).
+Entries are bounded so memory stays flat however many different settings a class tries.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+import core
+
+
+def schedule(
+    name: str, lr0: float, decay: float = 0.0, gamma: float = 1.0, factor: float = 0.5, every: int = 100, total: int = 1
+) -> core.schedules.Schedule:
+    """A schedule from the controls' plain values (cheap: not cached)."""
+    params = {
+        "inverse_time": {"decay": decay},
+        "exponential": {"gamma": gamma},
+        "step": {"factor": factor, "every": every},
+        "cosine": {"total": total},
+    }.get(name, {})
+    return core.schedule_from_name(name, lr0, **params)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def dataset(
+    n: int = 20,
+    x: float | tuple[float, float] = 2.0,
+    w_true: float = 1.0,
+    b_true: float = 0.0,
+    noise_sigma: float = 0.0,
+    outlier_fraction: float = 0.0,
+    outlier_size: float = 0.0,
+    seed: int = 0,
+) -> core.Dataset:
+    return core.make_dataset(n, x, w_true, b_true, noise_sigma, outlier_fraction, outlier_size, seed)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def run(
+    data: core.Dataset, loss: str, sched: tuple, w0: float, batch_size: int, epochs: int, **options
+) -> core.Trajectory:
+    """One trajectory. `sched` is (name, lr0, {params}) as a tuple of items, so it can be hashed."""
+    name, lr0, params = sched
+    return core.descend(data, loss, schedule(name, lr0, **dict(params)), w0, batch_size, epochs, **options)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def lr_sweep(
+    data: core.Dataset, loss: str, lrs: tuple[float, ...], w0: float, batch_size: int, epochs: int, **options
+) -> np.ndarray:
+    """Final w for each constant lr, one vectorised pass (nan where the run diverged)."""
+    many = core.descend_many(data, loss, np.array(lrs), w0, batch_size, epochs, track_loss=False, **options)
+    return many.w[:, -1].copy()

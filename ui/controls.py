@@ -1,0 +1,231 @@
+"""Widgets, presets, URL state and its validation, and the predict-then-reveal question.
+
+Every control a page shows is described once by a `Control`. The page asks `restore(controls)`
+at the top: each value comes from session state if the student already moved it, else from
+the URL if the URL holds a valid value, else from the default. Values in the URL are parsed
+and range-checked here, before any widget sees them; a bad one falls back to its default and
+is listed in a visible note. After the widgets, `sync_url(controls)` writes every non-default
+value back to the URL, so the address bar always holds a link to the exact experiment.
+
+We do our own binding rather than Streamlit's `bind="query-params"` so that validation, the
+note, presets and reset all go through one path we test with junk.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import streamlit as st
+
+MAX_URL_VALUE_CHARS = 64
+MAX_PARAMS_READ = 60
+
+
+@dataclass(frozen=True)
+class Control:
+    """One widget: its key (also the URL parameter), kind, default and allowed values.
+
+    kind: "float" (a slider from lo to hi in steps of `step`), "int", "bool", "choice"
+    (one of `options`), "log" (a select-slider over `options`, numbers shown in %g).
+    """
+
+    key: str
+    label: str
+    kind: str
+    default: Any
+    lo: float | None = None
+    hi: float | None = None
+    step: float | None = None
+    options: tuple = ()
+    help: str | None = None
+    format_func: Callable[[Any], str] | None = field(default=None, compare=False)
+
+    def parse(self, raw: str) -> Any:
+        """The value a URL string stands for, or raise ValueError saying why it is refused."""
+        text = str(raw).strip()
+        if len(text) > MAX_URL_VALUE_CHARS:
+            raise ValueError("too long")
+        if self.kind == "bool":
+            if text.lower() in ("true", "1", "yes", "on"):
+                return True
+            if text.lower() in ("false", "0", "no", "off"):
+                return False
+            raise ValueError("not true/false")
+        if self.kind == "choice":
+            for option in self.options:
+                if text == str(option):
+                    return option
+            raise ValueError("not one of the choices")
+        number = float(text)  # raises ValueError on letters, empty, script tags
+        if not math.isfinite(number):
+            raise ValueError("not a finite number")
+        if self.kind == "log":
+            return _nearest(self.options, number)
+        if not (self.lo <= number <= self.hi):
+            raise ValueError(f"outside [{self.lo:g}, {self.hi:g}]")
+        if self.kind == "int":
+            if number != int(number):
+                raise ValueError("not a whole number")
+            return int(number)
+        return _snap(number, self.lo, self.step)
+
+    def to_url(self, value: Any) -> str:
+        if self.kind == "bool":
+            return "true" if value else "false"
+        if self.kind in ("float", "log"):
+            return f"{float(value):.10g}"
+        return str(value)
+
+
+def _nearest(options: Sequence[float], value: float) -> float:
+    lo, hi = min(options), max(options)
+    if not (lo / 1.0001 <= value <= hi * 1.0001):
+        raise ValueError(f"outside [{lo:g}, {hi:g}]")
+    return min(options, key=lambda o: abs(math.log(o) - math.log(value)))
+
+
+def _snap(value: float, lo: float, step: float | None) -> float:
+    if not step:
+        return value
+    return round(lo + round((value - lo) / step) * step, 10)
+
+
+def log_options(lo: float, hi: float, per_decade: int = 6) -> tuple[float, ...]:
+    """Round numbers from lo to hi, evenly spaced on a log scale (1, 1.5, 2, 3, 5, 7 per decade)."""
+    mantissas = {3: (1, 2, 5), 6: (1, 1.5, 2, 3, 5, 7)}[per_decade]
+    out = []
+    exp = math.floor(math.log10(lo))
+    while 10**exp <= hi * 1.0001:
+        out += [round(m * 10**exp, 12) for m in mantissas if lo / 1.0001 <= m * 10**exp <= hi * 1.0001]
+        exp += 1
+    return tuple(out)
+
+
+def _url_values(params) -> dict[str, str]:
+    out = {}
+    for i, key in enumerate(params):
+        if i >= MAX_PARAMS_READ:
+            break
+        values = params.get_all(key) if hasattr(params, "get_all") else [params[key]]
+        out[str(key)[:MAX_URL_VALUE_CHARS]] = values[-1] if values else ""
+    return out
+
+
+def _shown(text: str) -> str:
+    """A URL value made safe to show inside a note: short, and inside code quotes."""
+    clean = "".join(ch for ch in str(text) if ch.isprintable() and ch != "`")
+    return f"`{clean[:24]}{'…' if len(clean) > 24 else ''}`"
+
+
+def restore(controls: Sequence[Control]) -> list[str]:
+    """Put each control's value in session state (kept, from the URL, or default). Returns notes."""
+    notes = []
+    url = _url_values(st.query_params)
+    for c in controls:
+        if c.key in st.session_state:
+            continue
+        st.session_state[c.key] = c.default
+        if c.key not in url:
+            continue
+        try:
+            st.session_state[c.key] = c.parse(url[c.key])
+        except (ValueError, TypeError, OverflowError) as why:
+            notes.append(
+                f"**{c.label}**: the link's value {_shown(url[c.key])} was ignored ({why}); "
+                f"using the default {c.to_url(c.default)}."
+            )
+    return notes
+
+
+def show_notes(notes: Sequence[str]) -> None:
+    if notes:
+        st.warning(
+            "Some settings in this link could not be used:\n\n" + "\n\n".join(f"- {n}" for n in notes), icon="🔗"
+        )
+
+
+def sync_url(controls: Sequence[Control]) -> None:
+    """Write every non-default control value to the URL (and nothing else)."""
+    wanted = {
+        c.key: c.to_url(st.session_state[c.key])
+        for c in controls
+        if c.key in st.session_state and st.session_state[c.key] != c.default
+    }
+    current = {k: v for k, v in _url_values(st.query_params).items()}
+    if current != wanted:
+        st.query_params.from_dict(wanted)
+
+
+def widget(c: Control, container=st) -> Any:
+    """Draw the widget for a control; its value lives in st.session_state[c.key]."""
+    if c.kind == "float":
+        return container.slider(c.label, float(c.lo), float(c.hi), step=float(c.step), key=c.key, help=c.help)
+    if c.kind == "int":
+        return container.slider(c.label, int(c.lo), int(c.hi), step=int(c.step or 1), key=c.key, help=c.help)
+    if c.kind == "bool":
+        return container.toggle(c.label, key=c.key, help=c.help)
+    if c.kind == "log":
+        return container.select_slider(
+            c.label, options=list(c.options), key=c.key, help=c.help, format_func=c.format_func or (lambda v: f"{v:g}")
+        )
+    return container.selectbox(c.label, list(c.options), key=c.key, help=c.help, format_func=c.format_func or str)
+
+
+def _apply(controls: Sequence[Control], values: dict[str, Any]) -> None:
+    for c in controls:
+        st.session_state[c.key] = values.get(c.key, c.default)
+
+
+def preset_and_reset(controls: Sequence[Control], presets: dict[str, dict[str, Any]], key: str) -> None:
+    """A "Preset" selector (applies on change) and a "Reset to defaults" button."""
+    names = ["(choose a preset)", *presets]
+
+    def on_preset():
+        name = st.session_state[key]
+        if name in presets:
+            _apply(controls, presets[name])
+
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    left.selectbox(
+        "Preset",
+        names,
+        key=key,
+        on_change=on_preset,
+        help="Each preset sets every control to reproduce one experiment.",
+    )
+    right.button(
+        "Reset to defaults", key=f"{key}_reset", on_click=_apply, args=(controls, {}), use_container_width=True
+    )
+
+
+def predict(key: str, question: str, options: Sequence[str], correct: str, explanation: str) -> bool:
+    """Ask before showing. Returns True once the student has answered (or chosen to skip)."""
+    with st.container(border=True):
+        st.markdown(f"**Predict first.** {question}")
+        answer = st.radio(
+            question, list(options), index=None, key=key, label_visibility="collapsed", horizontal=len(options) <= 4
+        )
+        skipped = st.checkbox("Skip the question and show the result", key=f"{key}_skip")
+        if answer is None:
+            if not skipped:
+                st.caption("Pick an answer to run the experiment.")
+            return skipped
+        if answer == correct:
+            st.success(f"Right. {explanation}", icon="✅")
+        else:
+            st.error(f"Not quite: the answer is **{correct}**. {explanation}", icon="💡")
+        return True
+
+
+def check_understanding(key: str, question: str, options: Sequence[str], correct: str, explanation: str) -> None:
+    """A closing question with feedback."""
+    with st.container(border=True):
+        st.markdown(f"**Check your understanding.** {question}")
+        answer = st.radio(question, list(options), index=None, key=key, label_visibility="collapsed")
+        if answer is not None:
+            (st.success if answer == correct else st.error)(
+                ("Yes. " if answer == correct else f"No: **{correct}**. ") + explanation
+            )
