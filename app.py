@@ -9,6 +9,7 @@ st.set_page_config(page_title="L1 Descent Lab", page_icon="📉", layout="wide")
 
 PAGES = [
     st.Page("pages/home.py", title="Start here", icon="🏠", default=True),
+    st.Page("pages/derivation.py", title="1 · The L1 gradient, step by step", icon="✏️"),
     st.Page("pages/signed_l1.py", title="2 · The signed-L1 failure", icon="⚠️"),
 ]
 page = st.navigation(PAGES)

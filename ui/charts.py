@@ -124,15 +124,26 @@ def trajectory_chart(
 
 
 def small_multiples(
-    df: pd.DataFrame, value: str, title: str, losses: Sequence[str], height: int = 220, width: int = 270
+    df: pd.DataFrame, value: str, title: str, losses: Sequence[str], height: int = 200, width: int = 200
 ) -> alt.HConcatChart:
-    """One panel per loss with its own y scale (their values differ by orders of magnitude)."""
+    """One panel per loss with its own y scale (their values differ by orders of magnitude).
+
+    Every panel uses the colour and dash scales of all `losses`, so each loss keeps its colour.
+    """
+    zero = pd.DataFrame({"y": [0.0], "text": ["0"]})
     panels = []
     for loss in losses:
-        part = df[df["series"] == label(loss)]
-        zero = pd.DataFrame({"y": [0.0], "text": ["0"]})
-        chart = trajectory_chart(part, value, title, [loss], hlines=zero, height=height)
-        panels.append(chart.properties(title=label(loss), width=width))
+        lines = (
+            alt.Chart(df[df["series"] == label(loss)])
+            .mark_line(strokeWidth=2.2)
+            .encode(
+                x=alt.X("update:Q", title="update k"),
+                y=alt.Y(f"{value}:Q", title=title, scale=alt.Scale(zero=False)),
+                tooltip=["series:N", "update:Q", alt.Tooltip(f"{value}:Q", format=".5g")],
+                **_series_encodings(losses),
+            )
+        )
+        panels.append(alt.layer(lines, *_rules(zero)).properties(title=label(loss), width=width, height=height))
     return alt.hconcat(*panels).resolve_scale(y="independent")
 
 
@@ -211,7 +222,7 @@ def loss_curve_chart(
             x="w:Q",
             y="L:Q",
             detail="line:N",
-            color=alt.Color("series:N", scale=enc["color"].scale, legend=None),
+            color=alt.Color("series:N", scale=loss_scales(losses)[0], legend=None),
             tooltip=["line:N"],
         )
     )
