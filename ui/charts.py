@@ -46,12 +46,16 @@ def _rules(hlines: pd.DataFrame | None) -> list[alt.Chart]:
     """Horizontal reference lines with their labels (columns: y, text)."""
     if hlines is None or hlines.empty:
         return []
-    base = alt.Chart(hlines)
+    base = alt.Chart(hlines.assign(row=range(len(hlines))))
     rule = base.mark_rule(color=THEORY, strokeDash=[4, 4]).encode(
         y="y:Q", tooltip=["text:N", alt.Tooltip("y:Q", format=".4g")]
     )
-    text = base.mark_text(align="left", dx=4, dy=-6, color=THEORY, fontSize=11).encode(
-        y="y:Q", x=alt.value(0), text="text:N"
+    # labels at the right edge, each row lifted a line higher, so nearby lines do not print over each other
+    text = base.mark_text(align="right", baseline="bottom", dx=-4, dy=-2, color=THEORY, fontSize=11).encode(
+        y="y:Q",
+        x=alt.value("width"),
+        text="text:N",
+        yOffset=alt.YOffset("row:Q", scale=alt.Scale(domain=[0, 4], range=[0, -52])),
     )
     return [rule, text]
 
@@ -124,11 +128,19 @@ def trajectory_chart(
 
 
 def small_multiples(
-    df: pd.DataFrame, value: str, title: str, losses: Sequence[str], height: int = 200, width: int = 200
+    df: pd.DataFrame,
+    value: str,
+    title: str,
+    losses: Sequence[str],
+    height: int = 200,
+    width: int = 200,
+    best: pd.DataFrame | None = None,
+    log_y: bool = False,
 ) -> alt.HConcatChart:
     """One panel per loss with its own y scale (their values differ by orders of magnitude).
 
     Every panel uses the colour and dash scales of all `losses`, so each loss keeps its colour.
+    `best` (update, series, best_loss) adds the best value so far as a dark line.
     """
     zero = pd.DataFrame({"y": [0.0], "text": ["0"]})
     panels = []
@@ -138,12 +150,23 @@ def small_multiples(
             .mark_line(strokeWidth=2.2)
             .encode(
                 x=alt.X("update:Q", title="update k"),
-                y=alt.Y(f"{value}:Q", title=title, scale=alt.Scale(zero=False)),
+                y=alt.Y(f"{value}:Q", title=title, scale=alt.Scale(type="symlog") if log_y else alt.Scale(zero=False)),
                 tooltip=["series:N", "update:Q", alt.Tooltip(f"{value}:Q", format=".5g")],
                 **_series_encodings(losses),
             )
         )
-        panels.append(alt.layer(lines, *_rules(zero)).properties(title=label(loss), width=width, height=height))
+        layers = [lines, *_rules(zero)]
+        if best is not None:
+            layers.append(
+                alt.Chart(best[best["series"] == label(loss)])
+                .mark_line(color="#222222", strokeWidth=1.2)
+                .encode(
+                    x="update:Q",
+                    y="best_loss:Q",
+                    tooltip=[alt.Tooltip("best_loss:Q", format=".5g", title="best so far")],
+                )
+            )
+        panels.append(alt.layer(*layers).properties(title=label(loss), width=width, height=height))
     return alt.hconcat(*panels).resolve_scale(y="independent")
 
 
@@ -179,6 +202,33 @@ def sweep_chart(df: pd.DataFrame, losses: Sequence[str], stable_lr: float | None
             .encode(x="lr:Q", y=alt.value(0), text="text:N")
         )
     return alt.layer(*layers).properties(height=300, width="container")
+
+
+def draws_chart(df: pd.DataFrame, losses: Sequence[str]) -> alt.LayerChart:
+    """One dot per noise draw (df: seed, series, error) on a log axis, with each loss's mean as a bar."""
+    color, _ = loss_scales(losses)
+    dots = (
+        alt.Chart(df)
+        .mark_circle(size=60, opacity=0.6)
+        .encode(
+            x=alt.X("error:Q", scale=alt.Scale(type="log"), title="final |w − w_true| (log)"),
+            y=alt.Y("series:N", title=None, sort=[label(k) for k in losses]),
+            yOffset=alt.YOffset("jitter:Q", scale=alt.Scale(domain=[-1, 1])),
+            color=alt.Color("series:N", scale=color, legend=None),
+            tooltip=["series:N", "seed:Q", alt.Tooltip("error:Q", format=".4g")],
+        )
+        .transform_calculate(jitter="sqrt(-2*log(random()))*cos(2*PI*random()) / 3")
+    )
+    means = (
+        alt.Chart(df)
+        .mark_tick(thickness=4, size=40, color="#222222")
+        .encode(
+            x="mean(error):Q",
+            y=alt.Y("series:N", sort=[label(k) for k in losses]),
+            tooltip=["series:N", alt.Tooltip("mean(error):Q", format=".4g", title="mean error")],
+        )
+    )
+    return alt.layer(dots, means).properties(height=60 * len(losses) + 40, width="container")
 
 
 def heatmap_chart(df: pd.DataFrame, loss: str) -> alt.Chart:
