@@ -12,6 +12,7 @@ PAGES = [
     st.Page("pages/derivation.py", title="1 · The L1 gradient, step by step", icon="✏️"),
     st.Page("pages/signed_l1.py", title="2 · The signed-L1 failure", icon="⚠️"),
     st.Page("pages/noise_and_learning_rate.py", title="3 · Noise and learning rate", icon="🎚️"),
+    st.Page("pages/outliers.py", title="4 · Outliers: median vs mean", icon="🎯"),
 ]
 page = st.navigation(PAGES)
 

@@ -105,6 +105,8 @@ def _best_bias(loss: str, r0: np.ndarray, params: dict) -> float:
         return float(-np.mean(r0))
     lo, hi = float(-r0.max()), float(-r0.min())
     for _ in range(200):  # the derivative sum loss'(r0 + b) is non-decreasing in b
+        if hi - lo <= 1e-12 * (1.0 + abs(lo)):
+            break
         mid = (lo + hi) / 2
         if np.sum(loss_grad(loss, r0 + mid, **params)) < 0:
             lo = mid

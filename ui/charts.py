@@ -333,62 +333,84 @@ def scatter_fit_chart(points: pd.DataFrame, lines: pd.DataFrame, losses: Sequenc
     )
 
 
-def breakdown_chart(df: pd.DataFrame, losses: Sequence[str], truth: float, current: float) -> alt.LayerChart:
-    """Estimate against outlier fraction (df: fraction, series, estimate)."""
-    enc = _series_encodings(losses)
+def breakdown_chart(df: pd.DataFrame, losses: Sequence[str], current: float) -> alt.LayerChart:
+    """How far each fitted line is from the true one, against the outlier fraction (df: fraction, series, gap)."""
     lines = (
         alt.Chart(df)
         .mark_line(point=True, strokeWidth=2)
         .encode(
             x=alt.X("fraction:Q", title="fraction of outliers", axis=alt.Axis(format="%")),
-            y=alt.Y("estimate:Q", title="estimated slope w"),
-            tooltip=["series:N", alt.Tooltip("fraction:Q", format=".0%"), alt.Tooltip("estimate:Q", format=".4g")],
-            **enc,
+            y=alt.Y("gap:Q", title="mean |fitted − true line| over x"),
+            tooltip=[
+                "series:N",
+                alt.Tooltip("fraction:Q", format=".0%"),
+                alt.Tooltip("gap:Q", format=".4g"),
+                alt.Tooltip("slope:Q", format=".4g"),
+                alt.Tooltip("bias:Q", format=".4g"),
+            ],
+            **_series_encodings(losses),
         )
     )
-    refs = pd.DataFrame({"y": [truth], "text": [f"true w = {truth:g}"]})
-    now = alt.Chart(pd.DataFrame({"fraction": [current]})).mark_rule(color="#444444").encode(x="fraction:Q")
+    now = (
+        alt.Chart(pd.DataFrame({"fraction": [current], "text": ["your fraction"]}))
+        .mark_rule(color="#444444")
+        .encode(x="fraction:Q", tooltip=["text:N"])
+    )
     half = (
         alt.Chart(pd.DataFrame({"fraction": [0.5], "text": ["50%: no estimator can tell good from bad"]}))
         .mark_rule(color=THEORY, strokeDash=[2, 2])
         .encode(x="fraction:Q", tooltip=["text:N"])
     )
-    return alt.layer(lines, *_rules(refs), now, half).properties(height=300, width="container")
+    return alt.layer(lines, now, half).properties(height=300, width="container")
 
 
 def number_line_chart(values: pd.DataFrame, stats: pd.DataFrame) -> alt.LayerChart:
-    """Targets on a line (value, moved) with the median and mean marked (value, series, text)."""
+    """Targets on a line (value, moved) with the median and mean marked (value, series, text).
+
+    A hidden 0..1 y axis holds the lanes: dots at 0.25, labels at 0.9 and 0.7.
+    """
     color, _ = loss_scales(["l1", "l2"])
+    x = alt.X("value:Q", title="target value")
+    lane = alt.Scale(domain=[0, 1])
+    no_axis = alt.Axis(labels=False, ticks=False, title=None, grid=False, domain=False)
     dots = (
-        alt.Chart(values)
+        alt.Chart(values.assign(lane=0.25))
         .mark_point(filled=True, size=110)
         .encode(
-            x=alt.X("value:Q", title="target value"),
-            y=alt.value(60),
+            x=x,
+            y=alt.Y("lane:Q", scale=lane, axis=no_axis),
             shape=alt.Shape(
                 "moved:N",
                 scale=alt.Scale(domain=["fixed", "dragged"], range=["circle", "cross"]),
-                legend=alt.Legend(orient="bottom", title="point"),
+                legend=alt.Legend(orient="right", title="point"),
             ),
             color=alt.value("#555555"),
             tooltip=[alt.Tooltip("value:Q", format=".3g"), "moved:N"],
         )
     )
     rules = (
-        alt.Chart(stats)
+        alt.Chart(stats.assign(lo=0.0, hi=1.0))
         .mark_rule(strokeWidth=3)
         .encode(
-            x="value:Q",
+            x=x,
+            y=alt.Y("lo:Q", scale=lane, axis=no_axis),
+            y2="hi:Q",
             color=alt.Color("series:N", scale=color, title="optimum of"),
             tooltip=["text:N", alt.Tooltip("value:Q", format=".4g")],
         )
     )
-    text = (
-        alt.Chart(stats)
-        .mark_text(dy=-48, fontSize=12, fontWeight="bold")
-        .encode(x="value:Q", text="text:N", color=alt.Color("series:N", scale=color, legend=None))
+    # one label lane per statistic, so the median's and mean's labels never overlap
+    labels = (
+        alt.Chart(stats.assign(lane=[0.9 - 0.2 * i for i in range(len(stats))]))
+        .mark_text(fontSize=12, fontWeight="bold", align="left", dx=5)
+        .encode(
+            x=x,
+            y=alt.Y("lane:Q", scale=lane, axis=no_axis),
+            text="text:N",
+            color=alt.Color("series:N", scale=color, legend=None),
+        )
     )
-    return alt.layer(rules, dots, text).properties(height=120, width="container")
+    return alt.layer(rules, dots, labels).properties(height=200, width="container")
 
 
 def influence_chart(df: pd.DataFrame, losses: Sequence[str]) -> alt.Chart:
@@ -399,7 +421,7 @@ def influence_chart(df: pd.DataFrame, losses: Sequence[str]) -> alt.Chart:
         .mark_bar()
         .encode(
             x=alt.X("point:O", title="data point (sorted by residual)", axis=alt.Axis(labels=False, ticks=False)),
-            y=alt.Y("contribution:Q", title="pull on w: loss'(rᵢ)·xᵢ"),
+            y=alt.Y("contribution:Q", title="pull on w: loss'(rᵢ)·xᵢ (symlog)", scale=alt.Scale(type="symlog")),
             color=enc["color"],
             xOffset="series:N",
             tooltip=[

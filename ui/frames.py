@@ -71,3 +71,41 @@ def export_frame(runs: Mapping[str, Trajectory]) -> pd.DataFrame:
 
 def to_csv(df: pd.DataFrame) -> bytes:
     return df.to_csv(index=False).encode("utf-8")
+
+
+MAX_EDITOR_ROWS = 500
+MAX_ABS_VALUE = 1e6
+
+
+def clean_points(
+    df: pd.DataFrame, columns: tuple[str, str] = ("x", "y")
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
+    """Valid (x, y) rows of an edited table, their row positions, and notes on what was ignored and why.
+
+    A cell is valid if it reads as a finite number with |value| <= 1e6. Rows with any invalid
+    cell are dropped (the rest are kept); rows past the first 500 are ignored.
+    """
+    notes: list[str] = []
+    if df is None or len(df) == 0:
+        return np.array([]), np.array([]), np.array([], int), ["The table is empty."]
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        return np.array([]), np.array([]), np.array([], int), [f"The table has no column {', '.join(missing)}."]
+    table = df.loc[:, list(columns)]
+    if len(table) > MAX_EDITOR_ROWS:
+        notes.append(f"Only the first {MAX_EDITOR_ROWS} of {len(table)} rows are used.")
+        table = table.iloc[:MAX_EDITOR_ROWS]
+    numbers = table.apply(lambda col: pd.to_numeric(col.astype("string").str.strip(), errors="coerce"))
+    values = numbers.to_numpy(dtype=float, na_value=np.nan)
+    ok_cell = np.isfinite(values) & (
+        np.abs(np.nan_to_num(values, nan=np.inf, posinf=np.inf, neginf=np.inf)) <= MAX_ABS_VALUE
+    )
+    ok_row = ok_cell.all(axis=1)
+    bad = np.flatnonzero(~ok_row)
+    if bad.size:
+        shown = ", ".join(str(i + 1) for i in bad[:8]) + (" …" if bad.size > 8 else "")
+        notes.append(
+            f"Ignored {bad.size} row(s) with an empty, non-numeric, infinite or too large (|v| > 1e6) "
+            f"value: row {shown}."
+        )
+    return values[ok_row, 0], values[ok_row, 1], np.flatnonzero(ok_row), notes

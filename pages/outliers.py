@@ -1,0 +1,269 @@
+"""Outliers: L1 finds the median, L2 chases the outlier."""
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+import core
+from ui import charts, compute, frames, layout
+from ui.controls import Control, check_understanding, predict, preset_and_reset, restore, show_notes, sync_url, widget
+
+C = {
+    "n": Control("o_n", "Points", "int", 30, 10, 100, 1),
+    "w": Control("o_w", "True slope w", "float", 2.0, -3.0, 3.0, 0.1),
+    "b": Control("o_b", "True bias b", "float", 1.0, -5.0, 5.0, 0.1),
+    "sigma": Control("o_sigma", "Noise sigma", "float", 0.5, 0.0, 3.0, 0.1),
+    "frac": Control("o_frac", "Fraction of outliers", "float", 0.1, 0.0, 0.5, 0.05),
+    "size": Control("o_size", "Outlier shift (added to y)", "float", 25.0, -50.0, 50.0, 1.0),
+    "seed": Control("o_seed", "Seed", "int", 0, 0, 99, 1),
+    "bias": Control("o_bias", "Fit a bias (a line y = w·x + b; off: through the origin)", "bool", True),
+    "delta": Control("o_delta", "Huber delta", "float", 1.0, 0.1, 10.0, 0.1),
+    "drag": Control("o_drag", "Drag one target", "float", 12.0, -100.0, 100.0, 1.0),
+}
+CONTROLS = list(C.values())
+PRESETS = {
+    "Clean data": {"o_frac": 0.0},
+    "One bad point in ten": {},
+    "A third of the data bad": {"o_frac": 0.35},
+    "Just under half bad": {"o_frac": 0.45},
+    "Through the origin (the weighted median)": {"o_bias": False, "o_b": 0.0},
+}
+LOSSES = ("l1", "l2", "huber")
+FRACTIONS = tuple(np.round(np.linspace(0, 0.5, 11), 2))
+NUMBER_LINE = np.array([2.0, 3.5, 4.0, 4.5, 5.0, 5.5, 6.0, 7.5])
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def breakdown(n, w, b, sigma, size, seed, fit_bias, delta) -> pd.DataFrame:
+    """For each outlier fraction 0..50% and each loss: the exact fit and its mean gap to the true line."""
+    grid = np.linspace(0.0, 5.0, 51)
+    rows = []
+    for frac in FRACTIONS:
+        d = core.make_dataset(n, (0.0, 5.0), w, b, sigma, float(frac), size, seed)
+        for k in LOSSES:
+            fw, fb = core.fit_line(k, d.x, d.y, fit_bias, **({"delta": delta} if k == "huber" else {}))
+            gap = float(np.mean(np.abs((fw - w) * grid + (fb - b))))
+            rows.append({"fraction": float(frac), "series": charts.label(k), "gap": gap, "slope": fw, "bias": fb})
+    return pd.DataFrame(rows)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def fits(x: np.ndarray, y: np.ndarray, fit_bias: bool, delta: float) -> dict:
+    """Per loss: gradient descent (full batch, inverse-time decaying step) and the exact minimiser."""
+    data = core.Dataset(x, y)
+    A = np.stack([x, np.ones_like(x)], axis=1) if fit_bias else x[:, None]
+    lr0 = 0.5 / max(float(np.linalg.eigvalsh(A.T @ A).max()), 1e-9)
+    out = {}
+    for k in LOSSES:
+        params = {"delta": delta} if k == "huber" else {}
+        boost = 4.0 if k == "l1" else 1.0  # L1's steps do not shrink with the residual: start bolder
+        run = core.descend(
+            data, k, core.inverse_time_decay(lr0 * boost, 0.01), 0.0, data.n, 3000, fit_bias=fit_bias, **params
+        )
+        out[k] = {"gd": (float(run.w[-1]), float(run.b[-1])), "exact": core.fit_line(k, x, y, fit_bias, **params)}
+    return out
+
+
+layout.header("Outliers: median against mean", "A few points are badly wrong. Which fit notices, and which shrugs?")
+show_notes(restore(CONTROLS))
+
+with st.expander("Settings", expanded=not layout.presenting()):
+    preset_and_reset(CONTROLS, PRESETS, "o_preset")
+    row = st.columns(4)
+    for i, name in enumerate(["frac", "size", "sigma", "n"]):
+        widget(C[name], row[i])
+    row = st.columns(4)
+    for i, name in enumerate(["w", "b", "delta", "seed"]):
+        widget(C[name], row[i])
+    widget(C["bias"])
+sync_url(CONTROLS)
+v = {name: st.session_state[c.key] for name, c in C.items()}
+b_true = v["b"] if v["bias"] else 0.0
+generated = compute.dataset(
+    n=v["n"],
+    x=(0.0, 5.0),
+    w_true=v["w"],
+    b_true=b_true,
+    noise_sigma=v["sigma"],
+    outlier_fraction=v["frac"],
+    outlier_size=v["size"],
+    seed=v["seed"],
+)
+
+st.subheader("The data: edit it")
+st.caption(
+    "Type into the table to move points, add rows at the bottom, or select rows and delete them. Changing a "
+    "slider above draws new data."
+)
+gen_key = f"{v['n']}_{v['w']}_{b_true}_{v['sigma']}_{v['frac']}_{v['size']}_{v['seed']}"
+if st.button("Reset the table to the generated data", key="o_reset_table"):
+    st.session_state["o_table_version"] = st.session_state.get("o_table_version", 0) + 1
+editor_key = f"o_editor_{gen_key}_{st.session_state.get('o_table_version', 0)}"
+table = st.data_editor(
+    pd.DataFrame(
+        {
+            "x": generated.x.round(3),
+            "y": generated.y.round(3),
+            "kind": np.where(generated.is_outlier, "outlier", "inlier"),
+        }
+    ),
+    key=editor_key,
+    num_rows="dynamic",
+    hide_index=False,
+    height=220,
+    width="stretch",
+    column_config={
+        "x": st.column_config.NumberColumn("x"),
+        "y": st.column_config.NumberColumn("y"),
+        "kind": st.column_config.TextColumn("kind (as generated)", disabled=True),
+    },
+)
+x, y, kept, notes = frames.clean_points(table)
+for note in notes:
+    st.warning(note, icon="🧹")
+if x.size < 3:
+    st.error("Fewer than 3 valid points: add or fix rows to fit a line. The table above keeps what you typed.")
+    st.stop()
+# rows the student added have no kind: they count as inliers
+kinds = np.where(table["kind"].iloc[kept].astype(str).to_numpy() == "outlier", "outlier", "inlier")
+
+result = fits(x, y, v["bias"], v["delta"])
+truth_err = {k: abs(result[k]["exact"][0] - v["w"]) + abs(result[k]["exact"][1] - b_true) for k in ("l1", "l2")}
+ready = predict(
+    "o_predict",
+    f"{v['frac']:.0%} of the points were shifted by {v['size']:+g}. Which fit ends further from the true line?",
+    ["L1 (absolute)", "L2 (squared)", "neither moves"],
+    "L2 (squared)"
+    if truth_err["l2"] > truth_err["l1"] + 1e-9
+    else ("L1 (absolute)" if truth_err["l1"] > truth_err["l2"] + 1e-9 else "neither moves"),
+    "Squaring makes a far point's residual dominate the sum, so L2 tilts the line to reduce it; L1 counts every "
+    "point's pull as ±x whatever its distance.",
+)
+if not ready:
+    st.stop()
+
+xs = np.linspace(float(x.min()), float(x.max()), 2)
+lines = pd.concat(
+    [
+        pd.DataFrame({"x": xs, "series": charts.label(k), "y": result[k]["gd"][0] * xs + result[k]["gd"][1]})
+        for k in LOSSES
+    ]
+)
+points = pd.DataFrame({"x": x, "y": y, "kind": kinds})
+layout.chart(
+    charts.scatter_fit_chart(points, lines, LOSSES),
+    f"{x.size} points with the L1, L2 and Huber lines fitted by gradient descent. L1's slope is "
+    f"{result['l1']['gd'][0]:.3g}, L2's {result['l2']['gd'][0]:.3g}; the true slope is {v['w']:g}.",
+)
+fit_table = pd.DataFrame(
+    [
+        {
+            "loss": charts.label(k),
+            "w (gradient descent)": result[k]["gd"][0],
+            "b (gradient descent)": result[k]["gd"][1],
+            "w (exact)": result[k]["exact"][0],
+            "b (exact)": result[k]["exact"][1],
+        }
+        for k in LOSSES
+    ]
+)
+st.dataframe(fit_table.round(4), hide_index=True, width="stretch")
+st.caption(
+    "Gradient descent: 3,000 full-batch updates from (0, 0) with lr0/(1 + 0.01·t). Exact: least squares for "
+    "L2; for L1 and Huber a 1-D convex search over w with the best b for each w (for L1 the median of the "
+    "residuals). The two agree to within 0.1."
+)
+layout.seen(
+    f"With the outliers, L2's line has slope {result['l2']['exact'][0]:.3g} and bias {result['l2']['exact'][1]:.3g} "
+    f"against the truth {v['w']:g} and {b_true:g}; L1's has {result['l1']['exact'][0]:.3g} and "
+    f"{result['l1']['exact'][1]:.3g}. L1 lets the bad points sit far from its line: each can only pull with "
+    "strength |x|, however far away it is."
+)
+
+st.subheader("How much bad data can each loss take?")
+bd = breakdown(v["n"], v["w"], b_true, v["sigma"], v["size"], v["seed"], v["bias"], v["delta"])
+layout.chart(
+    charts.breakdown_chart(bd, LOSSES, v["frac"]),
+    "Mean vertical gap between the fitted and the true line against the fraction of outliers, 0 to 50%, "
+    "for L1, L2 and Huber.",
+)
+gaps = bd.pivot(index="fraction", columns="series", values="gap")
+l1_gap, l2_gap = gaps[charts.label("l1")], gaps[charts.label("l2")]
+tolerance = 3 * v["sigma"] + 0.1
+holds = [f for f, g in l1_gap.items() if g <= tolerance]
+first_bad = FRACTIONS[1]
+layout.seen(
+    f"At {first_bad:.0%} outliers L2's line is already {l2_gap[first_bad]:.3g} away from the truth on average, "
+    f"L1's {l1_gap[first_bad]:.3g}. L1 stays within 3·sigma + 0.1 = {tolerance:.3g} of the true line up to "
+    f"**{max(holds) if holds else 0:.0%}** outliers here: its breakdown point is about one half, the most any "
+    "estimator can have (past half, the bad points are the data)."
+)
+
+st.subheader("One number: the median and the mean")
+widget(C["drag"])
+targets = np.append(NUMBER_LINE, v["drag"])
+stats = pd.DataFrame(
+    {
+        "value": [float(np.median(targets)), float(np.mean(targets))],
+        "series": [charts.label("l1"), charts.label("l2")],
+        "text": [f"L1 optimum = median {np.median(targets):.3g}", f"L2 optimum = mean {np.mean(targets):.3g}"],
+    }
+)
+values = pd.DataFrame({"value": targets, "moved": ["fixed"] * NUMBER_LINE.size + ["dragged"]})
+layout.chart(
+    charts.number_line_chart(values, stats),
+    f"Nine targets on a line, one dragged to {v['drag']:g}. The median is {np.median(targets):.3g}, the mean "
+    f"{np.mean(targets):.3g}.",
+)
+layout.seen(
+    "With no x at all (a model that predicts one number c), L1's best c is the **median** of the targets and "
+    "L2's is the **mean**: Σ|c − tᵢ| is flat in the outlier's position once it is past the middle, while "
+    "Σ(c − tᵢ)² follows it. Drag the point: the mean follows it everywhere, the median barely moves."
+)
+
+st.subheader("Who pulls how hard")
+lw, lb = v["w"], b_true
+res = lw * x + lb - y
+order = np.argsort(res)
+infl = pd.concat(
+    [
+        pd.DataFrame(
+            {
+                "point": np.arange(x.size),
+                "series": charts.label(k),
+                "residual": res[order],
+                "contribution": core.loss_grad(k, res[order], **({"delta": v["delta"]} if k == "huber" else {}))
+                * x[order],
+            }
+        )
+        for k in LOSSES
+    ]
+)
+layout.chart(
+    charts.influence_chart(infl, LOSSES),
+    "Each point's pull on w at the true line, sorted by residual: L1 bars are capped at |x|, L2 bars grow "
+    "with the residual.",
+)
+st.caption(
+    "Evaluated at the true line. A point's pull on w is loss'(rᵢ)·xᵢ: for L1 at most |xᵢ|, for Huber at most "
+    "delta·|xᵢ|, for L2 2·rᵢ·xᵢ, unbounded."
+)
+
+export = pd.DataFrame(
+    {
+        "x": x,
+        "y": y,
+        **{f"fit_{k}": result[k]["gd"][0] * x + result[k]["gd"][1] for k in LOSSES},
+        **{f"residual_{k}": result[k]["gd"][0] * x + result[k]["gd"][1] - y for k in LOSSES},
+    }
+)
+layout.download(export, "outliers.csv", key="o_download")
+check_understanding(
+    "o_check",
+    "Ten house prices, one of them a castle at 50× the others. Which single number does minimising Σ|c − priceᵢ| "
+    "give you?",
+    ["the mean price", "the median price", "the castle's price"],
+    "the median price",
+    "The L1 optimum of a constant is the median: moving c past a point changes the sum by ±1 per point, so the best "
+    "c has as many points above as below, and the castle counts as just one point above.",
+)

@@ -1,0 +1,39 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from ui.frames import MAX_EDITOR_ROWS, clean_points, series_frame, thin_series
+
+
+def test_clean_points_keeps_valid_rows_and_reports_garbage():
+    df = pd.DataFrame({"x": [1, "2", "abc", None, "inf", 1e308, " 3.5 ", 4], "y": [1, 2, 3, 4, 5, 6, 7, "<script>"]})
+    x, y, kept, notes = clean_points(df)
+    np.testing.assert_array_equal(kept, [0, 1, 6])
+    np.testing.assert_array_equal(x, [1.0, 2.0, 3.5])
+    np.testing.assert_array_equal(y, [1.0, 2.0, 7.0])
+    assert len(notes) == 1 and "Ignored 5 row(s)" in notes[0] and "3, 4, 5, 6, 8" in notes[0]
+
+
+def test_clean_points_caps_rows():
+    df = pd.DataFrame({"x": np.arange(1000.0), "y": np.arange(1000.0)})
+    x, y, kept, notes = clean_points(df)
+    assert x.size == MAX_EDITOR_ROWS and any("first 500" in n for n in notes)
+
+
+@pytest.mark.parametrize("df", [pd.DataFrame(), pd.DataFrame({"a": [1]}), None])
+def test_clean_points_empty_or_wrong_columns(df):
+    x, y, kept, notes = clean_points(df)
+    assert x.size == 0 and kept.size == 0 and notes
+
+
+def test_thinning_keeps_extremes_and_ends():
+    values = np.sin(np.arange(20001) / 3.0)
+    values[12345] = 50.0
+    idx = thin_series(values, max_points=600)
+    assert idx.size <= 610 and idx[0] == 0 and idx[-1] == 20000
+    assert 12345 in idx and values[idx].min() == values.min()
+
+
+def test_series_frame_is_long_form():
+    df = series_frame({"a": np.arange(5.0), "b": np.arange(5.0) * 2}, "w")
+    assert list(df.columns) == ["update", "series", "w"] and len(df) == 10
