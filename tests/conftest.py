@@ -1,11 +1,1 @@
-"""Shared test helpers."""
-
-import os
-import sys
-
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-
-def central_difference(f, x: float, h: float = 1e-6) -> float:
-    """(f(x + h) - f(x - h)) / 2h: the numerical derivative every analytic one is checked against."""
-    return (f(x + h) - f(x - h)) / (2 * h)
+"""Test configuration: the repository root is importable (see pythonpath in pyproject.toml)."""

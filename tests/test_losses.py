@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
-from conftest import central_difference
 
 from core import l1_subdifferential, loss_grad, loss_value
+from tests.helpers import central_difference
 
 # (loss, params, r, expected value, expected derivative): the kinks included
 TABLE = [
