@@ -13,6 +13,7 @@ PAGES = [
     st.Page("pages/signed_l1.py", title="2 · The signed-L1 failure", icon="⚠️"),
     st.Page("pages/noise_and_learning_rate.py", title="3 · Noise and learning rate", icon="🎚️"),
     st.Page("pages/outliers.py", title="4 · Outliers: median vs mean", icon="🎯"),
+    st.Page("pages/landscape.py", title="5 · The (w, b) landscape", icon="🗺️"),
 ]
 page = st.navigation(PAGES)
 

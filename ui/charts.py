@@ -441,16 +441,23 @@ def landscape_chart(
     creases: pd.DataFrame | None,
     optimum: tuple[float, float],
     optimizers: Sequence[str],
+    w_range: tuple[float, float],
+    b_range: tuple[float, float],
 ) -> alt.LayerChart:
-    """Loss over (w, b) as a heatmap (w, b, level), optimiser paths (w, b, step, optimizer), crease lines."""
+    """Loss over (w, b) as cells (w0, w1, b0, b1, loss, level), optimiser paths (w, b, step, optimizer),
+    crease lines (w, b, sample). Both axes are fixed to the grid's ranges; everything else is clipped."""
+    xs = alt.Scale(domain=list(w_range), nice=False, zero=False)
+    ys = alt.Scale(domain=list(b_range), nice=False, zero=False)
     heat = (
         alt.Chart(grid)
         .mark_rect()
         .encode(
-            x=alt.X("w:Q", bin=alt.Bin(maxbins=80), title="w (slope)"),
-            y=alt.Y("b:Q", bin=alt.Bin(maxbins=80), title="b (bias)"),
-            color=alt.Color("mean(level):Q", scale=alt.Scale(scheme="greys", reverse=True), title="log(1 + loss)"),
-            tooltip=[alt.Tooltip("mean(loss):Q", format=".4g", title="loss")],
+            x=alt.X("w0:Q", scale=xs, title="w (slope)"),
+            x2="w1:Q",
+            y=alt.Y("b0:Q", scale=ys, title="b (bias)"),
+            y2="b1:Q",
+            color=alt.Color("level:Q", scale=alt.Scale(scheme="greys", reverse=True), title="log(1 + loss)"),
+            tooltip=[alt.Tooltip("loss:Q", format=".4g")],
         )
     )
     layers = [heat]
@@ -458,7 +465,7 @@ def landscape_chart(
         layers.append(
             alt.Chart(creases)
             .mark_line(color=LOSS_COLORS["l1"], opacity=0.35, strokeWidth=1, clip=True)
-            .encode(x="w:Q", y="b:Q", detail="sample:N")
+            .encode(x=alt.X("w:Q", scale=xs), y=alt.Y("b:Q", scale=ys), detail="sample:N")
         )
     domain = list(optimizers)
     color = alt.Scale(domain=domain, range=[OPTIMIZER_COLORS[o] for o in domain])
@@ -467,20 +474,20 @@ def landscape_chart(
         alt.Chart(paths)
         .mark_line(strokeWidth=2, clip=True)
         .encode(
-            x="w:Q",
-            y="b:Q",
+            x=alt.X("w:Q", scale=xs),
+            y=alt.Y("b:Q", scale=ys),
             order="step:Q",
-            color=alt.Color("optimizer:N", scale=color, legend=alt.Legend(orient="bottom")),
             detail="optimizer:N",
+            color=alt.Color("optimizer:N", scale=color, legend=alt.Legend(orient="bottom", title="optimiser")),
         )
     )
     layers.append(
         alt.Chart(paths)
         .mark_point(size=22, filled=True, clip=True)
         .encode(
-            x="w:Q",
-            y="b:Q",
-            shape=alt.Shape("optimizer:N", scale=shape),
+            x=alt.X("w:Q", scale=xs),
+            y=alt.Y("b:Q", scale=ys),
+            shape=alt.Shape("optimizer:N", scale=shape, legend=alt.Legend(orient="bottom", title="optimiser")),
             color=alt.Color("optimizer:N", scale=color),
             tooltip=["optimizer:N", "step:Q", alt.Tooltip("w:Q", format=".4f"), alt.Tooltip("b:Q", format=".4f")],
         )
@@ -488,25 +495,30 @@ def landscape_chart(
     star = pd.DataFrame({"w": [optimum[0]], "b": [optimum[1]], "text": ["optimum"]})
     layers.append(
         alt.Chart(star)
-        .mark_point(shape="cross", size=300, color="#D55E00", strokeWidth=3)
+        .mark_point(shape="cross", size=320, color="#D55E00", strokeWidth=3, filled=True)
         .encode(
-            x="w:Q", y="b:Q", tooltip=["text:N", alt.Tooltip("w:Q", format=".4f"), alt.Tooltip("b:Q", format=".4f")]
+            x=alt.X("w:Q", scale=xs),
+            y=alt.Y("b:Q", scale=ys),
+            tooltip=["text:N", alt.Tooltip("w:Q", format=".4f"), alt.Tooltip("b:Q", format=".4f")],
         )
     )
-    return alt.layer(*layers).properties(height=420, width="container")
+    return alt.layer(*layers).properties(height=460, width="container")
 
 
-def optimizer_loss_chart(df: pd.DataFrame, optimizers: Sequence[str], value: str, title: str) -> alt.Chart:
-    """Loss (or best loss) over updates per optimiser (df: update, optimizer, value)."""
+def optimizer_loss_chart(df: pd.DataFrame, optimizers: Sequence[str]) -> alt.Chart:
+    """Excess loss over updates per optimiser (df: update, optimizer, kind, value); best so far dashed."""
     color = alt.Scale(domain=list(optimizers), range=[OPTIMIZER_COLORS[o] for o in optimizers])
+    dash = alt.Scale(domain=["loss − optimum", "best so far − optimum"], range=[[1, 0], [5, 3]])
     return (
         alt.Chart(df)
         .mark_line(strokeWidth=2)
         .encode(
             x=alt.X("update:Q", title="update k"),
-            y=alt.Y(f"{value}:Q", title=title, scale=alt.Scale(type="log")),
+            y=alt.Y("value:Q", title="loss − optimal loss (log)", scale=alt.Scale(type="log")),
             color=alt.Color("optimizer:N", scale=color, legend=alt.Legend(orient="bottom")),
-            tooltip=["optimizer:N", "update:Q", alt.Tooltip(f"{value}:Q", format=".5g")],
+            strokeDash=alt.StrokeDash("kind:N", scale=dash, legend=alt.Legend(orient="bottom", title=None)),
+            detail="kind:N",
+            tooltip=["optimizer:N", "kind:N", "update:Q", alt.Tooltip("value:Q", format=".5g")],
         )
-        .properties(height=240, width="container")
+        .properties(height=260, width="container")
     )

@@ -42,11 +42,23 @@ def dataset(
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def run(
-    data: core.Dataset, loss: str, sched: tuple, w0: float, batch_size: int, epochs: int, **options
+    data: core.Dataset,
+    loss: str,
+    sched: tuple,
+    w0: float,
+    batch_size: int,
+    epochs: int,
+    optimizer: str = "sgd",
+    optimizer_params: tuple = (),
+    **options,
 ) -> core.Trajectory:
-    """One trajectory. `sched` is (name, lr0, {params}) as a tuple of items, so it can be hashed."""
+    """One trajectory. `sched` is (name, lr0, ((param, value), ...)) and the optimiser is a name with
+    its parameters as (param, value) pairs: plain values, so the cache key sees every setting."""
     name, lr0, params = sched
-    return core.descend(data, loss, schedule(name, lr0, **dict(params)), w0, batch_size, epochs, **options)
+    opt = core.make_optimizer(optimizer, **dict(optimizer_params))
+    return core.descend(
+        data, loss, schedule(name, lr0, **dict(params)), w0, batch_size, epochs, optimizer=opt, **options
+    )
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
