@@ -3,7 +3,8 @@
 import streamlit as st
 
 from ui import controls
-from ui.layout import PRESENTATION, apply_presentation_style
+from ui.controls import PRESENTATION
+from ui.layout import apply_presentation_style
 
 st.set_page_config(page_title="L1 Descent Lab", page_icon="📉", layout="wide")
 

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from ui import layout
+from ui.controls import sync_url
 
 layout.header(
     "L1 Descent Lab", "What is the gradient of an absolute-value loss, and what does gradient descent do with it?"
@@ -54,3 +55,4 @@ st.caption(
     "*L1 loss, abs L1 loss, and L2 loss*; a walkthrough of the L1 gradient from scratch; an overview of L1 "
     "against L2 and outliers."
 )
+sync_url([])  # no settings of its own: the URL keeps only the shell's (presentation mode)

@@ -103,14 +103,25 @@ with st.expander("Settings", expanded=not layout.presenting()):
     for i, name in enumerate(["loss", "data", "w0", "b0"]):
         widget(C[name], row[i])
     row = st.columns(4)
-    for i, name in enumerate(["steps", "sched", "lr", "adam_lr"]):
-        widget(C[name], row[i])
-    row = st.columns(4)
-    for i, name in enumerate(["beta", "beta1", "beta2", "delta"]):
-        widget(C[name], row[i])
-    row = st.columns(4)
     for i, o in enumerate(OPTIMIZERS):
         widget(C[f"use_{o}"], row[i])
+    on = {o: st.session_state[C[f"use_{o}"].key] for o in OPTIMIZERS}
+    # a control that cannot change anything in the current state is greyed out, with the reason
+    idle = {
+        "sched": (not (on["sgd"] or on["momentum"] or on["adam"]), "Only Polyak's step is on: it sets its own step."),
+        "lr": (not (on["sgd"] or on["momentum"]), "Plain descent and momentum are both off."),
+        "adam_lr": (not on["adam"], "Adam is off."),
+        "beta": (not on["momentum"], "Momentum is off."),
+        "beta1": (not on["adam"], "Adam is off."),
+        "beta2": (not on["adam"], "Adam is off."),
+        "delta": (st.session_state[C["loss"].key] != "huber", "Only the Huber loss has a delta."),
+    }
+    row = st.columns(4)
+    for i, name in enumerate(["steps", "sched", "lr", "adam_lr"]):
+        widget(C[name], row[i], *idle.get(name, (False, None)))
+    row = st.columns(4)
+    for i, name in enumerate(["beta", "beta1", "beta2", "delta"]):
+        widget(C[name], row[i], *idle[name])
 sync_url(CONTROLS)
 v = {name: st.session_state[c.key] for name, c in C.items()}
 chosen = [o for o in OPTIMIZERS if v[f"use_{o}"]]
@@ -170,10 +181,10 @@ ready = predict(
 if not ready:
     st.stop()
 
-w_lo = min(v["w0"], w_opt, *(float(np.nanmin(r.w)) for r in runs.values())) - 0.5
-w_hi = max(v["w0"], w_opt, *(float(np.nanmax(r.w)) for r in runs.values())) + 0.5
-b_lo = min(v["b0"], b_opt, *(float(np.nanmin(r.b)) for r in runs.values())) - 0.5
-b_hi = max(v["b0"], b_opt, *(float(np.nanmax(r.b)) for r in runs.values())) + 0.5
+w_lo = min(v["w0"], w_opt, *(frames.finite_stat(np.min, r.w, w_opt) for r in runs.values())) - 0.5
+w_hi = max(v["w0"], w_opt, *(frames.finite_stat(np.max, r.w, w_opt) for r in runs.values())) + 0.5
+b_lo = min(v["b0"], b_opt, *(frames.finite_stat(np.min, r.b, b_opt) for r in runs.values())) - 0.5
+b_hi = max(v["b0"], b_opt, *(frames.finite_stat(np.max, r.b, b_opt) for r in runs.values())) + 0.5
 w_range = (max(w_lo, w_opt - 15), min(w_hi, w_opt + 15))
 b_range = (max(b_lo, b_opt - 30), min(b_hi, b_opt + 30))
 grid = surface(data.x, data.y, v["loss"], v["delta"], w_range, b_range)
@@ -200,7 +211,8 @@ for o, r in runs.items():
             "final (w, b)": f"({r.w[-1]:.3f}, {r.b[-1]:.3f})",
             "best loss − optimum": excess[o],
             "median step / lr in w and b, first 50 updates": (
-                f"{np.nanmedian(d[0, :50] / lr_used[:50]):.2f}, {np.nanmedian(d[1, :50] / lr_used[:50]):.2f}"
+                f"{frames.finite_stat(np.median, d[0, :50] / lr_used[:50]):.2f}, "
+                f"{frames.finite_stat(np.median, d[1, :50] / lr_used[:50]):.2f}"
                 if o != "polyak"
                 else "own step size"
             ),
@@ -251,7 +263,7 @@ if v["loss"] == "l1" and "sgd" in runs:
     )
 if v["loss"] == "l1" and "adam" in runs:
     r = runs["adam"]
-    ratio = np.nanmedian(np.abs(np.diff(r.w[:51])) / r.lr[1:51])
+    ratio = frames.finite_stat(np.median, np.abs(np.diff(r.w[:51])) / r.lr[1:51])
     layout.seen(
         f"Over its first 50 updates Adam's steps in w have a median size of **{ratio:.2f} × lr**. "
         "On L1 each coordinate's gradient keeps its size and mostly its sign, so Adam's m̂/√v̂ ≈ g/|g| = sign(g): "

@@ -87,8 +87,14 @@ with st.expander("Settings", expanded=not layout.presenting()):
     ):
         widget(C[name], row[1 + i])
     row = st.columns(4)
-    for i, name in enumerate(["w0", "seed"]):
-        widget(C[name], row[i])
+    widget(C["w0"], row[0])
+    no_noise = st.session_state[C["sigma"].key] == 0
+    widget(
+        C["seed"],
+        row[1],
+        disabled=no_noise and not st.session_state[C["shuffle"].key],
+        why="No noise and no shuffling: the seed has no effect.",
+    )
     widget(C["shuffle"], row[2])
     row = st.columns(4)
     for i, name in enumerate(["l1", "l2", "huber"]):
@@ -122,7 +128,7 @@ def seeds_final(loss: str, sigma: float) -> np.ndarray:
     return compute.many_final(sets, loss, sched, v["w0"], v["bs"], v["epochs"], **opts, **loss_opts.get(loss, {}))
 
 
-mean_error = {k: float(np.nanmean(np.abs(seeds_final(k, v["sigma"]) - 1))) for k in ("l1", "l2")}
+mean_error = {k: frames.finite_stat(np.mean, np.abs(seeds_final(k, v["sigma"]) - 1), np.inf) for k in ("l1", "l2")}
 correct = "absolute L1" if mean_error["l1"] < mean_error["l2"] else "L2"
 ready = predict(
     "n_predict",
@@ -190,7 +196,7 @@ for k in losses:
             "final w": run.w[-1],
             "|final w − 1|": abs(run.w[-1] - 1),
             "distance to its optimum": max(lo - run.w[-1], run.w[-1] - hi, 0.0),
-            "swing in the last 30% (max − min)": float(np.nanmax(tail_w) - np.nanmin(tail_w)),
+            "swing in the last 30% (max − min)": frames.finite_stat(np.ptp, tail_w),
             "in the band from update": (core.entered_band_at(run.w, band if k == "l1" else own) if own else None),
             "diverged at": run.diverged_at,
         }
@@ -216,14 +222,14 @@ if any(r.diverged_at is not None for r in runs.values()):
 
 steps = []
 if l1run is not None:
-    swing = float(np.nanmax(l1run.w[tail_from:]) - np.nanmin(l1run.w[tail_from:]))
+    swing = frames.finite_stat(np.ptp, l1run.w[tail_from:])
     steps.append(
         f"absolute L1 still swings by **{swing:.3g}**: every step has size "
         f"lr·|Σx_batch| = {v['lr']:g} × {2 * min(v['bs'], 20):g} whatever the distance to the optimum"
         + (" (the schedule shrinks lr, so the swings shrink too)" if sched_name != "constant" else "")
     )
 if l2run is not None and l2run.diverged_at is None:
-    swing2 = float(np.nanmax(l2run.w[tail_from:]) - np.nanmin(l2run.w[tail_from:]))
+    swing2 = frames.finite_stat(np.ptp, l2run.w[tail_from:])
     steps.append(f"L2 swings by **{swing2:.3g}**: its gradient 2·r·x shrinks as the residuals shrink")
 if steps:
     layout.seen(

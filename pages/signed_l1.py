@@ -76,8 +76,9 @@ with st.expander("Settings", expanded=not layout.presenting()):
     preset_and_reset(CONTROLS, PRESETS, "s_preset")
     widget(C["full"])
     cols = st.columns(4)
-    for i, name in enumerate(["lr", "w0", "epochs", "bs", "x", "w_true", "sigma", "seed"]):
+    for i, name in enumerate(["lr", "w0", "epochs", "bs", "x", "w_true", "sigma"]):
         widget(C[name], cols[i % 4])
+    widget(C["seed"], cols[3], disabled=st.session_state[C["sigma"].key] == 0, why="No noise: the seed has no effect.")
 sync_url(CONTROLS)
 v = {name: st.session_state[c.key] for name, c in C.items()}
 

@@ -21,6 +21,7 @@ from typing import Any
 import streamlit as st
 
 MAX_URL_VALUE_CHARS = 64
+REGISTRY: dict[str, Control] = {}  # every Control made so far, by key (tests look up raw options here)
 MAX_PARAMS_READ = 60
 
 
@@ -42,6 +43,9 @@ class Control:
     options: tuple = ()
     help: str | None = None
     format_func: Callable[[Any], str] | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        REGISTRY[self.key] = self
 
     def parse(self, raw: str) -> Any:
         """The value a URL string stands for, or raise ValueError saying why it is refused."""
@@ -121,8 +125,15 @@ def _shown(text: str) -> str:
 
 
 def restore(controls: Sequence[Control]) -> list[str]:
-    """Put each control's value in session state (kept, from the URL, or default). Returns notes."""
-    notes = []
+    """Put each control's value in session state (kept, from the URL, or default).
+
+    Returns the notes about refused link values; they are remembered for the session, so the
+    visitor keeps seeing why the link was changed after their next click.
+    """
+    memo = "_url_notes:" + ",".join(c.key for c in controls)
+    if not any(c.key in st.session_state for c in controls):  # a fresh visit: forget an earlier link's notes
+        st.session_state[memo] = []
+    notes = st.session_state.setdefault(memo, [])
     url = _url_values(st.query_params)
     for c in controls:
         if c.key in st.session_state:
@@ -140,6 +151,7 @@ def restore(controls: Sequence[Control]) -> list[str]:
     return notes
 
 
+
 def show_notes(notes: Sequence[str]) -> None:
     if notes:
         st.warning(
@@ -147,31 +159,43 @@ def show_notes(notes: Sequence[str]) -> None:
         )
 
 
+PRESENTATION = Control(
+    "present",
+    "Presentation mode",
+    "bool",
+    False,
+    help="Larger type for a projector, explanations folded, charts full width.",
+)
+SHARED: tuple[Control, ...] = (PRESENTATION,)  # the app shell's controls, kept in every page's URL
+
+
 def sync_url(controls: Sequence[Control]) -> None:
-    """Write every non-default control value to the URL (and nothing else)."""
+    """Write every non-default value of the page's and the shell's controls to the URL (and nothing else)."""
     wanted = {
         c.key: c.to_url(st.session_state[c.key])
-        for c in controls
+        for c in (*SHARED, *controls)
         if c.key in st.session_state and st.session_state[c.key] != c.default
     }
-    current = {k: v for k, v in _url_values(st.query_params).items()}
-    if current != wanted:
+    if _url_values(st.query_params) != wanted:
         st.query_params.from_dict(wanted)
 
 
-def widget(c: Control, container=st) -> Any:
-    """Draw the widget for a control; its value lives in st.session_state[c.key]."""
+def widget(c: Control, container=st, disabled: bool = False, why: str | None = None) -> Any:
+    """Draw the widget for a control; its value lives in st.session_state[c.key].
+
+    `disabled` greys out a control that has no effect in the current state; `why` says so in its help.
+    """
+    common = {"key": c.key, "help": why if disabled and why else c.help, "disabled": disabled}
     if c.kind == "float":
-        return container.slider(c.label, float(c.lo), float(c.hi), step=float(c.step), key=c.key, help=c.help)
+        return container.slider(c.label, float(c.lo), float(c.hi), step=float(c.step), **common)
     if c.kind == "int":
-        return container.slider(c.label, int(c.lo), int(c.hi), step=int(c.step or 1), key=c.key, help=c.help)
+        return container.slider(c.label, int(c.lo), int(c.hi), step=int(c.step or 1), **common)
     if c.kind == "bool":
-        return container.toggle(c.label, key=c.key, help=c.help)
+        return container.toggle(c.label, **common)
     if c.kind == "log":
-        return container.select_slider(
-            c.label, options=list(c.options), key=c.key, help=c.help, format_func=c.format_func or (lambda v: f"{v:g}")
-        )
-    return container.selectbox(c.label, list(c.options), key=c.key, help=c.help, format_func=c.format_func or str)
+        fmt = c.format_func or (lambda v: f"{v:g}")
+        return container.select_slider(c.label, options=list(c.options), format_func=fmt, **common)
+    return container.selectbox(c.label, list(c.options), format_func=c.format_func or str, **common)
 
 
 def _apply(controls: Sequence[Control], values: dict[str, Any]) -> None:

@@ -109,3 +109,10 @@ def clean_points(
             f"value: row {shown}."
         )
     return values[ok_row, 0], values[ok_row, 1], np.flatnonzero(ok_row), notes
+
+
+def finite_stat(fn, values, empty: float = float("nan")) -> float:
+    """fn over the finite entries of `values`, or `empty` if there are none (no numpy warning)."""
+    v = np.asarray(values, dtype=float).ravel()
+    v = v[np.isfinite(v)]
+    return float(fn(v)) if v.size else empty

@@ -7,16 +7,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from ui.controls import Control
+from ui.controls import PRESENTATION
 from ui.frames import to_csv
-
-PRESENTATION = Control(
-    "present",
-    "Presentation mode",
-    "bool",
-    False,
-    help="Larger type for a projector, explanations folded, charts full width.",
-)
 
 _PRESENTATION_CSS = """
 <style>

@@ -1,0 +1,38 @@
+# make run   : create .venv if needed, install the app, serve it on localhost ($STREAMLIT_SERVER_PORT, default 8501)
+# make test  : also install the dev tools, then ruff and every test (browser tests need Chromium, see README)
+# make bench : print the benchmarks' figures
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STREAMLIT_SERVER_PORT ?= 8501
+
+.PHONY: run test lint bench clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "L1 Descent Lab needs Python 3.11 or newer (set PYTHON=python3.11)")'
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.app: $(BIN)/python requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+$(VENV)/.dev: $(VENV)/.app requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+run: $(VENV)/.app
+	$(BIN)/python -m streamlit run app.py --server.port $(STREAMLIT_SERVER_PORT) --server.address localhost
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+
+test: lint
+	$(BIN)/python -m pytest
+
+bench: $(VENV)/.dev
+	$(BIN)/python -m bench.core_sweep
+	$(BIN)/python -m bench.load
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache screenshots

@@ -1,0 +1,191 @@
+"""Every page through Streamlit's AppTest: renders, every control changes the output, links restore
+every control, hostile link values fall back to defaults with a note."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ui.controls import REGISTRY
+
+APP = Path(__file__).resolve().parents[1] / "app.py"
+# page -> the widget that answers or skips its predict-first question
+PAGES = {
+    "pages/home.py": None,
+    "pages/derivation.py": "d_guess_skip",
+    "pages/signed_l1.py": "s_predict_skip",
+    "pages/noise_and_learning_rate.py": "n_predict_skip",
+    "pages/outliers.py": "o_predict_skip",
+    "pages/landscape.py": "l_predict_skip",
+}
+LAB_PAGES = [p for p in PAGES if p != "pages/home.py"]
+# keys that are not experiment settings: questions, their skip boxes, preset pickers, buttons
+NOT_SETTINGS = ("_predict", "_check", "_guess", "_preset", "_reset", "_heat", "_download")
+JUNK = [
+    "abc",
+    "",
+    "nan",
+    "inf",
+    "-inf",
+    "1e309",
+    "9" * 40,
+    "<script>alert(1)</script>",
+    "ü" * 300,
+    "0x1F",
+    "[1, 2]",
+    "%00",
+    "true; DROP TABLE",
+]
+
+
+def open_page(path: str, query: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=90)
+    at.query_params.update(query or {})
+    at.switch_page(path)
+    at.run()
+    skip = PAGES[path]
+    if skip and any(c.key == skip for c in at.checkbox):  # absent when the page stopped early, e.g. no loss picked
+        at.checkbox(key=skip).check().run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def snapshot(at: AppTest) -> str:
+    """Everything a student sees: text, formulas, tables and chart specs (data included by name)."""
+    parts = [
+        e.value
+        for kind in ("markdown", "latex", "info", "warning", "success", "error", "caption")
+        for e in getattr(at, kind)
+    ]
+    parts += [e.value.to_csv() for e in at.dataframe]
+    for kind in ("vega_lite_chart", "graphviz_chart"):
+        parts += [str(e.proto) for e in at.get(kind)]
+    return "\n".join(map(str, parts))
+
+
+def settings(at: AppTest) -> list:
+    widgets = [*at.slider, *at.select_slider, *at.toggle, *at.selectbox, *at.number_input]
+    return [
+        w
+        for w in widgets
+        if w.key and not any(tag in w.key for tag in NOT_SETTINGS) and w.key != "present" and not w.disabled
+    ]
+
+
+def move(w):
+    """Set a widget to a valid value different from its current one (not yet run)."""
+    kind = type(w).__name__
+    if kind == "Toggle":
+        return w.set_value(not w.value)
+    if kind in ("Slider", "NumberInput"):
+        return w.set_value(w.max if w.value != w.max else w.min)
+    if kind == "SelectSlider":  # AppTest lists the options as shown (%g); ours are numbers
+        options = [float(o) for o in w.options]
+        return w.set_value(options[-1] if w.value != options[-1] else options[0])
+    options = list(REGISTRY[w.key].options)  # raw values: AppTest only shows the formatted labels
+    return w.set_value(options[-1] if w.value != options[-1] else options[0])
+
+
+@pytest.mark.parametrize("path", list(PAGES))
+def test_page_renders_without_exception(path):
+    at = open_page(path)
+    assert at.title and at.title[0].value
+    if path != "pages/home.py":
+        assert at.get("vega_lite_chart"), "a lab page draws charts"
+
+
+@pytest.mark.parametrize("path", LAB_PAGES)
+def test_every_control_changes_the_output(path):
+    keys = [w.key for w in settings(open_page(path))]
+    assert len(keys) >= 3
+    unchanged = []
+    for key in keys:
+        at = open_page(path)
+        w = next((w for w in settings(at) if w.key == key), None)
+        if w is None:
+            continue  # shown only in another state (e.g. a schedule's own parameter)
+        before = snapshot(at)
+        move(w).run()
+        assert not at.exception, (key, [e.message for e in at.exception])
+        if snapshot(at) == before:
+            unchanged.append(key)
+    assert not unchanged, f"moving these controls changed nothing on {path}: {unchanged}"
+
+
+@pytest.mark.parametrize("path", LAB_PAGES)
+def test_a_link_restores_every_control(path):
+    """Move every control, take the URL the app wrote, open it in a new session: every control is back."""
+    at = open_page(path)
+    for w in settings(at):
+        move(w)
+    at.run()
+    moved = {w.key: w.value for w in settings(at)}
+    link = dict(at.query_params)
+    assert link, "moving the controls wrote them to the URL"
+    fresh = open_page(path, link)
+    assert not any("could not be used" in w.value for w in fresh.warning)
+    restored = {w.key: w.value for w in settings(fresh)}
+    assert restored == moved
+
+
+@pytest.mark.parametrize("path", LAB_PAGES)
+@pytest.mark.parametrize("junk", JUNK)
+def test_hostile_link_values_fall_back_with_a_note(path, junk):
+    base = open_page(path)
+    defaults = {w.key: w.value for w in settings(base)}
+    at = open_page(path, {key: junk for key in defaults} | {"present": junk})
+    assert not at.exception
+    notes = " ".join(w.value for w in at.warning)
+    assert "could not be used" in notes
+    for w in settings(at):
+        if w.key in defaults and junk not in ("true; DROP TABLE",):
+            assert w.value == defaults[w.key], (w.key, junk, w.value)
+
+
+def test_unknown_parameters_are_ignored_and_dropped():
+    at = open_page("pages/signed_l1.py", {"nonsense": "1", "s_lr": "0.1"})
+    assert at.select_slider(key="s_lr").value == pytest.approx(0.1)
+    assert "nonsense" not in at.query_params
+
+
+def test_signed_l1_defaults_show_minus_60_and_the_toggle_12():
+    at = open_page("pages/signed_l1.py")
+    text = snapshot(at)
+    assert "w ends at **-60**" in text
+    at.toggle(key="s_full").set_value(False).run()
+    assert "w ends at **12**" in snapshot(at)
+
+
+def test_signed_l1_preset_applies_and_reset_restores():
+    at = open_page("pages/signed_l1.py")
+    at.selectbox(key="s_preset").set_value("Noisy data, sigma 5").run()
+    assert at.slider(key="s_sigma").value == 5.0 and at.query_params.get("s_sigma") == "5"
+    at.button(key="s_preset_reset").click().run()
+    assert at.slider(key="s_sigma").value == 0.0 and "s_sigma" not in at.query_params
+
+
+def test_derivation_numbers_equal_core():
+    import core
+
+    at = open_page("pages/derivation.py", {"d_x": "2", "d_t": "1", "d_w": "0.3"})
+    at.number_input(key="d_guess").set_value(-2.0).run()
+    assert any("Right" in s.value for s in at.success)
+    grad = float(core.loss_grad("l1", 0.3 * 2 - 1)) * 2
+    assert grad == -2.0
+    assert any(r"= -1\cdot 1\cdot 2 = -2".replace("-", "−") in e.value for e in at.latex)
+    assert "sign(0) = 0" in snapshot(at)  # the page names its convention at the kink
+
+
+def test_derivation_at_the_kink_shows_the_subgradient_set():
+    at = open_page("pages/derivation.py", {"d_x": "2", "d_t": "1", "d_w": "0.5"})
+    text = snapshot(at)
+    assert "You are on the kink" in text and "subgradient" in text
+    assert "straddles the kink" in text
+
+
+def test_presentation_mode_survives_a_page_change():
+    at = open_page("pages/signed_l1.py", {"present": "true"})
+    assert at.toggle(key="present").value is True
+    assert at.query_params.get("present") == "true"
