@@ -151,7 +151,6 @@ def restore(controls: Sequence[Control]) -> list[str]:
     return notes
 
 
-
 def show_notes(notes: Sequence[str]) -> None:
     if notes:
         st.warning(

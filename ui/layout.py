@@ -14,7 +14,7 @@ _PRESENTATION_CSS = """
 <style>
 html, body, [class*="st-"] { font-size: 1.18rem; }
 .stMarkdown p, .stMarkdown li { font-size: 1.3rem; line-height: 1.5; }
-h1 { font-size: 2.6rem !important; } h2 { font-size: 2.0rem !important; }
+h1 { font-size: 2.6rem !important; } h2 { font-size: 2.0rem !important; } h3 { font-size: 1.7rem !important; }
 section.main > div.block-container, .block-container { max-width: 100% !important; padding-top: 2rem; }
 </style>
 """

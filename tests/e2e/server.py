@@ -7,6 +7,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -40,8 +41,8 @@ def free_port() -> int:
 
 
 @contextmanager
-def streamlit_server(script: str = "app.py", port: int | None = None, timeout: float = 60.0):
-    """Serve `script` (relative to the repo root) and yield its base URL; stop it afterwards."""
+def streamlit_server(script: str = "app.py", port: int | None = None, timeout: float = 60.0, extra_args=()):
+    """Serve `script` (relative to the repo root) and yield (base URL, process); stop it afterwards."""
     port = port or free_port()
     cmd = [
         sys.executable,
@@ -57,27 +58,35 @@ def streamlit_server(script: str = "app.py", port: int | None = None, timeout: f
         "true",
         "--browser.gatherUsageStats",
         "false",
+        *extra_args,
     ]
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + timeout
-    try:
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"streamlit did not start: {proc.stderr.read().decode()[-2000:]}") from None
-                time.sleep(0.2)
-        yield url, proc
-    finally:
-        proc.terminate()
+    with tempfile.TemporaryFile() as log:  # a file, not a pipe: a chatty server can never block on it
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log)
         try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+            _wait_healthy(url, proc, log, timeout)
+            yield url, proc
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen, log, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                log.seek(0)
+                raise RuntimeError(f"streamlit did not start: {log.read().decode()[-2000:]}") from None
+            time.sleep(0.2)
 
 
 _QUIET_JS = """() => {

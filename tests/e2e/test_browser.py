@@ -1,0 +1,109 @@
+"""The real app in Chromium: pages load with their charts drawn, the keyboard moves a slider and the
+chart follows, a deep link works on a fresh server, hostile links are refused politely, and the
+light, dark and presentation looks are captured for a person to check (screenshots/)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.server import full_height_screenshot, streamlit_server, wait_for_app
+
+LAB_PAGES = ["derivation", "signed_l1", "noise_and_learning_rate", "outliers", "landscape"]
+
+
+def open_and_reveal(page, url: str) -> None:
+    page.goto(url)
+    wait_for_app(page)
+    skip = page.get_by_text("Skip the question and show the result")
+    if skip.count():
+        skip.first.click()
+        wait_for_app(page)
+
+
+def assert_healthy(page) -> None:
+    assert page.locator('[data-testid="stException"]').count() == 0, page.locator(
+        '[data-testid="stException"]'
+    ).first.inner_text()
+
+
+@pytest.mark.parametrize("path", ["", *LAB_PAGES])
+def test_page_loads_and_draws_its_charts(page, app_url, shots, path):
+    open_and_reveal(page, f"{app_url}/{path}")
+    assert_healthy(page)
+    if path:
+        charts = page.locator('[data-testid="stVegaLiteChart"]')
+        assert charts.count() >= 2
+        for i in range(charts.count()):
+            drawn = charts.nth(i).locator("canvas, svg").first
+            drawn.wait_for(state="attached", timeout=15_000)
+            box = drawn.bounding_box()
+            assert box and box["width"] > 100 and box["height"] > 50, f"chart {i} on {path} is not drawn"
+            assert charts.nth(i).get_attribute("aria-label"), f"chart {i} on {path} has no alt text"
+    full_height_screenshot(page, str(shots / f"{path or 'home'}_light.png"))
+
+
+def test_keyboard_moves_a_slider_and_the_chart_follows(page, app_url):
+    open_and_reveal(page, f"{app_url}/signed_l1")
+    chart = page.locator('[data-testid="stVegaLiteChart"]').first
+    before_alt = chart.get_attribute("aria-label")
+    result = page.locator('[data-testid="stMarkdownContainer"]').filter(has_text="ends at").first
+    assert "ends at -60" in result.inner_text()
+    slider = page.get_by_role("slider", name="Start w0")
+    slider.focus()
+    for _ in range(4):  # 4 steps of 0.5: w0 = 22
+        page.keyboard.press("ArrowRight")
+    wait_for_app(page)
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('[data-testid="stMarkdownContainer"]')]
+        .some(e => e.innerText.includes('ends at -58'))""",
+        timeout=15_000,
+    )
+    assert chart.get_attribute("aria-label") != before_alt
+    assert "s_w0=22" in page.url
+    assert_healthy(page)
+
+
+def test_deep_link_on_a_fresh_server_goes_through_the_app_shell(browser):
+    with streamlit_server() as (url, _proc):  # nobody has loaded / on this server
+        ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = ctx.new_page()
+        page.goto(f"{url}/signed_l1?s_lr=0.1&s_full=false")
+        wait_for_app(page)
+        nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
+        assert "The signed-L1 failure" in nav and "Start here" in nav
+        assert page.get_by_text("Presentation mode").count() == 1
+        assert page.get_by_role("slider", name="Learning rate").get_attribute("aria-valuetext") == "0.1"
+        ctx.close()
+
+
+def test_hostile_link_is_refused_politely(page, app_url):
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    hostile = "n_lr=%3Cscript%3Ealert(1)%3C%2Fscript%3E&n_sigma=1e309&n_epochs=99999999999&n_sched=drop&present=maybe"
+    open_and_reveal(page, f"{app_url}/noise_and_learning_rate?{hostile}")
+    assert_healthy(page)
+    assert not dialogs, "a script tag in the URL must never run"
+    text = " ".join(page.locator('[data-testid="stAlert"]').filter(has_text="could not be used").all_inner_texts())
+    for label in ("Learning rate", "Noise sigma", "Epochs", "Schedule", "Presentation mode"):
+        assert label in text
+    assert page.locator('[data-testid="stVegaLiteChart"]').count() >= 2
+
+
+@pytest.mark.parametrize(("scheme", "query"), [("dark", ""), ("light", "?present=true"), ("dark", "?present=true")])
+def test_dark_theme_and_presentation_mode_render(browser, app_url, shots, scheme, query):
+    ctx = browser.new_context(viewport={"width": 1280, "height": 720}, color_scheme=scheme)
+    page = ctx.new_page()
+    for path in ("signed_l1", "noise_and_learning_rate"):
+        open_and_reveal(page, f"{app_url}/{path}{query}")
+        assert_healthy(page)
+        background = page.evaluate(
+            "getComputedStyle(document.querySelector('[data-testid=\"stApp\"]')).backgroundColor"
+        )
+        channels = [int(c) for c in background[background.index("(") + 1 : background.index(")")].split(",")[:3]]
+        assert (sum(channels) < 200) == (scheme == "dark"), background
+        if query:
+            size = page.evaluate("parseFloat(getComputedStyle(document.querySelector('.stMarkdown p')).fontSize)")
+            assert size >= 20, "presentation mode enlarges the text for a projector"
+        name = f"{path}_{scheme}{'_present' if query else ''}.png"
+        page.screenshot(path=str(shots / name))  # the first screen, as a projector at 1280x720 shows it
+    ctx.close()
