@@ -282,6 +282,17 @@ layout.chart(
     f"and crosses zero at the weighted median {fmt((lo + hi) / 2)}.",
 )
 
+layout.download(
+    pd.concat(
+        [
+            table.assign(part="samples at your w"),
+            curve.rename(columns={"series": "loss"}).assign(part="L(w) of the single sample"),
+        ],
+        ignore_index=True,
+    ),
+    "derivation.csv",
+    key="d_download",
+)
 check_understanding(
     "d_check",
     "For L(w) = |3w − 6|, what is dL/dw at w = 1?",

@@ -17,6 +17,7 @@ from ui.controls import (
     sync_url,
     widget,
 )
+from ui.stepper import step_through
 
 SCHEDULE_LABELS = {
     "constant": "constant",
@@ -287,6 +288,9 @@ layout.explain(
         "even a whole interval: any w between the 10th and 11th smallest y/2 is optimal."
     ),
 )
+
+with st.expander("Step through the run, update by update", expanded=False):
+    step_through("n_step", runs, losses, refs)
 
 st.subheader("Learning-rate sweep")
 st.caption(

@@ -17,6 +17,7 @@ from ui.controls import (
     sync_url,
     widget,
 )
+from ui.stepper import step_through
 
 LOSSES = ("signed_l1", "l1", "l2")
 C = {
@@ -137,6 +138,9 @@ if diverged:
         f"for L2's curvature. Lower it to bring L2 back.",
         icon="💥",
     )
+
+with st.expander("Step through the run, update by update", expanded=False):
+    step_through("s_step", runs, LOSSES, refs)
 
 st.subheader("The loss over updates")
 layout.chart(

@@ -22,7 +22,7 @@ PAGES = {
 }
 LAB_PAGES = [p for p in PAGES if p != "pages/home.py"]
 # keys that are not experiment settings: questions, their skip boxes, preset pickers, buttons
-NOT_SETTINGS = ("_predict", "_check", "_guess", "_preset", "_reset", "_heat", "_download")
+NOT_SETTINGS = ("_predict", "_check", "_guess", "_preset", "_reset", "_heat", "_download", "_step")
 JUNK = [
     "abc",
     "",
@@ -189,3 +189,18 @@ def test_presentation_mode_survives_a_page_change():
     at = open_page("pages/signed_l1.py", {"present": "true"})
     assert at.toggle(key="present").value is True
     assert at.query_params.get("present") == "true"
+
+
+def test_step_through_walks_the_run_and_shows_the_numbers():
+    at = open_page("pages/signed_l1.py")
+    assert at.slider(key="s_step_k").value == 0
+    at.button(key="s_step_next").click().run()
+    assert at.slider(key="s_step_k").value == 5  # the default speed: 5 updates per step
+    at.slider(key="s_step_k").set_value(100).run()
+    table = next(df.value for df in at.dataframe if "gradient dL/dw" in df.value.columns)
+    signed = table[table["loss"].str.startswith("signed")].iloc[0]
+    assert signed["w"] == pytest.approx(20 - 100 * 0.01 * 40) and signed["gradient dL/dw"] == 40
+    at.button(key="s_step_play").click().run()
+    assert at.button(key="s_step_play").label == "⏸"
+    at.button(key="s_step_back").click().run()
+    assert at.slider(key="s_step_k").value < 105

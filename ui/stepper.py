@@ -1,0 +1,114 @@
+"""Step-through: walk trajectories update by update, with a marker on the chart and the numbers
+(w, gradient, lr, loss) at that update beside it.
+
+Only this panel reruns while stepping or playing (`st.fragment`); the rest of the page, and its
+computation, stays as it is. Play sets the fragment's `run_every`, so starting and stopping
+reruns the page once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+import streamlit as st
+
+from core import Trajectory
+from ui import charts, frames
+
+SPEEDS = (1, 5, 20, 100)  # updates per tick
+TICK_SECONDS = 0.5
+
+
+def _clamp(key: str, last: int) -> int:
+    k = int(st.session_state.get(key, 0))
+    k = min(max(k, 0), last)
+    st.session_state[key] = k
+    return k
+
+
+def _shift(key: str, by: int, last: int, play_key: str) -> None:
+    """Step by hand: move, and pause playback."""
+    st.session_state[key] = min(max(int(st.session_state.get(key, 0)) + by, 0), last)
+    st.session_state[play_key] = False
+
+
+def _toggle_play(key: str) -> None:
+    st.session_state[f"{key}_playing"] = not st.session_state.get(f"{key}_playing", False)
+
+
+def step_through(key: str, runs: Mapping[str, Trajectory], losses: Sequence[str], hlines: pd.DataFrame) -> None:
+    """Draw the step-through panel for runs labelled by loss label (charts.label(loss))."""
+    last = next(iter(runs.values())).n_updates
+    playing = bool(st.session_state.get(f"{key}_playing", False))
+    w_df = frames.runs_frame(runs, "w")
+
+    @st.fragment(run_every=TICK_SECONDS if playing else None)
+    def panel() -> None:
+        k_key, play_key = f"{key}_k", f"{key}_playing"
+        speed = int(st.session_state.get(f"{key}_speed", SPEEDS[1]))
+        if st.session_state.get(play_key, False) != playing:
+            st.rerun(scope="app")  # play was pressed or stopped: rerun the page to set or drop the timer
+        if playing:
+            k = _clamp(k_key, last)
+            if k >= last:  # reached the end: stop, and let the page drop the timer
+                st.session_state[play_key] = False
+                st.rerun(scope="app")
+            st.session_state[k_key] = min(k + speed, last)
+        k = _clamp(k_key, last)
+        cols = st.columns([1, 1, 1, 2, 5], vertical_alignment="bottom")
+        cols[0].button(
+            "⏮",
+            key=f"{key}_back",
+            on_click=_shift,
+            args=(k_key, -speed, last, play_key),
+            help="Step back",
+            use_container_width=True,
+        )
+        cols[1].button(
+            "⏸" if playing else "▶",
+            key=f"{key}_play",
+            on_click=_toggle_play,
+            args=(key,),
+            help="Pause" if playing else "Play",
+            use_container_width=True,
+        )
+        cols[2].button(
+            "⏭",
+            key=f"{key}_next",
+            on_click=_shift,
+            args=(k_key, speed, last, play_key),
+            help="Step forward",
+            use_container_width=True,
+        )
+        cols[3].selectbox("Updates per step", SPEEDS, index=1, key=f"{key}_speed")
+        cols[4].slider("Update k", 0, last, key=k_key)
+        k = int(st.session_state[k_key])
+        st.altair_chart(
+            charts.trajectory_chart(w_df, "w", "weight w", losses, hlines=hlines, marker=k, height=240),
+            width="stretch",
+            alt=f"Weight w over updates with a marker at update {k}.",
+        )
+        rows = [
+            {
+                "loss": label,
+                "w": run.w[k],
+                "gradient dL/dw": run.grad[k],
+                "lr": run.lr[k],
+                "loss on all data": run.loss[k],
+            }
+            for label, run in runs.items()
+        ]
+        st.dataframe(
+            pd.DataFrame(rows),
+            hide_index=True,
+            width="stretch",
+            column_config={
+                c: st.column_config.NumberColumn(format="%.5g")
+                for c in ("w", "gradient dL/dw", "lr", "loss on all data")
+            },
+        )
+        if k == 0:
+            st.caption("Update 0 is the start: no gradient or learning rate has been used yet.")
+
+    panel()
