@@ -248,11 +248,11 @@ if steps:
 st.markdown("**Loss over updates**, one panel per loss (the dark line is the best loss so far)")
 layout.chart(
     charts.small_multiples(
-        frames.runs_frame(runs, "loss"),
+        frames.runs_frame(runs, "loss", True, "best_loss"),
         "loss",
         "loss on all 20 samples",
         losses,
-        best=frames.runs_frame(runs, "best_loss"),
+        best="best_loss",
         log_y=True,
     ),
     "Loss on all 20 samples over updates, one panel per loss, with the best loss so far.",
@@ -289,7 +289,7 @@ layout.explain(
     ),
 )
 
-with st.expander("Step through the run, update by update", expanded=False):
+if st.toggle("Step through the run, update by update", key="n_step_open"):
     step_through("n_step", runs, losses, refs)
 
 st.subheader("Learning-rate sweep")

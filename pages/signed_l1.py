@@ -139,7 +139,7 @@ if diverged:
         icon="💥",
     )
 
-with st.expander("Step through the run, update by update", expanded=False):
+if st.toggle("Step through the run, update by update", key="s_step_open"):
     step_through("s_step", runs, LOSSES, refs)
 
 st.subheader("The loss over updates")

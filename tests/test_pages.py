@@ -193,6 +193,8 @@ def test_presentation_mode_survives_a_page_change():
 
 def test_step_through_walks_the_run_and_shows_the_numbers():
     at = open_page("pages/signed_l1.py")
+    assert not any(w.key == "s_step_k" for w in at.slider), "the panel is built only when opened"
+    at.toggle(key="s_step_open").set_value(True).run()
     assert at.slider(key="s_step_k").value == 0
     at.button(key="s_step_next").click().run()
     assert at.slider(key="s_step_k").value == 5  # the default speed: 5 updates per step

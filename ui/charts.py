@@ -134,40 +134,39 @@ def small_multiples(
     losses: Sequence[str],
     height: int = 200,
     width: int = 200,
-    best: pd.DataFrame | None = None,
+    best: str | None = None,
     log_y: bool = False,
-) -> alt.HConcatChart:
+) -> alt.FacetChart:
     """One panel per loss with its own y scale (their values differ by orders of magnitude).
 
-    Every panel uses the colour and dash scales of all `losses`, so each loss keeps its colour.
-    `best` (update, series, best_loss) adds the best value so far as a dark line.
+    One faceted chart over one table (update, series, value[, best]): a fraction of the cost of
+    building a chart per panel. Each loss keeps its colour and dash; the grey dashed line is 0;
+    the `best` column, if named, is drawn as the best value so far in a dark line.
     """
-    zero = pd.DataFrame({"y": [0.0], "text": ["0"]})
-    panels = []
-    for loss in losses:
-        lines = (
-            alt.Chart(df[df["series"] == label(loss)])
-            .mark_line(strokeWidth=2.2)
-            .encode(
-                x=alt.X("update:Q", title="update k"),
-                y=alt.Y(f"{value}:Q", title=title, scale=alt.Scale(type="symlog") if log_y else alt.Scale(zero=False)),
-                tooltip=["series:N", "update:Q", alt.Tooltip(f"{value}:Q", format=".5g")],
-                **_series_encodings(losses),
+    y = alt.Y(f"{value}:Q", title=title, scale=alt.Scale(type="symlog") if log_y else alt.Scale(zero=False))
+    base = alt.Chart()
+    layers = [
+        base.mark_line(strokeWidth=2.2).encode(
+            x=alt.X("update:Q", title="update k"),
+            y=y,
+            tooltip=["series:N", "update:Q", alt.Tooltip(f"{value}:Q", format=".5g")],
+            **_series_encodings(losses),
+        ),
+        base.mark_rule(color=THEORY, strokeDash=[4, 4]).encode(y=alt.datum(0)),
+    ]
+    if best:
+        layers.append(
+            base.mark_line(color="#222222", strokeWidth=1.2).encode(
+                x="update:Q", y=f"{best}:Q", tooltip=[alt.Tooltip(f"{best}:Q", format=".5g", title="best so far")]
             )
         )
-        layers = [lines, *_rules(zero)]
-        if best is not None:
-            layers.append(
-                alt.Chart(best[best["series"] == label(loss)])
-                .mark_line(color="#222222", strokeWidth=1.2)
-                .encode(
-                    x="update:Q",
-                    y="best_loss:Q",
-                    tooltip=[alt.Tooltip("best_loss:Q", format=".5g", title="best so far")],
-                )
-            )
-        panels.append(alt.layer(*layers).properties(title=label(loss), width=width, height=height))
-    return alt.hconcat(*panels).resolve_scale(y="independent")
+    order = [label(k) for k in losses]
+    return (
+        alt.layer(*layers, data=df)
+        .properties(width=width, height=height)
+        .facet(column=alt.Column("series:N", sort=order, title=None))
+        .resolve_scale(y="independent")
+    )
 
 
 def lr_chart(df: pd.DataFrame, losses: Sequence[str], marker: int | None = None) -> alt.LayerChart:

@@ -43,9 +43,19 @@ def series_frame(series: Mapping[str, np.ndarray], value_name: str = "value", th
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["update", "series", value_name])
 
 
-def runs_frame(runs: Mapping[str, Trajectory], field: str, thin: bool = True) -> pd.DataFrame:
-    """One field (w, loss, lr, ...) of several runs as a long table."""
-    return series_frame({label: getattr(run, field) for label, run in runs.items()}, field, thin)
+def runs_frame(runs: Mapping[str, Trajectory], field: str, thin: bool = True, *extra: str) -> pd.DataFrame:
+    """One field (w, loss, lr, ...) of several runs as a long table (update, series, field).
+
+    `extra` fields become more columns, taken at the same (thinned) updates as `field`.
+    """
+    parts = []
+    for label, run in runs.items():
+        values = np.asarray(getattr(run, field), dtype=float)
+        idx = thin_series(values) if thin else np.arange(values.size)
+        part = {"update": idx, "series": label, field: values[idx]}
+        part.update({name: np.asarray(getattr(run, name), dtype=float)[idx] for name in extra})
+        parts.append(pd.DataFrame(part))
+    return pd.concat(parts, ignore_index=True)
 
 
 def export_frame(runs: Mapping[str, Trajectory]) -> pd.DataFrame:

@@ -69,8 +69,12 @@ def seen(text: str) -> None:
 
 
 def chart(c: alt.TopLevelMixin, alt_text: str, key: str | None = None) -> None:
-    """Draw an Altair chart full width with alt text for screen readers."""
-    st.altair_chart(c, width="stretch", alt=alt_text, key=key)
+    """Draw an Altair chart full width with alt text for screen readers.
+
+    The spec is serialised without Altair's JSON-schema validation, which costs about as much as
+    building the chart again on every rerun; tests/test_charts.py validates every chart function.
+    """
+    st.vega_lite_chart(c.to_dict(validate=False), width="stretch", alt=alt_text, key=key)
 
 
 def download(df: pd.DataFrame, filename: str, label: str = "Download the data (CSV)", key: str | None = None) -> None:

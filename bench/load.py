@@ -1,0 +1,195 @@
+"""Load benchmark over Streamlit's own browser protocol (protobuf BackMsg/ForwardMsg on /_stcore/stream).
+
+It serves the app and a floor app (bench/floor_app.py: one slider, one 200-point line, one line of text)
+with the same Streamlit, and reports in one run:
+  1. per page, the median round trip of a slider change in one session, as a ratio to the floor's;
+  2. 30 concurrent sessions spread over the pages, each making several changes: throughput, p50, p95
+     and errors, as ratios to the floor app under the same load;
+  3. the server's memory per open session.
+A round trip is the time from sending the rerun to receiving "script finished": what a browser waits for.
+
+    python -m bench.load [--sessions 30] [--changes 6]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import subprocess
+import time
+from dataclasses import dataclass, field
+
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.WidgetStates_pb2 import WidgetState
+from websockets.asyncio.client import connect
+
+from tests.e2e.server import streamlit_server
+
+# page -> (the predict question's skip checkbox, the slider a student moves, the values it moves through)
+PAGES = {
+    "derivation": ("d_guess_skip", "d_w", [round(-1.9 + 0.15 * i, 2) for i in range(26)]),
+    "signed_l1": ("s_predict_skip", "s_w0", [float(v) for v in range(-24, 26, 2)]),
+    "noise_and_learning_rate": ("n_predict_skip", "n_sigma", [round(0.2 * i, 2) for i in range(1, 27)]),
+    "outliers": ("o_predict_skip", "o_size", [float(v) for v in range(-48, 50, 4)]),
+    "landscape": ("l_predict_skip", "l_w0", [round(-3.9 + 0.3 * i, 2) for i in range(26)]),
+}
+FLOOR = ("", None, "f", [round(1.0 + 0.3 * i, 1) for i in range(26)])
+
+
+@dataclass
+class Session:
+    """One browser tab, as far as the server can tell."""
+
+    url: str
+    page: str
+    ws: object = None
+    widgets: dict[str, WidgetState] = field(default_factory=dict)  # every widget's last state, as a browser keeps
+    ids: dict[str, str] = field(default_factory=dict)  # key -> widget id
+    errors: int = 0
+
+    async def open(self) -> float:
+        self.ws = await connect(
+            self.url.replace("http", "ws", 1) + "/_stcore/stream",
+            subprotocols=["streamlit"],
+            max_size=None,
+            ping_interval=None,
+        )
+        return await self.rerun()
+
+    async def rerun(self) -> float:
+        msg = BackMsg()
+        msg.rerun_script.page_name = self.page
+        msg.rerun_script.widget_states.widgets.extend(self.widgets.values())
+        start = time.perf_counter()
+        await self.ws.send(msg.SerializeToString())
+        while True:
+            fm = ForwardMsg()
+            fm.ParseFromString(await self.ws.recv())
+            kind = fm.WhichOneof("type")
+            if kind == "delta" and fm.delta.WhichOneof("type") == "new_element":
+                self._note(fm.delta.new_element)
+            if kind == "script_finished" and fm.script_finished in (
+                ForwardMsg.FINISHED_SUCCESSFULLY,
+                ForwardMsg.FINISHED_WITH_COMPILE_ERROR,
+            ):
+                return time.perf_counter() - start
+
+    def _note(self, element) -> None:
+        kind = element.WhichOneof("type")
+        if kind == "exception":
+            self.errors += 1
+        widget_id = getattr(getattr(element, kind), "id", "")
+        if widget_id.startswith("$$ID-"):
+            self.ids[widget_id.split("-", 2)[2]] = widget_id
+
+    async def set(self, key: str, value) -> float:
+        state = WidgetState(id=self.ids[key])
+        if isinstance(value, bool):
+            state.bool_value = value
+        else:
+            state.double_array_value.data[:] = [float(value)]
+        self.widgets[state.id] = state
+        return await self.rerun()
+
+    async def close(self) -> None:
+        await self.ws.close()
+
+
+def rss_mb(pid: int) -> float:
+    out = subprocess.run(["ps", "-o", "rss=", "-p", str(pid)], capture_output=True, text=True, check=True).stdout
+    return int(out.strip()) / 1024
+
+
+async def one_session(
+    url: str, page: str, skip: str | None, key: str, values: list, changes: int, start_at: int = 0
+) -> tuple[list[float], int]:
+    s = Session(url, page)
+    await s.open()
+    if skip:
+        await s.set(skip, True)
+    times = [await s.set(key, values[(start_at + i) % len(values)]) for i in range(changes)]
+    await s.close()
+    return times, s.errors
+
+
+async def crowd(url: str, plan: list[tuple], changes: int) -> dict:
+    """Open every session of `plan` at once; each makes `changes` slider changes."""
+    start = time.perf_counter()
+    results = await asyncio.gather(
+        *(
+            one_session(url, page, skip, key, values, changes, start_at=i)
+            for i, (page, skip, key, values) in enumerate(plan)
+        ),
+        return_exceptions=True,
+    )
+    wall = time.perf_counter() - start
+    times = [t for r in results if not isinstance(r, BaseException) for t in r[0]]
+    errors = sum(r[1] if not isinstance(r, BaseException) else 1 for r in results)
+    q = statistics.quantiles(times, n=20) if len(times) >= 2 else [float("nan")] * 19
+    return {
+        "throughput": len(times) / wall,
+        "p50": statistics.median(times),
+        "p95": q[18],
+        "errors": errors,
+        "changes": len(times),
+    }
+
+
+async def memory_per_session(url: str, pid: int, n: int) -> float:
+    warm = Session(url, "signed_l1")
+    await warm.open()
+    await warm.set("s_predict_skip", True)
+    before = rss_mb(pid)
+    sessions = []
+    for i in range(n):
+        page, (skip, key, values) = list(PAGES.items())[i % len(PAGES)]
+        s = Session(url, page)
+        await s.open()
+        await s.set(skip, True)
+        await s.set(key, values[i % len(values)])
+        sessions.append(s)
+    after = rss_mb(pid)
+    for s in [warm, *sessions]:
+        await s.close()
+    return (after - before) / n
+
+
+async def main(sessions: int, changes: int) -> None:
+    with streamlit_server("bench/floor_app.py") as (floor_url, _), streamlit_server() as (app_url, app_proc):
+        await one_session(app_url, "", None, "present", [False], 1)  # first load: the app shell's one-off setup
+        floor_one = await one_session(floor_url, FLOOR[0], FLOOR[1], FLOOR[2], FLOOR[3], changes * 2)
+        floor_med = statistics.median(floor_one[0])
+        print(f"one session, median round trip of a slider change ({changes * 2} distinct values, cold caches)")
+        print(f"  {'floor app':28s} {floor_med * 1000:7.1f} ms   1.00x")
+        for page, (skip, key, values) in PAGES.items():
+            times, errors = await one_session(app_url, page, skip, key, values, changes * 2)
+            med = statistics.median(times)
+            print(f"  {page:28s} {med * 1000:7.1f} ms   {med / floor_med:5.2f}x   (slider {key}; errors {errors})")
+
+        plan = [(p, *PAGES[p]) for p in list(PAGES) * (sessions // len(PAGES) + 1)][:sessions]
+        floor_plan = [FLOOR] * sessions
+        floor_load = await crowd(floor_url, floor_plan, changes)
+        app_load = await crowd(app_url, plan, changes)
+        print(f"\n{sessions} concurrent sessions, {changes} changes each (app: spread over {len(PAGES)} pages)")
+        for name, r in (("floor app", floor_load), ("L1 Descent Lab", app_load)):
+            print(
+                f"  {name:16s} throughput {r['throughput']:6.1f} changes/s   p50 {r['p50'] * 1000:7.1f} ms   "
+                f"p95 {r['p95'] * 1000:7.1f} ms   errors {r['errors']}   ({r['changes']} changes)"
+            )
+        print(
+            f"  ratios: throughput {app_load['throughput'] / floor_load['throughput']:.2f}x (target >= 0.8)   "
+            f"p50 {app_load['p50'] / floor_load['p50']:.2f}x   p95 {app_load['p95'] / floor_load['p95']:.2f}x"
+        )
+
+        mb = await memory_per_session(app_url, app_proc.pid, sessions)
+        print(f"\nmemory: {mb:.2f} MB of server RSS per open session ({sessions} sessions; target < 10 MB)")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, default=30)
+    parser.add_argument("--changes", type=int, default=6)
+    args = parser.parse_args()
+    asyncio.run(main(args.sessions, args.changes))

@@ -1,0 +1,112 @@
+"""Every chart function returns a chart whose spec passes Vega-Lite schema validation (to_dict()
+validates), with one colour per loss that never changes between charts."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import core
+from ui import charts, frames
+
+LOSSES = ["l1", "l2", "huber"]
+
+
+def runs():
+    d = core.article_dataset(1.0)
+    return {charts.label(k): core.descend(d, k, 0.01, 20, 2, 10) for k in LOSSES}
+
+
+def lines(value="w"):
+    return frames.runs_frame(runs(), value)
+
+
+CASES = {
+    "trajectory": lambda: charts.trajectory_chart(
+        lines(),
+        "w",
+        "w",
+        LOSSES,
+        hlines=pd.DataFrame({"y": [1.0, 1.1], "text": ["a", "b"]}),
+        band=(0.9, 1.1, "band"),
+        theory=pd.DataFrame({"update": [0, 1], "w": [20.0, 19.0], "text": "t"}),
+        marker=3,
+    ),
+    "small_multiples": lambda: charts.small_multiples(
+        frames.runs_frame(runs(), "loss", True, "best_loss"), "loss", "loss", LOSSES, best="best_loss", log_y=True
+    ),
+    "lr": lambda: charts.lr_chart(lines("lr"), LOSSES, marker=2),
+    "sweep": lambda: charts.sweep_chart(
+        pd.DataFrame({"lr": [0.01, 0.1], "series": charts.label("l1"), "error": [0.1, 1.0]}), ["l1"], 0.125, 0.01
+    ),
+    "draws": lambda: charts.draws_chart(
+        pd.DataFrame({"seed": [0, 1], "series": charts.label("l2"), "error": [0.1, 0.2]}), ["l2"]
+    ),
+    "heatmap": lambda: charts.heatmap_chart(pd.DataFrame({"lr": [0.01], "sigma": [1.0], "error": [0.3]}), "l1"),
+    "loss_curve": lambda: charts.loss_curve_chart(
+        pd.DataFrame({"w": [0.0, 1.0], "series": charts.label("l1"), "L": [1.0, 0.0]}),
+        pd.DataFrame({"w": [0.5], "L": [0.5], "text": ["you"]}),
+        pd.DataFrame({"w": [0.0, 1.0], "L": [1.0, 0.0], "line": "t", "series": charts.label("l1")}),
+        ["l1", "l2"],
+    ),
+    "step_function": lambda: charts.step_function_chart(
+        pd.DataFrame({"w": [0.0, 1.0], "g": [-1.0, 1.0]}), 0.5, (0.4, 0.6)
+    ),
+    "scatter_fit": lambda: charts.scatter_fit_chart(
+        pd.DataFrame({"x": [0.0, 1.0], "y": [0.0, 5.0], "kind": ["inlier", "outlier"]}),
+        pd.DataFrame({"x": [0.0, 1.0], "series": charts.label("l1"), "y": [0.0, 1.0]}),
+        ["l1"],
+    ),
+    "breakdown": lambda: charts.breakdown_chart(
+        pd.DataFrame(
+            {"fraction": [0.0, 0.1], "series": charts.label("l1"), "gap": [0.0, 0.1], "slope": 2.0, "bias": 1.0}
+        ),
+        ["l1"],
+        0.1,
+    ),
+    "number_line": lambda: charts.number_line_chart(
+        pd.DataFrame({"value": [1.0, 9.0], "moved": ["fixed", "dragged"]}),
+        pd.DataFrame({"value": [1.0, 5.0], "series": [charts.label("l1"), charts.label("l2")], "text": ["m", "n"]}),
+    ),
+    "influence": lambda: charts.influence_chart(
+        pd.DataFrame(
+            {"point": [0, 1], "series": charts.label("l1"), "contribution": [-2.0, 2.0], "residual": [-1.0, 1.0]}
+        ),
+        ["l1"],
+    ),
+    "landscape": lambda: charts.landscape_chart(
+        pd.DataFrame({"w0": [0.0], "w1": [1.0], "b0": [0.0], "b1": [1.0], "loss": [3.0], "level": [1.4]}),
+        pd.DataFrame({"w": [0.0, 0.5], "b": [0.0, 0.5], "step": [0, 1], "optimizer": "sgd"}),
+        pd.DataFrame({"w": [0.0, 1.0], "b": [1.0, 0.0], "sample": 0}),
+        (0.5, 0.5),
+        ["sgd"],
+        (0.0, 1.0),
+        (0.0, 1.0),
+    ),
+    "optimizer_loss": lambda: charts.optimizer_loss_chart(
+        pd.DataFrame({"update": [0, 1], "optimizer": "adam", "kind": "loss − optimum", "value": [1.0, 0.5]}), ["adam"]
+    ),
+}
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_chart_spec_is_valid_vega_lite(name):
+    spec = CASES[name]().to_dict()  # raises on a schema violation
+    assert spec.get("layer") or spec.get("spec") or spec.get("mark")
+
+
+def test_each_loss_keeps_its_colour_and_dash_everywhere():
+    colour, dash = charts.loss_scales(["huber", "l1"])
+    assert colour.to_dict()["range"] == [charts.LOSS_COLORS["huber"], charts.LOSS_COLORS["l1"]]
+    assert dash.to_dict()["range"] == [charts.LOSS_DASHES["huber"], charts.LOSS_DASHES["l1"]]
+    assert len(set(charts.LOSS_COLORS.values())) == len(charts.LOSS_COLORS)
+    assert len({tuple(d) for d in charts.LOSS_DASHES.values()}) == len(charts.LOSS_DASHES)
+    spec = CASES["small_multiples"]().to_dict()
+    for loss in LOSSES:
+        assert charts.LOSS_COLORS[loss] in str(spec)
+
+
+def test_long_runs_are_thinned_before_charting_but_keep_extremes():
+    w = np.sin(np.arange(20001) / 5.0)
+    w[777] = -9.0
+    df = frames.series_frame({"x": w}, "w")
+    assert len(df) <= 610 and df["w"].min() == -9.0
