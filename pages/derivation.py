@@ -6,7 +6,16 @@ import streamlit as st
 
 import core
 from ui import charts, layout
-from ui.controls import Control, check_understanding, log_options, restore, show_notes, sync_url, widget
+from ui.controls import (
+    Control,
+    check_understanding,
+    log_options,
+    preset_and_reset,
+    restore,
+    show_notes,
+    sync_url,
+    widget,
+)
 
 C = {
     "x": Control("d_x", "Input x", "float", 2.0, -3.0, 3.0, 0.1),
@@ -30,6 +39,13 @@ C = {
     "seed": Control("d_seed", "Samples' seed", "int", 0, 0, 99, 1),
 }
 CONTROLS = list(C.values())
+PRESETS = {
+    "The question's numbers: w = 0.3, x = 2, t = 1": {},
+    "Standing on the kink: w = 0.5": {"d_w": 0.5},
+    "A negative input: x = −1.5": {"d_x": -1.5, "d_w": 0.8},
+    "The misconception, switched on": {"d_wrong": True},
+    "With a bias b = 0.4": {"d_bias": True, "d_b": 0.4},
+}
 
 
 def fmt(v: float) -> str:
@@ -40,6 +56,7 @@ layout.header(
     "The L1 gradient, step by step", "For L(w) = |w·x − t|, what is dL/dw, and what happens where |·| has its kink?"
 )
 show_notes(restore(CONTROLS))
+preset_and_reset(CONTROLS, PRESETS, "d_preset")
 cols = st.columns(4)
 for i, name in enumerate(["x", "t", "w", "kink"]):
     widget(C[name], cols[i])

@@ -206,3 +206,9 @@ def test_step_through_walks_the_run_and_shows_the_numbers():
     assert at.button(key="s_step_play").label == "⏸"
     at.button(key="s_step_back").click().run()
     assert at.slider(key="s_step_k").value < 105
+
+
+def test_derivation_preset_puts_the_student_on_the_kink():
+    at = open_page("pages/derivation.py")
+    at.selectbox(key="d_preset").set_value("Standing on the kink: w = 0.5").run()
+    assert at.slider(key="d_w").value == 0.5 and "You are on the kink" in snapshot(at)
