@@ -33,14 +33,24 @@ def thin_series(values: np.ndarray, max_points: int = MAX_POINTS) -> np.ndarray:
     return np.unique(keep)
 
 
-def series_frame(series: Mapping[str, np.ndarray], value_name: str = "value", thin: bool = True) -> pd.DataFrame:
-    """{label: values over updates} -> long table (update, series, value), thinned per series."""
+def _long_table(rows, value_name: str, thin: bool) -> pd.DataFrame:
+    """rows of (label, values, {column: array}) -> long table (update, series, value, columns...).
+
+    Each series is thinned on its own values; the extra columns are taken at the same updates.
+    """
     parts = []
-    for label, values in series.items():
+    for label, values, extra in rows:
         values = np.asarray(values, dtype=float)
         idx = thin_series(values) if thin else np.arange(values.size)
-        parts.append(pd.DataFrame({"update": idx, "series": label, value_name: values[idx]}))
+        part = {"update": idx, "series": label, value_name: values[idx]}
+        part.update({name: np.asarray(column, dtype=float)[idx] for name, column in extra.items()})
+        parts.append(pd.DataFrame(part))
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["update", "series", value_name])
+
+
+def series_frame(series: Mapping[str, np.ndarray], value_name: str = "value", thin: bool = True) -> pd.DataFrame:
+    """{label: values over updates} -> long table (update, series, value), thinned per series."""
+    return _long_table(((label, values, {}) for label, values in series.items()), value_name, thin)
 
 
 def runs_frame(runs: Mapping[str, Trajectory], field: str, thin: bool = True, *extra: str) -> pd.DataFrame:
@@ -48,14 +58,8 @@ def runs_frame(runs: Mapping[str, Trajectory], field: str, thin: bool = True, *e
 
     `extra` fields become more columns, taken at the same (thinned) updates as `field`.
     """
-    parts = []
-    for label, run in runs.items():
-        values = np.asarray(getattr(run, field), dtype=float)
-        idx = thin_series(values) if thin else np.arange(values.size)
-        part = {"update": idx, "series": label, field: values[idx]}
-        part.update({name: np.asarray(getattr(run, name), dtype=float)[idx] for name in extra})
-        parts.append(pd.DataFrame(part))
-    return pd.concat(parts, ignore_index=True)
+    rows = ((label, getattr(run, field), {name: getattr(run, name) for name in extra}) for label, run in runs.items())
+    return _long_table(rows, field, thin)
 
 
 def export_frame(runs: Mapping[str, Trajectory]) -> pd.DataFrame:
