@@ -1,5 +1,7 @@
 """The (w, b) loss landscape: L1's creased surface against L2's bowl, and optimisers racing across it."""
 
+import math
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -185,8 +187,9 @@ w_lo = min(v["w0"], w_opt, *(frames.finite_stat(np.min, r.w, w_opt) for r in run
 w_hi = max(v["w0"], w_opt, *(frames.finite_stat(np.max, r.w, w_opt) for r in runs.values())) + 0.5
 b_lo = min(v["b0"], b_opt, *(frames.finite_stat(np.min, r.b, b_opt) for r in runs.values())) - 0.5
 b_hi = max(v["b0"], b_opt, *(frames.finite_stat(np.max, r.b, b_opt) for r in runs.values())) + 0.5
-w_range = (max(w_lo, w_opt - 15), min(w_hi, w_opt + 15))
-b_range = (max(b_lo, b_opt - 30), min(b_hi, b_opt + 30))
+# whole units, so nearby starts share a chart spec and the browser only swaps the data
+w_range = (math.floor(max(w_lo, w_opt - 15)), math.ceil(min(w_hi, w_opt + 15)))
+b_range = (math.floor(max(b_lo, b_opt - 30)), math.ceil(min(b_hi, b_opt + 30)))
 grid = surface(data.x, data.y, v["loss"], v["delta"], w_range, b_range)
 paths = []
 for o, r in runs.items():

@@ -1,4 +1,11 @@
-"""The app's chart vocabulary: long-form data in, alt.Chart out. Never calls st.
+"""The app's chart vocabulary: long-form data in, a `Spec` out. Never calls st.
+
+Each public function takes the data and returns a `Spec`: a Vega-Lite spec built by Altair once
+per *structure* (which losses, which layers, which titles) and cached as JSON, plus the named
+datasets it draws. A slider change therefore costs a dictionary and some rows, not an Altair
+build: Altair's building and schema validation run once per structure, and because the spec text
+stays the same between reruns the browser patches the data instead of rebuilding the view.
+Every template is validated against the Vega-Lite schema when it is built.
 
 One colour per loss everywhere, from the Okabe-Ito colour-blind-safe palette, and a dash
 pattern per loss too, so the lines are told apart in greyscale or by colour-blind eyes.
@@ -7,7 +14,10 @@ Theory (optima, bands, closed forms) is drawn in a neutral grey on top of the da
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import altair as alt
 import pandas as pd
@@ -19,6 +29,35 @@ LOSS_DASHES = {"l1": [1, 0], "l2": [6, 3], "signed_l1": [2, 2], "huber": [8, 3, 
 OPTIMIZER_COLORS = {"sgd": "#56B4E9", "momentum": "#CC79A7", "adam": "#8C6D31", "polyak": "#7F7F7F"}
 OPTIMIZER_SHAPES = {"sgd": "circle", "momentum": "square", "adam": "triangle-up", "polyak": "diamond"}
 THEORY = "#888888"
+
+
+@dataclass(frozen=True)
+class Spec:
+    """A chart: its Vega-Lite spec without data (JSON text, cached per structure) and its named datasets."""
+
+    template: str
+    datasets: dict[str, pd.DataFrame]
+
+    def to_dict(self) -> dict:
+        """A fresh spec dict with the datasets attached under "datasets" (as `st.vega_lite_chart` takes it),
+        beside any constant datasets the template carries."""
+        spec = json.loads(self.template)
+        spec["datasets"] = {**spec.get("datasets", {}), **self.datasets}
+        return spec
+
+
+@functools.lru_cache(maxsize=512)
+def _template(build: Callable[..., alt.TopLevelMixin], key: tuple) -> str:
+    return json.dumps(build(*key).to_dict())  # validates against the Vega-Lite schema, once per structure
+
+
+def _spec(build: Callable[..., alt.TopLevelMixin], key: tuple, **datasets: pd.DataFrame) -> Spec:
+    return Spec(_template(build, key), datasets)
+
+
+def _data(name: str) -> alt.Chart:
+    """An empty chart drawing the named dataset `name`."""
+    return alt.Chart(alt.NamedData(name=name))
 
 
 def label(loss: str) -> str:
@@ -42,11 +81,9 @@ def _series_encodings(losses: Sequence[str], legend_title: str = "loss") -> dict
     }
 
 
-def _rules(hlines: pd.DataFrame | None) -> list[alt.Chart]:
-    """Horizontal reference lines with their labels (columns: y, text)."""
-    if hlines is None or hlines.empty:
-        return []
-    base = alt.Chart(hlines.assign(row=range(len(hlines))))
+def _rules_layers() -> list[alt.Chart]:
+    """Horizontal reference lines with their labels (dataset "rules": y, text, row)."""
+    base = _data("rules")
     rule = base.mark_rule(color=THEORY, strokeDash=[4, 4]).encode(
         y="y:Q", tooltip=["text:N", alt.Tooltip("y:Q", format=".4g")]
     )
@@ -60,12 +97,16 @@ def _rules(hlines: pd.DataFrame | None) -> list[alt.Chart]:
     return [rule, text]
 
 
-def _band(band: tuple[float, float, str] | None) -> list[alt.Chart]:
-    if band is None:
-        return []
-    df = pd.DataFrame({"lo": [band[0]], "hi": [band[1]], "text": [band[2]]})
+def _rules_data(hlines: pd.DataFrame | None) -> dict[str, pd.DataFrame]:
+    if hlines is None or hlines.empty:
+        return {}
+    return {"rules": hlines.assign(row=range(len(hlines)))}
+
+
+def _band_layers() -> list[alt.Chart]:
+    """A shaded horizontal band (dataset "band": lo, hi, text)."""
     return [
-        alt.Chart(df)
+        _data("band")
         .mark_rect(opacity=0.15, color=LOSS_COLORS["l1"])
         .encode(
             y="lo:Q",
@@ -75,12 +116,42 @@ def _band(band: tuple[float, float, str] | None) -> list[alt.Chart]:
     ]
 
 
-def _marker(update: int | None) -> list[alt.Chart]:
-    if update is None:
-        return []
-    return [
-        alt.Chart(pd.DataFrame({"update": [update]})).mark_rule(color="#444444", strokeWidth=2).encode(x="update:Q")
-    ]
+def _trajectory(
+    value: str,
+    title: str,
+    losses: tuple[str, ...],
+    rules: bool,
+    band: bool,
+    theory: bool,
+    marker: bool,
+    log_y: bool,
+    height: int,
+) -> alt.LayerChart:
+    y_scale = alt.Scale(type="symlog") if log_y else alt.Scale(zero=False)
+    lines = (
+        _data("lines")
+        .mark_line(strokeWidth=2.2, clip=True)
+        .encode(
+            x=alt.X("update:Q", title="update k"),
+            y=alt.Y(f"{value}:Q", title=title, scale=y_scale),
+            tooltip=["series:N", "update:Q", alt.Tooltip(f"{value}:Q", format=".5g")],
+            **_series_encodings(losses),
+        )
+    )
+    layers = [*(_band_layers() if band else []), lines, *(_rules_layers() if rules else [])]
+    if theory:
+        layers.append(
+            _data("theory")
+            .mark_point(color="#222222", size=14, filled=True, opacity=0.55)
+            .encode(
+                x="update:Q",
+                y=f"{value}:Q",
+                tooltip=[alt.Tooltip("text:N", title="theory"), "update:Q", alt.Tooltip(f"{value}:Q", format=".5g")],
+            )
+        )
+    if marker:
+        layers.append(_data("marker").mark_rule(color="#444444", strokeWidth=2).encode(x="update:Q"))
+    return alt.layer(*layers).properties(height=height, width="container")
 
 
 def trajectory_chart(
@@ -95,54 +166,26 @@ def trajectory_chart(
     marker: int | None = None,
     log_y: bool = False,
     height: int = 280,
-) -> alt.LayerChart:
+) -> Spec:
     """Lines of `value` over updates, one per loss (df: update, series, value).
 
     Optional layers: reference lines (`hlines`: y, text), a shaded band (lo, hi, text), a theory
     curve (`theory`: update, value) drawn as grey dots, and a vertical marker at one update.
     """
-    y_scale = alt.Scale(type="symlog") if log_y else alt.Scale(zero=False)
-    lines = (
-        alt.Chart(df)
-        .mark_line(strokeWidth=2.2, clip=True)
-        .encode(
-            x=alt.X("update:Q", title="update k"),
-            y=alt.Y(f"{value}:Q", title=title, scale=y_scale),
-            tooltip=["series:N", "update:Q", alt.Tooltip(f"{value}:Q", format=".5g")],
-            **_series_encodings(losses),
-        )
-    )
-    layers = [*_band(band), lines, *_rules(hlines)]
+    data = {"lines": df, **_rules_data(hlines)}
+    if band is not None:
+        data["band"] = pd.DataFrame({"lo": [band[0]], "hi": [band[1]], "text": [band[2]]})
     if theory is not None and not theory.empty:
-        layers.append(
-            alt.Chart(theory)
-            .mark_point(color="#222222", size=14, filled=True, opacity=0.55)
-            .encode(
-                x="update:Q",
-                y=f"{value}:Q",
-                tooltip=[alt.Tooltip("text:N", title="theory"), "update:Q", alt.Tooltip(f"{value}:Q", format=".5g")],
-            )
-        )
-    layers += _marker(marker)
-    return alt.layer(*layers).properties(height=height, width="container")
+        data["theory"] = theory
+    if marker is not None:
+        data["marker"] = pd.DataFrame({"update": [marker]})
+    key = (value, title, tuple(losses), "rules" in data, "band" in data, "theory" in data, "marker" in data)
+    return _spec(_trajectory, (*key, log_y, height), **data)
 
 
-def small_multiples(
-    df: pd.DataFrame,
-    value: str,
-    title: str,
-    losses: Sequence[str],
-    height: int = 200,
-    width: int = 200,
-    best: str | None = None,
-    log_y: bool = False,
+def _small_multiples(
+    value: str, title: str, losses: tuple[str, ...], height: int, width: int, best: str | None, log_y: bool
 ) -> alt.FacetChart:
-    """One panel per loss with its own y scale (their values differ by orders of magnitude).
-
-    One faceted chart over one table (update, series, value[, best]): a fraction of the cost of
-    building a chart per panel. Each loss keeps its colour and dash; the grey dashed line is 0;
-    the `best` column, if named, is drawn as the best value so far in a dark line.
-    """
     y = alt.Y(f"{value}:Q", title=title, scale=alt.Scale(type="symlog") if log_y else alt.Scale(zero=False))
     base = alt.Chart()
     layers = [
@@ -162,56 +205,79 @@ def small_multiples(
         )
     order = [label(k) for k in losses]
     return (
-        alt.layer(*layers, data=df)
+        alt.layer(*layers, data=alt.NamedData(name="panels"))
         .properties(width=width, height=height)
         .facet(column=alt.Column("series:N", sort=order, title=None))
         .resolve_scale(y="independent")
     )
 
 
-def lr_chart(df: pd.DataFrame, losses: Sequence[str], marker: int | None = None) -> alt.LayerChart:
+def small_multiples(
+    df: pd.DataFrame,
+    value: str,
+    title: str,
+    losses: Sequence[str],
+    height: int = 200,
+    width: int = 200,
+    best: str | None = None,
+    log_y: bool = False,
+) -> Spec:
+    """One panel per loss with its own y scale (their values differ by orders of magnitude).
+
+    One faceted chart over one table (update, series, value[, best]): a fraction of the cost of
+    building a chart per panel. Each loss keeps its colour and dash; the grey dashed line is 0;
+    the `best` column, if named, is drawn as the best value so far in a dark line.
+    """
+    return _spec(_small_multiples, (value, title, tuple(losses), height, width, best, log_y), panels=df)
+
+
+def lr_chart(df: pd.DataFrame, losses: Sequence[str], marker: int | None = None) -> Spec:
     return trajectory_chart(df, "lr", "learning rate", losses, marker=marker, height=180)
 
 
-def sweep_chart(df: pd.DataFrame, losses: Sequence[str], stable_lr: float | None, current_lr: float) -> alt.LayerChart:
-    """Final |w - w_true| against lr on log-log axes (df: lr, series, error)."""
-    enc = _series_encodings(losses)
+def _sweep(losses: tuple[str, ...], stable: bool) -> alt.LayerChart:
     lines = (
-        alt.Chart(df)
+        _data("sweep")
         .mark_line(point=True, strokeWidth=2)
         .encode(
             x=alt.X("lr:Q", scale=alt.Scale(type="log"), title="learning rate (log)"),
             y=alt.Y("error:Q", scale=alt.Scale(type="log"), title="final |w − w_true| (log)"),
             tooltip=["series:N", alt.Tooltip("lr:Q", format=".3g"), alt.Tooltip("error:Q", format=".4g")],
-            **enc,
+            **_series_encodings(losses),
         )
     )
-    rules = pd.DataFrame({"lr": [current_lr], "text": ["your lr"]})
-    layers = [lines, alt.Chart(rules).mark_rule(color="#444444").encode(x="lr:Q", tooltip=["text:N", "lr:Q"])]
-    if stable_lr is not None:
-        s = pd.DataFrame({"lr": [stable_lr], "text": [f"largest stable L2 lr = {stable_lr:.3g}"]})
+    layers = [lines, _data("yours").mark_rule(color="#444444").encode(x="lr:Q", tooltip=["text:N", "lr:Q"])]
+    if stable:
         layers.append(
-            alt.Chart(s)
+            _data("stable")
             .mark_rule(color=LOSS_COLORS["l2"], strokeDash=[4, 4], strokeWidth=2)
             .encode(x="lr:Q", tooltip=["text:N"])
         )
         layers.append(
-            alt.Chart(s)
+            _data("stable")
             .mark_text(align="left", dx=4, dy=8, color=LOSS_COLORS["l2"])
             .encode(x="lr:Q", y=alt.value(0), text="text:N")
         )
     return alt.layer(*layers).properties(height=300, width="container")
 
 
-def draws_chart(df: pd.DataFrame, losses: Sequence[str]) -> alt.LayerChart:
-    """One dot per noise draw (df: seed, series, error) on a log axis, with each loss's mean as a bar."""
+def sweep_chart(df: pd.DataFrame, losses: Sequence[str], stable_lr: float | None, current_lr: float) -> Spec:
+    """Final |w - w_true| against lr on log-log axes (df: lr, series, error)."""
+    data = {"sweep": df, "yours": pd.DataFrame({"lr": [current_lr], "text": ["your lr"]})}
+    if stable_lr is not None:
+        data["stable"] = pd.DataFrame({"lr": [stable_lr], "text": [f"largest stable L2 lr = {stable_lr:.3g}"]})
+    return _spec(_sweep, (tuple(losses), stable_lr is not None), **data)
+
+
+def _draws(losses: tuple[str, ...]) -> alt.LayerChart:
     color, _ = loss_scales(losses)
+    order = [label(k) for k in losses]
     dots = (
-        alt.Chart(df)
+        _data("draws")
         .mark_circle(size=60, opacity=0.6)
         .encode(
             x=alt.X("error:Q", scale=alt.Scale(type="log"), title="final |w − w_true| (log)"),
-            y=alt.Y("series:N", title=None, sort=[label(k) for k in losses]),
+            y=alt.Y("series:N", title=None, sort=order),
             yOffset=alt.YOffset("jitter:Q", scale=alt.Scale(domain=[-1, 1])),
             color=alt.Color("series:N", scale=color, legend=None),
             tooltip=["series:N", "seed:Q", alt.Tooltip("error:Q", format=".4g")],
@@ -219,21 +285,25 @@ def draws_chart(df: pd.DataFrame, losses: Sequence[str]) -> alt.LayerChart:
         .transform_calculate(jitter="sqrt(-2*log(random()))*cos(2*PI*random()) / 3")
     )
     means = (
-        alt.Chart(df)
+        _data("draws")
         .mark_tick(thickness=4, size=40, color="#222222")
         .encode(
             x="mean(error):Q",
-            y=alt.Y("series:N", sort=[label(k) for k in losses]),
+            y=alt.Y("series:N", sort=order),
             tooltip=["series:N", alt.Tooltip("mean(error):Q", format=".4g", title="mean error")],
         )
     )
     return alt.layer(dots, means).properties(height=60 * len(losses) + 40, width="container")
 
 
-def heatmap_chart(df: pd.DataFrame, loss: str) -> alt.Chart:
-    """Final error over (lr, sigma) for one loss (df: lr, sigma, error)."""
+def draws_chart(df: pd.DataFrame, losses: Sequence[str]) -> Spec:
+    """One dot per noise draw (df: seed, series, error) on a log axis, with each loss's mean as a bar."""
+    return _spec(_draws, (tuple(losses),), draws=df)
+
+
+def _heatmap(loss: str) -> alt.Chart:
     return (
-        alt.Chart(df)
+        _data("grid")
         .mark_rect()
         .encode(
             x=alt.X("lr:O", title="learning rate", sort="ascending", axis=alt.Axis(format=".0e", labelAngle=-45)),
@@ -249,23 +319,24 @@ def heatmap_chart(df: pd.DataFrame, loss: str) -> alt.Chart:
     )
 
 
-def loss_curve_chart(
-    curve: pd.DataFrame, point: pd.DataFrame, tangents: pd.DataFrame, losses: Sequence[str]
-) -> alt.LayerChart:
-    """L(w) curves (w, series, L), the current point, tangent or subgradient-fan lines (w, L, line)."""
-    enc = _series_encodings(losses)
+def heatmap_chart(df: pd.DataFrame, loss: str) -> Spec:
+    """Final error over (lr, sigma) for one loss (df: lr, sigma, error)."""
+    return _spec(_heatmap, (loss,), grid=df)
+
+
+def _loss_curve(losses: tuple[str, ...]) -> alt.LayerChart:
     curves = (
-        alt.Chart(curve)
+        _data("curve")
         .mark_line(strokeWidth=2.5)
         .encode(
             x=alt.X("w:Q", title="weight w"),
             y=alt.Y("L:Q", title="loss L(w)"),
             tooltip=["series:N", alt.Tooltip("w:Q", format=".3f"), alt.Tooltip("L:Q", format=".4g")],
-            **enc,
+            **_series_encodings(losses),
         )
     )
     fan = (
-        alt.Chart(tangents)
+        _data("tangents")
         .mark_line(strokeWidth=1.4, opacity=0.8, clip=True)
         .encode(
             x="w:Q",
@@ -276,7 +347,7 @@ def loss_curve_chart(
         )
     )
     dot = (
-        alt.Chart(point)
+        _data("point")
         .mark_point(size=120, filled=True, color="#222222")
         .encode(
             x="w:Q", y="L:Q", tooltip=["text:N", alt.Tooltip("w:Q", format=".3f"), alt.Tooltip("L:Q", format=".4g")]
@@ -285,10 +356,14 @@ def loss_curve_chart(
     return alt.layer(curves, fan, dot).properties(height=320, width="container")
 
 
-def step_function_chart(df: pd.DataFrame, current_w: float, optimum: tuple[float, float]) -> alt.LayerChart:
-    """Total L1 subgradient sum_i sign(w x_i - t_i) x_i against w (df: w, g), zero line, optimum."""
+def loss_curve_chart(curve: pd.DataFrame, point: pd.DataFrame, tangents: pd.DataFrame, losses: Sequence[str]) -> Spec:
+    """L(w) curves (w, series, L), the current point, tangent or subgradient-fan lines (w, L, line)."""
+    return _spec(_loss_curve, (tuple(losses),), curve=curve, tangents=tangents, point=point)
+
+
+def _step_function() -> alt.LayerChart:
     line = (
-        alt.Chart(df)
+        _data("steps")
         .mark_line(color=LOSS_COLORS["l1"], strokeWidth=2.5, interpolate="step-after")
         .encode(
             x=alt.X("w:Q", title="weight w"),
@@ -297,20 +372,30 @@ def step_function_chart(df: pd.DataFrame, current_w: float, optimum: tuple[float
         )
     )
     zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color=THEORY).encode(y="y:Q")
-    opt = pd.DataFrame({"lo": [optimum[0]], "hi": [optimum[1]], "text": ["minimisers (weighted median)"]})
     area = (
-        alt.Chart(opt).mark_rect(color=LOSS_COLORS["l1"], opacity=0.18).encode(x="lo:Q", x2="hi:Q", tooltip=["text:N"])
+        _data("optimum")
+        .mark_rect(color=LOSS_COLORS["l1"], opacity=0.18)
+        .encode(x="lo:Q", x2="hi:Q", tooltip=["text:N"])
     )
-    edge = alt.Chart(opt).mark_rule(color=LOSS_COLORS["l1"], strokeDash=[4, 3]).encode(x="lo:Q", tooltip=["text:N"])
-    now = alt.Chart(pd.DataFrame({"w": [current_w]})).mark_rule(color="#222222", strokeWidth=2).encode(x="w:Q")
+    edge = _data("optimum").mark_rule(color=LOSS_COLORS["l1"], strokeDash=[4, 3]).encode(x="lo:Q", tooltip=["text:N"])
+    now = _data("now").mark_rule(color="#222222", strokeWidth=2).encode(x="w:Q")
     return alt.layer(area, edge, zero, line, now).properties(height=260, width="container")
 
 
-def scatter_fit_chart(points: pd.DataFrame, lines: pd.DataFrame, losses: Sequence[str]) -> alt.LayerChart:
-    """Data points (x, y, kind) with fitted lines (x, series, y) over them."""
-    enc = _series_encodings(losses, "fit")
+def step_function_chart(df: pd.DataFrame, current_w: float, optimum: tuple[float, float]) -> Spec:
+    """Total L1 subgradient sum_i sign(w x_i - t_i) x_i against w (df: w, g), zero line, optimum."""
+    return _spec(
+        _step_function,
+        (),
+        steps=df,
+        optimum=pd.DataFrame({"lo": [optimum[0]], "hi": [optimum[1]], "text": ["minimisers (weighted median)"]}),
+        now=pd.DataFrame({"w": [current_w]}),
+    )
+
+
+def _scatter_fit(losses: tuple[str, ...]) -> alt.LayerChart:
     dots = (
-        alt.Chart(points)
+        _data("points")
         .mark_point(filled=True, size=55, opacity=0.8)
         .encode(
             x=alt.X("x:Q", title="x"),
@@ -324,7 +409,8 @@ def scatter_fit_chart(points: pd.DataFrame, lines: pd.DataFrame, losses: Sequenc
             tooltip=["x:Q", "y:Q", "kind:N"],
         )
     )
-    fits = alt.Chart(lines).mark_line(strokeWidth=2.5).encode(x="x:Q", y="y:Q", tooltip=["series:N"], **enc)
+    enc = _series_encodings(losses, "fit")
+    fits = _data("fits").mark_line(strokeWidth=2.5).encode(x="x:Q", y="y:Q", tooltip=["series:N"], **enc)
     return (
         alt.layer(dots, fits)
         .resolve_scale(color="independent", shape="independent")
@@ -332,10 +418,14 @@ def scatter_fit_chart(points: pd.DataFrame, lines: pd.DataFrame, losses: Sequenc
     )
 
 
-def breakdown_chart(df: pd.DataFrame, losses: Sequence[str], current: float) -> alt.LayerChart:
-    """How far each fitted line is from the true one, against the outlier fraction (df: fraction, series, gap)."""
+def scatter_fit_chart(points: pd.DataFrame, lines: pd.DataFrame, losses: Sequence[str]) -> Spec:
+    """Data points (x, y, kind) with fitted lines (x, series, y) over them."""
+    return _spec(_scatter_fit, (tuple(losses),), points=points, fits=lines)
+
+
+def _breakdown(losses: tuple[str, ...]) -> alt.LayerChart:
     lines = (
-        alt.Chart(df)
+        _data("gaps")
         .mark_line(point=True, strokeWidth=2)
         .encode(
             x=alt.X("fraction:Q", title="fraction of outliers", axis=alt.Axis(format="%")),
@@ -350,11 +440,7 @@ def breakdown_chart(df: pd.DataFrame, losses: Sequence[str], current: float) -> 
             **_series_encodings(losses),
         )
     )
-    now = (
-        alt.Chart(pd.DataFrame({"fraction": [current], "text": ["your fraction"]}))
-        .mark_rule(color="#444444")
-        .encode(x="fraction:Q", tooltip=["text:N"])
-    )
+    now = _data("yours").mark_rule(color="#444444").encode(x="fraction:Q", tooltip=["text:N"])
     half = (
         alt.Chart(pd.DataFrame({"fraction": [0.5], "text": ["50%: no estimator can tell good from bad"]}))
         .mark_rule(color=THEORY, strokeDash=[2, 2])
@@ -363,17 +449,19 @@ def breakdown_chart(df: pd.DataFrame, losses: Sequence[str], current: float) -> 
     return alt.layer(lines, now, half).properties(height=300, width="container")
 
 
-def number_line_chart(values: pd.DataFrame, stats: pd.DataFrame) -> alt.LayerChart:
-    """Targets on a line (value, moved) with the median and mean marked (value, series, text).
+def breakdown_chart(df: pd.DataFrame, losses: Sequence[str], current: float) -> Spec:
+    """How far each fitted line is from the true one, against the outlier fraction (df: fraction, series, gap)."""
+    yours = pd.DataFrame({"fraction": [current], "text": ["your fraction"]})
+    return _spec(_breakdown, (tuple(losses),), gaps=df, yours=yours)
 
-    A hidden 0..1 y axis holds the lanes: dots at 0.25, labels at 0.9 and 0.7.
-    """
+
+def _number_line() -> alt.LayerChart:
     color, _ = loss_scales(["l1", "l2"])
     x = alt.X("value:Q", title="target value")
     lane = alt.Scale(domain=[0, 1])
     no_axis = alt.Axis(labels=False, ticks=False, title=None, grid=False, domain=False)
     dots = (
-        alt.Chart(values.assign(lane=0.25))
+        _data("values")
         .mark_point(filled=True, size=110)
         .encode(
             x=x,
@@ -388,7 +476,7 @@ def number_line_chart(values: pd.DataFrame, stats: pd.DataFrame) -> alt.LayerCha
         )
     )
     rules = (
-        alt.Chart(stats.assign(lo=0.0, hi=1.0))
+        _data("stats")
         .mark_rule(strokeWidth=3)
         .encode(
             x=x,
@@ -398,9 +486,8 @@ def number_line_chart(values: pd.DataFrame, stats: pd.DataFrame) -> alt.LayerCha
             tooltip=["text:N", alt.Tooltip("value:Q", format=".4g")],
         )
     )
-    # one label lane per statistic, so the median's and mean's labels never overlap
     labels = (
-        alt.Chart(stats.assign(lane=[0.9 - 0.2 * i for i in range(len(stats))]))
+        _data("stats")
         .mark_text(fontSize=12, fontWeight="bold", align="left", dx=5)
         .encode(
             x=x,
@@ -412,16 +499,24 @@ def number_line_chart(values: pd.DataFrame, stats: pd.DataFrame) -> alt.LayerCha
     return alt.layer(rules, dots, labels).properties(height=200, width="container")
 
 
-def influence_chart(df: pd.DataFrame, losses: Sequence[str]) -> alt.Chart:
-    """Each point's gradient contribution per loss (df: point, series, contribution)."""
-    enc = _series_encodings(losses)
+def number_line_chart(values: pd.DataFrame, stats: pd.DataFrame) -> Spec:
+    """Targets on a line (value, moved) with the median and mean marked (value, series, text).
+
+    A hidden 0..1 y axis holds the lanes: dots at 0.25, each statistic's label in its own lane
+    (0.9, 0.7, ...) so the median's and mean's labels never overlap.
+    """
+    stats = stats.assign(lo=0.0, hi=1.0, lane=[0.9 - 0.2 * i for i in range(len(stats))])
+    return _spec(_number_line, (), values=values.assign(lane=0.25), stats=stats)
+
+
+def _influence(losses: tuple[str, ...]) -> alt.Chart:
     return (
-        alt.Chart(df)
+        _data("pulls")
         .mark_bar()
         .encode(
             x=alt.X("point:O", title="data point (sorted by residual)", axis=alt.Axis(labels=False, ticks=False)),
             y=alt.Y("contribution:Q", title="pull on w: loss'(rᵢ)·xᵢ (symlog)", scale=alt.Scale(type="symlog")),
-            color=enc["color"],
+            color=_series_encodings(losses)["color"],
             xOffset="series:N",
             tooltip=[
                 "series:N",
@@ -434,21 +529,18 @@ def influence_chart(df: pd.DataFrame, losses: Sequence[str]) -> alt.Chart:
     )
 
 
-def landscape_chart(
-    grid: pd.DataFrame,
-    paths: pd.DataFrame,
-    creases: pd.DataFrame | None,
-    optimum: tuple[float, float],
-    optimizers: Sequence[str],
-    w_range: tuple[float, float],
-    b_range: tuple[float, float],
+def influence_chart(df: pd.DataFrame, losses: Sequence[str]) -> Spec:
+    """Each point's gradient contribution per loss (df: point, series, contribution, residual)."""
+    return _spec(_influence, (tuple(losses),), pulls=df)
+
+
+def _landscape(
+    optimizers: tuple[str, ...], creases: bool, w_range: tuple[float, float], b_range: tuple[float, float]
 ) -> alt.LayerChart:
-    """Loss over (w, b) as cells (w0, w1, b0, b1, loss, level), optimiser paths (w, b, step, optimizer),
-    crease lines (w, b, sample). Both axes are fixed to the grid's ranges; everything else is clipped."""
     xs = alt.Scale(domain=list(w_range), nice=False, zero=False)
     ys = alt.Scale(domain=list(b_range), nice=False, zero=False)
     heat = (
-        alt.Chart(grid)
+        _data("grid")
         .mark_rect()
         .encode(
             x=alt.X("w0:Q", scale=xs, title="w (slope)"),
@@ -460,9 +552,9 @@ def landscape_chart(
         )
     )
     layers = [heat]
-    if creases is not None and not creases.empty:
+    if creases:
         layers.append(
-            alt.Chart(creases)
+            _data("creases")
             .mark_line(color=LOSS_COLORS["l1"], opacity=0.35, strokeWidth=1, clip=True)
             .encode(x=alt.X("w:Q", scale=xs), y=alt.Y("b:Q", scale=ys), detail="sample:N")
         )
@@ -470,7 +562,7 @@ def landscape_chart(
     color = alt.Scale(domain=domain, range=[OPTIMIZER_COLORS[o] for o in domain])
     shape = alt.Scale(domain=domain, range=[OPTIMIZER_SHAPES[o] for o in domain])
     layers.append(
-        alt.Chart(paths)
+        _data("paths")
         .mark_line(strokeWidth=2, clip=True)
         .encode(
             x=alt.X("w:Q", scale=xs),
@@ -481,7 +573,7 @@ def landscape_chart(
         )
     )
     layers.append(
-        alt.Chart(paths)
+        _data("paths")
         .mark_point(size=22, filled=True, clip=True)
         .encode(
             x=alt.X("w:Q", scale=xs),
@@ -491,9 +583,8 @@ def landscape_chart(
             tooltip=["optimizer:N", "step:Q", alt.Tooltip("w:Q", format=".4f"), alt.Tooltip("b:Q", format=".4f")],
         )
     )
-    star = pd.DataFrame({"w": [optimum[0]], "b": [optimum[1]], "text": ["optimum"]})
     layers.append(
-        alt.Chart(star)
+        _data("optimum")
         .mark_point(shape="cross", size=320, color="#D55E00", strokeWidth=3, filled=True)
         .encode(
             x=alt.X("w:Q", scale=xs),
@@ -504,12 +595,32 @@ def landscape_chart(
     return alt.layer(*layers).properties(height=460, width="container")
 
 
-def optimizer_loss_chart(df: pd.DataFrame, optimizers: Sequence[str]) -> alt.Chart:
-    """Excess loss over updates per optimiser (df: update, optimizer, kind, value); best so far dashed."""
+def landscape_chart(
+    grid: pd.DataFrame,
+    paths: pd.DataFrame,
+    creases: pd.DataFrame | None,
+    optimum: tuple[float, float],
+    optimizers: Sequence[str],
+    w_range: tuple[float, float],
+    b_range: tuple[float, float],
+) -> Spec:
+    """Loss over (w, b) as cells (w0, w1, b0, b1, loss, level), optimiser paths (w, b, step, optimizer),
+    crease lines (w, b, sample). Both axes are fixed to the grid's ranges; everything else is clipped.
+
+    The ranges are part of the spec's structure: pass rounded ones so nearby settings share a spec."""
+    data = {"grid": grid, "paths": paths}
+    if creases is not None and not creases.empty:
+        data["creases"] = creases
+    data["optimum"] = pd.DataFrame({"w": [optimum[0]], "b": [optimum[1]], "text": ["optimum"]})
+    key = (tuple(optimizers), "creases" in data, tuple(map(float, w_range)), tuple(map(float, b_range)))
+    return _spec(_landscape, key, **data)
+
+
+def _optimizer_loss(optimizers: tuple[str, ...]) -> alt.Chart:
     color = alt.Scale(domain=list(optimizers), range=[OPTIMIZER_COLORS[o] for o in optimizers])
     dash = alt.Scale(domain=["loss − optimum", "best so far − optimum"], range=[[1, 0], [5, 3]])
     return (
-        alt.Chart(df)
+        _data("curves")
         .mark_line(strokeWidth=2)
         .encode(
             x=alt.X("update:Q", title="update k"),
@@ -521,3 +632,8 @@ def optimizer_loss_chart(df: pd.DataFrame, optimizers: Sequence[str]) -> alt.Cha
         )
         .properties(height=260, width="container")
     )
+
+
+def optimizer_loss_chart(df: pd.DataFrame, optimizers: Sequence[str]) -> Spec:
+    """Excess loss over updates per optimiser (df: update, optimizer, kind, value); best so far dashed."""
+    return _spec(_optimizer_loss, (tuple(optimizers),), curves=df)

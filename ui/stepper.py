@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from core import Trajectory
-from ui import charts, frames
+from ui import charts, frames, layout
 
 SPEEDS = (1, 5, 20, 100)  # updates per tick
 TICK_SECONDS = 0.5
@@ -84,10 +84,9 @@ def step_through(key: str, runs: Mapping[str, Trajectory], losses: Sequence[str]
         cols[3].selectbox("Updates per step", SPEEDS, index=1, key=f"{key}_speed")
         cols[4].slider("Update k", 0, last, key=k_key)
         k = int(st.session_state[k_key])
-        st.altair_chart(
+        layout.chart(
             charts.trajectory_chart(w_df, "w", "weight w", losses, hlines=hlines, marker=k, height=240),
-            width="stretch",
-            alt=f"Weight w over updates with a marker at update {k}.",
+            f"Weight w over updates with a marker at update {k}.",
         )
         rows = [
             {
