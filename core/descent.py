@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.data import Dataset
-from core.losses import _GRAD, _VALUE, check_loss_name
+from core.losses import _GRAD, _VALUE, check_loss_name, scalar_grad
 from core.optimizers import Optimizer, make_optimizer
 from core.schedules import Schedule, rates
 
@@ -30,6 +30,7 @@ MAX_RUN_UPDATES = 4_000_000  # updates x configurations in one call
 MAX_SAMPLE_UPDATES = 40_000_000  # updates x configurations x samples per gradient
 DIVERGENCE_LIMIT = 1e12
 _LOSS_CHUNK = 1 << 20  # elements per block when evaluating the full-data loss
+_SCALAR_WORK = 32  # runs x samples per gradient up to which plain Python floats beat numpy arrays
 
 
 @dataclass(frozen=True)
@@ -174,6 +175,52 @@ def _loop_sgd_slope(gathers, lr_tab, w0, grad_fn, gparams):
     return W.T, zeros, Gw.T, zeros.copy()
 
 
+def _loop_scalar(X, Y, batches, full, lr_tab, params, fit_bias, psi):
+    """Plain SGD for a few runs on small batches, in Python floats: the same updates as `_loop`.
+
+    Each numpy call costs about a microsecond whatever its size, so for a run or two on batches of
+    a few samples a loop over floats is about ten times faster than one over arrays.
+    """
+    C, K = lr_tab.shape[0], len(batches)
+    W, Bv = np.full((C, K + 1), np.nan), np.full((C, K + 1), np.nan)
+    Gw, Gb = np.full((C, K + 1), np.nan), np.full((C, K + 1), np.nan)
+    for c in range(C):
+        x, y = X[c % X.shape[0]].tolist(), Y[c % Y.shape[0]].tolist()
+        pairs = {}  # each distinct batch's (x_i, y_i) list, built once
+        if full:
+            order = [list(zip(x, y, strict=True))] * K
+        else:
+            order = []
+            for i in batches:
+                key = i.tobytes()
+                if key not in pairs:
+                    pairs[key] = [(x[j], y[j]) for j in i.tolist()]
+                order.append(pairs[key])
+        w, b = float(params[c, 0]), float(params[c, 1]) if fit_bias else 0.0
+        ws, bs, gws, gbs = [w], [b], [np.nan], [np.nan]
+        for lr, batch in zip(lr_tab[c].tolist(), order, strict=True):
+            gw = gb = 0.0
+            for xi, yi in batch:
+                r = w * xi - yi
+                if fit_bias:
+                    r += b
+                g = psi(r)
+                gw += g * xi
+                gb += g
+            w = w - lr * gw
+            if fit_bias:
+                b = b - lr * gb
+            ws.append(w), bs.append(b), gws.append(gw), gbs.append(gb if fit_bias else 0.0)
+            if not (abs(w) <= DIVERGENCE_LIMIT and abs(b) <= DIVERGENCE_LIMIT):
+                break  # blown up: the rest stays nan
+        n = len(ws)
+        W[c, :n], Bv[c, :n], Gw[c, :n], Gb[c, :n] = ws, bs, gws, gbs
+        if not fit_bias:
+            Bv[c, :] = 0.0
+            Gb[c, 1:] = 0.0
+    return W, Bv, Gw, Gb
+
+
 def _loop(gathers, lr_tab, params, opt, fit_bias, grad_fn, value_fn, gparams, vparams, f_star):
     """The update loop. Returns W, Bv, Gw, Gb of shape (C, K+1); rows stay nan after a blow-up.
 
@@ -267,13 +314,25 @@ def descend_many(
     params = np.stack([np.broadcast_to(w0s, (C,)), np.broadcast_to(b0s, (C,))], axis=1)[:, : 2 if fit_bias else 1]
     lr_tab = np.broadcast_to(lr_tab, (C, K))
     with np.errstate(all="ignore"):
-        gathers = _gathers(X, Y, batches, full, shuffle)
-        if opt.name == "sgd" and not fit_bias:
+        if opt.name == "sgd" and C * per_grad <= _SCALAR_WORK:
+            psi = scalar_grad(loss, **gparams)
+            W, Bv, Gw, Gb = _loop_scalar(X, Y, batches, full, lr_tab, params, fit_bias, psi)
+        elif opt.name == "sgd" and not fit_bias:
+            gathers = _gathers(X, Y, batches, full, shuffle)
             W, Bv, Gw, Gb = _loop_sgd_slope(gathers, lr_tab, params[:, 0], grad_fn, gparams)
             Gb[:, 0] = np.nan
         else:
             W, Bv, Gw, Gb = _loop(
-                gathers, lr_tab, params, opt, fit_bias, grad_fn, value_fn, gparams, vparams, np.broadcast_to(fs, (C,))
+                _gathers(X, Y, batches, full, shuffle),
+                lr_tab,
+                params,
+                opt,
+                fit_bias,
+                grad_fn,
+                value_fn,
+                gparams,
+                vparams,
+                np.broadcast_to(fs, (C,)),
             )
         LR = np.concatenate([np.full((C, 1), np.nan), np.array(lr_tab, dtype=float)], axis=1)
         bad, diverged = _kill_after_divergence(W, Bv, Gw, Gb)

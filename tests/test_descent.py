@@ -179,3 +179,39 @@ def test_work_cap_on_updates_times_configurations():
 def test_descend_many_lengths_must_agree():
     with pytest.raises(ValueError, match="one length"):
         descend_many(article_dataset(), "l1", np.array([0.1, 0.2]), np.array([1.0, 2.0, 3.0]), 2, 3)
+
+
+FLOAT_LOOP_CASES = [
+    (loss, options)
+    for loss in ("l1", "l2", "signed_l1", "huber")
+    for options in (
+        {},
+        {"shuffle": True, "shuffle_seed": 4},
+        {"fit_bias": True, "b0": 1.5},
+        {"gradient_over": "full"},
+        {"batch_size": 7},
+    )
+] + [("l2", {"lr": 0.9})]  # blows up: divergence is handled alike (L1 and Huber are chaotic at this step,
+# so a last-bit rounding difference, a fused multiply-add in numpy's dot, would grow there)
+
+
+@pytest.mark.parametrize(("loss", "options"), FLOAT_LOOP_CASES)
+def test_the_python_float_loop_gives_the_same_runs_as_the_array_loops(monkeypatch, loss, options):
+    """descend takes a loop over Python floats for a few runs on small batches (faster there), arrays otherwise."""
+    import core.descent
+
+    args = {"data": make_dataset(20, (-1.0, 3.0), 1.3, 0.4, 0.8, 0.1, 9.0, seed=2), "loss": loss, "lr": 0.01}
+    args |= {"w0": np.array([20.0, -3.0]), "batch_size": 2, "epochs": 40, **options}
+    if loss == "l1":
+        args["at_kink"] = 0.25
+    if loss == "huber":
+        args["delta"] = 0.7
+    runs = {}
+    for name, work in (("floats", 10**9), ("arrays", 0)):
+        monkeypatch.setattr(core.descent, "_SCALAR_WORK", work)
+        runs[name] = descend_many(**args)
+    a, b = runs["floats"], runs["arrays"]
+    assert a.diverged_at == b.diverged_at
+    assert (a.diverged_at[0] is not None) == (options.get("lr") == 0.9)
+    for field in ("w", "b", "lr", "grad", "grad_b", "loss", "best_loss"):
+        np.testing.assert_allclose(getattr(a, field), getattr(b, field), rtol=1e-12, atol=1e-12, err_msg=field)

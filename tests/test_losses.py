@@ -74,3 +74,16 @@ def test_one_sided_differences_disagree_at_the_kink():
 def test_bad_arguments_name_the_problem(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+@pytest.mark.parametrize(
+    ("name", "params"),
+    [("l1", {}), ("l1", {"at_kink": 0.3}), ("l2", {}), ("signed_l1", {}), ("huber", {"delta": 0.5})],
+)
+def test_scalar_grad_equals_loss_grad_everywhere(name, params):
+    """The descent loop's float fast path computes exactly what the array version does, nan included."""
+    from core.losses import scalar_grad
+
+    r = np.array([-np.inf, -1e300, -2.0, -0.5, -1e-300, -0.0, 0.0, 1e-300, 0.25, 0.5, 3.0, 1e300, np.inf, np.nan])
+    fast = scalar_grad(name, **params)
+    np.testing.assert_array_equal([fast(float(v)) for v in r], loss_grad(name, r, **params))
