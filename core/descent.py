@@ -58,10 +58,13 @@ def _check(name: str, ok: bool, allowed: str, value) -> None:
 
 
 def _batches(n: int, batch_size: int, epochs: int, shuffle: bool, seed: int) -> list[np.ndarray]:
+    if not shuffle:  # the same batches every epoch: the same array objects too
+        order = np.arange(n)
+        return [order[i : i + batch_size] for i in range(0, n, batch_size)] * epochs
     rng = np.random.default_rng(seed)
     out = []
     for _ in range(epochs):
-        order = rng.permutation(n) if shuffle else np.arange(n)
+        order = rng.permutation(n)
         out.extend(order[i : i + batch_size] for i in range(0, n, batch_size))
     return out
 
@@ -186,16 +189,15 @@ def _loop_scalar(X, Y, batches, full, lr_tab, params, fit_bias, psi):
     Gw, Gb = np.full((C, K + 1), np.nan), np.full((C, K + 1), np.nan)
     for c in range(C):
         x, y = X[c % X.shape[0]].tolist(), Y[c % Y.shape[0]].tolist()
-        pairs = {}  # each distinct batch's (x_i, y_i) list, built once
+        pairs = {}  # each batch's (x_i, y_i) list, built once (unshuffled epochs reuse the batch objects)
         if full:
             order = [list(zip(x, y, strict=True))] * K
         else:
             order = []
             for i in batches:
-                key = i.tobytes()
-                if key not in pairs:
-                    pairs[key] = [(x[j], y[j]) for j in i.tolist()]
-                order.append(pairs[key])
+                if id(i) not in pairs:
+                    pairs[id(i)] = [(x[j], y[j]) for j in i.tolist()]
+                order.append(pairs[id(i)])
         w, b = float(params[c, 0]), float(params[c, 1]) if fit_bias else 0.0
         ws, bs, gws, gbs = [w], [b], [np.nan], [np.nan]
         for lr, batch in zip(lr_tab[c].tolist(), order, strict=True):

@@ -300,7 +300,7 @@ layout.chart(
 )
 
 layout.download(
-    pd.concat(
+    lambda: pd.concat(
         [
             table.assign(part="samples at your w"),
             curve.rename(columns={"series": "loss"}).assign(part="L(w) of the single sample"),

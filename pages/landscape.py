@@ -89,9 +89,9 @@ def surface(x: np.ndarray, y: np.ndarray, loss: str, delta: float, w_range: tupl
 
 def creases(x: np.ndarray, y: np.ndarray, w_range: tuple) -> pd.DataFrame:
     """Where sample i's residual is zero: the line b = y_i - w x_i in the (w, b) plane."""
-    ws = np.array(w_range)
-    pairs = enumerate(zip(x, y, strict=True))
-    return pd.concat([pd.DataFrame({"w": ws, "b": yi - ws * xi, "sample": i}) for i, (xi, yi) in pairs])
+    ws = np.tile(np.array(w_range, dtype=float), x.size)
+    xs, ys = np.repeat(x, 2), np.repeat(y, 2)
+    return pd.DataFrame({"w": ws, "b": ys - ws * xs, "sample": np.repeat(np.arange(x.size), 2)})
 
 
 layout.header(
@@ -282,7 +282,7 @@ layout.explain(
     ),
 )
 layout.download(
-    frames.export_frame({OPT_LABELS[o]: r for o, r in runs.items()}), "landscape_runs.csv", key="l_download"
+    lambda: frames.export_frame({OPT_LABELS[o]: r for o, r in runs.items()}), "landscape_runs.csv", key="l_download"
 )
 check_understanding(
     "l_check",

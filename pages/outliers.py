@@ -181,23 +181,40 @@ layout.seen(
 )
 
 st.subheader("How much bad data can each loss take?")
-bd = breakdown(v["n"], v["w"], b_true, v["sigma"], v["size"], v["seed"], v["bias"], v["delta"])
-layout.chart(
-    charts.breakdown_chart(bd, LOSSES, v["frac"]),
-    "Mean vertical gap between the fitted and the true line against the fraction of outliers, 0 to 50%, "
-    "for L1, L2 and Huber.",
-)
-gaps = bd.pivot(index="fraction", columns="series", values="gap")
-l1_gap, l2_gap = gaps[charts.label("l1")], gaps[charts.label("l2")]
+bd_args = (v["n"], v["w"], b_true, v["sigma"], v["size"], v["seed"], v["bias"], v["delta"])
 tolerance = 3 * v["sigma"] + 0.1
-holds = [f for f, g in l1_gap.items() if g <= tolerance]
-first_bad = FRACTIONS[1]
-layout.seen(
-    f"At {first_bad:.0%} outliers L2's line is already {l2_gap[first_bad]:.3g} away from the truth on average, "
-    f"L1's {l1_gap[first_bad]:.3g}. L1 stays within 3·sigma + 0.1 = {tolerance:.3g} of the true line up to "
-    f"**{max(holds) if holds else 0:.0%}** outliers here: its breakdown point is about one half, the most any "
-    "estimator can have (past half, the bad points are the data)."
-)
+BREAKS = {"about 10%": 0.1, "about 25%": 0.25, "almost 50%": 0.5}
+
+
+def l1_holds_to(bd: pd.DataFrame) -> float:
+    """The largest outlier fraction at which L1's line stays within the tolerance of the true line."""
+    gaps = bd[bd["series"] == charts.label("l1")]
+    return float(gaps.loc[gaps["gap"] <= tolerance, "fraction"].max()) if (gaps["gap"] <= tolerance).any() else 0.0
+
+
+if predict(
+    "o_break_predict",
+    f"Now raise the share of bad points from 0 to 50% (shift {v['size']:+g}, {len(FRACTIONS)} data sets, each "
+    "fitted exactly with every loss). Up to about what share does L1's line stay near the true one?",
+    list(BREAKS),
+    lambda: min(BREAKS, key=lambda k: abs(BREAKS[k] - l1_holds_to(breakdown(*bd_args)))),
+    f"Near means within 3·sigma + 0.1 = {tolerance:.3g} of the true line, on average over x.",
+):
+    bd = breakdown(*bd_args)
+    layout.chart(
+        charts.breakdown_chart(bd, LOSSES, v["frac"]),
+        "Mean vertical gap between the fitted and the true line against the fraction of outliers, 0 to 50%, "
+        "for L1, L2 and Huber.",
+    )
+    gaps = bd.pivot(index="fraction", columns="series", values="gap")
+    l1_gap, l2_gap = gaps[charts.label("l1")], gaps[charts.label("l2")]
+    first_bad = FRACTIONS[1]
+    layout.seen(
+        f"At {first_bad:.0%} outliers L2's line is already {l2_gap[first_bad]:.3g} away from the truth on average, "
+        f"L1's {l1_gap[first_bad]:.3g}. L1 stays within {tolerance:.3g} of the true line up to "
+        f"**{l1_holds_to(bd):.0%}** outliers here: its breakdown point is about one half, the most any "
+        "estimator can have (past half, the bad points are the data)."
+    )
 
 st.subheader("One number: the median and the mean")
 widget(C["drag"])
@@ -249,15 +266,18 @@ st.caption(
     "delta·|xᵢ|, for L2 2·rᵢ·xᵢ, unbounded."
 )
 
-export = pd.DataFrame(
-    {
-        "x": x,
-        "y": y,
-        **{f"fit_{k}": result[k]["gd"][0] * x + result[k]["gd"][1] for k in LOSSES},
-        **{f"residual_{k}": result[k]["gd"][0] * x + result[k]["gd"][1] - y for k in LOSSES},
-    }
+layout.download(
+    lambda: pd.DataFrame(
+        {
+            "x": x,
+            "y": y,
+            **{f"fit_{k}": result[k]["gd"][0] * x + result[k]["gd"][1] for k in LOSSES},
+            **{f"residual_{k}": result[k]["gd"][0] * x + result[k]["gd"][1] - y for k in LOSSES},
+        }
+    ),
+    "outliers.csv",
+    key="o_download",
 )
-layout.download(export, "outliers.csv", key="o_download")
 check_understanding(
     "o_check",
     "Ten house prices, one of them a castle at 50× the others. Which single number does minimising Σ|c − priceᵢ| "

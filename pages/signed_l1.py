@@ -188,7 +188,7 @@ layout.explain(
     ),
 )
 
-layout.download(frames.export_frame(runs), "signed_l1_trajectories.csv", key="s_download")
+layout.download(lambda: frames.export_frame(runs), "signed_l1_trajectories.csv", key="s_download")
 
 check_understanding(
     "s_check",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -21,8 +22,8 @@ PAGES = {
     "pages/landscape.py": "l_predict_skip",
 }
 LAB_PAGES = [p for p in PAGES if p != "pages/home.py"]
-# keys that are not experiment settings: questions, their skip boxes, preset pickers, buttons
-NOT_SETTINGS = ("_predict", "_check", "_guess", "_preset", "_reset", "_heat", "_download", "_step")
+# keys that are not experiment settings: questions, their skip boxes, preset pickers, buttons, reveals
+NOT_SETTINGS = ("_predict", "_check", "_guess", "_preset", "_reset", "_heat", "_show", "_download", "_step")
 JUNK = [
     "abc",
     "",
@@ -212,3 +213,38 @@ def test_derivation_preset_puts_the_student_on_the_kink():
     at = open_page("pages/derivation.py")
     at.selectbox(key="d_preset").set_value("Standing on the kink: w = 0.5").run()
     assert at.slider(key="d_w").value == 0.5 and "You are on the kink" in snapshot(at)
+
+
+def test_noise_page_runs_its_heavy_experiments_only_when_asked():
+    """A slider change pays for the runs on screen; the sweep and the 48 draws wait for the student."""
+    at = open_page("pages/noise_and_learning_rate.py", {"n_sigma": "5", "n_epochs": "200"})
+    charts_before = len(at.get("vega_lite_chart"))
+    assert "Mean final error over the draws" not in snapshot(at)
+    at.toggle(key="n_sweep_show").set_value(True).run()
+    assert len(at.get("vega_lite_chart")) == charts_before + 1 and "L2 beyond lr" in snapshot(at)
+    at.radio(key="n_draws_predict").set_value("L2").run()
+    assert not at.exception
+    text = snapshot(at)
+    assert "Mean final error over the draws" in text and len(at.get("vega_lite_chart")) == charts_before + 2
+    # the feedback names the answer the draws give, computed only now
+    import core
+
+    errors = {
+        k: np.mean(
+            [abs(core.descend(core.article_dataset(5.0, seed=s), k, 0.001, 20.0, 2, 200).w[-1] - 1) for s in range(48)]
+        )
+        for k in ("l1", "l2")
+    }
+    right = "L2" if errors["l2"] <= errors["l1"] else "absolute L1"
+    assert (any("Right" in s.value for s in at.success)) == (right == "L2")
+
+
+def test_outliers_breakdown_answer_comes_from_the_fits():
+    at = open_page("pages/outliers.py")
+    assert "breakdown point" not in snapshot(at)
+    at.radio(key="o_break_predict").set_value("almost 50%").run()
+    text = snapshot(at)
+    assert "breakdown point" in text
+    held = float(text.split("of the true line up to **")[1].split("%")[0]) / 100
+    expected = min({"about 10%": 0.1, "about 25%": 0.25, "almost 50%": 0.5}.items(), key=lambda kv: abs(kv[1] - held))
+    assert any("Right" in s.value for s in at.success) == (expected[0] == "almost 50%")

@@ -224,8 +224,14 @@ def preset_and_reset(controls: Sequence[Control], presets: dict[str, dict[str, A
     )
 
 
-def predict(key: str, question: str, options: Sequence[str], correct: str, explanation: str) -> bool:
-    """Ask before showing. Returns True once the student has answered (or chosen to skip)."""
+def predict(
+    key: str, question: str, options: Sequence[str], correct: str | Callable[[], str], explanation: str
+) -> bool:
+    """Ask before showing. Returns True once the student has answered (or chosen to skip).
+
+    `correct` may be a function: an experiment that decides the answer then runs only once the
+    student has answered, not on every change of a setting while the question is open.
+    """
     with st.container(border=True):
         st.markdown(f"**Predict first.** {question}")
         answer = st.radio(
@@ -236,6 +242,8 @@ def predict(key: str, question: str, options: Sequence[str], correct: str, expla
             if not skipped:
                 st.caption("Pick an answer to run the experiment.")
             return skipped
+        if callable(correct):
+            correct = correct()
         if answer == correct:
             st.success(f"Right. {explanation}", icon="✅")
         else:

@@ -22,15 +22,15 @@ def thin_series(values: np.ndarray, max_points: int = MAX_POINTS) -> np.ndarray:
     if n <= max_points:
         return np.arange(n)
     buckets = max(1, max_points // 3)
-    edges = np.linspace(0, n, buckets + 1).astype(int)
-    keep = [0, n - 1]
-    finite = np.where(np.isfinite(values), values, np.nan)
-    for a, b in zip(edges[:-1], edges[1:], strict=True):
-        chunk = finite[a:b]
-        keep.append(a)
-        if np.any(np.isfinite(chunk)):
-            keep += [a + int(np.nanargmin(chunk)), a + int(np.nanargmax(chunk))]
-    return np.unique(keep)
+    size = -(-n // buckets)  # updates per bucket; the last bucket is padded
+    rows = -(-n // size)
+    finite = np.isfinite(values)
+    pad = (0, rows * size - n)
+    low = np.pad(np.where(finite, values, np.inf), pad, constant_values=np.inf).reshape(rows, size)
+    high = np.pad(np.where(finite, values, -np.inf), pad, constant_values=-np.inf).reshape(rows, size)
+    starts = np.arange(rows) * size
+    keep = np.concatenate([[0, n - 1], starts, starts + low.argmin(axis=1), starts + high.argmax(axis=1)])
+    return np.unique(keep[keep < n])
 
 
 def _long_table(rows, value_name: str, thin: bool) -> pd.DataFrame:

@@ -3,6 +3,8 @@ presentation mode and downloads."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import streamlit as st
 
@@ -77,5 +79,11 @@ def chart(spec: Spec, alt_text: str, key: str | None = None) -> None:
     st.vega_lite_chart(spec.to_dict(), width="stretch", alt=alt_text, key=key)
 
 
-def download(df: pd.DataFrame, filename: str, label: str = "Download the data (CSV)", key: str | None = None) -> None:
-    st.download_button(label, to_csv(df), file_name=filename, mime="text/csv", key=key, icon="⬇️")
+def download(
+    make: Callable[[], pd.DataFrame], filename: str, label: str = "Download the data (CSV)", key: str | None = None
+) -> None:
+    """A CSV download of the table `make()` builds. The table is built when the button is clicked,
+    not on every rerun: a slider change does not pay for an export nobody asked for."""
+    st.download_button(
+        label, lambda: to_csv(make()), file_name=filename, mime="text/csv", key=key, icon="⬇️", on_click="ignore"
+    )

@@ -1,4 +1,4 @@
-"""Take full-page screenshots of pages for a person to look at: python -m tests.e2e.shoot [path?query ...]"""
+"""Full-page screenshots for a person to look at: python -m tests.e2e.shoot [path?query ...] [--dark] [--reveal]"""
 
 import sys
 
@@ -7,7 +7,8 @@ from playwright.sync_api import sync_playwright
 from tests.e2e.server import CHROMIUM_ARGS, ROOT, chromium_path, full_height_screenshot, streamlit_server, wait_for_app
 
 
-def main(paths: list[str], scheme: str = "light") -> None:
+def main(paths: list[str], scheme: str = "light", reveal: bool = False) -> None:
+    """Screenshots after skipping the first question; with `reveal`, every question and the sweep too."""
     out = ROOT / "screenshots"
     out.mkdir(exist_ok=True)
     with streamlit_server() as (url, _), sync_playwright() as p:
@@ -17,8 +18,13 @@ def main(paths: list[str], scheme: str = "light") -> None:
         for path in paths:
             page.goto(f"{url}/{path}")
             wait_for_app(page)
-            for label in page.get_by_text("Skip the question and show the result").all():
-                label.click()
+            skips, clicked = page.get_by_text("Skip the question and show the result"), 0
+            while skips.count() > clicked and (reveal or clicked == 0):
+                skips.nth(clicked).click()  # a skipped question may reveal another one below it
+                clicked += 1
+                wait_for_app(page)
+            for toggle in page.get_by_text("Run the sweep").all() if reveal else []:
+                toggle.click()
                 wait_for_app(page)
             name = (path.split("?")[0] or "home").replace("/", "_") + ("" if scheme == "light" else f"_{scheme}")
             full_height_screenshot(page, str(out / f"{name}.png"))
@@ -29,4 +35,4 @@ def main(paths: list[str], scheme: str = "light") -> None:
 if __name__ == "__main__":
     args = sys.argv[1:]
     scheme = "dark" if "--dark" in args else "light"
-    main([a for a in args if not a.startswith("--")] or [""], scheme)
+    main([a for a in args if not a.startswith("--")] or [""], scheme, "--reveal" in args)
