@@ -248,3 +248,9 @@ def test_outliers_breakdown_answer_comes_from_the_fits():
     held = float(text.split("of the true line up to **")[1].split("%")[0]) / 100
     expected = min({"about 10%": 0.1, "about 25%": 0.25, "almost 50%": 0.5}.items(), key=lambda kv: abs(kv[1] - held))
     assert any("Right" in s.value for s in at.success) == (expected[0] == "almost 50%")
+
+
+def test_outliers_caption_says_when_gradient_descent_has_not_arrived():
+    assert "not having arrived" not in snapshot(open_page("pages/outliers.py"))
+    hard = open_page("pages/outliers.py", {"o_frac": "0.45", "o_size": "48", "o_seed": "0"})
+    assert "not having arrived" in snapshot(hard)
