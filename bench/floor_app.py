@@ -10,6 +10,6 @@ frequency = st.slider("Frequency", 1.0, 10.0, 2.0, step=0.1, key="f")
 x = np.linspace(0.0, 1.0, 200)
 st.altair_chart(
     alt.Chart(pd.DataFrame({"x": x, "y": np.sin(2 * np.pi * frequency * x)})).mark_line().encode(x="x:Q", y="y:Q"),
-    alt="A sine wave of the chosen frequency.",
+    alt=f"A sine wave of frequency {frequency:.1f}.",
 )
 st.write(f"Frequency {frequency:.1f}")

@@ -107,3 +107,36 @@ def test_dark_theme_and_presentation_mode_render(browser, app_url, shots, scheme
         name = f"{path}_{scheme}{'_present' if query else ''}.png"
         page.screenshot(path=str(shots / name))  # the first screen, as a projector at 1280x720 shows it
     ctx.close()
+
+
+def test_two_students_with_different_settings_never_see_each_others_values(browser, app_url):
+    """Two tabs (two sessions on one server) move their own sliders in turn; each keeps its own values."""
+    tabs = {}
+    for name, sigma in (("a", "1"), ("b", "7")):
+        tab = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+        open_and_reveal(tab, f"{app_url}/noise_and_learning_rate?n_sigma={sigma}")
+        tabs[name] = tab
+
+    def shown(name: str) -> str:
+        return tabs[name].locator('[data-testid="stMarkdownContainer"]:has-text("Noise sigma =")').first.inner_text()
+
+    def step(name: str, key: str, expect: str) -> None:
+        tabs[name].get_by_role("slider", name="Noise sigma").focus()
+        tabs[name].keyboard.press(key)  # one step of 0.05
+        tabs[name].wait_for_function(
+            """(expect) => [...document.querySelectorAll('[data-testid="stMarkdownContainer"]')]
+            .some(e => e.innerText.includes(expect))""",
+            arg=f"Noise sigma = {expect},",
+            timeout=15_000,
+        )
+        wait_for_app(tabs[name])
+
+    assert "Noise sigma = 1," in shown("a") and "Noise sigma = 7," in shown("b")
+    step("a", "ArrowRight", "1.05")
+    step("b", "ArrowLeft", "6.95")
+    step("a", "ArrowRight", "1.1")
+    assert "Noise sigma = 1.1," in shown("a") and "Noise sigma = 6.95," in shown("b")
+    assert "n_sigma=1.1" in tabs["a"].url and "n_sigma=6.95" in tabs["b"].url
+    for tab in tabs.values():
+        assert_healthy(tab)
+        tab.context.close()
