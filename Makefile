@@ -33,6 +33,7 @@ test: lint
 bench: $(VENV)/.dev
 	$(BIN)/python -m bench.core_sweep
 	$(BIN)/python -m bench.load
+	$(BIN)/python -m bench.browser
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache screenshots
