@@ -212,12 +212,12 @@ def _loop_scalar(X, Y, batches, full, lr_tab, params, fit_bias, psi):
             w = w - lr * gw
             if fit_bias:
                 b = b - lr * gb
-            ws.append(w), bs.append(b), gws.append(gw), gbs.append(gb if fit_bias else 0.0)
+            ws.append(w), bs.append(b), gws.append(gw), gbs.append(gb)
             if not (abs(w) <= DIVERGENCE_LIMIT and abs(b) <= DIVERGENCE_LIMIT):
                 break  # blown up: the rest stays nan
         n = len(ws)
         W[c, :n], Bv[c, :n], Gw[c, :n], Gb[c, :n] = ws, bs, gws, gbs
-        if not fit_bias:
+        if not fit_bias:  # as the array loops report it: no bias, no bias gradient
             Bv[c, :] = 0.0
             Gb[c, 1:] = 0.0
     return W, Bv, Gw, Gb
