@@ -115,10 +115,49 @@ def _best_bias(loss: str, r0: np.ndarray, params: dict) -> float:
     return (lo + hi) / 2
 
 
+def _huber_newton(x: np.ndarray, y: np.ndarray, fit_bias: bool, delta: float) -> tuple[float, float] | None:
+    """argmin sum huber(w x_i + b - y_i) by Newton's method on its pieces, or None if it cannot tell.
+
+    The loss is quadratic on the points with |r| < delta and linear on the others, so with the
+    set of "quadratic" points fixed, one Newton step lands on that piece's minimiser. Repeat (with
+    a halving line search) until the gradient sum clip(r) (x, 1) is zero to rounding. While too
+    few points are quadratic to pin the line down, the linear ones count with weight delta/|r|
+    (iteratively reweighted least squares). None after 40 steps, which happens when the optimum
+    is L1-like (one quadratic point or none): the caller then uses the 1-D search.
+    """
+    A = np.stack([x, np.ones_like(x)], axis=1) if fit_bias else x[:, None]
+    scale = delta * float(np.sum(np.abs(A))) + 1e-300  # the largest the gradient can be
+
+    def f(theta):
+        return float(np.sum(loss_value("huber", A @ theta - y, delta=delta)))
+
+    theta = np.linalg.lstsq(A, y, rcond=None)[0]
+    for _ in range(40):
+        r = A @ theta - y
+        g = A.T @ np.clip(r, -delta, delta)
+        if float(np.max(np.abs(g))) <= 1e-11 * scale:
+            return float(theta[0]), float(theta[1]) if fit_bias else 0.0
+        # Newton's Hessian counts the quadratic points; the linear ones get the weight delta/|r| of
+        # the quadratic that touches them there (a majoriser), which keeps H invertible far away.
+        weight = np.where(np.abs(r) < delta, 1.0, 0.0)
+        if np.linalg.cond((A.T * weight) @ A) > 1e12:
+            weight = np.minimum(1.0, delta / np.maximum(np.abs(r), 1e-300))
+        H = (A.T * weight) @ A
+        if np.linalg.cond(H) > 1e12:
+            return None
+        step = np.linalg.solve(H, g)
+        f0, t = f(theta), 1.0
+        while f(theta - t * step) > f0 and t > 1e-6:
+            t /= 2
+        theta = theta - t * step
+    return None
+
+
 def fit_line(loss: str, x, y, fit_bias: bool = True, **params) -> tuple[float, float]:
     """(w, b) minimising sum loss(w x_i + b - y_i), without gradient descent.
 
-    L2 with a bias is solved by least squares. Otherwise g(w) = min_b sum loss(w x + b - y)
+    L2 with a bias is solved by least squares, Huber by Newton's method on its pieces
+    (`_huber_newton`). Otherwise, or when Newton cannot tell, g(w) = min_b sum loss(w x + b - y)
     is convex in w; golden-section search on it, with the best b found for each w.
     """
     if loss == "signed_l1":
@@ -133,6 +172,11 @@ def fit_line(loss: str, x, y, fit_bias: bool = True, **params) -> tuple[float, f
         A = np.stack([x, np.ones_like(x)], axis=1)
         (w, b), *_ = np.linalg.lstsq(A, y, rcond=None)
         return float(w), float(b)
+    if loss == "huber":
+        loss_value(loss, np.zeros(1), **params)  # refuses a bad delta or an unknown parameter
+        fast = _huber_newton(x, y, fit_bias, float(params.get("delta", 1.0)))
+        if fast is not None:
+            return fast
 
     def g(w: float) -> float:
         r0 = w * x - y

@@ -15,6 +15,7 @@ from core import (
     make_dataset,
     oscillation_band,
     signed_l1_closed_form,
+    theory,
 )
 
 
@@ -129,3 +130,55 @@ def test_signed_l1_closed_form_from_data_alone(n, bs, full):
     sums = gradient_x_sums(d.x, bs, 9, full)
     run = descend(d, "signed_l1", 0.02, 5.0, bs, 9, gradient_over="full" if full else "batch")
     np.testing.assert_allclose(run.w, signed_l1_closed_form(5.0, 0.02, sums, run.n_updates), atol=1e-9)
+
+
+def _huber_by_search(x, y, fit_bias, delta):
+    """The 1-D search fit_line used for Huber before Newton: golden section over w, bisection for b."""
+    params = {"delta": delta}
+
+    def g(w):
+        r0 = w * x - y
+        b = theory._best_bias("huber", r0, params) if fit_bias else 0.0
+        return float(np.sum(loss_value("huber", r0 + b, **params)))
+
+    start = fit_line("l2", x, y, fit_bias)[0]
+    w = theory._convex_argmin(g, *theory._bracket(g, start, 1.0 + abs(start)))
+    return w, theory._best_bias("huber", w * x - y, params) if fit_bias else 0.0
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_huber_newton_matches_the_search_and_has_zero_gradient(seed):
+    rng = np.random.default_rng(seed)
+    fit_bias, delta = bool(seed % 2), float(rng.choice([0.1, 0.5, 1.0, 3.0, 10.0]))
+    d = make_dataset(
+        n=int(rng.integers(3, 100)),
+        x=(float(rng.uniform(-5, 0)), 5.0),
+        w_true=float(rng.uniform(-3, 3)),
+        b_true=float(rng.uniform(-5, 5)),
+        noise_sigma=float(rng.uniform(0, 3)),
+        outlier_fraction=float(rng.uniform(0, 0.5)),
+        outlier_size=float(rng.uniform(-50, 50)),
+        seed=seed,
+    )
+    f = lambda w, b: float(np.sum(loss_value("huber", w * d.x + b - d.y, delta=delta)))  # noqa: E731
+    w, b = fit_line("huber", d.x, d.y, fit_bias, delta=delta)
+    assert f(w, b) <= f(*_huber_by_search(d.x, d.y, fit_bias, delta)) + 1e-9 * (1 + f(w, b))
+    fast = theory._huber_newton(d.x, d.y, fit_bias, delta)
+    if fast is not None:  # Newton's answer has a zero gradient, to rounding
+        r = fast[0] * d.x + fast[1] - d.y
+        g = np.clip(r, -delta, delta)
+        assert abs(g @ d.x) <= 1e-9 * delta * np.abs(d.x).sum()
+        assert not fit_bias or abs(g.sum()) <= 1e-9 * delta * d.x.size
+
+
+def test_huber_fit_falls_back_to_the_search_when_newton_cannot_tell():
+    # an L1-like optimum (delta tiny against the spread): no two points end up quadratic
+    x, y = np.array([0.8, 2.4, 1.7, -1.6, -1.2, 2.2]), np.array([-8.9, 5.8, 5.3, -0.6, -3.5, -4.0])
+    assert theory._huber_newton(x, y, True, 0.01) is None
+    w, b = fit_line("huber", x, y, True, delta=0.01)
+    assert (w, b) == pytest.approx(_huber_by_search(x, y, True, 0.01), abs=1e-6)
+
+
+def test_huber_fit_refuses_a_bad_delta():
+    with pytest.raises(ValueError, match="delta"):
+        fit_line("huber", [1.0, 2.0, 3.0], [1.0, 2.0, 2.0], delta=-1.0)
