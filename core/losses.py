@@ -113,7 +113,7 @@ def scalar_grad(name: str, at_kink: float = 0.0, delta: float = 1.0) -> Callable
     if name == "signed_l1":
         return lambda r: 1.0
     d = float(_check_huber_delta(delta))
-    return lambda r: min(max(r, -d), d)
+    return lambda r: d if r > d else -d if r < -d else r  # nan falls through both tests: nan, as np.clip
 
 
 def check_loss_name(name: str) -> str:

@@ -59,6 +59,9 @@ CASES = {
         pd.DataFrame({"x": [0.0, 1.0], "series": charts.label("l1"), "y": [0.0, 1.0]}),
         ["l1"],
     ),
+    "convergence": lambda: charts.convergence_chart(
+        pd.DataFrame({"update": [0, 1], "series": charts.label("l1"), "distance": [1.0, 1e-3]}), ["l1"], 0.01
+    ),
     "breakdown": lambda: charts.breakdown_chart(
         pd.DataFrame(
             {"fraction": [0.0, 0.1], "series": charts.label("l1"), "gap": [0.0, 0.1], "slope": 2.0, "bias": 1.0}

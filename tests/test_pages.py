@@ -250,7 +250,17 @@ def test_outliers_breakdown_answer_comes_from_the_fits():
     assert any("Right" in s.value for s in at.success) == (expected[0] == "almost 50%")
 
 
-def test_outliers_caption_says_when_gradient_descent_has_not_arrived():
-    assert "not having arrived" not in snapshot(open_page("pages/outliers.py"))
+def test_outliers_gradient_descent_runs_when_asked_and_its_answer_comes_from_the_runs():
+    easy = open_page("pages/outliers.py")
+    assert "distance to exact" not in snapshot(easy), "descent runs only once the question is answered"
+    easy.radio(key="o_gd_predict").set_value("yes, all three").run()
+    text = snapshot(easy)
+    assert "distance to exact" in text and "All three arrive" in text
+    assert any("Right" in s.value for s in easy.success)
+
     hard = open_page("pages/outliers.py", {"o_frac": "0.45", "o_size": "48", "o_seed": "0"})
-    assert "not having arrived" in snapshot(hard)
+    hard.radio(key="o_gd_predict").set_value("yes, all three").run()
+    text = snapshot(hard)
+    assert "Not there after 3,000 updates" in text and "not all: some are still on their way" in text
+    table = next(e.value for e in hard.dataframe if "arrived" in e.value.columns)
+    assert (table["arrived"] == "no").any()

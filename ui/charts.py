@@ -413,7 +413,7 @@ def _scatter_fit(losses: tuple[str, ...]) -> alt.LayerChart:
     fits = _data("fits").mark_line(strokeWidth=2.5).encode(x="x:Q", y="y:Q", tooltip=["series:N"], **enc)
     return (
         alt.layer(dots, fits)
-        .resolve_scale(color="independent", shape="independent")
+        .resolve_scale(color="independent", shape="independent", strokeDash="independent")
         .properties(height=340, width="container")
     )
 
@@ -421,6 +421,28 @@ def _scatter_fit(losses: tuple[str, ...]) -> alt.LayerChart:
 def scatter_fit_chart(points: pd.DataFrame, lines: pd.DataFrame, losses: Sequence[str]) -> Spec:
     """Data points (x, y, kind) with fitted lines (x, series, y) over them."""
     return _spec(_scatter_fit, (tuple(losses),), points=points, fits=lines)
+
+
+def _convergence(losses: tuple[str, ...]) -> alt.LayerChart:
+    lines = (
+        _data("distance")
+        .mark_line(strokeWidth=2.2, clip=True)
+        .encode(
+            x=alt.X("update:Q", title="update k"),
+            y=alt.Y("distance:Q", title="distance to exact (log)", scale=alt.Scale(type="log")),
+            tooltip=["series:N", "update:Q", alt.Tooltip("distance:Q", format=".3g")],
+            **_series_encodings(losses),
+        )
+    )
+    near = _data("near").mark_rule(color=THEORY, strokeDash=[4, 4]).encode(y="distance:Q", tooltip=["text:N"])
+    return alt.layer(lines, near).properties(height=340, width="container")
+
+
+def convergence_chart(df: pd.DataFrame, losses: Sequence[str], near: float) -> Spec:
+    """How far gradient descent is from the exact fit, over updates, on a log scale (df: update, series,
+    distance), with a grey dashed line at the distance counted as arrived."""
+    rule = pd.DataFrame({"distance": [near], "text": [f"arrived: within {near:g}"]})
+    return _spec(_convergence, (tuple(losses),), distance=df, near=rule)
 
 
 def _breakdown(losses: tuple[str, ...]) -> alt.LayerChart:
