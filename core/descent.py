@@ -21,8 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.data import Dataset
-from core.losses import _GRAD, _VALUE, check_loss_name, scalar_grad
-from core.optimizers import Optimizer, make_optimizer
+from core.losses import _GRAD, _VALUE, check_loss_name, scalar_grad, scalar_value
+from core.optimizers import Optimizer, make_optimizer, scalar_rule
 from core.schedules import Schedule, rates
 
 MAX_UPDATES = 20_000  # updates in one run
@@ -178,11 +178,13 @@ def _loop_sgd_slope(gathers, lr_tab, w0, grad_fn, gparams):
     return W.T, zeros, Gw.T, zeros.copy()
 
 
-def _loop_scalar(X, Y, batches, full, lr_tab, params, fit_bias, psi):
-    """Plain SGD for a few runs on small batches, in Python floats: the same updates as `_loop`.
+def _loop_scalar(X, Y, batches, full, lr_tab, params, fit_bias, psi, rule_for, value, f_star):
+    """A few runs on small batches in Python floats: the same updates as `_loop`, any optimiser.
 
     Each numpy call costs about a microsecond whatever its size, so for a run or two on batches of
-    a few samples a loop over floats is about ten times faster than one over arrays.
+    a few samples a loop over floats is about ten times faster than one over arrays. `rule_for()`
+    gives each run a fresh `optimizers.scalar_rule`; `value` (the loss of one residual) is given
+    only when the rule needs the loss (Polyak's step).
     """
     C, K = lr_tab.shape[0], len(batches)
     W, Bv = np.full((C, K + 1), np.nan), np.full((C, K + 1), np.nan)
@@ -198,10 +200,11 @@ def _loop_scalar(X, Y, batches, full, lr_tab, params, fit_bias, psi):
                 if id(i) not in pairs:
                     pairs[id(i)] = [(x[j], y[j]) for j in i.tolist()]
                 order.append(pairs[id(i)])
+        rule, fs = rule_for(), float(f_star[c])
         w, b = float(params[c, 0]), float(params[c, 1]) if fit_bias else 0.0
         ws, bs, gws, gbs = [w], [b], [np.nan], [np.nan]
         for lr, batch in zip(lr_tab[c].tolist(), order, strict=True):
-            gw = gb = 0.0
+            gw = gb = f = 0.0
             for xi, yi in batch:
                 r = w * xi - yi
                 if fit_bias:
@@ -209,9 +212,14 @@ def _loop_scalar(X, Y, batches, full, lr_tab, params, fit_bias, psi):
                 g = psi(r)
                 gw += g * xi
                 gb += g
-            w = w - lr * gw
+                if value is not None:
+                    f += value(r)
             if fit_bias:
-                b = b - lr * gb
+                dw, db = rule([gw, gb], lr, f - fs)
+                w, b = w - dw, b - db
+            else:
+                (dw,) = rule([gw], lr, f - fs)
+                w = w - dw
             ws.append(w), bs.append(b), gws.append(gw), gbs.append(gb)
             if not (abs(w) <= DIVERGENCE_LIMIT and abs(b) <= DIVERGENCE_LIMIT):
                 break  # blown up: the rest stays nan
@@ -315,10 +323,14 @@ def descend_many(
 
     params = np.stack([np.broadcast_to(w0s, (C,)), np.broadcast_to(b0s, (C,))], axis=1)[:, : 2 if fit_bias else 1]
     lr_tab = np.broadcast_to(lr_tab, (C, K))
+    fs_c = np.broadcast_to(fs, (C,))
     with np.errstate(all="ignore"):
-        if opt.name == "sgd" and C * per_grad <= _SCALAR_WORK:
+        if C * per_grad <= _SCALAR_WORK:
             psi = scalar_grad(loss, **gparams)
-            W, Bv, Gw, Gb = _loop_scalar(X, Y, batches, full, lr_tab, params, fit_bias, psi)
+            value = scalar_value(loss, **vparams) if opt.needs_loss else None
+            W, Bv, Gw, Gb = _loop_scalar(
+                X, Y, batches, full, lr_tab, params, fit_bias, psi, lambda: scalar_rule(opt), value, fs_c
+            )
         elif opt.name == "sgd" and not fit_bias:
             gathers = _gathers(X, Y, batches, full, shuffle)
             W, Bv, Gw, Gb = _loop_sgd_slope(gathers, lr_tab, params[:, 0], grad_fn, gparams)
@@ -334,7 +346,7 @@ def descend_many(
                 value_fn,
                 gparams,
                 vparams,
-                np.broadcast_to(fs, (C,)),
+                fs_c,
             )
         LR = np.concatenate([np.full((C, 1), np.nan), np.array(lr_tab, dtype=float)], axis=1)
         bad, diverged = _kill_after_divergence(W, Bv, Gw, Gb)

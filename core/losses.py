@@ -116,6 +116,19 @@ def scalar_grad(name: str, at_kink: float = 0.0, delta: float = 1.0) -> Callable
     return lambda r: d if r > d else -d if r < -d else r  # nan falls through both tests: nan, as np.clip
 
 
+def scalar_value(name: str, delta: float = 1.0) -> Callable[[float], float]:
+    """`loss_value` for one Python float, as a plain function (Polyak's step in the descent fast path)."""
+    check_loss_name(name)
+    if name == "l1":
+        return abs
+    if name == "l2":
+        return lambda r: r * r
+    if name == "signed_l1":
+        return lambda r: r
+    d = float(_check_huber_delta(delta))
+    return lambda r: 0.5 * (r * r) if abs(r) <= d else d * (abs(r) - 0.5 * d)
+
+
 def check_loss_name(name: str) -> str:
     """Return `name` if it is a known loss, else raise ValueError listing the choices."""
     if name not in _VALUE:

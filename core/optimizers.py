@@ -3,6 +3,8 @@
 `grad` has shape (C, P): C configurations, P parameters (w, and b when fitted). The state is
 an immutable tuple of arrays; an update returns a new one. `delta` is what gets subtracted
 from the parameters. `excess_loss` = f(params) - f_star, used only by Polyak's step.
+`scalar_rule(opt)` is the same rule for one run in Python floats (the descent loop's fast path
+for a run on a few samples); tests check the two give the same runs.
 
 | name       | rule                                                                  |
 |------------|-----------------------------------------------------------------------|
@@ -14,6 +16,7 @@ from the parameters. `excess_loss` = f(params) - f_star, used only by Polyak's s
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -28,6 +31,7 @@ class Optimizer:
     init: Callable[[tuple[int, int]], tuple]
     step: Callable[[np.ndarray, tuple, np.ndarray, np.ndarray], tuple[np.ndarray, tuple]]
     needs_loss: bool = False
+    hyper: tuple[tuple[str, float], ...] = ()  # the rule's constants (beta; beta1, beta2, eps), for scalar_rule
 
 
 def sgd() -> Optimizer:
@@ -43,7 +47,7 @@ def momentum(beta: float = 0.9) -> Optimizer:
         v = beta * v + g
         return lr[:, None] * v, (v,)
 
-    return Optimizer("momentum", lambda shape: (np.zeros(shape),), step)
+    return Optimizer("momentum", lambda shape: (np.zeros(shape),), step, hyper=(("beta", beta),))
 
 
 def adam(beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8) -> Optimizer:
@@ -60,7 +64,12 @@ def adam(beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8) -> Optimiz
         m_hat, v_hat = m / (1 - beta1**t), v / (1 - beta2**t)
         return lr[:, None] * m_hat / (np.sqrt(v_hat) + eps), (m, v, t)
 
-    return Optimizer("adam", lambda shape: (np.zeros(shape), np.zeros(shape), 0), step)
+    return Optimizer(
+        "adam",
+        lambda shape: (np.zeros(shape), np.zeros(shape), 0),
+        step,
+        hyper=(("beta1", beta1), ("beta2", beta2), ("eps", eps)),
+    )
 
 
 def polyak() -> Optimizer:
@@ -70,6 +79,45 @@ def polyak() -> Optimizer:
         return size[:, None] * g, state
 
     return Optimizer("polyak", lambda shape: (), step, needs_loss=True)
+
+
+def scalar_rule(opt: Optimizer) -> Callable[[list[float], float, float], list[float]]:
+    """A fresh update rule for one run in Python floats: `rule(g, lr, excess) -> delta`, lists of P floats.
+
+    It keeps its own state (momentum's v; Adam's m, v, t) between calls, and computes what `opt.step`
+    computes, operation for operation.
+    """
+    h = dict(opt.hyper)
+    if opt.name == "sgd":
+        return lambda g, lr, excess: [lr * gi for gi in g]
+    if opt.name == "momentum":
+        beta, v = h["beta"], []
+
+        def momentum_rule(g, lr, excess):
+            v[:] = [beta * vi + gi for vi, gi in zip(v or [0.0] * len(g), g, strict=True)]
+            return [lr * vi for vi in v]
+
+        return momentum_rule
+    if opt.name == "adam":
+        b1, b2, eps, m, v, t = h["beta1"], h["beta2"], h["eps"], [], [], [0]
+
+        def adam_rule(g, lr, excess):
+            t[0] += 1
+            m[:] = [b1 * mi + (1 - b1) * gi for mi, gi in zip(m or [0.0] * len(g), g, strict=True)]
+            v[:] = [b2 * vi + (1 - b2) * gi * gi for vi, gi in zip(v or [0.0] * len(g), g, strict=True)]
+            c1, c2 = 1 - b1 ** t[0], 1 - b2 ** t[0]
+            return [lr * (mi / c1) / (math.sqrt(vi / c2) + eps) for mi, vi in zip(m, v, strict=True)]
+
+        return adam_rule
+    if opt.name == "polyak":
+
+        def polyak_rule(g, lr, excess):
+            g2 = sum(gi * gi for gi in g)
+            size = max(excess, 0.0) / g2 if g2 > 0 else 0.0
+            return [size * gi for gi in g]
+
+        return polyak_rule
+    raise ValueError(f"no scalar rule for optimizer {opt.name!r}")
 
 
 def make_optimizer(name: str, **params) -> Optimizer:

@@ -9,7 +9,9 @@ from core import (
     article_dataset,
     descend,
     descend_many,
+    fit_line,
     inverse_time_decay,
+    loss_value,
     make_dataset,
 )
 
@@ -215,3 +217,39 @@ def test_the_python_float_loop_gives_the_same_runs_as_the_array_loops(monkeypatc
     assert (a.diverged_at[0] is not None) == (options.get("lr") == 0.9)
     for field in ("w", "b", "lr", "grad", "grad_b", "loss", "best_loss"):
         np.testing.assert_allclose(getattr(a, field), getattr(b, field), rtol=1e-12, atol=1e-12, err_msg=field)
+
+
+@pytest.mark.parametrize("optimizer", ["momentum", "adam", "polyak"])
+@pytest.mark.parametrize("loss", ["l1", "l2", "huber"])
+@pytest.mark.parametrize("fit_bias", [False, True])
+def test_the_float_loop_runs_every_optimiser_as_the_array_loop_does(monkeypatch, optimizer, loss, fit_bias):
+    """The landscape page's runs: one run, full batch, 300 updates, each optimiser."""
+    import core.descent
+
+    data = make_dataset(12, (0.0, 5.0), 2.0, 1.0, 0.5, 0.1, 25.0, seed=0)
+    f_star = 0.0
+    if optimizer == "polyak":
+        w, b = fit_line(loss, data.x, data.y, fit_bias, **({"delta": 0.7} if loss == "huber" else {}))
+        r = w * data.x + b - data.y
+        f_star = float(np.sum(loss_value(loss, r, **({"delta": 0.7} if loss == "huber" else {}))))
+    args = {"data": data, "loss": loss, "lr": 0.002 if optimizer != "adam" else 0.05, "w0": -2.0, "b0": 6.0}
+    args |= {"batch_size": data.n, "epochs": 300, "fit_bias": fit_bias, "optimizer": optimizer, "f_star": f_star}
+    if loss == "huber":
+        args["delta"] = 0.7
+    runs = {}
+    for name, work in (("floats", 10**9), ("arrays", 0)):
+        monkeypatch.setattr(core.descent, "_SCALAR_WORK", work)
+        runs[name] = descend(**args)
+    a, b = runs["floats"], runs["arrays"]
+    assert a.diverged_at == b.diverged_at is None
+    # Polyak's step divides f - f* by |g|²: near the optimum f - f* is a difference of close numbers, and
+    # the two loops sum f in different orders (numpy pairwise, Python left to right), so their last bits
+    # part after a few dozen updates. Both must still agree early and end at the same optimum.
+    upto = 21 if optimizer == "polyak" else None
+    for field in ("w", "b", "grad", "grad_b", "loss"):
+        np.testing.assert_allclose(
+            getattr(a, field)[:upto], getattr(b, field)[:upto], rtol=1e-9, atol=1e-9, err_msg=field
+        )
+    if optimizer == "polyak":
+        assert (a.w[-1], a.b[-1]) == pytest.approx((b.w[-1], b.b[-1]), abs=1e-6)
+        assert a.best_loss[-1] - f_star <= 1e-6 * f_star and b.best_loss[-1] - f_star <= 1e-6 * f_star
