@@ -6,7 +6,6 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-import core
 from ui import charts, compute, frames, layout
 from ui.controls import (
     Control,
@@ -64,27 +63,7 @@ PRESETS = {
     "Huber": {"l_loss": "huber"},
     "Clean data, L1": {"l_data": "clean"},
 }
-GRID = 70
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def surface(x: np.ndarray, y: np.ndarray, loss: str, delta: float, w_range: tuple, b_range: tuple) -> pd.DataFrame:
-    """Loss over a GRID x GRID lattice of (w, b), in one vectorised pass."""
-    ws, bs = np.linspace(*w_range, GRID), np.linspace(*b_range, GRID)
-    W, B = np.meshgrid(ws, bs, indexing="ij")
-    params = {"delta": delta} if loss == "huber" else {}
-    L = core.loss_value(loss, W[..., None] * x + B[..., None] - y, **params).sum(axis=2)
-    dw, db = (ws[1] - ws[0]) / 2, (bs[1] - bs[0]) / 2
-    return pd.DataFrame(
-        {
-            "w0": W.ravel() - dw,
-            "w1": W.ravel() + dw,
-            "b0": B.ravel() - db,
-            "b1": B.ravel() + db,
-            "loss": L.ravel(),
-            "level": np.log1p(L.ravel()),
-        }
-    )
+GRID = 70  # cells per side of the loss map
 
 
 def creases(x: np.ndarray, y: np.ndarray, w_range: tuple) -> pd.DataFrame:
@@ -143,8 +122,7 @@ data = compute.dataset(
     seed=0,
 )
 params = {"delta": v["delta"]} if v["loss"] == "huber" else {}
-w_opt, b_opt = core.fit_line(v["loss"], data.x, data.y, **params)
-f_star = float(np.sum(core.loss_value(v["loss"], w_opt * data.x + b_opt - data.y, **params)))
+w_opt, b_opt, f_star = compute.optimal_loss(data.x, data.y, v["loss"], v["delta"])
 opt_params = {
     "sgd": {},
     "momentum": {"beta": v["beta"]},
@@ -190,7 +168,7 @@ b_hi = max(v["b0"], b_opt, *(frames.finite_stat(np.max, r.b, b_opt) for r in run
 # whole units, so nearby starts share a chart spec and the browser only swaps the data
 w_range = (math.floor(max(w_lo, w_opt - 15)), math.ceil(min(w_hi, w_opt + 15)))
 b_range = (math.floor(max(b_lo, b_opt - 30)), math.ceil(min(b_hi, b_opt + 30)))
-grid = surface(data.x, data.y, v["loss"], v["delta"], w_range, b_range)
+grid = compute.surface(data.x, data.y, v["loss"], v["delta"], w_range, b_range, GRID)
 paths = []
 for o, r in runs.items():
     keep = frames.thin_series(r.w, max_points=300)

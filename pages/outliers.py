@@ -35,53 +35,6 @@ GD_UPDATES = 3000
 ARRIVED = 0.01  # gradient descent has arrived when w and b are both this close to the exact fit
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def breakdown(n, w, b, sigma, size, seed, fit_bias, delta) -> pd.DataFrame:
-    """For each outlier fraction 0..50% and each loss: the exact fit and its mean gap to the true line."""
-    grid = np.linspace(0.0, 5.0, 51)
-    rows = []
-    for frac in FRACTIONS:
-        d = core.make_dataset(n, (0.0, 5.0), w, b, sigma, float(frac), size, seed)
-        for k in LOSSES:
-            fw, fb = core.fit_line(k, d.x, d.y, fit_bias, **({"delta": delta} if k == "huber" else {}))
-            gap = float(np.mean(np.abs((fw - w) * grid + (fb - b))))
-            rows.append({"fraction": float(frac), "series": charts.label(k), "gap": gap, "slope": fw, "bias": fb})
-    return pd.DataFrame(rows)
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def exact_fits(x: np.ndarray, y: np.ndarray, fit_bias: bool, delta: float) -> dict[str, tuple[float, float]]:
-    """Per loss, the exact minimiser (w, b): least squares, and core.fit_line's searches for L1 and Huber."""
-    return {k: core.fit_line(k, x, y, fit_bias, **({"delta": delta} if k == "huber" else {})) for k in LOSSES}
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def descent_fits(x: np.ndarray, y: np.ndarray, fit_bias: bool, delta: float) -> dict:
-    """Per loss: where GD_UPDATES full-batch updates from (0, 0) with an inverse-time decaying step end,
-    and how far each update is from the exact fit (thinned for the chart)."""
-    data = core.Dataset(x, y)
-    A = np.stack([x, np.ones_like(x)], axis=1) if fit_bias else x[:, None]
-    lr0 = 0.5 / max(float(np.linalg.eigvalsh(A.T @ A).max()), 1e-9)
-    exact = exact_fits(x, y, fit_bias, delta)
-    out = {}
-    for k in LOSSES:
-        params = {"delta": delta} if k == "huber" else {}
-        # L1's steps do not shrink with the residual: start bolder; Huber's curvature is half L2's (r²/2 against r²)
-        boost = {"l1": 4.0, "l2": 1.0, "huber": 2.0}[k]
-        run = core.descend(
-            data, k, core.inverse_time_decay(lr0 * boost, 0.01), 0.0, data.n, GD_UPDATES, fit_bias=fit_bias, **params
-        )
-        distance = np.maximum(np.abs(run.w - exact[k][0]), np.abs(run.b - exact[k][1]))
-        keep = frames.thin_series(distance, 300)
-        out[k] = {
-            "end": (float(run.w[-1]), float(run.b[-1])),
-            "settled": core.entered_band_at(np.nan_to_num(distance, nan=np.inf), (0.0, ARRIVED)),
-            "update": keep,
-            "distance": distance[keep],
-        }
-    return out
-
-
 layout.header("Outliers: median against mean", "A few points are badly wrong. Which fit notices, and which shrugs?")
 show_notes(restore(CONTROLS))
 
@@ -145,7 +98,7 @@ if x.size < 3:
 # rows the student added have no kind: they count as inliers
 kinds = np.where(table["kind"].iloc[kept].astype(str).to_numpy() == "outlier", "outlier", "inlier")
 
-exact = exact_fits(x, y, v["bias"], v["delta"])
+exact = compute.exact_fits(x, y, v["bias"], v["delta"], LOSSES)
 truth_err = {k: abs(exact[k][0] - v["w"]) + abs(exact[k][1] - b_true) for k in ("l1", "l2")}
 ready = predict(
     "o_predict",
@@ -189,7 +142,7 @@ GD_ANSWERS = [
 
 
 def arrived(k: str) -> bool:
-    gd = descent_fits(x, y, v["bias"], v["delta"])[k]["end"]
+    gd = compute.descent_to_exact(x, y, v["bias"], v["delta"], LOSSES, GD_UPDATES, ARRIVED)[k]["end"]
     return max(abs(gd[0] - exact[k][0]), abs(gd[1] - exact[k][1])) <= ARRIVED
 
 
@@ -203,7 +156,7 @@ if predict(
     "and a decaying step shrinks the zig-zag around the optimum. What can stop a run is distance: when the optimum "
     "sits far from the start, a decaying step travels slowly.",
 ):
-    gd = descent_fits(x, y, v["bias"], v["delta"])
+    gd = compute.descent_to_exact(x, y, v["bias"], v["delta"], LOSSES, GD_UPDATES, ARRIVED)
     layout.chart(
         charts.convergence_chart(
             pd.concat(
@@ -263,14 +216,14 @@ if predict(
     )
 
 st.subheader("How much bad data can each loss take?")
-bd_args = (v["n"], v["w"], b_true, v["sigma"], v["size"], v["seed"], v["bias"], v["delta"])
+bd_args = (v["n"], v["w"], b_true, v["sigma"], v["size"], v["seed"], v["bias"], v["delta"], FRACTIONS, LOSSES)
 tolerance = 3 * v["sigma"] + 0.1
 BREAKS = {"about 10%": 0.1, "about 25%": 0.25, "almost 50%": 0.5}
 
 
 def l1_holds_to(bd: pd.DataFrame) -> float:
     """The largest outlier fraction at which L1's line stays within the tolerance of the true line."""
-    gaps = bd[bd["series"] == charts.label("l1")]
+    gaps = bd[bd["loss"] == "l1"]
     return float(gaps.loc[gaps["gap"] <= tolerance, "fraction"].max()) if (gaps["gap"] <= tolerance).any() else 0.0
 
 
@@ -279,10 +232,11 @@ if predict(
     f"Now raise the share of bad points from 0 to 50% (shift {v['size']:+g}, {len(FRACTIONS)} data sets, each "
     "fitted exactly with every loss). Up to about what share does L1's line stay near the true one?",
     list(BREAKS),
-    lambda: min(BREAKS, key=lambda k: abs(BREAKS[k] - l1_holds_to(breakdown(*bd_args)))),
+    lambda: min(BREAKS, key=lambda k: abs(BREAKS[k] - l1_holds_to(compute.breakdown(*bd_args)))),
     f"Near means within 3·sigma + 0.1 = {tolerance:.3g} of the true line, on average over x.",
 ):
-    bd = breakdown(*bd_args)
+    bd = compute.breakdown(*bd_args)
+    bd = bd.assign(series=bd["loss"].map(charts.label))
     layout.chart(
         charts.breakdown_chart(bd, LOSSES, v["frac"]),
         "Mean vertical gap between the fitted and the true line against the fraction of outliers, 0 to 50%, "

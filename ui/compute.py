@@ -8,9 +8,13 @@ Entries are bounded so memory stays flat however many different settings a class
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import streamlit as st
 
 import core
+from ui.frames import thin_series
+
+HUBER = "huber"
 
 
 def schedule(
@@ -116,3 +120,101 @@ def heat_final(
         sets, loss, np.tile(np.array(lrs), len(datasets)), w0, batch_size, epochs, track_loss=False, **options
     )
     return many.w[:, -1].copy()
+
+
+def _params(loss: str, delta: float) -> dict:
+    return {"delta": delta} if loss == HUBER else {}
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def exact_fits(
+    x: np.ndarray, y: np.ndarray, fit_bias: bool, delta: float, losses: tuple[str, ...]
+) -> dict[str, tuple[float, float]]:
+    """Per loss, the exact minimiser (w, b) of sum loss(w x + b - y) (core.fit_line; delta for Huber)."""
+    return {k: core.fit_line(k, x, y, fit_bias, **_params(k, delta)) for k in losses}
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def optimal_loss(x: np.ndarray, y: np.ndarray, loss: str, delta: float) -> tuple[float, float, float]:
+    """(w*, b*, f*): the exact line with a bias and its summed loss."""
+    w, b = core.fit_line(loss, x, y, True, **_params(loss, delta))
+    return w, b, float(np.sum(core.loss_value(loss, w * x + b - y, **_params(loss, delta))))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def descent_to_exact(
+    x: np.ndarray, y: np.ndarray, fit_bias: bool, delta: float, losses: tuple[str, ...], updates: int, near: float
+) -> dict[str, dict]:
+    """Per loss: full-batch gradient descent from (0, 0) with lr0 / (1 + 0.01 t), against the exact fit.
+
+    lr0 is 1/(largest curvature) of L2's sum, 0.5 / lambda_max(A^T A): Huber's curvature is half L2's,
+    so it gets twice that, and L1 (whose steps never shrink with the residual) four times.
+    Returns where each run ends, the first update from which it stays within `near` of the exact
+    fit (None if it never settles), and its distance to the exact fit, thinned for a chart.
+    """
+    data = core.Dataset(x, y)
+    A = np.stack([x, np.ones_like(x)], axis=1) if fit_bias else x[:, None]
+    lr0 = 0.5 / max(float(np.linalg.eigvalsh(A.T @ A).max()), 1e-9)
+    exact = exact_fits(x, y, fit_bias, delta, losses)
+    out = {}
+    for k in losses:
+        boost = {"l1": 4.0, "l2": 1.0, HUBER: 2.0}.get(k, 1.0)
+        sched = core.inverse_time_decay(lr0 * boost, 0.01)
+        run = core.descend(data, k, sched, 0.0, data.n, updates, fit_bias=fit_bias, **_params(k, delta))
+        distance = np.maximum(np.abs(run.w - exact[k][0]), np.abs(run.b - exact[k][1]))
+        keep = thin_series(distance, 300)
+        out[k] = {
+            "end": (float(run.w[-1]), float(run.b[-1])),
+            "settled": core.entered_band_at(np.nan_to_num(distance, nan=np.inf), (0.0, near)),
+            "update": keep,
+            "distance": distance[keep],
+        }
+    return out
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def breakdown(
+    n: int,
+    w: float,
+    b: float,
+    sigma: float,
+    size: float,
+    seed: int,
+    fit_bias: bool,
+    delta: float,
+    fractions: tuple[float, ...],
+    losses: tuple[str, ...],
+) -> pd.DataFrame:
+    """For each outlier fraction and each loss, the exact fit on x in [0, 5] and its mean vertical gap to
+    the true line (columns: fraction, loss, gap, slope, bias)."""
+    grid = np.linspace(0.0, 5.0, 51)
+    rows = []
+    for frac in fractions:
+        d = core.make_dataset(n, (0.0, 5.0), w, b, sigma, float(frac), size, seed)
+        for k in losses:
+            fw, fb = core.fit_line(k, d.x, d.y, fit_bias, **_params(k, delta))
+            gap = float(np.mean(np.abs((fw - w) * grid + (fb - b))))
+            rows.append({"fraction": float(frac), "loss": k, "gap": gap, "slope": fw, "bias": fb})
+    return pd.DataFrame(rows)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def surface(
+    x: np.ndarray, y: np.ndarray, loss: str, delta: float, w_range: tuple, b_range: tuple, grid: int
+) -> pd.DataFrame:
+    """Summed loss over a grid x grid lattice of (w, b), in one vectorised pass, as heatmap cells
+    (w0, w1, b0, b1, loss, level = log(1 + loss))."""
+    ws, bs = np.linspace(*w_range, grid), np.linspace(*b_range, grid)
+    W, B = np.meshgrid(ws, bs, indexing="ij")
+    L = core.loss_value(loss, W[..., None] * x + B[..., None] - y, **_params(loss, delta)).sum(axis=2)
+    dw, db = (ws[1] - ws[0]) / 2, (bs[1] - bs[0]) / 2
+    return pd.DataFrame(
+        {
+            "w0": W.ravel() - dw,
+            "w1": W.ravel() + dw,
+            "b0": B.ravel() - db,
+            "b1": B.ravel() + db,
+            "loss": L.ravel(),
+            "level": np.log1p(L.ravel()),
+        }
+    )
