@@ -128,6 +128,19 @@ def test_the_spec_text_stays_the_same_when_only_the_data_changes():
     assert c.template != a.template
 
 
+def test_the_landscape_ranges_are_params_of_one_template():
+    """A new starting point that widens the axes costs no Altair build: the ranges are filled into params."""
+    one, other = CASES["landscape"](), CASES["landscape"]()
+    other = charts.landscape_chart(
+        *[other.datasets[k] for k in ("grid", "paths", "creases")], (0.5, 0.5), ["sgd"], (-3.0, 2.0), (-1.0, 7.0)
+    )
+    assert one.template == other.template
+    values = {p["name"]: p["value"] for p in other.to_dict()["params"]}
+    assert values == {"w_lo": -3.0, "w_hi": 2.0, "b_lo": -1.0, "b_hi": 7.0}
+    x_scale = json.loads(other.template)["layer"][0]["encoding"]["x"]["scale"]
+    assert x_scale["domain"] == [{"expr": "w_lo"}, {"expr": "w_hi"}]
+
+
 def test_each_loss_keeps_its_colour_and_dash_everywhere():
     colour, dash = charts.loss_scales(["huber", "l1"])
     assert colour.to_dict()["range"] == [charts.LOSS_COLORS["huber"], charts.LOSS_COLORS["l1"]]

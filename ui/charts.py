@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import altair as alt
 import pandas as pd
@@ -37,12 +37,16 @@ class Spec:
 
     template: str
     datasets: dict[str, pd.DataFrame]
+    params: dict[str, float] = field(default_factory=dict)  # values of the template's top-level params
 
     def to_dict(self) -> dict:
         """A fresh spec dict with the datasets attached under "datasets" (as `st.vega_lite_chart` takes it),
-        beside any constant datasets the template carries."""
+        beside any constant datasets the template carries, and the params' values filled in."""
         spec = json.loads(self.template)
         spec["datasets"] = {**spec.get("datasets", {}), **self.datasets}
+        for p in spec.get("params", []):
+            if p["name"] in self.params:
+                p["value"] = self.params[p["name"]]
         return spec
 
 
@@ -556,11 +560,13 @@ def influence_chart(df: pd.DataFrame, losses: Sequence[str]) -> Spec:
     return _spec(_influence, (tuple(losses),), pulls=df)
 
 
-def _landscape(
-    optimizers: tuple[str, ...], creases: bool, w_range: tuple[float, float], b_range: tuple[float, float]
-) -> alt.LayerChart:
-    xs = alt.Scale(domain=list(w_range), nice=False, zero=False)
-    ys = alt.Scale(domain=list(b_range), nice=False, zero=False)
+RANGE_PARAMS = ("w_lo", "w_hi", "b_lo", "b_hi")
+
+
+def _landscape(optimizers: tuple[str, ...], creases: bool) -> alt.LayerChart:
+    # the axis ranges are params (filled in by Spec.to_dict), so one template serves every range
+    xs = alt.Scale(domain=[alt.ExprRef(expr="w_lo"), alt.ExprRef(expr="w_hi")], nice=False, zero=False)
+    ys = alt.Scale(domain=[alt.ExprRef(expr="b_lo"), alt.ExprRef(expr="b_hi")], nice=False, zero=False)
     heat = (
         _data("grid")
         .mark_rect()
@@ -591,7 +597,7 @@ def _landscape(
             y=alt.Y("b:Q", scale=ys),
             order="step:Q",
             detail="optimizer:N",
-            color=alt.Color("optimizer:N", scale=color, legend=alt.Legend(orient="bottom", title="optimiser")),
+            color=alt.Color("optimizer:N", scale=color, legend=None),  # the points' legend shows both
         )
     )
     layers.append(
@@ -601,7 +607,7 @@ def _landscape(
             x=alt.X("w:Q", scale=xs),
             y=alt.Y("b:Q", scale=ys),
             shape=alt.Shape("optimizer:N", scale=shape, legend=alt.Legend(orient="bottom", title="optimiser")),
-            color=alt.Color("optimizer:N", scale=color),
+            color=alt.Color("optimizer:N", scale=color, legend=alt.Legend(orient="bottom", title="optimiser")),
             tooltip=["optimizer:N", "step:Q", alt.Tooltip("w:Q", format=".4f"), alt.Tooltip("b:Q", format=".4f")],
         )
     )
@@ -614,7 +620,15 @@ def _landscape(
             tooltip=["text:N", alt.Tooltip("w:Q", format=".4f"), alt.Tooltip("b:Q", format=".4f")],
         )
     )
-    return alt.layer(*layers).properties(height=460, width="container")
+    ranges = [alt.param(name=name, value=0.0) for name in RANGE_PARAMS]
+    # independent colour scales: the greys of the map, the paths' lines (no legend), and the points, whose
+    # colour and shape legends then merge into one
+    return (
+        alt.layer(*layers)
+        .add_params(*ranges)
+        .resolve_scale(color="independent", shape="independent")
+        .properties(height=460, width="container")
+    )
 
 
 def landscape_chart(
@@ -629,13 +643,14 @@ def landscape_chart(
     """Loss over (w, b) as cells (w0, w1, b0, b1, loss, level), optimiser paths (w, b, step, optimizer),
     crease lines (w, b, sample). Both axes are fixed to the grid's ranges; everything else is clipped.
 
-    The ranges are part of the spec's structure: pass rounded ones so nearby settings share a spec."""
+    The ranges are params of one template; rounded ones let nearby settings send the same spec text,
+    so the browser patches the data instead of rebuilding the view."""
     data = {"grid": grid, "paths": paths}
     if creases is not None and not creases.empty:
         data["creases"] = creases
     data["optimum"] = pd.DataFrame({"w": [optimum[0]], "b": [optimum[1]], "text": ["optimum"]})
-    key = (tuple(optimizers), "creases" in data, tuple(map(float, w_range)), tuple(map(float, b_range)))
-    return _spec(_landscape, key, **data)
+    ranges = dict(zip(RANGE_PARAMS, map(float, (*w_range, *b_range)), strict=True))
+    return Spec(_template(_landscape, (tuple(optimizers), "creases" in data)), data, ranges)
 
 
 def _optimizer_loss(optimizers: tuple[str, ...]) -> alt.Chart:
