@@ -178,30 +178,47 @@ def _loop_sgd_slope(gathers, lr_tab, w0, grad_fn, gparams):
     return W.T, zeros, Gw.T, zeros.copy()
 
 
+def _slope_sgd_floats(w: float, lrs: list[float], order: list, psi) -> tuple[list[float], list[float]]:
+    """Plain SGD on y_hat = w x in Python floats: w and the gradient after each update (index 0: start)."""
+    ws, gws = [w], [np.nan]
+    for lr, batch in zip(lrs, order, strict=True):
+        gw = 0.0
+        for xi, yi in batch:
+            gw += psi(w * xi - yi) * xi
+        w = w - lr * gw
+        ws.append(w)
+        gws.append(gw)
+        if not abs(w) <= DIVERGENCE_LIMIT:
+            break  # blown up: the rest stays nan
+    return ws, gws
+
+
 def _loop_scalar(X, Y, batches, full, lr_tab, params, fit_bias, psi, rule_for, value, f_star):
     """A few runs on small batches in Python floats: the same updates as `_loop`, any optimiser.
 
     Each numpy call costs about a microsecond whatever its size, so for a run or two on batches of
     a few samples a loop over floats is about ten times faster than one over arrays. `rule_for()`
-    gives each run a fresh `optimizers.scalar_rule`; `value` (the loss of one residual) is given
-    only when the rule needs the loss (Polyak's step).
+    gives each run a fresh `optimizers.scalar_rule` (None: plain SGD); `value` (the loss of one
+    residual) is given only when the rule needs the loss (Polyak's step).
     """
     C, K = lr_tab.shape[0], len(batches)
     W, Bv = np.full((C, K + 1), np.nan), np.full((C, K + 1), np.nan)
     Gw, Gb = np.full((C, K + 1), np.nan), np.full((C, K + 1), np.nan)
     for c in range(C):
         x, y = X[c % X.shape[0]].tolist(), Y[c % Y.shape[0]].tolist()
-        pairs = {}  # each batch's (x_i, y_i) list, built once (unshuffled epochs reuse the batch objects)
         if full:
             order = [list(zip(x, y, strict=True))] * K
-        else:
-            order = []
-            for i in batches:
-                if id(i) not in pairs:
-                    pairs[id(i)] = [(x[j], y[j]) for j in i.tolist()]
-                order.append(pairs[id(i)])
-        rule, fs = rule_for(), float(f_star[c])
+        else:  # each batch's (x_i, y_i) list, built once (unshuffled epochs reuse the batch objects)
+            unique = {id(i): i for i in batches}
+            pairs = {key: [(x[j], y[j]) for j in i.tolist()] for key, i in unique.items()}
+            order = [pairs[id(i)] for i in batches]
         w, b = float(params[c, 0]), float(params[c, 1]) if fit_bias else 0.0
+        if rule_for is None and not fit_bias:  # plain SGD on the slope: the tight loop
+            ws, gws = _slope_sgd_floats(w, lr_tab[c].tolist(), order, psi)
+            n = len(ws)
+            W[c, :n], Gw[c, :n], Bv[c, :], Gb[c, 1:] = ws, gws, 0.0, 0.0
+            continue
+        rule, fs = rule_for() if rule_for else None, float(f_star[c])
         ws, bs, gws, gbs = [w], [b], [np.nan], [np.nan]
         for lr, batch in zip(lr_tab[c].tolist(), order, strict=True):
             gw = gb = f = 0.0
@@ -214,7 +231,9 @@ def _loop_scalar(X, Y, batches, full, lr_tab, params, fit_bias, psi, rule_for, v
                 gb += g
                 if value is not None:
                     f += value(r)
-            if fit_bias:
+            if rule is None:  # plain SGD, inline
+                w, b = w - lr * gw, b - lr * gb if fit_bias else b
+            elif fit_bias:
                 dw, db = rule([gw, gb], lr, f - fs)
                 w, b = w - dw, b - db
             else:
@@ -328,9 +347,8 @@ def descend_many(
         if C * per_grad <= _SCALAR_WORK:
             psi = scalar_grad(loss, **gparams)
             value = scalar_value(loss, **vparams) if opt.needs_loss else None
-            W, Bv, Gw, Gb = _loop_scalar(
-                X, Y, batches, full, lr_tab, params, fit_bias, psi, lambda: scalar_rule(opt), value, fs_c
-            )
+            rule_for = None if opt.name == "sgd" else lambda: scalar_rule(opt)
+            W, Bv, Gw, Gb = _loop_scalar(X, Y, batches, full, lr_tab, params, fit_bias, psi, rule_for, value, fs_c)
         elif opt.name == "sgd" and not fit_bias:
             gathers = _gathers(X, Y, batches, full, shuffle)
             W, Bv, Gw, Gb = _loop_sgd_slope(gathers, lr_tab, params[:, 0], grad_fn, gparams)
