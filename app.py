@@ -2,9 +2,12 @@
 
 import streamlit as st
 
-from ui import controls
+import core  # noqa: F401  (every module the pages use is imported before the freeze below)
+from ui import charts, compute, controls, frames, layout, runtime, stepper  # noqa: F401
 from ui.controls import PRESENTATION
 from ui.layout import apply_presentation_style
+
+runtime.freeze_imports()
 
 st.set_page_config(page_title="L1 Descent Lab", page_icon="📉", layout="wide")
 

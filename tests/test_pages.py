@@ -264,3 +264,16 @@ def test_outliers_gradient_descent_runs_when_asked_and_its_answer_comes_from_the
     assert "Not there after 3,000 updates" in text and "not all: some are still on their way" in text
     table = next(e.value for e in hard.dataframe if "arrived" in e.value.columns)
     assert (table["arrived"] == "no").any()
+
+
+def test_the_app_shell_freezes_its_imports_once():
+    """Streamlit's gc.collect() after every run must not walk numpy, pandas and Altair (ui/runtime.py)."""
+    import gc
+
+    from ui import runtime
+
+    open_page("pages/home.py")
+    frozen = gc.get_freeze_count()
+    assert runtime._frozen and frozen > 10_000, "app.py froze the objects alive after its imports"
+    runtime.freeze_imports()
+    assert gc.get_freeze_count() == frozen, "a second call freezes nothing more"
