@@ -2,7 +2,8 @@
 
 It serves the app and a floor app (bench/floor_app.py: one slider, one 200-point line, one line of text)
 with the same Streamlit, and reports in one run:
-  1. per page, the median round trip of a slider change in one session, as a ratio to the floor's;
+  1. per page, the median round trip of a slider change in one session, as a ratio to the floor's, and to
+     the floor with the app's one process-level setting (bench/floor_app_frozen.py: imports frozen);
   2. 30 concurrent sessions spread over the pages, each making several changes: throughput, p50, p95
      and errors, as ratios to the floor app under the same load;
   3. the server's memory per open session.
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import socket
 import statistics
 import subprocess
 import time
@@ -36,6 +38,7 @@ PAGES = {
     "landscape": ("l_predict_skip", "l_w0", [round(-3.9 + 0.3 * i, 2) for i in range(26)]),
 }
 FLOOR = ("", None, "f", [round(1.0 + 0.3 * i, 1) for i in range(26)])
+QUICKACK = False  # --quickack: acknowledge every read at once (see the module doc)
 
 
 @dataclass
@@ -67,6 +70,8 @@ class Session:
         while True:
             fm = ForwardMsg()
             fm.ParseFromString(await self.ws.recv())
+            if QUICKACK:
+                self.ws.transport.get_extra_info("socket").setsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK, 1)
             kind = fm.WhichOneof("type")
             if kind == "delta" and fm.delta.WhichOneof("type") == "new_element":
                 self._note(fm.delta.new_element)
@@ -157,16 +162,26 @@ async def memory_per_session(url: str, pid: int, n: int) -> float:
 
 
 async def main(sessions: int, changes: int) -> None:
-    with streamlit_server("bench/floor_app.py") as (floor_url, _), streamlit_server() as (app_url, app_proc):
+    with (
+        streamlit_server("bench/floor_app.py") as (floor_url, _),
+        streamlit_server("bench/floor_app_frozen.py") as (frozen_url, _),
+        streamlit_server() as (app_url, app_proc),
+    ):
         await one_session(app_url, "", None, "present", [False], 1)  # first load: the app shell's one-off setup
-        floor_one = await one_session(floor_url, FLOOR[0], FLOOR[1], FLOOR[2], FLOOR[3], changes * 2)
-        floor_med = statistics.median(floor_one[0])
+        floor_med = statistics.median((await one_session(floor_url, *FLOOR, changes * 2))[0])
+        frozen_med = statistics.median((await one_session(frozen_url, *FLOOR, changes * 2))[0])
         print(f"one session, median round trip of a slider change ({changes * 2} distinct values, cold caches)")
-        print(f"  {'floor app':28s} {floor_med * 1000:7.1f} ms   1.00x")
+        print(f"  {'':28s} {'':10s} {'x floor':>8s} {'x frozen floor':>15s}")
+        print(f"  {'floor app':28s} {floor_med * 1000:7.1f} ms {1:8.2f}x")
+        frozen = f"{frozen_med * 1000:7.1f} ms {frozen_med / floor_med:8.2f}x {1:14.2f}x"
+        print(f"  {'floor app, imports frozen':28s} {frozen}")
         for page, (skip, key, values) in PAGES.items():
             times, errors = await one_session(app_url, page, skip, key, values, changes * 2)
             med = statistics.median(times)
-            print(f"  {page:28s} {med * 1000:7.1f} ms   {med / floor_med:5.2f}x   (slider {key}; errors {errors})")
+            print(
+                f"  {page:28s} {med * 1000:7.1f} ms {med / floor_med:8.2f}x {med / frozen_med:14.2f}x"
+                f"   (slider {key}; errors {errors})"
+            )
 
         plan = [(p, *PAGES[p]) for p in list(PAGES) * (sessions // len(PAGES) + 1)][:sessions]
         floor_plan = [FLOOR] * sessions
@@ -191,5 +206,7 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=30)
     parser.add_argument("--changes", type=int, default=6)
+    parser.add_argument("--quickack", action="store_true", help="acknowledge every read at once (Linux)")
     args = parser.parse_args()
+    QUICKACK = args.quickack and hasattr(socket, "TCP_QUICKACK")
     asyncio.run(main(args.sessions, args.changes))

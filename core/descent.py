@@ -193,13 +193,14 @@ def _slope_sgd_floats(w: float, lrs: list[float], order: list, psi) -> tuple[lis
     return ws, gws
 
 
-def _loop_scalar(X, Y, batches, full, lr_tab, params, fit_bias, psi, rule_for, value, f_star):
+def _loop_scalar(X, Y, batches, repeats, full, lr_tab, params, fit_bias, psi, rule_for, value, f_star):
     """A few runs on small batches in Python floats: the same updates as `_loop`, any optimiser.
 
     Each numpy call costs about a microsecond whatever its size, so for a run or two on batches of
     a few samples a loop over floats is about ten times faster than one over arrays. `rule_for()`
     gives each run a fresh `optimizers.scalar_rule` (None: plain SGD); `value` (the loss of one
-    residual) is given only when the rule needs the loss (Polyak's step).
+    residual) is given only when the rule needs the loss (Polyak's step). `repeats`: how many times
+    the first len(batches) / repeats batches repeat in order (the epochs, when not shuffled).
     """
     C, K = lr_tab.shape[0], len(batches)
     W, Bv = np.full((C, K + 1), np.nan), np.full((C, K + 1), np.nan)
@@ -208,10 +209,9 @@ def _loop_scalar(X, Y, batches, full, lr_tab, params, fit_bias, psi, rule_for, v
         x, y = X[c % X.shape[0]].tolist(), Y[c % Y.shape[0]].tolist()
         if full:
             order = [list(zip(x, y, strict=True))] * K
-        else:  # each batch's (x_i, y_i) list, built once (unshuffled epochs reuse the batch objects)
-            unique = {id(i): i for i in batches}
-            pairs = {key: [(x[j], y[j]) for j in i.tolist()] for key, i in unique.items()}
-            order = [pairs[id(i)] for i in batches]
+        else:  # each batch's (x_i, y_i) list; unshuffled epochs repeat the first epoch's
+            first = batches[: K // repeats]
+            order = [[(x[j], y[j]) for j in i.tolist()] for i in first] * repeats
         w, b = float(params[c, 0]), float(params[c, 1]) if fit_bias else 0.0
         if rule_for is None and not fit_bias:  # plain SGD on the slope: the tight loop
             ws, gws = _slope_sgd_floats(w, lr_tab[c].tolist(), order, psi)
@@ -348,7 +348,10 @@ def descend_many(
             psi = scalar_grad(loss, **gparams)
             value = scalar_value(loss, **vparams) if opt.needs_loss else None
             rule_for = None if opt.name == "sgd" else lambda: scalar_rule(opt)
-            W, Bv, Gw, Gb = _loop_scalar(X, Y, batches, full, lr_tab, params, fit_bias, psi, rule_for, value, fs_c)
+            repeats = 1 if shuffle or not epochs else epochs
+            W, Bv, Gw, Gb = _loop_scalar(
+                X, Y, batches, repeats, full, lr_tab, params, fit_bias, psi, rule_for, value, fs_c
+            )
         elif opt.name == "sgd" and not fit_bias:
             gathers = _gathers(X, Y, batches, full, shuffle)
             W, Bv, Gw, Gb = _loop_sgd_slope(gathers, lr_tab, params[:, 0], grad_fn, gparams)
