@@ -6,6 +6,7 @@ import json
 import altair as alt
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 import core
@@ -111,8 +112,8 @@ def test_chart_spec_is_valid_vega_lite_with_its_data(name):
     assert full.get("layer") or full.get("spec") or full.get("mark")
     # the data as the browser receives it, inline, validated against the Vega-Lite schema
     full["datasets"] = {
-        k: json.loads(df.to_json(orient="records")) if isinstance(df, pd.DataFrame) else df
-        for k, df in full["datasets"].items()
+        k: pa.ipc.open_stream(data).read_all().to_pylist() if isinstance(data, bytes) else data
+        for k, data in full["datasets"].items()
     }
     alt.Chart.from_dict(full, validate=True)
     assert set(spec.datasets) <= named_sources(full), "a dataset is sent that no layer draws"
@@ -126,6 +127,28 @@ def test_the_spec_text_stays_the_same_when_only_the_data_changes():
     assert a.template == b.template and not a.datasets["lines"].equals(b.datasets["lines"])
     c = charts.trajectory_chart(lines(), "w", "w", LOSSES[:2])
     assert c.template != a.template
+
+
+def test_chart_data_goes_as_arrow_that_reads_back_to_the_same_table():
+    df = pd.DataFrame(
+        {
+            "update": np.arange(5),
+            "series": [charts.label("l1")] * 3 + [charts.label("l2")] * 2,
+            "w": [20.0, np.nan, -1.5, 1e300, 0.0],
+            "text": pd.Series(["a", None, "c", "d", "e"], dtype=object),
+            "big": [0, 1, 2, 3, 2**40],
+        }
+    )
+    table = pa.ipc.open_stream(charts.arrow_bytes(df)).read_all()
+    assert pa.types.is_dictionary(table.schema.field("series").type), "a repeated label is sent once"
+    assert table.schema.field("update").type == pa.int32() and table.schema.field("big").type == pa.int64()
+    back = table.to_pandas()
+    assert back["series"].astype(str).tolist() == df["series"].tolist()
+    assert back["text"].tolist()[0] == "a" and back["text"].isna().tolist() == [False, True, False, False, False]
+    np.testing.assert_array_equal(back["w"], df["w"])
+    assert back["update"].tolist() == list(range(5)) and back["big"].tolist() == df["big"].tolist()
+    empty = pa.ipc.open_stream(charts.arrow_bytes(pd.DataFrame({"x": np.array([], dtype=float)}))).read_all()
+    assert empty.num_rows == 0
 
 
 def test_the_landscape_ranges_are_params_of_one_template():
