@@ -277,3 +277,36 @@ def test_the_app_shell_freezes_its_imports_once():
     assert runtime._frozen and frozen > 10_000, "app.py froze the objects alive after its imports"
     runtime.freeze_imports()
     assert gc.get_freeze_count() == frozen, "a second call freezes nothing more"
+
+
+def _edit_outliers_table(at: AppTest, edits: dict) -> AppTest:
+    """Type into the outliers page's data editor, as a browser would send it (edited, added, deleted rows)."""
+    key = at.data_editor[0].key
+    at.session_state[key] = {"edited_rows": {}, "added_rows": [], "deleted_rows": []} | edits
+    return at.run()
+
+
+def test_outliers_table_garbage_gets_a_note_and_the_page_keeps_working():
+    at = open_page("pages/outliers.py")
+    at.radio(key="o_gd_predict").set_value("yes, all three").run()
+    junk = {0: {"x": "abc"}, 1: {"y": "1e400"}, 2: {"x": "<script>alert(1)</script>"}, 3: {"y": ""}, 4: {"x": "nan"}}
+    _edit_outliers_table(at, {"edited_rows": junk, "added_rows": [{"x": "ü" * 300, "y": "9" * 40}]})
+    assert not at.exception, [e.message for e in at.exception]
+    note = " ".join(w.value for w in at.warning)
+    assert "Ignored 6 row(s)" in note and "row 1, 2, 3, 4, 5, 31" in note
+    assert "distance to exact" in snapshot(at), "the fits and gradient descent still run on the rows left"
+
+
+def test_outliers_table_that_pins_no_line_stops_with_a_message():
+    at = open_page("pages/outliers.py")
+    _edit_outliers_table(at, {"deleted_rows": list(range(2, 30))})
+    assert not at.exception and any("Fewer than 3 valid points" in e.value for e in at.error)
+
+
+def test_outliers_table_with_one_x_and_huge_y_still_fits():
+    at = open_page("pages/outliers.py")
+    at.radio(key="o_gd_predict").set_value("yes, all three").run()
+    _edit_outliers_table(at, {"edited_rows": {i: {"x": "2", "y": str((-1) ** i * 1e6)} for i in range(30)}})
+    assert not at.exception, [e.message for e in at.exception]
+    text = snapshot(at)
+    assert "distance to exact" in text and "do not pin the line down" in text, "a tie is not called a failure"
