@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 import core
-from ui import charts, layout
+from ui import charts, frames, layout
 from ui.controls import (
     Control,
     check_understanding,
@@ -151,45 +151,33 @@ st.graphviz_chart(f"""digraph {{ rankdir=LR; node [shape=box, style=rounded, fon
 st.markdown("**L(w) for this sample**, with the tangent at your w (a fan of subgradients at the kink)")
 w_star = (t - b) / x if x != 0 else 0.0
 ws = np.linspace(min(w, w_star) - 1.5, max(w, w_star) + 1.5, 241)
-curve = pd.concat(
-    [pd.DataFrame({"w": ws, "series": charts.label(k), "L": core.loss_value(k, ws * x + b - t)}) for k in ("l1", "l2")]
+curve = frames.stack(
+    ({"series": charts.label(k)}, {"w": ws, "L": core.loss_value(k, ws * x + b - t)}) for k in ("l1", "l2")
 )
 slope_l1, slope_l2 = grad_w, float(core.loss_grad("l2", r)) * x
 span = np.array([w - 0.6, w + 0.6])
 lines = [
-    pd.DataFrame(
-        {
-            "w": span,
-            "L": loss + slope_l1 * (span - w),
-            "line": f"L1 tangent, slope {fmt(slope_l1)}",
-            "series": charts.label("l1"),
-        }
+    (
+        {"line": f"L1 tangent, slope {fmt(slope_l1)}", "series": charts.label("l1")},
+        {"w": span, "L": loss + slope_l1 * (span - w)},
     ),
-    pd.DataFrame(
-        {
-            "w": span,
-            "L": r * r + slope_l2 * (span - w),
-            "line": f"L2 tangent, slope {fmt(slope_l2)}",
-            "series": charts.label("l2"),
-        }
+    (
+        {"line": f"L2 tangent, slope {fmt(slope_l2)}", "series": charts.label("l2")},
+        {"w": span, "L": r * r + slope_l2 * (span - w)},
     ),
 ]
 if at_kink or abs(r) < 0.25 * abs(x):
+    fan_w = np.array([w_star - 0.7, w_star + 0.7])
     for s in np.linspace(-abs(x), abs(x), 7):
-        fan_w = np.array([w_star - 0.7, w_star + 0.7])
         lines.append(
-            pd.DataFrame(
-                {
-                    "w": fan_w,
-                    "L": s * (fan_w - w_star),
-                    "line": f"subgradient slope {fmt(s)}",
-                    "series": charts.label("l1"),
-                }
+            (
+                {"line": f"subgradient slope {fmt(s)}", "series": charts.label("l1")},
+                {"w": fan_w, "L": s * (fan_w - w_star)},
             )
         )
 point = pd.DataFrame({"w": [w], "L": [loss], "text": ["your w"]})
 layout.chart(
-    charts.loss_curve_chart(curve, point, pd.concat(lines), ["l1", "l2"]),
+    charts.loss_curve_chart(curve, point, frames.stack(lines), ["l1", "l2"]),
     f"L1 and L2 loss of one sample against w. The L1 curve is a V with its kink at w = {fmt(w_star)}; "
     f"at your w = {fmt(w)} its tangent has slope {fmt(slope_l1)}, L2's has slope {fmt(slope_l2)}.",
 )

@@ -172,8 +172,9 @@ grid = compute.surface(data.x, data.y, v["loss"], v["delta"], w_range, b_range, 
 paths = []
 for o, r in runs.items():
     keep = frames.thin_series(r.w, max_points=300)
-    paths.append(pd.DataFrame({"w": r.w[keep], "b": r.b[keep], "step": keep, "optimizer": o}))
-paths = pd.concat(paths).dropna()
+    keep = keep[np.isfinite(r.w[keep]) & np.isfinite(r.b[keep])]  # a diverged run stops where it blew up
+    paths.append(({"optimizer": o}, {"w": r.w[keep], "b": r.b[keep], "step": keep}))
+paths = frames.stack(paths)
 crease_df = creases(data.x, data.y, w_range) if v["loss"] == "l1" else None
 layout.chart(
     charts.landscape_chart(grid, paths, crease_df, (w_opt, b_opt), chosen, w_range, b_range),
@@ -205,28 +206,14 @@ st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 loss_rows = []
 for o, r in runs.items():
     keep = frames.thin_series(r.loss, 400)
-    loss_rows.append(
-        pd.DataFrame(
-            {
-                "update": keep,
-                "optimizer": o,
-                "kind": "loss − optimum",
-                "value": np.maximum(r.loss[keep] - f_star, 1e-12),
-            }
+    for kind, values in (("loss − optimum", r.loss), ("best so far − optimum", r.best_loss)):
+        excess_now = values[keep] - f_star
+        ok = np.isfinite(excess_now)
+        loss_rows.append(
+            ({"optimizer": o, "kind": kind}, {"update": keep[ok], "value": np.maximum(excess_now[ok], 1e-12)})
         )
-    )
-    loss_rows.append(
-        pd.DataFrame(
-            {
-                "update": keep,
-                "optimizer": o,
-                "kind": "best so far − optimum",
-                "value": np.maximum(r.best_loss[keep] - f_star, 1e-12),
-            }
-        )
-    )
 layout.chart(
-    charts.optimizer_loss_chart(pd.concat(loss_rows).dropna(), chosen),
+    charts.optimizer_loss_chart(frames.stack(loss_rows), chosen),
     "Loss minus the optimal loss over updates for each optimiser (solid), and the best so far (dashed), on a "
     "log scale.",
 )

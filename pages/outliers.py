@@ -114,9 +114,7 @@ if not ready:
     st.stop()
 
 xs = np.linspace(float(x.min()), float(x.max()), 2)
-lines = pd.concat(
-    [pd.DataFrame({"x": xs, "series": charts.label(k), "y": exact[k][0] * xs + exact[k][1]}) for k in LOSSES]
-)
+lines = frames.stack(({"series": charts.label(k)}, {"x": xs, "y": exact[k][0] * xs + exact[k][1]}) for k in LOSSES)
 points = pd.DataFrame({"x": x, "y": y, "kind": kinds})
 layout.chart(
     charts.scatter_fit_chart(points, lines, LOSSES),
@@ -281,19 +279,16 @@ st.subheader("Who pulls how hard")
 lw, lb = v["w"], b_true
 res = lw * x + lb - y
 order = np.argsort(res)
-infl = pd.concat(
-    [
-        pd.DataFrame(
-            {
-                "point": np.arange(x.size),
-                "series": charts.label(k),
-                "residual": res[order],
-                "contribution": core.loss_grad(k, res[order], **({"delta": v["delta"]} if k == "huber" else {}))
-                * x[order],
-            }
-        )
-        for k in LOSSES
-    ]
+infl = frames.stack(
+    (
+        {"series": charts.label(k)},
+        {
+            "point": np.arange(x.size),
+            "residual": res[order],
+            "contribution": core.loss_grad(k, res[order], **({"delta": v["delta"]} if k == "huber" else {})) * x[order],
+        },
+    )
+    for k in LOSSES
 )
 layout.chart(
     charts.influence_chart(infl, LOSSES),

@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ui.frames import MAX_EDITOR_ROWS, clean_points, series_frame, thin_series
+from ui.frames import MAX_EDITOR_ROWS, clean_points, series_frame, stack, thin_series
 
 
 def test_clean_points_keeps_valid_rows_and_reports_garbage():
@@ -36,4 +36,20 @@ def test_thinning_keeps_extremes_and_ends():
 
 def test_series_frame_is_long_form():
     df = series_frame({"a": np.arange(5.0), "b": np.arange(5.0) * 2}, "w")
-    assert list(df.columns) == ["update", "series", "w"] and len(df) == 10
+    assert sorted(df.columns) == ["series", "update", "w"] and len(df) == 10
+    assert df["series"].astype(str).tolist() == ["a"] * 5 + ["b"] * 5
+    assert df["update"].tolist() == [0, 1, 2, 3, 4] * 2 and df["w"].tolist()[5:] == [0.0, 2.0, 4.0, 6.0, 8.0]
+
+
+def test_stack_joins_parts_and_names_them():
+    df = stack(
+        [
+            ({"optimizer": "adam", "kind": "loss"}, {"k": np.arange(3), "v": np.ones(3)}),
+            ({"optimizer": "sgd", "kind": "loss"}, {"k": np.arange(2), "v": np.zeros(2)}),
+            ({"optimizer": "adam", "kind": "best"}, {"k": np.arange(1), "v": np.full(1, 7.0)}),
+        ]
+    )
+    assert df["optimizer"].astype(str).tolist() == ["adam"] * 3 + ["sgd"] * 2 + ["adam"]
+    assert df["kind"].astype(str).tolist() == ["loss"] * 5 + ["best"]
+    assert df["k"].tolist() == [0, 1, 2, 0, 1, 0] and df["v"].tolist() == [1, 1, 1, 0, 0, 7]
+    assert stack([]).empty

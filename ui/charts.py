@@ -57,13 +57,17 @@ def arrow_bytes(df: pd.DataFrame) -> bytes:
     """A table as Arrow IPC bytes, the form Streamlit sends chart data in, built column by column.
 
     Streamlit would convert a DataFrame itself (through pandas' Arrow bridge, with pandas metadata);
-    this is about 2.5 times faster and 2.5 times smaller: text columns are dictionary-encoded (a legend
-    label repeated 600 times is sent once) and small whole numbers go as 32-bit integers.
+    this is about 2.5 times faster and 2.5 times smaller: text and categorical columns are dictionary-
+    encoded (a legend label repeated 600 times is sent once) and small whole numbers go as 32-bit integers.
     """
     columns = {}
     for name, col in df.items():
         values = col.array
-        if hasattr(values, "__arrow_array__"):  # pandas' Arrow-backed text
+        if isinstance(values, pd.Categorical):  # labels built from codes (ui.frames.stack)
+            array = pa.DictionaryArray.from_arrays(
+                pa.array(values.codes, type=pa.int32()), pa.array(np.asarray(values.categories, dtype=object))
+            )
+        elif hasattr(values, "__arrow_array__"):  # pandas' Arrow-backed text
             array = pa.array(values)
         else:
             v = col.to_numpy()
@@ -574,7 +578,7 @@ def _influence(losses: tuple[str, ...]) -> alt.Chart:
         .mark_bar()
         .encode(
             x=alt.X("point:O", title="data point (sorted by residual)", axis=alt.Axis(labels=False, ticks=False)),
-            y=alt.Y("contribution:Q", title="pull on w: loss'(rᵢ)·xᵢ (symlog)", scale=alt.Scale(type="symlog")),
+            y=alt.Y("contribution:Q", title="pull on w (symlog)", scale=alt.Scale(type="symlog")),
             color=_series_encodings(losses)["color"],
             xOffset="series:N",
             tooltip=[
@@ -584,7 +588,7 @@ def _influence(losses: tuple[str, ...]) -> alt.Chart:
                 alt.Tooltip("residual:Q", format=".3g"),
             ],
         )
-        .properties(height=240, width="container")
+        .properties(height=300, width="container")
     )
 
 
@@ -694,13 +698,13 @@ def _optimizer_loss(optimizers: tuple[str, ...]) -> alt.Chart:
         .mark_line(strokeWidth=2)
         .encode(
             x=alt.X("update:Q", title="update k"),
-            y=alt.Y("value:Q", title="loss − optimal loss (log)", scale=alt.Scale(type="log")),
+            y=alt.Y("value:Q", title="loss − optimum (log)", scale=alt.Scale(type="log")),
             color=alt.Color("optimizer:N", scale=color, legend=alt.Legend(orient="bottom")),
             strokeDash=alt.StrokeDash("kind:N", scale=dash, legend=alt.Legend(orient="bottom", title=None)),
             detail="kind:N",
             tooltip=["optimizer:N", "kind:N", "update:Q", alt.Tooltip("value:Q", format=".5g")],
         )
-        .properties(height=260, width="container")
+        .properties(height=320, width="container")
     )
 
 

@@ -6,7 +6,7 @@ first, lowest and highest value, so an oscillation band or a spike is never draw
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -33,6 +33,26 @@ def thin_series(values: np.ndarray, max_points: int = MAX_POINTS) -> np.ndarray:
     return np.unique(keep[keep < n])
 
 
+def stack(parts: Iterable[tuple[Mapping[str, str], Mapping[str, np.ndarray]]]) -> pd.DataFrame:
+    """One long table from parts of (labels, columns): each part's columns are arrays of one length, its
+    labels (e.g. {"series": "L2 r²"}) name the part. Labels become categorical columns, built from codes.
+
+    Cheaper than a DataFrame per part and a concat (a text label repeated down a column costs pandas
+    more than the numbers beside it), and the same table.
+    """
+    parts = list(parts)
+    if not parts:
+        return pd.DataFrame()
+    sizes = [len(next(iter(columns.values()))) for _, columns in parts]
+    out: dict = {name: np.concatenate([columns[name] for _, columns in parts]) for name in parts[0][1]}
+    for name in parts[0][0]:
+        values = [labels[name] for labels, _ in parts]
+        categories = list(dict.fromkeys(values))
+        codes = np.repeat(np.array([categories.index(v) for v in values], dtype=np.int32), sizes)
+        out[name] = pd.Categorical.from_codes(codes, categories)
+    return pd.DataFrame(out)
+
+
 def _long_table(rows, value_name: str, thin: bool) -> pd.DataFrame:
     """rows of (label, values, {column: array}) -> long table (update, series, value, columns...).
 
@@ -42,10 +62,10 @@ def _long_table(rows, value_name: str, thin: bool) -> pd.DataFrame:
     for label, values, extra in rows:
         values = np.asarray(values, dtype=float)
         idx = thin_series(values) if thin else np.arange(values.size)
-        part = {"update": idx, "series": label, value_name: values[idx]}
-        part.update({name: np.asarray(column, dtype=float)[idx] for name, column in extra.items()})
-        parts.append(pd.DataFrame(part))
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["update", "series", value_name])
+        columns = {"update": idx, value_name: values[idx]}
+        columns.update({name: np.asarray(column, dtype=float)[idx] for name, column in extra.items()})
+        parts.append(({"series": label}, columns))
+    return stack(parts) if parts else pd.DataFrame(columns=["update", "series", value_name])
 
 
 def series_frame(series: Mapping[str, np.ndarray], value_name: str = "value", thin: bool = True) -> pd.DataFrame:
