@@ -22,7 +22,7 @@ from tests.e2e.server import CHROMIUM_ARGS, chromium_path, streamlit_server, wai
 SLIDERS = {
     "outliers": "Outlier shift (added to y)",
     "noise_and_learning_rate": "Noise sigma",
-    "landscape": "Start w0",
+    "landscape": "Start w",
     "signed_l1": "Start w0",
     "derivation": "Weight w",
 }

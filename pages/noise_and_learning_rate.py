@@ -169,10 +169,12 @@ w_df = frames.runs_frame(runs, "w")
 st.subheader("w over updates")
 layout.chart(
     charts.trajectory_chart(w_df, "w", "weight w", losses, hlines=refs),
-    f"Weight w over {K} updates for {', '.join(charts.label(k) for k in losses)}, from w0 = {v['w0']:g}.",
+    f"Weight w over {K} updates from w0 = {v['w0']:g} with noise sigma {v['sigma']:g}: "
+    + "; ".join(f"{name} ends at {run.w[-1]:.4g}" for name, run in runs.items())
+    + ".",
 )
 tail_from = K - max(1, (3 * K) // 10)
-tail = w_df[w_df["update"] >= tail_from]
+tail = frames.runs_frame(runs, "w", start=tail_from)  # thinned on its own: the zoom keeps its detail
 view = float(tail["w"].max() - tail["w"].min()) if len(tail) else 0.0
 band_fits = band is not None and "l1" in losses and (band[1] - band[0]) <= 4 * max(view, 1e-9)
 band_layer = (band[0], band[1], "constant-step band: once inside, absolute L1 never leaves") if band_fits else None

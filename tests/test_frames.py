@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ui.frames import MAX_EDITOR_ROWS, clean_points, series_frame, stack, thin_series
+from ui.frames import MAX_EDITOR_ROWS, clean_points, runs_frame, series_frame, stack, thin_series
 
 
 def test_clean_points_keeps_valid_rows_and_reports_garbage():
@@ -53,3 +53,16 @@ def test_stack_joins_parts_and_names_them():
     assert df["kind"].astype(str).tolist() == ["loss"] * 5 + ["best"]
     assert df["k"].tolist() == [0, 1, 2, 0, 1, 0] and df["v"].tolist() == [1, 1, 1, 0, 0, 7]
     assert stack([]).empty
+
+
+def test_a_zoom_from_an_update_on_is_thinned_on_its_own():
+    from core import Trajectory
+
+    n = 10_001
+    w = np.sin(np.arange(n) / 7.0)
+    run = Trajectory(w, w * 0, w, w, w, w, w, None, 10)
+    zoom = runs_frame({"run": run}, "w", start=7_000)
+    assert zoom["update"].min() == 7_000 and zoom["update"].max() == n - 1
+    assert len(zoom) > 250, "as many points as a whole run gets, all in the zoomed part"
+    np.testing.assert_array_equal(zoom["w"].to_numpy(), w[zoom["update"].to_numpy()])
+    assert zoom["w"].max() == w[7_000:].max() and zoom["w"].min() == w[7_000:].min()

@@ -13,7 +13,7 @@ import pandas as pd
 
 from core import Trajectory
 
-MAX_POINTS = 600  # per series on a chart: more than a chart a few hundred pixels wide can show
+MAX_POINTS = 300  # per series on a chart: more than a chart a few hundred pixels wide can show
 
 
 def thin_series(values: np.ndarray, max_points: int = MAX_POINTS) -> np.ndarray:
@@ -53,17 +53,18 @@ def stack(parts: Iterable[tuple[Mapping[str, str], Mapping[str, np.ndarray]]]) -
     return pd.DataFrame(out)
 
 
-def _long_table(rows, value_name: str, thin: bool) -> pd.DataFrame:
+def _long_table(rows, value_name: str, thin: bool, start: int = 0) -> pd.DataFrame:
     """rows of (label, values, {column: array}) -> long table (update, series, value, columns...).
 
     Each series is thinned on its own values; the extra columns are taken at the same updates.
+    Only updates from `start` on are kept (and thinned), so a zoom keeps its own detail.
     """
     parts = []
     for label, values, extra in rows:
-        values = np.asarray(values, dtype=float)
+        values = np.asarray(values, dtype=float)[start:]
         idx = thin_series(values) if thin else np.arange(values.size)
-        columns = {"update": idx, value_name: values[idx]}
-        columns.update({name: np.asarray(column, dtype=float)[idx] for name, column in extra.items()})
+        columns = {"update": idx + start, value_name: values[idx]}
+        columns.update({name: np.asarray(column, dtype=float)[start:][idx] for name, column in extra.items()})
         parts.append(({"series": label}, columns))
     return stack(parts) if parts else pd.DataFrame(columns=["update", "series", value_name])
 
@@ -73,13 +74,16 @@ def series_frame(series: Mapping[str, np.ndarray], value_name: str = "value", th
     return _long_table(((label, values, {}) for label, values in series.items()), value_name, thin)
 
 
-def runs_frame(runs: Mapping[str, Trajectory], field: str, thin: bool = True, *extra: str) -> pd.DataFrame:
+def runs_frame(
+    runs: Mapping[str, Trajectory], field: str, thin: bool = True, *extra: str, start: int = 0
+) -> pd.DataFrame:
     """One field (w, loss, lr, ...) of several runs as a long table (update, series, field).
 
-    `extra` fields become more columns, taken at the same (thinned) updates as `field`.
+    `extra` fields become more columns, taken at the same (thinned) updates as `field`; `start`
+    keeps the updates from there on (a zoom on the end of a run, thinned on its own).
     """
     rows = ((label, getattr(run, field), {name: getattr(run, name) for name in extra}) for label, run in runs.items())
-    return _long_table(rows, field, thin)
+    return _long_table(rows, field, thin, start)
 
 
 def export_frame(runs: Mapping[str, Trajectory]) -> pd.DataFrame:
