@@ -3,8 +3,8 @@
 `grad` has shape (C, P): C configurations, P parameters (w, and b when fitted). The state is
 an immutable tuple of arrays; an update returns a new one. `delta` is what gets subtracted
 from the parameters. `excess_loss` = f(params) - f_star, used only by Polyak's step.
-`scalar_rule(opt)` is the same rule for one run in Python floats (the descent loop's fast path
-for a run on a few samples); tests check the two give the same runs.
+`scalar_rule(opt)` is the same rule (momentum, Adam, Polyak) for one run in Python floats (the
+descent loop's fast path for a run on a few samples); tests check the two give the same runs.
 
 | name       | rule                                                                  |
 |------------|-----------------------------------------------------------------------|
@@ -85,11 +85,9 @@ def scalar_rule(opt: Optimizer) -> Callable[[list[float], float, float], list[fl
     """A fresh update rule for one run in Python floats: `rule(g, lr, excess) -> delta`, lists of P floats.
 
     It keeps its own state (momentum's v; Adam's m, v, t) between calls, and computes what `opt.step`
-    computes, operation for operation.
+    computes, operation for operation. Plain SGD has none: the descent loop writes w - lr g inline.
     """
     h = dict(opt.hyper)
-    if opt.name == "sgd":
-        return lambda g, lr, excess: [lr * gi for gi in g]
     if opt.name == "momentum":
         beta, v = h["beta"], []
 

@@ -139,9 +139,8 @@ GD_ANSWERS = [
 ]
 
 
-def arrived(k: str) -> bool:
-    gd = compute.descent_to_exact(x, y, v["bias"], v["delta"], LOSSES, GD_UPDATES, ARRIVED)[k]["end"]
-    return max(abs(gd[0] - exact[k][0]), abs(gd[1] - exact[k][1])) <= ARRIVED
+def descent() -> dict:
+    return compute.descent_to_exact(x, y, v["bias"], v["delta"], LOSSES, GD_UPDATES, ARRIVED)
 
 
 if predict(
@@ -149,25 +148,20 @@ if predict(
     f"Gradient descent starts at w = b = 0 and makes {GD_UPDATES:,} full-batch updates with the decaying step "
     f"lr0 / (1 + 0.01·t). Do all three runs end within {ARRIVED:g} of the exact lines above?",
     GD_ANSWERS,
-    lambda: GD_ANSWERS[0] if all(arrived(k) for k in LOSSES) else GD_ANSWERS[2],
+    lambda: GD_ANSWERS[0] if all(run["arrived"] for run in descent().values()) else GD_ANSWERS[2],
     "A subgradient is all descent needs: away from the kink L1's gradient is ±x per point, at the kink we use 0, "
     "and a decaying step shrinks the zig-zag around the optimum. What can stop a run is distance: when the optimum "
     "sits far from the start, a decaying step travels slowly.",
 ):
-    gd = compute.descent_to_exact(x, y, v["bias"], v["delta"], LOSSES, GD_UPDATES, ARRIVED)
+    gd = descent()
     layout.chart(
         charts.convergence_chart(
-            pd.concat(
-                [
-                    pd.DataFrame(
-                        {
-                            "update": gd[k]["update"],
-                            "series": charts.label(k),
-                            "distance": np.maximum(gd[k]["distance"], 1e-12),
-                        }
-                    )
-                    for k in LOSSES
-                ]
+            frames.stack(
+                (
+                    {"series": charts.label(k)},
+                    {"update": gd[k]["update"], "distance": np.maximum(gd[k]["distance"], 1e-12)},
+                )
+                for k in LOSSES
             ),
             LOSSES,
             ARRIVED,
@@ -184,7 +178,7 @@ if predict(
                     "w (exact)": exact[k][0],
                     "b (gradient descent)": gd[k]["end"][1],
                     "b (exact)": exact[k][1],
-                    "arrived": "yes" if arrived(k) else "no",
+                    "arrived": "yes" if gd[k]["arrived"] else "no",
                 }
                 for k in LOSSES
             ]
@@ -192,7 +186,7 @@ if predict(
         hide_index=True,
         width="stretch",
     )
-    late = [k for k in LOSSES if not arrived(k)]
+    late = [k for k in LOSSES if not gd[k]["arrived"]]
     settled = sorted((gd[k]["settled"], charts.label(k)) for k in LOSSES if gd[k]["settled"] is not None)
     if not late:
         verdict = "All three arrive: descent handles L1's kink. "

@@ -197,22 +197,27 @@ FLOAT_LOOP_CASES = [
 # so a last-bit rounding difference, a fused multiply-add in numpy's dot, would grow there)
 
 
+def floats_and_arrays(monkeypatch, run, args: dict):
+    """The same call through the loop over Python floats, then through the array loops."""
+    import core.descent
+
+    out = []
+    for work in (10**9, 0):  # every call is small enough for floats; none is
+        monkeypatch.setattr(core.descent, "_SCALAR_WORK", work)
+        out.append(run(**args))
+    return out
+
+
 @pytest.mark.parametrize(("loss", "options"), FLOAT_LOOP_CASES)
 def test_the_python_float_loop_gives_the_same_runs_as_the_array_loops(monkeypatch, loss, options):
     """descend takes a loop over Python floats for a few runs on small batches (faster there), arrays otherwise."""
-    import core.descent
-
     args = {"data": make_dataset(20, (-1.0, 3.0), 1.3, 0.4, 0.8, 0.1, 9.0, seed=2), "loss": loss, "lr": 0.01}
     args |= {"w0": np.array([20.0, -3.0]), "batch_size": 2, "epochs": 40, **options}
     if loss == "l1":
         args["at_kink"] = 0.25
     if loss == "huber":
         args["delta"] = 0.7
-    runs = {}
-    for name, work in (("floats", 10**9), ("arrays", 0)):
-        monkeypatch.setattr(core.descent, "_SCALAR_WORK", work)
-        runs[name] = descend_many(**args)
-    a, b = runs["floats"], runs["arrays"]
+    a, b = floats_and_arrays(monkeypatch, descend_many, args)
     assert a.diverged_at == b.diverged_at
     assert (a.diverged_at[0] is not None) == (options.get("lr") == 0.9)
     for field in ("w", "b", "lr", "grad", "grad_b", "loss", "best_loss"):
@@ -224,8 +229,6 @@ def test_the_python_float_loop_gives_the_same_runs_as_the_array_loops(monkeypatc
 @pytest.mark.parametrize("fit_bias", [False, True])
 def test_the_float_loop_runs_every_optimiser_as_the_array_loop_does(monkeypatch, optimizer, loss, fit_bias):
     """The landscape page's runs: one run, full batch, 300 updates, each optimiser."""
-    import core.descent
-
     data = make_dataset(12, (0.0, 5.0), 2.0, 1.0, 0.5, 0.1, 25.0, seed=0)
     f_star = 0.0
     if optimizer == "polyak":
@@ -236,11 +239,7 @@ def test_the_float_loop_runs_every_optimiser_as_the_array_loop_does(monkeypatch,
     args |= {"batch_size": data.n, "epochs": 300, "fit_bias": fit_bias, "optimizer": optimizer, "f_star": f_star}
     if loss == "huber":
         args["delta"] = 0.7
-    runs = {}
-    for name, work in (("floats", 10**9), ("arrays", 0)):
-        monkeypatch.setattr(core.descent, "_SCALAR_WORK", work)
-        runs[name] = descend(**args)
-    a, b = runs["floats"], runs["arrays"]
+    a, b = floats_and_arrays(monkeypatch, descend, args)
     assert a.diverged_at == b.diverged_at is None
     # Polyak's step divides f - f* by |g|²: near the optimum f - f* is a difference of close numbers, and
     # the two loops sum f in different orders (numpy pairwise, Python left to right), so their last bits

@@ -58,7 +58,7 @@ def arrow_bytes(df: pd.DataFrame) -> bytes:
 
     Streamlit would convert a DataFrame itself (through pandas' Arrow bridge, with pandas metadata);
     this is about 2.5 times faster and 2.5 times smaller: text and categorical columns are dictionary-
-    encoded (a legend label repeated 600 times is sent once) and small whole numbers go as 32-bit integers.
+    encoded (a legend label repeated down hundreds of rows is sent once) and small whole numbers go as 32-bit integers.
     """
     columns = {}
     for name, col in df.items():

@@ -149,9 +149,9 @@ def descent_to_exact(
 
     lr0 is 1/(largest curvature) of L2's sum, 0.5 / lambda_max(A^T A): Huber's curvature is half L2's,
     so it gets twice that, and L1 (whose steps never shrink with the residual) four times.
-    Returns where each run ends, its loss minus the exact fit's (relative), the first update from which it stays
-    within `near` of the exact fit (None if it never settles), and its distance to the exact fit,
-    thinned for a chart.
+    Returns where each run ends, whether it ends within `near` of the exact fit (w and b both), its
+    loss minus the exact fit's (relative), the first update from which it stays within `near` (None
+    if it never settles), and its distance to the exact fit, thinned for a chart.
     """
     data = core.Dataset(x, y)
     A = np.stack([x, np.ones_like(x)], axis=1) if fit_bias else x[:, None]
@@ -168,6 +168,7 @@ def descent_to_exact(
         exact_loss = float(np.sum(core.loss_value(k, exact[k][0] * x + exact[k][1] - y, **_params(k, delta))))
         out[k] = {
             "end": (float(run.w[-1]), float(run.b[-1])),
+            "arrived": bool(distance[-1] <= near),  # nan (a blown-up run) has not arrived
             "excess_loss": (end_loss - exact_loss) / max(1.0, abs(exact_loss)),  # relative; ~0 yet far: a tie
             "settled": core.entered_band_at(np.nan_to_num(distance, nan=np.inf), (0.0, near)),
             "update": keep,
