@@ -15,6 +15,7 @@ from ui.controls import (
     show_notes,
     sync_url,
     widget,
+    widget_row,
 )
 
 C = {
@@ -57,9 +58,7 @@ layout.header(
 )
 show_notes(restore(CONTROLS))
 preset_and_reset(CONTROLS, PRESETS, "d_preset")
-cols = st.columns(4)
-for i, name in enumerate(["x", "t", "w", "kink"]):
-    widget(C[name], cols[i])
+widget_row([C[name] for name in ("x", "t", "w", "kink")])
 c1, c2 = st.columns([1, 3])
 widget(C["bias"], c1)
 if st.session_state[C["bias"].key]:

@@ -16,7 +16,7 @@ from ui.controls import (
     restore,
     show_notes,
     sync_url,
-    widget,
+    widget_row,
 )
 
 OPTIMIZERS = ("sgd", "momentum", "adam", "polyak")
@@ -80,12 +80,8 @@ layout.header(
 show_notes(restore(CONTROLS))
 with st.expander("Settings", expanded=not layout.presenting()):
     preset_and_reset(CONTROLS, PRESETS, "l_preset")
-    row = st.columns(4)
-    for i, name in enumerate(["loss", "data", "w0", "b0"]):
-        widget(C[name], row[i])
-    row = st.columns(4)
-    for i, o in enumerate(OPTIMIZERS):
-        widget(C[f"use_{o}"], row[i])
+    widget_row([C[name] for name in ("loss", "data", "w0", "b0")])
+    widget_row([C[f"use_{o}"] for o in OPTIMIZERS])
     on = {o: st.session_state[C[f"use_{o}"].key] for o in OPTIMIZERS}
     # a control that cannot change anything in the current state is greyed out, with the reason
     idle = {
@@ -97,12 +93,9 @@ with st.expander("Settings", expanded=not layout.presenting()):
         "beta2": (not on["adam"], "Adam is off."),
         "delta": (st.session_state[C["loss"].key] != "huber", "Only the Huber loss has a delta."),
     }
-    row = st.columns(4)
-    for i, name in enumerate(["steps", "sched", "lr", "adam_lr"]):
-        widget(C[name], row[i], *idle.get(name, (False, None)))
-    row = st.columns(4)
-    for i, name in enumerate(["beta", "beta1", "beta2", "delta"]):
-        widget(C[name], row[i], *idle[name])
+    by_key = {C[name].key: state for name, state in idle.items()}  # widget_row looks controls up by key
+    widget_row([C[name] for name in ("steps", "sched", "lr", "adam_lr")], by_key)
+    widget_row([C[name] for name in ("beta", "beta1", "beta2", "delta")], by_key)
 sync_url(CONTROLS)
 v = {name: st.session_state[c.key] for name, c in C.items()}
 chosen = [o for o in OPTIMIZERS if v[f"use_{o}"]]

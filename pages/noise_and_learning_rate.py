@@ -16,6 +16,7 @@ from ui.controls import (
     show_notes,
     sync_url,
     widget,
+    widget_row,
 )
 from ui.stepper import step_through
 
@@ -77,9 +78,7 @@ st.markdown(
 
 with st.expander("Settings", expanded=not layout.presenting()):
     preset_and_reset(CONTROLS, PRESETS, "n_preset")
-    row = st.columns(4)
-    for i, name in enumerate(["sigma", "lr", "epochs", "bs"]):
-        widget(C[name], row[i])
+    widget_row([C[name] for name in ("sigma", "lr", "epochs", "bs")])
     row = st.columns(4)
     widget(C["sched"], row[0])
     sched_name = st.session_state[C["sched"].key]
@@ -97,9 +96,7 @@ with st.expander("Settings", expanded=not layout.presenting()):
         why="No noise and no shuffling: the seed has no effect.",
     )
     widget(C["shuffle"], row[2])
-    row = st.columns(4)
-    for i, name in enumerate(["l1", "l2", "huber"]):
-        widget(C[name], row[i])
+    widget_row([C[name] for name in ("l1", "l2", "huber")])
     if st.session_state[C["huber"].key]:
         widget(C["delta"], row[3])
 sync_url(CONTROLS)

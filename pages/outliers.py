@@ -6,7 +6,17 @@ import streamlit as st
 
 import core
 from ui import charts, compute, frames, layout
-from ui.controls import Control, check_understanding, predict, preset_and_reset, restore, show_notes, sync_url, widget
+from ui.controls import (
+    Control,
+    check_understanding,
+    predict,
+    preset_and_reset,
+    restore,
+    show_notes,
+    sync_url,
+    widget,
+    widget_row,
+)
 
 C = {
     "n": Control("o_n", "Points", "int", 30, 10, 100, 1),
@@ -40,12 +50,8 @@ show_notes(restore(CONTROLS))
 
 with st.expander("Settings", expanded=not layout.presenting()):
     preset_and_reset(CONTROLS, PRESETS, "o_preset")
-    row = st.columns(4)
-    for i, name in enumerate(["frac", "size", "sigma", "n"]):
-        widget(C[name], row[i])
-    row = st.columns(4)
-    for i, name in enumerate(["w", "b", "delta", "seed"]):
-        widget(C[name], row[i])
+    widget_row([C[name] for name in ("frac", "size", "sigma", "n")])
+    widget_row([C[name] for name in ("w", "b", "delta", "seed")])
     widget(C["bias"])
 sync_url(CONTROLS)
 v = {name: st.session_state[c.key] for name, c in C.items()}

@@ -197,6 +197,12 @@ def widget(c: Control, container=st, disabled: bool = False, why: str | None = N
     return container.selectbox(c.label, list(c.options), format_func=c.format_func or str, **common)
 
 
+def widget_row(controls: Sequence[Control], idle: dict[str, tuple[bool, str]] | None = None) -> None:
+    """Up to four controls side by side. `idle` maps a control's key to (disabled, why), as `widget` takes them."""
+    for c, cell in zip(controls, st.columns(4), strict=False):
+        widget(c, cell, *(idle or {}).get(c.key, (False, None)))
+
+
 def _apply(controls: Sequence[Control], values: dict[str, Any]) -> None:
     for c in controls:
         st.session_state[c.key] = values.get(c.key, c.default)
