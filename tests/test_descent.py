@@ -224,31 +224,52 @@ def test_the_python_float_loop_gives_the_same_runs_as_the_array_loops(monkeypatc
         np.testing.assert_allclose(getattr(a, field), getattr(b, field), rtol=1e-12, atol=1e-12, err_msg=field)
 
 
+def rounding_spread(run, args: dict, n: int) -> np.ndarray:
+    """How far the array loop's (w, b) moves when its inputs move by a rounding error, update by update.
+
+    Two loops that sum in different orders (numpy pairwise or fused multiply-add, Python left to right)
+    part by about what a relative perturbation of n * eps in the inputs does to the run: w0, b0 and f*
+    (Polyak's step divides f - f* by |g|², so near the optimum it amplifies the last bits of f). The
+    running maximum of that spread is the rounding floor each update's comparison is held to.
+    """
+    base = run(**args)
+    rel = 4 * n * np.finfo(float).eps
+    spread = np.zeros_like(base.w)
+    for sign in (-1.0, 1.0):
+        moved = {k: args[k] * (1 + sign * rel) for k in ("w0", "b0", "f_star")}
+        other = run(**(args | moved))
+        spread = np.fmax(spread, np.abs(other.w - base.w) + np.abs(other.b - base.b))
+    return np.maximum.accumulate(spread)
+
+
 @pytest.mark.parametrize("optimizer", ["momentum", "adam", "polyak"])
 @pytest.mark.parametrize("loss", ["l1", "l2", "huber"])
 @pytest.mark.parametrize("fit_bias", [False, True])
 def test_the_float_loop_runs_every_optimiser_as_the_array_loop_does(monkeypatch, optimizer, loss, fit_bias):
-    """The landscape page's runs: one run, full batch, 300 updates, each optimiser."""
+    """The landscape page's runs: one run, full batch, 300 updates, each optimiser.
+
+    The loops must agree to within 16 times the rounding floor of the run (`rounding_spread`), plus a
+    few ulps per update of the state's size: tight where the run is well conditioned, and never asking
+    for the last bits where the arithmetic itself cannot promise them (Polyak at the optimum).
+    """
     data = make_dataset(12, (0.0, 5.0), 2.0, 1.0, 0.5, 0.1, 25.0, seed=0)
+    params = {"delta": 0.7} if loss == "huber" else {}
     f_star = 0.0
     if optimizer == "polyak":
-        w, b = fit_line(loss, data.x, data.y, fit_bias, **({"delta": 0.7} if loss == "huber" else {}))
-        r = w * data.x + b - data.y
-        f_star = float(np.sum(loss_value(loss, r, **({"delta": 0.7} if loss == "huber" else {}))))
+        w, b = fit_line(loss, data.x, data.y, fit_bias, **params)
+        f_star = float(np.sum(loss_value(loss, w * data.x + b - data.y, **params)))
     args = {"data": data, "loss": loss, "lr": 0.002 if optimizer != "adam" else 0.05, "w0": -2.0, "b0": 6.0}
     args |= {"batch_size": data.n, "epochs": 300, "fit_bias": fit_bias, "optimizer": optimizer, "f_star": f_star}
-    if loss == "huber":
-        args["delta"] = 0.7
+    args |= params
     a, b = floats_and_arrays(monkeypatch, descend, args)
     assert a.diverged_at == b.diverged_at is None
-    # Polyak's step divides f - f* by |g|²: near the optimum f - f* is a difference of close numbers, and
-    # the two loops sum f in different orders (numpy pairwise, Python left to right), so their last bits
-    # part after a few dozen updates. Both must still agree early and end at the same optimum.
-    upto = 21 if optimizer == "polyak" else None
-    for field in ("w", "b", "grad", "grad_b", "loss"):
-        np.testing.assert_allclose(
-            getattr(a, field)[:upto], getattr(b, field)[:upto], rtol=1e-9, atol=1e-9, err_msg=field
-        )
-    if optimizer == "polyak":
-        assert (a.w[-1], a.b[-1]) == pytest.approx((b.w[-1], b.b[-1]), abs=1e-6)
+    floor = rounding_spread(descend, args, data.n)
+    k = np.arange(a.w.size)
+    tol = 16 * floor + 64 * np.finfo(float).eps * (k + 1) * (np.abs(b.w) + np.abs(b.b))
+    apart = np.abs(a.w - b.w) + np.abs(a.b - b.b)
+    assert np.all(apart <= tol), f"loops part at update {int(np.argmax(apart > tol))}: {apart.max():.3g}"
+    same = floor == 0  # bit-for-bit the same state: the gradients there must be the same too (L1's jump included)
+    np.testing.assert_allclose(a.grad[same], b.grad[same], rtol=1e-12, atol=1e-12)
+    assert a.best_loss[-1] == pytest.approx(b.best_loss[-1], rel=1e-6, abs=1e-9)
+    if optimizer == "polyak":  # both reach the optimum
         assert a.best_loss[-1] - f_star <= 1e-6 * f_star and b.best_loss[-1] - f_star <= 1e-6 * f_star
