@@ -3,7 +3,7 @@
 import streamlit as st
 
 import core  # noqa: F401  (every module the pages use is imported before the freeze below)
-from ui import charts, compute, controls, frames, layout, runtime, stepper  # noqa: F401
+from ui import charts, compute, controls, frames, layout, questions, runtime, stepper  # noqa: F401
 from ui.controls import PRESENTATION
 from ui.layout import apply_presentation_style
 

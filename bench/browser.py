@@ -16,7 +16,7 @@ import time
 
 from playwright.sync_api import sync_playwright
 
-from tests.e2e.server import CHROMIUM_ARGS, chromium_path, streamlit_server, wait_for_app
+from bench.serve import CHROMIUM_ARGS, chromium_path, streamlit_server, wait_for_app
 
 # page -> the slider a student moves (its label)
 SLIDERS = {

@@ -22,18 +22,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import socket
 import statistics
 import subprocess
 import time
-from dataclasses import dataclass, field
 
-from streamlit.proto.BackMsg_pb2 import BackMsg
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-from streamlit.proto.WidgetStates_pb2 import WidgetState
-from websockets.asyncio.client import connect
-
-from tests.e2e.server import streamlit_server
+from bench import protocol
+from bench.protocol import Session
+from bench.serve import streamlit_server
 
 # page -> (the predict question's skip checkbox, the slider a student moves, the values it moves through)
 PAGES = {
@@ -44,68 +39,6 @@ PAGES = {
     "landscape": ("l_predict_skip", "l_w0", [round(-3.9 + 0.3 * i, 2) for i in range(26)]),
 }
 FLOOR = ("", None, "f", [round(1.0 + 0.3 * i, 1) for i in range(26)])
-QUICKACK = hasattr(socket, "TCP_QUICKACK")  # acknowledge every read at once; --delayed-ack turns it off
-
-
-@dataclass
-class Session:
-    """One browser tab, as far as the server can tell."""
-
-    url: str
-    page: str
-    ws: object = None
-    widgets: dict[str, WidgetState] = field(default_factory=dict)  # every widget's last state, as a browser keeps
-    ids: dict[str, str] = field(default_factory=dict)  # key -> widget id
-    errors: int = 0
-
-    async def open(self) -> float:
-        self.ws = await connect(
-            self.url.replace("http", "ws", 1) + "/_stcore/stream",
-            subprotocols=["streamlit"],
-            max_size=None,
-            ping_interval=None,
-        )
-        return await self.rerun()
-
-    async def rerun(self) -> float:
-        msg = BackMsg()
-        msg.rerun_script.page_name = self.page
-        msg.rerun_script.widget_states.widgets.extend(self.widgets.values())
-        start = time.perf_counter()
-        await self.ws.send(msg.SerializeToString())
-        while True:
-            fm = ForwardMsg()
-            fm.ParseFromString(await self.ws.recv())
-            if QUICKACK:
-                self.ws.transport.get_extra_info("socket").setsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK, 1)
-            kind = fm.WhichOneof("type")
-            if kind == "delta" and fm.delta.WhichOneof("type") == "new_element":
-                self._note(fm.delta.new_element)
-            if kind == "script_finished" and fm.script_finished in (
-                ForwardMsg.FINISHED_SUCCESSFULLY,
-                ForwardMsg.FINISHED_WITH_COMPILE_ERROR,
-            ):
-                return time.perf_counter() - start
-
-    def _note(self, element) -> None:
-        kind = element.WhichOneof("type")
-        if kind == "exception":
-            self.errors += 1
-        widget_id = getattr(getattr(element, kind), "id", "")
-        if widget_id.startswith("$$ID-"):
-            self.ids[widget_id.split("-", 2)[2]] = widget_id
-
-    async def set(self, key: str, value) -> float:
-        state = WidgetState(id=self.ids[key])
-        if isinstance(value, bool):
-            state.bool_value = value
-        else:
-            state.double_array_value.data[:] = [float(value)]
-        self.widgets[state.id] = state
-        return await self.rerun()
-
-    async def close(self) -> None:
-        await self.ws.close()
 
 
 def rss_mb(pid: int) -> float:
@@ -216,6 +149,8 @@ if __name__ == "__main__":
         "--delayed-ack", action="store_true", help="let the client delay its TCP acknowledgements (see the doc)"
     )
     args = parser.parse_args()
-    QUICKACK = QUICKACK and not args.delayed_ack
-    print(f"client acknowledges {'at once (TCP_QUICKACK)' if QUICKACK else 'as the kernel likes (delayed ACK)'}")
+    protocol.QUICKACK = protocol.QUICKACK and not args.delayed_ack
+    print(
+        f"client acknowledges {'at once (TCP_QUICKACK)' if protocol.QUICKACK else 'as the kernel likes (delayed ACK)'}"
+    )
     asyncio.run(main(args.sessions, args.changes))

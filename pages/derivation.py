@@ -8,7 +8,6 @@ import core
 from ui import charts, frames, layout
 from ui.controls import (
     Control,
-    check_understanding,
     log_options,
     preset_and_reset,
     restore,
@@ -17,6 +16,7 @@ from ui.controls import (
     widget,
     widget_row,
 )
+from ui.questions import check_understanding
 
 C = {
     "x": Control("d_x", "Input x", "float", 2.0, -3.0, 3.0, 0.1),

@@ -9,15 +9,14 @@ import streamlit as st
 from ui import charts, compute, frames, layout
 from ui.controls import (
     Control,
-    check_understanding,
     log_options,
-    predict,
     preset_and_reset,
     restore,
     show_notes,
     sync_url,
     widget_row,
 )
+from ui.questions import check_understanding, predict
 
 OPTIMIZERS = ("sgd", "momentum", "adam", "polyak")
 OPT_LABELS = {

@@ -8,9 +8,7 @@ import core
 from ui import charts, compute, frames, layout
 from ui.controls import (
     Control,
-    check_understanding,
     log_options,
-    predict,
     preset_and_reset,
     restore,
     show_notes,
@@ -18,6 +16,7 @@ from ui.controls import (
     widget,
     widget_row,
 )
+from ui.questions import check_understanding, predict
 from ui.stepper import step_through
 
 SCHEDULE_LABELS = {

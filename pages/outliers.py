@@ -8,8 +8,6 @@ import core
 from ui import charts, compute, frames, layout
 from ui.controls import (
     Control,
-    check_understanding,
-    predict,
     preset_and_reset,
     restore,
     show_notes,
@@ -17,6 +15,7 @@ from ui.controls import (
     widget,
     widget_row,
 )
+from ui.questions import check_understanding, predict
 
 C = {
     "n": Control("o_n", "Points", "int", 30, 10, 100, 1),

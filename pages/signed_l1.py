@@ -8,15 +8,14 @@ import core
 from ui import charts, compute, frames, layout
 from ui.controls import (
     Control,
-    check_understanding,
     log_options,
-    predict,
     preset_and_reset,
     restore,
     show_notes,
     sync_url,
     widget,
 )
+from ui.questions import check_understanding, predict
 from ui.stepper import step_through
 
 LOSSES = ("signed_l1", "l1", "l2")

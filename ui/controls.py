@@ -1,4 +1,4 @@
-"""Widgets, presets, URL state and its validation, and the predict-then-reveal question.
+"""Widgets, presets, URL state and its validation.
 
 Every control a page shows is described once by a `Control`. The page asks `restore(controls)`
 at the top: each value comes from session state if the student already moved it, else from
@@ -228,41 +228,3 @@ def preset_and_reset(controls: Sequence[Control], presets: dict[str, dict[str, A
     right.button(
         "Reset to defaults", key=f"{key}_reset", on_click=_apply, args=(controls, {}), use_container_width=True
     )
-
-
-def predict(
-    key: str, question: str, options: Sequence[str], correct: str | Callable[[], str], explanation: str
-) -> bool:
-    """Ask before showing. Returns True once the student has answered (or chosen to skip).
-
-    `correct` may be a function: an experiment that decides the answer then runs only once the
-    student has answered, not on every change of a setting while the question is open.
-    """
-    with st.container(border=True):
-        st.markdown(f"**Predict first.** {question}")
-        answer = st.radio(
-            question, list(options), index=None, key=key, label_visibility="collapsed", horizontal=len(options) <= 4
-        )
-        skipped = st.checkbox("Skip the question and show the result", key=f"{key}_skip")
-        if answer is None:
-            if not skipped:
-                st.caption("Pick an answer to run the experiment.")
-            return skipped
-        if callable(correct):
-            correct = correct()
-        if answer == correct:
-            st.success(f"Right. {explanation}", icon="✅")
-        else:
-            st.error(f"Not quite: the answer is **{correct}**. {explanation}", icon="💡")
-        return True
-
-
-def check_understanding(key: str, question: str, options: Sequence[str], correct: str, explanation: str) -> None:
-    """A closing question with feedback."""
-    with st.container(border=True):
-        st.markdown(f"**Check your understanding.** {question}")
-        answer = st.radio(question, list(options), index=None, key=key, label_visibility="collapsed")
-        if answer is not None:
-            (st.success if answer == correct else st.error)(
-                ("Yes. " if answer == correct else f"No: **{correct}**. ") + explanation
-            )

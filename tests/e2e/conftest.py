@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.server import CHROMIUM_ARGS, HOW_TO_ENABLE, ROOT, chromium_path, streamlit_server
+from bench.serve import CHROMIUM_ARGS, HOW_TO_ENABLE, ROOT, chromium_path, streamlit_server
 
 SHOTS = ROOT / "screenshots"
 

@@ -4,7 +4,7 @@ import sys
 
 from playwright.sync_api import sync_playwright
 
-from tests.e2e.server import CHROMIUM_ARGS, ROOT, chromium_path, full_height_screenshot, streamlit_server, wait_for_app
+from bench.serve import CHROMIUM_ARGS, ROOT, chromium_path, full_height_screenshot, streamlit_server, wait_for_app
 
 
 def main(paths: list[str], scheme: str = "light", reveal: bool = False) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.server import full_height_screenshot, streamlit_server, wait_for_app
+from bench.serve import full_height_screenshot, streamlit_server, wait_for_app
 
 LAB_PAGES = ["derivation", "signed_l1", "noise_and_learning_rate", "outliers", "landscape"]
 

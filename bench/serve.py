@@ -1,4 +1,5 @@
-"""Start `streamlit run` on a free loopback port, and launch the system Chromium: for tests and bench."""
+"""Start `streamlit run` on a free loopback port, and launch the system Chromium: for bench and tests (tests import
+this; bench imports no tests)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
