@@ -13,7 +13,7 @@ Where to find a formula:
     schedules.py  learning-rate schedules (t -> lr)
     optimizers.py sgd, momentum, adam, polyak as pure update rules
     descent.py    descend / descend_many: trajectories
-    theory.py     optima, oscillation band, stability bound, closed forms
+    theory.py     optima, oscillation band, L2's stability limit, closed forms
 """
 
 from core.data import Dataset, article_dataset, make_dataset
@@ -46,6 +46,8 @@ from core.theory import (
     gradient_x_sums,
     l1_minimizers,
     l1_optimum,
+    l2_contracting_lr,
+    l2_epoch_radius,
     l2_max_stable_lr,
     l2_optimum,
     oscillation_band,
@@ -85,6 +87,8 @@ __all__ = [
     "gradient_x_sums",
     "l1_minimizers",
     "l1_optimum",
+    "l2_contracting_lr",
+    "l2_epoch_radius",
     "l2_max_stable_lr",
     "l2_optimum",
     "oscillation_band",

@@ -7,8 +7,17 @@
   (an independent check on gradient descent; least squares and L1 lines included).
 - `oscillation_band`: with a constant lr, once absolute-L1 descent is inside this interval
   it never leaves it.
-- `l2_max_stable_lr`: the largest constant lr for which every L2 batch step contracts.
+- `l2_epoch_radius`: how much one epoch of constant-lr L2 descent multiplies the distance to its
+  cycle (the spectral radius of the epoch's product of batch maps); < 1 means the run settles.
+- `l2_max_stable_lr`: the real limit, the smallest lr > 0 at which that radius reaches 1 (stable
+  for every lr below it). `l2_contracting_lr`: the older, sufficient bound (every batch step
+  contracts on its own), which can be far below the limit.
 - `signed_l1_closed_form`: w_k = w0 - sum_{j<k} lr_j * S, with S the sum of x per gradient.
+
+One rule for learning rates across core: a constant learning rate is a finite number > 0
+(`descend`, `descend_many`, `schedules.constant`, `oscillation_band`, `l2_epoch_radius` refuse 0,
+negatives, nan and inf with the same ValueError); a schedule may return 0 at some updates (cosine's
+tail: "no step"), never a negative or non-finite rate.
 """
 
 from __future__ import annotations
@@ -201,11 +210,11 @@ def oscillation_band(x, y, lr: float, batch_size: int | None = None, shuffle: bo
     minimisers it moves towards them. With mini-batches each batch pulls towards its own
     minimisers, so the band spans all batches' minimisers, widened by lr max_b sum_b |x|.
     With shuffling the batches change each epoch; the band then spans every y_i / x_i.
+    lr is a constant learning rate: a finite number > 0 (the rule `descend` applies to one).
     """
     x, y = _xy(x, y)
     n = x.size
-    if not (np.isfinite(lr) and lr > 0):
-        raise ValueError(f"lr must be > 0, got {lr=}")
+    lr = _constant_lr(lr)
     if batch_size is None or batch_size >= n:
         lo, hi = l1_minimizers(x, y)
         reach = lr * float(np.sum(np.abs(x)))
@@ -219,19 +228,144 @@ def oscillation_band(x, y, lr: float, batch_size: int | None = None, shuffle: bo
     return min(b[0] for b in bounds) - reach, max(b[1] for b in bounds) + reach
 
 
-def l2_max_stable_lr(x, batch_size: int | None = None, fit_bias: bool = False) -> float:
-    """Largest constant lr for which each L2 batch update contracts: 1 / max_b lambda_max(X_b^T X_b).
+def _constant_lr(lr) -> float:
+    """A constant learning rate, checked by core's one rule: a finite number > 0."""
+    try:
+        value = float(lr)
+    except (TypeError, ValueError):
+        raise ValueError(f"lr must be a finite number > 0, got {lr!r}") from None
+    if not (np.isfinite(value) and value > 0):
+        raise ValueError(f"lr must be a finite number > 0, got {value}")
+    return value
 
-    The update of a batch is  theta <- theta - 2 lr X_b^T (X_b theta - y_b),  a contraction
-    when |1 - 2 lr lambda| < 1 for the eigenvalues lambda of X_b^T X_b, i.e. lr < 1 / lambda_max.
-    With one x value repeated (the article's x = 2, batches of 2) this bound is exact: 1/8.
-    """
+
+def _batch_grams(x, batch_size: int | None, fit_bias: bool) -> list[np.ndarray]:
+    """X_b^T X_b for each batch in order (1 x 1 for the slope alone, 2 x 2 with a bias)."""
     x = np.asarray(x, dtype=float).reshape(-1)
-    bs = x.size if batch_size is None else min(batch_size, x.size)
-    worst = 0.0
+    if x.size == 0 or not np.all(np.isfinite(x)):
+        raise ValueError(f"x must be a non-empty array of finite numbers, got {x.size} values")
+    if batch_size is not None and (int(batch_size) != batch_size or batch_size < 1):
+        raise ValueError(f"batch_size must be a whole number >= 1 or None, got {batch_size!r}")
+    bs = x.size if batch_size is None else min(int(batch_size), x.size)
+    grams = []
     for i in _gradient_batches(x.size, bs):
         A = np.stack([x[i], np.ones(i.size)], axis=1) if fit_bias else x[i][:, None]
-        worst = max(worst, float(np.linalg.eigvalsh(A.T @ A).max()))
+        grams.append(A.T @ A)
+    if fit_bias and np.ptp(x) == 0:
+        raise ValueError("with a bias, x needs two different values (else w and b are not identifiable)")
+    return grams
+
+
+def _radius(grams: list[np.ndarray], lr: float) -> float:
+    """rho(M_B ... M_1) with M_b = I - 2 lr G_b: one epoch's map of the distance to L2's cycle."""
+    if grams[0].shape == (1, 1):  # scalars: |prod (1 - 2 lr s_b)|, summed in logs so it never overflows
+        with np.errstate(divide="ignore"):
+            logs = np.log(np.abs(1.0 - 2.0 * lr * np.array([g[0, 0] for g in grams])))
+        return float(np.exp(min(np.sum(logs), 700.0)))
+    M = np.eye(2)
+    with np.errstate(all="ignore"):
+        for G in grams:
+            M = (np.eye(2) - 2.0 * lr * G) @ M
+            M = M / max(1.0, float(np.abs(M).max())) if not np.all(np.isfinite(M)) else M
+        if not np.all(np.isfinite(M)):
+            return float("inf")
+        return float(np.abs(np.linalg.eigvals(M)).max())
+
+
+def l2_epoch_radius(x, lr: float, batch_size: int | None = None, fit_bias: bool = False) -> float:
+    """How much one epoch of constant-lr L2 descent multiplies the distance to its cycle.
+
+    Batch b's update is  theta <- (I - 2 lr X_b^T X_b) theta + 2 lr X_b^T y_b,  so one epoch (batches
+    in order) maps theta -> M theta + c with M = M_B ... M_1, M_b = I - 2 lr X_b^T X_b. The run settles
+    on a cycle of one epoch iff the spectral radius rho(M) < 1, and the distance to it is multiplied
+    by about rho(M) per epoch. For the slope alone rho(M) = |prod_b (1 - 2 lr sum_{i in b} x_i^2)|.
+    Shuffling keeps the batch sizes, so when every x_i^2 is the same (the article's x = 2) the
+    radius is the same shuffled; otherwise it is the radius of batches in order.
+    """
+    return _radius(_batch_grams(x, batch_size, fit_bias), _constant_lr(lr))
+
+
+def _first_unstable_slope_only(s: np.ndarray) -> float:
+    """Smallest lr > 0 with prod_b |1 - a_b lr| = 1, a_b = 2 s_b (the slope alone).
+
+    f(lr) = sum_b log|1 - a_b lr| is concave between consecutive poles 1/a_b (each term is), so on each
+    such interval {f >= 0} is one interval: find f's maximum there by bisection on f' (decreasing),
+    and if it is >= 0 the first crossing by bisection on the rising side. f(0) = 0 with f'(0) < 0,
+    so the first interval is stable; past the last pole f rises to infinity, so a crossing exists.
+    """
+    a = 2.0 * s[s > 0]
+    if a.size == 0:
+        return float("inf")
+    f = lambda lr: float(np.sum(np.log(np.abs(1.0 - a * lr))))  # noqa: E731
+    df = lambda lr: float(np.sum(-a / (1.0 - a * lr)))  # noqa: E731
+    poles = np.unique(1.0 / a)
+    edges = [*poles, float("inf")]
+    for lo, hi in zip(edges[:-1], edges[1:], strict=True):
+        top = hi
+        if np.isfinite(hi):  # f's maximum on (lo, hi): where f' changes sign
+            left, right = lo, hi
+            for _ in range(200):
+                mid = (left + right) / 2
+                if mid in (left, right):
+                    break
+                left, right = (mid, right) if df(mid) > 0 else (left, mid)
+            top = (left + right) / 2
+            if f(top) < 0:
+                continue
+        else:
+            top = 2.0 * lo
+            while f(top) < 0:
+                top *= 2.0
+        left, right = lo, top  # f rises from -inf at lo to >= 0 at top
+        for _ in range(200):
+            mid = (left + right) / 2
+            if mid in (left, right):
+                break
+            left, right = (mid, right) if f(mid) < 0 else (left, mid)
+        return right
+    raise AssertionError("unreachable: f rises without bound past the last pole")
+
+
+def l2_max_stable_lr(x, batch_size: int | None = None, fit_bias: bool = False) -> float:
+    """The smallest constant lr > 0 at which L2 descent stops settling: `l2_epoch_radius` reaches 1.
+
+    Every lr below it is stable (the run converges to its cycle); at it the radius is 1. Above it the
+    radius is > 1 except possibly on stable islands, where some batch's factor 1 - 2 lr sum x^2 passes
+    through 0 (ask `l2_epoch_radius` for one lr). For the slope alone the limit is found exactly (to
+    rounding) by `_first_unstable_slope_only`; with a bias, by bracketing the radius on a grid of
+    relative step 1/1024 from `l2_contracting_lr` upward, then bisection (to the grid's resolution: an
+    unstable stretch narrower than one grid step could be missed). With one x value repeated (the
+    article's x = 2, batches of 2) it equals the contracting bound, 1/8.
+    """
+    grams = _batch_grams(x, batch_size, fit_bias)
+    if not fit_bias:
+        return _first_unstable_slope_only(np.array([g[0, 0] for g in grams]))
+    lo = l2_contracting_lr(x, batch_size, fit_bias)
+    hi = lo
+    for _ in range(20 * 1024):  # up to about e^20 times the contracting bound
+        hi = lo * (1.0 + 1.0 / 1024)
+        if _radius(grams, hi) >= 1.0:
+            break
+        lo = hi
+    else:
+        return float("inf")
+    for _ in range(200):
+        mid = (lo + hi) / 2
+        if mid in (lo, hi):
+            break
+        lo, hi = (mid, hi) if _radius(grams, mid) < 1.0 else (lo, mid)
+    return hi
+
+
+def l2_contracting_lr(x, batch_size: int | None = None, fit_bias: bool = False) -> float:
+    """A sufficient bound, 1 / max_b lambda_max(X_b^T X_b): below it every L2 batch step contracts.
+
+    The update of a batch is  theta <- theta - 2 lr X_b^T (X_b theta - y_b),  a contraction when
+    |1 - 2 lr lambda| < 1 for the eigenvalues lambda of X_b^T X_b, i.e. lr < 1 / lambda_max. Every lr
+    below it is stable, but the real limit (`l2_max_stable_lr`) can be well above it: a batch may
+    overshoot as long as the epoch as a whole contracts.
+    """
+    worst = max(float(np.linalg.eigvalsh(G).max()) for G in _batch_grams(x, batch_size, fit_bias))
     if worst == 0:
         return float("inf")
     return 1.0 / worst

@@ -1,9 +1,12 @@
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from core import (
     Dataset,
     article_dataset,
+    cosine,
     descend,
     entered_band_at,
     fit_line,
@@ -182,3 +185,100 @@ def test_huber_fit_falls_back_to_the_search_when_newton_cannot_tell():
 def test_huber_fit_refuses_a_bad_delta():
     with pytest.raises(ValueError, match="delta"):
         fit_line("huber", [1.0, 2.0, 3.0], [1.0, 2.0, 2.0], delta=-1.0)
+
+
+# The real L2 stability limit: the spectral radius of one epoch's product of batch maps.
+
+
+def _epoch_gap(data: Dataset, lr: float, bs: int, epochs: int, fit_bias: bool = False) -> np.ndarray:
+    """max |theta(start A) - theta(start B)| at each epoch's end, by simulation (descend), not by the formula.
+
+    The map of an epoch is affine, so the gap between two runs evolves by its linear part alone: it
+    shrinks to 0 when the epoch contracts and grows when it does not.
+    """
+    per_epoch = -(-data.n // bs)
+    a = descend(data, "l2", lr, 3.0, bs, epochs, b0=0.0, fit_bias=fit_bias, track_loss=False)
+    b = descend(data, "l2", lr, 4.0, bs, epochs, b0=1.0 if fit_bias else 0.0, fit_bias=fit_bias, track_loss=False)
+    gap = np.maximum(np.abs(a.w - b.w), np.abs(a.b - b.b))
+    return gap[::per_epoch]
+
+
+@pytest.mark.parametrize("bs", [1, 2, 3, 4, 6, 7, 9, 20])
+@pytest.mark.parametrize("sigma", [0.0, 5.0])
+def test_l2_limit_separates_settling_from_growing_runs(bs, sigma):
+    """Just below the limit two runs from different starts meet; just above they part (a direct simulation)."""
+    d = article_dataset(sigma, seed=1)
+    limit = l2_max_stable_lr(d.x, bs)
+    below, above = _epoch_gap(d, limit * 0.98, bs, 400), _epoch_gap(d, limit * 1.02, bs, 400)
+    assert below[-1] < 1e-2 * below[0], (bs, limit, below[-1])
+    assert above[-1] > 1e2 * above[0] or not np.isfinite(above[-1]), (bs, limit, above[-1])
+
+
+@pytest.mark.parametrize(("bs", "limit", "old"), [(3, 0.0896, 1 / 12), (6, 0.0679, 1 / 24)])
+def test_l2_is_stable_above_the_old_per_batch_bound(bs, limit, old):
+    """The page said "L2 is stable only for lr < 0.0833" (batch 3): a run at 0.086 settles. The old bound was
+    sufficient, not necessary; it lives on as l2_contracting_lr."""
+    d = article_dataset(5.0)
+    assert theory.l2_contracting_lr(d.x, bs) == pytest.approx(old)
+    assert l2_max_stable_lr(d.x, bs) == pytest.approx(limit, abs=5e-4)
+    between = (old + limit) / 2
+    gap = _epoch_gap(d, between, bs, 600)
+    assert gap[-1] < 1e-3 * gap[0]
+
+
+def test_l2_has_stable_islands_above_the_limit():
+    """Batches of 9, 9 and 2: at lr = 1/16 the last batch's factor 1 - 2 lr 8 is 0, so the epoch contracts
+    though the limit (the first lr where it stops) is 0.0347; the radius says so for each lr."""
+    d = article_dataset(5.0)
+    assert l2_max_stable_lr(d.x, 9) == pytest.approx(1 / 28.8, rel=1e-9)  # (72 lr - 1)^2 (1 - 16 lr) = 1
+    assert theory.l2_epoch_radius(d.x, 1 / 16, 9) == 0.0
+    assert theory.l2_epoch_radius(d.x, 0.045, 9) > 1
+    assert _epoch_gap(d, 0.06, 9, 200)[-1] < 1e-6
+    assert theory.l2_epoch_radius(d.x, 0.067, 9) > 1 and _epoch_gap(d, 0.067, 9, 200)[-1] > 1e3
+
+
+@pytest.mark.parametrize("bs", [1, 3, 7, 20])
+def test_l2_limit_with_a_bias_separates_settling_from_growing_runs(bs):
+    d = make_dataset(n=20, x=(-1.0, 3.0), w_true=1.0, b_true=0.5, noise_sigma=1.0, seed=3)
+    limit = l2_max_stable_lr(d.x, bs, fit_bias=True)
+    assert limit >= theory.l2_contracting_lr(d.x, bs, fit_bias=True)
+    below = _epoch_gap(d, limit * 0.97, bs, 600, fit_bias=True)
+    above = _epoch_gap(d, limit * 1.03, bs, 600, fit_bias=True)
+    assert below[-1] < 1e-2 * below[0]
+    assert above[-1] > 1e2 * above[0] or not np.isfinite(above[-1])
+
+
+@given(
+    x=st.lists(st.floats(-5, 5, allow_nan=False).filter(lambda v: abs(v) > 0.05), min_size=1, max_size=25),
+    bs=st.integers(1, 25),
+)
+def test_l2_limit_is_the_first_lr_where_the_radius_reaches_one(x, bs):
+    """Every lr below the limit has radius < 1 (checked on a grid of 400 rates), and the radius is 1 at it."""
+    limit = l2_max_stable_lr(x, bs)
+    assert np.isfinite(limit) and limit >= theory.l2_contracting_lr(x, bs) * (1 - 1e-12)
+    for lr in np.linspace(0, limit, 402)[1:-1]:
+        assert theory.l2_epoch_radius(x, lr, bs) < 1
+    # at the limit: 1 up to the rounding of a product of up to 25 factors
+    assert theory.l2_epoch_radius(x, limit, bs) == pytest.approx(1.0, rel=1e-9)
+
+
+@pytest.mark.parametrize("bad", [0.0, -0.01, float("nan"), float("inf")])
+def test_one_rule_for_a_constant_lr_across_core(bad):
+    """A constant lr is a finite number > 0 for descend, oscillation_band and the L2 radius alike."""
+    d = article_dataset()
+    for call in (
+        lambda: descend(d, "l1", bad, 20.0, 2, 1),
+        lambda: oscillation_band(d.x, d.y, bad, 2),
+        lambda: theory.l2_epoch_radius(d.x, bad, 2),
+    ):
+        with pytest.raises(ValueError, match="lr must be"):
+            call()
+
+
+def test_a_schedule_may_reach_zero_and_then_takes_no_step():
+    """The other half of the rule: a schedule's rate may be 0 at some updates (cosine's tail), never below."""
+    d = article_dataset()
+    run = descend(d, "l1", cosine(0.01, total=10), 20.0, 2, 3)  # 30 updates; lr[k] is update k's, 0 from k = 11
+    assert run.lr[10] > 0 and np.all(run.lr[11:] == 0) and np.all(run.w[11:] == run.w[10])
+    with pytest.raises(ValueError, match="lr must be"):
+        descend(d, "l1", lambda t: -0.01 + 0 * np.asarray(t, dtype=float), 20.0, 2, 1)
