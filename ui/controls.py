@@ -14,6 +14,7 @@ note, presets and reset all go through one path we test with junk.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,7 +31,8 @@ class Control:
     """One widget: its key (also the URL parameter), kind, default and allowed values.
 
     kind: "float" (a slider from lo to hi in steps of `step`), "int", "bool", "choice"
-    (one of `options`), "log" (a select-slider over `options`, numbers shown in %g).
+    (one of `options`), "log" (a select-slider over `options`, numbers shown in %g), "text"
+    (upper-cased, must match `pattern`; drawn by its owner, not by `widget`).
     """
 
     key: str
@@ -43,6 +45,7 @@ class Control:
     options: tuple = ()
     help: str | None = None
     format_func: Callable[[Any], str] | None = field(default=None, compare=False)
+    pattern: str | None = None
 
     def __post_init__(self) -> None:
         REGISTRY[self.key] = self
@@ -58,6 +61,10 @@ class Control:
             if text.lower() in ("false", "0", "no", "off"):
                 return False
             raise ValueError("not true/false")
+        if self.kind == "text":
+            if not re.fullmatch(self.pattern or "", text.upper()):
+                raise ValueError("not a valid code")
+            return text.upper()
         if self.kind == "choice":
             for option in self.options:
                 if text == str(option):
@@ -165,7 +172,15 @@ PRESENTATION = Control(
     False,
     help="Larger type for a projector, explanations folded, charts full width.",
 )
-SHARED: tuple[Control, ...] = (PRESENTATION,)  # the app shell's controls, kept in every page's URL
+ROOM = Control(
+    "room",
+    "Room code",
+    "text",
+    "",
+    pattern=r"[A-HJ-NP-Z2-9]{6}",  # ui.poll.store.CODE_PATTERN (tests/test_poll_ui.py checks they agree)
+    help="The class poll's room: answers to each Predict first question are counted for it.",
+)
+SHARED: tuple[Control, ...] = (PRESENTATION, ROOM)  # the app shell's controls, kept in every page's URL
 
 
 def sync_url(controls: Sequence[Control]) -> None:
