@@ -23,7 +23,7 @@ import numpy as np
 from core.data import Dataset
 from core.losses import _GRAD, _VALUE, check_loss_name, scalar_grad, scalar_value
 from core.optimizers import Optimizer, make_optimizer, scalar_rule
-from core.schedules import Schedule, rates
+from core.schedules import Schedule, check_lr, check_rates, rates
 
 MAX_UPDATES = 20_000  # updates in one run
 MAX_RUN_UPDATES = 4_000_000  # updates x configurations in one call
@@ -77,17 +77,19 @@ def _stack_data(data: Dataset | Sequence[Dataset]) -> tuple[np.ndarray, np.ndarr
 
 
 def _lr_table(lr, n_updates: int) -> np.ndarray:
-    """(C, K) learning rates from a float, a schedule, an array of floats or a list of schedules."""
+    """(C, K) learning rates from a float, a schedule, an array of floats or a list of schedules.
+
+    One rule (core.schedules): a constant rate is a finite number > 0 (`check_lr`); a schedule's rates
+    are finite and >= 0 at every update (`check_rates`).
+    """
     if callable(lr) or np.isscalar(lr):
-        table = rates(lr, n_updates)[None, :]
-    elif isinstance(lr, np.ndarray) or all(np.isscalar(v) for v in lr):
-        arr = np.asarray(lr, dtype=float).reshape(-1)
-        _check("lr", arr.size > 0 and bool(np.all(np.isfinite(arr) & (arr > 0))), "finite and > 0", lr)
-        table = arr[:, None] * np.ones((1, n_updates))
-    else:
-        table = np.stack([rates(s, n_updates) for s in lr])
-    _check("lr", bool(np.all(np.isfinite(table) & (table >= 0))), "finite and >= 0 at every update", "a schedule")
-    return table
+        return check_rates(rates(lr, n_updates)[None, :])
+    if isinstance(lr, np.ndarray) or all(np.isscalar(v) for v in lr):
+        arr = np.asarray(lr).reshape(-1)
+        _check("lr", arr.size > 0, "a non-empty array of rates", lr)
+        arr = np.array([check_lr(v) for v in arr.tolist()])
+        return arr[:, None] * np.ones((1, n_updates))
+    return check_rates(np.stack([rates(s, n_updates) for s in lr]))
 
 
 def _broadcast(sizes: dict[str, int]) -> int:

@@ -7,6 +7,7 @@ A plain float is accepted anywhere a schedule is: `make_schedule(0.01)` is const
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Callable
 
 import numpy as np
@@ -16,22 +17,38 @@ Schedule = Callable[[np.ndarray | int], np.ndarray | float]
 SCHEDULE_NAMES: tuple[str, ...] = ("constant", "inverse_time", "exponential", "step", "inverse_sqrt", "cosine")
 
 
-def _positive(name: str, value: float) -> float:
-    value = float(value)
+def check_lr(lr: float, name: str = "lr") -> float:
+    """A constant learning rate (or a schedule's lr0), checked by core's one rule: a finite number > 0.
+
+    Every part of core that takes a constant rate calls this (descend, the schedules, theory). A schedule's
+    rates are checked by `check_rates`: they may reach 0 (cosine's tail), never go below it.
+    """
+    if isinstance(lr, (bool, np.bool_)) or not isinstance(lr, numbers.Real):
+        raise ValueError(f"{name} must be a finite number > 0, got {lr!r}")
+    value = float(lr)
     if not (np.isfinite(value) and value > 0):
         raise ValueError(f"{name} must be a finite number > 0, got {value}")
     return value
 
 
+def check_rates(lrs: np.ndarray, name: str = "lr") -> np.ndarray:
+    """A schedule's rates, one per update: finite and >= 0 at every update (0 takes no step)."""
+    lrs = np.asarray(lrs, dtype=float)
+    if not bool(np.all(np.isfinite(lrs) & (lrs >= 0))):
+        bad = lrs[~(np.isfinite(lrs) & (lrs >= 0))].flat[0]
+        raise ValueError(f"{name} must be finite and >= 0 at every update, got {bad} from a schedule")
+    return lrs
+
+
 def constant(lr: float) -> Schedule:
     """lr(t) = lr."""
-    lr = _positive("lr", lr)
+    lr = check_lr(lr, "lr")
     return lambda t: lr * np.ones_like(t, dtype=float) if np.ndim(t) else lr
 
 
 def inverse_time_decay(lr0: float, decay: float) -> Schedule:
     """lr(t) = lr0 / (1 + decay * t), the seed article's decay (it used lr0 = 0.01, decay = 1/2000)."""
-    lr0 = _positive("lr0", lr0)
+    lr0 = check_lr(lr0, "lr0")
     if not (np.isfinite(decay) and decay >= 0):
         raise ValueError(f"decay must be a finite number >= 0, got {decay=}")
     return lambda t: lr0 / (1.0 + decay * np.asarray(t, dtype=float))
@@ -39,7 +56,7 @@ def inverse_time_decay(lr0: float, decay: float) -> Schedule:
 
 def exponential_decay(lr0: float, gamma: float) -> Schedule:
     """lr(t) = lr0 * gamma**t with 0 < gamma <= 1."""
-    lr0 = _positive("lr0", lr0)
+    lr0 = check_lr(lr0, "lr0")
     if not (0 < gamma <= 1):
         raise ValueError(f"gamma must lie in (0, 1], got {gamma=}")
     return lambda t: lr0 * np.power(gamma, np.asarray(t, dtype=float))
@@ -47,7 +64,7 @@ def exponential_decay(lr0: float, gamma: float) -> Schedule:
 
 def step_decay(lr0: float, factor: float, every: int) -> Schedule:
     """lr(t) = lr0 * factor**floor(t / every): multiply by `factor` every `every` updates."""
-    lr0 = _positive("lr0", lr0)
+    lr0 = check_lr(lr0, "lr0")
     if not (0 < factor <= 1):
         raise ValueError(f"factor must lie in (0, 1], got {factor=}")
     if int(every) != every or every < 1:
@@ -58,13 +75,13 @@ def step_decay(lr0: float, factor: float, every: int) -> Schedule:
 
 def inverse_sqrt(lr0: float) -> Schedule:
     """lr(t) = lr0 / sqrt(1 + t)."""
-    lr0 = _positive("lr0", lr0)
+    lr0 = check_lr(lr0, "lr0")
     return lambda t: lr0 / np.sqrt(1.0 + np.asarray(t, dtype=float))
 
 
 def cosine(lr0: float, total: int, lr_min: float = 0.0) -> Schedule:
     """lr(t) = lr_min + (lr0 - lr_min) (1 + cos(pi min(t, total) / total)) / 2."""
-    lr0 = _positive("lr0", lr0)
+    lr0 = check_lr(lr0, "lr0")
     if int(total) != total or total < 1:
         raise ValueError(f"total must be a whole number >= 1, got {total=}")
     if not (0 <= lr_min <= lr0):

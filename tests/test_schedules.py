@@ -87,3 +87,28 @@ def test_bad_arguments_fail_when_made(factory):
 def test_schedule_from_name_builds_each():
     assert float(schedule_from_name("inverse_time", 0.01, decay=1 / 2000)(2000)) == pytest.approx(0.005)
     assert float(schedule_from_name("step", 1.0, factor=0.1, every=5)(5)) == pytest.approx(0.1)
+
+
+@pytest.mark.parametrize("bad", [0, 0.0, -0.1, float("nan"), float("inf"), True, "0.1", None, [0.1]])
+def test_check_lr_is_the_one_rule_for_a_constant_rate(bad):
+    from core.schedules import check_lr
+
+    with pytest.raises(ValueError, match="lr must be a finite number > 0"):
+        check_lr(bad)
+
+
+def test_check_lr_accepts_any_real_number_type_and_names_the_parameter():
+    from core.schedules import check_lr
+
+    assert check_lr(np.float32(0.5)) == 0.5 and check_lr(3) == 3.0 and type(check_lr(np.int64(2))) is float
+    with pytest.raises(ValueError, match="lr0 must be"):
+        check_lr(0.0, "lr0")
+
+
+def test_check_rates_allows_zero_but_nothing_below_or_infinite():
+    from core.schedules import check_rates
+
+    np.testing.assert_array_equal(check_rates([0.1, 0.0]), [0.1, 0.0])
+    for bad in ([0.1, -1e-300], [np.nan], [0.1, np.inf]):
+        with pytest.raises(ValueError, match="lr must be finite and >= 0 at every update"):
+            check_rates(bad)
