@@ -572,13 +572,13 @@ def number_line_chart(values: pd.DataFrame, stats: pd.DataFrame) -> Spec:
     return _spec(_number_line, (), values=values.assign(lane=0.25), stats=stats)
 
 
-def _influence(losses: tuple[str, ...]) -> alt.Chart:
-    return (
+def _influence(losses: tuple[str, ...], title: str, height: int) -> alt.Chart:
+    chart = (
         _data("pulls")
         .mark_bar()
         .encode(
             x=alt.X("point:O", title="data point (sorted by residual)", axis=alt.Axis(labels=False, ticks=False)),
-            y=alt.Y("contribution:Q", title="pull on w (symlog)", scale=alt.Scale(type="symlog")),
+            y=alt.Y("contribution:Q", title="pull on w", axis=alt.Axis(tickCount=6)),
             color=_series_encodings(losses)["color"],
             xOffset="series:N",
             tooltip=[
@@ -588,13 +588,15 @@ def _influence(losses: tuple[str, ...]) -> alt.Chart:
                 alt.Tooltip("residual:Q", format=".3g"),
             ],
         )
-        .properties(height=300, width="container")
+        .properties(height=height, width="container")
     )
+    return chart.properties(title=title) if title else chart
 
 
-def influence_chart(df: pd.DataFrame, losses: Sequence[str]) -> Spec:
-    """Each point's gradient contribution per loss (df: point, series, contribution, residual)."""
-    return _spec(_influence, (tuple(losses),), pulls=df)
+def influence_chart(df: pd.DataFrame, losses: Sequence[str], title: str = "", height: int = 300) -> Spec:
+    """Each point's gradient contribution per loss (df: point, series, contribution, residual), on a linear
+    axis: a page that wants bounded pulls readable beside unbounded ones draws a second panel of those alone."""
+    return _spec(_influence, (tuple(losses), title, height), pulls=df)
 
 
 RANGE_PARAMS = ("w_lo", "w_hi", "b_lo", "b_hi")
