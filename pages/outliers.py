@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 import core
-from ui import charts, compute, frames, layout
+from ui import charts, compute, frames, layout, table
 from ui.controls import (
     Control,
     preset_and_reset,
@@ -16,6 +16,7 @@ from ui.controls import (
     widget_row,
 )
 from ui.questions import check_understanding, predict
+from ui.sentences import outliers as say
 
 C = {
     "n": Control("o_n", "Points", "int", 30, 10, 100, 1),
@@ -75,14 +76,30 @@ gen_key = f"{v['n']}_{v['w']}_{b_true}_{v['sigma']}_{v['frac']}_{v['size']}_{v['
 if st.button("Reset the table to the generated data", key="o_reset_table"):
     st.session_state["o_table_version"] = st.session_state.get("o_table_version", 0) + 1
 editor_key = f"o_editor_{gen_key}_{st.session_state.get('o_table_version', 0)}"
-table = st.data_editor(
-    pd.DataFrame(
+folded = st.session_state.get("o_table_folded")
+if folded and folded["key"] == editor_key:  # a big paste earlier, folded into the table the editor starts from
+    base, fold_notes = folded["table"], folded["notes"]
+else:
+    base = pd.DataFrame(
         {
             "x": generated.x.round(3),
             "y": generated.y.round(3),
             "kind": np.where(generated.is_outlier, "outlier", "inlier"),
         }
-    ),
+    )
+    fold_notes = []
+edits = st.session_state.get(editor_key)
+if table.is_heavy(edits, len(base), ("x", "y", "kind")):
+    # bounded work before Streamlit would apply the edits row by row: fold them here, start the editor afresh
+    base, notes = table.fold(base, edits, ("x", "y"))
+    fold_notes = [*fold_notes, *notes]
+    st.session_state["o_table_version"] = st.session_state.get("o_table_version", 0) + 1
+    editor_key = f"o_editor_{gen_key}_{st.session_state['o_table_version']}"
+    st.session_state["o_table_folded"] = {"key": editor_key, "table": base, "notes": fold_notes}
+for note in fold_notes:
+    st.warning(note, icon="📋")
+edited = st.data_editor(
+    base,
     key=editor_key,
     num_rows="dynamic",
     hide_index=False,
@@ -94,26 +111,31 @@ table = st.data_editor(
         "kind": st.column_config.TextColumn("kind (as generated)", disabled=True),
     },
 )
-x, y, kept, notes = frames.clean_points(table)
+x, y, kept, notes = frames.clean_points(edited)
 for note in notes:
     st.warning(note, icon="🧹")
 if x.size < 3:
     st.error("Fewer than 3 valid points: add or fix rows to fit a line. The table above keeps what you typed.")
     st.stop()
+if not v["bias"] and not np.any(x != 0):
+    st.error(
+        "Every x is 0, and with *Fit a bias* off every line through the origin predicts 0 at every point: the "
+        "slope cannot be fitted. Give some point a non-zero x, or turn *Fit a bias* on."
+    )
+    st.stop()
 # rows the student added have no kind: they count as inliers
-kinds = np.where(table["kind"].iloc[kept].astype(str).to_numpy() == "outlier", "outlier", "inlier")
+kinds = np.where(edited["kind"].iloc[kept].astype(str).to_numpy() == "outlier", "outlier", "inlier")
 
 exact = compute.exact_fits(x, y, v["bias"], v["delta"], LOSSES)
-truth_err = {k: abs(exact[k][0] - v["w"]) + abs(exact[k][1] - b_true) for k in ("l1", "l2")}
+tol = say.near_tolerance(v["sigma"])
+x_range = (float(x.min()), float(x.max()))
+gaps = {k: say.mean_gap(*exact[k], v["w"], b_true, *x_range) for k in LOSSES}
 ready = predict(
     "o_predict",
     f"{v['frac']:.0%} of the points were shifted by {v['size']:+g}. Which fit ends further from the true line?",
-    ["L1 (absolute)", "L2 (squared)", "neither moves"],
-    "L2 (squared)"
-    if truth_err["l2"] > truth_err["l1"] + 1e-9
-    else ("L1 (absolute)" if truth_err["l1"] > truth_err["l2"] + 1e-9 else "neither moves"),
-    "Squaring makes a far point's residual dominate the sum, so L2 tilts the line to reduce it; L1 counts every "
-    "point's pull as ±x whatever its distance.",
+    list(say.FURTHER),
+    say.further_answer(gaps, tol),
+    lambda: say.further_explanation(gaps, tol, x_range, int(np.sum(kinds == "outlier"))),
 )
 if not ready:
     st.stop()
@@ -130,11 +152,7 @@ st.caption(
     "Each line is its loss's exact minimiser: least squares for L2; for L1 and Huber a 1-D convex search over w "
     "with the best b for each w (for L1 the median of the residuals), or Newton's method for Huber."
 )
-layout.seen(
-    f"With the outliers, L2's line has slope {exact['l2'][0]:.3g} and bias {exact['l2'][1]:.3g} against the truth "
-    f"{v['w']:g} and {b_true:g}; L1's has {exact['l1'][0]:.3g} and {exact['l1'][1]:.3g}. L1 lets the bad points "
-    "sit far from its line: each can only pull with strength |x|, however far away it is."
-)
+layout.seen(say.fit_seen(exact, (v["w"], b_true), gaps, tol))
 
 st.subheader("Does gradient descent find these lines?")
 GD_ANSWERS = [
@@ -153,10 +171,8 @@ if predict(
     f"Gradient descent starts at w = b = 0 and makes {GD_UPDATES:,} full-batch updates with the decaying step "
     f"lr0 / (1 + 0.01·t). Do all three runs end within {ARRIVED:g} of the exact lines above?",
     GD_ANSWERS,
-    lambda: GD_ANSWERS[0] if all(run["arrived"] for run in descent().values()) else GD_ANSWERS[2],
-    "A subgradient is all descent needs: away from the kink L1's gradient is ±x per point, at the kink we use 0, "
-    "and a decaying step shrinks the zig-zag around the optimum. What can stop a run is distance: when the optimum "
-    "sits far from the start, a decaying step travels slowly.",
+    lambda: say.descent_answer(descent(), GD_ANSWERS),
+    lambda: say.descent_explanation(descent(), GD_UPDATES, ARRIVED),
 ):
     gd = descent()
     layout.chart(
@@ -191,49 +207,24 @@ if predict(
         hide_index=True,
         width="stretch",
     )
-    late = [k for k in LOSSES if not gd[k]["arrived"]]
-    settled = sorted((gd[k]["settled"], charts.label(k)) for k in LOSSES if gd[k]["settled"] is not None)
-    if not late:
-        verdict = "All three arrive: descent handles L1's kink. "
-    elif any(gd[k]["excess_loss"] > 1e-9 for k in late):
-        verdict = (
-            f"Not there after {GD_UPDATES:,} updates: {', '.join(map(charts.label, late))}. The exact fit has the "
-            "lower loss: the optimum sits far from (0, 0), and a decaying step travels slowly. "
-        )
-    else:
-        verdict = (
-            f"{', '.join(map(charts.label, late))} ended away from the exact line with a loss as low: the data do "
-            "not pin the line down (all x alike?), so many lines are optimal and descent found another. "
-        )
-    layout.seen(
-        (f"Within {ARRIVED:g} of the exact fit for good: " if settled else "")
-        + ", ".join(f"{name} after {k:,} updates" for k, name in settled)
-        + (". " if settled else "")
-        + verdict
-        + "L1's steps do not shrink as it nears its optimum (each point pulls with ±x): it covers ground fast, then "
-        "zig-zags, and only the decaying step lets it settle. L2's and Huber's steps shrink with the residual, so they "
-        "slow down smoothly as they approach."
-    )
+    layout.seen(say.descent_seen(gd, GD_UPDATES, ARRIVED))
 
 st.subheader("How much bad data can each loss take?")
 bd_args = (v["n"], v["w"], b_true, v["sigma"], v["size"], v["seed"], v["bias"], v["delta"], FRACTIONS, LOSSES)
-tolerance = 3 * v["sigma"] + 0.1
-BREAKS = {"about 10%": 0.1, "about 25%": 0.25, "almost 50%": 0.5}
 
 
-def l1_holds_to(bd: pd.DataFrame) -> float:
-    """The largest outlier fraction at which L1's line stays within the tolerance of the true line."""
-    gaps = bd[bd["loss"] == "l1"]
-    return float(gaps.loc[gaps["gap"] <= tolerance, "fraction"].max()) if (gaps["gap"] <= tolerance).any() else 0.0
+def sweep_gaps(loss: str) -> list[float]:
+    bd = compute.breakdown(*bd_args)
+    return bd.loc[bd["loss"] == loss, "gap"].tolist()
 
 
 if predict(
     "o_break_predict",
     f"Now raise the share of bad points from 0 to 50% (shift {v['size']:+g}, {len(FRACTIONS)} data sets, each "
     "fitted exactly with every loss). Up to about what share does L1's line stay near the true one?",
-    list(BREAKS),
-    lambda: min(BREAKS, key=lambda k: abs(BREAKS[k] - l1_holds_to(compute.breakdown(*bd_args)))),
-    f"Near means within 3·sigma + 0.1 = {tolerance:.3g} of the true line, on average over x.",
+    list(say.BREAKS),
+    lambda: say.breakdown_answer(say.held_to(FRACTIONS, sweep_gaps("l1"), tol)),
+    lambda: say.breakdown_explanation(FRACTIONS, sweep_gaps("l1"), tol),
 ):
     bd = compute.breakdown(*bd_args)
     bd = bd.assign(series=bd["loss"].map(charts.label))
@@ -242,15 +233,7 @@ if predict(
         "Mean vertical gap between the fitted and the true line against the fraction of outliers, 0 to 50%, "
         "for L1, L2 and Huber.",
     )
-    gaps = bd.pivot(index="fraction", columns="series", values="gap")
-    l1_gap, l2_gap = gaps[charts.label("l1")], gaps[charts.label("l2")]
-    first_bad = FRACTIONS[1]
-    layout.seen(
-        f"At {first_bad:.0%} outliers L2's line is already {l2_gap[first_bad]:.3g} away from the truth on average, "
-        f"L1's {l1_gap[first_bad]:.3g}. L1 stays within {tolerance:.3g} of the true line up to "
-        f"**{l1_holds_to(bd):.0%}** outliers here: its breakdown point is about one half, the most any "
-        "estimator can have (past half, the bad points are the data)."
-    )
+    layout.seen(say.breakdown_seen(FRACTIONS, {k: sweep_gaps(k) for k in LOSSES}, tol, (0.0, 5.0)))
 
 st.subheader("One number: the median and the mean")
 widget(C["drag"])
@@ -268,36 +251,34 @@ layout.chart(
     f"Nine targets on a line, one dragged to {v['drag']:g}. The median is {np.median(targets):.3g}, the mean "
     f"{np.mean(targets):.3g}.",
 )
-layout.seen(
-    "With no x at all (a model that predicts one number c), L1's best c is the **median** of the targets and "
-    "L2's is the **mean**: Σ|c − tᵢ| is flat in the outlier's position once it is past the middle, while "
-    "Σ(c − tᵢ)² follows it. Drag the point: the mean follows it everywhere, the median barely moves."
-)
+layout.seen(say.number_line_seen(NUMBER_LINE, v["drag"]))
 
 st.subheader("Who pulls how hard")
 lw, lb = v["w"], b_true
 res = lw * x + lb - y
 order = np.argsort(res)
+pulls = {k: core.loss_grad(k, res[order], **({"delta": v["delta"]} if k == "huber" else {})) * x[order] for k in LOSSES}
 infl = frames.stack(
-    (
-        {"series": charts.label(k)},
-        {
-            "point": np.arange(x.size),
-            "residual": res[order],
-            "contribution": core.loss_grad(k, res[order], **({"delta": v["delta"]} if k == "huber" else {})) * x[order],
-        },
-    )
+    ({"series": charts.label(k)}, {"point": np.arange(x.size), "residual": res[order], "contribution": pulls[k]})
     for k in LOSSES
 )
+BOUNDED = ("l1", "huber")
 layout.chart(
-    charts.influence_chart(infl, LOSSES),
-    "Each point's pull on w at the true line, sorted by residual: L1 bars are capped at |x|, L2 bars grow "
-    "with the residual.",
+    charts.influence_chart(infl, LOSSES, "All three losses on one scale", 260),
+    "Each point's pull on w at the true line, sorted by residual, on a linear axis, all three losses on one scale. "
+    + " ".join(f"{charts.label(k)}'s pulls run from {p.min():.3g} to {p.max():.3g}." for k, p in pulls.items()),
+)
+layout.chart(
+    charts.influence_chart(
+        infl[infl["series"].isin([charts.label(k) for k in BOUNDED])], BOUNDED, "L1 and Huber alone: bounded pulls", 200
+    ),
+    "The same pulls for L1 and Huber alone, on their own linear axis.",
 )
 st.caption(
     "Evaluated at the true line. A point's pull on w is loss'(rᵢ)·xᵢ: for L1 at most |xᵢ|, for Huber at most "
     "delta·|xᵢ|, for L2 2·rᵢ·xᵢ, unbounded."
 )
+layout.seen(say.influence_seen(pulls, x, v["delta"]))
 
 layout.download(
     lambda: pd.DataFrame(
