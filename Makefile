@@ -1,13 +1,14 @@
 # make run   : create .venv if needed, install the app, serve it on localhost ($STREAMLIT_SERVER_PORT, default 8501)
 # make test  : also install the dev tools, then ruff and every test (browser tests need Chromium, see README)
 # make bench : print the benchmarks' figures
+# make hall N=4 : N app processes behind HAProxy on $STREAMLIT_SERVER_PORT, for a big class (README: Big classes)
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STREAMLIT_SERVER_PORT ?= 8501
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench clean hall
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "L1 Descent Lab needs Python 3.11 or newer (set PYTHON=python3.11)")'
@@ -23,6 +24,9 @@ $(VENV)/.dev: $(VENV)/.app requirements-dev.txt
 
 run: $(VENV)/.app
 	$(BIN)/python -m streamlit run app.py --server.port $(STREAMLIT_SERVER_PORT) --server.address localhost
+
+hall: $(VENV)/.app
+	$(BIN)/python deploy/hall.py --processes $(or $(N),4) --port $(STREAMLIT_SERVER_PORT)
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

@@ -6,6 +6,7 @@ import core  # noqa: F401  (every module the pages use is imported before the fr
 from ui import charts, compute, controls, frames, layout, questions, runtime, stepper  # noqa: F401
 from ui.controls import PRESENTATION
 from ui.layout import apply_presentation_style
+from ui.poll import view as poll
 
 runtime.freeze_imports()
 
@@ -25,5 +26,6 @@ controls.show_notes(controls.restore([PRESENTATION]))
 with st.sidebar:
     controls.widget(PRESENTATION)
     st.caption("Every setting is kept in the address bar: copy the URL to share the exact experiment.")
+poll.sidebar()  # the class poll: start, join or leave a room; a QR code of this link
 apply_presentation_style()
 page.run()
