@@ -16,6 +16,7 @@ from ui.controls import (
     widget,
 )
 from ui.questions import check_understanding, predict
+from ui.sentences import signed_l1 as say
 from ui.stepper import step_through
 
 LOSSES = ("signed_l1", "l1", "l2")
@@ -42,6 +43,7 @@ PRESETS = {
     "Per-batch gradient (w ends at 12)": {"s_full": False},
     "Noisy data, sigma 5": {"s_sigma": 5.0},
     "Move the target: true w = −3": {"s_wtrue": -3.0},
+    "Absolute L1 reaches the target: 60 epochs": {"s_epochs": 60},
     "Train ten times longer": {"s_epochs": 200},
 }
 
@@ -81,6 +83,9 @@ with st.expander("Settings", expanded=not layout.presenting()):
     widget(C["seed"], cols[3], disabled=st.session_state[C["sigma"].key] == 0, why="No noise: the seed has no effect.")
 sync_url(CONTROLS)
 v = {name: st.session_state[c.key] for name, c in C.items()}
+data = compute.dataset(n=20, x=v["x"], w_true=v["w_true"], noise_sigma=v["sigma"], seed=v["seed"])
+sums = core.gradient_x_sums(data.x, v["bs"], v["epochs"], v["full"])  # signed L1's gradient, update by update
+closed = core.signed_l1_closed_form(v["w0"], v["lr"], sums, sums.size)
 
 ready = predict(
     "s_predict",
@@ -92,13 +97,11 @@ ready = predict(
         "It falls on a straight line and never stops",
     ],
     "It falls on a straight line and never stops",
-    "The gradient of Σ(ŷ − y) with respect to w is Σx = 40: a constant. Every update subtracts "
-    "0.01 × 40 = 0.4 from w, whatever the data say, so w goes 20 → 19.6 → … → −60 after 200 updates, and on to −∞.",
+    lambda: say.predict_explanation(v["w0"], v["lr"], sums, sums.size, closed[-1], v["full"]),
 )
 if not ready:
     st.stop()
 
-data = compute.dataset(n=20, x=v["x"], w_true=v["w_true"], noise_sigma=v["sigma"], seed=v["seed"])
 sched = ("constant", v["lr"], ())
 runs = {
     charts.label(loss): compute.run(
@@ -112,23 +115,36 @@ runs = {
     )
     for loss in LOSSES
 }
-signed = runs[charts.label("signed_l1")]
+signed, absl1, l2 = (runs[charts.label(k)] for k in LOSSES)
 K = signed.n_updates
-closed = core.signed_l1_closed_form(v["w0"], v["lr"], core.gradient_x_sums(data.x, v["bs"], v["epochs"], v["full"]), K)
+on_closed = say.on_closed_form(signed.w, closed, v["lr"], sums)
+batch_sums = core.gradient_x_sums(data.x, v["bs"], v["epochs"])  # Σx of each update's batch
+goal = say.goals(data.x, data.y, v["w_true"], core.l1_minimizers(data.x, data.y), core.l2_optimum(data.x, data.y))
 
 st.subheader("Where w goes")
 w_df = frames.runs_frame(runs, "w")
 theory = pd.DataFrame({"update": np.arange(K + 1), "w": closed, "text": "closed form w₀ − k·lr·Σx"})
 theory = theory.iloc[np.unique(np.linspace(0, K, min(K + 1, 60)).astype(int))]
 refs = pd.DataFrame({"y": [v["w_true"]], "text": [f"true w = {v['w_true']:g}"]})
+if goal["l1"] is not goal["l2"]:  # noisy data: each loss has its own optimum
+    refs = pd.DataFrame(
+        {
+            "y": [v["w_true"], (goal["l1"].lo + goal["l1"].hi) / 2, goal["l2"].lo],
+            "text": [
+                f"true w = {v['w_true']:g}",
+                f"absolute L1's optimum (median) = {say.num(goal['l1'].lo)}"
+                if goal["l1"].lo == goal["l1"].hi
+                else f"absolute L1's optima (median): {say.num(goal['l1'].lo)} to {say.num(goal['l1'].hi)}",
+                f"L2's optimum (least squares) = {say.num(goal['l2'].lo)}",
+            ],
+        }
+    )
 layout.chart(
-    charts.trajectory_chart(w_df, "w", "weight w", LOSSES, hlines=refs, theory=theory),
-    f"Weight w over {K} updates for signed L1, absolute L1 and L2. Signed L1 ends at "
-    f"{signed.w[-1]:.4g}, on the grey dots of its closed form.",
+    charts.trajectory_chart(w_df, "w", "weight w", LOSSES, hlines=refs, theory=theory, height=340),
+    say.w_chart_alt(K, signed.w[-1], on_closed),
 )
 
-final = {lab: r.w[-1] for lab, r in runs.items()}
-st.markdown(" · ".join(f"**{lab}**: w ends at **{w:.4g}**" for lab, w in final.items()))
+st.markdown(say.ending_line({lab: (r.w[-1], r.diverged_at) for lab, r in runs.items()}))
 diverged = [lab for lab, r in runs.items() if r.diverged_at is not None]
 if diverged:
     st.warning(
@@ -144,24 +160,46 @@ if st.toggle("Step through the run, update by update", key="s_step_open"):
 st.subheader("The loss over updates")
 layout.chart(
     charts.small_multiples(frames.runs_frame(runs, "loss"), "loss", "loss on all 20 samples", LOSSES),
-    f"Loss over updates, one panel per loss. Signed L1 ends at {signed.loss[-1]:.4g}, below zero "
-    "and still falling; absolute L1 and L2 stay at or above zero.",
+    say.loss_caption(signed.loss, absl1.diverged_at, l2.diverged_at),
 )
 st.subheader("The gradient each update used")
 layout.chart(
     charts.small_multiples(frames.runs_frame(runs, "grad"), "grad", "dL/dw of the update", LOSSES),
-    f"Gradient per update. Signed L1's is constant at {signed.grad[1]:.4g}; absolute L1's is "
-    "±Σx of the batch and flips sign at the target; L2's shrinks as w approaches the target.",
+    say.gradient_caption(
+        signed.grad[1:],
+        absl1.grad[1:],
+        batch_sums,
+        l2.grad[1:],
+        bool(goal["l2"].distance(l2.w[-1]) < goal["l2"].distance(l2.w[0])),
+        l2.diverged_at,
+    ),
 )
 
-at_target = v["w_true"]
-g_signed = float(np.sum(core.loss_grad("signed_l1", at_target * data.x - data.y) * data.x))
+abs_says = say.approach("Absolute L1", absl1.w, goal["l1"], absl1.diverged_at)
+abs_reached = say.first_reach(absl1.w, goal["l1"]) is not None
+if not abs_reached:
+    longer = max(1, min(1000, core.MAX_UPDATES // signed.updates_per_epoch))
+    more = compute.run(data, "l1", sched, v["w0"], v["bs"], longer)
+    abs_says += " " + say.more_epochs(charts.label("l1"), goal["l1"], more.w, signed.updates_per_epoch, C["epochs"].hi)
 layout.seen(
-    f"Signed L1's w falls by lr·Σx = {v['lr']:g} × {signed.grad[1]:.4g} = {closed[0] - closed[1]:.4g} every "
-    f"update, exactly on the closed form (grey dots): it ends at {signed.w[-1]:.4g}. "
-    f"Even **at** the true w = {at_target:g}, where every prediction is right, its gradient is still "
-    f"{g_signed:.4g}: it never looks at the target. Move the *True w* slider: the signed-L1 line does not "
-    "move at all. Absolute L1 and L2 turn around at the target."
+    " ".join(
+        part
+        for part in (
+            say.signed_seen(
+                v["lr"],
+                sums,
+                signed.w[-1],
+                on_closed,
+                v["w_true"],
+                v["full"],
+                bool(np.all(data.y == v["w_true"] * data.x)),
+            ),
+            abs_says,
+            say.article_note(v, abs_reached, absl1.w[-1]),
+            say.approach("L2", l2.w, goal["l2"], l2.diverged_at),
+        )
+        if part
+    )
 )
 
 layout.explain(
@@ -179,11 +217,15 @@ layout.explain(
 )
 layout.explain(
     "What the toggle changes",
-    (
-        "*As printed*, the L1 branch uses `np.sum(x)`: the sum over **all 20 samples** (40), every update, so w "
-        "falls by 0.4 per update and ends at 20 − 200 × 0.4 = **−60**. *Per batch* uses `this_x`, the 2 samples of "
-        "the batch (4), so w falls by 0.04 per update and ends at 20 − 200 × 0.04 = **12**: slower, but still "
-        "straight down past the target."
+    say.toggle_explanation(
+        v["w0"],
+        v["lr"],
+        K,
+        data.n,
+        float(np.sum(data.x)),
+        core.gradient_x_sums(data.x, v["bs"], 1),
+        v["w_true"],
+        v["full"],
     ),
 )
 

@@ -1,0 +1,347 @@
+"""Sentences of the signed-L1 page, each built from the runs it describes (pure: numbers in, text out).
+
+The page runs three losses on y = w·x (+ noise): the article's signed "L1" Σ(ŷ − y), whose gradient is Σx
+whatever the data say, absolute L1 and L2. Every function here states only what its arguments show, with
+one branch per case the page's controls can produce.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+EPS = np.finfo(float).eps
+ARTICLE = {"lr": 0.01, "w0": 20.0, "bs": 2, "epochs": 20, "x": 2.0, "w_true": 1.0, "sigma": 0.0}
+
+
+def num(v: float) -> str:
+    """A number as the page prints it: 4 significant digits."""
+    return f"{float(v):.4g}"
+
+
+def _same(values: np.ndarray) -> bool:
+    """Whether all values are one number, up to the rounding of the sums that made them."""
+    values = np.asarray(values, dtype=float)
+    return bool(np.ptp(values) <= 16 * EPS * np.max(np.abs(values)))
+
+
+def _distinct(values: np.ndarray) -> list[float]:
+    """The distinct values, largest first, merged within rounding."""
+    out: list[float] = []
+    for v in sorted(np.asarray(values, dtype=float), reverse=True):
+        if not out or abs(out[-1] - v) > 16 * EPS * max(abs(v), abs(out[-1])):
+            out.append(float(v))
+    return out
+
+
+def near(target: float) -> float:
+    """How close counts as "at" a target: half a unit in the 4th digit the page prints (5e-4 of it, at least 5e-4)."""
+    return 5e-4 * max(1.0, abs(target))
+
+
+@dataclass(frozen=True)
+class Goal:
+    """Where a loss wants w: an interval [lo, hi] (a point when lo == hi), named for a sentence. A w within
+    `near` of the interval counts as on it: the page prints 4 digits, and a run that lands 1e-13 off a
+    target is, for a reader, on it."""
+
+    lo: float
+    hi: float
+    name: str
+
+    @property
+    def tol(self) -> float:
+        return near(max(abs(self.lo), abs(self.hi)))
+
+    def side(self, w: np.ndarray) -> np.ndarray:
+        """-1 below the goal, +1 above it, 0 on it (within tol)."""
+        w = np.asarray(w, dtype=float)
+        return np.where(w < self.lo - self.tol, -1, np.where(w > self.hi + self.tol, 1, 0))
+
+    def distance(self, w: np.ndarray) -> np.ndarray:
+        """How far w is from the interval (0 inside it)."""
+        w = np.asarray(w, dtype=float)
+        return np.maximum(0.0, np.maximum(self.lo - w, w - self.hi))
+
+
+def goals(x: np.ndarray, y: np.ndarray, w_true: float, l1_interval: tuple[float, float], l2_opt: float) -> dict:
+    """Where absolute L1 and L2 want w: the target w_true when the data lie on y = w_true·x, else each loss's own
+    optimum (L1: the median of yᵢ/xᵢ, an interval for an even count; L2: least squares Σxy/Σx²)."""
+    lo, hi = l1_interval
+    if np.all(y == w_true * x) and lo == hi == w_true == l2_opt:
+        target = Goal(w_true, w_true, f"the target w = {w_true:g}")
+        return {"l1": target, "l2": target}
+    l1 = (
+        f"its optimum w = {num(lo)} (the median of yᵢ/xᵢ)"
+        if lo == hi
+        else f"its optimum, the interval [{num(lo)}, {num(hi)}] (the median of yᵢ/xᵢ)"
+    )
+    return {"l1": Goal(lo, hi, l1), "l2": Goal(l2_opt, l2_opt, f"its optimum w = {num(l2_opt)} (least squares)")}
+
+
+def first_reach(w: np.ndarray, goal: Goal) -> int | None:
+    """The first update at which w is on the goal or on its other side from the start; None if it never is."""
+    side = goal.side(w)
+    moved = np.flatnonzero(side != side[0]) if side[0] != 0 else np.array([0])
+    return int(moved[0]) if moved.size else None
+
+
+def approach(name: str, w: np.ndarray, goal: Goal, diverged_at: int | None) -> str:
+    """What one run does with its goal: never reaches it, closes in, reaches it and turns around, or passes it."""
+    if diverged_at is not None:
+        return f"{name} diverges: w leaves every finite range at update {diverged_at}."
+    w = np.asarray(w, dtype=float)
+    K, d = w.size - 1, goal.distance(w)
+    k = first_reach(w, goal)
+    if k is None:
+        if d[-1] <= 0.01 * d[0]:
+            return (
+                f"{name} closes in on {goal.name} without reaching it: {num(d[0])} away at the start, "
+                f"{num(d[-1])} after {K} updates."
+            )
+        if d[-1] < d[0]:
+            return (
+                f"{name} does not reach {goal.name} in these {K} updates: it ends at {num(w[-1])}, {num(d[-1])} away."
+            )
+        return f"{name} moves away from {goal.name}: {num(d[0])} away at the start, {num(d[-1])} at the end."
+    start_side = int(goal.side(w[:1])[0])
+    after = w[k:]
+    if np.all(goal.side(after) == 0):
+        verb = "starts on" if k == 0 else f"reaches {goal.name} at update {k} and stays on it"
+        head = f"{name} {verb}" + (f" {goal.name} and stays on it" if k == 0 else "")
+        if np.ptp(after) == 0:
+            return f"{head}: w is {num(after[0])} from then to the end."
+        return f"{head} (within {goal.tol:g}) to the end."
+    back = np.diff(after) * start_side > 0 if start_side else np.zeros(after.size - 1, bool)
+    if start_side and not back.any():
+        return f"{name} passes {goal.name} at update {k} and keeps going: it ends {num(d[-1])} beyond it."
+    if d[-1] > d[0]:
+        return (
+            f"{name} overshoots {goal.name} at update {k} and swings wider: {num(d[-1])} away at the end "
+            f"against {num(d[0])} at the start."
+        )
+    verb = "starts on" if k == 0 else f"reaches {goal.name} at update {k} and turns around"
+    head = f"{name} {verb}" + (f" {goal.name}" if k == 0 else "")
+    return f"{head}: from then on w stays between {num(after.min())} and {num(after.max())}."
+
+
+def more_epochs(name: str, goal: Goal, longer_w: np.ndarray, updates_per_epoch: int, max_epochs: int) -> str:
+    """For a run that has not reached its goal: when a longer run of the same settings does (its first updates
+    are the run on screen), and how many epochs that takes."""
+    longer_w = np.asarray(longer_w, dtype=float)
+    k = first_reach(longer_w, goal)
+    if k is None:
+        return f"Even {longer_w.size - 1} updates would not bring {name} to {goal.name}."
+    start_side = int(goal.side(longer_w[:1])[0])
+    back = np.flatnonzero(np.diff(longer_w[k:]) * start_side > 0)
+    see, last = ("get there and turn", k + int(back[0]) + 1) if back.size else ("get there", k)
+    epochs = -(-last // updates_per_epoch)
+    if epochs <= max_epochs:
+        return f"With more epochs it gets there at update {k}: set *Epochs* to {epochs} or more to see it {see}."
+    return f"It would get there at update {k}, in epoch {-(-k // updates_per_epoch)}: past the slider's {max_epochs}."
+
+
+def is_article(settings: dict) -> bool:
+    """Whether the settings are the article's experiment (the toggle aside)."""
+    return all(float(settings[k]) == float(v) for k, v in ARTICLE.items())
+
+
+def ending_line(final: dict[str, tuple[float, int | None]]) -> str:
+    """'**name**: w ends at **v**' per run (label -> (last w, diverged_at))."""
+    parts = []
+    for lab, (w_end, diverged_at) in final.items():
+        if diverged_at is not None:
+            parts.append(f"**{lab}**: w **diverges** at update {diverged_at}")
+        else:
+            parts.append(f"**{lab}**: w ends at **{num(w_end)}**")
+    return " · ".join(parts)
+
+
+def signed_steps(lr: float, sums: np.ndarray) -> str:
+    """How far signed L1 falls each update: lr × Σx of the samples that update uses."""
+    sums = np.asarray(sums, dtype=float)
+    if _same(sums):
+        return f"lr·Σx = {lr:g} × {num(sums[0])} = {num(lr * sums[0])} every update"
+    values = _distinct(sums)
+    return (
+        f"lr × the batch's Σx every update: {' or '.join(num(lr * s) for s in values)} "
+        f"(Σx = {' or '.join(num(s) for s in values)}: the last batch of each epoch is smaller)"
+    )
+
+
+def on_closed_form(w: np.ndarray, closed: np.ndarray, lr: float, sums: np.ndarray) -> bool:
+    """Whether the run equals w0 − Σ lr·Sⱼ at every update, within the rounding of that many subtractions."""
+    tol = 8 * EPS * (np.abs(w[0]) + np.cumsum(np.concatenate([[0.0], lr * np.abs(sums)]))) * np.sqrt(w.size)
+    return bool(np.all(np.abs(np.asarray(w) - np.asarray(closed)) <= tol))
+
+
+def w_chart_alt(K: int, signed_end: float, on_closed: bool) -> str:
+    where = "on the grey dots of its closed form" if on_closed else "off the grey dots of its closed form"
+    return f"Weight w over {K} updates for signed L1, absolute L1 and L2. Signed L1 ends at {num(signed_end)}, {where}."
+
+
+def signed_seen(
+    lr: float, sums: np.ndarray, signed_end: float, on_closed: bool, w_true: float, full: bool, exact_data: bool
+) -> str:
+    """Signed L1's part of 'what you see': its constant fall, and its gradient at the true w."""
+    fall = signed_steps(lr, sums)
+    where = "exactly on the closed form (grey dots)" if on_closed else "close to the closed form (grey dots)"
+    at_target = "where every prediction is right" if exact_data else "where the predictions lie on the noiseless line"
+    grad = (
+        f"Σx over all samples = {num(sums[0])}"
+        if full
+        else "Σx of its batch = " + " or ".join(num(s) for s in _distinct(sums))
+    )
+    return (
+        f"Signed L1's w falls by {fall}, {where}: it ends at {num(signed_end)}. Even **at** the true w = {w_true:g}, "
+        f"{at_target}, its gradient is still {grad}: it never looks at the target. Move the *True w* slider: "
+        "the signed-L1 line does not move at all."
+    )
+
+
+def loss_caption(signed_loss: np.ndarray, abs_diverged: int | None, l2_diverged: int | None) -> str:
+    """The loss chart's caption: where signed L1's loss ends and that it falls every update."""
+    signed_loss = np.asarray(signed_loss, dtype=float)
+    end = signed_loss[-1]
+    sign = "below zero" if end < 0 else ("at zero" if end == 0 else "still above zero")
+    falls = "falling every update" if np.all(np.diff(signed_loss) < 0) else "falling overall"
+    others = "absolute L1 and L2 stay at or above zero"
+    if l2_diverged is not None:
+        others = f"absolute L1 stays at or above zero; L2's overflows at update {l2_diverged}"
+    return f"Loss over updates, one panel per loss. Signed L1 ends at {num(end)}, {sign} and {falls}; {others}."
+
+
+def _flips(g: np.ndarray) -> int:
+    s = np.sign(g[g != 0])
+    return int(np.count_nonzero(s[1:] != s[:-1]))
+
+
+def abs_gradient_phrase(g: np.ndarray, batch_sums: np.ndarray) -> str:
+    """Absolute L1's batch gradient Σ sign(rᵢ)·xᵢ against ±Σx of the batch (g, batch_sums: per update)."""
+    g, S = np.asarray(g, dtype=float), np.asarray(batch_sums, dtype=float)
+    tol = 16 * EPS * S
+    full = np.abs(np.abs(g) - S) <= tol
+    zero = g == 0
+    flips = _flips(g)
+    turn = f"it changes sign {flips} time{'s' if flips != 1 else ''}" if flips else "it never changes sign"
+    if full.all():
+        return f"absolute L1's is ±Σx of the batch on every update (all its samples lie on one side), and {turn}"
+    parts = (
+        f"±Σx on {int(np.count_nonzero(full))} updates, where the batch's samples all lie on one side, and "
+        if full.any()
+        else ""
+    )
+    zeros = f" (0 on {int(np.count_nonzero(zero))})" if zero.any() else ""
+    return (
+        f"absolute L1's is Σ sign(rᵢ)·xᵢ over the batch: {parts}less in size on {int(np.count_nonzero(~full))}, "
+        f"where their signs differ and cancel or a residual is 0{zeros}; {turn}"
+    )
+
+
+def gradient_caption(
+    signed_g: np.ndarray,
+    abs_g: np.ndarray,
+    batch_sums: np.ndarray,
+    l2_g: np.ndarray,
+    l2_closer: bool,
+    l2_div: int | None,
+) -> str:
+    """The gradient chart's caption, every clause read off the gradients plotted (index 0, the start, excluded)."""
+    signed_g = np.asarray(signed_g, dtype=float)
+    if _same(signed_g):
+        signed = f"Signed L1's is constant at {num(signed_g[0])}"
+    else:
+        signed = "Signed L1's is Σx of each batch: " + " or ".join(num(v) for v in _distinct(signed_g))
+    if l2_div is not None:
+        l2 = f"L2's grows until w overflows at update {l2_div}"
+    else:
+        first, last = abs(float(l2_g[0])), abs(float(l2_g[-1]))
+        if last < first:
+            trend = "as w nears its optimum" if l2_closer else "though w is no nearer its optimum"
+            l2 = f"L2's shrinks in size from {num(first)} at the first update to {num(last)} at the last, {trend}"
+        else:
+            l2 = f"L2's is {num(first)} in size at the first update and {num(last)} at the last: it does not shrink"
+    return f"Gradient per update. {signed}; {abs_gradient_phrase(abs_g, batch_sums)}; {l2}."
+
+
+def _cross_update(w0: float, lr: float, per_epoch: np.ndarray, w_true: float, max_updates: int) -> int | None:
+    """First update at which w0 − Σ lr·Sⱼ (per-batch sums repeated every epoch) is at w_true (within `near`) or
+    below it."""
+    epochs = -(-max_updates // per_epoch.size)
+    w = w0 - np.cumsum(lr * np.tile(per_epoch, epochs))[:max_updates]
+    hit = np.flatnonzero(w <= w_true + near(w_true))
+    return int(hit[0]) + 1 if hit.size else None
+
+
+def toggle_explanation(
+    w0: float, lr: float, K: int, n: int, full_sum: float, per_epoch: np.ndarray, w_true: float, full: bool
+) -> str:
+    """'What the toggle changes', computed for the settings on screen: both variants' step and end, and whether
+    the per-batch one gets past the target. per_epoch: Σx of each batch of one epoch."""
+    per_epoch = np.asarray(per_epoch, dtype=float)
+    full_end = w0 - K * lr * full_sum
+    batch_closed = w0 - float(np.sum(lr * np.tile(per_epoch, K // per_epoch.size)))
+    shown = (" (on screen)", "") if full else ("", " (on screen)")
+    text = (
+        f"*As printed*{shown[0]}, the L1 branch uses `np.sum(x)`: the sum over **all {n} samples** "
+        f"(Σx = {num(full_sum)}), every update, so w falls by {num(lr * full_sum)} per update and ends at "
+        f"{w0:g} − {K} × {num(lr * full_sum)} = **{num(full_end)}**. *Per batch*{shown[1]} uses `this_x`, the samples "
+        f"of the batch ("
+    )
+    if _same(per_epoch):
+        text += (
+            f"Σx = {num(per_epoch[0])}), so w falls by {num(lr * per_epoch[0])} per update and ends at "
+            f"{w0:g} − {K} × {num(lr * per_epoch[0])} = **{num(batch_closed)}**"
+        )
+    else:
+        text += (
+            f"Σx = {' or '.join(num(s) for s in _distinct(per_epoch))}: the last batch of an epoch is smaller), "
+            f"so w falls by lr × that each update and ends at **{num(batch_closed)}**"
+        )
+    tol = near(w_true)
+    if w0 <= w_true + tol:
+        return text + f": it starts at or below the target w = {w_true:g} and falls away from it from the first update."
+    cross = _cross_update(w0, lr, per_epoch, w_true, max(K, 20_000))
+    if abs(batch_closed - w_true) <= tol:
+        return text + f": slower, and it ends on the target w = {w_true:g}, from where it would keep falling."
+    if batch_closed < w_true:
+        return text + f": slower, but still straight down past the target w = {w_true:g} (reached at update {cross})."
+    later = f"it would reach it at update {cross} and keep falling" if cross else "it would reach it later"
+    return (
+        text + f": slower, and in these {K} updates it does not even get down to the target w = {w_true:g} ({later})."
+    )
+
+
+def predict_explanation(w0: float, lr: float, sums: np.ndarray, K: int, w_end: float, full: bool) -> str:
+    """The predict question's explanation with the numbers of the run on screen."""
+    sums = np.asarray(sums, dtype=float)
+    where = "all the samples" if full else "the batch"
+    if _same(sums):
+        step = (
+            f"Here Σx over {where} is {num(sums[0])}, so every update subtracts {lr:g} × {num(sums[0])} = "
+            f"{num(lr * sums[0])} from w"
+        )
+        path = f"{w0:g} → {num(w0 - lr * sums[0])} → … → {num(w_end)}"
+    else:
+        step = (
+            f"Here Σx over the batch is {' or '.join(num(s) for s in _distinct(sums))}, so every update subtracts "
+            f"{' or '.join(num(lr * s) for s in _distinct(sums))} from w"
+        )
+        path = f"{w0:g} → … → {num(w_end)}"
+    return (
+        "The gradient of Σ(ŷ − y) with respect to w is Σx: the targets y vanish when you differentiate. "
+        f"{step}, whatever the data say, so w goes {path} after {K} updates, and on to −∞ with more."
+    )
+
+
+def article_note(settings: dict, abs_reached: bool, abs_end: float) -> str:
+    """On the article's settings: its own absolute-L1 run is this one, and where it ends."""
+    if not is_article(settings):
+        return ""
+    if abs_reached:
+        return f"The article's own absolute-L1 run has these settings; it ends at {num(abs_end)}."
+    return (
+        f"The article's own absolute-L1 run has these settings and ends at {num(abs_end)} too: after 20 epochs it "
+        "has not reached the target yet (the preset *Absolute L1 reaches the target* runs it longer)."
+    )
