@@ -1,10 +1,16 @@
-"""The predict-then-reveal question every lab page opens with, and the closing check question."""
+"""The predict-then-reveal question every lab page opens with, and the closing check question.
+
+In a class poll room (ui.poll) the same question is counted for the room: a student's result waits
+for the teacher's reveal, and the teacher sees the room's answers live instead of the options.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
 import streamlit as st
+
+from ui.poll import view as room_view
 
 
 def predict(
@@ -14,31 +20,102 @@ def predict(
     correct: str | Callable[[], str],
     explanation: str | Callable[[], str],
 ) -> bool:
-    """Ask before showing. Returns True once the student has answered (or chosen to skip).
+    """Ask before showing. Returns True once the student has answered (or chosen to skip), or, in a
+    class poll room, once the teacher has revealed the result to the room.
 
     `correct` and `explanation` may be functions: an experiment that decides the answer (and the
     numbers that say why) then runs only once the student has answered, not on every change of a
     setting while the question is open.
     """
+    room = room_view.joined()  # None outside a room: no database call
     with st.container(border=True):
         st.markdown(f"**Predict first.** {question}")
-        answer = st.radio(
-            question, list(options), index=None, key=key, label_visibility="collapsed", horizontal=len(options) <= 4
-        )
-        skipped = st.checkbox("Skip the question and show the result", key=f"{key}_skip")
+        if room is None:
+            return _ask(key, question, options, correct, explanation)
+        if room.teacher_key:
+            return _ask_room_as_teacher(room, key, options, correct, explanation)
+        return _ask_room_as_student(room, key, question, options, correct, explanation)
+
+
+def _ask(key, question, options, correct, explanation) -> bool:
+    answer = st.radio(
+        question, list(options), index=None, key=key, label_visibility="collapsed", horizontal=len(options) <= 4
+    )
+    skipped = st.checkbox("Skip the question and show the result", key=f"{key}_skip")
+    if answer is None and not skipped:
+        st.caption("Pick an answer to run the experiment.")
+        return False
+    if answer is not None:
+        _verdict(answer, _value(correct), _value(explanation))
+    st.button(
+        "Ask again",
+        key=f"{key}_again",
+        on_click=_clear,
+        args=(key,),
+        help="Hide the result and clear the prediction, so the next group predicts again.",
+    )
+    return True
+
+
+def _clear(key: str) -> None:
+    st.session_state[key] = None
+    st.session_state[f"{key}_skip"] = False
+
+
+def _ask_room_as_teacher(room: room_view.Membership, key, options, correct, explanation) -> bool:
+    if not room.question(key).revealed:
+        st.caption(f"Room {room.code}: the room's answers, live. Reveal when the discussion is done.")
+        room_view.live_answers(room, key, options)
+        return False
+    correct = _value(correct)
+    st.info(f"The answer is **{correct}**. {_value(explanation)}", icon="🗳️")
+    room_view.spread(room, key, options, correct)
+    st.button(
+        "Ask again",
+        key=f"{key}_again",
+        on_click=room_view.ask_again,
+        args=(room, key),
+        help="Hide the result in the whole room and forget its answers to this question.",
+    )
+    return True
+
+
+def _ask_room_as_student(room: room_view.Membership, key, question, options, correct, explanation) -> bool:
+    revealed = room.question(key).revealed
+    room_view.forget_if_asked_again(room, key)
+    answer = st.radio(
+        question,
+        list(options),
+        index=None,
+        key=key,
+        label_visibility="collapsed",
+        horizontal=len(options) <= 4,
+        disabled=revealed,
+    )
+    if not revealed:
         if answer is None:
-            if not skipped:
-                st.caption("Pick an answer to run the experiment.")
-            return skipped
-        if callable(correct):
-            correct = correct()
-        if callable(explanation):
-            explanation = explanation()
-        if answer == correct:
-            st.success(f"Right. {explanation}", icon="✅")
+            st.caption(f"Pick an answer: it counts, anonymously, for room {room.code}.")
         else:
-            st.error(f"Not quite: the answer is **{correct}**. {explanation}", icon="💡")
-        return True
+            room_view.send(room, key, answer)
+        return False
+    correct = _value(correct)
+    if answer is None:
+        st.info(f"The answer is **{correct}**. {_value(explanation)}", icon="🗳️")
+    else:
+        _verdict(answer, correct, _value(explanation))
+    room_view.spread(room, key, options, correct)
+    return True
+
+
+def _value(x: str | Callable[[], str]) -> str:
+    return x() if callable(x) else x
+
+
+def _verdict(answer: str, correct: str, explanation: str) -> None:
+    if answer == correct:
+        st.success(f"Right. {explanation}", icon="✅")
+    else:
+        st.error(f"Not quite: the answer is **{correct}**. {explanation}", icon="💡")
 
 
 def check_understanding(key: str, question: str, options: Sequence[str], correct: str, explanation: str) -> None:

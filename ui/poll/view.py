@@ -1,0 +1,275 @@
+"""The class poll on screen: the sidebar (start, join, leave, QR), the teacher's live chart, the room's spread.
+
+A session is in a room when `st.session_state["room"]` (ui.controls.ROOM, kept in the URL) holds the code
+of an open room. `sidebar()` checks it once per full run (one read) and keeps what it read as the
+run's snapshot; `joined()` answers from that snapshot. A session in no room never touches the database.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import streamlit as st
+
+from ui import qr
+from ui.controls import ROOM, restore, show_notes
+from ui.poll.store import PollError, PollStore, QuestionState, RoomClosed, normalise_code
+
+REFRESH_S = 2.0  # the teacher's chart and the students' watch on the room
+_SNAPSHOT = "_poll_snapshot"  # (code, {question: QuestionState}, monotonic time read)
+_TEACHER = "_poll_teacher"  # {code: teacher key}: held only by the session that made the room
+_VOTER = "_poll_voter"  # an anonymous random id for this browser session
+_SENT = "_poll_sent"  # {(code, question, round): choice} already counted, so a rerun writes nothing
+_SEEN = "_poll_seen"  # {(code, question): round} this session last answered in
+_NOTE = "_poll_note"
+
+
+@st.cache_resource(show_spinner=False)
+def _store_for(database_url: str, db_path: str) -> PollStore:
+    return PollStore.from_env({"DATABASE_URL": database_url, "POLL_DB_PATH": db_path})
+
+
+def store() -> PollStore:
+    """The process's store for the configured database (DATABASE_URL, else POLL_DB_PATH, else a temp file)."""
+    return _store_for(os.environ.get("DATABASE_URL", ""), os.environ.get("POLL_DB_PATH", ""))
+
+
+@dataclass(frozen=True)
+class Membership:
+    code: str
+    teacher_key: str | None  # None for a student
+    voter: str
+    questions: dict[str, QuestionState]
+
+    def question(self, key: str) -> QuestionState:
+        return self.questions.get(key, QuestionState(0, False))
+
+
+def joined() -> Membership | None:
+    """This session's room as read at the start of this run, or None (no database call either way)."""
+    snap = st.session_state.get(_SNAPSHOT)
+    code = st.session_state.get(ROOM.key)
+    if not code or not snap or snap[0] != code:
+        return None
+    return Membership(code, st.session_state.get(_TEACHER, {}).get(code), _voter(), snap[1])
+
+
+def _voter() -> str:
+    return st.session_state.setdefault(_VOTER, secrets.token_urlsafe(12))
+
+
+def _leave(note: str | None = None) -> None:
+    st.session_state[ROOM.key] = ""
+    st.session_state.pop(_SNAPSHOT, None)
+    if note:
+        st.session_state[_NOTE] = note
+
+
+# --- the sidebar ---------------------------------------------------------------------------------------------
+
+
+def sidebar() -> None:
+    """The room check for this run, then the sidebar's poll panel and the QR button."""
+    show_notes(restore([ROOM]))
+    code = st.session_state.get(ROOM.key)
+    if code:
+        _read_room(code)
+    with st.sidebar:
+        if st.session_state.get(_NOTE):
+            st.warning(st.session_state.pop(_NOTE), icon="🗳️")
+        room = joined()
+        with st.expander("Class poll", expanded=room is not None):
+            if room is None:
+                _start_or_join()
+            elif room.teacher_key:
+                _teacher_panel(room)
+            else:
+                st.markdown(f"You are in room **{room.code}**: your predictions count, anonymously.")
+                st.button("Leave the room", key="poll_leave", on_click=_leave)
+                _watch(room.code)
+        if st.button("QR code of this link", key="poll_qr", help="All settings of this page are in the link."):
+            _qr_dialog(_current_link(room.code if room else ""))
+
+
+def _read_room(code: str) -> None:
+    """One read: the room's questions, kept as this run's snapshot; a closed room or an error leaves the room."""
+    try:
+        st.session_state[_SNAPSHOT] = (code, store().state(code), time.monotonic())
+    except RoomClosed:
+        _leave(f"Room {code} is not open (closed by the teacher, expired, or mistyped): the page works without it.")
+    except PollError as why:
+        _leave(f"The class poll is not available ({why}): the page works without it.")
+
+
+def _start_or_join() -> None:
+    st.caption("A teacher starts a room; students join by its link, QR code or code, and their predictions count.")
+    st.button("Start a room (teacher)", key="poll_start", on_click=_start)
+    st.text_input("Join with a code", key="poll_join", placeholder="e.g. K7QM2D", max_chars=12, on_change=_join)
+
+
+def _start() -> None:
+    try:
+        room = store().create_room()
+    except PollError as why:
+        st.session_state[_NOTE] = f"Could not start a room: {why}."
+        return
+    st.session_state.setdefault(_TEACHER, {})[room.code] = room.teacher_key
+    st.session_state[ROOM.key] = room.code
+
+
+def _join() -> None:
+    raw = st.session_state.get("poll_join", "")
+    st.session_state["poll_join"] = ""
+    try:
+        st.session_state[ROOM.key] = normalise_code(raw)
+    except PollError as why:
+        st.session_state[_NOTE] = f"That is not a room code: {why}."
+
+
+def _teacher_panel(room: Membership) -> None:
+    link = _current_link(room.code)
+    st.markdown(f"Room code **{room.code}** (you are the teacher: keep this tab open, the controls live in it).")
+    st.image(qr.qr_png(link, scale=5), caption="Students scan this to join", width=180)
+    st.code(link, language=None, wrap_lines=True)
+    st.button("Close the room", key="poll_close", on_click=_close, args=(room,), help="Deletes the room's answers.")
+
+
+def _close(room: Membership) -> None:
+    try:
+        store().close(room.code, room.teacher_key)
+    except PollError as why:
+        st.session_state[_NOTE] = f"Could not close the room: {why}."
+        return
+    st.session_state.get(_TEACHER, {}).pop(room.code, None)
+    _leave()
+
+
+def _current_link(code: str) -> str:
+    """This page's address with its settings (and the room code, if any)."""
+    params = {k: v for k, v in st.query_params.to_dict().items() if k != ROOM.key}
+    if code:
+        params[ROOM.key] = code
+    return qr.link(st.context.url or "http://localhost:8501/", params)
+
+
+@st.dialog("QR code of this link", width="large")
+def _qr_dialog(link: str) -> None:
+    try:
+        st.image(qr.qr_png(link), caption=link, width=420)
+    except ValueError as why:
+        st.error(f"No QR code: {why}.")
+
+
+@st.fragment(run_every=REFRESH_S)
+def _watch(code: str) -> None:
+    """A student's watch on the room: when the teacher reveals or asks again, the whole page reruns."""
+    snap = st.session_state.get(_SNAPSHOT)
+    if not snap or snap[0] != code or time.monotonic() - snap[2] < REFRESH_S / 2:
+        return  # read moments ago by this very run
+    try:
+        now = store().state(code)
+    except PollError:
+        now = None
+    if now != snap[1]:
+        st.rerun(scope="app")
+
+
+# --- beside a question ---------------------------------------------------------------------------------------
+
+
+def forget_if_asked_again(room: Membership, key: str) -> None:
+    """If the teacher asked this question again since this session answered, clear its prediction."""
+    seen = st.session_state.setdefault(_SEEN, {})
+    current = room.question(key).round
+    if seen.get((room.code, key), current) != current:
+        st.session_state.pop(key, None)
+    seen[(room.code, key)] = current
+
+
+def send(room: Membership, key: str, choice: str) -> None:
+    """Count this session's choice for the room (one short write, only when it changed)."""
+    state = room.question(key)
+    sent = st.session_state.setdefault(_SENT, {})
+    if sent.get((room.code, key, state.round)) != choice:
+        try:
+            store().answer(room.code, room.voter, key, choice)
+        except PollError as why:
+            st.warning(f"Not counted: {why}.", icon="🗳️")
+            return
+        sent[(room.code, key, state.round)] = choice
+    st.caption(
+        f"Counted for room {room.code}. The result appears when the teacher reveals it; "
+        "you may change your answer until then."
+    )
+
+
+def spread_spec(counts: dict[str, int], options: Sequence[str], correct: str | None = None) -> dict:
+    """A horizontal bar per option (in the question's order) with its count; the right one green once known."""
+    rows = [{"answer": o, "students": int(counts.get(o, 0)), "right": o == correct} for o in options]
+    colour = {"value": "#4c78a8"}
+    if correct is not None:
+        colour = {"field": "right", "type": "nominal", "legend": None, "scale": {"range": ["#9aa5b1", "#2e9e44"]}}
+    return {
+        "data": {"values": rows},
+        "height": {"step": 34},
+        "encoding": {
+            "y": {"field": "answer", "type": "nominal", "sort": list(options), "title": None},
+            "x": {"field": "students", "type": "quantitative", "title": "students", "axis": {"tickMinStep": 1}},
+        },
+        "layer": [
+            {"mark": {"type": "bar"}, "encoding": {"color": colour}},
+            {"mark": {"type": "text", "align": "left", "dx": 4}, "encoding": {"text": {"field": "students"}}},
+        ],
+    }
+
+
+def _spread_chart(counts: dict[str, int], options: Sequence[str], correct: str | None, key: str) -> None:
+    total = sum(counts.values())
+    st.vega_lite_chart(
+        spread_spec(counts, options, correct),
+        width="stretch",
+        key=key,
+        alt=f"The room's answers: {', '.join(f'{o}: {counts.get(o, 0)}' for o in options)} ({total} in all).",
+    )
+    st.caption(f"**{total}** answer{'s' if total != 1 else ''} in room {st.session_state.get(ROOM.key)}.")
+
+
+@st.fragment(run_every=REFRESH_S)
+def live_answers(room: Membership, key: str, options: Sequence[str]) -> None:
+    """The teacher's view before the reveal: the room's answers so far, and the reveal button."""
+    try:
+        counts = store().counts(room.code, key, teacher_key=room.teacher_key)
+    except PollError as why:
+        st.warning(f"The room's answers cannot be read: {why}.", icon="🗳️")
+        return
+    _spread_chart(counts, options, None, key=f"{key}_live")
+    if st.button("Reveal to the room", key=f"{key}_reveal", type="primary"):
+        try:
+            store().reveal(room.code, room.teacher_key, key)
+        except PollError as why:
+            st.warning(f"Not revealed: {why}.", icon="🗳️")
+            return
+        st.rerun(scope="app")
+
+
+def spread(room: Membership, key: str, options: Sequence[str], correct: str) -> None:
+    """After the reveal: how the room answered (read once per run)."""
+    try:
+        counts = store().counts(room.code, key, teacher_key=room.teacher_key)
+    except PollError as why:
+        st.caption(f"The room's answers cannot be shown: {why}.")
+        return
+    st.markdown("**How the room answered**")
+    _spread_chart(counts, options, correct, key=f"{key}_spread")
+
+
+def ask_again(room: Membership, key: str) -> None:
+    """The teacher's Ask again: the room's answers to this question are forgotten and its result hidden."""
+    try:
+        store().reset(room.code, room.teacher_key, key)
+    except PollError as why:
+        st.session_state[_NOTE] = f"Could not ask again: {why}."
