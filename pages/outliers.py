@@ -92,7 +92,7 @@ edits = st.session_state.get(editor_key)
 if table.is_heavy(edits, len(base), ("x", "y", "kind")):
     # bounded work before Streamlit would apply the edits row by row: fold them here, start the editor afresh
     base, notes = table.fold(base, edits, ("x", "y"))
-    fold_notes = [*fold_notes, *notes]
+    fold_notes = [*fold_notes, *notes][-4:]  # the latest folds' notes; older ones describe rows already replaced
     st.session_state["o_table_version"] = st.session_state.get("o_table_version", 0) + 1
     editor_key = f"o_editor_{gen_key}_{st.session_state['o_table_version']}"
     st.session_state["o_table_folded"] = {"key": editor_key, "table": base, "notes": fold_notes}

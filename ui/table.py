@@ -126,9 +126,9 @@ def fold(base: pd.DataFrame, edits, numeric: Sequence[str]) -> tuple[pd.DataFram
     )
     notes = []
     if len(added) > room:
+        kept = f"the first {room:,} were added and {len(added) - room:,} dropped" if room else "all were dropped"
         notes.append(
-            f"{len(added):,} new rows arrived at once: the table keeps at most {MAX_EDITOR_ROWS} rows, so the first "
-            f"{room:,} were added and {len(added) - room:,} dropped."
+            f"{len(added):,} new rows arrived at once and the table keeps at most {MAX_EDITOR_ROWS} rows: {kept}."
         )
     if dropped_edits:
         notes.append(f"{dropped_edits:,} edit(s) named a row that does not exist and were dropped.")
