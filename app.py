@@ -23,6 +23,8 @@ PAGES = [
 page = st.navigation(PAGES)
 
 controls.show_notes(controls.restore([PRESENTATION]))
+if st.session_state[PRESENTATION.key]:  # a projector: the page gets the whole width (the sidebar stays a click away)
+    st.set_page_config(initial_sidebar_state="collapsed")
 with st.sidebar:
     controls.widget(PRESENTATION)
     st.caption("Every setting is kept in the address bar: copy the URL to share the exact experiment.")
