@@ -1,20 +1,31 @@
-"""Cached calls into core, at the page boundary. Arguments are plain hashable values.
+"""Cached calls into core, at the page boundary. Arguments are plain values (numbers, text, arrays, datasets).
 
-Every function here is pure: the same arguments give the same result, so `st.cache_data`
-shares results between sessions (a class that opens the same preset computes it once).
-Entries are bounded so memory stays flat however many different settings a class tries.
+Every function here is pure: the same arguments give the same result, so one cache shared by every session
+(`ui.runtime.cached`) serves a class that opens the same preset with one computation. Each cache is bounded by
+entries and by bytes, so memory stays flat however many settings a class tries: all of them together hold at
+most `CACHE_MB` megabytes. Results are shared, so their arrays are read-only.
+
+Where a page's experiments would cost more than a rerun may (`EXPERIMENT_BUDGET`), they are coarsened, never
+silently: `noise_experiments` runs an evenly spread share of its rates, draws and cells and says which
+(`Thinned.note`, e.g. "24 of 48 noise draws"), for the page to print beside the chart.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
-import streamlit as st
 
 import core
 from ui.frames import thin_series
+from ui.runtime import cached
 
 HUBER = "huber"
+CACHE_MB = 100  # every cache below together (tests/test_compute.py adds up their bounds)
+# updates x runs one experiment call may make per rerun: the noise page's defaults (10,000 updates x 130 runs) fit,
+# batch 1 over 1,000 epochs (20,000 updates) runs half of each experiment
+EXPERIMENT_BUDGET = 1_300_000
 
 
 def schedule(
@@ -30,7 +41,7 @@ def schedule(
     return core.schedule_from_name(name, lr0, **params)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@cached(max_entries=64, max_mb=4)
 def dataset(
     n: int = 20,
     x: float | tuple[float, float] = 2.0,
@@ -44,7 +55,7 @@ def dataset(
     return core.make_dataset(n, x, w_true, b_true, noise_sigma, outlier_fraction, outlier_size, seed)
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+@cached(max_entries=256, max_mb=48)
 def run(
     data: core.Dataset,
     loss: str,
@@ -65,7 +76,7 @@ def run(
     )
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@cached(max_entries=128, max_mb=2)
 def lr_sweep(
     data: core.Dataset, loss: str, lrs: tuple[float, ...], w0: float, batch_size: int, epochs: int, **options
 ) -> np.ndarray:
@@ -79,7 +90,7 @@ def lr_sweep(
     return np.mean(np.abs(many.w[:, -tail:] - data.w_true), axis=1)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@cached(max_entries=128, max_mb=2)
 def noise_draws(
     n: int,
     x: float,
@@ -104,7 +115,7 @@ def noise_draws(
     return many.w[:, -1].copy()
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@cached(max_entries=64, max_mb=2)
 def heat_final(
     datasets: tuple[core.Dataset, ...],
     loss: str,
@@ -126,7 +137,7 @@ def _params(loss: str, delta: float) -> dict:
     return {"delta": delta} if loss == HUBER else {}
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@cached(max_entries=256, max_mb=2)
 def exact_fits(
     x: np.ndarray, y: np.ndarray, fit_bias: bool, delta: float, losses: tuple[str, ...]
 ) -> dict[str, tuple[float, float]]:
@@ -134,14 +145,14 @@ def exact_fits(
     return {k: core.fit_line(k, x, y, fit_bias, **_params(k, delta)) for k in losses}
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@cached(max_entries=256, max_mb=1)
 def optimal_loss(x: np.ndarray, y: np.ndarray, loss: str, delta: float) -> tuple[float, float, float]:
     """(w*, b*, f*): the exact line with a bias and its summed loss."""
     w, b = core.fit_line(loss, x, y, True, **_params(loss, delta))
     return w, b, float(np.sum(core.loss_value(loss, w * x + b - y, **_params(loss, delta))))
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@cached(max_entries=64, max_mb=4)
 def descent_to_exact(
     x: np.ndarray, y: np.ndarray, fit_bias: bool, delta: float, losses: tuple[str, ...], updates: int, near: float
 ) -> dict[str, dict]:
@@ -177,7 +188,7 @@ def descent_to_exact(
     return out
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@cached(max_entries=64, max_mb=4)
 def breakdown(
     n: int,
     w: float,
@@ -203,7 +214,7 @@ def breakdown(
     return pd.DataFrame(rows)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@cached(max_entries=64, max_mb=12)
 def surface(
     x: np.ndarray, y: np.ndarray, loss: str, delta: float, w_range: tuple, b_range: tuple, grid: int
 ) -> pd.DataFrame:
@@ -224,3 +235,130 @@ def surface(
         "level": np.log1p(L.ravel()),
     }
     return pd.DataFrame({name: column.astype(np.float32) for name, column in cells.items()})
+
+
+@dataclass(frozen=True)
+class Thinned:
+    """`used` of the `asked` items of an experiment were computed, evenly spread over them."""
+
+    asked: int
+    used: int
+    what: str  # the items, plural: "noise draws"
+
+    @property
+    def note(self) -> str:
+        """What a page prints beside the chart: "24 of 48 noise draws", or "" when nothing was left out."""
+        return "" if self.used >= self.asked else f"{self.used} of {self.asked} {self.what}"
+
+
+def spread(n: int, k: int) -> np.ndarray:
+    """k indices of range(n), evenly spread with the first and the last included (all n when k >= n)."""
+    if k >= n:
+        return np.arange(n)
+    if k <= 1:
+        return np.zeros(min(n, max(k, 0)), dtype=int)
+    return np.unique(np.round(np.linspace(0, n - 1, k)).astype(int))
+
+
+def share_budget(sizes: dict[str, int], updates: int, budget: int, least: int = 4) -> dict[str, int]:
+    """How many runs of each experiment fit `budget` updates x runs when each run makes `updates` updates.
+
+    All of them if they fit; else every experiment keeps the same share of its runs (at least `least`, or all
+    it has if fewer): a thinned sweep and thinned draws then look alike, and none disappears.
+    """
+    total = sum(sizes.values())
+    if total * updates <= budget:
+        return dict(sizes)
+    share = budget / max(1, total * updates)
+    return {name: min(n, max(least, int(n * share))) for name, n in sizes.items()}
+
+
+@dataclass(frozen=True)
+class NoiseExperiments:
+    """The noise page's three experiments for one loss (20 samples of y = 2 w + noise, w_true = 1)."""
+
+    sweep_lrs: np.ndarray  # the constant rates run
+    sweep_error: np.ndarray  # per rate, mean |w - 1| over the last 10% of updates (nan: diverged)
+    draw_seeds: np.ndarray  # the noise seeds run
+    draw_final: np.ndarray  # per seed, the final w
+    heat_sigmas: np.ndarray
+    heat_lrs: np.ndarray  # the constant rates run, per noise level
+    heat_final: np.ndarray  # (sigmas, lrs): the final w
+    thinned: tuple[Thinned, ...]  # one per experiment asked for, in the order sweep, draws, heatmap
+
+    def note(self, what: str) -> str:
+        """The coarsening note of one experiment ("learning rates", "noise draws" or "heatmap cells")."""
+        return next((t.note for t in self.thinned if t.what == what), "")
+
+
+@cached(max_entries=64, max_mb=4)
+def noise_experiments(
+    loss: str,
+    sched: tuple,
+    w0: float,
+    batch_size: int,
+    epochs: int,
+    sigma: float,
+    seed: int,
+    *,
+    sweep_lrs: tuple[float, ...] = (),
+    seeds: int = 0,
+    heat_sigmas: tuple[float, ...] = (),
+    heat_lrs: tuple[float, ...] = (),
+    shuffle: bool = False,
+    budget: int = EXPERIMENT_BUDGET,
+    **loss_params,
+) -> NoiseExperiments:
+    """The sweep, the noise draws and the heatmap for one loss, all their runs in one vectorised pass.
+
+    sweep: constant `sweep_lrs` on the data set of noise `sigma` and `seed`; draws: the schedule `sched`
+    (name, lr0, params) on noise seeds 0..seeds-1 at `sigma`; heatmap: constant `heat_lrs` on the data sets of
+    noise `heat_sigmas` and `seed`. Every run starts at `w0`, takes batches of `batch_size` for `epochs` epochs,
+    shuffled with shuffle_seed = seed when `shuffle`. An empty experiment is skipped. Beyond `budget` updates x
+    runs, each experiment runs an evenly spread share (`share_budget`; the draws: the first seeds), and
+    `thinned` says how many of how many.
+    """
+    K = epochs * -(-20 // min(batch_size, 20))
+    asked = {"sweep": len(sweep_lrs), "draws": seeds, "heat": len(heat_sigmas) * len(heat_lrs)}
+    if not any(asked.values()):
+        raise ValueError("ask for at least one experiment: sweep_lrs, seeds or heat_sigmas and heat_lrs")
+    kept = share_budget({k: n for k, n in asked.items() if n}, K, budget)
+    lr_idx = spread(len(sweep_lrs), kept.get("sweep", 0))
+    seed_idx = np.arange(kept.get("draws", 0))
+    heat_idx = spread(len(heat_lrs), max(1, kept.get("heat", 0) // max(1, len(heat_sigmas)))) if heat_lrs else []
+    sweep_lr = np.asarray(sweep_lrs, dtype=float)[lr_idx]
+    heat_lr = np.asarray(heat_lrs, dtype=float)[heat_idx]
+
+    def data(noise: float, s: int) -> core.Dataset:
+        return core.make_dataset(20, 2.0, 1.0, 0.0, noise, 0.0, 0.0, s)
+
+    name, lr0, params = sched
+    drawn = schedule(name, lr0, **dict(params))
+    sets = [data(sigma, seed)] * lr_idx.size + [data(sigma, int(s)) for s in seed_idx]
+    sets += [data(s, seed) for s in heat_sigmas for _ in heat_lr] if heat_lr.size else []
+    lrs = [*sweep_lr, *([drawn] * seed_idx.size), *np.tile(heat_lr, len(heat_sigmas) if heat_lr.size else 0)]
+    many = core.descend_many(
+        sets, loss, lrs, w0, batch_size, epochs, shuffle=shuffle, shuffle_seed=seed, track_loss=False, **loss_params
+    )
+    tail = max(1, many.n_updates // 10)
+    a, b = lr_idx.size, lr_idx.size + seed_idx.size
+    heat_final = many.w[b:, -1].reshape(len(heat_sigmas), heat_lr.size) if heat_lr.size else np.zeros((0, 0))
+    thinned = [
+        Thinned(asked[k], n_run, what)
+        for k, n_run, what in (
+            ("sweep", lr_idx.size, "learning rates"),
+            ("draws", seed_idx.size, "noise draws"),
+            ("heat", len(heat_sigmas) * heat_lr.size, "heatmap cells"),
+        )
+        if asked[k]
+    ]
+    return NoiseExperiments(
+        sweep_lrs=sweep_lr,
+        sweep_error=np.mean(np.abs(many.w[:a, -tail:] - 1.0), axis=1),
+        draw_seeds=seed_idx,
+        draw_final=many.w[a:b, -1].copy(),
+        heat_sigmas=np.asarray(heat_sigmas, dtype=float),
+        heat_lrs=heat_lr,
+        heat_final=heat_final.copy(),
+        thinned=tuple(thinned),
+    )

@@ -1,0 +1,120 @@
+"""ui.runtime's byte-bounded caches and ui.compute's shared, coarsened experiments."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import core
+from ui import compute
+from ui.runtime import BoundedCache, _caches, cache_report, cached, fingerprint, size_of
+
+SCHED = ("constant", 0.001, ())
+
+
+def test_a_cache_drops_the_least_recently_used_once_over_its_bytes():
+    cache = BoundedCache("t", max_entries=100, max_bytes=3 * 8000)
+    made = []
+    for key in "abc":
+        cache.get(key, lambda key=key: made.append(key) or np.zeros(1000))  # 8,000 bytes each
+    assert len(cache) == 3 and cache.nbytes == 24_000
+    cache.get("a", lambda: made.append("a again"))  # a hit: "a" becomes the most recently used
+    cache.get("d", lambda: made.append("d") or np.zeros(1000))
+    assert made == ["a", "b", "c", "d"]
+    assert len(cache) == 3 and cache.nbytes <= cache.max_bytes
+    cache.get("b", lambda: made.append("b again") or np.zeros(1000))  # "b" was the oldest: it left
+    assert made[-1] == "b again"
+
+
+def test_a_cache_drops_by_entries_and_keeps_nothing_larger_than_its_bound():
+    cache = BoundedCache("t", max_entries=2, max_bytes=10_000)
+    for key in range(5):
+        cache.get(key, lambda: np.zeros(10))
+    assert len(cache) == 2
+    big = cache.get("big", lambda: np.zeros(2000))  # 16,000 bytes: returned, not kept
+    assert big.size == 2000 and "big" not in cache._items and cache.nbytes <= 10_000
+
+
+def test_cached_results_are_read_only_and_tables_come_back_as_copies():
+    @cached(max_entries=4, max_mb=1)
+    def table(n: int) -> pd.DataFrame:
+        return pd.DataFrame({"v": np.arange(n)})
+
+    @cached(max_entries=4, max_mb=1)
+    def array(n: int) -> np.ndarray:
+        return np.arange(n)
+
+    first = table(3)
+    first["v"] = -1  # a page editing its copy
+    assert table(3)["v"].tolist() == [0, 1, 2]
+    with pytest.raises(ValueError, match="read-only"):
+        array(3)[0] = 5
+
+
+def test_fingerprint_tells_arguments_apart_by_value_and_type():
+    x = np.array([1.0, 2.0])
+    assert fingerprint((x, 1.0)) == fingerprint((x.copy(), 1.0))
+    assert fingerprint(x) != fingerprint(np.array([1.0, 2.5]))
+    assert fingerprint(0.0) != fingerprint(-0.0)
+    assert fingerprint(1) != fingerprint(True) != fingerprint(1.0)
+    assert fingerprint(core.article_dataset(5.0, seed=1)) != fingerprint(core.article_dataset(5.0, seed=2))
+    with pytest.raises(TypeError, match="cache key"):
+        fingerprint(object())
+
+
+def test_size_of_counts_array_buffers():
+    run = core.descend(core.article_dataset(), "l1", 0.01, 20.0, 2, 10)
+    assert size_of(run) >= 7 * run.w.nbytes
+    assert size_of({"a": np.zeros(100)}) >= 800
+
+
+def test_every_compute_cache_together_is_bounded_by_cache_mb():
+    mine = [(name, bound) for name, _, _, bound in cache_report() if name.startswith("ui.compute.")]
+    assert {name.rsplit(".", 1)[1] for name, _ in mine} >= {"run", "surface", "noise_experiments"}
+    assert sum(bound for _, bound in mine) <= compute.CACHE_MB * 2**20
+    assert all(_caches[name].max_entries >= 1 for name, _ in mine)
+
+
+def test_share_budget_keeps_everything_that_fits_and_thins_alike_otherwise():
+    sizes = {"sweep": 26, "draws": 48, "heat": 56}
+    assert compute.share_budget(sizes, 1000, 10**6) == sizes
+    half = compute.share_budget(sizes, 20_000, 130 * 10_000)
+    assert half == {"sweep": 13, "draws": 24, "heat": 28}
+    assert compute.share_budget({"draws": 48}, 20_000, 1, least=4) == {"draws": 4}
+
+
+def test_spread_keeps_both_ends():
+    assert compute.spread(26, 13).tolist()[0] == 0 and compute.spread(26, 13).tolist()[-1] == 25
+    assert compute.spread(5, 9).tolist() == [0, 1, 2, 3, 4]
+    assert len(compute.spread(26, 13)) == 13
+
+
+def test_thinned_says_what_was_left_out():
+    assert compute.Thinned(48, 48, "noise draws").note == ""
+    assert compute.Thinned(48, 24, "noise draws").note == "24 of 48 noise draws"
+
+
+def test_noise_experiments_match_the_separate_calls():
+    """One pass over the sweep, the draws and the heatmap gives what each experiment gives on its own."""
+    lrs, sigmas, heat_lrs = (1e-3, 1e-2, 0.1), (0.0, 5.0), (1e-3, 0.05)
+    kw = {"shuffle": True, "shuffle_seed": 3}
+    got = compute.noise_experiments(
+        "l1", SCHED, 20.0, 2, 30, 5.0, 3, sweep_lrs=lrs, seeds=5, heat_sigmas=sigmas, heat_lrs=heat_lrs, shuffle=True
+    )
+    data = compute.dataset(n=20, x=2.0, noise_sigma=5.0, seed=3)
+    np.testing.assert_allclose(got.sweep_error, compute.lr_sweep(data, "l1", lrs, 20.0, 2, 30, **kw), rtol=1e-12)
+    np.testing.assert_allclose(got.draw_final, compute.noise_draws(20, 2.0, 5.0, 5, "l1", SCHED, 20.0, 2, 30, **kw))
+    sets = tuple(compute.dataset(n=20, x=2.0, noise_sigma=s, seed=3) for s in sigmas)
+    heat = compute.heat_final(sets, "l1", heat_lrs, 20.0, 2, 30, **kw)
+    np.testing.assert_allclose(got.heat_final.ravel(), heat, rtol=1e-12)
+    assert all(t.note == "" for t in got.thinned)
+
+
+def test_noise_experiments_over_budget_run_a_share_and_say_so():
+    got = compute.noise_experiments(
+        "l2", SCHED, 20.0, 1, 50, 5.0, 0, sweep_lrs=tuple(np.logspace(-4, -1, 26)), seeds=48, budget=37 * 1000
+    )
+    assert got.sweep_lrs.size == 13 and got.draw_seeds.tolist() == list(range(24))
+    assert got.note("learning rates") == "13 of 26 learning rates"
+    assert got.note("noise draws") == "24 of 48 noise draws"
+    assert got.heat_final.size == 0 and got.sweep_error.size == 13
+    assert got.sweep_lrs[0] == pytest.approx(1e-4) and got.sweep_lrs[-1] == pytest.approx(0.1)
