@@ -5,6 +5,8 @@ import streamlit as st
 from ui import layout
 from ui.controls import sync_url
 
+ARTICLE_PAGES = "2 and 3"  # the pages with presets named "The article…" (tests/test_sentences_landscape.py checks)
+
 layout.header(
     "L1 Descent Lab", "What is the gradient of an absolute-value loss, and what does gradient descent do with it?"
 )
@@ -13,30 +15,32 @@ st.markdown("For a model prediction m(w) and a target t, the **L1 loss** is L(w)
 st.latex(r"\frac{dL}{dw} \;=\; \operatorname{sign}\big(m(w) - t\big)\cdot m'(w) \;=\; \frac{m(w)-t}{|m(w)-t|}\, m'(w)")
 st.markdown(
     "It depends on the target **through the sign**. A common slip says it is just m'(w), “since t is a constant”; "
-    "that slip, put into code, is exactly how a popular blog post's “L1 loss” ran its weight to minus infinity. "
+    "that slip, put into code, is exactly how a popular blog post's “L1 loss” sends its weight toward minus "
+    "infinity (−60 after the post's 20 epochs, and still falling). "
     "At m(w) = t there is no derivative at all, only a set of subgradients."
 )
 
 st.subheader("The path")
-st.page_link(
-    "pages/signed_l1.py",
-    label="The signed-L1 failure: reproduce the blog post's broken experiment and see why its weight never stops",
-    icon="⚠️",
-)
+st.caption("In the order of the sidebar.")
 for path, text, icon in [
     (
         "pages/derivation.py",
-        "The L1 gradient, step by step: the chain rule with numbers you move, the kink, and the misconception",
+        "1 · The L1 gradient, step by step: the chain rule with numbers you move, the kink, and the misconception",
         "✏️",
     ),
     (
+        "pages/signed_l1.py",
+        "2 · The signed-L1 failure: reproduce the blog post's broken experiment and see why its weight never stops",
+        "⚠️",
+    ),
+    (
         "pages/noise_and_learning_rate.py",
-        "Noise and learning rate: why a constant step makes L1 oscillate in a "
-        "band while L2 settles, and the decaying step that fixes it",
+        "3 · Noise and learning rate: constant against decaying steps for L1 and L2 on noisy data, and where the "
+        "blog post's claim about them holds",
         "🎚️",
     ),
-    ("pages/outliers.py", "Outliers: L1 finds a median, L2 chases a mean", "🎯"),
-    ("pages/landscape.py", "The (w, b) landscape: creases, zig-zags, momentum, Adam and Polyak's step", "🗺️"),
+    ("pages/outliers.py", "4 · Outliers: which fit a few bad points move, and how many it takes to break each", "🎯"),
+    ("pages/landscape.py", "5 · The (w, b) landscape: creases, zig-zags, momentum, Adam and Polyak's step", "🗺️"),
 ]:
     st.page_link(path, label=text, icon=icon)
 
@@ -45,7 +49,9 @@ st.markdown(
     "- **Predict, then observe.** Each experiment first asks a question; the charts appear once the class has "
     "answered (or you skip). Ask the room, then click.\n"
     "- **Share the exact experiment.** Every slider is stored in the address bar: copy the URL and students open "
-    "the same settings. A *Preset* menu on each lab page reproduces the blog post's figures.\n"
+    "the same settings. A *Preset* menu on each lab page sets up one experiment in a click. On pages "
+    f"{ARTICLE_PAGES} the presets named *The article…* run the blog post's own code and settings; the others, "
+    "and those of the other pages, are this app's experiments, not figures from the post.\n"
     "- **Presentation mode** (sidebar) enlarges the type for a projector and folds the explanations.\n"
     "- **Export.** Each lab page has a CSV download of the numbers behind its charts; every chart's ⋯ menu saves "
     "it as PNG or SVG."
