@@ -138,8 +138,12 @@ class PollStore:
         path = self.url.removeprefix("sqlite:///")
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(path, timeout=10, isolation_level=None, check_same_thread=False)
-        conn.execute("PRAGMA journal_mode=WAL")  # readers never wait for the writer; several processes share it
-        conn.execute("PRAGMA synchronous=NORMAL")
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")  # readers never wait for the writer; several processes share it
+            conn.execute("PRAGMA synchronous=NORMAL")
+        except sqlite3.Error:
+            conn.close()
+            raise
         return conn
 
     @contextmanager
@@ -270,8 +274,14 @@ class PollStore:
             return QuestionState(int(rows[0][0]), bool(rows[0][1]))
         if db("SELECT COUNT(*) FROM poll_questions WHERE room = ?", code)[0][0] >= MAX_QUESTIONS_PER_ROOM:
             raise PollError(f"this room has reached its {MAX_QUESTIONS_PER_ROOM} questions")
-        db("INSERT INTO poll_questions (room, question, round, revealed) VALUES (?, ?, 0, 0)", code, question)
-        return QuestionState(0, False)
+        db(  # two first answers at once: the second finds the row the first made
+            "INSERT INTO poll_questions (room, question, round, revealed) VALUES (?, ?, 0, 0) "
+            "ON CONFLICT (room, question) DO NOTHING",
+            code,
+            question,
+        )
+        rows = db("SELECT round, revealed FROM poll_questions WHERE room = ? AND question = ?", code, question)
+        return QuestionState(int(rows[0][0]), bool(rows[0][1]))
 
     def answer(self, code: str, voter: str, question: str, choice: str) -> None:
         """Count `voter`'s choice (replacing an earlier one) while the question is not revealed. One short write."""
@@ -302,8 +312,8 @@ class PollStore:
         if not rows:
             if db("SELECT COUNT(*) FROM poll_voters WHERE room = ?", code)[0][0] >= MAX_VOTERS_PER_ROOM:
                 raise PollError(f"this room is full ({MAX_VOTERS_PER_ROOM} students)")
-            db(
-                "INSERT INTO poll_voters (room, voter, tokens, at) VALUES (?, ?, ?, ?)",
+            db(  # the voter cap is soft by a few under PostgreSQL's concurrent first answers: no room-wide lock
+                "INSERT INTO poll_voters (room, voter, tokens, at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 code,
                 voter,
                 BUCKET_SIZE - 1,
