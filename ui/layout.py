@@ -8,6 +8,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
+from ui import deeplink
 from ui.charts import Spec
 from ui.controls import PRESENTATION
 from ui.frames import to_csv
@@ -72,27 +73,9 @@ def for_projector(spec: dict) -> dict:
     return spec
 
 
-def _run_through_app_shell() -> None:
-    """Make a deep link on a fresh server go through app.py.
-
-    Streamlit 1.67 treats a folder named pages/ beside the entry file as a legacy (v1)
-    multipage app until some run calls st.navigation. A shared link such as /signed_l1 opened
-    before anyone loaded / would run the page alone: no sidebar, no presentation mode. The
-    page then switches the server to st.navigation mode and reruns, which runs app.py.
-    (Known upstream: streamlit/streamlit PR 10276. tests/e2e checks a fresh deep link.)
-    """
-    try:
-        from streamlit.runtime.pages_manager import PagesManager
-    except ImportError:  # a future Streamlit without the legacy mode
-        return
-    if getattr(PagesManager, "uses_pages_directory", False):
-        PagesManager.uses_pages_directory = False
-        st.rerun()
-
-
 def header(title: str, question: str) -> None:
     """The page title and the one question the page answers."""
-    _run_through_app_shell()
+    deeplink.run_through_app_shell()
     st.title(title)
     st.markdown(f"##### ❓ {question}")
 
