@@ -9,6 +9,7 @@ from ui.layout import apply_presentation_style
 from ui.poll import view as poll
 
 runtime.freeze_imports()
+controls.refuse_unreadable_widget_states()  # a forged widget state cannot break a session
 
 st.set_page_config(page_title="L1 Descent Lab", page_icon="📉", layout="wide")
 

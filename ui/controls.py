@@ -9,13 +9,22 @@ value back to the URL, so the address bar always holds a link to the exact exper
 
 We do our own binding rather than Streamlit's `bind="query-params"` so that validation, the
 note, presets and reset all go through one path we test with junk.
+
+A value already in session state is checked the same way: a browser's message can carry any value of
+any type for any widget. Two layers see it. `refuse_unreadable_widget_states()` (called once by app.py)
+drops, as it arrives, a widget state the widget cannot read (the wrong type, JSON that does not parse,
+an index past its options): Streamlit 1.67 would raise on it before the script starts, on every rerun
+after. `restore()` then checks each control's value against its Control (type, range, options) and
+replaces a bad one by its default with the same visible note a bad link value gets, so a page never
+sees an invalid value.
 """
 
 from __future__ import annotations
 
+import logging
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,7 +32,7 @@ import streamlit as st
 
 MAX_URL_VALUE_CHARS = 64
 REGISTRY: dict[str, Control] = {}  # every Control made so far, by key (tests look up raw options here)
-MAX_PARAMS_READ = 60
+_LOG = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -83,6 +92,41 @@ class Control:
             return int(number)
         return _snap(number, self.lo, self.step)
 
+    def check(self, value: Any) -> Any:
+        """`value` if this control can hold it (the right type, inside the range, one of the options),
+        as the widget holds it (an int for "int"); else raise ValueError saying why. The default always fits."""
+        if type(value) is type(self.default) and value == self.default:
+            return value
+        if self.kind == "text":
+            if (
+                isinstance(value, str)
+                and len(value) <= MAX_URL_VALUE_CHARS
+                and re.fullmatch(self.pattern or "", value.upper())
+            ):
+                return value
+            raise ValueError("not a valid code")
+        if self.kind == "bool":
+            if isinstance(value, bool):
+                return value
+            raise ValueError("not true/false")
+        if self.kind == "choice":
+            if any(type(value) is type(o) and value == o for o in self.options):
+                return value
+            raise ValueError("not one of the choices")
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+            raise ValueError("not a finite number")
+        if self.kind == "log":
+            if value in self.options:
+                return value
+            raise ValueError("not one of the choices")
+        if not (self.lo <= value <= self.hi):
+            raise ValueError(f"outside [{self.lo:g}, {self.hi:g}]")
+        if self.kind == "int":
+            if value != int(value):
+                raise ValueError("not a whole number")
+            return int(value)
+        return float(value)
+
     def to_url(self, value: Any) -> str:
         if self.kind == "bool":
             return "true" if value else "false"
@@ -115,13 +159,14 @@ def log_options(lo: float, hi: float, per_decade: int = 6) -> tuple[float, ...]:
     return tuple(out)
 
 
-def _url_values(params) -> dict[str, str]:
+def _url_values(params, keys: Iterable[str]) -> dict[str, str]:
+    """The link's value for each of `keys` it holds (the last, if repeated). Other parameters are never read,
+    so no number or order of junk parameters can push a real one out."""
     out = {}
-    for i, key in enumerate(params):
-        if i >= MAX_PARAMS_READ:
-            break
-        values = params.get_all(key) if hasattr(params, "get_all") else [params[key]]
-        out[str(key)[:MAX_URL_VALUE_CHARS]] = values[-1] if values else ""
+    for key in keys:
+        values = params.get_all(key) if hasattr(params, "get_all") else ([params[key]] if key in params else [])
+        if values:
+            out[key] = values[-1]
     return out
 
 
@@ -141,9 +186,10 @@ def restore(controls: Sequence[Control]) -> list[str]:
     if not any(c.key in st.session_state for c in controls):  # a fresh visit: forget an earlier link's notes
         st.session_state[memo] = []
     notes = st.session_state.setdefault(memo, [])
-    url = _url_values(st.query_params)
+    url = _url_values(st.query_params, [c.key for c in controls])
     for c in controls:
         if c.key in st.session_state:
+            _keep_if_valid(c, notes)
             continue
         st.session_state[c.key] = c.default
         if c.key not in url:
@@ -156,6 +202,75 @@ def restore(controls: Sequence[Control]) -> list[str]:
                 f"using the default {c.to_url(c.default)}."
             )
     return notes
+
+
+def _keep_if_valid(c: Control, notes: list[str]) -> None:
+    """Leave a control's session value as it is if valid; else put its default there, with a note."""
+    value = st.session_state[c.key]
+    try:
+        checked = c.check(value)
+    except ValueError as why:
+        st.session_state[c.key] = c.default
+        notes.append(
+            f"**{c.label}**: the value {_shown(value)} sent for it was ignored ({why}); "
+            f"using the default {c.to_url(c.default)}."
+        )
+        return
+    if type(checked) is not type(value) or checked != value:
+        st.session_state[c.key] = checked  # e.g. 3.0 sent for a whole-number control: keep it as 3
+
+
+_PURE_FIELDS = frozenset(
+    {"bool_value", "double_value", "int_value", "string_value", "json_value", "trigger_value"}
+    | {"double_array_value", "int_array_value", "string_array_value"}
+)  # fields whose deserializers have no side effect (an upload or a chat message is read once only)
+_NUMBERS = frozenset({"double_value", "int_value"})
+
+
+def _readable(state, metadata) -> bool:
+    """Whether a widget can read a state sent for it: the field it expects, and a value its deserializer takes."""
+    from streamlit.runtime.state.common import unpack_widget_state_value
+
+    sent, expected = state.WhichOneof("value"), metadata.value_type
+    if sent is None:
+        return True  # a cleared value: the widget's default
+    if sent != expected and not {sent, expected} <= _NUMBERS:
+        return False
+    if sent not in _PURE_FIELDS:
+        return True
+    try:
+        metadata.deserializer(unpack_widget_state_value(state))
+    except Exception:  # noqa: BLE001  (whatever the widget's own reader raises: the value is unreadable)
+        return False
+    return True
+
+
+def refuse_unreadable_widget_states() -> None:
+    """Drop, as it arrives, a widget state its widget cannot read; the widget keeps its last value.
+
+    Streamlit 1.67 stores what a browser's message says for each widget and reads it back with the
+    widget's deserializer before the script runs (to see what changed and run callbacks) and again when
+    the widget is drawn. A value of the wrong type, JSON that does not parse, or a select-slider index
+    past its options makes that read raise, before any line of the app runs, and on every rerun after,
+    because the bad state stays. Checked here, at the one place client states enter the session (the
+    last run's widget metadata says what each widget reads). Idempotent; the server log says what was dropped.
+    """
+    from streamlit.runtime.state.session_state import WStates
+
+    original = WStates.set_widget_from_proto
+    if getattr(original, "_refuses_unreadable", False):
+        return
+
+    def set_widget_from_proto(self, widget_state) -> None:
+        metadata = self.widget_metadata.get(widget_state.id)
+        if metadata is not None and not _readable(widget_state, metadata):
+            sent = widget_state.WhichOneof("value")
+            _LOG.warning("ignored an unreadable %s for widget %s", sent, widget_state.id[-40:])
+            return
+        original(self, widget_state)
+
+    set_widget_from_proto._refuses_unreadable = True
+    WStates.set_widget_from_proto = set_widget_from_proto
 
 
 def show_notes(notes: Sequence[str]) -> None:
@@ -190,7 +305,7 @@ def sync_url(controls: Sequence[Control]) -> None:
         for c in (*SHARED, *controls)
         if c.key in st.session_state and st.session_state[c.key] != c.default
     }
-    if _url_values(st.query_params) != wanted:
+    if st.query_params.to_dict() != wanted:  # also drops a link's unknown parameters
         st.query_params.from_dict(wanted)
 
 

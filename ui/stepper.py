@@ -8,6 +8,7 @@ reruns the page once.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
@@ -15,21 +16,36 @@ import streamlit as st
 
 from core import Trajectory
 from ui import charts, frames, layout
+from ui.controls import Control, restore, show_notes
 
 SPEEDS = (1, 5, 20, 100)  # updates per tick
 TICK_SECONDS = 0.5
 
 
+def _inputs(key: str, last: int) -> tuple[Control, Control]:
+    """The panel's two settings, checked like any page's: updates per step, and the update shown."""
+    return (
+        Control(f"{key}_speed", "Updates per step", "choice", SPEEDS[1], options=SPEEDS),
+        Control(f"{key}_k", "Update k", "int", 0, 0, last, 1),
+    )
+
+
+def _position(value, last: int) -> int | None:
+    """A number as an update index inside 0..last (a shorter run keeps the marker at its end); None if not one."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+        return min(max(int(value), 0), last)
+    return None
+
+
 def _clamp(key: str, last: int) -> int:
-    k = int(st.session_state.get(key, 0))
-    k = min(max(k, 0), last)
+    k = _position(st.session_state.get(key, 0), last) or 0
     st.session_state[key] = k
     return k
 
 
 def _shift(key: str, by: int, last: int, play_key: str) -> None:
     """Step by hand: move, and pause playback."""
-    st.session_state[key] = min(max(int(st.session_state.get(key, 0)) + by, 0), last)
+    st.session_state[key] = min(max(_clamp(key, last) + by, 0), last)
     st.session_state[play_key] = False
 
 
@@ -46,7 +62,10 @@ def step_through(key: str, runs: Mapping[str, Trajectory], losses: Sequence[str]
     @st.fragment(run_every=TICK_SECONDS if playing else None)
     def panel() -> None:
         k_key, play_key = f"{key}_k", f"{key}_playing"
-        speed = int(st.session_state.get(f"{key}_speed", SPEEDS[1]))
+        if (k := _position(st.session_state.get(k_key), last)) is not None:
+            st.session_state[k_key] = k  # before the check: a k past a shorter run's end is not an error
+        show_notes(restore(_inputs(key, last)))
+        speed = st.session_state[f"{key}_speed"]
         if st.session_state.get(play_key, False) != playing:
             st.rerun(scope="app")  # play was pressed or stopped: rerun the page to set or drop the timer
         if playing:
@@ -81,7 +100,7 @@ def step_through(key: str, runs: Mapping[str, Trajectory], losses: Sequence[str]
             help="Step forward",
             use_container_width=True,
         )
-        cols[3].selectbox("Updates per step", SPEEDS, index=1, key=f"{key}_speed")
+        cols[3].selectbox("Updates per step", SPEEDS, key=f"{key}_speed")
         cols[4].slider("Update k", 0, last, key=k_key)
         k = int(st.session_state[k_key])
         layout.chart(
