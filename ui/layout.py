@@ -48,6 +48,7 @@ PRESENTATION_CHART_CONFIG = {
     "text": {"fontSize": 16},
 }
 PRESENTATION_HEIGHT = 1.35
+MIN_PROJECTOR_FONT = 16
 
 
 def presenting() -> bool:
@@ -59,7 +60,7 @@ def apply_presentation_style() -> None:
 
 
 def for_projector(spec: dict) -> dict:
-    """The same chart with projector-sized text (>= 16 px) and every fixed height scaled up."""
+    """The same chart with projector-sized text (>= MIN_PROJECTOR_FONT px) and every fixed height scaled up."""
     spec["config"] = {**spec.get("config", {}), **PRESENTATION_CHART_CONFIG}
     stack = [spec]
     while stack:
@@ -67,6 +68,8 @@ def for_projector(spec: dict) -> dict:
         if isinstance(node, dict):
             if isinstance(node.get("height"), int | float) and not isinstance(node.get("height"), bool):
                 node["height"] = round(node["height"] * PRESENTATION_HEIGHT)
+            if isinstance(node.get("fontSize"), int | float) and node["fontSize"] < MIN_PROJECTOR_FONT:
+                node["fontSize"] = MIN_PROJECTOR_FONT  # a mark's own size overrides the config's
             stack.extend(v for k, v in node.items() if k not in ("datasets", "data"))
         elif isinstance(node, list):
             stack.extend(node)
