@@ -303,10 +303,11 @@ def _sweep(losses: tuple[str, ...], stable: bool) -> alt.LayerChart:
 
 
 def sweep_chart(df: pd.DataFrame, losses: Sequence[str], stable_lr: float | None, current_lr: float) -> Spec:
-    """Final |w - w_true| against lr on log-log axes (df: lr, series, error)."""
+    """Final |w - w_true| against lr on log-log axes (df: lr, series, error); `stable_lr`: L2's stability limit
+    (core.l2_max_stable_lr: every lr below it is stable; above it, stable islands can exist)."""
     data = {"sweep": df, "yours": pd.DataFrame({"lr": [current_lr], "text": ["your lr"]})}
     if stable_lr is not None:
-        data["stable"] = pd.DataFrame({"lr": [stable_lr], "text": [f"largest stable L2 lr = {stable_lr:.3g}"]})
+        data["stable"] = pd.DataFrame({"lr": [stable_lr], "text": [f"L2 stable for every lr below {stable_lr:.3g}"]})
     return _spec(_sweep, (tuple(losses), stable_lr is not None), **data)
 
 
