@@ -26,6 +26,7 @@ _VOTER = "_poll_voter"  # an anonymous random id for this browser session
 _SENT = "_poll_sent"  # {(code, question, round): choice} already counted, so a rerun writes nothing
 _SEEN = "_poll_seen"  # {(code, question): round} this session last answered in
 _NOTE = "_poll_note"
+_RERUN = "_poll_rerun"  # set by a callback inside a fragment: the next fragment run reruns the page
 
 
 @st.cache_resource(show_spinner=False)
@@ -246,14 +247,19 @@ def live_answers(room: Membership, key: str, options: Sequence[str]) -> None:
     except PollError as why:
         st.warning(f"The room's answers cannot be read: {why}.", icon="🗳️")
         return
-    _spread_chart(counts, options, None, key=f"{key}_live")
-    if st.button("Reveal to the room", key=f"{key}_reveal", type="primary"):
-        try:
-            store().reveal(room.code, room.teacher_key, key)
-        except PollError as why:
-            st.warning(f"Not revealed: {why}.", icon="🗳️")
-            return
+    if st.session_state.pop(_RERUN, False):  # revealed by the button below: the whole page shows the result
         st.rerun(scope="app")
+    _spread_chart(counts, options, None, key=f"{key}_live")
+    st.button("Reveal to the room", key=f"{key}_reveal", type="primary", on_click=_reveal, args=(room, key))
+
+
+def _reveal(room: Membership, key: str) -> None:
+    try:
+        store().reveal(room.code, room.teacher_key, key)
+    except PollError as why:
+        st.session_state[_NOTE] = f"Not revealed: {why}."
+        return
+    st.session_state[_RERUN] = True
 
 
 def spread(room: Membership, key: str, options: Sequence[str], correct: str) -> None:
