@@ -1,0 +1,57 @@
+"""Made for the room, in Chromium: a projector at 1280x800 in presentation mode, and a phone 390 px wide.
+
+On every page: nothing wider than the screen (what is wider scrolls inside its own box), and in
+presentation mode the title is the largest text and a chart starts on the first screen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.test_browser import LAB_PAGES, assert_healthy, open_and_reveal
+
+SPILLS = (Path(__file__).parent / "overflow.js").read_text()  # elements past the right edge, not inside a scroller
+
+
+PROJECTOR, PHONE = (1280, 800, "?present=true"), (390, 844, "")
+
+
+def _screen(browser, width: int, height: int, query: str):
+    ctx = browser.new_context(viewport={"width": width, "height": height})
+    yield ctx.new_page(), query, height
+    ctx.close()
+
+
+@pytest.fixture(scope="module", params=[PROJECTOR, PHONE], ids=["projector", "phone"])
+def screen(request, browser):
+    yield from _screen(browser, *request.param)
+
+
+@pytest.fixture(scope="module")
+def projector(browser):
+    yield from _screen(browser, *PROJECTOR)
+
+
+@pytest.mark.parametrize("path", ["", *LAB_PAGES])
+def test_nothing_is_wider_than_the_screen(screen, app_url, shots, path):
+    page, query, _ = screen
+    open_and_reveal(page, f"{app_url}/{path}{query}")
+    assert_healthy(page)
+    assert page.evaluate(SPILLS) == []
+    page.screenshot(path=str(shots / f"room_{path or 'home'}_{page.viewport_size['width']}.png"))
+
+
+@pytest.mark.parametrize("path", LAB_PAGES)
+def test_presentation_mode_puts_title_first_and_a_chart_on_the_first_screen(projector, app_url, path):
+    page, query, height = projector
+    open_and_reveal(page, f"{app_url}/{path}{query}")
+    sizes = page.evaluate("""() => {
+        const px = (e) => parseFloat(getComputedStyle(e).fontSize);
+        const body = [...document.querySelectorAll('[data-testid="stMain"] p')].map(px);
+        return {title: px(document.querySelector('h1 span') || document.querySelector('h1')), body: Math.max(...body)};
+    }""")
+    assert sizes["title"] > sizes["body"], sizes
+    page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollTo(0, 0)")
+    top = page.locator('[data-testid="stVegaLiteChart"]').first.bounding_box()["y"]
+    assert top < height - 150, f"the first chart starts at {top:.0f} px, below the first screen of {height}"
