@@ -1,0 +1,351 @@
+"""The signed-L1 page's sentences against the runs they describe, across the page's whole control space and its
+presets (hypothesis), and one test per finding of issue 16 that the page's old fixed sentences failed."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import core
+from tests.test_pages import open_page, snapshot
+from ui.controls import Control, log_options
+from ui.sentences import signed_l1 as say
+
+PAGE = Path(__file__).resolve().parents[1] / "pages" / "signed_l1.py"
+NUMBER = r"(-?\d+(?:\.\d+)?(?:e[-+]\d+)?)"
+
+
+def page_definitions(path: Path) -> dict:
+    """The page's `C` (its controls) and `PRESETS`, read from its source so the tests follow every change there."""
+    ns = {"Control": Control, "log_options": log_options}
+    for node in ast.parse(path.read_text()).body:
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", None) in ("C", "PRESETS"):
+            exec(compile(ast.Module([node], []), str(path), "exec"), ns)
+    return ns
+
+
+DEFS = page_definitions(PAGE)
+C, PRESETS = DEFS["C"], DEFS["PRESETS"]
+
+
+def control_values(c: Control) -> st.SearchStrategy:
+    if c.kind == "bool":
+        return st.booleans()
+    if c.kind == "log":
+        return st.sampled_from(c.options)
+    if c.kind == "int":
+        return st.integers(int(c.lo), int(c.hi))
+    steps = round((c.hi - c.lo) / c.step)
+    return st.integers(0, steps).map(lambda i: round(c.lo + i * c.step, 10))
+
+
+def preset_settings(name: str) -> dict:
+    by_key = {c.key: n for n, c in C.items()}
+    values = {n: c.default for n, c in C.items()}
+    values.update({by_key[k]: v for k, v in PRESETS[name].items()})
+    return values
+
+
+SETTINGS = st.one_of(
+    st.fixed_dictionaries({n: control_values(c) for n, c in C.items()}),
+    st.sampled_from(list(PRESETS)).map(preset_settings),
+)
+
+
+def close(token: str, value: float) -> bool:
+    """A number printed to 4 significant digits stands for `value`."""
+    return abs(float(token) - value) <= 5e-4 * abs(value) + 1e-300
+
+
+def page_runs(v: dict) -> dict:
+    """What pages/signed_l1.py computes (compute.run is core.descend behind a cache)."""
+    data = core.make_dataset(20, v["x"], v["w_true"], 0.0, v["sigma"], 0.0, 0.0, v["seed"])
+    runs = {
+        k: core.descend(
+            data,
+            k,
+            core.constant(v["lr"]),
+            v["w0"],
+            v["bs"],
+            v["epochs"],
+            gradient_over="full" if (k == "signed_l1" and v["full"]) else "batch",
+        )
+        for k in ("signed_l1", "l1", "l2")
+    }
+    sums = core.gradient_x_sums(data.x, v["bs"], v["epochs"], v["full"])
+    goal = say.goals(data.x, data.y, v["w_true"], core.l1_minimizers(data.x, data.y), core.l2_optimum(data.x, data.y))
+    return {"data": data, "runs": runs, "sums": sums, "goal": goal}
+
+
+# -- the checks: each reads a sentence's branch and numbers and holds them against the run ----------------------
+
+
+def check_approach(text: str, w: np.ndarray, goal: say.Goal, diverged_at) -> None:
+    if diverged_at is not None:
+        assert f"at update {diverged_at}" in text and not np.isfinite(w[-1])
+        return
+    side = goal.side(w)
+    assert goal.name in text
+    if m := re.search(r"reaches .* at update (\d+)", text):
+        k = int(m.group(1))
+        assert side[k] == 0 or side[k] != side[0], "it is on its goal or beyond it at that update"
+        assert np.all(side[1:k] == side[0]) and side[0] != 0, "and not before"
+        after = w[k:]
+        if "stays on it" in text:
+            assert np.all(goal.side(after) == 0)
+        if "turns around" in text:
+            assert np.any(np.diff(after) * side[0] > 0), "it moves back towards where it came from"
+            a, b = re.search(rf"stays between {NUMBER} and {NUMBER}", text).groups()
+            assert close(a, after.min()) and close(b, after.max())
+    elif m := re.search(r"(?:passes|overshoots) .* at update (\d+)", text):
+        k = int(m.group(1))
+        assert side[0] != 0 and side[k] != side[0] and np.all(side[1:k] == side[0])
+        if "keeps going" in text:
+            assert not np.any(np.diff(w[k:]) * side[0] > 0)
+        else:
+            assert goal.distance(w[-1]) > goal.distance(w[0])
+    elif "starts on" in text:
+        assert side[0] == 0
+    else:  # never reached
+        assert np.all(side == side[0]) and side[0] != 0, "w stays on one side of its goal"
+        d = goal.distance(w)
+        if "does not reach" in text:
+            (end, away) = re.search(rf"ends at {NUMBER}, {NUMBER} away", text).groups()
+            assert close(end, w[-1]) and close(away, d[-1]) and d[-1] < d[0]
+        elif "closes in" in text:
+            assert d[-1] <= 0.01 * d[0]
+        else:
+            assert "moves away" in text and d[-1] >= d[0]
+
+
+def check_more_epochs(text: str, v: dict, data, goal: say.Goal) -> None:
+    """A claim about more epochs, checked by running those epochs."""
+    if m := re.search(
+        r"gets there at update (\d+): set \*Epochs\* to (\d+) or more to see it (get there and turn|get)", text
+    ):
+        k, epochs = int(m.group(1)), int(m.group(2))
+        assert epochs <= C["epochs"].hi
+        longer = core.descend(data, "l1", v["lr"], v["w0"], v["bs"], epochs)
+        side = goal.side(longer.w)
+        assert side[k] != side[0] and np.all(side[:k] == side[0])
+        if "turn" in m.group(3):
+            assert np.any(np.diff(longer.w[k:]) * side[0] > 0)
+    elif m := re.search(r"get there at update (\d+), in epoch (\d+)", text):
+        assert int(m.group(2)) > C["epochs"].hi
+    else:
+        assert "would not bring" in text
+
+
+def check_signed_seen(text: str, v: dict, run, sums: np.ndarray, data) -> None:
+    steps = -np.diff(run.w)
+    if m := re.search(rf"lr·Σx = {NUMBER} × {NUMBER} = {NUMBER} every update", text):
+        lr, s, step = map(float, m.groups())
+        assert lr == v["lr"] and close(m.group(2), sums[0]) and close(m.group(3), v["lr"] * sums[0])
+        np.testing.assert_allclose(
+            steps, step, rtol=1e-9 * run.n_updates, atol=1e-12 * (1 + abs(v["w0"])) * run.n_updates
+        )
+    else:
+        assert "the last batch of each epoch is smaller" in text and not v["full"] and 20 % v["bs"] != 0
+    assert re.search(rf"it ends at {NUMBER}", text) and close(
+        re.search(rf"it ends at {NUMBER}", text).group(1), run.w[-1]
+    )
+    # the gradient at the true w, from the loss's own gradient at that w
+    r_true = v["w_true"] * data.x - data.y
+    g = core.loss_grad("signed_l1", r_true) * data.x
+    said = [
+        float(t) for t in re.search(r"its gradient is still Σx[^=]*= ([-0-9.e+ or]+):", text).group(1).split(" or ")
+    ]
+    if v["full"]:
+        assert said == [pytest.approx(g.sum(), rel=1e-12)]
+    else:
+        batches = {round(float(g[i : i + v["bs"]].sum()), 9) for i in range(0, 20, v["bs"])}
+        assert {round(s, 9) for s in said} == batches
+    assert ("where every prediction is right" in text) == bool(np.all(r_true == 0))
+
+
+def check_gradient_caption(text: str, v: dict, runs: dict, goal) -> None:
+    signed, absl1, l2 = (runs[k] for k in ("signed_l1", "l1", "l2"))
+    if m := re.search(rf"constant at {NUMBER}", text):
+        assert np.allclose(signed.grad[1:], float(m.group(1)), rtol=5e-4)
+    else:
+        assert np.ptp(signed.grad[1:]) > 0
+    g, S = absl1.grad[1:], core.gradient_x_sums(runs["data"].x, v["bs"], v["epochs"])
+    signs = np.sign(g[g != 0])
+    flips = int(np.count_nonzero(signs[1:] != signs[:-1]))
+    if "never changes sign" in text:
+        assert flips == 0
+    else:
+        assert int(re.search(r"changes sign (\d+) time", text).group(1)) == flips
+    on_one_side = np.isclose(np.abs(g), S, rtol=1e-12, atol=0)
+    if "±Σx of the batch on every update" in text:
+        assert on_one_side.all()
+    else:
+        assert int(re.search(r"less in size on (\d+)", text).group(1)) == np.count_nonzero(~on_one_side) > 0
+    if l2.diverged_at is not None:
+        assert f"overflows at update {l2.diverged_at}" in text
+    elif m := re.search(rf"shrinks in size from {NUMBER} at the first update to {NUMBER}", text):
+        assert close(m.group(1), abs(l2.grad[1])) and close(m.group(2), abs(l2.grad[-1]))
+        assert abs(l2.grad[-1]) < abs(l2.grad[1])
+        nearer = goal["l2"].distance(l2.w[-1]) < goal["l2"].distance(l2.w[0])
+        assert ("as w nears its optimum" in text) == nearer
+    else:
+        assert "does not shrink" in text and abs(l2.grad[-1]) >= abs(l2.grad[1])
+
+
+def check_toggle(text: str, v: dict, data) -> None:
+    """Both variants' ends against the runs with the toggle either way; the per-batch one against the target."""
+    as_printed = core.descend(data, "signed_l1", v["lr"], v["w0"], v["bs"], v["epochs"], gradient_over="full")
+    per_batch = core.descend(data, "signed_l1", v["lr"], v["w0"], v["bs"], v["epochs"])
+    ends = re.findall(rf"\*\*{NUMBER}\*\*", text)
+    assert len(ends) == 2 and close(ends[0], as_printed.w[-1]) and close(ends[1], per_batch.w[-1])
+    assert ("*As printed* (on screen)" in text) == v["full"]
+    wt, tol = v["w_true"], say.near(v["w_true"])
+    end = per_batch.w[-1]
+    if "starts at or below the target" in text:
+        assert v["w0"] <= wt + tol
+    elif "ends on the target" in text:
+        assert abs(end - wt) <= tol
+    elif m := re.search(r"straight down past the target .* \(reached at update (\d+)\)", text):
+        k = int(m.group(1))
+        assert end < wt and per_batch.w[k] <= wt + tol < per_batch.w[k - 1]
+    else:
+        assert "does not even get down to the target" in text and end > wt + tol
+        if m := re.search(r"reach it at update (\d+)", text):
+            k = int(m.group(1))
+            per_epoch = core.gradient_x_sums(data.x, v["bs"], 1)
+            sums = np.tile(per_epoch, -(-k // per_epoch.size))[:k]
+            longer = core.signed_l1_closed_form(v["w0"], v["lr"], sums, k)
+            assert longer[-1] <= wt + tol < longer[-2]
+
+
+@given(SETTINGS)
+def test_every_sentence_of_the_signed_l1_page_holds_for_its_run(v):
+    p = page_runs(v)
+    runs, data, sums, goal = p["runs"], p["data"], p["sums"], p["goal"]
+    signed, absl1, l2 = (runs[k] for k in ("signed_l1", "l1", "l2"))
+    K = signed.n_updates
+    closed = core.signed_l1_closed_form(v["w0"], v["lr"], sums, K)
+    on_closed = say.on_closed_form(signed.w, closed, v["lr"], sums)
+    assert on_closed, "signed L1 follows its closed form (the engine's claim the page repeats)"
+    assert f"ends at {say.num(signed.w[-1])}, on the grey dots" in say.w_chart_alt(K, signed.w[-1], on_closed)
+
+    line = say.ending_line({k: (r.w[-1], r.diverged_at) for k, r in runs.items()})
+    for k, r in runs.items():
+        assert (
+            f"**{k}**: w **diverges** at update {r.diverged_at}"
+            if r.diverged_at
+            else f"**{k}**: w ends at **{say.num(r.w[-1])}**"
+        ) in line
+
+    exact = bool(np.all(data.y == v["w_true"] * data.x))
+    check_signed_seen(
+        say.signed_seen(v["lr"], sums, signed.w[-1], on_closed, v["w_true"], v["full"], exact), v, signed, sums, data
+    )
+
+    for name, run, g in (("Absolute L1", absl1, goal["l1"]), ("L2", l2, goal["l2"])):
+        check_approach(say.approach(name, run.w, g, run.diverged_at), run.w, g, run.diverged_at)
+    if say.first_reach(absl1.w, goal["l1"]) is None:
+        upe = signed.updates_per_epoch
+        longer = core.descend(data, "l1", v["lr"], v["w0"], v["bs"], max(1, min(1000, core.MAX_UPDATES // upe)))
+        check_more_epochs(
+            say.more_epochs("absolute L1", goal["l1"], longer.w, upe, C["epochs"].hi), v, data, goal["l1"]
+        )
+
+    caption = say.loss_caption(signed.loss, absl1.diverged_at, l2.diverged_at)
+    assert close(re.search(rf"ends at {NUMBER}", caption).group(1), signed.loss[-1])
+    assert ("below zero" in caption) == (signed.loss[-1] < 0)
+    assert ("falling every update" in caption) == bool(np.all(np.diff(signed.loss) < 0))
+    assert np.all(absl1.loss >= 0)
+    if l2.diverged_at is None:
+        assert np.all(l2.loss >= 0) and "absolute L1 and L2 stay at or above zero" in caption
+
+    nearer = bool(goal["l2"].distance(l2.w[-1]) < goal["l2"].distance(l2.w[0]))
+    gcap = say.gradient_caption(
+        signed.grad[1:],
+        absl1.grad[1:],
+        core.gradient_x_sums(data.x, v["bs"], v["epochs"]),
+        l2.grad[1:],
+        nearer,
+        l2.diverged_at,
+    )
+    check_gradient_caption(gcap, v, {**runs, "data": data}, goal)
+
+    per_epoch = core.gradient_x_sums(data.x, v["bs"], 1)
+    check_toggle(
+        say.toggle_explanation(v["w0"], v["lr"], K, 20, float(data.x.sum()), per_epoch, v["w_true"], v["full"]), v, data
+    )
+
+    expl = say.predict_explanation(v["w0"], v["lr"], sums, K, closed[-1], v["full"])
+    m = re.search(rf"goes {v['w0']:g} → (?:{NUMBER} → )?… → {NUMBER} after (\d+) updates", expl)
+    assert m and close(m.group(2), signed.w[-1]) and int(m.group(3)) == K
+    if m.group(1):
+        assert close(m.group(1), signed.w[1])
+
+
+# -- one test per finding of issue 16 (each failed on the page's fixed sentences) -------------------------------
+
+
+def seen_text(at) -> str:
+    return " ".join(e.value for e in at.info)
+
+
+def words(at) -> str:
+    """Every sentence on the page (no chart data)."""
+    kinds = ("markdown", "latex", "info", "warning", "success", "error", "caption")
+    return "\n".join(str(e.value) for kind in kinds for e in getattr(at, kind))
+
+
+def test_default_does_not_say_absolute_l1_turns_around_and_says_where_it_ends():
+    text = seen_text(open_page("pages/signed_l1.py"))
+    assert "turn around at the target" not in text
+    assert "Absolute L1 does not reach the target w = 1 in these 200 updates: it ends at 12" in text
+    assert "The article's own absolute-L1 run has these settings and ends at 12 too" in text
+
+
+def test_the_preset_shows_absolute_l1_reaching_the_target_and_turning():
+    at = open_page("pages/signed_l1.py")
+    at.selectbox(key="s_preset").set_value("Absolute L1 reaches the target: 60 epochs").run()
+    assert "Absolute L1 reaches the target w = 1 at update 475 and turns around" in seen_text(at)
+
+
+def test_per_batch_explanation_does_not_call_a_falling_w_of_12_past_the_target():
+    text = snapshot(open_page("pages/signed_l1.py"))
+    assert "straight down past the target" not in text
+    assert "in these 200 updates it does not even get down to the target w = 1" in text
+
+
+def test_per_batch_preset_gives_the_batch_gradient_4_not_40():
+    at = open_page("pages/signed_l1.py")
+    at.selectbox(key="s_preset").set_value("Per-batch gradient (w ends at 12)").run()
+    text = seen_text(at)
+    assert "0.01 × 4 = 0.04" in text and "still 40" not in text and "its gradient is still Σx of its batch = 4" in text
+
+
+def test_training_ten_times_longer_changes_every_number():
+    at = open_page("pages/signed_l1.py")
+    at.selectbox(key="s_preset").set_value("Train ten times longer").run()
+    text = words(at)
+    assert "20 − 2000 × 0.4 = **-780**" in text and "200 × 0.4" not in text and "−60" not in text
+    at.radio(key="s_predict").set_value("It stops at 12").run()
+    explanation = " ".join(e.value for e in at.error)
+    assert "→ -780 after 2000 updates" in explanation and "60" not in explanation
+
+
+def test_gradient_caption_with_noise_says_the_signs_cancel():
+    at = open_page("pages/signed_l1.py", {"s_sigma": "5", "s_epochs": "200"})
+    alts = " ".join(str(c.proto) for c in at.get("vega_lite_chart"))
+    assert "±Σx of the batch and flips sign" not in alts
+    assert "signs differ and cancel" in alts
+
+
+def test_predict_explanation_follows_the_settings():
+    at = open_page("pages/signed_l1.py", {"s_lr": "0.02", "s_epochs": "10"})
+    at.radio(key="s_predict").set_value("It stops at 12").run()
+    explanation = " ".join(e.value for e in at.error)
+    assert "0.02 × 40 = 0.8" in explanation and "→ -60 after 100 updates" in explanation
