@@ -5,8 +5,6 @@ import streamlit as st
 from ui import layout
 from ui.controls import sync_url
 
-ARTICLE_PAGES = "2 and 3"  # the pages with presets named "The article…" (tests/test_sentences_landscape.py checks)
-
 layout.header(
     "L1 Descent Lab", "What is the gradient of an absolute-value loss, and what does gradient descent do with it?"
 )
@@ -49,9 +47,9 @@ st.markdown(
     "- **Predict, then observe.** Each experiment first asks a question; the charts appear once the class has "
     "answered (or you skip). Ask the room, then click.\n"
     "- **Share the exact experiment.** Every slider is stored in the address bar: copy the URL and students open "
-    "the same settings. A *Preset* menu on each lab page sets up one experiment in a click. On pages "
-    f"{ARTICLE_PAGES} the presets named *The article…* run the blog post's own code and settings; the others, "
-    "and those of the other pages, are this app's experiments, not figures from the post.\n"
+    "the same settings. A *Preset* menu on each lab page sets up one experiment in a click: the presets whose "
+    "names start with *The article* run the blog post's own code and settings; the others are this app's "
+    "experiments, not figures from the post.\n"
     "- **Presentation mode** (sidebar) enlarges the type for a projector and folds the explanations.\n"
     "- **Export.** Each lab page has a CSV download of the numbers behind its charts; every chart's ⋯ menu saves "
     "it as PNG or SVG."

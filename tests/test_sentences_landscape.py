@@ -1,0 +1,214 @@
+"""The landscape and home pages' sentences and verdicts against the runs they describe (computed here with core
+directly), across the landscape's control space and presets; one test per finding of issue 16 (landscape, home)."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+import core
+from tests.test_pages import open_page, snapshot
+from ui.controls import log_options
+from ui.sentences import landscape as say
+
+ROOT = Path(__file__).resolve().parents[1]
+OPTIMIZERS = ("sgd", "momentum", "adam", "polyak")
+DEFAULTS = {
+    "loss": "l1",
+    "data": "outliers",
+    "w0": -2.0,
+    "b0": 6.0,
+    "steps": 300,
+    "lr": 0.002,
+    "adam_lr": 0.05,
+    "sched": "constant",
+    "beta": 0.9,
+    "beta1": 0.9,
+    "beta2": 0.999,
+    "delta": 1.0,
+    "on": OPTIMIZERS,
+}
+PRESETS = [  # pages/landscape.py PRESETS over its defaults
+    {},
+    {"sched": "inverse_sqrt", "lr": 0.01, "steps": 1000},
+    {"loss": "l2"},
+    {"loss": "huber"},
+    {"data": "clean"},
+]
+
+
+def grid(lo: float, hi: float, step: float):
+    return st.integers(0, round((hi - lo) / step)).map(lambda i: round(lo + i * step, 10))
+
+
+SETTINGS = st.fixed_dictionaries(
+    {
+        "loss": st.sampled_from(["l1", "l2", "huber"]),
+        "data": st.sampled_from(["clean", "outliers"]),
+        "w0": grid(-4.0, 6.0, 0.1),
+        "b0": grid(-6.0, 10.0, 0.1),
+        "steps": grid(10, 600, 10).map(int),  # up to 2,000 on the page; 600 keeps the laptop profile quick
+        "lr": st.sampled_from(log_options(1e-4, 0.1)),
+        "adam_lr": st.sampled_from(log_options(1e-3, 1.0)),
+        "sched": st.sampled_from(["constant", "inverse_sqrt"]),
+        "beta": grid(0.0, 0.99, 0.01),
+        "beta1": grid(0.0, 0.99, 0.01),
+        "beta2": grid(0.9, 0.9999, 0.0001),
+        "delta": grid(0.1, 10.0, 0.1),
+        "on": st.lists(st.sampled_from(OPTIMIZERS), min_size=1, max_size=4, unique=True),
+    }
+)
+CONTROL_SPACE = st.one_of(SETTINGS, st.sampled_from([DEFAULTS | p for p in PRESETS]))
+
+
+def page_runs(s: dict):
+    """The runs the page makes from its settings, with core directly."""
+    data = core.make_dataset(30, (0.0, 5.0), 2.0, 1.0, 0.5, 0.1 if s["data"] == "outliers" else 0.0, 25.0, 0)
+    params = {"delta": s["delta"]} if s["loss"] == "huber" else {}
+    w, b = core.fit_line(s["loss"], data.x, data.y, True, **params)
+    f_star = float(np.sum(core.loss_value(s["loss"], w * data.x + b - data.y, **params)))
+    opt_params = {"sgd": {}, "momentum": {"beta": s["beta"]}, "adam": {"beta1": s["beta1"], "beta2": s["beta2"]}}
+    runs = {}
+    for o in s["on"]:
+        lr = 1.0 if o == "polyak" else core.schedule_from_name(s["sched"], s["adam_lr"] if o == "adam" else s["lr"])
+        runs[o] = core.descend(
+            data,
+            s["loss"],
+            lr,
+            s["w0"],
+            data.n,
+            s["steps"],
+            b0=s["b0"],
+            fit_bias=True,
+            optimizer=core.make_optimizer(o, **opt_params.get(o, {})),
+            f_star=f_star,
+            **params,
+        )
+    return data, runs, f_star
+
+
+@given(CONTROL_SPACE)
+def test_the_race_verdict_credits_every_optimiser_that_ties_with_the_best_and_no_other(s):
+    _, runs, f_star = page_runs(s)
+    lowest = {o: np.nanmin(np.where(np.isfinite(r.best_loss), r.best_loss, np.nan)) for o, r in runs.items()}
+    excess = {o: say.best_excess(r.best_loss, f_star) for o, r in runs.items()}
+    for o in runs:
+        assert excess[o] == (lowest[o] - f_star if np.isfinite(lowest[o]) else np.inf)
+    best = min(excess.values())
+    tol = max(1e-6 * max(1.0, abs(f_star)), 0.01 * best if np.isfinite(best) else 0.0)
+    for o in runs:
+        picked = say.race_answer(excess, f_star, o)
+        assert (picked == o) == (excess[o] <= best + tol)
+        assert excess[picked] <= best + tol
+    labels = {o: o.upper() for o in OPTIMIZERS}
+    why = say.race_explanation(excess, f_star, labels, s["steps"])
+    for o in runs:
+        shown = "no finite loss (diverged)" if not np.isfinite(excess[o]) else f"{max(excess[o], 0.0):.3g}"
+        assert f"{labels[o]} {shown}" in why
+    assert ("tie" in why) == (len(say.closest(excess, f_star)) > 1)
+
+
+@given(CONTROL_SPACE.filter(lambda s: "sgd" in s["on"]))
+def test_the_crease_sentence_counts_the_sign_changes_the_run_made(s):
+    data, runs, _ = page_runs(s)
+    r = runs["sgd"]
+    finite = [k for k in range(r.w.size) if np.isfinite(r.w[k]) and np.isfinite(r.b[k])]
+    end = finite[-1] + 1 if len(finite) == r.w.size else next(k for k in range(r.w.size) if k not in set(finite))
+    flips = [
+        any(
+            np.sign(r.w[k] * xi + r.b[k] - yi) != np.sign(r.w[k + 1] * xi + r.b[k + 1] - yi)
+            for xi, yi in zip(data.x, data.y, strict=True)
+        )
+        for k in range(end - 1)
+    ][-100:]
+    share, last = say.crease_crossings(r.w, r.b, data.x, data.y)
+    assert last == len(flips) and share == (np.mean(flips) if flips else 0.0)
+    text = say.crease_seen(share, last, s["sched"])
+    if last and share == 0:
+        assert "crossed no crease" in text
+    elif last:
+        assert f"**{share:.0%}** of its last {last} updates" in text
+        assert ("constant lr the step does not shrink" in text) == (s["sched"] == "constant")
+        assert ("The lr decays" in text) == (s["sched"] != "constant")
+
+
+@given(CONTROL_SPACE.filter(lambda s: "adam" in s["on"]))
+def test_adam_is_called_sign_descent_only_when_its_steps_are_about_lr(s):
+    _, runs, _ = page_runs(s)
+    r = runs["adam"]
+    first = min(50, r.n_updates)
+    steps = [abs(r.w[k] - r.w[k - 1]) / r.lr[k] for k in range(1, first + 1)]
+    steps = [v for v in steps if np.isfinite(v)]
+    ratio = say.step_ratio(r.w, r.lr, first)
+    assert (np.isnan(ratio) and not steps) or ratio == np.median(steps)
+    text = say.adam_seen(ratio, say.sign_changes(r.grad, first), s["beta2"], first)
+    if steps:
+        assert f"**{ratio:.2f} × lr**" in text
+        assert ("like **sign descent**" in text) == (2 / 3 <= ratio <= 1.5)
+        assert ("not sign descent" in text) == (not 2 / 3 <= ratio <= 1.5)
+    g = np.sign(r.grad[1 : first + 1])
+    g = g[np.isfinite(g)]
+    assert say.sign_changes(r.grad, first) == (float(np.mean(g[1:] != g[:-1])) if g.size > 1 else 0.0)
+
+
+# --- one test per finding (each fails on the page before this change) ---
+
+
+def test_the_decaying_step_preset_does_not_blame_a_constant_step():
+    at = open_page("pages/landscape.py", {"l_sched": "inverse_sqrt", "l_lr": "0.01", "l_steps": "1000"})
+    text = snapshot(at)
+    assert "constant-size step" not in text and "constant lr" not in text
+    assert "The lr decays (lr/√(1 + t))" in text or "crossed no crease" in text
+
+
+def test_adam_beta2_shows_the_digits_that_matter():
+    at = open_page("pages/landscape.py")
+    slider = at.slider(key="l_beta2")
+    assert slider.value == 0.999 and f"{slider.value:.4f}" == "0.9990" and slider.proto.format == "%.4f"
+
+
+def test_no_answer_gives_itself_away():
+    at = open_page("pages/landscape.py")
+    options = at.radio(key="l_predict").options
+    assert "Polyak's step" in options and not any("optimal loss" in o for o in options)
+
+
+def test_a_pick_that_ties_with_the_best_is_right():
+    """L2 preset: momentum and Polyak both reach the optimum to rounding; picking either is right."""
+    for pick in ("momentum", "Polyak's step"):
+        at = open_page("pages/landscape.py", {"l_loss": "l2"})
+        at.radio(key="l_predict").set_value(pick).run()
+        assert any(m.value.startswith("Right") and "tie" in m.value for m in at.success), pick
+
+
+def test_home_lists_the_path_in_the_sidebars_order():
+    app = (ROOT / "app.py").read_text()
+    sidebar = [p for p in re.findall(r'st\.Page\("(pages/\w+\.py)"', app) if p != "pages/home.py"]
+    home = re.findall(r'"(pages/\w+\.py)"', (ROOT / "pages/home.py").read_text())
+    assert home == sidebar
+    at = open_page("pages/home.py")
+    labels = [e.proto.label for e in at.get("page_link")]
+    assert [int(label.split(" · ")[0]) for label in labels] == [1, 2, 3, 4, 5]
+
+
+def presets(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text())
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "PRESETS" for t in node.targets):
+            return [k.value for k in node.value.keys]
+    return []
+
+
+def test_home_says_only_the_article_presets_run_the_blog_posts_settings():
+    app = (ROOT / "app.py").read_text()
+    order = [p for p in re.findall(r'st\.Page\("(pages/\w+\.py)"', app) if p != "pages/home.py"]
+    named = [k for p in order for k in presets(ROOT / p) if k.startswith("The article")]
+    assert named, "the sentence points at presets that exist"
+    text = snapshot(open_page("pages/home.py"))
+    assert "the presets whose names start with *The article* run the blog post's own code" in text
+    assert "reproduces the blog post's figures" not in text
