@@ -1,0 +1,291 @@
+"""Hostile visitors over Streamlit's own protocol: every widget on every page gets values no browser
+would send, and the server's CPU time is measured message by message.
+
+A real tab can only send what its widgets allow; a websocket client can send anything. For every
+control on every page (`ui.controls.REGISTRY`: its range and options) this sends out-of-range,
+wrong-type, huge, empty and unknown values; every other widget (questions, buttons, the step-through)
+gets values of every wrong type; the outliers table gets pastes of 10, 2,000 and 30,000 rows and
+edits at rows and columns that do not exist. After each message, a valid change on the same session
+must run cleanly. It prints, per page, what was sent, what raised or stuck, and the worst server CPU
+time one message cost (read from /proc/<pid>/stat before and after it; target <= 0.5 s).
+
+    python -m bench.hostile [--page outliers ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench.protocol import Session, StuckSession
+from bench.serve import ROOT, streamlit_server
+
+PAGES = ("home", "derivation", "signed_l1", "noise_and_learning_rate", "outliers", "landscape")
+REVEALS = ("_skip", "_open", "_show")  # toggles and boxes that show more of a page: turned on first
+EDITOR_PREFIX = "o_editor_"
+TARGET_CPU_SECONDS = 0.5
+NAN, INF = float("nan"), float("inf")
+
+# Any widget, any kind: values of every field a WidgetState can carry, most of them the wrong type for it.
+WRONG_TYPES: list[dict] = [
+    {"string_value": "abc"},
+    {"string_value": ""},
+    {"string_value": "x" * 100_000},
+    {"bool_value": True},
+    {"int_value": 2**62},
+    {"int_value": -1},
+    {"double_value": NAN},
+    {"double_value": 1e308},
+    {"double_array_value": [1e308]},
+    {"double_array_value": [NAN]},
+    {"double_array_value": []},
+    {"int_array_value": [999_999]},
+    {"int_array_value": [-1]},
+    {"string_array_value": ["no such option"]},
+    {"string_array_value": []},
+    {"json_value": "{"},
+    {"json_value": "[]"},
+    {"trigger_value": True},
+    {"bytes_value": b"\x00\xff"},
+]
+
+
+def controls_by_page() -> dict[str, dict]:
+    """Each page's Controls, as the page declares them (`ui.controls.REGISTRY`), found by running it once."""
+    from streamlit.testing.v1 import AppTest
+
+    from ui.controls import REGISTRY
+
+    out: dict[str, dict] = {}
+    for page in PAGES:
+        before = set(REGISTRY)
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+        at.switch_page(f"pages/{page}.py")
+        at.run()
+        out[page] = {k: REGISTRY[k] for k in REGISTRY if k not in before}  # the first page also gets the shell's
+    return out
+
+
+def bad_values(control) -> list[dict]:
+    """Values of the field this control's widget sends, which it must refuse: out of range, huge, not finite,
+    empty, too many, not one of the options."""
+    if control.kind in ("float", "int"):
+        span = control.hi - control.lo
+        values = [[control.lo - span - 1], [control.hi + span + 1], [1e308], [-1e308], [NAN], [INF], [], [1, 2, 3]]
+        if control.kind == "int":
+            values.append([control.lo + 0.5])
+        return [{"double_array_value": v} for v in values]
+    if control.kind == "log":
+        return [
+            {"string_array_value": v}
+            for v in ([f"{max(control.options) * 1000:g}"], ["abc"], [], ["", ""], [str(control.options[0])] * 3)
+        ] + [{"int_array_value": [len(control.options) + 5]}, {"int_array_value": [-1]}]
+    if control.kind == "choice":
+        return [{"string_value": v} for v in ("no such option", "", "9" * 10_000, f"{control.options[0]} ")]
+    if control.kind == "text":
+        return [{"string_value": v} for v in ("abc", "!" * 10_000, "<script>")]
+    return []  # bool: every value of its own field is valid
+
+
+def editor_cases(columns: Iterable[str] = ("x", "y")) -> list[tuple[str, str]]:
+    """(name, the data editor's JSON state) for pastes and impossible edits of the outliers table."""
+    x, y = columns
+
+    def paste(n: int) -> str:
+        return json.dumps({"edited_rows": {}, "added_rows": [{x: i % 97, y: (i * 7) % 89} for i in range(n)]})
+
+    return [
+        ("paste 10 rows", paste(10)),
+        ("paste 2,000 rows", paste(2000)),
+        ("paste 30,000 rows", paste(30_000)),
+        ("edit row 999999", json.dumps({"edited_rows": {"999999": {x: 1.0}}})),
+        ("edit row -1", json.dumps({"edited_rows": {"-1": {x: 1.0}}})),
+        ("edit a column that does not exist", json.dumps({"edited_rows": {"0": {"no such column": 1.0}}})),
+        ("edit a cell to a non-number", json.dumps({"edited_rows": {"0": {x: "abc", y: [1, 2]}}})),
+        ("edit a cell to 1e308", json.dumps({"edited_rows": {"1": {x: 1e308, y: "NaN"}}})),
+        ("delete row 999999", json.dumps({"deleted_rows": [999_999, -5, "a"]})),
+        ("add a row with unknown columns", json.dumps({"added_rows": [{"zz": 1}, [1, 2], "row"]})),
+        ("edits of the wrong shape", json.dumps({"edited_rows": [], "added_rows": {}, "deleted_rows": "all"})),
+        ("not JSON", "{not json"),
+        ("JSON that is not an object", "[1, 2, 3]"),
+    ]
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class Finding:
+    page: str
+    what: str  # e.g. "n_lr string_value='abc'"
+    problem: str  # the exception, or "stuck", or "valid change failed: ..."
+
+
+@dataclass
+class Report:
+    messages: int = 0
+    findings: list[Finding] = field(default_factory=list)
+    worst_cpu: tuple[float, str] = (0.0, "")
+    notes_seen: int = 0  # visible notes saying a sent value was refused
+
+
+def _describe(key: str, state: dict) -> str:
+    ((name, value),) = state.items()
+    shown = repr(value)
+    return f"{key} {name}={shown[:40]}{'…' if len(shown) > 40 else ''}"
+
+
+class Attack:
+    """One page, one session: sends bad values and checks that a valid change still runs cleanly after."""
+
+    def __init__(self, url: str, page: str, pid: int | None, report: Report, timeout: float = 60.0):
+        self.url, self.page, self.pid, self.report = url, page, pid, report
+        self.session = Session(url, page, timeout=timeout)
+        self.good: dict = {}
+
+    async def _send(self, what: str, rerun) -> list[str]:
+        """Run one message; return the exceptions it showed (or raise StuckSession)."""
+        before, cpu = len(self.session.exceptions), cpu_seconds(self.pid) if self.pid else 0.0
+        await rerun()
+        self.report.messages += 1
+        if self.pid:
+            spent = cpu_seconds(self.pid) - cpu
+            if spent > self.report.worst_cpu[0]:
+                self.report.worst_cpu = (spent, f"{self.page}: {what}")
+        self.report.notes_seen += sum("ignored" in a for a in self.session.alerts)
+        return self.session.exceptions[before:]
+
+    async def open(self) -> None:
+        await self.session.open()
+        for _ in range(3):  # a revealed section may hold more reveals
+            for key in sorted(k for k in self.session.shown if k.endswith(REVEALS)):
+                if self.session.widgets.get(self.session.ids[key]) is None:
+                    await self.session.set(key, True)
+        self.good = dict(self.session.widgets)
+
+    def targets(self) -> list[str]:
+        return sorted(k for k in self.session.shown if not k.startswith(EDITOR_PREFIX))
+
+    async def valid_change(self, what: str) -> bool:
+        """Back to the good states, then one valid change: it must run without an exception."""
+        self.session.widgets = dict(self.good)
+        slider = next((k for k in sorted(self.session.shown) if k.endswith(("_w0", "_drag", "_w", "_sigma"))), None)
+        try:
+            if slider is not None:
+                failed = await self._send(f"valid change after {what}", lambda: self.session.set(slider, 1.0))
+            else:
+                failed = await self._send(f"valid change after {what}", self.session.rerun)
+        except StuckSession as stuck:
+            self.report.findings.append(Finding(self.page, what, f"valid change stuck: {stuck}"))
+            return False
+        if failed:
+            self.report.findings.append(Finding(self.page, what, f"valid change failed: {failed[0][:160]}"))
+        return not failed
+
+    async def one(self, key: str, state: dict) -> bool:
+        """One bad value for one widget; True if neither it nor the valid change after it raised or stuck."""
+        what = _describe(key, state)
+        try:
+            failed = await self._send(what, lambda: self.session.send(key, **state))
+        except StuckSession as stuck:
+            self.report.findings.append(Finding(self.page, what, f"stuck: {stuck}"))
+            return False
+        if failed:
+            self.report.findings.append(Finding(self.page, what, failed[0][:160]))
+        return await self.valid_change(what) and not failed
+
+    async def batch(self, plan: dict[str, list[dict]]) -> None:
+        """Round r sends every widget's r-th bad value in one message; a round that fails is retried value by
+        value, so a finding names the widget and the value."""
+        for r in range(max((len(v) for v in plan.values()), default=0)):
+            chosen = {k: v[r] for k, v in plan.items() if r < len(v) and k in self.session.ids}
+            self.session.widgets = dict(self.good)
+            for key, state in chosen.items():
+                self.session.widgets[self.session.ids[key]] = _state(self.session.ids[key], state)
+            try:
+                failed = await self._send(f"round {r} ({len(chosen)} widgets)", self.session.rerun)
+            except StuckSession:
+                failed = ["stuck"]
+            if failed or not await self.valid_change(f"round {r}"):
+                self.report.findings = [f for f in self.report.findings if not f.what.startswith("round ")]
+                for key, state in chosen.items():
+                    await self.one(key, state)
+
+    async def editor(self, cases: list[tuple[str, str]]) -> list[str]:
+        """Each editor case on the current table; returns the names of the cases that raised or stuck."""
+        bad = []
+        for name, text in cases:
+            key = next((k for k in self.session.shown if k.startswith(EDITOR_PREFIX)), None)
+            if key is None:
+                self.report.findings.append(Finding(self.page, name, "the data editor is not on the page"))
+                bad.append(name)
+                continue
+            if not await self.one(key, {"string_value": text}):
+                bad.append(name)
+        return bad
+
+    async def close(self) -> None:
+        await self.session.close()
+
+
+def _state(widget_id: str, state: dict):
+    from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+    ((name, raw),) = state.items()
+    out = WidgetState(id=widget_id)
+    if name.endswith("_array_value"):
+        getattr(out, name).data[:] = list(raw)
+    else:
+        setattr(out, name, raw)
+    return out
+
+
+def plan_for(keys: Iterable[str], controls: dict) -> dict[str, list[dict]]:
+    """Every widget's bad values: its Control's (if it has one) and every wrong type."""
+    return {k: (bad_values(controls[k]) if k in controls else []) + WRONG_TYPES for k in keys}
+
+
+async def attack(url: str, page: str, controls: dict, pid: int | None, report: Report) -> list[str]:
+    """Every widget of `page`, then (outliers) the table; returns the editor cases that failed."""
+    a = Attack(url, page, pid, report)
+    await a.open()
+    await a.batch(plan_for(a.targets(), controls))
+    failed = await a.editor(editor_cases()) if page == "outliers" else []
+    await a.close()
+    return failed
+
+
+async def main(pages: list[str]) -> None:
+    print("collecting every page's controls (ui.controls.REGISTRY) ...", flush=True)
+    controls = controls_by_page()
+    report = Report()
+    with streamlit_server() as (url, proc):
+        for page in pages:
+            await attack(url, page, {**controls[page], **controls["home"]}, proc.pid, report)
+            print(f"  {page:26s} messages so far {report.messages:5d}   findings so far {len(report.findings)}")
+    for f in report.findings:
+        print(f"  FAIL {f.page}: {f.what} -> {f.problem}")
+    cpu, what = report.worst_cpu
+    print(
+        f"\n{report.messages} messages, {len(report.findings)} raised or stuck, {report.notes_seen} visible notes "
+        f"about refused values\nworst server CPU for one message: {cpu:.2f} s ({what}); "
+        f"target <= {TARGET_CPU_SECONDS} s"
+    )
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--page", action="append", choices=PAGES, help="only these pages (repeatable)")
+    args = parser.parse_args()
+    asyncio.run(main(args.page or list(PAGES)))
