@@ -17,6 +17,7 @@ from ui.controls import (
     widget_row,
 )
 from ui.questions import check_understanding, predict
+from ui.sentences import noise as say
 from ui.stepper import step_through
 
 SCHEDULE_LABELS = {
@@ -28,8 +29,8 @@ SCHEDULE_LABELS = {
     "cosine": "cosine to zero over the run",
 }
 C = {
-    "sigma": Control("n_sigma", "Noise sigma", "float", 5.0, 0.0, 10.0, 0.05),
-    "lr": Control("n_lr", "Learning rate (lr0)", "log", 0.001, options=log_options(1e-5, 1.0)),
+    "sigma": Control("n_sigma", "Noise sigma", "float", 0.05, 0.0, 10.0, 0.05),
+    "lr": Control("n_lr", "Learning rate (lr0)", "log", 0.01, options=log_options(1e-5, 1.0)),
     "sched": Control(
         "n_sched", "Schedule", "choice", "constant", options=tuple(SCHEDULE_LABELS), format_func=SCHEDULE_LABELS.get
     ),
@@ -38,26 +39,42 @@ C = {
     "factor": Control("n_factor", "factor", "float", 0.5, 0.1, 0.9, 0.05),
     "every": Control("n_every", "every n updates", "int", 1000, 10, 5000, 10),
     "bs": Control("n_bs", "Batch size", "int", 2, 1, 20, 1),
-    "epochs": Control("n_epochs", "Epochs", "int", 1000, 1, 1000, 1, help="Updates = epochs × ⌈20 / batch size⌉"),
+    "epochs": Control("n_epochs", "Epochs", "int", 200, 1, 1000, 1, help="Updates = epochs × ⌈20 / batch size⌉"),
     "w0": Control("n_w0", "Start w0", "float", 20.0, -30.0, 30.0, 0.5),
     "seed": Control("n_seed", "Noise seed", "int", 0, 0, 99, 1),
     "shuffle": Control("n_shuffle", "Shuffle the batches each epoch", "bool", False),
-    "l1": Control("n_l1", "absolute L1", "bool", True),
-    "l2": Control("n_l2", "L2", "bool", True),
-    "huber": Control("n_huber", "Huber", "bool", False),
+    "l1": Control("n_l1", "Show the absolute-L1 run", "bool", True),
+    "l2": Control("n_l2", "Show the L2 run", "bool", True),
+    "huber": Control("n_huber", "Show the Huber run", "bool", False),
     "delta": Control("n_delta", "Huber delta", "float", 1.0, 0.1, 10.0, 0.1),
 }
 CONTROLS = list(C.values())
-PRESETS = {
-    "No noise, lr 0.01": {"n_sigma": 0.0, "n_lr": 0.01, "n_epochs": 200},
-    "Noise sigma 0.05, lr 0.01": {"n_sigma": 0.05, "n_lr": 0.01, "n_epochs": 200},
-    "Noise sigma 5, lr 0.001": {},
-    "Noise sigma 5, lr 0.0001, more updates (starts at w0 = 2)": {"n_lr": 0.0001, "n_w0": 2.0},
-    "Inverse-time decay 1/2000 from lr 0.01, sigma 5": {
+# Presets named after the article show its setting (w0 = 20, batches of 2 in order); it does not print its
+# epoch counts, so each uses enough epochs for L1 to arrive where it can. A changed setting is named a variant.
+ARTICLE_PRESETS = {
+    "The article, no noise: lr 0.01": {"n_sigma": 0.0, "n_lr": 0.01, "n_epochs": 200},
+    "The article, noise sigma 0.05: lr 0.01 (the default)": {"n_sigma": 0.05, "n_lr": 0.01, "n_epochs": 200},
+    "The article, noise sigma 5: lr 0.001": {"n_sigma": 5.0, "n_lr": 0.001, "n_epochs": 1000},
+    "The article, noise sigma 5: lr 0.0001, 10,000 updates from w0 = 20": {
+        "n_sigma": 5.0,
+        "n_lr": 0.0001,
+        "n_epochs": 1000,
+    },
+    "The article, inverse-time decay 1/2000 from lr 0.01, sigma 5": {
+        "n_sigma": 5.0,
         "n_lr": 0.01,
         "n_sched": "inverse_time",
         "n_decay": 0.0005,
         "n_epochs": 200,
+    },
+}
+PRESETS = {
+    **ARTICLE_PRESETS,
+    "Variant: sigma 5, lr 0.0001, starting at w0 = 2 (so L1 can arrive)": {
+        "n_sigma": 5.0,
+        "n_lr": 0.0001,
+        "n_epochs": 1000,
+        "n_w0": 2.0,
     },
 }
 SWEEP_LRS = tuple(float(v) for v in np.logspace(-5, 0, 26))
@@ -67,12 +84,13 @@ SEEDS = 48
 
 layout.header(
     "Noise and learning rate",
-    "Why does absolute L1 keep oscillating with a constant step while L2 settles, and what makes L1 converge?",
+    "Why does absolute L1 keep oscillating with a constant step while L2 settles, when does it not, and what makes "
+    "L1 converge?",
 )
 show_notes(restore(CONTROLS))
 st.markdown(
-    "The blog post's setup again: 20 samples of **y = 2·w + noise**, true w = 1, batches in order, one update "
-    "per batch. Now with the absolute value in place, against L2."
+    "The blog post's setup again: 20 samples of **y = 2·w + noise**, true w = 1, one update per batch (the "
+    "article's batches go in order; Settings can shuffle them). Now with the absolute value in place, against L2."
 )
 
 with st.expander("Settings", expanded=not layout.presenting()):
@@ -117,6 +135,8 @@ sched_params = {
 sched = (sched_name, v["lr"], sched_params.get(sched_name, ()))
 opts = {"shuffle": v["shuffle"], "shuffle_seed": v["seed"]}
 loss_opts = {"huber": {"delta": v["delta"]}}
+labels = {k: charts.label(k) for k in ("l1", "l2", "huber")}
+names = {"l1": "absolute L1", "l2": "L2", "huber": "Huber"}  # in sentences
 
 
 def seeds_final(loss: str) -> np.ndarray:
@@ -127,25 +147,30 @@ def seeds_final(loss: str) -> np.ndarray:
 
 
 def tail_error(run: core.Trajectory) -> float:
-    """Mean |w - 1| over the last 10% of updates: one lucky jump does not decide."""
+    """Mean |w - 1| over the last 10% of updates: one lucky jump does not decide (inf once diverged)."""
+    if run.diverged_at is not None:
+        return float("inf")
     return frames.finite_stat(np.mean, np.abs(run.w[-max(1, K // 10) :] - 1), np.inf)
 
 
+last_tenth = f"Over the last 10% of updates ({K - max(1, K // 10) + 1} to {K})"
 both = {k: compute.run(data, k, sched, v["w0"], v["bs"], v["epochs"], **opts) for k in ("l1", "l2")}
+tail_from = say.tail_start(K)
 ready = predict(
     "n_predict",
     f"Noise sigma = {v['sigma']:g}, learning rate {v['lr']:g}, {K} updates. Which ends closer to the true w = 1 "
     "(on average over the last 10% of updates)?",
-    ["absolute L1", "L2"],
-    "absolute L1" if tail_error(both["l1"]) < tail_error(both["l2"]) else "L2",
-    "See the zoom on the last 30% of the run and the table below. Whether that was luck is the question of "
-    "*Many noise draws* further down.",
+    ["absolute L1", "L2", say.SAME],
+    lambda: say.closer_answer(tail_error(both["l1"]), tail_error(both["l2"])),
+    lambda: say.closer_explanation(
+        tail_error(both["l1"]), tail_error(both["l2"]), last_tenth, say.window(both["l1"].w, tail_from)
+    ),
 )
 if not ready:
     st.stop()
 
 runs = {
-    charts.label(k): both[k]
+    labels[k]: both[k]
     if k in both
     else compute.run(data, k, sched, v["w0"], v["bs"], v["epochs"], **opts, **loss_opts.get(k, {}))
     for k in losses
@@ -158,7 +183,7 @@ band = core.oscillation_band(data.x, data.y, v["lr"], v["bs"], v["shuffle"]) if 
 refs = [{"y": 1.0, "text": "true w = 1"}]
 for k in losses:
     lo, hi = optima[k]
-    txt = f"{charts.label(k)} optimum {lo:.3f}" + (f" to {hi:.3f}" if hi > lo else "")
+    txt = f"{labels[k]} optimum {lo:.3f}" + (f" to {hi:.3f}" if hi > lo else "")
     refs.append({"y": (lo + hi) / 2, "text": txt})
 refs = pd.DataFrame(refs)
 w_df = frames.runs_frame(runs, "w")
@@ -169,7 +194,6 @@ layout.chart(
     + "; ".join(f"{name} ends at {run.w[-1]:.4g}" for name, run in runs.items())
     + ".",
 )
-tail_from = K - max(1, (3 * K) // 10)
 tail = frames.runs_frame(runs, "w", start=tail_from)  # thinned on its own: the zoom keeps its detail
 view = float(tail["w"].max() - tail["w"].min()) if len(tail) else 0.0
 band_fits = band is not None and "l1" in losses and (band[1] - band[0]) <= 4 * max(view, 1e-9)
@@ -184,22 +208,18 @@ layout.chart(
     + ("The shaded band is where constant-step L1 is guaranteed to stay once it enters." if band_fits else ""),
 )
 if band is not None and "l1" in losses and not band_fits:
-    st.caption(
-        f"Absolute L1's guaranteed band here is {band[0]:.3g} to {band[1]:.3g}: too wide to shade. With batches of "
-        f"{v['bs']} and noise, each batch has its own optimum and the band must cover all of them. Try batch size 20 "
-        "or less noise to see the band hug the optimum."
-    )
+    st.caption(say.band_too_wide(band, v["sigma"], v["bs"], 20, v["shuffle"]))
 
 rows = []
 for k in losses:
-    run = runs[charts.label(k)]
+    run = runs[labels[k]]
     lo, hi = optima[k]
     half = (band[1] - band[0]) / 2 if band is not None else None
     own = (lo - half, hi + half) if half is not None else None
     tail_w = run.w[tail_from:]
     rows.append(
         {
-            "loss": charts.label(k),
+            "loss": labels[k],
             "final w": run.w[-1],
             "|final w − 1|": abs(run.w[-1] - 1),
             "distance to its optimum": max(lo - run.w[-1], run.w[-1] - hi, 0.0),
@@ -218,38 +238,81 @@ st.dataframe(
         )
     },
 )
-l1run = runs.get(charts.label("l1"))
-l2run = runs.get(charts.label("l2"))
-if any(r.diverged_at is not None for r in runs.values()):
-    st.warning(
-        f"A run diverged: with batches of {v['bs']}, L2 is stable only for lr < "
-        f"{core.l2_max_stable_lr(data.x, v['bs']):.3g}. Lower the learning rate.",
-        icon="💥",
-    )
+l1run = runs.get(labels["l1"])
+l2run = runs.get(labels["l2"])
+l2_limit = core.l2_max_stable_lr(data.x, v["bs"])
+diverged = [k for k in losses if runs[labels[k]].diverged_at is not None]
+for k in diverged:
+    if k == "l2":
+        radius = core.l2_epoch_radius(data.x, float(np.max(l2run.lr[1:])), v["bs"])
+        st.warning(say.diverged_warning(float(np.max(l2run.lr[1:])), v["bs"], l2_limit, radius), icon="💥")
+    else:
+        st.warning(f"{labels[k]} diverged at update {runs[labels[k]].diverged_at}.", icon="💥")
 
+l1_win = say.window(l1run.w, tail_from) if l1run is not None and l1run.diverged_at is None else None
+l2_win = say.window(l2run.w, tail_from) if l2run is not None and l2run.diverged_at is None else None
+holds, verdict = say.claim(
+    l1_win,
+    l2_win,
+    l2run.diverged_at if l2run is not None else None,
+    sched_name == "constant",
+    v["sigma"],
+    v["bs"],
+    20,
+)
 steps = []
-if l1run is not None:
-    swing = frames.finite_stat(np.ptp, l1run.w[tail_from:])
-    steps.append(
-        f"absolute L1 still swings by **{swing:.3g}**: every step has size "
-        f"lr·|Σx_batch| = {v['lr']:g} × {2 * min(v['bs'], 20):g} whatever the distance to the optimum"
-        + (" (the schedule shrinks lr, so the swings shrink too)" if sched_name != "constant" else "")
+if l1_win is not None:
+    biggest_batch = float(np.sum(np.sort(np.abs(data.x))[-min(v["bs"], 20) :]))
+    full_step = float(np.max(l1run.lr[tail_from + 1 :])) * biggest_batch
+    steps.append(say.l1_steps(l1_win, full_step, with_swing=holds is None))
+if l2_win is not None:
+    steps.append(say.l2_steps(l2_win, abs(float(l2run.w[1] - l2run.w[0])), with_swing=holds is None))
+layout.seen(" ".join([verdict, *steps, say.batch_noise(v["sigma"], v["bs"], 20, v["shuffle"])]))
+
+
+RUN_KEYS = ["n_sigma", "n_lr", "n_sched", "n_bs", "n_epochs", "n_w0", "n_seed", "n_shuffle"]
+
+
+def claim_row(name: str, preset: dict) -> dict:
+    """Run one of the article's settings (cached) and decide the claim there, as on screen."""
+    p = {c.key: c.default for c in CONTROLS} | preset
+    d = compute.dataset(n=20, x=2.0, w_true=1.0, noise_sigma=p["n_sigma"], seed=0)
+    params = (("decay", p["n_decay"]),) if p["n_sched"] == "inverse_time" else ()
+    ps = (p["n_sched"], p["n_lr"], params)
+    r = {k: compute.run(d, k, ps, p["n_w0"], p["n_bs"], p["n_epochs"]) for k in ("l1", "l2")}
+    k_all = r["l1"].n_updates
+    start = say.tail_start(k_all)
+    ok, _ = say.claim(
+        say.window(r["l1"].w, start),
+        say.window(r["l2"].w, start),
+        r["l2"].diverged_at,
+        p["n_sched"] == "constant",
+        p["n_sigma"],
+        p["n_bs"],
+        20,
     )
-if l2run is not None and l2run.diverged_at is None:
-    swing2 = frames.finite_stat(np.ptp, l2run.w[tail_from:])
-    steps.append(f"L2 swings by **{swing2:.3g}**: its gradient 2·r·x shrinks as the residuals shrink")
-if steps:
-    layout.seen(
-        "Over the last 30% of the run, "
-        + "; ".join(steps)
-        + ". "
-        + (
-            f"With {v['bs']} samples per batch each batch has its own optimum, so the noise moves every "
-            "optimiser around; L1 adds its constant step on top."
-            if v["sigma"] > 0
-            else ""
+    defining = [*RUN_KEYS, "n_decay"] if p["n_sched"] == "inverse_time" else RUN_KEYS
+    on_screen = all(st.session_state[key] == p[key] for key in defining)
+    return {
+        "setting": name + (" ◀ on screen" if on_screen else ""),
+        "L1 swing (last 30%)": float(np.ptp(r["l1"].w[start:])),
+        "L2 swing (last 30%)": float(np.ptp(r["l2"].w[start:])),
+        "claim holds": {True: "yes", False: "no", None: "not a constant step"}[ok],
+    }
+
+
+st.markdown("**Where the article's claim holds**, setting by setting (seed 0, the article's w0 = 20)")
+st.dataframe(
+    pd.DataFrame([claim_row(name, preset) for name, preset in ARTICLE_PRESETS.items()]),
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "claim holds": st.column_config.TextColumn(
+            help="Yes when absolute L1 swings back and forth (not still travelling) and L2 swings at most half as "
+            "much, over the last 30% of updates."
         )
-    )
+    },
+)
 
 st.markdown("**Loss over updates**, one panel per loss (the dark line is the best loss so far)")
 layout.chart(
@@ -264,16 +327,19 @@ layout.chart(
     "Loss on all 20 samples over updates, one panel per loss, with the best loss so far.",
 )
 st.markdown("**Learning rate over updates**")
-lr_df = frames.series_frame({charts.label(losses[0]): next(iter(runs.values())).lr}, "lr")
+lr_df = frames.series_frame({labels[losses[0]]: next(iter(runs.values())).lr}, "lr")
 layout.chart(charts.lr_chart(lr_df, [losses[0]]), f"The {sched_name} learning-rate schedule over {K} updates.")
 
 layout.explain(
-    "Why L1 oscillates and L2 settles",
+    "Why L1 oscillates and L2 settles, when they do",
     (
-        "L2's gradient is 2·r·x: it **shrinks with the residual r**, so the steps shrink as w approaches the optimum "
-        "and w settles. L1's gradient is sign(r)·x: its size **never shrinks**, so with a constant learning rate every "
-        "step has the same length lr·|Σx_batch|, and w keeps jumping across the optimum. The width of that jumping is "
-        "proportional to lr (see the sweep below: the error falls in step with lr)."
+        "L2's gradient is 2·r·x: it **shrinks with the residual r**, so near the optimum of the batch it is "
+        "working on, its steps shrink. L1's gradient is sign(r)·x: a batch's step is lr·|Σ sign(rᵢ)·xᵢ|, which is "
+        "the full lr·Σ|xᵢ| whenever the batch's residuals share a sign, **however close w is**. So once L1 is near "
+        "its optimum it keeps jumping across it. Without noise, with the article's batches of 2, it stays in "
+        "1 ± 4·lr: the width is proportional to lr. With noise and small batches each batch has its own optimum: "
+        "L1's band must also cover them, and L2 is pulled from one batch's optimum to the next, so it swings too, "
+        "sometimes more than L1 (the table above says where)."
     ),
 )
 layout.explain(
@@ -281,17 +347,18 @@ layout.explain(
     (
         "Shrink the step. Subgradient methods converge when the learning rates satisfy **Σ lrₜ = ∞** (they can still "
         "travel any distance) and **Σ lrₜ² < ∞** (the jumps die out): Boyd's lecture notes on subgradient methods. "
-        "The article's lr0/(1 + decay·t) is one such schedule: try the last preset. A constant rate fails the second "
-        "condition; exponential decay fails the first (it can stall before arriving)."
+        "The article's lr0/(1 + decay·t) is one such schedule: try its preset. A constant rate fails the second "
+        "condition; exponential decay with γ < 1 fails the first (it can stall before arriving)."
     ),
 )
 layout.explain(
     "Median against mean",
     (
-        "The L1 optimum of 2·w ≈ y is the **median** of y/2, L2's is the **mean**. With Gaussian noise the mean is the "
-        "more precise of the two (on average over noise draws its error is about √(π/2) ≈ 1.25 times smaller): that, "
-        "more than the oscillation, is why L2 often ends nearer to 1 at sigma = 5. With 20 samples the L1 optimum is "
-        "even a whole interval: any w between the 10th and 11th smallest y/2 is optimal."
+        "The L1 optimum of 2·w ≈ y is the **median** of y/2, L2's is the **mean**. With Gaussian noise the mean is "
+        "the more precise of the two on average over noise draws (for large samples its error is about "
+        "√(π/2) ≈ 1.25 times smaller); in any one draw either can be closer. With 20 samples the L1 optimum is a "
+        "whole interval: any w between the 10th and 11th smallest y/2 is optimal. "
+        + say.optimum_sentence(optima["l1"], optima["l2"][0])
     ),
 )
 
@@ -301,26 +368,28 @@ if st.toggle("Step through the run, update by update", key="n_step_open"):
 st.subheader("Learning-rate sweep")
 st.caption(
     f"{len(SWEEP_LRS)} constant learning rates from 1e−5 to 1, each run for {K} updates from these settings, "
-    "computed in one vectorised pass per loss."
+    "computed in one vectorised pass per loss. The error is the mean |w − 1| over the last 10% of updates."
 )
 if st.toggle("Run the sweep", key="n_sweep_show", help="Off until asked: it runs 26 rates per loss."):
-    sweep_rows = []
+    sweep_rows, sweep_errors = [], {}
     for k in losses:
         errors = compute.lr_sweep(data, k, SWEEP_LRS, v["w0"], v["bs"], v["epochs"], **opts, **loss_opts.get(k, {}))
-        sweep_rows.append(pd.DataFrame({"lr": SWEEP_LRS, "series": charts.label(k), "error": errors}))
+        sweep_errors[k] = np.asarray(errors, dtype=float)
+        sweep_rows.append(pd.DataFrame({"lr": SWEEP_LRS, "series": labels[k], "error": errors}))
     sweep = pd.concat(sweep_rows)
     sweep = sweep[np.isfinite(sweep["error"])]
     sweep["error"] = sweep["error"].clip(lower=1e-6)
-    stable = core.l2_max_stable_lr(data.x, v["bs"]) if "l2" in losses else None
+    stable = l2_limit if "l2" in losses else None
     layout.chart(
         charts.sweep_chart(sweep, losses, stable, v["lr"]),
         "Final |w − 1| against the constant learning rate on log-log axes, with L2's stability limit marked.",
     )
+    floors = {k: max(optima[k][0] - 1.0, 1.0 - optima[k][1], 0.0) for k in losses}
+    radius = np.array([core.l2_epoch_radius(data.x, lr, v["bs"]) for lr in SWEEP_LRS]) if "l2" in losses else None
     layout.seen(
-        f"Too small a rate and no loss arrives in {K} updates (the left side). L2 beyond lr = "
-        f"{stable if stable else float('nan'):.3g} diverges and drops off the chart. In between, L1's error "
-        "tracks lr (its band), while L2's does not depend on lr once it converges: it sits at the noise floor, "
-        "the distance from the mean of the data to 1."
+        " ".join(
+            say.sweep_sentences(np.array(SWEEP_LRS), sweep_errors, names, K, abs(v["w0"] - 1.0), floors, stable, radius)
+        )
     )
 
 st.subheader(f"Many noise draws ({SEEDS} seeds)")
@@ -331,30 +400,52 @@ def draw_errors(k: str) -> np.ndarray:
     return np.abs(seeds_final(k) - 1)
 
 
+def draw_optima() -> dict[str, np.ndarray]:
+    """Each draw's L1 interval and L2 optimum (the data sets noise_draws runs on, made the same way)."""
+    sets = [core.make_dataset(20, 2.0, 1.0, 0.0, v["sigma"], 0.0, 0.0, s) for s in range(SEEDS)]
+    return {
+        "l1": np.array([core.l1_minimizers(d.x, d.y) for d in sets]),
+        "l2": np.array([core.l2_optimum(d.x, d.y) for d in sets]),
+    }
+
+
+def draws_why() -> str:
+    e1, e2 = float(np.mean(draw_errors("l1"))), float(np.mean(draw_errors("l2")))
+    return say.closer_explanation(e1, e2, f"Over the {SEEDS} draws (final w)")
+
+
 if predict(
     "n_draws_predict",
     f"Was that one run luck? Draw the noise {SEEDS} times at sigma = {v['sigma']:g} and run both losses with "
     "these settings. On average, which ends closer to the true w = 1?",
-    ["absolute L1", "L2"],
-    lambda: "absolute L1" if np.mean(draw_errors("l1")) < np.mean(draw_errors("l2")) else "L2",
-    "The chart shows each draw's final error for both losses.",
+    ["absolute L1", "L2", say.SAME],
+    lambda: say.closer_answer(float(np.mean(draw_errors("l1"))), float(np.mean(draw_errors("l2")))),
+    draws_why,
 ):
     draws = pd.concat(
-        [
-            pd.DataFrame({"seed": np.arange(SEEDS), "series": charts.label(k), "error": draw_errors(k)})
-            for k in draw_losses
-        ]
+        [pd.DataFrame({"seed": np.arange(SEEDS), "series": labels[k], "error": draw_errors(k)}) for k in draw_losses]
     )
-    means = draws.groupby("series")["error"].mean()
+    means = {k: float(np.mean(draw_errors(k))) for k in draw_losses}
     layout.chart(
         charts.draws_chart(draws, draw_losses),
         "Final |w − 1| for each noise draw, one row of dots per loss, with each loss's mean error.",
     )
+    opt = draw_optima()
+    lo, hi = opt["l1"][:, 0], opt["l1"][:, 1]
+    f1, f2 = seeds_final("l1"), seeds_final("l2")
     layout.seen(
-        "Mean final error over the draws: "
-        + ", ".join(f"{lab} **{m:.3g}**" for lab, m in means.items())
-        + ". With Gaussian noise the mean (L2) is the more precise estimate; the median (L1) pays for its "
-        "robustness, and with a constant step its oscillation adds to that."
+        say.draws_sentence(
+            means,
+            {
+                "l1": float(np.mean(np.maximum(0.0, np.maximum(lo - 1.0, 1.0 - hi)))),
+                "l2": float(np.mean(np.abs(opt["l2"] - 1.0))),
+            },
+            {
+                "l1": float(np.mean(np.maximum(0.0, np.maximum(lo - f1, f1 - hi)))),
+                "l2": float(np.mean(np.abs(f2 - opt["l2"]))),
+            },
+            names,
+        )
     )
 
 with st.expander("Heatmap: final error over learning rate × noise", expanded=False):
@@ -363,36 +454,39 @@ with st.expander("Heatmap: final error over learning rate × noise", expanded=Fa
         key="n_heat",
         help=f"{len(HEAT_LRS) * len(HEAT_SIGMAS)} runs per loss; off by default to keep the page quick.",
     )
-    heat = []
+    heat, heat_rows = [], {}
     for k in [k for k in ("l1", "l2") if k in losses and show_heat]:
         sets = tuple(compute.dataset(n=20, x=2.0, noise_sigma=s, seed=v["seed"]) for s in HEAT_SIGMAS)
         finals = compute.heat_final(sets, k, HEAT_LRS, v["w0"], v["bs"], v["epochs"], **opts)
+        errors = np.abs(np.asarray(finals, dtype=float).reshape(len(HEAT_SIGMAS), len(HEAT_LRS)) - 1)
         grid = pd.DataFrame(
             [
-                {"lr": lr, "sigma": s, "error": max(abs(finals[i * len(HEAT_LRS) + j] - 1), 1e-6)}
+                {"lr": lr, "sigma": s, "error": max(errors[i, j], 1e-6)}
                 for i, s in enumerate(HEAT_SIGMAS)
                 for j, lr in enumerate(HEAT_LRS)
             ]
         )
         heat.append((k, grid.replace([np.inf], np.nan).dropna()))
+        heat_rows[k] = [(s, np.array(HEAT_LRS), np.maximum(errors[i], 1e-6)) for i, s in enumerate(HEAT_SIGMAS)]
     cols = st.columns(max(1, len(heat)))
     for col, (k, grid) in zip(cols, heat, strict=False):
         with col:
-            layout.chart(
-                charts.heatmap_chart(grid, k), f"Final error of {charts.label(k)} over learning rate and noise."
-            )
-    st.caption(
-        "Blank cells diverged. Read across a row: L1's error grows with lr at every noise level; L2's only "
-        "grows once lr passes its stability limit."
-    )
+            layout.chart(charts.heatmap_chart(grid, k), f"Final error of {labels[k]} over learning rate and noise.")
+    if heat:
+        st.caption(
+            "Blank cells diverged. Read across a row: "
+            + " ".join(say.heat_sentences(heat_rows, names, l2_limit if "l2" in heat_rows else None))
+        )
 
 layout.download(lambda: frames.export_frame(runs), "noise_and_learning_rate.csv", key="n_download")
 check_understanding(
     "n_check",
-    "You halve a constant learning rate for absolute L1 (and give it enough updates to arrive). The width of its "
-    "final oscillation…",
+    "No noise, the article's batches of 2: you halve a constant learning rate for absolute L1 (and give it enough "
+    "updates to arrive). The width of its final oscillation…",
     ["stays the same", "roughly halves", "shrinks to zero"],
     "roughly halves",
-    "Every L1 step has length lr·|Σx_batch|, so the jumps around the optimum scale with lr. Only a rate that keeps "
-    "shrinking (Σlr = ∞, Σlr² < ∞) drives the oscillation to zero.",
+    "Without noise both residuals of a batch share a sign until w reaches 1, so each step is the full "
+    "lr·Σ|xᵢ| = 4·lr and w stays within 1 ± 4·lr: the band scales with lr. (With noise, each step is "
+    "lr·|Σ sign(rᵢ)·xᵢ|, anything from 0 to 4·lr, and the spread of the batches' own optima adds a part that does "
+    "not shrink with lr.) Only a rate that keeps shrinking (Σlr = ∞, Σlr² < ∞) drives the oscillation to zero.",
 )

@@ -1,0 +1,372 @@
+"""The noise and learning-rate page's sentences, checked against the runs they describe.
+
+Runs come from core directly; settings are drawn across the page's control space (its C dict: ranges and
+steps) and its presets. Each statement a sentence makes is checked against the data with a plain numpy
+computation written here, not with the sentence module's own helpers.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import core
+from ui.controls import log_options
+from ui.sentences import noise as say
+
+PAGE = Path(__file__).resolve().parents[1] / "pages" / "noise_and_learning_rate.py"
+N = 20
+LABELS = {"l1": "absolute L1", "l2": "L2", "huber": "Huber"}
+
+
+@cache
+def page() -> dict:
+    """The page's declarations (controls, presets, sweep grids): its source up to the first st call."""
+    source = PAGE.read_text()
+    namespace: dict = {}
+    exec(compile(source[: source.index("\nlayout.header(")], str(PAGE), "exec"), namespace)  # noqa: S102
+    return namespace
+
+
+def settings_of(preset: dict) -> dict:
+    """A preset's full settings, as the page applies it (keys it does not name take their defaults)."""
+    return {c.key: c.default for c in page()["CONTROLS"]} | preset
+
+
+def schedule(s: dict):
+    if s["n_sched"] == "inverse_time":
+        return core.inverse_time_decay(s["n_lr"], s["n_decay"])
+    return s["n_lr"]
+
+
+def runs_of(s: dict) -> dict[str, core.Trajectory]:
+    d = core.article_dataset(s["n_sigma"], seed=s["n_seed"])
+    opts = {"shuffle": s["n_shuffle"], "shuffle_seed": s["n_seed"], "track_loss": False}
+    return {k: core.descend(d, k, schedule(s), s["n_w0"], s["n_bs"], s["n_epochs"], **opts) for k in ("l1", "l2")}
+
+
+def numbers(text: str) -> list[float]:
+    return [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?", text.replace("−", "-"))]
+
+
+def check_claim(s: dict, r: dict[str, core.Trajectory]) -> None:
+    """say.claim against the run: each verdict's conditions recomputed from w."""
+    K = r["l1"].n_updates
+    start = K - max(1, (3 * K) // 10)
+    w1, w2 = r["l1"].w[start:], r["l2"].w[start:]
+    wins = {k: say.window(r[k].w, start) if r[k].diverged_at is None else None for k in r}
+    holds, text = say.claim(
+        wins["l1"], wins["l2"], r["l2"].diverged_at, s["n_sched"] == "constant", s["n_sigma"], s["n_bs"], N
+    )
+    if r["l2"].diverged_at is not None:
+        assert holds is False and f"update {r['l2'].diverged_at}" in text
+        return
+    swing1, swing2, net1 = np.ptp(w1), np.ptp(w2), w1[-1] - w1[0]
+    assert say.num(swing1) in text and say.num(swing2) in text
+    if s["n_sched"] != "constant":
+        assert holds is None and "constant step" in text
+    elif abs(net1) > 0.5 * swing1:
+        assert holds is False and "has not arrived" in text and say.num(net1) in text
+    elif swing1 == 0:
+        assert holds is False and "does not move" in text
+    elif swing2 <= 0.5 * swing1:
+        assert holds is True and "holds here" in text
+    else:
+        assert holds is False and "does not hold" in text and swing2 > 0.5 * swing1
+        assert ("L2 swings more than absolute L1" in text) == (swing2 > swing1)
+
+
+def check_steps(s: dict, r: dict[str, core.Trajectory]) -> None:
+    """The step sentences: the stated range is the run's, and no L1 step exceeds lr·Σ|x| of a batch."""
+    K = r["l1"].n_updates
+    start = K - max(1, (3 * K) // 10)
+    steps1 = np.abs(np.diff(r["l1"].w[start:]))
+    full = float(np.max(r["l1"].lr[start + 1 :])) * 2.0 * min(s["n_bs"], N)
+    text = say.l1_steps(say.window(r["l1"].w, start), full)
+    assert say.num(steps1.min()) in text and say.num(steps1.max()) in text and say.num(full) in text
+    # the theorem the sentence states, up to the rounding of w (|w| * a few ulps per update)
+    assert steps1.max() <= full + 8 * np.finfo(float).eps * (np.abs(r["l1"].w[start:]).max() + full)
+    if r["l2"].diverged_at is None:
+        steps2 = np.abs(np.diff(r["l2"].w[start:]))
+        text2 = say.l2_steps(say.window(r["l2"].w, start), abs(r["l2"].w[1] - r["l2"].w[0]))
+        if steps2.max() > 0:
+            assert say.num(steps2.min()) in text2 and say.num(steps2.max()) in text2
+
+
+def check_closer(r: dict[str, core.Trajectory]) -> None:
+    K = r["l1"].n_updates
+    errs = {}
+    for k, run in r.items():
+        errs[k] = np.inf if run.diverged_at is not None else float(np.mean(np.abs(run.w[-max(1, K // 10) :] - 1)))
+    answer = say.closer_answer(errs["l1"], errs["l2"])
+    text = say.closer_explanation(errs["l1"], errs["l2"], "Over the last 10%")
+    lo, hi = sorted(errs.values())
+    if not np.isfinite(errs["l2"]):
+        assert answer == "absolute L1" and "L2 diverged" in text
+        return
+    if hi - lo <= 0.05 * hi:
+        assert answer == say.SAME and "about the same" in text
+    else:
+        assert answer == ("absolute L1" if errs["l1"] < errs["l2"] else "L2") and f"{answer} is" in text
+    assert say.num(errs["l1"]) in text and say.num(errs["l2"]) in text
+
+
+SIGMAS = st.integers(0, 200).map(lambda i: round(0.05 * i, 2))
+LRS = st.sampled_from(log_options(1e-5, 1.0))
+
+
+@st.composite
+def page_settings(draw) -> dict:
+    """Settings across the page's controls; epochs capped at 60 to stay fast, batch sizes 1..20, every start."""
+    s = settings_of({})
+    s |= {
+        "n_sigma": draw(SIGMAS),
+        "n_lr": draw(LRS),
+        "n_bs": draw(st.integers(1, 20)),
+        "n_epochs": draw(st.integers(1, 60)),
+        "n_w0": draw(st.integers(-60, 60).map(lambda i: i / 2)),
+        "n_seed": draw(st.integers(0, 99)),
+        "n_shuffle": draw(st.booleans()),
+        "n_sched": draw(st.sampled_from(["constant", "constant", "inverse_time"])),
+        "n_decay": draw(st.sampled_from(log_options(1e-5, 1.0))),
+    }
+    return s
+
+
+@given(page_settings())
+def test_every_sentence_about_the_run_is_true_across_the_controls(s):
+    r = runs_of(s)
+    check_claim(s, r)
+    check_steps(s, r)
+    check_closer(r)
+
+
+@pytest.mark.parametrize("name", list(page()["PRESETS"]) + ["(defaults)"])
+def test_every_sentence_is_true_at_every_preset_and_the_default(name):
+    s = settings_of(page()["PRESETS"].get(name, {}))
+    r = runs_of(s)
+    check_claim(s, r)
+    check_steps(s, r)
+    check_closer(r)
+
+
+# --- one test per finding of issue 16 (each fails on the page before this change) ---
+
+
+def claim_at(preset: dict) -> tuple[bool | None, str]:
+    s = settings_of(preset)
+    r = runs_of(s)
+    start = say.tail_start(r["l1"].n_updates)
+    return say.claim(
+        say.window(r["l1"].w, start),
+        say.window(r["l2"].w, start),
+        r["l2"].diverged_at,
+        s["n_sched"] == "constant",
+        s["n_sigma"],
+        s["n_bs"],
+        N,
+    )
+
+
+def test_the_default_shows_the_questions_premise_and_the_article_settings_say_where_it_fails():
+    """The headline asks why L1 keeps oscillating while L2 settles: at the default that is what the chart shows;
+    at the article's sigma 5 settings the page says it does not hold, and why."""
+    assert claim_at({})[0] is True
+    presets = page()["ARTICLE_PRESETS"]
+    verdicts = {name: claim_at(p) for name, p in presets.items()}
+    assert verdicts["The article, no noise: lr 0.01"][0] is True
+    assert verdicts["The article, noise sigma 5: lr 0.001"][0] is False  # L2 swings 0.123, L1 0.016
+    assert "L2 swings more than absolute L1" in verdicts["The article, noise sigma 5: lr 0.001"][1]
+    lr4 = verdicts["The article, noise sigma 5: lr 0.0001, 10,000 updates from w0 = 20"]
+    assert lr4[0] is False and "has not arrived" in lr4[1]
+    assert verdicts["The article, inverse-time decay 1/2000 from lr 0.01, sigma 5"][0] is None
+
+
+def test_the_variant_at_lr_1e_4_is_drifting_not_oscillating():
+    """The old page said L1 "swings" 0.121 at lr 0.0001 from w0 = 2: it is still travelling."""
+    name = next(n for n in page()["PRESETS"] if n.startswith("Variant"))
+    holds, text = claim_at(page()["PRESETS"][name])
+    assert holds is False and "has not arrived" in text
+
+
+def test_presets_named_after_the_article_show_its_setting():
+    """The article starts at w0 = 20 with batches of 2 in order; a changed setting is named a variant."""
+    for name, preset in page()["PRESETS"].items():
+        s = settings_of(preset)
+        article = (s["n_w0"], s["n_bs"], s["n_shuffle"]) == (20.0, 2, False)
+        assert article != name.startswith("Variant"), name
+        assert article == name.startswith("The article"), name
+
+
+def test_the_series_switches_are_named_apart_from_the_answers():
+    answers = {"absolute L1", "L2", say.SAME}
+    for key in ("l1", "l2", "huber"):
+        label = page()["C"][key].label
+        assert label not in answers and label.startswith("Show the"), label
+
+
+def test_l1_steps_are_not_one_size_with_noise():
+    """The old page: "every step has size lr·|Σx_batch| = lr × 4 whatever the distance". At the article's
+    sigma 5, lr 0.001 the steps near the end take 0 and lr·4 both; the sentence gives the run's range."""
+    s = settings_of(page()["ARTICLE_PRESETS"]["The article, noise sigma 5: lr 0.001"])
+    r = runs_of(s)
+    start = say.tail_start(r["l1"].n_updates)
+    steps = np.abs(np.diff(r["l1"].w[start:]))
+    assert steps.min() < 1e-12 and steps.max() == pytest.approx(0.004, rel=1e-9)
+    text = say.l1_steps(say.window(r["l1"].w, start), 0.004)
+    assert "whatever the distance" not in text and "less when they cancel" in text
+
+
+def test_the_check_question_is_true_without_noise():
+    """Halving a constant lr halves L1's final oscillation without noise (the question's setting)..."""
+    d = core.article_dataset(0.0)
+    swings = []
+    for lr in (0.01, 0.005):
+        run = core.descend(d, "l1", lr, 20.0, 2, 1000, track_loss=False)
+        swings.append(np.ptp(run.w[-200:]))
+        lo, hi = core.oscillation_band(d.x, d.y, lr, 2)
+        assert hi - lo == pytest.approx(8 * lr)
+    assert swings[1] / swings[0] == pytest.approx(0.5, rel=1e-6)
+
+
+def sweep(s: dict, loss: str, lrs: np.ndarray) -> np.ndarray:
+    """Mean |w - 1| over the last 10% of updates per constant lr, nan once diverged (as the page plots)."""
+    d = core.article_dataset(s["n_sigma"], seed=s["n_seed"])
+    opts = {"shuffle": s["n_shuffle"], "shuffle_seed": s["n_seed"], "track_loss": False}
+    many = core.descend_many(d, loss, lrs, s["n_w0"], s["n_bs"], s["n_epochs"], **opts)
+    tail = max(1, many.n_updates // 10)
+    return np.mean(np.abs(many.w[:, -tail:] - 1.0), axis=1)
+
+
+def check_sweep(s: dict) -> None:
+    lrs = np.array(page()["SWEEP_LRS"])
+    d = core.article_dataset(s["n_sigma"], seed=s["n_seed"])
+    errors = {k: sweep(s, k, lrs) for k in ("l1", "l2")}
+    lo, hi = core.l1_minimizers(d.x, d.y)
+    floors = {"l1": max(lo - 1, 1 - hi, 0.0), "l2": abs(core.l2_optimum(d.x, d.y) - 1)}
+    limit = core.l2_max_stable_lr(d.x, s["n_bs"])
+    radius = np.array([core.l2_epoch_radius(d.x, lr, s["n_bs"]) for lr in lrs])
+    K = s["n_epochs"] * -(-N // s["n_bs"])
+    text = " ".join(say.sweep_sentences(lrs, errors, LABELS, K, abs(s["n_w0"] - 1), floors, limit, radius))
+    assert "L2 beyond lr" in text and f"{limit:.3g}" in text
+    for k, e in errors.items():
+        ok = np.isfinite(e)
+        e, r = e[ok], lrs[ok]
+        best = int(np.argmin(e))
+        name = LABELS[k][0].upper() + LABELS[k][1:]
+        assert f"{name}'s error is smallest at lr = {r[best]:.3g} ({say.num(e[best])})" in text
+        above = np.diff(e[best:])
+        claim = text.split(f"{name}'s error is smallest")[1].split(". ")[0]
+        assert ("never falls as lr grows" in claim) == bool(above.size and np.all(above >= 0))
+        at_floor = np.abs(e - floors[k]) <= max(0.1 * floors[k], 1e-3)
+        if at_floor.any():
+            assert f"At {int(at_floor.sum())} of its {e.size} points it sits at its noise floor" in text
+        else:
+            assert f"never comes within 10% (or 0.001) of its noise floor |optimum − 1| = {say.num(floors[k])}" in text
+    gone = ~np.isfinite(errors["l2"])
+    if gone.any():
+        first = int(np.argmax(gone))
+        if gone[first:].all():
+            assert f"It diverged from lr = {lrs[first]:.3g} up" in text
+        else:
+            assert "It diverged at lr = " + ", ".join(say.num(v) for v in lrs[gone]) in text
+        assert np.all(radius[gone] > 1), "a diverged rate is an unstable one"
+    beyond = lrs > limit
+    assert f"is unstable at {int((beyond & (radius >= 1)).sum())} of the {int(beyond.sum())} rates" in text
+    islands = lrs[beyond & (radius < 1)]
+    assert (islands.size > 0) == ("stable again" in text)
+
+
+@given(
+    st.fixed_dictionaries(
+        {
+            "n_sigma": SIGMAS,
+            "n_bs": st.integers(1, 20),
+            "n_epochs": st.integers(1, 30),
+            "n_w0": st.integers(-60, 60).map(lambda i: i / 2),
+            "n_seed": st.integers(0, 99),
+            "n_shuffle": st.booleans(),
+        }
+    )
+)
+def test_the_sweep_sentences_are_true_of_the_plotted_points(s):
+    check_sweep(s)
+
+
+@pytest.mark.parametrize("bs", [2, 3, 9])
+def test_the_sweep_states_the_real_l2_limit_not_the_per_batch_bound(bs):
+    """The old sweep marked "largest stable L2 lr" = 1/12 at batch 3 (stable up to 0.0896), and said "L2 beyond lr
+    = 1/36 diverges" at batch 9, where it is stable again at lr = 0.063 (an island the sentence now names)."""
+    s = settings_of({"n_sigma": 5.0, "n_bs": bs, "n_epochs": 100})
+    check_sweep(s)
+    d = core.article_dataset(5.0)
+    assert core.l2_max_stable_lr(d.x, bs) >= core.l2_contracting_lr(d.x, bs)
+    if bs == 9:
+        lrs = np.array(page()["SWEEP_LRS"])
+        errors = {k: sweep(s, k, lrs) for k in ("l1", "l2")}
+        radius = np.array([core.l2_epoch_radius(d.x, lr, bs) for lr in lrs])
+        text = " ".join(
+            say.sweep_sentences(lrs, errors, LABELS, 1100, 19.0, {}, core.l2_max_stable_lr(d.x, bs), radius)
+        )
+        assert "stable again at lr = 0.0631" in text
+
+
+def heat_rows(s: dict, loss: str) -> list:
+    lrs = np.array(page()["HEAT_LRS"])
+    rows = []
+    for sigma in page()["HEAT_SIGMAS"]:
+        d = core.make_dataset(20, 2.0, 1.0, 0.0, sigma, 0.0, 0.0, s["n_seed"])
+        many = core.descend_many(d, loss, lrs, s["n_w0"], s["n_bs"], s["n_epochs"], track_loss=False)
+        rows.append((sigma, lrs, np.maximum(np.abs(many.w[:, -1] - 1), 1e-6)))
+    return rows
+
+
+@pytest.mark.parametrize("epochs", [200, 20])
+def test_the_heatmap_caption_reads_each_row(epochs):
+    """The old caption: "L1's error grows with lr at every noise level". Rows where it falls are named."""
+    s = settings_of({"n_epochs": epochs})
+    rows = {k: heat_rows(s, k) for k in ("l1", "l2")}
+    text = " ".join(say.heat_sentences(rows, LABELS, core.l2_max_stable_lr(core.article_dataset().x, 2)))
+    falls = [sig for sig, _, e in rows["l1"] if np.any(np.diff(e[np.isfinite(e)]) < 0)]
+    assert falls, "at these settings some row falls: the old caption was false"
+    assert "in every row" not in text.split("L2")[0]
+    assert f"at sigma {say._ranges(falls)} it falls" in text or "falls somewhere along every row" in text
+    blank = [lr for _, lrs, e in rows["l2"] for lr in lrs[~np.isfinite(e)]]
+    if blank:
+        assert f"Blank from lr = {min(blank):.3g}" in text
+
+
+def test_the_draws_sentence_states_its_numbers_and_the_closer_loss():
+    means = {"l1": 0.5625, "l2": 0.455}
+    text = say.draws_sentence(means, {"l1": 0.4, "l2": 0.3}, {"l1": 0.2, "l2": 0.3}, LABELS)
+    assert "absolute L1 **0.562**" in text and "L2 **0.455**" in text and "L2 ends closer" in text
+    assert "the mean is the more precise" in text
+    even = say.draws_sentence({"l1": 0.45, "l2": 0.455}, {"l1": 0.3, "l2": 0.4}, {"l1": 0.2, "l2": 0.3}, LABELS)
+    assert "about the same" in even and "the median is the more precise in these draws" in even
+
+
+def test_a_verdict_says_why_in_numbers_and_calls_a_near_tie_a_tie():
+    assert say.closer_answer(0.0044, 0.00458) == say.SAME  # sigma 0.05, lr 0.001: 4% apart
+    assert say.closer_answer(0.016, 0.00506) == "L2"
+    text = say.closer_explanation(0.016, 0.00506, "Over the last 10%")
+    assert "0.016" in text and "0.00506" in text and "3.16 times closer" in text
+    assert "L2 diverged" in say.closer_explanation(0.3, float("inf"), "Over the last 10%")
+
+
+@pytest.mark.parametrize(("lr", "bs"), [(0.2, 2), (0.1, 3), (0.0398, 9)])
+def test_the_divergence_warning_gives_the_real_limit_and_this_lrs_growth(lr, bs):
+    """The old warning: "L2 is stable only for lr < 1/12" at batch 3 (the per-batch bound). Now the real limit,
+    and the factor by which one epoch multiplies the distance at this lr, which the run shows growing."""
+    d = core.article_dataset(5.0)
+    run = core.descend(d, "l2", lr, 20.0, bs, 1000, track_loss=False)
+    assert run.diverged_at is not None
+    limit, radius = core.l2_max_stable_lr(d.x, bs), core.l2_epoch_radius(d.x, lr, bs)
+    text = say.diverged_warning(lr, bs, limit, radius)
+    assert f"below {limit:.3g}" in text and say.num(radius) in text and radius > 1 and lr > limit
+    assert f"{1 / 12:.3g}" not in text
