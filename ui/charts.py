@@ -366,13 +366,19 @@ def heatmap_chart(df: pd.DataFrame, loss: str) -> Spec:
     return _spec(_heatmap, (loss,), grid=df)
 
 
+LOSS_CURVE_PARAMS = ("y_lo", "y_hi")
+
+
 def _loss_curve(losses: tuple[str, ...]) -> alt.LayerChart:
+    # the y range is a pair of params (filled in by Spec.to_dict): it follows the L1 V, and the steeper L2 curve
+    # leaves the top of the chart instead of flattening the V
+    ys = alt.Scale(domain=[alt.ExprRef(expr="y_lo"), alt.ExprRef(expr="y_hi")], nice=False, zero=False)
     curves = (
         _data("curve")
-        .mark_line(strokeWidth=2.5)
+        .mark_line(strokeWidth=2.5, clip=True)
         .encode(
             x=alt.X("w:Q", title="weight w"),
-            y=alt.Y("L:Q", title="loss L(w)"),
+            y=alt.Y("L:Q", title="loss L(w)", scale=ys),
             tooltip=["series:N", alt.Tooltip("w:Q", format=".3f"), alt.Tooltip("L:Q", format=".4g")],
             **_series_encodings(losses),
         )
@@ -390,17 +396,31 @@ def _loss_curve(losses: tuple[str, ...]) -> alt.LayerChart:
     )
     dot = (
         _data("point")
-        .mark_point(size=120, filled=True, color="#222222")
+        .mark_point(size=120, filled=True, color="#222222", clip=True)
         .encode(
             x="w:Q", y="L:Q", tooltip=["text:N", alt.Tooltip("w:Q", format=".3f"), alt.Tooltip("L:Q", format=".4g")]
         )
     )
-    return alt.layer(curves, fan, dot).properties(height=320, width="container")
+    ranges = [alt.param(name=name, value=0.0) for name in LOSS_CURVE_PARAMS]
+    return alt.layer(curves, fan, dot).add_params(*ranges).properties(height=320, width="container")
 
 
-def loss_curve_chart(curve: pd.DataFrame, point: pd.DataFrame, tangents: pd.DataFrame, losses: Sequence[str]) -> Spec:
-    """L(w) curves (w, series, L), the current point, tangent or subgradient-fan lines (w, L, line)."""
-    return _spec(_loss_curve, (tuple(losses),), curve=curve, tangents=tangents, point=point)
+def loss_curve_chart(
+    curve: pd.DataFrame,
+    point: pd.DataFrame,
+    tangents: pd.DataFrame,
+    losses: Sequence[str],
+    y_range: tuple[float, float] | None = None,
+) -> Spec:
+    """L(w) curves (w, series, L), the current point, tangent or subgradient-fan lines (w, L, line).
+
+    The y axis spans `y_range` (default: the curves' own range); whatever leaves it is clipped."""
+    if y_range is None:
+        y_range = (min(0.0, float(curve["L"].min())), float(curve["L"].max()))
+    params = dict(zip(LOSS_CURVE_PARAMS, map(float, y_range), strict=True))
+    return Spec(
+        _template(_loss_curve, (tuple(losses),)), {"curve": curve, "tangents": tangents, "point": point}, params
+    )
 
 
 def _step_function() -> alt.LayerChart:
