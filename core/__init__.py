@@ -8,7 +8,8 @@
     -60.0
 
 Where to find a formula:
-    losses.py     each loss and its (sub)gradient; the value chosen at the kink
+    losses.py     each loss as one object: value, (sub)gradient, the value chosen at the kink, parameters
+    loss_sums.py  a loss summed over a data set at many states (data_loss)
     data.py       the article's data set, noisy lines, outliers
     schedules.py  learning-rate schedules (t -> lr)
     optimizers.py sgd, momentum, adam, polyak as pure update rules
@@ -26,10 +27,22 @@ from core.descent import (
     descend,
     descend_many,
 )
-from core.losses import LOSS_LABELS, LOSS_NAMES, l1_subdifferential, loss_grad, loss_value
+from core.loss_sums import data_loss
+from core.losses import (
+    LOSS_LABELS,
+    LOSS_NAMES,
+    LOSSES,
+    Loss,
+    LossParam,
+    l1_subdifferential,
+    loss_grad,
+    loss_value,
+    make_loss,
+)
 from core.optimizers import OPTIMIZER_NAMES, make_optimizer
 from core.schedules import (
     SCHEDULE_NAMES,
+    check_lr,
     constant,
     cosine,
     exponential_decay,
@@ -69,10 +82,16 @@ __all__ = [
     "make_dataset",
     "descend",
     "descend_many",
+    "LOSSES",
+    "Loss",
+    "LossParam",
+    "make_loss",
+    "data_loss",
     "loss_value",
     "loss_grad",
     "l1_subdifferential",
     "make_optimizer",
+    "check_lr",
     "constant",
     "cosine",
     "exponential_decay",

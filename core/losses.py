@@ -1,148 +1,204 @@
-"""Losses of the residual r = prediction - target, each next to its (sub)gradient.
+"""Losses of the residual r = prediction - target: one `Loss` object each, its (sub)gradient beside it.
 
 Every loss here is a function of the residual only, so the chain rule for a model
-m(w) is always  dL/dw = loss_grad(r) * dm/dw.  For the one-weight model m(w) = w * x
-that is  dL/dw = loss_grad(r) * x.
+m(w) is always  dL/dw = loss.grad(r) * dm/dw.  For the one-weight model m(w) = w * x
+that is  dL/dw = loss.grad(r) * x.
 
-| name        | value                                      | derivative d/dr        |
-|-------------|--------------------------------------------|------------------------|
-| "l1"        | |r|                                        | sign(r)                |
-| "l2"        | r**2                                       | 2 r                    |
-| "signed_l1" | r  (the seed article's "L1", no abs)       | 1                      |
-| "huber"     | r**2/2 if |r| <= delta else delta(|r| - delta/2) | clip(r, -delta, delta) |
+| name        | value                                            | derivative d/dr        | parameters      |
+|-------------|--------------------------------------------------|------------------------|-----------------|
+| "l1"        | |r|                                              | sign(r)                | at_kink in [-1, 1] |
+| "l2"        | r**2                                             | 2 r                    |                 |
+| "signed_l1" | r  (the seed article's "L1", no abs)             | 1                      |                 |
+| "huber"     | r**2/2 if |r| <= delta else delta(|r| - delta/2) | clip(r, -delta, delta) | delta > 0       |
 
-The only kink is l1's at r = 0, where any value in [-1, 1] is a subgradient. We use 0 there
-(what PyTorch's abs backward gives); `loss_grad("l1", r, at_kink=c)` picks another c.
+The only kink with a choice is l1's at r = 0, where any value in [-1, 1] is a subgradient. We use 0
+there (what PyTorch's abs backward gives); `l1(at_kink=c)` picks another c.
+
+    >>> loss = make_loss("huber", delta=0.5)     # or huber(0.5); LOSSES["huber"] has the defaults
+    >>> loss.value(np.array([0.2, 2.0])), loss.grad(np.array([0.2, 2.0]))
+    (array([0.02 , 0.875]), array([0.2, 0.5]))
+    >>> [(p.name, p.label, p.default) for p in loss.params]
+    [('delta', 'Huber delta', 1.0)]
+
+Adding a loss: write its factory here (value, grad, their one-float twins, its pieces), add it to
+`_FACTORIES`, and add its rows to tests/test_losses.py. Descent, theory, ui and the pages read the rest
+from the object. The older functions (`loss_value`, `loss_grad`, `scalar_grad`, `LOSS_LABELS`, ...)
+are thin views over the objects.
 """
 
 from __future__ import annotations
 
+import functools
+import math
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
-LOSS_NAMES: tuple[str, ...] = ("l1", "l2", "signed_l1", "huber")
-
-# Human-readable labels, shared by every page and chart legend.
-LOSS_LABELS: dict[str, str] = {
-    "l1": "absolute L1 |r|",
-    "l2": "L2 r²",
-    "signed_l1": "signed L1 r (no abs)",
-    "huber": "Huber",
-}
+Quadratic = tuple[float, float, float]  # (a, b, c): a r² + b r + c
 
 
-def _check_huber_delta(delta: float) -> float:
-    delta = float(delta)
-    if not np.isfinite(delta) or delta <= 0:
-        raise ValueError(f"huber needs delta > 0 (finite), got {delta=}")
-    return delta
+@dataclass(frozen=True)
+class LossParam:
+    """One parameter of a loss: what a page shows (label, help, slider) and what core accepts (lo..hi)."""
+
+    name: str
+    label: str
+    default: float
+    lo: float  # allowed range, lo excluded when lo_open
+    hi: float
+    lo_open: bool = False
+    slider: tuple[float, float, float] = (0.0, 1.0, 0.1)  # (lo, hi, step) a page offers
+    help: str = ""
+    changes_value: bool = True  # False: it moves only the (sub)gradient (l1's at_kink)
+
+    def check(self, value: float) -> float:
+        """`value` as a float, or ValueError naming the parameter and its range."""
+        try:
+            v = float(value)
+        except (TypeError, ValueError):
+            v = math.nan
+        low_ok = v > self.lo if self.lo_open else v >= self.lo
+        if np.isfinite(v) and low_ok and v <= self.hi:
+            return v
+        if self.hi == math.inf:
+            raise ValueError(
+                f"{self.name} must be a finite number {'>' if self.lo_open else '>='} {self.lo:g}, got {value!r}"
+            )
+        left = "(" if self.lo_open else "["
+        raise ValueError(f"{self.name} must lie in {left}{self.lo:g}, {self.hi:g}], got {self.name}={value!r}")
 
 
-def _l1_value(r: np.ndarray) -> np.ndarray:
-    return np.abs(r)
+@dataclass(frozen=True)
+class Loss:
+    """A loss of the residual, with its parameters fixed: value and (sub)gradient, on arrays and on one float.
 
-
-def _l1_grad(r: np.ndarray, at_kink: float = 0.0) -> np.ndarray:
-    """sign(r); at r == 0 the caller's choice `at_kink` in [-1, 1] (default 0)."""
-    if not -1.0 <= at_kink <= 1.0:
-        raise ValueError(f"l1 at_kink must lie in the subdifferential [-1, 1], got {at_kink=}")
-    g = np.sign(r)  # np.sign(0) == 0: the default convention costs nothing extra
-    return np.where(r == 0, at_kink, g) if at_kink else g
-
-
-def _l2_value(r: np.ndarray) -> np.ndarray:
-    return np.square(r)
-
-
-def _l2_grad(r: np.ndarray) -> np.ndarray:
-    return 2.0 * r
-
-
-def _signed_l1_value(r: np.ndarray) -> np.ndarray:
-    return np.asarray(r, dtype=float).copy()
-
-
-def _signed_l1_grad(r: np.ndarray) -> np.ndarray:
-    return np.ones_like(r, dtype=float)
-
-
-def _huber_value(r: np.ndarray, delta: float = 1.0) -> np.ndarray:
-    delta = _check_huber_delta(delta)
-    a = np.abs(r)
-    return np.where(a <= delta, 0.5 * np.square(r), delta * (a - 0.5 * delta))
-
-
-def _huber_grad(r: np.ndarray, delta: float = 1.0) -> np.ndarray:
-    delta = _check_huber_delta(delta)
-    return np.clip(r, -delta, delta)
-
-
-_VALUE: dict[str, Callable[..., np.ndarray]] = {
-    "l1": _l1_value,
-    "l2": _l2_value,
-    "signed_l1": _signed_l1_value,
-    "huber": _huber_value,
-}
-_GRAD: dict[str, Callable[..., np.ndarray]] = {
-    "l1": _l1_grad,
-    "l2": _l2_grad,
-    "signed_l1": _signed_l1_grad,
-    "huber": _huber_grad,
-}
-_PARAMS: dict[str, dict[str, set[str]]] = {
-    "l1": {"value": set(), "grad": {"at_kink"}},
-    "l2": {"value": set(), "grad": set()},
-    "signed_l1": {"value": set(), "grad": set()},
-    "huber": {"value": {"delta"}, "grad": {"delta"}},
-}
-
-
-def scalar_grad(name: str, at_kink: float = 0.0, delta: float = 1.0) -> Callable[[float], float]:
-    """`loss_grad` for one Python float, as a plain function: the descent loop's fast path.
-
-    With a handful of runs on a few samples, numpy's cost per call exceeds the arithmetic, and
-    this is about ten times faster. Same values as `loss_grad`, nan included (tests check it).
+    `pieces` describes the value exactly as a piecewise quadratic in r: `kinks` (sorted) split the line,
+    and `quadratics[j]` = (a, b, c) gives a r² + b r + c on piece j. `core.data_loss` uses it to sum the
+    loss over a data set at many states at once; tests check it against `value`.
     """
-    check_loss_name(name)
-    if name == "l1":
-        kink = float(at_kink)
-        return lambda r: 1.0 if r > 0 else -1.0 if r < 0 else kink if r == 0 else r
-    if name == "l2":
-        return lambda r: 2.0 * r
-    if name == "signed_l1":
-        return lambda r: 1.0
-    d = float(_check_huber_delta(delta))
-    return lambda r: d if r > d else -d if r < -d else r  # nan falls through both tests: nan, as np.clip
+
+    name: str
+    label: str
+    formula: str
+    value: Callable[[np.ndarray], np.ndarray]
+    grad: Callable[[np.ndarray], np.ndarray]  # the kink convention lives here
+    value1: Callable[[float], float]
+    grad1: Callable[[float], float]  # the same, on one float, for the fast loop (nan in, nan out)
+    kinks: tuple[float, ...]
+    quadratics: tuple[Quadratic, ...]
+    params: tuple[LossParam, ...] = ()
+    settings: tuple[tuple[str, float], ...] = ()  # this object's parameter values, in `params` order
+
+    def param(self, name: str) -> LossParam:
+        """The parameter called `name` (ValueError if this loss has none by that name)."""
+        for p in self.params:
+            if p.name == name:
+                return p
+        raise ValueError(f"loss {self.name!r} has no parameter {name!r}")
 
 
-def scalar_value(name: str, delta: float = 1.0) -> Callable[[float], float]:
-    """`loss_value` for one Python float, as a plain function (Polyak's step in the descent fast path)."""
-    check_loss_name(name)
-    if name == "l1":
-        return abs
-    if name == "l2":
-        return lambda r: r * r
-    if name == "signed_l1":
-        return lambda r: r
-    d = float(_check_huber_delta(delta))
-    return lambda r: 0.5 * (r * r) if abs(r) <= d else d * (abs(r) - 0.5 * d)
+DELTA = LossParam(
+    "delta", "Huber delta", 1.0, 0.0, math.inf, lo_open=True, slider=(0.1, 10.0, 0.1),
+    help="Huber is quadratic for |r| <= delta and linear beyond: small residuals count as in L2, large ones as in L1.",
+)  # fmt: skip
+AT_KINK = LossParam(
+    "at_kink", "Value of sign(0) used at the kink", 0.0, -1.0, 1.0, slider=(-1.0, 1.0, 0.1),
+    help="At r = 0 any number in [−1, 1] is a valid subgradient of |r|. The app's default is 0.",
+    changes_value=False,
+)  # fmt: skip
+
+
+def l1(at_kink: float = 0.0) -> Loss:
+    """|r|; gradient sign(r), and `at_kink` (default 0, as PyTorch's abs backward) at r = 0."""
+    kink = AT_KINK.check(at_kink)
+
+    def grad(r: np.ndarray) -> np.ndarray:
+        g = np.sign(r)  # np.sign(0) == 0: the default convention costs nothing extra
+        return np.where(r == 0, kink, g) if kink else g
+
+    return Loss(
+        "l1", "absolute L1 |r|", "|r|", np.abs, grad, abs,
+        lambda r: 1.0 if r > 0 else -1.0 if r < 0 else kink if r == 0 else r,  # nan falls through: nan
+        (0.0,), ((0.0, -1.0, 0.0), (0.0, 1.0, 0.0)), (AT_KINK,), (("at_kink", kink),),
+    )  # fmt: skip
+
+
+def l2() -> Loss:
+    """r²; gradient 2 r."""
+    return Loss(
+        "l2", "L2 r²", "r²", np.square, lambda r: 2.0 * r, lambda r: r * r, lambda r: 2.0 * r,
+        (), ((1.0, 0.0, 0.0),),
+    )  # fmt: skip
+
+
+def signed_l1() -> Loss:
+    """r, the seed article's "L1" without the absolute value; gradient 1 whatever r is."""
+    return Loss(
+        "signed_l1", "signed L1 r (no abs)", "r",
+        lambda r: np.asarray(r, dtype=float).copy(), lambda r: np.ones_like(r, dtype=float),
+        lambda r: r, lambda r: 1.0, (), ((0.0, 1.0, 0.0),),
+    )  # fmt: skip
+
+
+def huber(delta: float = 1.0) -> Loss:
+    """r²/2 if |r| <= delta else delta (|r| - delta/2); gradient clip(r, -delta, delta)."""
+    d = DELTA.check(delta)
+
+    def value(r: np.ndarray) -> np.ndarray:
+        a = np.abs(r)
+        return np.where(a <= d, 0.5 * np.square(r), d * (a - 0.5 * d))
+
+    return Loss(
+        "huber", "Huber", "r²/2 if |r| ≤ δ else δ(|r| − δ/2)", value, lambda r: np.clip(r, -d, d),
+        lambda r: 0.5 * (r * r) if abs(r) <= d else d * (abs(r) - 0.5 * d),
+        lambda r: d if r > d else -d if r < -d else r,  # nan falls through both tests: nan, as np.clip
+        (-d, d), ((0.0, -d, -0.5 * d * d), (0.5, 0.0, 0.0), (0.0, d, -0.5 * d * d)), (DELTA,), (("delta", d),),
+    )  # fmt: skip
+
+
+_FACTORIES: dict[str, Callable[..., Loss]] = {"l1": l1, "l2": l2, "signed_l1": signed_l1, "huber": huber}
+
+LOSSES: dict[str, Loss] = {name: factory() for name, factory in _FACTORIES.items()}  # each with its defaults
+LOSS_NAMES: tuple[str, ...] = tuple(LOSSES)
+LOSS_LABELS: dict[str, str] = {name: loss.label for name, loss in LOSSES.items()}  # every page and legend
 
 
 def check_loss_name(name: str) -> str:
     """Return `name` if it is a known loss, else raise ValueError listing the choices."""
-    if name not in _VALUE:
+    if not isinstance(name, str) or name not in _FACTORIES:
         raise ValueError(f"unknown loss {name!r}; choose one of {', '.join(LOSS_NAMES)}")
     return name
 
 
-def _call(table: dict, kind: str, name: str, r, params: dict) -> np.ndarray:
-    check_loss_name(name)
-    extra = set(params) - _PARAMS[name][kind] - (_PARAMS[name]["grad"] if kind == "value" else set())
+def make_loss(loss: str | Loss, **params) -> Loss:
+    """The Loss called `loss` with its parameters checked (a Loss given with no parameters is returned).
+
+    Parameters the loss does not take raise ValueError naming them and the ones it takes.
+    """
+    if isinstance(loss, Loss) and not params:
+        return loss
+    name = check_loss_name(loss.name if isinstance(loss, Loss) else loss)
+    taken = {p.name for p in LOSSES[name].params}
+    extra = sorted(set(params) - taken)
     if extra:
-        raise ValueError(f"loss {name!r} takes no parameter(s) {sorted(extra)}")
-    allowed = _PARAMS[name][kind]
-    return table[name](np.asarray(r, dtype=float), **{k: v for k, v in params.items() if k in allowed})
+        raise ValueError(f"loss {name!r} takes no parameter(s) {extra} (its loss parameters: {sorted(taken)})")
+    spec = LOSSES[name]
+    return _cached(name, tuple(sorted((k, spec.param(k).check(v)) for k, v in params.items())))
+
+
+@functools.lru_cache(maxsize=256)
+def _cached(name: str, items: tuple) -> Loss:
+    return _FACTORIES[name](**dict(items))
+
+
+def _for_value(name: str, params: dict) -> Loss:
+    """The loss for its value alone: a parameter that moves only the gradient (at_kink) is accepted, unused."""
+    check_loss_name(name)
+    kept = {
+        k: v for k, v in params.items() if not any(p.name == k and not p.changes_value for p in LOSSES[name].params)
+    }
+    return make_loss(name, **kept)
 
 
 def loss_value(name: str, r, **params) -> np.ndarray:
@@ -151,7 +207,7 @@ def loss_value(name: str, r, **params) -> np.ndarray:
     >>> loss_value("l1", [-2.0, 0.0, 3.0])
     array([2., 0., 3.])
     """
-    return _call(_VALUE, "value", name, r, params)
+    return _for_value(name, params).value(np.asarray(r, dtype=float))
 
 
 def loss_grad(name: str, r, **params) -> np.ndarray:
@@ -160,7 +216,17 @@ def loss_grad(name: str, r, **params) -> np.ndarray:
     >>> loss_grad("l1", [-2.0, 0.0, 3.0])
     array([-1.,  0.,  1.])
     """
-    return _call(_GRAD, "grad", name, r, params)
+    return make_loss(name, **params).grad(np.asarray(r, dtype=float))
+
+
+def scalar_grad(name: str, **params) -> Callable[[float], float]:
+    """`loss_grad` for one Python float (the Loss's `grad1`): same values, nan included."""
+    return make_loss(name, **params).grad1
+
+
+def scalar_value(name: str, **params) -> Callable[[float], float]:
+    """`loss_value` for one Python float (the Loss's `value1`)."""
+    return _for_value(name, params).value1
 
 
 def l1_subdifferential(r: float, slope: float = 1.0) -> tuple[float, float]:

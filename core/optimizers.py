@@ -1,10 +1,11 @@
-"""Optimisers as pure update rules: `step(grad, state, lr, excess_loss) -> (delta, new_state)`.
+"""Optimisers as pure update rules: `step(g, state, lr, excess) -> (delta, new_state)`, written once.
 
-`grad` has shape (C, P): C configurations, P parameters (w, and b when fitted). The state is
-an immutable tuple of arrays; an update returns a new one. `delta` is what gets subtracted
-from the parameters. `excess_loss` = f(params) - f_star, used only by Polyak's step.
-`scalar_rule(opt)` is the same rule (momentum, Adam, Polyak) for one run in Python floats (the
-descent loop's fast path for a run on a few samples); tests check the two give the same runs.
+`g` is a tuple of P gradient coordinates (w, and b when fitted); each coordinate is either one
+Python float (the descent loop over floats, for a run on a few samples) or an array of shape (C,)
+(C configurations at once). A rule uses arithmetic operators only, so the same code serves both:
+there is one update rule per optimiser. `lr` and `excess` = f(params) - f_star (Polyak's step only)
+are a float or a (C,) array alike. The state is an immutable tuple, `init(P)` the first one;
+`delta` (a tuple of P) is what gets subtracted from the parameters.
 
 | name       | rule                                                                  |
 |------------|-----------------------------------------------------------------------|
@@ -16,7 +17,6 @@ descent loop's fast path for a run on a few samples); tests check the two give t
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -24,18 +24,20 @@ import numpy as np
 
 OPTIMIZER_NAMES: tuple[str, ...] = ("sgd", "momentum", "adam", "polyak")
 
+Coords = tuple  # P gradient coordinates: floats, or arrays of shape (C,)
+
 
 @dataclass(frozen=True)
 class Optimizer:
     name: str
-    init: Callable[[tuple[int, int]], tuple]
-    step: Callable[[np.ndarray, tuple, np.ndarray, np.ndarray], tuple[np.ndarray, tuple]]
+    init: Callable[[int], tuple]  # P -> the first state
+    step: Callable[[Coords, tuple, object, object], tuple[Coords, tuple]]
     needs_loss: bool = False
-    hyper: tuple[tuple[str, float], ...] = ()  # the rule's constants (beta; beta1, beta2, eps), for scalar_rule
+    hyper: tuple[tuple[str, float], ...] = ()  # the rule's constants (beta; beta1, beta2, eps)
 
 
 def sgd() -> Optimizer:
-    return Optimizer("sgd", lambda shape: (), lambda g, s, lr, f: (lr[:, None] * g, s))
+    return Optimizer("sgd", lambda p: (), lambda g, s, lr, f: (tuple([lr * gi for gi in g]), s))
 
 
 def momentum(beta: float = 0.9) -> Optimizer:
@@ -43,11 +45,10 @@ def momentum(beta: float = 0.9) -> Optimizer:
         raise ValueError(f"momentum beta must lie in [0, 1), got {beta=}")
 
     def step(g, state, lr, f):
-        (v,) = state
-        v = beta * v + g
-        return lr[:, None] * v, (v,)
+        v = tuple([beta * vi + gi for vi, gi in zip(state[0], g, strict=True)])
+        return tuple([lr * vi for vi in v]), (v,)
 
-    return Optimizer("momentum", lambda shape: (np.zeros(shape),), step, hyper=(("beta", beta),))
+    return Optimizer("momentum", lambda p: ((0.0,) * p,), step, hyper=(("beta", beta),))
 
 
 def adam(beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8) -> Optimizer:
@@ -58,64 +59,35 @@ def adam(beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8) -> Optimiz
 
     def step(g, state, lr, f):
         m, v, t = state
-        t = t + 1
-        m = beta1 * m + (1 - beta1) * g
-        v = beta2 * v + (1 - beta2) * g * g
-        m_hat, v_hat = m / (1 - beta1**t), v / (1 - beta2**t)
-        return lr[:, None] * m_hat / (np.sqrt(v_hat) + eps), (m, v, t)
+        t += 1
+        m = tuple([beta1 * mi + (1 - beta1) * gi for mi, gi in zip(m, g, strict=True)])
+        v = tuple([beta2 * vi + (1 - beta2) * (gi * gi) for vi, gi in zip(v, g, strict=True)])
+        c1, c2 = 1 - beta1**t, 1 - beta2**t
+        return tuple([lr * (mi / c1) / ((vi / c2) ** 0.5 + eps) for mi, vi in zip(m, v, strict=True)]), (m, v, t)
 
-    return Optimizer(
-        "adam",
-        lambda shape: (np.zeros(shape), np.zeros(shape), 0),
-        step,
-        hyper=(("beta1", beta1), ("beta2", beta2), ("eps", eps)),
-    )
+    hyper = (("beta1", beta1), ("beta2", beta2), ("eps", eps))
+    return Optimizer("adam", lambda p: ((0.0,) * p, (0.0,) * p, 0), step, hyper=hyper)
 
 
 def polyak() -> Optimizer:
     def step(g, state, lr, excess):
-        g2 = np.sum(g * g, axis=1)
-        size = np.where(g2 > 0, np.maximum(excess, 0.0) / np.where(g2 > 0, g2, 1.0), 0.0)
-        return size[:, None] * g, state
+        g2 = sum([gi * gi for gi in g])
+        size = np.maximum(excess, 0.0) / (g2 + (g2 == 0))  # max(excess, 0) / |g|²; g = 0 gives delta 0
+        return tuple([size * gi for gi in g]), state
 
-    return Optimizer("polyak", lambda shape: (), step, needs_loss=True)
+    return Optimizer("polyak", lambda p: (), step, needs_loss=True)
 
 
 def scalar_rule(opt: Optimizer) -> Callable[[list[float], float, float], list[float]]:
-    """A fresh update rule for one run in Python floats: `rule(g, lr, excess) -> delta`, lists of P floats.
+    """`opt.step` for one run in Python floats, keeping its own state: `rule(g, lr, excess) -> delta`."""
+    state: list = []
 
-    It keeps its own state (momentum's v; Adam's m, v, t) between calls, and computes what `opt.step`
-    computes, operation for operation. Plain SGD has none: the descent loop writes w - lr g inline.
-    """
-    h = dict(opt.hyper)
-    if opt.name == "momentum":
-        beta, v = h["beta"], []
+    def rule(g, lr, excess):
+        delta, new = opt.step(tuple(g), state[0] if state else opt.init(len(g)), lr, excess)
+        state[:] = [new]
+        return list(delta)
 
-        def momentum_rule(g, lr, excess):
-            v[:] = [beta * vi + gi for vi, gi in zip(v or [0.0] * len(g), g, strict=True)]
-            return [lr * vi for vi in v]
-
-        return momentum_rule
-    if opt.name == "adam":
-        b1, b2, eps, m, v, t = h["beta1"], h["beta2"], h["eps"], [], [], [0]
-
-        def adam_rule(g, lr, excess):
-            t[0] += 1
-            m[:] = [b1 * mi + (1 - b1) * gi for mi, gi in zip(m or [0.0] * len(g), g, strict=True)]
-            v[:] = [b2 * vi + (1 - b2) * gi * gi for vi, gi in zip(v or [0.0] * len(g), g, strict=True)]
-            c1, c2 = 1 - b1 ** t[0], 1 - b2 ** t[0]
-            return [lr * (mi / c1) / (math.sqrt(vi / c2) + eps) for mi, vi in zip(m, v, strict=True)]
-
-        return adam_rule
-    if opt.name == "polyak":
-
-        def polyak_rule(g, lr, excess):
-            g2 = sum(gi * gi for gi in g)
-            size = max(excess, 0.0) / g2 if g2 > 0 else 0.0
-            return [size * gi for gi in g]
-
-        return polyak_rule
-    raise ValueError(f"no scalar rule for optimizer {opt.name!r}")
+    return rule
 
 
 def make_optimizer(name: str, **params) -> Optimizer:

@@ -65,8 +65,8 @@ def test_one_sided_differences_disagree_at_the_kink():
     ("call", "message"),
     [
         (lambda: loss_value("l3", 1.0), "unknown loss"),
-        (lambda: loss_grad("huber", 1.0, delta=0.0), "delta > 0"),
-        (lambda: loss_grad("huber", 1.0, delta=float("nan")), "delta > 0"),
+        (lambda: loss_grad("huber", 1.0, delta=0.0), "delta must be a finite number > 0"),
+        (lambda: loss_grad("huber", 1.0, delta=float("nan")), "delta must be a finite number > 0"),
         (lambda: loss_grad("l1", 0.0, at_kink=1.5), r"\[-1, 1\]"),
         (lambda: loss_grad("l2", 1.0, delta=1.0), "no parameter"),
     ],
