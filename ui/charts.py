@@ -507,13 +507,16 @@ def convergence_chart(df: pd.DataFrame, losses: Sequence[str], near: float) -> S
     return _spec(_convergence, (tuple(losses),), distance=df, near=rule)
 
 
+_TENTHS = [i / 10 for i in range(6)]  # the breakdown's x ticks: 0% to 50%, where its data sets sit
+
+
 def _breakdown(losses: tuple[str, ...]) -> alt.LayerChart:
     lines = (
         _data("gaps")
         .mark_line(point=True, strokeWidth=2)
         .encode(
-            x=alt.X("fraction:Q", title="fraction of outliers", axis=alt.Axis(format="%")),
-            y=alt.Y("gap:Q", title="mean |fitted − true line| over x"),
+            x=alt.X("fraction:Q", title="fraction of outliers", axis=alt.Axis(format="%", values=_TENTHS)),
+            y=alt.Y("gap:Q", title="mean gap to the true line"),
             tooltip=[
                 "series:N",
                 alt.Tooltip("fraction:Q", format=".0%"),
