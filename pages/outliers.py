@@ -172,7 +172,7 @@ if predict(
     f"lr0 / (1 + 0.01·t). Do all three runs end within {ARRIVED:g} of the exact lines above?",
     GD_ANSWERS,
     lambda: say.descent_answer(descent(), GD_ANSWERS),
-    lambda: say.descent_explanation(descent(), GD_UPDATES, ARRIVED),
+    lambda: say.descent_explanation(descent(), exact, GD_UPDATES, ARRIVED),
 ):
     gd = descent()
     layout.chart(
@@ -207,7 +207,7 @@ if predict(
         hide_index=True,
         width="stretch",
     )
-    layout.seen(say.descent_seen(gd, GD_UPDATES, ARRIVED))
+    layout.seen(say.descent_seen(gd, exact, GD_UPDATES, ARRIVED))
 
 st.subheader("How much bad data can each loss take?")
 bd_args = (v["n"], v["w"], b_true, v["sigma"], v["size"], v["seed"], v["bias"], v["delta"], FRACTIONS, LOSSES)
@@ -264,13 +264,13 @@ infl = frames.stack(
 )
 BOUNDED = ("l1", "huber")
 layout.chart(
-    charts.influence_chart(infl, LOSSES, "All three losses on one scale", 260),
+    charts.influence_chart(infl, LOSSES, "All three losses on one scale", 320),
     "Each point's pull on w at the true line, sorted by residual, on a linear axis, all three losses on one scale. "
     + " ".join(f"{charts.label(k)}'s pulls run from {p.min():.3g} to {p.max():.3g}." for k, p in pulls.items()),
 )
 layout.chart(
     charts.influence_chart(
-        infl[infl["series"].isin([charts.label(k) for k in BOUNDED])], BOUNDED, "L1 and Huber alone: bounded pulls", 200
+        infl[infl["series"].isin([charts.label(k) for k in BOUNDED])], BOUNDED, "L1 and Huber alone: bounded pulls", 280
     ),
     "The same pulls for L1 and Huber alone, on their own linear axis.",
 )

@@ -150,13 +150,15 @@ def test_the_descent_verdict_and_sentence_name_each_late_run_with_its_reason(gd)
     answers = ["yes, all three", "L2 and Huber, but not L1: at its kink there is no gradient", "not all"]
     all_in = all(r["arrived"] for r in gd.values())
     assert say.descent_answer(gd, answers) == (answers[0] if all_in else answers[2])
-    why, seen = say.descent_explanation(gd, 3000, 0.01), say.descent_seen(gd, 3000, 0.01)
+    exact = {k: (r["end"][0] + 1.0, r["end"][1] - 2.0) for k, r in gd.items()}
+    why, seen = say.descent_explanation(gd, exact, 3000, 0.01), say.descent_seen(gd, exact, 3000, 0.01)
     for k, r in gd.items():
         name = core.LOSS_LABELS[k]
         if r["arrived"]:
             assert f"{name} ends" not in why
         elif r["excess_loss"] > 1e-9:
-            assert f"{name} ends at (w, b) = ({_g(r['end'][0])}, {_g(r['end'][1])})" in why and "on its way" in why
+            far = f"{name} ended 2 from its exact line, which lies {_g(max(abs(exact[k][0]), abs(exact[k][1])))} from"
+            assert far in why and far in seen and "on its way" in why
         else:
             assert f"{name} ends away from the exact line with a loss as low" in why
         if r["settled"] is not None:

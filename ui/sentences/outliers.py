@@ -75,7 +75,7 @@ def fit_seen(
     text = (
         f"L2's line has slope {_g(exact['l2'][0])} and bias {_g(exact['l2'][1])}, L1's {_g(exact['l1'][0])} and "
         f"{_g(exact['l1'][1])}, against the true {w:g} and {b:g}: a mean gap of {_g(gaps['l2'])} for L2 and "
-        f"{_g(gaps['l1'])} for L1 (near: within {_g(tol)}). "
+        f"{_g(gaps['l1'])} for L1, on average over x (near: within 3·sigma + 0.1 = {_g(tol)}). "
     )
     near = {k: gaps[k] <= tol for k in ("l1", "l2")}
     if near["l1"] and near["l2"]:
@@ -107,7 +107,18 @@ def _names(keys: Sequence[str]) -> str:
     return ", ".join(LOSS_LABELS[k] for k in keys)
 
 
-def descent_explanation(gd: Mapping[str, Mapping], updates: int, near: float, tie: float = 1e-9) -> str:
+def _far(gd: Mapping[str, Mapping], k: str, exact: Mapping[str, tuple[float, float]]) -> str:
+    """Where a late run ended, against its exact line and the start (0, 0), in max(|dw|, |db|) as the chart draws."""
+    (w, b), (ew, eb) = gd[k]["end"], exact[k]
+    return (
+        f"{LOSS_LABELS[k]} ended {_g(max(abs(w - ew), abs(b - eb)))} from its exact line, which lies "
+        f"{_g(max(abs(ew), abs(eb)))} from the start (0, 0)"
+    )
+
+
+def descent_explanation(
+    gd: Mapping[str, Mapping], exact: Mapping[str, tuple[float, float]], updates: int, near: float, tie: float = 1e-9
+) -> str:
     """Why, in numbers: where each run that did not arrive ended, and whether its loss is as low as the exact one."""
     climbing, tied = _late(gd, tie)
     if not climbing and not tied:
@@ -118,9 +129,8 @@ def descent_explanation(gd: Mapping[str, Mapping], updates: int, near: float, ti
     parts = []
     for k in climbing:
         parts.append(
-            f"{LOSS_LABELS[k]} ends at (w, b) = ({_g(gd[k]['end'][0])}, {_g(gd[k]['end'][1])}) with a loss "
-            f"{gd[k]['excess_loss']:.2g} (relative) above the exact line's: still on its way, since a decaying step "
-            "travels slowly when the optimum sits far from the start"
+            f"{_far(gd, k, exact)}, with a loss {gd[k]['excess_loss']:.2g} (relative) above the exact line's: still "
+            "on its way, and a decaying step covers ground ever more slowly"
         )
     for k in tied:
         parts.append(
@@ -130,7 +140,9 @@ def descent_explanation(gd: Mapping[str, Mapping], updates: int, near: float, ti
     return f"Not all end within {near:g} after {updates:,} updates. " + "; ".join(parts) + "."
 
 
-def descent_seen(gd: Mapping[str, Mapping], updates: int, near: float, tie: float = 1e-9) -> str:
+def descent_seen(
+    gd: Mapping[str, Mapping], exact: Mapping[str, tuple[float, float]], updates: int, near: float, tie: float = 1e-9
+) -> str:
     """What the distance chart shows: when each run settled for good, and why the late ones are late."""
     settled = sorted((run["settled"], LOSS_LABELS[k]) for k, run in gd.items() if run["settled"] is not None)
     text = (
@@ -143,8 +155,9 @@ def descent_seen(gd: Mapping[str, Mapping], updates: int, near: float, tie: floa
         return text + "All three arrive: descent handles L1's kink."
     if climbing:
         text += (
-            f"Not there after {updates:,} updates: {_names(climbing)}. The exact fit has the lower loss: the optimum "
-            "sits far from (0, 0), and a decaying step travels slowly. "
+            f"Not there after {updates:,} updates: {_names(climbing)}. The exact fit has the lower loss, so these "
+            f"runs are still on their way: {'; '.join(_far(gd, k, exact) for k in climbing)}. A decaying step "
+            "covers ground ever more slowly. "
         )
     if tied:
         text += (
