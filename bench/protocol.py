@@ -114,5 +114,13 @@ class Session:
         self.widgets[state.id] = state
         return await self.rerun()
 
+    async def clear_cache(self) -> float:
+        """The "Clear cache" menu item's message (any client can send it: it empties every cache of the
+        server, for every visitor), then a rerun."""
+        msg = BackMsg()
+        msg.clear_cache = True
+        await self.ws.send(msg.SerializeToString())
+        return await self.rerun()
+
     async def close(self) -> None:
         await self.ws.close()
