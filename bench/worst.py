@@ -18,13 +18,13 @@ Memory: after `--distinct` reruns at random settings over all pages, the bytes e
 from __future__ import annotations
 
 import argparse
-import logging
 import random
 import statistics
 import time
 from pathlib import Path
 
 import streamlit as st
+import streamlit.logger
 from streamlit.runtime.caching.cache_data_api import _data_caches
 from streamlit.testing.v1 import AppTest
 
@@ -34,6 +34,7 @@ from ui.runtime import cache_report, clear_caches
 ROOT = Path(__file__).resolve().parents[1]
 TARGET_S = 0.5
 TARGET_MB = 100
+REVEALS = {key for keys in REVEAL.values() for key in keys}
 SKIP = ("_predict", "_guess", "_check", "_download", "present", "poll_")  # questions, exports, the shell, the poll
 
 
@@ -45,7 +46,7 @@ def open_page(page: str) -> AppTest:
         _bool_widget(at, key).set_value(True)
         at.run()
     for w in at.toggle:  # every toggle on
-        if _searchable(w) and not w.disabled and not w.value:
+        if _searchable(w) and not w.disabled and not w.value and w.key:
             w.set_value(True)
             at.run()
     _raise(at)
@@ -60,7 +61,8 @@ def _bool_widget(at: AppTest, key: str):
 
 
 def _searchable(w) -> bool:
-    return bool(w.key) and not any(tag in w.key for tag in SKIP)
+    """A setting to search over: not a question, an export, the shell, or a reveal (those stay on)."""
+    return bool(w.key) and not any(tag in w.key for tag in SKIP) and w.key not in REVEALS
 
 
 def _raise(at: AppTest) -> None:
@@ -194,8 +196,7 @@ def memory(pages: list[str], distinct: int, seed: int = 0) -> tuple[float, float
 
 
 def main(pages: list[str], passes: int, repeat: int, distinct: int) -> None:
-    for name in ("streamlit", "streamlit.runtime.scriptrunner_utils.script_run_context"):
-        logging.getLogger(name).setLevel(logging.ERROR)  # AppTest's bare-mode notices
+    streamlit.logger.set_log_level("error")  # AppTest's bare-mode notices
     floor = floor_cpu(repeat)
     print(
         f"server CPU per rerun, caches empty, every result revealed and every toggle on (process_time; machine "
