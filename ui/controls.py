@@ -234,6 +234,8 @@ def _readable(state, metadata) -> bool:
     sent, expected = state.WhichOneof("value"), metadata.value_type
     if sent is None:
         return True  # a cleared value: the widget's default
+    if expected is None:
+        return True  # metadata without a type (a radio's, while a run_every fragment reruns): nothing to judge by
     if sent != expected and not {sent, expected} <= _NUMBERS:
         return False
     if sent not in _PURE_FIELDS:
