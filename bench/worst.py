@@ -29,13 +29,15 @@ from streamlit.runtime.caching.cache_data_api import _data_caches
 from streamlit.testing.v1 import AppTest
 
 from bench.pages import LAB_PAGES, REVEAL
+from ui.controls import SHARED
 from ui.runtime import cache_report, clear_caches
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET_S = 0.5
 TARGET_MB = 100
 REVEALS = {key for keys in REVEAL.values() for key in keys}
-SKIP = ("_predict", "_guess", "_check", "_download", "present", "poll_")  # questions, exports, the shell, the poll
+SKIP = ("_predict", "_guess", "_check", "_download", "poll_")  # questions, exports, the class poll
+SHELL = {c.key for c in SHARED}  # the sidebar every page shares (presentation mode, slides, the room)
 
 
 def open_page(page: str) -> AppTest:
@@ -62,7 +64,7 @@ def _bool_widget(at: AppTest, key: str):
 
 def _searchable(w) -> bool:
     """A setting to search over: not a question, an export, the shell, or a reveal (those stay on)."""
-    return bool(w.key) and not any(tag in w.key for tag in SKIP) and w.key not in REVEALS
+    return bool(w.key) and not any(tag in w.key for tag in SKIP) and w.key not in REVEALS | SHELL
 
 
 def _raise(at: AppTest) -> None:
