@@ -169,26 +169,36 @@ def _float_run(w, b, lrs, batches, opt, loss, fit_bias, f_star) -> tuple[list, l
 
     Each numpy call costs about a microsecond whatever its size, so for a run or two on batches of
     a few samples a loop over floats is several times faster than one over arrays. The update is the
-    optimiser's one rule (`opt.step` on a pair of floats); without a bias b's gradient is 0, so b stays.
+    optimiser's one rule, `opt.step`, on a tuple of floats: (gw,), or (gw, gb) with a bias.
     """
-    psi, value, state = loss.grad1, loss.value1 if opt.needs_loss else None, opt.init(2)
+    psi, value, state = loss.grad1, loss.value1 if opt.needs_loss else None, opt.init(2 if fit_bias else 1)
+    slope_only = not fit_bias and value is None
     ws, bs, gws, gbs = [w], [b], [np.nan], [np.nan]
     for lr, batch in zip(lrs, batches, strict=True):
         gw = gb = f = 0.0
-        for xi, yi in batch:
-            r = w * xi - yi + b
-            g = psi(r)
-            gw += g * xi
-            gb += g
-            if value is not None:
-                f += value(r)
-        if not fit_bias:
-            gb = 0.0
-        (dw, db), state = opt.step((gw, gb), state, lr, f - f_star)
-        w, b = w - dw, b - db
-        ws.append(w), bs.append(b), gws.append(gw), gbs.append(gb)
-        if not (abs(w) <= DIVERGENCE_LIMIT and abs(b) <= DIVERGENCE_LIMIT):
-            break  # blown up: the rest stays nan
+        if slope_only:  # the pages' hot case: the batch gradient alone, in its shortest form
+            for xi, yi in batch:
+                gw += psi(w * xi - yi) * xi
+        else:
+            for xi, yi in batch:
+                r = w * xi - yi + b
+                g = psi(r)
+                gw += g * xi
+                gb += g
+                if value is not None:
+                    f += value(r)
+        if fit_bias:
+            (dw, db), state = opt.step((gw, gb), state, lr, f - f_star)
+            w, b = w - dw, b - db
+            bs.append(b)
+            gbs.append(gb)
+        else:
+            (dw,), state = opt.step((gw,), state, lr, f - f_star)
+            w = w - dw
+        ws.append(w)
+        gws.append(gw)
+        if not (-DIVERGENCE_LIMIT <= w <= DIVERGENCE_LIMIT and -DIVERGENCE_LIMIT <= b <= DIVERGENCE_LIMIT):
+            break  # blown up (nan fails the test too): the rest stays nan
     return ws, bs, gws, gbs
 
 
@@ -196,6 +206,8 @@ def _float_loop(X, Y, batches, repeats, full, lr_tab, params, opt, loss, fit_bia
     """Every run through `_float_run`; arrays W, Bv, Gw, Gb of shape (C, K+1)."""
     C, K = lr_tab.shape[0], len(batches)
     out = np.full((4, C, K + 1), np.nan)
+    if not fit_bias:  # as the array loop reports it: no bias, no bias gradient
+        out[1], out[3, :, 1:] = 0.0, 0.0
     for c in range(C):
         order = _float_batches(X[c % X.shape[0]].tolist(), Y[c % Y.shape[0]].tolist(), batches, repeats, full)
         b0 = float(params[c, 1]) if fit_bias else 0.0

@@ -38,7 +38,7 @@ def data_loss(loss: str | Loss, x, y, w, b=None, **loss_params) -> np.ndarray:
         raise ValueError(f"x and y need one length, got {x.size} and {y.size}")
     w = np.asarray(w, dtype=float)
     with np.errstate(all="ignore"):
-        if b is None and w.size >= _PIECES_FROM:
+        if b is None and w.size >= _PIECES_FROM and _moderate(x, y):
             return by_pieces(loss, x, y, w)
         flat_b = np.zeros((1, w.size)) if b is None else np.broadcast_to(b, w.shape).reshape(1, -1)
         return direct_sum(loss, x[None], y[None], w.reshape(1, -1), flat_b).reshape(w.shape)
@@ -56,9 +56,16 @@ def direct_sum(loss: Loss, X: np.ndarray, Y: np.ndarray, W: np.ndarray, B: np.nd
     return out
 
 
+def _moderate(x: np.ndarray, y: np.ndarray) -> bool:
+    """Data whose pieces' coefficients (x², x y, y²) can neither overflow nor underflow to 0."""
+    ax = np.abs(x[x != 0])
+    return bool(np.all(ax >= 1e-100) and np.all(ax <= 1e100) and np.all(np.abs(y) <= 1e100))
+
+
 def by_pieces(loss: Loss, x: np.ndarray, y: np.ndarray, w: np.ndarray) -> np.ndarray:
     """sum_i loss(w x_i - y_i) for each w (any shape), from the sorted pieces: O(log n) a state.
 
+    For data with 1e-100 <= |x_i| <= 1e100 (or x_i = 0) and |y_i| <= 1e100; `data_loss` checks it.
     States go through in blocks that stay in cache: fresh large temporaries cost more than the arithmetic.
     """
     t, A, B = _intervals(loss, x, y)

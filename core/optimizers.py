@@ -37,7 +37,7 @@ class Optimizer:
 
 
 def sgd() -> Optimizer:
-    return Optimizer("sgd", lambda p: (), lambda g, s, lr, f: (tuple([lr * gi for gi in g]), s))
+    return Optimizer("sgd", lambda p: (), lambda g, s, lr, f: ([lr * gi for gi in g], s))
 
 
 def momentum(beta: float = 0.9) -> Optimizer:

@@ -38,9 +38,18 @@ def reference_loop(x, y, loss, lr, w0, batch_size, epochs, full=False, delta=1.0
     return np.array(ws)
 
 
+@pytest.fixture(params=["floats", "arrays"])
+def path(request, monkeypatch):
+    """Run the test through the loop over Python floats, then again through the array loop."""
+    import core.descent
+
+    monkeypatch.setattr(core.descent, "_SCALAR_WORK", 10**9 if request.param == "floats" else 0)
+    return request.param
+
+
 @pytest.mark.parametrize("loss", ["l1", "l2", "signed_l1", "huber"])
 @pytest.mark.parametrize(("batch_size", "full"), [(2, False), (3, False), (20, False), (2, True)])
-def test_descend_matches_an_independent_loop_on_noisy_data(loss, batch_size, full):
+def test_descend_matches_an_independent_loop_on_noisy_data(path, loss, batch_size, full):
     data = article_dataset(noise_sigma=0.7, seed=11)
     lr = 0.004 if loss == "l2" else 0.01
     ref = reference_loop(data.x.tolist(), data.y.tolist(), loss, lr, 20.0, batch_size, 15, full)
@@ -57,7 +66,7 @@ def test_descend_matches_an_independent_loop_on_noisy_data(loss, batch_size, ful
     np.testing.assert_allclose(run.w, ref, atol=1e-9, rtol=0)
 
 
-def test_article_signed_l1_as_printed_ends_at_minus_60():
+def test_article_signed_l1_as_printed_ends_at_minus_60(path):
     run = descend(article_dataset(), "signed_l1", lr=0.01, w0=20, batch_size=2, epochs=20, gradient_over="full")
     assert run.n_updates == 200
     assert run.w[-1] == pytest.approx(-60.0, abs=1e-9)
@@ -65,19 +74,19 @@ def test_article_signed_l1_as_printed_ends_at_minus_60():
     assert run.loss[-1] < 0 and np.all(np.diff(run.loss) < 0)  # negative and still falling
 
 
-def test_article_signed_l1_per_batch_ends_at_12():
+def test_article_signed_l1_per_batch_ends_at_12(path):
     run = descend(article_dataset(), "signed_l1", 0.01, 20, 2, 20)
     assert run.w[-1] == pytest.approx(12.0, abs=1e-9)
 
 
-def test_article_absolute_l1_ends_at_12_and_l2_reaches_1():
+def test_article_absolute_l1_ends_at_12_and_l2_reaches_1(path):
     l1 = descend(article_dataset(), "l1", 0.01, 20, 2, 20)
     l2 = descend(article_dataset(), "l2", 0.01, 20, 2, 20)
     assert l1.w[-1] == pytest.approx(12.0, abs=1e-9)
     assert l2.w[-1] == pytest.approx(1.0, abs=1e-9)
 
 
-def test_article_decay_brings_l1_within_005_of_1_in_2000_updates():
+def test_article_decay_brings_l1_within_005_of_1_in_2000_updates(path):
     run = descend(article_dataset(), "l1", inverse_time_decay(0.01, 1 / 2000), 20, 2, 200)
     assert run.n_updates == 2000
     assert abs(run.w[-1] - 1.0) < 0.05
@@ -85,7 +94,7 @@ def test_article_decay_brings_l1_within_005_of_1_in_2000_updates():
     assert abs(run.w[-1] - 1.0) <= abs(constant.w[-1] - 1.0) + 1e-12
 
 
-def test_trajectory_indexing_start_at_zero():
+def test_trajectory_indexing_start_at_zero(path):
     run = descend(article_dataset(), "l2", inverse_time_decay(0.1, 1.0), 20, 2, 1)
     assert run.w[0] == 20 and math.isnan(run.lr[0]) and math.isnan(run.grad[0])
     assert run.lr[1] == pytest.approx(0.1) and run.lr[2] == pytest.approx(0.05)  # t = 0, then t = 1
@@ -103,13 +112,13 @@ def test_shuffling_is_seeded_and_changes_the_order():
     assert not np.array_equal(a.w, c.w)
 
 
-def test_bias_is_fitted_when_asked():
+def test_bias_is_fitted_when_asked(path):
     data = make_dataset(n=40, x=(-2, 3), w_true=1.5, b_true=-0.7, seed=3)
     run = descend(data, "l2", 0.005, 0.0, 40, 400, fit_bias=True)
     assert run.w[-1] == pytest.approx(1.5, abs=1e-6) and run.b[-1] == pytest.approx(-0.7, abs=1e-6)
 
 
-def test_divergence_is_data_not_a_warning():
+def test_divergence_is_data_not_a_warning(path):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         run = descend(article_dataset(), "l2", 1.0, 20, 2, 500)
@@ -157,6 +166,12 @@ def test_track_loss_false_keeps_the_final_loss():
     [
         ({"lr": -0.1}, "lr"),
         ({"lr": float("nan")}, "lr"),
+        ({"lr": 0.0}, "lr must be a finite number > 0"),
+        ({"lr": True}, "lr must be a finite number > 0"),
+        ({"lr": "0.1"}, "lr must be a finite number > 0"),
+        ({"lr": lambda t: -0.01}, "lr must be finite and >= 0 at every update"),
+        ({"loss": "huber", "delta": -1.0}, "delta must be a finite number > 0"),
+        ({"loss": "l1", "at_kink": 2.0}, r"at_kink must lie in \[-1, 1\]"),
         ({"batch_size": 0}, "batch_size"),
         ({"epochs": -1}, "epochs"),
         ({"epochs": MAX_UPDATES}, "epochs"),
@@ -273,3 +288,14 @@ def test_the_float_loop_runs_every_optimiser_as_the_array_loop_does(monkeypatch,
     assert a.best_loss[-1] == pytest.approx(b.best_loss[-1], rel=1e-6, abs=1e-9)
     if optimizer == "polyak":  # both reach the optimum
         assert a.best_loss[-1] - f_star <= 1e-6 * f_star and b.best_loss[-1] - f_star <= 1e-6 * f_star
+
+
+def test_a_loss_object_runs_as_its_name_and_parameters_do():
+    from core import make_loss
+
+    data = article_dataset(1.0, seed=3)
+    by_name = descend(data, "huber", 0.01, 20.0, 2, 10, delta=0.5)
+    by_object = descend(data, make_loss("huber", delta=0.5), 0.01, 20.0, 2, 10)
+    np.testing.assert_array_equal(by_name.w, by_object.w)
+    np.testing.assert_array_equal(by_name.loss, by_object.loss)
+    assert not np.array_equal(descend(data, "huber", 0.01, 20.0, 2, 10, delta=2.0).w, by_name.w)
