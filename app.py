@@ -5,7 +5,7 @@ from streamlit import net_util
 
 import core  # noqa: F401  (every module the pages use is imported before the freeze below)
 from ui import charts, compute, controls, frames, layout, questions, runtime, stepper  # noqa: F401
-from ui.controls import PRESENTATION
+from ui.controls import PRESENTATION, SLIDE, SLIDES
 from ui.layout import apply_presentation_style
 from ui.poll import view as poll
 
@@ -28,12 +28,14 @@ PAGES = [
 ]
 page = st.navigation(PAGES)
 
-controls.show_notes(controls.restore([PRESENTATION]))
-if st.session_state[PRESENTATION.key]:  # a projector: the page gets the whole width (the sidebar stays a click away)
+controls.show_notes(controls.restore([PRESENTATION, SLIDES, SLIDE]))
+if layout.presenting():  # a projector: the page gets the whole width (the sidebar stays a click away)
     st.set_page_config(initial_sidebar_state="collapsed")
 with st.sidebar:
     controls.widget(PRESENTATION)
+    controls.widget(SLIDES)
     st.caption("Every setting is kept in the address bar: copy the URL to share the exact experiment.")
 poll.sidebar()  # the class poll: start, join or leave a room; a QR code of this link
 apply_presentation_style()
+layout.slide_nav()
 page.run()

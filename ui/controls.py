@@ -297,7 +297,15 @@ ROOM = Control(
     pattern=r"[A-HJ-NP-Z2-9]{6}",  # ui.poll.store.CODE_PATTERN (tests/test_poll_ui.py checks they agree)
     help="The class poll's room: answers to each Predict first question are counted for it.",
 )
-SHARED: tuple[Control, ...] = (PRESENTATION, ROOM)  # the app shell's controls, kept in every page's URL
+SLIDES = Control(
+    "slides",
+    "Slide view",
+    "bool",
+    False,
+    help="One screen at a time for a lecture: the question, the prediction, then the chart that answers it.",
+)
+SLIDE = Control("slide", "Slide", "int", 1, 1, 3, 1)  # which of the slide view's three screens is shown
+SHARED: tuple[Control, ...] = (PRESENTATION, ROOM, SLIDES, SLIDE)  # the app shell's controls, kept in every page's URL
 
 
 def sync_url(controls: Sequence[Control]) -> None:

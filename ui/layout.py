@@ -3,6 +3,7 @@ presentation mode and downloads."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import threading
 from collections import OrderedDict
@@ -14,7 +15,7 @@ import streamlit as st
 
 from ui import deeplink
 from ui.charts import Spec
-from ui.controls import PRESENTATION
+from ui.controls import PRESENTATION, SLIDE, SLIDES
 from ui.frames import to_csv
 
 # Every screen: a display equation wider than its column scrolls inside its own box; tables and graphs
@@ -39,7 +40,7 @@ _PRESENTATION_CSS = """
 h1, h1 span { font-size: 3.2rem !important; line-height: 1.2 !important; }
 h2, h2 span { font-size: 2.3rem !important; } h3, h3 span { font-size: 1.9rem !important; }
 h5, h5 span { font-size: 1.7rem !important; }
-.block-container { max-width: 100% !important; padding-top: 1.5rem !important; }
+.block-container { max-width: 100% !important; padding-top: 3.5rem !important; }
 </style>
 """
 
@@ -56,7 +57,75 @@ MIN_PROJECTOR_FONT = 16
 
 
 def presenting() -> bool:
-    return bool(st.session_state.get(PRESENTATION.key, False))
+    """Presentation mode, or the slide view (which is shown the same way)."""
+    return bool(st.session_state.get(PRESENTATION.key, False) or sliding())
+
+
+def sliding() -> bool:
+    return bool(st.session_state.get(SLIDES.key, False))
+
+
+def on_phone() -> bool:
+    """The browser says it is a phone: 'Mobi' in its User-Agent (the convention browsers keep for it)."""
+    try:
+        return "Mobi" in (st.context.headers.get("User-Agent") or "")
+    except Exception:  # no request behind this run (a test harness)
+        return False
+
+
+def settings_expanded() -> bool:
+    """A page's settings start open on a desk, folded on a phone or a projector: the question comes first."""
+    return not (presenting() or on_phone())
+
+
+# The slide view: one screen at a time. The page's parts carry keys (slide-1: the title and the question,
+# slide-2: the prediction, slide-3: the chart that answers it); every part of the main column that does
+# not hold the current one is hidden. The page runs as usual, so what a slide shows is what the page shows.
+SLIDE_STEPS = ("The question", "Your prediction", "The answer")
+
+
+def _slide_css(step: int) -> str:
+    keep = f".st-key-slide-{step}, .st-key-slide-nav"
+    hide = (
+        '[data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] > div'
+        f":not(:has(.st-key-slide-{step})):not(:has(.st-key-slide-nav))"
+        f":not(.st-key-slide-{step}):not(.st-key-slide-nav):not(.st-key-slide-{step} *)"
+    )
+    return f"<style>{hide} {{ display: none !important; }} {keep} {{ font-size: 1.2em; }}</style>"
+
+
+def slide_part(step: int, question: str | None = None):
+    """A container for the part of the page that slide `step` shows; outside the slide view, nothing.
+
+    Only the first part of each step in a run gets the key: a page with two questions shows its first.
+    `question`: the key of the Predict-first question this part holds (the answer's screen reveals it)."""
+    taken = st.session_state.setdefault("_slide_parts", set())
+    if not sliding() or step in taken:
+        return contextlib.nullcontext()
+    taken.add(step)
+    if question:
+        st.session_state["_slide_question"] = question
+    return st.container(key=f"slide-{step}")
+
+
+def _go(step: int, reveal: str | None) -> None:
+    st.session_state[SLIDE.key] = step
+    if step == len(SLIDE_STEPS) and reveal:  # the answer's screen shows the result: skip the open question
+        st.session_state[f"{reveal}_skip"] = True
+
+
+def slide_nav() -> None:
+    """Back / next for the slide view, above the page (app.py calls it before the page runs)."""
+    st.session_state["_slide_parts"] = set()  # a new run: each step's first part gets the key again
+    if not sliding():
+        return
+    step = int(st.session_state.get(SLIDE.key, 1))
+    st.markdown(_slide_css(step), unsafe_allow_html=True)
+    reveal = st.session_state.get("_slide_question")
+    with st.container(key="slide-nav", horizontal=True, vertical_alignment="center"):
+        st.button("◀ Back", key="slide_back", disabled=step == 1, on_click=_go, args=(step - 1, reveal))
+        st.markdown(f"**{step} / {len(SLIDE_STEPS)} · {SLIDE_STEPS[step - 1]}**")
+        st.button("Next ▶", key="slide_next", disabled=step == len(SLIDE_STEPS), on_click=_go, args=(step + 1, reveal))
 
 
 def apply_presentation_style() -> None:
@@ -83,8 +152,9 @@ def for_projector(spec: dict) -> dict:
 def header(title: str, question: str) -> None:
     """The page title and the one question the page answers."""
     deeplink.run_through_app_shell()
-    st.title(title)
-    st.markdown(f"##### ❓ {question}")
+    with slide_part(1):
+        st.title(title)
+        st.markdown(f"##### ❓ {question}")
 
 
 def explain(title: str, body: str, expanded_when_reading: bool = True) -> None:
@@ -101,14 +171,16 @@ def seen(text: str) -> None:
     st.info(text, icon="👀")
 
 
-def chart(spec: Spec, alt_text: str, key: str | None = None) -> None:
+def chart(spec: Spec, alt_text: str, key: str | None = None, answers: bool = False) -> None:
     """Draw a chart from ui.charts full width, with alt text for screen readers.
 
     The spec's text is the same from one rerun to the next while only its datasets change, so the
-    browser updates the data in place instead of rebuilding the view.
+    browser updates the data in place instead of rebuilding the view. `answers`: this is the chart that
+    answers the page's question (the slide view's third screen).
     """
     d = spec.to_dict()
-    st.vega_lite_chart(for_projector(d) if presenting() else d, width="stretch", alt=alt_text, key=key)
+    with slide_part(3) if answers else contextlib.nullcontext():
+        st.vega_lite_chart(for_projector(d) if presenting() else d, width="stretch", alt=alt_text, key=key)
 
 
 MAX_DOWNLOAD_ROWS = 10_000

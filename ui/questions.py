@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 
 import streamlit as st
 
+from ui.layout import slide_part
 from ui.poll import view as room_view
 
 
@@ -28,7 +29,7 @@ def predict(
     setting while the question is open.
     """
     room = room_view.joined()  # None outside a room: no database call
-    with st.container(border=True):
+    with slide_part(2, question=key), st.container(border=True):
         st.markdown(f"**Predict first.** {question}")
         if room is None:
             return _ask(key, question, options, correct, explanation)
