@@ -296,7 +296,7 @@ def _sweep(losses: tuple[str, ...], stable: bool) -> alt.LayerChart:
         )
         layers.append(
             _data("stable")
-            .mark_text(align="left", dx=4, dy=8, color=LOSS_COLORS["l2"])
+            .mark_text(align="right", dx=-4, dy=8, color=LOSS_COLORS["l2"])  # left of the rule: it stays on the chart
             .encode(x="lr:Q", y=alt.value(0), text="text:N")
         )
     return alt.layer(*layers).properties(height=300, width="container")
@@ -343,12 +343,19 @@ def draws_chart(df: pd.DataFrame, losses: Sequence[str]) -> Spec:
     return _spec(_draws, (tuple(losses),), draws=df)
 
 
-def _heatmap(loss: str) -> alt.Chart:
+def _heatmap(loss: str, lrs: tuple[float, ...]) -> alt.Chart:
+    scale = alt.Scale(domain=list(lrs)) if lrs else alt.Undefined  # every lr a column, a diverged one blank
     return (
         _data("grid")
         .mark_rect()
         .encode(
-            x=alt.X("lr:O", title="learning rate", sort="ascending", axis=alt.Axis(format=".0e", labelAngle=-45)),
+            x=alt.X(
+                "lr:O",
+                title="learning rate",
+                sort="ascending",
+                scale=scale,
+                axis=alt.Axis(format=".0e", labelAngle=-45),
+            ),
             y=alt.Y("sigma:O", title="noise sigma", sort="descending"),
             color=alt.Color("error:Q", scale=alt.Scale(type="log", scheme="viridis"), title="final |w − w_true|"),
             tooltip=[
@@ -361,9 +368,10 @@ def _heatmap(loss: str) -> alt.Chart:
     )
 
 
-def heatmap_chart(df: pd.DataFrame, loss: str) -> Spec:
-    """Final error over (lr, sigma) for one loss (df: lr, sigma, error)."""
-    return _spec(_heatmap, (loss,), grid=df)
+def heatmap_chart(df: pd.DataFrame, loss: str, lrs: Sequence[float] = ()) -> Spec:
+    """Final error over (lr, sigma) for one loss (df: lr, sigma, error; diverged cells left out). `lrs`, if given,
+    are the columns: a learning rate whose every run diverged stays as a blank column instead of vanishing."""
+    return _spec(_heatmap, (loss, tuple(float(v) for v in lrs)), grid=df)
 
 
 LOSS_CURVE_PARAMS = ("y_lo", "y_hi")
