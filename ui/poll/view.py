@@ -168,6 +168,7 @@ def _qr_dialog(link: str) -> None:
 @st.fragment(run_every=REFRESH_S)
 def _watch(code: str) -> None:
     """A student's watch on the room: when the teacher reveals or asks again, the whole page reruns."""
+    st.caption("Results appear on their own when the teacher reveals them.")
     snap = st.session_state.get(_SNAPSHOT)
     if not snap or snap[0] != code or time.monotonic() - snap[2] < REFRESH_S / 2:
         return  # read moments ago by this very run
