@@ -222,7 +222,8 @@ layout.chart(
 
 if v["loss"] == "l1" and "sgd" in runs:
     share, last = say.crease_crossings(runs["sgd"].w, runs["sgd"].b, data.x, data.y)
-    layout.seen(say.crease_seen(share, last, v["sched"]))
+    lr_ratio = float(runs["sgd"].lr[-1] / runs["sgd"].lr[1])
+    layout.seen(say.crease_seen(share, last, v["sched"], lr_ratio))
 if v["loss"] == "l1" and "adam" in runs:
     r = runs["adam"]
     first = min(50, r.n_updates)

@@ -68,8 +68,9 @@ def crease_crossings(w: np.ndarray, b: np.ndarray, x: np.ndarray, y: np.ndarray,
     return float(flips.mean()), int(flips.size)
 
 
-def crease_seen(share: float, updates: int, schedule: str) -> str:
-    """What plain subgradient descent did at the creases in its last updates, for a constant or decaying lr."""
+def crease_seen(share: float, updates: int, schedule: str, lr_ratio: float = 1.0) -> str:
+    """What plain subgradient descent did at the creases in its last updates, for a constant or decaying lr
+    (`lr_ratio`: the last update's lr over the first's)."""
     if updates == 0:
         return "Plain subgradient descent made no finite update to look at."
     if share == 0:
@@ -83,13 +84,13 @@ def crease_seen(share: float, updates: int, schedule: str) -> str:
     )
     if schedule == "constant":
         return text + (
-            "With a constant lr the step does not shrink near the bottom, so it overshoots back across the crease. "
-            "That is the zig-zag: the surface is made of flat facets joined at creases, and the gradient on a facet "
-            "does not shrink as you near the bottom."
+            "With a constant lr nothing makes the step shrink near the bottom (on each facet the subgradient is "
+            "constant), so it overshoots back across the crease. That is the zig-zag: the surface is made of flat "
+            "facets joined at creases, and the gradient on a facet does not shrink as you near the bottom."
         )
     return text + (
-        "The lr decays (lr/√(1 + t)), so each crossing is shorter than the last: the zig-zag narrows as the run "
-        "goes on, although the gradient on a facet does not shrink."
+        f"The lr decays as lr/√(1 + t), to {lr_ratio:.2g} of its first value by the last update, so the jumps "
+        "across the creases shrink with it, although the gradient on a facet does not."
     )
 
 
