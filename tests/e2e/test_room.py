@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.serve import wait_for_app
 from tests.e2e.test_browser import LAB_PAGES, assert_healthy, open_and_reveal
 
 SPILLS = (Path(__file__).parent / "overflow.js").read_text()  # elements past the right edge, not inside a scroller
@@ -55,3 +56,20 @@ def test_presentation_mode_puts_title_first_and_a_chart_on_the_first_screen(proj
     page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollTo(0, 0)")
     top = page.locator('[data-testid="stVegaLiteChart"]').first.bounding_box()["y"]
     assert top < height - 150, f"the first chart starts at {top:.0f} px, below the first screen of {height}"
+
+
+@pytest.mark.parametrize("path", LAB_PAGES)
+def test_slide_view_is_three_screens_with_nothing_to_scroll(projector, app_url, path):
+    """The question, the prediction, then the chart that answers it: each fits a 1280x800 projector."""
+    page, _, height = projector
+    page.goto(f"{app_url}/{path}?slides=true")
+    expected = ["h1", '[data-testid="stRadio"], [data-testid="stNumberInput"]', '[data-testid="stVegaLiteChart"]']
+    for step, selector in enumerate(expected, start=1):
+        wait_for_app(page)
+        assert_healthy(page)
+        assert page.locator(selector).first.is_visible(), f"slide {step} of {path} lacks {selector}"
+        main = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+        assert main <= height + 1, f"slide {step} of {path} scrolls ({main} px)"
+        assert f"slide={step}" in page.url or step == 1
+        if step < len(expected):
+            page.get_by_role("button", name="Next ▶").click()
