@@ -42,7 +42,7 @@ C = {
     "epochs": Control("n_epochs", "Epochs", "int", 200, 1, 1000, 1, help="Updates = epochs × ⌈20 / batch size⌉"),
     "w0": Control("n_w0", "Start w0", "float", 20.0, -30.0, 30.0, 0.5),
     "seed": Control("n_seed", "Noise seed", "int", 0, 0, 99, 1),
-    "shuffle": Control("n_shuffle", "Shuffle the batches each epoch", "bool", False),
+    "shuffle": Control("n_shuffle", "Shuffle each epoch", "bool", False),
     "l1": Control("n_l1", "Show the absolute-L1 run", "bool", True),
     "l2": Control("n_l2", "Show the L2 run", "bool", True),
     "huber": Control("n_huber", "Show the Huber run", "bool", False),
@@ -113,7 +113,8 @@ with st.expander("Settings", expanded=not layout.presenting()):
         why="No noise and no shuffling: the seed has no effect.",
     )
     widget(C["shuffle"], row[2])
-    widget_row([C[name] for name in ("l1", "l2", "huber")])
+    for name, cell in zip(("l1", "l2", "huber"), st.columns(3), strict=True):  # three: the labels fit
+        widget(C[name], cell)
     if st.session_state[C["huber"].key]:
         widget(C["delta"], row[3])
 sync_url(CONTROLS)
@@ -261,12 +262,13 @@ holds, verdict = say.claim(
     20,
 )
 steps = []
+lone = l1_win is None or l2_win is None  # the verdict then gives no swing: the step sentence does
 if l1_win is not None:
     biggest_batch = float(np.sum(np.sort(np.abs(data.x))[-min(v["bs"], 20) :]))
     full_step = float(np.max(l1run.lr[tail_from + 1 :])) * biggest_batch
-    steps.append(say.l1_steps(l1_win, full_step, with_swing=holds is None))
+    steps.append(say.l1_steps(l1_win, full_step, with_swing=lone))
 if l2_win is not None:
-    steps.append(say.l2_steps(l2_win, abs(float(l2run.w[1] - l2run.w[0])), with_swing=holds is None))
+    steps.append(say.l2_steps(l2_win, abs(float(l2run.w[1] - l2run.w[0])), with_swing=lone))
 layout.seen(" ".join([verdict, *steps, say.batch_noise(v["sigma"], v["bs"], 20, v["shuffle"])]))
 
 
@@ -294,10 +296,10 @@ def claim_row(name: str, preset: dict) -> dict:
     defining = [*RUN_KEYS, "n_decay"] if p["n_sched"] == "inverse_time" else RUN_KEYS
     on_screen = all(st.session_state[key] == p[key] for key in defining)
     return {
-        "setting": name + (" ◀ on screen" if on_screen else ""),
+        "the article's setting": name.removeprefix("The article, ") + (" ◀ on screen" if on_screen else ""),
+        "claim holds": {True: "yes", False: "no", None: "not a constant step"}[ok],
         "L1 swing (last 30%)": float(np.ptp(r["l1"].w[start:])),
         "L2 swing (last 30%)": float(np.ptp(r["l2"].w[start:])),
-        "claim holds": {True: "yes", False: "no", None: "not a constant step"}[ok],
     }
 
 
@@ -471,10 +473,14 @@ with st.expander("Heatmap: final error over learning rate × noise", expanded=Fa
     cols = st.columns(max(1, len(heat)))
     for col, (k, grid) in zip(cols, heat, strict=False):
         with col:
-            layout.chart(charts.heatmap_chart(grid, k), f"Final error of {labels[k]} over learning rate and noise.")
+            layout.chart(
+                charts.heatmap_chart(grid, k, HEAT_LRS), f"Final error of {labels[k]} over learning rate and noise."
+            )
     if heat:
+        blank = any(len(grid) < len(HEAT_LRS) * len(HEAT_SIGMAS) for _, grid in heat)
         st.caption(
-            "Blank cells diverged. Read across a row: "
+            ("Blank cells diverged. " if blank else "No run diverged. ")
+            + "Read across a row. "
             + " ".join(say.heat_sentences(heat_rows, names, l2_limit if "l2" in heat_rows else None))
         )
 

@@ -123,8 +123,8 @@ def claim(
     if l1.drifting:
         return False, (
             "**Not the article's case here:** absolute L1 has not arrived. Over the last 30% it moved "
-            f"{num(l1.net)} in net (its whole range there is {num(l1.swing)}): that is travel towards its "
-            f"optimum, not oscillation. L2 swings by {num(l2.swing)}."
+            f"{num(l1.net)} in net (its whole range there is {num(l1.swing)}): that is travel, not "
+            f"oscillation. L2 swings by {num(l2.swing)}."
         )
     if l1.still:
         return False, (
@@ -157,11 +157,14 @@ def _swing(name: str, win: Window, with_swing: bool) -> str:
 
 def l1_steps(l1: Window, full_step: float, with_swing: bool = False) -> str:
     """Absolute L1's step is lr·|Σ sign(rᵢ)·xᵢ|: from 0 (signs cancel) to lr·Σ|xᵢ| (signs agree)."""
+    if num(l1.step_min) == num(l1.step_max):
+        seen = f"over the last 30% every one of its steps measures {num(l1.step_max)}"
+    else:
+        seen = f"over the last 30% its steps measure {num(l1.step_min)} to {num(l1.step_max)}"
     return _cap(
         _swing("absolute L1", l1, with_swing)
         + f"each absolute-L1 step is lr·|Σ sign(rᵢ)·xᵢ|, at most lr·Σ|xᵢ| = {num(full_step)} when a batch's "
-        f"residuals share a sign and less when they cancel; over the last 30% its steps measure "
-        f"{num(l1.step_min)} to {num(l1.step_max)}."
+        f"residuals share a sign and less when they cancel; {seen}."
     )
 
 
@@ -189,8 +192,8 @@ def batch_noise(sigma: float, batch_size: int, n: int, shuffle: bool) -> str:
         return "One batch holds all the data, so each update pulls towards the same optimum."
     order = "reshuffled every epoch" if shuffle else "the same every epoch"
     return (
-        f"With {batch_size} samples per batch (batches {order}) each batch has its own optimum, so the noise "
-        "pulls every optimiser back and forth."
+        f"With {batch_size} samples per batch (batches {order}) each batch has its own optimum: the noise moves "
+        "the point each update steps towards from one batch to the next."
     )
 
 
@@ -254,13 +257,13 @@ def sweep_sentences(
             out.append(
                 f"At the smallest rate, lr = {lrs[0]:g}, no loss arrives in {n_updates} updates: the errors are "
                 + ", ".join(f"{labels[k]} {num(e)}" for k, e in first.items())
-                + f", from a start {num(start_error)} away from 1."
+                + f", with w0 {num(start_error)} from 1."
             )
         else:
             out.append(
                 f"At the smallest rate, lr = {lrs[0]:g}, the errors are "
                 + ", ".join(f"{labels[k]} {num(e)}" for k, e in first.items())
-                + f" (the start was {num(start_error)} from 1)."
+                + f" (w0 is {num(start_error)} from 1)."
             )
     for k, err in errors.items():
         ok = np.isfinite(err)
