@@ -19,7 +19,6 @@ st.markdown(
 )
 
 st.subheader("The path")
-st.caption("In the order of the sidebar.")
 for path, text, icon in [
     (
         "pages/derivation.py",
@@ -33,8 +32,8 @@ for path, text, icon in [
     ),
     (
         "pages/noise_and_learning_rate.py",
-        "3 · Noise and learning rate: constant against decaying steps for L1 and L2 on noisy data, and where the "
-        "blog post's claim about them holds",
+        "3 · Noise and learning rate: constant against decaying steps on noisy data, and where the blog post's "
+        "claim holds",
         "🎚️",
     ),
     ("pages/outliers.py", "4 · Outliers: which fit a few bad points move, and how many it takes to break each", "🎯"),
@@ -51,8 +50,8 @@ st.markdown(
     "names start with *The article* run the blog post's own code and settings; the others are this app's "
     "experiments, not figures from the post.\n"
     "- **Presentation mode** (sidebar) enlarges the type for a projector and folds the explanations.\n"
-    "- **Export.** Each lab page has a CSV download of the numbers behind its charts; every chart's ⋯ menu saves "
-    "it as PNG or SVG."
+    "- **Export.** Each lab page has a CSV download of the numbers behind its charts; hover a chart for its toolbar, "
+    "which downloads it as PNG."
 )
 st.caption(
     "Sources: a Cross Validated question and its answers on the gradient of |m(w) − t|; the blog post "

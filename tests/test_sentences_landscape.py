@@ -214,3 +214,4 @@ def test_home_says_only_the_article_presets_run_the_blog_posts_settings():
     text = snapshot(open_page("pages/home.py"))
     assert "the presets whose names start with *The article* run the blog post's own code" in text
     assert "reproduces the blog post's figures" not in text
+    assert "SVG" not in text, "a chart's toolbar downloads PNG only (Streamlit 1.67)"
