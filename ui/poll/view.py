@@ -210,21 +210,37 @@ def send(room: Membership, key: str, choice: str) -> None:
 
 
 def spread_spec(counts: dict[str, int], options: Sequence[str], correct: str | None = None) -> dict:
-    """A horizontal bar per option (in the question's order) with its count; the right one green once known."""
+    """One row per option (in the question's order): its text above a bar of its count, the right one green
+    once known. The text sits above the bar, not on an axis, so a long option is not cut on a phone."""
     rows = [{"answer": o, "students": int(counts.get(o, 0)), "right": o == correct} for o in options]
-    colour = {"value": "#4c78a8"}
+    colour: dict = {"value": "#4c78a8"}
     if correct is not None:
-        colour = {"field": "right", "type": "nominal", "legend": None, "scale": {"range": ["#9aa5b1", "#2e9e44"]}}
+        colour = {
+            "field": "right",
+            "type": "nominal",
+            "legend": None,
+            "scale": {"domain": [False, True], "range": ["#9aa5b1", "#2e9e44"]},
+        }
+    top = max(2.0, 1.15 * max(r["students"] for r in rows))  # room for the count after the longest bar
+    x = {
+        "field": "students",
+        "type": "quantitative",
+        "title": "students",
+        "axis": {"tickMinStep": 1, "format": "d"},
+        "scale": {"domain": [0, top], "nice": False},
+    }
+    text = {"type": "text", "align": "left", "fontSize": 16}
     return {
         "data": {"values": rows},
-        "height": {"step": 34},
-        "encoding": {
-            "y": {"field": "answer", "type": "nominal", "sort": list(options), "title": None},
-            "x": {"field": "students", "type": "quantitative", "title": "students", "axis": {"tickMinStep": 1}},
-        },
+        "height": {"step": 52},
+        "encoding": {"y": {"field": "answer", "type": "nominal", "sort": list(options), "axis": None}},
         "layer": [
-            {"mark": {"type": "bar"}, "encoding": {"color": colour}},
-            {"mark": {"type": "text", "align": "left", "dx": 4}, "encoding": {"text": {"field": "students"}}},
+            {"mark": {"type": "bar", "height": 18, "yOffset": 10}, "encoding": {"x": x, "color": colour}},
+            {"mark": {**text, "yOffset": -12}, "encoding": {"x": {"datum": 0}, "text": {"field": "answer"}}},
+            {
+                "mark": {**text, "yOffset": 10, "dx": 5, "fontWeight": "bold"},
+                "encoding": {"x": {"field": "students", "type": "quantitative"}, "text": {"field": "students"}},
+            },
         ],
     }
 
