@@ -17,6 +17,7 @@ from ui.controls import (
     widget_row,
 )
 from ui.questions import check_understanding
+from ui.sentences import derivation as say
 
 C = {
     "x": Control("d_x", "Input x", "float", 2.0, -3.0, 3.0, 0.1),
@@ -49,8 +50,7 @@ PRESETS = {
 }
 
 
-def fmt(v: float) -> str:
-    return f"{v:.4g}".replace("-", "−")
+fmt = say.fmt
 
 
 layout.header(
@@ -69,7 +69,7 @@ x, t, w, kink = v["x"], v["t"], v["w"], v["kink"]
 b = v["b"] if v["bias"] else 0.0
 
 y_hat = w * x + b
-r = y_hat - t
+r = say.residual(w, x, b, t)
 loss = float(core.loss_value("l1", r))
 sign = float(core.loss_grad("l1", r, at_kink=kink))
 grad_w, grad_b = sign * x, sign
@@ -89,31 +89,18 @@ with st.container(border=True):
     guess = st.number_input("Your dL/dw", value=None, step=0.1, format="%.4f", key="d_guess", placeholder="e.g. 1.5")
     skip = st.checkbox("Skip the question and show the result", key="d_guess_skip")
     if guess is not None:
-        if at_kink:
-            ok = abs(guess) <= abs(x) + 1e-9
-            (st.success if ok else st.error)(
-                f"Here r = 0: the kink. Any value in [−|x|, |x|] = [{fmt(-abs(x))}, {fmt(abs(x))}] is a valid "
-                f"subgradient; {'yours is one' if ok else 'yours is outside that set'}."
-            )
-        elif abs(guess - grad_w) < 1e-3:
-            st.success(f"Right: sign(r)·x = {fmt(sign)}·{fmt(x)} = {fmt(grad_w)}.", icon="✅")
-        elif abs(guess - x) < 1e-3 and sign < 0:
-            st.error(
-                f"That is dŷ/dw = x alone: the misconception. r = {fmt(r)} is negative, so the sign flips it: "
-                f"dL/dw = {fmt(grad_w)}.",
-                icon="💡",
-            )
+        ok, why = say.guess_feedback(guess, x, r, sign, grad_w)
+        if ok:
+            st.success(why, icon="✅")
         else:
-            st.error(f"Not quite: dL/dw = sign(r)·x = {fmt(sign)}·{fmt(x)} = {fmt(grad_w)}.", icon="💡")
+            st.error(why, icon="💡")
 if guess is None and not skip:
     st.caption("Answer (or skip) to see the backward pass.")
     st.stop()
 
 st.subheader("Backward pass: the chain rule, one factor at a time")
-sign_txt = rf"\operatorname{{sign}}({fmt(r)})" if not at_kink else r"\partial|r|\ni"
 st.latex(
-    rf"\frac{{dL}}{{dr}} = {sign_txt} = {fmt(sign)}, \qquad \frac{{dr}}{{d\hat y}} = 1, \qquad "
-    rf"\frac{{d\hat y}}{{dw}} = x = {fmt(x)}"
+    rf"{say.dl_dr_latex(r, sign)}, \qquad \frac{{dr}}{{d\hat y}} = 1, \qquad \frac{{d\hat y}}{{dw}} = x = {fmt(x)}"
 )
 st.latex(
     rf"\frac{{dL}}{{dw}} = \frac{{dL}}{{dr}}\cdot\frac{{dr}}{{d\hat y}}\cdot\frac{{d\hat y}}{{dw}}"
@@ -132,7 +119,7 @@ if at_kink:
 else:
     st.caption(
         f"The app's convention at the kink r = 0: sign(0) = {fmt(kink)} (0 by default, as PyTorch's abs). "
-        "Slide w until ŷ = t to stand on it."
+        + ("Slide w until ŷ = t to stand on it." if x != 0 else "With x = 0, only b or t can put ŷ on t.")
     )
 
 st.markdown("**The computational graph** (forward values in the nodes, gradients on the way back)")
@@ -148,7 +135,9 @@ st.graphviz_chart(f"""digraph {{ rankdir=LR; node [shape=box, style=rounded, fon
     yhat -> r [label="  ∂L/∂ŷ = {fmt(sign)}", fontcolor="#D55E00"]; t -> r [color=gray];
     r -> L [label="  ∂L/∂r = sign(r) = {fmt(sign)}", fontcolor="#D55E00"]; {bias_nodes} }}""")
 st.markdown("**L(w) for this sample**, with the tangent at your w (a fan of subgradients at the kink)")
-w_star = (t - b) / x if x != 0 else 0.0
+w_star = say.kink_w(w, x, r)
+if w_star is None:  # x = 0: no w puts the prediction on the target; centre the window on w
+    w_star = w
 ws = np.linspace(min(w, w_star) - 1.5, max(w, w_star) + 1.5, 241)
 curve = frames.stack(
     ({"series": charts.label(k)}, {"w": ws, "L": core.loss_value(k, ws * x + b - t)}) for k in ("l1", "l2")
@@ -157,7 +146,10 @@ slope_l1, slope_l2 = grad_w, float(core.loss_grad("l2", r)) * x
 span = np.array([w - 0.6, w + 0.6])
 lines = [
     (
-        {"line": f"L1 tangent, slope {fmt(slope_l1)}", "series": charts.label("l1")},
+        {
+            "line": f"L1 {'subgradient (the app’s pick)' if at_kink else 'tangent'}, slope {fmt(slope_l1)}",
+            "series": charts.label("l1"),
+        },
         {"w": span, "L": loss + slope_l1 * (span - w)},
     ),
     (
@@ -165,7 +157,8 @@ lines = [
         {"w": span, "L": r * r + slope_l2 * (span - w)},
     ),
 ]
-if at_kink or abs(r) < 0.25 * abs(x):
+fan = at_kink or abs(r) < 0.25 * abs(x)
+if fan:
     fan_w = np.array([w_star - 0.7, w_star + 0.7])
     for s in np.linspace(-abs(x), abs(x), 7):
         lines.append(
@@ -175,18 +168,14 @@ if at_kink or abs(r) < 0.25 * abs(x):
             )
         )
 point = pd.DataFrame({"w": [w], "L": [loss], "text": ["your w"]})
+l1_top = float(np.max(np.abs(ws * x + b - t)))
+y_top = 1.15 * l1_top if l1_top > 0 else 1.0  # frame the V; the L2 parabola leaves through the top
 layout.chart(
-    charts.loss_curve_chart(curve, point, frames.stack(lines), ["l1", "l2"]),
-    f"L1 and L2 loss of one sample against w. The L1 curve is a V with its kink at w = {fmt(w_star)}; "
-    f"at your w = {fmt(w)} its tangent has slope {fmt(slope_l1)}, L2's has slope {fmt(slope_l2)}.",
+    charts.loss_curve_chart(curve, point, frames.stack(lines), ["l1", "l2"], y_range=(-0.2 * y_top, y_top)),
+    say.curve_alt(x, w, r, b, t, slope_l1, slope_l2),
 )
 
-layout.seen(
-    f"The L1 tangent has slope **{fmt(grad_w)}**: the size of the slope is always |x| = {fmt(abs(x))}, only its "
-    f"sign changes, and it changes exactly where the prediction crosses the target (w = {fmt(w_star)}). L2's slope "
-    f"{fmt(slope_l2)} shrinks to zero as you approach the target; L1's never does. At the kink the V has no single "
-    "tangent: the fan shows every line through the corner that stays under the curve, the subgradients."
-)
+layout.seen(say.tangent_seen(x, w, r, sign, slope_l2, fan))
 
 st.subheader("Check it numerically")
 widget(C["h"])
@@ -214,43 +203,33 @@ st.dataframe(
     hide_index=True,
     width="stretch",
 )
-if abs(r) <= abs(x) * h:
-    st.warning(
-        f"The step h = {h:g} straddles the kink (|r| = {fmt(abs(r))} ≤ |x|·h): the forward and backward "
-        f"differences see the two arms of the V ({fmt(forward)} and {fmt(backward)}), and the central one "
-        "averages them. There is no derivative here for them to agree on.",
-        icon="📐",
-    )
+kind, note = say.finite_differences(r, x, h, grad_w, forward, backward, central)
+if kind == "warning":
+    st.warning(note, icon="📐")
 else:
-    st.caption(
-        f"Away from the kink all three agree with the analytic value to about h. Shrink |r| below |x|·h "
-        f"(= {fmt(abs(x) * h)}) to see them split."
-    )
+    st.caption(note)
 
 st.subheader("The misconception")
 widget(C["wrong"])
 if v["wrong"]:
-    wrong_g = x
-    shifted = float(core.loss_grad("l1", y_hat - (t + 5))) * x
-    st.markdown(
-        f"The “gradient” ∇m = x = **{fmt(wrong_g)}**, for t = {fmt(t)}, for t = {fmt(t + 5)}, for any t. The true "
-        f"gradient is {fmt(grad_w)} at t = {fmt(t)} and {fmt(shifted)} at t = {fmt(t + 5)}: it reads the target "
-        "through the sign. Descending with the wrong one is descending on L = ŷ − t, the signed L1:"
-    )
+    targets = say.other_target(y_hat, t)
+    true_grads = tuple(float(core.loss_grad("l1", say.residual(w, x, b, tk), at_kink=kink)) * x for tk in targets)
+    st.markdown(say.misconception_text(x, y_hat, targets, true_grads))
     one = core.Dataset([x], [t])
     runs = {
         "with ∇m (wrong)": core.descend(one, "signed_l1", 0.1, w, 1, 30, b0=b, fit_bias=v["bias"]),
-        "with sign(r)·∇m (right)": core.descend(one, "l1", 0.1, w, 1, 30, b0=b, fit_bias=v["bias"]),
+        "with sign(r)·∇m (right)": core.descend(one, "l1", 0.1, w, 1, 30, b0=b, fit_bias=v["bias"], at_kink=kink),
     }
     df = pd.concat([pd.DataFrame({"update": np.arange(31), "w": run.w, "series": lab}) for lab, run in runs.items()])
     df["series"] = df["series"].map(
         {"with ∇m (wrong)": charts.label("signed_l1"), "with sign(r)·∇m (right)": charts.label("l1")}
     )
-    refs = pd.DataFrame({"y": [w_star], "text": [f"target reached at w = {fmt(w_star)}"]})
+    w_hit = say.hit_w(w, x, r, v["bias"])
+    refs = None if w_hit is None else pd.DataFrame({"y": [w_hit], "text": [f"ŷ = t at w = {fmt(w_hit)}"]})
+    wrong_run, right_run = runs.values()
     layout.chart(
-        charts.trajectory_chart(df, "w", "weight w", ["signed_l1", "l1"], hlines=refs, height=220),
-        f"Thirty updates with lr 0.1 from w = {fmt(w)}. The wrong gradient walks w down a straight line past "
-        f"the target {fmt(w_star)}; the right one stops and hovers at it.",
+        charts.trajectory_chart(df, "w", "weight w", ["signed_l1", "l1"], hlines=refs, height=380),
+        say.misconception_alt(x, t, 0.1, wrong_run.w, right_run.w, right_run.b, w_hit),
     )
     st.page_link("pages/signed_l1.py", label="This is the blog post's bug: see it at full size", icon="⚠️")
 
@@ -273,17 +252,12 @@ table = pd.DataFrame(
 )
 st.dataframe(table.round(4), hide_index=True, width="stretch")
 lo, hi = core.l1_minimizers(data.x, data.y)
-st.markdown(
-    f"At w = {fmt(w)} the total is Σ sign(rᵢ)·xᵢ = **{fmt(contrib.sum())}**. Samples above the line pull "
-    f"w up with weight xᵢ, samples below pull it down. The total changes sign where the weight of the "
-    f"two sides balances: at the **weighted median** of tᵢ/xᵢ, w = {fmt((lo + hi) / 2)}."
-)
+st.markdown(say.samples_total(w, float(contrib.sum()), lo, hi))
 grid = np.linspace(min(lo, w) - 1, max(hi, w) + 1, 400)
 gsum = (core.loss_grad("l1", grid[:, None] * data.x - data.y) * data.x).sum(axis=1)
 layout.chart(
     charts.step_function_chart(pd.DataFrame({"w": grid, "g": gsum}), w, (lo, hi)),
-    f"The total L1 gradient over {v['n']} samples against w: a staircase that jumps by 2xᵢ at each tᵢ/xᵢ "
-    f"and crosses zero at the weighted median {fmt((lo + hi) / 2)}.",
+    say.staircase_alt(data.x, lo, hi),
 )
 
 layout.download(

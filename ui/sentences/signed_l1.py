@@ -171,8 +171,10 @@ def signed_steps(lr: float, sums: np.ndarray) -> str:
 
 
 def on_closed_form(w: np.ndarray, closed: np.ndarray, lr: float, sums: np.ndarray) -> bool:
-    """Whether the run equals w0 − Σ lr·Sⱼ at every update, within the rounding of that many subtractions."""
-    tol = 8 * EPS * (np.abs(w[0]) + np.cumsum(np.concatenate([[0.0], lr * np.abs(sums)]))) * np.sqrt(w.size)
+    """Whether the run equals w0 − Σ lr·Sⱼ at every update, within the rounding of that many subtractions: each
+    of the k operations behind update k (in the run and in the sum) is off by at most eps/2 of |w0| + Σ lr·|Sⱼ|."""
+    size = np.abs(w[0]) + np.cumsum(np.concatenate([[0.0], lr * np.abs(sums)]))
+    tol = 2 * EPS * np.arange(1, size.size + 1) * size
     return bool(np.all(np.abs(np.asarray(w) - np.asarray(closed)) <= tol))
 
 

@@ -1,0 +1,278 @@
+"""The derivation page's sentences against the numbers they describe, across the page's whole control space and
+its presets (hypothesis), and one test per finding of issue 16 that the page's old fixed sentences failed."""
+
+from __future__ import annotations
+
+import json
+import re
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+import core
+from tests.test_pages import open_page
+from tests.test_sentences_signed_l1 import control_values, page_definitions
+from ui.sentences import derivation as say
+
+PAGE = Path(__file__).resolve().parents[1] / "pages" / "derivation.py"
+DEFS = page_definitions(PAGE)
+C, PRESETS = DEFS["C"], DEFS["PRESETS"]
+EPS = np.finfo(float).eps
+NUMBER = r"(−?\d+(?:\.\d+)?(?:e[-+]\d+)?)"
+LR, UPDATES = 0.1, 30  # the misconception runs, as the page makes them
+
+
+def preset_settings(name: str) -> dict:
+    by_key = {c.key: n for n, c in C.items()}
+    values = {n: c.default for n, c in C.items()}
+    values.update({by_key[k]: v for k, v in PRESETS[name].items()})
+    return values
+
+
+SETTINGS = st.one_of(
+    st.fixed_dictionaries({n: control_values(c) for n, c in C.items()}),
+    st.sampled_from(list(PRESETS)).map(preset_settings),
+)
+
+
+def value(token: str) -> float:
+    return float(token.replace("−", "-"))
+
+
+def shows(token: str, v: float) -> bool:
+    """A number printed to 4 significant digits stands for v."""
+    return abs(value(token) - v) <= 5e-4 * abs(v) + 1e-12
+
+
+def exact(v: float) -> Fraction:
+    """The decimal a slider holds (values are snapped to 10 decimals)."""
+    return Fraction(repr(round(v, 10)))
+
+
+def page_numbers(v: dict) -> dict:
+    """What pages/derivation.py computes for the single sample."""
+    x, t, w, kink = v["x"], v["t"], v["w"], v["kink"]
+    b = v["b"] if v["bias"] else 0.0
+    r = say.residual(w, x, b, t)
+    sign = float(core.loss_grad("l1", r, at_kink=kink))
+    return {"x": x, "t": t, "w": w, "b": b, "kink": kink, "r": r, "sign": sign, "y_hat": w * x + b}
+
+
+# -- the checks ------------------------------------------------------------------------------------------------
+
+
+def check_residual(p: dict) -> None:
+    """r is 0 exactly when the decimals the student set put the prediction on the target."""
+    true_r = exact(p["w"]) * exact(p["x"]) + exact(p["b"]) - exact(p["t"])
+    assert (p["r"] == 0) == (true_r == 0)
+    if p["r"]:
+        assert abs(p["r"] - float(true_r)) <= 8 * EPS * (abs(p["w"] * p["x"]) + abs(p["b"]) + abs(p["t"]))
+
+
+def check_tangent_sentences(p: dict, fan: bool) -> None:
+    x, w, r, sign, b, t = p["x"], p["w"], p["r"], p["sign"], p["b"], p["t"]
+    slope_l2 = 2 * r * x
+    seen = say.tangent_seen(x, w, r, sign, slope_l2, fan)
+    alt = say.curve_alt(x, w, r, b, t, sign * x, slope_l2)
+    if x == 0:
+        assert "flat" in seen and "flat" in alt
+        return
+    w_star = say.kink_w(w, x, r)
+    assert abs(w_star * x + b - t) <= 64 * EPS * (abs(w * x) + abs(b) + abs(t) + 1), "the kink is where ŷ = t"
+    where = re.search(rf"(?:crosses the target|on the kink\*\*) \(w = {NUMBER}\)", seen).group(1)
+    assert shows(where, w_star) and shows(re.search(rf"kink at w = {NUMBER}", alt).group(1), w_star)
+    # the slope's size is |x| on both sides of the kink, its sign flips there, and L2's shrinks towards it
+    for side in (-1, 1):
+        wv = w_star + side * 0.5
+        assert abs(float(core.loss_grad("l1", wv * x + b - t)) * x) == abs(x)
+    left, right = (float(core.loss_grad("l1", (w_star + d) * x + b - t)) * x for d in (-0.5, 0.5))
+    assert left * right < 0
+    if r == 0:
+        assert "The L1 tangent has slope" not in seen and "on the kink" in seen and "L2's slope is 0" in seen
+        assert f"= {say.fmt(sign * x)}," in seen
+        assert "no single tangent there" in alt
+        return
+    assert "on the kink" not in seen
+    assert f"slope **{say.fmt(sign * x)}**" in seen and sign == np.sign(r)
+    assert ("prediction is below the target" in seen) == (r < 0)
+    assert f"2·r·x = {say.fmt(slope_l2)}" in seen and slope_l2 != 0
+    nearer = (w + w_star) / 2
+    assert abs(2 * (nearer * x + b - t) * x) < abs(slope_l2), "L2's slope shrinks on the way to the target"
+    assert f"tangent has slope {say.fmt(sign * x)}, L2's has slope {say.fmt(slope_l2)}" in alt
+
+
+def check_finite_differences(p: dict, h: float) -> None:
+    x, w, b, t, r = p["x"], p["w"], p["b"], p["t"], p["r"]
+
+    def L(wv: float) -> float:
+        return float(core.loss_value("l1", wv * x + b - t))
+
+    central, forward, backward = (L(w + h) - L(w - h)) / (2 * h), (L(w + h) - L(w)) / h, (L(w) - L(w - h)) / h
+    analytic = p["sign"] * x
+    kind, text = say.finite_differences(r, x, h, analytic, forward, backward, central)
+    tol = 64 * EPS * (abs(w * x) + abs(b) + abs(t) + abs(x) * h + 1) / h  # rounding of L(w ± h), divided by h
+    if r == 0:
+        assert kind == "warning"
+        assert abs(forward - abs(x)) <= tol and abs(backward + abs(x)) <= tol and abs(central) <= tol
+    elif "reaches across the kink" in text:
+        crossing = re.search(r"the (forward|backward) difference", text).group(1)
+        values = {"forward": forward, "backward": backward}
+        clean = values["backward" if crossing == "forward" else "forward"]
+        assert abs(clean - analytic) <= tol, "the one-sided difference that stays on one arm is the slope"
+        assert abs(values[crossing]) < abs(x) - tol and abs(central) < abs(x) - tol, "the others mix the arms"
+    else:
+        assert kind == "caption" and abs(r) >= abs(x) * h
+        for d in (forward, backward, central):
+            assert abs(d - analytic) <= tol
+        if m := re.search(r"to (\S+), rounding", text):
+            assert value(m.group(1)) == float(f"{max(abs(d - analytic) for d in (forward, backward, central)):.1g}")
+
+
+def check_misconception(p: dict, bias: bool) -> None:
+    x, w, b, t, y_hat, kink = p["x"], p["w"], p["b"], p["t"], p["y_hat"], p["kink"]
+    targets = say.other_target(y_hat, t)
+    grads = tuple(float(core.loss_grad("l1", say.residual(w, x, b, tk), at_kink=kink)) * x for tk in targets)
+    text = say.misconception_text(x, y_hat, targets, grads)
+    assert (targets[0] - y_hat) * (targets[1] - y_hat) < 0, "the two targets lie on either side of the prediction"
+    if x != 0:
+        assert grads[0] * grads[1] < 0, "so the true gradients have opposite signs"
+        assert f"**{say.fmt(grads[0])}** at t = {say.fmt(targets[0])}" in text
+        assert f"**{say.fmt(grads[1])}** at" in text
+    one = core.Dataset([x], [t])
+    wrong = core.descend(one, "signed_l1", LR, w, 1, UPDATES, b0=b, fit_bias=bias)
+    right = core.descend(one, "l1", LR, w, 1, UPDATES, b0=b, fit_bias=bias, at_kink=kink)
+    w_hit = say.hit_w(w, x, p["r"], bias)
+    alt = say.misconception_alt(x, t, LR, wrong.w, right.w, right.b, w_hit)
+    if x == 0:
+        assert np.ptp(wrong.w) == 0 and np.ptp(right.w) == 0
+        return
+    step = wrong.w[1] - wrong.w[0]
+    assert np.allclose(np.diff(wrong.w), -LR * x, rtol=1e-9, atol=64 * EPS * (abs(w) + UPDATES * LR * abs(x)))
+    assert f"−lr·x = {say.fmt(step)} every update, a straight line {'down' if x > 0 else 'up'}" in alt
+    moving_to = (w_hit - w) * step > 0
+    if "away from" in alt:
+        assert not moving_to
+    elif "straight past" in alt:
+        assert moving_to and (wrong.w[-1] - w_hit) * step > 0
+    else:
+        assert "without reaching it yet" in alt and moving_to and (wrong.w[-1] - w_hit) * step <= 0
+    rr = right.w * x + right.b - t
+    tol = 1e-12 * (1 + abs(t) + abs(x) * np.abs(right.w).max() + np.abs(right.b).max())
+    s = np.where(np.abs(rr) <= tol, 0, np.sign(rr))
+    if m := re.search(r"reaches ŷ = t at update (\d+)", alt):
+        k = int(m.group(1))
+        assert s[0] != 0 and (s[k] == 0 or s[k] != s[0]) and np.all(s[:k] == s[0])
+        lo, hi = sorted((right.w[k - 1], right.w[k]))
+        assert lo - tol <= w_hit <= hi + tol, "ŷ = t is met between the two updates, at w_hit"
+    elif "starts on ŷ = t" in alt:
+        assert s[0] == 0
+    else:
+        assert "does not get there" in alt and np.all(s == s[0])
+    if "stops there" in alt:
+        k = int(np.flatnonzero(s == 0)[0])
+        assert np.all(s[k:] == 0) and np.ptp(right.w[k:]) == 0
+    if m := re.search(rf"hovers: w moves between {NUMBER} and {NUMBER}", alt):
+        k = int(np.flatnonzero(s != s[0])[0]) if s[0] != 0 else 0
+        assert shows(m.group(1), right.w[k:].min()) and shows(m.group(2), right.w[k:].max())
+        if "sign flipping" in alt:
+            assert np.any(s[k:] > 0) and np.any(s[k:] < 0), "the sign flips while it hovers"
+        else:
+            assert "sign(0) is not 0" in alt and kink != 0 and np.any(s[k:] == 0) and not np.all(s[k:] == 0)
+            assert not (np.any(s[k:] > 0) and np.any(s[k:] < 0))
+
+
+def check_samples(v: dict, w: float, kink: float) -> None:
+    data = core.make_dataset(n=v["n"], x=(0.5, 2.5), w_true=1.0, noise_sigma=0.8, seed=v["seed"])
+    contrib = core.loss_grad("l1", w * data.x - data.y, at_kink=kink) * data.x
+    lo, hi = core.l1_minimizers(data.x, data.y)
+    text = say.samples_total(w, float(contrib.sum()), lo, hi)
+    assert shows(re.search(rf"= \*\*{NUMBER}\*\*", text).group(1), float(contrib.sum()))
+
+    def total(wv: float) -> float:
+        return float(np.sum(core.loss_grad("l1", wv * data.x - data.y) * data.x))
+
+    scale = 1e-9 * (1 + max(abs(lo), abs(hi)))
+    assert total(lo - scale) < 0 < total(hi + scale), "the total changes sign at the weighted median"
+    alt = say.staircase_alt(data.x, lo, hi)
+    ratios = np.sort(data.y / data.x)
+    assert np.all(np.diff(ratios) > 0), "distinct steps"
+    gaps = np.diff(ratios).min() if ratios.size > 1 else 1.0
+    d = min(gaps / 4, 1e-6)
+    for z, xi in zip(data.y / data.x, data.x, strict=True):
+        assert abs(total(z + d) - total(z - d) - 2 * abs(xi)) <= 1e-9 * np.abs(data.x).sum()
+    a, b = re.search(rf"from {NUMBER} to {NUMBER} here", alt).groups()
+    assert shows(a, 2 * np.abs(data.x).min()) and shows(b, 2 * np.abs(data.x).max())
+
+
+@given(SETTINGS, st.floats(-4, 4, allow_nan=False))
+def test_every_sentence_of_the_derivation_page_holds_for_its_numbers(v, guess):
+    p = page_numbers(v)
+    check_residual(p)
+    ok, why = say.guess_feedback(guess, p["x"], p["r"], p["sign"], p["sign"] * p["x"])
+    if p["r"] == 0:
+        assert ok == (abs(guess) <= abs(p["x"]) + say.GUESS_TOL)
+    else:
+        assert ok == (abs(guess - p["sign"] * p["x"]) <= say.GUESS_TOL)
+        assert f"= {say.fmt(p['sign'] * p['x'])}" in why
+    latex = say.dl_dr_latex(p["r"], p["sign"])
+    assert r"\ni" not in latex and latex.endswith(say.fmt(p["sign"]))
+    assert (r"\partial|r| = [-1,\, 1]" in latex) == (p["r"] == 0)
+    check_tangent_sentences(p, fan=p["r"] == 0 or abs(p["r"]) < 0.25 * abs(p["x"]))
+    check_finite_differences(p, v["h"])
+    check_misconception(p, v["bias"])
+    check_samples(v, p["w"], p["kink"])
+
+
+# -- one test per finding of issue 16 (each failed on the page's fixed sentences) -------------------------------
+
+
+def on_the_kink():
+    at = open_page("pages/derivation.py")
+    at.selectbox(key="d_preset").set_value("Standing on the kink: w = 0.5").run()
+    return at
+
+
+def test_on_the_kink_no_tangent_slope_is_claimed_and_the_formula_is_whole():
+    at = on_the_kink()
+    seen = " ".join(e.value for e in at.info)
+    assert "The L1 tangent has slope" not in seen and "shrinks to zero" not in seen
+    assert "on the kink" in seen and "L2's slope is 0 here" in seen
+    first_factor = next(e.value for e in at.latex if r"\frac{dr}{d\hat y}" in e.value)
+    assert r"\ni =" not in first_factor and r"\partial|r| = [-1,\, 1]" in first_factor
+
+
+def test_the_misconception_shows_targets_on_both_sides_with_opposite_gradients():
+    at = open_page("pages/derivation.py", {"d_wrong": "true"})
+    text = next(e.value for e in at.markdown if "reads the target" in e.value)
+    grads = [value(g) for g in re.findall(rf"\*\*{NUMBER}\*\* at t", text)]
+    assert len(grads) == 2 and grads[0] * grads[1] < 0
+
+
+def alt_texts(at) -> list[str]:
+    return [e.proto.alt for e in at.get("vega_lite_chart")]
+
+
+def test_the_misconception_chart_says_where_w_really_goes():
+    default = " ".join(alt_texts(open_page("pages/derivation.py", {"d_wrong": "true"})))
+    assert "past the target" not in default and "a straight line down to −5.7, away from w = 0.5" in default
+    negative = " ".join(alt_texts(open_page("pages/derivation.py", {"d_wrong": "true", "d_x": "-1.5", "d_w": "0.8"})))
+    assert "a straight line up to" in negative and "walks w down" not in negative
+
+
+def test_the_staircase_jumps_by_twice_the_size_of_x():
+    alt = " ".join(alt_texts(open_page("pages/derivation.py")))
+    assert "jumps up by 2|xᵢ|" in alt and "jumps by 2xᵢ " not in alt
+
+
+def test_the_l1_v_fills_the_loss_chart_and_the_misconception_chart_is_tall():
+    at = open_page("pages/derivation.py", {"d_wrong": "true"})
+    specs = [json.loads(e.proto.spec) for e in at.get("vega_lite_chart")]
+    curve = next(s for s in specs if any(p.get("name") == "y_hi" for p in s.get("params", [])))
+    y_hi = next(p["value"] for p in curve["params"] if p["name"] == "y_hi")
+    ws = np.linspace(0.3 - 1.5, 0.5 + 1.5, 241)  # the page's window around w = 0.3 and the kink at 0.5
+    assert np.abs(ws * 2 - 1).max() <= y_hi <= 1.5 * np.abs(ws * 2 - 1).max(), "the top is set by the L1 V"
+    misconception = next(s for s in specs if "update k" in json.dumps(s))
+    assert misconception["height"] >= 300

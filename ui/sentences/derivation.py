@@ -1,0 +1,253 @@
+"""Sentences of the derivation page, each built from the numbers it describes (pure: numbers in, text out).
+
+The page differentiates L(w) = |w·x + b − t| for one sample the student sets, checks it with finite differences,
+runs the misconception ∇L = ∇m against the true gradient, and sums L1 gradients over a few samples. Every
+function states only what its arguments show, with a branch for each case the page's controls can produce:
+x = 0 (w has no effect), standing on the kink r = 0, a negative x, a bias.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+EPS = np.finfo(float).eps
+GUESS_TOL = 1e-3  # a typed dL/dw counts as right within this
+
+
+def fmt(v: float) -> str:
+    """A number as the page prints it: 4 significant digits and a true minus sign."""
+    return f"{float(v) + 0.0:.4g}".replace("-", "−")  # + 0.0: no "−0"
+
+
+def residual(w: float, x: float, b: float, t: float) -> float:
+    """r = w·x + b − t, with the product's rounding read as 0: the sliders hold decimals, and 1.5·0.2 − 0.3
+    = 5.6e-17 in floats is, for the student who set them, exactly the kink."""
+    r = w * x + b - t
+    return 0.0 if abs(r) <= 8 * EPS * max(abs(w * x), abs(b), abs(t)) else r
+
+
+def guess_feedback(guess: float, x: float, r: float, sign: float, grad_w: float) -> tuple[bool, str]:
+    """Whether a typed dL/dw is right, and why, in numbers. On the kink any subgradient is right."""
+    if r == 0:
+        ok = abs(guess) <= abs(x) + GUESS_TOL
+        return ok, (
+            f"Here r = 0: the kink. Any value in [−|x|, |x|] = [{fmt(-abs(x))}, {fmt(abs(x))}] is a valid "
+            f"subgradient; {'yours is one' if ok else 'yours is outside that set'}."
+        )
+    if abs(guess - grad_w) <= GUESS_TOL:
+        return True, f"Right: sign(r)·x = {fmt(sign)}·{fmt(x)} = {fmt(grad_w)}."
+    if abs(guess - x) <= GUESS_TOL and sign < 0:
+        return False, (
+            f"That is dŷ/dw = x alone: the misconception. r = {fmt(r)} is negative, so the sign flips it: "
+            f"dL/dw = {fmt(grad_w)}."
+        )
+    return False, f"Not quite: dL/dw = sign(r)·x = {fmt(sign)}·{fmt(x)} = {fmt(grad_w)} (yours: {fmt(guess)})."
+
+
+def dl_dr_latex(r: float, sign: float) -> str:
+    """The first factor of the chain rule: sign(r), or on the kink the subdifferential and the app's pick."""
+    if r == 0:
+        return rf"\frac{{dL}}{{dr}}\Big|_{{r=0}} \in \partial|r| = [-1,\, 1]\text{{, the app takes }} {fmt(sign)}"
+    return rf"\frac{{dL}}{{dr}} = \operatorname{{sign}}({fmt(r)}) = {fmt(sign)}"
+
+
+def kink_w(w: float, x: float, r: float) -> float | None:
+    """The w where the prediction meets the target (b held fixed): w − r/x; None when x = 0 (no such w)."""
+    return None if x == 0 else w - r / x
+
+
+def curve_alt(x: float, w: float, r: float, b: float, t: float, slope_l1: float, slope_l2: float) -> str:
+    """Alt text of the L(w) chart."""
+    head = "L1 and L2 loss of one sample against w."
+    if x == 0:
+        return (
+            f"{head} With x = 0 the prediction does not depend on w: both curves are flat, at |b − t| = "
+            f"{fmt(abs(b - t))} and (b − t)² = {fmt((b - t) ** 2)}, and every slope is 0."
+        )
+    where = fmt(kink_w(w, x, r))
+    if r == 0:
+        return (
+            f"{head} The L1 curve is a V with its kink at w = {where}, where your w stands: no single tangent there, "
+            f"but a fan of subgradient lines with slopes from {fmt(-abs(x))} to {fmt(abs(x))}; L2's tangent is flat."
+        )
+    return (
+        f"{head} The L1 curve is a V with its kink at w = {where}; at your w = {fmt(w)} its tangent has slope "
+        f"{fmt(slope_l1)}, L2's has slope {fmt(slope_l2)}."
+    )
+
+
+def tangent_seen(x: float, w: float, r: float, sign: float, slope_l2: float, fan: bool) -> str:
+    """'What you see' under the L(w) chart: the L1 slope's size and sign, L2's slope, the kink."""
+    if x == 0:
+        return (
+            "With x = 0, w does not change the prediction: L is flat in w, and both the L1 and the L2 slope are 0. "
+            "Move *Input x* away from 0 to see the V."
+        )
+    where = fmt(kink_w(w, x, r))
+    if r == 0:
+        return (
+            f"You stand **on the kink** (w = {where}): the V has no tangent here. The L1 line drawn has the app's "
+            f"subgradient slope sign(0)·x = {fmt(sign)}·{fmt(x)} = {fmt(sign * x)}, one of the fan's slopes from "
+            f"{fmt(-abs(x))} to {fmt(abs(x))}. Step off the kink and the slope is ±|x| = ±{fmt(abs(x))}: "
+            f"−{fmt(abs(x))} on one side, {fmt(abs(x))} on the other. L2's slope is 0 here, at its minimum."
+        )
+    side = "below" if r < 0 else "above"
+    fan_text = (
+        "the fan shows every line through the corner that stays under the curve, the subgradients"
+        if fan
+        else f"move w near {where} to see the fan of subgradients"
+    )
+    return (
+        f"The L1 tangent has slope **{fmt(sign * x)}**: its size is |x| = {fmt(abs(x))} wherever w is off the kink, "
+        f"only its sign changes, and it changes exactly where the prediction crosses the target (w = {where}); "
+        f"here the prediction is {side} the target. L2's slope 2·r·x = {fmt(slope_l2)} shrinks to zero as w "
+        f"approaches the target; L1's keeps its size. At the kink the V has no single tangent: {fan_text}."
+    )
+
+
+def finite_differences(
+    r: float, x: float, h: float, analytic: float, forward: float, backward: float, central: float
+) -> tuple[str, str]:
+    """(kind, text) on the finite-difference table: "warning" when a step reaches across the kink."""
+    if r == 0:
+        return "warning", (
+            f"You stand on the kink, and the step h = {h:g} straddles the kink: forward ({fmt(forward)}) sees the "
+            f"right arm of the V, backward "
+            f"({fmt(backward)}) the left one, and central ({fmt(central)}) averages them. There is no derivative "
+            "here for them to agree on; the analytic value is the app's pick from the subgradients."
+        )
+    if abs(r) < abs(x) * h:
+        crossing, clean = ("forward", "backward") if r * x < 0 else ("backward", "forward")
+        values = {"forward": forward, "backward": backward}
+        return "warning", (
+            f"The step h = {h:g} reaches across the kink (|r| = {fmt(abs(r))} < |x|·h = {fmt(abs(x) * h)}): the "
+            f"{crossing} difference ({fmt(values[crossing])}) and the central one ({fmt(central)}) mix the two arms of "
+            f"the V, whose slopes are ±{fmt(abs(x))}; only the {clean} one ({fmt(values[clean])}) stays on one arm "
+            f"and matches the analytic {fmt(analytic)}. A step below |r|/|x| = {fmt(abs(r / x))} sees the true slope."
+        )
+    worst = max(abs(d - analytic) for d in (forward, backward, central))
+    agree = (
+        "all three equal the analytic value exactly"
+        if worst == 0
+        else f"all three agree with the analytic value to {worst:.1g}, rounding in L(w ± h)"
+    )
+    hint = f" Shrink |r| below |x|·h (= {fmt(abs(x) * h)}) to see them split." if x != 0 else ""
+    return "caption", (
+        f"Away from the kink {agree}: |r| is a straight line on each side of it, so the step h adds no error "
+        f"of its own.{hint}"
+    )
+
+
+def other_target(y_hat: float, t: float) -> tuple[float, float]:
+    """Two targets on either side of the prediction: the student's t and its mirror image 2ŷ − t (on the kink,
+    ŷ + 1 and ŷ − 1)."""
+    if y_hat == t:
+        return y_hat + 1.0, y_hat - 1.0
+    return t, 2 * y_hat - t
+
+
+def misconception_text(x: float, y_hat: float, targets: tuple[float, float], grads: tuple[float, float]) -> str:
+    """The wrong gradient ∇m = x is the same for every target; the true one, at two targets on either side of ŷ,
+    has opposite signs (grads: the true dL/dw at each target)."""
+    if x == 0:
+        return (
+            "With x = 0 the “gradient” ∇m = x is 0, and so is the true one at every target: w does not change the "
+            "prediction. Move *Input x* away from 0 to see them differ. Descending with the wrong one is descending "
+            "on L = ŷ − t, the signed L1:"
+        )
+    (t1, t2), (g1, g2) = targets, grads
+    where = ["above" if t > y_hat else "below" for t in (t1, t2)]
+    return (
+        f"The “gradient” ∇m = x = **{fmt(x)}**, for t = {fmt(t1)}, for t = {fmt(t2)}, for any t. The true gradient is "
+        f"**{fmt(g1)}** at t = {fmt(t1)} ({where[0]} the prediction ŷ = {fmt(y_hat)}) and **{fmt(g2)}** at "
+        f"t = {fmt(t2)} ({where[1]} it): it reads the target through the sign. Descending with the wrong one is "
+        "descending on L = ŷ − t, the signed L1:"
+    )
+
+
+def _reach(r: np.ndarray, tol: float) -> int | None:
+    """First update at which the residual is 0 (within tol) or has changed sign; None if never."""
+    s = np.where(np.abs(r) <= tol, 0, np.sign(r))
+    moved = np.flatnonzero(s != s[0]) if s[0] != 0 else np.array([0])
+    return int(moved[0]) if moved.size else None
+
+
+def hit_w(w: float, x: float, r: float, bias: bool) -> float | None:
+    """The w at which descent on this one sample meets ŷ = t: each update moves w by lr·g·x and b (if fitted) by
+    lr·g, so r changes by lr·g·(x² + 1 if bias else x²) and reaches 0 at w − x·r/(x² + bias). None if it cannot."""
+    curvature = x * x + (1.0 if bias else 0.0)
+    return None if curvature == 0 else w - x * r / curvature
+
+
+def misconception_alt(
+    x: float, t: float, lr: float, wrong_w: np.ndarray, right_w: np.ndarray, right_b: np.ndarray, w_hit: float | None
+) -> str:
+    """Alt text of the misconception chart: where each run goes relative to the w at which ŷ = t (w_hit, see
+    `hit_w`). right_w, right_b: the right run's w and b at each update."""
+    right_w, right_b = np.asarray(right_w, dtype=float), np.asarray(right_b, dtype=float)
+    right_r = right_w * x + right_b - t
+    tol = 1e-12 * (1.0 + abs(t) + abs(x) * float(np.abs(right_w).max()) + float(np.abs(right_b).max()))
+    K = wrong_w.size - 1
+    head = f"{K} updates with lr {lr:g} from w = {fmt(wrong_w[0])}."
+    if x == 0:
+        return f"{head} With x = 0 neither gradient moves w: both lines stay at {fmt(wrong_w[0])}."
+    step = wrong_w[1] - wrong_w[0]
+    way = "down" if step < 0 else "up"
+    wrong = (
+        f"The wrong gradient moves w by −lr·x = {fmt(step)} every update, a straight line {way} to {fmt(wrong_w[-1])}"
+    )
+    if w_hit is not None:
+        ahead = (w_hit - wrong_w[0]) * step > 0
+        if not ahead:
+            wrong += f", away from w = {fmt(w_hit)}, where ŷ = t"
+        elif (wrong_w[-1] - w_hit) * step > 0:
+            wrong += f", straight past w = {fmt(w_hit)}, where ŷ = t"
+        else:
+            wrong += f", towards w = {fmt(w_hit)}, where ŷ = t, without reaching it yet"
+    return f"{head} {wrong}. {_right_run(right_w, right_r, tol)}"
+
+
+def _right_run(w: np.ndarray, r: np.ndarray, tol: float) -> str:
+    k = _reach(r, tol)
+    if k is None:
+        return (
+            f"The right one moves towards ŷ = t but does not get there in {w.size - 1} updates "
+            f"(r goes from {fmt(r[0])} to {fmt(r[-1])})."
+        )
+    start = "starts on ŷ = t" if k == 0 else f"reaches ŷ = t at update {k}"
+    after_w, after_r = w[k:], r[k:]
+    if np.all(np.abs(after_r) <= tol):
+        return f"The right one {start} and stops there: r = 0 makes its gradient sign(0)·x = 0."
+    signs = np.where(np.abs(after_r) <= tol, 0, np.sign(after_r))
+    how = (
+        "its gradient's sign flipping each time r crosses 0"
+        if (signs > 0).any() and (signs < 0).any()
+        else "landing on r = 0 and pushed off it again, to one side only: there sign(0) is not 0"
+    )
+    return (
+        f"The right one {start} and then hovers: w moves between {fmt(after_w.min())} and {fmt(after_w.max())}, {how}."
+    )
+
+
+def samples_total(w: float, total: float, lo: float, hi: float) -> str:
+    """The several-samples paragraph: the total subgradient at w and where it changes sign."""
+    where = (
+        f"at the **weighted median** of tᵢ/xᵢ, w = {fmt(lo)}"
+        if lo == hi
+        else f"on the **weighted median** of tᵢ/xᵢ: every w from {fmt(lo)} to {fmt(hi)} (the weights split in half)"
+    )
+    return (
+        f"At w = {fmt(w)} the total is Σ sign(rᵢ)·xᵢ = **{fmt(total)}**. Samples above the line pull w up with "
+        f"weight |xᵢ|, samples below pull it down. The total changes sign where the weights of the two sides "
+        f"balance: {where}."
+    )
+
+
+def staircase_alt(x: np.ndarray, lo: float, hi: float) -> str:
+    """Alt text of the total-gradient chart: a staircase with a jump of 2|xᵢ| at each tᵢ/xᵢ."""
+    jumps = 2 * np.abs(np.asarray(x, dtype=float))
+    zero = f"crosses zero at the weighted median {fmt(lo)}" if lo == hi else f"is zero from {fmt(lo)} to {fmt(hi)}"
+    return (
+        f"The total L1 gradient over {jumps.size} samples against w: a staircase that jumps up by 2|xᵢ| (from "
+        f"{fmt(jumps.min())} to {fmt(jumps.max())} here) at each tᵢ/xᵢ, and {zero}."
+    )
