@@ -67,9 +67,13 @@ def _searchable(w) -> bool:
     return bool(w.key) and not any(tag in w.key for tag in SKIP) and w.key not in REVEALS | SHELL
 
 
+class PageError(RuntimeError):
+    """The page raised at these settings (the tree may be mid-edit, or a setting breaks it: both worth reading)."""
+
+
 def _raise(at: AppTest) -> None:
     if at.exception:
-        raise RuntimeError("; ".join(e.message for e in at.exception))
+        raise PageError("; ".join((list(e.stack_trace) or [e.message])[-1].strip() for e in at.exception))
 
 
 def _number(text: str):
@@ -124,10 +128,10 @@ def _set(w, value) -> None:
         w.set_value(value)
 
 
-def search(page: str, passes: int) -> tuple[float, AppTest]:
+def search(page: str, passes: int) -> tuple[float, AppTest, list[str]]:
     """Greedy search over the corners: (worst CPU seconds found, the settings that cost it)."""
     at = open_page(page)
-    worst = cold_rerun(at)
+    worst, errors = cold_rerun(at), []
     for _ in range(passes):
         for key in [w.key for w in controls(at)]:
             w = _find(at, key)
@@ -139,14 +143,18 @@ def search(page: str, passes: int) -> tuple[float, AppTest]:
                 if w is None or value == _current(w):
                     continue
                 _set(w, value)
-                seconds = cold_rerun(at)
+                try:
+                    seconds = cold_rerun(at)
+                except PageError as why:
+                    errors.append(f"{key}={value!r}: {why}")
+                    continue
                 if seconds > worst:
                     worst, keep = seconds, value
             w = _find(at, key)
             if w is not None and _current(w) != keep:
                 _set(w, keep)
                 at.run()
-    return worst, at
+    return worst, at, errors
 
 
 def settings_of(at: AppTest) -> dict:
@@ -179,10 +187,15 @@ def memory(pages: list[str], distinct: int, seed: int = 0) -> tuple[float, float
     rng = random.Random(seed)
     clear_caches()
     st.cache_data.clear()
-    opened = {page: open_page(page) for page in pages}
+    opened = {}
+    for page in pages:
+        try:
+            opened[page] = open_page(page)
+        except PageError:
+            continue  # reported by the search
     before = rss_mb()
-    for i in range(distinct):
-        at = opened[pages[i % len(pages)]]
+    for i in range(distinct if opened else 0):
+        at = list(opened.values())[i % len(opened)]
         sliders = [w for w in (*at.slider, *at.select_slider) if _searchable(w) and not w.disabled]
         for w in rng.sample(sliders, min(2, len(sliders))):
             if type(w).__name__ == "Slider":
@@ -191,7 +204,6 @@ def memory(pages: list[str], distinct: int, seed: int = 0) -> tuple[float, float
             else:
                 w.set_value(_number(rng.choice(w.options)))
         at.run()
-        _raise(at)
     ours = sum(nbytes for _, _, nbytes, _ in cache_report())
     theirs = sum(s.byte_length for stats in _data_caches.get_stats().values() for s in stats)
     return (ours + theirs) / 2**20, rss_mb() - before, cache_report()
@@ -206,14 +218,24 @@ def main(pages: list[str], passes: int, repeat: int, distinct: int) -> None:
     )
     for page in pages:
         t0 = time.perf_counter()
-        _, at = search(page, passes)
-        worst = remeasure(at, repeat)
+        try:
+            _, at, errors = search(page, passes)
+        except PageError as why:
+            print(f"  {page:24s} raised before the search could start: {why}")
+            continue
+        try:
+            worst = remeasure(at, repeat)
+        except PageError as why:
+            print(f"  {page:24s} raised when measured again: {why}")
+            continue
         verdict = "ok" if worst <= TARGET_S else f"over the {TARGET_S:g} s target"
         print(
             f"  {page:24s} worst {worst:6.3f} s  ({worst / floor:5.1f}x the floor; {verdict}; "
             f"searched in {time.perf_counter() - t0:.0f} s)"
         )
         print(f"    at {settings_of(at)}")
+        if errors:
+            print(f"    {len(errors)} corner(s) raised, e.g. {errors[0]}")
     mb, rss, report = memory(pages, distinct)
     verdict = "ok" if mb <= TARGET_MB else f"over the {TARGET_MB} MB target"
     print(f"\ncaches after {distinct} reruns at random settings: {mb:.1f} MB ({verdict}); RSS grew {rss:.0f} MB")
