@@ -114,8 +114,7 @@ def reveal_in_browser(page, page_name: str) -> None:
     for key in REVEAL[page_name]:
         box = page.locator(f'[data-testid="stMain"] .st-key-{key}').first
         box.wait_for(state="attached", timeout=30_000)
-        if not box.is_visible():
-            page.locator("details", has=box).locator("summary").first.click()
+        box.evaluate("el => { const d = el.closest('details'); if (d && !d.open) d.querySelector('summary').click(); }")
         if not box.locator("input").first.is_checked():
             box.locator("label").first.click()
         wait_for_app(page)
