@@ -195,3 +195,19 @@ def test_a_download_is_capped_and_written_once_per_table():
     assert layout.cached_csv(layout.capped(long.copy())) is first  # the same table: the same bytes, not rewritten
     assert layout.cached_csv(kept.assign(c0=kept["c0"] + 1)) != first
     assert first.count(b"\n") == len(kept) + 1
+
+
+def test_a_long_run_says_beside_the_button_that_its_file_is_thinned():
+    """The signed-L1 page at 200 epochs of batch size 1: three runs of 4,000 updates, 12,003 rows."""
+    from streamlit.testing.v1 import AppTest
+
+    from bench.serve import ROOT
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params.update({"s_bs": "1", "s_epochs": "200"})
+    at.switch_page("pages/signed_l1.py")
+    at.run()
+    at.checkbox(key="s_predict_skip").check().run()
+    assert not at.exception, [e.message for e in at.exception]
+    notes = [c.value for c in at.caption if "The file holds" in c.value]
+    assert len(notes) == 1 and notes[0].startswith("The file holds about 7,500 of the 12,003 rows"), notes
