@@ -134,7 +134,10 @@ def _join() -> None:
 def _teacher_panel(room: Membership) -> None:
     link = _current_link(room.code)
     st.markdown(f"Room code **{room.code}** (you are the teacher: keep this tab open, the controls live in it).")
-    st.image(qr.qr_png(link, scale=5), caption="Students scan this to join", width=180)
+    try:
+        st.image(_qr(link, 5), caption="Students scan this to join", width=180)
+    except ValueError as why:
+        st.caption(f"No QR code for this link ({why}): give the students the code.")
     st.code(link, language=None, wrap_lines=True)
     st.button("Close the room", key="poll_close", on_click=_close, args=(room,), help="Deletes the room's answers.")
 
@@ -157,10 +160,16 @@ def _current_link(code: str) -> str:
     return qr.link(st.context.url or "http://localhost:8501/", params)
 
 
+@st.cache_data(max_entries=64, show_spinner=False)
+def _qr(link: str, scale: int) -> bytes:
+    """The PNG once per link: a teacher's sidebar redraws it on every rerun."""
+    return qr.qr_png(link, scale=scale)
+
+
 @st.dialog("QR code of this link", width="large")
 def _qr_dialog(link: str) -> None:
     try:
-        st.image(qr.qr_png(link), caption=link, width=420)
+        st.image(_qr(link, 8), caption=link, width=420)
     except ValueError as why:
         st.error(f"No QR code: {why}.")
 
