@@ -5,7 +5,8 @@ A real tab can only send what its widgets allow; a websocket client can send any
 control on every page (`ui.controls.REGISTRY`: its range and options) this sends out-of-range,
 wrong-type, huge, empty and unknown values; every other widget (questions, buttons, the step-through)
 gets values of every wrong type; the outliers table gets pastes of 10, 2,000 and 30,000 rows and
-edits at rows and columns that do not exist; last, the "clear cache" message any client can send.
+edits at rows and columns that do not exist; then states for 5,000 widgets that do not exist, a link
+of 20,000 parameters, and the "clear cache" message any client can send.
 After each message, a valid change on the same session must run cleanly. It prints what raised or
 stuck, and the worst server CPU time one message cost (read from /proc/<pid>/stat before and after
 it; target <= 0.5 s).
@@ -238,6 +239,22 @@ class Attack:
                 bad.append(name)
         return bad
 
+    async def junk(self) -> None:
+        """Messages no tab sends: states for 5,000 widgets that do not exist, and a link of 20,000 parameters."""
+        for what, widgets, query in (
+            ("5,000 unknown widgets", {f"$$ID-{i:032x}-nokey{i}": {"double_value": 1.0} for i in range(5000)}, ""),
+            ("a link of 20,000 parameters", {}, "&".join(f"j{i}={'x' * (i % 50)}" for i in range(20_000))),
+        ):
+            self.session.widgets = dict(self.good) | {i: _state(i, state) for i, state in widgets.items()}
+            self.session.query = query
+            try:
+                failed = await self._send(what, self.session.rerun)
+            except StuckSession as stuck:
+                failed = [f"stuck: {stuck}"]
+            if failed:
+                self.report.findings.append(Finding(self.page, what, failed[0][:160]))
+            await self.valid_change(what)
+
     async def close(self) -> None:
         await self.session.close()
 
@@ -273,6 +290,7 @@ async def attack(
     await a.open()
     await a.batch(plan_for(a.targets(), controls, LEAN_WRONG_TYPES if lean else WRONG_TYPES))
     failed = await a.editor(editor_cases()) if page == "outliers" and table else []
+    await a.junk()
     try:
         raised = await a._send("clear every cache", a.session.clear_cache)
     except StuckSession as stuck:
