@@ -231,3 +231,19 @@ def test_qr_codes_hold_the_whole_link():
     for bad in ("", "x" * (qr.MAX_LINK_CHARS + 1)):
         with pytest.raises(ValueError, match="characters"):
             qr.qr_png(bad)
+
+
+def test_a_students_page_reruns_for_a_reveal_or_ask_again_not_for_other_answers(poll_db):
+    from ui.poll.view import _moved_on
+
+    store = PollStore(poll_db)
+    room = store.create_room()
+    seen = _moved_on(store.state(room.code))
+    store.answer(room.code, "session-00000001", "q", "A")  # another student's first answer creates the row
+    assert _moved_on(store.state(room.code)) == seen
+    store.reveal(room.code, room.teacher_key, "q")
+    revealed = _moved_on(store.state(room.code))
+    assert revealed != seen
+    store.reset(room.code, room.teacher_key, "q")
+    assert _moved_on(store.state(room.code)) not in (seen, revealed)
+    store.close_connections()

@@ -182,11 +182,17 @@ def _watch(code: str) -> None:
     if not snap or snap[0] != code or time.monotonic() - snap[2] < REFRESH_S / 2:
         return  # read moments ago by this very run
     try:
-        now = store().state(code)
+        now = _moved_on(store().state(code))
     except PollError:
         now = None
-    if now != snap[1]:
+    if now != _moved_on(snap[1]):
         st.rerun(scope="app")
+
+
+def _moved_on(questions: dict[str, QuestionState]) -> dict[str, QuestionState]:
+    """The questions the teacher has acted on: a question merely answered for the first time (its row appears)
+    must not rerun every student's page."""
+    return {q: s for q, s in questions.items() if s.revealed or s.round}
 
 
 # --- beside a question ---------------------------------------------------------------------------------------
