@@ -184,7 +184,9 @@ def test_an_expired_room_gets_a_note(poll_db):
 
 
 def test_joining_by_typing_the_code():
-    room = PollStore.from_env().create_room()
+    store = PollStore.from_env()
+    room = store.create_room()
+    store.close_connections()
     at = open_page()
     at.text_input(key="poll_join").input(f" {room.code.lower()} ")
     rerun(at)
