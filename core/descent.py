@@ -24,7 +24,7 @@ from core.data import Dataset
 from core.loss_sums import data_loss, direct_sum
 from core.losses import Loss, make_loss
 from core.optimizers import Optimizer, make_optimizer
-from core.schedules import Schedule, check_lr, check_rates, rates
+from core.schedules import Schedule, check_lrs, check_rates, rates
 
 MAX_UPDATES = 20_000  # updates in one run
 MAX_RUN_UPDATES = 4_000_000  # updates x configurations in one call
@@ -87,7 +87,7 @@ def _lr_table(lr, n_updates: int) -> np.ndarray:
     if isinstance(lr, np.ndarray) or all(np.isscalar(v) for v in lr):
         arr = np.asarray(lr).reshape(-1)
         _check("lr", arr.size > 0, "a non-empty array of rates", lr)
-        return np.array([check_lr(v) for v in arr.tolist()])[:, None]  # (C, 1): the same rate every update
+        return check_lrs(arr)[:, None]  # (C, 1): the same rate every update
     return check_rates(np.stack([rates(s, n_updates) for s in lr]))
 
 
@@ -102,11 +102,12 @@ def _kill_after_divergence(w, b, arrays) -> tuple[np.ndarray | None, tuple[int |
     """nan in `arrays` (time-major, (K+1, C)) from the first state that is not finite or exceeds
     DIVERGENCE_LIMIT (in w, or in b when given) on. Returns that mask (None: no run diverged) and each
     run's first diverged update."""
-    ok = np.abs(w) <= DIVERGENCE_LIMIT  # nan fails the test too
-    if b is not None:
-        ok &= np.abs(b) <= DIVERGENCE_LIMIT
-    if ok.all():
+    states = (w,) if b is None else (w, b)
+    if all(-DIVERGENCE_LIMIT <= s.min() and s.max() <= DIVERGENCE_LIMIT for s in states):  # nan fails too
         return None, (None,) * w.shape[1]
+    ok = np.ones(w.shape, dtype=bool)
+    for s in states:
+        ok &= (s >= -DIVERGENCE_LIMIT) & (s <= DIVERGENCE_LIMIT)
     bad = np.logical_or.accumulate(~ok, axis=0)
     for a in arrays:
         a[bad] = np.nan
@@ -135,25 +136,23 @@ def _validate(data, loss, loss_params, batch_size, epochs, gradient_over, optimi
     return X, Y, make_loss(loss, **loss_params), opt, full
 
 
-def _gathers(X, Y, batches, full: bool, shuffle: bool):
-    """(x_batch, y_batch) for each update; unshuffled batches repeat, so each is gathered once."""
+def _gathers(X, Y, batches, repeats: int, full: bool):
+    """(x_batch, y_batch, x_shared) for each update, shaped (B, 1) when every configuration has the same
+    data (x_shared is then x_batch as (B,): the gradient is one vector-matrix product) or (B, C).
+
+    Samples go down, configurations across: numpy broadcasts a (B, 1) column against a (C,) row with
+    its inner loop over C, four times faster than (C, 1) against (1, B). `repeats`: how many times the
+    first len(batches) / repeats batches repeat in order (unshuffled epochs): each is gathered once.
+    """
+
+    def gather(i):
+        xb, yb = (X.T, Y.T) if i is None else (X[:, i].T, Y[:, i].T)
+        xb, yb = np.ascontiguousarray(xb), np.ascontiguousarray(yb)
+        return xb, yb, xb[:, 0] if xb.shape[1] == 1 else None
+
     if full:
-        return [(X, Y)] * len(batches)
-    if shuffle:
-        return [(X[:, i], Y[:, i]) for i in batches]
-    per_epoch = {}
-    out = []
-    for i in batches:
-        key = (int(i[0]), i.size)
-        if key not in per_epoch:
-            per_epoch[key] = (X[:, i], Y[:, i])
-        out.append(per_epoch[key])
-    return out
-
-
-def _weighted_sum(gr: np.ndarray, xb: np.ndarray) -> np.ndarray:
-    """sum_b gr[c, b] * xb[c, b] per configuration; a matrix-vector product when x is shared."""
-    return gr @ xb[0] if xb.shape[0] == 1 else np.einsum("cb,cb->c", gr, xb)
+        return [gather(None)] * len(batches)
+    return [gather(i) for i in batches[: len(batches) // repeats]] * repeats
 
 
 def _float_batches(x: list, y: list, batches, repeats: int, full: bool) -> list:
@@ -225,22 +224,27 @@ def _array_loop(gathers, LR, params, opt, loss, f_star):
     """
     C, P = params.shape
     K = len(gathers)
-    T, G = np.full((P, K + 1, C), np.nan), np.full((P, K + 1, C), np.nan)
-    T[:, 0] = params.T
-    theta, state = tuple(params.T.copy()), opt.init(P)
-    for k, (xb, yb) in enumerate(gathers, start=1):
-        r = theta[0][:, None] * xb - yb
+    T, G = np.empty((P, K + 1, C)), np.empty((P, K + 1, C))  # every row gets written: no fill pass first
+    T[:, 0], G[:, 0], k = params.T, np.nan, 0
+    state, grad, value, needs_loss = opt.init(P), loss.grad, loss.value, opt.needs_loss
+    for k, (xb, yb, x_shared) in enumerate(gathers, start=1):
+        r = xb * T[0, k - 1] - yb  # (B, C)
         if P == 2:
-            r += theta[1][:, None]
-        gr = loss.grad(r)
-        g = (_weighted_sum(gr, xb), gr.sum(axis=1)) if P == 2 else (_weighted_sum(gr, xb),)
-        excess = loss.value(r).sum(axis=1) - f_star if opt.needs_loss else None
-        delta, state = opt.step(g, state, LR[k], excess)
-        theta = tuple([t - d for t, d in zip(theta, delta, strict=True)])
+            r += T[1, k - 1]
+        gr = grad(r)
+        if x_shared is not None:  # the gradients go straight into their rows
+            np.matmul(x_shared, gr, out=G[0, k])
+        else:
+            np.einsum("bc,bc->c", gr, xb, out=G[0, k])
+        if P == 2:
+            np.sum(gr, axis=0, out=G[1, k])
+        excess = value(r).sum(axis=0) - f_star if needs_loss else None
+        delta, state = opt.step(tuple(G[:, k]), state, LR[k], excess)
         for p in range(P):
-            T[p, k], G[p, k] = theta[p], g[p]
-        if k % 64 == 0 and not np.any(np.abs(theta[0]) <= DIVERGENCE_LIMIT):
-            break  # every run has blown up (nan fails the test too): the rest stays nan
+            np.subtract(T[p, k - 1], delta[p], out=T[p, k])
+        if k % 64 == 0 and not np.any(np.abs(T[0, k]) <= DIVERGENCE_LIMIT):
+            break  # every run has blown up (nan fails the test too): the rest is nan
+    T[:, k + 1 :] = G[:, k + 1 :] = np.nan
     if P == 2:
         return T[0], T[1], G[0], G[1]
     Gb = np.zeros((K + 1, C))  # no bias: b stays 0 and its gradient is 0, as the float loop reports
@@ -255,6 +259,15 @@ def _full_loss(loss: Loss, X, Y, W, B, fit_bias: bool) -> np.ndarray:
     if X.shape[0] == 1:
         return data_loss(loss, X[0], Y[0], W)
     return np.stack([data_loss(loss, X[c], Y[c], W[:, c]) for c in range(W.shape[1])], axis=1)
+
+
+def _running_min(L: np.ndarray) -> np.ndarray:
+    """The lowest loss so far, nan skipped (np.fmin.accumulate along axis 0, a row at a time: 2.5x faster)."""
+    best = np.empty_like(L)
+    best[0] = L[0]
+    for k in range(1, L.shape[0]):
+        np.fmin(best[k - 1], L[k], out=best[k])
+    return best
 
 
 def _check_sizes(K: int, C: int, per_grad: int) -> None:
@@ -309,13 +322,13 @@ def descend_many(
     LR = np.empty((K + 1, C))  # time-major, as every array below: row k is update k's
     LR[0], LR[1:] = np.nan, lr_tab.T
     with np.errstate(all="ignore"):
+        repeats = 1 if shuffle or not epochs else epochs
         if C * per_grad <= _SCALAR_WORK:
-            repeats = 1 if shuffle or not epochs else epochs
             fs_c = np.broadcast_to(fs, (C,))
             runs = _float_loop(X, Y, batches, repeats, full, LR.T[:, 1:], params, opt, loss, fit_bias, fs_c)
             W, Bv, Gw, Gb = (a.T for a in runs)
         else:
-            W, Bv, Gw, Gb = _array_loop(_gathers(X, Y, batches, full, shuffle), LR, params, opt, loss, fs)
+            W, Bv, Gw, Gb = _array_loop(_gathers(X, Y, batches, repeats, full), LR, params, opt, loss, fs)
         bad, diverged = _kill_after_divergence(W, Bv if fit_bias else None, (W, Bv, Gw, Gb))
         if track_loss:
             L = _full_loss(loss, X, Y, W, Bv, fit_bias)
@@ -324,7 +337,7 @@ def descend_many(
             L[-1:] = _full_loss(loss, X, Y, W[-1:], Bv[-1:], fit_bias)
         if bad is not None:
             L[bad] = np.nan
-        best = np.fmin.accumulate(L, axis=0) if track_loss else L
+        best = _running_min(L) if track_loss else L
     arrays = (a.T for a in (W, Bv, LR, Gw, Gb, L, best))  # (C, K+1) views
     return Trajectory(*arrays, diverged_at=diverged, updates_per_epoch=K // epochs if epochs else 0)
 

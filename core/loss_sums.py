@@ -66,23 +66,24 @@ def by_pieces(loss: Loss, x: np.ndarray, y: np.ndarray, w: np.ndarray) -> np.nda
     """sum_i loss(w x_i - y_i) for each w (any shape), from the sorted pieces: O(log n) a state.
 
     For data with 1e-100 <= |x_i| <= 1e100 (or x_i = 0) and |y_i| <= 1e100; `data_loss` checks it.
-    States go through in blocks that stay in cache: fresh large temporaries cost more than the arithmetic.
+    States go through in blocks that stay in cache (fresh large temporaries cost more than the
+    arithmetic); an interval's L(a) is summed directly the first time a state falls in it.
     """
     t, A, B = _intervals(loss, x, y)
     a, slope = _anchors(A, B, np.concatenate([[-np.inf], t]), np.concatenate([t, [np.inf]]))
+    at_anchor, have = np.zeros(a.size), np.zeros(a.size, dtype=bool)
     flat = np.ascontiguousarray(w).reshape(-1)
-    k = np.empty(flat.size, dtype=np.int16 if t.size < 2**15 else np.intp)
-    used = np.zeros(a.size, dtype=bool)  # the intervals some state lies in: their anchors are summed directly
-    for s in range(0, flat.size, _BLOCK):
-        block = k[s : s + _BLOCK]
-        block[:] = _interval_of(t, flat[s : s + _BLOCK])
-        used[block] = True
-    at_anchor = np.zeros(a.size)
-    at_anchor[used] = direct_sum(loss, x[None], y[None], a[used][None], np.zeros((1, int(used.sum()))))[0]
     out = np.empty(flat.size)
     for s in range(0, flat.size, _BLOCK):
-        j = k[s : s + _BLOCK].astype(np.intp)  # take() is many times faster with native indices
-        d = flat[s : s + _BLOCK] - a.take(j)
+        block = flat[s : s + _BLOCK]
+        j = _interval_of(t, block)
+        need = np.zeros(a.size, dtype=bool)
+        need[j] = True
+        need &= ~have
+        if need.any():
+            at_anchor[need] = direct_sum(loss, x[None], y[None], a[need][None], np.zeros((1, int(need.sum()))))[0]
+            have |= need
+        d = block - a.take(j)
         o = A.take(j)  # L(a) + d (L'(a) + A d)
         o *= d
         o += slope.take(j)
@@ -99,7 +100,7 @@ def _interval_of(t: np.ndarray, w: np.ndarray) -> np.ndarray:
     k, above = np.zeros(w.shape, dtype=np.int16), np.empty(w.shape, dtype=bool)
     for tj in t.tolist():  # a few breakpoints: a comparison pass each beats a binary search per state
         k += np.greater(w, tj, out=above)
-    return k
+    return k.astype(np.intp)  # take() is many times faster with native indices
 
 
 def _intervals(loss: Loss, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

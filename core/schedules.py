@@ -31,6 +31,18 @@ def check_lr(lr: float, name: str = "lr") -> float:
     return value
 
 
+def check_lrs(lrs) -> np.ndarray:
+    """`check_lr` on each of many constant rates at once (an array of real numbers): a float array."""
+    arr = np.asarray(lrs).reshape(-1)
+    if arr.dtype.kind in "iuf" and arr.size:
+        out = arr.astype(float)
+        if np.all(np.isfinite(out) & (out > 0)):
+            return out
+    for v in arr.tolist():  # find the first one the rule refuses, and say why
+        check_lr(v)
+    raise ValueError(f"lr must be a non-empty array of finite numbers > 0, got {lrs!r}")
+
+
 def check_rates(lrs: np.ndarray, name: str = "lr") -> np.ndarray:
     """A schedule's rates, one per update: finite and >= 0 at every update (0 takes no step)."""
     lrs = np.asarray(lrs, dtype=float)
