@@ -135,9 +135,9 @@ def _set(w, value) -> None:
 
 
 def search(page: str, passes: int) -> tuple[float, AppTest, list[str]]:
-    """Greedy search over the corners: (worst CPU seconds found, the settings that cost it)."""
+    """Greedy search over the corners: (worst CPU seconds found, the page at the settings that cost it, errors)."""
     at = open_page(page)
-    worst, errors = steady_rerun(at), []
+    worst, errors, kept = steady_rerun(at), [], {}  # kept: the corners chosen so far, to rebuild the page
     for _ in range(passes):
         for key in [w.key for w in controls(at)]:
             w = _find(at, key)
@@ -148,19 +148,32 @@ def search(page: str, passes: int) -> tuple[float, AppTest, list[str]]:
                 w = _find(at, key)
                 if w is None or value == _current(w):
                     continue
-                _set(w, value)
                 try:
+                    _set(w, value)
                     seconds = steady_rerun(at)
-                except PageError as why:
-                    errors.append(f"{key}={value!r}: {why}")
+                except Exception as why:  # the page raised, or AppTest could not read a widget back
+                    errors.append(f"{key}={value!r}: {type(why).__name__}: {why}")
+                    at = _rebuild(page, kept)
                     continue
                 if seconds > worst:
                     worst, keep = seconds, value
+            kept[key] = keep
             w = _find(at, key)
             if w is not None and _current(w) != keep:
                 _set(w, keep)
                 at.run()
     return worst, at, errors
+
+
+def _rebuild(page: str, kept: dict) -> AppTest:
+    """The page opened afresh at the corners kept so far."""
+    at = open_page(page)
+    for key, value in kept.items():
+        w = _find(at, key)
+        if w is not None and _current(w) != value:
+            _set(w, value)
+            at.run()
+    return at
 
 
 def settings_of(at: AppTest) -> dict:
