@@ -6,7 +6,7 @@ control on every page (`ui.controls.REGISTRY`: its range and options) this sends
 wrong-type, huge, empty and unknown values; every other widget (questions, buttons, the step-through)
 gets values of every wrong type; the outliers table gets pastes of 10, 2,000 and 30,000 rows and
 edits at rows and columns that do not exist; then states for 5,000 widgets that do not exist, a link
-of 20,000 parameters, and the "clear cache" message any client can send.
+of 20,000 parameters, a 3 MB message (outliers), and the "clear cache" message any client can send.
 After each message, a valid change on the same session must run cleanly. It prints what raised or
 stuck, and the worst server CPU time one message cost (read from /proc/<pid>/stat before and after
 it; target <= 0.5 s).
@@ -23,6 +23,8 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from websockets.exceptions import ConnectionClosed
 
 from bench.protocol import Session, StuckSession
 from bench.serve import ROOT, streamlit_server
@@ -255,6 +257,22 @@ class Attack:
                 self.report.findings.append(Finding(self.page, what, failed[0][:160]))
             await self.valid_change(what)
 
+    async def oversized(self) -> None:
+        """A message past `server.maxWidgetStateSize` (1 MB here): the server must close that one connection
+        (1009) before reading it; then a new tab opens and runs cleanly."""
+        key = next(iter(sorted(self.session.ids)))
+        what = "a 3 MB message"
+        try:
+            await self._send(what, lambda: self.session.send(key, string_value="x" * 3_000_000))
+        except ConnectionClosed as closed:
+            if closed.rcvd is None or closed.rcvd.code != 1009:
+                self.report.findings.append(Finding(self.page, what, f"closed with {closed.rcvd}"))
+        else:
+            self.report.findings.append(Finding(self.page, what, "read and run: no size limit"))
+        self.session = Session(self.url, self.page, timeout=self.session.timeout)
+        await self.open()
+        await self.valid_change(what)
+
     async def close(self) -> None:
         await self.session.close()
 
@@ -291,6 +309,8 @@ async def attack(
     await a.batch(plan_for(a.targets(), controls, LEAN_WRONG_TYPES if lean else WRONG_TYPES))
     failed = await a.editor(editor_cases()) if page == "outliers" and table else []
     await a.junk()
+    if page == "outliers" and table:
+        await a.oversized()
     try:
         raised = await a._send("clear every cache", a.session.clear_cache)
     except StuckSession as stuck:
