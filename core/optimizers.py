@@ -1,11 +1,12 @@
-"""Optimisers as pure update rules: `step(g, state, lr, excess) -> (delta, new_state)`, written once.
+"""Optimisers as pure update rules, written once for every parameter and every representation.
 
-`g` is a tuple of P gradient coordinates (w, and b when fitted); each coordinate is either one
-Python float (the descent loop over floats, for a run on a few samples) or an array of shape (C,)
-(C configurations at once). A rule uses arithmetic operators only, so the same code serves both:
-there is one update rule per optimiser. `lr` and `excess` = f(params) - f_star (Polyak's step only)
-are a float or a (C,) array alike. The state is an immutable tuple, `init(P)` the first one;
-`delta` (a tuple of P) is what gets subtracted from the parameters.
+`step(g, state, lr, excess, g2) -> (delta, new_state)` updates ONE parameter (w, or b): `g` is its
+gradient, either one Python float (the descent loop over floats, for a run on a few samples) or an
+array of shape (C,) (C configurations at once). A rule uses arithmetic operators only, so the same
+code serves both; the loops call it for w, and again for b when the bias is fitted, each with its own
+state (`init()` gives the first). `lr` is a float or a (C,) array alike. Polyak's step (`needs_loss`)
+also reads `excess` = f(params) - f_star and `g2` = |g|², summed over every parameter; the other
+rules ignore both. `delta` is what gets subtracted from the parameter.
 
 | name       | rule                                                                  |
 |------------|-----------------------------------------------------------------------|
@@ -13,6 +14,13 @@ are a float or a (C,) array alike. The state is an immutable tuple, `init(P)` th
 | "momentum" | v = beta v + g;  delta = lr v   (heavy ball, as PyTorch's SGD)        |
 | "adam"     | m = b1 m + (1-b1) g; v = b2 v + (1-b2) g²; delta = lr m̂ / (sqrt(v̂) + eps) |
 | "polyak"   | delta = (f - f*) / |g|² g  (lr unused; 0 when g = 0)                   |
+
+    >>> opt = make_optimizer("momentum", beta=0.5)
+    >>> state = opt.init()
+    >>> delta, state = opt.step(2.0, state, 0.1, None, None)   # v = 2
+    >>> delta, state = opt.step(2.0, state, 0.1, None, None)   # v = 0.5 * 2 + 2
+    >>> round(delta, 12), state
+    (0.3, 3.0)
 """
 
 from __future__ import annotations
@@ -24,31 +32,29 @@ import numpy as np
 
 OPTIMIZER_NAMES: tuple[str, ...] = ("sgd", "momentum", "adam", "polyak")
 
-Coords = tuple  # P gradient coordinates: floats, or arrays of shape (C,)
-
 
 @dataclass(frozen=True)
 class Optimizer:
     name: str
-    init: Callable[[int], tuple]  # P -> the first state
-    step: Callable[[Coords, tuple, object, object], tuple[Coords, tuple]]
-    needs_loss: bool = False
+    init: Callable[[], object]  # one parameter's first state
+    step: Callable[..., tuple]  # (g, state, lr, excess, g2) -> (delta, state)
+    needs_loss: bool = False  # Polyak: the loops compute excess and g2 for it
     hyper: tuple[tuple[str, float], ...] = ()  # the rule's constants (beta; beta1, beta2, eps)
 
 
 def sgd() -> Optimizer:
-    return Optimizer("sgd", lambda p: (), lambda g, s, lr, f: ([lr * gi for gi in g], s))
+    return Optimizer("sgd", lambda: None, lambda g, s, lr, f, g2: (lr * g, s))
 
 
 def momentum(beta: float = 0.9) -> Optimizer:
     if not 0 <= beta < 1:
         raise ValueError(f"momentum beta must lie in [0, 1), got {beta=}")
 
-    def step(g, state, lr, f):
-        v = tuple([beta * vi + gi for vi, gi in zip(state[0], g, strict=True)])
-        return tuple([lr * vi for vi in v]), (v,)
+    def step(g, v, lr, f, g2):
+        v = beta * v + g
+        return lr * v, v
 
-    return Optimizer("momentum", lambda p: ((0.0,) * p,), step, hyper=(("beta", beta),))
+    return Optimizer("momentum", lambda: 0.0, step, hyper=(("beta", beta),))
 
 
 def adam(beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8) -> Optimizer:
@@ -57,35 +63,34 @@ def adam(beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8) -> Optimiz
     if not eps > 0:
         raise ValueError(f"adam eps must be > 0, got {eps=}")
 
-    def step(g, state, lr, f):
+    def step(g, state, lr, f, g2):
         m, v, t = state
         t += 1
-        m = tuple([beta1 * mi + (1 - beta1) * gi for mi, gi in zip(m, g, strict=True)])
-        v = tuple([beta2 * vi + (1 - beta2) * (gi * gi) for vi, gi in zip(v, g, strict=True)])
-        c1, c2 = 1 - beta1**t, 1 - beta2**t
-        return tuple([lr * (mi / c1) / ((vi / c2) ** 0.5 + eps) for mi, vi in zip(m, v, strict=True)]), (m, v, t)
+        m = beta1 * m + (1 - beta1) * g
+        v = beta2 * v + (1 - beta2) * (g * g)
+        return lr * (m / (1 - beta1**t)) / ((v / (1 - beta2**t)) ** 0.5 + eps), (m, v, t)
 
     hyper = (("beta1", beta1), ("beta2", beta2), ("eps", eps))
-    return Optimizer("adam", lambda p: ((0.0,) * p, (0.0,) * p, 0), step, hyper=hyper)
+    return Optimizer("adam", lambda: (0.0, 0.0, 0), step, hyper=hyper)
 
 
 def polyak() -> Optimizer:
-    def step(g, state, lr, excess):
-        g2 = sum([gi * gi for gi in g])
-        size = np.maximum(excess, 0.0) / (g2 + (g2 == 0))  # max(excess, 0) / |g|²; g = 0 gives delta 0
-        return tuple([size * gi for gi in g]), state
+    def step(g, s, lr, excess, g2):
+        return np.maximum(excess, 0.0) / (g2 + (g2 == 0)) * g, s  # max(f - f*, 0) / |g|² g; 0 when g = 0
 
-    return Optimizer("polyak", lambda p: (), step, needs_loss=True)
+    return Optimizer("polyak", lambda: None, step, needs_loss=True)
 
 
 def scalar_rule(opt: Optimizer) -> Callable[[list[float], float, float], list[float]]:
-    """`opt.step` for one run in Python floats, keeping its own state: `rule(g, lr, excess) -> delta`."""
-    state: list = []
+    """`opt.step` on every parameter of one run in Python floats, keeping the states: `rule(g, lr, excess)`."""
+    states: list = []
 
     def rule(g, lr, excess):
-        delta, new = opt.step(tuple(g), state[0] if state else opt.init(len(g)), lr, excess)
-        state[:] = [new]
-        return list(delta)
+        states[:] = states or [opt.init() for _ in g]
+        g2 = sum(gi * gi for gi in g)
+        out = [opt.step(gi, si, lr, excess, g2) for gi, si in zip(g, states, strict=True)]
+        states[:] = [si for _, si in out]
+        return [d for d, _ in out]
 
     return rule
 
