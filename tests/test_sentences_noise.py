@@ -370,3 +370,57 @@ def test_the_divergence_warning_gives_the_real_limit_and_this_lrs_growth(lr, bs)
     text = say.diverged_warning(lr, bs, limit, radius)
     assert f"below {limit:.3g}" in text and say.num(radius) in text and radius > 1 and lr > limit
     assert f"{1 / 12:.3g}" not in text
+
+
+@given(
+    st.lists(
+        st.lists(st.one_of(st.floats(1e-6, 50), st.just(float("nan"))), min_size=8, max_size=8),
+        min_size=1,
+        max_size=7,
+    )
+)
+def test_the_heatmap_sentence_names_exactly_the_rows_where_the_error_never_falls(grid):
+    lrs = np.array(page()["HEAT_LRS"])
+    sigmas = page()["HEAT_SIGMAS"][: len(grid)]
+    rows = {"l1": [(s, lrs, np.array(e)) for s, e in zip(sigmas, grid, strict=True)]}
+    (text,) = say.heat_sentences(rows, LABELS, None)
+    finite = [(s, np.array(e)[np.isfinite(e)]) for s, e in zip(sigmas, grid, strict=True)]
+    rising = [s for s, e in finite if e.size > 1 and np.all(np.diff(e) >= 0)]
+    falling = [s for s, e in finite if e.size > 1 and np.any(np.diff(e) < 0)]
+    if not falling:
+        assert "in every row" in text
+    elif not rising:
+        assert "falls somewhere along every row" in text
+    else:
+        assert f"never falls as lr grows at sigma {say._ranges(rising)}; at sigma {say._ranges(falling)}" in text
+    if falling:  # the example it gives is a real fall in that row
+        e = dict(finite)[falling[0]]
+        j = int(np.argmax(np.diff(e) < 0))
+        assert f"{say.num(e[j])} at lr" in text and f"{say.num(e[j + 1])} at lr" in text and e[j + 1] < e[j]
+
+
+@given(sigma=SIGMAS, seed=st.integers(0, 99))
+def test_the_optimum_sentence_gives_each_optimum_and_the_closer_one(sigma, seed):
+    d = core.article_dataset(sigma, seed=seed)
+    lo, hi = core.l1_minimizers(d.x, d.y)
+    mean = core.l2_optimum(d.x, d.y)
+    text = say.optimum_sentence((lo, hi), mean)
+    d1, d2 = max(lo - 1, 1 - hi, 0.0), abs(mean - 1)
+    assert say.num(lo) in text and say.num(mean) in text and say.num(d1) in text and say.num(d2) in text
+    if abs(d1 - d2) <= 0.05 * max(d1, d2):
+        assert "about equally far" in text
+    else:
+        assert ("the mean is closer" in text) == (d2 < d1) and ("the median is closer" in text) == (d1 < d2)
+
+
+def test_the_band_caption_gives_the_reason_that_applies():
+    """With noise and mini-batches the band spans the batches' own optima; without noise, lr·Σ|x| either side."""
+    d = core.article_dataset(5.0)
+    band = core.oscillation_band(d.x, d.y, 0.001, 2)
+    batch_optima = [core.l1_minimizers(d.x[i : i + 2], d.y[i : i + 2]) for i in range(0, 20, 2)]
+    assert band[0] == pytest.approx(min(b[0] for b in batch_optima) - 0.004)
+    assert "every batch's own optimum" in say.band_too_wide(band, 5.0, 2, N, False)
+    assert "every yᵢ/xᵢ" in say.band_too_wide(band, 5.0, 2, N, True)
+    quiet = core.oscillation_band(core.article_dataset().x, core.article_dataset().y, 0.1, 2)
+    assert quiet == pytest.approx((1 - 0.4, 1 + 0.4))
+    assert "widened by lr·Σ|xᵢ| either side" in say.band_too_wide(quiet, 0.0, 2, N, False)
