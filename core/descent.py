@@ -262,6 +262,19 @@ def _full_loss(loss: Loss, X, Y, W, B, fit_bias: bool) -> np.ndarray:
     return np.stack([data_loss(loss, X[c], Y[c], W[:, c]) for c in range(W.shape[1])], axis=1)
 
 
+def _tracked_loss(loss: Loss, X, Y, W, Bv, fit_bias: bool, bad, track_loss: bool):
+    """(loss, lowest loss so far) at every state, time-major; nan where a run has diverged. Without
+    `track_loss` only the last state's loss is computed, and both are the same array."""
+    if track_loss:
+        L = _full_loss(loss, X, Y, W, Bv, fit_bias)
+    else:
+        L = np.full(W.shape, np.nan)
+        L[-1:] = _full_loss(loss, X, Y, W[-1:], Bv[-1:], fit_bias)
+    if bad is not None:
+        L[bad] = np.nan
+    return (L, _running_min(L)) if track_loss else (L, L)
+
+
 def _running_min(L: np.ndarray) -> np.ndarray:
     """The lowest loss so far along axis 0, nan skipped; with many runs a row at a time (2.5x faster)."""
     if L.shape[1] < 32:
@@ -333,14 +346,7 @@ def descend_many(
         else:
             W, Bv, Gw, Gb = _array_loop(_gathers(X, Y, batches, repeats, full), LR, params, opt, loss, fs)
         bad, diverged = _kill_after_divergence(W, Bv if fit_bias else None, (W, Bv, Gw, Gb))
-        if track_loss:
-            L = _full_loss(loss, X, Y, W, Bv, fit_bias)
-        else:
-            L = np.full((K + 1, C), np.nan)
-            L[-1:] = _full_loss(loss, X, Y, W[-1:], Bv[-1:], fit_bias)
-        if bad is not None:
-            L[bad] = np.nan
-        best = _running_min(L) if track_loss else L
+        L, best = _tracked_loss(loss, X, Y, W, Bv, fit_bias, bad, track_loss)
     arrays = (a.T for a in (W, Bv, LR, Gw, Gb, L, best))  # (C, K+1) views
     return Trajectory(*arrays, diverged_at=diverged, updates_per_epoch=K // epochs if epochs else 0)
 

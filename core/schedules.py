@@ -33,6 +33,8 @@ def check_lr(lr: float, name: str = "lr") -> float:
 
 def check_lrs(lrs) -> np.ndarray:
     """`check_lr` on each of many constant rates at once (an array of real numbers): a float array."""
+    if not isinstance(lrs, np.ndarray) and len(lrs):  # a list may mix types numpy would coerce (True -> 1.0)
+        return np.array([check_lr(v) for v in lrs], dtype=float)
     arr = np.asarray(lrs).reshape(-1)
     if arr.dtype.kind in "iuf" and arr.size:
         out = arr.astype(float)

@@ -112,3 +112,13 @@ def test_check_rates_allows_zero_but_nothing_below_or_infinite():
     for bad in ([0.1, -1e-300], [np.nan], [0.1, np.inf]):
         with pytest.raises(ValueError, match="lr must be finite and >= 0 at every update"):
             check_rates(bad)
+
+
+def test_check_lrs_applies_the_same_rule_to_many_rates_at_once():
+    from core.schedules import check_lrs
+
+    np.testing.assert_array_equal(check_lrs(np.array([1, 2])), [1.0, 2.0])
+    assert check_lrs([0.5, np.float32(0.25)]).dtype == float
+    for bad in ([0.1, 0.0], np.array([0.1, np.nan]), [0.1, True], np.array([], dtype=float), [], ["0.1"]):
+        with pytest.raises(ValueError, match="lr must be"):
+            check_lrs(bad)
