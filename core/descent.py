@@ -4,6 +4,12 @@ The loop is the seed article's: each epoch walks the data in batches of `batch_s
 (in order, or shuffled by a seeded Generator), sums the per-sample gradient over the batch,
 and makes one update per batch. The model is y_hat = w x (+ b when `fit_bias`).
 
+Two representations, one update: `_float_run` loops over Python floats (a run or two on a few
+samples, where numpy's cost per call exceeds the arithmetic) and `_array_loop` over (C,) arrays
+(many runs at once). Both take the gradient from the `Loss` object and the update from the
+optimiser's one rule (`core.optimizers`); tests run every property through both.
+The loss over the whole data set at each state comes from `core.loss_sums.data_loss`.
+
 Indexing: arrays are indexed by update k = 0..K; index 0 is the start. `lr[k]` and `grad[k]`
 belong to update k (the one that produced w[k] from w[k-1]), so their index 0 is nan.
 The schedule is called with t = k - 1, so t = 0 for the first update.
