@@ -38,6 +38,7 @@ bench: $(VENV)/.dev
 	$(BIN)/python -m bench.core_sweep
 	$(BIN)/python -m bench.load
 	$(BIN)/python -m bench.browser
+	$(BIN)/python -m bench.worst
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache screenshots
