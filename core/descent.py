@@ -233,23 +233,24 @@ def _array_loop(gathers, LR, params, opt, loss, f_star):
     T, G = np.empty((P, K + 1, C)), np.empty((P, K + 1, C))  # every row gets written: no fill pass first
     T[:, 0], G[:, 0], k = params.T, np.nan, 0
     states, grad, value, needs_loss = [opt.init()] * P, loss.grad, loss.value, opt.needs_loss
+    theta, grads, lrs = [list(T[p]) for p in range(P)], [list(G[p]) for p in range(P)], list(LR)  # row views
     for k, (xb, yb, x_shared) in enumerate(gathers, start=1):
-        r = xb * T[0, k - 1] - yb  # (B, C)
+        r = xb * theta[0][k - 1] - yb  # (B, C)
         if P == 2:
-            r += T[1, k - 1]
+            r += theta[1][k - 1]
         gr = grad(r)
         if x_shared is not None:  # the gradients go straight into their rows
-            np.matmul(x_shared, gr, out=G[0, k])
+            np.matmul(x_shared, gr, out=grads[0][k])
         else:
-            np.einsum("bc,bc->c", gr, xb, out=G[0, k])
+            np.einsum("bc,bc->c", gr, xb, out=grads[0][k])
         if P == 2:
-            np.sum(gr, axis=0, out=G[1, k])
+            np.sum(gr, axis=0, out=grads[1][k])
         excess = value(r).sum(axis=0) - f_star if needs_loss else None
         g2 = np.einsum("pc,pc->c", G[:, k], G[:, k]) if needs_loss else None
         for p in range(P):  # the optimiser's one rule, for w and then b
-            delta, states[p] = opt.step(G[p, k], states[p], LR[k], excess, g2)
-            np.subtract(T[p, k - 1], delta, out=T[p, k])
-        if k % 64 == 0 and not np.any(np.abs(T[0, k]) <= DIVERGENCE_LIMIT):
+            delta, states[p] = opt.step(grads[p][k], states[p], lrs[k], excess, g2)
+            np.subtract(theta[p][k - 1], delta, out=theta[p][k])
+        if k % 64 == 0 and not np.any(np.abs(theta[0][k]) <= DIVERGENCE_LIMIT):
             break  # every run has blown up (nan fails the test too): the rest is nan
     T[:, k + 1 :] = G[:, k + 1 :] = np.nan
     if P == 2:

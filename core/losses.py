@@ -114,11 +114,10 @@ def l1(at_kink: float = 0.0) -> Loss:
     kink = AT_KINK.check(at_kink)
 
     def grad(r: np.ndarray) -> np.ndarray:
-        g = np.sign(r)  # np.sign(0) == 0: the default convention costs nothing extra
-        return np.where(r == 0, kink, g) if kink else g
+        return np.where(r == 0, kink, np.sign(r))
 
     return Loss(
-        "l1", "absolute L1 |r|", "|r|", np.abs, grad, abs,
+        "l1", "absolute L1 |r|", "|r|", np.abs, grad if kink else np.sign, abs,  # np.sign(0) is 0: the default
         lambda r: 1.0 if r > 0 else -1.0 if r < 0 else kink if r == 0 else r,  # nan falls through: nan
         (0.0,), ((0.0, -1.0, 0.0), (0.0, 1.0, 0.0)), (AT_KINK,), (("at_kink", kink),),
     )  # fmt: skip
