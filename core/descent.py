@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.data import Dataset
-from core.loss_sums import data_loss, direct_sum
+from core.loss_sums import _PIECES_FROM, data_loss, direct_sum
 from core.losses import Loss, make_loss
 from core.optimizers import Optimizer, make_optimizer
 from core.schedules import Schedule, check_lrs, check_rates, rates
@@ -262,10 +262,10 @@ def _array_loop(gathers, LR, params, opt, loss, f_star):
 
 def _full_loss(loss: Loss, X, Y, W, B, fit_bias: bool) -> np.ndarray:
     """The loss over the whole data set at each state, time-major (S, C): by the loss's pieces for the slope."""
-    if fit_bias:  # (a diverged state's loss comes out nan or inf, and is replaced by nan)
-        return direct_sum(loss, X, Y, W.T, B.T).T
-    if X.shape[0] == 1:
+    if X.shape[0] == 1 and not fit_bias:
         return data_loss(loss, X[0], Y[0], W)
+    if fit_bias or W.shape[0] < _PIECES_FROM:  # (a diverged state's loss is nan or inf here, then nan)
+        return direct_sum(loss, X, Y, W.T, (B if fit_bias else np.zeros_like(W)).T).T
     return np.stack([data_loss(loss, X[c], Y[c], W[:, c]) for c in range(W.shape[1])], axis=1)
 
 
