@@ -30,7 +30,7 @@ from streamlit.runtime.caching.cache_data_api import _data_caches
 from streamlit.testing.v1 import AppTest
 
 from bench.pages import LAB_PAGES, REVEAL
-from ui.controls import SHARED
+from ui.controls import REGISTRY, SHARED
 from ui.runtime import cache_report, clear_caches
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -95,12 +95,22 @@ def corners(w) -> list:
     if kind in ("Toggle", "Checkbox"):
         return [True, False]
     if kind == "Selectbox":
-        return list(range(len(w.options)))
+        return list(_raw_options(w))
     return []
 
 
+def _raw_options(w) -> list:
+    """A select box's options as the page gave them (a Control's raw values; AppTest shows only the formatted
+    labels and cannot map a formatted label back), else their positions."""
+    return list(REGISTRY[w.key].options) if w.key in REGISTRY else list(range(len(w.options)))
+
+
+def _by_index(w) -> bool:
+    return type(w).__name__ == "Selectbox" and w.key not in REGISTRY
+
+
 def _current(w):
-    return w.index if type(w).__name__ == "Selectbox" else w.value
+    return w.index if _by_index(w) else w.value
 
 
 def controls(at: AppTest) -> list:
@@ -128,7 +138,7 @@ def _find(at: AppTest, key: str):
 
 
 def _set(w, value) -> None:
-    if type(w).__name__ == "Selectbox":
+    if _by_index(w):
         w.select_index(value)
     else:
         w.set_value(value)
@@ -161,7 +171,10 @@ def search(page: str, passes: int) -> tuple[float, AppTest, list[str]]:
             w = _find(at, key)
             if w is not None and _current(w) != keep:
                 _set(w, keep)
-                at.run()
+                try:
+                    at.run()
+                except Exception:  # noqa: BLE001  (as above)
+                    at = _rebuild(page, kept)
     return worst, at, errors
 
 
