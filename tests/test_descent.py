@@ -299,3 +299,16 @@ def test_a_loss_object_runs_as_its_name_and_parameters_do():
     np.testing.assert_array_equal(by_name.w, by_object.w)
     np.testing.assert_array_equal(by_name.loss, by_object.loss)
     assert not np.array_equal(descend(data, "huber", 0.01, 20.0, 2, 10, delta=2.0).w, by_name.w)
+
+
+@pytest.mark.parametrize("track_loss", [True, False])
+@pytest.mark.parametrize("fit_bias", [False, True])
+def test_the_tracked_loss_is_the_direct_sum_with_one_data_set_per_run(track_loss, fit_bias):
+    """Each run's loss at each state (by pieces, or summed directly) is sum loss(w x + b - y) over its own data."""
+    sets = [article_dataset(s, seed=k) for k, s in enumerate([0.0, 0.5, 3.0])]
+    many = descend_many(sets, "huber", 0.01, 5.0, 2, 4, fit_bias=fit_bias, track_loss=track_loss, delta=0.6)
+    for c, d in enumerate(sets):
+        k = np.arange(many.w.shape[1]) if track_loss else np.array([-1])
+        direct = [np.sum(loss_value("huber", many.w[c, j] * d.x + many.b[c, j] - d.y, delta=0.6)) for j in k]
+        np.testing.assert_allclose(many.loss[c, k], direct, rtol=1e-13, atol=1e-13)
+        assert track_loss or np.all(np.isnan(many.loss[c, :-1]))
