@@ -151,6 +151,9 @@ layout.chart(
 st.caption(
     "Each line is its loss's exact minimiser: least squares for L2; for L1 and Huber a 1-D convex search over w "
     "with the best b for each w (for L1 the median of the residuals), or Newton's method for Huber."
+    if v["bias"]
+    else "Each line is its loss's exact minimiser through the origin: for L2 w = Σxy/Σx²; for L1 the weighted median "
+    "of yᵢ/xᵢ with weights |xᵢ|; for Huber Newton's method, or a 1-D convex search over w."
 )
 layout.seen(say.fit_seen(exact, (v["w"], b_true), gaps, tol))
 
@@ -298,6 +301,6 @@ check_understanding(
     "give you?",
     ["the mean price", "the median price", "the castle's price"],
     "the median price",
-    "The L1 optimum of a constant is the median: moving c past a point changes the sum by ±1 per point, so the best "
-    "c has as many points above as below, and the castle counts as just one point above.",
+    "The L1 optimum of a constant is the median: each price adds +1 or −1 to the slope of Σ|c − priceᵢ|, by which "
+    "side of c it lies on, so the best c has as many prices above as below, and the castle counts as just one above.",
 )
