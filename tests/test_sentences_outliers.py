@@ -292,7 +292,7 @@ def test_malformed_edits_are_folded_into_a_clean_bounded_table(edits):
         st.fixed_dictionaries(
             {"x": st.one_of(st.text(max_size=8), st.floats(allow_nan=True, allow_infinity=True), st.none())}
         ),
-        max_size=1200,
+        max_size=700,
     ),
     st.integers(0, 40),
 )
