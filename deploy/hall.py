@@ -101,6 +101,16 @@ def read_stats(stats_url: str) -> dict[str, dict[str, str]]:
         return {row["svname"]: row for row in rows if row["pxname"] == "streamlit" and row["svname"].startswith("app")}
 
 
+def _check_free(address: str, port: int) -> None:
+    """Fail before starting anything when the port is taken (a `make run` on it, say): HAProxy could not bind it."""
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as HAProxy binds: only a listener is in the way
+        try:
+            s.bind(("0.0.0.0" if address in ("", "*") else address, port))
+        except OSError as why:
+            raise RuntimeError(f"{address}:{port} is not free ({why.strerror}): set STREAMLIT_SERVER_PORT") from None
+
+
 def _healthy(url: str) -> bool:
     try:
         with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
@@ -111,8 +121,10 @@ def _healthy(url: str) -> bool:
 
 def _wait_until_healthy(url: str, procs: Sequence[subprocess.Popen], timeout: float) -> None:
     deadline = time.monotonic() + timeout
-    while not _healthy(url):
+    while True:
         exited = [p.returncode for p in procs if p.poll() is not None]
+        if not exited and _healthy(url):
+            return
         if exited or time.monotonic() > deadline:
             why = f"its process exited with {exited}" if exited else f"nothing within {timeout:.0f} s"
             raise RuntimeError(f"{url} did not answer its health check: {why}")
@@ -143,6 +155,7 @@ def hall(
     binary = haproxy_path()
     if binary is None:
         raise RuntimeError(HOW_TO_INSTALL)
+    _check_free(address, port)
     stats_port = stats_port or free_port()
     started: list[subprocess.Popen] = []
     with ExitStack() as stack, tempfile.TemporaryDirectory(prefix="l1-hall-") as tmp:
@@ -211,7 +224,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # explicitly: a shell starts background jobs with it ignored, and the children would inherit that.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
-    print(f"starting {args.processes} app processes and HAProxy ...", flush=True)
+    print(f"starting {args.processes} app process{'es' if args.processes != 1 else ''} and HAProxy ...", flush=True)
     try:
         with hall(args.processes, args.port, args.address) as h:
             for app in h.apps:
@@ -222,6 +235,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("stopping: every process of the hall has exited")
         return 130
+    except RuntimeError as why:  # a process that did not start (a port in use: HAProxy says which above)
+        print(f"the hall did not start: {why}", file=sys.stderr)
+        return 1
     return 0
 
 
