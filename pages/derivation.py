@@ -212,7 +212,7 @@ else:
 st.subheader("The misconception")
 widget(C["wrong"])
 if v["wrong"]:
-    targets = say.other_target(y_hat, t)
+    targets = say.other_target(y_hat, t, r)
     true_grads = tuple(float(core.loss_grad("l1", say.residual(w, x, b, tk), at_kink=kink)) * x for tk in targets)
     st.markdown(say.misconception_text(x, y_hat, targets, true_grads))
     one = core.Dataset([x], [t])
@@ -227,10 +227,11 @@ if v["wrong"]:
     w_hit = say.hit_w(w, x, r, v["bias"])
     refs = None if w_hit is None else pd.DataFrame({"y": [w_hit], "text": [f"ŷ = t at w = {fmt(w_hit)}"]})
     wrong_run, right_run = runs.values()
+    where_they_go = say.misconception_alt(x, t, 0.1, wrong_run.w, right_run.w, right_run.b, w_hit)
     layout.chart(
-        charts.trajectory_chart(df, "w", "weight w", ["signed_l1", "l1"], hlines=refs, height=380),
-        say.misconception_alt(x, t, 0.1, wrong_run.w, right_run.w, right_run.b, w_hit),
+        charts.trajectory_chart(df, "w", "weight w", ["signed_l1", "l1"], hlines=refs, height=380), where_they_go
     )
+    st.caption(where_they_go)
     st.page_link("pages/signed_l1.py", label="This is the blog post's bug: see it at full size", icon="⚠️")
 
 st.subheader("Several samples: why the optimum is a median")

@@ -97,7 +97,7 @@ ready = predict(
         "It falls on a straight line and never stops",
     ],
     "It falls on a straight line and never stops",
-    lambda: say.predict_explanation(v["w0"], v["lr"], sums, sums.size, closed[-1], v["full"]),
+    lambda: say.predict_explanation(v["w0"], v["lr"], sums, sums.size, say.end_value(closed), v["full"]),
 )
 if not ready:
     st.stop()
@@ -132,19 +132,19 @@ if goal["l1"] is not goal["l2"]:  # noisy data: each loss has its own optimum
             "y": [v["w_true"], (goal["l1"].lo + goal["l1"].hi) / 2, goal["l2"].lo],
             "text": [
                 f"true w = {v['w_true']:g}",
-                f"absolute L1's optimum (median) = {say.num(goal['l1'].lo)}"
+                f"L1 optimum {say.num(goal['l1'].lo)}"
                 if goal["l1"].lo == goal["l1"].hi
-                else f"absolute L1's optima (median): {say.num(goal['l1'].lo)} to {say.num(goal['l1'].hi)}",
-                f"L2's optimum (least squares) = {say.num(goal['l2'].lo)}",
+                else f"L1 optima {say.num(goal['l1'].lo)} to {say.num(goal['l1'].hi)}",
+                f"L2 optimum {say.num(goal['l2'].lo)}",
             ],
         }
     )
 layout.chart(
     charts.trajectory_chart(w_df, "w", "weight w", LOSSES, hlines=refs, theory=theory, height=340),
-    say.w_chart_alt(K, signed.w[-1], on_closed),
+    say.w_chart_alt(K, say.end_value(signed.w), on_closed),
 )
 
-st.markdown(say.ending_line({lab: (r.w[-1], r.diverged_at) for lab, r in runs.items()}))
+st.markdown(say.ending_line({lab: (say.end_value(r.w), r.diverged_at) for lab, r in runs.items()}))
 diverged = [lab for lab, r in runs.items() if r.diverged_at is not None]
 if diverged:
     st.warning(
@@ -163,39 +163,38 @@ layout.chart(
     say.loss_caption(signed.loss, absl1.diverged_at, l2.diverged_at),
 )
 st.subheader("The gradient each update used")
-layout.chart(
-    charts.small_multiples(frames.runs_frame(runs, "grad"), "grad", "dL/dw of the update", LOSSES),
-    say.gradient_caption(
-        signed.grad[1:],
-        absl1.grad[1:],
-        batch_sums,
-        l2.grad[1:],
-        bool(goal["l2"].distance(l2.w[-1]) < goal["l2"].distance(l2.w[0])),
-        l2.diverged_at,
-    ),
+gradients = say.gradient_caption(
+    signed.grad[1:],
+    absl1.grad[1:],
+    batch_sums,
+    l2.grad[1:],
+    bool(goal["l2"].distance(l2.w[-1]) < goal["l2"].distance(l2.w[0])),
+    l2.diverged_at,
 )
+layout.chart(charts.small_multiples(frames.runs_frame(runs, "grad"), "grad", "dL/dw of the update", LOSSES), gradients)
+st.caption(gradients)
 
 abs_says = say.approach("Absolute L1", absl1.w, goal["l1"], absl1.diverged_at)
 abs_reached = say.first_reach(absl1.w, goal["l1"]) is not None
 if not abs_reached:
     longer = max(1, min(1000, core.MAX_UPDATES // signed.updates_per_epoch))
     more = compute.run(data, "l1", sched, v["w0"], v["bs"], longer)
-    abs_says += " " + say.more_epochs(charts.label("l1"), goal["l1"], more.w, signed.updates_per_epoch, C["epochs"].hi)
+    abs_says += " " + say.more_epochs("absolute L1", goal["l1"], more.w, signed.updates_per_epoch, C["epochs"].hi)
+note = say.article_note(v, abs_reached, absl1.w[-1])
 layout.seen(
-    " ".join(
+    "\n\n".join(
         part
         for part in (
             say.signed_seen(
                 v["lr"],
                 sums,
-                signed.w[-1],
+                say.end_value(signed.w),
                 on_closed,
                 v["w_true"],
                 v["full"],
                 bool(np.all(data.y == v["w_true"] * data.x)),
             ),
-            abs_says,
-            say.article_note(v, abs_reached, absl1.w[-1]),
+            f"{abs_says} {note}".strip(),
             say.approach("L2", l2.w, goal["l2"], l2.diverged_at),
         )
         if part

@@ -51,9 +51,16 @@ def dl_dr_latex(r: float, sign: float) -> str:
     return rf"\frac{{dL}}{{dr}} = \operatorname{{sign}}({fmt(r)}) = {fmt(sign)}"
 
 
+def _clean(v: float, scale: float) -> float:
+    """v, or 0 where v is only the rounding of numbers of size `scale` (0.3 − 0.6/2 = −5.6e-17 is 0)."""
+    return 0.0 if abs(v) <= 16 * EPS * scale else v
+
+
 def kink_w(w: float, x: float, r: float) -> float | None:
     """The w where the prediction meets the target (b held fixed): w − r/x; None when x = 0 (no such w)."""
-    return None if x == 0 else w - r / x
+    if x == 0:
+        return None
+    return w if r == 0 else _clean(w - r / x, abs(w) + abs(r / x))
 
 
 def curve_alt(x: float, w: float, r: float, b: float, t: float, slope_l1: float, slope_l2: float) -> str:
@@ -116,7 +123,7 @@ def finite_differences(
             f"({fmt(backward)}) the left one, and central ({fmt(central)}) averages them. There is no derivative "
             "here for them to agree on; the analytic value is the app's pick from the subgradients."
         )
-    if abs(r) < abs(x) * h:
+    if abs(r) < abs(x) * h - 8 * EPS * (abs(r) + abs(x * h)):  # |r| = |x|·h in decimals is not across
         crossing, clean = ("forward", "backward") if r * x < 0 else ("backward", "forward")
         values = {"forward": forward, "backward": backward}
         return "warning", (
@@ -138,10 +145,10 @@ def finite_differences(
     )
 
 
-def other_target(y_hat: float, t: float) -> tuple[float, float]:
+def other_target(y_hat: float, t: float, r: float) -> tuple[float, float]:
     """Two targets on either side of the prediction: the student's t and its mirror image 2ŷ − t (on the kink,
-    ŷ + 1 and ŷ − 1)."""
-    if y_hat == t:
+    r = 0 as `residual` reads it, ŷ + 1 and ŷ − 1)."""
+    if r == 0:
         return y_hat + 1.0, y_hat - 1.0
     return t, 2 * y_hat - t
 
@@ -176,7 +183,7 @@ def hit_w(w: float, x: float, r: float, bias: bool) -> float | None:
     """The w at which descent on this one sample meets ŷ = t: each update moves w by lr·g·x and b (if fitted) by
     lr·g, so r changes by lr·g·(x² + 1 if bias else x²) and reaches 0 at w − x·r/(x² + bias). None if it cannot."""
     curvature = x * x + (1.0 if bias else 0.0)
-    return None if curvature == 0 else w - x * r / curvature
+    return None if curvature == 0 else _clean(w - x * r / curvature, abs(w) + abs(x * r / curvature))
 
 
 def misconception_alt(
@@ -208,6 +215,8 @@ def misconception_alt(
 
 
 def _right_run(w: np.ndarray, r: np.ndarray, tol: float) -> str:
+    """Reaching ŷ = t is judged within tol (a float lands 1e-16 off it); what the run does there is judged by the
+    exact signs its own updates saw."""
     k = _reach(r, tol)
     if k is None:
         return (
@@ -216,17 +225,19 @@ def _right_run(w: np.ndarray, r: np.ndarray, tol: float) -> str:
         )
     start = "starts on ŷ = t" if k == 0 else f"reaches ŷ = t at update {k}"
     after_w, after_r = w[k:], r[k:]
-    if np.all(np.abs(after_r) <= tol):
+    if after_w.size == 1:
+        return f"The right one reaches ŷ = t at update {k}, the last one."
+    if np.ptp(after_w) == 0:
         return f"The right one {start} and stops there: r = 0 makes its gradient sign(0)·x = 0."
-    signs = np.where(np.abs(after_r) <= tol, 0, np.sign(after_r))
-    how = (
-        "its gradient's sign flipping each time r crosses 0"
-        if (signs > 0).any() and (signs < 0).any()
-        else "landing on r = 0 and pushed off it again, to one side only: there sign(0) is not 0"
-    )
-    return (
-        f"The right one {start} and then hovers: w moves between {fmt(after_w.min())} and {fmt(after_w.max())}, {how}."
-    )
+    scale = float(np.abs(w).max())
+    lo, hi = fmt(_clean(float(after_w.min()), scale)), fmt(_clean(float(after_w.max()), scale))
+    if (after_r > 0).any() and (after_r < 0).any():
+        how = "its gradient's sign flipping each time r crosses 0"
+    elif (after_r == 0).any():
+        how = "landing exactly on r = 0, where the app's sign(0) is not 0 and pushes it off again, to one side"
+    else:
+        how = "on one side of ŷ = t"
+    return f"The right one {start} and then hovers: w moves between {lo} and {hi}, {how}."
 
 
 def samples_total(w: float, total: float, lo: float, hi: float) -> str:
