@@ -47,7 +47,7 @@ def guess_feedback(guess: float, x: float, r: float, sign: float, grad_w: float)
 def dl_dr_latex(r: float, sign: float) -> str:
     """The first factor of the chain rule: sign(r), or on the kink the subdifferential and the app's pick."""
     if r == 0:
-        return rf"\frac{{dL}}{{dr}}\Big|_{{r=0}} \in \partial|r| = [-1,\, 1]\text{{, the app takes }} {fmt(sign)}"
+        return rf"\frac{{dL}}{{dr}} \in \partial|r|\,\big|_{{r=0}} = [-1,\, 1] \ni {fmt(sign)}"  # the app's pick
     return rf"\frac{{dL}}{{dr}} = \operatorname{{sign}}({fmt(r)}) = {fmt(sign)}"
 
 
