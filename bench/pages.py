@@ -42,6 +42,16 @@ MAIN_SLIDER: dict[str, tuple[str, str, list[float]]] = {
 }
 FLOOR_SLIDER = ("f", "Frequency", [round(1.0 + 0.3 * i, 1) for i in range(26)])
 
+# page -> the settings known to cost most (the most updates: smallest batch, most epochs or steps, shuffled, every
+# loss): bench.worst starts its search from here, so a noisy measurement cannot steer it away from them
+HEAVY_START: dict[str, dict[str, object]] = {
+    "derivation": {"d_n": 12},
+    "signed_l1": {"s_bs": 1, "s_epochs": 200},
+    "noise_and_learning_rate": {"n_bs": 1, "n_epochs": 1000, "n_shuffle": True, "n_huber": True},
+    "outliers": {"o_n": 100},
+    "landscape": {"l_steps": 2000},
+}
+
 
 def unlisted_reveals(page: str, keys: Iterable[str]) -> list[str]:
     """Keys among `keys` (the widgets a page drew) that look like reveals but are not in REVEAL[page]."""

@@ -2,7 +2,8 @@
 the memory all caches hold after many distinct settings.
 
 Every lab page runs in this process through Streamlit's AppTest, its results revealed (bench/pages.py) and
-every toggle on (Huber, shuffle, every loss and optimiser). Then, one control at a time, each corner is tried:
+every toggle on (Huber, shuffle, every loss and optimiser), from the settings known to cost most
+(`bench.pages.HEAVY_START`: batch 1, most epochs). Then, one control at a time, each corner is tried:
 a slider's or select-slider's two ends, a toggle's two states, every option of a select box (every preset and
 every schedule among them); a corner that costs more than the settings so far is kept (a greedy search, so
 batch 1 meets 1,000 epochs). Each try starts with every cache empty, as a new setting does, and is timed by
@@ -29,7 +30,7 @@ import streamlit.logger
 from streamlit.runtime.caching.cache_data_api import _data_caches
 from streamlit.testing.v1 import AppTest
 
-from bench.pages import LAB_PAGES, REVEAL
+from bench.pages import HEAVY_START, LAB_PAGES, REVEAL
 from ui.controls import REGISTRY, SHARED
 from ui.runtime import cache_report, clear_caches
 
@@ -146,8 +147,8 @@ def _set(w, value) -> None:
 
 def search(page: str, passes: int) -> tuple[float, AppTest, list[str]]:
     """Greedy search over the corners: (worst CPU seconds found, the page at the settings that cost it, errors)."""
-    at = open_page(page)
-    worst, errors, kept = steady_rerun(at), [], {}  # kept: the corners chosen so far, to rebuild the page
+    at = _rebuild(page, dict(HEAVY_START.get(page, {})))
+    worst, errors, kept = steady_rerun(at), [], dict(HEAVY_START.get(page, {}))  # kept: to rebuild the page
     for _ in range(passes):
         for key in [w.key for w in controls(at)]:
             w = _find(at, key)
