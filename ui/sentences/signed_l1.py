@@ -255,11 +255,13 @@ def abs_gradient_phrase(g: np.ndarray, batch_sums: np.ndarray) -> str:
         if full.any()
         else ""
     )
-    zeros = f" (0 on {int(np.count_nonzero(zero))})" if zero.any() else ""
-    return (
-        f"absolute L1's is Σ sign(rᵢ)·xᵢ over the batch: {parts}less in size on {int(np.count_nonzero(~full))}, "
-        f"where their signs differ and cancel or a residual is 0{zeros}; {turn}"
-    )
+    partial, zeros = int(np.count_nonzero(~full)), int(np.count_nonzero(zero))
+    if zeros == partial:
+        rest = f"0 on {partial}, where their signs cancel or every residual is 0"
+    else:
+        rest = f"less in size on {partial}, where their signs differ and cancel or a residual is 0"
+        rest += f" (0 on {zeros})" if zeros else ""
+    return f"absolute L1's is Σ sign(rᵢ)·xᵢ over the batch: {parts}{rest}; {turn}"
 
 
 def gradient_caption(
