@@ -45,22 +45,31 @@ class Window:
     net: float  # w at the end minus w at the start of the window
     step_min: float  # the smallest |w_k - w_(k-1)| inside the window
     step_max: float  # the largest one
+    size: float = 0.0  # max |w| over the window: the scale of its rounding
+
+    @property
+    def still(self) -> bool:
+        """Not moving: the range is at most 16 roundings of w (a float sum's noise, on any CPU)."""
+        return self.swing <= 16 * np.finfo(float).eps * self.size
 
     @property
     def drifting(self) -> bool:
         """Still travelling: most of the window's range is one net move (not a back-and-forth)."""
-        return abs(self.net) > DRIFT_SHARE * self.swing
-
-    @property
-    def still(self) -> bool:
-        return self.swing == 0
+        return not self.still and abs(self.net) > DRIFT_SHARE * self.swing
 
 
 def window(w: np.ndarray, start: int) -> Window:
     """The window of w from update `start` to the end (w indexed by update, 0 is the start of the run)."""
     part = np.asarray(w, dtype=float)[start:]
     steps = np.abs(np.diff(part)) if part.size > 1 else np.zeros(1)
-    return Window(start, float(np.ptp(part)), float(part[-1] - part[0]), float(steps.min()), float(steps.max()))
+    return Window(
+        start,
+        float(np.ptp(part)),
+        float(part[-1] - part[0]),
+        float(steps.min()),
+        float(steps.max()),
+        float(np.max(np.abs(part))),
+    )
 
 
 def closer_answer(err_l1: float, err_l2: float) -> str:
@@ -133,7 +142,8 @@ def claim(
             f"{num(l2.swing)}."
         )
     if l2.swing <= SETTLE_RATIO * l1.swing:
-        ratio = "L2 does not move at all" if l2.still else f"L2's swing is {num(l1.swing / l2.swing)} times smaller"
+        ratio = "L2 does not move (to rounding)" if l2.still else f"L2's swing is {num(l1.swing / l2.swing)}×"
+        ratio += "" if l2.still else " smaller"
         return True, f"**The article's claim holds here:** {numbers}: {ratio}."
     why = ""
     if sigma > 0 and batch_size < n:
@@ -171,7 +181,7 @@ def l1_steps(l1: Window, full_step: float, with_swing: bool = False) -> str:
 def l2_steps(l2: Window, first_step: float, with_swing: bool = False) -> str:
     """L2's step is 2·lr·|Σ rᵢ·xᵢ|: it follows the batch's residuals."""
     if l2.still:
-        return _cap(_swing("L2", l2, with_swing) + "L2 does not move at all: its gradient 2·Σrᵢxᵢ is 0 to rounding.")
+        return _cap(_swing("L2", l2, with_swing) + "L2 does not move: its gradient 2·Σrᵢxᵢ is 0 to rounding.")
     compare = (
         f", against {num(first_step)} at its first update"
         if l2.step_max < first_step
