@@ -1,0 +1,43 @@
+"""One lesson per lab page: its controls, presets, its Predict-first question and how the answer is computed.
+
+The page and the "For teachers" page read the same declarations, so the answer a teacher prepares is the
+one the page will give: `expected(values)` runs the experiment at those control values (by key) and
+returns the answer with the numbers that decide it. No st inside the declarations; experiments go through
+ui.compute, so the teacher's page and a student's page share the cached runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from ui.controls import Control
+
+
+@dataclass(frozen=True)
+class Lesson:
+    page: str  # the page's path in the app's URL, e.g. "signed_l1"
+    title: str  # as in the sidebar
+    predict_key: str  # the key of the page's Predict-first question (its widget)
+    controls: tuple[Control, ...]
+    presets: Mapping[str, Mapping[str, object]]  # name -> {control key: value}; missing keys take the default
+    question: Callable[[Mapping[str, object]], str]  # the Predict-first question at these values
+    expected: Callable[[Mapping[str, object]], tuple[str, str]]  # (the answer, why in numbers) at these values
+    wrong: Mapping[str, str]  # a common wrong answer -> the misconception behind it, in a teacher's words
+    show: tuple[str, ...] = ()  # the presets worth showing in a lecture, in order
+    minutes: int = 10  # its share of a 50-minute lecture
+    say: str = ""  # what to say while the room argues, before the reveal
+
+    def defaults(self) -> dict[str, object]:
+        return {c.key: c.default for c in self.controls}
+
+    def values(self, preset: str | None = None) -> dict[str, object]:
+        """Every control's value under a preset (the defaults for None)."""
+        return {**self.defaults(), **(self.presets[preset] if preset else {})}
+
+    def link(self, preset: str | None = None) -> str:
+        """The page's relative link with the preset's non-default values in the query string."""
+        by_key = {c.key: c for c in self.controls}
+        changed = {k: by_key[k].to_url(v) for k, v in (self.presets[preset] if preset else {}).items()}
+        return self.page + (f"?{urlencode(changed)}" if changed else "")
