@@ -55,7 +55,15 @@ def test_a_room_answers_the_teacher_reveals_the_students_see_it(browser, poll_ur
     expect(sidebar(teacher).get_by_text(re.compile(r"Room code [A-Z2-9]{6}"))).to_be_visible(timeout=WAIT_MS)
     code = re.search(r"Room code ([A-Z2-9]{6})", sidebar(teacher).inner_text()).group(1)
     expect(sidebar(teacher).locator('[data-testid="stImage"] img')).to_be_visible()  # the room's QR code
-    assert f"room={code}" in sidebar(teacher).locator('[data-testid="stCode"]').inner_text()
+    room_link = sidebar(teacher).locator('[data-testid="stCode"]')
+    assert f"room={code}" in room_link.inner_text()
+    slider = main(teacher).get_by_role("slider", name="Start w0")
+    slider.focus()
+    for _ in range(4):  # w0 20 -> 22: the room's link and QR code follow the teacher's settings
+        teacher.keyboard.press("ArrowRight")
+    expect(room_link).to_contain_text("s_w0=22", timeout=WAIT_MS)
+    link = room_link.inner_text().strip()
+    assert link.startswith(poll_url) and f"room={code}" in link
     expect(main(teacher).get_by_text(f"0 answers in room {code}")).to_be_visible(timeout=WAIT_MS)
     assert main(teacher).locator('[data-testid="stRadio"]').count() == 0  # options are on the chart
 
@@ -63,9 +71,10 @@ def test_a_room_answers_the_teacher_reveals_the_students_see_it(browser, poll_ur
     for i, choice in enumerate(OPTIONS):
         ctx = browser.new_context(viewport={"width": 390, "height": 844} if i == 2 else {"width": 1280, "height": 800})
         student = ctx.new_page()
-        student.goto(f"{poll_url}/signed_l1?room={code}")
+        student.goto(link)  # what the QR code holds
         wait_for_app(student)
         expect(main(student).get_by_text(f"it counts, anonymously, for room {code}")).to_be_visible(timeout=WAIT_MS)
+        assert float(main(student).get_by_role("slider", name="Start w0").get_attribute("aria-valuetext")) == 22
         assert main(student).get_by_text("Skip the question and show the result").count() == 0
         main(student).locator('[data-testid="stRadio"]').get_by_text(choice, exact=True).click()
         expect(main(student).get_by_text(f"Counted for room {code}")).to_be_visible(timeout=WAIT_MS)

@@ -132,14 +132,21 @@ def _join() -> None:
 
 
 def _teacher_panel(room: Membership) -> None:
-    link = _current_link(room.code)
     st.markdown(f"Room code **{room.code}** (you are the teacher: keep this tab open, the controls live in it).")
+    _room_link(room.code)
+    st.button("Close the room", key="poll_close", on_click=_close, args=(room,), help="Deletes the room's answers.")
+
+
+@st.fragment(run_every=REFRESH_S)
+def _room_link(code: str) -> None:
+    """The room's link and QR code. A fragment: the sidebar runs before the page writes a changed setting to
+    the address, so a full run would show the link one change late; this catches up within REFRESH_S."""
+    link = _current_link(code)
     try:
         st.image(_qr(link, 5), caption="Students scan this to join", width=180)
     except ValueError as why:
         st.caption(f"No QR code for this link ({why}): give the students the code.")
     st.code(link, language=None, wrap_lines=True)
-    st.button("Close the room", key="poll_close", on_click=_close, args=(room,), help="Deletes the room's answers.")
 
 
 def _close(room: Membership) -> None:
