@@ -6,84 +6,13 @@ import streamlit as st
 
 import core
 from ui import charts, compute, frames, layout
-from ui.controls import (
-    Control,
-    log_options,
-    preset_and_reset,
-    restore,
-    show_notes,
-    sync_url,
-    widget,
-    widget_row,
-)
+from ui.controls import preset_and_reset, restore, show_notes, sync_url, widget, widget_row
+from ui.lessons import noise as lesson
+from ui.lessons.noise import ARTICLE_PRESETS, CONTROLS, PRESETS, SHORT_NAMES, C
 from ui.questions import check_understanding, predict
 from ui.sentences import noise as say
 from ui.stepper import step_through
 
-SCHEDULE_LABELS = {
-    "constant": "constant",
-    "inverse_time": "inverse-time decay lr0/(1 + decay·t) (the article's)",
-    "exponential": "exponential lr0·γᵗ",
-    "step": "step: × factor every n updates",
-    "inverse_sqrt": "1/√t: lr0/√(1 + t)",
-    "cosine": "cosine to zero over the run",
-}
-C = {
-    "sigma": Control("n_sigma", "Noise sigma", "float", 0.05, 0.0, 10.0, 0.05),
-    "lr": Control("n_lr", "Learning rate (lr0)", "log", 0.01, options=log_options(1e-5, 1.0)),
-    "sched": Control(
-        "n_sched", "Schedule", "choice", "constant", options=tuple(SCHEDULE_LABELS), format_func=SCHEDULE_LABELS.get
-    ),
-    "decay": Control("n_decay", "decay", "log", 0.0005, options=(*log_options(1e-5, 1.0), 0.0005)),
-    "gamma": Control("n_gamma", "γ per update", "float", 0.999, 0.99, 1.0, 0.0005),
-    "factor": Control("n_factor", "factor", "float", 0.5, 0.1, 0.9, 0.05),
-    "every": Control("n_every", "every n updates", "int", 1000, 10, 5000, 10),
-    "bs": Control("n_bs", "Batch size", "int", 2, 1, 20, 1),
-    "epochs": Control("n_epochs", "Epochs", "int", 200, 1, 1000, 1, help="Updates = epochs × ⌈20 / batch size⌉"),
-    "w0": Control("n_w0", "Start w0", "float", 20.0, -30.0, 30.0, 0.5),
-    "seed": Control("n_seed", "Noise seed", "int", 0, 0, 99, 1),
-    "shuffle": Control("n_shuffle", "Shuffle each epoch", "bool", False),
-    "l1": Control("n_l1", "Show the absolute-L1 run", "bool", True),
-    "l2": Control("n_l2", "Show the L2 run", "bool", True),
-    "huber": Control("n_huber", "Show the Huber run", "bool", False),
-    "delta": Control("n_delta", "Huber delta", "float", 1.0, 0.1, 10.0, 0.1),
-}
-CONTROLS = list(C.values())
-# Presets named after the article show its setting (w0 = 20, batches of 2 in order); it does not print its
-# epoch counts, so each uses enough epochs for L1 to arrive where it can. A changed setting is named a variant.
-ARTICLE_PRESETS = {
-    "The article, no noise: lr 0.01": {"n_sigma": 0.0, "n_lr": 0.01, "n_epochs": 200},
-    "The article, noise sigma 0.05: lr 0.01 (the default)": {"n_sigma": 0.05, "n_lr": 0.01, "n_epochs": 200},
-    "The article, noise sigma 5: lr 0.001": {"n_sigma": 5.0, "n_lr": 0.001, "n_epochs": 1000},
-    "The article, noise sigma 5: lr 0.0001, 10,000 updates from w0 = 20": {
-        "n_sigma": 5.0,
-        "n_lr": 0.0001,
-        "n_epochs": 1000,
-    },
-    "The article, inverse-time decay 1/2000 from lr 0.01, sigma 5": {
-        "n_sigma": 5.0,
-        "n_lr": 0.01,
-        "n_sched": "inverse_time",
-        "n_decay": 0.0005,
-        "n_epochs": 200,
-    },
-}
-SHORT_NAMES = dict(  # the claim table's rows: short enough for a phone
-    zip(
-        ARTICLE_PRESETS,
-        ["no noise, lr 0.01", "σ 0.05, lr 0.01", "σ 5, lr 0.001", "σ 5, lr 0.0001", "σ 5, decay from 0.01"],
-        strict=True,
-    )
-)
-PRESETS = {
-    **ARTICLE_PRESETS,
-    "Variant: sigma 5, lr 0.0001, starting at w0 = 2 (so L1 can arrive)": {
-        "n_sigma": 5.0,
-        "n_lr": 0.0001,
-        "n_epochs": 1000,
-        "n_w0": 2.0,
-    },
-}
 SWEEP_LRS = tuple(float(v) for v in np.logspace(-5, 0, 26))
 HEAT_LRS = tuple(float(v) for v in np.logspace(-4, -0.5, 8))
 HEAT_SIGMAS = (0.0, 0.05, 0.5, 1.0, 2.0, 5.0, 10.0)
@@ -95,12 +24,13 @@ layout.header(
     "L1 converge?",
 )
 show_notes(restore(CONTROLS))
-st.markdown(
+layout.explain(
+    "The setup",
     "The blog post's setup again: 20 samples of **y = 2·w + noise**, true w = 1, one update per batch (the "
-    "article's batches go in order; Settings can shuffle them). Now with the absolute value in place, against L2."
+    "article's batches go in order; Settings can shuffle them). Now with the absolute value in place, against L2.",
 )
 
-with st.expander("Settings", expanded=not layout.presenting()):
+with st.expander("Settings", expanded=layout.settings_expanded()):
     preset_and_reset(CONTROLS, PRESETS, "n_preset")
     widget_row([C[name] for name in ("sigma", "lr", "epochs", "bs")])
     row = st.columns(4)
@@ -125,22 +55,16 @@ with st.expander("Settings", expanded=not layout.presenting()):
     if st.session_state[C["huber"].key]:
         widget(C["delta"], row[3])
 sync_url(CONTROLS)
-v = {name: st.session_state[c.key] for name, c in C.items()}
+values = {c.key: st.session_state[c.key] for c in CONTROLS}  # by key, as the lesson reads them
+v = {name: values[c.key] for name, c in C.items()}  # by name, as this page reads them
 losses = [k for k in ("l1", "l2", "huber") if v[k]]
 if not losses:
     st.warning("Pick at least one loss to compare (in Settings).", icon="☝️")
     st.stop()
 
-data = compute.dataset(n=20, x=2.0, w_true=1.0, noise_sigma=v["sigma"], seed=v["seed"])
-updates_per_epoch = -(-20 // v["bs"])
-K = v["epochs"] * updates_per_epoch
-sched_params = {
-    "inverse_time": (("decay", v["decay"]),),
-    "exponential": (("gamma", v["gamma"]),),
-    "step": (("factor", v["factor"]), ("every", v["every"])),
-    "cosine": (("total", K),),
-}
-sched = (sched_name, v["lr"], sched_params.get(sched_name, ()))
+data = lesson.dataset(values)
+K = lesson.updates(values)
+sched = lesson.schedule(values)
 opts = {"shuffle": v["shuffle"], "shuffle_seed": v["seed"]}
 loss_opts = {"huber": {"delta": v["delta"]}}
 labels = {k: charts.label(k) for k in ("l1", "l2", "huber")}
@@ -154,35 +78,17 @@ def seeds_final(loss: str) -> np.ndarray:
     )
 
 
-def tail_error(run: core.Trajectory) -> float:
-    """Mean |w - 1| over the last 10% of updates: one lucky jump does not decide (inf once diverged)."""
-    if run.diverged_at is not None:
-        return float("inf")
-    return frames.finite_stat(np.mean, np.abs(run.w[-max(1, K // 10) :] - 1), np.inf)
-
-
-last_tenth = f"Over the last 10% of updates ({K - max(1, K // 10) + 1} to {K})"
-both = {k: compute.run(data, k, sched, v["w0"], v["bs"], v["epochs"], **opts) for k in ("l1", "l2")}
 tail_from = say.tail_start(K)
-ready = predict(
-    "n_predict",
-    f"Noise sigma = {v['sigma']:g}, learning rate {v['lr']:g}, {K} updates. Which ends closer to the true w = 1 "
-    "(on average over the last 10% of updates)?",
-    ["absolute L1", "L2", say.SAME],
-    lambda: say.closer_answer(tail_error(both["l1"]), tail_error(both["l2"])),
-    lambda: say.closer_explanation(
-        tail_error(both["l1"]), tail_error(both["l2"]), last_tenth, say.window(both["l1"].w, tail_from)
-    ),
-)
-if not ready:
+if not predict(
+    lesson.PREDICT_KEY,
+    lesson.question(values),
+    lesson.OPTIONS,
+    lambda: lesson.expected(values)[0],
+    lambda: lesson.expected(values)[1],
+):
     st.stop()
 
-runs = {
-    labels[k]: both[k]
-    if k in both
-    else compute.run(data, k, sched, v["w0"], v["bs"], v["epochs"], **opts, **loss_opts.get(k, {}))
-    for k in losses
-}
+runs = {labels[k]: lesson.run(values, k) for k in losses}
 optima = {"l1": core.l1_minimizers(data.x, data.y), "l2": (core.l2_optimum(data.x, data.y),) * 2}
 if "huber" in losses:
     optima["huber"] = (core.fit_line("huber", data.x, data.y, fit_bias=False, delta=v["delta"])[0],) * 2
@@ -284,11 +190,8 @@ RUN_KEYS = ["n_sigma", "n_lr", "n_sched", "n_bs", "n_epochs", "n_w0", "n_seed", 
 
 def claim_row(name: str, preset: dict) -> dict:
     """Run one of the article's settings (cached) and decide the claim there, as on screen."""
-    p = {c.key: c.default for c in CONTROLS} | preset
-    d = compute.dataset(n=20, x=2.0, w_true=1.0, noise_sigma=p["n_sigma"], seed=0)
-    params = (("decay", p["n_decay"]),) if p["n_sched"] == "inverse_time" else ()
-    ps = (p["n_sched"], p["n_lr"], params)
-    r = {k: compute.run(d, k, ps, p["n_w0"], p["n_bs"], p["n_epochs"]) for k in ("l1", "l2")}
+    p = {c.key: c.default for c in CONTROLS} | preset  # seed 0, in order: the runs the page draws there
+    r = {k: lesson.run(p, k) for k in ("l1", "l2")}
     k_all = r["l1"].n_updates
     start = say.tail_start(k_all)
     ok, _ = say.claim(
