@@ -170,7 +170,9 @@ def search(page: str, passes: int) -> tuple[float, AppTest, list[str]]:
                     worst, keep = seconds, value
             kept[key] = keep
             w = _find(at, key)
-            if w is not None and _current(w) != keep:
+            if w is not None and _by_index(w):  # a preset sets other controls too: rebuild from the corners kept
+                at = _rebuild(page, kept)
+            elif w is not None and _current(w) != keep:
                 _set(w, keep)
                 try:
                     at.run()
@@ -224,7 +226,7 @@ def memory(pages: list[str], distinct: int, seed: int = 0) -> tuple[float, float
     for page in pages:
         try:
             opened[page] = open_page(page)
-        except PageError:
+        except (PageError, KeyError):
             continue  # reported by the search
     before = rss_mb()
     for i in range(distinct if opened else 0):
@@ -253,7 +255,7 @@ def main(pages: list[str], passes: int, repeat: int, distinct: int) -> None:
         t0 = time.perf_counter()
         try:
             _, at, errors = search(page, passes)
-        except PageError as why:
+        except (PageError, KeyError) as why:
             print(f"  {page:24s} raised before the search could start: {why}")
             continue
         try:
