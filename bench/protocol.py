@@ -11,7 +11,10 @@ from __future__ import annotations
 import asyncio
 import socket
 import time
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -20,6 +23,13 @@ from websockets.asyncio.client import connect
 
 QUICKACK = hasattr(socket, "TCP_QUICKACK")  # acknowledge every read at once (see bench.load); settable
 RERUN_TIMEOUT = 60.0  # seconds a rerun may take before the session counts as stuck (StuckSession)
+
+
+def run(coroutine: Coroutine[Any, Any, Any]) -> Any:
+    """`asyncio.run(coroutine)` in a thread of its own: it works where this thread already runs an event loop
+    (Playwright's sync API leaves one running for the rest of a pytest session)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 class StuckSession(Exception):

@@ -5,7 +5,6 @@ stuck sessions. Then the pieces, without a server: Control.check, the link reade
 
 from __future__ import annotations
 
-import asyncio
 import math
 from urllib.parse import parse_qsl, urlencode
 
@@ -16,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bench.hostile import LEAN_WRONG_TYPES, PAGES, Attack, Report, attack, controls_by_page, editor_cases
-from bench.protocol import Session
+from bench.protocol import Session, run
 from bench.serve import streamlit_server
 from ui import layout, stepper
 from ui.controls import Control, _url_values
@@ -43,7 +42,7 @@ def controls():
 def test_every_widget_refuses_bad_values_and_the_session_goes_on(server, controls, page):
     url, proc = server
     report = Report()
-    asyncio.run(attack(url, page, controls[page], proc.pid, report, table=False, lean=True))
+    run(attack(url, page, controls[page], proc.pid, report, table=False, lean=True))
     assert not report.findings, "\n".join(f"{f.what} -> {f.problem}" for f in report.findings)
     assert report.messages >= 2 * len(LEAN_WRONG_TYPES)  # every round sent, each followed by a valid change
     if page in CHOICE_PAGES:  # an unknown option reaches restore(), which says so on the page
@@ -65,7 +64,7 @@ def test_the_step_through_refuses_a_speed_of_abc(server):
         await a.close()
         return notes, exceptions, sorted(a.session.shown)
 
-    notes, exceptions, shown = asyncio.run(go())
+    notes, exceptions, shown = run(go())
     assert "s_step_speed" in shown and not exceptions, exceptions
     assert any("Updates per step" in n and "abc" in n for n in notes), notes
 
@@ -84,7 +83,7 @@ def test_outliers_table_pastes_and_impossible_edits(server):
         await a.close()
         return failed
 
-    failed = asyncio.run(go())
+    failed = run(go())
     assert not failed and not report.findings, [f"{f.what} -> {f.problem}" for f in report.findings]
     assert report.messages == 2 * len(editor_cases()) + 1
 
@@ -102,7 +101,7 @@ def test_a_link_is_read_whatever_junk_comes_before_it(server):
         await s.close()
         return s.query, s.exceptions
 
-    written, exceptions = asyncio.run(go())
+    written, exceptions = run(go())
     assert not exceptions
     assert dict(parse_qsl(written)) == {"d_w": "1.5", "d_x": "-1"}
 

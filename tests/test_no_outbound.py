@@ -9,7 +9,6 @@ websocket arrives from another origin; .streamlit/config.toml sets `browser.serv
 
 from __future__ import annotations
 
-import asyncio
 import os
 import subprocess
 import sys
@@ -19,6 +18,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
 from bench.hostile import PAGES, Attack, Report
+from bench.protocol import run
 from bench.serve import ROOT, streamlit_server
 
 HOOK_DIR = Path(__file__).resolve().parent / "outbound"
@@ -95,8 +95,8 @@ def test_serving_and_using_every_page_connects_nowhere(tmp_path, monkeypatch):
     for name, value in _hooked_env(log).items():
         monkeypatch.setenv(name, value)
     with streamlit_server() as (url, _):
-        report = asyncio.run(_use_every_page(url))
-        answer = asyncio.run(_from_another_origin(url))
+        report = run(_use_every_page(url))
+        answer = run(_from_another_origin(url))
     assert report.messages == len(PAGES) and not report.findings, report.findings
     assert answer.startswith("refused"), answer
     assert not log.exists(), log.read_text()
