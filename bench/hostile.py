@@ -277,6 +277,16 @@ class Attack:
         await self.open()
         await self.valid_change(what)
 
+    async def clear_cache(self) -> None:
+        """The "clear cache" message: every cache of the server emptied; this session and the next run go on."""
+        try:
+            raised = await self._send("clear every cache", self.session.clear_cache)
+        except StuckSession as stuck:
+            raised = [f"stuck: {stuck}"]
+        if raised:
+            self.report.findings.append(Finding(self.page, "clear every cache", raised[0][:160]))
+        await self.valid_change("clear every cache")
+
     async def close(self) -> None:
         await self.session.close()
 
@@ -304,24 +314,28 @@ def plan_for(keys: Iterable[str], controls: dict, wrong_types: list[dict] = WRON
 
 
 async def attack(
-    url: str, page: str, controls: dict, pid: int | None, report: Report, *, table: bool = True, lean: bool = False
+    url: str,
+    page: str,
+    controls: dict,
+    pid: int | None,
+    report: Report,
+    *,
+    table: bool = True,
+    lean: bool = False,
+    extras: bool = True,
 ) -> list[str]:
-    """Every widget of `page`, then (outliers, if `table`) the table; returns the editor cases that failed.
-    `lean` sends one wrong value of each field instead of all of WRONG_TYPES."""
+    """Every widget of `page`, then (outliers, if `table`) the table and a 3 MB message, then (if `extras`)
+    junk messages and "clear cache"; returns the editor cases that failed. `lean` sends one wrong value of
+    each field instead of all of WRONG_TYPES."""
     a = Attack(url, page, pid, report)
     await a.open()
     await a.batch(plan_for(a.targets(), controls, LEAN_WRONG_TYPES if lean else WRONG_TYPES))
     failed = await a.editor(editor_cases()) if page == "outliers" and table else []
-    await a.junk()
     if page == "outliers" and table:
         await a.oversized()
-    try:
-        raised = await a._send("clear every cache", a.session.clear_cache)
-    except StuckSession as stuck:
-        raised = [f"stuck: {stuck}"]
-    if raised:
-        report.findings.append(Finding(page, "clear every cache", raised[0][:160]))
-    await a.valid_change("clear every cache")
+    if extras:
+        await a.junk()
+        await a.clear_cache()
     await a.close()
     return failed
 
