@@ -24,11 +24,8 @@ layout.header(
     "L1 converge?",
 )
 show_notes(restore(CONTROLS))
-layout.explain(
-    "The setup",
-    "The blog post's setup again: 20 samples of **y = 2·w + noise**, true w = 1, one update per batch (the "
-    "article's batches go in order; Settings can shuffle them). Now with the absolute value in place, against L2.",
-)
+beside = layout.presenting() and not layout.sliding()  # a projector: the question beside its chart, one screen
+setup = st.container()
 
 with st.expander("Settings", expanded=layout.settings_expanded()):
     preset_and_reset(CONTROLS, PRESETS, "n_preset")
@@ -55,6 +52,16 @@ with st.expander("Settings", expanded=layout.settings_expanded()):
     if st.session_state[C["huber"].key]:
         widget(C["delta"], row[3])
 sync_url(CONTROLS)
+ask, main = st.columns([2, 3]) if beside else (st.container(), st.container())
+zoom = st.container()  # the end of the run, which the question asks about
+if layout.sliding():  # the slide view's answer screen shows the zoom, so it comes first (the page's first chart)
+    main, zoom = zoom, main
+with ask if beside else setup:
+    layout.explain(
+        "The setup",
+        "The blog post's setup again: 20 samples of **y = 2·w + noise**, true w = 1, one update per batch (the "
+        "article's batches go in order; Settings can shuffle them). Now with the absolute value in place, against L2.",
+    )
 values = {c.key: st.session_state[c.key] for c in CONTROLS}  # by key, as the lesson reads them
 v = {name: values[c.key] for name, c in C.items()}  # by name, as this page reads them
 losses = [k for k in ("l1", "l2", "huber") if v[k]]
@@ -79,13 +86,15 @@ def seeds_final(loss: str) -> np.ndarray:
 
 
 tail_from = say.tail_start(K)
-if not predict(
-    lesson.PREDICT_KEY,
-    lesson.question(values),
-    lesson.OPTIONS,
-    lambda: lesson.expected(values)[0],
-    lambda: lesson.expected(values)[1],
-):
+with ask:
+    ready = predict(
+        lesson.PREDICT_KEY,
+        lesson.question(values),
+        lesson.OPTIONS,
+        lambda: lesson.expected(values)[0],
+        lambda: lesson.expected(values)[1],
+    )
+if not ready:
     st.stop()
 
 runs = {labels[k]: lesson.run(values, k) for k in losses}
@@ -101,28 +110,31 @@ for k in losses:
     refs.append({"y": (lo + hi) / 2, "text": txt})
 refs = pd.DataFrame(refs)
 w_df = frames.runs_frame(runs, "w")
-st.subheader("w over updates")
-layout.chart(
-    charts.trajectory_chart(w_df, "w", "weight w", losses, hlines=refs),
-    f"Weight w over {K} updates from w0 = {v['w0']:g} with noise sigma {v['sigma']:g}: "
-    + "; ".join(f"{name} ends at {run.w[-1]:.4g}" for name, run in runs.items())
-    + ".",
-)
+with main:
+    st.subheader("w over updates")
+    layout.chart(
+        charts.trajectory_chart(w_df, "w", "weight w", losses, hlines=refs),
+        f"Weight w over {K} updates from w0 = {v['w0']:g} with noise sigma {v['sigma']:g}: "
+        + "; ".join(f"{name} ends at {run.w[-1]:.4g}" for name, run in runs.items())
+        + ".",
+    )
 tail = frames.runs_frame(runs, "w", start=tail_from)  # thinned on its own: the zoom keeps its detail
 view = float(tail["w"].max() - tail["w"].min()) if len(tail) else 0.0
 band_fits = band is not None and "l1" in losses and (band[1] - band[0]) <= 4 * max(view, 1e-9)
 band_layer = (band[0], band[1], "constant-step band: once inside, absolute L1 never leaves") if band_fits else None
-st.markdown(
-    f"**Zoom: the last 30% of the run** (updates {tail_from} to {K})"
-    + (", with absolute L1's guaranteed band shaded" if band_fits else "")
-)
-layout.chart(
-    charts.trajectory_chart(tail, "w", "weight w", losses, hlines=refs, band=band_layer, height=260),
-    "The last 30% of the run, zoomed. "
-    + ("The shaded band is where constant-step L1 is guaranteed to stay once it enters." if band_fits else ""),
-)
+with zoom, layout.slide_part(3):  # the zoom answers the question, shown with its title on the answer's slide
+    st.markdown(
+        f"**Zoom: the last 30% of the run** (updates {tail_from} to {K})"
+        + (", with absolute L1's guaranteed band shaded" if band_fits else "")
+    )
+    layout.chart(
+        charts.trajectory_chart(tail, "w", "weight w", losses, hlines=refs, band=band_layer, height=260),
+        "The last 30% of the run, zoomed. "
+        + ("The shaded band is where constant-step L1 is guaranteed to stay once it enters." if band_fits else ""),
+        answers=True,
+    )
 if band is not None and "l1" in losses and not band_fits:
-    st.caption(say.band_too_wide(band, v["sigma"], v["bs"], 20, v["shuffle"]))
+    zoom.caption(say.band_too_wide(band, v["sigma"], v["bs"], 20, v["shuffle"]))
 
 rows = []
 for k in losses:
