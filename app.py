@@ -1,20 +1,15 @@
 """L1 Descent Lab: the entry point. Page config, navigation, and the sidebar every page shares."""
 
 import streamlit as st
-from streamlit import net_util
 
 import core  # noqa: F401  (every module the pages use is imported before the freeze below)
-from ui import charts, compute, controls, frames, layout, questions, runtime, stepper  # noqa: F401
+from ui import charts, compute, controls, frames, internals, layout, questions, runtime, stepper  # noqa: F401
 from ui.controls import PRESENTATION, SLIDE, SLIDES
 from ui.layout import apply_presentation_style
 from ui.poll import view as poll
 
 runtime.freeze_imports()
-controls.refuse_unreadable_widget_states()  # a forged widget state cannot break a session
-# A websocket from another site makes Streamlit look this machine's addresses up (checkip.amazonaws.com, a
-# UDP socket to 8.8.8.8) before refusing it. Known here: never looked up (README, "Running it in public").
-net_util._external_ip = net_util._external_ip or ""
-net_util._internal_ip = net_util._internal_ip or "127.0.0.1"
+internals.install()  # a forged widget state cannot break a session; no address look-ups (ui/internals.py)
 
 st.set_page_config(page_title="L1 Descent Lab", page_icon="📉", layout="wide")
 

@@ -21,7 +21,6 @@ sees an invalid value.
 
 from __future__ import annotations
 
-import logging
 import math
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -32,7 +31,6 @@ import streamlit as st
 
 MAX_URL_VALUE_CHARS = 64
 REGISTRY: dict[str, Control] = {}  # every Control made so far, by key (tests look up raw options here)
-_LOG = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -218,61 +216,6 @@ def _keep_if_valid(c: Control, notes: list[str]) -> None:
         return
     if type(checked) is not type(value) or checked != value:
         st.session_state[c.key] = checked  # e.g. 3.0 sent for a whole-number control: keep it as 3
-
-
-_PURE_FIELDS = frozenset(
-    {"bool_value", "double_value", "int_value", "string_value", "json_value", "trigger_value"}
-    | {"double_array_value", "int_array_value", "string_array_value"}
-)  # fields whose deserializers have no side effect (an upload or a chat message is read once only)
-_NUMBERS = frozenset({"double_value", "int_value"})
-
-
-def _readable(state, metadata) -> bool:
-    """Whether a widget can read a state sent for it: the field it expects, and a value its deserializer takes."""
-    from streamlit.runtime.state.common import unpack_widget_state_value
-
-    sent, expected = state.WhichOneof("value"), metadata.value_type
-    if sent is None:
-        return True  # a cleared value: the widget's default
-    if expected is None:
-        return True  # metadata without a type (a radio's, while a run_every fragment reruns): nothing to judge by
-    if sent != expected and not {sent, expected} <= _NUMBERS:
-        return False
-    if sent not in _PURE_FIELDS:
-        return True
-    try:
-        metadata.deserializer(unpack_widget_state_value(state))
-    except Exception:  # noqa: BLE001  (whatever the widget's own reader raises: the value is unreadable)
-        return False
-    return True
-
-
-def refuse_unreadable_widget_states() -> None:
-    """Drop, as it arrives, a widget state its widget cannot read; the widget keeps its last value.
-
-    Streamlit 1.67 stores what a browser's message says for each widget and reads it back with the
-    widget's deserializer before the script runs (to see what changed and run callbacks) and again when
-    the widget is drawn. A value of the wrong type, JSON that does not parse, or a select-slider index
-    past its options makes that read raise, before any line of the app runs, and on every rerun after,
-    because the bad state stays. Checked here, at the one place client states enter the session (the
-    last run's widget metadata says what each widget reads). Idempotent; the server log says what was dropped.
-    """
-    from streamlit.runtime.state.session_state import WStates
-
-    original = WStates.set_widget_from_proto
-    if getattr(original, "_refuses_unreadable", False):
-        return
-
-    def set_widget_from_proto(self, widget_state) -> None:
-        metadata = self.widget_metadata.get(widget_state.id)
-        if metadata is not None and not _readable(widget_state, metadata):
-            sent = widget_state.WhichOneof("value")
-            _LOG.warning("ignored an unreadable %s for widget %s", sent, widget_state.id[-40:])
-            return
-        original(self, widget_state)
-
-    set_widget_from_proto._refuses_unreadable = True
-    WStates.set_widget_from_proto = set_widget_from_proto
 
 
 def show_notes(notes: Sequence[str]) -> None:

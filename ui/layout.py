@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from ui import deeplink
+from ui import internals
 from ui.charts import Spec
 from ui.controls import PRESENTATION, SLIDE, SLIDES
 from ui.frames import to_csv
@@ -151,7 +151,7 @@ def for_projector(spec: dict) -> dict:
 
 def header(title: str, question: str) -> None:
     """The page title and the one question the page answers."""
-    deeplink.run_through_app_shell()
+    internals.run_through_app_shell()
     with slide_part(1):
         st.title(title)
         st.markdown(f"##### ❓ {question}")
