@@ -6,39 +6,12 @@ import streamlit as st
 
 import core
 from ui import charts, compute, frames, layout, table
-from ui.controls import (
-    Control,
-    preset_and_reset,
-    restore,
-    show_notes,
-    sync_url,
-    widget,
-    widget_row,
-)
+from ui.controls import preset_and_reset, restore, show_notes, sync_url, widget, widget_row
+from ui.lessons import outliers as lesson
+from ui.lessons.outliers import CONTROLS, LOSSES, PRESETS, C
 from ui.questions import check_understanding, predict
 from ui.sentences import outliers as say
 
-C = {
-    "n": Control("o_n", "Points", "int", 30, 10, 100, 1),
-    "w": Control("o_w", "True slope w", "float", 2.0, -3.0, 3.0, 0.1),
-    "b": Control("o_b", "True bias b", "float", 1.0, -5.0, 5.0, 0.1),
-    "sigma": Control("o_sigma", "Noise sigma", "float", 0.5, 0.0, 3.0, 0.1),
-    "frac": Control("o_frac", "Fraction of outliers", "float", 0.1, 0.0, 0.5, 0.05),
-    "size": Control("o_size", "Outlier shift (added to y)", "float", 25.0, -50.0, 50.0, 1.0),
-    "seed": Control("o_seed", "Seed", "int", 0, 0, 99, 1),
-    "bias": Control("o_bias", "Fit a bias (a line y = w·x + b; off: through the origin)", "bool", True),
-    "delta": Control("o_delta", "Huber delta", "float", 1.0, 0.1, 10.0, 0.1),
-    "drag": Control("o_drag", "Drag one target", "float", 12.0, -100.0, 100.0, 1.0),
-}
-CONTROLS = list(C.values())
-PRESETS = {
-    "Clean data": {"o_frac": 0.0},
-    "One bad point in ten": {},
-    "A third of the data bad": {"o_frac": 0.35},
-    "Just under half bad": {"o_frac": 0.45},
-    "Through the origin (the weighted median)": {"o_bias": False, "o_b": 0.0},
-}
-LOSSES = ("l1", "l2", "huber")
 FRACTIONS = tuple(np.round(np.linspace(0, 0.5, 11), 2))
 NUMBER_LINE = np.array([2.0, 3.5, 4.0, 4.5, 5.0, 5.5, 6.0, 7.5])
 GD_UPDATES = 3000
@@ -48,72 +21,60 @@ ARRIVED = 0.01  # gradient descent has arrived when w and b are both this close 
 layout.header("Outliers: median against mean", "A few points are badly wrong. Which fit notices, and which shrugs?")
 show_notes(restore(CONTROLS))
 
-with st.expander("Settings", expanded=not layout.presenting()):
+with st.expander("Settings", expanded=layout.settings_expanded()):
     preset_and_reset(CONTROLS, PRESETS, "o_preset")
     widget_row([C[name] for name in ("frac", "size", "sigma", "n")])
     widget_row([C[name] for name in ("w", "b", "delta", "seed")])
     widget(C["bias"])
 sync_url(CONTROLS)
-v = {name: st.session_state[c.key] for name, c in C.items()}
-b_true = v["b"] if v["bias"] else 0.0
-generated = compute.dataset(
-    n=v["n"],
-    x=(0.0, 5.0),
-    w_true=v["w"],
-    b_true=b_true,
-    noise_sigma=v["sigma"],
-    outlier_fraction=v["frac"],
-    outlier_size=v["size"],
-    seed=v["seed"],
-)
+values = {c.key: st.session_state[c.key] for c in CONTROLS}  # by key, as the lesson reads them
+v = {name: values[c.key] for name, c in C.items()}  # by name, as this page reads them
+b_true = lesson.true_bias(values)
 
-st.subheader("The data: edit it")
-st.caption(
-    "Type into the table to move points, add rows at the bottom, or select rows and delete them. Changing a "
-    "slider above draws new data."
-)
-gen_key = f"{v['n']}_{v['w']}_{b_true}_{v['sigma']}_{v['frac']}_{v['size']}_{v['seed']}"
-if st.button("Reset the table to the generated data", key="o_reset_table"):
-    st.session_state["o_table_version"] = st.session_state.get("o_table_version", 0) + 1
-editor_key = f"o_editor_{gen_key}_{st.session_state.get('o_table_version', 0)}"
-folded = st.session_state.get("o_table_folded")
-if folded and folded["key"] == editor_key:  # a big paste earlier, folded into the table the editor starts from
-    base, fold_notes = folded["table"], folded["notes"]
-else:
-    base = pd.DataFrame(
-        {
-            "x": generated.x.round(3),
-            "y": generated.y.round(3),
-            "kind": np.where(generated.is_outlier, "outlier", "inlier"),
-        }
+# On a desk the table sits open above the question; on a phone or a projector it folds, so the question comes first.
+data_box = st.container() if layout.settings_expanded() else st.expander("The data: edit it")
+with data_box:
+    if layout.settings_expanded():
+        st.subheader("The data: edit it")
+    st.caption(
+        "Type into the table to move points, add rows at the bottom, or select rows and delete them. Changing a "
+        "slider above draws new data."
     )
-    fold_notes = []
-edits = st.session_state.get(editor_key)
-if table.is_heavy(edits, len(base), ("x", "y", "kind")):
-    # bounded work before Streamlit would apply the edits row by row: fold them here, start the editor afresh
-    base, notes = table.fold(base, edits, ("x", "y"))
-    fold_notes = [*fold_notes, *notes][-4:]  # the latest folds' notes; older ones describe rows already replaced
-    st.session_state["o_table_version"] = st.session_state.get("o_table_version", 0) + 1
-    editor_key = f"o_editor_{gen_key}_{st.session_state['o_table_version']}"
-    st.session_state["o_table_folded"] = {"key": editor_key, "table": base, "notes": fold_notes}
-for note in fold_notes:
-    st.warning(note, icon="📋")
-edited = st.data_editor(
-    base,
-    key=editor_key,
-    num_rows="dynamic",
-    hide_index=False,
-    height=220,
-    width="stretch",
-    column_config={
-        "x": st.column_config.NumberColumn("x"),
-        "y": st.column_config.NumberColumn("y"),
-        "kind": st.column_config.TextColumn("kind (as generated)", disabled=True),
-    },
-)
-x, y, kept, notes = frames.clean_points(edited)
-for note in notes:
-    st.warning(note, icon="🧹")
+    gen_key = f"{v['n']}_{v['w']}_{b_true}_{v['sigma']}_{v['frac']}_{v['size']}_{v['seed']}"
+    if st.button("Reset the table to the generated data", key="o_reset_table"):
+        st.session_state["o_table_version"] = st.session_state.get("o_table_version", 0) + 1
+    editor_key = f"o_editor_{gen_key}_{st.session_state.get('o_table_version', 0)}"
+    folded = st.session_state.get("o_table_folded")
+    if folded and folded["key"] == editor_key:  # a big paste earlier, folded into the table the editor starts from
+        base, fold_notes = folded["table"], folded["notes"]
+    else:
+        base, fold_notes = lesson.table(values), []
+    edits = st.session_state.get(editor_key)
+    if table.is_heavy(edits, len(base), ("x", "y", "kind")):
+        # bounded work before Streamlit would apply the edits row by row: fold them here, start the editor afresh
+        base, notes = table.fold(base, edits, ("x", "y"))
+        fold_notes = [*fold_notes, *notes][-4:]  # the latest folds' notes; older ones describe rows already replaced
+        st.session_state["o_table_version"] = st.session_state.get("o_table_version", 0) + 1
+        editor_key = f"o_editor_{gen_key}_{st.session_state['o_table_version']}"
+        st.session_state["o_table_folded"] = {"key": editor_key, "table": base, "notes": fold_notes}
+    for note in fold_notes:
+        st.warning(note, icon="📋")
+    edited = st.data_editor(
+        base,
+        key=editor_key,
+        num_rows="dynamic",
+        hide_index=False,
+        height=220,
+        width="stretch",
+        column_config={
+            "x": st.column_config.NumberColumn("x"),
+            "y": st.column_config.NumberColumn("y"),
+            "kind": st.column_config.TextColumn("kind (as generated)", disabled=True),
+        },
+    )
+    x, y, kept, notes = frames.clean_points(edited)
+    for note in notes:
+        st.warning(note, icon="🧹")
 if x.size < 3:
     st.error("Fewer than 3 valid points: add or fix rows to fit a line. The table above keeps what you typed.")
     st.stop()
@@ -126,16 +87,14 @@ if not v["bias"] and not np.any(x != 0):
 # rows the student added have no kind: they count as inliers
 kinds = np.where(edited["kind"].iloc[kept].astype(str).to_numpy() == "outlier", "outlier", "inlier")
 
-exact = compute.exact_fits(x, y, v["bias"], v["delta"], LOSSES)
-tol = say.near_tolerance(v["sigma"])
-x_range = (float(x.min()), float(x.max()))
-gaps = {k: say.mean_gap(*exact[k], v["w"], b_true, *x_range) for k in LOSSES}
+fit = lesson.fits(x, y, values)  # the edited table's lines; the lesson's expected answer uses the generated table
+exact, gaps, tol, x_range = fit.exact, fit.gaps, fit.tol, fit.x_range
 ready = predict(
-    "o_predict",
-    f"{v['frac']:.0%} of the points were shifted by {v['size']:+g}. Which fit ends further from the true line?",
-    list(say.FURTHER),
-    say.further_answer(gaps, tol),
-    lambda: say.further_explanation(gaps, tol, x_range, int(np.sum(kinds == "outlier"))),
+    lesson.PREDICT_KEY,
+    lesson.question(values),
+    list(lesson.OPTIONS),
+    lambda: lesson.verdict(fit, int(np.sum(kinds == "outlier")))[0],
+    lambda: lesson.verdict(fit, int(np.sum(kinds == "outlier")))[1],
 )
 if not ready:
     st.stop()
@@ -147,6 +106,7 @@ layout.chart(
     charts.scatter_fit_chart(points, lines, LOSSES),
     f"{x.size} points with the lines that minimise L1, L2 and Huber loss. L1's slope is {exact['l1'][0]:.3g}, "
     f"L2's {exact['l2'][0]:.3g}; the true slope is {v['w']:g}.",
+    answers=True,
 )
 st.caption(
     "Each line is its loss's exact minimiser: least squares for L2; for L1 and Huber a 1-D convex search over w "

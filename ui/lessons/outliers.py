@@ -1,0 +1,149 @@
+"""The outliers lesson: L1, L2 and Huber lines through data where a share of the points were shifted.
+
+Its controls and presets, and the experiment behind the page's first Predict-first question: fit each loss's
+exact line to the generated table at the control values (by key) and say which line ends further from the true
+one (mean vertical gap over the data's x, against 3·sigma + 0.1). The page asks the same question of the table
+the student edited (`verdict` on its points); `expected(values)` answers it for the generated table, the one a
+teacher's link opens. Fits go through ui.compute, so the page and the "For teachers" page share them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+import core
+from ui import compute, frames
+from ui.controls import Control
+from ui.lessons import Lesson
+from ui.sentences import outliers as say
+
+C = {
+    "n": Control("o_n", "Points", "int", 30, 10, 100, 1),
+    "w": Control("o_w", "True slope w", "float", 2.0, -3.0, 3.0, 0.1),
+    "b": Control("o_b", "True bias b", "float", 1.0, -5.0, 5.0, 0.1),
+    "sigma": Control("o_sigma", "Noise sigma", "float", 0.5, 0.0, 3.0, 0.1),
+    "frac": Control("o_frac", "Fraction of outliers", "float", 0.1, 0.0, 0.5, 0.05),
+    "size": Control("o_size", "Outlier shift (added to y)", "float", 25.0, -50.0, 50.0, 1.0),
+    "seed": Control("o_seed", "Seed", "int", 0, 0, 99, 1),
+    "bias": Control("o_bias", "Fit a bias (a line y = w·x + b; off: through the origin)", "bool", True),
+    "delta": Control("o_delta", "Huber delta", "float", 1.0, 0.1, 10.0, 0.1),
+    "drag": Control("o_drag", "Drag one target", "float", 12.0, -100.0, 100.0, 1.0),
+}
+CONTROLS = list(C.values())
+PRESETS = {
+    "Clean data": {"o_frac": 0.0},
+    "One bad point in ten": {},
+    "A third of the data bad": {"o_frac": 0.35},
+    "Just under half bad": {"o_frac": 0.45},
+    "Through the origin (the weighted median)": {"o_bias": False, "o_b": 0.0},
+}
+PREDICT_KEY = "o_predict"
+LOSSES = ("l1", "l2", "huber")
+X_RANGE = (0.0, 5.0)  # the generated x: uniform on this interval
+OPTIONS = say.FURTHER  # the first question's answers
+# the defaults' numbers the wrong answers quote: a mean moves by fraction x shift
+_MEAN_SHIFT = C["frac"].default * C["size"].default
+_TOL = say.near_tolerance(C["sigma"].default)
+
+
+def true_bias(values: Mapping[str, object]) -> float:
+    """The true line's bias: the control's, or 0 for a line through the origin."""
+    return float(values["o_b"]) if values["o_bias"] else 0.0
+
+
+def dataset(values: Mapping[str, object]) -> core.Dataset:
+    """The generated data at these values (cached, shared with every page that asks for it)."""
+    return compute.dataset(
+        n=values["o_n"],
+        x=X_RANGE,
+        w_true=values["o_w"],
+        b_true=true_bias(values),
+        noise_sigma=values["o_sigma"],
+        outlier_fraction=values["o_frac"],
+        outlier_size=values["o_size"],
+        seed=values["o_seed"],
+    )
+
+
+def table(values: Mapping[str, object]) -> pd.DataFrame:
+    """The generated data as the page's editor starts from it: x and y to 3 decimals, each row's kind."""
+    d = dataset(values)
+    return pd.DataFrame({"x": d.x.round(3), "y": d.y.round(3), "kind": np.where(d.is_outlier, "outlier", "inlier")})
+
+
+@dataclass(frozen=True)
+class Fits:
+    """The exact lines fitted to a table's points, and each one's mean vertical gap to the true line."""
+
+    exact: Mapping[str, tuple[float, float]]  # loss -> (w, b)
+    gaps: Mapping[str, float]  # loss -> mean |fitted - true| over x on x_range
+    tol: float  # near the true line: a gap of at most 3·sigma + 0.1
+    x_range: tuple[float, float]
+
+
+def fits(x: np.ndarray, y: np.ndarray, values: Mapping[str, object]) -> Fits:
+    """Each loss's exact line through (x, y) at these values (cached), against the true line."""
+    exact = compute.exact_fits(x, y, values["o_bias"], values["o_delta"], LOSSES)
+    x_range = (float(x.min()), float(x.max()))
+    gaps = {k: say.mean_gap(*exact[k], values["o_w"], true_bias(values), *x_range) for k in LOSSES}
+    return Fits(exact, gaps, say.near_tolerance(values["o_sigma"]), x_range)
+
+
+def question(values: Mapping[str, object]) -> str:
+    """The first Predict-first question at these values."""
+    return (
+        f"{values['o_frac']:.0%} of the points were shifted by {values['o_size']:+g}. Which fit ends further from "
+        "the true line?"
+    )
+
+
+def verdict(f: Fits, shifted: int) -> tuple[str, str]:
+    """(the line further from the truth, the gaps that decide it); `shifted`: points marked as outliers."""
+    return say.further_answer(f.gaps, f.tol), say.further_explanation(f.gaps, f.tol, f.x_range, shifted)
+
+
+def expected(values: Mapping[str, object]) -> tuple[str, str]:
+    """The answer for the generated table at these values (what a link opens), read as the page reads it."""
+    t = table(values)
+    x, y, kept, _ = frames.clean_points(t)
+    return verdict(fits(x, y, values), int(np.sum(t["kind"].to_numpy()[kept] == "outlier")))
+
+
+LESSON = Lesson(
+    page="outliers",
+    title="4 · Outliers: median vs mean",
+    predict_key=PREDICT_KEY,
+    controls=tuple(CONTROLS),
+    presets=PRESETS,
+    question=question,
+    expected=expected,
+    wrong={
+        "L1 (absolute): its gradient is ±1 however close the point, so a far point keeps pulling at full strength": (
+            "Full strength is the point: L1's pull is capped at |x| per point, near or far, so three shifted points "
+            "pull like three ordinary ones and the other 27 outvote them. L2's pull is 2·r·x and grows with the "
+            f"residual: a point {C['size'].default:g} off pulls about {C['size'].default / C['sigma'].default:g} "
+            "times harder than one at the noise level."
+        ),
+        "neither moves: 10% is too few bad points to matter": (
+            "That is true of a median, not of a mean. Least squares with a bias puts the line through the mean of "
+            f"the points, and shifting a tenth of them by {C['size'].default:g} moves a mean by about "
+            f"{_MEAN_SHIFT:g}, well past the {_TOL:g} the page counts as near. L1's line is a median and stays put."
+        ),
+        "L1 (absolute): the kink makes the fit unstable, it jumps towards whichever point it is nearest": (
+            "The kink is where a residual changes sign, and the exact L1 line passes through data points because "
+            "of it; that is a median's behaviour, not instability. Which line L1 picks depends on how many points "
+            "lie above and below it, not on how far."
+        ),
+    },
+    show=("A third of the data bad", "Just under half bad", "Through the origin (the weighted median)"),
+    minutes=10,
+    say=(
+        "Ask how hard one far point pulls on each line: L2's pull 2·r·x grows with its distance r, L1's is ±x "
+        "whatever the distance. Then show a third of the data bad, where L1 still holds, and just under half, "
+        "where L1 too follows the shifted points: it counts points, and they are nearly half."
+    ),
+)
