@@ -634,7 +634,15 @@ def influence_chart(df: pd.DataFrame, losses: Sequence[str], title: str = "", he
 RANGE_PARAMS = ("w_lo", "w_hi", "b_lo", "b_hi")
 
 
-def _landscape(optimizers: tuple[str, ...], creases: bool) -> alt.LayerChart:
+def _optimizer_scales(optimizers: tuple[str, ...], names: tuple[str, ...]) -> tuple[alt.Scale, alt.Scale]:
+    """Colour and shape per optimiser, keyed by the names its data carries (the labels a page shows)."""
+    return (
+        alt.Scale(domain=list(names), range=[OPTIMIZER_COLORS[o] for o in optimizers]),
+        alt.Scale(domain=list(names), range=[OPTIMIZER_SHAPES[o] for o in optimizers]),
+    )
+
+
+def _landscape(optimizers: tuple[str, ...], creases: bool, names: tuple[str, ...]) -> alt.LayerChart:
     # the axis ranges are params (filled in by Spec.to_dict), so one template serves every range
     xs = alt.Scale(domain=[alt.ExprRef(expr="w_lo"), alt.ExprRef(expr="w_hi")], nice=False, zero=False)
     ys = alt.Scale(domain=[alt.ExprRef(expr="b_lo"), alt.ExprRef(expr="b_hi")], nice=False, zero=False)
@@ -657,9 +665,8 @@ def _landscape(optimizers: tuple[str, ...], creases: bool) -> alt.LayerChart:
             .mark_line(color=LOSS_COLORS["l1"], opacity=0.35, strokeWidth=1, clip=True)
             .encode(x=alt.X("w:Q", scale=xs), y=alt.Y("b:Q", scale=ys), detail="sample:N")
         )
-    domain = list(optimizers)
-    color = alt.Scale(domain=domain, range=[OPTIMIZER_COLORS[o] for o in domain])
-    shape = alt.Scale(domain=domain, range=[OPTIMIZER_SHAPES[o] for o in domain])
+    color, shape = _optimizer_scales(optimizers, names)
+    legend = {"orient": "bottom", "title": "optimiser", "columns": 2}
     layers.append(
         _data("paths")
         .mark_line(strokeWidth=2, clip=True)
@@ -677,8 +684,8 @@ def _landscape(optimizers: tuple[str, ...], creases: bool) -> alt.LayerChart:
         .encode(
             x=alt.X("w:Q", scale=xs),
             y=alt.Y("b:Q", scale=ys),
-            shape=alt.Shape("optimizer:N", scale=shape, legend=alt.Legend(orient="bottom", title="optimiser")),
-            color=alt.Color("optimizer:N", scale=color, legend=alt.Legend(orient="bottom", title="optimiser")),
+            shape=alt.Shape("optimizer:N", scale=shape, legend=alt.Legend(**legend)),
+            color=alt.Color("optimizer:N", scale=color, legend=alt.Legend(**legend)),
             tooltip=["optimizer:N", "step:Q", alt.Tooltip("w:Q", format=".4f"), alt.Tooltip("b:Q", format=".4f")],
         )
     )
@@ -710,9 +717,11 @@ def landscape_chart(
     optimizers: Sequence[str],
     w_range: tuple[float, float],
     b_range: tuple[float, float],
+    labels: dict[str, str] | None = None,
 ) -> Spec:
     """Loss over (w, b) as cells (w0, w1, b0, b1, loss, level), optimiser paths (w, b, step, optimizer),
     crease lines (w, b, sample). Both axes are fixed to the grid's ranges; everything else is clipped.
+    `labels`: optimiser -> the name the paths' `optimizer` column carries and the legend shows (default its own).
 
     The ranges are params of one template; rounded ones let nearby settings send the same spec text,
     so the browser patches the data instead of rebuilding the view."""
@@ -721,11 +730,12 @@ def landscape_chart(
         data["creases"] = creases
     data["optimum"] = pd.DataFrame({"w": [optimum[0]], "b": [optimum[1]], "text": ["optimum"]})
     ranges = dict(zip(RANGE_PARAMS, map(float, (*w_range, *b_range)), strict=True))
-    return Spec(_template(_landscape, (tuple(optimizers), "creases" in data)), data, ranges)
+    names = tuple((labels or {}).get(o, o) for o in optimizers)
+    return Spec(_template(_landscape, (tuple(optimizers), "creases" in data, names)), data, ranges)
 
 
-def _optimizer_loss(optimizers: tuple[str, ...]) -> alt.Chart:
-    color = alt.Scale(domain=list(optimizers), range=[OPTIMIZER_COLORS[o] for o in optimizers])
+def _optimizer_loss(optimizers: tuple[str, ...], names: tuple[str, ...]) -> alt.Chart:
+    color = _optimizer_scales(optimizers, names)[0]
     dash = alt.Scale(domain=["loss − optimum", "best so far − optimum"], range=[[1, 0], [5, 3]])
     return (
         _data("curves")
@@ -733,8 +743,10 @@ def _optimizer_loss(optimizers: tuple[str, ...]) -> alt.Chart:
         .encode(
             x=alt.X("update:Q", title="update k"),
             y=alt.Y("value:Q", title="loss − optimum (log)", scale=alt.Scale(type="log")),
-            color=alt.Color("optimizer:N", scale=color, legend=alt.Legend(orient="bottom")),
-            strokeDash=alt.StrokeDash("kind:N", scale=dash, legend=alt.Legend(orient="bottom", title=None)),
+            color=alt.Color(
+                "optimizer:N", scale=color, legend=alt.Legend(orient="bottom", title="optimiser", columns=2)
+            ),
+            strokeDash=alt.StrokeDash("kind:N", scale=dash, legend=alt.Legend(orient="bottom", title=None, columns=1)),
             detail="kind:N",
             tooltip=["optimizer:N", "kind:N", "update:Q", alt.Tooltip("value:Q", format=".5g")],
         )
@@ -742,6 +754,8 @@ def _optimizer_loss(optimizers: tuple[str, ...]) -> alt.Chart:
     )
 
 
-def optimizer_loss_chart(df: pd.DataFrame, optimizers: Sequence[str]) -> Spec:
-    """Excess loss over updates per optimiser (df: update, optimizer, kind, value); best so far dashed."""
-    return _spec(_optimizer_loss, (tuple(optimizers),), curves=df)
+def optimizer_loss_chart(df: pd.DataFrame, optimizers: Sequence[str], labels: dict[str, str] | None = None) -> Spec:
+    """Excess loss over updates per optimiser (df: update, optimizer, kind, value); best so far dashed.
+    `labels`: optimiser -> the name df's `optimizer` column carries and the legend shows (default its own)."""
+    names = tuple((labels or {}).get(o, o) for o in optimizers)
+    return _spec(_optimizer_loss, (tuple(optimizers), names), curves=df)
