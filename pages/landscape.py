@@ -7,63 +7,12 @@ import pandas as pd
 import streamlit as st
 
 from ui import charts, compute, frames, layout
-from ui.controls import (
-    Control,
-    log_options,
-    preset_and_reset,
-    restore,
-    show_notes,
-    sync_url,
-    widget,
-    widget_row,
-)
+from ui.controls import preset_and_reset, restore, show_notes, sync_url, widget, widget_row
+from ui.lessons import landscape as lesson
+from ui.lessons.landscape import CONTROLS, OPT_LABELS, OPTIMIZERS, PRESETS, C
 from ui.questions import check_understanding, predict
 from ui.sentences import landscape as say
 
-OPTIMIZERS = ("sgd", "momentum", "adam", "polyak")
-OPT_LABELS = {
-    "sgd": "plain (sub)gradient descent",
-    "momentum": "momentum",
-    "adam": "Adam",
-    "polyak": "Polyak's step",
-}
-C = {
-    "loss": Control("l_loss", "Loss", "choice", "l1", options=("l1", "l2", "huber"), format_func=charts.label),
-    "data": Control(
-        "l_data",
-        "Data",
-        "choice",
-        "outliers",
-        options=("clean", "outliers"),
-        format_func={"clean": "a clean line", "outliers": "10% outliers (as on the outliers page)"}.get,
-    ),
-    "w0": Control("l_w0", "Start w", "float", -2.0, -4.0, 6.0, 0.1),
-    "b0": Control("l_b0", "Start b", "float", 6.0, -6.0, 10.0, 0.1),
-    "steps": Control("l_steps", "Updates", "int", 300, 10, 2000, 10),
-    "lr": Control("l_lr", "lr for plain descent and momentum", "log", 0.002, options=log_options(1e-4, 0.1)),
-    "adam_lr": Control("l_adam_lr", "lr for Adam", "log", 0.05, options=log_options(1e-3, 1.0)),
-    "sched": Control(
-        "l_sched",
-        "Schedule",
-        "choice",
-        "constant",
-        options=("constant", "inverse_sqrt"),
-        format_func={"constant": "constant", "inverse_sqrt": "lr/√(1 + t)"}.get,
-    ),
-    "beta": Control("l_beta", "momentum β", "float", 0.9, 0.0, 0.99, 0.01),
-    "beta1": Control("l_beta1", "Adam β₁", "float", 0.9, 0.0, 0.99, 0.01),
-    "beta2": Control("l_beta2", "Adam β₂", "float", 0.999, 0.9, 0.9999, 0.0001),
-    "delta": Control("l_delta", "Huber delta", "float", 1.0, 0.1, 10.0, 0.1),
-    **{f"use_{o}": Control(f"l_{o}", OPT_LABELS[o], "bool", True) for o in OPTIMIZERS},
-}
-CONTROLS = list(C.values())
-PRESETS = {
-    "L1: the race (defaults)": {},
-    "L1 with a decaying step": {"l_sched": "inverse_sqrt", "l_lr": 0.01, "l_steps": 1000},
-    "L2: a smooth bowl": {"l_loss": "l2"},
-    "Huber": {"l_loss": "huber"},
-    "Clean data, L1": {"l_data": "clean"},
-}
 GRID = 70  # cells per side of the loss map
 
 
@@ -79,7 +28,8 @@ layout.header(
     "With a bias the loss is a surface. What does L1's look like, and how do optimisers cross it?",
 )
 show_notes(restore(CONTROLS))
-with st.expander("Settings", expanded=not layout.presenting()):
+beside = layout.presenting() and not layout.sliding()  # a projector: the question beside the chart that answers it
+with st.expander("Settings", expanded=layout.settings_expanded()):
     preset_and_reset(CONTROLS, PRESETS, "l_preset")
     widget_row([C[name] for name in ("loss", "data", "w0", "b0")])
     widget_row([C[f"use_{o}"] for o in OPTIMIZERS])
@@ -105,64 +55,34 @@ with st.expander("Settings", expanded=not layout.presenting()):
         else:
             widget(c, cell, off, why)
 sync_url(CONTROLS)
-v = {name: st.session_state[c.key] for name, c in C.items()}
-chosen = [o for o in OPTIMIZERS if v[f"use_{o}"]]
+values = {c.key: st.session_state[c.key] for c in CONTROLS}  # by key, as the lesson reads them
+v = {name: values[c.key] for name, c in C.items()}  # by name, as this page reads them
+chosen = lesson.chosen(values)
 if not chosen:
     st.warning("Pick at least one optimiser (in Settings).", icon="☝️")
     st.stop()
 
-outliers = v["data"] == "outliers"
-data = compute.dataset(
-    n=30,
-    x=(0.0, 5.0),
-    w_true=2.0,
-    b_true=1.0,
-    noise_sigma=0.5,
-    outlier_fraction=0.1 if outliers else 0.0,
-    outlier_size=25.0,
-    seed=0,
-)
-params = {"delta": v["delta"]} if v["loss"] == "huber" else {}
-w_opt, b_opt, f_star = compute.optimal_loss(data.x, data.y, v["loss"], v["delta"])
-opt_params = {
-    "sgd": {},
-    "momentum": {"beta": v["beta"]},
-    "adam": {"beta1": v["beta1"], "beta2": v["beta2"]},
-    "polyak": {},
-}
-runs = {}
-for o in chosen:
-    lr0 = v["adam_lr"] if o == "adam" else v["lr"]
-    sched = ("constant", 1.0, ()) if o == "polyak" else (v["sched"], lr0, ())
-    runs[o] = compute.run(
-        data,
-        v["loss"],
-        sched,
-        v["w0"],
-        data.n,
-        v["steps"],
-        b0=v["b0"],
-        fit_bias=True,
-        optimizer=o,
-        optimizer_params=tuple(opt_params[o].items()),
-        f_star=f_star,
-        **params,
+if beside:  # the question and the loss curves that answer it on the first screen, the map below
+    ask, curves_box = st.columns([2, 3])
+    map_box, table_box = st.container(), st.container()
+else:
+    ask, map_box, table_box, curves_box = (st.container() for _ in range(4))
+with ask:
+    ready = predict(
+        lesson.PREDICT_KEY,
+        lesson.question(values),
+        lesson.options(values),
+        # a pick that ties with the best (within the stated tolerance) is right too: the radio holds the pick
+        lambda: lesson.expected(values, st.session_state.get(lesson.PREDICT_KEY))[0],
+        lambda: lesson.expected(values)[1],
     )
-
-excess = {o: say.best_excess(r.best_loss, f_star) for o, r in runs.items()}
-by_label = {OPT_LABELS[o]: o for o in chosen}
-ready = predict(
-    "l_predict",
-    f"Starting at (w, b) = ({v['w0']:g}, {v['b0']:g}), which optimiser gets closest to the lowest "
-    f"{charts.label(v['loss'])} loss within {v['steps']} updates?",
-    [OPT_LABELS[o] for o in chosen],
-    # a pick that ties with the best (within the stated tolerance) is right too: the radio holds the pick
-    lambda: OPT_LABELS[say.race_answer(excess, f_star, by_label.get(st.session_state.get("l_predict")))],
-    lambda: say.race_explanation(excess, f_star, OPT_LABELS, v["steps"]),
-)
 if not ready:
     st.stop()
 
+data = lesson.dataset(values)
+w_opt, b_opt, f_star = lesson.optimum(values)
+runs = lesson.runs(values)
+excess = lesson.excess(values)
 w_lo = min(v["w0"], w_opt, *(frames.finite_stat(np.min, r.w, w_opt) for r in runs.values())) - 0.5
 w_hi = max(v["w0"], w_opt, *(frames.finite_stat(np.max, r.w, w_opt) for r in runs.values())) + 0.5
 b_lo = min(v["b0"], b_opt, *(frames.finite_stat(np.min, r.b, b_opt) for r in runs.values())) - 0.5
@@ -175,15 +95,19 @@ paths = []
 for o, r in runs.items():
     keep = frames.thin_series(r.w, max_points=300)
     keep = keep[np.isfinite(r.w[keep]) & np.isfinite(r.b[keep])]  # a diverged run stops where it blew up
-    paths.append(({"optimizer": o}, {"w": r.w[keep], "b": r.b[keep], "step": keep}))
+    paths.append(({"optimizer": OPT_LABELS[o]}, {"w": r.w[keep], "b": r.b[keep], "step": keep}))
 paths = frames.stack(paths)
 crease_df = creases(data.x, data.y, w_range) if v["loss"] == "l1" else None
-layout.chart(
-    charts.landscape_chart(grid, paths, crease_df, (w_opt, b_opt), chosen, w_range, b_range),
-    f"{charts.label(v['loss'])} over (w, b), darker is lower, optimum at ({w_opt:.3f}, {b_opt:.3f}) marked "
-    f"with a red cross; the paths of {', '.join(OPT_LABELS[o] for o in chosen)} from ({v['w0']:g}, {v['b0']:g})."
-    + (" Faint blue lines are the creases where one residual is zero." if crease_df is not None else ""),
-)
+with map_box:
+    layout.chart(
+        charts.landscape_chart(grid, paths, crease_df, (w_opt, b_opt), chosen, w_range, b_range, OPT_LABELS),
+        f"{charts.label(v['loss'])} over (w, b), darker is lower, optimum at ({w_opt:.3f}, {b_opt:.3f}) marked "
+        f"with a red cross; the paths of {', '.join(OPT_LABELS[o] for o in chosen)} from ({v['w0']:g}, {v['b0']:g}) "
+        f"over {v['steps']} updates, ending at "
+        + "; ".join(f"{OPT_LABELS[o]} ({r.w[-1]:.3g}, {r.b[-1]:.3g})" for o, r in runs.items())
+        + "."
+        + (" Faint blue lines are the creases where one residual is zero." if crease_df is not None else ""),
+    )
 
 rows = []
 for o, r in runs.items():
@@ -203,22 +127,30 @@ for o, r in runs.items():
             "diverged at": r.diverged_at,
         }
     )
-st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+table_box.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 loss_rows = []
 for o, r in runs.items():
     keep = frames.thin_series(r.loss, 400)
-    for kind, values in (("loss − optimum", r.loss), ("best so far − optimum", r.best_loss)):
-        excess_now = values[keep] - f_star
+    for kind, series in (("loss − optimum", r.loss), ("best so far − optimum", r.best_loss)):
+        excess_now = series[keep] - f_star
         ok = np.isfinite(excess_now)
         loss_rows.append(
-            ({"optimizer": o, "kind": kind}, {"update": keep[ok], "value": np.maximum(excess_now[ok], 1e-12)})
+            (
+                {"optimizer": OPT_LABELS[o], "kind": kind},
+                {"update": keep[ok], "value": np.maximum(excess_now[ok], 1e-12)},
+            )
         )
-layout.chart(
-    charts.optimizer_loss_chart(frames.stack(loss_rows), chosen),
-    "Loss minus the optimal loss over updates for each optimiser (solid), and the best so far (dashed), on a "
-    "log scale.",
-)
+with curves_box, layout.slide_part(3):  # the curves answer the question: the slide view's answer, with its title
+    st.markdown(f"**Loss minus the optimum over {v['steps']} updates** (log scale; dashed: the best so far)")
+    layout.chart(
+        charts.optimizer_loss_chart(frames.stack(loss_rows), chosen, OPT_LABELS),
+        f"Loss minus the optimal loss {f_star:.4g} over {v['steps']} updates for each optimiser (solid), and the "
+        "best so far (dashed), on a log scale; lowest reached: "
+        + "; ".join(f"{OPT_LABELS[o]} {excess[o]:.3g}" for o in runs)
+        + ".",
+        answers=True,
+    )
 
 if v["loss"] == "l1" and "sgd" in runs:
     share, last = say.crease_crossings(runs["sgd"].w, runs["sgd"].b, data.x, data.y)

@@ -186,6 +186,6 @@ LESSON = Lesson(
     say=(
         "Ask what each optimiser does with a gradient that does not shrink near the bottom: plain descent and "
         "Adam keep their step size, momentum keeps its speed, only Polyak's step shrinks with f(θ) − f*. Then "
-        "show the L2 bowl, where the gradient shrinks by itself and the race changes."
+        "show the L2 bowl, where the gradient shrinks by itself: plain descent and momentum catch up."
     ),
 )

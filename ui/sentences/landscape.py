@@ -51,7 +51,7 @@ def race_explanation(excess: Mapping[str, float], f_star: float, labels: Mapping
         lead = f"{' and '.join(labels[o] for o in winners)} tie (within {tol:.2g} of each other)"
     return (
         f"{lead}. Lowest loss reached within {steps} updates, minus the optimal loss {f_star:.4g}: {numbers}. "
-        "Compare the paths on the map and the loss curves below."
+        "Compare the loss curves and the paths on the map."
     )
 
 
