@@ -518,6 +518,13 @@ def convergence_chart(df: pd.DataFrame, losses: Sequence[str], near: float) -> S
 _TENTHS = [i / 10 for i in range(6)]  # the breakdown's x ticks: 0% to 50%, where its data sets sit
 
 
+def _breakdown_encodings(losses: Sequence[str]) -> dict:
+    """The loss encodings with a legend of dashed strokes: a line drawn with points would key each loss with a
+    circle outlined in its dash pattern, which reads as a blot."""
+    enc = _series_encodings(losses)
+    return {**enc, "color": enc["color"].legend(orient="bottom", symbolType="stroke", symbolStrokeWidth=2.5)}
+
+
 def _breakdown(losses: tuple[str, ...]) -> alt.LayerChart:
     lines = (
         _data("gaps")
@@ -532,7 +539,7 @@ def _breakdown(losses: tuple[str, ...]) -> alt.LayerChart:
                 alt.Tooltip("slope:Q", format=".4g"),
                 alt.Tooltip("bias:Q", format=".4g"),
             ],
-            **_series_encodings(losses),
+            **_breakdown_encodings(losses),
         )
     )
     now = _data("yours").mark_rule(color="#444444").encode(x="fraction:Q", tooltip=["text:N"])
