@@ -72,17 +72,38 @@ if not losses:
 data = lesson.dataset(values)
 K = lesson.updates(values)
 sched = lesson.schedule(values)
-opts = {"shuffle": v["shuffle"], "shuffle_seed": v["seed"]}
 loss_opts = {"huber": {"delta": v["delta"]}}
 labels = {k: charts.label(k) for k in ("l1", "l2", "huber")}
 names = {"l1": "absolute L1", "l2": "L2", "huber": "Huber"}  # in sentences
 
 
-def seeds_final(loss: str) -> np.ndarray:
-    """Final w for SEEDS noise draws at once."""
-    return compute.noise_draws(
-        20, 2.0, v["sigma"], SEEDS, loss, sched, v["w0"], v["bs"], v["epochs"], **opts, **loss_opts.get(loss, {})
+sweep_on, heat_on = st.session_state.get("n_sweep_show", False), st.session_state.get("n_heat", False)
+draw_losses = list(dict.fromkeys(["l1", "l2", *losses]))  # the draws question compares L1 and L2
+
+
+def experiments(loss: str) -> compute.NoiseExperiments:
+    """The sweep, the noise draws and the heatmap this loss shows, in one vectorised pass (cached): every view
+    reads it, and the draws come with it, so answering their question reruns nothing."""
+    return compute.noise_experiments(
+        loss,
+        sched,
+        v["w0"],
+        v["bs"],
+        v["epochs"],
+        v["sigma"],
+        v["seed"],
+        sweep_lrs=SWEEP_LRS if sweep_on and loss in losses else (),
+        seeds=SEEDS if loss in draw_losses else 0,
+        heat_sigmas=HEAT_SIGMAS if heat_on and loss in losses and loss != "huber" else (),
+        heat_lrs=HEAT_LRS if heat_on and loss in losses and loss != "huber" else (),
+        shuffle=v["shuffle"],
+        **loss_opts.get(loss, {}),
     )
+
+
+def seeds_final(loss: str) -> np.ndarray:
+    """Final w for the noise draws (seeds 0, 1, ...)."""
+    return experiments(loss).draw_final
 
 
 tail_from = say.tail_start(K)
@@ -299,9 +320,10 @@ st.caption(
 if st.toggle("Run the sweep", key="n_sweep_show", help="Off until asked: it runs 26 rates per loss."):
     sweep_rows, sweep_errors = [], {}
     for k in losses:
-        errors = compute.lr_sweep(data, k, SWEEP_LRS, v["w0"], v["bs"], v["epochs"], **opts, **loss_opts.get(k, {}))
+        exp = experiments(k)
+        sweep_lrs, errors = exp.sweep_lrs, exp.sweep_error
         sweep_errors[k] = np.asarray(errors, dtype=float)
-        sweep_rows.append(pd.DataFrame({"lr": SWEEP_LRS, "series": labels[k], "error": errors}))
+        sweep_rows.append(pd.DataFrame({"lr": sweep_lrs, "series": labels[k], "error": errors}))
     sweep = pd.concat(sweep_rows)
     sweep = sweep[np.isfinite(sweep["error"])]
     sweep["error"] = sweep["error"].clip(lower=1e-6)
@@ -310,16 +332,15 @@ if st.toggle("Run the sweep", key="n_sweep_show", help="Off until asked: it runs
         charts.sweep_chart(sweep, losses, stable, v["lr"]),
         "Final |w − 1| against the constant learning rate on log-log axes, with L2's stability limit marked.",
     )
+    if note := experiments(losses[0]).note("learning rates"):
+        st.caption(f"Showing {note}, evenly spread: all of them would cost more than a rerun may.")
     floors = {k: max(optima[k][0] - 1.0, 1.0 - optima[k][1], 0.0) for k in losses}
-    radius = np.array([core.l2_epoch_radius(data.x, lr, v["bs"]) for lr in SWEEP_LRS]) if "l2" in losses else None
+    radius = np.array([core.l2_epoch_radius(data.x, lr, v["bs"]) for lr in sweep_lrs]) if "l2" in losses else None
     layout.seen(
-        " ".join(
-            say.sweep_sentences(np.array(SWEEP_LRS), sweep_errors, names, K, abs(v["w0"] - 1.0), floors, stable, radius)
-        )
+        " ".join(say.sweep_sentences(sweep_lrs, sweep_errors, names, K, abs(v["w0"] - 1.0), floors, stable, radius))
     )
 
 st.subheader(f"Many noise draws ({SEEDS} seeds)")
-draw_losses = list(dict.fromkeys(["l1", "l2", *losses]))  # the question compares L1 and L2
 
 
 def draw_errors(k: str) -> np.ndarray:
@@ -328,7 +349,7 @@ def draw_errors(k: str) -> np.ndarray:
 
 def draw_optima() -> dict[str, np.ndarray]:
     """Each draw's L1 interval and L2 optimum (the data sets noise_draws runs on, made the same way)."""
-    sets = [core.make_dataset(20, 2.0, 1.0, 0.0, v["sigma"], 0.0, 0.0, s) for s in range(SEEDS)]
+    sets = [core.make_dataset(20, 2.0, 1.0, 0.0, v["sigma"], 0.0, 0.0, s) for s in experiments("l1").draw_seeds]
     return {
         "l1": np.array([core.l1_minimizers(d.x, d.y) for d in sets]),
         "l2": np.array([core.l2_optimum(d.x, d.y) for d in sets]),
@@ -337,7 +358,7 @@ def draw_optima() -> dict[str, np.ndarray]:
 
 def draws_why() -> str:
     e1, e2 = float(np.mean(draw_errors("l1"))), float(np.mean(draw_errors("l2")))
-    return say.closer_explanation(e1, e2, f"Over the {SEEDS} draws (final w)")
+    return say.closer_explanation(e1, e2, f"Over the {len(experiments('l1').draw_seeds)} draws (final w)")
 
 
 if predict(
@@ -349,13 +370,18 @@ if predict(
     draws_why,
 ):
     draws = pd.concat(
-        [pd.DataFrame({"seed": np.arange(SEEDS), "series": labels[k], "error": draw_errors(k)}) for k in draw_losses]
+        [
+            pd.DataFrame({"seed": experiments(k).draw_seeds, "series": labels[k], "error": draw_errors(k)})
+            for k in draw_losses
+        ]
     )
     means = {k: float(np.mean(draw_errors(k))) for k in draw_losses}
     layout.chart(
         charts.draws_chart(draws, draw_losses),
         "Final |w − 1| for each noise draw, one row of dots per loss, with each loss's mean error.",
     )
+    if note := experiments("l1").note("noise draws"):
+        st.caption(f"Showing {note}: all of them would cost more than a rerun may.")
     opt = draw_optima()
     lo, hi = opt["l1"][:, 0], opt["l1"][:, 1]
     f1, f2 = seeds_final("l1"), seeds_final("l2")
@@ -382,28 +408,30 @@ with st.expander("Heatmap: final error over learning rate × noise", expanded=Fa
     )
     heat, heat_rows = [], {}
     for k in [k for k in ("l1", "l2") if k in losses and show_heat]:
-        sets = tuple(compute.dataset(n=20, x=2.0, noise_sigma=s, seed=v["seed"]) for s in HEAT_SIGMAS)
-        finals = compute.heat_final(sets, k, HEAT_LRS, v["w0"], v["bs"], v["epochs"], **opts)
-        errors = np.abs(np.asarray(finals, dtype=float).reshape(len(HEAT_SIGMAS), len(HEAT_LRS)) - 1)
+        exp = experiments(k)
+        heat_lrs, errors = exp.heat_lrs, np.abs(np.asarray(exp.heat_final, dtype=float) - 1)
         grid = pd.DataFrame(
             [
                 {"lr": lr, "sigma": s, "error": max(errors[i, j], 1e-6)}
                 for i, s in enumerate(HEAT_SIGMAS)
-                for j, lr in enumerate(HEAT_LRS)
+                for j, lr in enumerate(heat_lrs)
             ]
         )
         heat.append((k, grid.replace([np.inf], np.nan).dropna()))
-        heat_rows[k] = [(s, np.array(HEAT_LRS), np.maximum(errors[i], 1e-6)) for i, s in enumerate(HEAT_SIGMAS)]
+        heat_rows[k] = [(s, heat_lrs, np.maximum(errors[i], 1e-6)) for i, s in enumerate(HEAT_SIGMAS)]
     cols = st.columns(max(1, len(heat)))
     for col, (k, grid) in zip(cols, heat, strict=False):
         with col:
             layout.chart(
-                charts.heatmap_chart(grid, k, HEAT_LRS), f"Final error of {labels[k]} over learning rate and noise."
+                charts.heatmap_chart(grid, k, heat_lrs),
+                f"Final error of {labels[k]} over learning rate and noise.",
             )
     if heat:
-        blank = any(len(grid) < len(HEAT_LRS) * len(HEAT_SIGMAS) for _, grid in heat)
+        blank = any(len(grid) < len(heat_lrs) * len(HEAT_SIGMAS) for _, grid in heat)
+        thinned = experiments(heat[0][0]).note("heatmap cells")
         st.caption(
-            ("Blank cells diverged. " if blank else "No run diverged. ")
+            (f"Showing {thinned}, evenly spread over the rates. " if thinned else "")
+            + ("Blank cells diverged. " if blank else "No run diverged. ")
             + "Read across a row. "
             + " ".join(say.heat_sentences(heat_rows, names, l2_limit if "l2" in heat_rows else None))
         )
