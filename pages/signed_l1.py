@@ -6,46 +6,12 @@ import streamlit as st
 
 import core
 from ui import charts, compute, frames, layout
-from ui.controls import (
-    Control,
-    log_options,
-    preset_and_reset,
-    restore,
-    show_notes,
-    sync_url,
-    widget,
-)
+from ui.controls import preset_and_reset, restore, show_notes, sync_url, widget
+from ui.lessons import signed_l1 as lesson
+from ui.lessons.signed_l1 import CONTROLS, LOSSES, PRESETS, C
 from ui.questions import check_understanding, predict
 from ui.sentences import signed_l1 as say
 from ui.stepper import step_through
-
-LOSSES = ("signed_l1", "l1", "l2")
-C = {
-    "full": Control(
-        "s_full",
-        "Gradient as the article prints it: summed over the whole data set",
-        "bool",
-        True,
-        help="The article's L1 branch computes np.sum(x) over all 20 samples, not the batch.",
-    ),
-    "lr": Control("s_lr", "Learning rate", "log", 0.01, options=log_options(1e-4, 0.5)),
-    "w0": Control("s_w0", "Start w0", "float", 20.0, -50.0, 50.0, 0.5),
-    "epochs": Control("s_epochs", "Epochs", "int", 20, 1, 200, 1),
-    "bs": Control("s_bs", "Batch size", "int", 2, 1, 20, 1),
-    "x": Control("s_x", "x (the same for every sample)", "float", 2.0, 0.5, 5.0, 0.5),
-    "w_true": Control("s_wtrue", "True w", "float", 1.0, -5.0, 5.0, 0.5),
-    "sigma": Control("s_sigma", "Noise sigma", "float", 0.0, 0.0, 10.0, 0.05),
-    "seed": Control("s_seed", "Noise seed", "int", 0, 0, 99, 1),
-}
-CONTROLS = list(C.values())
-PRESETS = {
-    "The article, as printed (w ends at −60)": {},
-    "Per-batch gradient (w ends at 12)": {"s_full": False},
-    "Noisy data, sigma 5": {"s_sigma": 5.0},
-    "Move the target: true w = −3": {"s_wtrue": -3.0},
-    "Absolute L1 reaches the target: 60 epochs": {"s_epochs": 60},
-    "Train ten times longer": {"s_epochs": 200},
-}
 
 ARTICLE_CODE = """def loss(y_hat, y, loss='L1'):
     if loss=='L1':
@@ -72,9 +38,13 @@ st.markdown(
     "A blog post (*L1 loss, abs L1 loss, and L2 loss*) fits **2·w = y** to 20 samples with true w = 1, "
     "starting from w₀ = 20, learning rate 0.01, batches of 2, 20 epochs. Its “L1” branch is printed like this:"
 )
-st.code(ARTICLE_CODE, language="python")
+if layout.presenting():  # a projector: the code folds, so the question and its chart share the first screen
+    with st.expander("The article's code"):
+        st.code(ARTICLE_CODE, language="python")
+else:
+    st.code(ARTICLE_CODE, language="python")
 
-with st.expander("Settings", expanded=not layout.presenting()):
+with st.expander("Settings", expanded=layout.settings_expanded()):
     preset_and_reset(CONTROLS, PRESETS, "s_preset")
     widget(C["full"])
     cols = st.columns(4)
@@ -82,39 +52,24 @@ with st.expander("Settings", expanded=not layout.presenting()):
         widget(C[name], cols[i % 4])
     widget(C["seed"], cols[3], disabled=st.session_state[C["sigma"].key] == 0, why="No noise: the seed has no effect.")
 sync_url(CONTROLS)
-v = {name: st.session_state[c.key] for name, c in C.items()}
-data = compute.dataset(n=20, x=v["x"], w_true=v["w_true"], noise_sigma=v["sigma"], seed=v["seed"])
-sums = core.gradient_x_sums(data.x, v["bs"], v["epochs"], v["full"])  # signed L1's gradient, update by update
-closed = core.signed_l1_closed_form(v["w0"], v["lr"], sums, sums.size)
+values = {c.key: st.session_state[c.key] for c in CONTROLS}  # by key, as the lesson reads them
+v = lesson.by_name(values)  # by name, as this page reads them
+data = lesson.dataset(values)
+sums = lesson.gradient_sums(values)  # signed L1's gradient, update by update
+closed = lesson.closed_form(values)
 
 ready = predict(
-    "s_predict",
-    "With the article's settings, where does w go under its signed “L1” loss?",
-    [
-        "It settles at the true w = 1",
-        "It oscillates around 1",
-        "It stops at 12",
-        "It falls on a straight line and never stops",
-    ],
-    "It falls on a straight line and never stops",
-    lambda: say.predict_explanation(v["w0"], v["lr"], sums, sums.size, say.end_value(closed), v["full"]),
+    lesson.PREDICT_KEY,
+    lesson.question(values),
+    lesson.OPTIONS,
+    lambda: lesson.expected(values)[0],
+    lambda: lesson.expected(values)[1],
 )
 if not ready:
     st.stop()
 
 sched = ("constant", v["lr"], ())
-runs = {
-    charts.label(loss): compute.run(
-        data,
-        loss,
-        sched,
-        v["w0"],
-        v["bs"],
-        v["epochs"],
-        gradient_over="full" if (loss == "signed_l1" and v["full"]) else "batch",
-    )
-    for loss in LOSSES
-}
+runs = {charts.label(loss): lesson.run(values, loss) for loss in LOSSES}
 signed, absl1, l2 = (runs[charts.label(k)] for k in LOSSES)
 K = signed.n_updates
 on_closed = say.on_closed_form(signed.w, closed, v["lr"], sums)
@@ -142,6 +97,7 @@ if goal["l1"] is not goal["l2"]:  # noisy data: each loss has its own optimum
 layout.chart(
     charts.trajectory_chart(w_df, "w", "weight w", LOSSES, hlines=refs, theory=theory, height=340),
     say.w_chart_alt(K, say.end_value(signed.w), on_closed),
+    answers=True,
 )
 
 st.markdown(say.ending_line({lab: (say.end_value(r.w), r.diverged_at) for lab, r in runs.items()}))

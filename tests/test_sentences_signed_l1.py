@@ -15,10 +15,10 @@ from hypothesis import strategies as st
 import core
 from tests.test_pages import open_page, snapshot
 from ui.controls import Control, log_options
+from ui.lessons import signed_l1 as lesson
 from ui.sentences import signed_l1 as say
 
 EPS = np.finfo(float).eps
-PAGE = Path(__file__).resolve().parents[1] / "pages" / "signed_l1.py"
 NUMBER = r"(-?\d+(?:\.\d+)?(?:e[-+]\d+)?)"
 
 
@@ -31,8 +31,7 @@ def page_definitions(path: Path) -> dict:
     return ns
 
 
-DEFS = page_definitions(PAGE)
-C, PRESETS = DEFS["C"], DEFS["PRESETS"]
+C, PRESETS = lesson.C, lesson.PRESETS  # the page's controls and presets live in its lesson
 
 
 def control_values(c: Control) -> st.SearchStrategy:

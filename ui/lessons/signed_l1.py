@@ -1,0 +1,149 @@
+"""The signed-L1 lesson: the blog post's "L1 loss" Σ(ŷ − y), with no absolute value, minimised by descent.
+
+Its controls and presets, and the experiment behind the page's Predict-first question: the gradient of Σ(ŷ − y)
+is Σx whatever the targets, so w falls by lr·Σx every update; the answer's numbers come from the data and the
+closed form w₀ − Σ lr·Sⱼ at the control values (by key). Data and runs go through ui.compute, so the page and
+the "For teachers" page share them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+import core
+from ui import compute
+from ui.controls import Control, log_options
+from ui.lessons import Lesson
+from ui.sentences import signed_l1 as say
+
+N = 20  # the article's 20 samples of y = w·x (+ noise)
+LOSSES = ("signed_l1", "l1", "l2")
+C = {
+    "full": Control(
+        "s_full",
+        "Gradient as the article prints it: summed over the whole data set",
+        "bool",
+        True,
+        help="The article's L1 branch computes np.sum(x) over all 20 samples, not the batch.",
+    ),
+    "lr": Control("s_lr", "Learning rate", "log", 0.01, options=log_options(1e-4, 0.5)),
+    "w0": Control("s_w0", "Start w0", "float", 20.0, -50.0, 50.0, 0.5),
+    "epochs": Control("s_epochs", "Epochs", "int", 20, 1, 200, 1),
+    "bs": Control("s_bs", "Batch size", "int", 2, 1, 20, 1),
+    "x": Control("s_x", "x (the same for every sample)", "float", 2.0, 0.5, 5.0, 0.5),
+    "w_true": Control("s_wtrue", "True w", "float", 1.0, -5.0, 5.0, 0.5),
+    "sigma": Control("s_sigma", "Noise sigma", "float", 0.0, 0.0, 10.0, 0.05),
+    "seed": Control("s_seed", "Noise seed", "int", 0, 0, 99, 1),
+}
+CONTROLS = list(C.values())
+PRESETS = {
+    "The article, as printed (w ends at −60)": {},
+    "Per-batch gradient (w ends at 12)": {"s_full": False},
+    "Noisy data, sigma 5": {"s_sigma": 5.0},
+    "Move the target: true w = −3": {"s_wtrue": -3.0},
+    "Absolute L1 reaches the target: 60 epochs": {"s_epochs": 60},
+    "Train ten times longer": {"s_epochs": 200},
+}
+PREDICT_KEY = "s_predict"
+FALLS = "It falls on a straight line and never stops"
+OPTIONS = ("It settles at the true w = 1", "It oscillates around 1", "It stops at 12", FALLS)
+
+
+def by_name(values: Mapping[str, object]) -> dict[str, object]:
+    """The control values by the page's short names (lr, w0, ...) from values by control key."""
+    return {name: values[c.key] for name, c in C.items()}
+
+
+def dataset(values: Mapping[str, object]) -> core.Dataset:
+    """The 20 samples y = w_true·x (+ noise) at these values (cached)."""
+    v = by_name(values)
+    return compute.dataset(n=N, x=v["x"], w_true=v["w_true"], noise_sigma=v["sigma"], seed=v["seed"])
+
+
+def gradient_sums(values: Mapping[str, object]) -> np.ndarray:
+    """Signed L1's gradient of each update: Σx over all samples (as printed) or over the update's batch."""
+    v = by_name(values)
+    return core.gradient_x_sums(dataset(values).x, v["bs"], v["epochs"], v["full"])
+
+
+def closed_form(values: Mapping[str, object]) -> np.ndarray:
+    """w after each update, w₀ − Σ lr·Sⱼ: where signed L1 goes, whatever the targets."""
+    v, sums = by_name(values), gradient_sums(values)
+    return core.signed_l1_closed_form(v["w0"], v["lr"], sums, sums.size)
+
+
+def run(values: Mapping[str, object], loss: str) -> core.Trajectory:
+    """One loss's run at these values (cached); signed L1 sums its gradient over every sample when printed so."""
+    v = by_name(values)
+    over = "full" if (loss == "signed_l1" and v["full"]) else "batch"
+    return compute.run(
+        dataset(values), loss, ("constant", v["lr"], ()), v["w0"], v["bs"], v["epochs"], gradient_over=over
+    )
+
+
+def question(values: Mapping[str, object]) -> str:
+    """The Predict-first question, with the settings on screen."""
+    v = by_name(values)
+    over = "summed over all 20 samples, as printed" if v["full"] else "summed over each batch"
+    return (
+        f"Learning rate {v['lr']:g}, w₀ = {v['w0']:g}, {v['epochs']} epochs of batches of {v['bs']}, true w = "
+        f"{v['w_true']:g} (gradient {over}): where does w go under the article's signed “L1” loss?"
+    )
+
+
+def expected(values: Mapping[str, object]) -> tuple[str, str]:
+    """(the answer, the numbers behind it): w falls by lr·Σx every update, whatever the targets."""
+    v, sums, closed = by_name(values), gradient_sums(values), closed_form(values)
+    return FALLS, say.predict_explanation(v["w0"], v["lr"], sums, sums.size, say.end_value(closed), v["full"])
+
+
+def _default_numbers() -> dict[str, float]:
+    """The defaults' step as printed (lr·Σx over 20 samples) and per batch, and where the per-batch run ends
+    (straight from core: this runs at import, outside any page)."""
+    v = {name: c.default for name, c in C.items()}
+    x = core.make_dataset(N, v["x"], v["w_true"], 0.0, v["sigma"], 0.0, 0.0, v["seed"]).x
+    full, batch = (core.gradient_x_sums(x, v["bs"], v["epochs"], over_all) for over_all in (True, False))
+    return {
+        "full": v["lr"] * float(full[0]),
+        "batch": v["lr"] * float(batch[0]),
+        "batch_end": say.end_value(core.signed_l1_closed_form(v["w0"], v["lr"], batch, batch.size)),
+    }
+
+
+_AT_DEFAULTS = _default_numbers()
+
+LESSON = Lesson(
+    page="signed_l1",
+    title="2 · The signed-L1 failure",
+    predict_key=PREDICT_KEY,
+    controls=tuple(CONTROLS),
+    presets=PRESETS,
+    question=question,
+    expected=expected,
+    wrong={
+        OPTIONS[0]: (
+            "“It is the L1 loss, and L1 is minimised at the target.” The absolute value is what puts a minimum "
+            "at the target; without it Σ(w·x − y) has none: its derivative Σx is never 0, so descent never stops."
+        ),
+        OPTIONS[1]: (
+            "This is absolute L1's behaviour remembered: |r| flips its gradient's sign when the prediction crosses "
+            "the target. Σ(ŷ − y) has no sign(r) in its gradient, so nothing flips: every step is "
+            f"−lr·Σx = −{say.num(_AT_DEFAULTS['full'])} at the defaults, above the target and below it."
+        ),
+        OPTIONS[2]: (
+            f"{say.num(_AT_DEFAULTS['batch_end'])} is where the per-batch reading of the code is when the "
+            f"default run ends (steps of {say.num(_AT_DEFAULTS['batch'])} instead of "
+            f"{say.num(_AT_DEFAULTS['full'])}): the run stops there, w does not. Add epochs and it keeps falling "
+            "by the same step."
+        ),
+    },
+    show=("Per-batch gradient (w ends at 12)", "Move the target: true w = −3", "Train ten times longer"),
+    minutes=10,
+    say=(
+        "Ask them to differentiate Σ(w·x − y) with respect to w, on paper: where did y go? A gradient that "
+        "does not contain the target cannot lead to it. After the reveal, move True w: the signed-L1 line does "
+        "not move at all."
+    ),
+)
