@@ -31,8 +31,12 @@ values = {c.key: st.session_state[c.key] for c in CONTROLS}  # by key, as the le
 v = {name: values[c.key] for name, c in C.items()}  # by name, as this page reads them
 b_true = lesson.true_bias(values)
 
-# On a desk the table sits open above the question; on a phone or a projector it folds, so the question comes first.
+# On a desk the table sits open above the question; on a phone it folds, so the question comes first; on a
+# projector the question sits beside its chart on the first screen, the folded table below them.
+beside = layout.presenting() and not layout.sliding()
+row = st.container() if beside else None
 data_box = st.container() if layout.settings_expanded() else st.expander("The data: edit it")
+ask, main = row.columns([2, 3], gap="medium") if beside else (st.container(), st.container())
 with data_box:
     if layout.settings_expanded():
         st.subheader("The data: edit it")
@@ -89,33 +93,35 @@ kinds = np.where(edited["kind"].iloc[kept].astype(str).to_numpy() == "outlier", 
 
 fit = lesson.fits(x, y, values)  # the edited table's lines; the lesson's expected answer uses the generated table
 exact, gaps, tol, x_range = fit.exact, fit.gaps, fit.tol, fit.x_range
-ready = predict(
-    lesson.PREDICT_KEY,
-    lesson.question(values),
-    list(lesson.OPTIONS),
-    lambda: lesson.verdict(fit, int(np.sum(kinds == "outlier")))[0],
-    lambda: lesson.verdict(fit, int(np.sum(kinds == "outlier")))[1],
-)
+with ask:
+    ready = predict(
+        lesson.PREDICT_KEY,
+        lesson.question(values),
+        list(lesson.OPTIONS),
+        lambda: lesson.verdict(fit, int(np.sum(kinds == "outlier")))[0],
+        lambda: lesson.verdict(fit, int(np.sum(kinds == "outlier")))[1],
+    )
 if not ready:
     st.stop()
 
 xs = np.linspace(float(x.min()), float(x.max()), 2)
 lines = frames.stack(({"series": charts.label(k)}, {"x": xs, "y": exact[k][0] * xs + exact[k][1]}) for k in LOSSES)
 points = pd.DataFrame({"x": x, "y": y, "kind": kinds})
-layout.chart(
-    charts.scatter_fit_chart(points, lines, LOSSES),
-    f"{x.size} points with the lines that minimise L1, L2 and Huber loss. L1's slope is {exact['l1'][0]:.3g}, "
-    f"L2's {exact['l2'][0]:.3g}; the true slope is {v['w']:g}.",
-    answers=True,
-)
-st.caption(
-    "Each line is its loss's exact minimiser: least squares for L2; for L1 and Huber a 1-D convex search over w "
-    "with the best b for each w (for L1 the median of the residuals), or Newton's method for Huber."
-    if v["bias"]
-    else "Each line is its loss's exact minimiser through the origin: for L2 w = Σxy/Σx²; for L1 the weighted median "
-    "of yᵢ/xᵢ with weights |xᵢ|; for Huber Newton's method, or a 1-D convex search over w."
-)
-layout.seen(say.fit_seen(exact, (v["w"], b_true), gaps, tol))
+with main:
+    layout.chart(
+        charts.scatter_fit_chart(points, lines, LOSSES),
+        f"{x.size} points with the lines that minimise L1, L2 and Huber loss. L1's slope is {exact['l1'][0]:.3g}, "
+        f"L2's {exact['l2'][0]:.3g}; the true slope is {v['w']:g}.",
+        answers=True,
+    )
+    st.caption(
+        "Each line is its loss's exact minimiser: least squares for L2; for L1 and Huber a 1-D convex search over w "
+        "with the best b for each w (for L1 the median of the residuals), or Newton's method for Huber."
+        if v["bias"]
+        else "Each line is its loss's exact minimiser through the origin: for L2 w = Σxy/Σx²; for L1 the weighted "
+        "median of yᵢ/xᵢ with weights |xᵢ|; for Huber Newton's method, or a 1-D convex search over w."
+    )
+    layout.seen(say.fit_seen(exact, (v["w"], b_true), gaps, tol))
 
 st.subheader("Does gradient descent find these lines?")
 GD_ANSWERS = [
