@@ -6,49 +6,11 @@ import streamlit as st
 
 import core
 from ui import charts, frames, layout
-from ui.controls import (
-    Control,
-    log_options,
-    preset_and_reset,
-    restore,
-    show_notes,
-    sync_url,
-    widget,
-    widget_row,
-)
+from ui.controls import preset_and_reset, restore, show_notes, sync_url, widget, widget_row
+from ui.lessons import derivation as lesson
+from ui.lessons.derivation import CONTROLS, PRESETS, C
 from ui.questions import check_understanding
 from ui.sentences import derivation as say
-
-C = {
-    "x": Control("d_x", "Input x", "float", 2.0, -3.0, 3.0, 0.1),
-    "t": Control("d_t", "Target t", "float", 1.0, -3.0, 3.0, 0.1),
-    "w": Control("d_w", "Weight w", "float", 0.3, -2.0, 2.0, 0.05),
-    "bias": Control("d_bias", "Add a bias b to the model", "bool", False),
-    "b": Control("d_b", "Bias b", "float", 0.0, -2.0, 2.0, 0.1),
-    "kink": Control(
-        "d_kink",
-        "Value of sign(0) used at the kink",
-        "float",
-        0.0,
-        -1.0,
-        1.0,
-        0.1,
-        help="At r = 0 any number in [−1, 1] is a valid subgradient of |r|. The app's default is 0.",
-    ),
-    "h": Control("d_h", "Finite-difference step h", "log", 0.001, options=log_options(1e-6, 1.0, 3)),
-    "wrong": Control("d_wrong", "Try the misconception: “∇loss = ∇m, since t is a constant”", "bool", False),
-    "n": Control("d_n", "Samples in the sum", "int", 5, 2, 12, 1),
-    "seed": Control("d_seed", "Samples' seed", "int", 0, 0, 99, 1),
-}
-CONTROLS = list(C.values())
-PRESETS = {
-    "The question's numbers: w = 0.3, x = 2, t = 1": {},
-    "Standing on the kink: w = 0.5": {"d_w": 0.5},
-    "A negative input: x = −1.5": {"d_x": -1.5, "d_w": 0.8},
-    "The misconception, switched on": {"d_wrong": True},
-    "With a bias b = 0.4": {"d_bias": True, "d_b": 0.4},
-}
-
 
 fmt = say.fmt
 
@@ -57,57 +19,99 @@ layout.header(
     "The L1 gradient, step by step", "For L(w) = |w·x − t|, what is dL/dw, and what happens where |·| has its kink?"
 )
 show_notes(restore(CONTROLS))
-preset_and_reset(CONTROLS, PRESETS, "d_preset")
-widget_row([C[name] for name in ("x", "t", "w", "kink")])
-c1, c2 = st.columns([1, 3])
-widget(C["bias"], c1)
-if st.session_state[C["bias"].key]:
-    widget(C["b"], c2)
+with st.expander("Settings", expanded=layout.settings_expanded()):
+    preset_and_reset(CONTROLS, PRESETS, "d_preset")
+    widget_row([C[name] for name in ("x", "t", "w", "kink")])
+    c1, c2 = st.columns([1, 3])
+    widget(C["bias"], c1)
+    if st.session_state[C["bias"].key]:
+        widget(C["b"], c2)
 sync_url(CONTROLS)
-v = {name: st.session_state[c.key] for name, c in C.items()}
-x, t, w, kink = v["x"], v["t"], v["w"], v["kink"]
-b = v["b"] if v["bias"] else 0.0
+values = {c.key: st.session_state[c.key] for c in CONTROLS}  # by key, as the lesson reads them
+v = {name: values[c.key] for name, c in C.items()}  # by name, as this page reads them
+s = lesson.sample(values)
+x, t, w, b, kink = s.x, s.t, s.w, s.b, s.kink
+y_hat, r, loss, sign, grad_w, grad_b, at_kink = s.y_hat, s.r, s.loss, s.sign, s.grad_w, s.grad_b, s.at_kink
 
-y_hat = w * x + b
-r = say.residual(w, x, b, t)
-loss = float(core.loss_value("l1", r))
-sign = float(core.loss_grad("l1", r, at_kink=kink))
-grad_w, grad_b = sign * x, sign
-at_kink = r == 0
+# On a projector the question sits beside its answer (the chain rule and L(w)), both on the first screen.
+ask, answer = st.columns(2, gap="large") if layout.presenting() else (st.container(), st.container())
+with ask:
+    st.subheader("Forward pass")
+    model = r"w\cdot x + b" if v["bias"] else r"w\cdot x"
+    nums = f"{fmt(w)}\\cdot{fmt(x)} + {fmt(b)}" if v["bias"] else f"{fmt(w)}\\cdot{fmt(x)}"
+    st.latex(rf"\hat y = {model} = {nums} = {fmt(y_hat)}")
+    st.latex(rf"r = \hat y - t = {fmt(y_hat)} - {fmt(t)} = {fmt(r)}, \qquad L = |r| = {fmt(loss)}")
+    with layout.slide_part(2, question=lesson.PREDICT_KEY), st.container(border=True):
+        st.markdown(f"**Predict first.** {lesson.question(values)} Type a number.")
+        guess = st.number_input(
+            "Your dL/dw", value=None, step=0.1, format="%.4f", key=lesson.PREDICT_KEY, placeholder="e.g. 1.5"
+        )
+        skip = st.checkbox("Skip the question and show the result", key=f"{lesson.PREDICT_KEY}_skip")
+        if guess is not None:
+            ok, why = lesson.verdict(values, guess)
+            if ok:
+                st.success(why, icon="✅")
+            else:
+                st.error(why, icon="💡")
+    if guess is None and not skip:
+        st.caption("Answer (or skip) to see the backward pass.")
+        st.stop()
 
-st.subheader("Forward pass")
-model = r"w\cdot x + b" if v["bias"] else r"w\cdot x"
-nums = f"{fmt(w)}\\cdot{fmt(x)} + {fmt(b)}" if v["bias"] else f"{fmt(w)}\\cdot{fmt(x)}"
-st.latex(rf"\hat y = {model} = {nums} = {fmt(y_hat)}")
-st.latex(rf"r = \hat y - t = {fmt(y_hat)} - {fmt(t)} = {fmt(r)}, \qquad L = |r| = {fmt(loss)}")
+with answer:
+    with layout.slide_part(3):
+        st.subheader("Backward pass: the chain rule, one factor at a time")
+        st.latex(
+            rf"{say.dl_dr_latex(r, sign)}, \qquad \frac{{dr}}{{d\hat y}} = 1, \qquad "
+            rf"\frac{{d\hat y}}{{dw}} = x = {fmt(x)}"
+        )
+        st.latex(
+            rf"\frac{{dL}}{{dw}} = \frac{{dL}}{{dr}}\cdot\frac{{dr}}{{d\hat y}}\cdot\frac{{d\hat y}}{{dw}}"
+            rf" = {fmt(sign)}\cdot 1\cdot {fmt(x)} = {fmt(grad_w)}"
+        )
+        if v["bias"]:
+            st.latex(rf"\frac{{dL}}{{db}} = \frac{{dL}}{{dr}}\cdot 1 = {fmt(grad_b)}")
+        st.markdown("**L(w) for this sample**, with the tangent at your w (a fan of subgradients at the kink)")
+        w_star = say.kink_w(w, x, r)
+        if w_star is None:  # x = 0: no w puts the prediction on the target; centre the window on w
+            w_star = w
+        ws = np.linspace(min(w, w_star) - 1.5, max(w, w_star) + 1.5, 241)
+        curve = frames.stack(
+            ({"series": charts.label(k)}, {"w": ws, "L": core.loss_value(k, ws * x + b - t)}) for k in ("l1", "l2")
+        )
+        slope_l1, slope_l2 = grad_w, float(core.loss_grad("l2", r)) * x
+        span = np.array([w - 0.6, w + 0.6])
+        lines = [
+            (
+                {
+                    "line": f"L1 {'subgradient (the app’s pick)' if at_kink else 'tangent'}, slope {fmt(slope_l1)}",
+                    "series": charts.label("l1"),
+                },
+                {"w": span, "L": loss + slope_l1 * (span - w)},
+            ),
+            (
+                {"line": f"L2 tangent, slope {fmt(slope_l2)}", "series": charts.label("l2")},
+                {"w": span, "L": r * r + slope_l2 * (span - w)},
+            ),
+        ]
+        fan = at_kink or abs(r) < 0.25 * abs(x)
+        if fan:
+            fan_w = np.array([w_star - 0.7, w_star + 0.7])
+            for slope in np.linspace(-abs(x), abs(x), 7):
+                lines.append(
+                    (
+                        {"line": f"subgradient slope {fmt(slope)}", "series": charts.label("l1")},
+                        {"w": fan_w, "L": slope * (fan_w - w_star)},
+                    )
+                )
+        point = pd.DataFrame({"w": [w], "L": [loss], "text": ["your w"]})
+        l1_top = float(np.max(np.abs(ws * x + b - t)))
+        y_top = 1.15 * l1_top if l1_top > 0 else 1.0  # frame the V; the L2 parabola leaves through the top
+        layout.chart(
+            charts.loss_curve_chart(curve, point, frames.stack(lines), ["l1", "l2"], y_range=(-0.2 * y_top, y_top)),
+            say.curve_alt(x, w, r, b, t, slope_l1, slope_l2),
+        )
+    layout.seen(say.tangent_seen(x, w, r, sign, slope_l2, fan))
 
-with st.container(border=True):
-    st.markdown(
-        f"**Predict first.** With these numbers (w = {fmt(w)}, x = {fmt(x)}, t = {fmt(t)}), what is dL/dw? "
-        "Type a number."
-    )
-    guess = st.number_input("Your dL/dw", value=None, step=0.1, format="%.4f", key="d_guess", placeholder="e.g. 1.5")
-    skip = st.checkbox("Skip the question and show the result", key="d_guess_skip")
-    if guess is not None:
-        ok, why = say.guess_feedback(guess, x, r, sign, grad_w)
-        if ok:
-            st.success(why, icon="✅")
-        else:
-            st.error(why, icon="💡")
-if guess is None and not skip:
-    st.caption("Answer (or skip) to see the backward pass.")
-    st.stop()
-
-st.subheader("Backward pass: the chain rule, one factor at a time")
-st.latex(
-    rf"{say.dl_dr_latex(r, sign)}, \qquad \frac{{dr}}{{d\hat y}} = 1, \qquad \frac{{d\hat y}}{{dw}} = x = {fmt(x)}"
-)
-st.latex(
-    rf"\frac{{dL}}{{dw}} = \frac{{dL}}{{dr}}\cdot\frac{{dr}}{{d\hat y}}\cdot\frac{{d\hat y}}{{dw}}"
-    rf" = {fmt(sign)}\cdot 1\cdot {fmt(x)} = {fmt(grad_w)}"
-)
-if v["bias"]:
-    st.latex(rf"\frac{{dL}}{{db}} = \frac{{dL}}{{dr}}\cdot 1 = {fmt(grad_b)}")
 st.latex(r"\text{In general: } \frac{dL}{dw} = \frac{m(w)-t}{|m(w)-t|}\; m'(w) = \operatorname{sign}(m(w)-t)\, m'(w)")
 if at_kink:
     st.warning(
@@ -134,48 +138,6 @@ st.graphviz_chart(f"""digraph {{ rankdir=LR; node [shape=box, style=rounded, fon
     w -> yhat [label="  ∂L/∂w = {fmt(grad_w)}", fontcolor="#D55E00"]; x -> yhat [color=gray];
     yhat -> r [label="  ∂L/∂ŷ = {fmt(sign)}", fontcolor="#D55E00"]; t -> r [color=gray];
     r -> L [label="  ∂L/∂r = sign(r) = {fmt(sign)}", fontcolor="#D55E00"]; {bias_nodes} }}""")
-st.markdown("**L(w) for this sample**, with the tangent at your w (a fan of subgradients at the kink)")
-w_star = say.kink_w(w, x, r)
-if w_star is None:  # x = 0: no w puts the prediction on the target; centre the window on w
-    w_star = w
-ws = np.linspace(min(w, w_star) - 1.5, max(w, w_star) + 1.5, 241)
-curve = frames.stack(
-    ({"series": charts.label(k)}, {"w": ws, "L": core.loss_value(k, ws * x + b - t)}) for k in ("l1", "l2")
-)
-slope_l1, slope_l2 = grad_w, float(core.loss_grad("l2", r)) * x
-span = np.array([w - 0.6, w + 0.6])
-lines = [
-    (
-        {
-            "line": f"L1 {'subgradient (the app’s pick)' if at_kink else 'tangent'}, slope {fmt(slope_l1)}",
-            "series": charts.label("l1"),
-        },
-        {"w": span, "L": loss + slope_l1 * (span - w)},
-    ),
-    (
-        {"line": f"L2 tangent, slope {fmt(slope_l2)}", "series": charts.label("l2")},
-        {"w": span, "L": r * r + slope_l2 * (span - w)},
-    ),
-]
-fan = at_kink or abs(r) < 0.25 * abs(x)
-if fan:
-    fan_w = np.array([w_star - 0.7, w_star + 0.7])
-    for s in np.linspace(-abs(x), abs(x), 7):
-        lines.append(
-            (
-                {"line": f"subgradient slope {fmt(s)}", "series": charts.label("l1")},
-                {"w": fan_w, "L": s * (fan_w - w_star)},
-            )
-        )
-point = pd.DataFrame({"w": [w], "L": [loss], "text": ["your w"]})
-l1_top = float(np.max(np.abs(ws * x + b - t)))
-y_top = 1.15 * l1_top if l1_top > 0 else 1.0  # frame the V; the L2 parabola leaves through the top
-layout.chart(
-    charts.loss_curve_chart(curve, point, frames.stack(lines), ["l1", "l2"], y_range=(-0.2 * y_top, y_top)),
-    say.curve_alt(x, w, r, b, t, slope_l1, slope_l2),
-)
-
-layout.seen(say.tangent_seen(x, w, r, sign, slope_l2, fan))
 
 st.subheader("Check it numerically")
 widget(C["h"])

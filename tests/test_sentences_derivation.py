@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import re
 from fractions import Fraction
-from pathlib import Path
 
 import numpy as np
 from hypothesis import given
@@ -14,12 +13,11 @@ from hypothesis import strategies as st
 
 import core
 from tests.test_pages import open_page
-from tests.test_sentences_signed_l1 import control_values, page_definitions
+from tests.test_sentences_signed_l1 import control_values
+from ui.lessons import derivation as lesson
+from ui.lessons.derivation import PRESETS, C
 from ui.sentences import derivation as say
 
-PAGE = Path(__file__).resolve().parents[1] / "pages" / "derivation.py"
-DEFS = page_definitions(PAGE)
-C, PRESETS = DEFS["C"], DEFS["PRESETS"]
 EPS = np.finfo(float).eps
 NUMBER = r"(−?\d+(?:\.\d+)?(?:e[-+−]\d+)?)"
 LR, UPDATES = 0.1, 30  # the misconception runs, as the page makes them
@@ -62,6 +60,22 @@ def page_numbers(v: dict) -> dict:
 
 
 # -- the checks ------------------------------------------------------------------------------------------------
+
+
+def check_lesson(v: dict, p: dict) -> None:
+    """The lesson computes what the page shows, its expected answer is judged right by the page's own verdict,
+    and a number 2·GUESS_TOL away from it is not (off the kink, where one slope is the answer)."""
+    values = {C[name].key: value for name, value in v.items()}
+    s = lesson.sample(values)
+    assert (s.r, s.sign, s.y_hat, s.grad_w) == (p["r"], p["sign"], p["y_hat"], p["sign"] * p["x"])
+    answer, why = lesson.expected(values)
+    assert abs(float(answer) - s.grad_w) <= say.GUESS_TOL / 100 and f"= {say.fmt(s.grad_w)}." in why
+    ok, text = lesson.verdict(values, float(answer))
+    assert ok and text.startswith("Right")
+    if s.r != 0:
+        assert not lesson.verdict(values, float(answer) + 2 * say.GUESS_TOL)[0]
+    question = lesson.question(values)
+    assert f"x = {say.fmt(s.x)}" in question and (f"b = {say.fmt(s.b)}" in question) == s.bias
 
 
 def check_residual(p: dict) -> None:
@@ -215,7 +229,9 @@ def check_samples(v: dict, w: float, kink: float) -> None:
 def test_every_sentence_of_the_derivation_page_holds_for_its_numbers(v, guess):
     p = page_numbers(v)
     check_residual(p)
+    check_lesson(v, p)
     ok, why = say.guess_feedback(guess, p["x"], p["r"], p["sign"], p["sign"] * p["x"])
+    assert why.startswith("Right") == ok, "a right answer is called right, a wrong one never is"
     if p["r"] == 0:
         assert ok == (abs(guess) <= abs(p["x"]) + say.GUESS_TOL)
     else:

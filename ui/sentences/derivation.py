@@ -31,8 +31,9 @@ def guess_feedback(guess: float, x: float, r: float, sign: float, grad_w: float)
     if r == 0:
         ok = abs(guess) <= abs(x) + GUESS_TOL
         return ok, (
-            f"Here r = 0: the kink. Any value in [−|x|, |x|] = [{fmt(-abs(x))}, {fmt(abs(x))}] is a valid "
-            f"subgradient; {'yours is one' if ok else 'yours is outside that set'}."
+            f"{'Right' if ok else 'Not quite'}: here r = 0, the kink. Any value in [−|x|, |x|] = "
+            f"[{fmt(-abs(x))}, {fmt(abs(x))}] is a valid subgradient; "
+            f"{'yours is one' if ok else 'yours is outside that set'} (the app picks sign(0)·x = {fmt(grad_w)})."
         )
     if abs(guess - grad_w) <= GUESS_TOL:
         return True, f"Right: sign(r)·x = {fmt(sign)}·{fmt(x)} = {fmt(grad_w)}."
@@ -42,6 +43,20 @@ def guess_feedback(guess: float, x: float, r: float, sign: float, grad_w: float)
             f"dL/dw = {fmt(grad_w)}."
         )
     return False, f"Not quite: dL/dw = sign(r)·x = {fmt(sign)}·{fmt(x)} = {fmt(grad_w)} (yours: {fmt(guess)})."
+
+
+def gradient_why(y_hat: float, t: float, r: float, x: float, sign: float) -> str:
+    """Why dL/dw is what it is, in numbers: the residual, then sign(r)·x (on the kink, the subgradients)."""
+    if r == 0:
+        return (
+            f"r = ŷ − t = {fmt(y_hat)} − {fmt(t)} = 0: the kink, where |r| has no derivative. Every value in "
+            f"[−|x|, |x|] = [{fmt(-abs(x))}, {fmt(abs(x))}] is a subgradient; the app picks "
+            f"sign(0)·x = {fmt(sign)}·{fmt(x)} = {fmt(sign * x)}."
+        )
+    return (
+        f"r = ŷ − t = {fmt(y_hat)} − {fmt(t)} = {fmt(r)}, so dL/dw = sign(r)·x = {fmt(sign)}·{fmt(x)} "
+        f"= {fmt(sign * x)}."
+    )
 
 
 def dl_dr_latex(r: float, sign: float) -> str:
