@@ -77,13 +77,14 @@ labels = {k: charts.label(k) for k in ("l1", "l2", "huber")}
 names = {"l1": "absolute L1", "l2": "L2", "huber": "Huber"}  # in sentences
 
 
-sweep_on, heat_on = st.session_state.get("n_sweep_show", False), st.session_state.get("n_heat", False)
 draw_losses = list(dict.fromkeys(["l1", "l2", *losses]))  # the draws question compares L1 and L2
 
 
 def experiments(loss: str) -> compute.NoiseExperiments:
     """The sweep, the noise draws and the heatmap this loss shows, in one vectorised pass (cached): every view
-    reads it, and the draws come with it, so answering their question reruns nothing."""
+    reads it, and the draws come with it, so answering their question reruns nothing. The result toggles are
+    read when it is called: a block that reruns on its own (a fragment) asks for what is shown now."""
+    sweep_on, heat_on = st.session_state.get("n_sweep_show", False), st.session_state.get("n_heat", False)
     return compute.noise_experiments(
         loss,
         sched,
@@ -317,29 +318,36 @@ st.caption(
     f"{len(SWEEP_LRS)} constant learning rates from 1e−5 to 1, each run for {K} updates from these settings, "
     "computed in one vectorised pass per loss. The error is the mean |w − 1| over the last 10% of updates."
 )
-if st.toggle("Run the sweep", key="n_sweep_show", help="Off until asked: it runs 26 rates per loss."):
-    sweep_rows, sweep_errors = [], {}
-    for k in losses:
-        exp = experiments(k)
-        sweep_lrs, errors = exp.sweep_lrs, exp.sweep_error
-        sweep_errors[k] = np.asarray(errors, dtype=float)
-        sweep_rows.append(pd.DataFrame({"lr": sweep_lrs, "series": labels[k], "error": errors}))
-    sweep = pd.concat(sweep_rows)
-    sweep = sweep[np.isfinite(sweep["error"])]
-    sweep["error"] = sweep["error"].clip(lower=1e-6)
-    stable = l2_limit if "l2" in losses else None
-    layout.chart(
-        charts.sweep_chart(sweep, losses, stable, v["lr"]),
-        "Final |w − 1| against the constant learning rate on log-log axes, with L2's stability limit marked.",
-    )
-    if note := experiments(losses[0]).note("learning rates"):
-        st.caption(f"Showing {note}, evenly spread: all of them would cost more than a rerun may.")
-    floors = {k: max(optima[k][0] - 1.0, 1.0 - optima[k][1], 0.0) for k in losses}
-    radius = np.array([core.l2_epoch_radius(data.x, lr, v["bs"]) for lr in sweep_lrs]) if "l2" in losses else None
-    layout.seen(
-        " ".join(say.sweep_sentences(sweep_lrs, sweep_errors, names, K, abs(v["w0"] - 1.0), floors, stable, radius))
-    )
 
+
+@st.fragment
+def sweep_block() -> None:
+    """The sweep; its toggle reruns only this block."""
+    if st.toggle("Run the sweep", key="n_sweep_show", help="Off until asked: it runs 26 rates per loss."):
+        sweep_rows, sweep_errors = [], {}
+        for k in losses:
+            exp = experiments(k)
+            sweep_lrs, errors = exp.sweep_lrs, exp.sweep_error
+            sweep_errors[k] = np.asarray(errors, dtype=float)
+            sweep_rows.append(pd.DataFrame({"lr": sweep_lrs, "series": labels[k], "error": errors}))
+        sweep = pd.concat(sweep_rows)
+        sweep = sweep[np.isfinite(sweep["error"])]
+        sweep["error"] = sweep["error"].clip(lower=1e-6)
+        stable = l2_limit if "l2" in losses else None
+        layout.chart(
+            charts.sweep_chart(sweep, losses, stable, v["lr"]),
+            "Final |w − 1| against the constant learning rate on log-log axes, with L2's stability limit marked.",
+        )
+        if note := experiments(losses[0]).note("learning rates"):
+            st.caption(f"Showing {note}, evenly spread: all of them would cost more than a rerun may.")
+        floors = {k: max(optima[k][0] - 1.0, 1.0 - optima[k][1], 0.0) for k in losses}
+        radius = np.array([core.l2_epoch_radius(data.x, lr, v["bs"]) for lr in sweep_lrs]) if "l2" in losses else None
+        layout.seen(
+            " ".join(say.sweep_sentences(sweep_lrs, sweep_errors, names, K, abs(v["w0"] - 1.0), floors, stable, radius))
+        )
+
+
+sweep_block()
 st.subheader(f"Many noise draws ({SEEDS} seeds)")
 
 
@@ -361,90 +369,110 @@ def draws_why() -> str:
     return say.closer_explanation(e1, e2, f"Over the {len(experiments('l1').draw_seeds)} draws (final w)")
 
 
-if predict(
-    "n_draws_predict",
-    f"Was that one run luck? Draw the noise {SEEDS} times at sigma = {v['sigma']:g} and run both losses with "
-    "these settings. On average, which ends closer to the true w = 1?",
-    ["absolute L1", "L2", say.SAME],
-    lambda: say.closer_answer(float(np.mean(draw_errors("l1"))), float(np.mean(draw_errors("l2")))),
-    draws_why,
-):
-    draws = pd.concat(
-        [
-            pd.DataFrame({"seed": experiments(k).draw_seeds, "series": labels[k], "error": draw_errors(k)})
-            for k in draw_losses
-        ]
-    )
-    means = {k: float(np.mean(draw_errors(k))) for k in draw_losses}
-    layout.chart(
-        charts.draws_chart(draws, draw_losses),
-        "Final |w − 1| for each noise draw, one row of dots per loss, with each loss's mean error.",
-    )
-    if note := experiments("l1").note("noise draws"):
-        st.caption(f"Showing {note}: all of them would cost more than a rerun may.")
-    opt = draw_optima()
-    lo, hi = opt["l1"][:, 0], opt["l1"][:, 1]
-    f1, f2 = seeds_final("l1"), seeds_final("l2")
-    layout.seen(
-        say.draws_sentence(
-            means,
-            {
-                "l1": float(np.mean(np.maximum(0.0, np.maximum(lo - 1.0, 1.0 - hi)))),
-                "l2": float(np.mean(np.abs(opt["l2"] - 1.0))),
-            },
-            {
-                "l1": float(np.mean(np.maximum(0.0, np.maximum(lo - f1, f1 - hi)))),
-                "l2": float(np.mean(np.abs(f2 - opt["l2"]))),
-            },
-            names,
-        )
-    )
-
-with st.expander("Heatmap: final error over learning rate × noise", expanded=False):
-    show_heat = st.toggle(
-        "Compute the heatmap",
-        key="n_heat",
-        help=f"{len(HEAT_LRS) * len(HEAT_SIGMAS)} runs per loss; off by default to keep the page quick.",
-    )
-    heat, heat_rows = [], {}
-    for k in [k for k in ("l1", "l2") if k in losses and show_heat]:
-        exp = experiments(k)
-        heat_lrs, errors = exp.heat_lrs, np.abs(np.asarray(exp.heat_final, dtype=float) - 1)
-        grid = pd.DataFrame(
+@st.fragment
+def draws_block() -> None:
+    """The noise draws behind their question; answering it reruns only this block."""
+    if predict(
+        "n_draws_predict",
+        f"Was that one run luck? Draw the noise {SEEDS} times at sigma = {v['sigma']:g} and run both losses with "
+        "these settings. On average, which ends closer to the true w = 1?",
+        ["absolute L1", "L2", say.SAME],
+        lambda: say.closer_answer(float(np.mean(draw_errors("l1"))), float(np.mean(draw_errors("l2")))),
+        draws_why,
+    ):
+        draws = pd.concat(
             [
-                {"lr": lr, "sigma": s, "error": max(errors[i, j], 1e-6)}
-                for i, s in enumerate(HEAT_SIGMAS)
-                for j, lr in enumerate(heat_lrs)
+                pd.DataFrame({"seed": experiments(k).draw_seeds, "series": labels[k], "error": draw_errors(k)})
+                for k in draw_losses
             ]
         )
-        heat.append((k, grid.replace([np.inf], np.nan).dropna()))
-        heat_rows[k] = [(s, heat_lrs, np.maximum(errors[i], 1e-6)) for i, s in enumerate(HEAT_SIGMAS)]
-    cols = st.columns(max(1, len(heat)))
-    for col, (k, grid) in zip(cols, heat, strict=False):
-        with col:
-            layout.chart(
-                charts.heatmap_chart(grid, k, heat_lrs),
-                f"Final error of {labels[k]} over learning rate and noise.",
+        means = {k: float(np.mean(draw_errors(k))) for k in draw_losses}
+        layout.chart(
+            charts.draws_chart(draws, draw_losses),
+            "Final |w − 1| for each noise draw, one row of dots per loss, with each loss's mean error.",
+        )
+        if note := experiments("l1").note("noise draws"):
+            st.caption(f"Showing {note}: all of them would cost more than a rerun may.")
+        opt = draw_optima()
+        lo, hi = opt["l1"][:, 0], opt["l1"][:, 1]
+        f1, f2 = seeds_final("l1"), seeds_final("l2")
+        layout.seen(
+            say.draws_sentence(
+                means,
+                {
+                    "l1": float(np.mean(np.maximum(0.0, np.maximum(lo - 1.0, 1.0 - hi)))),
+                    "l2": float(np.mean(np.abs(opt["l2"] - 1.0))),
+                },
+                {
+                    "l1": float(np.mean(np.maximum(0.0, np.maximum(lo - f1, f1 - hi)))),
+                    "l2": float(np.mean(np.abs(f2 - opt["l2"]))),
+                },
+                names,
             )
-    if heat:
-        blank = any(len(grid) < len(heat_lrs) * len(HEAT_SIGMAS) for _, grid in heat)
-        thinned = experiments(heat[0][0]).note("heatmap cells")
-        st.caption(
-            (f"Showing {thinned}, evenly spread over the rates. " if thinned else "")
-            + ("Blank cells diverged. " if blank else "No run diverged. ")
-            + "Read across a row. "
-            + " ".join(say.heat_sentences(heat_rows, names, l2_limit if "l2" in heat_rows else None))
         )
 
+
+draws_block()
+
+
+@st.fragment
+def heat_block() -> None:
+    """The heatmap; its toggle reruns only this block."""
+    with st.expander("Heatmap: final error over learning rate × noise", expanded=False):
+        show_heat = st.toggle(
+            "Compute the heatmap",
+            key="n_heat",
+            help=f"{len(HEAT_LRS) * len(HEAT_SIGMAS)} runs per loss; off by default to keep the page quick.",
+        )
+        heat, heat_rows = [], {}
+        for k in [k for k in ("l1", "l2") if k in losses and show_heat]:
+            exp = experiments(k)
+            heat_lrs, errors = exp.heat_lrs, np.abs(np.asarray(exp.heat_final, dtype=float) - 1)
+            grid = pd.DataFrame(
+                [
+                    {"lr": lr, "sigma": s, "error": max(errors[i, j], 1e-6)}
+                    for i, s in enumerate(HEAT_SIGMAS)
+                    for j, lr in enumerate(heat_lrs)
+                ]
+            )
+            heat.append((k, grid.replace([np.inf], np.nan).dropna()))
+            heat_rows[k] = [(s, heat_lrs, np.maximum(errors[i], 1e-6)) for i, s in enumerate(HEAT_SIGMAS)]
+        cols = st.columns(max(1, len(heat)))
+        for col, (k, grid) in zip(cols, heat, strict=False):
+            with col:
+                layout.chart(
+                    charts.heatmap_chart(grid, k, heat_lrs),
+                    f"Final error of {labels[k]} over learning rate and noise.",
+                )
+        if heat:
+            blank = any(len(grid) < len(heat_lrs) * len(HEAT_SIGMAS) for _, grid in heat)
+            thinned = experiments(heat[0][0]).note("heatmap cells")
+            st.caption(
+                (f"Showing {thinned}, evenly spread over the rates. " if thinned else "")
+                + ("Blank cells diverged. " if blank else "No run diverged. ")
+                + "Read across a row. "
+                + " ".join(say.heat_sentences(heat_rows, names, l2_limit if "l2" in heat_rows else None))
+            )
+
+
+heat_block()
 layout.download(lambda: frames.export_frame(runs), "noise_and_learning_rate.csv", key="n_download")
-check_understanding(
-    "n_check",
-    "No noise, the article's batches of 2: you halve a constant learning rate for absolute L1 (and give it enough "
-    "updates to arrive). The width of its final oscillation…",
-    ["stays the same", "roughly halves", "shrinks to zero"],
-    "roughly halves",
-    "Without noise both residuals of a batch share a sign until w reaches 1, so each step is the full "
-    "lr·Σ|xᵢ| = 4·lr and w stays within 1 ± 4·lr: the band scales with lr. (With noise, each step is "
-    "lr·|Σ sign(rᵢ)·xᵢ|, anything from 0 to 4·lr, and the spread of the batches' own optima adds a part that does "
-    "not shrink with lr.) Only a rate that keeps shrinking (Σlr = ∞, Σlr² < ∞) drives the oscillation to zero.",
-)
+
+
+@st.fragment
+def check_block() -> None:
+    """The closing question; answering it reruns only this block."""
+    check_understanding(
+        "n_check",
+        "No noise, the article's batches of 2: you halve a constant learning rate for absolute L1 (and give it enough "
+        "updates to arrive). The width of its final oscillation…",
+        ["stays the same", "roughly halves", "shrinks to zero"],
+        "roughly halves",
+        "Without noise both residuals of a batch share a sign until w reaches 1, so each step is the full "
+        "lr·Σ|xᵢ| = 4·lr and w stays within 1 ± 4·lr: the band scales with lr. (With noise, each step is "
+        "lr·|Σ sign(rᵢ)·xᵢ|, anything from 0 to 4·lr, and the spread of the batches' own optima adds a part that does "
+        "not shrink with lr.) Only a rate that keeps shrinking (Σlr = ∞, Σlr² < ∞) drives the oscillation to zero.",
+    )
+
+
+check_block()
