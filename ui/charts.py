@@ -224,32 +224,41 @@ def trajectory_chart(
     return _spec(_trajectory, (*key, log_y, height), **data)
 
 
-def _small_multiples(
-    value: str, title: str, losses: tuple[str, ...], height: int, width: int, best: str | None, log_y: bool
-) -> alt.FacetChart:
-    y = alt.Y(f"{value}:Q", title=title, scale=alt.Scale(type="symlog") if log_y else alt.Scale(zero=False))
-    base = alt.Chart()
-    layers = [
-        base.mark_line(strokeWidth=2.2).encode(
-            x=alt.X("update:Q", title="update k"),
-            y=y,
-            tooltip=["series:N", "update:Q", alt.Tooltip(f"{value}:Q", format=".5g")],
-            **_series_encodings(losses),
-        ),
-        base.mark_rule(color=THEORY, strokeDash=[4, 4]).encode(y=alt.datum(0)),
-    ]
-    if best:
-        layers.append(
-            base.mark_line(color="#222222", strokeWidth=1.2).encode(
-                x="update:Q", y=f"{best}:Q", tooltip=[alt.Tooltip(f"{best}:Q", format=".5g", title="best so far")]
+def _small_multiples(value: str, title: str, losses: tuple[str, ...], height: int, best: str | None, log_y: bool):
+    """The panels stacked, each as wide as its column (a row of fixed-width facets ran off a phone's screen)."""
+    y = alt.Y(
+        f"{value}:Q",
+        title=title,
+        scale=alt.Scale(type="symlog") if log_y else alt.Scale(zero=False),
+        axis=alt.Axis(format="~s", minExtent=44, maxExtent=44),  # one width for every panel's axis: they align
+    )
+    colour, dash = loss_scales(losses)
+    series = {  # the panel's title names its loss: no legend
+        "color": alt.Color("series:N", scale=colour, legend=None),
+        "strokeDash": alt.StrokeDash("series:N", scale=dash, legend=None),
+    }
+
+    def panel(name: str) -> alt.LayerChart:
+        base = alt.Chart().transform_filter(alt.datum.series == name)
+        layers = [
+            base.mark_line(strokeWidth=2.2).encode(
+                x=alt.X("update:Q", title="update k"),
+                y=y,
+                tooltip=["series:N", "update:Q", alt.Tooltip(f"{value}:Q", format=".5g")],
+                **series,
+            ),
+            base.mark_rule(color=THEORY, strokeDash=[4, 4]).encode(y=alt.datum(0)),
+        ]
+        if best:
+            layers.append(
+                base.mark_line(color="#222222", strokeWidth=1.2).encode(
+                    x="update:Q", y=f"{best}:Q", tooltip=[alt.Tooltip(f"{best}:Q", format=".5g", title="best so far")]
+                )
             )
-        )
-    order = [label(k) for k in losses]
-    return (
-        alt.layer(*layers, data=alt.NamedData(name="panels"))
-        .properties(width=width, height=height)
-        .facet(column=alt.Column("series:N", sort=order, title=None))
-        .resolve_scale(y="independent")
+        return alt.layer(*layers).properties(title=name, width="container", height=height)
+
+    return alt.vconcat(*(panel(label(k)) for k in losses), data=alt.NamedData(name="panels")).resolve_scale(
+        y="independent"
     )
 
 
@@ -258,18 +267,18 @@ def small_multiples(
     value: str,
     title: str,
     losses: Sequence[str],
-    height: int = 200,
-    width: int = 200,
+    height: int = 150,
     best: str | None = None,
     log_y: bool = False,
 ) -> Spec:
-    """One panel per loss with its own y scale (their values differ by orders of magnitude).
+    """One panel per loss with its own y scale (their values differ by orders of magnitude), stacked, each as
+    wide as the column, so they fit a phone as well as a projector.
 
-    One faceted chart over one table (update, series, value[, best]): a fraction of the cost of
-    building a chart per panel. Each loss keeps its colour and dash; the grey dashed line is 0;
-    the `best` column, if named, is drawn as the best value so far in a dark line.
+    One chart over one table (update, series, value[, best]): a fraction of the cost of building a chart per
+    panel. Each loss keeps its colour and dash; the grey dashed line is 0; the `best` column, if named, is
+    drawn as the best value so far in a dark line.
     """
-    return _spec(_small_multiples, (value, title, tuple(losses), height, width, best, log_y), panels=df)
+    return _spec(_small_multiples, (value, title, tuple(losses), height, best, log_y), panels=df)
 
 
 def lr_chart(df: pd.DataFrame, losses: Sequence[str], marker: int | None = None) -> Spec:
@@ -673,7 +682,7 @@ def _landscape(optimizers: tuple[str, ...], creases: bool, names: tuple[str, ...
             .encode(x=alt.X("w:Q", scale=xs), y=alt.Y("b:Q", scale=ys), detail="sample:N")
         )
     color, shape = _optimizer_scales(optimizers, names)
-    legend = {"orient": "bottom", "title": "optimiser", "columns": 2}
+    legend = {"orient": "bottom", "title": "optimiser", "columns": 2, "labelLimit": 260}  # whole names, 16 px too
     layers.append(
         _data("paths")
         .mark_line(strokeWidth=2, clip=True)
@@ -749,11 +758,20 @@ def _optimizer_loss(optimizers: tuple[str, ...], names: tuple[str, ...]) -> alt.
         .mark_line(strokeWidth=2)
         .encode(
             x=alt.X("update:Q", title="update k"),
-            y=alt.Y("value:Q", title="loss − optimum (log)", scale=alt.Scale(type="log")),
-            color=alt.Color(
-                "optimizer:N", scale=color, legend=alt.Legend(orient="bottom", title="optimiser", columns=2)
+            y=alt.Y(
+                "value:Q",
+                title=None,  # a page states it above the chart: without it, a phone has the width for the legend
+                scale=alt.Scale(type="log"),
+                # 1e-6, not 0.000001: narrow labels leave a phone's width to the legend below
+                axis=alt.Axis(labelExpr="datum.value >= 0.01 ? format(datum.value, '~g') : format(datum.value, '~e')"),
             ),
-            strokeDash=alt.StrokeDash("kind:N", scale=dash, legend=alt.Legend(orient="bottom", title=None, columns=1)),
+            color=alt.Color(
+                "optimizer:N",
+                scale=color,
+                legend=alt.Legend(orient="bottom", title="optimiser", columns=2, labelLimit=260),
+            ),
+            # above the plot: beside the optimisers' legend it would run off a phone's screen
+            strokeDash=alt.StrokeDash("kind:N", scale=dash, legend=alt.Legend(orient="top", title=None)),
             detail="kind:N",
             tooltip=["optimizer:N", "kind:N", "update:Q", alt.Tooltip("value:Q", format=".5g")],
         )
@@ -762,7 +780,8 @@ def _optimizer_loss(optimizers: tuple[str, ...], names: tuple[str, ...]) -> alt.
 
 
 def optimizer_loss_chart(df: pd.DataFrame, optimizers: Sequence[str], labels: dict[str, str] | None = None) -> Spec:
-    """Excess loss over updates per optimiser (df: update, optimizer, kind, value); best so far dashed.
+    """Excess loss over updates per optimiser (df: update, optimizer, kind, value); best so far dashed. The y axis
+    (loss minus the optimal loss, log scale) has no title: the page says it above the chart.
     `labels`: optimiser -> the name df's `optimizer` column carries and the legend shows (default its own)."""
     names = tuple((labels or {}).get(o, o) for o in optimizers)
     return _spec(_optimizer_loss, (tuple(optimizers), names), curves=df)
