@@ -3,7 +3,8 @@ directly), across the landscape's control space and presets; one test per findin
 
 from __future__ import annotations
 
-import ast
+import importlib
+import pkgutil
 import re
 from pathlib import Path
 
@@ -33,7 +34,7 @@ DEFAULTS = {
     "delta": 1.0,
     "on": OPTIMIZERS,
 }
-PRESETS = [  # pages/landscape.py PRESETS over its defaults
+PRESETS = [  # ui/lessons/landscape.py PRESETS over its defaults
     {},
     {"sched": "inverse_sqrt", "lr": 0.01, "steps": 1000},
     {"loss": "l2"},
@@ -198,18 +199,19 @@ def test_home_lists_the_path_in_the_sidebars_order():
     assert [int(label.split(" · ")[0]) for label in labels] == [1, 2, 3, 4, 5]
 
 
-def presets(path: Path) -> list[str]:
-    tree = ast.parse(path.read_text())
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "PRESETS" for t in node.targets):
-            return [k.value for k in node.value.keys if isinstance(k, ast.Constant)]  # None: a ** spread
-    return []
+def presets() -> dict[str, list[str]]:
+    """Each lab page's preset names by page path, from its lesson (the presets moved there from the pages)."""
+    modules = (
+        importlib.import_module(f"ui.lessons.{m.name}") for m in pkgutil.iter_modules([str(ROOT / "ui/lessons")])
+    )
+    lessons = [m.LESSON for m in modules if hasattr(m, "LESSON")]
+    return {f"pages/{lesson.page}.py": list(lesson.presets) for lesson in lessons}
 
 
 def test_home_says_only_the_article_presets_run_the_blog_posts_settings():
     app = (ROOT / "app.py").read_text()
     order = [p for p in re.findall(r'st\.Page\("(pages/\w+\.py)"', app) if p != "pages/home.py"]
-    named = [k for p in order for k in presets(ROOT / p) if k.startswith("The article")]
+    named = [k for p in order for k in presets().get(p, []) if k.startswith("The article")]
     assert named, "the sentence points at presets that exist"
     text = snapshot(open_page("pages/home.py"))
     assert "the presets whose names start with *The article* run the blog post's own code" in text
