@@ -226,12 +226,7 @@ def trajectory_chart(
 
 def _small_multiples(value: str, title: str, losses: tuple[str, ...], height: int, best: str | None, log_y: bool):
     """The panels stacked, each as wide as its column (a row of fixed-width facets ran off a phone's screen)."""
-    y = alt.Y(
-        f"{value}:Q",
-        title=title,
-        scale=alt.Scale(type="symlog") if log_y else alt.Scale(zero=False),
-        axis=alt.Axis(format="~s", minExtent=44, maxExtent=44),  # one width for every panel's axis: they align
-    )
+    y = alt.Y(f"{value}:Q", title=title, scale=alt.Scale(type="symlog") if log_y else alt.Scale(zero=False))
     colour, dash = loss_scales(losses)
     series = {  # the panel's title names its loss: no legend
         "color": alt.Color("series:N", scale=colour, legend=None),
@@ -257,8 +252,10 @@ def _small_multiples(value: str, title: str, losses: tuple[str, ...], height: in
             )
         return alt.layer(*layers).properties(title=name, width="container", height=height)
 
-    return alt.vconcat(*(panel(label(k)) for k in losses), data=alt.NamedData(name="panels")).resolve_scale(
-        y="independent"
+    return (
+        alt.vconcat(*(panel(label(k)) for k in losses), data=alt.NamedData(name="panels"))
+        .resolve_scale(y="independent")
+        .properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))  # axes inside the column
     )
 
 
