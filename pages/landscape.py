@@ -65,6 +65,8 @@ if not chosen:
 if beside:  # the question and the loss curves that answer it on the first screen, the map below
     ask, curves_box = st.columns([2, 3])
     map_box, table_box = st.container(), st.container()
+elif layout.sliding():  # the answer's screen shows the curves alone, so they come first (the page's first chart)
+    ask, curves_box, map_box, table_box = (st.container() for _ in range(4))
 else:
     ask, map_box, table_box, curves_box = (st.container() for _ in range(4))
 with ask:
