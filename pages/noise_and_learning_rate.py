@@ -75,8 +75,6 @@ sched = lesson.schedule(values)
 loss_opts = {"huber": {"delta": v["delta"]}}
 labels = {k: charts.label(k) for k in ("l1", "l2", "huber")}
 names = {"l1": "absolute L1", "l2": "L2", "huber": "Huber"}  # in sentences
-
-
 draw_losses = list(dict.fromkeys(["l1", "l2", *losses]))  # the draws question compares L1 and L2
 
 
