@@ -58,13 +58,16 @@ data = lesson.dataset(values)
 sums = lesson.gradient_sums(values)  # signed L1's gradient, update by update
 closed = lesson.closed_form(values)
 
-ready = predict(
-    lesson.PREDICT_KEY,
-    lesson.question(values),
-    lesson.OPTIONS,
-    lambda: lesson.expected(values)[0],
-    lambda: lesson.expected(values)[1],
-)
+beside = layout.presenting() and not layout.sliding()  # a projector: the question beside its chart, one screen
+ask, main = st.columns([2, 3]) if beside else (st.container(), st.container())
+with ask:
+    ready = predict(
+        lesson.PREDICT_KEY,
+        lesson.question(values),
+        lesson.OPTIONS,
+        lambda: lesson.expected(values)[0],
+        lambda: lesson.expected(values)[1],
+    )
 if not ready:
     st.stop()
 
@@ -76,7 +79,6 @@ on_closed = say.on_closed_form(signed.w, closed, v["lr"], sums)
 batch_sums = core.gradient_x_sums(data.x, v["bs"], v["epochs"])  # Σx of each update's batch
 goal = say.goals(data.x, data.y, v["w_true"], core.l1_minimizers(data.x, data.y), core.l2_optimum(data.x, data.y))
 
-st.subheader("Where w goes")
 w_df = frames.runs_frame(runs, "w")
 theory = pd.DataFrame({"update": np.arange(K + 1), "w": closed, "text": "closed form w₀ − k·lr·Σx"})
 theory = theory.iloc[np.unique(np.linspace(0, K, min(K + 1, 60)).astype(int))]
@@ -94,11 +96,15 @@ if goal["l1"] is not goal["l2"]:  # noisy data: each loss has its own optimum
             ],
         }
     )
-layout.chart(
-    charts.trajectory_chart(w_df, "w", "weight w", LOSSES, hlines=refs, theory=theory, height=340),
-    say.w_chart_alt(K, say.end_value(signed.w), on_closed),
-    answers=True,
-)
+with main:
+    st.subheader("Where w goes")
+    layout.chart(
+        charts.trajectory_chart(
+            w_df, "w", "weight w", LOSSES, hlines=refs, theory=theory, height=240 if beside else 340
+        ),
+        say.w_chart_alt(K, say.end_value(signed.w), on_closed),
+        answers=True,
+    )
 
 st.markdown(say.ending_line({lab: (say.end_value(r.w), r.diverged_at) for lab, r in runs.items()}))
 diverged = [lab for lab, r in runs.items() if r.diverged_at is not None]
