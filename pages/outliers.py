@@ -135,49 +135,54 @@ def descent() -> dict:
     return compute.descent_to_exact(x, y, v["bias"], v["delta"], LOSSES, GD_UPDATES, ARRIVED)
 
 
-if predict(
-    "o_gd_predict",
-    f"Gradient descent starts at w = b = 0 and makes {GD_UPDATES:,} full-batch updates with the decaying step "
-    f"lr0 / (1 + 0.01·t). Do all three runs end within {ARRIVED:g} of the exact lines above?",
-    GD_ANSWERS,
-    lambda: say.descent_answer(descent(), GD_ANSWERS),
-    lambda: say.descent_explanation(descent(), exact, GD_UPDATES, ARRIVED),
-):
-    gd = descent()
-    layout.chart(
-        charts.convergence_chart(
-            frames.stack(
-                (
-                    {"series": charts.label(k)},
-                    {"update": gd[k]["update"], "distance": np.maximum(gd[k]["distance"], 1e-12)},
-                )
-                for k in LOSSES
+@st.fragment
+def descent_block() -> None:
+    """Gradient descent against the exact lines, behind its question: answering it reruns only this block."""
+    if predict(
+        "o_gd_predict",
+        f"Gradient descent starts at w = b = 0 and makes {GD_UPDATES:,} full-batch updates with the decaying step "
+        f"lr0 / (1 + 0.01·t). Do all three runs end within {ARRIVED:g} of the exact lines above?",
+        GD_ANSWERS,
+        lambda: say.descent_answer(descent(), GD_ANSWERS),
+        lambda: say.descent_explanation(descent(), exact, GD_UPDATES, ARRIVED),
+    ):
+        gd = descent()
+        layout.chart(
+            charts.convergence_chart(
+                frames.stack(
+                    (
+                        {"series": charts.label(k)},
+                        {"update": gd[k]["update"], "distance": np.maximum(gd[k]["distance"], 1e-12)},
+                    )
+                    for k in LOSSES
+                ),
+                LOSSES,
+                ARRIVED,
             ),
-            LOSSES,
-            ARRIVED,
-        ),
-        f"Distance from each gradient descent run to its exact fit over {GD_UPDATES:,} updates, log scale, with a "
-        f"dashed line at {ARRIVED:g}.",
-    )
-    st.dataframe(
-        pd.DataFrame(
-            [
-                {
-                    "loss": charts.label(k),
-                    "w (gradient descent)": gd[k]["end"][0],
-                    "w (exact)": exact[k][0],
-                    "b (gradient descent)": gd[k]["end"][1],
-                    "b (exact)": exact[k][1],
-                    "arrived": "yes" if gd[k]["arrived"] else "no",
-                }
-                for k in LOSSES
-            ]
-        ).round(4),
-        hide_index=True,
-        width="stretch",
-    )
-    layout.seen(say.descent_seen(gd, exact, GD_UPDATES, ARRIVED))
+            f"Distance from each gradient descent run to its exact fit over {GD_UPDATES:,} updates, log scale, with a "
+            f"dashed line at {ARRIVED:g}.",
+        )
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        "loss": charts.label(k),
+                        "w (gradient descent)": gd[k]["end"][0],
+                        "w (exact)": exact[k][0],
+                        "b (gradient descent)": gd[k]["end"][1],
+                        "b (exact)": exact[k][1],
+                        "arrived": "yes" if gd[k]["arrived"] else "no",
+                    }
+                    for k in LOSSES
+                ]
+            ).round(4),
+            hide_index=True,
+            width="stretch",
+        )
+        layout.seen(say.descent_seen(gd, exact, GD_UPDATES, ARRIVED))
 
+
+descent_block()
 st.subheader("How much bad data can each loss take?")
 bd_args = (v["n"], v["w"], b_true, v["sigma"], v["size"], v["seed"], v["bias"], v["delta"], FRACTIONS, LOSSES)
 
@@ -187,41 +192,55 @@ def sweep_gaps(loss: str) -> list[float]:
     return bd.loc[bd["loss"] == loss, "gap"].tolist()
 
 
-if predict(
-    "o_break_predict",
-    f"Now raise the share of bad points from 0 to 50% (shift {v['size']:+g}, {len(FRACTIONS)} data sets, each "
-    "fitted exactly with every loss). Up to about what share does L1's line stay near the true one?",
-    list(say.BREAKS),
-    lambda: say.breakdown_answer(say.held_to(FRACTIONS, sweep_gaps("l1"), tol)),
-    lambda: say.breakdown_explanation(FRACTIONS, sweep_gaps("l1"), tol),
-):
-    bd = compute.breakdown(*bd_args)
-    bd = bd.assign(series=bd["loss"].map(charts.label))
-    layout.chart(
-        charts.breakdown_chart(bd, LOSSES, v["frac"]),
-        "Mean vertical gap between the fitted and the true line against the fraction of outliers, 0 to 50%, "
-        "for L1, L2 and Huber.",
+@st.fragment
+def breakdown_block() -> None:
+    """The breakdown sweep, behind its question: answering it reruns only this block."""
+    if predict(
+        "o_break_predict",
+        f"Now raise the share of bad points from 0 to 50% (shift {v['size']:+g}, {len(FRACTIONS)} data sets, each "
+        "fitted exactly with every loss). Up to about what share does L1's line stay near the true one?",
+        list(say.BREAKS),
+        lambda: say.breakdown_answer(say.held_to(FRACTIONS, sweep_gaps("l1"), tol)),
+        lambda: say.breakdown_explanation(FRACTIONS, sweep_gaps("l1"), tol),
+    ):
+        bd = compute.breakdown(*bd_args)
+        bd = bd.assign(series=bd["loss"].map(charts.label))
+        layout.chart(
+            charts.breakdown_chart(bd, LOSSES, v["frac"]),
+            "Mean vertical gap between the fitted and the true line against the fraction of outliers, 0 to 50%, "
+            "for L1, L2 and Huber.",
+        )
+        layout.seen(say.breakdown_seen(FRACTIONS, {k: sweep_gaps(k) for k in LOSSES}, tol, (0.0, 5.0)))
+
+
+breakdown_block()
+
+
+@st.fragment
+def number_line_block() -> None:
+    """One dragged target against the median and the mean: the drag reruns only this block."""
+    st.subheader("One number: the median and the mean")
+    widget(C["drag"])
+    sync_url(CONTROLS)  # the drag reruns only this block: its value goes to the URL from here
+    drag = st.session_state[C["drag"].key]
+    targets = np.append(NUMBER_LINE, drag)
+    stats = pd.DataFrame(
+        {
+            "value": [float(np.median(targets)), float(np.mean(targets))],
+            "series": [charts.label("l1"), charts.label("l2")],
+            "text": [f"L1 optimum = median {np.median(targets):.3g}", f"L2 optimum = mean {np.mean(targets):.3g}"],
+        }
     )
-    layout.seen(say.breakdown_seen(FRACTIONS, {k: sweep_gaps(k) for k in LOSSES}, tol, (0.0, 5.0)))
+    targets_df = pd.DataFrame({"value": targets, "moved": ["fixed"] * NUMBER_LINE.size + ["dragged"]})
+    layout.chart(
+        charts.number_line_chart(targets_df, stats),
+        f"Nine targets on a line, one dragged to {drag:g}. The median is {np.median(targets):.3g}, the mean "
+        f"{np.mean(targets):.3g}.",
+    )
+    layout.seen(say.number_line_seen(NUMBER_LINE, drag))
 
-st.subheader("One number: the median and the mean")
-widget(C["drag"])
-targets = np.append(NUMBER_LINE, v["drag"])
-stats = pd.DataFrame(
-    {
-        "value": [float(np.median(targets)), float(np.mean(targets))],
-        "series": [charts.label("l1"), charts.label("l2")],
-        "text": [f"L1 optimum = median {np.median(targets):.3g}", f"L2 optimum = mean {np.mean(targets):.3g}"],
-    }
-)
-values = pd.DataFrame({"value": targets, "moved": ["fixed"] * NUMBER_LINE.size + ["dragged"]})
-layout.chart(
-    charts.number_line_chart(values, stats),
-    f"Nine targets on a line, one dragged to {v['drag']:g}. The median is {np.median(targets):.3g}, the mean "
-    f"{np.mean(targets):.3g}.",
-)
-layout.seen(say.number_line_seen(NUMBER_LINE, v["drag"]))
 
+number_line_block()
 st.subheader("Who pulls how hard")
 lw, lb = v["w"], b_true
 res = lw * x + lb - y
