@@ -187,7 +187,7 @@ LESSON = Lesson(
     minutes=10,
     say=(
         "Ask what one step looks like near w = 1: L2's is lr·Σ2·r·x and shrinks with the residual r, L1's is "
-        "lr·|Σ sign(r)·x|, the same size however close w is. Then show the sigma 5 presets, where the noise moves "
-        "L2's target and the answer changes."
+        "lr·|Σ sign(r)·x|, the same size however close w is. Then open the sigma 5 presets and ask again: the noise "
+        "moves L2's target, and the answer can change."
     ),
 )
