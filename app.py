@@ -20,6 +20,7 @@ PAGES = [
     st.Page("pages/noise_and_learning_rate.py", title="3 · Noise and learning rate", icon="🎚️"),
     st.Page("pages/outliers.py", title="4 · Outliers: median vs mean", icon="🎯"),
     st.Page("pages/landscape.py", title="5 · The (w, b) landscape", icon="🗺️"),
+    st.Page("pages/teachers.py", title="For teachers", icon="🧑‍🏫"),
 ]
 page = st.navigation(PAGES)
 

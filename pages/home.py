@@ -40,6 +40,7 @@ for path, text, icon in [
     ("pages/landscape.py", "5 · The (w, b) landscape: creases, zig-zags, momentum, Adam and Polyak's step", "🗺️"),
 ]:
     st.page_link(path, label=text, icon=icon)
+st.page_link("pages/teachers.py", label="For teachers: the answers each page gives, and a 50-minute plan", icon="🧑‍🏫")
 
 st.subheader("Using it in a class")
 st.markdown(
@@ -49,7 +50,12 @@ st.markdown(
     "the same settings. A *Preset* menu on each lab page sets up one experiment in a click: the presets whose "
     "names start with *The article* run the blog post's own code and settings; the others are this app's "
     "experiments, not figures from the post.\n"
-    "- **Presentation mode** (sidebar) enlarges the type for a projector and folds the explanations.\n"
+    "- **Presentation mode** (sidebar) enlarges the type for a projector, folds the settings and the "
+    "explanations, and collapses the sidebar. **Slide view** shows one screen at a time: the question, the "
+    "prediction, then the chart that answers it, with back and next.\n"
+    "- **Class poll** (sidebar): start a room, put its QR code on the slide, and every *Predict first* answer "
+    "in the room is counted live on your screen until you reveal the result to everyone. **Ask again** beside "
+    "a result hides it for the next group.\n"
     "- **Export.** Each lab page has a CSV download of the numbers behind its charts; hover a chart for its toolbar, "
     "which downloads it as PNG."
 )

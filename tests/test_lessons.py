@@ -1,0 +1,65 @@
+"""The "For teachers" page and the lab pages read the same lessons: the answer a teacher prepares is the one
+the page gives. Each lesson's expected answer at its defaults and at every preset it recommends is given to
+the page's own question, and the page must say it is right."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_pages import open_page
+from ui.lessons.catalogue import LESSONS
+
+CASES = [(lesson, preset) for lesson in LESSONS for preset in (None, *lesson.show)]
+
+
+@pytest.mark.parametrize(
+    ("lesson", "preset"), CASES, ids=[f"{lesson.page}-{preset or 'defaults'}" for lesson, preset in CASES]
+)
+def test_the_teachers_answer_is_the_one_the_page_calls_right(lesson, preset):
+    values = lesson.values(preset)
+    answer, why = lesson.expected(values)
+    assert answer and why
+    query = {c.key: c.to_url(values[c.key]) for c in lesson.controls if values[c.key] != c.default}
+    at = open_page(f"pages/{lesson.page}.py", query)
+    at.checkbox(key=f"{lesson.predict_key}_skip").uncheck().run()
+    radios = [w for w in at.radio if w.key == lesson.predict_key]
+    if radios:
+        radios[0].set_value(answer).run()
+    else:  # a number to type (the derivation page)
+        at.number_input(key=lesson.predict_key).set_value(float(answer)).run()
+    assert not at.exception, [e.message for e in at.exception]
+    verdicts = [s.value for s in at.success]
+    assert any(v.startswith(("Right", "Yes")) or "✅" in v for v in verdicts), (answer, [e.value for e in at.error])
+
+
+def test_every_lesson_has_a_question_wrong_answers_and_presets_that_exist():
+    assert [lesson.page for lesson in LESSONS] == [
+        "derivation",
+        "signed_l1",
+        "noise_and_learning_rate",
+        "outliers",
+        "landscape",
+    ]
+    for lesson in LESSONS:
+        assert lesson.question(lesson.defaults()).strip()
+        assert lesson.wrong and all(lesson.wrong.values())
+        assert set(lesson.show) <= set(lesson.presets)
+        keys = {c.key for c in lesson.controls}
+        assert all(set(p) <= keys for p in lesson.presets.values())
+
+
+def test_the_teachers_page_shows_every_lessons_computed_answer_and_links():
+    from streamlit.testing.v1 import AppTest
+
+    from tests.test_pages import APP
+
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.switch_page("pages/teachers.py")
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    shown = "\n".join(e.value for e in [*at.markdown, *at.success])
+    for lesson in LESSONS:
+        answer, _ = lesson.expected(lesson.defaults())
+        assert lesson.title in shown and f"The default run's answer: {answer}." in shown
+        for name in lesson.show:
+            assert f"]({lesson.link(name)})" in shown

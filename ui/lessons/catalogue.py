@@ -1,0 +1,5 @@
+"""Every lesson, in the order of the sidebar (and of a lecture)."""
+
+from ui.lessons import derivation, landscape, noise, outliers, signed_l1
+
+LESSONS = (derivation.LESSON, signed_l1.LESSON, noise.LESSON, outliers.LESSON, landscape.LESSON)
