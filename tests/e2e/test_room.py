@@ -34,7 +34,7 @@ def projector(browser):
     yield from _screen(browser, *PROJECTOR)
 
 
-@pytest.mark.parametrize("path", ["", *LAB_PAGES])
+@pytest.mark.parametrize("path", ["", *LAB_PAGES, "teachers"])
 def test_nothing_is_wider_than_the_screen(screen, app_url, shots, path):
     page, query, _ = screen
     open_and_reveal(page, f"{app_url}/{path}{query}")
