@@ -114,22 +114,27 @@ async def main(sessions: int, changes: int) -> None:
         streamlit_server() as (app_url, app_proc),
     ):
         await one_session(app_url, "", "present", [False], 1)  # first load: the app shell's one-off setup
-        floor_med = statistics.median((await one_session(floor_url, *FLOOR, changes * 2))[0])
-        frozen_med = statistics.median((await one_session(frozen_url, *FLOOR, changes * 2))[0])
-        print(
-            f"one session, results revealed, median round trip of a slider change ({changes * 2} distinct values, "
-            "cold caches)"
-        )
-        print(f"  {'':28s} {'':10s} {'x floor':>8s} {'x frozen floor':>15s}")
+        n = changes * 2
+
+        async def floors(start_at: int) -> tuple[list[float], list[float]]:
+            stock = (await one_session(floor_url, *FLOOR, n, start_at=start_at))[0]
+            return stock, (await one_session(frozen_url, *FLOOR, n, start_at=start_at))[0]
+
+        stock, frozen = await floors(0)  # before the pages and after them, pooled: the machine's load drifts
+        pages = {page: await one_session(app_url, page, key, values, n) for page, (key, values) in PAGES.items()}
+        stock_after, frozen_after = await floors(n)
+        floor_med, frozen_med = statistics.median(stock + stock_after), statistics.median(frozen + frozen_after)
+        print(f"one session, results revealed, median round trip of a slider change ({n} distinct values, cold caches)")
+        print(f"  {'':28s} {'':10s} {'x floor':>8s} {'x frozen floor':>15s}   (floors: before and after the pages)")
         print(f"  {'floor app':28s} {floor_med * 1000:7.1f} ms {1:8.2f}x")
-        frozen = f"{frozen_med * 1000:7.1f} ms {frozen_med / floor_med:8.2f}x {1:14.2f}x"
-        print(f"  {'floor app, imports frozen':28s} {frozen}")
-        for page, (key, values) in PAGES.items():
-            times, errors = await one_session(app_url, page, key, values, changes * 2)
+        print(
+            f"  {'floor app, imports frozen':28s} {frozen_med * 1000:7.1f} ms {frozen_med / floor_med:8.2f}x {1:14.2f}x"
+        )
+        for page, (times, errors) in pages.items():
             med = statistics.median(times)
             print(
                 f"  {page:28s} {med * 1000:7.1f} ms {med / floor_med:8.2f}x {med / frozen_med:14.2f}x"
-                f"   (slider {key}; errors {errors})"
+                f"   (slider {PAGES[page][0]}; errors {errors})"
             )
 
         plan = [(p, *PAGES[p]) for p in list(PAGES) * (sessions // len(PAGES) + 1)][:sessions]
