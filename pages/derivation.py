@@ -1,5 +1,7 @@
 """The L1 gradient, step by step: L(w) = |w·x (+ b) − t| with numbers the student moves."""
 
+import contextlib
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -33,14 +35,20 @@ s = lesson.sample(values)
 x, t, w, b, kink = s.x, s.t, s.w, s.b, s.kink
 y_hat, r, loss, sign, grad_w, grad_b, at_kink = s.y_hat, s.r, s.loss, s.sign, s.grad_w, s.grad_b, s.at_kink
 
-# On a projector the question sits beside its answer (the chain rule and L(w)), both on the first screen.
-ask, answer = st.columns(2, gap="large") if layout.presenting() else (st.container(), st.container())
+# On a projector the derivation and its question sit beside L(w), which answers it: both on the first screen.
+# The slide view puts the question on its own screen, then the chain rule's result beside L(w) on the next.
+beside = layout.presenting() and not layout.sliding()
+gap = r" \\ " if layout.on_phone() else r", \qquad "  # a row of equations: stacked on a phone, where it is too wide
+ask, drawn = st.columns(2, gap="large") if beside else (st.container(), contextlib.nullcontext())
 with ask:
     st.subheader("Forward pass")
     model = r"w\cdot x + b" if v["bias"] else r"w\cdot x"
     nums = f"{fmt(w)}\\cdot{fmt(x)} + {fmt(b)}" if v["bias"] else f"{fmt(w)}\\cdot{fmt(x)}"
     st.latex(rf"\hat y = {model} = {nums} = {fmt(y_hat)}")
-    st.latex(rf"r = \hat y - t = {fmt(y_hat)} - {fmt(t)} = {fmt(r)}, \qquad L = |r| = {fmt(loss)}")
+    st.latex(
+        rf"\begin{{gathered}} r = \hat y - t = {fmt(y_hat)} - {fmt(t)} = {fmt(r)}{gap}L = |r| = {fmt(loss)} "
+        r"\end{gathered}"
+    )
     with layout.slide_part(2, question=lesson.PREDICT_KEY), st.container(border=True):
         st.markdown(f"**Predict first.** {lesson.question(values)} Type a number.")
         guess = st.number_input(
@@ -57,12 +65,16 @@ with ask:
         st.caption("Answer (or skip) to see the backward pass.")
         st.stop()
 
-with answer:
-    with layout.slide_part(3):
+with layout.slide_part(3):
+    if layout.sliding():  # the answer's screen: nothing to scroll at 1280x800
+        rule_box, chart_box = st.columns(2, gap="large")
+    else:
+        rule_box, chart_box = (ask if beside else contextlib.nullcontext()), drawn
+    with rule_box:
         st.subheader("Backward pass: the chain rule, one factor at a time")
         st.latex(
-            rf"{say.dl_dr_latex(r, sign)}, \qquad \frac{{dr}}{{d\hat y}} = 1, \qquad "
-            rf"\frac{{d\hat y}}{{dw}} = x = {fmt(x)}"
+            rf"\begin{{gathered}} {say.dl_dr_latex(r, sign)}{gap}\frac{{dr}}{{d\hat y}} = 1{gap}"
+            rf"\frac{{d\hat y}}{{dw}} = x = {fmt(x)} \end{{gathered}}"
         )
         st.latex(
             rf"\frac{{dL}}{{dw}} = \frac{{dL}}{{dr}}\cdot\frac{{dr}}{{d\hat y}}\cdot\frac{{d\hat y}}{{dw}}"
@@ -70,6 +82,7 @@ with answer:
         )
         if v["bias"]:
             st.latex(rf"\frac{{dL}}{{db}} = \frac{{dL}}{{dr}}\cdot 1 = {fmt(grad_b)}")
+    with chart_box:
         st.markdown("**L(w) for this sample**, with the tangent at your w (a fan of subgradients at the kink)")
         w_star = say.kink_w(w, x, r)
         if w_star is None:  # x = 0: no w puts the prediction on the target; centre the window on w
@@ -110,9 +123,15 @@ with answer:
             charts.loss_curve_chart(curve, point, frames.stack(lines), ["l1", "l2"], y_range=(-0.2 * y_top, y_top)),
             say.curve_alt(x, w, r, b, t, slope_l1, slope_l2),
         )
+with drawn:
     layout.seen(say.tangent_seen(x, w, r, sign, slope_l2, fan))
 
-st.latex(r"\text{In general: } \frac{dL}{dw} = \frac{m(w)-t}{|m(w)-t|}\; m'(w) = \operatorname{sign}(m(w)-t)\, m'(w)")
+st.latex(  # in rows: one row is wider than a phone
+    r"\begin{gathered} \text{In general:}"
+    + (r" \\ " if layout.on_phone() else r"\ ")
+    + r"\begin{aligned} \frac{dL}{dw} &= \frac{m(w)-t}{|m(w)-t|}\; m'(w) \\ &= \operatorname{sign}(m(w)-t)\, m'(w)"
+    r" \end{aligned} \end{gathered}"
+)
 if at_kink:
     st.warning(
         f"**You are on the kink**: r = 0, and |r| has no derivative here. Every slope between −|x| = "
@@ -130,7 +149,8 @@ st.markdown("**The computational graph** (forward values in the nodes, gradients
 bias_nodes = ""
 if v["bias"]:
     bias_nodes = f'b [label="b = {fmt(b)}"]; b -> yhat [label="  ∂L/∂b = {fmt(grad_b)}", fontcolor="#D55E00"];'
-st.graphviz_chart(f"""digraph {{ rankdir=LR; node [shape=box, style=rounded, fontname="Helvetica"];
+rankdir = "TB" if layout.on_phone() else "LR"  # top to bottom on a phone: left to right, its text is 4 px there
+st.graphviz_chart(f"""digraph {{ rankdir={rankdir}; node [shape=box, style=rounded, fontname="Helvetica"];
     edge [fontname="Helvetica", fontsize=10];
     w [label="w = {fmt(w)}"]; x [label="x = {fmt(x)}", color=gray]; t [label="t = {fmt(t)}", color=gray];
     yhat [label="ŷ = w·x{" + b" if v["bias"] else ""}\\n= {fmt(y_hat)}"];
