@@ -77,63 +77,6 @@ def run(
     )
 
 
-@cached(max_entries=128, max_mb=2)
-def lr_sweep(
-    data: core.Dataset, loss: str, lrs: tuple[float, ...], w0: float, batch_size: int, epochs: int, **options
-) -> np.ndarray:
-    """Mean |w - w_true| over the last 10% of updates for each constant lr, in one vectorised pass.
-
-    A mean over a window rather than the last value, so an oscillating run is not judged by where
-    one jump happened to land. nan where the run diverged.
-    """
-    many = core.descend_many(data, loss, np.array(lrs), w0, batch_size, epochs, track_loss=False, **options)
-    tail = max(1, many.n_updates // 10)
-    return np.mean(np.abs(many.w[:, -tail:] - data.w_true), axis=1)
-
-
-@cached(max_entries=128, max_mb=2)
-def noise_draws(
-    n: int,
-    x: float,
-    noise_sigma: float,
-    seeds: int,
-    loss: str,
-    sched: tuple,
-    w0: float,
-    batch_size: int,
-    epochs: int,
-    **options,
-) -> np.ndarray:
-    """Final w for noise seeds 0..seeds-1 of y = x w (w_true 1) + noise, one vectorised pass.
-
-    The data sets are made inside, so the cache key is a handful of numbers, not 48 arrays.
-    """
-    sets = [core.make_dataset(n, x, 1.0, 0.0, noise_sigma, 0.0, 0.0, s) for s in range(seeds)]
-    name, lr0, params = sched
-    many = core.descend_many(
-        sets, loss, schedule(name, lr0, **dict(params)), w0, batch_size, epochs, track_loss=False, **options
-    )
-    return many.w[:, -1].copy()
-
-
-@cached(max_entries=64, max_mb=2)
-def heat_final(
-    datasets: tuple[core.Dataset, ...],
-    loss: str,
-    lrs: tuple[float, ...],
-    w0: float,
-    batch_size: int,
-    epochs: int,
-    **options,
-) -> np.ndarray:
-    """Final w over the grid datasets x constant lrs (dataset-major), one vectorised pass."""
-    sets = [d for d in datasets for _ in lrs]
-    many = core.descend_many(
-        sets, loss, np.tile(np.array(lrs), len(datasets)), w0, batch_size, epochs, track_loss=False, **options
-    )
-    return many.w[:, -1].copy()
-
-
 def _params(loss: str, delta: float) -> dict:
     return {"delta": delta} if loss == HUBER else {}
 
