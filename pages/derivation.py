@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 import core
-from ui import charts, frames, layout
+from ui import charts, layout
 from ui.controls import preset_and_reset, restore, show_notes, sync_url, widget, widget_row
 from ui.lessons import derivation as lesson
 from ui.lessons.derivation import CONTROLS, PRESETS, C
@@ -31,9 +31,10 @@ with st.expander("Settings", expanded=layout.settings_expanded()):
 sync_url(CONTROLS)
 values = {c.key: st.session_state[c.key] for c in CONTROLS}  # by key, as the lesson reads them
 v = {name: values[c.key] for name, c in C.items()}  # by name, as this page reads them
-s = lesson.sample(values)
-x, t, w, b, kink = s.x, s.t, s.w, s.b, s.kink
-y_hat, r, loss, sign, grad_w, grad_b, at_kink = s.y_hat, s.r, s.loss, s.sign, s.grad_w, s.grad_b, s.at_kink
+sample = lesson.sample(values)
+x, t, w, b, kink = sample.x, sample.t, sample.w, sample.b, sample.kink
+y_hat, r, loss, sign = sample.y_hat, sample.r, sample.loss, sample.sign
+grad_w, grad_b, at_kink = sample.grad_w, sample.grad_b, sample.at_kink
 
 # On a projector the derivation and its question sit beside L(w), which answers it: both on the first screen.
 # The slide view puts the question on its own screen, then the chain rule's result beside L(w) on the next.
@@ -84,43 +85,10 @@ with layout.slide_part(3):
             st.latex(rf"\frac{{dL}}{{db}} = \frac{{dL}}{{dr}}\cdot 1 = {fmt(grad_b)}")
     with chart_box:
         st.markdown("**L(w) for this sample**, with the tangent at your w (a fan of subgradients at the kink)")
-        w_star = say.kink_w(w, x, r)
-        if w_star is None:  # x = 0: no w puts the prediction on the target; centre the window on w
-            w_star = w
-        ws = np.linspace(min(w, w_star) - 1.5, max(w, w_star) + 1.5, 241)
-        curve = frames.stack(
-            ({"series": charts.label(k)}, {"w": ws, "L": core.loss_value(k, ws * x + b - t)}) for k in ("l1", "l2")
-        )
-        slope_l1, slope_l2 = grad_w, float(core.loss_grad("l2", r)) * x
-        span = np.array([w - 0.6, w + 0.6])
-        lines = [
-            (
-                {
-                    "line": f"L1 {'subgradient (the app’s pick)' if at_kink else 'tangent'}, slope {fmt(slope_l1)}",
-                    "series": charts.label("l1"),
-                },
-                {"w": span, "L": loss + slope_l1 * (span - w)},
-            ),
-            (
-                {"line": f"L2 tangent, slope {fmt(slope_l2)}", "series": charts.label("l2")},
-                {"w": span, "L": r * r + slope_l2 * (span - w)},
-            ),
-        ]
-        fan = at_kink or abs(r) < 0.25 * abs(x)
-        if fan:
-            fan_w = np.array([w_star - 0.7, w_star + 0.7])
-            for slope in np.linspace(-abs(x), abs(x), 7):
-                lines.append(
-                    (
-                        {"line": f"subgradient slope {fmt(slope)}", "series": charts.label("l1")},
-                        {"w": fan_w, "L": slope * (fan_w - w_star)},
-                    )
-                )
-        point = pd.DataFrame({"w": [w], "L": [loss], "text": ["your w"]})
-        l1_top = float(np.max(np.abs(ws * x + b - t)))
-        y_top = 1.15 * l1_top if l1_top > 0 else 1.0  # frame the V; the L2 parabola leaves through the top
+        pic = lesson.loss_picture(sample)
+        curve, slope_l1, slope_l2, fan = pic.curve, grad_w, pic.slope_l2, pic.fan
         layout.chart(
-            charts.loss_curve_chart(curve, point, frames.stack(lines), ["l1", "l2"], y_range=(-0.2 * y_top, y_top)),
+            charts.loss_curve_chart(curve, pic.point, pic.lines, ["l1", "l2"], y_range=pic.y_range),
             say.curve_alt(x, w, r, b, t, slope_l1, slope_l2),
         )
 with drawn:
