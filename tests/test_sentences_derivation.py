@@ -78,6 +78,24 @@ def check_lesson(v: dict, p: dict) -> None:
     assert f"x = {say.fmt(s.x)}" in question and (f"b = {say.fmt(s.b)}" in question) == s.bias
 
 
+def check_wrong_answers_named(p: dict, guess: float) -> None:
+    """A wrong answer is named (x alone, sign(r) alone, 2·r·x, |r|) only when it is that number, and each of them
+    typed off the kink, unless it happens to be right, is named."""
+    x, r, sign = p["x"], p["r"], p["sign"]
+    named = {
+        "That is dŷ/dw = x alone": x,
+        "That is dL/dr = sign(r) alone": sign,
+        "That is 2·r·x": 2 * r * x,
+        "That is |r|": abs(r),
+    }
+    for typed in (guess, *named.values()):
+        ok, why = say.guess_feedback(typed, x, r, sign, sign * x)
+        matches = [wrong for prefix, wrong in named.items() if why.startswith(prefix)]
+        assert all(not ok and abs(typed - wrong) <= say.GUESS_TOL for wrong in matches), why
+        if r != 0 and not ok and typed != guess:
+            assert matches, why
+
+
 def check_residual(p: dict) -> None:
     """r is 0 exactly when the decimals the student set put the prediction on the target."""
     true_r = exact(p["w"]) * exact(p["x"]) + exact(p["b"]) - exact(p["t"])
@@ -232,6 +250,7 @@ def test_every_sentence_of_the_derivation_page_holds_for_its_numbers(v, guess):
     check_lesson(v, p)
     ok, why = say.guess_feedback(guess, p["x"], p["r"], p["sign"], p["sign"] * p["x"])
     assert why.startswith("Right") == ok, "a right answer is called right, a wrong one never is"
+    check_wrong_answers_named(p, guess)
     if p["r"] == 0:
         assert ok == (abs(guess) <= abs(p["x"]) + say.GUESS_TOL)
     else:
@@ -296,3 +315,14 @@ def test_the_l1_v_fills_the_loss_chart_and_the_misconception_chart_is_tall():
     assert np.abs(ws * 2 - 1).max() <= y_hi <= 1.5 * np.abs(ws * 2 - 1).max(), "the top is set by the L1 V"
     misconception = next(s for s in specs if "update k" in json.dumps(s))
     assert misconception["height"] >= 300
+
+
+def test_each_common_wrong_answer_typed_on_the_page_is_named():
+    """The lesson's wrong answers at the defaults, typed into the page, get the misconception behind them."""
+    at = open_page("pages/derivation.py")
+    at.checkbox(key="d_guess_skip").uncheck().run()
+    for wrong in lesson.LESSON.wrong:
+        number, name = wrong.split(", ")
+        at.number_input(key=lesson.PREDICT_KEY).set_value(value(number)).run()
+        verdict = " ".join(e.value for e in at.error)
+        assert not at.success and f"{name}" in verdict and "= −2." in verdict, (wrong, verdict)

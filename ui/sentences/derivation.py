@@ -37,11 +37,15 @@ def guess_feedback(guess: float, x: float, r: float, sign: float, grad_w: float)
         )
     if abs(guess - grad_w) <= GUESS_TOL:
         return True, f"Right: sign(r)·x = {fmt(sign)}·{fmt(x)} = {fmt(grad_w)}."
-    if abs(guess - x) <= GUESS_TOL and sign < 0:
-        return False, (
-            f"That is dŷ/dw = x alone: the misconception. r = {fmt(r)} is negative, so the sign flips it: "
-            f"dL/dw = {fmt(grad_w)}."
-        )
+    answer = f"dL/dw = sign(r)·x = {fmt(sign)}·{fmt(x)} = {fmt(grad_w)}"
+    for wrong, why in (  # the common wrong answers (ui.lessons.derivation); the first that matches is named
+        (x, f"That is dŷ/dw = x alone: the misconception. r = {fmt(r)} is negative, so the sign flips it"),
+        (sign, f"That is dL/dr = sign(r) alone: the chain rule stopped one factor early, x = {fmt(x)} multiplies it"),
+        (2 * r * x, "That is 2·r·x, the squared loss's gradient, which shrinks near the target; |r|'s keeps its size"),
+        (abs(r), "That is |r|, the loss's value, not its slope"),
+    ):
+        if abs(guess - wrong) <= GUESS_TOL:
+            return False, f"{why}: {answer}."
     return False, f"Not quite: dL/dw = sign(r)·x = {fmt(sign)}·{fmt(x)} = {fmt(grad_w)} (yours: {fmt(guess)})."
 
 
