@@ -14,8 +14,11 @@ Theory (optima, bands, closed forms) is drawn in a neutral grey on top of the da
 
 from __future__ import annotations
 
+import base64
 import functools
 import json
+import struct
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -655,23 +658,99 @@ def _optimizer_scales(optimizers: tuple[str, ...], names: tuple[str, ...]) -> tu
     )
 
 
+MAP_GREYS = (0x1A, 0xF2)  # the map's grey for the lowest and the highest log(1 + loss), linear in between
+PROBE_CELLS = 14  # cells per side that answer a hover on the map with their loss
+
+
+def _png_grey(pixels: np.ndarray) -> str:
+    """An 8-bit greyscale image (rows top to bottom) as a PNG data URL."""
+    h, w = pixels.shape
+    rows = b"".join(b"\x00" + row.tobytes() for row in np.ascontiguousarray(pixels, dtype=np.uint8))
+
+    def chunk(tag: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
+
+    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 0, 0, 0, 0))
+    png += chunk(b"IDAT", zlib.compress(rows, 6)) + chunk(b"IEND", b"")
+    return "data:image/png;base64," + base64.b64encode(png).decode()
+
+
+def _map_layers(grid: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The loss map as one image instead of a mark per cell (4,900 marks cost the browser most of a redraw):
+    "map" is the picture (two rows, the lowest and highest level, which also give the colour legend its range),
+    "grid" the PROBE_CELLS² cells a hover reads the loss from (the loss at each cell's centre, a grid itself).
+    `grid`: n x n cells (w0, w1, b0, b1, loss, level), w the outer index, as ui.compute.surface makes them."""
+    n = round(len(grid) ** 0.5)
+    cols = {k: grid[k].to_numpy(dtype=float).reshape(n, n) for k in ("w0", "w1", "b0", "b1", "loss", "level")}
+    level = cols["level"]
+    lo, hi = float(level.min()), float(level.max())
+    t = (level - lo) / (hi - lo) if hi > lo else np.zeros_like(level)
+    pixels = np.rint(MAP_GREYS[0] + t * (MAP_GREYS[1] - MAP_GREYS[0]))
+    url = _png_grey(pixels.T[::-1])  # rows from the highest b down, columns from the lowest w
+    edges = (cols["w0"].min(), cols["w1"].max(), cols["b0"].min(), cols["b1"].max())
+    picture = pd.DataFrame([(*edges, lv, url) for lv in (lo, hi)], columns=["w0", "w1", "b0", "b1", "level", "url"])
+    block = max(1, -(-n // PROBE_CELLS))
+    first = np.arange(0, n, block)
+    last, mid = np.minimum(first + block, n) - 1, np.minimum(first + block // 2, n - 1)
+    at = {k: np.ix_(idx, idx) for k, idx in (("first", first), ("last", last), ("mid", mid))}
+    probe = {
+        "w0": cols["w0"][at["first"]],
+        "w1": cols["w1"][at["last"]],
+        "b0": cols["b0"][at["first"]],
+        "b1": cols["b1"][at["last"]],
+        "w": (cols["w0"] + cols["w1"])[at["mid"]] / 2,
+        "b": (cols["b0"] + cols["b1"])[at["mid"]] / 2,
+        "loss": cols["loss"][at["mid"]],
+        "level": level[at["mid"]],
+    }
+    return {"map": picture, "grid": pd.DataFrame({k: v.ravel() for k, v in probe.items()})}
+
+
 def _landscape(optimizers: tuple[str, ...], creases: bool, names: tuple[str, ...]) -> alt.LayerChart:
     # the axis ranges are params (filled in by Spec.to_dict), so one template serves every range
     xs = alt.Scale(domain=[alt.ExprRef(expr="w_lo"), alt.ExprRef(expr="w_hi")], nice=False, zero=False)
     ys = alt.Scale(domain=[alt.ExprRef(expr="b_lo"), alt.ExprRef(expr="b_hi")], nice=False, zero=False)
-    heat = (
-        _data("grid")
-        .mark_rect()
+    picture = (
+        _data("map")
+        .mark_image(aspect=False, clip=True)
         .encode(
             x=alt.X("w0:Q", scale=xs, title="w (slope)"),
             x2="w1:Q",
-            y=alt.Y("b0:Q", scale=ys, title="b (bias)"),
-            y2="b1:Q",
-            color=alt.Color("level:Q", scale=alt.Scale(scheme="greys", reverse=True), title="log(1 + loss)"),
-            tooltip=[alt.Tooltip("loss:Q", format=".4g")],
+            y=alt.Y("b1:Q", scale=ys, title="b (bias)"),  # the image's top edge
+            y2="b0:Q",
+            url="url:N",
         )
     )
-    layers = [heat]
+    grey = [f"#{v:02x}{v:02x}{v:02x}" for v in MAP_GREYS]
+    legend = (  # the picture's greys as a legend: an invisible mark over its lowest and highest level
+        _data("map")
+        .mark_rect(opacity=0)
+        .encode(
+            x=alt.X("w0:Q", scale=xs),
+            x2="w1:Q",
+            y=alt.Y("b0:Q", scale=ys),
+            y2="b1:Q",
+            color=alt.Color(
+                "level:Q", scale=alt.Scale(range=grey, interpolate="rgb", zero=False, nice=False), title="log(1 + loss)"
+            ),
+        )
+    )
+    probe = (
+        _data("grid")
+        .mark_rect(opacity=0)
+        .encode(
+            x=alt.X("w0:Q", scale=xs),
+            x2="w1:Q",
+            y=alt.Y("b0:Q", scale=ys),
+            y2="b1:Q",
+            tooltip=[
+                alt.Tooltip("w:Q", format=".3f"),
+                alt.Tooltip("b:Q", format=".3f"),
+                alt.Tooltip("loss:Q", format=".4g"),
+            ],
+        )
+    )
+    layers = [picture, legend, probe]
     if creases:
         layers.append(
             _data("creases")
@@ -738,7 +817,7 @@ def landscape_chart(
 
     The ranges are params of one template; rounded ones let nearby settings send the same spec text,
     so the browser patches the data instead of rebuilding the view."""
-    data = {"grid": grid, "paths": paths}
+    data = {**_map_layers(grid), "paths": paths}
     if creases is not None and not creases.empty:
         data["creases"] = creases
     data["optimum"] = pd.DataFrame({"w": [optimum[0]], "b": [optimum[1]], "text": ["optimum"]})
