@@ -98,8 +98,7 @@ with ask:
         lesson.PREDICT_KEY,
         lesson.question(values),
         list(lesson.OPTIONS),
-        lambda: lesson.verdict(fit, int(np.sum(kinds == "outlier")))[0],
-        lambda: lesson.verdict(fit, int(np.sum(kinds == "outlier")))[1],
+        lambda: lesson.verdict(fit, int(np.sum(kinds == "outlier"))),
     )
 if not ready:
     st.stop()

@@ -65,8 +65,7 @@ with ask:
         lesson.PREDICT_KEY,
         lesson.question(values),
         lesson.OPTIONS,
-        lambda: lesson.expected(values)[0],
-        lambda: lesson.expected(values)[1],
+        lambda: lesson.expected(values),
     )
 if not ready:
     st.stop()

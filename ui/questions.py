@@ -6,6 +6,7 @@ for the teacher's reveal, and the teacher sees the room's answers live instead o
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 
 import streamlit as st
@@ -18,16 +19,20 @@ def predict(
     key: str,
     question: str,
     options: Sequence[str],
-    correct: str | Callable[[], str],
-    explanation: str | Callable[[], str],
+    correct: str | Callable[[], str] | Callable[[], tuple[str, str]],
+    explanation: str | Callable[[], str] | None = None,
 ) -> bool:
     """Ask before showing. Returns True once the student has answered (or chosen to skip), or, in a
     class poll room, once the teacher has revealed the result to the room.
 
     `correct` and `explanation` may be functions: an experiment that decides the answer (and the
     numbers that say why) then runs only once the student has answered, not on every change of a
-    setting while the question is open.
+    setting while the question is open. With no `explanation`, `correct()` returns both, (answer, why),
+    and runs once (a lesson's `expected`).
     """
+    if explanation is None:
+        decide = functools.cache(correct)
+        correct, explanation = (lambda: decide()[0]), (lambda: decide()[1])
     room = room_view.joined()  # None outside a room: no database call
     with slide_part(2, question=key), st.container(border=True):
         st.markdown(f"**Predict first.** {question}")
