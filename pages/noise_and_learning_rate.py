@@ -111,8 +111,7 @@ with ask:
         lesson.PREDICT_KEY,
         lesson.question(values),
         lesson.OPTIONS,
-        lambda: lesson.expected(values)[0],
-        lambda: lesson.expected(values)[1],
+        lambda: lesson.expected(values),  # (answer, why): the lesson's verdict whole, run once
     )
 if not ready:
     st.stop()
@@ -354,7 +353,7 @@ def draw_errors(k: str) -> np.ndarray:
 
 
 def draw_optima() -> dict[str, np.ndarray]:
-    """Each draw's L1 interval and L2 optimum (the data sets noise_draws runs on, made the same way)."""
+    """Each draw's L1 interval and L2 optimum (the data sets the draws run on, made the same way)."""
     sets = [core.make_dataset(20, 2.0, 1.0, 0.0, v["sigma"], 0.0, 0.0, s) for s in experiments("l1").draw_seeds]
     return {
         "l1": np.array([core.l1_minimizers(d.x, d.y) for d in sets]),
