@@ -18,8 +18,16 @@ SPILLS = (Path(__file__).parent / "overflow.js").read_text()  # elements past th
 PROJECTOR, PHONE = (1280, 800, "?present=true"), (390, 844, "")
 
 
+# A phone says so in its User-Agent ("Mobi"): the page then folds its settings so the question comes first.
+PHONE_UA = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+    "Version/17.0 Mobile/15E148 Safari/604.1"
+)
+
+
 def _screen(browser, width: int, height: int, query: str):
-    ctx = browser.new_context(viewport={"width": width, "height": height})
+    phone = {"user_agent": PHONE_UA, "is_mobile": True, "has_touch": True} if width < 600 else {}
+    ctx = browser.new_context(viewport={"width": width, "height": height}, **phone)
     yield ctx.new_page(), query, height
     ctx.close()
 
@@ -73,3 +81,15 @@ def test_slide_view_is_three_screens_with_nothing_to_scroll(projector, app_url, 
         assert f"slide={step}" in page.url or step == 1
         if step < len(expected):
             page.get_by_role("button", name="Next ▶").click()
+
+
+@pytest.mark.parametrize("path", LAB_PAGES)
+def test_on_a_phone_the_question_comes_before_any_slider(browser, app_url, path):
+    """Settings fold on a phone: the first thing to answer is the question, not a column of sliders."""
+    page, _, _ = next(_screen(browser, *PHONE))
+    page.goto(f"{app_url}/{path}")
+    wait_for_app(page)
+    question = page.get_by_text("Predict first", exact=False).first.bounding_box()
+    sliders = [s.bounding_box() for s in page.locator('[data-testid="stSlider"]').all() if s.is_visible()]
+    assert question and all(question["y"] < b["y"] for b in sliders), (question, sliders[:1])
+    page.context.close()
