@@ -12,8 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import core
+from tests.helpers import control_space
 from tests.test_pages import open_page
-from tests.test_sentences_signed_l1 import control_values
 from ui.lessons import derivation as lesson
 from ui.lessons.derivation import PRESETS, C
 from ui.sentences import derivation as say
@@ -23,17 +23,7 @@ NUMBER = r"(−?\d+(?:\.\d+)?(?:e[-+−]\d+)?)"
 LR, UPDATES = 0.1, 30  # the misconception runs, as the page makes them
 
 
-def preset_settings(name: str) -> dict:
-    by_key = {c.key: n for n, c in C.items()}
-    values = {n: c.default for n, c in C.items()}
-    values.update({by_key[k]: v for k, v in PRESETS[name].items()})
-    return values
-
-
-SETTINGS = st.one_of(
-    st.fixed_dictionaries({n: control_values(c) for n, c in C.items()}),
-    st.sampled_from(list(PRESETS)).map(preset_settings),
-)
+SETTINGS = control_space(C, PRESETS)
 
 
 def value(token: str) -> float:

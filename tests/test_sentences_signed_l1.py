@@ -3,18 +3,15 @@ presets (hypothesis), and one test per finding of issue 16 that the page's old f
 
 from __future__ import annotations
 
-import ast
 import re
-from pathlib import Path
 
 import numpy as np
 import pytest
 from hypothesis import given
-from hypothesis import strategies as st
 
 import core
+from tests.helpers import control_space
 from tests.test_pages import open_page, snapshot
-from ui.controls import Control, log_options
 from ui.lessons import signed_l1 as lesson
 from ui.sentences import signed_l1 as say
 
@@ -22,40 +19,10 @@ EPS = np.finfo(float).eps
 NUMBER = r"(-?\d+(?:\.\d+)?(?:e[-+]\d+)?)"
 
 
-def page_definitions(path: Path) -> dict:
-    """The page's `C` (its controls) and `PRESETS`, read from its source so the tests follow every change there."""
-    ns = {"Control": Control, "log_options": log_options}
-    for node in ast.parse(path.read_text()).body:
-        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", None) in ("C", "PRESETS"):
-            exec(compile(ast.Module([node], []), str(path), "exec"), ns)
-    return ns
-
-
 C, PRESETS = lesson.C, lesson.PRESETS  # the page's controls and presets live in its lesson
 
 
-def control_values(c: Control) -> st.SearchStrategy:
-    if c.kind == "bool":
-        return st.booleans()
-    if c.kind == "log":
-        return st.sampled_from(c.options)
-    if c.kind == "int":
-        return st.integers(int(c.lo), int(c.hi))
-    steps = round((c.hi - c.lo) / c.step)
-    return st.integers(0, steps).map(lambda i: round(c.lo + i * c.step, 10))
-
-
-def preset_settings(name: str) -> dict:
-    by_key = {c.key: n for n, c in C.items()}
-    values = {n: c.default for n, c in C.items()}
-    values.update({by_key[k]: v for k, v in PRESETS[name].items()})
-    return values
-
-
-SETTINGS = st.one_of(
-    st.fixed_dictionaries({n: control_values(c) for n, c in C.items()}),
-    st.sampled_from(list(PRESETS)).map(preset_settings),
-)
+SETTINGS = control_space(C, PRESETS)
 
 
 def close(token: str, value: float, w: np.ndarray | None = None) -> bool:
