@@ -108,8 +108,9 @@ def slide_part(step: int, question: str | None = None):
     return st.container(key=f"slide-{step}")
 
 
-def _go(step: int, reveal: str | None) -> None:
+def _go(step: int) -> None:
     st.session_state[SLIDE.key] = step
+    reveal = st.session_state.get("_slide_question")  # the question the page on screen asked in its last run
     if step == len(SLIDE_STEPS) and reveal:  # the answer's screen shows the result: skip the open question
         st.session_state[f"{reveal}_skip"] = True
 
@@ -117,15 +118,15 @@ def _go(step: int, reveal: str | None) -> None:
 def slide_nav() -> None:
     """Back / next for the slide view, above the page (app.py calls it before the page runs)."""
     st.session_state["_slide_parts"] = set()  # a new run: each step's first part gets the key again
+    st.session_state["_slide_question"] = None  # set again by this run's page if it asks one
     if not sliding():
         return
     step = int(st.session_state.get(SLIDE.key, 1))
     st.markdown(_slide_css(step), unsafe_allow_html=True)
-    reveal = st.session_state.get("_slide_question")
     with st.container(key="slide-nav", horizontal=True, vertical_alignment="center"):
-        st.button("◀ Back", key="slide_back", disabled=step == 1, on_click=_go, args=(step - 1, reveal))
+        st.button("◀ Back", key="slide_back", disabled=step == 1, on_click=_go, args=(step - 1,))
         st.markdown(f"**{step} / {len(SLIDE_STEPS)} · {SLIDE_STEPS[step - 1]}**")
-        st.button("Next ▶", key="slide_next", disabled=step == len(SLIDE_STEPS), on_click=_go, args=(step + 1, reveal))
+        st.button("Next ▶", key="slide_next", disabled=step == len(SLIDE_STEPS), on_click=_go, args=(step + 1,))
 
 
 def apply_presentation_style() -> None:
