@@ -722,14 +722,12 @@ def _landscape(optimizers: tuple[str, ...], creases: bool, names: tuple[str, ...
         )
     )
     grey = [f"#{v:02x}{v:02x}{v:02x}" for v in MAP_GREYS]
+    cells = {"x": alt.X("w0:Q", scale=xs), "x2": "w1:Q", "y": alt.Y("b0:Q", scale=ys), "y2": "b1:Q"}  # one map cell
     legend = (  # the picture's greys as a legend: an invisible mark over its lowest and highest level
         _data("map")
         .mark_rect(opacity=0)
         .encode(
-            x=alt.X("w0:Q", scale=xs),
-            x2="w1:Q",
-            y=alt.Y("b0:Q", scale=ys),
-            y2="b1:Q",
+            **cells,
             color=alt.Color(
                 "level:Q", scale=alt.Scale(range=grey, interpolate="rgb", zero=False, nice=False), title="log(1 + loss)"
             ),
@@ -739,10 +737,7 @@ def _landscape(optimizers: tuple[str, ...], creases: bool, names: tuple[str, ...
         _data("grid")
         .mark_rect(opacity=0)
         .encode(
-            x=alt.X("w0:Q", scale=xs),
-            x2="w1:Q",
-            y=alt.Y("b0:Q", scale=ys),
-            y2="b1:Q",
+            **cells,
             tooltip=[
                 alt.Tooltip("w:Q", format=".3f"),
                 alt.Tooltip("b:Q", format=".3f"),
