@@ -20,6 +20,7 @@ from ui.controls import Control, restore, show_notes
 
 SPEEDS = (1, 5, 20, 100)  # updates per tick
 TICK_SECONDS = 0.5
+_COLUMNS = ("w", "gradient dL/dw", "lr", "loss on all data")  # the numbers shown at update k
 
 
 def _inputs(key: str, last: int) -> tuple[Control, Control]:
@@ -53,6 +54,66 @@ def _toggle_play(key: str) -> None:
     st.session_state[f"{key}_playing"] = not st.session_state.get(f"{key}_playing", False)
 
 
+def _read_settings(key: str, last: int) -> int:
+    """Check the panel's settings like any page's (notes for refused values); return the updates per step."""
+    k_key = f"{key}_k"
+    if (k := _position(st.session_state.get(k_key), last)) is not None:
+        st.session_state[k_key] = k  # before the check: a k past a shorter run's end is not an error
+    show_notes(restore(_inputs(key, last)))
+    return st.session_state[f"{key}_speed"]
+
+
+def _advance(key: str, last: int, speed: int, playing: bool) -> None:
+    """One tick of playback: k moves `speed` updates on; reruns the page when the timer must be set or dropped."""
+    k_key, play_key = f"{key}_k", f"{key}_playing"
+    if st.session_state.get(play_key, False) != playing:
+        st.rerun(scope="app")  # play was pressed or stopped: rerun the page to set or drop the timer
+    if playing:
+        k = _clamp(k_key, last)
+        if k >= last:  # reached the end: stop, and let the page drop the timer
+            st.session_state[play_key] = False
+            st.rerun(scope="app")
+        st.session_state[k_key] = min(k + speed, last)
+    _clamp(k_key, last)
+
+
+def _controls(key: str, last: int, speed: int, playing: bool) -> None:
+    """One row: step back, play or pause, step forward, the updates per step, and the update k."""
+    k_key, play_key = f"{key}_k", f"{key}_playing"
+    cols = st.columns([1, 1, 1, 2, 5], vertical_alignment="bottom")
+    buttons = (
+        ("⏮", "back", _shift, (k_key, -speed, last, play_key), "Step back"),
+        ("⏸" if playing else "▶", "play", _toggle_play, (key,), "Pause" if playing else "Play"),
+        ("⏭", "next", _shift, (k_key, speed, last, play_key), "Step forward"),
+    )
+    for col, (label, name, on_click, args, help_text) in zip(cols[:3], buttons, strict=True):
+        col.button(label, key=f"{key}_{name}", on_click=on_click, args=args, help=help_text, use_container_width=True)
+    cols[3].selectbox("Updates per step", SPEEDS, key=f"{key}_speed")
+    cols[4].slider("Update k", 0, last, key=k_key)
+
+
+def _numbers(runs: Mapping[str, Trajectory], k: int) -> None:
+    """The table of w, gradient, lr and loss at update k, one row per run."""
+    rows = [
+        {
+            "loss": label,
+            "w": run.w[k],
+            "gradient dL/dw": run.grad[k],
+            "lr": run.lr[k],
+            "loss on all data": run.loss[k],
+        }
+        for label, run in runs.items()
+    ]
+    st.dataframe(
+        pd.DataFrame(rows),
+        hide_index=True,
+        width="stretch",
+        column_config={c: st.column_config.NumberColumn(format="%.5g") for c in _COLUMNS},
+    )
+    if k == 0:
+        st.caption("Update 0 is the start: no gradient or learning rate has been used yet.")
+
+
 def step_through(key: str, runs: Mapping[str, Trajectory], losses: Sequence[str], hlines: pd.DataFrame) -> None:
     """Draw the step-through panel for runs labelled by loss label (charts.label(loss))."""
     last = next(iter(runs.values())).n_updates
@@ -61,72 +122,14 @@ def step_through(key: str, runs: Mapping[str, Trajectory], losses: Sequence[str]
 
     @st.fragment(run_every=TICK_SECONDS if playing else None)
     def panel() -> None:
-        k_key, play_key = f"{key}_k", f"{key}_playing"
-        if (k := _position(st.session_state.get(k_key), last)) is not None:
-            st.session_state[k_key] = k  # before the check: a k past a shorter run's end is not an error
-        show_notes(restore(_inputs(key, last)))
-        speed = st.session_state[f"{key}_speed"]
-        if st.session_state.get(play_key, False) != playing:
-            st.rerun(scope="app")  # play was pressed or stopped: rerun the page to set or drop the timer
-        if playing:
-            k = _clamp(k_key, last)
-            if k >= last:  # reached the end: stop, and let the page drop the timer
-                st.session_state[play_key] = False
-                st.rerun(scope="app")
-            st.session_state[k_key] = min(k + speed, last)
-        k = _clamp(k_key, last)
-        cols = st.columns([1, 1, 1, 2, 5], vertical_alignment="bottom")
-        cols[0].button(
-            "⏮",
-            key=f"{key}_back",
-            on_click=_shift,
-            args=(k_key, -speed, last, play_key),
-            help="Step back",
-            use_container_width=True,
-        )
-        cols[1].button(
-            "⏸" if playing else "▶",
-            key=f"{key}_play",
-            on_click=_toggle_play,
-            args=(key,),
-            help="Pause" if playing else "Play",
-            use_container_width=True,
-        )
-        cols[2].button(
-            "⏭",
-            key=f"{key}_next",
-            on_click=_shift,
-            args=(k_key, speed, last, play_key),
-            help="Step forward",
-            use_container_width=True,
-        )
-        cols[3].selectbox("Updates per step", SPEEDS, key=f"{key}_speed")
-        cols[4].slider("Update k", 0, last, key=k_key)
-        k = int(st.session_state[k_key])
+        speed = _read_settings(key, last)
+        _advance(key, last, speed, playing)
+        _controls(key, last, speed, playing)
+        k = int(st.session_state[f"{key}_k"])
         layout.chart(
             charts.trajectory_chart(w_df, "w", "weight w", losses, hlines=hlines, marker=k, height=240),
             f"Weight w over updates with a marker at update {k}.",
         )
-        rows = [
-            {
-                "loss": label,
-                "w": run.w[k],
-                "gradient dL/dw": run.grad[k],
-                "lr": run.lr[k],
-                "loss on all data": run.loss[k],
-            }
-            for label, run in runs.items()
-        ]
-        st.dataframe(
-            pd.DataFrame(rows),
-            hide_index=True,
-            width="stretch",
-            column_config={
-                c: st.column_config.NumberColumn(format="%.5g")
-                for c in ("w", "gradient dL/dw", "lr", "loss on all data")
-            },
-        )
-        if k == 0:
-            st.caption("Update 0 is the start: no gradient or learning rate has been used yet.")
+        _numbers(runs, k)
 
     panel()
