@@ -23,11 +23,13 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import streamlit as st
+
+import core
 
 MAX_URL_VALUE_CHARS = 64
 REGISTRY: dict[str, Control] = {}  # every Control made so far, by key (tests look up raw options here)
@@ -53,9 +55,16 @@ class Control:
     help: str | None = None
     format_func: Callable[[Any], str] | None = field(default=None, compare=False)
     pattern: str | None = None
+    slider_format: str | None = None  # a slider's printf format, e.g. "%.4f" where two decimals would hide steps
 
     def __post_init__(self) -> None:
         REGISTRY[self.key] = self
+
+    @classmethod
+    def from_param(cls, key: str, param: core.LossParam) -> Control:
+        """The slider for a loss's parameter as core declares it: its label, default, slider (lo, hi, step), help."""
+        lo, hi, step = param.slider
+        return cls(key, param.label, "float", param.default, lo, hi, step, help=param.help or None)
 
     def parse(self, raw: str) -> Any:
         """The value a URL string stands for, or raise ValueError saying why it is refused."""
@@ -268,6 +277,8 @@ def widget(c: Control, container=st, disabled: bool = False, why: str | None = N
     `disabled` greys out a control that has no effect in the current state; `why` says so in its help.
     """
     common = {"key": c.key, "help": why if disabled and why else c.help, "disabled": disabled}
+    if c.slider_format:
+        common["format"] = c.slider_format
     if c.kind == "float":
         return container.slider(c.label, float(c.lo), float(c.hi), step=float(c.step), **common)
     if c.kind == "int":
@@ -311,3 +322,97 @@ def preset_and_reset(controls: Sequence[Control], presets: dict[str, dict[str, A
     right.button(
         "Reset to defaults", key=f"{key}_reset", on_click=_apply, args=(controls, {}), use_container_width=True
     )
+
+
+def loss_params(loss: str, values: Mapping[str, Any], controls: Mapping[str, Control] | None = None) -> dict[str, Any]:
+    """The parameters loss `loss` declares (core.LOSSES[loss].params) that a page sets, by parameter name.
+
+    Read from `values` by the parameter's name (a page's `Settings`), or, given `controls` (name -> Control),
+    from `values` by that control's key (what a lesson reads). A parameter without a control keeps its default.
+    """
+    names = [p.name for p in core.LOSSES[loss].params]
+    if controls is None:
+        return {n: values[n] for n in names if n in values}
+    return {n: values[controls[n].key] for n in names if n in controls}
+
+
+class Settings(Mapping[str, Any]):
+    """A page's control values, validated: by the page's name for each control (`s["lr"]` or `s.lr`), and by
+    control key in `s.by_key` (what ui.lessons read)."""
+
+    def __init__(self, controls: Mapping[str, Control]) -> None:
+        self.by_key: dict[str, Any] = {c.key: st.session_state[c.key] for c in controls.values()}
+        self._by_name = {name: self.by_key[c.key] for name, c in controls.items()}
+
+    def __getitem__(self, name: str) -> Any:
+        return self._by_name[name]
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.__dict__["_by_name"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._by_name)
+
+    def __len__(self) -> int:
+        return len(self._by_name)
+
+
+Predicate = Callable[[Settings], bool]
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A row entry drawn only while `when(values)` holds (b only with a bias). Hidden, the control is still
+    restored, checked and kept in the URL; the entries after it move up a column."""
+
+    name: str
+    when: Predicate
+
+
+@dataclass(frozen=True)
+class Row:
+    """Controls side by side: the i-th drawn entry goes in column i % len(columns). `columns`: how many, or
+    their relative widths as st.columns takes them."""
+
+    entries: tuple[str | Shown, ...]
+    columns: int | tuple[float, ...] = 4
+
+
+def settings(
+    controls: Mapping[str, Control],
+    *,
+    presets: Mapping[str, Mapping[str, Any]],
+    preset_key: str,
+    rows: Sequence[str | tuple[str | Shown, ...] | Row],
+    idle: Mapping[str, tuple[Predicate, str]] | None = None,
+) -> Settings:
+    """A page's settings in one call: restore every control (session, else a valid link value, else the default)
+    and show the notes on refused values, draw the Settings expander (the preset picker, its reset, then `rows`),
+    write the values to the URL, and return them.
+
+    `controls`: name -> Control, every control of the page, those drawn later by `widget` included. `rows`: a
+    name is drawn alone at full width, a tuple of names (or `Shown` entries) is a `Row` of four columns. `idle`:
+    name -> (when it is greyed out, why), for a control that changes nothing in the current state.
+    """
+    from ui import layout  # ui.layout reads the shell's controls from this module: imported when first drawn
+
+    page = list(controls.values())
+    show_notes(restore(page))
+    now = Settings(controls)
+    greyed = {name: (bool(when(now)), why) for name, (when, why) in (idle or {}).items()}
+    with st.expander("Settings", expanded=layout.settings_expanded()):
+        preset_and_reset(page, presets, preset_key)
+        for row in rows:
+            if isinstance(row, str):
+                widget(controls[row], st, *greyed.get(row, (False, None)))
+                continue
+            row = row if isinstance(row, Row) else Row(tuple(row))
+            drawn = [e if isinstance(e, str) else e.name for e in row.entries if isinstance(e, str) or e.when(now)]
+            cells = st.columns(row.columns)
+            for i, name in enumerate(drawn):
+                widget(controls[name], cells[i % len(cells)], *greyed.get(name, (False, None)))
+    sync_url(page)
+    return Settings(controls)

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 
 import core
 from ui import charts, compute
-from ui.controls import Control, log_options
+from ui.controls import Control, log_options, loss_params
 from ui.lessons import Lesson
 from ui.sentences import landscape as say
 
@@ -48,8 +48,9 @@ C = {
     ),
     "beta": Control("l_beta", "momentum β", "float", 0.9, 0.0, 0.99, 0.01),
     "beta1": Control("l_beta1", "Adam β₁", "float", 0.9, 0.0, 0.99, 0.01),
-    "beta2": Control("l_beta2", "Adam β₂", "float", 0.999, 0.9, 0.9999, 0.0001),
-    "delta": Control("l_delta", "Huber delta", "float", 1.0, 0.1, 10.0, 0.1),
+    # 0.999 and 0.9999 differ where a two-decimal label shows 1.00 (no update at all): four decimals
+    "beta2": Control("l_beta2", "Adam β₂", "float", 0.999, 0.9, 0.9999, 0.0001, slider_format="%.4f"),
+    "delta": Control.from_param("l_delta", core.LOSSES["huber"].param("delta")),
     **{f"use_{o}": Control(f"l_{o}", OPT_LABELS[o], "bool", True) for o in OPTIMIZERS},
 }
 CONTROLS = list(C.values())
@@ -98,7 +99,6 @@ def run(values: Mapping[str, object], optimizer: str) -> core.Trajectory:
     }.get(optimizer, ())
     lr0 = values["l_adam_lr"] if optimizer == "adam" else values["l_lr"]
     sched = ("constant", 1.0, ()) if optimizer == "polyak" else (values["l_sched"], lr0, ())
-    loss_params = {"delta": values["l_delta"]} if values["l_loss"] == "huber" else {}
     return compute.run(
         data,
         values["l_loss"],
@@ -111,7 +111,7 @@ def run(values: Mapping[str, object], optimizer: str) -> core.Trajectory:
         optimizer=optimizer,
         optimizer_params=params,
         f_star=f_star,
-        **loss_params,
+        **loss_params(values["l_loss"], values, C),
     )
 
 

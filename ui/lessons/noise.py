@@ -13,7 +13,7 @@ import numpy as np
 
 import core
 from ui import compute, frames
-from ui.controls import Control, log_options
+from ui.controls import Control, log_options, loss_params
 from ui.lessons import Lesson
 from ui.sentences import noise as say
 
@@ -44,7 +44,7 @@ C = {
     "l1": Control("n_l1", "Show the absolute-L1 run", "bool", True),
     "l2": Control("n_l2", "Show the L2 run", "bool", True),
     "huber": Control("n_huber", "Show the Huber run", "bool", False),
-    "delta": Control("n_delta", "Huber delta", "float", 1.0, 0.1, 10.0, 0.1),
+    "delta": Control.from_param("n_delta", core.LOSSES["huber"].param("delta")),
 }
 CONTROLS = list(C.values())
 # Presets named after the article show its setting (w0 = 20, batches of 2 in order); it does not print its
@@ -111,7 +111,6 @@ def dataset(values: Mapping[str, object]) -> core.Dataset:
 
 def run(values: Mapping[str, object], loss: str) -> core.Trajectory:
     """One loss's run at these values (cached, shared by every page that asks for the same run)."""
-    loss_params = {"delta": values["n_delta"]} if loss == "huber" else {}
     return compute.run(
         dataset(values),
         loss,
@@ -121,7 +120,7 @@ def run(values: Mapping[str, object], loss: str) -> core.Trajectory:
         values["n_epochs"],
         shuffle=values["n_shuffle"],
         shuffle_seed=values["n_seed"],
-        **loss_params,
+        **loss_params(loss, values, C),
     )
 
 

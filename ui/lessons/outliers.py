@@ -30,7 +30,7 @@ C = {
     "size": Control("o_size", "Outlier shift (added to y)", "float", 25.0, -50.0, 50.0, 1.0),
     "seed": Control("o_seed", "Seed", "int", 0, 0, 99, 1),
     "bias": Control("o_bias", "Fit a bias (a line y = w·x + b; off: through the origin)", "bool", True),
-    "delta": Control("o_delta", "Huber delta", "float", 1.0, 0.1, 10.0, 0.1),
+    "delta": Control.from_param("o_delta", core.LOSSES["huber"].param("delta")),
     "drag": Control("o_drag", "Drag one target", "float", 12.0, -100.0, 100.0, 1.0),
 }
 CONTROLS = list(C.values())
