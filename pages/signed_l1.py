@@ -6,9 +6,9 @@ import streamlit as st
 
 import core
 from ui import charts, compute, frames, layout
-from ui.controls import preset_and_reset, restore, show_notes, sync_url, widget
+from ui.controls import settings
 from ui.lessons import signed_l1 as lesson
-from ui.lessons.signed_l1 import CONTROLS, LOSSES, PRESETS, C
+from ui.lessons.signed_l1 import LOSSES, PRESETS, C
 from ui.questions import check_understanding, predict
 from ui.sentences import signed_l1 as say
 from ui.stepper import step_through
@@ -33,7 +33,6 @@ layout.header(
     "The signed-L1 failure",
     "The article's “L1 loss” is Σ(ŷ − y), with no absolute value. What happens when you minimise it?",
 )
-show_notes(restore(CONTROLS))
 st.markdown(
     "A blog post (*L1 loss, abs L1 loss, and L2 loss*) fits **2·w = y** to 20 samples with true w = 1, "
     "starting from w₀ = 20, learning rate 0.01, batches of 2, 20 epochs. Its “L1” branch is printed like this:"
@@ -44,16 +43,14 @@ if layout.presenting():  # a projector: the code folds, so the question and its 
 else:
     st.code(ARTICLE_CODE, language="python")
 
-with st.expander("Settings", expanded=layout.settings_expanded()):
-    preset_and_reset(CONTROLS, PRESETS, "s_preset")
-    widget(C["full"])
-    cols = st.columns(4)
-    for i, name in enumerate(["lr", "w0", "epochs", "bs", "x", "w_true", "sigma"]):
-        widget(C[name], cols[i % 4])
-    widget(C["seed"], cols[3], disabled=st.session_state[C["sigma"].key] == 0, why="No noise: the seed has no effect.")
-sync_url(CONTROLS)
-values = {c.key: st.session_state[c.key] for c in CONTROLS}  # by key, as the lesson reads them
-v = lesson.by_name(values)  # by name, as this page reads them
+v = settings(  # by name, as this page reads them; v.by_key as the lesson reads them
+    C,
+    presets=PRESETS,
+    preset_key="s_preset",
+    rows=["full", ("lr", "w0", "epochs", "bs", "x", "w_true", "sigma", "seed")],
+    idle={"seed": (lambda s: s.sigma == 0, "No noise: the seed has no effect.")},
+)
+values = v.by_key
 data = lesson.dataset(values)
 sums = lesson.gradient_sums(values)  # signed L1's gradient, update by update
 closed = lesson.closed_form(values)
