@@ -83,6 +83,82 @@ def _blank(value) -> bool:
     )
 
 
+def _row_position(key, n: int) -> int:
+    """An edited row's key as a row position in 0..n-1, or -1 when it names no row."""
+    pos = int(key) if isinstance(key, int | str) and str(key).isdigit() and len(str(key)) < 10 else -1
+    return pos if 0 <= pos < n else -1
+
+
+def _apply_edits(base: pd.DataFrame, edited, numeric: Sequence[str]) -> tuple[dict[str, list], int]:
+    """`base`'s cells by column with the edits of existing rows' `numeric` cells applied (raw, not yet
+    cleaned), and how many edits were dropped: at a row that does not exist, or past the first
+    4·MAX_EDITOR_ROWS."""
+    n, columns = len(base), list(base.columns)
+    cells = {c: list(base[c]) for c in columns}
+    if not isinstance(edited, Mapping):
+        return cells, 0
+    dropped = 0
+    for key, row in itertools.islice(edited.items(), MAX_EDITOR_ROWS * 4):
+        pos = _row_position(key, n)
+        if pos < 0 or not isinstance(row, Mapping):
+            dropped += 1
+            continue
+        for col, value in itertools.islice(row.items(), len(columns) + 1):
+            if col in numeric:
+                cells[col][pos] = value
+    return cells, dropped + max(0, len(edited) - MAX_EDITOR_ROWS * 4)
+
+
+def _kept_rows(deleted, n: int) -> list[int]:
+    """The positions 0..n-1 that the deletions (a list of positions; anything else deletes nothing) leave."""
+    gone = (
+        {i for i in itertools.islice(deleted, n + 1) if isinstance(i, int) and 0 <= i < n}
+        if isinstance(deleted, list)
+        else set()
+    )
+    return [i for i in range(n) if i not in gone]
+
+
+def _assemble(cells: dict[str, list], keep: list[int], new_rows: list[Mapping], numeric: Sequence[str]) -> pd.DataFrame:
+    """The kept rows, then the new ones (their `numeric` cells; the other columns empty)."""
+    return pd.DataFrame(
+        {
+            c: [column[i] for i in keep] + [row.get(c) if c in numeric else None for row in new_rows]
+            for c, column in cells.items()
+        }
+    )
+
+
+def _to_numbers(table: pd.DataFrame, numeric: Sequence[str]) -> int:
+    """Turn every `numeric` column of `table` into floats in place (see _number); return how many
+    cells that were not empty became nan."""
+    emptied = 0
+    for c in numeric:
+        raw = table[c].tolist()
+        values = np.array([_number(v) for v in raw], dtype=float)
+        emptied += int(sum(1 for v, r in zip(values, raw, strict=True) if np.isnan(v) and not _blank(r)))
+        table[c] = values
+    return emptied
+
+
+def _notes(n_added: int, room: int, dropped_edits: int, emptied: int) -> list[str]:
+    """What folding dropped or emptied, one sentence per kind (none when nothing was)."""
+    notes = []
+    if n_added > room:
+        kept = f"the first {room:,} were added and {n_added - room:,} dropped" if room else "all were dropped"
+        notes.append(
+            f"{n_added:,} new rows arrived at once and the table keeps at most {MAX_EDITOR_ROWS} rows: {kept}."
+        )
+    if dropped_edits:
+        notes.append(f"{dropped_edits:,} edit(s) named a row that does not exist and were dropped.")
+    if emptied:
+        notes.append(
+            f"{emptied:,} cell(s) held something other than a finite number with |v| ≤ {MAX_ABS_VALUE:g} and were "
+            "emptied."
+        )
+    return notes
+
+
 def fold(base: pd.DataFrame, edits, numeric: Sequence[str]) -> tuple[pd.DataFrame, list[str]]:
     """`base` with the edits applied, at most MAX_EDITOR_ROWS rows, every `numeric` cell a float (nan where
     the cell was empty or not a finite number with |v| <= 1e6), and notes on what was dropped or emptied.
@@ -90,57 +166,13 @@ def fold(base: pd.DataFrame, edits, numeric: Sequence[str]) -> tuple[pd.DataFram
     Works on at most MAX_EDITOR_ROWS rows of each kind of edit, whatever their count; edits at rows or
     columns that do not exist are dropped.
     """
-    n, columns = len(base), list(base.columns)
     edits = edits if isinstance(edits, Mapping) else {}
-    cells = {c: list(base[c]) for c in columns}
-    edited = edits.get("edited_rows")
-    dropped_edits = 0
-    if isinstance(edited, Mapping):
-        for key, row in itertools.islice(edited.items(), MAX_EDITOR_ROWS * 4):
-            pos = int(key) if isinstance(key, int | str) and str(key).isdigit() and len(str(key)) < 10 else -1
-            if not (0 <= pos < n and isinstance(row, Mapping)):
-                dropped_edits += 1
-                continue
-            for col, value in itertools.islice(row.items(), len(columns) + 1):
-                if col in numeric:
-                    cells[col][pos] = value
-        dropped_edits += max(0, len(edited) - MAX_EDITOR_ROWS * 4)
-    deleted = edits.get("deleted_rows")
-    gone = (
-        {i for i in itertools.islice(deleted, n + 1) if isinstance(i, int) and 0 <= i < n}
-        if isinstance(deleted, list)
-        else set()
-    )
-    keep = [i for i in range(n) if i not in gone]
+    cells, dropped_edits = _apply_edits(base, edits.get("edited_rows"), numeric)
+    keep = _kept_rows(edits.get("deleted_rows"), len(base))
     added = edits.get("added_rows")
     added = added if isinstance(added, list) else []
     room = max(0, MAX_EDITOR_ROWS - len(keep))
     new_rows = [row if isinstance(row, Mapping) else {} for row in itertools.islice(added, room)]
-    table = pd.DataFrame(
-        {
-            c: [cells[c][i] for i in keep] + [row.get(c) for row in new_rows]
-            if c in numeric
-            else [cells[c][i] for i in keep] + [None] * len(new_rows)
-            for c in columns
-        }
-    )
-    notes = []
-    if len(added) > room:
-        kept = f"the first {room:,} were added and {len(added) - room:,} dropped" if room else "all were dropped"
-        notes.append(
-            f"{len(added):,} new rows arrived at once and the table keeps at most {MAX_EDITOR_ROWS} rows: {kept}."
-        )
-    if dropped_edits:
-        notes.append(f"{dropped_edits:,} edit(s) named a row that does not exist and were dropped.")
-    emptied = 0
-    for c in numeric:
-        raw = table[c].tolist()
-        values = np.array([_number(v) for v in raw], dtype=float)
-        emptied += int(sum(1 for v, r in zip(values, raw, strict=True) if np.isnan(v) and not _blank(r)))
-        table[c] = values
-    if emptied:
-        notes.append(
-            f"{emptied:,} cell(s) held something other than a finite number with |v| ≤ {MAX_ABS_VALUE:g} and were "
-            "emptied."
-        )
-    return table, notes
+    table = _assemble(cells, keep, new_rows, numeric)
+    emptied = _to_numbers(table, numeric)
+    return table, _notes(len(added), room, dropped_edits, emptied)
