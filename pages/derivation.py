@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 import core
-from ui import charts, layout
+from ui import charts, diagram, layout
 from ui.controls import preset_and_reset, restore, show_notes, sync_url, widget, widget_row
 from ui.lessons import derivation as lesson
 from ui.lessons.derivation import CONTROLS, PRESETS, C
@@ -114,18 +114,13 @@ else:
     )
 
 st.markdown("**The computational graph** (forward values in the nodes, gradients on the way back)")
-bias_nodes = ""
-if v["bias"]:
-    bias_nodes = f'b [label="b = {fmt(b)}"]; b -> yhat [label="  ∂L/∂b = {fmt(grad_b)}", fontcolor="#D55E00"];'
-rankdir = "TB" if layout.on_phone() else "LR"  # top to bottom on a phone: left to right, its text is 4 px there
-st.graphviz_chart(f"""digraph {{ rankdir={rankdir}; node [shape=box, style=rounded, fontname="Helvetica"];
-    edge [fontname="Helvetica", fontsize=10];
-    w [label="w = {fmt(w)}"]; x [label="x = {fmt(x)}", color=gray]; t [label="t = {fmt(t)}", color=gray];
-    yhat [label="ŷ = w·x{" + b" if v["bias"] else ""}\\n= {fmt(y_hat)}"];
-    r [label="r = ŷ − t\\n= {fmt(r)}"]; L [label="L = |r|\\n= {fmt(loss)}", color="#0072B2", penwidth=2];
-    w -> yhat [label="  ∂L/∂w = {fmt(grad_w)}", fontcolor="#D55E00"]; x -> yhat [color=gray];
-    yhat -> r [label="  ∂L/∂ŷ = {fmt(sign)}", fontcolor="#D55E00"]; t -> r [color=gray];
-    r -> L [label="  ∂L/∂r = sign(r) = {fmt(sign)}", fontcolor="#D55E00"]; {bias_nodes} }}""")
+st.image(
+    diagram.computational_graph(
+        w=w, x=x, t=t, b=b if v["bias"] else None, y_hat=y_hat, r=r, loss=loss, sign=sign, grad_w=grad_w,
+        grad_b=grad_b if v["bias"] else None, fmt=fmt, vertical=layout.on_phone(),  # top to bottom on a phone
+    ),
+    alt=say.graph_alt(w, x, t, b if v["bias"] else None, y_hat, r, loss, sign, grad_w, grad_b),
+)  # fmt: skip
 
 st.subheader("Check it numerically")
 widget(C["h"])

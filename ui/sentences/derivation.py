@@ -281,3 +281,17 @@ def staircase_alt(x: np.ndarray, lo: float, hi: float) -> str:
         f"The total L1 gradient over {jumps.size} samples against w: a staircase that jumps up by 2|xᵢ| (from "
         f"{fmt(jumps.min())} to {fmt(jumps.max())} here) at each tᵢ/xᵢ, and {zero}."
     )
+
+
+def graph_alt(
+    w: float, x: float, t: float, b: float | None, y_hat: float, r: float, loss: float, sign: float,
+    grad_w: float, grad_b: float,
+) -> str:  # fmt: skip
+    """The computational graph in words, for a screen reader: the forward pass, then the gradients back."""
+    model = f"ŷ = w·x + b = {fmt(y_hat)} with b = {fmt(b)}" if b is not None else f"ŷ = w·x = {fmt(y_hat)}"
+    back = f"∂L/∂w = {fmt(grad_w)}" + (f" and ∂L/∂b = {fmt(grad_b)}" if b is not None else "")
+    return (
+        f"Computational graph. Forward: w = {fmt(w)} and x = {fmt(x)} give {model}; r = ŷ − t = {fmt(r)} "
+        f"with t = {fmt(t)}; L = |r| = {fmt(loss)}. Backward: ∂L/∂r = sign(r) = {fmt(sign)}, ∂L/∂ŷ = {fmt(sign)}, "
+        f"{back}."
+    )
