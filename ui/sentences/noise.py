@@ -103,6 +103,41 @@ def closer_explanation(err_l1: float, err_l2: float, where: str, l1_window: Wind
     return text
 
 
+def _no_oscillation(l1: Window, l2: Window) -> str | None:
+    """Why the run is not the article's case (absolute L1 travelling, or not moving), or None when it is."""
+    if l1.drifting:
+        return (
+            "**Not the article's case here:** absolute L1 has not arrived. Over the last 30% it moved "
+            f"{num(l1.net)} in net (its whole range there is {num(l1.swing)}): that is travel, not "
+            f"oscillation. L2 swings by {num(l2.swing)}."
+        )
+    if l1.still:
+        return (
+            "**Not the article's case here:** absolute L1 does not move over the last 30%: every batch's "
+            "signs cancel (or its residuals are 0, where the page's gradient is 0). L2 swings by "
+            f"{num(l2.swing)}."
+        )
+    return None
+
+
+def _l2_does_not_settle(l1: Window, l2: Window, numbers: str, sigma: float, batch_size: int, n: int) -> str:
+    """The claim fails: L2 swings more than SETTLE_RATIO of absolute L1's swing; how much, and why."""
+    why = ""
+    if sigma > 0 and batch_size < n:
+        why = (
+            f" With noise sigma {sigma:g}, each batch of {batch_size} has its own optimum and L2 steps towards it "
+            "by an amount that grows with that batch's residuals, which noise keeps large."
+        )
+    elif l2.drifting:
+        why = " L2 is still travelling towards its optimum."
+    how = (
+        "L2 swings more than absolute L1"
+        if l2.swing > l1.swing
+        else "L2 swings more than half as much as absolute L1 (the claim needs at most half)"
+    )
+    return f"**The article's claim does not hold here:** {numbers}: {how}.{why}"
+
+
 def claim(
     l1: Window | None,
     l2: Window | None,
@@ -129,36 +164,13 @@ def claim(
         return None, (
             "The article's claim is about a constant step; this schedule shrinks the step, and " + numbers + "."
         )
-    if l1.drifting:
-        return False, (
-            "**Not the article's case here:** absolute L1 has not arrived. Over the last 30% it moved "
-            f"{num(l1.net)} in net (its whole range there is {num(l1.swing)}): that is travel, not "
-            f"oscillation. L2 swings by {num(l2.swing)}."
-        )
-    if l1.still:
-        return False, (
-            "**Not the article's case here:** absolute L1 does not move over the last 30%: every batch's "
-            "signs cancel (or its residuals are 0, where the page's gradient is 0). L2 swings by "
-            f"{num(l2.swing)}."
-        )
+    if (not_the_case := _no_oscillation(l1, l2)) is not None:
+        return False, not_the_case
     if l2.swing <= SETTLE_RATIO * l1.swing:
         ratio = "L2 does not move (to rounding)" if l2.still else f"L2's swing is {num(l1.swing / l2.swing)}×"
         ratio += "" if l2.still else " smaller"
         return True, f"**The article's claim holds here:** {numbers}: {ratio}."
-    why = ""
-    if sigma > 0 and batch_size < n:
-        why = (
-            f" With noise sigma {sigma:g}, each batch of {batch_size} has its own optimum and L2 steps towards it "
-            "by an amount that grows with that batch's residuals, which noise keeps large."
-        )
-    elif l2.drifting:
-        why = " L2 is still travelling towards its optimum."
-    how = (
-        "L2 swings more than absolute L1"
-        if l2.swing > l1.swing
-        else "L2 swings more than half as much as absolute L1 (the claim needs at most half)"
-    )
-    return False, f"**The article's claim does not hold here:** {numbers}: {how}.{why}"
+    return False, _l2_does_not_settle(l1, l2, numbers, sigma, batch_size, n)
 
 
 def _swing(name: str, win: Window, with_swing: bool) -> str:
@@ -244,6 +256,59 @@ def _monotone_above(lrs: np.ndarray, err: np.ndarray) -> tuple[int, int]:
     return int(np.sum(d >= 0)), int(d.size)
 
 
+def _at_the_smallest_rate(
+    lrs: np.ndarray, errors: dict[str, np.ndarray], labels: dict[str, str], n_updates: int, start_error: float
+) -> str | None:
+    """The errors at the smallest rate, and whether every loss is still far (more than half w0's distance)."""
+    first = {k: e[0] for k, e in errors.items() if np.isfinite(e[0])}
+    if not first:
+        return None
+    listed = ", ".join(f"{labels[k]} {num(e)}" for k, e in first.items())
+    far = [k for k, e in first.items() if e > 0.5 * start_error]
+    if start_error > 0 and len(far) == len(first):
+        return (
+            f"At the smallest rate, lr = {lrs[0]:g}, no loss arrives in {n_updates} updates: the errors are "
+            + listed
+            + f", with w0 {num(start_error)} from 1."
+        )
+    return f"At the smallest rate, lr = {lrs[0]:g}, the errors are " + listed + f" (w0 is {num(start_error)} from 1)."
+
+
+def _above_the_best(lrs: np.ndarray, err: np.ndarray) -> str:
+    """How the error goes on from its smallest point as lr grows (finite points only)."""
+    rises, steps = _monotone_above(lrs, err)
+    if steps == 0:
+        return ", the largest rate it ran at."
+    if rises == steps:
+        return f"; from there it never falls as lr grows, up to {num(err[-1])} at lr = {lrs[-1]:.3g}."
+    return (
+        f"; above that it rises at {rises} of the {steps} steps up in lr, so it does not simply grow "
+        f"with lr (it is {num(err[-1])} at lr = {lrs[-1]:.3g})."
+    )
+
+
+def _at_the_floor(lrs: np.ndarray, err: np.ndarray, floor: float) -> str:
+    """Where the error sits at the noise floor |optimum - 1|: within FLOOR_BAND of it, or 1e-3."""
+    at_floor = np.abs(err - floor) <= max(FLOOR_BAND * floor, 1e-3)
+    if not at_floor.any():
+        return f" It never comes within 10% (or 0.001) of its noise floor |optimum − 1| = {num(floor)}."
+    return (
+        f" At {int(at_floor.sum())} of its {err.size} points it sits at its noise floor |optimum − 1| = "
+        f"{num(floor)} (within 10% or 0.001), from lr = {lrs[at_floor][0]:.3g} to {lrs[at_floor][-1]:.3g}."
+    )
+
+
+def _one_loss_sweep(lrs: np.ndarray, err: np.ndarray, label: str, floor: float | None) -> str:
+    """One loss across the sweep: its best rate, the trend above it, and its noise floor (nan = diverged)."""
+    ok = np.isfinite(err)
+    if not ok.any():
+        return f"{_cap(label)} diverged at every rate."
+    e, r = err[ok], lrs[ok]
+    best = int(np.argmin(e))
+    text = f"{_cap(label)}'s error is smallest at lr = {r[best]:.3g} ({num(e[best])})" + _above_the_best(r, e)
+    return text if floor is None else text + _at_the_floor(r, e, floor)
+
+
 def sweep_sentences(
     lrs: np.ndarray,
     errors: dict[str, np.ndarray],
@@ -259,51 +324,9 @@ def sweep_sentences(
     `floors`: each loss's error at its own optimum (|optimum - 1|); `l2_radius`: the epoch radius at each lr.
     """
     lrs = np.asarray(lrs, dtype=float)
-    out = []
-    first = {k: e[0] for k, e in errors.items() if np.isfinite(e[0])}
-    if first:
-        far = [k for k, e in first.items() if e > 0.5 * start_error]
-        if start_error > 0 and len(far) == len(first):
-            out.append(
-                f"At the smallest rate, lr = {lrs[0]:g}, no loss arrives in {n_updates} updates: the errors are "
-                + ", ".join(f"{labels[k]} {num(e)}" for k, e in first.items())
-                + f", with w0 {num(start_error)} from 1."
-            )
-        else:
-            out.append(
-                f"At the smallest rate, lr = {lrs[0]:g}, the errors are "
-                + ", ".join(f"{labels[k]} {num(e)}" for k, e in first.items())
-                + f" (w0 is {num(start_error)} from 1)."
-            )
-    for k, err in errors.items():
-        ok = np.isfinite(err)
-        if not ok.any():
-            out.append(f"{_cap(labels[k])} diverged at every rate.")
-            continue
-        e, r = err[ok], lrs[ok]
-        best = int(np.argmin(e))
-        rises, steps = _monotone_above(r, e)
-        text = f"{_cap(labels[k])}'s error is smallest at lr = {r[best]:.3g} ({num(e[best])})"
-        if steps == 0:
-            text += ", the largest rate it ran at."
-        elif rises == steps:
-            text += f"; from there it never falls as lr grows, up to {num(e[-1])} at lr = {r[-1]:.3g}."
-        else:
-            text += (
-                f"; above that it rises at {rises} of the {steps} steps up in lr, so it does not simply grow "
-                f"with lr (it is {num(e[-1])} at lr = {r[-1]:.3g})."
-            )
-        floor = floors.get(k)
-        if floor is not None:
-            at_floor = np.abs(e - floor) <= max(FLOOR_BAND * floor, 1e-3)
-            if at_floor.any():
-                text += (
-                    f" At {int(at_floor.sum())} of its {e.size} points it sits at its noise floor |optimum − 1| = "
-                    f"{num(floor)} (within 10% or 0.001), from lr = {r[at_floor][0]:.3g} to {r[at_floor][-1]:.3g}."
-                )
-            else:
-                text += f" It never comes within 10% (or 0.001) of its noise floor |optimum − 1| = {num(floor)}."
-        out.append(text)
+    first = _at_the_smallest_rate(lrs, errors, labels, n_updates, start_error)
+    out = [] if first is None else [first]
+    out += [_one_loss_sweep(lrs, err, labels[k], floors.get(k)) for k, err in errors.items()]
     if "l2" in errors and l2_limit is not None and l2_radius is not None:
         out.append(_l2_sweep_stability(lrs, errors["l2"], n_updates, l2_limit, np.asarray(l2_radius)))
     return out
