@@ -6,7 +6,7 @@ import streamlit as st
 
 import core
 from ui import charts, compute, frames, layout, table
-from ui.controls import preset_and_reset, restore, show_notes, sync_url, widget, widget_row
+from ui.controls import loss_params, settings, sync_url, widget
 from ui.lessons import outliers as lesson
 from ui.lessons.outliers import CONTROLS, LOSSES, PRESETS, C
 from ui.questions import check_understanding, predict
@@ -19,16 +19,13 @@ ARRIVED = 0.01  # gradient descent has arrived when w and b are both this close 
 
 
 layout.header("Outliers: median against mean", "A few points are badly wrong. Which fit notices, and which shrugs?")
-show_notes(restore(CONTROLS))
-
-with st.expander("Settings", expanded=layout.settings_expanded()):
-    preset_and_reset(CONTROLS, PRESETS, "o_preset")
-    widget_row([C[name] for name in ("frac", "size", "sigma", "n")])
-    widget_row([C[name] for name in ("w", "b", "delta", "seed")])
-    widget(C["bias"])
-sync_url(CONTROLS)
-values = {c.key: st.session_state[c.key] for c in CONTROLS}  # by key, as the lesson reads them
-v = {name: values[c.key] for name, c in C.items()}  # by name, as this page reads them
+v = settings(  # by name, as this page reads them; v.by_key as the lesson reads them ("drag" is drawn below)
+    C,
+    presets=PRESETS,
+    preset_key="o_preset",
+    rows=[("frac", "size", "sigma", "n"), ("w", "b", "delta", "seed"), "bias"],
+)
+values = v.by_key
 b_true = lesson.true_bias(values)
 
 # On a desk the table sits open above the question; on a phone it folds, so the question comes first; on a
@@ -244,7 +241,7 @@ st.subheader("Who pulls how hard")
 lw, lb = v["w"], b_true
 res = lw * x + lb - y
 order = np.argsort(res)
-pulls = {k: core.loss_grad(k, res[order], **({"delta": v["delta"]} if k == "huber" else {})) * x[order] for k in LOSSES}
+pulls = {k: core.loss_grad(k, res[order], **loss_params(k, v)) * x[order] for k in LOSSES}
 infl = frames.stack(
     ({"series": charts.label(k)}, {"point": np.arange(x.size), "residual": res[order], "contribution": pulls[k]})
     for k in LOSSES
