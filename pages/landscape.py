@@ -7,9 +7,9 @@ import pandas as pd
 import streamlit as st
 
 from ui import charts, compute, frames, layout
-from ui.controls import preset_and_reset, restore, show_notes, sync_url, widget, widget_row
+from ui.controls import loss_params, settings
 from ui.lessons import landscape as lesson
-from ui.lessons.landscape import CONTROLS, OPT_LABELS, OPTIMIZERS, PRESETS, C
+from ui.lessons.landscape import OPT_LABELS, OPTIMIZERS, PRESETS, C
 from ui.questions import check_understanding, predict
 from ui.sentences import landscape as say
 
@@ -27,36 +27,32 @@ layout.header(
     "The (w, b) landscape",
     "With a bias the loss is a surface. What does L1's look like, and how do optimisers cross it?",
 )
-show_notes(restore(CONTROLS))
-beside = layout.presenting() and not layout.sliding()  # a projector: the question beside the chart that answers it
-with st.expander("Settings", expanded=layout.settings_expanded()):
-    preset_and_reset(CONTROLS, PRESETS, "l_preset")
-    widget_row([C[name] for name in ("loss", "data", "w0", "b0")])
-    widget_row([C[f"use_{o}"] for o in OPTIMIZERS])
-    on = {o: st.session_state[C[f"use_{o}"].key] for o in OPTIMIZERS}
+v = settings(  # by name, as this page reads them; v.by_key as the lesson reads them
+    C,
+    presets=PRESETS,
+    preset_key="l_preset",
+    rows=[
+        ("loss", "data", "w0", "b0"),
+        tuple(f"use_{o}" for o in OPTIMIZERS),
+        ("steps", "sched", "lr", "adam_lr"),
+        ("beta", "beta1", "beta2", "delta"),
+    ],
     # a control that cannot change anything in the current state is greyed out, with the reason
-    idle = {
-        "sched": (not (on["sgd"] or on["momentum"] or on["adam"]), "Only Polyak's step is on: it sets its own step."),
-        "lr": (not (on["sgd"] or on["momentum"]), "Plain descent and momentum are both off."),
-        "adam_lr": (not on["adam"], "Adam is off."),
-        "beta": (not on["momentum"], "Momentum is off."),
-        "beta1": (not on["adam"], "Adam is off."),
-        "beta2": (not on["adam"], "Adam is off."),
-        "delta": (st.session_state[C["loss"].key] != "huber", "Only the Huber loss has a delta."),
-    }
-    by_key = {C[name].key: state for name, state in idle.items()}  # widget_row looks controls up by key
-    widget_row([C[name] for name in ("steps", "sched", "lr", "adam_lr")], by_key)
-    for name, cell in zip(("beta", "beta1", "beta2", "delta"), st.columns(4), strict=True):
-        c, (off, why) = C[name], idle[name]
-        if name == "beta2":  # 0.999 and 0.9999 differ where a two-decimal label shows 1.00 (no update at all)
-            cell.slider(
-                c.label, c.lo, c.hi, step=c.step, format="%.4f", key=c.key, disabled=off, help=why if off else None
-            )
-        else:
-            widget(c, cell, off, why)
-sync_url(CONTROLS)
-values = {c.key: st.session_state[c.key] for c in CONTROLS}  # by key, as the lesson reads them
-v = {name: values[c.key] for name, c in C.items()}  # by name, as this page reads them
+    idle={
+        "sched": (
+            lambda s: not (s.use_sgd or s.use_momentum or s.use_adam),
+            "Only Polyak's step is on: it sets its own step.",
+        ),
+        "lr": (lambda s: not (s.use_sgd or s.use_momentum), "Plain descent and momentum are both off."),
+        "adam_lr": (lambda s: not s.use_adam, "Adam is off."),
+        "beta": (lambda s: not s.use_momentum, "Momentum is off."),
+        "beta1": (lambda s: not s.use_adam, "Adam is off."),
+        "beta2": (lambda s: not s.use_adam, "Adam is off."),
+        "delta": (lambda s: "delta" not in loss_params(s.loss, s), "Only the Huber loss has a delta."),
+    },
+)
+values = v.by_key
+beside = layout.presenting() and not layout.sliding()  # a projector: the question beside the chart that answers it
 chosen = lesson.chosen(values)
 if not chosen:
     st.warning("Pick at least one optimiser (in Settings).", icon="☝️")
