@@ -89,13 +89,17 @@ def arrow_bytes(df: pd.DataFrame) -> bytes:
     return sink.getvalue().to_pybytes()
 
 
-@functools.lru_cache(maxsize=512)
-def _template(build: Callable[..., alt.TopLevelMixin], key: tuple) -> str:
-    return json.dumps(build(*key).to_dict())  # validates against the Vega-Lite schema, once per structure
+def template(build: Callable[..., alt.TopLevelMixin]) -> Callable[..., str]:
+    """A chart builder made its own cache key: called with the same (hashable) arguments, it returns the same
+    spec text, built by Altair and validated against the Vega-Lite schema once. Its arguments are the chart's
+    structure (which losses, which layers, titles); the data goes beside it in the `Spec`."""
 
+    @functools.lru_cache(maxsize=64)
+    @functools.wraps(build)
+    def cached(*structure) -> str:
+        return json.dumps(build(*structure).to_dict())
 
-def _spec(build: Callable[..., alt.TopLevelMixin], key: tuple, **datasets: pd.DataFrame) -> Spec:
-    return Spec(_template(build, key), datasets)
+    return cached
 
 
 def _data(name: str) -> alt.Chart:
@@ -160,6 +164,7 @@ def _band_layers() -> list[alt.Chart]:
     ]
 
 
+@template
 def _trajectory(
     value: str,
     title: str,
@@ -223,10 +228,11 @@ def trajectory_chart(
         data["theory"] = theory
     if marker is not None:
         data["marker"] = pd.DataFrame({"update": [marker]})
-    key = (value, title, tuple(losses), "rules" in data, "band" in data, "theory" in data, "marker" in data)
-    return _spec(_trajectory, (*key, log_y, height), **data)
+    layers = ("rules" in data, "band" in data, "theory" in data, "marker" in data)
+    return Spec(_trajectory(value, title, tuple(losses), *layers, log_y, height), data)
 
 
+@template
 def _small_multiples(value: str, title: str, losses: tuple[str, ...], height: int, best: str | None, log_y: bool):
     """The panels stacked, each as wide as its column (a row of fixed-width facets ran off a phone's screen)."""
     y = alt.Y(f"{value}:Q", title=title, scale=alt.Scale(type="symlog") if log_y else alt.Scale(zero=False))
@@ -278,13 +284,14 @@ def small_multiples(
     panel. Each loss keeps its colour and dash; the grey dashed line is 0; the `best` column, if named, is
     drawn as the best value so far in a dark line.
     """
-    return _spec(_small_multiples, (value, title, tuple(losses), height, best, log_y), panels=df)
+    return Spec(_small_multiples(value, title, tuple(losses), height, best, log_y), {"panels": df})
 
 
 def lr_chart(df: pd.DataFrame, losses: Sequence[str], marker: int | None = None) -> Spec:
     return trajectory_chart(df, "lr", "learning rate", losses, marker=marker, height=180)
 
 
+@template
 def _sweep(losses: tuple[str, ...], stable: bool) -> alt.LayerChart:
     lines = (
         _data("sweep")
@@ -317,9 +324,10 @@ def sweep_chart(df: pd.DataFrame, losses: Sequence[str], stable_lr: float | None
     data = {"sweep": df, "yours": pd.DataFrame({"lr": [current_lr], "text": ["your lr"]})}
     if stable_lr is not None:
         data["stable"] = pd.DataFrame({"lr": [stable_lr], "text": [f"L2 stable for every lr below {stable_lr:.3g}"]})
-    return _spec(_sweep, (tuple(losses), stable_lr is not None), **data)
+    return Spec(_sweep(tuple(losses), "stable" in data), data)
 
 
+@template
 def _draws(losses: tuple[str, ...]) -> alt.LayerChart:
     color, _ = loss_scales(losses)
     order = [label(k) for k in losses]
@@ -349,9 +357,10 @@ def _draws(losses: tuple[str, ...]) -> alt.LayerChart:
 
 def draws_chart(df: pd.DataFrame, losses: Sequence[str]) -> Spec:
     """One dot per noise draw (df: seed, series, error) on a log axis, with each loss's mean as a bar."""
-    return _spec(_draws, (tuple(losses),), draws=df)
+    return Spec(_draws(tuple(losses)), {"draws": df})
 
 
+@template
 def _heatmap(loss: str, lrs: tuple[float, ...]) -> alt.Chart:
     scale = alt.Scale(domain=list(lrs)) if lrs else alt.Undefined  # every lr a column, a diverged one blank
     return (
@@ -380,12 +389,13 @@ def _heatmap(loss: str, lrs: tuple[float, ...]) -> alt.Chart:
 def heatmap_chart(df: pd.DataFrame, loss: str, lrs: Sequence[float] = ()) -> Spec:
     """Final error over (lr, sigma) for one loss (df: lr, sigma, error; diverged cells left out). `lrs`, if given,
     are the columns: a learning rate whose every run diverged stays as a blank column instead of vanishing."""
-    return _spec(_heatmap, (loss, tuple(float(v) for v in lrs)), grid=df)
+    return Spec(_heatmap(loss, tuple(float(v) for v in lrs)), {"grid": df})
 
 
 LOSS_CURVE_PARAMS = ("y_lo", "y_hi")
 
 
+@template
 def _loss_curve(losses: tuple[str, ...]) -> alt.LayerChart:
     # the y range is a pair of params (filled in by Spec.to_dict): it follows the L1 V, and the steeper L2 curve
     # leaves the top of the chart instead of flattening the V
@@ -435,11 +445,10 @@ def loss_curve_chart(
     if y_range is None:
         y_range = (min(0.0, float(curve["L"].min())), float(curve["L"].max()))
     params = dict(zip(LOSS_CURVE_PARAMS, map(float, y_range), strict=True))
-    return Spec(
-        _template(_loss_curve, (tuple(losses),)), {"curve": curve, "tangents": tangents, "point": point}, params
-    )
+    return Spec(_loss_curve(tuple(losses)), {"curve": curve, "tangents": tangents, "point": point}, params)
 
 
+@template
 def _step_function() -> alt.LayerChart:
     line = (
         _data("steps")
@@ -463,15 +472,11 @@ def _step_function() -> alt.LayerChart:
 
 def step_function_chart(df: pd.DataFrame, current_w: float, optimum: tuple[float, float]) -> Spec:
     """Total L1 subgradient sum_i sign(w x_i - t_i) x_i against w (df: w, g), zero line, optimum."""
-    return _spec(
-        _step_function,
-        (),
-        steps=df,
-        optimum=pd.DataFrame({"lo": [optimum[0]], "hi": [optimum[1]], "text": ["minimisers (weighted median)"]}),
-        now=pd.DataFrame({"w": [current_w]}),
-    )
+    optimum_df = pd.DataFrame({"lo": [optimum[0]], "hi": [optimum[1]], "text": ["minimisers (weighted median)"]})
+    return Spec(_step_function(), {"steps": df, "optimum": optimum_df, "now": pd.DataFrame({"w": [current_w]})})
 
 
+@template
 def _scatter_fit(losses: tuple[str, ...]) -> alt.LayerChart:
     dots = (
         _data("points")
@@ -499,9 +504,10 @@ def _scatter_fit(losses: tuple[str, ...]) -> alt.LayerChart:
 
 def scatter_fit_chart(points: pd.DataFrame, lines: pd.DataFrame, losses: Sequence[str]) -> Spec:
     """Data points (x, y, kind) with fitted lines (x, series, y) over them."""
-    return _spec(_scatter_fit, (tuple(losses),), points=points, fits=lines)
+    return Spec(_scatter_fit(tuple(losses)), {"points": points, "fits": lines})
 
 
+@template
 def _convergence(losses: tuple[str, ...]) -> alt.LayerChart:
     lines = (
         _data("distance")
@@ -521,7 +527,7 @@ def convergence_chart(df: pd.DataFrame, losses: Sequence[str], near: float) -> S
     """How far gradient descent is from the exact fit, over updates, on a log scale (df: update, series,
     distance), with a grey dashed line at the distance counted as arrived."""
     rule = pd.DataFrame({"distance": [near], "text": [f"arrived: within {near:g}"]})
-    return _spec(_convergence, (tuple(losses),), distance=df, near=rule)
+    return Spec(_convergence(tuple(losses)), {"distance": df, "near": rule})
 
 
 _TENTHS = [i / 10 for i in range(6)]  # the breakdown's x ticks: 0% to 50%, where its data sets sit
@@ -534,6 +540,7 @@ def _breakdown_encodings(losses: Sequence[str]) -> dict:
     return {**enc, "color": enc["color"].legend(orient="bottom", symbolType="stroke", symbolStrokeWidth=2.5)}
 
 
+@template
 def _breakdown(losses: tuple[str, ...]) -> alt.LayerChart:
     lines = (
         _data("gaps")
@@ -563,9 +570,10 @@ def _breakdown(losses: tuple[str, ...]) -> alt.LayerChart:
 def breakdown_chart(df: pd.DataFrame, losses: Sequence[str], current: float) -> Spec:
     """How far each fitted line is from the true one, against the outlier fraction (df: fraction, series, gap)."""
     yours = pd.DataFrame({"fraction": [current], "text": ["your fraction"]})
-    return _spec(_breakdown, (tuple(losses),), gaps=df, yours=yours)
+    return Spec(_breakdown(tuple(losses)), {"gaps": df, "yours": yours})
 
 
+@template
 def _number_line() -> alt.LayerChart:
     color, _ = loss_scales(["l1", "l2"])
     x = alt.X("value:Q", title="target value")
@@ -617,9 +625,10 @@ def number_line_chart(values: pd.DataFrame, stats: pd.DataFrame) -> Spec:
     (0.9, 0.7, ...) so the median's and mean's labels never overlap.
     """
     stats = stats.assign(lo=0.0, hi=1.0, lane=[0.9 - 0.2 * i for i in range(len(stats))])
-    return _spec(_number_line, (), values=values.assign(lane=0.25), stats=stats)
+    return Spec(_number_line(), {"values": values.assign(lane=0.25), "stats": stats})
 
 
+@template
 def _influence(losses: tuple[str, ...], title: str, height: int) -> alt.Chart:
     chart = (
         _data("pulls")
@@ -644,7 +653,7 @@ def _influence(losses: tuple[str, ...], title: str, height: int) -> alt.Chart:
 def influence_chart(df: pd.DataFrame, losses: Sequence[str], title: str = "", height: int = 300) -> Spec:
     """Each point's gradient contribution per loss (df: point, series, contribution, residual), on a linear
     axis: a page that wants bounded pulls readable beside unbounded ones draws a second panel of those alone."""
-    return _spec(_influence, (tuple(losses), title, height), pulls=df)
+    return Spec(_influence(tuple(losses), title, height), {"pulls": df})
 
 
 RANGE_PARAMS = ("w_lo", "w_hi", "b_lo", "b_hi")
@@ -706,6 +715,7 @@ def _map_layers(grid: pd.DataFrame) -> dict[str, pd.DataFrame]:
     return {"map": picture, "grid": pd.DataFrame({k: v.ravel() for k, v in probe.items()})}
 
 
+@template
 def _landscape(optimizers: tuple[str, ...], creases: bool, names: tuple[str, ...]) -> alt.LayerChart:
     # the axis ranges are params (filled in by Spec.to_dict), so one template serves every range
     xs = alt.Scale(domain=[alt.ExprRef(expr="w_lo"), alt.ExprRef(expr="w_hi")], nice=False, zero=False)
@@ -818,9 +828,10 @@ def landscape_chart(
     data["optimum"] = pd.DataFrame({"w": [optimum[0]], "b": [optimum[1]], "text": ["optimum"]})
     ranges = dict(zip(RANGE_PARAMS, map(float, (*w_range, *b_range)), strict=True))
     names = tuple((labels or {}).get(o, o) for o in optimizers)
-    return Spec(_template(_landscape, (tuple(optimizers), "creases" in data, names)), data, ranges)
+    return Spec(_landscape(tuple(optimizers), "creases" in data, names), data, ranges)
 
 
+@template
 def _optimizer_loss(optimizers: tuple[str, ...], names: tuple[str, ...]) -> alt.Chart:
     color = _optimizer_scales(optimizers, names)[0]
     dash = alt.Scale(domain=["loss − optimum", "best so far − optimum"], range=[[1, 0], [5, 3]])
@@ -855,4 +866,4 @@ def optimizer_loss_chart(df: pd.DataFrame, optimizers: Sequence[str], labels: di
     (loss minus the optimal loss, log scale) has no title: the page says it above the chart.
     `labels`: optimiser -> the name df's `optimizer` column carries and the legend shows (default its own)."""
     names = tuple((labels or {}).get(o, o) for o in optimizers)
-    return _spec(_optimizer_loss, (tuple(optimizers), names), curves=df)
+    return Spec(_optimizer_loss(tuple(optimizers), names), {"curves": df})
