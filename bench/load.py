@@ -107,6 +107,60 @@ async def memory_per_session(url: str, pid: int, n: int) -> float:
     return (after - before) / n
 
 
+async def _floors(floor_url: str, frozen_url: str, n: int, start_at: int) -> tuple[list[float], list[float]]:
+    """Round trips of `n` floor slider changes: the stock floor app's, then the frozen floor app's."""
+    stock = (await one_session(floor_url, *FLOOR, n, start_at=start_at))[0]
+    return stock, (await one_session(frozen_url, *FLOOR, n, start_at=start_at))[0]
+
+
+def _print_per_page(n: int, floor_med: float, frozen_med: float, pages: dict[str, tuple[list[float], int]]) -> None:
+    print(f"one session, results revealed, median round trip of a slider change ({n} distinct values, cold caches)")
+    print(f"  {'':28s} {'':10s} {'x floor':>8s} {'x frozen floor':>15s}   (floors: before and after the pages)")
+    print(f"  {'floor app':28s} {floor_med * 1000:7.1f} ms {1:8.2f}x")
+    print(f"  {'floor app, imports frozen':28s} {frozen_med * 1000:7.1f} ms {frozen_med / floor_med:8.2f}x {1:14.2f}x")
+    for page, (times, errors) in pages.items():
+        med = statistics.median(times)
+        print(
+            f"  {page:28s} {med * 1000:7.1f} ms {med / floor_med:8.2f}x {med / frozen_med:14.2f}x"
+            f"   (slider {PAGES[page][0]}; errors {errors})"
+        )
+
+
+async def _per_page(app_url: str, floor_url: str, frozen_url: str, n: int) -> None:
+    """1. Per page, one session's median round trip over `n` slider values, as ratios to the two floors."""
+    # the floors before the pages and after them, pooled: the machine's load drifts
+    stock, frozen = await _floors(floor_url, frozen_url, n, 0)
+    pages = {page: await one_session(app_url, page, key, values, n) for page, (key, values) in PAGES.items()}
+    stock_after, frozen_after = await _floors(floor_url, frozen_url, n, n)
+    floor_med, frozen_med = statistics.median(stock + stock_after), statistics.median(frozen + frozen_after)
+    _print_per_page(n, floor_med, frozen_med, pages)
+
+
+def _print_concurrent(sessions: int, changes: int, floor_load: dict, app_load: dict) -> None:
+    print(
+        f"\n{sessions} concurrent sessions, {changes} changes each (app: spread over {len(PAGES)} pages, "
+        "results revealed)"
+    )
+    for name, r in (("frozen floor", floor_load), ("L1 Descent Lab", app_load)):
+        print(
+            f"  {name:16s} throughput {r['throughput']:6.1f} changes/s   p50 {r['p50'] * 1000:7.1f} ms   "
+            f"p95 {r['p95'] * 1000:7.1f} ms   errors {r['errors']}   ({r['changes']} changes)"
+        )
+    print(
+        f"  ratios: throughput {app_load['throughput'] / floor_load['throughput']:.2f}x (target >= 0.8)   "
+        f"p50 {app_load['p50'] / floor_load['p50']:.2f}x   p95 {app_load['p95'] / floor_load['p95']:.2f}x "
+        "(target <= 3)"
+    )
+
+
+async def _concurrent(app_url: str, frozen_url: str, sessions: int, changes: int) -> None:
+    """2. `sessions` sessions at once spread over the pages, against as many on the frozen floor app."""
+    plan = [(p, *PAGES[p]) for p in list(PAGES) * (sessions // len(PAGES) + 1)][:sessions]
+    floor_load = await crowd(frozen_url, [FLOOR] * sessions, changes)  # the stricter floor
+    app_load = await crowd(app_url, plan, changes)
+    _print_concurrent(sessions, changes, floor_load, app_load)
+
+
 async def main(sessions: int, changes: int) -> None:
     with (
         streamlit_server("bench/floor_app.py") as (floor_url, _),
@@ -114,48 +168,8 @@ async def main(sessions: int, changes: int) -> None:
         streamlit_server() as (app_url, app_proc),
     ):
         await one_session(app_url, "", "present", [False], 1)  # first load: the app shell's one-off setup
-        n = changes * 2
-
-        async def floors(start_at: int) -> tuple[list[float], list[float]]:
-            stock = (await one_session(floor_url, *FLOOR, n, start_at=start_at))[0]
-            return stock, (await one_session(frozen_url, *FLOOR, n, start_at=start_at))[0]
-
-        stock, frozen = await floors(0)  # before the pages and after them, pooled: the machine's load drifts
-        pages = {page: await one_session(app_url, page, key, values, n) for page, (key, values) in PAGES.items()}
-        stock_after, frozen_after = await floors(n)
-        floor_med, frozen_med = statistics.median(stock + stock_after), statistics.median(frozen + frozen_after)
-        print(f"one session, results revealed, median round trip of a slider change ({n} distinct values, cold caches)")
-        print(f"  {'':28s} {'':10s} {'x floor':>8s} {'x frozen floor':>15s}   (floors: before and after the pages)")
-        print(f"  {'floor app':28s} {floor_med * 1000:7.1f} ms {1:8.2f}x")
-        print(
-            f"  {'floor app, imports frozen':28s} {frozen_med * 1000:7.1f} ms {frozen_med / floor_med:8.2f}x {1:14.2f}x"
-        )
-        for page, (times, errors) in pages.items():
-            med = statistics.median(times)
-            print(
-                f"  {page:28s} {med * 1000:7.1f} ms {med / floor_med:8.2f}x {med / frozen_med:14.2f}x"
-                f"   (slider {PAGES[page][0]}; errors {errors})"
-            )
-
-        plan = [(p, *PAGES[p]) for p in list(PAGES) * (sessions // len(PAGES) + 1)][:sessions]
-        floor_plan = [FLOOR] * sessions
-        floor_load = await crowd(frozen_url, floor_plan, changes)  # the stricter floor
-        app_load = await crowd(app_url, plan, changes)
-        print(
-            f"\n{sessions} concurrent sessions, {changes} changes each (app: spread over {len(PAGES)} pages, "
-            "results revealed)"
-        )
-        for name, r in (("frozen floor", floor_load), ("L1 Descent Lab", app_load)):
-            print(
-                f"  {name:16s} throughput {r['throughput']:6.1f} changes/s   p50 {r['p50'] * 1000:7.1f} ms   "
-                f"p95 {r['p95'] * 1000:7.1f} ms   errors {r['errors']}   ({r['changes']} changes)"
-            )
-        print(
-            f"  ratios: throughput {app_load['throughput'] / floor_load['throughput']:.2f}x (target >= 0.8)   "
-            f"p50 {app_load['p50'] / floor_load['p50']:.2f}x   p95 {app_load['p95'] / floor_load['p95']:.2f}x "
-            "(target <= 3)"
-        )
-
+        await _per_page(app_url, floor_url, frozen_url, changes * 2)
+        await _concurrent(app_url, frozen_url, sessions, changes)
         mb = await memory_per_session(app_url, app_proc.pid, sessions)
         print(f"\nmemory: {mb:.2f} MB of server RSS per open session ({sessions} sessions; target < 10 MB)")
 
