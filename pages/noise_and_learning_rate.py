@@ -6,7 +6,7 @@ import streamlit as st
 
 import core
 from ui import charts, compute, frames, layout
-from ui.controls import preset_and_reset, restore, show_notes, sync_url, widget, widget_row
+from ui.controls import Row, Shown, loss_params, settings
 from ui.lessons import noise as lesson
 from ui.lessons.noise import ARTICLE_PRESETS, CONTROLS, PRESETS, SHORT_NAMES, C
 from ui.questions import check_understanding, predict
@@ -23,35 +23,28 @@ layout.header(
     "Why does absolute L1 keep oscillating with a constant step while L2 settles, when does it not, and what makes "
     "L1 converge?",
 )
-show_notes(restore(CONTROLS))
 beside = layout.presenting() and not layout.sliding()  # a projector: the question beside its chart, one screen
 setup = st.container()
-
-with st.expander("Settings", expanded=layout.settings_expanded()):
-    preset_and_reset(CONTROLS, PRESETS, "n_preset")
-    widget_row([C[name] for name in ("sigma", "lr", "epochs", "bs")])
-    row = st.columns(4)
-    widget(C["sched"], row[0])
-    sched_name = st.session_state[C["sched"].key]
-    for i, name in enumerate(
-        {"inverse_time": ["decay"], "exponential": ["gamma"], "step": ["factor", "every"]}.get(sched_name, [])
-    ):
-        widget(C[name], row[1 + i])
-    row = st.columns(4)
-    widget(C["w0"], row[0])
-    no_noise = st.session_state[C["sigma"].key] == 0
-    widget(
-        C["seed"],
-        row[1],
-        disabled=no_noise and not st.session_state[C["shuffle"].key],
-        why="No noise and no shuffling: the seed has no effect.",
-    )
-    widget(C["shuffle"], row[2])
-    for name, cell in zip(("l1", "l2", "huber"), st.columns(3), strict=True):  # three: the labels fit
-        widget(C[name], cell)
-    if st.session_state[C["huber"].key]:
-        widget(C["delta"], row[3])
-sync_url(CONTROLS)
+v = settings(  # by name, as this page reads them; v.by_key as the lesson reads them
+    C,
+    presets=PRESETS,
+    preset_key="n_preset",
+    rows=[
+        ("sigma", "lr", "epochs", "bs"),
+        (  # a schedule's own parameters beside it
+            "sched",
+            Shown("decay", lambda s: s.sched == "inverse_time"),
+            Shown("gamma", lambda s: s.sched == "exponential"),
+            Shown("factor", lambda s: s.sched == "step"),
+            Shown("every", lambda s: s.sched == "step"),
+        ),
+        ("w0", "seed", "shuffle", Shown("delta", lambda s: s.huber)),
+        Row(("l1", "l2", "huber"), columns=3),  # three: the labels fit
+    ],
+    idle={"seed": (lambda s: s.sigma == 0 and not s.shuffle, "No noise and no shuffling: the seed has no effect.")},
+)
+values = v.by_key
+sched_name = v.sched
 ask, main = st.columns([2, 3]) if beside else (st.container(), st.container())
 zoom = st.container()  # the end of the run, which the question asks about
 if layout.sliding():  # the slide view's answer screen shows the zoom, so it comes first (the page's first chart)
@@ -62,8 +55,6 @@ with ask if beside else setup:
         "The blog post's setup again: 20 samples of **y = 2·w + noise**, true w = 1, one update per batch (the "
         "article's batches go in order; Settings can shuffle them). Now with the absolute value in place, against L2.",
     )
-values = {c.key: st.session_state[c.key] for c in CONTROLS}  # by key, as the lesson reads them
-v = {name: values[c.key] for name, c in C.items()}  # by name, as this page reads them
 losses = [k for k in ("l1", "l2", "huber") if v[k]]
 if not losses:
     st.warning("Pick at least one loss to compare (in Settings).", icon="☝️")
@@ -72,7 +63,6 @@ if not losses:
 data = lesson.dataset(values)
 K = lesson.updates(values)
 sched = lesson.schedule(values)
-loss_opts = {"huber": {"delta": v["delta"]}}
 labels = {k: charts.label(k) for k in ("l1", "l2", "huber")}
 names = {"l1": "absolute L1", "l2": "L2", "huber": "Huber"}  # in sentences
 draw_losses = list(dict.fromkeys(["l1", "l2", *losses]))  # the draws question compares L1 and L2
@@ -96,7 +86,7 @@ def experiments(loss: str) -> compute.NoiseExperiments:
         heat_sigmas=HEAT_SIGMAS if heat_on and loss in losses and loss != "huber" else (),
         heat_lrs=HEAT_LRS if heat_on and loss in losses and loss != "huber" else (),
         shuffle=v["shuffle"],
-        **loss_opts.get(loss, {}),
+        **loss_params(loss, v),
     )
 
 
@@ -119,7 +109,7 @@ if not ready:
 runs = {labels[k]: lesson.run(values, k) for k in losses}
 optima = {"l1": core.l1_minimizers(data.x, data.y), "l2": (core.l2_optimum(data.x, data.y),) * 2}
 if "huber" in losses:
-    optima["huber"] = (core.fit_line("huber", data.x, data.y, fit_bias=False, delta=v["delta"])[0],) * 2
+    optima["huber"] = (core.fit_line("huber", data.x, data.y, fit_bias=False, **loss_params("huber", v))[0],) * 2
 band = core.oscillation_band(data.x, data.y, v["lr"], v["bs"], v["shuffle"]) if sched_name == "constant" else None
 
 refs = [{"y": 1.0, "text": "true w = 1"}]
