@@ -8,9 +8,9 @@ import streamlit as st
 
 import core
 from ui import charts, diagram, layout
-from ui.controls import preset_and_reset, restore, show_notes, sync_url, widget, widget_row
+from ui.controls import Row, Shown, settings, widget
 from ui.lessons import derivation as lesson
-from ui.lessons.derivation import CONTROLS, PRESETS, C
+from ui.lessons.derivation import PRESETS, C
 from ui.questions import check_understanding
 from ui.sentences import derivation as say
 
@@ -20,17 +20,13 @@ fmt = say.fmt
 layout.header(
     "The L1 gradient, step by step", "For L(w) = |w·x − t|, what is dL/dw, and what happens where |·| has its kink?"
 )
-show_notes(restore(CONTROLS))
-with st.expander("Settings", expanded=layout.settings_expanded()):
-    preset_and_reset(CONTROLS, PRESETS, "d_preset")
-    widget_row([C[name] for name in ("x", "t", "w", "kink")])
-    c1, c2 = st.columns([1, 3])
-    widget(C["bias"], c1)
-    if st.session_state[C["bias"].key]:
-        widget(C["b"], c2)
-sync_url(CONTROLS)
-values = {c.key: st.session_state[c.key] for c in CONTROLS}  # by key, as the lesson reads them
-v = {name: values[c.key] for name, c in C.items()}  # by name, as this page reads them
+v = settings(  # by name, as this page reads them; v.by_key as the lesson reads them ("h" to "seed": drawn below)
+    C,
+    presets=PRESETS,
+    preset_key="d_preset",
+    rows=[("x", "t", "w", "kink"), Row(("bias", Shown("b", lambda s: s.bias)), columns=(1, 3))],
+)
+values = v.by_key
 sample = lesson.sample(values)
 x, t, w, b, kink = sample.x, sample.t, sample.w, sample.b, sample.kink
 y_hat, r, loss, sign = sample.y_hat, sample.r, sample.loss, sample.sign
