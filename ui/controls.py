@@ -1,11 +1,19 @@
 """Widgets, presets, URL state and its validation.
 
-Every control a page shows is described once by a `Control`. The page asks `restore(controls)`
-at the top: each value comes from session state if the student already moved it, else from
+Every control a page shows is described once by a `Control` (a loss's parameter through
+`Control.from_param`). A page makes one call at the top:
+
+    s = settings(C, presets=PRESETS, preset_key="o_preset", rows=[("frac", "size", "sigma", "n"), "bias"])
+    s.frac, s["frac"], s.by_key["o_frac"]     # the same validated value: by name, or by key for ui.lessons
+
+It restores each value (`restore`): from session state if the student already moved it, else from
 the URL if the URL holds a valid value, else from the default. Values in the URL are parsed
 and range-checked here, before any widget sees them; a bad one falls back to its default and
-is listed in a visible note. After the widgets, `sync_url(controls)` writes every non-default
-value back to the URL, so the address bar always holds a link to the exact experiment.
+is listed in a visible note. It draws the Settings expander (presets, reset, the rows: a `Row`,
+an entry `Shown` only while a predicate holds, a control greyed out with its reason by `idle`),
+then `sync_url` writes every non-default value back to the URL, so the address bar always holds
+a link to the exact experiment. A control drawn further down the page by `widget` is declared
+with the others and restored and synced the same way.
 
 We do our own binding rather than Streamlit's `bind="query-params"` so that validation, the
 note, presets and reset all go through one path we test with junk.
@@ -291,18 +299,12 @@ def widget(c: Control, container=st, disabled: bool = False, why: str | None = N
     return container.selectbox(c.label, list(c.options), format_func=c.format_func or str, **common)
 
 
-def widget_row(controls: Sequence[Control], idle: dict[str, tuple[bool, str]] | None = None) -> None:
-    """Up to four controls side by side. `idle` maps a control's key to (disabled, why), as `widget` takes them."""
-    for c, cell in zip(controls, st.columns(4), strict=False):
-        widget(c, cell, *(idle or {}).get(c.key, (False, None)))
-
-
 def _apply(controls: Sequence[Control], values: dict[str, Any]) -> None:
     for c in controls:
         st.session_state[c.key] = values.get(c.key, c.default)
 
 
-def preset_and_reset(controls: Sequence[Control], presets: dict[str, dict[str, Any]], key: str) -> None:
+def _preset_and_reset(controls: Sequence[Control], presets: dict[str, dict[str, Any]], key: str) -> None:
     """A "Preset" selector (applies on change) and a "Reset to defaults" button."""
     names = ["(choose a preset)", *presets]
 
@@ -341,6 +343,8 @@ class Settings(Mapping[str, Any]):
     control key in `s.by_key` (what ui.lessons read)."""
 
     def __init__(self, controls: Mapping[str, Control]) -> None:
+        if taken := sorted(name for name in controls if hasattr(Settings, name) or name == "by_key"):
+            raise ValueError(f"control names {taken} would hide a Settings method: name them otherwise")
         self.by_key: dict[str, Any] = {c.key: st.session_state[c.key] for c in controls.values()}
         self._by_name = {name: self.by_key[c.key] for name, c in controls.items()}
 
@@ -404,15 +408,19 @@ def settings(
     now = Settings(controls)
     greyed = {name: (bool(when(now)), why) for name, (when, why) in (idle or {}).items()}
     with st.expander("Settings", expanded=layout.settings_expanded()):
-        preset_and_reset(page, presets, preset_key)
+        _preset_and_reset(page, presets, preset_key)
         for row in rows:
-            if isinstance(row, str):
+            if isinstance(row, str):  # alone, at full width
                 widget(controls[row], st, *greyed.get(row, (False, None)))
-                continue
-            row = row if isinstance(row, Row) else Row(tuple(row))
-            drawn = [e if isinstance(e, str) else e.name for e in row.entries if isinstance(e, str) or e.when(now)]
-            cells = st.columns(row.columns)
-            for i, name in enumerate(drawn):
-                widget(controls[name], cells[i % len(cells)], *greyed.get(name, (False, None)))
+            else:
+                _draw_row(row if isinstance(row, Row) else Row(tuple(row)), controls, now, greyed)
     sync_url(page)
     return Settings(controls)
+
+
+def _draw_row(row: Row, controls: Mapping[str, Control], now: Settings, greyed: Mapping[str, tuple]) -> None:
+    """The row's entries that are shown now, in its columns, wrapping past the last one."""
+    drawn = [e if isinstance(e, str) else e.name for e in row.entries if isinstance(e, str) or e.when(now)]
+    cells = st.columns(row.columns)
+    for i, name in enumerate(drawn):
+        widget(controls[name], cells[i % len(cells)], *greyed.get(name, (False, None)))
