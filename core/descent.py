@@ -21,7 +21,8 @@ No numpy warning escapes.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import itertools
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,6 +37,7 @@ MAX_UPDATES = 20_000  # updates in one run
 MAX_RUN_UPDATES = 4_000_000  # updates x configurations in one call
 MAX_SAMPLE_UPDATES = 40_000_000  # updates x configurations x samples per gradient
 DIVERGENCE_LIMIT = 1e12
+_GATHER = 1 << 18  # samples x configurations gathered at once (2 MB an array)
 _SCALAR_WORK = 32  # runs x samples per gradient up to which plain Python floats beat numpy arrays
 
 
@@ -63,16 +65,15 @@ def _check(name: str, ok: bool, allowed: str, value) -> None:
         raise ValueError(f"{name} must be {allowed}, got {value!r}")
 
 
-def _batches(n: int, batch_size: int, epochs: int, shuffle: bool, seed: int) -> list[np.ndarray]:
-    if not shuffle:  # the same batches every epoch: the same array objects too
-        order = np.arange(n)
-        return [order[i : i + batch_size] for i in range(0, n, batch_size)] * epochs
-    rng = np.random.default_rng(seed)
-    out = []
-    for _ in range(epochs):
-        order = rng.permutation(n)
-        out.extend(order[i : i + batch_size] for i in range(0, n, batch_size))
-    return out
+def _orders(n: int, epochs: int, shuffle: bool, seed: int) -> np.ndarray:
+    """The samples' order in each epoch, (epochs, n); unshuffled, one row that every epoch repeats.
+
+    Shuffled, one seeded Generator permutes each epoch in turn: `permuted` row by row draws exactly
+    what a `permutation(n)` per epoch would, in one call.
+    """
+    if not shuffle:
+        return np.arange(n)[None, :]
+    return np.random.default_rng(seed).permuted(np.tile(np.arange(n), (epochs, 1)), axis=1)
 
 
 def _stack_data(data: Dataset | Sequence[Dataset]) -> tuple[np.ndarray, np.ndarray]:
@@ -142,31 +143,73 @@ def _validate(data, loss, loss_params, batch_size, epochs, gradient_over, optimi
     return X, Y, make_loss(loss, **loss_params), opt, full
 
 
-def _gathers(X, Y, batches, repeats: int, full: bool):
-    """(x_batch, y_batch, x_shared) for each update, shaped (B, 1) when every configuration has the same
-    data (x_shared is then x_batch as (B,): the gradient is one vector-matrix product) or (B, C).
+def _gathers(X, Y, order: np.ndarray, batch: int, epochs: int, full: bool) -> Iterator[tuple]:
+    """(x_batch, y_batch, x_grad) for each update, gathered a block of epochs at a time.
 
-    Samples go down, configurations across: numpy broadcasts a (B, 1) column against a (C,) row with
-    its inner loop over C, four times faster than (C, 1) against (1, B). `repeats`: how many times the
-    first len(batches) / repeats batches repeat in order (unshuffled epochs): each is gathered once.
+    y_batch is (B, C); x_batch is (B, 1) when every configuration has the same x (X has one row), else
+    (B, C). Samples go down, configurations across: numpy broadcasts a (B, 1) column against a (1, C)
+    row with its inner loop over C, four times faster than (C, 1) against (1, B); arrays of one shape,
+    as with one sample, (1, C), are faster still. x_grad is what the batch gradient multiplies
+    (`_batch_gradient`): x_batch, or one shared x column as a (1, B) row. An unshuffled epoch (`order`
+    has one row) is gathered once and repeated.
     """
-
-    def gather(i):
-        xb, yb = (X.T, Y.T) if i is None else (X[:, i].T, Y[:, i].T)
-        xb, yb = np.ascontiguousarray(xb), np.ascontiguousarray(yb)
-        return xb, yb, xb[:, 0] if xb.shape[1] == 1 else None
-
+    n = X.shape[1]
     if full:
-        return [gather(None)] * len(batches)
-    return [gather(i) for i in batches[: len(batches) // repeats]] * repeats
+        xb, yb = np.ascontiguousarray(X.T), np.ascontiguousarray(Y.T)
+        return itertools.repeat((xb, yb, _x_grad(xb)), epochs * -(-n // batch))
+    per_block = max(1, _GATHER // (n * Y.shape[0]))
+    blocks = (_gather_epochs(X, Y, order[e : e + per_block], batch) for e in range(0, order.shape[0], per_block))
+    repeats = epochs if order.shape[0] == 1 else 1
+    return itertools.chain.from_iterable(b * repeats for b in blocks)
 
 
-def _float_batches(x: list, y: list, batches, repeats: int, full: bool) -> list:
-    """Each update's list of (x_i, y_i) pairs; unshuffled epochs repeat the first epoch's lists."""
+def _x_grad(xb: np.ndarray) -> np.ndarray:
+    return xb.T if xb.shape[1] == 1 and xb.shape[0] > 1 else xb
+
+
+def _gather_epochs(X, Y, order: np.ndarray, batch: int) -> list[tuple]:
+    """Every update of these epochs (`order`: (E, n)) as `_gathers` yields them, from one take per array."""
+    E, n = order.shape
+    xo, yo = (np.ascontiguousarray(A[:, order].transpose(1, 2, 0)) for A in (X, Y))  # (E, n, C): sample-major
+    if n % batch == 0:  # equal batches: one reshape, and iterating over it makes the views
+        xbs, ybs = list(xo.reshape(-1, batch, xo.shape[2])), list(yo.reshape(-1, batch, yo.shape[2]))
+    else:
+        starts = range(0, n, batch)
+        xbs, ybs = ([A[e, i : i + batch] for e in range(E) for i in starts] for A in (xo, yo))
+    return list(zip(xbs, ybs, map(_x_grad, xbs), strict=True))
+
+
+def _data_for_arrays(X: np.ndarray, Y: np.ndarray, C: int, per_grad: int) -> tuple[np.ndarray, np.ndarray]:
+    """X and Y as the array loop gathers them: with one sample per gradient, one row per configuration
+    (every array of an update then has one shape); else X's first row alone when every configuration
+    has the same x (noise draws, rate sweeps), so the gradient is one vector-matrix product."""
+    if per_grad == 1:
+        return np.broadcast_to(X, (C, X.shape[1])), np.broadcast_to(Y, (C, Y.shape[1]))
+    return (X[:1] if X.shape[0] > 1 and bool(np.all(X == X[0])) else X), Y
+
+
+def _batch_gradient(per_grad: int, shared: bool) -> Callable:
+    """f(x_grad, psi(r), out): the sum over the batch of x_b psi(r_b), per configuration, into a (1, C) row.
+
+    One sample: the product itself. One x for every configuration: a vector-matrix product, (1, B) @ (B, C).
+    Else a sum of products per configuration.
+    """
+    if per_grad == 1:
+        return np.multiply
+    if shared:
+        return np.matmul
+    return lambda xb, gr, out: np.einsum("bc,bc->c", xb, gr, out=out[0])
+
+
+def _float_batches(x: np.ndarray, y: np.ndarray, order: np.ndarray, batch: int, epochs: int, full: bool) -> list:
+    """Each update's list of (x_i, y_i) pairs (Python floats); unshuffled epochs repeat the first epoch's lists."""
     if full:
-        return [list(zip(x, y, strict=True))] * len(batches)
-    first = batches[: len(batches) // repeats]
-    return [[(x[j], y[j]) for j in i.tolist()] for i in first] * repeats
+        return [list(zip(x.tolist(), y.tolist(), strict=True))] * (epochs * -(-x.size // batch))
+    out = []
+    for xr, yr in zip(x[order].tolist(), y[order].tolist(), strict=True):
+        pairs = list(zip(xr, yr, strict=True))
+        out.extend(pairs[i : i + batch] for i in range(0, len(pairs), batch))
+    return out * (epochs if order.shape[0] == 1 else 1)
 
 
 def _float_run(w, b, lrs, batches, opt, loss, fit_bias, f_star) -> tuple[list, list, list, list]:
@@ -207,52 +250,53 @@ def _float_run(w, b, lrs, batches, opt, loss, fit_bias, f_star) -> tuple[list, l
     return ws, bs, gws, gbs
 
 
-def _float_loop(X, Y, batches, repeats, full, lr_tab, params, opt, loss, fit_bias, f_star):
+def _float_loop(X, Y, order, batch, epochs, full, lr_tab, params, opt, loss, fit_bias, f_star):
     """Every run through `_float_run`; arrays W, Bv, Gw, Gb of shape (C, K+1)."""
-    C, K = lr_tab.shape[0], len(batches)
+    C, K = lr_tab.shape
     out = np.full((4, C, K + 1), np.nan)
     if not fit_bias:  # as the array loop reports it: no bias, no bias gradient
         out[1], out[3, :, 1:] = 0.0, 0.0
     for c in range(C):
-        order = _float_batches(X[c % X.shape[0]].tolist(), Y[c % Y.shape[0]].tolist(), batches, repeats, full)
+        pairs = _float_batches(X[c % X.shape[0]], Y[c % Y.shape[0]], order, batch, epochs, full)
         b0 = float(params[c, 1]) if fit_bias else 0.0
-        rows = _float_run(float(params[c, 0]), b0, lr_tab[c].tolist(), order, opt, loss, fit_bias, float(f_star[c]))
+        rows = _float_run(float(params[c, 0]), b0, lr_tab[c].tolist(), pairs, opt, loss, fit_bias, float(f_star[c]))
         for field, row in zip(out, rows, strict=True):
             field[c, : len(row)] = row
     return out[0], out[1], out[2], out[3]
 
 
-def _array_loop(gathers, LR, params, opt, loss, f_star):
-    """All C runs at once: the same updates as `_float_run`, with (C,) arrays in place of floats.
+def _array_loop(gathers, K: int, LR, params, opt, loss, f_star, batch_grad: Callable):
+    """All C runs at once: the same updates as `_float_run`, with (1, C) arrays in place of floats.
 
-    `LR` (K+1, C): update k's rates in row k. Returns W, Bv, Gw, Gb time-major, (K+1, C), so that each
-    update writes contiguous rows; rows stay nan after every run has blown up. P = 1 (w) or 2 (w, b).
+    `LR` (K+1, C): update k's rates in row k. `batch_grad` sums the batch's gradient (`_batch_gradient`).
+    Returns W, Bv, Gw, Gb time-major, (K+1, C), so that each update writes contiguous rows; rows stay
+    nan after every run has blown up. P = 1 (w) or 2 (w, b). Every row is a (1, C) view: numpy is
+    fastest on operands of one shape.
     """
     C, P = params.shape
-    K = len(gathers)
-    T, G = np.empty((P, K + 1, C)), np.empty((P, K + 1, C))  # every row gets written: no fill pass first
-    T[:, 0], G[:, 0], k = params.T, np.nan, 0
-    states, grad, value, needs_loss = [opt.init()] * P, loss.grad, loss.value, opt.needs_loss
-    theta, grads, lrs = [list(T[p]) for p in range(P)], [list(G[p]) for p in range(P)], list(LR)  # row views
-    for k, (xb, yb, x_shared) in enumerate(gathers, start=1):
-        r = xb * theta[0][k - 1] - yb  # (B, C)
+    T, G = np.empty((P, K + 1, 1, C)), np.empty((P, K + 1, 1, C))  # every row gets written: no fill pass first
+    T[:, 0, 0], G[:, 0], k = params.T, np.nan, 0
+    states, grad, value, needs_loss, step = [opt.init()] * P, loss.grad, loss.value, opt.needs_loss, opt.step
+    theta, grads, lrs = [list(T[p]) for p in range(P)], [list(G[p]) for p in range(P)], list(LR[:, None, :])
+    w, excess, g2 = theta[0], None, None
+    for k, (xb, yb, xg) in enumerate(gathers, start=1):
+        r = xb * w[k - 1]  # (B, C)
+        r -= yb
         if P == 2:
             r += theta[1][k - 1]
         gr = grad(r)
-        if x_shared is not None:  # the gradients go straight into their rows
-            np.matmul(x_shared, gr, out=grads[0][k])
-        else:
-            np.einsum("bc,bc->c", gr, xb, out=grads[0][k])
+        batch_grad(xg, gr, out=grads[0][k])
         if P == 2:
-            np.sum(gr, axis=0, out=grads[1][k])
-        excess = value(r).sum(axis=0) - f_star if needs_loss else None
-        g2 = np.einsum("pc,pc->c", G[:, k], G[:, k]) if needs_loss else None
+            np.add.reduce(gr, axis=0, keepdims=True, out=grads[1][k])
+        if needs_loss:  # Polyak's f - f* and |g|²
+            excess, g2 = np.add.reduce(value(r), axis=0) - f_star, np.einsum("pc,pc->c", G[:, k, 0], G[:, k, 0])
         for p in range(P):  # the optimiser's one rule, for w and then b
-            delta, states[p] = opt.step(grads[p][k], states[p], lrs[k], excess, g2)
+            delta, states[p] = step(grads[p][k], states[p], lrs[k], excess, g2)
             np.subtract(theta[p][k - 1], delta, out=theta[p][k])
-        if k % 64 == 0 and not np.any(np.abs(theta[0][k]) <= DIVERGENCE_LIMIT):
+        if k % 64 == 0 and not np.any(np.abs(w[k]) <= DIVERGENCE_LIMIT):
             break  # every run has blown up (nan fails the test too): the rest is nan
     T[:, k + 1 :] = G[:, k + 1 :] = np.nan
+    T, G = T.reshape(P, K + 1, C), G.reshape(P, K + 1, C)
     if P == 2:
         return T[0], T[1], G[0], G[1]
     Gb = np.zeros((K + 1, C))  # no bias: b stays 0 and its gradient is 0, as the float loop reports
@@ -303,6 +347,61 @@ def _check_sizes(K: int, C: int, per_grad: int) -> None:
     )
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """One validated call of `descend_many`: C runs of K updates each, batches of `batch` from `order`."""
+
+    X: np.ndarray  # (1 or C, n)
+    Y: np.ndarray
+    loss: Loss
+    opt: Optimizer
+    full: bool  # the whole data set's gradient at every update
+    order: np.ndarray  # (epochs or 1, n): `_orders`
+    batch: int
+    epochs: int
+    params: np.ndarray  # (C, P): w0 (and b0) of each run
+    LR: np.ndarray  # (K+1, C), time-major: row k is update k's rates (row 0 nan)
+    f_star: np.ndarray  # (1 or C,)
+
+    @property
+    def per_grad(self) -> int:
+        """Samples in each update's gradient."""
+        return self.X.shape[1] if self.full else self.batch
+
+
+def _plan(data, loss, lr, w0, b0, f_star, batch_size, epochs, gradient_over, optimizer, shuffle, seed, fit_bias,
+          loss_params) -> _Plan:  # fmt: skip
+    X, Y, loss, opt, full = _validate(data, loss, loss_params, batch_size, epochs, gradient_over, optimizer)
+    n = X.shape[1]
+    K = epochs * -(-n // min(batch_size, n))
+    w0s, b0s, fs = (np.atleast_1d(np.asarray(v, dtype=float)) for v in (w0, b0, f_star))
+    lr_tab = _lr_table(lr, K) if K else np.zeros((1, 0))
+    C = _broadcast({"data": X.shape[0], "lr": lr_tab.shape[0], "w0": w0s.size, "b0": b0s.size, "f_star": fs.size})
+    _check("w0 and b0", bool(np.all(np.isfinite(w0s)) and np.all(np.isfinite(b0s))), "finite", (w0, b0))
+    _check_sizes(K, C, n if full else min(batch_size, n))
+    params = np.stack([np.broadcast_to(w0s, (C,)), np.broadcast_to(b0s, (C,))], axis=1)[:, : 2 if fit_bias else 1]
+    LR = np.empty((K + 1, C))
+    LR[0], LR[1:] = np.nan, lr_tab.T
+    order = _orders(n, epochs, shuffle, seed)
+    return _Plan(X, Y, loss, opt, full, order, min(batch_size, n), epochs, params, LR, fs)
+
+
+def _loops(p: _Plan) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """W, Bv, Gw, Gb, time-major (K+1, C): through Python floats for a few runs on small batches, else arrays."""
+    K, C = p.LR.shape[0] - 1, p.LR.shape[1]
+    fit_bias = p.params.shape[1] == 2
+    if C * p.per_grad <= _SCALAR_WORK:
+        f_star = np.broadcast_to(p.f_star, (C,))
+        runs = _float_loop(
+            p.X, p.Y, p.order, p.batch, p.epochs, p.full, p.LR.T[:, 1:], p.params, p.opt, p.loss, fit_bias, f_star
+        )
+        return tuple(a.T for a in runs)
+    X, Y = _data_for_arrays(p.X, p.Y, C, p.per_grad)
+    gathers = _gathers(X, Y, p.order, p.batch, p.epochs, p.full)
+    batch_grad = _batch_gradient(p.per_grad, X.shape[0] == 1)
+    return _array_loop(gathers, K, p.LR, p.params, p.opt, p.loss, p.f_star, batch_grad)
+
+
 def descend_many(
     data: Dataset | Sequence[Dataset],
     loss: str | Loss = "l1",
@@ -331,30 +430,14 @@ def descend_many(
     "polyak" (Polyak needs `f_star`, the optimal loss, and full-batch gradients).
     `track_loss=False` skips the full-data loss at every state (only the last is computed).
     """
-    X, Y, loss, opt, full = _validate(data, loss, loss_params, batch_size, epochs, gradient_over, optimizer)
-    n = X.shape[1]
-    batches = _batches(n, min(batch_size, n), epochs, shuffle, shuffle_seed)
-    K = len(batches)
-    w0s, b0s, fs = (np.atleast_1d(np.asarray(v, dtype=float)) for v in (w0, b0, f_star))
-    lr_tab = _lr_table(lr, K) if K else np.zeros((1, 0))
-    C = _broadcast({"data": X.shape[0], "lr": lr_tab.shape[0], "w0": w0s.size, "b0": b0s.size, "f_star": fs.size})
-    _check("w0 and b0", bool(np.all(np.isfinite(w0s)) and np.all(np.isfinite(b0s))), "finite", (w0, b0))
-    per_grad = n if full else min(batch_size, n)
-    _check_sizes(K, C, per_grad)
-    params = np.stack([np.broadcast_to(w0s, (C,)), np.broadcast_to(b0s, (C,))], axis=1)[:, : 2 if fit_bias else 1]
-    LR = np.empty((K + 1, C))  # time-major, as every array below: row k is update k's
-    LR[0], LR[1:] = np.nan, lr_tab.T
+    p = _plan(data, loss, lr, w0, b0, f_star, batch_size, epochs, gradient_over, optimizer, shuffle, shuffle_seed,
+              fit_bias, loss_params)  # fmt: skip
     with np.errstate(all="ignore"):
-        repeats = 1 if shuffle or not epochs else epochs
-        if C * per_grad <= _SCALAR_WORK:
-            fs_c = np.broadcast_to(fs, (C,))
-            runs = _float_loop(X, Y, batches, repeats, full, LR.T[:, 1:], params, opt, loss, fit_bias, fs_c)
-            W, Bv, Gw, Gb = (a.T for a in runs)
-        else:
-            W, Bv, Gw, Gb = _array_loop(_gathers(X, Y, batches, repeats, full), LR, params, opt, loss, fs)
+        W, Bv, Gw, Gb = _loops(p)
         bad, diverged = _kill_after_divergence(W, Bv if fit_bias else None, (W, Bv, Gw, Gb))
-        L, best = _tracked_loss(loss, X, Y, W, Bv, fit_bias, bad, track_loss)
-    arrays = (a.T for a in (W, Bv, LR, Gw, Gb, L, best))  # (C, K+1) views
+        L, best = _tracked_loss(p.loss, p.X, p.Y, W, Bv, fit_bias, bad, track_loss)
+    arrays = (a.T for a in (W, Bv, p.LR, Gw, Gb, L, best))  # (C, K+1) views
+    K = p.LR.shape[0] - 1
     return Trajectory(*arrays, diverged_at=diverged, updates_per_epoch=K // epochs if epochs else 0)
 
 
