@@ -90,7 +90,7 @@ b_range = (math.floor(max(b_lo, b_opt - 30)), math.ceil(min(b_hi, b_opt + 30)))
 grid = compute.surface(data.x, data.y, v["loss"], v["delta"], w_range, b_range, GRID)
 paths = []
 for o, r in runs.items():
-    keep = frames.thin_series(r.w, max_points=300)
+    keep = frames.thin_series(r.w)
     keep = keep[np.isfinite(r.w[keep]) & np.isfinite(r.b[keep])]  # a diverged run stops where it blew up
     paths.append(({"optimizer": OPT_LABELS[o]}, {"w": r.w[keep], "b": r.b[keep], "step": keep}))
 paths = frames.stack(paths)
@@ -128,7 +128,7 @@ table_box.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 loss_rows = []
 for o, r in runs.items():
-    keep = frames.thin_series(r.loss, 400)
+    keep = frames.thin_series(r.loss)
     for kind, series in (("loss − optimum", r.loss), ("best so far − optimum", r.best_loss)):
         excess_now = series[keep] - f_star
         ok = np.isfinite(excess_now)

@@ -13,7 +13,9 @@ import pandas as pd
 
 from core import Trajectory
 
-MAX_POINTS = 300  # per series on a chart: more than a chart a few hundred pixels wide can show
+# per series on a chart: more than a chart a few hundred pixels wide can show. Not fewer: an oscillation (the noise
+# page's zoom) thinned to 200 points drew as a clean zigzag with a period of its own, an artefact of the buckets
+MAX_POINTS = 300
 
 
 def thin_series(values: np.ndarray, max_points: int = MAX_POINTS) -> np.ndarray:
