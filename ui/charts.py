@@ -715,11 +715,8 @@ def _map_layers(grid: pd.DataFrame) -> dict[str, pd.DataFrame]:
     return {"map": picture, "grid": pd.DataFrame({k: v.ravel() for k, v in probe.items()})}
 
 
-@template
-def _landscape(optimizers: tuple[str, ...], creases: bool, names: tuple[str, ...]) -> alt.LayerChart:
-    # the axis ranges are params (filled in by Spec.to_dict), so one template serves every range
-    xs = alt.Scale(domain=[alt.ExprRef(expr="w_lo"), alt.ExprRef(expr="w_hi")], nice=False, zero=False)
-    ys = alt.Scale(domain=[alt.ExprRef(expr="b_lo"), alt.ExprRef(expr="b_hi")], nice=False, zero=False)
+def _map_layers_spec(xs: alt.Scale, ys: alt.Scale) -> list[alt.Chart]:
+    """The loss map: its picture, its greys as a legend, and the cells a hover reads the loss from."""
     picture = (
         _data("map")
         .mark_image(aspect=False, clip=True)
@@ -743,63 +740,61 @@ def _landscape(optimizers: tuple[str, ...], creases: bool, names: tuple[str, ...
             ),
         )
     )
-    probe = (
-        _data("grid")
-        .mark_rect(opacity=0)
+    tooltip = [alt.Tooltip("w:Q", format=".3f"), alt.Tooltip("b:Q", format=".3f"), alt.Tooltip("loss:Q", format=".4g")]
+    probe = _data("grid").mark_rect(opacity=0).encode(**cells, tooltip=tooltip)
+    return [picture, legend, probe]
+
+
+def _path_layers(optimizers: tuple[str, ...], names: tuple[str, ...], xs: alt.Scale, ys: alt.Scale) -> list[alt.Chart]:
+    """Each optimiser's path as a line through its updates' points, and the optimum as a cross."""
+    color, shape = _optimizer_scales(optimizers, names)
+    legend = {"orient": "bottom", "title": "optimiser", "columns": 2, "labelLimit": 260}  # whole names, 16 px too
+    at = {"x": alt.X("w:Q", scale=xs), "y": alt.Y("b:Q", scale=ys)}
+    line = (
+        _data("paths")
+        .mark_line(strokeWidth=2, clip=True)
         .encode(
-            **cells,
-            tooltip=[
-                alt.Tooltip("w:Q", format=".3f"),
-                alt.Tooltip("b:Q", format=".3f"),
-                alt.Tooltip("loss:Q", format=".4g"),
-            ],
+            **at,
+            order="step:Q",
+            detail="optimizer:N",
+            color=alt.Color("optimizer:N", scale=color, legend=None),  # the points' legend shows both
         )
     )
-    layers = [picture, legend, probe]
+    points = (
+        _data("paths")
+        .mark_point(size=22, filled=True, clip=True)
+        .encode(
+            **at,
+            shape=alt.Shape("optimizer:N", scale=shape, legend=alt.Legend(**legend)),
+            color=alt.Color("optimizer:N", scale=color, legend=alt.Legend(**legend)),
+            tooltip=["optimizer:N", "step:Q", alt.Tooltip("w:Q", format=".4f"), alt.Tooltip("b:Q", format=".4f")],
+        )
+    )
+    optimum = (
+        _data("optimum")
+        .mark_point(shape="cross", size=320, color="#D55E00", strokeWidth=3, filled=True)
+        .encode(**at, tooltip=["text:N", alt.Tooltip("w:Q", format=".4f"), alt.Tooltip("b:Q", format=".4f")])
+    )
+    return [line, points, optimum]
+
+
+@template
+def _landscape(optimizers: tuple[str, ...], creases: bool, names: tuple[str, ...]) -> alt.LayerChart:
+    # the axis ranges are params (filled in by Spec.to_dict), so one template serves every range
+    xs = alt.Scale(domain=[alt.ExprRef(expr="w_lo"), alt.ExprRef(expr="w_hi")], nice=False, zero=False)
+    ys = alt.Scale(domain=[alt.ExprRef(expr="b_lo"), alt.ExprRef(expr="b_hi")], nice=False, zero=False)
+    layers = _map_layers_spec(xs, ys)
     if creases:
         layers.append(
             _data("creases")
             .mark_line(color=LOSS_COLORS["l1"], opacity=0.35, strokeWidth=1, clip=True)
             .encode(x=alt.X("w:Q", scale=xs), y=alt.Y("b:Q", scale=ys), detail="sample:N")
         )
-    color, shape = _optimizer_scales(optimizers, names)
-    legend = {"orient": "bottom", "title": "optimiser", "columns": 2, "labelLimit": 260}  # whole names, 16 px too
-    layers.append(
-        _data("paths")
-        .mark_line(strokeWidth=2, clip=True)
-        .encode(
-            x=alt.X("w:Q", scale=xs),
-            y=alt.Y("b:Q", scale=ys),
-            order="step:Q",
-            detail="optimizer:N",
-            color=alt.Color("optimizer:N", scale=color, legend=None),  # the points' legend shows both
-        )
-    )
-    layers.append(
-        _data("paths")
-        .mark_point(size=22, filled=True, clip=True)
-        .encode(
-            x=alt.X("w:Q", scale=xs),
-            y=alt.Y("b:Q", scale=ys),
-            shape=alt.Shape("optimizer:N", scale=shape, legend=alt.Legend(**legend)),
-            color=alt.Color("optimizer:N", scale=color, legend=alt.Legend(**legend)),
-            tooltip=["optimizer:N", "step:Q", alt.Tooltip("w:Q", format=".4f"), alt.Tooltip("b:Q", format=".4f")],
-        )
-    )
-    layers.append(
-        _data("optimum")
-        .mark_point(shape="cross", size=320, color="#D55E00", strokeWidth=3, filled=True)
-        .encode(
-            x=alt.X("w:Q", scale=xs),
-            y=alt.Y("b:Q", scale=ys),
-            tooltip=["text:N", alt.Tooltip("w:Q", format=".4f"), alt.Tooltip("b:Q", format=".4f")],
-        )
-    )
     ranges = [alt.param(name=name, value=0.0) for name in RANGE_PARAMS]
     # independent colour scales: the greys of the map, the paths' lines (no legend), and the points, whose
     # colour and shape legends then merge into one
     return (
-        alt.layer(*layers)
+        alt.layer(*layers, *_path_layers(optimizers, names, xs, ys))
         .add_params(*ranges)
         .resolve_scale(color="independent", shape="independent")
         .properties(height=460, width="container")
