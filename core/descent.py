@@ -84,18 +84,38 @@ def _stack_data(data: Dataset | Sequence[Dataset]) -> tuple[np.ndarray, np.ndarr
 
 
 def _lr_table(lr, n_updates: int) -> np.ndarray:
-    """(C, K) or (C, 1) learning rates from a float, a schedule, an array of floats or a list of schedules.
+    """Learning rates, time-major (K+1, C) (row 0 nan; C = 1 for one rate or schedule), from a float, a
+    schedule, an array of floats or a list of floats and schedules (each schedule evaluated once, and
+    written into its runs of neighbouring columns at once).
 
     One rule (core.schedules): a constant rate is a finite number > 0 (`check_lr`); a schedule's rates
     are finite and >= 0 at every update (`check_rates`).
     """
     if callable(lr) or np.isscalar(lr):
-        return check_rates(rates(lr, n_updates)[None, :])
+        return _with_start(check_rates(rates(lr, n_updates)[:, None]))
     if isinstance(lr, np.ndarray) or all(np.isscalar(v) for v in lr):
         arr = np.asarray(lr).reshape(-1)
         _check("lr", arr.size > 0, "a non-empty array of rates", lr)
-        return check_lrs(arr)[:, None]  # (C, 1): the same rate every update
-    return check_rates(np.stack([rates(s, n_updates) for s in lr]))
+        return _with_start(check_lrs(arr)[None, :], n_updates)  # the same rate every update
+    floats = [np.isscalar(v) for v in lr]
+    out = _with_start(check_lrs([v if f else 1.0 for v, f in zip(lr, floats, strict=True)])[None, :], n_updates)
+    done: dict[int, np.ndarray] = {}
+    c = 0
+    for key, run in itertools.groupby(lr, key=lambda v: None if np.isscalar(v) else id(v)):
+        width = len(list(run))
+        if key is not None:
+            if key not in done:
+                done[key] = check_rates(rates(lr[c], n_updates))[:, None]
+            out[1:, c : c + width] = done[key]
+        c += width
+    return out
+
+
+def _with_start(table: np.ndarray, n_updates: int | None = None) -> np.ndarray:
+    """`table` (K, C), or (1, C) repeated over n_updates rows, below a row of nan (update 0 has no rate)."""
+    out = np.empty((table.shape[0] + 1 if n_updates is None else n_updates + 1, table.shape[1]))
+    out[0], out[1:] = np.nan, table
+    return out
 
 
 def _broadcast(sizes: dict[str, int]) -> int:
@@ -105,21 +125,46 @@ def _broadcast(sizes: dict[str, int]) -> int:
     return next(iter(varying.values()), 1)
 
 
-def _kill_after_divergence(w, b, arrays) -> tuple[np.ndarray | None, tuple[int | None, ...]]:
-    """nan in `arrays` (time-major, (K+1, C)) from the first state that is not finite or exceeds
-    DIVERGENCE_LIMIT (in w, or in b when given) on. Returns that mask (None: no run diverged) and each
-    run's first diverged update."""
+def _first_diverged(w, b) -> np.ndarray | None:
+    """Each run's first state that is not finite or exceeds DIVERGENCE_LIMIT in size (in w, or in b when
+    given), -1 for a run without one; None when no run has one. `w`, `b`: time-major, (K+1, C).
+    Only the runs whose extremes leave the limit are searched state by state."""
     states = (w,) if b is None else (w, b)
     if all(-DIVERGENCE_LIMIT <= s.min() and s.max() <= DIVERGENCE_LIMIT for s in states):  # nan fails too
-        return None, (None,) * w.shape[1]
-    ok = np.ones(w.shape, dtype=bool)
+        return None
+    doubt = np.zeros(w.shape[1], dtype=bool)
     for s in states:
-        ok &= (s >= -DIVERGENCE_LIMIT) & (s <= DIVERGENCE_LIMIT)
-    bad = np.logical_or.accumulate(~ok, axis=0)
+        doubt |= ~((s.min(axis=0) >= -DIVERGENCE_LIMIT) & (s.max(axis=0) <= DIVERGENCE_LIMIT))
+    first = np.full(w.shape[1], -1)
+    for c in np.flatnonzero(doubt).tolist():
+        ok = np.abs(w[:, c]) <= DIVERGENCE_LIMIT
+        if b is not None:
+            ok &= np.abs(b[:, c]) <= DIVERGENCE_LIMIT
+        first[c] = np.argmin(ok)
+    return first
+
+
+def _nan_from(first: np.ndarray | None, arrays) -> None:
+    """nan in each of `arrays` (time-major, (K+1, C); None: skipped) from each run's first diverged state on."""
+    if first is None:
+        return
+    diverged = first >= 0
+    lo, rows = int(first[diverged].min()), len(arrays[0])
+    after = np.arange(lo, rows)[:, None] >= np.where(diverged, first, rows)[None, :]  # one pass over the rows
     for a in arrays:
-        a[bad] = np.nan
-    first = np.where(bad.any(axis=0), bad.argmax(axis=0), -1)
-    return bad, tuple(None if k < 0 else int(k) for k in first)
+        if a is not None:
+            np.copyto(a[lo:], np.nan, where=after)
+
+
+def _no_bias(W: np.ndarray, first: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """b and its gradient without a bias: 0 (the gradient nan at the start), nan from a diverged state on."""
+    if first is None:  # zeros are free until written
+        Bv, Gb = np.zeros(W.shape), np.zeros(W.shape)
+    else:
+        Bv = W - W  # 0, and nan where W is (after _nan_from: exactly from each diverged state on)
+        Gb = Bv.copy()
+    Gb[0] = np.nan
+    return Bv, Gb
 
 
 def _validate(data, loss, loss_params, batch_size, epochs, gradient_over, optimizer):
@@ -144,39 +189,35 @@ def _validate(data, loss, loss_params, batch_size, epochs, gradient_over, optimi
 
 
 def _gathers(X, Y, order: np.ndarray, batch: int, epochs: int, full: bool) -> Iterator[tuple]:
-    """(x_batch, y_batch, x_grad) for each update, gathered a block of epochs at a time.
+    """(x_batch, y_batch) for each update, gathered a block of epochs at a time.
 
     y_batch is (B, C); x_batch is (B, 1) when every configuration has the same x (X has one row), else
     (B, C). Samples go down, configurations across: numpy broadcasts a (B, 1) column against a (1, C)
     row with its inner loop over C, four times faster than (C, 1) against (1, B); arrays of one shape,
-    as with one sample, (1, C), are faster still. x_grad is what the batch gradient multiplies
-    (`_batch_gradient`): x_batch, or one shared x column as a (1, B) row. An unshuffled epoch (`order`
-    has one row) is gathered once and repeated.
+    as with one sample, (1, C), are faster still. Shuffled, the views are made as the loop asks for them;
+    an unshuffled epoch (`order` has one row) is gathered once and repeated.
     """
     n = X.shape[1]
+    X, Y = np.ascontiguousarray(X.T), np.ascontiguousarray(Y.T)  # (n, C): a sample's row is contiguous
     if full:
-        xb, yb = np.ascontiguousarray(X.T), np.ascontiguousarray(Y.T)
-        return itertools.repeat((xb, yb, _x_grad(xb)), epochs * -(-n // batch))
-    per_block = max(1, _GATHER // (n * Y.shape[0]))
-    blocks = (_gather_epochs(X, Y, order[e : e + per_block], batch) for e in range(0, order.shape[0], per_block))
-    repeats = epochs if order.shape[0] == 1 else 1
-    return itertools.chain.from_iterable(b * repeats for b in blocks)
+        return itertools.repeat((X, Y), epochs * -(-n // batch))
+    if order.shape[0] == 1:
+        return itertools.chain.from_iterable(itertools.repeat(list(_gather_epochs(X, Y, order, batch)), epochs))
+    per_block = max(1, _GATHER // (n * Y.shape[1]))
+    return itertools.chain.from_iterable(
+        _gather_epochs(X, Y, order[e : e + per_block], batch) for e in range(0, order.shape[0], per_block)
+    )
 
 
-def _x_grad(xb: np.ndarray) -> np.ndarray:
-    return xb.T if xb.shape[1] == 1 and xb.shape[0] > 1 else xb
-
-
-def _gather_epochs(X, Y, order: np.ndarray, batch: int) -> list[tuple]:
-    """Every update of these epochs (`order`: (E, n)) as `_gathers` yields them, from one take per array."""
+def _gather_epochs(X, Y, order: np.ndarray, batch: int) -> Iterator[tuple]:
+    """Every update of these epochs (`order`: (E, n)) as `_gathers` yields them, from one take per array
+    of X and Y given sample-major, (n, C)."""
     E, n = order.shape
-    xo, yo = (np.ascontiguousarray(A[:, order].transpose(1, 2, 0)) for A in (X, Y))  # (E, n, C): sample-major
-    if n % batch == 0:  # equal batches: one reshape, and iterating over it makes the views
-        xbs, ybs = list(xo.reshape(-1, batch, xo.shape[2])), list(yo.reshape(-1, batch, yo.shape[2]))
-    else:
-        starts = range(0, n, batch)
-        xbs, ybs = ([A[e, i : i + batch] for e in range(E) for i in starts] for A in (xo, yo))
-    return list(zip(xbs, ybs, map(_x_grad, xbs), strict=True))
+    xo, yo = (A[order] for A in (X, Y))  # (E, n, C): sample-major, configurations across
+    if n % batch == 0:  # equal batches: one reshape; iterating over it makes each view
+        return zip(xo.reshape(-1, batch, xo.shape[2]), yo.reshape(-1, batch, yo.shape[2]), strict=True)
+    starts = range(0, n, batch)
+    return ((xo[e, i : i + batch], yo[e, i : i + batch]) for e in range(E) for i in starts)
 
 
 def _data_for_arrays(X: np.ndarray, Y: np.ndarray, C: int, per_grad: int) -> tuple[np.ndarray, np.ndarray]:
@@ -189,7 +230,7 @@ def _data_for_arrays(X: np.ndarray, Y: np.ndarray, C: int, per_grad: int) -> tup
 
 
 def _batch_gradient(per_grad: int, shared: bool) -> Callable:
-    """f(x_grad, psi(r), out): the sum over the batch of x_b psi(r_b), per configuration, into a (1, C) row.
+    """f(x_batch, psi(r), out): the sum over the batch of x_b psi(r_b), per configuration, into a (1, C) row.
 
     One sample: the product itself. One x for every configuration: a vector-matrix product, (1, B) @ (B, C).
     Else a sum of products per configuration.
@@ -197,18 +238,21 @@ def _batch_gradient(per_grad: int, shared: bool) -> Callable:
     if per_grad == 1:
         return np.multiply
     if shared:
-        return np.matmul
+        return lambda xb, gr, out: np.matmul(xb.T, gr, out=out)
     return lambda xb, gr, out: np.einsum("bc,bc->c", xb, gr, out=out[0])
 
 
 def _float_batches(x: np.ndarray, y: np.ndarray, order: np.ndarray, batch: int, epochs: int, full: bool) -> list:
-    """Each update's list of (x_i, y_i) pairs (Python floats); unshuffled epochs repeat the first epoch's lists."""
+    """Each update's (x_i, y_i) pairs (Python floats), as a tuple; unshuffled epochs repeat the first epoch's."""
     if full:
-        return [list(zip(x.tolist(), y.tolist(), strict=True))] * (epochs * -(-x.size // batch))
-    out = []
-    for xr, yr in zip(x[order].tolist(), y[order].tolist(), strict=True):
-        pairs = list(zip(xr, yr, strict=True))
-        out.extend(pairs[i : i + batch] for i in range(0, len(pairs), batch))
+        return [tuple(zip(x.tolist(), y.tolist(), strict=True))] * (epochs * -(-x.size // batch))
+    n = order.shape[1]
+    pairs = zip(x[order].ravel().tolist(), y[order].ravel().tolist(), strict=True)
+    if n % batch == 0:  # equal batches: grouped at C speed
+        out = list(zip(*[pairs] * batch, strict=True))
+    else:
+        flat = list(pairs)
+        out = [tuple(flat[e + i : e + min(i + batch, n)]) for e in range(0, len(flat), n) for i in range(0, n, batch)]
     return out * (epochs if order.shape[0] == 1 else 1)
 
 
@@ -251,57 +295,57 @@ def _float_run(w, b, lrs, batches, opt, loss, fit_bias, f_star) -> tuple[list, l
 
 
 def _float_loop(X, Y, order, batch, epochs, full, lr_tab, params, opt, loss, fit_bias, f_star):
-    """Every run through `_float_run`; arrays W, Bv, Gw, Gb of shape (C, K+1)."""
+    """Every run through `_float_run`; W, Bv, Gw, Gb time-major, (K+1, C) (Bv, Gb None without a bias)."""
     C, K = lr_tab.shape
-    out = np.full((4, C, K + 1), np.nan)
-    if not fit_bias:  # as the array loop reports it: no bias, no bias gradient
-        out[1], out[3, :, 1:] = 0.0, 0.0
+    out = np.full((4 if fit_bias else 2, C, K + 1), np.nan)
     for c in range(C):
         pairs = _float_batches(X[c % X.shape[0]], Y[c % Y.shape[0]], order, batch, epochs, full)
         b0 = float(params[c, 1]) if fit_bias else 0.0
-        rows = _float_run(float(params[c, 0]), b0, lr_tab[c].tolist(), pairs, opt, loss, fit_bias, float(f_star[c]))
-        for field, row in zip(out, rows, strict=True):
+        ws, bs, gws, gbs = _float_run(
+            float(params[c, 0]), b0, lr_tab[c].tolist(), pairs, opt, loss, fit_bias, float(f_star[c])
+        )
+        for field, row in zip(out, (ws, gws, bs, gbs) if fit_bias else (ws, gws), strict=True):
             field[c, : len(row)] = row
-    return out[0], out[1], out[2], out[3]
+    W, Gw, Bv, Gb = (a.T for a in out) if fit_bias else (out[0].T, out[1].T, None, None)
+    return W, Bv, Gw, Gb
 
 
 def _array_loop(gathers, K: int, LR, params, opt, loss, f_star, batch_grad: Callable):
     """All C runs at once: the same updates as `_float_run`, with (1, C) arrays in place of floats.
 
     `LR` (K+1, C): update k's rates in row k. `batch_grad` sums the batch's gradient (`_batch_gradient`).
-    Returns W, Bv, Gw, Gb time-major, (K+1, C), so that each update writes contiguous rows; rows stay
-    nan after every run has blown up. P = 1 (w) or 2 (w, b). Every row is a (1, C) view: numpy is
-    fastest on operands of one shape.
+    Returns W, Bv, Gw, Gb time-major, (K+1, C) (Bv, Gb None without a bias), so that each update writes
+    contiguous rows; rows stay nan after every run has blown up. Every row is a (1, C) view: numpy is
+    fastest on operands of one shape. The update is the optimiser's one rule, `opt.step`, for w and (with a bias) for b.
     """
     C, P = params.shape
     T, G = np.empty((P, K + 1, 1, C)), np.empty((P, K + 1, 1, C))  # every row gets written: no fill pass first
     T[:, 0, 0], G[:, 0], k = params.T, np.nan, 0
-    states, grad, value, needs_loss, step = [opt.init()] * P, loss.grad, loss.value, opt.needs_loss, opt.step
-    theta, grads, lrs = [list(T[p]) for p in range(P)], [list(G[p]) for p in range(P)], list(LR[:, None, :])
-    w, excess, g2 = theta[0], None, None
-    for k, (xb, yb, xg) in enumerate(gathers, start=1):
+    grad, value, needs_loss, step, bias = loss.grad, loss.value, opt.needs_loss, opt.step, P == 2
+    w, gw, lrs = list(T[0]), list(G[0]), list(LR[:, None, :])  # row views
+    b, gb = (list(T[1]), list(G[1])) if bias else (None, None)
+    sw, sb, excess, g2 = opt.init(), opt.init(), None, None
+    for k, (xb, yb) in enumerate(gathers, start=1):
         r = xb * w[k - 1]  # (B, C)
         r -= yb
-        if P == 2:
-            r += theta[1][k - 1]
+        if bias:
+            r += b[k - 1]
         gr = grad(r)
-        batch_grad(xg, gr, out=grads[0][k])
-        if P == 2:
-            np.add.reduce(gr, axis=0, keepdims=True, out=grads[1][k])
+        batch_grad(xb, gr, out=gw[k])
+        if bias:
+            np.add.reduce(gr, axis=0, keepdims=True, out=gb[k])
         if needs_loss:  # Polyak's f - f* and |g|²
             excess, g2 = np.add.reduce(value(r), axis=0) - f_star, np.einsum("pc,pc->c", G[:, k, 0], G[:, k, 0])
-        for p in range(P):  # the optimiser's one rule, for w and then b
-            delta, states[p] = step(grads[p][k], states[p], lrs[k], excess, g2)
-            np.subtract(theta[p][k - 1], delta, out=theta[p][k])
+        delta, sw = step(gw[k], sw, lrs[k], excess, g2)
+        np.subtract(w[k - 1], delta, out=w[k])
+        if bias:
+            delta, sb = step(gb[k], sb, lrs[k], excess, g2)
+            np.subtract(b[k - 1], delta, out=b[k])
         if k % 64 == 0 and not np.any(np.abs(w[k]) <= DIVERGENCE_LIMIT):
             break  # every run has blown up (nan fails the test too): the rest is nan
     T[:, k + 1 :] = G[:, k + 1 :] = np.nan
     T, G = T.reshape(P, K + 1, C), G.reshape(P, K + 1, C)
-    if P == 2:
-        return T[0], T[1], G[0], G[1]
-    Gb = np.zeros((K + 1, C))  # no bias: b stays 0 and its gradient is 0, as the float loop reports
-    Gb[0] = np.nan
-    return T[0], np.zeros((K + 1, C)), G[0], Gb
+    return (T[0], T[1], G[0], G[1]) if bias else (T[0], None, G[0], None)
 
 
 def _full_loss(loss: Loss, X, Y, W, B, fit_bias: bool) -> np.ndarray:
@@ -313,17 +357,18 @@ def _full_loss(loss: Loss, X, Y, W, B, fit_bias: bool) -> np.ndarray:
     return np.stack([data_loss(loss, X[c], Y[c], W[:, c]) for c in range(W.shape[1])], axis=1)
 
 
-def _tracked_loss(loss: Loss, X, Y, W, Bv, fit_bias: bool, bad, track_loss: bool):
-    """(loss, lowest loss so far) at every state, time-major; nan where a run has diverged. Without
-    `track_loss` only the last state's loss is computed, and both are the same array."""
+def _tracked_loss(loss: Loss, X, Y, W, Bv, fit_bias: bool, first: np.ndarray | None, track_loss: bool):
+    """(loss, lowest loss so far) at every state, time-major; nan from each run's `first` diverged state on.
+    Without `track_loss` only the last state's loss is computed, and both are the same array."""
     if track_loss:
         L = _full_loss(loss, X, Y, W, Bv, fit_bias)
-    else:
-        L = np.full(W.shape, np.nan)
-        L[-1:] = _full_loss(loss, X, Y, W[-1:], Bv[-1:], fit_bias)
-    if bad is not None:
-        L[bad] = np.nan
-    return (L, _running_min(L)) if track_loss else (L, L)
+        _nan_from(first, (L,))
+        return L, _running_min(L)
+    L = np.full(W.shape, np.nan)
+    L[-1:] = _full_loss(loss, X, Y, W[-1:], Bv[-1:], fit_bias)
+    if first is not None:
+        L[-1, first >= 0] = np.nan
+    return L, L
 
 
 def _running_min(L: np.ndarray) -> np.ndarray:
@@ -375,27 +420,26 @@ def _plan(data, loss, lr, w0, b0, f_star, batch_size, epochs, gradient_over, opt
     n = X.shape[1]
     K = epochs * -(-n // min(batch_size, n))
     w0s, b0s, fs = (np.atleast_1d(np.asarray(v, dtype=float)) for v in (w0, b0, f_star))
-    lr_tab = _lr_table(lr, K) if K else np.zeros((1, 0))
-    C = _broadcast({"data": X.shape[0], "lr": lr_tab.shape[0], "w0": w0s.size, "b0": b0s.size, "f_star": fs.size})
+    LR = _lr_table(lr, K) if K else np.full((1, 1), np.nan)  # (K+1, 1 or C)
+    C = _broadcast({"data": X.shape[0], "lr": LR.shape[1], "w0": w0s.size, "b0": b0s.size, "f_star": fs.size})
     _check("w0 and b0", bool(np.all(np.isfinite(w0s)) and np.all(np.isfinite(b0s))), "finite", (w0, b0))
     _check_sizes(K, C, n if full else min(batch_size, n))
     params = np.stack([np.broadcast_to(w0s, (C,)), np.broadcast_to(b0s, (C,))], axis=1)[:, : 2 if fit_bias else 1]
-    LR = np.empty((K + 1, C))
-    LR[0], LR[1:] = np.nan, lr_tab.T
+    LR = LR if LR.shape[1] == C else np.repeat(LR, C, axis=1)  # each run's own row (1, C) in the array loop
     order = _orders(n, epochs, shuffle, seed)
     return _Plan(X, Y, loss, opt, full, order, min(batch_size, n), epochs, params, LR, fs)
 
 
 def _loops(p: _Plan) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """W, Bv, Gw, Gb, time-major (K+1, C): through Python floats for a few runs on small batches, else arrays."""
+    """W, Bv, Gw, Gb, time-major (K+1, C) (Bv, Gb None without a bias): through Python floats for a few runs
+    on small batches, else arrays."""
     K, C = p.LR.shape[0] - 1, p.LR.shape[1]
     fit_bias = p.params.shape[1] == 2
     if C * p.per_grad <= _SCALAR_WORK:
         f_star = np.broadcast_to(p.f_star, (C,))
-        runs = _float_loop(
+        return _float_loop(
             p.X, p.Y, p.order, p.batch, p.epochs, p.full, p.LR.T[:, 1:], p.params, p.opt, p.loss, fit_bias, f_star
         )
-        return tuple(a.T for a in runs)
     X, Y = _data_for_arrays(p.X, p.Y, C, p.per_grad)
     gathers = _gathers(X, Y, p.order, p.batch, p.epochs, p.full)
     batch_grad = _batch_gradient(p.per_grad, X.shape[0] == 1)
@@ -434,10 +478,13 @@ def descend_many(
               fit_bias, loss_params)  # fmt: skip
     with np.errstate(all="ignore"):
         W, Bv, Gw, Gb = _loops(p)
-        bad, diverged = _kill_after_divergence(W, Bv if fit_bias else None, (W, Bv, Gw, Gb))
-        L, best = _tracked_loss(p.loss, p.X, p.Y, W, Bv, fit_bias, bad, track_loss)
+        first = _first_diverged(W, Bv)
+        _nan_from(first, (W, Bv, Gw, Gb))
+        Bv, Gb = (Bv, Gb) if fit_bias else _no_bias(W, first)
+        L, best = _tracked_loss(p.loss, p.X, p.Y, W, Bv, fit_bias, first, track_loss)
     arrays = (a.T for a in (W, Bv, p.LR, Gw, Gb, L, best))  # (C, K+1) views
-    K = p.LR.shape[0] - 1
+    K, C = p.LR.shape[0] - 1, W.shape[1]
+    diverged = (None,) * C if first is None else tuple(None if k < 0 else k for k in first.tolist())
     return Trajectory(*arrays, diverged_at=diverged, updates_per_epoch=K // epochs if epochs else 0)
 
 
