@@ -89,6 +89,7 @@ class Loss:
     quadratics: tuple[Quadratic, ...]
     params: tuple[LossParam, ...] = ()
     settings: tuple[tuple[str, float], ...] = ()  # this object's parameter values, in `params` order
+    short_name: str = ""  # the loss in a sentence ("absolute L1"), where `label` is the legend's ("absolute L1 |r|")
 
     def param(self, name: str) -> LossParam:
         """The parameter called `name` (ValueError if this loss has none by that name)."""
@@ -120,6 +121,7 @@ def l1(at_kink: float = 0.0) -> Loss:
         "l1", "absolute L1 |r|", "|r|", np.abs, grad if kink else np.sign, abs,  # np.sign(0) is 0: the default
         lambda r: 1.0 if r > 0 else -1.0 if r < 0 else kink if r == 0 else r,  # nan falls through: nan
         (0.0,), ((0.0, -1.0, 0.0), (0.0, 1.0, 0.0)), (AT_KINK,), (("at_kink", kink),),
+        short_name="absolute L1",
     )  # fmt: skip
 
 
@@ -127,7 +129,7 @@ def l2() -> Loss:
     """r²; gradient 2 r."""
     return Loss(
         "l2", "L2 r²", "r²", np.square, lambda r: 2.0 * r, lambda r: r * r, lambda r: 2.0 * r,
-        (), ((1.0, 0.0, 0.0),),
+        (), ((1.0, 0.0, 0.0),), short_name="L2",
     )  # fmt: skip
 
 
@@ -136,7 +138,7 @@ def signed_l1() -> Loss:
     return Loss(
         "signed_l1", "signed L1 r (no abs)", "r",
         lambda r: np.asarray(r, dtype=float).copy(), lambda r: np.ones_like(r, dtype=float),
-        lambda r: r, lambda r: 1.0, (), ((0.0, 1.0, 0.0),),
+        lambda r: r, lambda r: 1.0, (), ((0.0, 1.0, 0.0),), short_name="signed L1",
     )  # fmt: skip
 
 
@@ -153,6 +155,7 @@ def huber(delta: float = 1.0) -> Loss:
         lambda r: 0.5 * (r * r) if abs(r) <= d else d * (abs(r) - 0.5 * d),
         lambda r: d if r > d else -d if r < -d else r,  # nan falls through both tests: nan, as np.clip
         (-d, d), ((0.0, -d, -0.5 * d * d), (0.5, 0.0, 0.0), (0.0, d, -0.5 * d * d)), (DELTA,), (("delta", d),),
+        short_name="Huber",
     )  # fmt: skip
 
 

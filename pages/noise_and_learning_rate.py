@@ -64,7 +64,7 @@ data = lesson.dataset(values)
 K = lesson.updates(values)
 sched = lesson.schedule(values)
 labels = {k: charts.label(k) for k in ("l1", "l2", "huber")}
-names = {"l1": "absolute L1", "l2": "L2", "huber": "Huber"}  # in sentences
+names = {k: core.LOSSES[k].short_name for k in ("l1", "l2", "huber")}  # in sentences
 draw_losses = list(dict.fromkeys(["l1", "l2", *losses]))  # the draws question compares L1 and L2
 
 
@@ -363,7 +363,7 @@ def draws_block() -> None:
         "n_draws_predict",
         f"Was that one run luck? Draw the noise {SEEDS} times at sigma = {v['sigma']:g} and run both losses with "
         "these settings. On average, which ends closer to the true w = 1?",
-        ["absolute L1", "L2", say.SAME],
+        [names["l1"], names["l2"], say.SAME],
         lambda: say.closer_answer(float(np.mean(draw_errors("l1"))), float(np.mean(draw_errors("l2")))),
         draws_why,
     ):

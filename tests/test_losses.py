@@ -153,3 +153,12 @@ def test_make_loss_checks_its_parameters_once_and_the_old_functions_are_views():
             make_loss("l2" if "takes" in message else "huber", **bad)
     with pytest.raises(ValueError, match="unknown loss"):
         make_loss("l3")
+
+
+def test_each_loss_has_a_short_name_its_legend_label_starts_with():
+    from core import LOSSES, make_loss
+
+    for name, loss in LOSSES.items():
+        assert loss.short_name and loss.label.startswith(loss.short_name), name
+        with_params = make_loss(name, **{p.name: p.slider[1] for p in loss.params})
+        assert with_params.short_name == loss.short_name  # a factory's every object keeps it

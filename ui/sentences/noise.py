@@ -13,12 +13,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+import core
+
 TAIL_SHARE = 0.3  # "the end of the run": its last 30% of updates (the page's zoom)
 DRIFT_SHARE = 0.5  # a window whose net move is more than half its range is travel, not oscillation
 SETTLE_RATIO = 0.5  # "L2 settles while L1 swings": L2's swing at most half of L1's
 TIE = 0.05  # two errors within 5% of the larger one are "about the same"
 FLOOR_BAND = 0.1  # "at its noise floor": within 10% of the floor (or 1e-3, whichever is larger)
-L1_NAME, L2_NAME = "absolute L1", "L2"
+L1_NAME, L2_NAME = core.LOSSES["l1"].short_name, core.LOSSES["l2"].short_name
 SAME = "about the same (within 5%)"
 
 
@@ -184,7 +186,7 @@ def l1_steps(l1: Window, full_step: float, with_swing: bool = False) -> str:
     else:
         seen = f"over the last 30% its steps measure {num(l1.step_min)} to {num(l1.step_max)}"
     return _cap(
-        _swing("absolute L1", l1, with_swing)
+        _swing(L1_NAME, l1, with_swing)
         + f"each absolute-L1 step is lr·|Σ sign(rᵢ)·xᵢ|, at most lr·Σ|xᵢ| = {num(full_step)} when a batch's "
         f"residuals share a sign and less when they cancel; {seen}."
     )
@@ -193,14 +195,14 @@ def l1_steps(l1: Window, full_step: float, with_swing: bool = False) -> str:
 def l2_steps(l2: Window, first_step: float, with_swing: bool = False) -> str:
     """L2's step is 2·lr·|Σ rᵢ·xᵢ|: it follows the batch's residuals."""
     if l2.still:
-        return _cap(_swing("L2", l2, with_swing) + "L2 does not move: its gradient 2·Σrᵢxᵢ is 0 to rounding.")
+        return _cap(_swing(L2_NAME, l2, with_swing) + "L2 does not move: its gradient 2·Σrᵢxᵢ is 0 to rounding.")
     compare = (
         f", against {num(first_step)} at its first update"
         if l2.step_max < first_step
         else f", no smaller than at its first update ({num(first_step)})"
     )
     return _cap(
-        _swing("L2", l2, with_swing)
+        _swing(L2_NAME, l2, with_swing)
         + "each L2 step is 2·lr·|Σ rᵢ·xᵢ|, as large as the batch's residuals; over the last 30% its steps "
         f"measure {num(l2.step_min)} to {num(l2.step_max)}{compare}."
     )
