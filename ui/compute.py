@@ -77,8 +77,10 @@ def run(
     )
 
 
-def _params(loss: str, delta: float) -> dict:
-    return {"delta": delta} if loss == HUBER else {}
+def _params(loss: str, **values: float) -> dict[str, float]:
+    """The parameters `loss` declares (`core.LOSSES[loss].params`), read from `values` by name: a loss takes
+    the ones it has (Huber its `delta`), and one that declares none takes none."""
+    return {p.name: values[p.name] for p in core.LOSSES[loss].params if p.name in values}
 
 
 @cached(max_entries=256, max_mb=2)
@@ -86,14 +88,15 @@ def exact_fits(
     x: np.ndarray, y: np.ndarray, fit_bias: bool, delta: float, losses: tuple[str, ...]
 ) -> dict[str, tuple[float, float]]:
     """Per loss, the exact minimiser (w, b) of sum loss(w x + b - y) (core.fit_line; delta for Huber)."""
-    return {k: core.fit_line(k, x, y, fit_bias, **_params(k, delta)) for k in losses}
+    return {k: core.fit_line(k, x, y, fit_bias, **_params(k, delta=delta)) for k in losses}
 
 
 @cached(max_entries=256, max_mb=1)
 def optimal_loss(x: np.ndarray, y: np.ndarray, loss: str, delta: float) -> tuple[float, float, float]:
     """(w*, b*, f*): the exact line with a bias and its summed loss."""
-    w, b = core.fit_line(loss, x, y, True, **_params(loss, delta))
-    return w, b, float(np.sum(core.loss_value(loss, w * x + b - y, **_params(loss, delta))))
+    params = _params(loss, delta=delta)
+    w, b = core.fit_line(loss, x, y, True, **params)
+    return w, b, float(np.sum(core.loss_value(loss, w * x + b - y, **params)))
 
 
 @cached(max_entries=64, max_mb=4)
@@ -114,13 +117,13 @@ def descent_to_exact(
     exact = exact_fits(x, y, fit_bias, delta, losses)
     out = {}
     for k in losses:
-        boost = {"l1": 4.0, "l2": 1.0, HUBER: 2.0}.get(k, 1.0)
+        boost, params = {"l1": 4.0, "l2": 1.0, HUBER: 2.0}.get(k, 1.0), _params(k, delta=delta)
         sched = core.inverse_time_decay(lr0 * boost, 0.01)
-        run = core.descend(data, k, sched, 0.0, data.n, updates, fit_bias=fit_bias, **_params(k, delta))
+        run = core.descend(data, k, sched, 0.0, data.n, updates, fit_bias=fit_bias, **params)
         distance = np.maximum(np.abs(run.w - exact[k][0]), np.abs(run.b - exact[k][1]))
         keep = thin_series(distance, 300)
-        end_loss = float(np.sum(core.loss_value(k, run.w[-1] * x + run.b[-1] - y, **_params(k, delta))))
-        exact_loss = float(np.sum(core.loss_value(k, exact[k][0] * x + exact[k][1] - y, **_params(k, delta))))
+        end_loss = float(np.sum(core.loss_value(k, run.w[-1] * x + run.b[-1] - y, **params)))
+        exact_loss = float(np.sum(core.loss_value(k, exact[k][0] * x + exact[k][1] - y, **params)))
         out[k] = {
             "end": (float(run.w[-1]), float(run.b[-1])),
             "arrived": bool(distance[-1] <= near),  # nan (a blown-up run) has not arrived
@@ -152,7 +155,7 @@ def breakdown(
     for frac in fractions:
         d = core.make_dataset(n, (0.0, 5.0), w, b, sigma, float(frac), size, seed)
         for k in losses:
-            fw, fb = core.fit_line(k, d.x, d.y, fit_bias, **_params(k, delta))
+            fw, fb = core.fit_line(k, d.x, d.y, fit_bias, **_params(k, delta=delta))
             gap = float(np.mean(np.abs((fw - w) * grid + (fb - b))))
             rows.append({"fraction": float(frac), "loss": k, "gap": gap, "slope": fw, "bias": fb})
     return pd.DataFrame(rows)
@@ -167,7 +170,7 @@ def surface(
     and the 4,900 cells the landscape sends on every change take half the bytes."""
     ws, bs = np.linspace(*w_range, grid), np.linspace(*b_range, grid)
     W, B = np.meshgrid(ws, bs, indexing="ij")
-    L = core.loss_value(loss, W[..., None] * x + B[..., None] - y, **_params(loss, delta)).sum(axis=2)
+    L = core.loss_value(loss, W[..., None] * x + B[..., None] - y, **_params(loss, delta=delta)).sum(axis=2)
     # half a cell each way and 4% more: neighbouring cells overlap, so the canvas leaves fewer hairline seams
     dw, db = 0.52 * (ws[1] - ws[0]), 0.52 * (bs[1] - bs[0])
     cells = {
@@ -235,6 +238,49 @@ class NoiseExperiments:
         return next((t.note for t in self.thinned if t.what == what), "")
 
 
+@dataclass(frozen=True)
+class _NoisePlan:
+    """What `noise_experiments` runs: the rates, seeds and noise levels kept within the budget, and the notes."""
+
+    sweep_lrs: np.ndarray
+    draw_seeds: np.ndarray
+    heat_sigmas: np.ndarray
+    heat_lrs: np.ndarray
+    thinned: tuple[Thinned, ...]
+
+    def runs(self, sched: tuple, sigma: float, seed: int) -> tuple[list[core.Dataset], list]:
+        """Every run's data set and learning rate, in the order sweep, draws, heatmap (row by row)."""
+        made: dict[tuple[float, int], core.Dataset] = {}
+
+        def data(noise: float, s: int) -> core.Dataset:  # 20 samples of y = 2 w + noise, w_true = 1
+            if (noise, s) not in made:
+                made[noise, s] = core.make_dataset(20, 2.0, 1.0, 0.0, noise, 0.0, 0.0, s)
+            return made[noise, s]
+
+        name, lr0, params = sched
+        drawn = schedule(name, lr0, **dict(params))
+        sets = [data(sigma, seed)] * self.sweep_lrs.size + [data(sigma, int(s)) for s in self.draw_seeds]
+        sets += [data(float(s), seed) for s in self.heat_sigmas for _ in self.heat_lrs]
+        lrs = [*self.sweep_lrs, *([drawn] * self.draw_seeds.size), *np.tile(self.heat_lrs, self.heat_sigmas.size)]
+        return sets, lrs
+
+
+def _noise_plan(sweep_lrs: tuple, seeds: int, heat_sigmas: tuple, heat_lrs: tuple, updates: int, budget: int):
+    """The share of each experiment that fits `budget` updates x runs (`share_budget`): evenly spread rates,
+    the first seeds, and for the heatmap the same spread of rates on every noise level."""
+    asked = {"sweep": len(sweep_lrs), "draws": seeds, "heat": len(heat_sigmas) * len(heat_lrs)}
+    if not any(asked.values()):
+        raise ValueError("ask for at least one experiment: sweep_lrs, seeds or heat_sigmas and heat_lrs")
+    kept = share_budget({k: n for k, n in asked.items() if n}, updates, budget)
+    per_sigma = max(1, kept.get("heat", 0) // max(1, len(heat_sigmas)))
+    sweep_lr = np.asarray(sweep_lrs, dtype=float)[spread(len(sweep_lrs), kept.get("sweep", 0))]
+    heat_lr = np.asarray(heat_lrs, dtype=float)[spread(len(heat_lrs), per_sigma) if heat_lrs else []]
+    ran = {"sweep": sweep_lr.size, "draws": kept.get("draws", 0), "heat": len(heat_sigmas) * heat_lr.size}
+    what = {"sweep": "learning rates", "draws": "noise draws", "heat": "heatmap cells"}
+    thinned = tuple(Thinned(asked[k], ran[k], what[k]) for k in asked if asked[k])
+    return _NoisePlan(sweep_lr, np.arange(ran["draws"]), np.asarray(heat_sigmas, dtype=float), heat_lr, thinned)
+
+
 @cached(max_entries=64, max_mb=4)
 def noise_experiments(
     loss: str,
@@ -260,49 +306,23 @@ def noise_experiments(
     noise `heat_sigmas` and `seed`. Every run starts at `w0`, takes batches of `batch_size` for `epochs` epochs,
     shuffled with shuffle_seed = seed when `shuffle`. An empty experiment is skipped. Beyond `budget` updates x
     runs, each experiment runs an evenly spread share (`share_budget`; the draws: the first seeds), and
-    `thinned` says how many of how many.
+    `thinned` says how many of how many. The sweep's error is mean |w - 1| over the last 10% of updates.
     """
-    K = epochs * -(-20 // min(batch_size, 20))
-    asked = {"sweep": len(sweep_lrs), "draws": seeds, "heat": len(heat_sigmas) * len(heat_lrs)}
-    if not any(asked.values()):
-        raise ValueError("ask for at least one experiment: sweep_lrs, seeds or heat_sigmas and heat_lrs")
-    kept = share_budget({k: n for k, n in asked.items() if n}, K, budget)
-    lr_idx = spread(len(sweep_lrs), kept.get("sweep", 0))
-    seed_idx = np.arange(kept.get("draws", 0))
-    heat_idx = spread(len(heat_lrs), max(1, kept.get("heat", 0) // max(1, len(heat_sigmas)))) if heat_lrs else []
-    sweep_lr = np.asarray(sweep_lrs, dtype=float)[lr_idx]
-    heat_lr = np.asarray(heat_lrs, dtype=float)[heat_idx]
-
-    def data(noise: float, s: int) -> core.Dataset:
-        return core.make_dataset(20, 2.0, 1.0, 0.0, noise, 0.0, 0.0, s)
-
-    name, lr0, params = sched
-    drawn = schedule(name, lr0, **dict(params))
-    sets = [data(sigma, seed)] * lr_idx.size + [data(sigma, int(s)) for s in seed_idx]
-    sets += [data(s, seed) for s in heat_sigmas for _ in heat_lr] if heat_lr.size else []
-    lrs = [*sweep_lr, *([drawn] * seed_idx.size), *np.tile(heat_lr, len(heat_sigmas) if heat_lr.size else 0)]
+    plan = _noise_plan(sweep_lrs, seeds, heat_sigmas, heat_lrs, epochs * -(-20 // min(batch_size, 20)), budget)
+    sets, lrs = plan.runs(sched, sigma, seed)
     many = core.descend_many(
         sets, loss, lrs, w0, batch_size, epochs, shuffle=shuffle, shuffle_seed=seed, track_loss=False, **loss_params
     )
+    a, b = plan.sweep_lrs.size, plan.sweep_lrs.size + plan.draw_seeds.size
     tail = max(1, many.n_updates // 10)
-    a, b = lr_idx.size, lr_idx.size + seed_idx.size
-    heat_final = many.w[b:, -1].reshape(len(heat_sigmas), heat_lr.size) if heat_lr.size else np.zeros((0, 0))
-    thinned = [
-        Thinned(asked[k], n_run, what)
-        for k, n_run, what in (
-            ("sweep", lr_idx.size, "learning rates"),
-            ("draws", seed_idx.size, "noise draws"),
-            ("heat", len(heat_sigmas) * heat_lr.size, "heatmap cells"),
-        )
-        if asked[k]
-    ]
+    heat = many.w[b:, -1].reshape(plan.heat_sigmas.size, plan.heat_lrs.size) if plan.heat_lrs.size else None
     return NoiseExperiments(
-        sweep_lrs=sweep_lr,
+        sweep_lrs=plan.sweep_lrs,
         sweep_error=np.mean(np.abs(many.w[:a, -tail:] - 1.0), axis=1),
-        draw_seeds=seed_idx,
+        draw_seeds=plan.draw_seeds,
         draw_final=many.w[a:b, -1].copy(),
-        heat_sigmas=np.asarray(heat_sigmas, dtype=float),
-        heat_lrs=heat_lr,
-        heat_final=heat_final.copy(),
-        thinned=tuple(thinned),
+        heat_sigmas=plan.heat_sigmas,
+        heat_lrs=plan.heat_lrs,
+        heat_final=np.zeros((0, 0)) if heat is None else heat.copy(),
+        thinned=plan.thinned,
     )
