@@ -203,17 +203,22 @@ def _gathers(X, Y, order: np.ndarray, batch: int, epochs: int, full: bool) -> It
         return itertools.repeat((X, Y), epochs * -(-n // batch))
     if order.shape[0] == 1:
         return itertools.chain.from_iterable(itertools.repeat(list(_gather_epochs(X, Y, order, batch)), epochs))
-    per_block = max(1, _GATHER // (n * Y.shape[1]))
+    per_block = min(order.shape[0], max(1, _GATHER // (n * Y.shape[1])))
+    into = [np.empty((per_block, n, A.shape[1])) for A in (X, Y)]  # one block at a time: reused, no fresh pages
     return itertools.chain.from_iterable(
-        _gather_epochs(X, Y, order[e : e + per_block], batch) for e in range(0, order.shape[0], per_block)
+        _gather_epochs(X, Y, order[e : e + per_block], batch, into) for e in range(0, order.shape[0], per_block)
     )
 
 
-def _gather_epochs(X, Y, order: np.ndarray, batch: int) -> Iterator[tuple]:
+def _gather_epochs(X, Y, order: np.ndarray, batch: int, into: list | None = None) -> Iterator[tuple]:
     """Every update of these epochs (`order`: (E, n)) as `_gathers` yields them, from one take per array
-    of X and Y given sample-major, (n, C)."""
+    of X and Y given sample-major, (n, C) (into the buffers `into` when given: the loop has finished with
+    the block before when it asks for this one)."""
     E, n = order.shape
-    xo, yo = (A[order] for A in (X, Y))  # (E, n, C): sample-major, configurations across
+    if into is None:
+        xo, yo = X[order], Y[order]  # (E, n, C): sample-major, configurations across
+    else:
+        xo, yo = (np.take(A, order, axis=0, out=buf[:E], mode="wrap") for A, buf in zip((X, Y), into, strict=True))
     if n % batch == 0:  # equal batches: one reshape; iterating over it makes each view
         return zip(xo.reshape(-1, batch, xo.shape[2]), yo.reshape(-1, batch, yo.shape[2]), strict=True)
     starts = range(0, n, batch)
