@@ -48,7 +48,6 @@ PRESETS = {
 }
 PREDICT_KEY = "s_predict"
 FALLS = "It falls on a straight line and never stops"
-OPTIONS = ("It settles at the true w = 1", "It oscillates around 1", "It stops at 12", FALLS)
 
 
 def by_name(values: Mapping[str, object]) -> dict[str, object]:
@@ -83,6 +82,26 @@ def run(values: Mapping[str, object], loss: str) -> core.Trajectory:
     )
 
 
+def batch_end(values: Mapping[str, object]) -> float:
+    """Where the per-batch reading of the code has w when the run ends: the number a student who confuses the
+    run's end with a resting point gives."""
+    v = by_name(values)
+    batch = core.gradient_x_sums(dataset(values).x, v["bs"], v["epochs"], False)
+    return say.end_value(core.signed_l1_closed_form(v["w0"], v["lr"], batch, batch.size))
+
+
+def options(values: Mapping[str, object]) -> tuple[str, ...]:
+    """The question's answers, with the numbers of the settings on screen (the true w, where a per-batch run
+    ends); the right one, `FALLS`, is the same for every setting."""
+    w_true = f"{by_name(values)['w_true']:g}"
+    return (
+        f"It settles at the true w = {w_true}",
+        f"It oscillates around {w_true}",
+        f"It stops at {say.num(batch_end(values))}",
+        FALLS,
+    )
+
+
 def question(values: Mapping[str, object]) -> str:
     """The Predict-first question, with the settings on screen."""
     v = by_name(values)
@@ -100,19 +119,17 @@ def expected(values: Mapping[str, object]) -> tuple[str, str]:
 
 
 def _default_numbers() -> dict[str, float]:
-    """The defaults' step as printed (lr·Σx over 20 samples) and per batch, and where the per-batch run ends
-    (straight from core: this runs at import, outside any page)."""
+    """The defaults' step as printed (lr·Σx over 20 samples) and per batch (straight from core: this runs at
+    import, outside any page)."""
     v = {name: c.default for name, c in C.items()}
     x = core.make_dataset(N, v["x"], v["w_true"], 0.0, v["sigma"], 0.0, 0.0, v["seed"]).x
     full, batch = (core.gradient_x_sums(x, v["bs"], v["epochs"], over_all) for over_all in (True, False))
-    return {
-        "full": v["lr"] * float(full[0]),
-        "batch": v["lr"] * float(batch[0]),
-        "batch_end": say.end_value(core.signed_l1_closed_form(v["w0"], v["lr"], batch, batch.size)),
-    }
+    return {"full": v["lr"] * float(full[0]), "batch": v["lr"] * float(batch[0])}
 
 
 _AT_DEFAULTS = _default_numbers()
+_DEFAULTS = {c.key: c.default for c in CONTROLS}
+OPTIONS = options(_DEFAULTS)  # at the defaults: what the teachers' page lists
 
 LESSON = Lesson(
     page="signed_l1",
@@ -133,7 +150,7 @@ LESSON = Lesson(
             f"−lr·Σx = −{say.num(_AT_DEFAULTS['full'])} at the defaults, above the target and below it."
         ),
         OPTIONS[2]: (
-            f"{say.num(_AT_DEFAULTS['batch_end'])} is where the per-batch reading of the code is when the "
+            f"{say.num(batch_end(_DEFAULTS))} is where the per-batch reading of the code is when the "
             f"default run ends (steps of {say.num(_AT_DEFAULTS['batch'])} instead of "
             f"{say.num(_AT_DEFAULTS['full'])}): the run stops there, w does not. Add epochs and it keeps falling "
             "by the same step."
