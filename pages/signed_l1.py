@@ -61,7 +61,7 @@ with ask:
     ready = predict(
         lesson.PREDICT_KEY,
         lesson.question(values),
-        lesson.options(values),
+        lesson.OPTIONS,
         lambda: lesson.expected(values),
     )
 if not ready:

@@ -48,6 +48,9 @@ PRESETS = {
 }
 PREDICT_KEY = "s_predict"
 FALLS = "It falls on a straight line and never stops"
+# the same words whatever the settings (the question states them), so an answer stays chosen while a student
+# moves a slider; the distractors name the pull of the target, of absolute L1's behaviour, and of the run's end
+OPTIONS = ("It settles at the true w", "It oscillates around the true w", "It stops where the run ends", FALLS)
 
 
 def by_name(values: Mapping[str, object]) -> dict[str, object]:
@@ -90,18 +93,6 @@ def batch_end(values: Mapping[str, object]) -> float:
     return say.end_value(core.signed_l1_closed_form(v["w0"], v["lr"], batch, batch.size))
 
 
-def options(values: Mapping[str, object]) -> tuple[str, ...]:
-    """The question's answers, with the numbers of the settings on screen (the true w, where a per-batch run
-    ends); the right one, `FALLS`, is the same for every setting."""
-    w_true = f"{by_name(values)['w_true']:g}"
-    return (
-        f"It settles at the true w = {w_true}",
-        f"It oscillates around {w_true}",
-        f"It stops at {say.num(batch_end(values))}",
-        FALLS,
-    )
-
-
 def question(values: Mapping[str, object]) -> str:
     """The Predict-first question, with the settings on screen."""
     v = by_name(values)
@@ -129,7 +120,6 @@ def _default_numbers() -> dict[str, float]:
 
 _AT_DEFAULTS = _default_numbers()
 _DEFAULTS = {c.key: c.default for c in CONTROLS}
-OPTIONS = options(_DEFAULTS)  # at the defaults: what the teachers' page lists
 
 LESSON = Lesson(
     page="signed_l1",
@@ -150,9 +140,9 @@ LESSON = Lesson(
             f"−lr·Σx = −{say.num(_AT_DEFAULTS['full'])} at the defaults, above the target and below it."
         ),
         OPTIONS[2]: (
-            f"{say.num(batch_end(_DEFAULTS))} is where the per-batch reading of the code is when the "
-            f"default run ends (steps of {say.num(_AT_DEFAULTS['batch'])} instead of "
-            f"{say.num(_AT_DEFAULTS['full'])}): the run stops there, w does not. Add epochs and it keeps falling "
+            "The blog's last printed number taken for a resting point. The per-batch reading of the code ends the "
+            f"default run at {say.num(batch_end(_DEFAULTS))} (steps of {say.num(_AT_DEFAULTS['batch'])} instead "
+            f"of {say.num(_AT_DEFAULTS['full'])}): the run stops there, w does not. Add epochs and it keeps falling "
             "by the same step."
         ),
     },
