@@ -320,33 +320,35 @@ def _array_loop(gathers, K: int, LR, params, opt, loss, f_star, batch_grad: Call
 
     `LR` (K+1, C): update k's rates in row k. `batch_grad` sums the batch's gradient (`_batch_gradient`).
     Returns W, Bv, Gw, Gb time-major, (K+1, C) (Bv, Gb None without a bias), so that each update writes
-    contiguous rows; rows stay nan after every run has blown up. Every row is a (1, C) view: numpy is
-    fastest on operands of one shape. The update is the optimiser's one rule, `opt.step`, for w and (with a bias) for b.
+    contiguous rows; rows stay nan after every run has blown up. Every row is a (1, C) view (numpy is
+    fastest on operands of one shape), made as the loop reaches it. The update is the optimiser's one
+    rule, `opt.step`, for w and (with a bias) for b.
     """
     C, P = params.shape
     T, G = np.empty((P, K + 1, 1, C)), np.empty((P, K + 1, 1, C))  # every row gets written: no fill pass first
     T[:, 0, 0], G[:, 0], k = params.T, np.nan, 0
     grad, value, needs_loss, step, bias = loss.grad, loss.value, opt.needs_loss, opt.step, P == 2
-    w, gw, lrs = list(T[0]), list(G[0]), list(LR[:, None, :])  # row views
     b, gb = (list(T[1]), list(G[1])) if bias else (None, None)
-    sw, sb, excess, g2 = opt.init(), opt.init(), None, None
-    for k, (xb, yb) in enumerate(gathers, start=1):
-        r = xb * w[k - 1]  # (B, C)
+    sw, sb, excess, g2, w = opt.init(), opt.init(), None, None, T[0, 0]
+    rows = zip(range(1, K + 1), gathers, T[0, 1:], G[0, 1:], LR[1:, None, :], strict=True)  # update k's
+    for k, (xb, yb), w_k, gw, lr in rows:
+        r = xb * w  # (B, C)
         r -= yb
         if bias:
             r += b[k - 1]
         gr = grad(r)
-        batch_grad(xb, gr, out=gw[k])
+        batch_grad(xb, gr, out=gw)
         if bias:
             np.add.reduce(gr, axis=0, keepdims=True, out=gb[k])
         if needs_loss:  # Polyak's f - f* and |g|²
             excess, g2 = np.add.reduce(value(r), axis=0) - f_star, np.einsum("pc,pc->c", G[:, k, 0], G[:, k, 0])
-        delta, sw = step(gw[k], sw, lrs[k], excess, g2)
-        np.subtract(w[k - 1], delta, out=w[k])
+        delta, sw = step(gw, sw, lr, excess, g2)
+        np.subtract(w, delta, out=w_k)
         if bias:
-            delta, sb = step(gb[k], sb, lrs[k], excess, g2)
+            delta, sb = step(gb[k], sb, lr, excess, g2)
             np.subtract(b[k - 1], delta, out=b[k])
-        if k % 64 == 0 and not np.any(np.abs(w[k]) <= DIVERGENCE_LIMIT):
+        w = w_k
+        if k % 64 == 0 and not np.any(np.abs(w) <= DIVERGENCE_LIMIT):
             break  # every run has blown up (nan fails the test too): the rest is nan
     T[:, k + 1 :] = G[:, k + 1 :] = np.nan
     T, G = T.reshape(P, K + 1, C), G.reshape(P, K + 1, C)
