@@ -312,3 +312,66 @@ def test_the_tracked_loss_is_the_direct_sum_with_one_data_set_per_run(track_loss
         direct = [np.sum(loss_value("huber", many.w[c, j] * d.x + many.b[c, j] - d.y, delta=0.6)) for j in k]
         np.testing.assert_allclose(many.loss[c, k], direct, rtol=1e-13, atol=1e-13)
         assert track_loss or np.all(np.isnan(many.loss[c, :-1]))
+
+
+@pytest.mark.parametrize("batch_size", [1, 3, 20])
+def test_shuffled_epochs_each_walk_one_seeded_permutation(path, batch_size):
+    """Epoch e's batches come from the e-th `permutation(n)` of one Generator seeded with shuffle_seed."""
+    data = article_dataset(1.5, seed=4)
+    rng = np.random.default_rng(7)
+    w, ws = 3.0, [3.0]
+    for _ in range(6):
+        order = rng.permutation(data.n)
+        for start in range(0, data.n, batch_size):
+            i = order[start : start + batch_size]
+            w -= 0.01 * float(np.sum(np.sign(w * data.x[i] - data.y[i]) * data.x[i]))
+            ws.append(w)
+    run = descend(data, "l1", 0.01, 3.0, batch_size, 6, shuffle=True, shuffle_seed=7)
+    np.testing.assert_allclose(run.w, ws, rtol=0, atol=1e-12)
+
+
+def test_a_list_of_rates_and_schedules_runs_each_as_given():
+    """Floats and schedules mixed, a schedule given twice apart: each row runs (and reports) its own rates."""
+    decay, other = inverse_time_decay(0.02, 0.05), inverse_time_decay(0.01, 0.5)
+    lrs = [0.01, decay, decay, 0.03, decay, other]
+    data = article_dataset(1.0, seed=2)
+    many = descend_many(data, "l1", lrs, 20.0, 2, 10)
+    for c, lr in enumerate(lrs):
+        one = descend(data, "l1", lr, 20.0, 2, 10)
+        np.testing.assert_array_equal(many.lr[c], one.lr)
+        np.testing.assert_allclose(many.w[c], one.w, rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("fit_bias", [False, True])
+@pytest.mark.parametrize("batch_size", [1, 2])
+def test_every_array_is_nan_from_the_diverged_state_on(path, fit_bias, batch_size):
+    """w, b, both gradients and the loss are nan from each run's first diverged update (the best loss keeps
+    the best before it); before it, b and its gradient are 0 without a bias, and the runs that never diverge
+    are left whole."""
+    data = article_dataset(0.5, seed=1)
+    many = descend_many(data, "l2", np.array([0.01, 0.6, 2.0]), 20.0, batch_size, 20, fit_bias=fit_bias)
+    assert many.diverged_at[0] is None and None not in many.diverged_at[1:]
+    for c in (1, 2):
+        k = many.diverged_at[c]
+        assert np.all(many.best_loss[c, k:] == np.min(many.loss[c, :k]))
+    for field in ("w", "b", "grad", "grad_b", "loss"):
+        values = getattr(many, field)
+        assert np.all(np.isfinite(values[0, 1:])), field
+        for c in (1, 2):
+            k = many.diverged_at[c]
+            assert np.all(np.isnan(values[c, k:])) and np.all(np.isfinite(values[c, 1:k])), field
+    if not fit_bias:
+        assert np.all(many.b[0] == 0) and np.all(many.grad_b[0, 1:] == 0) and np.isnan(many.grad_b[0, 0])
+
+
+def test_gathering_in_small_blocks_gives_the_same_runs(monkeypatch):
+    """Shuffled epochs are gathered a block at a time into reused buffers: the block size changes nothing."""
+    import core.descent
+
+    sets = [article_dataset(s, seed=k) for k, s in enumerate([0.0, 0.5, 2.0, 5.0])]
+    args = ("huber", np.array([0.001, 0.01, 0.05, 0.2]), 20.0, 1, 30)
+    whole = descend_many(sets, *args, shuffle=True, shuffle_seed=3)
+    monkeypatch.setattr(core.descent, "_GATHER", 1)  # one epoch a block
+    blocks = descend_many(sets, *args, shuffle=True, shuffle_seed=3)
+    np.testing.assert_array_equal(whole.w, blocks.w)
+    np.testing.assert_array_equal(whole.grad, blocks.grad)
