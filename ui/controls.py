@@ -95,17 +95,12 @@ class Control:
                     return option
             raise ValueError("not one of the choices")
         number = float(text)  # raises ValueError on letters, empty, script tags
-        if not math.isfinite(number):
-            raise ValueError("not a finite number")
-        if self.kind == "log":
+        if self.kind == "log":  # a link may hold any number: the nearest of the options
+            if not math.isfinite(number):
+                raise ValueError("not a finite number")
             return _nearest(self.options, number)
-        if not (self.lo <= number <= self.hi):
-            raise ValueError(f"outside [{self.lo:g}, {self.hi:g}]")
-        if self.kind == "int":
-            if number != int(number):
-                raise ValueError("not a whole number")
-            return int(number)
-        return _snap(number, self.lo, self.step)
+        value = self.check(number)  # the same range and whole-number rules as a widget's value
+        return value if self.kind == "int" else _snap(value, self.lo, self.step)
 
     def check(self, value: Any) -> Any:
         """`value` if this control can hold it (the right type, inside the range, one of the options),
