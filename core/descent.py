@@ -5,10 +5,15 @@ The loop is the seed article's: each epoch walks the data in batches of `batch_s
 and makes one update per batch. The model is y_hat = w x (+ b when `fit_bias`).
 
 Two representations, one update: `_float_run` loops over Python floats (a run or two on a few
-samples, where numpy's cost per call exceeds the arithmetic) and `_array_loop` over (C,) arrays
+samples, where numpy's cost per call exceeds the arithmetic) and `_array_loop` over rows of C runs
 (many runs at once). Both take the gradient from the `Loss` object and the update from the
 optimiser's one rule (`core.optimizers`); tests run every property through both.
 The loss over the whole data set at each state comes from `core.loss_sums.data_loss`.
+
+What the array loop costs is numpy's fixed cost per call (about half a microsecond), six or so calls
+an update, whatever C is: so the work around it is done once per call, never per update. The epochs'
+orders are drawn at once (`_orders`), the samples gathered a block of epochs at a time (`_gathers`), the
+rates built time-major at once (`_lr_table`), and every array an update touches has one shape, (1, C).
 
 Indexing: arrays are indexed by update k = 0..K; index 0 is the start. `lr[k]` and `grad[k]`
 belong to update k (the one that produced w[k] from w[k-1]), so their index 0 is nan.
@@ -135,12 +140,11 @@ def _first_diverged(w, b) -> np.ndarray | None:
     doubt = np.zeros(w.shape[1], dtype=bool)
     for s in states:
         doubt |= ~((s.min(axis=0) >= -DIVERGENCE_LIMIT) & (s.max(axis=0) <= DIVERGENCE_LIMIT))
-    first = np.full(w.shape[1], -1)
-    for c in np.flatnonzero(doubt).tolist():
-        ok = np.abs(w[:, c]) <= DIVERGENCE_LIMIT
-        if b is not None:
-            ok &= np.abs(b[:, c]) <= DIVERGENCE_LIMIT
-        first[c] = np.argmin(ok)
+    first, runs = np.full(w.shape[1], -1), np.flatnonzero(doubt)
+    ok = np.abs(w[:, runs]) <= DIVERGENCE_LIMIT  # those runs' states gathered row by row
+    if b is not None:
+        ok &= np.abs(b[:, runs]) <= DIVERGENCE_LIMIT
+    first[runs] = np.argmin(ok, axis=0)
     return first
 
 
@@ -156,15 +160,19 @@ def _nan_from(first: np.ndarray | None, arrays) -> None:
             np.copyto(a[lo:], np.nan, where=after)
 
 
-def _no_bias(W: np.ndarray, first: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
-    """b and its gradient without a bias: 0 (the gradient nan at the start), nan from a diverged state on."""
-    if first is None:  # zeros are free until written
-        Bv, Gb = np.zeros(W.shape), np.zeros(W.shape)
-    else:
-        Bv = W - W  # 0, and nan where W is (after _nan_from: exactly from each diverged state on)
-        Gb = Bv.copy()
-    Gb[0] = np.nan
-    return Bv, Gb
+def _no_bias(first: np.ndarray | None, shape: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """b and its gradient without a bias, time-major: 0 (the gradient nan at the start), nan from a diverged
+    state on. Zeros cost nothing until written: with no run diverged, time-major (the start is one row);
+    else run-major, where a diverged run's tail is one stretch, so only the diverged runs' pages are touched."""
+    if first is None:
+        Bv, Gb = np.zeros(shape), np.zeros(shape)
+        Gb[0] = np.nan
+        return Bv, Gb
+    Bv, Gb = np.zeros(shape[::-1]), np.zeros(shape[::-1])
+    Gb[:, 0] = np.nan
+    for c in np.flatnonzero(first >= 0).tolist():
+        Bv[c, first[c] :] = Gb[c, first[c] :] = np.nan
+    return Bv.T, Gb.T
 
 
 def _validate(data, loss, loss_params, batch_size, epochs, gradient_over, optimizer):
@@ -331,22 +339,25 @@ def _array_loop(gathers, K: int, LR, params, opt, loss, f_star, batch_grad: Call
     b, gb = (list(T[1]), list(G[1])) if bias else (None, None)
     sw, sb, excess, g2, w = opt.init(), opt.init(), None, None, T[0, 0]
     rows = zip(range(1, K + 1), gathers, T[0, 1:], G[0, 1:], LR[1:, None, :], strict=True)  # update k's
+    mul, sub, r = np.multiply, np.subtract, None  # (ufuncs take `out` fastest as a positional argument)
     for k, (xb, yb), w_k, gw, lr in rows:
-        r = xb * w  # (B, C)
-        r -= yb
+        if r is None or len(r) != len(yb):  # the residuals' buffer, (B, C): an epoch's last batch may be shorter
+            r = np.empty((len(yb), C))
+        mul(xb, w, r)
+        sub(r, yb, r)
         if bias:
             r += b[k - 1]
         gr = grad(r)
-        batch_grad(xb, gr, out=gw)
+        batch_grad(xb, gr, gw)
         if bias:
             np.add.reduce(gr, axis=0, keepdims=True, out=gb[k])
         if needs_loss:  # Polyak's f - f* and |g|²
             excess, g2 = np.add.reduce(value(r), axis=0) - f_star, np.einsum("pc,pc->c", G[:, k, 0], G[:, k, 0])
         delta, sw = step(gw, sw, lr, excess, g2)
-        np.subtract(w, delta, out=w_k)
+        sub(w, delta, w_k)
         if bias:
             delta, sb = step(gb[k], sb, lr, excess, g2)
-            np.subtract(b[k - 1], delta, out=b[k])
+            sub(b[k - 1], delta, b[k])
         w = w_k
         if k % 64 == 0 and not np.any(np.abs(w) <= DIVERGENCE_LIMIT):
             break  # every run has blown up (nan fails the test too): the rest is nan
@@ -487,7 +498,7 @@ def descend_many(
         W, Bv, Gw, Gb = _loops(p)
         first = _first_diverged(W, Bv)
         _nan_from(first, (W, Bv, Gw, Gb))
-        Bv, Gb = (Bv, Gb) if fit_bias else _no_bias(W, first)
+        Bv, Gb = (Bv, Gb) if fit_bias else _no_bias(first, W.shape)
         L, best = _tracked_loss(p.loss, p.X, p.Y, W, Bv, fit_bias, first, track_loss)
     arrays = (a.T for a in (W, Bv, p.LR, Gw, Gb, L, best))  # (C, K+1) views
     K, C = p.LR.shape[0] - 1, W.shape[1]
