@@ -99,6 +99,82 @@ _QUIET_JS = """() => {
 }"""
 
 
+# Streamlit's own signals, for tests: stApp's data-test-script-state (initial, running, notRunning, ...) and
+# data-test-connection-state, the skeleton a lazily loaded element shows, the data-stale mark of an element from an
+# earlier run, and the canvas or svg a Vega-Lite chart draws its view into.
+_RUNS_JS = """(() => {
+    window.__l1Runs = 0;  // script runs this document saw start (stApp's data-test-script-state turning 'running')
+    new MutationObserver((records) => {
+        for (const r of records) {
+            const now = r.target.getAttribute('data-test-script-state');
+            if (r.oldValue !== 'running' && now === 'running') window.__l1Runs++;
+        }
+    }).observe(document, {subtree: true, attributes: true, attributeOldValue: true,
+                          attributeFilter: ['data-test-script-state']});
+})();"""
+
+_READY_JS = """(runs) => {
+    if (window.__l1Runs === undefined) throw new Error('open the page with bench.serve.new_tab: no run counter');
+    const app = document.querySelector('[data-testid="stApp"]');
+    if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+    if (app.getAttribute('data-test-connection-state') !== 'CONNECTED' || window.__l1Runs < runs) return false;
+    if (document.querySelector('[data-testid="stSkeleton"], [data-stale="true"]')) return false;
+    const main = document.querySelector('[data-testid="stMainBlockContainer"]');
+    if (!main || main.innerText.trim().length === 0) return false;
+    const charts = [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')];
+    return charts.every((c) => !c.checkVisibility() || c.querySelector('canvas, svg'));  // each shown view drawn
+}"""
+
+
+def new_tab(browser, **context_options):
+    """A page in a context of its own that counts the script runs each document starts (see wait_for_run)."""
+    context = browser.new_context(**context_options)
+    context.add_init_script(_RUNS_JS)
+    return context.new_page()
+
+
+def runs(page) -> int:
+    """How many script runs this document has seen start (a fragment's run counts too)."""
+    return page.evaluate("() => window.__l1Runs")
+
+
+def wait_for_run(page, after: int | None = 0, timeout_ms: int = 30_000) -> None:
+    """Wait on Streamlit's signals: a script run started after the first `after` ones (after a page load: 0) has
+    finished, connected, with nothing stale, no skeleton, content in the main block and every chart on show drawn
+    (a chart hidden by CSS, as the slide view hides the other steps', never draws).
+    `after=None` asks for no new run, only that state (after a reconnect, which may not rerun)."""
+    runs_needed = 0 if after is None else after + 1
+    try:
+        page.wait_for_function(_READY_JS, arg=runs_needed, polling=50, timeout=timeout_ms)  # checked every 50 ms
+    except Exception as e:  # a Playwright timeout: say which signal never came
+        raise AssertionError(f"no finished run after {after} on {page.url}: {page.evaluate(_STATE_JS)}") from e
+
+
+_STATE_JS = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    const charts = [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')];
+    return {runs: window.__l1Runs, script: app && app.getAttribute('data-test-script-state'),
+            connection: app && app.getAttribute('data-test-connection-state'),
+            skeletons: document.querySelectorAll('[data-testid="stSkeleton"]').length,
+            stale: document.querySelectorAll('[data-stale="true"]').length,
+            charts_shown: charts.filter((c) => c.checkVisibility()).length,
+            charts_drawn: charts.filter((c) => c.querySelector('canvas, svg')).length};
+}"""
+
+
+@contextmanager
+def rerun(page, timeout_ms: int = 30_000):
+    """`with rerun(page): <click or key press>`: then wait for the run it starts (wait_for_run)."""
+    before = runs(page)
+    yield
+    wait_for_run(page, before, timeout_ms)
+
+
+def next_frame(page) -> None:
+    """Wait for the browser to lay out and paint the next frame (after a resize, before a screenshot)."""
+    page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
+
+
 def wait_for_app(page, timeout_ms: int = 30_000, quiet_polls: int = 3) -> None:
     """Wait until the script has run, no skeleton is left, and the page stays that way for a moment."""
     waited, streak = 0, 0
@@ -118,6 +194,6 @@ def full_height_screenshot(page, path: str, width: int = 1280) -> None:
         return Math.max(900, main ? main.scrollHeight : document.body.scrollHeight);
     }""")
     page.set_viewport_size({"width": width, "height": min(int(height) + 40, 12000)})
-    page.wait_for_timeout(600)
+    next_frame(page)  # the page laid out at its new height (the width, hence every chart's, is unchanged)
     page.screenshot(path=path, full_page=True)
     page.set_viewport_size({"width": width, "height": 900})

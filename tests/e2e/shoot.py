@@ -4,7 +4,16 @@ import sys
 
 from playwright.sync_api import sync_playwright
 
-from bench.serve import CHROMIUM_ARGS, ROOT, chromium_path, full_height_screenshot, streamlit_server, wait_for_app
+from bench.serve import (
+    CHROMIUM_ARGS,
+    ROOT,
+    chromium_path,
+    full_height_screenshot,
+    new_tab,
+    rerun,
+    streamlit_server,
+    wait_for_run,
+)
 
 
 def main(paths: list[str], scheme: str = "light", reveal: bool = False) -> None:
@@ -13,19 +22,18 @@ def main(paths: list[str], scheme: str = "light", reveal: bool = False) -> None:
     out.mkdir(exist_ok=True)
     with streamlit_server() as (url, _), sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        ctx = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
-        page = ctx.new_page()
+        page = new_tab(browser, viewport={"width": 1280, "height": 900}, color_scheme=scheme)
         for path in paths:
             page.goto(f"{url}/{path}")
-            wait_for_app(page)
+            wait_for_run(page)
             skips, clicked = page.get_by_text("Skip the question and show the result"), 0
             while skips.count() > clicked and (reveal or clicked == 0):
-                skips.nth(clicked).click()  # a skipped question may reveal another one below it
+                with rerun(page):
+                    skips.nth(clicked).click()  # a skipped question may reveal another one below it
                 clicked += 1
-                wait_for_app(page)
             for toggle in page.get_by_text("Run the sweep").all() if reveal else []:
-                toggle.click()
-                wait_for_app(page)
+                with rerun(page):
+                    toggle.click()
             name = (path.split("?")[0] or "home").replace("/", "_") + ("" if scheme == "light" else f"_{scheme}")
             full_height_screenshot(page, str(out / f"{name}.png"))
             print(out / f"{name}.png")

@@ -6,18 +6,18 @@ from __future__ import annotations
 
 import pytest
 
-from bench.serve import full_height_screenshot, streamlit_server, wait_for_app
+from bench.serve import full_height_screenshot, new_tab, rerun, streamlit_server, wait_for_run
 
 LAB_PAGES = ["derivation", "signed_l1", "noise_and_learning_rate", "outliers", "landscape"]
 
 
 def open_and_reveal(page, url: str) -> None:
     page.goto(url)
-    wait_for_app(page)
+    wait_for_run(page)
     skip = page.get_by_text("Skip the question and show the result")
     if skip.count():
-        skip.first.click()
-        wait_for_app(page)
+        with rerun(page):
+            skip.first.click()
 
 
 def assert_healthy(page) -> None:
@@ -50,9 +50,9 @@ def test_keyboard_moves_a_slider_and_the_chart_follows(page, app_url):
     assert "ends at -60" in result.inner_text()
     slider = page.get_by_role("slider", name="Start w0")
     slider.focus()
-    for _ in range(4):  # 4 steps of 0.5: w0 = 22
-        page.keyboard.press("ArrowRight")
-    wait_for_app(page)
+    with rerun(page):
+        for _ in range(4):  # 4 steps of 0.5: w0 = 22
+            page.keyboard.press("ArrowRight")
     page.wait_for_function(
         """() => [...document.querySelectorAll('[data-testid="stMarkdownContainer"]')]
         .some(e => e.innerText.includes('ends at -58'))""",
@@ -65,15 +65,14 @@ def test_keyboard_moves_a_slider_and_the_chart_follows(page, app_url):
 
 def test_deep_link_on_a_fresh_server_goes_through_the_app_shell(browser):
     with streamlit_server() as (url, _proc):  # nobody has loaded / on this server
-        ctx = browser.new_context(viewport={"width": 1280, "height": 900})
-        page = ctx.new_page()
+        page = new_tab(browser, viewport={"width": 1280, "height": 900})
         page.goto(f"{url}/signed_l1?s_lr=0.1&s_full=false")
-        wait_for_app(page)
+        wait_for_run(page)
         nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
         assert "The signed-L1 failure" in nav and "Start here" in nav
         assert page.get_by_text("Presentation mode").count() == 1
         assert page.get_by_role("slider", name="Learning rate").get_attribute("aria-valuetext") == "0.1"
-        ctx.close()
+        page.context.close()
 
 
 def test_hostile_link_is_refused_politely(page, app_url):
@@ -91,8 +90,7 @@ def test_hostile_link_is_refused_politely(page, app_url):
 
 @pytest.mark.parametrize(("scheme", "query"), [("dark", ""), ("light", "?present=true"), ("dark", "?present=true")])
 def test_dark_theme_and_presentation_mode_render(browser, app_url, shots, scheme, query):
-    ctx = browser.new_context(viewport={"width": 1280, "height": 720}, color_scheme=scheme)
-    page = ctx.new_page()
+    page = new_tab(browser, viewport={"width": 1280, "height": 720}, color_scheme=scheme)
     for path in ("signed_l1", "noise_and_learning_rate"):
         open_and_reveal(page, f"{app_url}/{path}{query}")
         assert_healthy(page)
@@ -106,14 +104,14 @@ def test_dark_theme_and_presentation_mode_render(browser, app_url, shots, scheme
             assert size >= 20, "presentation mode enlarges the text for a projector"
         name = f"{path}_{scheme}{'_present' if query else ''}.png"
         page.screenshot(path=str(shots / name))  # the first screen, as a projector at 1280x720 shows it
-    ctx.close()
+    page.context.close()
 
 
 def test_two_students_with_different_settings_never_see_each_others_values(browser, app_url):
     """Two tabs (two sessions on one server) move their own sliders in turn; each keeps its own values."""
     tabs = {}
     for name, sigma in (("a", "1"), ("b", "7")):
-        tab = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+        tab = new_tab(browser, viewport={"width": 1280, "height": 900})
         open_and_reveal(tab, f"{app_url}/noise_and_learning_rate?n_sigma={sigma}")
         tabs[name] = tab
 
@@ -122,14 +120,14 @@ def test_two_students_with_different_settings_never_see_each_others_values(brows
 
     def step(name: str, key: str, expect: str) -> None:
         tabs[name].get_by_role("slider", name="Noise sigma").focus()
-        tabs[name].keyboard.press(key)  # one step of 0.05
+        with rerun(tabs[name]):
+            tabs[name].keyboard.press(key)  # one step of 0.05
         tabs[name].wait_for_function(
             """(expect) => [...document.querySelectorAll('[data-testid="stMarkdownContainer"]')]
             .some(e => e.innerText.includes(expect))""",
             arg=f"Noise sigma = {expect},",
             timeout=15_000,
         )
-        wait_for_app(tabs[name])
 
     assert "Noise sigma = 1," in shown("a") and "Noise sigma = 7," in shown("b")
     step("a", "ArrowRight", "1.05")

@@ -4,13 +4,11 @@ page shows the result and the room's spread on its own. Screenshots go to screen
 
 from __future__ import annotations
 
-import os
 import re
 
-import pytest
 from playwright.sync_api import expect
 
-from bench.serve import streamlit_server, wait_for_app
+from bench.serve import new_tab, wait_for_run
 
 WAIT_MS = 20_000  # the room is re-read every 2 s; a loaded shared machine may take a few rounds
 OPTIONS = [
@@ -18,23 +16,6 @@ OPTIONS = [
     "It stops at 12",
     "It falls on a straight line and never stops",
 ]
-
-
-@pytest.fixture(scope="module")
-def poll_url(chromium, tmp_path_factory):
-    """A server of its own with its own poll database (the store reads POLL_DB_PATH when it starts)."""
-    saved = {k: os.environ.get(k) for k in ("POLL_DB_PATH", "DATABASE_URL")}
-    os.environ["POLL_DB_PATH"] = str(tmp_path_factory.mktemp("poll") / "poll.sqlite3")
-    os.environ.pop("DATABASE_URL", None)
-    try:
-        with streamlit_server() as (url, _proc):
-            yield url
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
 
 
 def sidebar(page):
@@ -45,11 +26,11 @@ def main(page):
     return page.locator('[data-testid="stMain"]')
 
 
-def test_a_room_answers_the_teacher_reveals_the_students_see_it(browser, poll_url, shots):
-    teacher_ctx = browser.new_context(viewport={"width": 1280, "height": 800})
-    teacher = teacher_ctx.new_page()
-    teacher.goto(f"{poll_url}/signed_l1")
-    wait_for_app(teacher)
+def test_a_room_answers_the_teacher_reveals_the_students_see_it(browser, app_url, shots):
+    """On the session's server: its poll database is its own (tests/conftest.py), and every room is new."""
+    teacher = new_tab(browser, viewport={"width": 1280, "height": 800})
+    teacher.goto(f"{app_url}/signed_l1")
+    wait_for_run(teacher)
     sidebar(teacher).get_by_text("Class poll").click()
     sidebar(teacher).get_by_role("button", name="Start a room (teacher)").click()
     expect(sidebar(teacher).get_by_text(re.compile(r"Room code [A-Z2-9]{6}"))).to_be_visible(timeout=WAIT_MS)
@@ -63,29 +44,28 @@ def test_a_room_answers_the_teacher_reveals_the_students_see_it(browser, poll_ur
         teacher.keyboard.press("ArrowRight")
     expect(room_link).to_contain_text("s_w0=22", timeout=WAIT_MS)
     link = room_link.inner_text().strip()
-    assert link.startswith(poll_url) and f"room={code}" in link
+    assert link.startswith(app_url) and f"room={code}" in link
     expect(main(teacher).get_by_text(f"0 answers in room {code}")).to_be_visible(timeout=WAIT_MS)
     assert main(teacher).locator('[data-testid="stRadio"]').count() == 0  # options are on the chart
 
     students = []
     for i, choice in enumerate(OPTIONS):
-        ctx = browser.new_context(viewport={"width": 390, "height": 844} if i == 2 else {"width": 1280, "height": 800})
-        student = ctx.new_page()
+        student = new_tab(browser, viewport={"width": 390, "height": 844} if i == 2 else {"width": 1280, "height": 800})
         student.goto(link)  # what the QR code holds
-        wait_for_app(student)
+        wait_for_run(student)
         expect(main(student).get_by_text(f"it counts, anonymously, for room {code}")).to_be_visible(timeout=WAIT_MS)
         assert float(main(student).get_by_role("slider", name="Start w0").get_attribute("aria-valuetext")) == 22
         assert main(student).get_by_text("Skip the question and show the result").count() == 0
         main(student).locator('[data-testid="stRadio"]').get_by_text(choice, exact=True).click()
         expect(main(student).get_by_text(f"Counted for room {code}")).to_be_visible(timeout=WAIT_MS)
-        students.append((ctx, student))
+        students.append(student)
 
     # the teacher touches nothing: the fragment re-reads the room and redraws the chart
     expect(main(teacher).get_by_text(f"3 answers in room {code}")).to_be_visible(timeout=WAIT_MS)
     chart = main(teacher).locator('[data-testid="stVegaLiteChart"]').first
     expect(chart).to_have_attribute("aria-label", re.compile(r"never stops: 2.*\(3 in all\)"))
     teacher.screenshot(path=str(shots / "poll_teacher_live.png"))
-    for _ctx, student in students:
+    for student in students:
         assert main(student).get_by_text("How the room answered").count() == 0  # nothing before the reveal
 
     main(teacher).get_by_role("button", name="Reveal to the room").click()
@@ -93,31 +73,30 @@ def test_a_room_answers_the_teacher_reveals_the_students_see_it(browser, poll_ur
     expect(main(teacher).get_by_role("button", name="Ask again")).to_be_visible()
     teacher.screenshot(path=str(shots / "poll_teacher_revealed.png"))
 
-    for i, (_ctx, student) in enumerate(students):  # nobody clicks: each page notices the reveal
+    for i, student in enumerate(students):  # nobody clicks: each page notices the reveal
         expect(main(student).get_by_text("How the room answered")).to_be_visible(timeout=WAIT_MS)
         verdict = "Right." if OPTIONS[i].endswith("never stops") else "Not quite"
         expect(main(student).get_by_text(verdict)).to_be_visible()
         expect(main(student).locator('[data-testid="stVegaLiteChart"]').nth(1)).to_be_visible(timeout=WAIT_MS)
-    students[2][1].screenshot(path=str(shots / "poll_student_phone.png"), full_page=True)
+    students[2].screenshot(path=str(shots / "poll_student_phone.png"), full_page=True)
 
     main(teacher).get_by_role("button", name="Ask again").click()  # the next group predicts again
     expect(main(teacher).get_by_text(f"0 answers in room {code}")).to_be_visible(timeout=WAIT_MS)
-    for _ctx, student in students:
+    for student in students:
         expect(main(student).get_by_text(f"it counts, anonymously, for room {code}")).to_be_visible(timeout=WAIT_MS)
         assert main(student).get_by_text("How the room answered").count() == 0
 
     assert teacher.locator('[data-testid="stException"]').count() == 0
-    for ctx, student in students:
+    for student in students:
         assert student.locator('[data-testid="stException"]').count() == 0
-        ctx.close()
-    teacher_ctx.close()
+        student.context.close()
+    teacher.context.close()
 
 
-def test_the_qr_code_of_this_link_carries_its_settings(browser, poll_url, shots):
-    ctx = browser.new_context(viewport={"width": 1280, "height": 800})
-    page = ctx.new_page()
-    page.goto(f"{poll_url}/signed_l1?s_lr=0.02&s_w0=22")
-    wait_for_app(page)
+def test_the_qr_code_of_this_link_carries_its_settings(browser, app_url, shots):
+    page = new_tab(browser, viewport={"width": 1280, "height": 800})
+    page.goto(f"{app_url}/signed_l1?s_lr=0.02&s_w0=22")
+    wait_for_run(page)
     sidebar(page).get_by_role("button", name="QR code of this link").click()
     dialog = page.locator('[data-testid="stDialog"]')
     expect(dialog.locator('[data-testid="stImage"] img')).to_be_visible(timeout=WAIT_MS)
@@ -126,4 +105,4 @@ def test_the_qr_code_of_this_link_carries_its_settings(browser, poll_url, shots)
     box = dialog.locator('[data-testid="stImage"] img').bounding_box()
     assert box and box["width"] >= 300  # big enough for the back row
     page.screenshot(path=str(shots / "poll_qr_dialog.png"))
-    ctx.close()
+    page.context.close()

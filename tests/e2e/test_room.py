@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.serve import wait_for_app
+from bench.serve import new_tab, rerun, wait_for_run
 from tests.e2e.test_browser import LAB_PAGES, assert_healthy, open_and_reveal
 
 SPILLS = (Path(__file__).parent / "overflow.js").read_text()  # elements past the right edge, not inside a scroller
@@ -27,9 +27,11 @@ PHONE_UA = (
 
 def _screen(browser, width: int, height: int, query: str):
     phone = {"user_agent": PHONE_UA, "is_mobile": True, "has_touch": True} if width < 600 else {}
-    ctx = browser.new_context(viewport={"width": width, "height": height}, **phone)
-    yield ctx.new_page(), query, height
-    ctx.close()
+    page = new_tab(browser, viewport={"width": width, "height": height}, **phone)
+    try:
+        yield page, query, height
+    finally:
+        page.context.close()
 
 
 @pytest.fixture(scope="module", params=[PROJECTOR, PHONE], ids=["projector", "phone"])
@@ -72,24 +74,26 @@ def test_slide_view_is_three_screens_with_nothing_to_scroll(projector, app_url, 
     page, _, height = projector
     page.goto(f"{app_url}/{path}?slides=true")
     expected = ["h1", '[data-testid="stRadio"], [data-testid="stNumberInput"]', '[data-testid="stVegaLiteChart"]']
+    wait_for_run(page)
     for step, selector in enumerate(expected, start=1):
-        wait_for_app(page)
         assert_healthy(page)
         assert page.locator(selector).first.is_visible(), f"slide {step} of {path} lacks {selector}"
         main = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
         assert main <= height + 1, f"slide {step} of {path} scrolls ({main} px)"
         assert f"slide={step}" in page.url or step == 1
         if step < len(expected):
-            page.get_by_role("button", name="Next ▶").click()
+            with rerun(page):
+                page.get_by_role("button", name="Next ▶").click()
 
 
 @pytest.mark.parametrize("path", LAB_PAGES)
 def test_on_a_phone_the_question_comes_before_any_slider(browser, app_url, path):
     """Settings fold on a phone: the first thing to answer is the question, not a column of sliders."""
-    page, _, _ = next(_screen(browser, *PHONE))
+    screen = _screen(browser, *PHONE)
+    page, _, _ = next(screen)
     page.goto(f"{app_url}/{path}")
-    wait_for_app(page)
+    wait_for_run(page)
     question = page.get_by_text("Predict first", exact=False).first.bounding_box()
     sliders = [s.bounding_box() for s in page.locator('[data-testid="stSlider"]').all() if s.is_visible()]
     assert question and all(question["y"] < b["y"] for b in sliders), (question, sliders[:1])
-    page.context.close()
+    screen.close()  # closes the context
