@@ -29,7 +29,7 @@ import pytest
 from bench.load import reveal
 from bench.pages import LAB_PAGES
 from bench.protocol import Session
-from bench.serve import CHROMIUM_ARGS, HOW_TO_ENABLE, ROOT, chromium_path, free_port, wait_for_app
+from bench.serve import ROOT, free_port, new_tab, rerun, wait_for_run
 from deploy.hall import CONFIG, HOW_TO_INSTALL, haproxy_path, read_stats, render_config
 
 CI = os.environ.get("CI", "").lower() == "true"
@@ -278,27 +278,6 @@ def hall(tmp_path_factory):
                 make.wait()
 
 
-def _in_a_browser(body) -> None:
-    """Run body(browser) in a thread of its own, with its own Playwright and Chromium.
-
-    Playwright's sync API allows one instance per thread, and in a whole run tests/e2e keeps its own open in this
-    one for the session."""
-    chromium = _required(chromium_path(), HOW_TO_ENABLE)
-
-    def run() -> None:
-        from playwright.sync_api import sync_playwright
-
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS, headless=True)
-            try:
-                body(browser)
-            finally:
-                browser.close()
-
-    with ThreadPoolExecutor(1) as pool:
-        pool.submit(run).result()
-
-
 @dataclass
 class Tab:
     """A browser tab that notes which process answered each HTTP response and every websocket it opens."""
@@ -312,7 +291,7 @@ class Tab:
 
 
 def _tab(browser) -> Tab:
-    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    page = new_tab(browser, viewport={"width": 1280, "height": 900})
     tab = Tab(page, [], [])
     page.on("response", lambda r: r.headers.get("x-served-by") and tab.served.append((r.url, r.headers["x-served-by"])))
     page.on("websocket", lambda ws: tab.sockets.append(ws))
@@ -321,9 +300,9 @@ def _tab(browser) -> Tab:
 
 def _switch_page(page, title_part: str, path: str) -> None:
     """Click a page in the sidebar: Streamlit switches pages over the open websocket, no page load."""
-    page.locator('[data-testid="stSidebarNavLink"]', has_text=title_part).click()
-    page.wait_for_url(re.compile(f"/{path}($|\\?)"), timeout=30_000)
-    wait_for_app(page)
+    with rerun(page):
+        page.locator('[data-testid="stSidebarNavLink"]', has_text=title_part).click()
+        page.wait_for_url(re.compile(f"/{path}($|\\?)"), timeout=30_000)
 
 
 def _signed_l1_matches_its_slider(page) -> bool:
@@ -342,33 +321,29 @@ def _move_start_w0(page, steps: int) -> None:
     slider = page.get_by_role("slider", name="Start w0")
     target = float(slider.get_attribute("aria-valuetext")) + 0.5 * steps
     slider.focus()
-    for _ in range(steps):
-        page.keyboard.press("ArrowRight")
+    with rerun(page):
+        for _ in range(steps):
+            page.keyboard.press("ArrowRight")
     page.wait_for_function(
         """t => [...document.querySelectorAll('[data-testid="stMarkdownContainer"]')]
         .some(e => e.innerText.includes(t))""",
         arg=f"ends at {target - 80:g}",
         timeout=30_000,
     )
-    wait_for_app(page)
 
 
 def _exceptions(page) -> int:
     return page.locator('[data-testid="stException"]').count()
 
 
-def test_a_browser_keeps_one_process_across_reruns_page_switches_and_a_download(hall):
-    _in_a_browser(lambda browser: _one_process_for_a_visit(hall, browser))
-
-
-def _one_process_for_a_visit(hall, browser) -> None:
+def test_a_browser_keeps_one_process_across_reruns_page_switches_and_a_download(hall, browser):
     tab = _tab(browser)
     page = tab.page
     page.goto(hall.url)
-    wait_for_app(page)
+    wait_for_run(page)
     _switch_page(page, "signed-L1", "signed_l1")
-    page.get_by_text(SKIP).first.click()
-    wait_for_app(page)
+    with rerun(page):
+        page.get_by_text(SKIP).first.click()
     _move_start_w0(page, 4)
     with page.expect_download(timeout=30_000) as download_info:
         page.get_by_role("button", name=re.compile("Download the data")).click()
@@ -420,17 +395,13 @@ def test_the_hall_keeps_streamlits_metrics_to_itself(hall):
     assert refused.value.code == 403
 
 
-def test_killing_a_process_leaves_the_others_serving_and_its_browsers_reconnect(hall):
-    _in_a_browser(lambda browser: _kill_the_process_of_a_tab(hall, browser))
-
-
-def _kill_the_process_of_a_tab(hall, browser) -> None:
+def test_killing_a_process_leaves_the_others_serving_and_its_browsers_reconnect(hall, browser):
     tab = _tab(browser)
     page = tab.page
     page.goto(f"{hall.url}/signed_l1")
-    wait_for_app(page)
-    page.get_by_text(SKIP).first.click()
-    wait_for_app(page)
+    wait_for_run(page)
+    with rerun(page):
+        page.get_by_text(SKIP).first.click()
     (doomed,) = tab.processes()
     (survivor,) = set(hall.pids) - {doomed}
     served_before = len(tab.served)
@@ -438,7 +409,7 @@ def _kill_the_process_of_a_tab(hall, browser) -> None:
     with page.expect_websocket(timeout=60_000) as reconnect:
         os.kill(hall.pids[doomed], signal.SIGKILL)
     assert reconnect.value is not tab.sockets[0] and tab.sockets[0].is_closed()
-    wait_for_app(page, timeout_ms=60_000)
+    wait_for_run(page, after=None, timeout_ms=60_000)  # connected again, idle, the page on screen
     # The page works on the live process. Its first change there may snap back to the value in the address bar:
     # the process starts a new session, whose first run restores the controls from the link (ui.controls.restore).
     # Either way the page must answer it, consistently; the changes after it must take effect.
