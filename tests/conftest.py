@@ -1,10 +1,12 @@
 """Shared test settings: hypothesis runs more examples under CI=true than on a laptop. And what several test modules
-share for the whole session: one Chromium and one served app (tests/e2e)."""
+share for the whole session: one Chromium (tests/e2e and tests/test_hall.py), one served app (tests/e2e), one
+server with the outbound audit hook (tests/test_hostile.py and tests/test_no_outbound.py)."""
 
 from __future__ import annotations
 
 import os
 from contextlib import ExitStack, contextmanager
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -12,6 +14,7 @@ from hypothesis import HealthCheck, settings
 from bench.serve import CHROMIUM_ARGS, HOW_TO_ENABLE, chromium_path, streamlit_server
 
 CI = os.environ.get("CI", "").lower() == "true"
+HOOK_DIR = Path(__file__).resolve().parent / "outbound"
 
 settings.register_profile("laptop", max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("ci", max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -49,6 +52,24 @@ def app_url(chromium, tmp_path_factory):
         with _environ(env, drop=("DATABASE_URL",)):  # only while the server starts: the other tests keep theirs
             url, _proc = stack.enter_context(streamlit_server())
         yield url
+
+
+def outbound_env(log: Path) -> dict[str, str]:
+    """The environment that loads tests/outbound/sitecustomize.py: it logs and refuses any reach off the machine."""
+    paths = [str(HOOK_DIR), *filter(None, [os.environ.get("PYTHONPATH")])]
+    return {"OUTBOUND_LOG": str(log), "PYTHONPATH": os.pathsep.join(paths)}
+
+
+@pytest.fixture(scope="session")
+def hooked_server(tmp_path_factory):
+    """(url, process, outbound log): one server with the outbound audit hook, shared by the hostile tests and the
+    no-outbound test, which checks at its end that nothing served so far, hostile messages included, left the
+    machine."""
+    log = tmp_path_factory.mktemp("outbound") / "outbound.log"
+    with ExitStack() as stack:
+        with _environ(outbound_env(log)):
+            url, proc = stack.enter_context(streamlit_server())
+        yield url, proc, log
 
 
 @contextmanager

@@ -1,7 +1,9 @@
 """A hostile visitor: every widget on every page gets values no browser sends, the outliers table gets pastes
 and impossible edits, a link gets junk parameters. Over Streamlit's own protocol (bench.hostile), one server
-for the module. After every bad message a valid change on the same session must run: zero exceptions, zero
-stuck sessions. Then the pieces, without a server: Control.check, the link reader, the download cap."""
+for them all. After every bad message a valid change on the same session must run: zero exceptions, zero
+stuck sessions. (The server is the session's hooked one, tests/conftest.py: test_no_outbound.py checks after these
+that nothing it served reached off the machine.) Then the pieces, without a server: Control.check, the link
+reader, the download cap."""
 
 from __future__ import annotations
 
@@ -16,7 +18,6 @@ from hypothesis import strategies as st
 
 from bench.hostile import LEAN_WRONG_TYPES, PAGES, Attack, Report, attack, controls_by_page, editor_cases
 from bench.protocol import Session, run
-from bench.serve import streamlit_server
 from ui import layout, stepper
 from ui.controls import Control, _url_values
 
@@ -24,9 +25,9 @@ CHOICE_PAGES = ("signed_l1", "noise_and_learning_rate", "landscape")  # pages wi
 
 
 @pytest.fixture(scope="module")
-def server():
-    with streamlit_server() as (url, proc):
-        yield url, proc
+def server(hooked_server):
+    url, proc, _log = hooked_server
+    return url, proc
 
 
 @pytest.fixture(scope="module")

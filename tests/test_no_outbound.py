@@ -19,18 +19,12 @@ from websockets.exceptions import InvalidStatus
 
 from bench.hostile import PAGES, Attack, Report
 from bench.protocol import run
-from bench.serve import ROOT, streamlit_server
-
-HOOK_DIR = Path(__file__).resolve().parent / "outbound"
-
-
-def _hooked_env(log: Path) -> dict[str, str]:
-    paths = [str(HOOK_DIR), *filter(None, [os.environ.get("PYTHONPATH")])]
-    return {"OUTBOUND_LOG": str(log), "PYTHONPATH": os.pathsep.join(paths)}
+from bench.serve import ROOT
+from tests.conftest import outbound_env
 
 
 def _run_hooked(code: str, log: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, **_hooked_env(log)}
+    env = {**os.environ, **outbound_env(log)}
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
 
 
@@ -90,13 +84,12 @@ async def _from_another_origin(url: str) -> str:
     return "accepted"
 
 
-def test_serving_and_using_every_page_connects_nowhere(tmp_path, monkeypatch):
-    log = tmp_path / "outbound.log"
-    for name, value in _hooked_env(log).items():
-        monkeypatch.setenv(name, value)
-    with streamlit_server() as (url, _):
-        report = run(_use_every_page(url))
-        answer = run(_from_another_origin(url))
+def test_serving_and_using_every_page_connects_nowhere(hooked_server):
+    """On the session's hooked server (tests/conftest.py): its start-up, every page used here and, in a whole run,
+    every hostile message of tests/test_hostile.py before."""
+    url, _proc, log = hooked_server
+    report = run(_use_every_page(url))
+    answer = run(_from_another_origin(url))
     assert report.messages == len(PAGES) and not report.findings, report.findings
     assert answer.startswith("refused"), answer
     assert not log.exists(), log.read_text()
