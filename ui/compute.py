@@ -12,6 +12,7 @@ silently: `noise_experiments` runs an evenly spread share of its rates, draws an
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -238,6 +239,12 @@ class NoiseExperiments:
         return next((t.note for t in self.thinned if t.what == what), "")
 
 
+@functools.lru_cache(maxsize=512)  # every loss's experiments share the data sets (at most 512: 0.3 MB)
+def _noise_data(sigma: float, seed: int) -> core.Dataset:
+    """The noise page's 20 samples of y = 2 w + noise (w_true = 1) at noise `sigma` and `seed`."""
+    return core.make_dataset(20, 2.0, 1.0, 0.0, sigma, 0.0, 0.0, seed)
+
+
 @dataclass(frozen=True)
 class _NoisePlan:
     """What `noise_experiments` runs: the rates, seeds and noise levels kept within the budget, and the notes."""
@@ -250,17 +257,10 @@ class _NoisePlan:
 
     def runs(self, sched: tuple, sigma: float, seed: int) -> tuple[list[core.Dataset], list]:
         """Every run's data set and learning rate, in the order sweep, draws, heatmap (row by row)."""
-        made: dict[tuple[float, int], core.Dataset] = {}
-
-        def data(noise: float, s: int) -> core.Dataset:  # 20 samples of y = 2 w + noise, w_true = 1
-            if (noise, s) not in made:
-                made[noise, s] = core.make_dataset(20, 2.0, 1.0, 0.0, noise, 0.0, 0.0, s)
-            return made[noise, s]
-
         name, lr0, params = sched
         drawn = schedule(name, lr0, **dict(params))
-        sets = [data(sigma, seed)] * self.sweep_lrs.size + [data(sigma, int(s)) for s in self.draw_seeds]
-        sets += [data(float(s), seed) for s in self.heat_sigmas for _ in self.heat_lrs]
+        sets = [_noise_data(sigma, seed)] * self.sweep_lrs.size + [_noise_data(sigma, int(s)) for s in self.draw_seeds]
+        sets += [_noise_data(float(s), seed) for s in self.heat_sigmas for _ in self.heat_lrs]
         lrs = [*self.sweep_lrs, *([drawn] * self.draw_seeds.size), *np.tile(self.heat_lrs, self.heat_sigmas.size)]
         return sets, lrs
 
