@@ -211,7 +211,7 @@ def _gathers(X, Y, order: np.ndarray, batch: int, epochs: int, full: bool) -> It
         return itertools.repeat((X, Y), epochs * -(-n // batch))
     if order.shape[0] == 1:
         return itertools.chain.from_iterable(itertools.repeat(list(_gather_epochs(X, Y, order, batch)), epochs))
-    per_block = min(order.shape[0], max(1, _GATHER // (n * Y.shape[1])))
+    per_block = max(1, min(order.shape[0], _GATHER // (n * Y.shape[1])))
     into = [np.empty((per_block, n, A.shape[1])) for A in (X, Y)]  # one block at a time: reused, no fresh pages
     return itertools.chain.from_iterable(
         _gather_epochs(X, Y, order[e : e + per_block], batch, into) for e in range(0, order.shape[0], per_block)

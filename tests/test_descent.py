@@ -364,6 +364,14 @@ def test_every_array_is_nan_from_the_diverged_state_on(path, fit_bias, batch_siz
         assert np.all(many.b[0] == 0) and np.all(many.grad_b[0, 1:] == 0) and np.isnan(many.grad_b[0, 0])
 
 
+@pytest.mark.parametrize("shuffle", [False, True])
+@pytest.mark.parametrize("batch_size", [1, 2])
+def test_no_epochs_is_the_start_alone(shuffle, batch_size):
+    sets = [article_dataset(s, seed=1) for s in np.linspace(0.0, 2.0, 40)]  # enough runs for the array loop
+    many = descend_many(sets, "l1", 0.1, 1.0, batch_size, 0, shuffle=shuffle)
+    assert many.w.shape == (40, 1) and np.all(many.w == 1.0) and many.n_updates == 0
+
+
 def test_gathering_in_small_blocks_gives_the_same_runs(monkeypatch):
     """Shuffled epochs are gathered a block at a time into reused buffers: the block size changes nothing."""
     import core.descent
