@@ -265,7 +265,9 @@ class _NoisePlan:
         return sets, lrs
 
 
-def _noise_plan(sweep_lrs: tuple, seeds: int, heat_sigmas: tuple, heat_lrs: tuple, updates: int, budget: int):
+def _noise_plan(
+    sweep_lrs: tuple, seeds: int, heat_sigmas: tuple, heat_lrs: tuple, updates: int, budget: int
+) -> _NoisePlan:
     """The share of each experiment that fits `budget` updates x runs (`share_budget`): evenly spread rates,
     the first seeds, and for the heatmap the same spread of rates on every noise level."""
     asked = {"sweep": len(sweep_lrs), "draws": seeds, "heat": len(heat_sigmas) * len(heat_lrs)}
