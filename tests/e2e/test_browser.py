@@ -14,6 +14,11 @@ LAB_PAGES = ["derivation", "signed_l1", "noise_and_learning_rate", "outliers", "
 def open_and_reveal(page, url: str) -> None:
     page.goto(url)
     wait_for_run(page)
+    reveal(page)
+
+
+def reveal(page) -> None:
+    """Skip the page's first question, if it asks one, and wait for the run that shows its result."""
     skip = page.get_by_text("Skip the question and show the result")
     if skip.count():
         with rerun(page):

@@ -49,16 +49,18 @@ def test_a_room_answers_the_teacher_reveals_the_students_see_it(browser, app_url
     assert main(teacher).locator('[data-testid="stRadio"]').count() == 0  # options are on the chart
 
     students = []
-    for i, choice in enumerate(OPTIONS):
+    for i in range(len(OPTIONS)):  # the class opens the link at once: their pages load side by side
         student = new_tab(browser, viewport={"width": 390, "height": 844} if i == 2 else {"width": 1280, "height": 800})
         student.goto(link)  # what the QR code holds
+        students.append(student)
+    for student, choice in zip(students, OPTIONS, strict=True):
         wait_for_run(student)
         expect(main(student).get_by_text(f"it counts, anonymously, for room {code}")).to_be_visible(timeout=WAIT_MS)
         assert float(main(student).get_by_role("slider", name="Start w0").get_attribute("aria-valuetext")) == 22
         assert main(student).get_by_text("Skip the question and show the result").count() == 0
         main(student).locator('[data-testid="stRadio"]').get_by_text(choice, exact=True).click()
+    for student in students:
         expect(main(student).get_by_text(f"Counted for room {code}")).to_be_visible(timeout=WAIT_MS)
-        students.append(student)
 
     # the teacher touches nothing: the fragment re-reads the room and redraws the chart
     expect(main(teacher).get_by_text(f"3 answers in room {code}")).to_be_visible(timeout=WAIT_MS)

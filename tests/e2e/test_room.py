@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bench.serve import new_tab, rerun, wait_for_run
-from tests.e2e.test_browser import LAB_PAGES, assert_healthy, open_and_reveal
+from tests.e2e.test_browser import LAB_PAGES, assert_healthy, open_and_reveal, reveal
 
 SPILLS = (Path(__file__).parent / "overflow.js").read_text()  # elements past the right edge, not inside a scroller
 
@@ -34,29 +34,68 @@ def _screen(browser, width: int, height: int, query: str):
         page.context.close()
 
 
+# One tab per screen for the module. The tests of one page on one screen run one after another (in_page_order,
+# called by tests/e2e/conftest.py), and a test that only reads a page takes it as the test before left it: the same
+# URL, loaded once. Each tab remembers (url, revealed) of what it shows; a test that goes elsewhere forgets it.
+_SHOWN: dict[int, tuple[str, bool]] = {}
+
+
 @pytest.fixture(scope="module", params=[PROJECTOR, PHONE], ids=["projector", "phone"])
 def screen(request, browser):
-    yield from _screen(browser, *request.param)
+    for tab in _screen(browser, *request.param):
+        yield tab
+        _SHOWN.pop(id(tab[0]), None)
 
 
-@pytest.fixture(scope="module")
-def projector(browser):
-    yield from _screen(browser, *PROJECTOR)
+def _open(page, url: str) -> None:
+    """The page at `url` as it first shows, its question not answered."""
+    if _SHOWN.get(id(page), ("",))[0] != url:
+        page.goto(url)
+        wait_for_run(page)
+        _SHOWN[id(page)] = (url, False)
 
 
-@pytest.mark.parametrize("path", ["", *LAB_PAGES, "teachers"])
+def _open_and_reveal(page, url: str) -> None:
+    """The page at `url` with its first question skipped (tests/e2e/test_browser.open_and_reveal)."""
+    if _SHOWN.get(id(page)) == (url, True):
+        return
+    if _SHOWN.get(id(page)) == (url, False):
+        reveal(page)
+    else:
+        open_and_reveal(page, url)
+    _SHOWN[id(page)] = (url, True)
+
+
+PATHS = ["", *LAB_PAGES, "teachers"]
+ON_A_PHONE = pytest.mark.parametrize("screen", [PHONE], ids=["phone"], indirect=True)
+ON_A_PROJECTOR = pytest.mark.parametrize("screen", [PROJECTOR], ids=["projector"], indirect=True)
+
+
+@ON_A_PHONE
+@pytest.mark.parametrize("path", LAB_PAGES)
+def test_on_a_phone_the_question_comes_before_any_slider(screen, app_url, path):
+    """Settings fold on a phone: the first thing to answer is the question, not a column of sliders."""
+    page, query, _ = screen
+    _open(page, f"{app_url}/{path}{query}")
+    question = page.get_by_text("Predict first", exact=False).first.bounding_box()
+    sliders = [s.bounding_box() for s in page.locator('[data-testid="stSlider"]').all() if s.is_visible()]
+    assert question and all(question["y"] < b["y"] for b in sliders), (question, sliders[:1])
+
+
+@pytest.mark.parametrize("path", PATHS)
 def test_nothing_is_wider_than_the_screen(screen, app_url, shots, path):
     page, query, _ = screen
-    open_and_reveal(page, f"{app_url}/{path}{query}")
+    _open_and_reveal(page, f"{app_url}/{path}{query}")
     assert_healthy(page)
     assert page.evaluate(SPILLS) == []
     page.screenshot(path=str(shots / f"room_{path or 'home'}_{page.viewport_size['width']}.png"))
 
 
+@ON_A_PROJECTOR
 @pytest.mark.parametrize("path", LAB_PAGES)
-def test_presentation_mode_puts_title_first_and_a_chart_on_the_first_screen(projector, app_url, path):
-    page, query, height = projector
-    open_and_reveal(page, f"{app_url}/{path}{query}")
+def test_presentation_mode_puts_title_first_and_a_chart_on_the_first_screen(screen, app_url, path):
+    page, query, height = screen
+    _open_and_reveal(page, f"{app_url}/{path}{query}")
     sizes = page.evaluate("""() => {
         const px = (e) => parseFloat(getComputedStyle(e).fontSize);
         const body = [...document.querySelectorAll('[data-testid="stMain"] p')].map(px);
@@ -68,10 +107,12 @@ def test_presentation_mode_puts_title_first_and_a_chart_on_the_first_screen(proj
     assert top < height - 150, f"the first chart starts at {top:.0f} px, below the first screen of {height}"
 
 
+@ON_A_PROJECTOR
 @pytest.mark.parametrize("path", LAB_PAGES)
-def test_slide_view_is_three_screens_with_nothing_to_scroll(projector, app_url, path):
+def test_slide_view_is_three_screens_with_nothing_to_scroll(screen, app_url, path):
     """The question, the prediction, then the chart that answers it: each fits a 1280x800 projector."""
-    page, _, height = projector
+    page, _, height = screen
+    _SHOWN.pop(id(page), None)  # the tab goes to the slide view: what it showed is gone
     page.goto(f"{app_url}/{path}?slides=true")
     expected = ["h1", '[data-testid="stRadio"], [data-testid="stNumberInput"]', '[data-testid="stVegaLiteChart"]']
     wait_for_run(page)
@@ -86,14 +127,14 @@ def test_slide_view_is_three_screens_with_nothing_to_scroll(projector, app_url, 
                 page.get_by_role("button", name="Next ▶").click()
 
 
-@pytest.mark.parametrize("path", LAB_PAGES)
-def test_on_a_phone_the_question_comes_before_any_slider(browser, app_url, path):
-    """Settings fold on a phone: the first thing to answer is the question, not a column of sliders."""
-    screen = _screen(browser, *PHONE)
-    page, _, _ = next(screen)
-    page.goto(f"{app_url}/{path}")
-    wait_for_run(page)
-    question = page.get_by_text("Predict first", exact=False).first.bounding_box()
-    sliders = [s.bounding_box() for s in page.locator('[data-testid="stSlider"]').all() if s.is_visible()]
-    assert question and all(question["y"] < b["y"] for b in sliders), (question, sliders[:1])
-    screen.close()  # closes the context
+def in_page_order(items: list) -> list:
+    """This module's tests by screen, then page, then as written: each page loads once per screen."""
+    written = [test_on_a_phone_the_question_comes_before_any_slider, test_nothing_is_wider_than_the_screen]
+    written += [test_presentation_mode_puts_title_first_and_a_chart_on_the_first_screen]
+    written += [test_slide_view_is_three_screens_with_nothing_to_scroll]
+
+    def key(item):
+        params = item.callspec.params
+        return [PROJECTOR, PHONE].index(params["screen"]), PATHS.index(params["path"]), written.index(item.function)
+
+    return sorted(items, key=key)
