@@ -99,18 +99,45 @@ _QUIET_JS = """() => {
 }"""
 
 
-# Streamlit's own signals, for tests: stApp's data-test-script-state (initial, running, notRunning, ...) and
-# data-test-connection-state, the skeleton a lazily loaded element shows, the data-stale mark of an element from an
-# earlier run, and the canvas or svg a Vega-Lite chart draws its view into.
+# Streamlit's own signals, for tests. The protocol's script_finished message (ForwardMsg field 6, a status enum) ends
+# every script run: a run is counted when one arrives with any status but FINISHED_EARLY_FOR_RERUN (2), two animation
+# frames later (React has drawn what the run sent). A run so quick that React never draws stApp's
+# data-test-script-state as running is counted all the same. Then the page: that attribute at notRunning, its
+# data-test-connection-state, no skeleton of a lazily loaded element, no element marked data-stale, and a canvas or
+# svg in every Vega-Lite chart on show.
 _RUNS_JS = """(() => {
-    window.__l1Runs = 0;  // script runs this document saw start (stApp's data-test-script-state turning 'running')
-    new MutationObserver((records) => {
-        for (const r of records) {
-            const now = r.target.getAttribute('data-test-script-state');
-            if (r.oldValue !== 'running' && now === 'running') window.__l1Runs++;
+    window.__l1Runs = 0;
+    const finished = (bytes) => {  // the script_finished status of a ForwardMsg, or -1: its top-level fields only
+        let i = 0;
+        const varint = () => {
+            let value = 0, shift = 0, b;
+            do { b = bytes[i++]; value += (b & 0x7f) * 2 ** shift; shift += 7; } while (b & 0x80);
+            return value;
+        };
+        while (i < bytes.length) {
+            const key = varint(), field = Math.floor(key / 8), wire = key % 8;
+            if (field === 6 && wire === 0) return varint();
+            if (wire === 0) varint();
+            else if (wire === 2) { const n = varint(); i += n; }
+            else if (wire === 1) i += 8;
+            else if (wire === 5) i += 4;
+            else return -1;
         }
-    }).observe(document, {subtree: true, attributes: true, attributeOldValue: true,
-                          attributeFilter: ['data-test-script-state']});
+        return -1;
+    };
+    const Native = window.WebSocket;
+    window.WebSocket = class extends Native {
+        constructor(...args) {
+            super(...args);
+            this.addEventListener('message', (e) => {
+                if (!(e.data instanceof ArrayBuffer)) return;
+                const status = finished(new Uint8Array(e.data));
+                if (status >= 0 && status !== 2) {
+                    requestAnimationFrame(() => requestAnimationFrame(() => { window.__l1Runs++; }));
+                }
+            });
+        }
+    };
 })();"""
 
 _READY_JS = """(runs) => {
@@ -134,13 +161,13 @@ def new_tab(browser, **context_options):
 
 
 def runs(page) -> int:
-    """How many script runs this document has seen start (a fragment's run counts too)."""
+    """How many script runs this document has seen finish (a fragment's run counts too)."""
     return page.evaluate("() => window.__l1Runs")
 
 
 def wait_for_run(page, after: int | None = 0, timeout_ms: int = 30_000) -> None:
-    """Wait on Streamlit's signals: a script run started after the first `after` ones (after a page load: 0) has
-    finished, connected, with nothing stale, no skeleton, content in the main block and every chart on show drawn
+    """Wait on Streamlit's signals: a script run after the first `after` ones (after a page load: 0) has finished,
+    connected, with nothing stale, no skeleton, content in the main block and every chart on show drawn
     (a chart hidden by CSS, as the slide view hides the other steps', never draws).
     `after=None` asks for no new run, only that state (after a reconnect, which may not rerun)."""
     runs_needed = 0 if after is None else after + 1
