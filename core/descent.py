@@ -42,7 +42,7 @@ MAX_UPDATES = 20_000  # updates in one run
 MAX_RUN_UPDATES = 4_000_000  # updates x configurations in one call
 MAX_SAMPLE_UPDATES = 40_000_000  # updates x configurations x samples per gradient
 DIVERGENCE_LIMIT = 1e12
-_GATHER = 1 << 18  # samples x configurations gathered at once (2 MB an array)
+_GATHER = 1 << 14  # samples x configurations in a block of epochs (128 kB an array: the block stays in cache)
 _SCALAR_WORK = 32  # runs x samples per gradient up to which plain Python floats beat numpy arrays
 
 
@@ -196,41 +196,46 @@ def _validate(data, loss, loss_params, batch_size, epochs, gradient_over, optimi
     return X, Y, make_loss(loss, **loss_params), opt, full
 
 
-def _gathers(X, Y, order: np.ndarray, batch: int, epochs: int, full: bool) -> Iterator[tuple]:
-    """(x_batch, y_batch) for each update, gathered a block of epochs at a time.
+def _gathers(X, Y, order: np.ndarray, batch: int, epochs: int, full: bool) -> Iterator[tuple[list, list]]:
+    """Blocks of updates, each (x_batches, y_batches): lists of every update's views in the block.
 
     y_batch is (B, C); x_batch is (B, 1) when every configuration has the same x (X has one row), else
     (B, C). Samples go down, configurations across: numpy broadcasts a (B, 1) column against a (1, C)
     row with its inner loop over C, four times faster than (C, 1) against (1, B); arrays of one shape,
-    as with one sample, (1, C), are faster still. Shuffled, the views are made as the loop asks for them;
-    an unshuffled epoch (`order` has one row) is gathered once and repeated.
+    as with one sample, (1, C), are faster still. Making a view costs about as much as a small ufunc,
+    so the views are made once: shuffled, each block of epochs is gathered into the same two buffers
+    (the loop has finished with a block when it asks for the next); unshuffled, one epoch is gathered
+    and its views repeated.
     """
     n = X.shape[1]
     X, Y = np.ascontiguousarray(X.T), np.ascontiguousarray(Y.T)  # (n, C): a sample's row is contiguous
-    if full:
-        return itertools.repeat((X, Y), epochs * -(-n // batch))
-    if order.shape[0] == 1:
-        return itertools.chain.from_iterable(itertools.repeat(list(_gather_epochs(X, Y, order, batch)), epochs))
-    per_block = max(1, min(order.shape[0], _GATHER // (n * Y.shape[1])))
-    into = [np.empty((per_block, n, A.shape[1])) for A in (X, Y)]  # one block at a time: reused, no fresh pages
-    return itertools.chain.from_iterable(
-        _gather_epochs(X, Y, order[e : e + per_block], batch, into) for e in range(0, order.shape[0], per_block)
-    )
+    per_epoch = -(-n // batch)
+    per_block = max(1, min(max(1, epochs), _GATHER // (n * Y.shape[1])))  # epochs in a block
+    if full or order.shape[0] == 1:  # the same views again and again
+        xs, ys = ([X] * per_epoch, [Y] * per_epoch) if full else _views(X[order], Y[order], batch)
+        xs, ys = xs * per_block, ys * per_block
+        for e in range(0, epochs, per_block):
+            m = min(per_block, epochs - e) * per_epoch
+            yield xs[:m], ys[:m]
+        return
+    into = [np.empty((per_block, n, A.shape[1])) for A in (X, Y)]
+    xs, ys = _views(*into, batch)
+    for e in range(0, order.shape[0], per_block):
+        for A, buf in zip((X, Y), into, strict=True):
+            np.take(A, order[e : e + per_block], axis=0, out=buf[: len(order[e : e + per_block])], mode="wrap")
+        m = min(per_block, order.shape[0] - e) * per_epoch
+        yield xs[:m], ys[:m]
 
 
-def _gather_epochs(X, Y, order: np.ndarray, batch: int, into: list | None = None) -> Iterator[tuple]:
-    """Every update of these epochs (`order`: (E, n)) as `_gathers` yields them, from one take per array
-    of X and Y given sample-major, (n, C) (into the buffers `into` when given: the loop has finished with
-    the block before when it asks for this one)."""
-    E, n = order.shape
-    if into is None:
-        xo, yo = X[order], Y[order]  # (E, n, C): sample-major, configurations across
-    else:
-        xo, yo = (np.take(A, order, axis=0, out=buf[:E], mode="wrap") for A, buf in zip((X, Y), into, strict=True))
-    if n % batch == 0:  # equal batches: one reshape; iterating over it makes each view
-        return zip(xo.reshape(-1, batch, xo.shape[2]), yo.reshape(-1, batch, yo.shape[2]), strict=True)
+def _views(xo: np.ndarray, yo: np.ndarray, batch: int) -> tuple[list, list]:
+    """Every update's (x_batch, y_batch) views of epochs gathered sample-major, (E, n, C)."""
+    E, n = xo.shape[:2]
+    if n % batch == 0:  # equal batches: one reshape, and iterating over it makes the views
+        return list(xo.reshape(-1, batch, xo.shape[2])), list(yo.reshape(-1, batch, yo.shape[2]))
     starts = range(0, n, batch)
-    return ((xo[e, i : i + batch], yo[e, i : i + batch]) for e in range(E) for i in starts)
+    return [xo[e, i : i + batch] for e in range(E) for i in starts], [
+        yo[e, i : i + batch] for e in range(E) for i in starts
+    ]
 
 
 def _data_for_arrays(X: np.ndarray, Y: np.ndarray, C: int, per_grad: int) -> tuple[np.ndarray, np.ndarray]:
@@ -350,47 +355,63 @@ def _float_samples(w: float, lrs: list, pairs: list, opt: Optimizer, psi: Callab
     return ws, gws
 
 
-def _array_loop(gathers, K: int, LR, params, opt, loss, f_star, batch_grad: Callable):
+def _array_loop(blocks, K: int, LR, params, opt, loss, f_star, batch_grad: Callable):
     """All C runs at once: the same updates as `_float_run`, with (1, C) arrays in place of floats.
 
-    `LR` (K+1, C): update k's rates in row k. `batch_grad` sums the batch's gradient (`_batch_gradient`).
-    Returns W, Bv, Gw, Gb time-major, (K+1, C) (Bv, Gb None without a bias), so that each update writes
-    contiguous rows; rows stay nan after every run has blown up. Every row is a (1, C) view (numpy is
-    fastest on operands of one shape), made as the loop reaches it. The update is the optimiser's one
-    rule, `opt.step`, for w and (with a bias) for b.
+    `blocks` (`_gathers`) gives the batches a block of updates at a time; `LR` (K+1, C): update k's rates
+    in row k; `batch_grad` sums the batch's gradient (`_batch_gradient`). Returns W, Bv, Gw, Gb time-major,
+    (K+1, C) (Bv, Gb None without a bias); rows stay nan after every run has blown up. An update works on
+    a block's (1, C) rows (`_block_buffers`), copied out when the block ends. The update is the optimiser's
+    one rule, `opt.step`, for w and (with a bias) for b.
     """
     C, P = params.shape
-    T, G = np.empty((P, K + 1, 1, C)), np.empty((P, K + 1, 1, C))  # every row gets written: no fill pass first
-    T[:, 0, 0], G[:, 0], k = params.T, np.nan, 0
+    T, G = np.empty((P, K + 1, C)), np.empty((P, K + 1, C))
+    T[:, 0], G[:, 0], k = params.T, np.nan, 0
     grad, value, needs_loss, step, bias = loss.grad, loss.value, opt.needs_loss, opt.step, P == 2
-    b, gb = (list(T[1]), list(G[1])) if bias else (None, None)
-    sw, sb, excess, g2, w = opt.init(), opt.init(), None, None, T[0, 0]
-    rows = zip(range(1, K + 1), gathers, T[0, 1:], G[0, 1:], LR[1:, None, :], strict=True)  # update k's
-    mul, sub, r = np.multiply, np.subtract, None  # (ufuncs take `out` fastest as a positional argument)
-    for k, (xb, yb), w_k, gw, lr in rows:
-        if r is None or len(r) != len(yb):  # the residuals' buffer, (B, C): an epoch's last batch may be shorter
-            r = np.empty((len(yb), C))
-        mul(xb, w, r)
-        sub(r, yb, r)
-        if bias:
-            r += b[k - 1]
-        gr = grad(r)
-        batch_grad(xb, gr, gw)
-        if bias:
-            np.add.reduce(gr, axis=0, keepdims=True, out=gb[k])
-        if needs_loss:  # Polyak's f - f* and |g|²
-            excess, g2 = np.add.reduce(value(r), axis=0) - f_star, np.einsum("pc,pc->c", G[:, k, 0], G[:, k, 0])
-        delta, sw = step(gw, sw, lr, excess, g2)
-        sub(w, delta, w_k)
-        if bias:
-            delta, sb = step(gb[k], sb, lr, excess, g2)
-            sub(b[k - 1], delta, b[k])
-        w = w_k
-        if k % 64 == 0 and not np.any(np.abs(w) <= DIVERGENCE_LIMIT):
+    sw, sb, excess, g2, residuals, slots = opt.init(), opt.init(), None, None, {}, None
+    mul, sub = np.multiply, np.subtract  # (a ufunc takes `out` fastest as a positional argument)
+    for xs, ys in blocks:
+        if slots is None:  # the first block is the longest
+            Tb, Gb, Lb, slots = _block_buffers(params, len(xs))
+        m = len(xs)
+        Lb[:m, 0] = LR[k + 1 : k + 1 + m]
+        for xb, yb, (w, w_k, gw, lr, b, b_k, gb) in zip(xs, ys, slots, strict=False):
+            r = residuals.get(len(yb))
+            if r is None:  # (B, C); an epoch's last batch may be shorter
+                r = residuals[len(yb)] = np.empty((len(yb), C))
+            mul(xb, w, r)
+            sub(r, yb, r)
+            if bias:
+                r += b
+            gr = grad(r)
+            batch_grad(xb, gr, gw)
+            if bias:
+                np.add.reduce(gr, axis=0, keepdims=True, out=gb)
+            if needs_loss:  # Polyak's f - f* and |g|²
+                excess, g2 = np.add.reduce(value(r), axis=0) - f_star, gw * gw + gb * gb if bias else gw * gw
+            delta, sw = step(gw, sw, lr, excess, g2)
+            sub(w, delta, w_k)
+            if bias:
+                delta, sb = step(gb, sb, lr, excess, g2)
+                sub(b, delta, b_k)
+        T[:, k + 1 : k + 1 + m], G[:, k + 1 : k + 1 + m] = Tb[:, 1 : m + 1, 0], Gb[:, :m, 0]
+        Tb[:, 0], k = Tb[:, m], k + m
+        if not np.any(np.abs(T[0, k]) <= DIVERGENCE_LIMIT):
             break  # every run has blown up (nan fails the test too): the rest is nan
     T[:, k + 1 :] = G[:, k + 1 :] = np.nan
-    T, G = T.reshape(P, K + 1, C), G.reshape(P, K + 1, C)
     return (T[0], T[1], G[0], G[1]) if bias else (T[0], None, G[0], None)
+
+
+def _block_buffers(params: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, list]:
+    """A block's buffers, states Tb (P, size+1, 1, C) (row 0: the state before the block), gradients Gb
+    (P, size, 1, C) and rates Lb (size, 1, C), and each update's rows in them, (w, w_k, gw, lr, b, b_k, gb)
+    (the b ones None without a bias). Making a view costs about what a small ufunc does, so each is made
+    once for every block; and a block's buffers stay in cache while numpy works on them."""
+    C, P = params.shape
+    Tb, Gb, Lb = np.empty((P, size + 1, 1, C)), np.empty((P, size, 1, C)), np.empty((size, 1, C))
+    Tb[:, 0, 0] = params.T
+    b_rows = (Tb[1, :-1], Tb[1, 1:], Gb[1]) if P == 2 else ([None] * size,) * 3
+    return Tb, Gb, Lb, list(zip(Tb[0, :-1], Tb[0, 1:], Gb[0], Lb, *b_rows, strict=True))
 
 
 def _full_loss(loss: Loss, X, Y, W, B, fit_bias: bool) -> np.ndarray:
