@@ -13,7 +13,9 @@ The loss over the whole data set at each state comes from `core.loss_sums.data_l
 What the array loop costs is numpy's fixed cost per call (about half a microsecond), six or so calls
 an update, whatever C is: so the work around it is done once per call, never per update. The epochs'
 orders are drawn at once (`_orders`), the samples gathered a block of epochs at a time (`_gathers`), the
-rates built time-major at once (`_lr_table`), and every array an update touches has one shape, (1, C).
+rates built time-major at once (`_lr_table`); every array an update touches has one shape, (1, C), and
+is a row of a small block buffer whose views are made once (`_block_buffers`). One sample an update in
+Python floats has its own short loop (`_float_samples`).
 
 Indexing: arrays are indexed by update k = 0..K; index 0 is the start. `lr[k]` and `grad[k]`
 belong to update k (the one that produced w[k] from w[k-1]), so their index 0 is nan.
