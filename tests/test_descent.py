@@ -372,14 +372,19 @@ def test_no_epochs_is_the_start_alone(shuffle, batch_size):
     assert many.w.shape == (40, 1) and np.all(many.w == 1.0) and many.n_updates == 0
 
 
-def test_gathering_in_small_blocks_gives_the_same_runs(monkeypatch):
-    """Shuffled epochs are gathered a block at a time into reused buffers: the block size changes nothing."""
+@pytest.mark.parametrize(
+    "options", [{"shuffle": True, "shuffle_seed": 3}, {}, {"gradient_over": "full"}, {"batch_size": 3}]
+)
+@pytest.mark.parametrize("block", [1, 200, 10**9])  # one epoch a block; two (the last one shorter); all
+def test_the_block_size_changes_nothing(monkeypatch, options, block):
+    """The array loop works through blocks of epochs (`_GATHER` samples x runs, at least one epoch): whatever
+    their size, and wherever the last one ends, the runs are the same."""
     import core.descent
 
     sets = [article_dataset(s, seed=k) for k, s in enumerate([0.0, 0.5, 2.0, 5.0])]
-    args = ("huber", np.array([0.001, 0.01, 0.05, 0.2]), 20.0, 1, 30)
-    whole = descend_many(sets, *args, shuffle=True, shuffle_seed=3)
-    monkeypatch.setattr(core.descent, "_GATHER", 1)  # one epoch a block
-    blocks = descend_many(sets, *args, shuffle=True, shuffle_seed=3)
-    np.testing.assert_array_equal(whole.w, blocks.w)
-    np.testing.assert_array_equal(whole.grad, blocks.grad)
+    args = {"loss": "huber", "lr": np.array([0.001, 0.01, 0.05, 0.2]), "w0": 20.0, "batch_size": 1, "epochs": 7}
+    whole = descend_many(sets, **(args | options))
+    monkeypatch.setattr(core.descent, "_GATHER", block)
+    blocks = descend_many(sets, **(args | options))
+    for field in ("w", "grad", "lr", "loss"):
+        np.testing.assert_array_equal(getattr(whole, field), getattr(blocks, field), err_msg=field)
