@@ -203,7 +203,8 @@ def next_frame(page) -> None:
 
 
 def wait_for_app(page, timeout_ms: int = 30_000, quiet_polls: int = 3) -> None:
-    """Wait until the script has run, no skeleton is left, and the page stays that way for a moment."""
+    """Wait until the script has run, no skeleton is left, and the page stays that way for a moment (bench.browser's
+    settle wait, kept as its figures were measured with it; the tests wait on signals, wait_for_run)."""
     waited, streak = 0, 0
     while streak < quiet_polls:
         if waited > timeout_ms:
