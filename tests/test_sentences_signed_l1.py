@@ -317,7 +317,7 @@ def test_training_ten_times_longer_changes_every_number():
     at.selectbox(key="s_preset").set_value("Train ten times longer").run()
     text = words(at)
     assert "20 − 2000 × 0.4 = **-780**" in text and "200 × 0.4" not in text and "−60" not in text
-    at.radio(key="s_predict").set_value("It stops where the run ends").run()
+    at.radio(key="s_predict").set_value("It comes to rest at another w").run()
     explanation = " ".join(e.value for e in at.error)
     assert "→ -780 after 2000 updates" in explanation and "60" not in explanation
 
@@ -331,6 +331,6 @@ def test_gradient_caption_with_noise_says_the_signs_cancel():
 
 def test_predict_explanation_follows_the_settings():
     at = open_page("pages/signed_l1.py", {"s_lr": "0.02", "s_epochs": "10"})
-    at.radio(key="s_predict").set_value("It stops where the run ends").run()
+    at.radio(key="s_predict").set_value("It comes to rest at another w").run()
     explanation = " ".join(e.value for e in at.error)
     assert "0.02 × 40 = 0.8" in explanation and "→ -60 after 100 updates" in explanation

@@ -49,8 +49,9 @@ PRESETS = {
 PREDICT_KEY = "s_predict"
 FALLS = "It falls on a straight line and never stops"
 # the same words whatever the settings (the question states them), so an answer stays chosen while a student
-# moves a slider; the distractors name the pull of the target, of absolute L1's behaviour, and of the run's end
-OPTIONS = ("It settles at the true w", "It oscillates around the true w", "It stops where the run ends", FALLS)
+# moves a slider; the distractors name the pull of the target, absolute L1's behaviour, and a last number read
+# as a resting point
+OPTIONS = ("It settles at the true w", "It oscillates around the true w", "It comes to rest at another w", FALLS)
 
 
 def by_name(values: Mapping[str, object]) -> dict[str, object]:
@@ -140,10 +141,11 @@ LESSON = Lesson(
             f"−lr·Σx = −{say.num(_AT_DEFAULTS['full'])} at the defaults, above the target and below it."
         ),
         OPTIONS[2]: (
-            "The blog's last printed number taken for a resting point. The per-batch reading of the code ends the "
-            f"default run at {say.num(batch_end(_DEFAULTS))} (steps of {say.num(_AT_DEFAULTS['batch'])} instead "
-            f"of {say.num(_AT_DEFAULTS['full'])}): the run stops there, w does not. Add epochs and it keeps falling "
-            "by the same step."
+            "A last printed number read as a resting point: the run as printed ends at "
+            f"{say.num(say.end_value(closed_form(_DEFAULTS)))}, the per-batch reading of the code at "
+            f"{say.num(batch_end(_DEFAULTS))} (steps of {say.num(_AT_DEFAULTS['batch'])} instead of "
+            f"{say.num(_AT_DEFAULTS['full'])}). The run stops there; w does not: add epochs and it keeps falling by "
+            "the same step."
         ),
     },
     show=("Per-batch gradient (w ends at 12)", "Move the target: true w = −3", "Train ten times longer"),
