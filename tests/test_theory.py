@@ -282,3 +282,39 @@ def test_a_schedule_may_reach_zero_and_then_takes_no_step():
     assert run.lr[10] > 0 and np.all(run.lr[11:] == 0) and np.all(run.w[11:] == run.w[10])
     with pytest.raises(ValueError, match="lr must be"):
         descend(d, "l1", lambda t: -0.01 + 0 * np.asarray(t, dtype=float), 20.0, 2, 1)
+
+
+def _l1_by_search(x, y):
+    """The L1 line as fit_line found it before `_l1_slope`: golden section over w, the median bias for each w."""
+
+    def g(w):
+        r0 = w * x - y
+        return float(np.sum(np.abs(r0 - np.median(r0))))
+
+    start = fit_line("l2", x, y)[0]
+    w = theory._convex_argmin(g, *theory._bracket(g, start, 1.0 + abs(start)))
+    return w, -float(np.median(w * x - y)), g
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_l1_line_by_the_slopes_of_pairs_is_the_search_s_to_its_rounding(seed):
+    """`_l1_slope` takes the best slope of a pair of points; the search it replaces stops where g's rounding
+    (64 n eps g) hides the slope of g, so the two agree within that rounding over g's smaller one-sided slope."""
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(3, 101))
+    d = make_dataset(n, (0.0, 5.0), float(rng.uniform(-3, 3)), 1.0, float(rng.choice([0.0, 1.0])), 0.3, 30.0, seed)
+    x, y = (d.x.round(2), d.y.round(3)) if seed % 2 else (d.x, d.y)
+    w, b = fit_line("l1", x, y)
+    w_old, b_old, g = _l1_by_search(x, y)
+    rounding = 64 * n * np.finfo(float).eps * max(1.0, g(w_old))
+    assert g(w) <= g(w_old) + rounding
+    if theory._l1_slope(x, y) is None:  # the search decided, as before
+        assert (w, b) == (w_old, b_old)
+        return
+    i, j = np.triu_indices(n, 1)
+    keep = x[j] != x[i]
+    slopes = np.unique((y[j] - y[i])[keep] / (x[j] - x[i])[keep])
+    k = int(np.searchsorted(slopes, w))
+    kappa = min(abs(g(slopes[k + s]) - g(w)) / abs(slopes[k + s] - w) for s in (-1, 1))
+    assert abs(w - w_old) <= 1e-13 * max(1.0, abs(w)) + 2 * rounding / kappa
+    assert abs(b - b_old) <= 1e-13 * max(1.0, abs(b)) + (np.abs(x).max() + 1) * (abs(w - w_old) + 1e-15)
