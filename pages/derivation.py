@@ -155,7 +155,7 @@ widget(C["wrong"])
 if v["wrong"]:
     targets = say.other_target(y_hat, t, r)
     true_grads = tuple(float(core.loss_grad("l1", say.residual(w, x, b, tk), at_kink=kink)) * x for tk in targets)
-    st.markdown(say.misconception_text(x, y_hat, targets, true_grads))
+    st.markdown(say.misconception_text(x, y_hat, targets, true_grads, on_kink=r == 0))
     one = core.Dataset([x], [t])
     runs = {
         "with ∇m (wrong)": core.descend(one, "signed_l1", 0.1, w, 1, 30, b0=b, fit_bias=v["bias"]),

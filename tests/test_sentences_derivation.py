@@ -157,8 +157,12 @@ def check_misconception(p: dict, bias: bool) -> None:
     x, w, b, t, y_hat, kink = p["x"], p["w"], p["b"], p["t"], p["y_hat"], p["kink"]
     targets = say.other_target(y_hat, t, p["r"])
     grads = tuple(float(core.loss_grad("l1", say.residual(w, x, b, tk), at_kink=kink)) * x for tk in targets)
-    text = say.misconception_text(x, y_hat, targets, grads)
+    text = say.misconception_text(x, y_hat, targets, grads, on_kink=p["r"] == 0)
     assert (targets[0] - y_hat) * (targets[1] - y_hat) < 0, "the two targets lie on either side of the prediction"
+    if x != 0 and p["r"] != 0:
+        assert f"your t = {say.fmt(t)}" in text, "off the kink the first target is the student's own"
+    elif x != 0:
+        assert "your t is the prediction itself" in text and f"t = {say.fmt(t)} " not in text
     if x != 0:
         assert grads[0] * grads[1] < 0, "so the true gradients have opposite signs"
         assert f"**{say.fmt(grads[0])}** at t = {say.fmt(targets[0])}" in text

@@ -126,8 +126,9 @@ def tangent_seen(x: float, w: float, r: float, sign: float, slope_l2: float, fan
     return (
         f"The L1 tangent has slope **{fmt(sign * x)}**: its size is |x| = {fmt(abs(x))} wherever w is off the kink, "
         f"only its sign changes, and it changes exactly where the prediction crosses the target (w = {where}); "
-        f"here the prediction is {side} the target. L2's slope 2·r·x = {fmt(slope_l2)} shrinks to zero as w "
-        f"approaches the target; L1's keeps its size. At the kink the V has no single tangent: {fan_text}."
+        f"here the prediction is {side} the target. L2's slope 2·r·x = {fmt(slope_l2)} shrinks to zero as the "
+        f"prediction approaches the target (as w approaches {where}); L1's keeps its size. At the kink the V has no "
+        f"single tangent: {fan_text}."
     )
 
 
@@ -172,9 +173,12 @@ def other_target(y_hat: float, t: float, r: float) -> tuple[float, float]:
     return t, 2 * y_hat - t
 
 
-def misconception_text(x: float, y_hat: float, targets: tuple[float, float], grads: tuple[float, float]) -> str:
+def misconception_text(
+    x: float, y_hat: float, targets: tuple[float, float], grads: tuple[float, float], on_kink: bool = False
+) -> str:
     """The wrong gradient ∇m = x is the same for every target; the true one, at two targets on either side of ŷ,
-    has opposite signs (grads: the true dL/dw at each target)."""
+    has opposite signs (grads: the true dL/dw at each target; `targets` as `other_target` gives them: the
+    student's t and its mirror image, or on the kink ŷ ± 1)."""
     if x == 0:
         return (
             "With x = 0 the “gradient” ∇m = x is 0, and so is the true one at every target: w does not change the "
@@ -183,8 +187,13 @@ def misconception_text(x: float, y_hat: float, targets: tuple[float, float], gra
         )
     (t1, t2), (g1, g2) = targets, grads
     where = ["above" if t > y_hat else "below" for t in (t1, t2)]
+    pair = (  # on the kink the student's t is ŷ itself: two targets a step either side of it show the contrast
+        f"your t is the prediction itself, so take two targets a step either side, t = {fmt(t1)} and t = {fmt(t2)}"
+        if on_kink
+        else f"take your t = {fmt(t1)} and its mirror image t = {fmt(t2)} on the other side of ŷ"
+    )
     return (
-        f"The “gradient” ∇m = x = **{fmt(x)}**, for t = {fmt(t1)}, for t = {fmt(t2)}, for any t. The true gradient is "
+        f"The “gradient” ∇m = x = **{fmt(x)}** whatever the target: {pair}. The true gradient is "
         f"**{fmt(g1)}** at t = {fmt(t1)} ({where[0]} the prediction ŷ = {fmt(y_hat)}) and **{fmt(g2)}** at "
         f"t = {fmt(t2)} ({where[1]} it): it reads the target through the sign. Descending with the wrong one is "
         "descending on L = ŷ − t, the signed L1:"
