@@ -189,6 +189,7 @@ def _huber_newton(x: np.ndarray, y: np.ndarray, fit_bias: bool, delta: float) ->
         return float(np.sum(loss.value(A @ theta - y)))
 
     theta = np.linalg.lstsq(A, y, rcond=None)[0]
+    f0 = f(theta)
     for _ in range(40):
         r = A @ theta - y
         g = A.T @ loss.grad(r)  # clip(r, -delta, delta)
@@ -197,17 +198,27 @@ def _huber_newton(x: np.ndarray, y: np.ndarray, fit_bias: bool, delta: float) ->
         # Newton's Hessian counts the quadratic points; the linear ones get the weight delta/|r| of
         # the quadratic that touches them there (a majoriser), which keeps H invertible far away.
         weight = np.where(np.abs(r) < delta, 1.0, 0.0)
-        if np.linalg.cond((A.T * weight) @ A) > 1e12:
+        if _cond((A.T * weight) @ A) > 1e12:
             weight = np.minimum(1.0, delta / np.maximum(np.abs(r), 1e-300))
         H = (A.T * weight) @ A
-        if np.linalg.cond(H) > 1e12:
+        if _cond(H) > 1e12:
             return None
-        step = np.linalg.solve(H, g)
-        f0, t = f(theta), 1.0
-        while f(theta - t * step) > f0 and t > 1e-6:
+        step, t = np.linalg.solve(H, g), 1.0
+        while (f1 := f(theta - t * step)) > f0 and t > 1e-6:
             t /= 2
-        theta = theta - t * step
+        theta, f0 = theta - t * step, f1  # f1 is f at the new theta: the next step's f0
     return None
+
+
+def _cond(H: np.ndarray) -> float:
+    """The condition number of a symmetric positive semi-definite 1 x 1 or 2 x 2 matrix, lambda_max / lambda_min
+    (inf when singular), in closed form: np.linalg.cond's SVD costs more than a Newton step's arithmetic."""
+    if H.shape == (1, 1):
+        return 1.0 if H[0, 0] != 0 else float("inf")
+    a, b, c = float(H[0, 0]), float(H[0, 1]), float(H[1, 1])
+    top = (a + c) / 2 + float(np.hypot((a - c) / 2, b))
+    low = (a * c - b * b) / top if top > 0 else 0.0  # det / lambda_max: no cancellation between the two
+    return top / low if low > 0 else float("inf")
 
 
 def fit_line(loss: str, x, y, fit_bias: bool = True, **params) -> tuple[float, float]:

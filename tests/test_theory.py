@@ -318,3 +318,14 @@ def test_the_l1_line_by_the_slopes_of_pairs_is_the_search_s_to_its_rounding(seed
     kappa = min(abs(g(slopes[k + s]) - g(w)) / abs(slopes[k + s] - w) for s in (-1, 1))
     assert abs(w - w_old) <= 1e-13 * max(1.0, abs(w)) + 2 * rounding / kappa
     assert abs(b - b_old) <= 1e-13 * max(1.0, abs(b)) + (np.abs(x).max() + 1) * (abs(w - w_old) + 1e-15)
+
+
+def test_the_closed_form_condition_number_is_numpy_s():
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        M = rng.normal(size=(int(rng.integers(1, 30)), 2)) * rng.uniform(0.01, 100, 2)
+        H, want = M.T @ M, np.linalg.cond(M.T @ M)
+        assert theory._cond(H) == pytest.approx(want, rel=1e-6) if want < 1e10 else theory._cond(H) > 1e12
+    assert theory._cond(np.array([[1.0, 2.0], [2.0, 4.0]])) > 1e12  # singular
+    assert theory._cond(np.zeros((2, 2))) == np.inf and theory._cond(np.zeros((1, 1))) == np.inf
+    assert theory._cond(np.array([[3.0]])) == 1.0
