@@ -9,13 +9,11 @@ import re
 from playwright.sync_api import expect
 
 from bench.serve import new_tab, wait_for_run
+from ui.lessons.signed_l1 import FALLS
+from ui.lessons.signed_l1 import OPTIONS as ANSWERS
 
 WAIT_MS = 20_000  # the room is re-read every 2 s; a loaded shared machine may take a few rounds
-OPTIONS = [
-    "It falls on a straight line and never stops",
-    "It stops at 12",
-    "It falls on a straight line and never stops",
-]
+OPTIONS = [FALLS, ANSWERS[2], FALLS]  # the students' answers, in the lesson's own words: two right, one not
 
 
 def sidebar(page):
@@ -65,7 +63,7 @@ def test_a_room_answers_the_teacher_reveals_the_students_see_it(browser, app_url
     # the teacher touches nothing: the fragment re-reads the room and redraws the chart
     expect(main(teacher).get_by_text(f"3 answers in room {code}")).to_be_visible(timeout=WAIT_MS)
     chart = main(teacher).locator('[data-testid="stVegaLiteChart"]').first
-    expect(chart).to_have_attribute("aria-label", re.compile(r"never stops: 2.*\(3 in all\)"))
+    expect(chart).to_have_attribute("aria-label", re.compile(re.escape(FALLS) + r": 2.*\(3 in all\)"))
     teacher.screenshot(path=str(shots / "poll_teacher_live.png"))
     for student in students:
         assert main(student).get_by_text("How the room answered").count() == 0  # nothing before the reveal
@@ -77,7 +75,7 @@ def test_a_room_answers_the_teacher_reveals_the_students_see_it(browser, app_url
 
     for i, student in enumerate(students):  # nobody clicks: each page notices the reveal
         expect(main(student).get_by_text("How the room answered")).to_be_visible(timeout=WAIT_MS)
-        verdict = "Right." if OPTIONS[i].endswith("never stops") else "Not quite"
+        verdict = "Right." if OPTIONS[i] == FALLS else "Not quite"
         expect(main(student).get_by_text(verdict)).to_be_visible()
         expect(main(student).locator('[data-testid="stVegaLiteChart"]').nth(1)).to_be_visible(timeout=WAIT_MS)
     students[2].screenshot(path=str(shots / "poll_student_phone.png"), full_page=True)
