@@ -417,12 +417,12 @@ def heat_block() -> None:
             heat_lrs, errors = exp.heat_lrs, np.abs(np.asarray(exp.heat_final, dtype=float) - 1)
             grid = pd.DataFrame(
                 [
-                    {"lr": lr, "sigma": s, "error": max(errors[i, j], 1e-6)}
+                    {"lr": lr, "sigma": s, "error": max(errors[i, j], 1e-6) if np.isfinite(errors[i, j]) else np.nan}
                     for i, s in enumerate(HEAT_SIGMAS)
                     for j, lr in enumerate(heat_lrs)
                 ]
             )
-            heat.append((k, grid.replace([np.inf], np.nan).dropna()))
+            heat.append((k, grid))
             heat_rows[k] = [(s, heat_lrs, np.maximum(errors[i], 1e-6)) for i, s in enumerate(HEAT_SIGMAS)]
         cols = st.columns(max(1, len(heat)))
         for col, (k, grid) in zip(cols, heat, strict=False):
@@ -432,11 +432,11 @@ def heat_block() -> None:
                     f"Final error of {labels[k]} over learning rate and noise.",
                 )
         if heat:
-            blank = any(len(grid) < len(heat_lrs) * len(HEAT_SIGMAS) for _, grid in heat)
+            blank = any(grid["error"].isna().any() for _, grid in heat)
             thinned = experiments(heat[0][0]).note("heatmap cells")
             st.caption(
                 (f"Showing {thinned}, evenly spread over the rates. " if thinned else "")
-                + ("Blank cells diverged. " if blank else "No run diverged. ")
+                + ("Grey cells diverged. " if blank else "No run diverged. ")
                 + "Read across a row. "
                 + " ".join(say.heat_sentences(heat_rows, names, l2_limit if "l2" in heat_rows else None))
             )

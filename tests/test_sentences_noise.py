@@ -343,7 +343,7 @@ def test_the_heatmap_caption_reads_each_row(epochs):
     assert f"at sigma {say._ranges(falls)} it falls" in text or "falls somewhere along every row" in text
     blank = [lr for _, lrs, e in rows["l2"] for lr in lrs[~np.isfinite(e)]]
     if blank:
-        assert f"Blank from lr = {min(blank):.3g}" in text
+        assert f"Grey from lr = {min(blank):.3g}" in text
 
 
 def test_the_draws_sentence_states_its_numbers_and_the_closer_loss():

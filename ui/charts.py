@@ -360,36 +360,50 @@ def draws_chart(df: pd.DataFrame, losses: Sequence[str]) -> Spec:
     return Spec(_draws(tuple(losses)), {"draws": df})
 
 
+DIVERGED = "#BBBBBB"  # a heatmap cell whose run diverged
+SHORT_NUMBER = "datum.value >= 0.01 ? format(datum.value, '.2~g') : format(datum.value, '.0e')"  # 8.1, 1e-6
+
+
 @template
-def _heatmap(loss: str, lrs: tuple[float, ...]) -> alt.Chart:
-    scale = alt.Scale(domain=list(lrs)) if lrs else alt.Undefined  # every lr a column, a diverged one blank
-    return (
+def _heatmap(loss: str, lrs: tuple[float, ...]) -> alt.LayerChart:
+    scale = alt.Scale(domain=list(lrs)) if lrs else alt.Undefined  # every lr a column
+    x = alt.X("lr:O", title="learning rate", scale=scale, axis=alt.Axis(format=".0e", labelAngle=-45))
+    y = alt.Y("sigma:O", title="noise sigma", sort="descending")
+    where = [alt.Tooltip("lr:Q", format=".3g"), alt.Tooltip("sigma:Q", format=".3g")]
+    ran = (
         _data("grid")
+        .transform_filter("isValid(datum.error)")
         .mark_rect()
         .encode(
-            x=alt.X(
-                "lr:O",
-                title="learning rate",
-                sort="ascending",
-                scale=scale,
-                axis=alt.Axis(format=".0e", labelAngle=-45),
+            x=x,
+            y=y,
+            color=alt.Color(
+                "error:Q",
+                scale=alt.Scale(type="log", scheme="viridis"),
+                title="final |w − w_true|",
+                # the ends of a log scale are the data's own extremes: 8.1 and 1e-6, not 8.0807981121
+                legend=alt.Legend(
+                    labelExpr="datum.value >= 0.01 ? format(datum.value, '.2~g') : format(datum.value, '.0e')"
+                ),
             ),
-            y=alt.Y("sigma:O", title="noise sigma", sort="descending"),
-            color=alt.Color("error:Q", scale=alt.Scale(type="log", scheme="viridis"), title="final |w − w_true|"),
-            tooltip=[
-                alt.Tooltip("lr:Q", format=".3g"),
-                alt.Tooltip("sigma:Q", format=".3g"),
-                alt.Tooltip("error:Q", format=".4g"),
-            ],
+            tooltip=[*where, alt.Tooltip("error:Q", format=".4g")],
         )
-        .properties(title=label(loss), height=220, width="container")
     )
+    # a diverged run's cell drawn grey, not left out: a column with no finite cell would otherwise vanish
+    diverged = (
+        _data("grid")
+        .transform_filter("!isValid(datum.error)")
+        .mark_rect(color=DIVERGED)
+        .encode(x=x, y=y, tooltip=[*where, alt.Tooltip("state:N", title="run")])
+    )
+    return alt.layer(ran, diverged).properties(title=label(loss), height=220, width="container")
 
 
 def heatmap_chart(df: pd.DataFrame, loss: str, lrs: Sequence[float] = ()) -> Spec:
-    """Final error over (lr, sigma) for one loss (df: lr, sigma, error; diverged cells left out). `lrs`, if given,
-    are the columns: a learning rate whose every run diverged stays as a blank column instead of vanishing."""
-    return Spec(_heatmap(loss, tuple(float(v) for v in lrs)), {"grid": df})
+    """Final error over (lr, sigma) for one loss (df: lr, sigma, error; a diverged run's error nan, drawn as a
+    grey cell). `lrs`, if given, are the columns, in ascending order."""
+    df = df.assign(state=np.where(np.isfinite(df["error"].to_numpy(dtype=float)), "ran", "diverged"))
+    return Spec(_heatmap(loss, tuple(sorted(float(v) for v in lrs))), {"grid": df})
 
 
 LOSS_CURVE_PARAMS = ("y_lo", "y_hi")

@@ -364,7 +364,7 @@ def heat_sentences(
 ) -> list[str]:
     """Read across the heatmap's rows: per loss, the noise levels where the error never falls as lr grows.
 
-    `rows[loss]` is a list of (sigma, lrs, errors) with nan where the run diverged (a blank cell).
+    `rows[loss]` is a list of (sigma, lrs, errors) with nan where the run diverged (a grey cell).
     """
     out = []
     for k, grid in rows.items():
@@ -386,7 +386,7 @@ def heat_sentences(
             text += f" (at sigma {s:g}: {num(e[j])} at lr = {lr[j]:.3g}, {num(e[j + 1])} at lr = {lr[j + 1]:.3g})."
         blank = sorted({float(lr) for _, lrs, e in grid for lr in lrs[~np.isfinite(e)]})
         if blank:
-            text += f" Blank from lr = {blank[0]:.3g}"
+            text += f" Grey from lr = {blank[0]:.3g}"
             text += f" (every lr below {l2_limit:.3g} is stable for L2)." if k == "l2" and l2_limit else "."
         out.append(text)
     return out
