@@ -177,12 +177,13 @@ def _trajectory(
     height: int,
 ) -> alt.LayerChart:
     y_scale = alt.Scale(type="symlog") if log_y else alt.Scale(zero=False)
+    title = f"{title} (symmetric log)" if log_y else title  # its ticks are few: say it is not linear
     lines = (
         _data("lines")
         .mark_line(strokeWidth=2.2, clip=True)
         .encode(
             x=alt.X("update:Q", title="update k"),
-            y=alt.Y(f"{value}:Q", title=title, scale=y_scale),
+            y=alt.Y(f"{value}:Q", title=title, scale=y_scale, axis=alt.Axis(format="~g")),  # 0.01, not 0.010000
             tooltip=["series:N", "update:Q", alt.Tooltip(f"{value}:Q", format=".5g")],
             **_series_encodings(losses),
         )
@@ -235,7 +236,12 @@ def trajectory_chart(
 @template
 def _small_multiples(value: str, title: str, losses: tuple[str, ...], height: int, best: str | None, log_y: bool):
     """The panels stacked, each as wide as its column (a row of fixed-width facets ran off a phone's screen)."""
-    y = alt.Y(f"{value}:Q", title=title, scale=alt.Scale(type="symlog") if log_y else alt.Scale(zero=False))
+    y = alt.Y(
+        f"{value}:Q",
+        title=f"{title} (symmetric log)" if log_y else title,  # its ticks are few: say it is not linear
+        scale=alt.Scale(type="symlog") if log_y else alt.Scale(zero=False),
+        axis=alt.Axis(format="~g"),
+    )
     colour, dash = loss_scales(losses)
     series = {  # the panel's title names its loss: no legend
         "color": alt.Color("series:N", scale=colour, legend=None),
@@ -288,7 +294,7 @@ def small_multiples(
 
 
 def lr_chart(df: pd.DataFrame, losses: Sequence[str], marker: int | None = None) -> Spec:
-    return trajectory_chart(df, "lr", "learning rate", losses, marker=marker, height=180)
+    return trajectory_chart(df, "lr", "learning rate", losses, marker=marker, height=220)  # 180 cut its title
 
 
 @template
@@ -298,7 +304,7 @@ def _sweep(losses: tuple[str, ...], stable: bool) -> alt.LayerChart:
         .mark_line(point=True, strokeWidth=2)
         .encode(
             x=alt.X("lr:Q", scale=alt.Scale(type="log"), title="learning rate (log)"),
-            y=alt.Y("error:Q", scale=alt.Scale(type="log"), title="final |w − w_true| (log)"),
+            y=alt.Y("error:Q", scale=alt.Scale(type="log"), title="|w − w_true|, mean of the last 10% (log)"),
             tooltip=["series:N", alt.Tooltip("lr:Q", format=".3g"), alt.Tooltip("error:Q", format=".4g")],
             **_series_encodings(losses),
         )
