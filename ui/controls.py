@@ -373,8 +373,8 @@ class Shown:
 
 @dataclass(frozen=True)
 class Row:
-    """Controls side by side: the i-th drawn entry goes in column i % len(columns). `columns`: how many, or
-    their relative widths as st.columns takes them."""
+    """Controls side by side: the i-th drawn entry goes in column i % len(columns), past the last column on a
+    new row. `columns`: how many, or their relative widths as st.columns takes them."""
 
     entries: tuple[str | Shown, ...]
     columns: int | tuple[float, ...] = 4
@@ -414,8 +414,10 @@ def settings(
 
 
 def _draw_row(row: Row, controls: Mapping[str, Control], now: Settings, greyed: Mapping[str, tuple]) -> None:
-    """The row's entries that are shown now, in its columns, wrapping past the last one."""
+    """The row's entries that are shown now, in its columns, wrapping past the last one onto a row of columns of
+    its own: a phone stacks columns, and the entries then still come in their order."""
     drawn = [e if isinstance(e, str) else e.name for e in row.entries if isinstance(e, str) or e.when(now)]
-    cells = st.columns(row.columns)
-    for i, name in enumerate(drawn):
-        widget(controls[name], cells[i % len(cells)], *greyed.get(name, (False, None)))
+    per_row = row.columns if isinstance(row.columns, int) else len(row.columns)
+    for start in range(0, len(drawn), per_row):
+        for name, cell in zip(drawn[start : start + per_row], st.columns(row.columns), strict=False):
+            widget(controls[name], cell, *greyed.get(name, (False, None)))
