@@ -123,7 +123,9 @@ def loss_scales(losses: Sequence[str]) -> tuple[alt.Scale, alt.Scale]:
 def _series_encodings(losses: Sequence[str], legend_title: str = "loss") -> dict:
     color, dash = loss_scales(losses)
     return {
-        "color": alt.Color("series:N", scale=color, title=legend_title, legend=alt.Legend(orient="bottom")),
+        "color": alt.Color(
+            "series:N", scale=color, title=legend_title, legend=alt.Legend(orient="bottom", columns=2, labelLimit=260)
+        ),  # two to a row: a row of three or four runs off a phone's screen
         "strokeDash": alt.StrokeDash("series:N", scale=dash, title=legend_title),
     }
 
@@ -183,7 +185,7 @@ def _trajectory(
         .mark_line(strokeWidth=2.2, clip=True)
         .encode(
             x=alt.X("update:Q", title="update k"),
-            y=alt.Y(f"{value}:Q", title=title, scale=y_scale, axis=alt.Axis(format="~g")),  # 0.01, not 0.010000
+            y=alt.Y(f"{value}:Q", title=title, scale=y_scale),
             tooltip=["series:N", "update:Q", alt.Tooltip(f"{value}:Q", format=".5g")],
             **_series_encodings(losses),
         )
@@ -240,7 +242,6 @@ def _small_multiples(value: str, title: str, losses: tuple[str, ...], height: in
         f"{value}:Q",
         title=f"{title} (symmetric log)" if log_y else title,  # its ticks are few: say it is not linear
         scale=alt.Scale(type="symlog") if log_y else alt.Scale(zero=False),
-        axis=alt.Axis(format="~g"),
     )
     colour, dash = loss_scales(losses)
     series = {  # the panel's title names its loss: no legend
