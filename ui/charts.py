@@ -178,7 +178,8 @@ def _trajectory(
     log_y: bool,
     height: int,
 ) -> alt.LayerChart:
-    y_scale = alt.Scale(type="symlog") if log_y else alt.Scale(zero=False)
+    # a shaded band gets room above and below it: a band as tall as the data would shade the whole plot, edgeless
+    y_scale = alt.Scale(type="symlog") if log_y else alt.Scale(zero=False, padding=14 if band else alt.Undefined)
     title = f"{title} (symmetric log)" if log_y else title  # its ticks are few: say it is not linear
     lines = (
         _data("lines")
