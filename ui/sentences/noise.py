@@ -216,8 +216,8 @@ def batch_noise(sigma: float, batch_size: int, n: int, shuffle: bool) -> str:
         return "One batch holds all the data, so each update pulls towards the same optimum."
     order = "reshuffled every epoch" if shuffle else "the same every epoch"
     return (
-        f"With {batch_size} samples per batch (batches {order}) each batch has its own optimum: the noise moves "
-        "the point each update steps towards from one batch to the next."
+        f"With {batch_size} samples per batch (batches {order}) each batch has its own optimum, and each update "
+        "steps towards its batch's: the noise moves that target from one batch to the next."
     )
 
 
@@ -284,8 +284,8 @@ def _above_the_best(lrs: np.ndarray, err: np.ndarray) -> str:
     if rises == steps:
         return f"; from there it never falls as lr grows, up to {num(err[-1])} at lr = {lrs[-1]:.3g}."
     return (
-        f"; above that it rises at {rises} of the {steps} steps up in lr, so it does not simply grow "
-        f"with lr (it is {num(err[-1])} at lr = {lrs[-1]:.3g})."
+        f"; above that it rises at {rises} of the {steps} steps up in lr and not at the other {steps - rises} "
+        f"(it is {num(err[-1])} at lr = {lrs[-1]:.3g})."
     )
 
 
