@@ -35,6 +35,7 @@ _ALWAYS_CSS = """
 _PRESENTATION_CSS = """
 <style>
 .stMarkdown p, .stMarkdown li, [data-testid="stWidgetLabel"] p, [data-testid="stCaptionContainer"],
+[data-testid="stAlert"] p, [data-testid="stAlert"] li, [data-testid="stTable"] td, [data-testid="stTable"] th,
 [role="radiogroup"] label p, [data-testid="stCheckbox"] label p, summary p, .stButton button p {
   font-size: 1.35rem !important; line-height: 1.5; }
 h1, h1 span { font-size: 3.2rem !important; line-height: 1.2 !important; }
