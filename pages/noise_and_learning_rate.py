@@ -168,9 +168,13 @@ st.dataframe(
     hide_index=True,
     width="stretch",
     column_config={
+        **{  # four significant digits, the table's other numbers' precision: not 0.0000000000002
+            name: st.column_config.NumberColumn(format="%.4g")
+            for name in ("final w", "|final w − 1|", "distance to its optimum", "swing in the last 30% (max − min)")
+        },
         "in the band from update": st.column_config.NumberColumn(
             help="Absolute L1: its theoretical band. Others: a band of the same width around their own optimum."
-        )
+        ),
     },
 )
 l1run = runs.get(labels["l1"])
