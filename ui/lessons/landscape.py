@@ -31,7 +31,7 @@ C = {
         "choice",
         "outliers",
         options=("clean", "outliers"),
-        format_func={"clean": "a clean line", "outliers": "10% outliers (as on the outliers page)"}.get,
+        format_func={"clean": "a clean line", "outliers": "10% outliers"}.get,  # as on the outliers page
     ),
     "w0": Control("l_w0", "Start w", "float", -2.0, -4.0, 6.0, 0.1),
     "b0": Control("l_b0", "Start b", "float", 6.0, -6.0, 10.0, 0.1),
@@ -51,7 +51,11 @@ C = {
     # 0.999 and 0.9999 differ where a two-decimal label shows 1.00 (no update at all): four decimals
     "beta2": Control("l_beta2", "Adam β₂", "float", 0.999, 0.9, 0.9999, 0.0001, slider_format="%.4f"),
     "delta": Control.from_param("l_delta", core.LOSSES["huber"].param("delta")),
-    **{f"use_{o}": Control(f"l_{o}", OPT_LABELS[o], "bool", True) for o in OPTIMIZERS},
+    # the toggles' labels short enough for a quarter of the row ("plain (sub)gradient de…" was cut); legends say it all
+    **{
+        f"use_{o}": Control(f"l_{o}", OPT_LABELS[o].replace(" (sub)gradient descent", " descent"), "bool", True)
+        for o in OPTIMIZERS
+    },
 }
 CONTROLS = list(C.values())
 PRESETS = {
