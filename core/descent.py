@@ -448,23 +448,19 @@ def _dot_loop(x: np.ndarray, Y: np.ndarray, LR: np.ndarray, params: np.ndarray, 
     T[0], G[0] = params, np.nan
     rates = np.repeat(LR[:, :, None], P, axis=2)  # (K+1, C, P): the shape of every other operand
     R, g = np.empty((C, x.size)), np.empty((C, P))
-    rows = [(R[lo:hi], g[lo:hi], loss.grad, loss.value) for lo, hi, loss in groups]  # views made once
-    dot, sub, copy, step, state, excess, g2, k = np.dot, np.subtract, np.copyto, opt.step, opt.init(), None, None, 0
-    one, needs_loss = len(rows) == 1, opt.needs_loss
+    rows = [(R[lo:hi], g[lo:hi], loss) for lo, hi, loss in groups]  # views made once
+    dot, sub, step, state, excess, g2, k = np.dot, np.subtract, opt.step, opt.init(), None, None, 0
     for k, (t0, t1, lr, gk) in enumerate(zip(T, T[1:], rates[1:], G[1:], strict=False), start=1):
         dot(t0, AT, R)
         sub(R, Yc, R)
-        if one:  # straight into the update's row of gradients
-            dot(rows[0][2](R), A, gk)
-        else:
-            for r, out, grad, _ in rows:
-                dot(grad(r), A, out)
-            copy(gk, g)
-        if needs_loss:  # Polyak's f - f* and |g|², per run
-            excess = np.concatenate([value(r).sum(axis=1) for r, _, _, value in rows])[:, None] - f_star
-            g2 = np.sum(gk * gk, axis=1, keepdims=True)
-        delta, state = step(gk, state, lr, excess, g2)
+        for r, out, loss in rows:
+            dot(loss.grad(r), A, out)
+        if opt.needs_loss:  # Polyak's f - f* and |g|², per run
+            excess = np.concatenate([loss.value(r).sum(axis=1) for r, _, loss in rows])[:, None] - f_star
+            g2 = np.sum(g * g, axis=1, keepdims=True)
+        delta, state = step(g, state, lr, excess, g2)
         sub(t0, delta, t1)
+        gk[...] = g
         if k % 512 == 0 and not np.any(np.abs(t1[:, 0]) <= DIVERGENCE_LIMIT):
             break  # every run has blown up (nan fails the test too): the rest is nan
     T[k + 1 :] = G[k + 1 :] = np.nan
