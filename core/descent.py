@@ -4,12 +4,10 @@ The loop is the seed article's: each epoch walks the data in batches of `batch_s
 (in order, or shuffled by a seeded Generator), sums the per-sample gradient over the batch,
 and makes one update per batch. The model is y_hat = w x (+ b when `fit_bias`).
 
-Three representations, one update: `_float_run` loops over Python floats (a run or two on a few
-samples, where numpy's cost per call exceeds the arithmetic), `_array_loop` over rows of C runs
-(many runs at once), and `_dot_loop` over full-batch runs on one x (each update two dot products,
-whatever the number of samples; runs with different losses share it). All take the gradient from the
-`Loss` object and the update from the optimiser's one rule (`core.optimizers`); tests run every
-property through each.
+Two representations, one update: `_float_run` loops over Python floats (a run or two on a few
+samples, where numpy's cost per call exceeds the arithmetic) and `_array_loop` over rows of C runs
+(many runs at once). Both take the gradient from the `Loss` object and the update from the
+optimiser's one rule (`core.optimizers`); tests run every property through both.
 The loss over the whole data set at each state comes from `core.loss_sums.data_loss`.
 
 What the array loop costs is numpy's fixed cost per call (about half a microsecond), six or so calls
@@ -32,13 +30,13 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
 from core.data import Dataset
 from core.loss_sums import _PIECES_FROM, data_loss, direct_sum
-from core.losses import LOSSES, Loss, check_loss_name, make_loss
+from core.losses import Loss, make_loss
 from core.optimizers import Optimizer, make_optimizer
 from core.schedules import Schedule, check_lrs, check_rates, rates
 
@@ -48,8 +46,6 @@ MAX_SAMPLE_UPDATES = 40_000_000  # updates x configurations x samples per gradie
 DIVERGENCE_LIMIT = 1e12
 _GATHER = 1 << 14  # samples x configurations in a block of epochs (128 kB an array: the block stays in cache)
 _SCALAR_WORK = 32  # runs x samples per gradient up to which plain Python floats beat numpy arrays
-_SCALAR_FULL_WORK = 24  # the same for full-batch runs on one x, against the loop over dot products (`_dot_loop`)
-_DOTS = True  # full-batch runs on one x go through `_dot_loop` (tests turn it off to run the other loops on them)
 
 
 @dataclass(frozen=True)
@@ -199,31 +195,7 @@ def _validate(data, loss, loss_params, batch_size, epochs, gradient_over, optimi
     opt = make_optimizer(optimizer) if isinstance(optimizer, str) else optimizer
     full = gradient_over == "full" or (opt.needs_loss and batch_size >= n)
     _check("batch_size", not opt.needs_loss or full, "the whole data set for Polyak's step", batch_size)
-    return X, Y, _losses(loss, loss_params), opt, full
-
-
-def _losses(loss, params: dict) -> tuple[Loss, ...]:
-    """The loss, or one loss per run (a list of names or `Loss` objects), each with the `params` it declares."""
-    if isinstance(loss, (str, Loss)):
-        return (make_loss(loss, **params),)
-    _check("loss", len(loss) > 0, "a loss or a non-empty list of them", loss)
-    names = [k.name if isinstance(k, Loss) else k for k in loss]
-    taken = {q.name for k in names for q in LOSSES[check_loss_name(k)].params}
-    _check("loss parameters", set(params) <= taken, f"ones the losses take ({sorted(taken)})", sorted(params))
-    own = [{q: v for q, v in params.items() if any(d.name == q for d in LOSSES[k].params)} for k in names]
-    return tuple(make_loss(k, **o) for k, o in zip(loss, own, strict=True))
-
-
-def _groups(losses: tuple[Loss, ...], C: int) -> list[tuple[int, int, Loss]]:
-    """Runs (lo, hi, loss) of neighbouring columns that share a loss (one for all C when one loss is given)."""
-    if len(losses) == 1:
-        return [(0, C, losses[0])]
-    out, lo = [], 0
-    for loss, run in itertools.groupby(losses):
-        hi = lo + len(list(run))
-        out.append((lo, hi, loss))
-        lo = hi
-    return out
+    return X, Y, make_loss(loss, **loss_params), opt, full
 
 
 def _gathers(X, Y, order: np.ndarray, batch: int, epochs: int, full: bool) -> Iterator[tuple[list, list]]:
@@ -432,41 +404,6 @@ def _array_loop(blocks, K: int, LR, params, opt, loss, f_star, batch_grad: Calla
     return (T[0], T[1], G[0], G[1]) if bias else (T[0], None, G[0], None)
 
 
-def _dot_loop(x: np.ndarray, Y: np.ndarray, LR: np.ndarray, params: np.ndarray, opt, groups: list, f_star):
-    """Full-batch runs on one x, all C at once, each update a few calls whatever the number of samples.
-
-    Every update's residuals are one product, R = theta (C, P) @ [x; 1] (P, n) - Y, and its gradient another,
-    psi(R) @ [x, 1] (n, P), by rows of one loss (`groups`, from `_groups`): so a run on tens of samples costs
-    what one on a few does, and several losses share the pass. The update is the optimiser's one rule,
-    `opt.step`, on the (C, P) state of w (and b) at once: a rule is elementwise, so that is its two calls.
-    Returns W, Bv, Gw, Gb time-major, (K+1, C) (Bv, Gb None without a bias); nan after every run blew up.
-    """
-    (C, P), K = params.shape, LR.shape[0] - 1
-    A = np.stack([x, np.ones_like(x)], axis=1) if P == 2 else x[:, None]  # (n, P)
-    AT, Yc = np.ascontiguousarray(A.T), np.ascontiguousarray(np.broadcast_to(Y, (C, x.size)))
-    T, G = np.empty((K + 1, C, P)), np.empty((K + 1, C, P))
-    T[0], G[0] = params, np.nan
-    rates = np.repeat(LR[:, :, None], P, axis=2)  # (K+1, C, P): the shape of every other operand
-    R, g = np.empty((C, x.size)), np.empty((C, P))
-    rows = [(R[lo:hi], g[lo:hi], loss) for lo, hi, loss in groups]  # views made once
-    dot, sub, step, state, excess, g2, k = np.dot, np.subtract, opt.step, opt.init(), None, None, 0
-    for k, (t0, t1, lr, gk) in enumerate(zip(T, T[1:], rates[1:], G[1:], strict=False), start=1):
-        dot(t0, AT, R)
-        sub(R, Yc, R)
-        for r, out, loss in rows:
-            dot(loss.grad(r), A, out)
-        if opt.needs_loss:  # Polyak's f - f* and |g|², per run
-            excess = np.concatenate([loss.value(r).sum(axis=1) for r, _, loss in rows])[:, None] - f_star
-            g2 = np.sum(g * g, axis=1, keepdims=True)
-        delta, state = step(g, state, lr, excess, g2)
-        sub(t0, delta, t1)
-        gk[...] = g
-        if k % 512 == 0 and not np.any(np.abs(t1[:, 0]) <= DIVERGENCE_LIMIT):
-            break  # every run has blown up (nan fails the test too): the rest is nan
-    T[k + 1 :] = G[k + 1 :] = np.nan
-    return (T[:, :, 0], T[:, :, 1], G[:, :, 0], G[:, :, 1]) if P == 2 else (T[:, :, 0], None, G[:, :, 0], None)
-
-
 def _block_buffers(params: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, list]:
     """A block's buffers, states Tb (P, size+1, 1, C) (row 0: the state before the block), gradients Gb
     (P, size, 1, C) and rates Lb (size, 1, C), and each update's rows in them, (w, w_k, gw, lr, b, b_k, gb)
@@ -502,19 +439,6 @@ def _tracked_loss(loss: Loss, X, Y, W, Bv, fit_bias: bool, first: np.ndarray | N
     return L, L
 
 
-def _tracked_losses(p: _Plan, W, Bv, first: np.ndarray | None, track_loss: bool):
-    """`_tracked_loss` of every run, with its own loss (a group of runs at a time when they differ)."""
-    bias = p.params.shape[1] == 2
-    if len(p.losses) == 1:
-        return _tracked_loss(p.losses[0], p.X, p.Y, W, Bv, bias, first, track_loss)
-    parts = []
-    for lo, hi, loss in _groups(p.losses, W.shape[1]):
-        q, part = _columns(p, lo, hi, loss), None if first is None else first[lo:hi]
-        part = None if part is None or not np.any(part >= 0) else part
-        parts.append(_tracked_loss(loss, q.X, q.Y, W[:, lo:hi], Bv[:, lo:hi], bias, part, track_loss))
-    return tuple(np.concatenate(arrays, axis=1) for arrays in zip(*parts, strict=True))
-
-
 def _running_min(L: np.ndarray) -> np.ndarray:
     """The lowest loss so far along axis 0, nan skipped; with many runs a row at a time (2.5x faster)."""
     if L.shape[1] < 32:
@@ -542,7 +466,7 @@ class _Plan:
 
     X: np.ndarray  # (1 or C, n)
     Y: np.ndarray
-    losses: tuple[Loss, ...]  # one, or one per run
+    loss: Loss
     opt: Optimizer
     full: bool  # the whole data set's gradient at every update
     order: np.ndarray  # (epochs or 1, n): `_orders`
@@ -560,55 +484,39 @@ class _Plan:
 
 def _plan(data, loss, lr, w0, b0, f_star, batch_size, epochs, gradient_over, optimizer, shuffle, seed, fit_bias,
           loss_params) -> _Plan:  # fmt: skip
-    X, Y, losses, opt, full = _validate(data, loss, loss_params, batch_size, epochs, gradient_over, optimizer)
+    X, Y, loss, opt, full = _validate(data, loss, loss_params, batch_size, epochs, gradient_over, optimizer)
     n = X.shape[1]
     K = epochs * -(-n // min(batch_size, n))
     w0s, b0s, fs = (np.atleast_1d(np.asarray(v, dtype=float)) for v in (w0, b0, f_star))
     LR = _lr_table(lr, K) if K else np.full((1, 1), np.nan)  # (K+1, 1 or C)
-    sizes = {"data": X.shape[0], "loss": len(losses), "lr": LR.shape[1], "w0": w0s.size, "b0": b0s.size}
-    C = _broadcast(sizes | {"f_star": fs.size})
+    C = _broadcast({"data": X.shape[0], "lr": LR.shape[1], "w0": w0s.size, "b0": b0s.size, "f_star": fs.size})
     _check("w0 and b0", bool(np.all(np.isfinite(w0s)) and np.all(np.isfinite(b0s))), "finite", (w0, b0))
     _check_sizes(K, C, n if full else min(batch_size, n))
     params = np.stack([np.broadcast_to(w0s, (C,)), np.broadcast_to(b0s, (C,))], axis=1)[:, : 2 if fit_bias else 1]
     LR = LR if LR.shape[1] == C else np.repeat(LR, C, axis=1)  # each run's own row (1, C) in the array loop
     order = _orders(n, epochs, shuffle, seed)
-    return _Plan(X, Y, losses, opt, full, order, min(batch_size, n), epochs, params, LR, fs)
+    return _Plan(X, Y, loss, opt, full, order, min(batch_size, n), epochs, params, LR, fs)
 
 
 def _loops(p: _Plan) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """W, Bv, Gw, Gb, time-major (K+1, C) (Bv, Gb None without a bias): full-batch runs on one x by dot products
-    (`_dot_loop`), unless Python floats are faster (a few runs on a few samples); other runs through floats for a
-    few runs on small batches, else arrays, one loss at a time."""
+    """W, Bv, Gw, Gb, time-major (K+1, C) (Bv, Gb None without a bias): through Python floats for a few runs
+    on small batches, else arrays."""
     K, C = p.LR.shape[0] - 1, p.LR.shape[1]
     fit_bias = p.params.shape[1] == 2
-    dots = _DOTS and p.per_grad == p.X.shape[1] and (p.X.shape[0] == 1 or bool(np.all(p.X == p.X[0])))
-    if dots and C * p.per_grad > _SCALAR_FULL_WORK:
-        f_star = np.broadcast_to(p.f_star, (C,))[:, None]
-        return _dot_loop(p.X[0], p.Y, p.LR, p.params, p.opt, _groups(p.losses, C), f_star)
-    if len(p.losses) > 1:  # one loss at a time, side by side
-        parts = [_loops(_columns(p, lo, hi, loss)) for lo, hi, loss in _groups(p.losses, C)]
-        return tuple(None if part[0] is None else np.concatenate(part, axis=1) for part in zip(*parts, strict=True))
-    if C * p.per_grad <= (_SCALAR_FULL_WORK if dots else _SCALAR_WORK):
+    if C * p.per_grad <= _SCALAR_WORK:
         f_star = np.broadcast_to(p.f_star, (C,))
         return _float_loop(
-            p.X, p.Y, p.order, p.batch, p.epochs, p.full, p.LR.T[:, 1:], p.params, p.opt, p.losses[0], fit_bias, f_star
+            p.X, p.Y, p.order, p.batch, p.epochs, p.full, p.LR.T[:, 1:], p.params, p.opt, p.loss, fit_bias, f_star
         )
     X, Y = _data_for_arrays(p.X, p.Y, C, p.per_grad)
     gathers = _gathers(X, Y, p.order, p.batch, p.epochs, p.full)
     batch_grad = _batch_gradient(p.per_grad, X.shape[0] == 1)
-    return _array_loop(gathers, K, p.LR, p.params, p.opt, p.losses[0], p.f_star, batch_grad)
-
-
-def _columns(p: _Plan, lo: int, hi: int, loss: Loss) -> _Plan:
-    """The runs lo..hi-1 of a plan, all with `loss`."""
-    rows = lambda a: a if a.shape[0] == 1 else a[lo:hi]  # noqa: E731  (data and f* may be shared)
-    return replace(p, X=rows(p.X), Y=rows(p.Y), losses=(loss,), params=p.params[lo:hi], LR=p.LR[:, lo:hi],
-                   f_star=rows(p.f_star))  # fmt: skip
+    return _array_loop(gathers, K, p.LR, p.params, p.opt, p.loss, p.f_star, batch_grad)
 
 
 def descend_many(
     data: Dataset | Sequence[Dataset],
-    loss: str | Loss | Sequence[str | Loss] = "l1",
+    loss: str | Loss = "l1",
     lr: float | Schedule | Sequence = 0.01,
     w0: float | Sequence[float] = 20.0,
     batch_size: int = 2,
@@ -626,12 +534,11 @@ def descend_many(
 ) -> Trajectory:
     """Many runs in one vectorised pass; arrays in the result have shape (C, K+1).
 
-    Any of `data` (a list of Datasets of one size: seeds or noise levels), `loss`, `lr` (an array of
+    Any of `data` (a list of Datasets of one size: seeds or noise levels), `lr` (an array of
     rates or a list of schedules), `w0`, `b0` may vary; those that vary share a length C.
-    `loss`: a name or a `core.Loss` (`make_loss("huber", delta=0.5)`), or a list of them, one per run;
-    `loss_params` (huber's `delta`, l1's `at_kink`) go with a name (in a list, to the losses that take
-    them). `gradient_over="full"` uses the whole data set's gradient at every update, as the seed
-    article's printed signed-L1 code does. `optimizer`: "sgd", "momentum", "adam",
+    `loss`: a name or a `core.Loss` (`make_loss("huber", delta=0.5)`); `loss_params` (huber's `delta`,
+    l1's `at_kink`) go with a name. `gradient_over="full"` uses the whole data set's gradient at every
+    update, as the seed article's printed signed-L1 code does. `optimizer`: "sgd", "momentum", "adam",
     "polyak" (Polyak needs `f_star`, the optimal loss, and full-batch gradients).
     `track_loss=False` skips the full-data loss at every state (only the last is computed).
     """
@@ -642,7 +549,7 @@ def descend_many(
         first = _first_diverged(W, Bv)
         _nan_from(first, (W, Bv, Gw, Gb))
         Bv, Gb = (Bv, Gb) if fit_bias else _no_bias(first, W.shape)
-        L, best = _tracked_losses(p, W, Bv, first, track_loss)
+        L, best = _tracked_loss(p.loss, p.X, p.Y, W, Bv, fit_bias, first, track_loss)
     arrays = (a.T for a in (W, Bv, p.LR, Gw, Gb, L, best))  # (C, K+1) views
     K, C = p.LR.shape[0] - 1, W.shape[1]
     diverged = (None,) * C if first is None else tuple(None if k < 0 else k for k in first.tolist())

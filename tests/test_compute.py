@@ -124,36 +124,3 @@ def test_noise_experiments_over_budget_run_a_share_and_say_so():
     assert got.note("noise draws") == "24 of 48 noise draws"
     assert got.heat_final.size == 0 and got.sweep_error.size == 13
     assert got.sweep_lrs[0] == pytest.approx(1e-4) and got.sweep_lrs[-1] == pytest.approx(0.1)
-
-
-@pytest.mark.parametrize(("n", "fit_bias", "delta"), [(30, True, 1.0), (12, False, 0.5), (100, True, 3.0)])
-def test_descent_to_exact_in_one_pass_matches_each_loss_run_alone(monkeypatch, n, fit_bias, delta):
-    """The outliers page's three runs, now one pass of dot products, against each run alone through the loop over
-    Python floats (as the page ran them before): the ends agree within the rounding floor of the runs (how far an
-    end moves when the start moves by 4 n eps), and the verdicts (arrived, settled) are the same."""
-    import core.descent
-
-    d = core.make_dataset(n, (0.0, 5.0), 2.0, 1.0, 0.5, 0.2, 25.0, seed=n)
-    losses, eps = ("l1", "l2", "huber"), np.finfo(float).eps
-    got = compute.descent_to_exact.__wrapped__(d.x, d.y, fit_bias, delta, losses, 3000, 0.01)
-    for name, value in (("_SCALAR_WORK", 10**9), ("_SCALAR_FULL_WORK", 10**9), ("_DOTS", False)):
-        monkeypatch.setattr(core.descent, name, value)
-    A = np.stack([d.x, np.ones(n)], axis=1) if fit_bias else d.x[:, None]
-    lr0 = 0.5 / float(np.linalg.eigvalsh(A.T @ A).max())
-    exact = compute.exact_fits(d.x, d.y, fit_bias, delta, losses)
-    for k, boost in zip(losses, (4.0, 1.0, 2.0), strict=True):
-        params = {"delta": delta} if k == "huber" else {}
-
-        def end(w0: float, b0: float, k=k, boost=boost, params=params) -> np.ndarray:
-            sched = core.inverse_time_decay(lr0 * boost, 0.01)
-            run = core.descend(d, k, sched, w0, n, 3000, b0=b0, fit_bias=fit_bias, track_loss=False, **params)
-            return np.array([run.w, run.b])
-
-        runs, nudge = end(0.0, 0.0), 4 * n * eps
-        alone = runs[:, -1]
-        floor = max(float(np.abs(end(s * nudge, s * nudge)[:, -1] - alone).max()) for s in (-1.0, 1.0))
-        tol = 16 * floor + 64 * eps * 3000 * float(np.abs(alone).sum() + 1.0)
-        assert np.abs(np.array(got[k]["end"]) - alone).max() <= tol, k
-        distance = np.abs(runs - np.array(exact[k])[:, None]).max(axis=0)
-        assert got[k]["arrived"] == (distance[-1] <= 0.01), k
-        assert got[k]["settled"] == core.entered_band_at(distance, (0.0, 0.01)), k

@@ -38,21 +38,12 @@ def reference_loop(x, y, loss, lr, w0, batch_size, epochs, full=False, delta=1.0
     return np.array(ws)
 
 
-def use_loop(monkeypatch, loop: str) -> None:
-    """Send every run through one loop: "floats" (Python floats), "arrays" (rows of runs), or "dots" (full-batch
-    runs on one x by dot products; the others as "arrays")."""
+@pytest.fixture(params=["floats", "arrays"])
+def path(request, monkeypatch):
+    """Run the test through the loop over Python floats, then again through the array loop."""
     import core.descent
 
-    work = 10**9 if loop == "floats" else 0
-    monkeypatch.setattr(core.descent, "_SCALAR_WORK", work)
-    monkeypatch.setattr(core.descent, "_SCALAR_FULL_WORK", work)
-    monkeypatch.setattr(core.descent, "_DOTS", loop != "arrays")
-
-
-@pytest.fixture(params=["floats", "arrays", "dots"])
-def path(request, monkeypatch):
-    """Run the test through the loop over Python floats, then the array loop, then the loop over dot products."""
-    use_loop(monkeypatch, request.param)
+    monkeypatch.setattr(core.descent, "_SCALAR_WORK", 10**9 if request.param == "floats" else 0)
     return request.param
 
 
@@ -158,38 +149,6 @@ def test_descend_many_rows_equal_single_runs(varying, loss):
         np.testing.assert_allclose(many.loss[c], one.loss, rtol=1e-12)
 
 
-@pytest.mark.parametrize(
-    "options",
-    [
-        {"batch_size": 20},  # full batch: one pass of dot products for every loss
-        {"batch_size": 20, "fit_bias": True, "b0": 1.0},
-        {"batch_size": 20, "fit_bias": True, "optimizer": "adam"},
-        {"batch_size": 20, "optimizer": "polyak", "f_star": np.array([1.0, 2.0, 0.5, 3.0])},
-        {"batch_size": 3, "shuffle": True},  # mini-batches: one loss at a time, side by side
-    ],
-)
-def test_a_list_of_losses_runs_each_as_it_runs_alone(path, options):
-    """descend_many with one loss per run (and huber's delta going to huber alone) gives each loss's own run."""
-    data = make_dataset(20, (0.0, 5.0), 2.0, 1.0, 0.5, 0.1, 25.0, seed=3)
-    losses = ["l1", "l2", "huber", "huber"]
-    lrs = np.array([0.004, 0.001, 0.002, 0.003])
-    many = descend_many(data, losses, lrs, 0.5, epochs=40, delta=0.7, **options)
-    assert many.w.shape == (4, many.n_updates + 1)
-    for c, loss in enumerate(losses):
-        alone = {k: (v[c] if isinstance(v, np.ndarray) else v) for k, v in options.items()}
-        one = descend(data, loss, float(lrs[c]), 0.5, epochs=40, **alone, **({"delta": 0.7} if loss == "huber" else {}))
-        for field in ("w", "b", "grad", "grad_b", "loss", "best_loss"):
-            np.testing.assert_allclose(
-                getattr(many, field)[c], getattr(one, field), rtol=1e-12, atol=1e-12, err_msg=field
-            )
-        assert many.diverged_at[c] == one.diverged_at
-
-
-def test_a_list_of_losses_refuses_a_parameter_none_of_them_takes():
-    with pytest.raises(ValueError, match="loss parameters"):
-        descend_many(article_dataset(), ["l1", "l2"], 0.01, 20.0, 2, 3, delta=0.5)
-
-
 def test_descend_many_marks_divergence_per_row():
     many = descend_many(article_dataset(), "l2", np.array([0.01, 0.5]), 20, 2, 50)
     assert many.diverged_at[0] is None and many.diverged_at[1] is not None
@@ -253,18 +212,19 @@ FLOAT_LOOP_CASES = [
 # so a last-bit rounding difference, a fused multiply-add in numpy's dot, would grow there)
 
 
-def floats_and_arrays(monkeypatch, run, args: dict, arrays: str = "arrays"):
-    """The same call through the loop over Python floats, then through the array loops (or the dot products')."""
+def floats_and_arrays(monkeypatch, run, args: dict):
+    """The same call through the loop over Python floats, then through the array loops."""
+    import core.descent
+
     out = []
-    for loop in ("floats", arrays):
-        use_loop(monkeypatch, loop)
+    for work in (10**9, 0):  # every call is small enough for floats; none is
+        monkeypatch.setattr(core.descent, "_SCALAR_WORK", work)
         out.append(run(**args))
     return out
 
 
-@pytest.mark.parametrize("arrays", ["arrays", "dots"])
 @pytest.mark.parametrize(("loss", "options"), FLOAT_LOOP_CASES)
-def test_the_python_float_loop_gives_the_same_runs_as_the_array_loops(monkeypatch, loss, options, arrays):
+def test_the_python_float_loop_gives_the_same_runs_as_the_array_loops(monkeypatch, loss, options):
     """descend takes a loop over Python floats for a few runs on small batches (faster there), arrays otherwise."""
     args = {"data": make_dataset(20, (-1.0, 3.0), 1.3, 0.4, 0.8, 0.1, 9.0, seed=2), "loss": loss, "lr": 0.01}
     args |= {"w0": np.array([20.0, -3.0]), "batch_size": 2, "epochs": 40, **options}
@@ -272,7 +232,7 @@ def test_the_python_float_loop_gives_the_same_runs_as_the_array_loops(monkeypatc
         args["at_kink"] = 0.25
     if loss == "huber":
         args["delta"] = 0.7
-    a, b = floats_and_arrays(monkeypatch, descend_many, args, arrays)
+    a, b = floats_and_arrays(monkeypatch, descend_many, args)
     assert a.diverged_at == b.diverged_at
     assert (a.diverged_at[0] is not None) == (options.get("lr") == 0.9)
     for field in ("w", "b", "lr", "grad", "grad_b", "loss", "best_loss"):
@@ -300,8 +260,7 @@ def rounding_spread(run, args: dict, n: int) -> np.ndarray:
 @pytest.mark.parametrize("optimizer", ["momentum", "adam", "polyak"])
 @pytest.mark.parametrize("loss", ["l1", "l2", "huber"])
 @pytest.mark.parametrize("fit_bias", [False, True])
-@pytest.mark.parametrize("arrays", ["arrays", "dots"])
-def test_the_float_loop_runs_every_optimiser_as_the_array_loop_does(monkeypatch, optimizer, loss, fit_bias, arrays):
+def test_the_float_loop_runs_every_optimiser_as_the_array_loop_does(monkeypatch, optimizer, loss, fit_bias):
     """The landscape page's runs: one run, full batch, 300 updates, each optimiser.
 
     The loops must agree to within 16 times the rounding floor of the run (`rounding_spread`), plus a
@@ -317,7 +276,7 @@ def test_the_float_loop_runs_every_optimiser_as_the_array_loop_does(monkeypatch,
     args = {"data": data, "loss": loss, "lr": 0.002 if optimizer != "adam" else 0.05, "w0": -2.0, "b0": 6.0}
     args |= {"batch_size": data.n, "epochs": 300, "fit_bias": fit_bias, "optimizer": optimizer, "f_star": f_star}
     args |= params
-    a, b = floats_and_arrays(monkeypatch, descend, args, arrays)
+    a, b = floats_and_arrays(monkeypatch, descend, args)
     assert a.diverged_at == b.diverged_at is None
     floor = rounding_spread(descend, args, data.n)
     k = np.arange(a.w.size)

@@ -112,25 +112,21 @@ def descent_to_exact(
     loss minus the exact fit's (relative), the first update from which it stays within `near` (None
     if it never settles), and its distance to the exact fit, thinned for a chart.
     """
+    data = core.Dataset(x, y)
     A = np.stack([x, np.ones_like(x)], axis=1) if fit_bias else x[:, None]
     lr0 = 0.5 / max(float(np.linalg.eigvalsh(A.T @ A).max()), 1e-9)
     exact = exact_fits(x, y, fit_bias, delta, losses)
-    boost = {"l1": 4.0, "l2": 1.0, HUBER: 2.0}
-    loss_objects = [core.make_loss(k, **_params(k, delta=delta)) for k in losses]
-    scheds = [core.inverse_time_decay(lr0 * boost.get(k, 1.0), 0.01) for k in losses]
-    runs = core.descend_many(  # every loss in one pass (full batch: a few dot products an update)
-        core.Dataset(x, y), loss_objects, scheds, 0.0, x.size, updates, fit_bias=fit_bias, track_loss=False
-    )
     out = {}
-    for i, k in enumerate(losses):
-        params = _params(k, delta=delta)
-        w, b = runs.w[i], runs.b[i]
-        distance = np.maximum(np.abs(w - exact[k][0]), np.abs(b - exact[k][1]))
+    for k in losses:
+        boost, params = {"l1": 4.0, "l2": 1.0, HUBER: 2.0}.get(k, 1.0), _params(k, delta=delta)
+        sched = core.inverse_time_decay(lr0 * boost, 0.01)
+        run = core.descend(data, k, sched, 0.0, data.n, updates, fit_bias=fit_bias, **params)
+        distance = np.maximum(np.abs(run.w - exact[k][0]), np.abs(run.b - exact[k][1]))
         keep = thin_series(distance, 300)
-        end_loss = float(np.sum(core.loss_value(k, w[-1] * x + b[-1] - y, **params)))
+        end_loss = float(np.sum(core.loss_value(k, run.w[-1] * x + run.b[-1] - y, **params)))
         exact_loss = float(np.sum(core.loss_value(k, exact[k][0] * x + exact[k][1] - y, **params)))
         out[k] = {
-            "end": (float(w[-1]), float(b[-1])),
+            "end": (float(run.w[-1]), float(run.b[-1])),
             "arrived": bool(distance[-1] <= near),  # nan (a blown-up run) has not arrived
             "excess_loss": (end_loss - exact_loss) / max(1.0, abs(exact_loss)),  # relative; ~0 yet far: a tie
             "settled": core.entered_band_at(np.nan_to_num(distance, nan=np.inf), (0.0, near)),
