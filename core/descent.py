@@ -14,8 +14,7 @@ What the array loop costs is numpy's fixed cost per call (about half a microseco
 an update, whatever C is: so the work around it is done once per call, never per update. The epochs'
 orders are drawn at once (`_orders`), the samples gathered a block of epochs at a time (`_gathers`), the
 rates built time-major at once (`_lr_table`); every array an update touches has one shape, (1, C), and
-is a row of a small block buffer whose views are made once (`_block_buffers`). One sample an update in
-Python floats has its own short loop (`_float_samples`).
+is a row of a small block buffer whose views are made once (`_block_buffers`).
 
 Indexing: arrays are indexed by update k = 0..K; index 0 is the start. `lr[k]` and `grad[k]`
 belong to update k (the one that produced w[k] from w[k-1]), so their index 0 is nan.
@@ -315,46 +314,18 @@ def _float_run(w, b, lrs, batches, opt, loss, fit_bias, f_star) -> tuple[list, l
 
 
 def _float_loop(X, Y, order, batch, epochs, full, lr_tab, params, opt, loss, fit_bias, f_star):
-    """Every run through `_float_run` (`_float_samples` for one sample an update, the slope alone and a rule
-    that needs no loss: the pages' hot case); W, Bv, Gw, Gb time-major, (K+1, C) (Bv, Gb None without a bias)."""
+    """Every run through `_float_run`; W, Bv, Gw, Gb time-major, (K+1, C) (Bv, Gb None without a bias)."""
     C, K = lr_tab.shape
     out = np.full((4 if fit_bias else 2, C, K + 1), np.nan)
-    one = batch == 1 and not (full or fit_bias or opt.needs_loss)
     for c in range(C):
         x, y, w0, lrs = X[c % X.shape[0]], Y[c % Y.shape[0]], float(params[c, 0]), lr_tab[c].tolist()
-        if one:
-            rows = _float_samples(w0, lrs, _float_pairs(x, y, order, epochs), opt, loss.grad1)
-        else:
-            b0 = float(params[c, 1]) if fit_bias else 0.0
-            pairs = _float_batches(x, y, order, batch, epochs, full)
-            ws, bs, gws, gbs = _float_run(w0, b0, lrs, pairs, opt, loss, fit_bias, float(f_star[c]))
-            rows = (ws, gws, bs, gbs) if fit_bias else (ws, gws)
-        for field, row in zip(out, rows, strict=True):
+        b0 = float(params[c, 1]) if fit_bias else 0.0
+        pairs = _float_batches(x, y, order, batch, epochs, full)
+        ws, bs, gws, gbs = _float_run(w0, b0, lrs, pairs, opt, loss, fit_bias, float(f_star[c]))
+        for field, row in zip(out, (ws, gws, bs, gbs) if fit_bias else (ws, gws), strict=True):
             field[c, : len(row)] = row
     W, Gw, Bv, Gb = (a.T for a in out) if fit_bias else (out[0].T, out[1].T, None, None)
     return W, Bv, Gw, Gb
-
-
-def _float_pairs(x: np.ndarray, y: np.ndarray, order: np.ndarray, epochs: int) -> list:
-    """Each update's one (x_i, y_i) pair (Python floats), with batches of one sample."""
-    return list(zip(x[order].ravel().tolist(), y[order].ravel().tolist(), strict=True)) * (
-        epochs if order.shape[0] == 1 else 1
-    )
-
-
-def _float_samples(w: float, lrs: list, pairs: list, opt: Optimizer, psi: Callable) -> tuple[list, list]:
-    """`_float_run` with one sample an update, the slope alone and a rule that needs no loss: w and its
-    gradient after each update (index 0: the start, a nan gradient), nan after a blow-up."""
-    ws, gws = [np.nan] * (len(lrs) + 1), [np.nan] * (len(lrs) + 1)
-    ws[0], step, state = w, opt.step, opt.init()
-    for k, lr, (xi, yi) in zip(range(1, len(lrs) + 1), lrs, pairs, strict=True):
-        gw = psi(w * xi - yi) * xi
-        dw, state = step(gw, state, lr, None, None)
-        w = w - dw
-        ws[k], gws[k] = w, gw
-        if not -DIVERGENCE_LIMIT <= w <= DIVERGENCE_LIMIT:
-            break  # blown up (nan fails the test too): the rest stays nan
-    return ws, gws
 
 
 def _array_loop(blocks, K: int, LR, params, opt, loss, f_star, batch_grad: Callable):
