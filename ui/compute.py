@@ -43,18 +43,8 @@ def schedule(
     return core.schedule_from_name(name, lr0, **params)
 
 
-@cached(max_entries=64, max_mb=4)
-def dataset(
-    n: int = 20,
-    x: float | tuple[float, float] = 2.0,
-    w_true: float = 1.0,
-    b_true: float = 0.0,
-    noise_sigma: float = 0.0,
-    outlier_fraction: float = 0.0,
-    outlier_size: float = 0.0,
-    seed: int = 0,
-) -> core.Dataset:
-    return core.make_dataset(n, x, w_true, b_true, noise_sigma, outlier_fraction, outlier_size, seed)
+# core.make_dataset, cached: its signature is core's, written once
+dataset = cached(max_entries=64, max_mb=4)(core.make_dataset)
 
 
 @cached(max_entries=256, max_mb=48)
