@@ -516,6 +516,7 @@ def _scatter_fit(losses: tuple[str, ...]) -> alt.LayerChart:
         )
     )
     enc = _series_encodings(losses, "fit")
+    enc["color"] = enc["color"].legend(orient="bottom", columns=1, labelLimit=260)  # beside the points' legend
     fits = _data("fits").mark_line(strokeWidth=2.5).encode(x="x:Q", y="y:Q", tooltip=["series:N"], **enc)
     return (
         alt.layer(dots, fits)
