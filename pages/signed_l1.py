@@ -33,14 +33,16 @@ layout.header(
     "The signed-L1 failure",
     "The article's “L1 loss” is Σ(ŷ − y), with no absolute value. What happens when you minimise it?",
 )
-st.markdown(
+ARTICLE = (
     "A blog post (*L1 loss, abs L1 loss, and L2 loss*) fits **2·w = y** to 20 samples with true w = 1, "
     "starting from w₀ = 20, learning rate 0.01, batches of 2, 20 epochs. Its “L1” branch is printed like this:"
 )
-if layout.presenting():  # a projector: the code folds, so the question and its chart share the first screen
-    with st.expander("The article's code"):
+if layout.presenting():  # a projector: the article folds, so the question, its four answers and its chart share
+    with st.expander("The article and its code"):  # the first screen
+        st.markdown(ARTICLE)
         st.code(ARTICLE_CODE, language="python")
 else:
+    st.markdown(ARTICLE)
     st.code(ARTICLE_CODE, language="python")
 
 v = settings(  # by name, as this page reads them; v.by_key as the lesson reads them
