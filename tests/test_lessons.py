@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.test_pages import open_page
+from ui.lessons import signed_l1
 from ui.lessons.catalogue import LESSONS
 
 CASES = [(lesson, preset) for lesson in LESSONS for preset in (None, *lesson.show)]
@@ -68,12 +69,6 @@ def test_the_teachers_page_shows_every_lessons_computed_answer_and_links():
 def test_the_signed_l1_answers_stay_the_same_words_whatever_the_settings():
     """An answer stays chosen while a student moves a slider: the options name no setting's number."""
     at = open_page("pages/signed_l1.py")
-    at.radio(key="s_predict").set_value(signed_l1_options()[2]).run()
+    at.radio(key="s_predict").set_value(signed_l1.OPTIONS[2]).run()
     at.slider(key="s_w0").set_value(22.0).run()
-    assert at.radio(key="s_predict").value == signed_l1_options()[2] and at.get("vega_lite_chart")
-
-
-def signed_l1_options() -> tuple[str, ...]:
-    from ui.lessons import signed_l1
-
-    return signed_l1.OPTIONS
+    assert at.radio(key="s_predict").value == signed_l1.OPTIONS[2] and at.get("vega_lite_chart")

@@ -86,14 +86,6 @@ def run(values: Mapping[str, object], loss: str) -> core.Trajectory:
     )
 
 
-def batch_end(values: Mapping[str, object]) -> float:
-    """Where the per-batch reading of the code has w when the run ends: the number a student who confuses the
-    run's end with a resting point gives."""
-    v = by_name(values)
-    batch = core.gradient_x_sums(dataset(values).x, v["bs"], v["epochs"], False)
-    return say.end_value(core.signed_l1_closed_form(v["w0"], v["lr"], batch, batch.size))
-
-
 def question(values: Mapping[str, object]) -> str:
     """The Predict-first question, with the settings on screen."""
     v = by_name(values)
@@ -111,16 +103,24 @@ def expected(values: Mapping[str, object]) -> tuple[str, str]:
 
 
 def _default_numbers() -> dict[str, float]:
-    """The defaults' step as printed (lr·Σx over 20 samples) and per batch (straight from core: this runs at
-    import, outside any page)."""
+    """The defaults' step as printed (lr·Σx over 20 samples) and per batch, and where each reading of the code
+    ends the run (straight from core: this runs at import, outside any page)."""
     v = {name: c.default for name, c in C.items()}
     x = core.make_dataset(N, v["x"], v["w_true"], 0.0, v["sigma"], 0.0, 0.0, v["seed"]).x
     full, batch = (core.gradient_x_sums(x, v["bs"], v["epochs"], over_all) for over_all in (True, False))
-    return {"full": v["lr"] * float(full[0]), "batch": v["lr"] * float(batch[0])}
+    end = {
+        k: say.end_value(core.signed_l1_closed_form(v["w0"], v["lr"], g, g.size))
+        for k, g in (("full", full), ("batch", batch))
+    }
+    return {
+        "full": v["lr"] * float(full[0]),
+        "batch": v["lr"] * float(batch[0]),
+        "full_end": end["full"],
+        "batch_end": end["batch"],
+    }
 
 
 _AT_DEFAULTS = _default_numbers()
-_DEFAULTS = {c.key: c.default for c in CONTROLS}
 
 LESSON = Lesson(
     page="signed_l1",
@@ -142,8 +142,8 @@ LESSON = Lesson(
         ),
         OPTIONS[2]: (
             "A last printed number read as a resting point: the run as printed ends at "
-            f"{say.num(say.end_value(closed_form(_DEFAULTS)))}, the per-batch reading of the code at "
-            f"{say.num(batch_end(_DEFAULTS))} (steps of {say.num(_AT_DEFAULTS['batch'])} instead of "
+            f"{say.num(_AT_DEFAULTS['full_end'])}, the per-batch reading of the code at "
+            f"{say.num(_AT_DEFAULTS['batch_end'])} (steps of {say.num(_AT_DEFAULTS['batch'])} instead of "
             f"{say.num(_AT_DEFAULTS['full'])}). The run stops there; w does not: add epochs and it keeps falling by "
             "the same step."
         ),
