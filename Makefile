@@ -1,5 +1,5 @@
 # make run   : create .venv if needed, install the app, serve it on localhost ($STREAMLIT_SERVER_PORT, default 8501)
-# make test  : also install the dev tools, then ruff and every test (browser tests need Chromium, see README)
+# make test  : also install the dev tools, then ruff and every test, on two cores (browser tests need Chromium, see README)
 # make bench : print the benchmarks' figures
 # make hall N=4 : N app processes behind HAProxy on $STREAMLIT_SERVER_PORT, for a big class (README: Big classes)
 
@@ -31,8 +31,14 @@ hall: $(VENV)/.app
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 
+# two pytest processes, one per core: the browser tests (tests/e2e, which wait on a server and Chromium as much as
+# they compute) beside the rest; their report follows the other's. `pytest` alone runs everything in one process.
 test: lint
-	$(BIN)/python -m pytest
+	@$(BIN)/python -m pytest -m browser -p no:cacheprovider > $(VENV)/browser-tests.log 2>&1 & browser=$$!; \
+	$(BIN)/python -m pytest -m "not browser"; rest=$$?; \
+	wait $$browser; browser_rc=$$?; \
+	echo "--- the browser tests (tests/e2e, run beside the others) ---"; cat $(VENV)/browser-tests.log; \
+	exit $$(( rest || browser_rc ))
 
 bench: $(VENV)/.dev
 	$(BIN)/python -m bench.core_sweep

@@ -17,6 +17,12 @@ from bench.serve import ROOT, new_tab
 SHOTS = ROOT / "screenshots"
 
 
+def pytest_itemcollected(item):
+    """Marked as collected, before `-m browser` selects (make test runs these beside the others)."""
+    if "tests/e2e" in str(item.fspath).replace(os.sep, "/"):
+        item.add_marker(pytest.mark.browser)
+
+
 @pytest.hookimpl(trylast=True)  # after pytest's own ordering by fixture parameters
 def pytest_collection_modifyitems(config, items):
     from tests.e2e import test_room
@@ -24,9 +30,6 @@ def pytest_collection_modifyitems(config, items):
     room = [i for i, item in enumerate(items) if item.module is test_room]
     for i, item in zip(room, test_room.in_page_order([items[i] for i in room]), strict=True):
         items[i] = item  # each page once per screen (test_room.in_page_order)
-    for item in items:
-        if "tests/e2e" in str(item.fspath).replace(os.sep, "/"):
-            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture
