@@ -151,15 +151,20 @@ def test_chart_data_goes_as_arrow_that_reads_back_to_the_same_table():
     assert empty.num_rows == 0
 
 
-def test_the_landscape_ranges_are_params_of_one_template():
-    """A new starting point that widens the axes costs no Altair build: the ranges are filled into params."""
+def test_the_landscape_ranges_are_params_of_one_template_sent_as_data():
+    """A new starting point that widens the axes costs no Altair build, and the spec's text stays the same (the
+    browser patches the view instead of rebuilding it): the ranges go as the one-row dataset the params read."""
     one, other = CASES["landscape"](), CASES["landscape"]()
     other = charts.landscape_chart(
         *[other.datasets[k] for k in ("grid", "paths", "creases")], (0.5, 0.5), ["sgd"], (-3.0, 2.0), (-1.0, 7.0)
     )
     assert one.template == other.template
-    values = {p["name"]: p["value"] for p in other.to_dict()["params"]}
-    assert values == {"w_lo": -3.0, "w_hi": 2.0, "b_lo": -1.0, "b_hi": 7.0}
+    full = other.to_dict()
+    sent = pa.ipc.open_stream(full["datasets"][charts.PARAMS]).read_all().to_pylist()
+    assert sent == [{"w_lo": -3.0, "w_hi": 2.0, "b_lo": -1.0, "b_hi": 7.0}]
+    exprs = {p["name"]: p["expr"] for p in full["params"]}
+    assert exprs["w_lo"] == "length(data('params')) ? data('params')[0].w_lo : 0.0"
+    assert "value" not in full["params"][0] and charts.PARAMS in named_sources(full)  # the dataset is in the view
     x_scale = json.loads(other.template)["layer"][0]["encoding"]["x"]["scale"]
     assert x_scale["domain"] == [{"expr": "w_lo"}, {"expr": "w_hi"}]
 

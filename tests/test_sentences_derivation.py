@@ -8,12 +8,14 @@ import re
 from fractions import Fraction
 
 import numpy as np
+import pyarrow as pa
 from hypothesis import given
 from hypothesis import strategies as st
 
 import core
 from tests.helpers import control_space
 from tests.test_pages import open_page
+from ui import charts
 from ui.lessons import derivation as lesson
 from ui.lessons.derivation import PRESETS, C
 from ui.sentences import derivation as say
@@ -302,9 +304,11 @@ def test_the_staircase_jumps_by_twice_the_size_of_x():
 
 def test_the_l1_v_fills_the_loss_chart_and_the_misconception_chart_is_tall():
     at = open_page("pages/derivation.py", {"d_wrong": "true"})
-    specs = [json.loads(e.proto.spec) for e in at.get("vega_lite_chart")]
-    curve = next(s for s in specs if any(p.get("name") == "y_hi" for p in s.get("params", [])))
-    y_hi = next(p["value"] for p in curve["params"] if p["name"] == "y_hi")
+    protos = [e.proto for e in at.get("vega_lite_chart")]
+    specs = [json.loads(p.spec) for p in protos]
+    curve = next(p for p in protos if any(d.name == charts.PARAMS for d in p.datasets))  # the y range goes as data
+    y_hi = next(pa.ipc.open_stream(d.data.data).read_all() for d in curve.datasets if d.name == charts.PARAMS)["y_hi"]
+    y_hi = y_hi[0].as_py()
     ws = np.linspace(0.3 - 1.5, 0.5 + 1.5, 241)  # the page's window around w = 0.3 and the kink at 0.5
     assert np.abs(ws * 2 - 1).max() <= y_hi <= 1.5 * np.abs(ws * 2 - 1).max(), "the top is set by the L1 V"
     misconception = next(s for s in specs if "update k" in json.dumps(s))

@@ -43,17 +43,36 @@ class Spec:
 
     template: str
     datasets: dict[str, pd.DataFrame]
-    params: dict[str, float] = field(default_factory=dict)  # values of the template's top-level params
+    params: dict[str, float] = field(default_factory=dict)  # values of the template's `data_params`
 
     def to_dict(self) -> dict:
         """A fresh spec dict with the datasets attached under "datasets" as Arrow bytes (as `st.vega_lite_chart`
-        takes them), beside any constant datasets the template carries, and the params' values filled in."""
+        takes them), beside any constant datasets the template carries; the params' values go as the one-row
+        dataset PARAMS (`data_params`)."""
         spec = json.loads(self.template)
-        spec["datasets"] = {**spec.get("datasets", {}), **{k: arrow_bytes(df) for k, df in self.datasets.items()}}
-        for p in spec.get("params", []):
-            if p["name"] in self.params:
-                p["value"] = self.params[p["name"]]
+        data = {k: arrow_bytes(df) for k, df in self.datasets.items()}
+        if self.params:
+            data[PARAMS] = arrow_bytes(pd.DataFrame({k: [v] for k, v in self.params.items()}))
+        spec["datasets"] = {**spec.get("datasets", {}), **data}
         return spec
+
+
+PARAMS = "params"  # the dataset that carries a template's param values (`data_params`)
+
+
+def data_params(defaults: dict[str, float]) -> tuple[list, alt.Chart]:
+    """Top-level params whose values the chart reads from the one-row dataset PARAMS (filled by Spec.to_dict), and
+    the invisible layer that keeps that dataset in the view (add both to a layer chart).
+
+    A value written into the spec would change the spec's text at every move, and the browser rebuilds a chart
+    whose text changed (Vega parses and compiles it again); a value that comes as data is patched in place, as
+    every other dataset is, and the scales that read it follow. `defaults` hold until the data arrives."""
+    first = f"data('{PARAMS}')[0]"
+    params = [
+        alt.param(name=name, expr=f"length(data('{PARAMS}')) ? {first}.{name} : {value!r}")
+        for name, value in defaults.items()
+    ]
+    return params, _data(PARAMS).mark_point(opacity=0)
 
 
 def arrow_bytes(df: pd.DataFrame) -> bytes:
@@ -419,7 +438,7 @@ LOSS_CURVE_PARAMS = ("y_lo", "y_hi")
 
 @template
 def _loss_curve(losses: tuple[str, ...]) -> alt.LayerChart:
-    # the y range is a pair of params (filled in by Spec.to_dict): it follows the L1 V, and the steeper L2 curve
+    # the y range is a pair of params (data_params): it follows the L1 V, and the steeper L2 curve
     # leaves the top of the chart instead of flattening the V
     ys = alt.Scale(domain=[alt.ExprRef(expr="y_lo"), alt.ExprRef(expr="y_hi")], nice=False, zero=False)
     curves = (
@@ -450,8 +469,8 @@ def _loss_curve(losses: tuple[str, ...]) -> alt.LayerChart:
             x="w:Q", y="L:Q", tooltip=["text:N", alt.Tooltip("w:Q", format=".3f"), alt.Tooltip("L:Q", format=".4g")]
         )
     )
-    ranges = [alt.param(name=name, value=0.0) for name in LOSS_CURVE_PARAMS]
-    return alt.layer(curves, fan, dot).add_params(*ranges).properties(height=320, width="container")
+    ranges, holder = data_params(dict(zip(LOSS_CURVE_PARAMS, (0.0, 1.0), strict=True)))
+    return alt.layer(curves, fan, dot, holder).add_params(*ranges).properties(height=320, width="container")
 
 
 def loss_curve_chart(
@@ -803,7 +822,7 @@ def _path_layers(optimizers: tuple[str, ...], names: tuple[str, ...], xs: alt.Sc
 
 @template
 def _landscape(optimizers: tuple[str, ...], creases: bool, names: tuple[str, ...]) -> alt.LayerChart:
-    # the axis ranges are params (filled in by Spec.to_dict), so one template serves every range
+    # the axis ranges are params (data_params), so one template serves every range
     xs = alt.Scale(domain=[alt.ExprRef(expr="w_lo"), alt.ExprRef(expr="w_hi")], nice=False, zero=False)
     ys = alt.Scale(domain=[alt.ExprRef(expr="b_lo"), alt.ExprRef(expr="b_hi")], nice=False, zero=False)
     layers = _map_layers_spec(xs, ys)
@@ -813,11 +832,11 @@ def _landscape(optimizers: tuple[str, ...], creases: bool, names: tuple[str, ...
             .mark_line(color=LOSS_COLORS["l1"], opacity=0.35, strokeWidth=1, clip=True)
             .encode(x=alt.X("w:Q", scale=xs), y=alt.Y("b:Q", scale=ys), detail="sample:N")
         )
-    ranges = [alt.param(name=name, value=0.0) for name in RANGE_PARAMS]
+    ranges, holder = data_params(dict(zip(RANGE_PARAMS, (0.0, 1.0, 0.0, 1.0), strict=True)))
     # independent colour scales: the greys of the map, the paths' lines (no legend), and the points, whose
     # colour and shape legends then merge into one
     return (
-        alt.layer(*layers, *_path_layers(optimizers, names, xs, ys))
+        alt.layer(*layers, *_path_layers(optimizers, names, xs, ys), holder)
         .add_params(*ranges)
         .resolve_scale(color="independent", shape="independent")
         .properties(height=460, width="container")
@@ -838,8 +857,7 @@ def landscape_chart(
     crease lines (w, b, sample). Both axes are fixed to the grid's ranges; everything else is clipped.
     `labels`: optimiser -> the name the paths' `optimizer` column carries and the legend shows (default its own).
 
-    The ranges are params of one template; rounded ones let nearby settings send the same spec text,
-    so the browser patches the data instead of rebuilding the view."""
+    The ranges are params of one template, sent as data (`data_params`): the browser patches the view."""
     data = {**_map_layers(grid), "paths": paths}
     if creases is not None and not creases.empty:
         data["creases"] = creases
