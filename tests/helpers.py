@@ -1,8 +1,12 @@
 """Helpers shared by the tests."""
 
+import html
+import re
+
 from hypothesis import strategies as st
 
 from ui.controls import Control
+from ui.layout import CHART_TEXT
 
 
 def central_difference(f, x: float, h: float = 1e-6) -> float:
@@ -33,3 +37,9 @@ def control_space(controls: dict[str, Control], presets: dict[str, dict]) -> st.
         st.fixed_dictionaries({n: control_values(c) for n, c in controls.items()}),
         st.sampled_from(list(presets)).map(preset),
     )
+
+
+def chart_texts(at) -> list[str]:
+    """The descriptions of the charts an AppTest run drew (ui.layout.chart), as a screen reader reads them."""
+    found = (re.fullmatch(rf'<p class="{CHART_TEXT}">(.*)</p>', m.value, re.S) for m in at.markdown)
+    return [html.unescape(m.group(1)) for m in found if m]

@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import core
-from tests.helpers import control_space
+from tests.helpers import chart_texts, control_space
 from tests.test_pages import open_page
 from ui import charts
 from ui.lessons import derivation as lesson
@@ -287,7 +287,7 @@ def test_the_misconception_shows_targets_on_both_sides_with_opposite_gradients()
 
 
 def alt_texts(at) -> list[str]:
-    return [e.proto.alt for e in at.get("vega_lite_chart")]
+    return chart_texts(at)
 
 
 def test_the_misconception_chart_says_where_w_really_goes():

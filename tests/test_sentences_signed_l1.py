@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 
 import core
-from tests.helpers import control_space
+from tests.helpers import chart_texts, control_space
 from tests.test_pages import open_page, snapshot
 from ui.lessons import signed_l1 as lesson
 from ui.sentences import signed_l1 as say
@@ -324,7 +324,7 @@ def test_training_ten_times_longer_changes_every_number():
 
 def test_gradient_caption_with_noise_says_the_signs_cancel():
     at = open_page("pages/signed_l1.py", {"s_sigma": "5", "s_epochs": "200"})
-    alts = " ".join(str(c.proto) for c in at.get("vega_lite_chart"))
+    alts = " ".join(chart_texts(at))
     assert "±Σx of the batch and flips sign" not in alts
     assert re.search(r"where their signs (differ and )?cancel", alts)
 

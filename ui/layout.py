@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import html
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -27,6 +28,9 @@ _ALWAYS_CSS = """
   display: block; overflow-x: auto; max-width: 100%; }
 [data-testid="stGraphVizChart"] svg { max-width: 100%; height: auto; }
 [data-testid="stVegaLiteChart"] { max-width: 100%; overflow-x: auto; }
+[data-testid="stElementContainer"]:has(.l1-chart-text) {
+  position: absolute !important; width: 1px !important; min-width: 0 !important; height: 1px !important;
+  overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
 </style>
 """
 
@@ -173,12 +177,19 @@ def seen(text: str) -> None:
     st.info(text, icon="👀")
 
 
+CHART_LABEL = "Chart, described in the text that follows"
+CHART_TEXT = "l1-chart-text"  # the class of a chart's description (visually hidden, read by screen readers)
+
+
 def chart(spec: Spec, alt_text: str, key: str | None = None, answers: bool = False) -> None:
-    """Draw a chart from ui.charts full width, with alt text for screen readers.
+    """Draw a chart from ui.charts full width, with its description (`alt_text`) for screen readers.
 
     The spec's text is the same from one rerun to the next while only its datasets change, so the
-    browser updates the data in place instead of rebuilding the view. `answers`: this is the chart that
-    answers the page's question (the slide view's third screen).
+    browser updates the data in place instead of rebuilding the view. The description is not the chart's
+    own alt text, which Streamlit writes into the spec (as its `description`): a description that changes
+    with the run would make the browser rebuild the chart at every move. The chart is labelled CHART_LABEL
+    and its description follows it at once, in a text only a screen reader sees (`chart_text`).
+    `answers`: this is the chart that answers the page's question (the slide view's third screen).
 
     Drawn on a canvas, not in SVG (Streamlit's default below 2,000 marks): a move of a slider redraws every
     chart on the page, and a canvas repaint costs the browser less than editing hundreds of SVG nodes (in
@@ -188,7 +199,14 @@ def chart(spec: Spec, alt_text: str, key: str | None = None, answers: bool = Fal
     d = spec.to_dict()
     d["usermeta"] = {"embedOptions": {"renderer": "canvas"}}
     with slide_part(3) if answers else contextlib.nullcontext():
-        st.vega_lite_chart(for_projector(d) if presenting() else d, width="stretch", alt=alt_text, key=key)
+        st.vega_lite_chart(for_projector(d) if presenting() else d, width="stretch", alt=CHART_LABEL, key=key)
+        st.markdown(chart_text(alt_text), unsafe_allow_html=True)
+
+
+def chart_text(description: str) -> str:
+    """A chart's description as the HTML `chart` draws after it: escaped, so it is read as plain text."""
+    plain = html.escape(" ".join(description.split())).replace("$", "&#36;")  # one line: no markdown, no math
+    return f'<p class="{CHART_TEXT}">{plain}</p>'
 
 
 MAX_DOWNLOAD_ROWS = 10_000

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from bench.serve import full_height_screenshot, new_tab, rerun, streamlit_server, wait_for_run
+from ui.layout import CHART_TEXT
 
 LAB_PAGES = ["derivation", "signed_l1", "noise_and_learning_rate", "outliers", "landscape"]
 
@@ -43,14 +44,20 @@ def test_page_loads_and_draws_its_charts(page, app_url, shots, path):
             drawn.wait_for(state="attached", timeout=15_000)
             box = drawn.bounding_box()
             assert box and box["width"] > 100 and box["height"] > 50, f"chart {i} on {path} is not drawn"
-            assert charts.nth(i).get_attribute("aria-label"), f"chart {i} on {path} has no alt text"
+            assert charts.nth(i).get_attribute("aria-label"), f"chart {i} on {path} has no label"
+        texts = page.locator(f".{CHART_TEXT}")  # each chart's description, for a screen reader (ui.layout.chart)
+        assert texts.count() >= charts.count() and all(t.strip() for t in texts.all_inner_texts())
+        boxes = [
+            t.locator("xpath=ancestor::*[@data-testid='stElementContainer'][1]").bounding_box() for t in texts.all()
+        ]
+        assert all(b["width"] <= 1 and b["height"] <= 1 for b in boxes if b), "a description takes room on the screen"
     full_height_screenshot(page, str(shots / f"{path or 'home'}_light.png"))
 
 
 def test_keyboard_moves_a_slider_and_the_chart_follows(page, app_url):
     open_and_reveal(page, f"{app_url}/signed_l1")
-    chart = page.locator('[data-testid="stVegaLiteChart"]').first
-    before_alt = chart.get_attribute("aria-label")
+    description = page.locator(f".{CHART_TEXT}").first  # the first chart's, for a screen reader
+    before_alt = description.inner_text()
     result = page.locator('[data-testid="stMarkdownContainer"]').filter(has_text="ends at").first
     assert "ends at -60" in result.inner_text()
     slider = page.get_by_role("slider", name="Start w0")
@@ -63,7 +70,7 @@ def test_keyboard_moves_a_slider_and_the_chart_follows(page, app_url):
         .some(e => e.innerText.includes('ends at -58'))""",
         timeout=15_000,
     )
-    assert chart.get_attribute("aria-label") != before_alt
+    assert description.inner_text() != before_alt
     assert "s_w0=22" in page.url
     assert_healthy(page)
 
