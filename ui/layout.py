@@ -1,4 +1,4 @@
-"""Page furniture shared by every page: the question, explanations, charts with alt text,
+"""Page furniture shared by every page: the question, explanations, charts with their descriptions,
 presentation mode and downloads."""
 
 from __future__ import annotations
@@ -194,7 +194,7 @@ def chart(spec: Spec, alt_text: str, key: str | None = None, answers: bool = Fal
     Drawn on a canvas, not in SVG (Streamlit's default below 2,000 marks): a move of a slider redraws every
     chart on the page, and a canvas repaint costs the browser less than editing hundreds of SVG nodes (in
     Chromium, about a third less of the browser's time per move on the landscape and noise pages).
-    The alt text stands in for the SVG's per-mark labels for a screen reader.
+    The description stands in for the SVG's per-mark labels for a screen reader.
     """
     d = spec.to_dict()
     d["usermeta"] = {"embedOptions": {"renderer": "canvas"}}
