@@ -106,8 +106,9 @@ points = pd.DataFrame({"x": x, "y": y, "kind": kinds})
 with main:
     layout.chart(
         charts.scatter_fit_chart(points, lines, LOSSES),
-        f"{x.size} points with the lines that minimise L1, L2 and Huber loss. L1's slope is {exact['l1'][0]:.3g}, "
-        f"L2's {exact['l2'][0]:.3g}; the true slope is {v['w']:g}.",
+        f"{x.size} points with the lines that minimise L1, L2 and Huber loss: "
+        + "; ".join(f"{charts.label(k)}'s y = {say.line_text(*exact[k], v['bias'])}" for k in LOSSES)
+        + f"; the true line y = {say.line_text(v['w'], b_true, v['bias'], 'g')}.",
         answers=True,
     )
     st.caption(
@@ -256,7 +257,8 @@ layout.chart(
     charts.influence_chart(
         infl[infl["series"].isin([charts.label(k) for k in BOUNDED])], BOUNDED, "L1 and Huber alone: bounded pulls", 280
     ),
-    "The same pulls for L1 and Huber alone, on their own linear axis.",
+    "The same pulls for L1 and Huber alone, on their own linear axis. "
+    + " ".join(f"{charts.label(k)}'s run from {pulls[k].min():.3g} to {pulls[k].max():.3g}." for k in BOUNDED),
 )
 st.caption(
     "Evaluated at the true line. A point's pull on w is loss'(rᵢ)·xᵢ: for L1 at most |xᵢ|, for Huber at most "

@@ -9,7 +9,9 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.helpers import chart_texts
 from ui.controls import REGISTRY
+from ui.layout import CHART_LABEL
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 # page -> the widget that answers or skips its predict-first question
@@ -97,22 +99,37 @@ def test_page_renders_without_exception(path):
         assert at.get("vega_lite_chart"), "a lab page draws charts"
 
 
+def described_charts(at: AppTest) -> list[tuple[tuple, str]]:
+    """(its datasets, its description) for every chart ui.layout.chart drew, in the page's order."""
+    drawn = [c.proto for c in at.get("vega_lite_chart") if c.proto.alt == CHART_LABEL]
+    texts = chart_texts(at)
+    assert len(drawn) == len(texts), "every chart is followed by its description"
+    return [(tuple((d.name, d.data.data) for d in c.datasets), text) for c, text in zip(drawn, texts, strict=True)]
+
+
 @pytest.mark.parametrize("path", LAB_PAGES)
 def test_every_control_changes_the_output(path):
+    """And a control that moves a chart changes what a screen reader hears of the charts it moves."""
     keys = [w.key for w in settings(open_page(path))]
     assert len(keys) >= 3
-    unchanged = []
+    unchanged, unsaid = [], []
     for key in keys:
         at = open_page(path)
         w = next((w for w in settings(at) if w.key == key), None)
         if w is None:
             continue  # shown only in another state (e.g. a schedule's own parameter)
-        before = snapshot(at)
+        before, charts_before = snapshot(at), described_charts(at)
         move(w).run()
         assert not at.exception, (key, [e.message for e in at.exception])
         if snapshot(at) == before:
             unchanged.append(key)
+        after = described_charts(at)
+        if len(after) == len(charts_before):  # (a toggle may add or remove a chart)
+            moved = [(t0, t1) for (d0, t0), (d1, t1) in zip(charts_before, after, strict=True) if d0 != d1]
+            if moved and all(t0 == t1 for t0, t1 in moved):
+                unsaid.append(key)
     assert not unchanged, f"moving these controls changed nothing on {path}: {unchanged}"
+    assert not unsaid, f"these controls move charts on {path} but no chart's description: {unsaid}"
 
 
 @pytest.mark.parametrize("path", LAB_PAGES)

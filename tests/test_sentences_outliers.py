@@ -8,11 +8,13 @@ import re
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 import core
+from tests.helpers import chart_texts
 from tests.test_pages import open_page, snapshot
 from ui import charts, table
 from ui.frames import MAX_EDITOR_ROWS
@@ -313,3 +315,24 @@ def test_folding_any_paste_keeps_what_fits_and_counts_what_it_dropped(rows, dele
         if not (np.isfinite(expected) and abs(expected) <= 1e6) or (isinstance(raw, str) and len(raw) > 64):
             expected = np.nan
         assert (np.isnan(value) and np.isnan(expected)) or value == expected
+
+
+def test_line_text_writes_the_sign_of_the_intercept_and_drops_it_without_a_bias():
+    assert say.line_text(2.0, -0.3, True) == "2x − 0.3" and say.line_text(2.014, 4.9, True) == "2.01x + 4.9"
+    assert say.line_text(-1.5, 7.0, False) == "-1.5x" and say.line_text(3.0, 0.0, True, "g") == "3x + 0"
+
+
+@pytest.mark.parametrize("link", [{}, {"o_bias": "false", "o_b": "0"}, {"o_b": "-3", "o_size": "-20"}])
+def test_the_scatter_description_names_each_exact_line_and_the_true_one(link):
+    at = open_page("pages/outliers.py", link)
+    text = next(t for t in chart_texts(at) if "points with the lines that minimise" in t)
+    data = at.session_state["o_bias"], at.session_state["o_w"], at.session_state["o_b"]
+    bias, w_true, b_true = data
+    points = next(c.proto for c in at.get("vega_lite_chart") if any(d.name == "points" for d in c.datasets))
+    table_ = pa.ipc.open_stream(next(d.data.data for d in points.datasets if d.name == "points")).read_all()
+    x, y = np.asarray(table_["x"]), np.asarray(table_["y"])
+    for k in ("l1", "l2", "huber"):
+        params = {"delta": at.session_state["o_delta"]} if k == "huber" else {}
+        w, b = core.fit_line(k, x, y, fit_bias=bias, **params)
+        assert f"{charts.label(k)}'s y = {say.line_text(w, b, bias)}" in text
+    assert f"the true line y = {say.line_text(w_true, b_true if bias else 0.0, bias, 'g')}." in text

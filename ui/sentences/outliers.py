@@ -32,6 +32,15 @@ def _g(value: float) -> str:
     return f"{value:.3g}"
 
 
+def line_text(w: float, b: float, with_bias: bool, spec: str = ".3g") -> str:
+    """The right-hand side of y = w·x + b as a sentence writes it: "2.01x + 4.9", "2.01x − 0.3", or "2.01x" for a
+    line through the origin (`with_bias` False: the fit has no intercept)."""
+    slope = f"{w:{spec}}x"
+    if not with_bias:
+        return slope
+    return f"{slope} {'−' if b < 0 else '+'} {abs(b):{spec}}"
+
+
 def further_answer(gaps: Mapping[str, float], tol: float) -> str:
     """Which fit ends further from the true line: the one whose gap is larger, if it is beyond `tol`."""
     worst = "l1" if gaps["l1"] > gaps["l2"] else "l2"
