@@ -138,8 +138,9 @@ with zoom, layout.slide_part(3):  # the zoom answers the question, shown with it
     )
     layout.chart(
         charts.trajectory_chart(tail, "w", "weight w", losses, hlines=refs, band=band_layer, height=260),
-        "The last 30% of the run, zoomed. "
-        + ("The shaded band is where constant-step L1 is guaranteed to stay once it enters." if band_fits else ""),
+        f"The last 30% of the run, updates {tail_from} to {K}, zoomed: "
+        + "; ".join(say.tail_range(name, run.w, tail_from) for name, run in runs.items())
+        + (". The shaded band is where constant-step L1 is guaranteed to stay once it enters." if band_fits else "."),
         answers=True,
     )
 if band is not None and "l1" in losses and not band_fits:
@@ -263,7 +264,9 @@ layout.chart(
         best="best_loss",
         log_y=True,
     ),
-    "Loss on all 20 samples over updates, one panel per loss, with the best loss so far.",
+    "Loss on all 20 samples over updates, one panel per loss, with the best loss so far. The loss: "
+    + "; ".join(say.last_loss(name, run.loss) for name, run in runs.items())
+    + ".",
 )
 st.markdown("**Learning rate over updates**")
 lr_df = frames.series_frame({labels[losses[0]]: next(iter(runs.values())).lr}, "lr")

@@ -428,3 +428,44 @@ def test_the_band_caption_gives_the_reason_that_applies():
     quiet = core.oscillation_band(core.article_dataset().x, core.article_dataset().y, 0.1, 2)
     assert quiet == pytest.approx((1 - 0.4, 1 + 0.4))
     assert "widened by lr·Σ|xᵢ| either side" in say.band_too_wide(quiet, 0.0, 2, N, False)
+
+
+finite_or_not = st.floats(allow_nan=True, allow_infinity=True, width=64)
+
+
+@given(st.lists(finite_or_not, min_size=1, max_size=40), st.integers(0, 39))
+def test_the_zoom_says_where_each_run_stays_or_that_it_diverged(values, start):
+    w, start = np.array(values), min(start, len(values) - 1)
+    text, part = say.tail_range("L2", w, start), w[start:]
+    if not np.all(np.isfinite(part)):
+        assert text == "L2 has diverged"
+    elif f"{part.min():.4g}" == f"{part.max():.4g}":
+        assert text == f"L2 stays at {part.min():.4g}"
+    else:
+        assert text == f"L2 stays between {part.min():.4g} and {part.max():.4g}"
+        assert part.min() < part.max()
+
+
+@given(st.lists(finite_or_not, min_size=1, max_size=10))
+def test_the_loss_chart_says_each_runs_last_loss_or_that_it_diverged(values):
+    text = say.last_loss("Huber", np.array(values))
+    assert text == (f"Huber ends at {values[-1]:.4g}" if np.isfinite(values[-1]) else "Huber has diverged")
+
+
+@pytest.mark.parametrize("link", [{}, {"n_lr": "0.5", "n_sched": "constant"}])
+def test_the_zoom_and_loss_descriptions_read_the_runs_on_the_page(link):
+    from tests.helpers import chart_texts
+    from tests.test_pages import open_page
+
+    at = open_page("pages/noise_and_learning_rate.py", link)
+    s = {c.key: at.session_state[c.key] for c in page()["CONTROLS"] if c.key in at.session_state}
+    d = core.article_dataset(s["n_sigma"], seed=s["n_seed"])
+    opts = {"shuffle": s["n_shuffle"], "shuffle_seed": s["n_seed"]}
+    runs = {k: core.descend(d, k, schedule(s), s["n_w0"], s["n_bs"], s["n_epochs"], **opts) for k in ("l1", "l2")}
+    texts = " ".join(chart_texts(at))
+    start = say.tail_start(runs["l1"].n_updates)
+    for k, run in runs.items():
+        name = core.LOSSES[k].label
+        assert say.tail_range(name, run.w, start) in texts and say.last_loss(name, run.loss) in texts
+    if link:
+        assert "has diverged" in texts  # L2 at a constant lr of 0.5

@@ -60,6 +60,23 @@ class Window:
         return not self.still and abs(self.net) > DRIFT_SHARE * self.swing
 
 
+def tail_range(name: str, w: np.ndarray, start: int) -> str:
+    """Where a run's w stays from update `start` on, for the zoom's description: its lowest and highest value
+    (4 significant digits), one value if it does not move at that precision, or that it left the finite numbers."""
+    part = np.asarray(w, dtype=float)[start:]
+    if not np.all(np.isfinite(part)):
+        return f"{name} has diverged"
+    lo, hi = f"{part.min():.4g}", f"{part.max():.4g}"
+    return f"{name} stays at {lo}" if lo == hi else f"{name} stays between {lo} and {hi}"
+
+
+def last_loss(name: str, loss: np.ndarray) -> str:
+    """A run's loss at its last update, for the loss chart's description (4 significant digits), or that it
+    diverged (the loss is nan from a run's first diverged state on)."""
+    end = float(np.asarray(loss, dtype=float)[-1])
+    return f"{name} ends at {end:.4g}" if np.isfinite(end) else f"{name} has diverged"
+
+
 def window(w: np.ndarray, start: int) -> Window:
     """The window of w from update `start` to the end (w indexed by update, 0 is the start of the run)."""
     part = np.asarray(w, dtype=float)[start:]
