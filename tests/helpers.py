@@ -41,5 +41,5 @@ def control_space(controls: dict[str, Control], presets: dict[str, dict]) -> st.
 
 def chart_texts(at) -> list[str]:
     """The descriptions of the charts an AppTest run drew (ui.layout.chart), as a screen reader reads them."""
-    found = (re.fullmatch(rf'<p class="{CHART_TEXT}">(.*)</p>', m.value, re.S) for m in at.markdown)
+    found = (re.fullmatch(rf'<p class="{CHART_TEXT}">(.*)</p>', e.proto.body, re.S) for e in at.get("html"))
     return [html.unescape(m.group(1)) for m in found if m]

@@ -28,9 +28,8 @@ _ALWAYS_CSS = """
   display: block; overflow-x: auto; max-width: 100%; }
 [data-testid="stGraphVizChart"] svg { max-width: 100%; height: auto; }
 [data-testid="stVegaLiteChart"] { max-width: 100%; overflow-x: auto; }
-[data-testid="stElementContainer"]:has(.l1-chart-text) {
-  position: absolute !important; width: 1px !important; min-width: 0 !important; height: 1px !important;
-  overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
+.l1-chart-text { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%);
+  white-space: nowrap; margin: 0; }  /* a chart's description (chart): for screen readers, no room on screen */
 </style>
 """
 
@@ -198,14 +197,14 @@ def chart(spec: Spec, alt_text: str, key: str | None = None, answers: bool = Fal
     """
     d = spec.to_dict()
     d["usermeta"] = {"embedOptions": {"renderer": "canvas"}}
-    with slide_part(3) if answers else contextlib.nullcontext():
+    with slide_part(3) if answers else contextlib.nullcontext(), st.container(gap=None):  # the text adds no gap
         st.vega_lite_chart(for_projector(d) if presenting() else d, width="stretch", alt=CHART_LABEL, key=key)
-        st.markdown(chart_text(alt_text), unsafe_allow_html=True)
+        st.html(chart_text(alt_text))  # raw HTML: no markdown to parse
 
 
 def chart_text(description: str) -> str:
     """A chart's description as the HTML `chart` draws after it: escaped, so it is read as plain text."""
-    plain = html.escape(" ".join(description.split())).replace("$", "&#36;")  # one line: no markdown, no math
+    plain = html.escape(" ".join(description.split()))
     return f'<p class="{CHART_TEXT}">{plain}</p>'
 
 

@@ -50,7 +50,7 @@ def test_page_loads_and_draws_its_charts(page, app_url, shots, path):
         boxes = [
             t.locator("xpath=ancestor::*[@data-testid='stElementContainer'][1]").bounding_box() for t in texts.all()
         ]
-        assert all(b["width"] <= 1 and b["height"] <= 1 for b in boxes if b), "a description takes room on the screen"
+        assert all(b["height"] <= 1 for b in boxes if b), "a description takes room on the screen"
     full_height_screenshot(page, str(shots / f"{path or 'home'}_light.png"))
 
 
