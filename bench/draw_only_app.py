@@ -1,7 +1,7 @@
 """The draw-only baseline: one page's charts, exactly as the page sent them, and nothing computed.
 
 bench/browser.py captures, over Streamlit's protocol, every chart a lab page sends (its Vega-Lite spec, its
-Arrow datasets, its alt text) with its results revealed, at each value its main slider will visit; this app
+Arrow datasets, its label) with its results revealed, at each value its main slider will visit; this app
 serves them back behind a slider with the same key, label and range. Timed in Chromium like the page, it is
 what drawing alone costs: the page's time above it is the page's computing, and only drawing less per change
 cuts what is within it.
