@@ -45,9 +45,9 @@ def schedule(s: dict):
     return s["n_lr"]
 
 
-def runs_of(s: dict) -> dict[str, core.Trajectory]:
+def runs_of(s: dict, track_loss: bool = False) -> dict[str, core.Trajectory]:
     d = core.article_dataset(s["n_sigma"], seed=s["n_seed"])
-    opts = {"shuffle": s["n_shuffle"], "shuffle_seed": s["n_seed"], "track_loss": False}
+    opts = {"shuffle": s["n_shuffle"], "shuffle_seed": s["n_seed"], "track_loss": track_loss}
     return {k: core.descend(d, k, schedule(s), s["n_w0"], s["n_bs"], s["n_epochs"], **opts) for k in ("l1", "l2")}
 
 
@@ -459,9 +459,7 @@ def test_the_zoom_and_loss_descriptions_read_the_runs_on_the_page(link):
 
     at = open_page("pages/noise_and_learning_rate.py", link)
     s = {c.key: at.session_state[c.key] for c in page()["CONTROLS"] if c.key in at.session_state}
-    d = core.article_dataset(s["n_sigma"], seed=s["n_seed"])
-    opts = {"shuffle": s["n_shuffle"], "shuffle_seed": s["n_seed"]}
-    runs = {k: core.descend(d, k, schedule(s), s["n_w0"], s["n_bs"], s["n_epochs"], **opts) for k in ("l1", "l2")}
+    runs = runs_of(s, track_loss=True)
     texts = " ".join(chart_texts(at))
     start = say.tail_start(runs["l1"].n_updates)
     for k, run in runs.items():

@@ -326,8 +326,7 @@ def test_line_text_writes_the_sign_of_the_intercept_and_drops_it_without_a_bias(
 def test_the_scatter_description_names_each_exact_line_and_the_true_one(link):
     at = open_page("pages/outliers.py", link)
     text = next(t for t in chart_texts(at) if "points with the lines that minimise" in t)
-    data = at.session_state["o_bias"], at.session_state["o_w"], at.session_state["o_b"]
-    bias, w_true, b_true = data
+    bias, w_true, b_true = (at.session_state[k] for k in ("o_bias", "o_w", "o_b"))
     points = next(c.proto for c in at.get("vega_lite_chart") if any(d.name == "points" for d in c.datasets))
     table_ = pa.ipc.open_stream(next(d.data.data for d in points.datasets if d.name == "points")).read_all()
     x, y = np.asarray(table_["x"]), np.asarray(table_["y"])

@@ -409,9 +409,7 @@ def _heatmap(loss: str, lrs: tuple[float, ...]) -> alt.LayerChart:
                 scale=alt.Scale(type="log", scheme="viridis"),
                 title="final |w − w_true|",
                 # the ends of a log scale are the data's own extremes: 8.1 and 1e-6, not 8.0807981121
-                legend=alt.Legend(
-                    labelExpr="datum.value >= 0.01 ? format(datum.value, '.2~g') : format(datum.value, '.0e')"
-                ),
+                legend=alt.Legend(labelExpr=SHORT_NUMBER),
             ),
             tooltip=[*where, alt.Tooltip("error:Q", format=".4g")],
         )
