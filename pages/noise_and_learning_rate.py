@@ -215,27 +215,16 @@ RUN_KEYS = ["n_sigma", "n_lr", "n_sched", "n_bs", "n_epochs", "n_w0", "n_seed", 
 
 
 def claim_row(name: str, preset: dict) -> dict:
-    """Run one of the article's settings (cached) and decide the claim there, as on screen."""
-    p = {c.key: c.default for c in CONTROLS} | preset  # seed 0, in order: the runs the page draws there
-    r = {k: lesson.run(p, k) for k in ("l1", "l2")}
-    k_all = r["l1"].n_updates
-    start = say.tail_start(k_all)
-    ok, _ = say.claim(
-        say.window(r["l1"].w, start),
-        say.window(r["l2"].w, start),
-        r["l2"].diverged_at,
-        p["n_sched"] == "constant",
-        p["n_sigma"],
-        p["n_bs"],
-        20,
-    )
+    """One of the article's settings and the claim there (`lesson.article_claim`), ▶ when it is on screen."""
+    ok, l1_swing, l2_swing = lesson.article_claim(name)
+    p = {c.key: c.default for c in CONTROLS} | preset
     defining = [*RUN_KEYS, "n_decay"] if p["n_sched"] == "inverse_time" else RUN_KEYS
     on_screen = all(st.session_state[key] == p[key] for key in defining)
     return {
         "the article's setting": ("▶ " if on_screen else "") + SHORT_NAMES[name],
         "claim holds": {True: "yes", False: "no", None: "not a constant step"}[ok],
-        "L1 swing (last 30%)": float(np.ptp(r["l1"].w[start:])),
-        "L2 swing (last 30%)": float(np.ptp(r["l2"].w[start:])),
+        "L1 swing (last 30%)": l1_swing,
+        "L2 swing (last 30%)": l2_swing,
     }
 
 

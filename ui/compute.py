@@ -110,7 +110,7 @@ def descent_to_exact(
     for k in losses:
         boost, params = {"l1": 4.0, "l2": 1.0, HUBER: 2.0}.get(k, 1.0), _params(k, delta=delta)
         sched = core.inverse_time_decay(lr0 * boost, 0.01)
-        run = core.descend(data, k, sched, 0.0, data.n, updates, fit_bias=fit_bias, **params)
+        run = core.descend(data, k, sched, 0.0, data.n, updates, fit_bias=fit_bias, track_loss=False, **params)
         distance = np.maximum(np.abs(run.w - exact[k][0]), np.abs(run.b - exact[k][1]))
         keep = thin_series(distance, 300)
         end_loss = float(np.sum(core.loss_value(k, run.w[-1] * x + run.b[-1] - y, **params)))

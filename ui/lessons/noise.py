@@ -7,6 +7,7 @@ Runs go through ui.compute, so the page and the "For teachers" page share them.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 
 import numpy as np
@@ -122,6 +123,25 @@ def run(values: Mapping[str, object], loss: str) -> core.Trajectory:
         shuffle_seed=values["n_seed"],
         **loss_params(loss, values, C),
     )
+
+
+@functools.cache  # the presets never change: each is run once per process, whatever the run cache evicts
+def article_claim(name: str) -> tuple[bool | None, float, float]:
+    """The article's claim at its preset `name` (seed 0, batches in order), decided as the page decides it on
+    screen: (holds, or None for a schedule that is not constant; L1's swing; L2's swing over the last 30%)."""
+    p = {c.key: c.default for c in CONTROLS} | ARTICLE_PRESETS[name]
+    l1, l2 = run(p, "l1"), run(p, "l2")
+    start = say.tail_start(l1.n_updates)
+    ok, _ = say.claim(
+        say.window(l1.w, start),
+        say.window(l2.w, start),
+        l2.diverged_at,
+        p["n_sched"] == "constant",
+        p["n_sigma"],
+        p["n_bs"],
+        N,
+    )
+    return ok, float(np.ptp(l1.w[start:])), float(np.ptp(l2.w[start:]))
 
 
 def tail_error(trajectory: core.Trajectory) -> float:
