@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import pytest
 
+import core
 from tests.test_pages import open_page
-from ui.lessons import signed_l1
+from ui.lessons import noise, signed_l1
 from ui.lessons.catalogue import LESSONS
 
 CASES = [(lesson, preset) for lesson in LESSONS for preset in (None, *lesson.show)]
@@ -72,3 +73,27 @@ def test_the_signed_l1_answers_stay_the_same_words_whatever_the_settings():
     at.radio(key="s_predict").set_value(signed_l1.OPTIONS[2]).run()
     at.slider(key="s_w0").set_value(22.0).run()
     assert at.radio(key="s_predict").value == signed_l1.OPTIONS[2] and at.get("vega_lite_chart")
+
+
+@pytest.mark.parametrize("name", list(noise.ARTICLE_PRESETS))
+def test_the_article_claim_table_is_decided_from_runs_computed_straight_from_core(name):
+    """lesson.article_claim (computed once per process) against runs made here with core alone."""
+    p = {c.key: c.default for c in noise.CONTROLS} | noise.ARTICLE_PRESETS[name]
+    sched_name, lr0, params = noise.schedule(p)
+    data = core.make_dataset(noise.N, noise.X, noise.W_TRUE, 0.0, p["n_sigma"], 0.0, 0.0, p["n_seed"])
+    runs = {
+        k: core.descend(
+            data, k, core.schedule_from_name(sched_name, lr0, **dict(params)), p["n_w0"], p["n_bs"], p["n_epochs"]
+        )
+        for k in ("l1", "l2")
+    }
+    start = noise.say.tail_start(runs["l1"].n_updates)
+    windows = [noise.say.window(runs[k].w, start) for k in ("l1", "l2")]
+    holds, _ = noise.say.claim(
+        *windows, runs["l2"].diverged_at, sched_name == "constant", p["n_sigma"], p["n_bs"], noise.N
+    )
+    ok, l1_swing, l2_swing = noise.article_claim(name)
+    assert ok == holds
+    for swing, k in ((l1_swing, "l1"), (l2_swing, "l2")):
+        w = runs[k].w[start:]
+        assert swing == pytest.approx(float(w.max() - w.min()), rel=1e-12)  # the same arithmetic, one rounding
