@@ -6,7 +6,8 @@ every toggle on (Huber, shuffle, every loss and optimiser), from the settings kn
 (`bench.pages.HEAVY_START`: batch 1, most epochs). Then, one control at a time, each corner is tried:
 a slider's or select-slider's two ends, a toggle's two states, every option of a select box (every preset and
 every schedule among them); a corner that costs more than the settings so far is kept (a greedy search, so
-batch 1 meets 1,000 epochs). Each try starts with every cache empty, as a new setting does, and is timed by
+batch 1 meets 1,000 epochs). Each try starts with every cache empty, as a new setting does (what the app
+computes once per process, the noise page's table of the article's claim, stays), and is timed by
 `time.process_time` (CPU of the whole process: the script and Streamlit's own work, not the machine's load);
 the least of two tries counts, as interference only ever adds.
 The worst settings found are measured again (median of `--repeat`) and printed; the target is 0.5 s.
