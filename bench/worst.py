@@ -45,6 +45,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # student's rerun costs). Every run here shares one, as the server's sessions do.
 _SCRIPTS = ScriptCache()
 streamlit.testing.v1.app_test.ScriptCache = streamlit.testing.v1.local_script_runner.ScriptCache = lambda: _SCRIPTS
+
 TARGET_S = 0.5
 TARGET_MB = 100
 REVEALS = {key for keys in REVEAL.values() for key in keys}
