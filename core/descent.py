@@ -45,7 +45,7 @@ MAX_SAMPLE_UPDATES = 40_000_000  # updates x configurations x samples per gradie
 DIVERGENCE_LIMIT = 1e12
 _GATHER = 1 << 14  # samples x configurations in a block of epochs (128 kB an array: the block stays in cache)
 # Python floats (`_float_loop`) while runs x (samples per gradient + 6) <= _SCALAR_WORK, else arrays: a float update
-# costs about (0.45 + 0.16 x batch) us per run, an array update 2.5 to 6 us whatever the runs (measured on this
+# costs about (0.45 + 0.16 x batch) us per run, an array update 2 to 6 us for all its runs at once (measured on this
 # machine, 200 to 20,000 updates, shuffled or not). So floats win for up to 4 or 5 runs of one sample, one run of
 # 30 (the outliers' full batch), and never for a run of 100; at 32 runs of one sample arrays are 10x faster.
 _SCALAR_WORK = 36
