@@ -1,8 +1,9 @@
 """The noise and learning-rate lesson: absolute L1 against L2 on the article's y = 2·w + noise, mini-batches.
 
 Its controls and presets, and the experiment behind the page's first Predict-first question: run both losses
-at the control values (by key) and say which ends closer to the true w = 1 over the last 10% of updates.
-Runs go through ui.compute, so the page and the "For teachers" page share them.
+at the control values (by key) and say which ends closer to the true w = 1 over the last 10% of updates; and
+the article's claim at each of its presets (`article_claim`, the page's table). Runs go through ui.compute, so the
+page and the "For teachers" page share them.
 """
 
 from __future__ import annotations
