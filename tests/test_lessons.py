@@ -97,3 +97,13 @@ def test_the_article_claim_table_is_decided_from_runs_computed_straight_from_cor
     for swing, k in ((l1_swing, "l1"), (l2_swing, "l2")):
         w = runs[k].w[start:]
         assert swing == pytest.approx(float(w.max() - w.min()), rel=1e-12)  # the same arithmetic, one rounding
+
+
+def test_the_noise_variant_preset_is_what_its_name_says():
+    """ "... where absolute L1 has arrived": over the last 30% L1 oscillates, it is not still travelling."""
+    [name] = [k for k in noise.PRESETS if k.startswith("Variant:")]
+    assert "has arrived" in name
+    p = {c.key: c.default for c in noise.CONTROLS} | noise.PRESETS[name]
+    run = noise.run(p, "l1")
+    tail = noise.say.window(run.w, noise.say.tail_start(run.n_updates))
+    assert not tail.drifting and not tail.still

@@ -77,11 +77,11 @@ SHORT_NAMES = dict(  # the claim table's rows: short enough for a phone
 )
 PRESETS = {
     **ARTICLE_PRESETS,
-    "Variant: sigma 5, lr 0.0001, starting at w0 = 2 (so L1 can arrive)": {
+    "Variant: sigma 5, lr 0.0001, starting at w0 = 0.5, where absolute L1 has arrived": {
         "n_sigma": 5.0,
         "n_lr": 0.0001,
         "n_epochs": 1000,
-        "n_w0": 2.0,
+        "n_w0": 0.5,
     },
 }
 PREDICT_KEY = "n_predict"
