@@ -103,20 +103,25 @@ if not ready:
 xs = np.linspace(float(x.min()), float(x.max()), 2)
 lines = frames.stack(({"series": charts.label(k)}, {"x": xs, "y": exact[k][0] * xs + exact[k][1]}) for k in LOSSES)
 points = pd.DataFrame({"x": x, "y": y, "kind": kinds})
+true_line = f"the true line y = {say.line_text(v['w'], b_true, v['bias'], 'g')}"
+truth = pd.DataFrame({"x": xs, "y": v["w"] * xs + b_true, "text": true_line})
 with main:
     layout.chart(
-        charts.scatter_fit_chart(points, lines, LOSSES),
+        charts.scatter_fit_chart(points, lines, LOSSES, truth),
         f"{x.size} points with the lines that minimise L1, L2 and Huber loss: "
         + "; ".join(f"{charts.label(k)}'s y = {say.line_text(*exact[k], v['bias'])}" for k in LOSSES)
-        + f"; the true line y = {say.line_text(v['w'], b_true, v['bias'], 'g')}.",
+        + f"; {true_line}, dashed.",
         answers=True,
     )
     st.caption(
-        "Each line is its loss's exact minimiser: least squares for L2; for L1 and Huber a 1-D convex search over w "
-        "with the best b for each w (for L1 the median of the residuals), or Newton's method for Huber."
-        if v["bias"]
-        else "Each line is its loss's exact minimiser through the origin: for L2 w = Σxy/Σx²; for L1 the weighted "
-        "median of yᵢ/xᵢ with weights |xᵢ|; for Huber Newton's method, or a 1-D convex search over w."
+        "The dashed grey line is the true line. Each other line is its loss's exact minimiser"
+        + (
+            ": least squares for L2; for L1 and Huber a 1-D convex search over w with the best b for each w (for L1 "
+            "the median of the residuals), or Newton's method for Huber."
+            if v["bias"]
+            else " through the origin: for L2 w = Σxy/Σx²; for L1 the weighted median of yᵢ/xᵢ with weights |xᵢ|; for "
+            "Huber Newton's method, or a 1-D convex search over w."
+        )
     )
     layout.seen(say.fit_seen(exact, (v["w"], b_true), gaps, tol))
 
@@ -189,25 +194,31 @@ def sweep_gaps(loss: str) -> list[float]:
     return bd.loc[bd["loss"] == loss, "gap"].tolist()
 
 
+def sweep_shares() -> tuple[float, ...]:
+    """The share of outliers each of the sweep's data sets holds (round(fraction × n) of n points)."""
+    bd = compute.breakdown(*bd_args)
+    return tuple(bd.loc[bd["loss"] == LOSSES[0], "fraction"])
+
+
 @st.fragment
 def breakdown_block() -> None:
     """The breakdown sweep, behind its question: answering it reruns only this block."""
     if predict(
         "o_break_predict",
-        f"Now raise the share of bad points from 0 to 50% (shift {v['size']:+g}, {len(FRACTIONS)} data sets, each "
-        "fitted exactly with every loss). Up to about what share does L1's line stay near the true one?",
+        f"Now raise the share of bad points from 0 to {FRACTIONS[-1]:.0%} (shift {v['size']:+g}, {len(FRACTIONS)} data "
+        "sets, each fitted exactly with every loss). Up to about what share does L1's line stay near the true one?",
         list(say.BREAKS),
-        lambda: say.breakdown_answer(say.held_to(FRACTIONS, sweep_gaps("l1"), tol)),
-        lambda: say.breakdown_explanation(FRACTIONS, sweep_gaps("l1"), tol),
+        lambda: say.breakdown_answer(say.held_to(sweep_shares(), sweep_gaps("l1"), tol)),
+        lambda: say.breakdown_explanation(sweep_shares(), sweep_gaps("l1"), tol),
     ):
         bd = compute.breakdown(*bd_args)
         bd = bd.assign(series=bd["loss"].map(charts.label))
         layout.chart(
-            charts.breakdown_chart(bd, LOSSES, v["frac"]),
-            "Mean vertical gap between the fitted and the true line against the fraction of outliers, 0 to 50%, "
-            "for L1, L2 and Huber.",
+            charts.breakdown_chart(bd, LOSSES, float(lesson.dataset(values).is_outlier.mean())),
+            f"Mean vertical gap between the fitted and the true line against the share of outliers, 0 to "
+            f"{sweep_shares()[-1]:.0%}, for L1, L2 and Huber.",
         )
-        layout.seen(say.breakdown_seen(FRACTIONS, {k: sweep_gaps(k) for k in LOSSES}, tol, (0.0, 5.0)))
+        layout.seen(say.breakdown_seen(sweep_shares(), {k: sweep_gaps(k) for k in LOSSES}, tol, (0.0, 5.0)))
 
 
 breakdown_block()

@@ -59,6 +59,7 @@ CASES = {
         pd.DataFrame({"x": [0.0, 1.0], "y": [0.0, 5.0], "kind": ["inlier", "outlier"]}),
         pd.DataFrame({"x": [0.0, 1.0], "series": charts.label("l1"), "y": [0.0, 1.0]}),
         ["l1"],
+        pd.DataFrame({"x": [0.0, 1.0], "y": [0.0, 2.0], "text": "the true line y = 2x"}),
     ),
     "convergence": lambda: charts.convergence_chart(
         pd.DataFrame({"update": [0, 1], "series": charts.label("l1"), "distance": [1.0, 1e-3]}), ["l1"], 0.01

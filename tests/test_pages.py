@@ -263,8 +263,10 @@ def test_outliers_breakdown_answer_comes_from_the_fits():
     text = snapshot(at)
     assert "breakdown point" in text
     held = float(text.split("of the true line up to **")[1].split("%")[0]) / 100
-    expected = min({"about 10%": 0.1, "about 25%": 0.25, "almost 50%": 0.5}.items(), key=lambda kv: abs(kv[1] - held))
+    options = {"about 10%": 0.1, "about 25%": 0.25, "about 40%": 0.4, "almost 50%": 0.5}
+    expected = min(options.items(), key=lambda kv: abs(kv[1] - held))
     assert any("Right" in s.value for s in at.success) == (expected[0] == "almost 50%")
+    assert expected[0] == "about 40%"  # the defaults' sweep holds to 12 of 30 points: the answer says so
 
 
 def test_outliers_gradient_descent_runs_when_asked_and_its_answer_comes_from_the_runs():

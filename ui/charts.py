@@ -535,16 +535,22 @@ def _scatter_fit(losses: tuple[str, ...]) -> alt.LayerChart:
     enc = _series_encodings(losses, "fit")
     enc["color"] = enc["color"].legend(orient="bottom", columns=1, labelLimit=260)  # beside the points' legend
     fits = _data("fits").mark_line(strokeWidth=2.5).encode(x="x:Q", y="y:Q", tooltip=["series:N"], **enc)
+    truth = (
+        _data("truth")
+        .mark_line(color=THEORY, strokeDash=[4, 4], strokeWidth=1.5)
+        .encode(x="x:Q", y="y:Q", tooltip=["text:N"])
+    )
     return (
-        alt.layer(dots, fits)
+        alt.layer(dots, truth, fits)
         .resolve_scale(color="independent", shape="independent", strokeDash="independent")
         .properties(height=340, width="container")
     )
 
 
-def scatter_fit_chart(points: pd.DataFrame, lines: pd.DataFrame, losses: Sequence[str]) -> Spec:
-    """Data points (x, y, kind) with fitted lines (x, series, y) over them."""
-    return Spec(_scatter_fit(tuple(losses)), {"points": points, "fits": lines})
+def scatter_fit_chart(points: pd.DataFrame, lines: pd.DataFrame, losses: Sequence[str], truth: pd.DataFrame) -> Spec:
+    """Data points (x, y, kind) with fitted lines (x, series, y) over them, and the true line (x, y, text) in
+    dashed grey."""
+    return Spec(_scatter_fit(tuple(losses)), {"points": points, "fits": lines, "truth": truth})
 
 
 @template

@@ -95,9 +95,10 @@ def fits(x: np.ndarray, y: np.ndarray, values: Mapping[str, object]) -> Fits:
 
 def question(values: Mapping[str, object]) -> str:
     """The first Predict-first question at these values."""
+    shifted, n = int(dataset(values).is_outlier.sum()), int(values["o_n"])
     return (
-        f"{values['o_frac']:.0%} of the points were shifted by {values['o_size']:+g}. Which fit ends further from "
-        "the true line?"
+        f"{shifted} of the {n} points ({shifted / n:.0%}) were shifted by {values['o_size']:+g}. Which fit ends "
+        "further from the true line?"
     )
 
 

@@ -13,7 +13,7 @@ import numpy as np
 from core import LOSS_LABELS
 
 FURTHER = ("L1 (absolute)", "L2 (squared)", "neither moves")
-BREAKS = {"about 10%": 0.1, "about 25%": 0.25, "almost 50%": 0.5}
+BREAKS = {"about 10%": 0.1, "about 25%": 0.25, "about 40%": 0.4, "almost 50%": 0.5}
 GAP_GRID = 51  # points on [lo, hi] over which a line's mean vertical gap is averaged
 
 
