@@ -383,7 +383,7 @@ def draws_block() -> None:
             say.draws_sentence(
                 means,
                 {
-                    "l1": float(np.mean(np.maximum(0.0, np.maximum(lo - 1.0, 1.0 - hi)))),
+                    "l1": float(np.mean(np.abs((lo + hi) / 2 - 1.0))),  # the median: the middle of the optima
                     "l2": float(np.mean(np.abs(opt["l2"] - 1.0))),
                 },
                 {

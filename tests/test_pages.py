@@ -3,12 +3,14 @@ every control, hostile link values fall back to defaults with a note."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import core
 from tests.helpers import chart_texts
 from ui.controls import REGISTRY
 from ui.layout import CHART_LABEL
@@ -244,8 +246,6 @@ def test_noise_page_runs_its_heavy_experiments_only_when_asked():
     text = snapshot(at)
     assert "Mean final error over the draws" in text and len(at.get("vega_lite_chart")) == charts_before + 2
     # the feedback names the answer the draws give, computed only now
-    import core
-
     errors = {
         k: np.mean(
             [abs(core.descend(core.article_dataset(5.0, seed=s), k, 0.001, 20.0, 2, 200).w[-1] - 1) for s in range(48)]
@@ -329,3 +329,18 @@ def test_outliers_table_with_one_x_and_huge_y_still_fits():
     assert not at.exception, [e.message for e in at.exception]
     text = snapshot(at)
     assert "distance to exact" in text and "do not pin the line down" in text, "a tie is not called a failure"
+
+
+def test_the_draws_sentence_measures_the_median_and_the_mean_from_the_draws_data():
+    """'the optima alone are on average ... (L1: the median ...) and ... (L2: the mean) from 1', against the 48
+    data sets made here: the median and the mean of yᵢ/xᵢ (x = 2 for every sample)."""
+    at = open_page("pages/noise_and_learning_rate.py", {"n_sigma": "5"})
+    at.radio(key="n_draws_predict").set_value("L2").run()
+    text = snapshot(at)
+    found = re.search(r"optima alone are on average (\S+) \(L1: the median, [^)]*\) and (\S+) \(L2: the mean\)", text)
+    assert found, "the draws sentence names both optima"
+    ratios = [d.y / d.x for d in (core.make_dataset(20, 2.0, 1.0, 0.0, 5.0, 0.0, 0.0, s) for s in range(48))]
+    median_err = np.mean([abs(np.median(r) - 1) for r in ratios])
+    mean_err = np.mean([abs(np.mean(r) - 1) for r in ratios])
+    for shown, exact in zip(found.groups(), (median_err, mean_err), strict=True):
+        assert float(shown) == pytest.approx(exact, rel=5e-3)  # printed to 3 significant digits

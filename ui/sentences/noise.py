@@ -412,7 +412,9 @@ def heat_sentences(
 def draws_sentence(
     means: dict[str, float], optimum_means: dict[str, float], descent_means: dict[str, float], labels: dict[str, str]
 ) -> str:
-    """The many-draws result: mean final errors, how far each loss's optimum is on average, what descent adds."""
+    """The many-draws result: mean final errors, how far each loss's optimum is on average (`optimum_means`: for L1
+    the median, the middle of its interval of optima), what descent adds (`descent_means`: for L1 the distance to
+    that interval, any point of which is optimal)."""
     text = "Mean final error over the draws: " + ", ".join(f"{labels[k]} **{num(m)}**" for k, m in means.items())
     if "l1" in means and "l2" in means:
         verdict = closer_answer(means["l1"], means["l2"])
@@ -426,8 +428,8 @@ def draws_sentence(
             L1_NAME: "the median is the more precise in these draws",
         }[better]
         text += (
-            f" Before any descent, the optima alone are on average {num(o1)} (L1: the median) and {num(o2)} "
-            f"(L2: the mean) from 1: {which}."
+            f" Before any descent, the optima alone are on average {num(o1)} (L1: the median, the middle of its "
+            f"interval of optima) and {num(o2)} (L2: the mean) from 1: {which}."
         )
         text += (
             " The runs end on average "
