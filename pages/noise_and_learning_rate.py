@@ -315,11 +315,12 @@ def sweep_block() -> None:
             sweep_rows.append(pd.DataFrame({"lr": sweep_lrs, "series": labels[k], "error": errors}))
         sweep = pd.concat(sweep_rows)
         sweep = sweep[np.isfinite(sweep["error"])]
-        sweep["error"] = sweep["error"].clip(lower=1e-6)
+        sweep["error"] = sweep["error"].clip(lower=say.ERROR_FLOOR)
         stable = l2_limit if "l2" in losses else None
         layout.chart(
             charts.sweep_chart(sweep, losses, stable, v["lr"]),
-            "Final |w − 1| against the constant learning rate on log-log axes, with L2's stability limit marked.",
+            f"Mean |w − 1| over the last 10% of updates against the constant learning rate, on log-log axes "
+            f"(errors under {say.ERROR_FLOOR:g} drawn at it), with L2's stability limit marked.",
         )
         if note := experiments(losses[0]).note("learning rates"):
             st.caption(f"Showing {note}, evenly spread: all of them would cost more than a rerun may.")
@@ -413,19 +414,24 @@ def heat_block() -> None:
             heat_lrs, errors = exp.heat_lrs, np.abs(np.asarray(exp.heat_final, dtype=float) - 1)
             grid = pd.DataFrame(
                 [
-                    {"lr": lr, "sigma": s, "error": max(errors[i, j], 1e-6) if np.isfinite(errors[i, j]) else np.nan}
+                    {
+                        "lr": lr,
+                        "sigma": s,
+                        "error": max(errors[i, j], say.ERROR_FLOOR) if np.isfinite(errors[i, j]) else np.nan,
+                    }
                     for i, s in enumerate(HEAT_SIGMAS)
                     for j, lr in enumerate(heat_lrs)
                 ]
             )
             heat.append((k, grid))
-            heat_rows[k] = [(s, heat_lrs, np.maximum(errors[i], 1e-6)) for i, s in enumerate(HEAT_SIGMAS)]
+            heat_rows[k] = [(s, heat_lrs, np.maximum(errors[i], say.ERROR_FLOOR)) for i, s in enumerate(HEAT_SIGMAS)]
         cols = st.columns(max(1, len(heat)))
         for col, (k, grid) in zip(cols, heat, strict=False):
             with col:
                 layout.chart(
                     charts.heatmap_chart(grid, k, heat_lrs),
-                    f"Final error of {labels[k]} over learning rate and noise.",
+                    f"Final |w − 1| of {labels[k]} over constant learning rates and noise (errors under "
+                    f"{say.ERROR_FLOOR:g} drawn at it).",
                 )
         if heat:
             blank = any(grid["error"].isna().any() for _, grid in heat)

@@ -33,6 +33,14 @@ def num(v: float) -> str:
     return f"{float(v):.3g}"
 
 
+ERROR_FLOOR = 1e-6  # an error |w − 1| below it is rounding: the charts draw it at the floor, sentences say so
+
+
+def error_text(v: float) -> str:
+    """An error |w − 1| as a sentence prints it: 3 significant digits, or "under 1e-06" at the floor."""
+    return f"under {ERROR_FLOOR:g}" if v <= ERROR_FLOOR else num(v)
+
+
 def tail_start(n_updates: int) -> int:
     """First update of the last 30% of a run of n_updates updates (the zoom's window)."""
     return n_updates - max(1, (3 * n_updates) // 10)
@@ -299,10 +307,10 @@ def _above_the_best(lrs: np.ndarray, err: np.ndarray) -> str:
     if steps == 0:
         return ", the largest rate it ran at."
     if rises == steps:
-        return f"; from there it never falls as lr grows, up to {num(err[-1])} at lr = {lrs[-1]:.3g}."
+        return f"; from there it never falls as lr grows, up to {error_text(err[-1])} at lr = {lrs[-1]:.3g}."
     return (
         f"; above that it rises at {rises} of the {steps} steps up in lr and not at the other {steps - rises} "
-        f"(it is {num(err[-1])} at lr = {lrs[-1]:.3g})."
+        f"(it is {error_text(err[-1])} at lr = {lrs[-1]:.3g})."
     )
 
 
@@ -322,9 +330,15 @@ def _one_loss_sweep(lrs: np.ndarray, err: np.ndarray, label: str, floor: float |
     ok = np.isfinite(err)
     if not ok.any():
         return f"{_cap(label)} diverged at every rate."
-    e, r = err[ok], lrs[ok]
+    e, r = np.maximum(err[ok], ERROR_FLOOR), lrs[ok]  # as the chart draws them: rounding-level errors tie
     best = int(np.argmin(e))
-    text = f"{_cap(label)}'s error is smallest at lr = {r[best]:.3g} ({num(e[best])})" + _above_the_best(r, e)
+    if e[best] > ERROR_FLOOR:
+        text = f"{_cap(label)}'s error is smallest at lr = {r[best]:.3g} ({num(e[best])})"
+    else:
+        zero = r[e <= ERROR_FLOOR]
+        where = f"lr = {zero[0]:.3g}" if zero.size == 1 else f"{zero.size} rates, lr = {zero[0]:.3g} to {zero[-1]:.3g}"
+        text = f"{_cap(label)}'s error is under {ERROR_FLOOR:g} (zero, to rounding) at {where}"
+    text += _above_the_best(r, e)
     return text if floor is None else text + _at_the_floor(r, e, floor)
 
 
@@ -400,7 +414,10 @@ def heat_sentences(
         if other:
             s, lr, e = next(row for row in finite if row[0] == other[0])
             j = int(np.argmax(np.diff(e) < 0))
-            text += f" (at sigma {s:g}: {num(e[j])} at lr = {lr[j]:.3g}, {num(e[j + 1])} at lr = {lr[j + 1]:.3g})."
+            text += (
+                f" (at sigma {s:g}: {error_text(e[j])} at lr = {lr[j]:.3g}, {error_text(e[j + 1])} at lr = "
+                f"{lr[j + 1]:.3g})."
+            )
         blank = sorted({float(lr) for _, lrs, e in grid for lr in lrs[~np.isfinite(e)]})
         if blank:
             text += f" Grey from lr = {blank[0]:.3g}"
