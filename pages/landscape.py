@@ -114,14 +114,14 @@ for o, r in runs.items():
         {
             "optimiser": OPT_LABELS[o],
             "final (w, b)": f"({r.w[-1]:.3f}, {r.b[-1]:.3f})",
-            "best loss − optimum": excess[o],
+            "best loss − optimum": say.excess_text(excess[o], f_star),
             "median step / lr in w and b, first 50 updates": (
                 f"{frames.finite_stat(np.median, d[0, :50] / lr_used[:50]):.2f}, "
                 f"{frames.finite_stat(np.median, d[1, :50] / lr_used[:50]):.2f}"
                 if o != "polyak"
                 else "own step size"
             ),
-            "diverged at": r.diverged_at,
+            "diverged at": frames.diverged_text(r.diverged_at),
         }
     )
 table_box.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
@@ -144,7 +144,7 @@ with curves_box, layout.slide_part(3):  # the curves answer the question: the sl
         charts.optimizer_loss_chart(frames.stack(loss_rows), chosen, OPT_LABELS),
         f"Loss minus the optimal loss {f_star:.4g} over {v['steps']} updates for each optimiser (solid), and the "
         "best so far (dashed), on a log scale; lowest reached: "
-        + "; ".join(f"{OPT_LABELS[o]} {excess[o]:.3g}" for o in runs)
+        + "; ".join(f"{OPT_LABELS[o]} {say.excess_text(excess[o], f_star)}" for o in runs)
         + ".",
         answers=True,
     )

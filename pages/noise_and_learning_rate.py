@@ -161,7 +161,7 @@ for k in losses:
             "distance to its optimum": max(lo - run.w[-1], run.w[-1] - hi, 0.0),
             "swing in the last 30% (max − min)": frames.finite_stat(np.ptp, tail_w),
             "in the band from update": (core.entered_band_at(run.w, band if k == "l1" else own) if own else None),
-            "diverged at": run.diverged_at,
+            "diverged at": frames.diverged_text(run.diverged_at),
         }
     )
 st.dataframe(

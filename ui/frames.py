@@ -109,6 +109,11 @@ def export_frame(runs: Mapping[str, Trajectory]) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
+def diverged_text(at: int | None) -> str:
+    """A run's `diverged_at` as a table cell: "never", or "update k"."""
+    return "never" if at is None else f"update {at}"
+
+
 def to_csv(df: pd.DataFrame) -> bytes:
     return df.to_csv(index=False).encode("utf-8")
 
