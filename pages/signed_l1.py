@@ -15,7 +15,7 @@ from ui.stepper import step_through
 
 ARTICLE_CODE = """def loss(y_hat, y, loss='L1'):
     if loss=='L1':
-        return np.sum(y_hat - y)          # no absolute value
+        return np.sum(y_hat - y)          # <- our note: no absolute value
     elif loss == 'L2':
         return np.sum(np.square(y_hat-y))
 ...
@@ -23,7 +23,7 @@ ARTICLE_CODE = """def loss(y_hat, y, loss='L1'):
             # L = y_hat -y , dL/dy_hat = 1
             # dy_hat/dw = x
             # dL/dw = 1*x
-            gradient = np.sum(x)          # x, not this_x: all 20 samples
+            gradient = np.sum(x)          # <- our note: x, not this_x (all 20 samples)
             w -= lr*gradient
         elif loss_type == 'L2':
             gradient = np.sum(2*(y_hat-this_y)*this_x)
@@ -35,7 +35,8 @@ layout.header(
 )
 ARTICLE = (
     "A blog post (*L1 loss, abs L1 loss, and L2 loss*) fits **2·w = y** to 20 samples with true w = 1, "
-    "starting from w₀ = 20, learning rate 0.01, batches of 2, 20 epochs. Its “L1” branch is printed like this:"
+    "starting from w₀ = 20, learning rate 0.01, batches of 2, 20 epochs. Its “L1” branch is printed like this "
+    "(the notes after ← are ours):"
 )
 if layout.presenting():  # a projector: the article folds, so the question, its four answers and its chart share
     with st.expander("The article and its code"):  # the first screen
@@ -108,9 +109,9 @@ st.markdown(say.ending_line({lab: (say.end_value(r.w), r.diverged_at) for lab, r
 diverged = [lab for lab, r in runs.items() if r.diverged_at is not None]
 if diverged:
     st.warning(
-        f"{', '.join(diverged)} diverged (w left every finite range at update "
-        f"{', '.join(str(runs[lab].diverged_at) for lab in diverged)}): the learning rate is too large "
-        f"for L2's curvature. Lower it to bring L2 back.",
+        f"{', '.join(diverged)} diverged (|w| passed {say.LIMIT_TEXT} at update "
+        f"{', '.join(str(runs[lab].diverged_at) for lab in diverged)}, where the run stops): the learning rate is "
+        f"too large for L2's curvature. Lower it to bring L2 back.",
         icon="💥",
     )
 

@@ -164,7 +164,8 @@ def check_gradient_caption(text: str, v: dict, runs: dict, goal) -> None:
         if m.group(1) == "0":
             assert np.all(g[~on_one_side] == 0)
     if l2.diverged_at is not None:
-        assert f"overflows at update {l2.diverged_at}" in text
+        assert f"passes 10^12 at update {l2.diverged_at}, where the run stops" in text
+        assert abs(l2.w[l2.diverged_at - 1]) <= 1e12  # the state before was within the limit (not an overflow)
     elif m := re.search(rf"shrinks in size from {NUMBER} at the first update to {NUMBER}", text):
         assert close(m.group(1), abs(l2.grad[1])) and close(m.group(2), abs(l2.grad[-1]))
         assert abs(l2.grad[-1]) < abs(l2.grad[1])
@@ -187,7 +188,9 @@ def check_toggle(text: str, v: dict, data) -> None:
     assert ("*As printed* (on screen)" in text) == v["full"]
     wt, tol = v["w_true"], say.near(v["w_true"])
     end = per_batch.w[-1]
-    if "starts at or below the target" in text:
+    if "the two readings are the same run" in text:
+        assert v["bs"] >= 20 and np.array_equal(per_batch.w, as_printed.w)
+    elif "starts at or below the target" in text:
         assert v["w0"] <= wt + tol
     elif "ends on the target" in text:
         assert abs(end - wt) <= tol
@@ -290,7 +293,8 @@ def test_default_does_not_say_absolute_l1_turns_around_and_says_where_it_ends():
     text = seen_text(open_page("pages/signed_l1.py"))
     assert "turn around at the target" not in text
     assert "Absolute L1 does not reach the target w = 1 in these 200 updates: it ends at 12" in text
-    assert "The article's own absolute-L1 run has these settings and ends at 12 too" in text
+    assert "prints neither its code nor where it ends. On the settings it prints, absolute L1 ends at 12" in text
+    assert "has these settings" not in text  # the article does not say with which settings it ran absolute L1
 
 
 def test_the_preset_shows_absolute_l1_reaching_the_target_and_turning():
@@ -334,3 +338,16 @@ def test_predict_explanation_follows_the_settings():
     at.radio(key="s_predict").set_value("It comes to rest at another w").run()
     explanation = " ".join(e.value for e in at.error)
     assert "0.02 × 40 = 0.8" in explanation and "→ -60 after 100 updates" in explanation
+
+
+def test_a_two_cycle_is_not_called_swinging_wider_and_one_full_batch_is_one_run():
+    """lr 0.5, batches of all 20 samples at x = 5: absolute L1 jumps 20, −30, 20, ... (a step of lr·Σ|x| = 50 that
+    never grows), the two readings of the article's gradient are the same run, and L2 stops where |w| passes 1e12
+    (not an overflow)."""
+    at = open_page("pages/signed_l1.py", {"s_lr": "0.5", "s_bs": "20", "s_x": "5", "s_epochs": "5"})
+    text = words(at)
+    w = core.descend(core.make_dataset(20, 5.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0), "l1", 0.5, 20.0, 20, 5).w
+    assert w.tolist() == [20.0, -30.0, 20.0, -30.0, 20.0, -30.0]  # exact: 0.5 × 100 = 50 a step
+    assert "Absolute L1 overshoots" in text and "swings wider" not in text and "keeps jumping across it" in text
+    assert "the two readings are the same run" in text and "slower" not in text
+    assert "passes 10^12" in text and "overflows" not in text and "every finite range" not in text

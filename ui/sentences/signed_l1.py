@@ -11,7 +11,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core import DIVERGENCE_LIMIT
+
 EPS = np.finfo(float).eps
+LIMIT_TEXT = f"10^{int(np.log10(DIVERGENCE_LIMIT))}"  # core stops a run whose |w| passes DIVERGENCE_LIMIT
 ARTICLE = {"lr": 0.01, "w0": 20.0, "bs": 2, "epochs": 20, "x": 2.0, "w_true": 1.0, "sigma": 0.0}
 
 
@@ -104,7 +107,7 @@ def first_reach(w: np.ndarray, goal: Goal) -> int | None:
 def approach(name: str, w: np.ndarray, goal: Goal, diverged_at: int | None) -> str:
     """What one run does with its goal: never reaches it, closes in, reaches it and turns around, or passes it."""
     if diverged_at is not None:
-        return f"{name} diverges: w leaves every finite range at update {diverged_at}."
+        return f"{name} diverges: |w| passes {LIMIT_TEXT} at update {diverged_at}, where the run stops."
     w = np.asarray(w, dtype=float)
     K, d = w.size - 1, goal.distance(w)
     k = first_reach(w, goal)
@@ -137,9 +140,16 @@ def approach(name: str, w: np.ndarray, goal: Goal, diverged_at: int | None) -> s
     if not np.any(np.diff(after) * start_side > 0):
         return f"{name} passes {goal.name} at update {k} and keeps going: it ends {num(d[-1])} beyond it."
     if d[-1] > d[0]:
+        late = d[k:]
+        if late.size > 1 and late[late.size // 2 :].max() > late[: late.size // 2].max() * (1 + 1e-9):
+            return (
+                f"{name} overshoots {goal.name} at update {k} and swings wider: {num(d[-1])} away at the end "
+                f"against {num(d[0])} at the start."
+            )
         return (
-            f"{name} overshoots {goal.name} at update {k} and swings wider: {num(d[-1])} away at the end "
-            f"against {num(d[0])} at the start."
+            f"{name} overshoots {goal.name} at update {k} and keeps jumping across it, w between {num(after.min())} "
+            f"and {num(after.max())}: the swing does not grow, but it never lands ({num(d[-1])} away at the end, "
+            f"{num(d[0])} at the start)."
         )
     return (
         f"{name} reaches {goal.name} at update {k} and turns around: from then on w stays between "
@@ -231,7 +241,7 @@ def loss_caption(signed_loss: np.ndarray, abs_diverged: int | None, l2_diverged:
     falls = "falling every update" if np.all(np.diff(signed_loss) < 0) else "falling overall"
     others = "absolute L1 and L2 stay at or above zero"
     if l2_diverged is not None:
-        others = f"absolute L1 stays at or above zero; L2's overflows at update {l2_diverged}"
+        others = f"absolute L1 stays at or above zero; L2's ends at update {l2_diverged}, where |w| passed {LIMIT_TEXT}"
     return f"Loss over updates, one panel per loss. Signed L1 ends at {num(end)}, {sign} and {falls}; {others}."
 
 
@@ -279,7 +289,7 @@ def gradient_caption(
     else:
         signed = "Signed L1's is Σx of each batch: " + " or ".join(num(v) for v in _distinct(signed_g))
     if l2_div is not None:
-        l2 = f"L2's grows until w overflows at update {l2_div}"
+        l2 = f"L2's grows until |w| passes {LIMIT_TEXT} at update {l2_div}, where the run stops"
     else:
         first, last = abs(float(l2_g[0])), abs(float(l2_g[-1]))
         if last < first:
@@ -326,6 +336,8 @@ def toggle_explanation(
             f"Σx = {' or '.join(num(s) for s in _distinct(per_epoch))}: the last batch of an epoch is smaller), "
             f"so w falls by lr × that each update and ends at **{num(batch_closed)}**"
         )
+    if per_epoch.size == 1:  # one batch of every sample: this_x is x
+        return text + ": with one batch of all the samples, `this_x` is `x` and the two readings are the same run."
     tol = near(w_true)
     if w0 <= w_true + tol:
         return text + f": it starts at or below the target w = {w_true:g} and falls away from it from the first update."
@@ -363,12 +375,17 @@ def predict_explanation(w0: float, lr: float, sums: np.ndarray, K: int, w_end: f
 
 
 def article_note(settings: dict, abs_reached: bool, abs_end: float) -> str:
-    """On the article's settings: its own absolute-L1 run is this one, and where it ends."""
+    """On the article's printed settings: where absolute L1 ends there. The article plots its own absolute-L1 run
+    but prints neither its code nor its settings nor where it ends, so the note claims none of that."""
     if not is_article(settings):
         return ""
+    head = (
+        "The article plots an absolute-L1 run too but prints neither its code nor where it ends. On the settings it "
+        f"prints, absolute L1 ends at {num(abs_end)}"
+    )
     if abs_reached:
-        return f"The article's own absolute-L1 run has these settings; it ends at {num(abs_end)}."
-    return (
-        f"The article's own absolute-L1 run has these settings and ends at {num(abs_end)} too: after 20 epochs it "
-        "has not reached the target yet (the preset *Absolute L1 reaches the target* runs it longer)."
+        return head + "."
+    return head + (
+        ": after 20 epochs it has not reached the target yet (the preset *Absolute L1 reaches the target* runs it "
+        "longer)."
     )
