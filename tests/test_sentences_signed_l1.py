@@ -300,7 +300,13 @@ def test_default_does_not_say_absolute_l1_turns_around_and_says_where_it_ends():
 def test_the_preset_shows_absolute_l1_reaching_the_target_and_turning():
     at = open_page("pages/signed_l1.py")
     at.selectbox(key="s_preset").set_value("Absolute L1 reaches the target: 60 epochs").run()
-    assert "Absolute L1 reaches the target w = 1 at update 475 and turns around" in seen_text(at)
+    text = seen_text(at)
+    assert "Absolute L1 reaches the target w = 1 at update 475 and turns around" in text
+    # 20 − 475 × 0.04 is 1 exactly; 475 rounded subtractions leave w just off it, so it turns (the derivation's
+    # 0.3 + 0.2 lands on 0.5 exactly and stops): the sentence says which
+    w = core.descend(core.make_dataset(20, 2.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0), "l1", 0.01, 20.0, 2, 60).w
+    off = re.search(r"It lands (\S+) off it, what rounding leaves after 475 updates", text)
+    assert off and w[475] != 1.0 and close(off.group(1), abs(w[475] - 1.0))
 
 
 def test_per_batch_explanation_does_not_call_a_falling_w_of_12_past_the_target():

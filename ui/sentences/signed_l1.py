@@ -66,6 +66,8 @@ class Goal:
     lo: float
     hi: float
     name: str
+    kink_stops: bool = False  # absolute L1 on data that lie on the line: on the goal every residual is 0, and the
+    # page's sign(0) = 0 makes the gradient 0 there
 
     @property
     def tol(self) -> float:
@@ -87,8 +89,8 @@ def goals(x: np.ndarray, y: np.ndarray, w_true: float, l1_interval: tuple[float,
     optimum (L1: the median of yᵢ/xᵢ, an interval for an even count; L2: least squares Σxy/Σx²)."""
     lo, hi = l1_interval
     if np.all(y == w_true * x) and lo == hi == w_true == l2_opt:
-        target = Goal(w_true, w_true, f"the target w = {w_true:g}")
-        return {"l1": target, "l2": target}
+        target = f"the target w = {w_true:g}"
+        return {"l1": Goal(w_true, w_true, target, kink_stops=True), "l2": Goal(w_true, w_true, target)}
     l1 = (
         f"its optimum w = {num(lo)} (the median of yᵢ/xᵢ)"
         if lo == hi
@@ -151,10 +153,18 @@ def approach(name: str, w: np.ndarray, goal: Goal, diverged_at: int | None) -> s
             f"and {num(after.max())}: the swing does not grow, but it never lands ({num(d[-1])} away at the end, "
             f"{num(d[0])} at the start)."
         )
-    return (
+    text = (
         f"{name} reaches {goal.name} at update {k} and turns around: from then on w stays between "
         f"{num(after.min())} and {num(after.max())}."
     )
+    off = float(goal.distance(w[k : k + 1])[0])
+    if goal.kink_stops and 0 < off <= goal.tol:  # on it to print, not to the last bit
+        text += (
+            f" It lands {num(off)} off it, what rounding leaves after {k} updates: exactly on it every residual "
+            "would be 0 and sign(0) = 0 would stop it; this close, every residual still has a sign, the step is the "
+            "full one, and w turns."
+        )
+    return text
 
 
 def more_epochs(name: str, goal: Goal, longer_w: np.ndarray, updates_per_epoch: int, max_epochs: int) -> str:
@@ -167,10 +177,15 @@ def more_epochs(name: str, goal: Goal, longer_w: np.ndarray, updates_per_epoch: 
     start_side = int(goal.side(longer_w[:1])[0])
     back = np.flatnonzero(np.diff(longer_w[k:]) * start_side > 0)
     see, last = ("get there and turn", k + int(back[0]) + 1) if back.size else ("get there", k)
-    epochs = -(-last // updates_per_epoch)
+    epochs, reach_epoch = -(-last // updates_per_epoch), -(-k // updates_per_epoch)
     if epochs <= max_epochs:
         return f"With more epochs it gets there at update {k}: set *Epochs* to {epochs} or more to see it {see}."
-    return f"It would get there at update {k}, in epoch {-(-k // updates_per_epoch)}: past the slider's {max_epochs}."
+    if reach_epoch <= max_epochs:  # it arrives within the slider's range and turns only past it
+        return (
+            f"With more epochs it gets there at update {k}: set *Epochs* to {reach_epoch} or more to see it get "
+            f"there (it turns only in epoch {epochs}, past the slider's {max_epochs})."
+        )
+    return f"It would get there at update {k}, in epoch {reach_epoch}: past the slider's {max_epochs}."
 
 
 def is_article(settings: dict) -> bool:
