@@ -40,10 +40,10 @@ ask, drawn = st.columns(2, gap="large") if beside else (st.container(), contextl
 with ask:
     st.subheader("Forward pass")
     model = r"w\cdot x + b" if v["bias"] else r"w\cdot x"
-    nums = f"{fmt(w)}\\cdot{fmt(x)} + {fmt(b)}" if v["bias"] else f"{fmt(w)}\\cdot{fmt(x)}"
+    nums = f"{fmt(w)}\\cdot{say.factor(x)} + {say.factor(b)}" if v["bias"] else f"{fmt(w)}\\cdot{say.factor(x)}"
     st.latex(rf"\hat y = {model} = {nums} = {fmt(y_hat)}")
     st.latex(
-        rf"\begin{{gathered}} r = \hat y - t = {fmt(y_hat)} - {fmt(t)} = {fmt(r)}{gap}L = |r| = {fmt(loss)} "
+        rf"\begin{{gathered}} r = \hat y - t = {fmt(y_hat)} - {say.factor(t)} = {fmt(r)}{gap}L = |r| = {fmt(loss)} "
         r"\end{gathered}"
     )
     with layout.slide_part(2, question=lesson.PREDICT_KEY), st.container(border=True):
@@ -75,7 +75,7 @@ with layout.slide_part(3):
         )
         st.latex(
             rf"\frac{{dL}}{{dw}} = \frac{{dL}}{{dr}}\cdot\frac{{dr}}{{d\hat y}}\cdot\frac{{d\hat y}}{{dw}}"
-            rf" = {fmt(sign)}\cdot 1\cdot {fmt(x)} = {fmt(grad_w)}"
+            rf" = {fmt(sign)}\cdot 1\cdot {say.factor(x)} = {fmt(grad_w)}"
         )
         if v["bias"]:
             st.latex(rf"\frac{{dL}}{{db}} = \frac{{dL}}{{dr}}\cdot 1 = {fmt(grad_b)}")

@@ -324,3 +324,23 @@ def test_each_common_wrong_answer_typed_on_the_page_is_named():
         at.number_input(key=lesson.PREDICT_KEY).set_value(value(number)).run()
         verdict = " ".join(e.value for e in at.error)
         assert not at.success and f"{name}" in verdict and "= −2." in verdict, (wrong, verdict)
+
+
+def test_a_negative_factor_is_bracketed_and_the_kink_has_no_derivative_in_the_graphs_description():
+    assert say.factor(-1.5) == "(−1.5)" and say.factor(2) == "2"
+    at = open_page("pages/derivation.py", {"d_x": "-1.5", "d_w": "0.8"})
+    text = " ".join(str(e.value) for kind in ("latex", "markdown", "info", "caption") for e in getattr(at, kind))
+    assert "·−" not in text and "\\cdot−" not in text and "(−1.5)" in text
+    kink = say.graph_alt(0.5, 1.0, 0.5, None, 0.5, 0.0, 0.0, 0.0, 0.0, 0.0)
+    assert "∂L/∂r = sign(r)" not in kink and "no derivative" in kink and "sign(0) = 0" in kink
+
+
+def test_the_misconception_says_its_runs_train_b_when_the_bias_is_on():
+    """With the bias on, ŷ = t comes at w − x·r/(x² + 1) (b moves too), not at the loss curve's kink."""
+    at = open_page("pages/derivation.py", {"d_bias": "true", "d_b": "0.8", "d_wrong": "true"})
+    text = next(c.value for c in at.caption if "updates with lr" in c.value)
+    w, x, b, t = (at.session_state[k] for k in ("d_w", "d_x", "d_b", "d_t"))
+    r = w * x + b - t
+    assert f"Both runs also train b, so ŷ = t comes at w = {say.fmt(w - x * r / (x * x + 1))}" in text
+    off = open_page("pages/derivation.py", {"d_wrong": "true"})
+    assert "also train b" not in next(c.value for c in off.caption if "updates with lr" in c.value)

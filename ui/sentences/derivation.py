@@ -19,6 +19,12 @@ def fmt(v: float) -> str:
     return f"{float(v) + 0.0:.4g}".replace("-", "−")  # + 0.0: no "−0"
 
 
+def factor(v: float) -> str:
+    """A number as a factor of a printed product: in brackets when negative ("1·(−1.5)", not "1·−1.5")."""
+    text = fmt(v)
+    return f"({text})" if text.startswith("−") else text
+
+
 def residual(w: float, x: float, b: float, t: float) -> float:
     """r = w·x + b − t, with the product's rounding read as 0: the sliders hold decimals, and 1.5·0.2 − 0.3
     = 5.6e-17 in floats is, for the student who set them, exactly the kink."""
@@ -36,8 +42,8 @@ def guess_feedback(guess: float, x: float, r: float, sign: float, grad_w: float)
             f"{'yours is one' if ok else 'yours is outside that set'} (the app picks sign(0)·x = {fmt(grad_w)})."
         )
     if abs(guess - grad_w) <= GUESS_TOL:
-        return True, f"Right: sign(r)·x = {fmt(sign)}·{fmt(x)} = {fmt(grad_w)}."
-    answer = f"dL/dw = sign(r)·x = {fmt(sign)}·{fmt(x)} = {fmt(grad_w)}"
+        return True, f"Right: sign(r)·x = {fmt(sign)}·{factor(x)} = {fmt(grad_w)}."
+    answer = f"dL/dw = sign(r)·x = {fmt(sign)}·{factor(x)} = {fmt(grad_w)}"
     for wrong, why in (  # the common wrong answers (ui.lessons.derivation); the first that matches is named
         (x, f"That is dŷ/dw = x alone: the misconception. r = {fmt(r)} is negative, so the sign flips it"),
         (sign, f"That is dL/dr = sign(r) alone: the chain rule stopped one factor early, x = {fmt(x)} multiplies it"),
@@ -46,19 +52,19 @@ def guess_feedback(guess: float, x: float, r: float, sign: float, grad_w: float)
     ):
         if abs(guess - wrong) <= GUESS_TOL:
             return False, f"{why}: {answer}."
-    return False, f"Not quite: dL/dw = sign(r)·x = {fmt(sign)}·{fmt(x)} = {fmt(grad_w)} (yours: {fmt(guess)})."
+    return False, f"Not quite: dL/dw = sign(r)·x = {fmt(sign)}·{factor(x)} = {fmt(grad_w)} (yours: {fmt(guess)})."
 
 
 def gradient_why(y_hat: float, t: float, r: float, x: float, sign: float) -> str:
     """Why dL/dw is what it is, in numbers: the residual, then sign(r)·x (on the kink, the subgradients)."""
     if r == 0:
         return (
-            f"r = ŷ − t = {fmt(y_hat)} − {fmt(t)} = 0: the kink, where |r| has no derivative. Every value in "
+            f"r = ŷ − t = {fmt(y_hat)} − {factor(t)} = 0: the kink, where |r| has no derivative. Every value in "
             f"[−|x|, |x|] = [{fmt(-abs(x))}, {fmt(abs(x))}] is a subgradient; the app picks "
-            f"sign(0)·x = {fmt(sign)}·{fmt(x)} = {fmt(sign * x)}."
+            f"sign(0)·x = {fmt(sign)}·{factor(x)} = {fmt(sign * x)}."
         )
     return (
-        f"r = ŷ − t = {fmt(y_hat)} − {fmt(t)} = {fmt(r)}, so dL/dw = sign(r)·x = {fmt(sign)}·{fmt(x)} "
+        f"r = ŷ − t = {fmt(y_hat)} − {factor(t)} = {fmt(r)}, so dL/dw = sign(r)·x = {fmt(sign)}·{factor(x)} "
         f"= {fmt(sign * x)}."
     )
 
@@ -113,7 +119,7 @@ def tangent_seen(x: float, w: float, r: float, sign: float, slope_l2: float, fan
     if r == 0:
         return (
             f"You stand **on the kink** (w = {where}): the V has no tangent here. The L1 line drawn has the app's "
-            f"subgradient slope sign(0)·x = {fmt(sign)}·{fmt(x)} = {fmt(sign * x)}, one of the fan's slopes from "
+            f"subgradient slope sign(0)·x = {fmt(sign)}·{factor(x)} = {fmt(sign * x)}, one of the fan's slopes from "
             f"{fmt(-abs(x))} to {fmt(abs(x))}. Step off the kink and the slope is ±|x| = ±{fmt(abs(x))}: "
             f"−{fmt(abs(x))} on one side, {fmt(abs(x))} on the other. L2's slope is 0 here, at its minimum."
         )
@@ -224,6 +230,11 @@ def misconception_alt(
     tol = 1e-12 * (1.0 + abs(t) + abs(x) * float(np.abs(right_w).max()) + float(np.abs(right_b).max()))
     K = wrong_w.size - 1
     head = f"{K} updates with lr {lr:g} from w = {fmt(wrong_w[0])}."
+    if np.ptp(right_b) > 0 and w_hit is not None:  # the runs fit the bias too
+        head += (
+            f" Both runs also train b, so ŷ = t comes at w = {fmt(w_hit)}, not at the loss curve's kink above (which "
+            "holds b where you set it)."
+        )
     if x == 0:
         return f"{head} With x = 0 neither gradient moves w: both lines stay at {fmt(wrong_w[0])}."
     step = wrong_w[1] - wrong_w[0]
@@ -299,8 +310,13 @@ def graph_alt(
     """The computational graph in words, for a screen reader: the forward pass, then the gradients back."""
     model = f"ŷ = w·x + b = {fmt(y_hat)} with b = {fmt(b)}" if b is not None else f"ŷ = w·x = {fmt(y_hat)}"
     back = f"∂L/∂w = {fmt(grad_w)}" + (f" and ∂L/∂b = {fmt(grad_b)}" if b is not None else "")
+    at_r = (
+        f"r = 0, the kink: |r| has no derivative there, any value in [−1, 1] is a subgradient, and the page takes "
+        f"sign(0) = {fmt(sign)}, so ∂L/∂ŷ = {fmt(sign)}"
+        if r == 0
+        else f"∂L/∂r = sign(r) = {fmt(sign)}, ∂L/∂ŷ = {fmt(sign)}"
+    )
     return (
         f"Computational graph. Forward: w = {fmt(w)} and x = {fmt(x)} give {model}; r = ŷ − t = {fmt(r)} "
-        f"with t = {fmt(t)}; L = |r| = {fmt(loss)}. Backward: ∂L/∂r = sign(r) = {fmt(sign)}, ∂L/∂ŷ = {fmt(sign)}, "
-        f"{back}."
+        f"with t = {fmt(t)}; L = |r| = {fmt(loss)}. Backward: {at_r}, {back}."
     )
