@@ -178,5 +178,5 @@ check_understanding(
     ],
     "Because each |rᵢ| has a kink where rᵢ = 0, which is a line in the (w, b) plane",
     "|w·xᵢ + b − yᵢ| is a V along one direction, with its fold on the line b = yᵢ − w·xᵢ. The sum of 30 such Vs "
-    "is a surface of flat facets joined along 30 lines.",
+    "is a surface of planar facets (tilted planes, each with its own constant gradient) joined along 30 lines.",
 )

@@ -474,3 +474,14 @@ def test_the_zoom_and_loss_descriptions_read_the_runs_on_the_page(link):
         assert say.tail_range(name, run.w, start) in texts and say.last_loss(name, run.loss) in texts
     if link:
         assert "has diverged" in texts  # L2 at a constant lr of 0.5
+
+
+def test_one_sample_per_batch_is_singular():
+    from ui.sentences import count
+
+    assert (
+        count(1, "updates") == "1 update"
+        and count(2, "samples") == "2 samples"
+        and count(1500, "updates") == "1,500 updates"
+    )
+    assert say.batch_noise(5.0, 1, 20, False).startswith("With 1 sample per batch")

@@ -82,7 +82,8 @@ def crease_seen(share: float, updates: int, schedule: str, lr_ratio: float = 1.0
     if share == 0:
         return (
             f"Plain subgradient descent crossed no crease in its last {updates} updates: every residual kept its "
-            "sign, so it is still sliding down one flat facet, where the gradient does not shrink as it goes."
+            "sign, so it is still sliding down one planar facet (a tilted plane), where the gradient does not "
+            "shrink as it goes."
         )
     text = (
         f"Plain subgradient descent crossed a crease in **{share:.0%}** of its last {updates} updates: every time a "
@@ -91,8 +92,9 @@ def crease_seen(share: float, updates: int, schedule: str, lr_ratio: float = 1.0
     if schedule == "constant":
         return text + (
             "With a constant lr nothing makes the step shrink near the bottom (on each facet the subgradient is "
-            "constant), so it overshoots back across the crease. That is the zig-zag: the surface is made of flat "
-            "facets joined at creases, and the gradient on a facet does not shrink as you near the bottom."
+            "constant), so it overshoots back across the crease. That is the zig-zag: the surface is made of planar "
+            "facets (tilted planes) joined at creases, and the gradient on a facet does not shrink as you near the "
+            "bottom."
         )
     return text + (
         f"The lr decays as lr/√(1 + t), to {lr_ratio:.2g} of its first value by the last update, so the jumps "

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 import core
+from ui.sentences import count
 
 TAIL_SHARE = 0.3  # "the end of the run": its last 30% of updates (the page's zoom)
 DRIFT_SHARE = 0.5  # a window whose net move is more than half its range is travel, not oscillation
@@ -241,8 +242,8 @@ def batch_noise(sigma: float, batch_size: int, n: int, shuffle: bool) -> str:
         return "One batch holds all the data, so each update pulls towards the same optimum."
     order = "reshuffled every epoch" if shuffle else "the same every epoch"
     return (
-        f"With {batch_size} samples per batch (batches {order}) each batch has its own optimum, and each update "
-        "steps towards its batch's: the noise moves that target from one batch to the next."
+        f"With {count(batch_size, 'samples')} per batch (batches {order}) each batch has its own optimum, and each "
+        "update steps towards its batch's: the noise moves that target from one batch to the next."
     )
 
 

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from core import LOSS_LABELS
+from ui.sentences import count
 
 FURTHER = ("L1 (absolute)", "L2 (squared)", "neither moves")
 BREAKS = {"about 10%": 0.1, "about 25%": 0.25, "about 40%": 0.4, "almost 50%": 0.5}
@@ -155,7 +156,8 @@ def descent_seen(
     """What the distance chart shows: when each run settled for good, and why the late ones are late."""
     settled = sorted((run["settled"], LOSS_LABELS[k]) for k, run in gd.items() if run["settled"] is not None)
     text = (
-        f"Within {near:g} of the exact fit for good: " + ", ".join(f"{name} after {k:,} updates" for k, name in settled)
+        f"Within {near:g} of the exact fit for good: "
+        + ", ".join(f"{name} after {count(k, 'updates')}" for k, name in settled)
         if settled
         else f"No run stays within {near:g} of its exact fit"
     ) + ". "
