@@ -437,7 +437,8 @@ def heat_block() -> None:
             blank = any(grid["error"].isna().any() for _, grid in heat)
             thinned = experiments(heat[0][0]).note("heatmap cells")
             st.caption(
-                (f"Showing {thinned}, evenly spread over the rates. " if thinned else "")
+                "Each cell runs a constant learning rate, whatever the schedule above. "
+                + (f"Showing {thinned}, evenly spread over the rates. " if thinned else "")
                 + ("Grey cells diverged. " if blank else "No run diverged. ")
                 + "Read across a row. "
                 + " ".join(say.heat_sentences(heat_rows, names, l2_limit if "l2" in heat_rows else None))

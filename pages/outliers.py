@@ -143,7 +143,8 @@ def descent_block() -> None:
     if predict(
         "o_gd_predict",
         f"Gradient descent starts at w = b = 0 and makes {GD_UPDATES:,} full-batch updates with the decaying step "
-        f"lr0 / (1 + 0.01·t). Do all three runs end within {ARRIVED:g} of the exact lines above?",
+        f"lr0 / (1 + 0.01·t), lr0 one over the largest curvature of L2's summed loss (twice that for Huber, four "
+        f"times for L1). Do all three runs end within {ARRIVED:g} of the exact lines above?",
         GD_ANSWERS,
         lambda: say.descent_answer(descent(), GD_ANSWERS),
         lambda: say.descent_explanation(descent(), exact, GD_UPDATES, ARRIVED),
