@@ -106,7 +106,7 @@ if at_kink:
 else:
     st.caption(
         f"The app's convention at the kink r = 0: sign(0) = {fmt(kink)} (0 by default, as PyTorch's abs). "
-        + ("Slide w until ŷ = t to stand on it." if x != 0 else "With x = 0, only b or t can put ŷ on t.")
+        + say.kink_hint(w, x, r, C["w"].lo, C["w"].hi, C["w"].step)
     )
 
 st.markdown("**The computational graph** (forward values in the nodes, gradients on the way back)")

@@ -9,6 +9,7 @@ from fractions import Fraction
 
 import numpy as np
 import pyarrow as pa
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -344,3 +345,17 @@ def test_the_misconception_says_its_runs_train_b_when_the_bias_is_on():
     assert f"Both runs also train b, so ŷ = t comes at w = {say.fmt(w - x * r / (x * x + 1))}" in text
     off = open_page("pages/derivation.py", {"d_wrong": "true"})
     assert "also train b" not in next(c.value for c in off.caption if "updates with lr" in c.value)
+
+
+@pytest.mark.parametrize(
+    ("x", "t", "w", "says"),
+    [
+        (2.0, 1.0, 0.3, "Slide w to 0.5, where ŷ = t"),
+        (0.3, 0.2, 0.65, "between the w slider's steps of 0.05"),  # w = 0.6667
+        (0.5, 3.0, 0.3, "outside the w slider's range −2 to 2"),  # w = 6
+        (0.0, 1.0, 0.3, "With x = 0"),
+    ],
+)
+def test_the_kink_hint_says_whether_the_w_slider_can_reach_the_kink(x, t, w, says):
+    at = open_page("pages/derivation.py", {"d_x": str(x), "d_t": str(t), "d_w": str(w)})
+    assert any(says in c.value for c in at.caption)

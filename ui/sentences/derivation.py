@@ -88,6 +88,19 @@ def kink_w(w: float, x: float, r: float) -> float | None:
     return w if r == 0 else _clean(w - r / x, abs(w) + abs(r / x))
 
 
+def kink_hint(w: float, x: float, r: float, lo: float, hi: float, step: float) -> str:
+    """How to stand on the kink with the w slider (from `lo` to `hi` in steps of `step`): slide to it, or change
+    x, t or b when ŷ = t falls between the slider's steps or outside its range."""
+    at = kink_w(w, x, r)
+    if at is None:
+        return "With x = 0, only b or t can put ŷ on t."
+    if not lo <= at <= hi:
+        return f"ŷ = t at w = {fmt(at)}, outside the w slider's range {fmt(lo)} to {fmt(hi)}: change x, t or b."
+    if abs(at / step - round(at / step)) > 1e-9:
+        return f"ŷ = t at w = {fmt(at)}, between the w slider's steps of {step:g}: change x, t or b to land on one."
+    return f"Slide w to {fmt(at)}, where ŷ = t, to stand on it."
+
+
 def curve_alt(x: float, w: float, r: float, b: float, t: float, slope_l1: float, slope_l2: float) -> str:
     """Alt text of the L(w) chart."""
     head = "L1 and L2 loss of one sample against w."
