@@ -10,7 +10,11 @@ layout.header(
 )
 
 st.markdown("For a model prediction m(w) and a target t, the **L1 loss** is L(w) = |m(w) − t|. Its gradient is")
-st.latex(r"\frac{dL}{dw} \;=\; \operatorname{sign}\big(m(w) - t\big)\cdot m'(w) \;=\; \frac{m(w)-t}{|m(w)-t|}\, m'(w)")
+SIGN_FORM, RATIO_FORM = r"\operatorname{sign}\big(m(w) - t\big)\cdot m'(w)", r"\frac{m(w)-t}{|m(w)-t|}\, m'(w)"
+if layout.on_phone():  # one equals sign a line: the whole equation is wider than a phone
+    st.latex(r"\begin{aligned} \frac{dL}{dw} &= " + SIGN_FORM + r" \\ &= " + RATIO_FORM + r" \end{aligned}")
+else:
+    st.latex(r"\frac{dL}{dw} \;=\; " + SIGN_FORM + r" \;=\; " + RATIO_FORM)
 st.markdown(
     "It depends on the target **through the sign**. A common slip says it is just m'(w), “since t is a constant”; "
     "that slip, put into code, is exactly how a popular blog post's “L1 loss” sends its weight toward minus "

@@ -28,6 +28,8 @@ _ALWAYS_CSS = """
   display: block; overflow-x: auto; max-width: 100%; }
 [data-testid="stGraphVizChart"] svg { max-width: 100%; height: auto; }
 [data-testid="stVegaLiteChart"] { max-width: 100%; overflow-x: auto; }
+[data-testid="stMain"] [data-testid="stPageLink-NavLink"] span,
+[data-testid="stMain"] [data-testid="stPageLink-NavLink"] p { white-space: normal; }  /* a long link wraps */
 .l1-chart-text { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%);
   white-space: nowrap; margin: 0; }  /* a chart's description (chart): for screen readers, no room on screen */
 </style>
