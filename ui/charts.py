@@ -325,7 +325,7 @@ def _sweep(losses: tuple[str, ...], stable: bool) -> alt.LayerChart:
         .mark_line(point=True, strokeWidth=2)
         .encode(
             x=alt.X("lr:Q", scale=alt.Scale(type="log"), title="learning rate (log)"),
-            y=alt.Y("error:Q", scale=alt.Scale(type="log"), title="|w − w_true|, mean of the last 10% (log)"),
+            y=alt.Y("error:Q", scale=alt.Scale(type="log"), title="mean |w − 1|, last 10% (log)"),
             tooltip=["series:N", alt.Tooltip("lr:Q", format=".3g"), alt.Tooltip("error:Q", format=".4g")],
             **_series_encodings(losses),
         )
