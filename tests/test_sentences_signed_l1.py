@@ -79,7 +79,13 @@ def check_approach(text: str, w: np.ndarray, goal: say.Goal, diverged_at) -> Non
         if "keeps going" in text:
             assert not np.any(np.diff(w[k:]) * side[0] > 0)
         else:
-            assert goal.distance(w[-1]) > goal.distance(w[0])
+            d = goal.distance(w)
+            assert d[-1] > d[0]
+            late, sides = d[k:], goal.side(w[k:])
+            grows = late.size > 1 and late[late.size // 2 :].max() > late[: late.size // 2].max() * (1 + 1e-9)
+            assert ("swings wider" in text) == grows
+            if "keeps jumping across it" in text:
+                assert np.count_nonzero(sides[1:] * sides[:-1] < 0) >= 2
     elif "starts on" in text:
         assert side[0] == 0
         if "stays on it" in text:

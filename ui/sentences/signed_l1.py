@@ -148,10 +148,17 @@ def approach(name: str, w: np.ndarray, goal: Goal, diverged_at: int | None) -> s
                 f"{name} overshoots {goal.name} at update {k} and swings wider: {num(d[-1])} away at the end "
                 f"against {num(d[0])} at the start."
             )
+        sides = goal.side(after)
+        crossings = int(np.count_nonzero(sides[1:] * sides[:-1] < 0))
+        if crossings >= 2:
+            return (
+                f"{name} overshoots {goal.name} at update {k} and keeps jumping across it, w between "
+                f"{num(after.min())} and {num(after.max())}: the swing does not grow, and it does not land on it "
+                f"({num(d[-1])} away at the end, {num(d[0])} at the start)."
+            )
         return (
-            f"{name} overshoots {goal.name} at update {k} and keeps jumping across it, w between {num(after.min())} "
-            f"and {num(after.max())}: the swing does not grow, but it never lands ({num(d[-1])} away at the end, "
-            f"{num(d[0])} at the start)."
+            f"{name} overshoots {goal.name} at update {k} and ends further from it than it started: {num(d[-1])} "
+            f"against {num(d[0])}, w between {num(after.min())} and {num(after.max())} from then on."
         )
     text = (
         f"{name} reaches {goal.name} at update {k} and turns around: from then on w stays between "
