@@ -541,7 +541,7 @@ def _scatter_fit(losses: tuple[str, ...]) -> alt.LayerChart:
         .encode(x="x:Q", y="y:Q", tooltip=["text:N"])
     )
     return (
-        alt.layer(dots, truth, fits)
+        alt.layer(dots, fits, truth)  # theory on top (dashed: the fits show through)
         .resolve_scale(color="independent", shape="independent", strokeDash="independent")
         .properties(height=340, width="container")
     )
