@@ -170,7 +170,7 @@ def check_gradient_caption(text: str, v: dict, runs: dict, goal) -> None:
         if m.group(1) == "0":
             assert np.all(g[~on_one_side] == 0)
     if l2.diverged_at is not None:
-        assert f"passes 10^12 at update {l2.diverged_at}, where the run stops" in text
+        assert f"passes 10¹² at update {l2.diverged_at}, where the run stops" in text
         assert abs(l2.w[l2.diverged_at - 1]) <= 1e12  # the state before was within the limit (not an overflow)
     elif m := re.search(rf"shrinks in size from {NUMBER} at the first update to {NUMBER}", text):
         assert close(m.group(1), abs(l2.grad[1])) and close(m.group(2), abs(l2.grad[-1]))
@@ -362,4 +362,4 @@ def test_a_two_cycle_is_not_called_swinging_wider_and_one_full_batch_is_one_run(
     assert w.tolist() == [20.0, -30.0, 20.0, -30.0, 20.0, -30.0]  # exact: 0.5 × 100 = 50 a step
     assert "Absolute L1 overshoots" in text and "swings wider" not in text and "keeps jumping across it" in text
     assert "the two readings are the same run" in text and "slower" not in text
-    assert "passes 10^12" in text and "overflows" not in text and "every finite range" not in text
+    assert "passes 10¹²" in text and "overflows" not in text and "every finite range" not in text

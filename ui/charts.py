@@ -35,6 +35,7 @@ OPTIMIZER_COLORS = {"sgd": "#56B4E9", "momentum": "#CC79A7", "adam": "#8C6D31", 
 OPTIMIZER_SHAPES = {"sgd": "circle", "momentum": "square", "adam": "triangle-up", "polyak": "diamond"}
 THEORY = "#888888"
 MAX_RULES = 5  # labelled reference lines per chart
+UPDATE_AXIS = alt.Axis(tickMinStep=1)  # updates are whole numbers: no tick at 0.2 on a short run
 
 
 @dataclass(frozen=True)
@@ -204,7 +205,7 @@ def _trajectory(
         _data("lines")
         .mark_line(strokeWidth=2.2, clip=True)
         .encode(
-            x=alt.X("update:Q", title="update k"),
+            x=alt.X("update:Q", title="update k", axis=UPDATE_AXIS),
             y=alt.Y(f"{value}:Q", title=title, scale=y_scale),
             tooltip=["series:N", "update:Q", alt.Tooltip(f"{value}:Q", format=".5g")],
             **_series_encodings(losses),
@@ -273,7 +274,7 @@ def _small_multiples(value: str, title: str, losses: tuple[str, ...], height: in
         base = alt.Chart().transform_filter(alt.datum.series == name)
         layers = [
             base.mark_line(strokeWidth=2.2).encode(
-                x=alt.X("update:Q", title="update k"),
+                x=alt.X("update:Q", title="update k", axis=UPDATE_AXIS),
                 y=y,
                 tooltip=["series:N", "update:Q", alt.Tooltip(f"{value}:Q", format=".5g")],
                 **series,
@@ -559,7 +560,7 @@ def _convergence(losses: tuple[str, ...]) -> alt.LayerChart:
         _data("distance")
         .mark_line(strokeWidth=2.2, clip=True)
         .encode(
-            x=alt.X("update:Q", title="update k"),
+            x=alt.X("update:Q", title="update k", axis=UPDATE_AXIS),
             y=alt.Y("distance:Q", title="distance to exact (log)", scale=alt.Scale(type="log")),
             tooltip=["series:N", "update:Q", alt.Tooltip("distance:Q", format=".3g")],
             **_series_encodings(losses),
@@ -879,7 +880,7 @@ def _optimizer_loss(optimizers: tuple[str, ...], names: tuple[str, ...]) -> alt.
         _data("curves")
         .mark_line(strokeWidth=2)
         .encode(
-            x=alt.X("update:Q", title="update k"),
+            x=alt.X("update:Q", title="update k", axis=UPDATE_AXIS),
             y=alt.Y(
                 "value:Q",
                 title=None,  # a page states it above the chart: without it, a phone has the width for the legend

@@ -14,7 +14,8 @@ import numpy as np
 from core import DIVERGENCE_LIMIT
 
 EPS = np.finfo(float).eps
-LIMIT_TEXT = f"10^{int(np.log10(DIVERGENCE_LIMIT))}"  # core stops a run whose |w| passes DIVERGENCE_LIMIT
+LIMIT_TEXT = "10" + str(int(np.log10(DIVERGENCE_LIMIT))).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
+# core stops a run whose |w| passes DIVERGENCE_LIMIT: "10¹²"
 ARTICLE = {"lr": 0.01, "w0": 20.0, "bs": 2, "epochs": 20, "x": 2.0, "w_true": 1.0, "sigma": 0.0}
 
 
