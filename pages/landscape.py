@@ -99,7 +99,8 @@ with map_box:
     layout.chart(
         charts.landscape_chart(grid, paths, crease_df, (w_opt, b_opt), chosen, w_range, b_range, OPT_LABELS),
         f"{charts.label(v['loss'])} over (w, b), darker is lower, optimum at ({w_opt:.3f}, {b_opt:.3f}) marked "
-        f"with an orange-red cross; the paths of {', '.join(OPT_LABELS[o] for o in chosen)} from ({v['w0']:g}, {v['b0']:g}) "
+        f"with an orange-red cross; the paths of {', '.join(OPT_LABELS[o] for o in chosen)} from "
+        f"({v['w0']:g}, {v['b0']:g}) "
         f"over {v['steps']} updates, ending at "
         + "; ".join(f"{OPT_LABELS[o]} ({r.w[-1]:.3g}, {r.b[-1]:.3g})" for o, r in runs.items())
         + "."
