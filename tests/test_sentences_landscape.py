@@ -109,7 +109,13 @@ def test_the_race_verdict_credits_every_optimiser_that_ties_with_the_best_and_no
     labels = {o: o.upper() for o in OPTIMIZERS}
     why = say.race_explanation(excess, f_star, labels, s["steps"])
     for o in runs:
-        shown = "no finite loss (diverged)" if not np.isfinite(excess[o]) else f"{max(excess[o], 0.0):.3g}"
+        e = max(excess[o], 0.0)
+        rounding = e <= 1e-6 * max(1.0, abs(f_star))  # within the tie's rounding: printed as 0
+        shown = (
+            "no finite loss (diverged)"
+            if not np.isfinite(excess[o])
+            else ("0 (to rounding)" if rounding else f"{e:.3g}")
+        )
         assert f"{labels[o]} {shown}" in why
     assert ("tie" in why) == (len(say.closest(excess, f_star)) > 1)
 

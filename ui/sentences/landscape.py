@@ -42,14 +42,14 @@ def race_answer(excess: Mapping[str, float], f_star: float, picked: str | None) 
     return picked if picked in winners else winners[0]
 
 
-def _loss(e: float) -> str:
-    return "no finite loss (diverged)" if not np.isfinite(e) else f"{max(e, 0.0):.3g}"
+def _loss(e: float, f_star: float) -> str:
+    return "no finite loss (diverged)" if not np.isfinite(e) else excess_text(max(e, 0.0), f_star)
 
 
 def race_explanation(excess: Mapping[str, float], f_star: float, labels: Mapping[str, str], steps: int) -> str:
     """Why, in numbers: each optimiser's best loss minus the optimum, and who ties with the best."""
     winners = closest(excess, f_star)
-    numbers = "; ".join(f"{labels[o]} {_loss(excess[o])}" for o in sorted(excess, key=lambda o: excess[o]))
+    numbers = "; ".join(f"{labels[o]} {_loss(excess[o], f_star)}" for o in sorted(excess, key=lambda o: excess[o]))
     tol = tie_tolerance(excess, f_star)
     if len(winners) == 1:
         lead = f"{labels[winners[0]]} gets closest"
