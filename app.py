@@ -33,5 +33,5 @@ with st.sidebar:
     st.caption("Every setting is kept in the address bar: copy the URL to share the exact experiment.")
 poll.sidebar()  # the class poll: start, join or leave a room; a QR code of this link
 apply_presentation_style()
-layout.slide_nav()
+layout.slide_nav(has_slides=page.url_path in {p.url_path for p in PAGES[1:6]})  # the five lab pages
 page.run()

@@ -249,3 +249,28 @@ def test_a_students_page_reruns_for_a_reveal_or_ask_again_not_for_other_answers(
     store.reset(room.code, room.teacher_key, "q")
     assert _moved_on(store.state(room.code)) not in (seen, revealed)
     store.close_connections()
+
+
+def test_the_room_link_leaves_out_the_teachers_own_view_and_the_answer_screen_says_what_it_waits_for(db_calls):
+    """A teacher in the slide view, on the answer's screen, before the reveal: the screen says it waits for the
+    reveal (it was empty), and the room's link gives students the page, not the teacher's slides."""
+    teacher = open_page({"slides": "true", "slide": "3", "present": "true"})
+    assert any("once the question on the previous screen is answered or skipped" in i.value for i in teacher.info)
+    teacher.button(key="poll_start").click()
+    rerun(teacher)
+    code = teacher.session_state[ROOM.key]
+    assert any("once the teacher reveals the room's answers" in i.value for i in teacher.info)
+    link = next(c.value for c in teacher.sidebar.code if f"room={code}" in c.value)
+    assert "slides" not in link and "slide=" not in link and "present" not in link, link
+
+
+@pytest.mark.parametrize("path", ["pages/home.py", "pages/teachers.py"])
+def test_a_page_without_slides_reads_as_usual_in_the_slide_view(path):
+    at = AppTest.from_file(str(APP), default_timeout=90)
+    at.query_params.update({"slides": "true", "slide": "2"})
+    at.switch_page(path)
+    at.run()
+    assert not at.exception
+    assert "slide_next" not in {b.key for b in at.button}, "no back and next on a page without slides"
+    assert any("this page reads as usual" in c.value for c in at.caption)
+    assert not any("display: none" in str(m.value) for m in at.markdown), "nothing hidden"

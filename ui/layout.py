@@ -121,11 +121,15 @@ def _go(step: int) -> None:
         st.session_state[f"{reveal}_skip"] = True
 
 
-def slide_nav() -> None:
-    """Back / next for the slide view, above the page (app.py calls it before the page runs)."""
+def slide_nav(has_slides: bool = True) -> None:
+    """Back / next for the slide view, above the page (app.py calls it before the page runs). A page without
+    slides (`has_slides` False: the start page, the teachers' page) reads as usual, with a note."""
     st.session_state["_slide_parts"] = set()  # a new run: each step's first part gets the key again
     st.session_state["_slide_question"] = None  # set again by this run's page if it asks one
     if not sliding():
+        return
+    if not has_slides:
+        st.caption("The slide view shows the five lab pages one screen at a time; this page reads as usual.")
         return
     step = int(st.session_state.get(SLIDE.key, 1))
     st.markdown(_slide_css(step), unsafe_allow_html=True)

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 
 import streamlit as st
 
-from ui.layout import slide_part
+from ui.layout import slide_part, sliding
 from ui.poll import view as room_view
 
 
@@ -37,10 +37,20 @@ def predict(
     with slide_part(2, question=key), st.container(border=True):
         st.markdown(f"**Predict first.** {question}")
         if room is None:
-            return _ask(key, question, options, correct, explanation)
-        if room.teacher_key:
-            return _ask_room_as_teacher(room, key, options, correct, explanation)
-        return _ask_room_as_student(room, key, question, options, correct, explanation)
+            ready = _ask(key, question, options, correct, explanation)
+        elif room.teacher_key:
+            ready = _ask_room_as_teacher(room, key, options, correct, explanation)
+        else:
+            ready = _ask_room_as_student(room, key, question, options, correct, explanation)
+    if not ready and sliding():  # the answer's screen would be empty: it says what shows the answer
+        with slide_part(3):
+            st.info(
+                "The answer shows here once the teacher reveals the room's answers."
+                if room is not None
+                else "The answer shows here once the question on the previous screen is answered or skipped.",
+                icon="⏳",
+            )
+    return ready
 
 
 def _ask(key, question, options, correct, explanation) -> bool:

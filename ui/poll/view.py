@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from ui import qr
-from ui.controls import ROOM, restore, show_notes
+from ui.controls import PRESENTATION, ROOM, SLIDE, SLIDES, restore, show_notes
 from ui.poll.store import PollError, PollStore, QuestionState, RoomClosed, normalise_code
 
 REFRESH_S = 2.0  # the teacher's chart and the students' watch on the room
@@ -160,8 +160,10 @@ def _close(room: Membership) -> None:
 
 
 def _current_link(code: str) -> str:
-    """This page's address with its settings (and the room code, if any)."""
-    params = {k: v for k, v in st.query_params.to_dict().items() if k != ROOM.key}
+    """This page's address with its settings (and the room code, if any). The teacher's own view (presentation
+    mode, the slide view and its screen) stays out: a student who follows the link gets the page as a student."""
+    own_view = {ROOM.key, PRESENTATION.key, SLIDES.key, SLIDE.key}
+    params = {k: v for k, v in st.query_params.to_dict().items() if k not in own_view}
     if code:
         params[ROOM.key] = code
     return qr.link(st.context.url or "http://localhost:8501/", params)
