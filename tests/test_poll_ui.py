@@ -274,3 +274,20 @@ def test_a_page_without_slides_reads_as_usual_in_the_slide_view(path):
     assert "slide_next" not in {b.key for b in at.button}, "no back and next on a page without slides"
     assert any("this page reads as usual" in c.value for c in at.caption)
     assert not any("display: none" in str(m.value) for m in at.markdown), "nothing hidden"
+
+
+def test_back_from_the_answers_screen_opens_the_question_again_unless_the_student_skipped_it():
+    at = open_page({"slides": "true", "slide": "2"})
+    at.button(key="slide_next").click()
+    rerun(at)
+    assert at.session_state["slide"] == 3 and at.checkbox(key=f"{KEY}_skip").value  # Next shows the result
+    at.button(key="slide_back").click()
+    rerun(at)
+    assert at.session_state["slide"] == 2 and not at.checkbox(key=f"{KEY}_skip").value  # Back asks again
+    at.checkbox(key=f"{KEY}_skip").check()
+    rerun(at)
+    at.button(key="slide_next").click()
+    rerun(at)
+    at.button(key="slide_back").click()
+    rerun(at)
+    assert at.checkbox(key=f"{KEY}_skip").value, "a skip the student chose stays"

@@ -117,8 +117,11 @@ def slide_part(step: int, question: str | None = None):
 def _go(step: int) -> None:
     st.session_state[SLIDE.key] = step
     reveal = st.session_state.get("_slide_question")  # the question the page on screen asked in its last run
-    if step == len(SLIDE_STEPS) and reveal:  # the answer's screen shows the result: skip the open question
-        st.session_state[f"{reveal}_skip"] = True
+    if step == len(SLIDE_STEPS) and reveal and not st.session_state.get(f"{reveal}_skip"):
+        st.session_state[f"{reveal}_skip"] = True  # the answer's screen shows the result: skip the open question
+        st.session_state["_slide_skipped"] = reveal  # ... and Back opens it again
+    elif step < len(SLIDE_STEPS) and (skipped := st.session_state.pop("_slide_skipped", None)):
+        st.session_state[f"{skipped}_skip"] = False
 
 
 def slide_nav(has_slides: bool = True) -> None:
