@@ -268,7 +268,7 @@ def check_sweep(s: dict) -> None:
             assert f"{name}'s error is smallest at lr = {r[best]:.3g} ({say.num(e[best])})" in text
         else:
             zero = r[e <= 1e-6]
-            assert f"{name}'s error is under 1e-06 (zero, to rounding) at " in text
+            assert f"{name}'s error is under 1e-06 (the chart's floor) at " in text
             assert (
                 f"{zero.size} rates, lr = {zero[0]:.3g} to {zero[-1]:.3g}" if zero.size > 1 else f"{zero[0]:.3g}"
             ) in text

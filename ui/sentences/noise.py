@@ -34,7 +34,7 @@ def num(v: float) -> str:
     return f"{float(v):.3g}"
 
 
-ERROR_FLOOR = 1e-6  # an error |w − 1| below it is rounding: the charts draw it at the floor, sentences say so
+ERROR_FLOOR = 1e-6  # the charts' floor for an error |w − 1| (log axes): drawn there, and sentences say 'under' it
 
 
 def error_text(v: float) -> str:
@@ -338,7 +338,7 @@ def _one_loss_sweep(lrs: np.ndarray, err: np.ndarray, label: str, floor: float |
     else:
         zero = r[e <= ERROR_FLOOR]
         where = f"lr = {zero[0]:.3g}" if zero.size == 1 else f"{zero.size} rates, lr = {zero[0]:.3g} to {zero[-1]:.3g}"
-        text = f"{_cap(label)}'s error is under {ERROR_FLOOR:g} (zero, to rounding) at {where}"
+        text = f"{_cap(label)}'s error is under {ERROR_FLOOR:g} (the chart's floor) at {where}"
     text += _above_the_best(r, e)
     return text if floor is None else text + _at_the_floor(r, e, floor)
 
