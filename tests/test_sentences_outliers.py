@@ -164,7 +164,8 @@ def test_the_descent_verdict_and_sentence_name_each_late_run_with_its_reason(gd)
         else:
             assert f"{name} ends away from the exact line with a loss as low" in why
         if r["settled"] is not None:
-            assert f"{name} after {r['settled']:,} updates" in seen
+            k = r["settled"]
+            assert f"{name} after {k:,} {'update' if k == 1 else 'updates'}" in seen
         else:
             assert f"{name} after" not in seen
     assert ("All three arrive" in seen) == all_in
