@@ -17,7 +17,7 @@ Where to find a formula:
     theory.py     optima, oscillation band, L2's stability limit, closed forms
 """
 
-from core.data import Dataset, article_dataset, make_dataset
+from core.data import Dataset, article_dataset, make_dataset, outlier_count
 from core.descent import (
     DIVERGENCE_LIMIT,
     MAX_RUN_UPDATES,
@@ -80,6 +80,7 @@ __all__ = [
     "Trajectory",
     "article_dataset",
     "make_dataset",
+    "outlier_count",
     "descend",
     "descend_many",
     "LOSSES",

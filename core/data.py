@@ -48,6 +48,11 @@ def _check_range(name: str, value: float, lo: float, hi: float) -> float:
     return value
 
 
+def outlier_count(n: int, outlier_fraction: float) -> int:
+    """How many of n samples `make_dataset` shifts: round(outlier_fraction * n), halves to even (35% of 30 is 10)."""
+    return int(round(outlier_fraction * n))
+
+
 def make_dataset(
     n: int = 20,
     x: float | tuple[float, float] = 2.0,
@@ -61,7 +66,7 @@ def make_dataset(
     """n samples of y = w_true * x + b_true + N(0, noise_sigma**2).
 
     `x` is one value for every sample (the article uses 2) or a range (lo, hi) drawn
-    uniformly. The first round(outlier_fraction * n) samples, chosen at random, get
+    uniformly. `outlier_count(n, outlier_fraction)` samples, chosen at random, get
     `outlier_size` added to y and are marked in `is_outlier`.
     """
     if not (isinstance(n, (int, np.integer)) and 1 <= n <= MAX_SAMPLES):
@@ -78,7 +83,7 @@ def make_dataset(
     noise = rng.normal(0.0, noise_sigma, n) if noise_sigma > 0 else np.zeros(n)
     y = w_true * xs + b_true + noise
     mask = np.zeros(n, bool)
-    mask[rng.permutation(n)[: int(round(outlier_fraction * n))]] = True
+    mask[rng.permutation(n)[: outlier_count(n, outlier_fraction)]] = True
     y = np.where(mask, y + outlier_size, y)
     return Dataset(xs, y, float(w_true), float(b_true), mask)
 

@@ -188,6 +188,7 @@ def descent_block() -> None:
 descent_block()
 st.subheader("How much bad data can each loss take?")
 bd_args = (v["n"], v["w"], b_true, v["sigma"], v["size"], v["seed"], v["bias"], v["delta"], FRACTIONS, LOSSES)
+shares = tuple(core.outlier_count(v["n"], f) / v["n"] for f in FRACTIONS)  # what each sweep data set holds
 
 
 def sweep_gaps(loss: str) -> list[float]:
@@ -195,31 +196,25 @@ def sweep_gaps(loss: str) -> list[float]:
     return bd.loc[bd["loss"] == loss, "gap"].tolist()
 
 
-def sweep_shares() -> tuple[float, ...]:
-    """The share of outliers each of the sweep's data sets holds (round(fraction × n) of n points)."""
-    bd = compute.breakdown(*bd_args)
-    return tuple(bd.loc[bd["loss"] == LOSSES[0], "fraction"])
-
-
 @st.fragment
 def breakdown_block() -> None:
     """The breakdown sweep, behind its question: answering it reruns only this block."""
     if predict(
         "o_break_predict",
-        f"Now raise the share of bad points from 0 to {FRACTIONS[-1]:.0%} (shift {v['size']:+g}, {len(FRACTIONS)} data "
+        f"Now raise the share of bad points from 0 to {shares[-1]:.0%} (shift {v['size']:+g}, {len(FRACTIONS)} data "
         "sets, each fitted exactly with every loss). Up to about what share does L1's line stay near the true one?",
         list(say.BREAKS),
-        lambda: say.breakdown_answer(say.held_to(sweep_shares(), sweep_gaps("l1"), tol)),
-        lambda: say.breakdown_explanation(sweep_shares(), sweep_gaps("l1"), tol),
+        lambda: say.breakdown_answer(say.held_to(shares, sweep_gaps("l1"), tol)),
+        lambda: say.breakdown_explanation(shares, sweep_gaps("l1"), tol),
     ):
         bd = compute.breakdown(*bd_args)
         bd = bd.assign(series=bd["loss"].map(charts.label))
         layout.chart(
-            charts.breakdown_chart(bd, LOSSES, float(lesson.dataset(values).is_outlier.mean())),
+            charts.breakdown_chart(bd, LOSSES, core.outlier_count(v["n"], v["frac"]) / v["n"]),
             f"Mean vertical gap between the fitted and the true line against the share of outliers, 0 to "
-            f"{sweep_shares()[-1]:.0%}, for L1, L2 and Huber.",
+            f"{shares[-1]:.0%}, for L1, L2 and Huber.",
         )
-        layout.seen(say.breakdown_seen(sweep_shares(), {k: sweep_gaps(k) for k in LOSSES}, tol, (0.0, 5.0)))
+        layout.seen(say.breakdown_seen(shares, {k: sweep_gaps(k) for k in LOSSES}, tol, (0.0, 5.0)))
 
 
 breakdown_block()

@@ -95,7 +95,8 @@ def fits(x: np.ndarray, y: np.ndarray, values: Mapping[str, object]) -> Fits:
 
 def question(values: Mapping[str, object]) -> str:
     """The first Predict-first question at these values."""
-    shifted, n = int(dataset(values).is_outlier.sum()), int(values["o_n"])
+    n = int(values["o_n"])
+    shifted = core.outlier_count(n, values["o_frac"])
     return (
         f"{shifted} of the {n} points ({shifted / n:.0%}) were shifted by {values['o_size']:+g}. Which fit ends "
         "further from the true line?"
