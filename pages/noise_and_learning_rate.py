@@ -412,19 +412,16 @@ def heat_block() -> None:
         for k in [k for k in ("l1", "l2") if k in losses and show_heat]:
             exp = experiments(k)
             heat_lrs, errors = exp.heat_lrs, np.abs(np.asarray(exp.heat_final, dtype=float) - 1)
+            shown = np.where(np.isfinite(errors), np.maximum(errors, say.ERROR_FLOOR), np.nan)  # nan: diverged
             grid = pd.DataFrame(
                 [
-                    {
-                        "lr": lr,
-                        "sigma": s,
-                        "error": max(errors[i, j], say.ERROR_FLOOR) if np.isfinite(errors[i, j]) else np.nan,
-                    }
+                    {"lr": lr, "sigma": s, "error": shown[i, j]}
                     for i, s in enumerate(HEAT_SIGMAS)
                     for j, lr in enumerate(heat_lrs)
                 ]
             )
             heat.append((k, grid))
-            heat_rows[k] = [(s, heat_lrs, np.maximum(errors[i], say.ERROR_FLOOR)) for i, s in enumerate(HEAT_SIGMAS)]
+            heat_rows[k] = [(s, heat_lrs, shown[i]) for i, s in enumerate(HEAT_SIGMAS)]
         cols = st.columns(max(1, len(heat)))
         for col, (k, grid) in zip(cols, heat, strict=False):
             with col:
