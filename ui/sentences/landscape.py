@@ -18,16 +18,21 @@ def best_excess(best_loss: np.ndarray, f_star: float) -> float:
     return float(finite.min() - f_star) if finite.size else float("inf")
 
 
+def rounding(f_star: float) -> float:
+    """How close to the optimal loss f* counts as on it: TIE_ABSOLUTE·max(1, |f*|)."""
+    return TIE_ABSOLUTE * max(1.0, abs(f_star))
+
+
 def excess_text(excess: float, f_star: float) -> str:
-    """A run's best loss minus the optimum as the page prints it: "0 (to rounding)" within TIE_ABSOLUTE·max(1, |f*|)
-    of it (a run can land a few ulps under f*, as computed), else 3 significant digits."""
-    return "0 (to rounding)" if abs(excess) <= TIE_ABSOLUTE * max(1.0, abs(f_star)) else f"{excess:.3g}"
+    """A run's best loss minus the optimum as the page prints it: "0 (to rounding)" within `rounding(f*)` of it (a
+    run can land a few ulps under f*, as computed), else 3 significant digits."""
+    return "0 (to rounding)" if abs(excess) <= rounding(f_star) else f"{excess:.3g}"
 
 
 def tie_tolerance(excess: Mapping[str, float], f_star: float) -> float:
-    """How much above the best excess still counts as as close: TIE_ABSOLUTE·max(1, |f*|) or 1% of the best."""
+    """How much above the best excess still counts as as close: `rounding(f*)` or 1% of the best."""
     best = min(excess.values())
-    return max(TIE_ABSOLUTE * max(1.0, abs(f_star)), TIE_RELATIVE * best if np.isfinite(best) else 0.0)
+    return max(rounding(f_star), TIE_RELATIVE * best if np.isfinite(best) else 0.0)
 
 
 def closest(excess: Mapping[str, float], f_star: float) -> list[str]:
