@@ -8,6 +8,7 @@ import numpy as np
 
 TIE_RELATIVE = 0.01  # two best losses within 1% of each other (of the larger excess) are a tie
 TIE_ABSOLUTE = 1e-6  # ... or both within 1e-6 x max(1, f*) of the optimum: rounding, not a race
+FLOAT_ROUNDING = 1e-12  # a loss within 1e-12 x max(1, f*) of the optimum is on it, as floating point computes both
 SIGN_DESCENT = (2 / 3, 1.5)  # Adam's median step / lr in this range: it moves like sign descent
 
 
@@ -18,21 +19,17 @@ def best_excess(best_loss: np.ndarray, f_star: float) -> float:
     return float(finite.min() - f_star) if finite.size else float("inf")
 
 
-def rounding(f_star: float) -> float:
-    """How close to the optimal loss f* counts as on it: TIE_ABSOLUTE·max(1, |f*|)."""
-    return TIE_ABSOLUTE * max(1.0, abs(f_star))
-
-
 def excess_text(excess: float, f_star: float) -> str:
-    """A run's best loss minus the optimum as the page prints it: "0 (to rounding)" within `rounding(f*)` of it (a
-    run can land a few ulps under f*, as computed), else 3 significant digits."""
-    return "0 (to rounding)" if abs(excess) <= rounding(f_star) else f"{excess:.3g}"
+    """A run's best loss minus the optimum as the page prints it: "0 (to rounding)" within FLOAT_ROUNDING·max(1, |f*|)
+    of it (the summed loss and f* can part by that much in floating point, so a run can print a few ulps under f*),
+    else 3 significant digits, however small (3.11e-08 is a real, if tiny, excess)."""
+    return "0 (to rounding)" if abs(excess) <= FLOAT_ROUNDING * max(1.0, abs(f_star)) else f"{excess:.3g}"
 
 
 def tie_tolerance(excess: Mapping[str, float], f_star: float) -> float:
-    """How much above the best excess still counts as as close: `rounding(f*)` or 1% of the best."""
+    """How much above the best excess still counts as as close: TIE_ABSOLUTE·max(1, |f*|) or 1% of the best."""
     best = min(excess.values())
-    return max(rounding(f_star), TIE_RELATIVE * best if np.isfinite(best) else 0.0)
+    return max(TIE_ABSOLUTE * max(1.0, abs(f_star)), TIE_RELATIVE * best if np.isfinite(best) else 0.0)
 
 
 def closest(excess: Mapping[str, float], f_star: float) -> list[str]:
