@@ -6,7 +6,9 @@ control on every page (`ui.controls.REGISTRY`: its range and options) this sends
 wrong-type, huge, empty and unknown values; every other widget (questions, buttons, the step-through)
 gets values of every wrong type; the outliers table gets pastes of 10, 2,000 and 30,000 rows and
 edits at rows and columns that do not exist; then states for 5,000 widgets that do not exist, a link
-of 20,000 parameters, a 3 MB message (outliers), and the "clear cache" message any client can send.
+of 20,000 parameters, a 3 MB message (outliers), and the "clear cache" message any client can send;
+last, new sessions whose first message (a browser sends no widget state there) already holds forged values
+for every widget, strings up to the 1 MB limit, or (outliers) a paste of 30,000 rows and one of 1 MB.
 After each message, a valid change on the same session must run cleanly. It prints what raised or
 stuck, and the worst server CPU time one message cost (read from /proc/<pid>/stat before and after
 it; target <= 0.5 s).
@@ -120,6 +122,29 @@ def editor_cases(columns: Iterable[str] = ("x", "y")) -> list[tuple[str, str]]:
         ("not JSON", "{not json"),
         ("JSON that is not an object", "[1, 2, 3]"),
     ]
+
+
+MESSAGE_BUDGET = 1_000_000  # bytes: server.maxWidgetStateSize (1 MB); a first message is built just under it
+
+
+def first_message_cases(ids: dict[str, str], lean: bool = False) -> list[tuple[str, dict[str, dict]]]:
+    """(name, {widget id: state}) for a session's first message, which no browser fills: every widget of a page
+    (`ids`, key -> id, as an earlier session of the same page drew them) gets a forged value at once, a long
+    string each up to the message limit, and (outliers) the table gets a 30,000-row paste and one of 1 MB.
+    `lean`: of the forged values only a string, an index past any options and JSON that does not parse."""
+    forged = [LEAN_WRONG_TYPES[i] for i in (0, 6, 8)] if lean else LEAN_WRONG_TYPES
+    cases = [(f"every widget: {_describe('', w).strip()}", {i: w for i in ids.values()}) for w in forged]
+    each = (MESSAGE_BUDGET - 20_000) // max(len(ids), 1) - 100
+    cases.append(
+        (f"every widget: a {each:,}-character string", {i: {"string_value": "x" * each} for i in ids.values()})
+    )
+    editor = next((i for k, i in ids.items() if k.startswith(EDITOR_PREFIX)), None)
+    if editor is not None:
+        rows = (MESSAGE_BUDGET - 50_000) // len(json.dumps({"x": 96, "y": 88}) + ", ")
+        for name, n in (("paste 30,000 rows", 30_000), (f"paste {rows:,} rows (1 MB)", rows)):
+            paste = json.dumps({"edited_rows": {}, "added_rows": [{"x": i % 97, "y": (i * 7) % 89} for i in range(n)]})
+            cases.append((f"the table: {name}", {editor: {"string_value": paste}}))
+    return cases
 
 
 def cpu_seconds(pid: int) -> float:
@@ -287,6 +312,23 @@ class Attack:
             self.report.findings.append(Finding(self.page, "clear every cache", raised[0][:160]))
         await self.valid_change("clear every cache")
 
+    async def first_messages(self, lean: bool = False) -> None:
+        """Each of `first_message_cases` as the first message of a new session (opened after this one has learned
+        the page's widget ids); then a valid change on that session must run."""
+        ids = {k: self.session.ids[k] for k in self.session.ids}
+        for name, states in first_message_cases(ids, lean):
+            await self.session.close()
+            self.session = Session(self.url, self.page, timeout=self.session.timeout)
+            self.session.widgets = {i: _state(i, state) for i, state in states.items()}
+            what = f"first message, {name}"
+            try:
+                failed = await self._send(what, self.session.open)
+            except StuckSession as stuck:
+                failed = [f"stuck: {stuck}"]
+            if failed:
+                self.report.findings.append(Finding(self.page, what, failed[0][:160]))
+            await self.valid_change(what)
+
     async def close(self) -> None:
         await self.session.close()
 
@@ -323,10 +365,11 @@ async def attack(
     table: bool = True,
     lean: bool = False,
     extras: bool = True,
+    first: bool = True,
 ) -> list[str]:
     """Every widget of `page`, then (outliers, if `table`) the table and a 3 MB message, then (if `extras`)
-    junk messages and "clear cache"; returns the editor cases that failed. `lean` sends one wrong value of
-    each field instead of all of WRONG_TYPES."""
+    junk messages and "clear cache", then (if `first`) forged first messages of new sessions; returns the
+    editor cases that failed. `lean` sends one wrong value of each field instead of all of WRONG_TYPES."""
     a = Attack(url, page, pid, report)
     await a.open()
     await a.batch(plan_for(a.targets(), controls, LEAN_WRONG_TYPES if lean else WRONG_TYPES))
@@ -336,6 +379,8 @@ async def attack(
     if extras:
         await a.junk()
         await a.clear_cache()
+    if first:
+        await a.first_messages(lean)
     await a.close()
     return failed
 

@@ -39,3 +39,23 @@ def test_the_address_cache_the_app_fills_is_still_what_streamlit_reads(monkeypat
     monkeypatch.setattr(net_util, "_internal_ip", None)
     internals.skip_address_lookups()
     assert net_util.get_external_ip() == "" and net_util.get_internal_ip() == "127.0.0.1"  # no look-up ran
+
+
+def test_a_state_for_a_widget_the_session_has_not_drawn_is_dropped_as_it_arrives():
+    """A session's first message: no widget has been drawn, so nothing it says for one is stored (Streamlit would
+    apply it, unchecked, when the widget is drawn); once drawn, a readable state is stored as before."""
+    from streamlit.proto.WidgetStates_pb2 import WidgetStates
+    from streamlit.runtime.state.common import WidgetMetadata
+    from streamlit.runtime.state.session_state import SessionState
+
+    internals.refuse_unreadable_widget_states()
+    session = SessionState()
+    message = WidgetStates()
+    forged = message.widgets.add(id="$$ID-0123-o_editor_x", string_value='{"added_rows": [{"x": 1}]}')
+    session.on_script_will_rerun(message)
+    assert forged.id not in session._new_widget_state.states
+    session._new_widget_state.set_widget_metadata(
+        WidgetMetadata(forged.id, deserializer=lambda v: v, serializer=lambda v: v, value_type="string_value")
+    )
+    session.on_script_will_rerun(message)
+    assert forged.id in session._new_widget_state.states

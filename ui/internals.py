@@ -10,11 +10,16 @@ using what they touch, so an upgrade is a decision, not a silent break.
    anyone loaded / would run the page without app.py. A page that finds itself run alone clears the flag (as
    st.navigation itself does) and reruns. (Known upstream: streamlit/streamlit PR 10276.) The folder keeps
    its name: it is part of the design.
-2. A widget state a client sends that its widget cannot read is dropped as it arrives
-   (`refuse_unreadable_widget_states`). Streamlit stores what a browser's message says for each widget and
-   reads it back with the widget's deserializer before the script runs, and again when the widget is drawn:
-   a value of the wrong type, JSON that does not parse, or an index past a select-slider's options raises
-   there, before any line of the app runs, and on every rerun after, because the bad state stays.
+2. A widget state a client sends is dropped as it arrives when the session has not drawn that widget yet, or
+   when its widget cannot read it (`refuse_unreadable_widget_states`). Streamlit stores what a browser's
+   message says for each widget and reads it back with the widget's deserializer before the script runs,
+   and again when the widget is drawn: a value of the wrong type, JSON that does not parse, or an index past
+   a select-slider's options raises there, before any line of the app runs, and on every rerun after,
+   because the bad state stays. A state for a widget this session has not drawn (a session's first message:
+   a browser sends none there) has no reader to check it against, and Streamlit would apply it when the
+   widget is drawn, past every check of the page: a 30,000-row paste into the table that way cost 37 s of
+   server CPU. A browser only sends states for widgets it was shown, so nothing a tab does is lost; a tab
+   that reconnects to a new session gets its values back from the link.
 3. No address look-ups (`skip_address_lookups`): a websocket from another site makes Streamlit look this
    machine's addresses up (checkip.amazonaws.com, a UDP socket to 8.8.8.8) before refusing it. The app
    never needs them (README, "Running it in public"), so their cache is filled with the local answer.
@@ -72,10 +77,12 @@ def _readable(state, metadata) -> bool:
 
 
 def refuse_unreadable_widget_states() -> None:
-    """Drop, as it arrives, a widget state its widget cannot read; the widget keeps its last value (see 2.).
+    """Drop, as it arrives, a widget state for a widget this session has not drawn, or one its widget cannot
+    read; the widget keeps its last value (see 2.).
 
     Checked at the one place client states enter the session (the last run's widget metadata says what
-    each widget reads). Idempotent; the server log says what was dropped.
+    each widget reads). Idempotent; the server log says what was dropped (unknown widgets at debug level:
+    a message may name thousands).
     """
     original = WStates.set_widget_from_proto
     if getattr(original, "_refuses_unreadable", False):
@@ -83,7 +90,10 @@ def refuse_unreadable_widget_states() -> None:
 
     def set_widget_from_proto(self, widget_state) -> None:
         metadata = self.widget_metadata.get(widget_state.id)
-        if metadata is not None and not _readable(widget_state, metadata):
+        if metadata is None:
+            _LOG.debug("ignored a state for widget %s, which this session has not drawn", widget_state.id[-40:])
+            return
+        if not _readable(widget_state, metadata):
             sent = widget_state.WhichOneof("value")
             _LOG.warning("ignored an unreadable %s for widget %s", sent, widget_state.id[-40:])
             return
