@@ -9,10 +9,11 @@ import streamlit as st
 import core
 from ui import charts, diagram, layout
 from ui.controls import Row, Shown, settings, sync_url, widget
-from ui.lessons import derivation as lesson
-from ui.lessons.derivation import CONTROLS, PRESETS, C
+from ui.lessons.derivation import charts as lesson_charts
+from ui.lessons.derivation import lesson
+from ui.lessons.derivation import sentences as say
+from ui.lessons.derivation.lesson import CONTROLS, PRESETS, C
 from ui.questions import check_understanding
-from ui.sentences import derivation as say
 
 fmt = say.fmt
 
@@ -84,7 +85,7 @@ with layout.slide_part(3):
         pic = lesson.loss_picture(sample)
         curve, slope_l1, slope_l2, fan = pic.curve, grad_w, pic.slope_l2, pic.fan
         layout.chart(
-            charts.loss_curve_chart(curve, pic.point, pic.lines, ["l1", "l2"], y_range=pic.y_range),
+            lesson_charts.loss_curve_chart(curve, pic.point, pic.lines, ["l1", "l2"], y_range=pic.y_range),
             say.curve_alt(x, w, r, b, t, slope_l1, slope_l2),
         )
 with drawn:
@@ -213,7 +214,7 @@ def samples_block() -> None:
     grid = np.linspace(min(lo, w) - 1, max(hi, w) + 1, 400)
     gsum = (core.loss_grad("l1", grid[:, None] * data.x - data.y) * data.x).sum(axis=1)
     layout.chart(
-        charts.step_function_chart(pd.DataFrame({"w": grid, "g": gsum}), w, (lo, hi)),
+        lesson_charts.step_function_chart(pd.DataFrame({"w": grid, "g": gsum}), w, (lo, hi)),
         say.staircase_alt(data.x, lo, hi),
     )
     layout.download(

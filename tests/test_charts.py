@@ -11,6 +11,7 @@ import pytest
 
 import core
 from ui import charts, frames
+from ui.lessons.derivation import charts as derivation_charts
 
 LOSSES = ["l1", "l2", "huber"]
 
@@ -46,13 +47,13 @@ CASES = {
         pd.DataFrame({"seed": [0, 1], "series": charts.label("l2"), "error": [0.1, 0.2]}), ["l2"]
     ),
     "heatmap": lambda: charts.heatmap_chart(pd.DataFrame({"lr": [0.01], "sigma": [1.0], "error": [0.3]}), "l1"),
-    "loss_curve": lambda: charts.loss_curve_chart(
+    "loss_curve": lambda: derivation_charts.loss_curve_chart(
         pd.DataFrame({"w": [0.0, 1.0], "series": charts.label("l1"), "L": [1.0, 0.0]}),
         pd.DataFrame({"w": [0.5], "L": [0.5], "text": ["you"]}),
         pd.DataFrame({"w": [0.0, 1.0], "L": [1.0, 0.0], "line": "t", "series": charts.label("l1")}),
         ["l1", "l2"],
     ),
-    "step_function": lambda: charts.step_function_chart(
+    "step_function": lambda: derivation_charts.step_function_chart(
         pd.DataFrame({"w": [0.0, 1.0], "g": [-1.0, 1.0]}), 0.5, (0.4, 0.6)
     ),
     "scatter_fit": lambda: charts.scatter_fit_chart(

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from ui.diagram import computational_graph
-from ui.sentences.derivation import fmt
+from ui.lessons.derivation.sentences import fmt
 
 NS = "{http://www.w3.org/2000/svg}"
 

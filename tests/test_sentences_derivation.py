@@ -17,9 +17,9 @@ import core
 from tests.helpers import chart_texts, control_space
 from tests.test_pages import open_page
 from ui import charts
-from ui.lessons import derivation as lesson
-from ui.lessons.derivation import PRESETS, C
-from ui.sentences import derivation as say
+from ui.lessons.derivation import lesson
+from ui.lessons.derivation import sentences as say
+from ui.lessons.derivation.lesson import PRESETS, C
 
 EPS = np.finfo(float).eps
 NUMBER = r"(−?\d+(?:\.\d+)?(?:e[-+−]\d+)?)"

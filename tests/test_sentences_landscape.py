@@ -3,8 +3,6 @@ directly), across the landscape's control space and presets; one test per findin
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 import re
 from pathlib import Path
 
@@ -15,6 +13,7 @@ from hypothesis import strategies as st
 import core
 from tests.test_pages import open_page, snapshot
 from ui.controls import log_options
+from ui.lessons.catalogue import LESSONS
 from ui.sentences import landscape as say
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -207,12 +206,8 @@ def test_home_lists_the_path_in_the_sidebars_order():
 
 
 def presets() -> dict[str, list[str]]:
-    """Each lab page's preset names by page path, from its lesson (the presets moved there from the pages)."""
-    modules = (
-        importlib.import_module(f"ui.lessons.{m.name}") for m in pkgutil.iter_modules([str(ROOT / "ui/lessons")])
-    )
-    lessons = [m.LESSON for m in modules if hasattr(m, "LESSON")]
-    return {f"pages/{lesson.page}.py": list(lesson.presets) for lesson in lessons}
+    """Each lab page's preset names by page path, from its lesson."""
+    return {f"pages/{lesson.page}.py": list(lesson.presets) for lesson in LESSONS}
 
 
 def test_home_says_only_the_article_presets_run_the_blog_posts_settings():

@@ -477,7 +477,7 @@ def test_the_zoom_and_loss_descriptions_read_the_runs_on_the_page(link):
 
 
 def test_one_sample_per_batch_is_singular():
-    from ui.sentences import count
+    from ui.words import count
 
     assert (
         count(1, "updates") == "1 update"

@@ -73,7 +73,7 @@ def data_params(defaults: dict[str, float]) -> tuple[list, alt.Chart]:
         alt.param(name=name, expr=f"length(data('{PARAMS}')) ? {first}.{name} : {value!r}")
         for name, value in defaults.items()
     ]
-    return params, _data(PARAMS).mark_point(opacity=0)
+    return params, named_data(PARAMS).mark_point(opacity=0)
 
 
 def arrow_bytes(df: pd.DataFrame) -> bytes:
@@ -122,7 +122,7 @@ def template(build: Callable[..., alt.TopLevelMixin]) -> Callable[..., str]:
     return cached
 
 
-def _data(name: str) -> alt.Chart:
+def named_data(name: str) -> alt.Chart:
     """An empty chart drawing the named dataset `name`."""
     return alt.Chart(alt.NamedData(name=name))
 
@@ -140,7 +140,7 @@ def loss_scales(losses: Sequence[str]) -> tuple[alt.Scale, alt.Scale]:
     )
 
 
-def _series_encodings(losses: Sequence[str], legend_title: str = "loss") -> dict:
+def series_encodings(losses: Sequence[str], legend_title: str = "loss") -> dict:
     color, dash = loss_scales(losses)
     return {
         "color": alt.Color(
@@ -150,9 +150,9 @@ def _series_encodings(losses: Sequence[str], legend_title: str = "loss") -> dict
     }
 
 
-def _rules_layers() -> list[alt.Chart]:
+def rules_layers() -> list[alt.Chart]:
     """Horizontal reference lines with their labels (dataset "rules": y, text, row)."""
-    base = _data("rules")
+    base = named_data("rules")
     rule = base.mark_rule(color=THEORY, strokeDash=[4, 4]).encode(
         y="y:Q", tooltip=["text:N", alt.Tooltip("y:Q", format=".4g")]
     )
@@ -167,16 +167,16 @@ def _rules_layers() -> list[alt.Chart]:
     return [rule, *texts]
 
 
-def _rules_data(hlines: pd.DataFrame | None) -> dict[str, pd.DataFrame]:
+def rules_data(hlines: pd.DataFrame | None) -> dict[str, pd.DataFrame]:
     if hlines is None or hlines.empty:
         return {}
     return {"rules": hlines.iloc[:MAX_RULES].assign(row=range(min(len(hlines), MAX_RULES)))}
 
 
-def _band_layers() -> list[alt.Chart]:
+def band_layers() -> list[alt.Chart]:
     """A shaded horizontal band (dataset "band": lo, hi, text)."""
     return [
-        _data("band")
+        named_data("band")
         .mark_rect(opacity=0.15, color=LOSS_COLORS["l1"])
         .encode(
             y="lo:Q",
@@ -202,19 +202,19 @@ def _trajectory(
     y_scale = alt.Scale(type="symlog") if log_y else alt.Scale(zero=False, padding=14 if band else alt.Undefined)
     title = f"{title} (symmetric log)" if log_y else title  # its ticks are few: say it is not linear
     lines = (
-        _data("lines")
+        named_data("lines")
         .mark_line(strokeWidth=2.2, clip=True)
         .encode(
             x=alt.X("update:Q", title="update k", axis=UPDATE_AXIS),
             y=alt.Y(f"{value}:Q", title=title, scale=y_scale),
             tooltip=["series:N", "update:Q", alt.Tooltip(f"{value}:Q", format=".5g")],
-            **_series_encodings(losses),
+            **series_encodings(losses),
         )
     )
-    layers = [*(_band_layers() if band else []), lines, *(_rules_layers() if rules else [])]
+    layers = [*(band_layers() if band else []), lines, *(rules_layers() if rules else [])]
     if theory:
         layers.append(
-            _data("theory")
+            named_data("theory")
             .mark_point(color="#222222", size=14, filled=True, opacity=0.55)
             .encode(
                 x="update:Q",
@@ -223,7 +223,7 @@ def _trajectory(
             )
         )
     if marker:
-        layers.append(_data("marker").mark_rule(color="#444444", strokeWidth=2).encode(x="update:Q"))
+        layers.append(named_data("marker").mark_rule(color="#444444", strokeWidth=2).encode(x="update:Q"))
     return alt.layer(*layers).properties(height=height, width="container")
 
 
@@ -245,7 +245,7 @@ def trajectory_chart(
     Optional layers: reference lines (`hlines`: y, text), a shaded band (lo, hi, text), a theory
     curve (`theory`: update, value) drawn as grey dots, and a vertical marker at one update.
     """
-    data = {"lines": df, **_rules_data(hlines)}
+    data = {"lines": df, **rules_data(hlines)}
     if band is not None:
         data["band"] = pd.DataFrame({"lo": [band[0]], "hi": [band[1]], "text": [band[2]]})
     if theory is not None and not theory.empty:
@@ -322,24 +322,24 @@ def lr_chart(df: pd.DataFrame, losses: Sequence[str], marker: int | None = None)
 @template
 def _sweep(losses: tuple[str, ...], stable: bool) -> alt.LayerChart:
     lines = (
-        _data("sweep")
+        named_data("sweep")
         .mark_line(point=True, strokeWidth=2)
         .encode(
             x=alt.X("lr:Q", scale=alt.Scale(type="log"), title="learning rate (log)"),
             y=alt.Y("error:Q", scale=alt.Scale(type="log"), title="mean |w − 1|, last 10% (log)"),
             tooltip=["series:N", alt.Tooltip("lr:Q", format=".3g"), alt.Tooltip("error:Q", format=".4g")],
-            **_series_encodings(losses),
+            **series_encodings(losses),
         )
     )
-    layers = [lines, _data("yours").mark_rule(color="#444444").encode(x="lr:Q", tooltip=["text:N", "lr:Q"])]
+    layers = [lines, named_data("yours").mark_rule(color="#444444").encode(x="lr:Q", tooltip=["text:N", "lr:Q"])]
     if stable:
         layers.append(
-            _data("stable")
+            named_data("stable")
             .mark_rule(color=LOSS_COLORS["l2"], strokeDash=[4, 4], strokeWidth=2)
             .encode(x="lr:Q", tooltip=["text:N"])
         )
         layers.append(
-            _data("stable")
+            named_data("stable")
             .mark_text(align="right", dx=-4, dy=8, color=LOSS_COLORS["l2"])  # left of the rule: it stays on the chart
             .encode(x="lr:Q", y=alt.value(0), text="text:N")
         )
@@ -360,7 +360,7 @@ def _draws(losses: tuple[str, ...]) -> alt.LayerChart:
     color, _ = loss_scales(losses)
     order = [label(k) for k in losses]
     dots = (
-        _data("draws")
+        named_data("draws")
         .mark_circle(size=60, opacity=0.6)
         .encode(
             x=alt.X("error:Q", scale=alt.Scale(type="log"), title="final |w − w_true| (log)"),
@@ -372,7 +372,7 @@ def _draws(losses: tuple[str, ...]) -> alt.LayerChart:
         .transform_calculate(jitter="sqrt(-2*log(random()))*cos(2*PI*random()) / 3")
     )
     means = (
-        _data("draws")
+        named_data("draws")
         .mark_tick(thickness=4, size=40, color="#222222")
         .encode(
             x="mean(error):Q",
@@ -399,7 +399,7 @@ def _heatmap(loss: str, lrs: tuple[float, ...]) -> alt.LayerChart:
     y = alt.Y("sigma:O", title="noise sigma", sort="descending")
     where = [alt.Tooltip("lr:Q", format=".3g"), alt.Tooltip("sigma:Q", format=".3g")]
     ran = (
-        _data("grid")
+        named_data("grid")
         .transform_filter("isValid(datum.error)")
         .mark_rect()
         .encode(
@@ -417,7 +417,7 @@ def _heatmap(loss: str, lrs: tuple[float, ...]) -> alt.LayerChart:
     )
     # a diverged run's cell drawn grey, not left out: a column with no finite cell would otherwise vanish
     diverged = (
-        _data("grid")
+        named_data("grid")
         .transform_filter("!isValid(datum.error)")
         .mark_rect(color=DIVERGED)
         .encode(x=x, y=y, tooltip=[*where, alt.Tooltip("state:N", title="run")])
@@ -432,94 +432,10 @@ def heatmap_chart(df: pd.DataFrame, loss: str, lrs: Sequence[float] = ()) -> Spe
     return Spec(_heatmap(loss, tuple(sorted(float(v) for v in lrs))), {"grid": df})
 
 
-LOSS_CURVE_PARAMS = ("y_lo", "y_hi")
-
-
-@template
-def _loss_curve(losses: tuple[str, ...]) -> alt.LayerChart:
-    # the y range is a pair of params (data_params): it follows the L1 V, and the steeper L2 curve
-    # leaves the top of the chart instead of flattening the V
-    ys = alt.Scale(domain=[alt.ExprRef(expr="y_lo"), alt.ExprRef(expr="y_hi")], nice=False, zero=False)
-    curves = (
-        _data("curve")
-        .mark_line(strokeWidth=2.5, clip=True)
-        .encode(
-            x=alt.X("w:Q", title="weight w"),
-            y=alt.Y("L:Q", title="loss L(w)", scale=ys),
-            tooltip=["series:N", alt.Tooltip("w:Q", format=".3f"), alt.Tooltip("L:Q", format=".4g")],
-            **_series_encodings(losses),
-        )
-    )
-    fan = (
-        _data("tangents")
-        .mark_line(strokeWidth=1.4, opacity=0.8, clip=True)
-        .encode(
-            x="w:Q",
-            y="L:Q",
-            detail="line:N",
-            color=alt.Color("series:N", scale=loss_scales(losses)[0], legend=None),
-            tooltip=["line:N"],
-        )
-    )
-    dot = (
-        _data("point")
-        .mark_point(size=120, filled=True, color="#222222", clip=True)
-        .encode(
-            x="w:Q", y="L:Q", tooltip=["text:N", alt.Tooltip("w:Q", format=".3f"), alt.Tooltip("L:Q", format=".4g")]
-        )
-    )
-    ranges, holder = data_params(dict(zip(LOSS_CURVE_PARAMS, (0.0, 1.0), strict=True)))
-    return alt.layer(curves, fan, dot, holder).add_params(*ranges).properties(height=320, width="container")
-
-
-def loss_curve_chart(
-    curve: pd.DataFrame,
-    point: pd.DataFrame,
-    tangents: pd.DataFrame,
-    losses: Sequence[str],
-    y_range: tuple[float, float] | None = None,
-) -> Spec:
-    """L(w) curves (w, series, L), the current point, tangent or subgradient-fan lines (w, L, line).
-
-    The y axis spans `y_range` (default: the curves' own range); whatever leaves it is clipped."""
-    if y_range is None:
-        y_range = (min(0.0, float(curve["L"].min())), float(curve["L"].max()))
-    params = dict(zip(LOSS_CURVE_PARAMS, map(float, y_range), strict=True))
-    return Spec(_loss_curve(tuple(losses)), {"curve": curve, "tangents": tangents, "point": point}, params)
-
-
-@template
-def _step_function() -> alt.LayerChart:
-    line = (
-        _data("steps")
-        .mark_line(color=LOSS_COLORS["l1"], strokeWidth=2.5, interpolate="step-after")
-        .encode(
-            x=alt.X("w:Q", title="weight w"),
-            y=alt.Y("g:Q", title="dL/dw = Σ sign(w·xᵢ − tᵢ)·xᵢ"),
-            tooltip=[alt.Tooltip("w:Q", format=".3f"), alt.Tooltip("g:Q", format=".3g")],
-        )
-    )
-    zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color=THEORY).encode(y="y:Q")
-    area = (
-        _data("optimum")
-        .mark_rect(color=LOSS_COLORS["l1"], opacity=0.18)
-        .encode(x="lo:Q", x2="hi:Q", tooltip=["text:N"])
-    )
-    edge = _data("optimum").mark_rule(color=LOSS_COLORS["l1"], strokeDash=[4, 3]).encode(x="lo:Q", tooltip=["text:N"])
-    now = _data("now").mark_rule(color="#222222", strokeWidth=2).encode(x="w:Q")
-    return alt.layer(area, edge, zero, line, now).properties(height=260, width="container")
-
-
-def step_function_chart(df: pd.DataFrame, current_w: float, optimum: tuple[float, float]) -> Spec:
-    """Total L1 subgradient sum_i sign(w x_i - t_i) x_i against w (df: w, g), zero line, optimum."""
-    optimum_df = pd.DataFrame({"lo": [optimum[0]], "hi": [optimum[1]], "text": ["minimisers (weighted median)"]})
-    return Spec(_step_function(), {"steps": df, "optimum": optimum_df, "now": pd.DataFrame({"w": [current_w]})})
-
-
 @template
 def _scatter_fit(losses: tuple[str, ...]) -> alt.LayerChart:
     dots = (
-        _data("points")
+        named_data("points")
         .mark_point(filled=True, size=55, opacity=0.8)
         .encode(
             x=alt.X("x:Q", title="x"),
@@ -533,11 +449,11 @@ def _scatter_fit(losses: tuple[str, ...]) -> alt.LayerChart:
             tooltip=["x:Q", "y:Q", "kind:N"],
         )
     )
-    enc = _series_encodings(losses, "fit")
+    enc = series_encodings(losses, "fit")
     enc["color"] = enc["color"].legend(orient="bottom", columns=1, labelLimit=260)  # beside the points' legend
-    fits = _data("fits").mark_line(strokeWidth=2.5).encode(x="x:Q", y="y:Q", tooltip=["series:N"], **enc)
+    fits = named_data("fits").mark_line(strokeWidth=2.5).encode(x="x:Q", y="y:Q", tooltip=["series:N"], **enc)
     truth = (
-        _data("truth")
+        named_data("truth")
         .mark_line(color=THEORY, strokeDash=[4, 4], strokeWidth=1.5)
         .encode(x="x:Q", y="y:Q", tooltip=["text:N"])
     )
@@ -557,16 +473,16 @@ def scatter_fit_chart(points: pd.DataFrame, lines: pd.DataFrame, losses: Sequenc
 @template
 def _convergence(losses: tuple[str, ...]) -> alt.LayerChart:
     lines = (
-        _data("distance")
+        named_data("distance")
         .mark_line(strokeWidth=2.2, clip=True)
         .encode(
             x=alt.X("update:Q", title="update k", axis=UPDATE_AXIS),
             y=alt.Y("distance:Q", title="distance to exact (log)", scale=alt.Scale(type="log")),
             tooltip=["series:N", "update:Q", alt.Tooltip("distance:Q", format=".3g")],
-            **_series_encodings(losses),
+            **series_encodings(losses),
         )
     )
-    near = _data("near").mark_rule(color=THEORY, strokeDash=[4, 4]).encode(y="distance:Q", tooltip=["text:N"])
+    near = named_data("near").mark_rule(color=THEORY, strokeDash=[4, 4]).encode(y="distance:Q", tooltip=["text:N"])
     return alt.layer(lines, near).properties(height=340, width="container")
 
 
@@ -583,14 +499,14 @@ _TENTHS = [i / 10 for i in range(6)]  # the breakdown's x ticks: 0% to 50%, wher
 def _breakdown_encodings(losses: Sequence[str]) -> dict:
     """The loss encodings with a legend of dashed strokes: a line drawn with points would key each loss with a
     circle outlined in its dash pattern, which reads as a blot."""
-    enc = _series_encodings(losses)
+    enc = series_encodings(losses)
     return {**enc, "color": enc["color"].legend(orient="bottom", symbolType="stroke", symbolStrokeWidth=2.5)}
 
 
 @template
 def _breakdown(losses: tuple[str, ...]) -> alt.LayerChart:
     lines = (
-        _data("gaps")
+        named_data("gaps")
         .mark_line(point=True, strokeWidth=2)
         .encode(
             x=alt.X("fraction:Q", title="fraction of outliers", axis=alt.Axis(format="%", values=_TENTHS)),
@@ -605,7 +521,7 @@ def _breakdown(losses: tuple[str, ...]) -> alt.LayerChart:
             **_breakdown_encodings(losses),
         )
     )
-    now = _data("yours").mark_rule(color="#444444").encode(x="fraction:Q", tooltip=["text:N"])
+    now = named_data("yours").mark_rule(color="#444444").encode(x="fraction:Q", tooltip=["text:N"])
     half = (
         alt.Chart(pd.DataFrame({"fraction": [0.5], "text": ["50%: no estimator can tell good from bad"]}))
         .mark_rule(color=THEORY, strokeDash=[2, 2])
@@ -627,7 +543,7 @@ def _number_line() -> alt.LayerChart:
     lane = alt.Scale(domain=[0, 1])
     no_axis = alt.Axis(labels=False, ticks=False, title=None, grid=False, domain=False)
     dots = (
-        _data("values")
+        named_data("values")
         .mark_point(filled=True, size=110)
         .encode(
             x=x,
@@ -642,7 +558,7 @@ def _number_line() -> alt.LayerChart:
         )
     )
     rules = (
-        _data("stats")
+        named_data("stats")
         .mark_rule(strokeWidth=3)
         .encode(
             x=x,
@@ -653,7 +569,7 @@ def _number_line() -> alt.LayerChart:
         )
     )
     labels = (
-        _data("stats")
+        named_data("stats")
         .mark_text(fontSize=12, fontWeight="bold", align="left", dx=5)
         .encode(
             x=x,
@@ -678,12 +594,12 @@ def number_line_chart(values: pd.DataFrame, stats: pd.DataFrame) -> Spec:
 @template
 def _influence(losses: tuple[str, ...], title: str, height: int) -> alt.Chart:
     chart = (
-        _data("pulls")
+        named_data("pulls")
         .mark_bar()
         .encode(
             x=alt.X("point:O", title="data point (sorted by residual)", axis=alt.Axis(labels=False, ticks=False)),
             y=alt.Y("contribution:Q", title="pull on w", axis=alt.Axis(tickCount=6)),
-            color=_series_encodings(losses)["color"],
+            color=series_encodings(losses)["color"],
             xOffset="series:N",
             tooltip=[
                 "series:N",
@@ -765,7 +681,7 @@ def _map_layers(grid: pd.DataFrame) -> dict[str, pd.DataFrame]:
 def _map_layers_spec(xs: alt.Scale, ys: alt.Scale) -> list[alt.Chart]:
     """The loss map: its picture, its greys as a legend, and the cells a hover reads the loss from."""
     picture = (
-        _data("map")
+        named_data("map")
         .mark_image(aspect=False, clip=True)
         .encode(
             x=alt.X("w0:Q", scale=xs, title="w (slope)"),
@@ -778,7 +694,7 @@ def _map_layers_spec(xs: alt.Scale, ys: alt.Scale) -> list[alt.Chart]:
     grey = [f"#{v:02x}{v:02x}{v:02x}" for v in MAP_GREYS]
     cells = {"x": alt.X("w0:Q", scale=xs), "x2": "w1:Q", "y": alt.Y("b0:Q", scale=ys), "y2": "b1:Q"}  # one map cell
     legend = (  # the picture's greys as a legend: an invisible mark over its lowest and highest level
-        _data("map")
+        named_data("map")
         .mark_rect(opacity=0)
         .encode(
             **cells,
@@ -788,7 +704,7 @@ def _map_layers_spec(xs: alt.Scale, ys: alt.Scale) -> list[alt.Chart]:
         )
     )
     tooltip = [alt.Tooltip("w:Q", format=".3f"), alt.Tooltip("b:Q", format=".3f"), alt.Tooltip("loss:Q", format=".4g")]
-    probe = _data("grid").mark_rect(opacity=0).encode(**cells, tooltip=tooltip)
+    probe = named_data("grid").mark_rect(opacity=0).encode(**cells, tooltip=tooltip)
     return [picture, legend, probe]
 
 
@@ -798,7 +714,7 @@ def _path_layers(optimizers: tuple[str, ...], names: tuple[str, ...], xs: alt.Sc
     legend = {"orient": "bottom", "title": "optimiser", "columns": 2, "labelLimit": 260}  # whole names, 16 px too
     at = {"x": alt.X("w:Q", scale=xs), "y": alt.Y("b:Q", scale=ys)}
     line = (
-        _data("paths")
+        named_data("paths")
         .mark_line(strokeWidth=2, clip=True)
         .encode(
             **at,
@@ -808,7 +724,7 @@ def _path_layers(optimizers: tuple[str, ...], names: tuple[str, ...], xs: alt.Sc
         )
     )
     points = (
-        _data("paths")
+        named_data("paths")
         .mark_point(size=22, filled=True, clip=True)
         .encode(
             **at,
@@ -818,7 +734,7 @@ def _path_layers(optimizers: tuple[str, ...], names: tuple[str, ...], xs: alt.Sc
         )
     )
     optimum = (
-        _data("optimum")
+        named_data("optimum")
         .mark_point(shape="cross", size=320, color="#D55E00", strokeWidth=3, filled=True)
         .encode(**at, tooltip=["text:N", alt.Tooltip("w:Q", format=".4f"), alt.Tooltip("b:Q", format=".4f")])
     )
@@ -833,7 +749,7 @@ def _landscape(optimizers: tuple[str, ...], creases: bool, names: tuple[str, ...
     layers = _map_layers_spec(xs, ys)
     if creases:
         layers.append(
-            _data("creases")
+            named_data("creases")
             .mark_line(color=LOSS_COLORS["l1"], opacity=0.35, strokeWidth=1, clip=True)
             .encode(x=alt.X("w:Q", scale=xs), y=alt.Y("b:Q", scale=ys), detail="sample:N")
         )
@@ -877,7 +793,7 @@ def _optimizer_loss(optimizers: tuple[str, ...], names: tuple[str, ...]) -> alt.
     color = _optimizer_scales(optimizers, names)[0]
     dash = alt.Scale(domain=["loss − optimum", "best so far − optimum"], range=[[1, 0], [5, 3]])
     return (
-        _data("curves")
+        named_data("curves")
         .mark_line(strokeWidth=2)
         .encode(
             x=alt.X("update:Q", title="update k", axis=UPDATE_AXIS),

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 import core
-from ui.sentences import count
+from ui.words import count
 
 TAIL_SHARE = 0.3  # "the end of the run": its last 30% of updates (the page's zoom)
 DRIFT_SHARE = 0.5  # a window whose net move is more than half its range is travel, not oscillation

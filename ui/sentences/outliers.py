@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from core import LOSS_LABELS
-from ui.sentences import count
+from ui.words import count
 
 FURTHER = ("L1 (absolute)", "L2 (squared)", "neither moves")
 BREAKS = {"about 10%": 0.1, "about 25%": 0.25, "about 40%": 0.4, "almost 50%": 0.5}

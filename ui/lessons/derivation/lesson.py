@@ -18,7 +18,7 @@ import core
 from ui import charts, frames
 from ui.controls import Control, log_options
 from ui.lessons import Lesson
-from ui.sentences import derivation as say
+from ui.lessons.derivation import sentences as say
 
 C = {
     "x": Control("d_x", "Input x", "float", 2.0, -3.0, 3.0, 0.1),

@@ -1,0 +1,95 @@
+"""The derivation's charts: the loss curves with their tangents, and the summed subgradient as a step function."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import altair as alt
+import pandas as pd
+
+from ui.charts import LOSS_COLORS, THEORY, Spec, data_params, loss_scales, named_data, series_encodings, template
+
+LOSS_CURVE_PARAMS = ("y_lo", "y_hi")
+
+
+@template
+def _loss_curve(losses: tuple[str, ...]) -> alt.LayerChart:
+    # the y range is a pair of params (data_params): it follows the L1 V, and the steeper L2 curve
+    # leaves the top of the chart instead of flattening the V
+    ys = alt.Scale(domain=[alt.ExprRef(expr="y_lo"), alt.ExprRef(expr="y_hi")], nice=False, zero=False)
+    curves = (
+        named_data("curve")
+        .mark_line(strokeWidth=2.5, clip=True)
+        .encode(
+            x=alt.X("w:Q", title="weight w"),
+            y=alt.Y("L:Q", title="loss L(w)", scale=ys),
+            tooltip=["series:N", alt.Tooltip("w:Q", format=".3f"), alt.Tooltip("L:Q", format=".4g")],
+            **series_encodings(losses),
+        )
+    )
+    fan = (
+        named_data("tangents")
+        .mark_line(strokeWidth=1.4, opacity=0.8, clip=True)
+        .encode(
+            x="w:Q",
+            y="L:Q",
+            detail="line:N",
+            color=alt.Color("series:N", scale=loss_scales(losses)[0], legend=None),
+            tooltip=["line:N"],
+        )
+    )
+    dot = (
+        named_data("point")
+        .mark_point(size=120, filled=True, color="#222222", clip=True)
+        .encode(
+            x="w:Q", y="L:Q", tooltip=["text:N", alt.Tooltip("w:Q", format=".3f"), alt.Tooltip("L:Q", format=".4g")]
+        )
+    )
+    ranges, holder = data_params(dict(zip(LOSS_CURVE_PARAMS, (0.0, 1.0), strict=True)))
+    return alt.layer(curves, fan, dot, holder).add_params(*ranges).properties(height=320, width="container")
+
+
+def loss_curve_chart(
+    curve: pd.DataFrame,
+    point: pd.DataFrame,
+    tangents: pd.DataFrame,
+    losses: Sequence[str],
+    y_range: tuple[float, float] | None = None,
+) -> Spec:
+    """L(w) curves (w, series, L), the current point, tangent or subgradient-fan lines (w, L, line).
+
+    The y axis spans `y_range` (default: the curves' own range); whatever leaves it is clipped."""
+    if y_range is None:
+        y_range = (min(0.0, float(curve["L"].min())), float(curve["L"].max()))
+    params = dict(zip(LOSS_CURVE_PARAMS, map(float, y_range), strict=True))
+    return Spec(_loss_curve(tuple(losses)), {"curve": curve, "tangents": tangents, "point": point}, params)
+
+
+@template
+def _step_function() -> alt.LayerChart:
+    line = (
+        named_data("steps")
+        .mark_line(color=LOSS_COLORS["l1"], strokeWidth=2.5, interpolate="step-after")
+        .encode(
+            x=alt.X("w:Q", title="weight w"),
+            y=alt.Y("g:Q", title="dL/dw = Σ sign(w·xᵢ − tᵢ)·xᵢ"),
+            tooltip=[alt.Tooltip("w:Q", format=".3f"), alt.Tooltip("g:Q", format=".3g")],
+        )
+    )
+    zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color=THEORY).encode(y="y:Q")
+    area = (
+        named_data("optimum")
+        .mark_rect(color=LOSS_COLORS["l1"], opacity=0.18)
+        .encode(x="lo:Q", x2="hi:Q", tooltip=["text:N"])
+    )
+    edge = (
+        named_data("optimum").mark_rule(color=LOSS_COLORS["l1"], strokeDash=[4, 3]).encode(x="lo:Q", tooltip=["text:N"])
+    )
+    now = named_data("now").mark_rule(color="#222222", strokeWidth=2).encode(x="w:Q")
+    return alt.layer(area, edge, zero, line, now).properties(height=260, width="container")
+
+
+def step_function_chart(df: pd.DataFrame, current_w: float, optimum: tuple[float, float]) -> Spec:
+    """Total L1 subgradient sum_i sign(w x_i - t_i) x_i against w (df: w, g), zero line, optimum."""
+    optimum_df = pd.DataFrame({"lo": [optimum[0]], "hi": [optimum[1]], "text": ["minimisers (weighted median)"]})
+    return Spec(_step_function(), {"steps": df, "optimum": optimum_df, "now": pd.DataFrame({"w": [current_w]})})
