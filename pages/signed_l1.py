@@ -7,10 +7,10 @@ import streamlit as st
 import core
 from ui import charts, compute, frames, layout
 from ui.controls import settings
-from ui.lessons import signed_l1 as lesson
-from ui.lessons.signed_l1 import LOSSES, PRESETS, C
+from ui.lessons.signed_l1 import lesson
+from ui.lessons.signed_l1 import sentences as say
+from ui.lessons.signed_l1.lesson import LOSSES, PRESETS, C
 from ui.questions import check_understanding, predict
-from ui.sentences import signed_l1 as say
 from ui.stepper import step_through
 
 GRADIENTS_DRAWN = 2_000  # updates whose gradients the chart draws one by one (the longest run at batch 2)

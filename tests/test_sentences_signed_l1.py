@@ -12,8 +12,8 @@ from hypothesis import given
 import core
 from tests.helpers import chart_texts, control_space
 from tests.test_pages import open_page, snapshot
-from ui.lessons import signed_l1 as lesson
-from ui.sentences import signed_l1 as say
+from ui.lessons.signed_l1 import lesson
+from ui.lessons.signed_l1 import sentences as say
 
 EPS = np.finfo(float).eps
 NUMBER = r"(-?\d+(?:\.\d+)?(?:e[-+]\d+)?)"

@@ -9,8 +9,8 @@ import re
 from playwright.sync_api import expect
 
 from bench.serve import new_tab, wait_for_run
-from ui.lessons.signed_l1 import FALLS
-from ui.lessons.signed_l1 import OPTIONS as ANSWERS
+from ui.lessons.signed_l1.lesson import FALLS
+from ui.lessons.signed_l1.lesson import OPTIONS as ANSWERS
 
 WAIT_MS = 20_000  # the room is re-read every 2 s; a loaded shared machine may take a few rounds
 OPTIONS = [FALLS, ANSWERS[2], FALLS]  # the students' answers, in the lesson's own words: two right, one not

@@ -16,7 +16,7 @@ import core
 from ui import compute
 from ui.controls import Control, log_options
 from ui.lessons import Lesson
-from ui.sentences import signed_l1 as say
+from ui.lessons.signed_l1 import sentences as say
 
 N = 20  # the article's 20 samples of y = w·x (+ noise)
 LOSSES = ("signed_l1", "l1", "l2")

@@ -1,0 +1,1 @@
+"""Lesson 2: the signed-L1 failure (the blog post's broken experiment, and why its weight never stops)."""
