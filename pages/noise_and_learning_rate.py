@@ -5,12 +5,14 @@ import pandas as pd
 import streamlit as st
 
 import core
-from ui import charts, compute, frames, layout
+from ui import charts, frames, layout
 from ui.controls import Row, Shown, loss_params, settings
-from ui.lessons import noise as lesson
-from ui.lessons.noise import ARTICLE_PRESETS, CONTROLS, PRESETS, SHORT_NAMES, C
+from ui.lessons.noise import charts as lesson_charts
+from ui.lessons.noise import compute as lesson_compute
+from ui.lessons.noise import lesson
+from ui.lessons.noise import sentences as say
+from ui.lessons.noise.lesson import ARTICLE_PRESETS, CONTROLS, PRESETS, SHORT_NAMES, C
 from ui.questions import check_understanding, predict
-from ui.sentences import noise as say
 from ui.stepper import step_through
 
 SWEEP_LRS = tuple(float(v) for v in np.logspace(-5, 0, 26))
@@ -68,12 +70,12 @@ names = {k: core.LOSSES[k].short_name for k in ("l1", "l2", "huber")}  # in sent
 draw_losses = list(dict.fromkeys(["l1", "l2", *losses]))  # the draws question compares L1 and L2
 
 
-def experiments(loss: str) -> compute.NoiseExperiments:
+def experiments(loss: str) -> lesson_compute.NoiseExperiments:
     """The sweep, the noise draws and the heatmap this loss shows, in one vectorised pass (cached): every view
     reads it, and the draws come with it, so answering their question reruns nothing. The result toggles are
     read when it is called: a block that reruns on its own (a fragment) asks for what is shown now."""
     sweep_on, heat_on = st.session_state.get("n_sweep_show", False), st.session_state.get("n_heat", False)
-    return compute.noise_experiments(
+    return lesson_compute.noise_experiments(
         loss,
         sched,
         v["w0"],
@@ -259,7 +261,7 @@ layout.chart(
 )
 st.markdown("**Learning rate over updates**")
 lr_df = frames.series_frame({labels[losses[0]]: next(iter(runs.values())).lr}, "lr")
-layout.chart(charts.lr_chart(lr_df, [losses[0]]), f"The {sched_name} learning-rate schedule over {K} updates.")
+layout.chart(lesson_charts.lr_chart(lr_df, [losses[0]]), f"The {sched_name} learning-rate schedule over {K} updates.")
 
 layout.explain(
     "Why L1 oscillates and L2 settles, when they do",
@@ -318,7 +320,7 @@ def sweep_block() -> None:
         sweep["error"] = sweep["error"].clip(lower=say.ERROR_FLOOR)
         stable = l2_limit if "l2" in losses else None
         layout.chart(
-            charts.sweep_chart(sweep, losses, stable, v["lr"]),
+            lesson_charts.sweep_chart(sweep, losses, stable, v["lr"]),
             f"Mean |w − 1| over the last 10% of updates against the constant learning rate, on log-log axes "
             f"(errors under {say.ERROR_FLOOR:g} drawn at it), with L2's stability limit marked.",
         )
@@ -372,7 +374,7 @@ def draws_block() -> None:
         )
         means = {k: float(np.mean(draw_errors(k))) for k in draw_losses}
         layout.chart(
-            charts.draws_chart(draws, draw_losses),
+            lesson_charts.draws_chart(draws, draw_losses),
             "Final |w − 1| for each noise draw, one row of dots per loss, with each loss's mean error.",
         )
         if note := experiments("l1").note("noise draws"):
@@ -426,7 +428,7 @@ def heat_block() -> None:
         for col, (k, grid) in zip(cols, heat, strict=False):
             with col:
                 layout.chart(
-                    charts.heatmap_chart(grid, k, heat_lrs),
+                    lesson_charts.heatmap_chart(grid, k, heat_lrs),
                     f"Final |w − 1| of {labels[k]} over constant learning rates and noise (errors under "
                     f"{say.ERROR_FLOOR:g} drawn at it).",
                 )

@@ -12,6 +12,7 @@ import pytest
 import core
 from ui import charts, frames
 from ui.lessons.derivation import charts as derivation_charts
+from ui.lessons.noise import charts as noise_charts
 
 LOSSES = ["l1", "l2", "huber"]
 
@@ -39,14 +40,14 @@ CASES = {
     "small_multiples": lambda: charts.small_multiples(
         frames.runs_frame(runs(), "loss", True, "best_loss"), "loss", "loss", LOSSES, best="best_loss", log_y=True
     ),
-    "lr": lambda: charts.lr_chart(lines("lr"), LOSSES, marker=2),
-    "sweep": lambda: charts.sweep_chart(
+    "lr": lambda: noise_charts.lr_chart(lines("lr"), LOSSES, marker=2),
+    "sweep": lambda: noise_charts.sweep_chart(
         pd.DataFrame({"lr": [0.01, 0.1], "series": charts.label("l1"), "error": [0.1, 1.0]}), ["l1"], 0.125, 0.01
     ),
-    "draws": lambda: charts.draws_chart(
+    "draws": lambda: noise_charts.draws_chart(
         pd.DataFrame({"seed": [0, 1], "series": charts.label("l2"), "error": [0.1, 0.2]}), ["l2"]
     ),
-    "heatmap": lambda: charts.heatmap_chart(pd.DataFrame({"lr": [0.01], "sigma": [1.0], "error": [0.3]}), "l1"),
+    "heatmap": lambda: noise_charts.heatmap_chart(pd.DataFrame({"lr": [0.01], "sigma": [1.0], "error": [0.3]}), "l1"),
     "loss_curve": lambda: derivation_charts.loss_curve_chart(
         pd.DataFrame({"w": [0.0, 1.0], "series": charts.label("l1"), "L": [1.0, 0.0]}),
         pd.DataFrame({"w": [0.5], "L": [0.5], "text": ["you"]}),

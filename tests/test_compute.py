@@ -6,6 +6,7 @@ import pytest
 
 import core
 from ui import compute
+from ui.lessons.noise import compute as noise_compute
 from ui.runtime import BoundedCache, _caches, cache_report, cached, fingerprint, size_of
 
 SCHED = ("constant", 0.001, ())
@@ -68,7 +69,9 @@ def test_size_of_counts_array_buffers():
 
 
 def test_every_compute_cache_together_is_bounded_by_cache_mb():
-    mine = [(name, bound) for name, _, _, bound in cache_report() if name.startswith("ui.compute.")]
+    import ui.lessons.catalogue  # noqa: F401  (every lesson's compute module, hence its caches)
+
+    mine = [(name, bound) for name, _, _, bound in cache_report() if name.startswith("ui.")]
     assert {name.rsplit(".", 1)[1] for name, _ in mine} >= {"run", "surface", "noise_experiments"}
     assert sum(bound for _, bound in mine) <= compute.CACHE_MB * 2**20
     assert all(_caches[name].max_entries >= 1 for name, _ in mine)
@@ -76,28 +79,28 @@ def test_every_compute_cache_together_is_bounded_by_cache_mb():
 
 def test_share_budget_keeps_everything_that_fits_and_thins_alike_otherwise():
     sizes = {"sweep": 26, "draws": 48, "heat": 56}
-    assert compute.share_budget(sizes, 1000, 10**6) == sizes
-    half = compute.share_budget(sizes, 20_000, 130 * 10_000)
+    assert noise_compute.share_budget(sizes, 1000, 10**6) == sizes
+    half = noise_compute.share_budget(sizes, 20_000, 130 * 10_000)
     assert half == {"sweep": 13, "draws": 24, "heat": 28}
-    assert compute.share_budget({"draws": 48}, 20_000, 1, least=4) == {"draws": 4}
+    assert noise_compute.share_budget({"draws": 48}, 20_000, 1, least=4) == {"draws": 4}
 
 
 def test_spread_keeps_both_ends():
-    assert compute.spread(26, 13).tolist()[0] == 0 and compute.spread(26, 13).tolist()[-1] == 25
-    assert compute.spread(5, 9).tolist() == [0, 1, 2, 3, 4]
-    assert len(compute.spread(26, 13)) == 13
+    assert noise_compute.spread(26, 13).tolist()[0] == 0 and noise_compute.spread(26, 13).tolist()[-1] == 25
+    assert noise_compute.spread(5, 9).tolist() == [0, 1, 2, 3, 4]
+    assert len(noise_compute.spread(26, 13)) == 13
 
 
 def test_thinned_says_what_was_left_out():
-    assert compute.Thinned(48, 48, "noise draws").note == ""
-    assert compute.Thinned(48, 24, "noise draws").note == "24 of 48 noise draws"
+    assert noise_compute.Thinned(48, 48, "noise draws").note == ""
+    assert noise_compute.Thinned(48, 24, "noise draws").note == "24 of 48 noise draws"
 
 
 def test_noise_experiments_match_one_pass_per_experiment():
     """One pass over the sweep, the draws and the heatmap gives what each experiment gives in its own pass."""
     lrs, sigmas, heat_lrs = (1e-3, 1e-2, 0.1), (0.0, 5.0), (1e-3, 0.05)
     kw = {"shuffle": True, "shuffle_seed": 3, "track_loss": False}
-    got = compute.noise_experiments(
+    got = noise_compute.noise_experiments(
         "l1", SCHED, 20.0, 2, 30, 5.0, 3, sweep_lrs=lrs, seeds=5, heat_sigmas=sigmas, heat_lrs=heat_lrs, shuffle=True
     )
 
@@ -116,7 +119,7 @@ def test_noise_experiments_match_one_pass_per_experiment():
 
 
 def test_noise_experiments_over_budget_run_a_share_and_say_so():
-    got = compute.noise_experiments(
+    got = noise_compute.noise_experiments(
         "l2", SCHED, 20.0, 1, 50, 5.0, 0, sweep_lrs=tuple(np.logspace(-4, -1, 26)), seeds=48, budget=37 * 1000
     )
     assert got.sweep_lrs.size == 13 and got.draw_seeds.tolist() == list(range(24))

@@ -7,7 +7,8 @@ from streamlit.testing.v1 import AppTest
 
 import core
 from ui.controls import Control, loss_params
-from ui.lessons import landscape, noise, outliers
+from ui.lessons import landscape, outliers
+from ui.lessons.noise import lesson as noise
 
 
 def test_a_loss_parameter_becomes_its_slider():

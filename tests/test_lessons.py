@@ -8,8 +8,8 @@ import pytest
 
 import core
 from tests.test_pages import open_page
-from ui.lessons import noise
 from ui.lessons.catalogue import LESSONS
+from ui.lessons.noise import lesson as noise
 from ui.lessons.signed_l1 import lesson as signed_l1
 
 CASES = [(lesson, preset) for lesson in LESSONS for preset in (None, *lesson.show)]

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 import core
 from ui.controls import log_options
-from ui.sentences import noise as say
+from ui.lessons.noise import sentences as say
 
 PAGE = Path(__file__).resolve().parents[1] / "pages" / "noise_and_learning_rate.py"
 N = 20

@@ -4,16 +4,10 @@ Every function here is pure: the same arguments give the same result, so one cac
 (`ui.runtime.cached`) serves a class that opens the same preset with one computation. Each cache is bounded by
 entries and by bytes, so memory stays flat however many settings a class tries: all of them together hold at
 most `CACHE_MB` megabytes. Results are shared, so their arrays are read-only.
-
-Where a page's experiments would cost more than a rerun may (`EXPERIMENT_BUDGET`), they are coarsened, never
-silently: `noise_experiments` runs an evenly spread share of its rates, draws and cells and says which
-(`Thinned.note`, e.g. "24 of 48 noise draws"), for the page to print beside the chart.
+A lesson's own experiments live in its folder (ui/lessons/<name>/compute.py), cached the same way.
 """
 
 from __future__ import annotations
-
-import functools
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -23,11 +17,7 @@ from ui.frames import thin_series
 from ui.runtime import cached
 
 HUBER = "huber"
-CACHE_MB = 100  # every cache below together (tests/test_compute.py adds up their bounds)
-# updates x runs one experiment call may make per rerun. Every setting the noise page offers runs in full (20,000
-# updates x 130 runs): measured, each update of a pass has a fixed cost worth about 160 runs' own work, so
-# halving the runs saves only a fifth and thinning would lose more than it buys. The budget guards against more.
-EXPERIMENT_BUDGET = 2_600_000
+CACHE_MB = 100  # every `cached` cache together, the lessons' included (tests/test_compute.py adds up their bounds)
 
 
 def schedule(
@@ -174,148 +164,3 @@ def surface(
         "level": np.log1p(L.ravel()),
     }
     return pd.DataFrame({name: column.astype(np.float32) for name, column in cells.items()})
-
-
-@dataclass(frozen=True)
-class Thinned:
-    """`used` of the `asked` items of an experiment were computed, evenly spread over them."""
-
-    asked: int
-    used: int
-    what: str  # the items, plural: "noise draws"
-
-    @property
-    def note(self) -> str:
-        """What a page prints beside the chart: "24 of 48 noise draws", or "" when nothing was left out."""
-        return "" if self.used >= self.asked else f"{self.used} of {self.asked} {self.what}"
-
-
-def spread(n: int, k: int) -> np.ndarray:
-    """k indices of range(n), evenly spread with the first and the last included (all n when k >= n)."""
-    if k >= n:
-        return np.arange(n)
-    if k <= 1:
-        return np.zeros(min(n, max(k, 0)), dtype=int)
-    return np.unique(np.round(np.linspace(0, n - 1, k)).astype(int))
-
-
-def share_budget(sizes: dict[str, int], updates: int, budget: int, least: int = 4) -> dict[str, int]:
-    """How many runs of each experiment fit `budget` updates x runs when each run makes `updates` updates.
-
-    All of them if they fit; else every experiment keeps the same share of its runs (at least `least`, or all
-    it has if fewer): a thinned sweep and thinned draws then look alike, and none disappears.
-    """
-    total = sum(sizes.values())
-    if total * updates <= budget:
-        return dict(sizes)
-    share = budget / max(1, total * updates)
-    return {name: min(n, max(least, int(n * share))) for name, n in sizes.items()}
-
-
-@dataclass(frozen=True)
-class NoiseExperiments:
-    """The noise page's three experiments for one loss (20 samples of y = 2 w + noise, w_true = 1)."""
-
-    sweep_lrs: np.ndarray  # the constant rates run
-    sweep_error: np.ndarray  # per rate, mean |w - 1| over the last 10% of updates (nan: diverged)
-    draw_seeds: np.ndarray  # the noise seeds run
-    draw_final: np.ndarray  # per seed, the final w
-    heat_sigmas: np.ndarray
-    heat_lrs: np.ndarray  # the constant rates run, per noise level
-    heat_final: np.ndarray  # (sigmas, lrs): the final w
-    thinned: tuple[Thinned, ...]  # one per experiment asked for, in the order sweep, draws, heatmap
-
-    def note(self, what: str) -> str:
-        """The coarsening note of one experiment ("learning rates", "noise draws" or "heatmap cells")."""
-        return next((t.note for t in self.thinned if t.what == what), "")
-
-
-@functools.lru_cache(maxsize=512)  # every loss's experiments share the data sets (at most 512: 0.3 MB)
-def _noise_data(sigma: float, seed: int) -> core.Dataset:
-    """The noise page's 20 samples of y = 2 w + noise (w_true = 1) at noise `sigma` and `seed`."""
-    return core.make_dataset(20, 2.0, 1.0, 0.0, sigma, 0.0, 0.0, seed)
-
-
-@dataclass(frozen=True)
-class _NoisePlan:
-    """What `noise_experiments` runs: the rates, seeds and noise levels kept within the budget, and the notes."""
-
-    sweep_lrs: np.ndarray
-    draw_seeds: np.ndarray
-    heat_sigmas: np.ndarray
-    heat_lrs: np.ndarray
-    thinned: tuple[Thinned, ...]
-
-    def runs(self, sched: tuple, sigma: float, seed: int) -> tuple[list[core.Dataset], list]:
-        """Every run's data set and learning rate, in the order sweep, draws, heatmap (row by row)."""
-        name, lr0, params = sched
-        drawn = schedule(name, lr0, **dict(params))
-        sets = [_noise_data(sigma, seed)] * self.sweep_lrs.size + [_noise_data(sigma, int(s)) for s in self.draw_seeds]
-        sets += [_noise_data(float(s), seed) for s in self.heat_sigmas for _ in self.heat_lrs]
-        lrs = [*self.sweep_lrs, *([drawn] * self.draw_seeds.size), *np.tile(self.heat_lrs, self.heat_sigmas.size)]
-        return sets, lrs
-
-
-def _noise_plan(
-    sweep_lrs: tuple, seeds: int, heat_sigmas: tuple, heat_lrs: tuple, updates: int, budget: int
-) -> _NoisePlan:
-    """The share of each experiment that fits `budget` updates x runs (`share_budget`): evenly spread rates,
-    the first seeds, and for the heatmap the same spread of rates on every noise level."""
-    asked = {"sweep": len(sweep_lrs), "draws": seeds, "heat": len(heat_sigmas) * len(heat_lrs)}
-    if not any(asked.values()):
-        raise ValueError("ask for at least one experiment: sweep_lrs, seeds or heat_sigmas and heat_lrs")
-    kept = share_budget({k: n for k, n in asked.items() if n}, updates, budget)
-    per_sigma = max(1, kept.get("heat", 0) // max(1, len(heat_sigmas)))
-    sweep_lr = np.asarray(sweep_lrs, dtype=float)[spread(len(sweep_lrs), kept.get("sweep", 0))]
-    heat_lr = np.asarray(heat_lrs, dtype=float)[spread(len(heat_lrs), per_sigma) if heat_lrs else []]
-    ran = {"sweep": sweep_lr.size, "draws": kept.get("draws", 0), "heat": len(heat_sigmas) * heat_lr.size}
-    what = {"sweep": "learning rates", "draws": "noise draws", "heat": "heatmap cells"}
-    thinned = tuple(Thinned(asked[k], ran[k], what[k]) for k in asked if asked[k])
-    return _NoisePlan(sweep_lr, np.arange(ran["draws"]), np.asarray(heat_sigmas, dtype=float), heat_lr, thinned)
-
-
-@cached(max_entries=64, max_mb=4)
-def noise_experiments(
-    loss: str,
-    sched: tuple,
-    w0: float,
-    batch_size: int,
-    epochs: int,
-    sigma: float,
-    seed: int,
-    *,
-    sweep_lrs: tuple[float, ...] = (),
-    seeds: int = 0,
-    heat_sigmas: tuple[float, ...] = (),
-    heat_lrs: tuple[float, ...] = (),
-    shuffle: bool = False,
-    budget: int = EXPERIMENT_BUDGET,
-    **loss_params,
-) -> NoiseExperiments:
-    """The sweep, the noise draws and the heatmap for one loss, all their runs in one vectorised pass.
-
-    sweep: constant `sweep_lrs` on the data set of noise `sigma` and `seed`; draws: the schedule `sched`
-    (name, lr0, params) on noise seeds 0..seeds-1 at `sigma`; heatmap: constant `heat_lrs` on the data sets of
-    noise `heat_sigmas` and `seed`. Every run starts at `w0`, takes batches of `batch_size` for `epochs` epochs,
-    shuffled with shuffle_seed = seed when `shuffle`. An empty experiment is skipped. Beyond `budget` updates x
-    runs, each experiment runs an evenly spread share (`share_budget`; the draws: the first seeds), and
-    `thinned` says how many of how many. The sweep's error is mean |w - 1| over the last 10% of updates.
-    """
-    plan = _noise_plan(sweep_lrs, seeds, heat_sigmas, heat_lrs, epochs * -(-20 // min(batch_size, 20)), budget)
-    sets, lrs = plan.runs(sched, sigma, seed)
-    many = core.descend_many(
-        sets, loss, lrs, w0, batch_size, epochs, shuffle=shuffle, shuffle_seed=seed, track_loss=False, **loss_params
-    )
-    a, b = plan.sweep_lrs.size, plan.sweep_lrs.size + plan.draw_seeds.size
-    tail = max(1, many.n_updates // 10)
-    heat = many.w[b:, -1].reshape(plan.heat_sigmas.size, plan.heat_lrs.size) if plan.heat_lrs.size else None
-    return NoiseExperiments(
-        sweep_lrs=plan.sweep_lrs,
-        sweep_error=np.mean(np.abs(many.w[:a, -tail:] - 1.0), axis=1),
-        draw_seeds=plan.draw_seeds,
-        draw_final=many.w[a:b, -1].copy(),
-        heat_sigmas=plan.heat_sigmas,
-        heat_lrs=plan.heat_lrs,
-        heat_final=np.zeros((0, 0)) if heat is None else heat.copy(),
-        thinned=plan.thinned,
-    )

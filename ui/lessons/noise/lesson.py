@@ -17,7 +17,7 @@ import core
 from ui import compute, frames
 from ui.controls import Control, log_options, loss_params
 from ui.lessons import Lesson
-from ui.sentences import noise as say
+from ui.lessons.noise import sentences as say
 
 N, X, W_TRUE = 20, 2.0, 1.0  # the article's data: 20 samples of y = 2·w + noise, true w = 1
 SCHEDULE_LABELS = {
