@@ -5,12 +5,14 @@ import pandas as pd
 import streamlit as st
 
 import core
-from ui import charts, compute, frames, layout, table
+from ui import charts, frames, layout, table
 from ui.controls import loss_params, settings, sync_url, widget
-from ui.lessons import outliers as lesson
-from ui.lessons.outliers import CONTROLS, LOSSES, PRESETS, C
+from ui.lessons.outliers import charts as lesson_charts
+from ui.lessons.outliers import compute as lesson_compute
+from ui.lessons.outliers import lesson
+from ui.lessons.outliers import sentences as say
+from ui.lessons.outliers.lesson import CONTROLS, LOSSES, PRESETS, C
 from ui.questions import check_understanding, predict
-from ui.sentences import outliers as say
 
 FRACTIONS = tuple(np.round(np.linspace(0, 0.5, 11), 2))
 NUMBER_LINE = np.array([2.0, 3.5, 4.0, 4.5, 5.0, 5.5, 6.0, 7.5])
@@ -107,7 +109,7 @@ true_line = f"the true line y = {say.line_text(v['w'], b_true, v['bias'], 'g')}"
 truth = pd.DataFrame({"x": xs, "y": v["w"] * xs + b_true, "text": true_line})
 with main:
     layout.chart(
-        charts.scatter_fit_chart(points, lines, LOSSES, truth),
+        lesson_charts.scatter_fit_chart(points, lines, LOSSES, truth),
         f"{x.size} points with the lines that minimise L1, L2 and Huber loss: "
         + "; ".join(f"{charts.label(k)}'s y = {say.line_text(*exact[k], v['bias'])}" for k in LOSSES)
         + f"; {true_line}, dashed.",
@@ -134,7 +136,7 @@ GD_ANSWERS = [
 
 
 def descent() -> dict:
-    return compute.descent_to_exact(x, y, v["bias"], v["delta"], LOSSES, GD_UPDATES, ARRIVED)
+    return lesson_compute.descent_to_exact(x, y, v["bias"], v["delta"], LOSSES, GD_UPDATES, ARRIVED)
 
 
 @st.fragment
@@ -151,7 +153,7 @@ def descent_block() -> None:
     ):
         gd = descent()
         layout.chart(
-            charts.convergence_chart(
+            lesson_charts.convergence_chart(
                 frames.stack(
                     (
                         {"series": charts.label(k)},
@@ -192,7 +194,7 @@ shares = tuple(core.outlier_count(v["n"], f) / v["n"] for f in FRACTIONS)  # wha
 
 
 def sweep_gaps(loss: str) -> list[float]:
-    bd = compute.breakdown(*bd_args)
+    bd = lesson_compute.breakdown(*bd_args)
     return bd.loc[bd["loss"] == loss, "gap"].tolist()
 
 
@@ -207,10 +209,10 @@ def breakdown_block() -> None:
         lambda: say.breakdown_answer(say.held_to(shares, sweep_gaps("l1"), tol)),
         lambda: say.breakdown_explanation(shares, sweep_gaps("l1"), tol),
     ):
-        bd = compute.breakdown(*bd_args)
+        bd = lesson_compute.breakdown(*bd_args)
         bd = bd.assign(series=bd["loss"].map(charts.label))
         layout.chart(
-            charts.breakdown_chart(bd, LOSSES, core.outlier_count(v["n"], v["frac"]) / v["n"]),
+            lesson_charts.breakdown_chart(bd, LOSSES, core.outlier_count(v["n"], v["frac"]) / v["n"]),
             f"Mean vertical gap between the fitted and the true line against the share of outliers, 0 to "
             f"{shares[-1]:.0%}, for L1, L2 and Huber.",
         )
@@ -237,7 +239,7 @@ def number_line_block() -> None:
     )
     targets_df = pd.DataFrame({"value": targets, "moved": ["fixed"] * NUMBER_LINE.size + ["dragged"]})
     layout.chart(
-        charts.number_line_chart(targets_df, stats),
+        lesson_charts.number_line_chart(targets_df, stats),
         f"Nine targets on a line, one dragged to {drag:g}. The median is {np.median(targets):.3g}, the mean "
         f"{np.mean(targets):.3g}.",
     )
@@ -256,12 +258,12 @@ infl = frames.stack(
 )
 BOUNDED = ("l1", "huber")
 layout.chart(
-    charts.influence_chart(infl, LOSSES, "All three losses on one scale", 320),
+    lesson_charts.influence_chart(infl, LOSSES, "All three losses on one scale", 320),
     "Each point's pull on w at the true line, sorted by residual, on a linear axis, all three losses on one scale. "
     + " ".join(f"{charts.label(k)}'s pulls run from {p.min():.3g} to {p.max():.3g}." for k, p in pulls.items()),
 )
 layout.chart(
-    charts.influence_chart(
+    lesson_charts.influence_chart(
         infl[infl["series"].isin([charts.label(k) for k in BOUNDED])], BOUNDED, "L1 and Huber alone: bounded pulls", 280
     ),
     "The same pulls for L1 and Huber alone, on their own linear axis. "

@@ -13,6 +13,7 @@ import core
 from ui import charts, frames
 from ui.lessons.derivation import charts as derivation_charts
 from ui.lessons.noise import charts as noise_charts
+from ui.lessons.outliers import charts as outliers_charts
 
 LOSSES = ["l1", "l2", "huber"]
 
@@ -57,27 +58,27 @@ CASES = {
     "step_function": lambda: derivation_charts.step_function_chart(
         pd.DataFrame({"w": [0.0, 1.0], "g": [-1.0, 1.0]}), 0.5, (0.4, 0.6)
     ),
-    "scatter_fit": lambda: charts.scatter_fit_chart(
+    "scatter_fit": lambda: outliers_charts.scatter_fit_chart(
         pd.DataFrame({"x": [0.0, 1.0], "y": [0.0, 5.0], "kind": ["inlier", "outlier"]}),
         pd.DataFrame({"x": [0.0, 1.0], "series": charts.label("l1"), "y": [0.0, 1.0]}),
         ["l1"],
         pd.DataFrame({"x": [0.0, 1.0], "y": [0.0, 2.0], "text": "the true line y = 2x"}),
     ),
-    "convergence": lambda: charts.convergence_chart(
+    "convergence": lambda: outliers_charts.convergence_chart(
         pd.DataFrame({"update": [0, 1], "series": charts.label("l1"), "distance": [1.0, 1e-3]}), ["l1"], 0.01
     ),
-    "breakdown": lambda: charts.breakdown_chart(
+    "breakdown": lambda: outliers_charts.breakdown_chart(
         pd.DataFrame(
             {"fraction": [0.0, 0.1], "series": charts.label("l1"), "gap": [0.0, 0.1], "slope": 2.0, "bias": 1.0}
         ),
         ["l1"],
         0.1,
     ),
-    "number_line": lambda: charts.number_line_chart(
+    "number_line": lambda: outliers_charts.number_line_chart(
         pd.DataFrame({"value": [1.0, 9.0], "moved": ["fixed", "dragged"]}),
         pd.DataFrame({"value": [1.0, 5.0], "series": [charts.label("l1"), charts.label("l2")], "text": ["m", "n"]}),
     ),
-    "influence": lambda: charts.influence_chart(
+    "influence": lambda: outliers_charts.influence_chart(
         pd.DataFrame(
             {"point": [0, 1], "series": charts.label("l1"), "contribution": [-2.0, 2.0], "residual": [-1.0, 1.0]}
         ),

@@ -7,8 +7,9 @@ from streamlit.testing.v1 import AppTest
 
 import core
 from ui.controls import Control, loss_params
-from ui.lessons import landscape, outliers
+from ui.lessons import landscape
 from ui.lessons.noise import lesson as noise
+from ui.lessons.outliers import lesson as outliers
 
 
 def test_a_loss_parameter_becomes_its_slider():

@@ -18,7 +18,7 @@ from tests.helpers import chart_texts
 from tests.test_pages import open_page, snapshot
 from ui import charts, table
 from ui.frames import MAX_EDITOR_ROWS
-from ui.sentences import outliers as say
+from ui.lessons.outliers import sentences as say
 
 FRACTIONS = tuple(np.round(np.linspace(0, 0.5, 11), 2))
 LOSSES = ("l1", "l2", "huber")

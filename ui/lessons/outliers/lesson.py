@@ -19,7 +19,8 @@ import core
 from ui import compute, frames
 from ui.controls import Control
 from ui.lessons import Lesson
-from ui.sentences import outliers as say
+from ui.lessons.outliers import compute as lesson_compute
+from ui.lessons.outliers import sentences as say
 
 C = {
     "n": Control("o_n", "Points", "int", 30, 10, 100, 1),
@@ -87,7 +88,7 @@ class Fits:
 
 def fits(x: np.ndarray, y: np.ndarray, values: Mapping[str, object]) -> Fits:
     """Each loss's exact line through (x, y) at these values (cached), against the true line."""
-    exact = compute.exact_fits(x, y, values["o_bias"], values["o_delta"], LOSSES)
+    exact = lesson_compute.exact_fits(x, y, values["o_bias"], values["o_delta"], LOSSES)
     x_range = (float(x.min()), float(x.max()))
     gaps = {k: say.mean_gap(*exact[k], values["o_w"], true_bias(values), *x_range) for k in LOSSES}
     return Fits(exact, gaps, say.near_tolerance(values["o_sigma"]), x_range)

@@ -1,0 +1,198 @@
+"""The outliers lesson's charts: the fits over the points, descent to the exact fit, the breakdown, the number line
+of the mean and the median, and each point's pull on the fit."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import altair as alt
+import pandas as pd
+
+from ui.charts import THEORY, UPDATE_AXIS, Spec, loss_scales, named_data, series_encodings, template
+
+
+@template
+def _scatter_fit(losses: tuple[str, ...]) -> alt.LayerChart:
+    dots = (
+        named_data("points")
+        .mark_point(filled=True, size=55, opacity=0.8)
+        .encode(
+            x=alt.X("x:Q", title="x"),
+            y=alt.Y("y:Q", title="y"),
+            shape=alt.Shape(
+                "kind:N",
+                scale=alt.Scale(domain=["inlier", "outlier"], range=["circle", "cross"]),
+                legend=alt.Legend(orient="bottom", title="point"),
+            ),
+            color=alt.value("#555555"),
+            tooltip=["x:Q", "y:Q", "kind:N"],
+        )
+    )
+    enc = series_encodings(losses, "fit")
+    enc["color"] = enc["color"].legend(orient="bottom", columns=1, labelLimit=260)  # beside the points' legend
+    fits = named_data("fits").mark_line(strokeWidth=2.5).encode(x="x:Q", y="y:Q", tooltip=["series:N"], **enc)
+    truth = (
+        named_data("truth")
+        .mark_line(color=THEORY, strokeDash=[4, 4], strokeWidth=1.5)
+        .encode(x="x:Q", y="y:Q", tooltip=["text:N"])
+    )
+    return (
+        alt.layer(dots, fits, truth)  # theory on top (dashed: the fits show through)
+        .resolve_scale(color="independent", shape="independent", strokeDash="independent")
+        .properties(height=340, width="container")
+    )
+
+
+def scatter_fit_chart(points: pd.DataFrame, lines: pd.DataFrame, losses: Sequence[str], truth: pd.DataFrame) -> Spec:
+    """Data points (x, y, kind) with fitted lines (x, series, y) over them, and the true line (x, y, text) in
+    dashed grey."""
+    return Spec(_scatter_fit(tuple(losses)), {"points": points, "fits": lines, "truth": truth})
+
+
+@template
+def _convergence(losses: tuple[str, ...]) -> alt.LayerChart:
+    lines = (
+        named_data("distance")
+        .mark_line(strokeWidth=2.2, clip=True)
+        .encode(
+            x=alt.X("update:Q", title="update k", axis=UPDATE_AXIS),
+            y=alt.Y("distance:Q", title="distance to exact (log)", scale=alt.Scale(type="log")),
+            tooltip=["series:N", "update:Q", alt.Tooltip("distance:Q", format=".3g")],
+            **series_encodings(losses),
+        )
+    )
+    near = named_data("near").mark_rule(color=THEORY, strokeDash=[4, 4]).encode(y="distance:Q", tooltip=["text:N"])
+    return alt.layer(lines, near).properties(height=340, width="container")
+
+
+def convergence_chart(df: pd.DataFrame, losses: Sequence[str], near: float) -> Spec:
+    """How far gradient descent is from the exact fit, over updates, on a log scale (df: update, series,
+    distance), with a grey dashed line at the distance counted as arrived."""
+    rule = pd.DataFrame({"distance": [near], "text": [f"arrived: within {near:g}"]})
+    return Spec(_convergence(tuple(losses)), {"distance": df, "near": rule})
+
+
+_TENTHS = [i / 10 for i in range(6)]  # the breakdown's x ticks: 0% to 50%, where its data sets sit
+
+
+def _breakdown_encodings(losses: Sequence[str]) -> dict:
+    """The loss encodings with a legend of dashed strokes: a line drawn with points would key each loss with a
+    circle outlined in its dash pattern, which reads as a blot."""
+    enc = series_encodings(losses)
+    return {**enc, "color": enc["color"].legend(orient="bottom", symbolType="stroke", symbolStrokeWidth=2.5)}
+
+
+@template
+def _breakdown(losses: tuple[str, ...]) -> alt.LayerChart:
+    lines = (
+        named_data("gaps")
+        .mark_line(point=True, strokeWidth=2)
+        .encode(
+            x=alt.X("fraction:Q", title="fraction of outliers", axis=alt.Axis(format="%", values=_TENTHS)),
+            y=alt.Y("gap:Q", title="mean gap to the true line"),
+            tooltip=[
+                "series:N",
+                alt.Tooltip("fraction:Q", format=".0%"),
+                alt.Tooltip("gap:Q", format=".4g"),
+                alt.Tooltip("slope:Q", format=".4g"),
+                alt.Tooltip("bias:Q", format=".4g"),
+            ],
+            **_breakdown_encodings(losses),
+        )
+    )
+    now = named_data("yours").mark_rule(color="#444444").encode(x="fraction:Q", tooltip=["text:N"])
+    half = (
+        alt.Chart(pd.DataFrame({"fraction": [0.5], "text": ["50%: no estimator can tell good from bad"]}))
+        .mark_rule(color=THEORY, strokeDash=[2, 2])
+        .encode(x="fraction:Q", tooltip=["text:N"])
+    )
+    return alt.layer(lines, now, half).properties(height=300, width="container")
+
+
+def breakdown_chart(df: pd.DataFrame, losses: Sequence[str], current: float) -> Spec:
+    """How far each fitted line is from the true one, against the outlier fraction (df: fraction, series, gap)."""
+    yours = pd.DataFrame({"fraction": [current], "text": ["your fraction"]})
+    return Spec(_breakdown(tuple(losses)), {"gaps": df, "yours": yours})
+
+
+@template
+def _number_line() -> alt.LayerChart:
+    color, _ = loss_scales(["l1", "l2"])
+    x = alt.X("value:Q", title="target value")
+    lane = alt.Scale(domain=[0, 1])
+    no_axis = alt.Axis(labels=False, ticks=False, title=None, grid=False, domain=False)
+    dots = (
+        named_data("values")
+        .mark_point(filled=True, size=110)
+        .encode(
+            x=x,
+            y=alt.Y("lane:Q", scale=lane, axis=no_axis),
+            shape=alt.Shape(
+                "moved:N",
+                scale=alt.Scale(domain=["fixed", "dragged"], range=["circle", "cross"]),
+                legend=alt.Legend(orient="right", title="point"),
+            ),
+            color=alt.value("#555555"),
+            tooltip=[alt.Tooltip("value:Q", format=".3g"), "moved:N"],
+        )
+    )
+    rules = (
+        named_data("stats")
+        .mark_rule(strokeWidth=3)
+        .encode(
+            x=x,
+            y=alt.Y("lo:Q", scale=lane, axis=no_axis),
+            y2="hi:Q",
+            color=alt.Color("series:N", scale=color, title="optimum of"),
+            tooltip=["text:N", alt.Tooltip("value:Q", format=".4g")],
+        )
+    )
+    labels = (
+        named_data("stats")
+        .mark_text(fontSize=12, fontWeight="bold", align="left", dx=5)
+        .encode(
+            x=x,
+            y=alt.Y("lane:Q", scale=lane, axis=no_axis),
+            text="text:N",
+            color=alt.Color("series:N", scale=color, legend=None),
+        )
+    )
+    return alt.layer(rules, dots, labels).properties(height=200, width="container")
+
+
+def number_line_chart(values: pd.DataFrame, stats: pd.DataFrame) -> Spec:
+    """Targets on a line (value, moved) with the median and mean marked (value, series, text).
+
+    A hidden 0..1 y axis holds the lanes: dots at 0.25, each statistic's label in its own lane
+    (0.9, 0.7, ...) so the median's and mean's labels never overlap.
+    """
+    stats = stats.assign(lo=0.0, hi=1.0, lane=[0.9 - 0.2 * i for i in range(len(stats))])
+    return Spec(_number_line(), {"values": values.assign(lane=0.25), "stats": stats})
+
+
+@template
+def _influence(losses: tuple[str, ...], title: str, height: int) -> alt.Chart:
+    chart = (
+        named_data("pulls")
+        .mark_bar()
+        .encode(
+            x=alt.X("point:O", title="data point (sorted by residual)", axis=alt.Axis(labels=False, ticks=False)),
+            y=alt.Y("contribution:Q", title="pull on w", axis=alt.Axis(tickCount=6)),
+            color=series_encodings(losses)["color"],
+            xOffset="series:N",
+            tooltip=[
+                "series:N",
+                "point:O",
+                alt.Tooltip("contribution:Q", format=".3g"),
+                alt.Tooltip("residual:Q", format=".3g"),
+            ],
+        )
+        .properties(height=height, width="container")
+    )
+    return chart.properties(title=title) if title else chart
+
+
+def influence_chart(df: pd.DataFrame, losses: Sequence[str], title: str = "", height: int = 300) -> Spec:
+    """Each point's gradient contribution per loss (df: point, series, contribution, residual), on a linear
+    axis: a page that wants bounded pulls readable beside unbounded ones draws a second panel of those alone."""
+    return Spec(_influence(tuple(losses), title, height), {"pulls": df})
