@@ -6,12 +6,14 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from ui import charts, compute, frames, layout
+from ui import charts, frames, layout
 from ui.controls import loss_params, settings
-from ui.lessons import landscape as lesson
-from ui.lessons.landscape import OPT_LABELS, OPTIMIZERS, PRESETS, C
+from ui.lessons.landscape import charts as lesson_charts
+from ui.lessons.landscape import compute as lesson_compute
+from ui.lessons.landscape import lesson
+from ui.lessons.landscape import sentences as say
+from ui.lessons.landscape.lesson import OPT_LABELS, OPTIMIZERS, PRESETS, C
 from ui.questions import check_understanding, predict
-from ui.sentences import landscape as say
 
 GRID = 70  # cells per side of the loss map
 
@@ -87,7 +89,7 @@ b_hi = max(v["b0"], b_opt, *(frames.finite_stat(np.max, r.b, b_opt) for r in run
 # whole units, so nearby starts share a chart spec and the browser only swaps the data
 w_range = (math.floor(max(w_lo, w_opt - 15)), math.ceil(min(w_hi, w_opt + 15)))
 b_range = (math.floor(max(b_lo, b_opt - 30)), math.ceil(min(b_hi, b_opt + 30)))
-grid = compute.surface(data.x, data.y, v["loss"], v["delta"], w_range, b_range, GRID)
+grid = lesson_compute.surface(data.x, data.y, v["loss"], v["delta"], w_range, b_range, GRID)
 paths = []
 for o, r in runs.items():
     keep = frames.thin_series(r.w)
@@ -97,7 +99,7 @@ paths = frames.stack(paths)
 crease_df = creases(data.x, data.y, w_range) if v["loss"] == "l1" else None
 with map_box:
     layout.chart(
-        charts.landscape_chart(grid, paths, crease_df, (w_opt, b_opt), chosen, w_range, b_range, OPT_LABELS),
+        lesson_charts.landscape_chart(grid, paths, crease_df, (w_opt, b_opt), chosen, w_range, b_range, OPT_LABELS),
         f"{charts.label(v['loss'])} over (w, b), darker is lower, optimum at ({w_opt:.3f}, {b_opt:.3f}) marked "
         f"with an orange-red cross; the paths of {', '.join(OPT_LABELS[o] for o in chosen)} from "
         f"({v['w0']:g}, {v['b0']:g}) "
@@ -142,7 +144,7 @@ for o, r in runs.items():
 with curves_box, layout.slide_part(3):  # the curves answer the question: the slide view's answer, with its title
     st.markdown(f"**Loss minus the optimum over {v['steps']} updates** (log scale; dashed: the best so far)")
     layout.chart(
-        charts.optimizer_loss_chart(frames.stack(loss_rows), chosen, OPT_LABELS),
+        lesson_charts.optimizer_loss_chart(frames.stack(loss_rows), chosen, OPT_LABELS),
         f"Loss minus the optimal loss {f_star:.4g} over {v['steps']} updates for each optimiser (solid), and the "
         "best so far (dashed), on a log scale; lowest reached: "
         + "; ".join(f"{OPT_LABELS[o]} {say.excess_text(excess[o], f_star)}" for o in runs)

@@ -12,6 +12,7 @@ import pytest
 import core
 from ui import charts, frames
 from ui.lessons.derivation import charts as derivation_charts
+from ui.lessons.landscape import charts as landscape_charts
 from ui.lessons.noise import charts as noise_charts
 from ui.lessons.outliers import charts as outliers_charts
 
@@ -84,7 +85,7 @@ CASES = {
         ),
         ["l1"],
     ),
-    "landscape": lambda: charts.landscape_chart(
+    "landscape": lambda: landscape_charts.landscape_chart(
         pd.DataFrame({"w0": [0.0], "w1": [1.0], "b0": [0.0], "b1": [1.0], "loss": [3.0], "level": [1.4]}),
         pd.DataFrame({"w": [0.0, 0.5], "b": [0.0, 0.5], "step": [0, 1], "optimizer": "sgd"}),
         pd.DataFrame({"w": [0.0, 1.0], "b": [1.0, 0.0], "sample": 0}),
@@ -93,7 +94,7 @@ CASES = {
         (0.0, 1.0),
         (0.0, 1.0),
     ),
-    "optimizer_loss": lambda: charts.optimizer_loss_chart(
+    "optimizer_loss": lambda: landscape_charts.optimizer_loss_chart(
         pd.DataFrame({"update": [0, 1], "optimizer": "adam", "kind": "loss − optimum", "value": [1.0, 0.5]}), ["adam"]
     ),
 }
@@ -159,7 +160,7 @@ def test_the_landscape_ranges_are_params_of_one_template_sent_as_data():
     """A new starting point that widens the axes costs no Altair build, and the spec's text stays the same (the
     browser patches the view instead of rebuilding it): the ranges go as the one-row dataset the params read."""
     one, other = CASES["landscape"](), CASES["landscape"]()
-    other = charts.landscape_chart(
+    other = landscape_charts.landscape_chart(
         *[other.datasets[k] for k in ("grid", "paths", "creases")], (0.5, 0.5), ["sgd"], (-3.0, 2.0), (-1.0, 7.0)
     )
     assert one.template == other.template

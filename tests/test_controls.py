@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 import core
 from ui.controls import Control, loss_params
-from ui.lessons import landscape
+from ui.lessons.landscape import lesson as landscape
 from ui.lessons.noise import lesson as noise
 from ui.lessons.outliers import lesson as outliers
 

@@ -14,7 +14,7 @@ import core
 from tests.test_pages import open_page, snapshot
 from ui.controls import log_options
 from ui.lessons.catalogue import LESSONS
-from ui.sentences import landscape as say
+from ui.lessons.landscape import sentences as say
 
 ROOT = Path(__file__).resolve().parents[1]
 OPTIMIZERS = ("sgd", "momentum", "adam", "polyak")

@@ -2,7 +2,7 @@
 
 Its controls and presets, and the experiment behind the page's Predict-first question: run every optimiser that
 is on at the control values (by key), full batch from the same start, and say which gets closest to the optimal
-loss (its best loss minus f*, ties within `ui.sentences.landscape.tie_tolerance`). Runs go through ui.compute, so
+loss (its best loss minus f*, ties within `sentences.tie_tolerance`). Runs go through ui.compute, so
 the page and the "For teachers" page share them.
 """
 
@@ -14,7 +14,8 @@ import core
 from ui import charts, compute
 from ui.controls import Control, log_options, loss_params
 from ui.lessons import Lesson
-from ui.sentences import landscape as say
+from ui.lessons.landscape import compute as lesson_compute
+from ui.lessons.landscape import sentences as say
 
 OPTIMIZERS = ("sgd", "momentum", "adam", "polyak")
 OPT_LABELS = {
@@ -91,7 +92,7 @@ def dataset(values: Mapping[str, object]) -> core.Dataset:
 def optimum(values: Mapping[str, object]) -> tuple[float, float, float]:
     """(w*, b*, f*): the exact minimiser of the summed loss with a bias, and that loss (cached)."""
     data = dataset(values)
-    return compute.optimal_loss(data.x, data.y, values["l_loss"], values["l_delta"])
+    return lesson_compute.optimal_loss(data.x, data.y, values["l_loss"], values["l_delta"])
 
 
 def run(values: Mapping[str, object], optimizer: str) -> core.Trajectory:

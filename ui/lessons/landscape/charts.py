@@ -1,0 +1,231 @@
+"""The landscape lesson's charts: the loss map with every optimiser's path, and their losses over updates."""
+
+from __future__ import annotations
+
+import base64
+import struct
+import zlib
+from collections.abc import Sequence
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from ui.charts import (
+    LOSS_COLORS,
+    OPTIMIZER_COLORS,
+    OPTIMIZER_SHAPES,
+    UPDATE_AXIS,
+    Spec,
+    data_params,
+    named_data,
+    template,
+)
+
+RANGE_PARAMS = ("w_lo", "w_hi", "b_lo", "b_hi")
+
+
+def _optimizer_scales(optimizers: tuple[str, ...], names: tuple[str, ...]) -> tuple[alt.Scale, alt.Scale]:
+    """Colour and shape per optimiser, keyed by the names its data carries (the labels a page shows)."""
+    return (
+        alt.Scale(domain=list(names), range=[OPTIMIZER_COLORS[o] for o in optimizers]),
+        alt.Scale(domain=list(names), range=[OPTIMIZER_SHAPES[o] for o in optimizers]),
+    )
+
+
+MAP_GREYS = (0x1A, 0xF2)  # the map's grey for the lowest and the highest log(1 + loss), linear in between
+
+
+PROBE_CELLS = 14  # cells per side that answer a hover on the map with their loss
+
+
+def _png_grey(pixels: np.ndarray) -> str:
+    """An 8-bit greyscale image (rows top to bottom) as a PNG data URL."""
+    h, w = pixels.shape
+    rows = b"".join(b"\x00" + row.tobytes() for row in np.ascontiguousarray(pixels, dtype=np.uint8))
+
+    def chunk(tag: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
+
+    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 0, 0, 0, 0))
+    png += chunk(b"IDAT", zlib.compress(rows, 6)) + chunk(b"IEND", b"")
+    return "data:image/png;base64," + base64.b64encode(png).decode()
+
+
+def _map_layers(grid: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The loss map as one image instead of a mark per cell (4,900 marks cost the browser most of a redraw):
+    "map" is the picture (two rows, the lowest and highest level, which also give the colour legend its range),
+    "grid" the PROBE_CELLS² cells a hover reads the loss from (the loss at each cell's centre, a grid itself).
+    `grid`: n x n cells (w0, w1, b0, b1, loss, level), w the outer index, as compute.surface makes them."""
+    n = round(len(grid) ** 0.5)
+    cols = {k: grid[k].to_numpy(dtype=float).reshape(n, n) for k in ("w0", "w1", "b0", "b1", "loss", "level")}
+    level = cols["level"]
+    lo, hi = float(level.min()), float(level.max())
+    t = (level - lo) / (hi - lo) if hi > lo else np.zeros_like(level)
+    pixels = np.rint(MAP_GREYS[0] + t * (MAP_GREYS[1] - MAP_GREYS[0]))
+    url = _png_grey(pixels.T[::-1])  # rows from the highest b down, columns from the lowest w
+    edges = (cols["w0"].min(), cols["w1"].max(), cols["b0"].min(), cols["b1"].max())
+    picture = pd.DataFrame([(*edges, lv, url) for lv in (lo, hi)], columns=["w0", "w1", "b0", "b1", "level", "url"])
+    block = max(1, -(-n // PROBE_CELLS))
+    first = np.arange(0, n, block)
+    last, mid = np.minimum(first + block, n) - 1, np.minimum(first + block // 2, n - 1)
+    at = {k: np.ix_(idx, idx) for k, idx in (("first", first), ("last", last), ("mid", mid))}
+    probe = {
+        "w0": cols["w0"][at["first"]],
+        "w1": cols["w1"][at["last"]],
+        "b0": cols["b0"][at["first"]],
+        "b1": cols["b1"][at["last"]],
+        "w": (cols["w0"] + cols["w1"])[at["mid"]] / 2,
+        "b": (cols["b0"] + cols["b1"])[at["mid"]] / 2,
+        "loss": cols["loss"][at["mid"]],
+        "level": level[at["mid"]],
+    }
+    return {"map": picture, "grid": pd.DataFrame({k: v.ravel() for k, v in probe.items()})}
+
+
+def _map_layers_spec(xs: alt.Scale, ys: alt.Scale) -> list[alt.Chart]:
+    """The loss map: its picture, its greys as a legend, and the cells a hover reads the loss from."""
+    picture = (
+        named_data("map")
+        .mark_image(aspect=False, clip=True)
+        .encode(
+            x=alt.X("w0:Q", scale=xs, title="w (slope)"),
+            x2="w1:Q",
+            y=alt.Y("b1:Q", scale=ys, title="b (bias)"),  # the image's top edge
+            y2="b0:Q",
+            url="url:N",
+        )
+    )
+    grey = [f"#{v:02x}{v:02x}{v:02x}" for v in MAP_GREYS]
+    cells = {"x": alt.X("w0:Q", scale=xs), "x2": "w1:Q", "y": alt.Y("b0:Q", scale=ys), "y2": "b1:Q"}  # one map cell
+    legend = (  # the picture's greys as a legend: an invisible mark over its lowest and highest level
+        named_data("map")
+        .mark_rect(opacity=0)
+        .encode(
+            **cells,
+            color=alt.Color(
+                "level:Q", scale=alt.Scale(range=grey, interpolate="rgb", zero=False, nice=False), title="log(1 + loss)"
+            ),
+        )
+    )
+    tooltip = [alt.Tooltip("w:Q", format=".3f"), alt.Tooltip("b:Q", format=".3f"), alt.Tooltip("loss:Q", format=".4g")]
+    probe = named_data("grid").mark_rect(opacity=0).encode(**cells, tooltip=tooltip)
+    return [picture, legend, probe]
+
+
+def _path_layers(optimizers: tuple[str, ...], names: tuple[str, ...], xs: alt.Scale, ys: alt.Scale) -> list[alt.Chart]:
+    """Each optimiser's path as a line through its updates' points, and the optimum as a cross."""
+    color, shape = _optimizer_scales(optimizers, names)
+    legend = {"orient": "bottom", "title": "optimiser", "columns": 2, "labelLimit": 260}  # whole names, 16 px too
+    at = {"x": alt.X("w:Q", scale=xs), "y": alt.Y("b:Q", scale=ys)}
+    line = (
+        named_data("paths")
+        .mark_line(strokeWidth=2, clip=True)
+        .encode(
+            **at,
+            order="step:Q",
+            detail="optimizer:N",
+            color=alt.Color("optimizer:N", scale=color, legend=None),  # the points' legend shows both
+        )
+    )
+    points = (
+        named_data("paths")
+        .mark_point(size=22, filled=True, clip=True)
+        .encode(
+            **at,
+            shape=alt.Shape("optimizer:N", scale=shape, legend=alt.Legend(**legend)),
+            color=alt.Color("optimizer:N", scale=color, legend=alt.Legend(**legend)),
+            tooltip=["optimizer:N", "step:Q", alt.Tooltip("w:Q", format=".4f"), alt.Tooltip("b:Q", format=".4f")],
+        )
+    )
+    optimum = (
+        named_data("optimum")
+        .mark_point(shape="cross", size=320, color="#D55E00", strokeWidth=3, filled=True)
+        .encode(**at, tooltip=["text:N", alt.Tooltip("w:Q", format=".4f"), alt.Tooltip("b:Q", format=".4f")])
+    )
+    return [line, points, optimum]
+
+
+@template
+def _landscape(optimizers: tuple[str, ...], creases: bool, names: tuple[str, ...]) -> alt.LayerChart:
+    # the axis ranges are params (data_params), so one template serves every range
+    xs = alt.Scale(domain=[alt.ExprRef(expr="w_lo"), alt.ExprRef(expr="w_hi")], nice=False, zero=False)
+    ys = alt.Scale(domain=[alt.ExprRef(expr="b_lo"), alt.ExprRef(expr="b_hi")], nice=False, zero=False)
+    layers = _map_layers_spec(xs, ys)
+    if creases:
+        layers.append(
+            named_data("creases")
+            .mark_line(color=LOSS_COLORS["l1"], opacity=0.35, strokeWidth=1, clip=True)
+            .encode(x=alt.X("w:Q", scale=xs), y=alt.Y("b:Q", scale=ys), detail="sample:N")
+        )
+    ranges, holder = data_params(dict(zip(RANGE_PARAMS, (0.0, 1.0, 0.0, 1.0), strict=True)))
+    # independent colour scales: the greys of the map, the paths' lines (no legend), and the points, whose
+    # colour and shape legends then merge into one
+    return (
+        alt.layer(*layers, *_path_layers(optimizers, names, xs, ys), holder)
+        .add_params(*ranges)
+        .resolve_scale(color="independent", shape="independent")
+        .properties(height=460, width="container")
+    )
+
+
+def landscape_chart(
+    grid: pd.DataFrame,
+    paths: pd.DataFrame,
+    creases: pd.DataFrame | None,
+    optimum: tuple[float, float],
+    optimizers: Sequence[str],
+    w_range: tuple[float, float],
+    b_range: tuple[float, float],
+    labels: dict[str, str] | None = None,
+) -> Spec:
+    """Loss over (w, b) as cells (w0, w1, b0, b1, loss, level), optimiser paths (w, b, step, optimizer),
+    crease lines (w, b, sample). Both axes are fixed to the grid's ranges; everything else is clipped.
+    `labels`: optimiser -> the name the paths' `optimizer` column carries and the legend shows (default its own).
+
+    The ranges are params of one template, sent as data (`data_params`): the browser patches the view."""
+    data = {**_map_layers(grid), "paths": paths}
+    if creases is not None and not creases.empty:
+        data["creases"] = creases
+    data["optimum"] = pd.DataFrame({"w": [optimum[0]], "b": [optimum[1]], "text": ["optimum"]})
+    ranges = dict(zip(RANGE_PARAMS, map(float, (*w_range, *b_range)), strict=True))
+    names = tuple((labels or {}).get(o, o) for o in optimizers)
+    return Spec(_landscape(tuple(optimizers), "creases" in data, names), data, ranges)
+
+
+@template
+def _optimizer_loss(optimizers: tuple[str, ...], names: tuple[str, ...]) -> alt.Chart:
+    color = _optimizer_scales(optimizers, names)[0]
+    dash = alt.Scale(domain=["loss − optimum", "best so far − optimum"], range=[[1, 0], [5, 3]])
+    return (
+        named_data("curves")
+        .mark_line(strokeWidth=2)
+        .encode(
+            x=alt.X("update:Q", title="update k", axis=UPDATE_AXIS),
+            y=alt.Y(
+                "value:Q",
+                title=None,  # a page states it above the chart: without it, a phone has the width for the legend
+                scale=alt.Scale(type="log"),
+                # 1e-6, not 0.000001: narrow labels leave a phone's width to the legend below
+                axis=alt.Axis(labelExpr="datum.value >= 0.01 ? format(datum.value, '~g') : format(datum.value, '~e')"),
+            ),
+            color=alt.Color(
+                "optimizer:N",
+                scale=color,
+                legend=alt.Legend(orient="bottom", title="optimiser", columns=2, labelLimit=260),
+            ),
+            # above the plot: beside the optimisers' legend it would run off a phone's screen
+            strokeDash=alt.StrokeDash("kind:N", scale=dash, legend=alt.Legend(orient="top", title=None)),
+            detail="kind:N",
+            tooltip=["optimizer:N", "kind:N", "update:Q", alt.Tooltip("value:Q", format=".5g")],
+        )
+        .properties(height=320, width="container")
+    )
+
+
+def optimizer_loss_chart(df: pd.DataFrame, optimizers: Sequence[str], labels: dict[str, str] | None = None) -> Spec:
+    """Excess loss over updates per optimiser (df: update, optimizer, kind, value); best so far dashed. The y axis
+    (loss minus the optimal loss, log scale) has no title: the page says it above the chart.
+    `labels`: optimiser -> the name df's `optimizer` column carries and the legend shows (default its own)."""
+    names = tuple((labels or {}).get(o, o) for o in optimizers)
+    return Spec(_optimizer_loss(tuple(optimizers), names), {"curves": df})
