@@ -23,6 +23,9 @@ from bench.serve import ROOT, free_port
 from ui.poll import store as poll_store
 from ui.poll.store import (
     BUCKET_SIZE,
+    EMPTY_ROOM_TTL_S,
+    LIMITS,
+    NEW_VOTERS,
     ROOM_TTL_S,
     NotTeacher,
     PollError,
@@ -30,8 +33,13 @@ from ui.poll.store import (
     QuestionState,
     RateLimited,
     RoomClosed,
+    RoomFull,
+    RoomLocked,
+    SourceBusy,
     Unavailable,
+    default_db_path,
     normalise_code,
+    source_address,
 )
 
 
@@ -186,8 +194,8 @@ def test_a_closed_room_is_gone_with_its_rows(store):
             call()
     with store._tx(write=False) as db:
         rows = sum(
-            db(f"SELECT COUNT(*) FROM {t} WHERE {'code' if t == 'poll_rooms' else 'room'} = ?", room.code)[0][0]
-            for t in poll_store._TABLES
+            db(f"SELECT COUNT(*) FROM {t} WHERE {column} = ?", room.code)[0][0]
+            for t, column in poll_store._ROOM_TABLES.items()
         )
     assert rows == 0
     assert store.counts(kept.code, "q", teacher_key=kept.teacher_key) == {"A": 1}
@@ -321,7 +329,7 @@ def test_the_environment_picks_the_database(tmp_path):
     path = str(tmp_path / "env.sqlite3")
     for env, expected in (
         ({"POLL_DB_PATH": path}, path),
-        ({}, str(Path(tempfile.gettempdir()) / "l1-descent-lab-poll.sqlite3")),
+        ({"XDG_CACHE_HOME": str(tmp_path / "cache")}, str(tmp_path / "cache" / "l1-descent-lab" / "poll.sqlite3")),
     ):
         store = PollStore.from_env(env)
         store.close_connections()
@@ -334,3 +342,241 @@ def test_an_unwritable_database_is_a_message(tmp_path):
     (tmp_path / "dir").mkdir()
     with pytest.raises(Unavailable, match="unavailable"):
         PollStore(str(tmp_path / "dir"))  # a directory, not a file
+
+
+# --- issue 28: a public link -----------------------------------------------------------------------------------
+
+
+def all_rows(store) -> str:
+    """Every value in every poll table, as one string: what someone reading the database would see."""
+    with store._tx(write=False) as db:
+        return repr([db(f"SELECT * FROM {t}") for t in poll_store._TABLES])
+
+
+def test_starting_rooms_without_the_passphrase_is_limited_per_session_and_per_address(store, clock):
+    per_session, per_source = LIMITS["start_session"].size, LIMITS["start_source"].size
+    for _ in range(int(per_session)):
+        store.create_room(source="203.0.113.7", session="teacher-tab-1")
+    with pytest.raises(RateLimited, match="this session"):
+        store.create_room(source="203.0.113.7", session="teacher-tab-1")
+    for i in range(int(per_source - per_session)):  # a fresh session per click: the address still counts
+        store.create_room(source="203.0.113.7", session=f"fresh-tab-{i}")
+    with pytest.raises(RateLimited, match="your address"):
+        store.create_room(source="203.0.113.7", session="yet-another-tab")
+    store.create_room(source="198.51.100.4", session="another-teacher")  # another address is not held back
+    store.create_room(guarded=True)  # nor a teacher who gave the passphrase
+    clock.now += 3600 / per_source  # a start comes back every ten minutes
+    store.create_room(source="203.0.113.7", session="one-more-tab")
+    assert "203.0.113.7" not in all_rows(store)
+
+
+def test_a_room_nobody_answers_closes_after_15_minutes_an_answered_one_lives_4_hours(store, clock):
+    empty, answered, guarded = store.create_room(), store.create_room(), store.create_room(guarded=True)
+    clock.now += EMPTY_ROOM_TTL_S - 60
+    store.answer(answered.code, voter(1), "q", "A", source="203.0.113.7")
+    clock.now += 120
+    with pytest.raises(RoomClosed):
+        store.state(empty.code)
+    clock.now += ROOM_TTL_S - EMPTY_ROOM_TTL_S - 120  # 4 hours from their start, less a minute
+    assert "q" in store.state(answered.code) and store.state(guarded.code) == {}
+    clock.now += 120
+    for room in (answered, guarded):
+        with pytest.raises(RoomClosed):
+            store.state(room.code)
+
+
+def test_a_locked_room_takes_no_new_voters_but_its_voters_may_change_until_the_reveal(store):
+    room = store.create_room()
+    store.answer(room.code, voter(1), "q", "A", source="203.0.113.7")
+    store.lock(room.code, room.teacher_key)
+    for _ in range(2):
+        with pytest.raises(RoomLocked, match="locked"):
+            store.answer(room.code, voter(2), "q", "A", source="203.0.113.7")
+    store.answer(room.code, voter(1), "q", "B", source="203.0.113.7")
+    info = store.room_info(room.code, room.teacher_key)
+    assert info.locked and info.sessions == 1 and info.refused_locked == 2
+    assert store.counts(room.code, "q", teacher_key=room.teacher_key) == {"B": 1}
+    with pytest.raises(NotTeacher):
+        store.lock(room.code, "guess", False)
+    store.lock(room.code, room.teacher_key, False)
+    store.answer(room.code, voter(2), "q", "A", source="203.0.113.7")
+    assert not store.room_info(room.code, room.teacher_key).locked
+
+
+def test_the_teacher_sees_sessions_and_addresses_and_no_address_is_stored(store):
+    room = store.create_room()
+    for i, source in enumerate(["203.0.113.7", "203.0.113.7", "203.0.113.7", "198.51.100.4", "2001:db8::1"]):
+        store.answer(room.code, voter(i), "q", "A", source=source)
+    store.answer(room.code, voter(0), "p", "B", source="203.0.113.7")  # a second answer is no second session
+    info = store.room_info(room.code, room.teacher_key)
+    assert (info.sessions, info.sources) == (5, 3)
+    stored = all_rows(store)
+    assert not any(a in stored for a in ("203.0.113.7", "198.51.100.4", "2001:db8::1"))
+    other = store.create_room()  # each room hashes with its own salt: a hash does not follow an address around
+    store.answer(other.code, voter(0), "q", "A", source="203.0.113.7")
+    with store._tx(write=False) as db:
+        hashes = db("SELECT room, source FROM poll_voter_sources WHERE voter = ?", voter(0))
+    assert len({h for _, h in hashes}) == 2
+
+
+def test_one_address_adds_new_voters_at_a_burst_of_60_then_2_a_second(store, clock):
+    room = store.create_room()
+    for i in range(int(NEW_VOTERS.size)):
+        store.answer(room.code, voter(i), "q", "A", source="203.0.113.7")
+    with pytest.raises(SourceBusy, match="again in a moment"):
+        store.answer(room.code, voter(999), "q", "A", source="203.0.113.7")
+    store.answer(room.code, voter(0), "q", "B", source="203.0.113.7")  # a voter already in is not held back
+    store.answer(room.code, voter(1000), "q", "A", source="198.51.100.4")  # nor another address
+    other = store.create_room()
+    store.answer(other.code, voter(999), "q", "A", source="203.0.113.7")  # nor another room
+    clock.now += 1
+    for i in range(int(NEW_VOTERS.per_s)):
+        store.answer(room.code, voter(2000 + i), "q", "A", source="203.0.113.7")
+    with pytest.raises(SourceBusy):
+        store.answer(room.code, voter(3000), "q", "A", source="203.0.113.7")
+    assert store.room_info(room.code, room.teacher_key).sessions == NEW_VOTERS.size + 1 + NEW_VOTERS.per_s
+
+
+def hall(store, clock, arrivals: list[float], source: str = "203.0.113.7", retry_s: float = 2.0) -> list[float]:
+    """Students behind one address, each answering first at its arrival time (seconds after the question) and,
+    if held back, again every retry_s (the page's room watch): when each was counted."""
+    room = store.create_room()
+    start, waiting, counted = clock.now, sorted((t, i) for i, t in enumerate(arrivals)), []
+    while waiting:
+        at, i = waiting.pop(0)
+        clock.now = start + at
+        try:
+            store.answer(room.code, voter(i), "q", "A", source=source)
+        except SourceBusy:
+            waiting.append((at + retry_s, i))
+            waiting.sort()
+        else:
+            counted.append(at)
+    return counted
+
+
+def test_a_hall_of_300_behind_one_address_is_counted_within_two_minutes_a_bot_is_held_back(store, clock):
+    everyone_at_once = hall(store, clock, [0.0] * 300)
+    assert len(everyone_at_once) == 300 and max(everyone_at_once) <= 120
+    over_a_minute = hall(store, clock, [i * 60 / 300 for i in range(300)])  # a real hall: answers over a minute
+    assert max(over_a_minute) <= 125  # counted as they answer, the last ones within a minute of it
+    bot = hall(store, clock, [i * 30 / 500 for i in range(500)])  # 500 fresh sessions in 30 s
+    assert sum(t <= 30 for t in bot) <= NEW_VOTERS.size + 30 * NEW_VOTERS.per_s + 1
+
+
+def test_a_full_room_refuses_new_students_and_tells_the_teacher(store, monkeypatch):
+    monkeypatch.setattr(poll_store, "MAX_VOTERS_PER_ROOM", 2)
+    room = store.create_room()
+    store.answer(room.code, voter(1), "q", "A", source="203.0.113.7")
+    assert not store.room_info(room.code, room.teacher_key).full
+    store.answer(room.code, voter(2), "q", "A", source="203.0.113.8")
+    for _ in range(3):
+        with pytest.raises(RoomFull, match="teacher is told"):
+            store.answer(room.code, voter(3), "q", "A", source="203.0.113.9")
+    info = store.room_info(room.code, room.teacher_key)
+    assert info.full and info.refused_full == 3
+
+
+def test_passphrase_tries_are_limited_per_address(store):
+    for _ in range(int(LIMITS["passphrase_source"].size)):
+        store.spend("passphrase_source", "203.0.113.7")
+    with pytest.raises(RateLimited, match="passphrase"):
+        store.spend("passphrase_source", "203.0.113.7")
+    store.spend("passphrase_source", "198.51.100.4")
+
+
+def test_the_key_of_the_start_limits_is_replaced_daily_and_its_hashes_go(store, clock):
+    store.create_room(source="203.0.113.7", session="tab-1")
+    before = all_rows(store)
+    clock.now += poll_store.KEY_ROTATION_S + 1
+    store.create_room(source="203.0.113.7", session="tab-1")
+    with store._tx(write=False) as db:
+        buckets = db("SELECT name FROM poll_buckets WHERE scope = '*'")
+        (key,) = db("SELECT value FROM poll_keys")[0]
+    assert key not in before and len(buckets) == 2 and not any(name in before for (name,) in buckets)
+
+
+def test_a_database_from_before_these_tables_keeps_its_rooms(tmp_path, clock):
+    """The four tables of the first version, a room and an answer in them: opened by this version, the room goes
+    on (its voters unlocked, its address count starting at 0) and can be locked."""
+    path = tmp_path / "old.sqlite3"
+    with sqlite3.connect(path) as old:
+        for statement in poll_store._SCHEMA[:5]:
+            old.execute(statement)
+        old.execute("INSERT INTO poll_rooms VALUES ('K7QM2D', ?, ?)", (poll_store._hash("key"), clock.now + 3600))
+        old.execute("INSERT INTO poll_voters VALUES ('K7QM2D', ?, 9, ?)", (voter(1), clock.now))
+        old.execute("INSERT INTO poll_answers VALUES ('K7QM2D', 'q', ?, 'A')", (voter(1),))
+    store = PollStore(str(path), clock=clock)
+    store.answer("K7QM2D", voter(1), "q", "B", source="203.0.113.7")
+    store.answer("K7QM2D", voter(2), "q", "A", source="203.0.113.7")
+    info = store.room_info("K7QM2D", "key")
+    assert (info.sessions, info.sources, info.locked) == (2, 1, False)
+    assert info.expires_at == clock.now + 3600  # its own expiry, not a new one
+    store.lock("K7QM2D", "key")
+    with pytest.raises(RoomLocked):
+        store.answer("K7QM2D", voter(3), "q", "A")
+    assert store.counts("K7QM2D", "q", teacher_key="key") == {"A": 1, "B": 1}
+    store.close("K7QM2D", "key")
+    store.close_connections()
+
+
+@pytest.mark.parametrize(
+    ("peer", "forwarded", "expected"),
+    [
+        (None, [], "loopback"),  # `streamlit run` on this machine
+        (None, ["203.0.113.7"], "203.0.113.7"),  # behind HAProxy on this machine
+        ("127.0.0.1", ["6.6.6.6, 203.0.113.7"], "203.0.113.7"),  # only the last entry: the proxy wrote it
+        (None, ["6.6.6.6", "203.0.113.7"], "203.0.113.7"),  # two headers: the same
+        (None, ["not an address"], "loopback"),
+        ("198.51.100.4", ["203.0.113.7"], "198.51.100.4"),  # another peer cannot name the client
+        ("2001:db8::1", [], "2001:db8::1"),
+        ("::1", ["[2001:db8::2]"], "2001:db8::2"),
+    ],
+)
+def test_the_source_address_trusts_x_forwarded_for_only_from_a_loopback_peer(peer, forwarded, expected):
+    assert source_address(peer, forwarded) == expected
+
+
+def mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes")
+def test_the_default_database_lives_in_a_private_folder(tmp_path):
+    env = {"XDG_CACHE_HOME": str(tmp_path / "cache")}
+    path = default_db_path(env)
+    store = PollStore.from_env(env)
+    store.create_room()
+    assert mode(path.parent) == 0o700
+    assert {p.name: mode(p) for p in path.parent.iterdir()} == {  # open: SQLite's own files are there too
+        "poll.sqlite3": 0o600,
+        "poll.sqlite3-wal": 0o600,
+        "poll.sqlite3-shm": 0o600,
+    }
+    store.close_connections()
+    path.parent.chmod(0o755)  # opened up by someone's umask or by hand: closed again, with the file
+    path.chmod(0o644)
+    PollStore.from_env(env).close_connections()
+    assert (mode(path.parent), mode(path)) == (0o700, 0o600)
+    chosen = tmp_path / "chosen.sqlite3"  # POLL_DB_PATH still decides, and a file it makes is 0600 too
+    PollStore.from_env({**env, "POLL_DB_PATH": str(chosen)}).close_connections()
+    assert mode(chosen) == 0o600
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes")
+def test_a_folder_someone_else_made_first_is_refused(tmp_path):
+    trap = tmp_path / "elsewhere"
+    trap.mkdir()
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / "l1-descent-lab").symlink_to(trap)  # another user's link to a folder of theirs
+    with pytest.raises(Unavailable, match="unavailable"):
+        PollStore.from_env({"XDG_CACHE_HOME": str(cache)})
+    assert list(trap.iterdir()) == []
+    if os.geteuid() == 0:  # only root can make a folder that belongs to another user
+        (cache / "l1-descent-lab").unlink()
+        (cache / "l1-descent-lab").mkdir(mode=0o777)
+        os.chown(cache / "l1-descent-lab", 65534, 65534)
+        with pytest.raises(Unavailable):
+            PollStore.from_env({"XDG_CACHE_HOME": str(cache)})
+        assert list((cache / "l1-descent-lab").iterdir()) == []
