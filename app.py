@@ -2,12 +2,14 @@
 
 import streamlit as st
 
-import core  # noqa: F401  (every module the pages use is imported before the freeze below)
-from ui import charts, compute, controls, frames, internals, layout, questions, runtime, stepper  # noqa: F401
+import core  # noqa: F401  (imported before the freeze below, with every module the pages use)
+from ui import charts, compute, controls, diagram, frames, internals, layout, questions, runtime, stepper, table  # noqa: F401
 from ui.controls import PRESENTATION, SLIDE, SLIDES
 from ui.layout import apply_presentation_style
+from ui.lessons.registry import LESSONS, import_every_lesson_module
 from ui.poll import view as poll
 
+import_every_lesson_module()
 runtime.freeze_imports()
 internals.install()  # a forged widget state cannot break a session; no address look-ups (ui/internals.py)
 
@@ -15,11 +17,7 @@ st.set_page_config(page_title="L1 Descent Lab", page_icon="📉", layout="wide")
 
 PAGES = [
     st.Page("pages/home.py", title="Start here", icon="🏠", default=True),
-    st.Page("pages/derivation.py", title="1 · The L1 gradient, step by step", icon="✏️"),
-    st.Page("pages/signed_l1.py", title="2 · The signed-L1 failure", icon="⚠️"),
-    st.Page("pages/noise_and_learning_rate.py", title="3 · Noise and learning rate", icon="🎚️"),
-    st.Page("pages/outliers.py", title="4 · Outliers: median vs mean", icon="🎯"),
-    st.Page("pages/landscape.py", title="5 · The (w, b) landscape", icon="🗺️"),
+    *(st.Page(entry.path, title=entry.title, icon=entry.icon) for entry in LESSONS),
     st.Page("pages/teachers.py", title="For teachers", icon="🧑‍🏫"),
 ]
 page = st.navigation(PAGES)
@@ -33,5 +31,5 @@ with st.sidebar:
     st.caption("Every setting is kept in the address bar: copy the URL to share the exact experiment.")
 poll.sidebar()  # the class poll: start, join or leave a room; a QR code of this link
 apply_presentation_style()
-layout.slide_nav(has_slides=page.url_path in {p.url_path for p in PAGES[1:6]})  # the five lab pages
+layout.slide_nav(has_slides=page.url_path in {entry.lesson.page for entry in LESSONS}, lab_pages=len(LESSONS))
 page.run()

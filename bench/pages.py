@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ui.lessons.registry import LESSONS
+
 # page -> keys to tick, in order (each a checkbox or toggle set to True)
 REVEAL: dict[str, tuple[str, ...]] = {
     "derivation": ("d_guess_skip", "d_wrong"),
@@ -29,7 +31,9 @@ REVEAL: dict[str, tuple[str, ...]] = {
     "outliers": ("o_predict_skip", "o_gd_predict_skip", "o_break_predict_skip"),
     "landscape": ("l_predict_skip",),
 }
-LAB_PAGES = tuple(REVEAL)
+LAB_PAGES = tuple(entry.lesson.page for entry in LESSONS)
+if set(REVEAL) != set(LAB_PAGES):  # a new lesson's page must say what reveals its results before a bench times it
+    raise RuntimeError(f"bench.pages.REVEAL lists {sorted(REVEAL)}, the registry {sorted(LAB_PAGES)}")
 REVEAL_MARKS = ("_skip", "_show", "_heat", "_open", "_reveal")  # a key with one of these is a reveal
 
 # page -> (the slider a student moves: its key and its label, the values the protocol bench moves it through)

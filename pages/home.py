@@ -4,6 +4,7 @@ import streamlit as st
 
 from ui import layout
 from ui.controls import sync_url
+from ui.lessons.registry import LESSONS
 
 layout.header(
     "L1 Descent Lab", "What is the gradient of an absolute-value loss, and what does gradient descent do with it?"
@@ -23,27 +24,8 @@ st.markdown(
 )
 
 st.subheader("The path")
-for path, text, icon in [
-    (
-        "pages/derivation.py",
-        "1 · The L1 gradient, step by step: the chain rule with numbers you move, the kink, and the misconception",
-        "✏️",
-    ),
-    (
-        "pages/signed_l1.py",
-        "2 · The signed-L1 failure: reproduce the blog post's broken experiment and see why its weight never stops",
-        "⚠️",
-    ),
-    (
-        "pages/noise_and_learning_rate.py",
-        "3 · Noise and learning rate: constant against decaying steps on noisy data, and where the blog post's "
-        "claim holds",
-        "🎚️",
-    ),
-    ("pages/outliers.py", "4 · Outliers: which fit a few bad points move, and how many it takes to break each", "🎯"),
-    ("pages/landscape.py", "5 · The (w, b) landscape: creases, zig-zags, momentum, Adam and Polyak's step", "🗺️"),
-]:
-    st.page_link(path, label=text, icon=icon)
+for entry in LESSONS:
+    st.page_link(entry.path, label=f"{entry.number} · {entry.path_line}", icon=entry.icon)
 st.page_link("pages/teachers.py", label="For teachers: the answers each page gives, and a 50-minute plan", icon="🧑‍🏫")
 
 st.subheader("Using it in a class")

@@ -5,7 +5,7 @@ import streamlit as st
 
 from ui import layout
 from ui.controls import sync_url
-from ui.lessons.catalogue import LESSONS
+from ui.lessons.registry import LESSONS
 
 layout.header("For teachers", "How do I run this in a 50-minute lecture, and what will the room answer?")
 sync_url([])
@@ -18,14 +18,15 @@ st.markdown(
 
 start = 0
 plan = []
-for lesson in LESSONS:
-    plan.append(f"| {start}–{start + lesson.minutes} min | [{lesson.title}]({lesson.page}) |")
-    start += lesson.minutes
+for entry in LESSONS:
+    plan.append(f"| {start}–{start + entry.lesson.minutes} min | [{entry.title}]({entry.lesson.page}) |")
+    start += entry.lesson.minutes
 st.markdown("| when | page |\n| --- | --- |\n" + "\n".join(plan))
 st.caption(f"{start} minutes in all; the check question at the foot of each page makes a good exit ticket.")
 
-for lesson in LESSONS:
-    st.subheader(lesson.title)
+for entry in LESSONS:
+    lesson = entry.lesson
+    st.subheader(entry.title)
     values = lesson.defaults()
     answer, why = lesson.expected(values)
     st.markdown(f"**Ask:** {lesson.question(values)}")

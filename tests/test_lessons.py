@@ -7,12 +7,12 @@ from __future__ import annotations
 import pytest
 
 import core
-from tests.test_pages import open_page
-from ui.lessons.catalogue import LESSONS
+from tests.test_pages import APP, open_page
 from ui.lessons.noise import lesson as noise
+from ui.lessons.registry import LESSONS
 from ui.lessons.signed_l1 import lesson as signed_l1
 
-CASES = [(lesson, preset) for lesson in LESSONS for preset in (None, *lesson.show)]
+CASES = [(e.lesson, preset) for e in LESSONS for preset in (None, *e.lesson.show)]
 
 
 @pytest.mark.parametrize(
@@ -36,14 +36,10 @@ def test_the_teachers_answer_is_the_one_the_page_calls_right(lesson, preset):
 
 
 def test_every_lesson_has_a_question_wrong_answers_and_presets_that_exist():
-    assert [lesson.page for lesson in LESSONS] == [
-        "derivation",
-        "signed_l1",
-        "noise_and_learning_rate",
-        "outliers",
-        "landscape",
-    ]
-    for lesson in LESSONS:
+    lab_pages = {p.stem for p in (APP.parent / "pages").glob("*.py")} - {"home", "teachers"}
+    assert sorted(e.lesson.page for e in LESSONS) == sorted(lab_pages), "every lab page has one registry line"
+    assert [e.number for e in LESSONS] == list(range(1, len(LESSONS) + 1))
+    for lesson in (e.lesson for e in LESSONS):
         assert lesson.question(lesson.defaults()).strip()
         assert lesson.wrong and all(lesson.wrong.values())
         assert set(lesson.show) <= set(lesson.presets)
@@ -61,9 +57,10 @@ def test_the_teachers_page_shows_every_lessons_computed_answer_and_links():
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     shown = "\n".join(e.value for e in [*at.markdown, *at.success])
-    for lesson in LESSONS:
+    for entry in LESSONS:
+        lesson = entry.lesson
         answer, _ = lesson.expected(lesson.defaults())
-        assert lesson.title in shown and f"The default run's answer: {answer}." in shown
+        assert f"[{entry.title}]({lesson.page})" in shown and f"The default run's answer: {answer}." in shown
         for name in lesson.show:
             assert f"]({lesson.link(name)})" in shown
 

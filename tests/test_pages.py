@@ -14,17 +14,11 @@ import core
 from tests.helpers import chart_texts
 from ui.controls import REGISTRY
 from ui.layout import CHART_LABEL
+from ui.lessons.registry import LESSONS
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 # page -> the widget that answers or skips its predict-first question
-PAGES = {
-    "pages/home.py": None,
-    "pages/derivation.py": "d_guess_skip",
-    "pages/signed_l1.py": "s_predict_skip",
-    "pages/noise_and_learning_rate.py": "n_predict_skip",
-    "pages/outliers.py": "o_predict_skip",
-    "pages/landscape.py": "l_predict_skip",
-}
+PAGES = {"pages/home.py": None, **{e.path: f"{e.lesson.predict_key}_skip" for e in LESSONS}}
 LAB_PAGES = [p for p in PAGES if p != "pages/home.py"]
 # keys that are not experiment settings: questions, their skip boxes, preset pickers, buttons, reveals
 NOT_SETTINGS = ("_predict", "_check", "_guess", "_preset", "_reset", "_heat", "_show", "_download", "_step")

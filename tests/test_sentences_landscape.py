@@ -3,7 +3,6 @@ directly), across the landscape's control space and presets; one test per findin
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import numpy as np
@@ -13,8 +12,8 @@ from hypothesis import strategies as st
 import core
 from tests.test_pages import open_page, snapshot
 from ui.controls import log_options
-from ui.lessons.catalogue import LESSONS
 from ui.lessons.landscape import sentences as say
+from ui.lessons.registry import LESSONS
 
 ROOT = Path(__file__).resolve().parents[1]
 OPTIMIZERS = ("sgd", "momentum", "adam", "polyak")
@@ -194,26 +193,16 @@ def test_a_pick_that_ties_with_the_best_is_right():
         assert any(m.value.startswith("Right") and "tie" in m.value for m in at.success), pick
 
 
-def test_home_lists_the_path_in_the_sidebars_order():
-    app = (ROOT / "app.py").read_text()
-    sidebar = [p for p in re.findall(r'st\.Page\("(pages/\w+\.py)"', app) if p != "pages/home.py"]
-    home = re.findall(r'"(pages/\w+\.py)"', (ROOT / "pages/home.py").read_text())
-    assert home == sidebar
+def test_home_lists_the_path_in_the_registrys_order():
     at = open_page("pages/home.py")
-    labels = [e.proto.label for e in at.get("page_link")]
-    numbered = [label for label in labels if label[:1].isdigit()]  # the lessons; "For teachers" has no number
-    assert [int(label.split(" · ")[0]) for label in numbered] == [1, 2, 3, 4, 5]
-
-
-def presets() -> dict[str, list[str]]:
-    """Each lab page's preset names by page path, from its lesson."""
-    return {f"pages/{lesson.page}.py": list(lesson.presets) for lesson in LESSONS}
+    links = [(e.proto.label, e.proto.page) for e in at.get("page_link")]
+    numbered = [(label, page) for label, page in links if label[:1].isdigit()]  # "For teachers" has no number
+    assert [label for label, _ in numbered] == [f"{e.number} · {e.path_line}" for e in LESSONS]
+    assert [int(label.split(" · ")[0]) for label, _ in numbered] == list(range(1, len(LESSONS) + 1))
 
 
 def test_home_says_only_the_article_presets_run_the_blog_posts_settings():
-    app = (ROOT / "app.py").read_text()
-    order = [p for p in re.findall(r'st\.Page\("(pages/\w+\.py)"', app) if p != "pages/home.py"]
-    named = [k for p in order for k in presets().get(p, []) if k.startswith("The article")]
+    named = [k for entry in LESSONS for k in entry.lesson.presets if k.startswith("The article")]
     assert named, "the sentence points at presets that exist"
     text = snapshot(open_page("pages/home.py"))
     assert "the presets whose names start with *The article* run the blog post's own code" in text

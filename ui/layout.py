@@ -18,6 +18,7 @@ from ui import internals
 from ui.charts import Spec
 from ui.controls import PRESENTATION, SLIDE, SLIDES
 from ui.frames import to_csv
+from ui.words import number_word
 
 # Every screen: a display equation wider than its column scrolls inside its own box; tables and graphs
 # never push the page sideways (a phone is 390 px wide).
@@ -124,7 +125,7 @@ def _go(step: int) -> None:
         st.session_state[f"{skipped}_skip"] = False
 
 
-def slide_nav(has_slides: bool = True) -> None:
+def slide_nav(*, has_slides: bool, lab_pages: int) -> None:
     """Back / next for the slide view, above the page (app.py calls it before the page runs). A page without
     slides (`has_slides` False: the start page, the teachers' page) reads as usual, with a note."""
     st.session_state["_slide_parts"] = set()  # a new run: each step's first part gets the key again
@@ -132,7 +133,10 @@ def slide_nav(has_slides: bool = True) -> None:
     if not sliding():
         return
     if not has_slides:
-        st.caption("The slide view shows the five lab pages one screen at a time; this page reads as usual.")
+        st.caption(
+            f"The slide view shows the {number_word(lab_pages)} lab pages one screen at a time; "
+            "this page reads as usual."
+        )
         return
     step = int(st.session_state.get(SLIDE.key, 1))
     st.markdown(_slide_css(step), unsafe_allow_html=True)

@@ -8,8 +8,9 @@ import pytest
 
 from bench.serve import full_height_screenshot, new_tab, rerun, streamlit_server, wait_for_run
 from ui.layout import CHART_TEXT
+from ui.lessons.registry import LESSONS
 
-LAB_PAGES = ["derivation", "signed_l1", "noise_and_learning_rate", "outliers", "landscape"]
+LAB_PAGES = [entry.lesson.page for entry in LESSONS]
 
 
 def open_and_reveal(page, url: str) -> None:

@@ -1,9 +1,71 @@
-"""Every lesson, in the order of the sidebar (and of a lecture)."""
+"""Every lesson, in the order of the sidebar and of a lecture: read by the navigation (app.py), the start page,
+the teachers' page, bench and tests. A new lesson is its folder (ui/lessons/<name>/) and one line here."""
 
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from dataclasses import dataclass
+
+from ui.lessons import Lesson
 from ui.lessons.derivation import lesson as derivation
 from ui.lessons.landscape import lesson as landscape
 from ui.lessons.noise import lesson as noise
 from ui.lessons.outliers import lesson as outliers
 from ui.lessons.signed_l1 import lesson as signed_l1
 
-LESSONS = (derivation.LESSON, signed_l1.LESSON, noise.LESSON, outliers.LESSON, landscape.LESSON)
+
+@dataclass(frozen=True)
+class Entry:
+    number: int  # its place in the lecture, from 1
+    folder: str  # its package, ui.lessons.<name>
+    icon: str
+    path_line: str  # the start page's line for it, after the number: what the student will do there
+
+    @property
+    def lesson(self) -> Lesson:
+        return importlib.import_module(f"{self.folder}.lesson").LESSON
+
+    @property
+    def title(self) -> str:
+        """As in the sidebar: "1 · The L1 gradient, step by step"."""
+        return f"{self.number} · {self.lesson.title}"
+
+    @property
+    def path(self) -> str:
+        """The page's file, as st.Page and st.page_link take it (its URL path is `lesson.page`)."""
+        return f"pages/{self.lesson.page}.py"
+
+
+_ORDER = (
+    (
+        derivation,
+        "✏️",
+        "The L1 gradient, step by step: the chain rule with numbers you move, the kink, and the misconception",
+    ),
+    (
+        signed_l1,
+        "⚠️",
+        "The signed-L1 failure: reproduce the blog post's broken experiment and see why its weight never stops",
+    ),
+    (
+        noise,
+        "🎚️",
+        "Noise and learning rate: constant against decaying steps on noisy data, and where the blog post's claim holds",
+    ),
+    (outliers, "🎯", "Outliers: which fit a few bad points move, and how many it takes to break each"),
+    (landscape, "🗺️", "The (w, b) landscape: creases, zig-zags, momentum, Adam and Polyak's step"),
+)  # fmt: skip  (one lesson to a row)
+LESSONS = tuple(
+    Entry(number, module.__name__.rsplit(".", 1)[0], icon, line)
+    for number, (module, icon, line) in enumerate(_ORDER, start=1)
+)
+
+
+def import_every_lesson_module() -> None:
+    """Import each lesson folder's modules (charts, compute, sentences), so that app.py freezes them with the
+    rest before the first page runs."""
+    for entry in LESSONS:
+        package = importlib.import_module(entry.folder)
+        for module in pkgutil.iter_modules(package.__path__):
+            importlib.import_module(f"{entry.folder}.{module.name}")

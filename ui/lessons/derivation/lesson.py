@@ -176,7 +176,7 @@ def _wrong_answers() -> dict[str, str]:
 
 LESSON = Lesson(
     page="derivation",
-    title="1 · The L1 gradient, step by step",
+    title="The L1 gradient, step by step",
     predict_key=PREDICT_KEY,
     controls=tuple(CONTROLS),
     presets=PRESETS,

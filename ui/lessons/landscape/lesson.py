@@ -157,7 +157,7 @@ def expected(values: Mapping[str, object], picked: str | None = None) -> tuple[s
 
 LESSON = Lesson(
     page="landscape",
-    title="5 · The (w, b) landscape",
+    title="The (w, b) landscape",
     predict_key=PREDICT_KEY,
     controls=tuple(CONTROLS),
     presets=PRESETS,

@@ -176,7 +176,7 @@ def expected(values: Mapping[str, object]) -> tuple[str, str]:
 
 LESSON = Lesson(
     page="noise_and_learning_rate",
-    title="3 · Noise and learning rate",
+    title="Noise and learning rate",
     predict_key=PREDICT_KEY,
     controls=tuple(CONTROLS),
     presets=PRESETS,

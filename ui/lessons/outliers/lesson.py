@@ -118,7 +118,7 @@ def expected(values: Mapping[str, object]) -> tuple[str, str]:
 
 LESSON = Lesson(
     page="outliers",
-    title="4 · Outliers: median vs mean",
+    title="Outliers: median vs mean",
     predict_key=PREDICT_KEY,
     controls=tuple(CONTROLS),
     presets=PRESETS,

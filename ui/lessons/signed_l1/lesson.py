@@ -124,7 +124,7 @@ _AT_DEFAULTS = _default_numbers()
 
 LESSON = Lesson(
     page="signed_l1",
-    title="2 · The signed-L1 failure",
+    title="The signed-L1 failure",
     predict_key=PREDICT_KEY,
     controls=tuple(CONTROLS),
     presets=PRESETS,
