@@ -1,15 +1,26 @@
 """The class poll and the teacher's kit on the pages, through AppTest: Ask again, the QR code, a room
-from start to reveal with a teacher and students, bad codes, and no database work outside a room."""
+from start to reveal with a teacher and students, bad codes, and no database work outside a room; the teacher
+passphrase, the lock, a full room, the per-address limit. Then a hostile visitor over Streamlit's own protocol
+(bench.protocol), on a served app: a fresh session per click on Start a room, or per vote, and forged
+X-Forwarded-For headers."""
 
 from __future__ import annotations
 
 import struct
 import time
+from contextlib import ExitStack
+from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import parse_qs
 
 import pytest
+from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
+from websockets.asyncio.client import connect
 
+from bench.protocol import Session, run
+from bench.serve import streamlit_server
+from tests.conftest import _environ
 from ui import qr
 from ui.controls import ROOM
 from ui.poll import store as poll_store
@@ -291,3 +302,242 @@ def test_back_from_the_answers_screen_opens_the_question_again_unless_the_studen
     at.button(key="slide_back").click()
     rerun(at)
     assert at.checkbox(key=f"{KEY}_skip").value, "a skip the student chose stays"
+
+
+# --- issue 28: a public link -----------------------------------------------------------------------------------
+
+
+def start(at: AppTest, passphrase: str | None = None) -> AppTest:
+    if passphrase is not None:
+        at.text_input(key="poll_passphrase").input(passphrase)
+    at.button(key="poll_start").click()
+    return rerun(at)
+
+
+def test_without_a_passphrase_configured_there_is_none_to_type_and_no_secrets_file_is_no_message(monkeypatch):
+    monkeypatch.delenv("POLL_TEACHER_PASSPHRASE", raising=False)
+    at = open_page()
+    assert "poll_passphrase" not in keys(at, "text_input")
+    assert "secret" not in texts(at).lower() and not at.exception
+    start(at)
+    assert at.session_state[ROOM.key]
+
+
+@pytest.mark.parametrize("where", ["environment", "secrets"])
+def test_with_a_passphrase_configured_only_the_passphrase_starts_a_room(monkeypatch, where):
+    monkeypatch.delenv("POLL_TEACHER_PASSPHRASE", raising=False)
+    at = AppTest.from_file(str(APP), default_timeout=90)
+    if where == "environment":
+        monkeypatch.setenv("POLL_TEACHER_PASSPHRASE", "correct horse battery")
+    else:
+        at.secrets["POLL_TEACHER_PASSPHRASE"] = "correct horse battery"
+    at.switch_page(PAGE)
+    rerun(at)
+    assert "poll_passphrase" in keys(at, "text_input")
+    for tried, note in (("", "Type the teacher passphrase"), ("correct horse", "not the teacher passphrase")):
+        start(at, tried)
+        assert note in texts(at) and not at.session_state[ROOM.key]
+    start(at, "correct horse battery")
+    code = at.session_state[ROOM.key]
+    assert code and at.session_state["poll_passphrase"] == ""  # not kept in the session
+    assert "closes itself" not in texts(at)  # a teacher's room keeps its 4 hours, answered or not
+
+
+def test_the_teacher_locks_the_room_and_sees_who_answered():
+    teacher = start(open_page())
+    code = teacher.session_state[ROOM.key]
+    assert "**0** sessions from **0** addresses have answered" in texts(teacher)
+    assert "closes itself" in texts(teacher)  # started without a passphrase: 15 minutes to a first answer
+    inside = open_page({"room": code})
+    inside.radio(key=KEY).set_value(inside.radio(key=KEY).options[0])
+    rerun(inside)
+    teacher.button(key="poll_lock").click()
+    rerun(teacher)
+    assert "Locked: no new students" in texts(teacher)
+    assert "Unlock the room" in [b.label for b in teacher.button]
+    late = open_page({"room": code})
+    late.radio(key=KEY).set_value(late.radio(key=KEY).options[0])
+    rerun(late)
+    assert f"room {code} is locked by the teacher" in texts(late)
+    inside.radio(key=KEY).set_value(inside.radio(key=KEY).options[1])  # already in: may still change it
+    rerun(inside)
+    assert f"Counted for room {code}" in texts(inside)
+    rerun(teacher)
+    assert "**1** session from **1** address have answered" in texts(teacher)
+    assert "locked: **1** try to join were turned away" in texts(teacher)
+    assert "1 in all" in teacher.get("vega_lite_chart")[0].proto.alt
+
+
+def test_a_full_room_tells_the_teacher_beside_the_question(monkeypatch):
+    monkeypatch.setattr(poll_store, "MAX_VOTERS_PER_ROOM", 1)
+    teacher = start(open_page({"present": "true"}))
+    code = teacher.session_state[ROOM.key]
+    for _ in range(2):
+        student = open_page({"room": code})
+        student.radio(key=KEY).set_value(student.radio(key=KEY).options[0])
+        rerun(student)
+    assert "this room is full (1 students)" in texts(student)
+    rerun(teacher)
+    live = [w.value for w in teacher.main.warning]
+    assert any("The room is full (1 students)" in w and "**1** try to join" in w for w in live), live
+
+
+def test_a_student_held_back_by_the_per_address_limit_is_told_and_counted_on_a_later_run(monkeypatch):
+    teacher = start(open_page())
+    code = teacher.session_state[ROOM.key]
+    monkeypatch.setattr(poll_store, "NEW_VOTERS", poll_store.Limit(1, 1e-9, "many new students from your network"))
+    first, second = open_page({"room": code}), open_page({"room": code})
+    for student in (first, second):
+        student.radio(key=KEY).set_value(student.radio(key=KEY).options[0])
+        rerun(student)
+    assert f"Counted for room {code}" in texts(first)
+    assert "Not counted yet: many new students from your network" in texts(second)
+    monkeypatch.setattr(poll_store, "NEW_VOTERS", poll_store.Limit(60, 1e6, "busy"))  # refilled at once
+    rerun(second)  # the room watch sends it again every 2 s; a run of the page does too
+    assert f"Counted for room {code}" in texts(second)
+
+
+# --- over the protocol: what one client making a fresh session per click can do ----------------------------------
+
+
+@dataclass
+class Visitor(Session):
+    """A tab whose request carries X-Forwarded-For (as HAProxy on this machine would send it, or as a forger)."""
+
+    forwarded: str = ""
+    options: dict[str, list[str]] = field(default_factory=dict)  # each radio's options, by key
+
+    def _note(self, element) -> None:
+        super()._note(element)
+        if element.WhichOneof("type") == "radio":
+            self.options[element.radio.id.split("-", 2)[2]] = list(element.radio.options)
+
+    async def open(self) -> float:
+        self.ws = await connect(
+            self.url.replace("http", "ws", 1) + "/_stcore/stream",
+            subprotocols=["streamlit"],
+            max_size=None,
+            ping_interval=None,
+            additional_headers={"X-Forwarded-For": self.forwarded} if self.forwarded else None,
+        )
+        return await self.rerun()
+
+    async def click(self, key: str) -> None:
+        await self.send(key, trigger_value=True)
+        self.widgets.pop(self.ids[key])  # a browser sends a click once, not with every later rerun
+
+    def room(self) -> str | None:
+        return parse_qs(self.query).get("room", [None])[0]
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """(url, database path, secrets file): the app served with a poll database of its own and a secrets file
+    that does not exist yet (the passphrase test writes it last: Streamlit reads it once it exists)."""
+    base = tmp_path_factory.mktemp("poll_served")
+    db_path, secrets_file = base / "poll.sqlite3", base / "secrets.toml"
+    with ExitStack() as stack:
+        env = {"POLL_DB_PATH": str(db_path)}
+        with _environ(env, drop=("DATABASE_URL", "POLL_TEACHER_PASSPHRASE")):
+            url, _ = stack.enter_context(streamlit_server(extra_args=("--secrets.files", str(secrets_file))))
+        yield url, str(db_path), secrets_file
+
+
+def open_rooms(db_path: str) -> int:
+    store = PollStore(db_path)
+    with store._tx(write=False) as db:
+        n = db("SELECT COUNT(*) FROM poll_rooms")[0][0]
+    store.close_connections()
+    return n
+
+
+def test_a_client_with_a_fresh_session_per_click_starts_a_few_rooms_not_500(served):
+    url, db_path, secrets_file = served
+    assert not secrets_file.exists()
+
+    async def clicks(n: int, forwarded: str = "") -> tuple[list[str], list[str]]:
+        started, notes = [], []
+        for _ in range(n):
+            tab = Visitor(url, "signed_l1", forwarded=forwarded)
+            await tab.open()
+            assert "poll_passphrase" not in tab.shown  # no passphrase configured, and no message about secrets
+            await tab.click("poll_start")
+            started += [tab.room()] if tab.room() else []
+            notes += tab.alerts
+            assert not tab.exceptions, tab.exceptions
+            await tab.close()
+        return started, notes
+
+    per_source = int(poll_store.LIMITS["start_source"].size)
+    started, notes = run(clicks(per_source + 2))
+    assert len(started) == per_source == open_rooms(db_path)
+    assert sum("rooms were started from your address" in n for n in notes) == 2, notes
+    started, _ = run(clicks(1, forwarded="203.0.113.50"))  # HAProxy on this machine names another client
+    assert len(started) == 1 and open_rooms(db_path) == per_source + 1
+
+
+def test_a_client_with_a_fresh_session_per_vote_is_held_back_and_the_lock_stops_it(served):
+    url, db_path, _ = served
+    teacher = PollStore(db_path)
+    room = teacher.create_room(guarded=True)
+    ahead = PollStore(db_path, clock=lambda: time.time() + 3600)  # its bucket is empty for the next hour
+    i = 0
+    while True:
+        try:
+            ahead.answer(room.code, f"bot-session-{i:04d}", KEY, "a bot's answer", source="203.0.113.9")
+        except poll_store.SourceBusy:
+            break
+        i += 1
+    assert i == poll_store.NEW_VOTERS.size
+    ahead.close_connections()
+
+    async def vote(forwarded: str, index: int = 0, tab: Visitor | None = None) -> Visitor:
+        if tab is None:
+            tab = Visitor(url, "signed_l1", forwarded=forwarded, query=f"room={room.code}")
+            await tab.open()
+        await tab.send(KEY, string_value=tab.options[KEY][index])  # a radio sends its option's text
+        assert not tab.exceptions, tab.exceptions
+        return tab
+
+    async def story() -> None:
+        forged = await vote("198.51.100.66, 203.0.113.9")  # the client wrote the first entry, HAProxy the last
+        assert any("Not counted yet: many new students" in a for a in forged.alerts), forged.alerts
+        student = await vote("198.51.100.20")
+        teacher.lock(room.code, room.teacher_key)
+        late = await vote("198.51.100.21")
+        assert any(f"room {room.code} is locked by the teacher" in a for a in late.alerts), late.alerts
+        await vote("", 1, tab=student)  # already in the room: may still change the answer
+        for tab in (forged, student, late):
+            await tab.close()
+
+    run(story())
+    counts = teacher.counts(room.code, KEY, teacher_key=room.teacher_key)
+    info = teacher.room_info(room.code, room.teacher_key)
+    teacher.close_connections()
+    burst = poll_store.NEW_VOTERS.size
+    assert counts.pop("a bot's answer") == burst and sum(counts.values()) == 1  # the student's changed answer
+    assert (info.sessions, info.sources, info.refused_locked) == (burst + 1, 2, 1)
+
+
+def test_once_the_host_sets_a_passphrase_only_it_starts_a_room(served):
+    """Last of the served tests: the secrets file, once written, stays read for the server's life."""
+    url, db_path, secrets_file = served
+    secrets_file.write_text('POLL_TEACHER_PASSPHRASE = "correct horse battery"\n')
+
+    async def story() -> list[tuple[str | None, list[str]]]:
+        tab = Visitor(url, "signed_l1", forwarded="192.0.2.77")
+        await tab.open()
+        assert "poll_passphrase" in tab.shown
+        outcomes = []
+        for tried in ("", "correct horse", "x" * 100_000, "correct horse battery"):
+            tab.widgets[tab.ids["poll_passphrase"]] = WidgetState(id=tab.ids["poll_passphrase"], string_value=tried)
+            await tab.click("poll_start")
+            outcomes.append((tab.room(), list(tab.alerts)))
+        assert not tab.exceptions, tab.exceptions
+        await tab.close()
+        return outcomes
+
+    outcomes = run(story())
+    assert [room is not None for room, _ in outcomes] == [False, False, False, True], outcomes
+    assert "Type the teacher passphrase" in " ".join(outcomes[0][1])
+    assert all("not the teacher passphrase" in " ".join(alerts) for _, alerts in outcomes[1:3])

@@ -3,10 +3,16 @@
 A session is in a room when `st.session_state["room"]` (ui.controls.ROOM, kept in the URL) holds the code
 of an open room. `sidebar()` checks it once per full run (one read) and keeps what it read as the
 run's snapshot; `joined()` answers from that snapshot. A session in no room never touches the database.
+
+Starting a room needs the teacher passphrase where one is configured (POLL_TEACHER_PASSPHRASE, in the
+environment or in Streamlit's secrets); without one, starting counts against per-session and per-address limits
+(ui.poll.store.LIMITS). The visitor's address (`visitor_source`) reaches the store only to be hashed there.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import secrets
 import time
@@ -17,7 +23,17 @@ import streamlit as st
 
 from ui import qr
 from ui.controls import PRESENTATION, ROOM, SLIDE, SLIDES, restore, show_notes
-from ui.poll.store import PollError, PollStore, QuestionState, RoomClosed, normalise_code
+from ui.poll import store as poll_store
+from ui.poll.store import (
+    PollError,
+    PollStore,
+    QuestionState,
+    RoomClosed,
+    RoomInfo,
+    SourceBusy,
+    normalise_code,
+    source_address,
+)
 
 REFRESH_S = 2.0  # the teacher's chart and the students' watch on the room
 _SNAPSHOT = "_poll_snapshot"  # (code, {question: QuestionState}, monotonic time read)
@@ -27,16 +43,52 @@ _SENT = "_poll_sent"  # {(code, question, round): choice} already counted, so a 
 _SEEN = "_poll_seen"  # {(code, question): round} this session last answered in
 _NOTE = "_poll_note"
 _RERUN = "_poll_rerun"  # set by a callback inside a fragment: the next fragment run reruns the page
+_PENDING = "_poll_pending"  # (code, question, round, choice) held back by the per-address limit: sent again
+PASSPHRASE = "POLL_TEACHER_PASSPHRASE"  # the environment variable, or the key in .streamlit/secrets.toml
+_PASS_INPUT = "poll_passphrase"
+MAX_PASSPHRASE_CHARS = 200
 
 
 @st.cache_resource(show_spinner=False)
-def _store_for(database_url: str, db_path: str) -> PollStore:
-    return PollStore.from_env({"DATABASE_URL": database_url, "POLL_DB_PATH": db_path})
+def _store_for(database_url: str, db_path: str, cache_home: str) -> PollStore:
+    return PollStore.from_env({"DATABASE_URL": database_url, "POLL_DB_PATH": db_path, "XDG_CACHE_HOME": cache_home})
 
 
 def store() -> PollStore:
-    """The process's store for the configured database (DATABASE_URL, else POLL_DB_PATH, else a temp file)."""
-    return _store_for(os.environ.get("DATABASE_URL", ""), os.environ.get("POLL_DB_PATH", ""))
+    """The process's store for the configured database (DATABASE_URL, else POLL_DB_PATH, else the private file
+    in the user's cache folder)."""
+    env = os.environ
+    return _store_for(env.get("DATABASE_URL", ""), env.get("POLL_DB_PATH", ""), env.get("XDG_CACHE_HOME", ""))
+
+
+def teacher_passphrase() -> str:
+    """The configured teacher passphrase, or "" if none: the environment first, then Streamlit's secrets. With no
+    secrets.toml, reading them raises nothing and shows nothing (load_if_toml_exists only answers False)."""
+    configured = os.environ.get(PASSPHRASE, "")
+    if configured:
+        return configured
+    try:
+        if st.secrets.load_if_toml_exists():
+            value = st.secrets.get(PASSPHRASE)
+            return value if isinstance(value, str) else ""
+    except Exception:  # noqa: BLE001 (a broken secrets file: no passphrase, logged by Streamlit at start)
+        return ""
+    return ""
+
+
+def visitor_source() -> str:
+    """Where this session's connection comes from (ui.poll.store.source_address): the peer's address, or behind a
+    proxy on this machine the last X-Forwarded-For entry. Streamlit 1.67 gives None for a loopback peer; its
+    server (uvicorn) already takes X-Forwarded-For's last untrusted entry for one (FORWARDED_ALLOW_IPS, by
+    default 127.0.0.1 and ::1), so both paths agree."""
+    try:
+        peer = st.context.ip_address
+        forwarded = st.context.headers.get_all("X-Forwarded-For")
+    except Exception:  # noqa: BLE001 (no connection to read)
+        peer, forwarded = None, []
+    if not isinstance(peer, str):  # AppTest's stand-in connection answers with mock objects
+        peer = None
+    return source_address(peer, [f for f in forwarded if isinstance(f, str)] if isinstance(forwarded, list) else [])
 
 
 @dataclass(frozen=True)
@@ -108,13 +160,39 @@ def _read_room(code: str) -> None:
 
 def _start_or_join() -> None:
     st.caption("A teacher starts a room; students join by its link, QR code or code, and their predictions count.")
+    if teacher_passphrase():
+        st.text_input(
+            "Teacher passphrase",
+            key=_PASS_INPUT,
+            type="password",
+            max_chars=MAX_PASSPHRASE_CHARS,
+            help="Starting a room on this server needs the passphrase its host set (POLL_TEACHER_PASSPHRASE).",
+        )
     st.button("Start a room (teacher)", key="poll_start", on_click=_start)
     st.text_input("Join with a code", key="poll_join", placeholder="e.g. K7QM2D", max_chars=12, on_change=_join)
 
 
+def _digest(text: str) -> bytes:
+    return hashlib.sha256(text.encode("utf-8", "replace")).digest()
+
+
 def _start() -> None:
+    given = st.session_state.get(_PASS_INPUT)
+    given = given[:MAX_PASSPHRASE_CHARS] if isinstance(given, str) else ""
+    st.session_state[_PASS_INPUT] = ""  # never kept in the session, nor shown again
+    wanted = teacher_passphrase()
     try:
-        room = store().create_room()
+        if wanted:
+            if not given:
+                st.session_state[_NOTE] = "Type the teacher passphrase, then start the room."
+                return
+            store().spend("passphrase_source", visitor_source())  # every try counts, right or wrong
+            if not hmac.compare_digest(_digest(given), _digest(wanted)):  # equal lengths: no timing on length
+                st.session_state[_NOTE] = "That is not the teacher passphrase: no room was started."
+                return
+            room = store().create_room(guarded=True)
+        else:
+            room = store().create_room(source=visitor_source(), session=_voter())
     except PollError as why:
         st.session_state[_NOTE] = f"Could not start a room: {why}."
         return
@@ -133,8 +211,73 @@ def _join() -> None:
 
 def _teacher_panel(room: Membership) -> None:
     st.markdown(f"Room code **{room.code}** (you are the teacher: keep this tab open, the controls live in it).")
+    _room_status(room)
     _room_link(room.code)
     st.button("Close the room", key="poll_close", on_click=_close, args=(room,), help="Deletes the room's answers.")
+
+
+def room_info(room: Membership) -> RoomInfo | None:
+    try:
+        return store().room_info(room.code, room.teacher_key)
+    except PollError:
+        return None
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return f"**{n}** {one if n == 1 else many}"
+
+
+def who_answered(info: RoomInfo) -> str:
+    """How many sessions answered, from how many addresses: one address for many sessions is a hall's network,
+    or one client making sessions; the teacher knows how many students are in the room."""
+    return (
+        f"{_plural(info.sessions, 'session', 'sessions')} from {_plural(info.sources, 'address', 'addresses')} "
+        "have answered in this room."
+    )
+
+
+def refusals(info: RoomInfo) -> str | None:
+    """The teacher's warning when students are being turned away, or None."""
+    if info.full:
+        turned = f" {_plural(info.refused_full, 'try', 'tries')} to join were turned away." if info.refused_full else ""
+        return f"The room is full ({poll_store.MAX_VOTERS_PER_ROOM} students): new students cannot answer.{turned}"
+    if info.locked and info.refused_locked:
+        return f"The room is locked: {_plural(info.refused_locked, 'try', 'tries')} to join were turned away."
+    return None
+
+
+@st.fragment(run_every=REFRESH_S)
+def _room_status(room: Membership) -> None:
+    """Who answered, the lock, and a full room: re-read every REFRESH_S."""
+    try:
+        info = store().room_info(room.code, room.teacher_key)
+    except RoomClosed:
+        st.rerun(scope="app")  # expired: the full run says so and leaves the room
+    except PollError as why:
+        st.caption(f"The room's state cannot be read: {why}.")
+        return
+    st.markdown(who_answered(info))
+    warning = refusals(info)
+    if warning:
+        st.warning(warning, icon="🚪")
+    if info.locked:
+        st.caption("🔒 Locked: no new students; those in the room may change their answers until the reveal.")
+    elif not info.guarded and info.sessions == 0:
+        st.caption(f"A room nobody answers in {poll_store.EMPTY_ROOM_TTL_S // 60} minutes closes itself.")
+    st.button(
+        "Unlock the room" if info.locked else "Lock the room",
+        key="poll_lock",
+        on_click=_lock,
+        args=(room, not info.locked),
+        help="Locked: nobody new can answer (a student who has answered may still change it until the reveal).",
+    )
+
+
+def _lock(room: Membership, locked: bool) -> None:
+    try:
+        store().lock(room.code, room.teacher_key, locked)
+    except PollError as why:
+        st.session_state[_NOTE] = f"Could not {'lock' if locked else 'unlock'} the room: {why}."
 
 
 @st.fragment(run_every=REFRESH_S)
@@ -187,6 +330,19 @@ def _qr_dialog(link: str) -> None:
 def _watch(code: str) -> None:
     """A student's watch on the room: when the teacher reveals or asks again, the whole page reruns."""
     st.caption("Results appear on their own when the teacher reveals them.")
+    pending = st.session_state.get(_PENDING)
+    if pending and pending[0] == code:  # held back by the per-address limit: try again, then show the outcome
+        try:
+            store().answer(code, _voter(), pending[1], pending[3], source=visitor_source())
+        except SourceBusy:
+            pass
+        except PollError:
+            st.session_state.pop(_PENDING, None)
+            st.rerun(scope="app")  # the page's own send() says why
+        else:
+            st.session_state.setdefault(_SENT, {})[(code, pending[1], pending[2])] = pending[3]
+            st.session_state.pop(_PENDING, None)
+            st.rerun(scope="app")
     snap = st.session_state.get(_SNAPSHOT)
     if not snap or snap[0] != code or time.monotonic() - snap[2] < REFRESH_S / 2:
         return  # read moments ago by this very run
@@ -222,11 +378,17 @@ def send(room: Membership, key: str, choice: str) -> None:
     sent = st.session_state.setdefault(_SENT, {})
     if sent.get((room.code, key, state.round)) != choice:
         try:
-            store().answer(room.code, room.voter, key, choice)
+            store().answer(room.code, room.voter, key, choice, source=visitor_source())
+        except SourceBusy as why:  # a hall behind one address, all at once: the room watch sends it again
+            st.session_state[_PENDING] = (room.code, key, state.round, choice)
+            st.info(f"Not counted yet: {why}.", icon="⏳")
+            return
         except PollError as why:
+            st.session_state.pop(_PENDING, None)
             st.warning(f"Not counted: {why}.", icon="🗳️")
             return
         sent[(room.code, key, state.round)] = choice
+        st.session_state.pop(_PENDING, None)
     st.caption(
         f"Counted for room {room.code}. The result appears when the teacher reveals it; "
         "you may change your answer until then."
@@ -291,6 +453,12 @@ def live_answers(room: Membership, key: str, options: Sequence[str]) -> None:
     if st.session_state.pop(_RERUN, False):  # revealed by the button below: the whole page shows the result
         st.rerun(scope="app")
     _spread_chart(counts, options, None, key=f"{key}_live")
+    info = room_info(room)  # beside the chart too: in presentation mode the sidebar is folded
+    if info is not None:
+        st.caption(who_answered(info) + (" Locked: no new students." if info.locked else ""))
+        warning = refusals(info)
+        if warning:
+            st.warning(warning, icon="🚪")
     st.button("Reveal to the room", key=f"{key}_reveal", type="primary", on_click=_reveal, args=(room, key))
 
 
