@@ -19,6 +19,7 @@ from tests.test_pages import open_page, snapshot
 from ui import charts, table
 from ui.frames import MAX_EDITOR_ROWS
 from ui.lessons.outliers import sentences as say
+from ui.lessons.outliers.facts import NEAR
 
 FRACTIONS = tuple(np.round(np.linspace(0, 0.5, 11), 2))
 LOSSES = ("l1", "l2", "huber")
@@ -75,7 +76,7 @@ def _g(v: float) -> str:
 @given(CONTROL_SPACE)
 def test_which_fit_ends_further_is_decided_by_the_gaps_and_says_them(s):
     run = page_run(s)
-    gaps, tol = run["gaps"], 3 * s["sigma"] + 0.1
+    gaps, tol = run["gaps"], NEAR.tolerance(s["sigma"])
     answer = say.further_answer(gaps, tol)
     if answer == "neither moves":
         assert gaps["l1"] <= tol and gaps["l2"] <= tol
@@ -92,7 +93,7 @@ def test_which_fit_ends_further_is_decided_by_the_gaps_and_says_them(s):
 @given(CONTROL_SPACE)
 def test_the_fit_sentence_states_the_fits_and_which_stayed_near(s):
     run = page_run(s)
-    gaps, tol, exact = run["gaps"], 3 * s["sigma"] + 0.1, run["exact"]
+    gaps, tol, exact = run["gaps"], NEAR.tolerance(s["sigma"]), run["exact"]
     text = say.fit_seen(exact, (s["w"], run["b_true"]), gaps, tol)
     for k in ("l1", "l2"):
         assert _g(exact[k][0]) in text and _g(exact[k][1]) in text
@@ -118,7 +119,7 @@ def sweep(s: dict) -> dict[str, list[float]]:
 
 @given(CONTROL_SPACE)
 def test_the_breakdown_sentence_and_verdict_say_where_l1_broke_in_this_sweep(s):
-    gaps, tol = sweep(s), 3 * s["sigma"] + 0.1
+    gaps, tol = sweep(s), NEAR.tolerance(s["sigma"])
     inside = [g <= tol for g in gaps["l1"]]
     held = None if not inside[0] else FRACTIONS[(inside + [False]).index(False) - 1]
     assert say.held_to(FRACTIONS, gaps["l1"], tol) == held
@@ -205,7 +206,7 @@ def test_just_under_half_bad_credits_l1_for_moving_and_says_why_in_numbers():
     verdict = " ".join(m.value for m in at.success)
     assert verdict.startswith("Right") and "L1 follows them" in verdict and "so L2" not in verdict
     gaps = [float(v) for v in re.findall(r"L1's line is (\S+) from the true line and L2's (\S+);", verdict)[0]]
-    assert gaps[0] > gaps[1] > 3 * 0.5 + 0.1
+    assert gaps[0] > gaps[1] > NEAR.tolerance(0.5)
 
 
 def test_clean_data_credits_neither_moves():
@@ -339,3 +340,26 @@ def test_the_scatter_description_names_each_exact_line_and_the_true_one(link):
     truth = pa.ipc.open_stream(next(d.data.data for d in points.datasets if d.name == "truth")).read_all()
     xt, yt = np.asarray(truth["x"]), np.asarray(truth["y"])
     np.testing.assert_allclose(yt, w_true * xt + (b_true if bias else 0.0), rtol=1e-12, atol=1e-12)  # it is drawn
+
+
+def test_a_changed_near_rule_changes_the_answer_and_the_teachers_page(monkeypatch):
+    """The rule is read where it is printed: at 2·sigma + 0.1 the words say so, and nothing says 3·sigma."""
+    from streamlit.testing.v1 import AppTest
+
+    from tests.test_pages import APP
+    from ui.lessons.outliers import facts
+    from ui.lessons.outliers import lesson as outliers
+
+    values = outliers.LESSON.defaults()
+    assert NEAR.describe() in outliers.LESSON.expected(values)[1]
+    changed = facts.NearRule(per_sigma=2.0, floor=0.1)
+    monkeypatch.setattr(facts, "NEAR", changed)
+    why = outliers.LESSON.expected(values)[1]
+    assert "2·sigma + 0.1" in why and NEAR.describe() not in why
+    assert say.near_tolerance(0.5) == changed.tolerance(0.5) != NEAR.tolerance(0.5)
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.switch_page("pages/teachers.py")
+    at.run()
+    shown = "\n".join(e.value for e in [*at.markdown, *at.success])
+    assert f"{changed.describe()} = {changed.tolerance(values['o_sigma']):g}" in shown
+    assert NEAR.describe() not in shown

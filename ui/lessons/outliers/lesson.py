@@ -2,7 +2,7 @@
 
 Its controls and presets, and the experiment behind the page's first Predict-first question: fit each loss's
 exact line to the generated table at the control values (by key) and say which line ends further from the true
-one (mean vertical gap over the data's x, against 3·sigma + 0.1). The page asks the same question of the table
+one (mean vertical gap over the data's x, against facts.NEAR). The page asks the same question of the table
 the student edited (`verdict` on its points); `expected(values)` answers it for the generated table, the one a
 teacher's link opens. Fits go through ui.compute, so the page and the "For teachers" page share them.
 """
@@ -82,7 +82,7 @@ class Fits:
 
     exact: Mapping[str, tuple[float, float]]  # loss -> (w, b)
     gaps: Mapping[str, float]  # loss -> mean |fitted - true| over x on x_range
-    tol: float  # near the true line: a gap of at most 3·sigma + 0.1
+    tol: float  # near the true line: a gap of at most facts.NEAR at this sigma
     x_range: tuple[float, float]
 
 

@@ -1,7 +1,7 @@
 """The outliers page's sentences and verdicts, computed from the fits, runs and sweeps on screen.
 
 "Near the true line" means one thing on the whole page: the mean vertical gap between a fitted line and
-the true one, over x on the data's range, is at most `near_tolerance(sigma)` = 3·sigma + 0.1.
+the true one, over x on the data's range, is at most `near_tolerance(sigma)` (the rule `facts.NEAR`).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from core import LOSS_LABELS
+from ui.lessons.outliers import facts
 from ui.words import count
 
 FURTHER = ("L1 (absolute)", "L2 (squared)", "neither moves")
@@ -19,8 +20,8 @@ GAP_GRID = 51  # points on [lo, hi] over which a line's mean vertical gap is ave
 
 
 def near_tolerance(sigma: float) -> float:
-    """How close to the true line counts as near: 3·sigma + 0.1 (mean vertical gap over x)."""
-    return 3.0 * float(sigma) + 0.1
+    """How close to the true line counts as near (mean vertical gap over x): facts.NEAR at this sigma."""
+    return facts.NEAR.tolerance(sigma)
 
 
 def mean_gap(w: float, b: float, w_true: float, b_true: float, lo: float, hi: float) -> float:
@@ -55,7 +56,7 @@ def further_explanation(gaps: Mapping[str, float], tol: float, x_range: tuple[fl
     answer = further_answer(gaps, tol)
     numbers = (
         f"On average over x from {_g(x_range[0])} to {_g(x_range[1])}, L1's line is {_g(gaps['l1'])} from the true "
-        f"line and L2's {_g(gaps['l2'])}; near means within 3·sigma + 0.1 = {_g(tol)}. "
+        f"line and L2's {_g(gaps['l2'])}; near means within {facts.NEAR.describe()} = {_g(tol)}. "
     )
     if answer == FURTHER[2]:
         why = (
@@ -85,7 +86,7 @@ def fit_seen(
     text = (
         f"L2's line has slope {_g(exact['l2'][0])} and bias {_g(exact['l2'][1])}, L1's {_g(exact['l1'][0])} and "
         f"{_g(exact['l1'][1])}, against the true {w:g} and {b:g}: a mean gap of {_g(gaps['l2'])} for L2 and "
-        f"{_g(gaps['l1'])} for L1, on average over x (near: within 3·sigma + 0.1 = {_g(tol)}). "
+        f"{_g(gaps['l1'])} for L1, on average over x (near: within {facts.NEAR.describe()} = {_g(tol)}). "
     )
     near = {k: gaps[k] <= tol for k in ("l1", "l2")}
     if near["l1"] and near["l2"]:
@@ -209,7 +210,7 @@ def _held_text(name: str, held: float | None, fractions: Sequence[float], gaps: 
 def breakdown_explanation(fractions: Sequence[float], l1_gaps: Sequence[float], tol: float) -> str:
     held = held_to(fractions, l1_gaps, tol)
     return (
-        f"Near means within 3·sigma + 0.1 = {_g(tol)} of the true line, on average over x. "
+        f"Near means within {facts.NEAR.describe()} = {_g(tol)} of the true line, on average over x. "
         + _held_text("L1", held, fractions, l1_gaps, tol)
         + "."
     )
