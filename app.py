@@ -21,6 +21,7 @@ PAGES = [
     st.Page("pages/teachers.py", title="For teachers", icon="🧑‍🏫"),
 ]
 page = st.navigation(PAGES)
+controls.enter_page(page.url_path)
 
 controls.show_notes(controls.restore([PRESENTATION, SLIDES, SLIDE]))
 if layout.presenting():  # a projector: the page gets the whole width (the sidebar stays a click away)

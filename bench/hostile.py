@@ -6,7 +6,8 @@ control on every page (`ui.controls.REGISTRY`: its range and options) this sends
 wrong-type, huge, empty and unknown values; every other widget (questions, buttons, the step-through)
 gets values of every wrong type; the outliers table gets pastes of 10, 2,000 and 30,000 rows and
 edits at rows and columns that do not exist; then states for 5,000 widgets that do not exist, a link
-of 20,000 parameters, a 3 MB message (outliers), and the "clear cache" message any client can send;
+of 20,000 parameters, a 3 MB message (outliers), "QR code of this link" with a new 2,000-character address each
+time, and the "clear cache" message any client can send;
 last, new sessions whose first message (a browser sends no widget state there) already holds forged values
 for every widget, strings up to the 1 MB limit, or (outliers) a paste of 30,000 rows and one of 1 MB.
 After each message, a valid change on the same session must run cleanly. It prints what raised or
@@ -22,6 +23,7 @@ import argparse
 import asyncio
 import json
 import os
+import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -329,6 +331,26 @@ class Attack:
                 self.report.findings.append(Finding(self.page, what, failed[0][:160]))
             await self.valid_change(what)
 
+    async def qr_links(self, count: int = 10) -> None:
+        """ "QR code of this link" pressed with a new 2,000-character address and junk query each time: the link is
+        built from what the server holds (ui.qr), so after the first each costs a cached read."""
+        self.session.widgets = dict(self.good)
+        for i in range(count):
+            self.session.context_url = f"http://{i}{'a' * 60}.example/{'p' * 1900}?{i}"
+            self.session.query = f"junk{i}={'x' * 60}"
+            what = f"QR code of a new 2,000-character address ({i + 1} of {count})"
+            try:
+                failed = await self._send(what, lambda: self.session.send("poll_qr", trigger_value=True))
+            except StuckSession as stuck:
+                failed = [f"stuck: {stuck}"]
+            if failed:
+                self.report.findings.append(Finding(self.page, what, failed[0][:160]))
+        self.session.context_url, self.session.query = "", ""
+        self.session.widgets.pop(self.session.ids["poll_qr"], None)
+        for i in range(count):  # the same page without the button: what the QR code adds is the difference
+            await self._send(f"the same page without the QR code ({i + 1} of {count})", self.session.rerun, True)
+        await self.valid_change("QR codes")
+
     async def close(self) -> None:
         await self.session.close()
 
@@ -378,6 +400,7 @@ async def attack(
         await a.oversized()
     if extras:
         await a.junk()
+        await a.qr_links()
         await a.clear_cache()
     if first:
         await a.first_messages(lean)
@@ -403,6 +426,11 @@ async def main(pages: list[str]) -> None:
         print(f"  {cpu:5.2f} s  {what}")
     cpu, what = max(report.valid_cpu, default=(0.0, ""))
     print(f"the worst valid change after one: {cpu:.2f} s ({what})")
+    with_qr = [c for c, w in report.cpu if "QR code of a new" in w and "(1 of" not in w]
+    without = [c for c, w in report.valid_cpu if "without the QR code" in w]
+    if with_qr and without:
+        extra = statistics.mean(with_qr) - statistics.mean(without)  # means: /proc counts CPU in 10 ms ticks
+        print(f"a QR code of a new address after the first, mean: {extra * 1000:.0f} ms of CPU beyond its page")
 
 
 if __name__ == "__main__":

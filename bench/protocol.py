@@ -47,6 +47,7 @@ class Session:
     ids: dict[str, str] = field(default_factory=dict)  # key -> widget id
     errors: int = 0
     query: str = ""  # the query string the tab's address bar holds (without "?")
+    context_url: str = ""  # the address the tab reports (st.context.url), if any
     exceptions: list[str] = field(default_factory=list)  # every exception element shown so far: "Type: message"
     alerts: list[str] = field(default_factory=list)  # the last run's warning/error/info texts
     shown: set[str] = field(default_factory=set)  # keys of the widgets the last run drew
@@ -66,6 +67,8 @@ class Session:
         msg.rerun_script.page_name = self.page
         msg.rerun_script.query_string = self.query
         msg.rerun_script.widget_states.widgets.extend(self.widgets.values())
+        if self.context_url:
+            msg.rerun_script.context_info.url = self.context_url
         start = time.perf_counter()
         self.alerts, self.shown = [], set()
         await self.ws.send(msg.SerializeToString())

@@ -73,3 +73,41 @@ def test_settings_draws_the_declared_rows_and_returns_the_values():
     assert at.query_params.get("t_a") == "2" and "t_late" not in at.query_params
     at.button(key="t_preset_reset").click().run()
     assert "a=1.0 on=False b=3 late=0" in at.markdown[0].value and not at.query_params
+
+
+# Markdown a shared link could carry into a note: a link, an image from another host, styled text, LaTeX's \href,
+# HTML. Each fits in a link value's 64 characters, so it reaches the parser rather than the length check.
+LINK_PAYLOADS = (
+    "[Session expired - sign in again](https://evil.example/login)",
+    "![](https://evil.example/pixel.png)",
+    ":red-background[**Your session has ended**]",
+    r"$\href{https://evil.example}{\text{sign in}}$",
+    "<a href=https://evil.example>sign in</a>",
+    "<img src=https://evil.example/i.png>",
+)
+
+
+def _every_control() -> None:
+    """restore() over every lesson's controls and the shell's, as app.py and the pages call it."""
+    from ui.controls import SHARED, restore, show_notes
+    from ui.lessons.registry import LESSONS
+
+    show_notes(restore([*SHARED, *(c for entry in LESSONS for c in entry.lesson.controls)]))
+
+
+def test_a_note_about_a_refused_link_value_names_the_setting_never_the_text_sent():
+    from ui.controls import SHARED
+    from ui.lessons.registry import LESSONS
+
+    controls = [*SHARED, *(c for entry in LESSONS for c in entry.lesson.controls)]
+    for payload in LINK_PAYLOADS:
+        assert len(payload) <= 64
+        at = AppTest.from_function(_every_control)
+        at.query_params.update({c.key: payload for c in controls})
+        at.run()
+        assert not at.exception, [e.message for e in at.exception]
+        notes = " ".join(w.value for w in at.warning)
+        for c in controls:
+            assert f"**{c.label}**: the link's value was ignored: it takes {c.accepts()}." in notes, (c.key, notes)
+        for piece in ("evil.example", "](", "![", ":red", "\\href", "<a", "<img", "session"):
+            assert piece not in notes.lower(), (payload, piece)

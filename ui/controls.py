@@ -137,6 +137,17 @@ class Control:
             return int(value)
         return float(value)
 
+    def accepts(self) -> str:
+        """What a value of this control may be, in words (for the note on a refused one)."""
+        if self.kind == "bool":
+            return "true or false"
+        if self.kind == "text":
+            return "a code of letters and digits"
+        if self.kind == "choice":
+            return "one of " + ", ".join((self.format_func or str)(o) for o in self.options)
+        lo, hi = (min(self.options), max(self.options)) if self.kind == "log" else (self.lo, self.hi)
+        return f"a {'whole ' if self.kind == 'int' else ''}number from {lo:g} to {hi:g}"
+
     def to_url(self, value: Any) -> str:
         if self.kind == "bool":
             return "true" if value else "false"
@@ -180,12 +191,6 @@ def _url_values(params, keys: Iterable[str]) -> dict[str, str]:
     return out
 
 
-def _shown(text: str) -> str:
-    """A URL value made safe to show inside a note: short, and inside code quotes."""
-    clean = "".join(ch for ch in str(text) if ch.isprintable() and ch != "`")
-    return f"`{clean[:24]}{'…' if len(clean) > 24 else ''}`"
-
-
 def restore(controls: Sequence[Control]) -> list[str]:
     """Put each control's value in session state (kept, from the URL, or default).
 
@@ -206,12 +211,15 @@ def restore(controls: Sequence[Control]) -> list[str]:
             continue
         try:
             st.session_state[c.key] = c.parse(url[c.key])
-        except (ValueError, TypeError, OverflowError) as why:
-            notes.append(
-                f"**{c.label}**: the link's value {_shown(url[c.key])} was ignored ({why}); "
-                f"using the default {c.to_url(c.default)}."
-            )
+        except (ValueError, TypeError, OverflowError):
+            notes.append(_refused(c, "the link's value"))
     return notes
+
+
+def _refused(c: Control, what: str) -> str:
+    """The note on a refused value: a fixed sentence that names the setting and what it takes. It never repeats
+    what was sent (a link is anyone's text: markdown in it would become a link, an image or styling here)."""
+    return f"**{c.label}**: {what} was ignored: it takes {c.accepts()}. Using the default, {c.to_url(c.default)}."
 
 
 def _keep_if_valid(c: Control, notes: list[str]) -> None:
@@ -219,12 +227,9 @@ def _keep_if_valid(c: Control, notes: list[str]) -> None:
     value = st.session_state[c.key]
     try:
         checked = c.check(value)
-    except ValueError as why:
+    except ValueError:
         st.session_state[c.key] = c.default
-        notes.append(
-            f"**{c.label}**: the value {_shown(value)} sent for it was ignored ({why}); "
-            f"using the default {c.to_url(c.default)}."
-        )
+        notes.append(_refused(c, "a value sent for it"))
         return
     if type(checked) is not type(value) or checked != value:
         st.session_state[c.key] = checked  # e.g. 3.0 sent for a whole-number control: keep it as 3
@@ -263,6 +268,23 @@ SLIDE = Control("slide", "Slide", "int", 1, 1, 3, 1)  # which of the slide view'
 SHARED: tuple[Control, ...] = (PRESENTATION, ROOM, SLIDES, SLIDE)  # the app shell's controls, kept in every page's URL
 
 
+_PAGE, _LINK = "_page_path", "_link_query"  # session-state keys: this run's page; what its settings wrote
+
+
+def enter_page(path: str) -> None:
+    """Record the page this run draws (app.py, from st.navigation): the page a link to this one opens."""
+    st.session_state[_PAGE] = path
+
+
+def page_link_parts() -> tuple[str, dict[str, str]]:
+    """(this run's page path, the settings that page last wrote to the URL): what a link to this page holds,
+    built from validated values only, never from the address the browser reports. The settings are {} until
+    the page has written them once (the sidebar runs before the page)."""
+    page = st.session_state.get(_PAGE, "")
+    written_on, query = st.session_state.get(_LINK, ("", {}))
+    return page, dict(query) if written_on == page else {}
+
+
 def sync_url(controls: Sequence[Control]) -> None:
     """Write every non-default value of the page's and the shell's controls to the URL (and nothing else)."""
     wanted = {
@@ -270,6 +292,7 @@ def sync_url(controls: Sequence[Control]) -> None:
         for c in (*SHARED, *controls)
         if c.key in st.session_state and st.session_state[c.key] != c.default
     }
+    st.session_state[_LINK] = (st.session_state.get(_PAGE, ""), wanted)
     if st.query_params.to_dict() != wanted:  # also drops a link's unknown parameters
         st.query_params.from_dict(wanted)
 

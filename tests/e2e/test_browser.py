@@ -4,6 +4,8 @@ light, dark and presentation looks are captured for a person to check (screensho
 
 from __future__ import annotations
 
+from urllib.parse import urlencode, urlsplit
+
 import pytest
 
 from bench.serve import full_height_screenshot, new_tab, rerun, streamlit_server, wait_for_run
@@ -151,3 +153,35 @@ def test_two_students_with_different_settings_never_see_each_others_values(brows
     for tab in tabs.values():
         assert_healthy(tab)
         tab.context.close()
+
+
+def _controls_of(path: str) -> list[str]:
+    from ui.controls import SHARED
+
+    own = next((e.lesson.controls for e in LESSONS if e.lesson.page == path), ())
+    return [c.key for c in (*SHARED, *own)]
+
+
+_OFF_SITE = """() => [...document.querySelectorAll('a[href], img[src], image, [style*="url("]')]
+    .map((e) => e.href?.baseVal ?? e.href ?? e.src ?? e.getAttribute('style'))
+    .filter((u) => u && /^(https?:)?\\/\\/(?!127\\.0\\.0\\.1[:/])/.test(u) || /evil\\.example/.test(u))"""
+
+
+@pytest.mark.parametrize("path", ["", *LAB_PAGES, "teachers"])
+def test_markdown_in_a_link_makes_no_link_or_image_to_another_host(page, app_url, path):
+    """Every control of the page gets a link, an image, styled text, LaTeX's \\href or HTML in its link value (each
+    payload in turn, over two loads); the page shows its notes and no element or request reaches another host."""
+    from tests.test_controls import LINK_PAYLOADS
+
+    requests = []
+    page.on("request", lambda r: requests.append(r.url) if urlsplit(r.url).hostname != "127.0.0.1" else None)
+    keys = _controls_of(path)
+    for shift in (0, len(LINK_PAYLOADS) // 2):
+        query = urlencode({k: LINK_PAYLOADS[(i + shift) % len(LINK_PAYLOADS)] for i, k in enumerate(keys)})
+        page.goto(f"{app_url}/{path}?{query}")
+        wait_for_run(page)
+        assert_healthy(page)
+        notes = " ".join(page.locator('[data-testid="stAlert"]').filter(has_text="could not be used").all_inner_texts())
+        assert "was ignored" in notes and "evil.example" not in notes
+        assert page.evaluate(_OFF_SITE) == []
+    assert requests == []

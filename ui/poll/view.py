@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from ui import qr
-from ui.controls import PRESENTATION, ROOM, SLIDE, SLIDES, restore, show_notes
+from ui.controls import PRESENTATION, ROOM, SLIDE, SLIDES, page_link_parts, restore, show_notes
 from ui.poll import store as poll_store
 from ui.poll.store import (
     PollError,
@@ -302,14 +302,21 @@ def _close(room: Membership) -> None:
     _leave()
 
 
+_BASE = "_poll_public_base"  # session state: the address this tab's links start with, read once
+
+
 def _current_link(code: str) -> str:
-    """This page's address with its settings (and the room code, if any). The teacher's own view (presentation
-    mode, the slide view and its screen) stays out: a student who follows the link gets the page as a student."""
+    """This page's address with its settings (and the room code, if any), built from what the server holds
+    (ui.qr: the configured public address, the page it runs, the validated settings), so a visitor cannot make
+    it long or new on every message. The teacher's own view (presentation mode, the slide view and its screen)
+    stays out: a student who follows the link gets the page as a student."""
     own_view = {ROOM.key, PRESENTATION.key, SLIDES.key, SLIDE.key}
-    params = {k: v for k, v in st.query_params.to_dict().items() if k not in own_view}
+    page, settings = page_link_parts()
+    params = {k: v for k, v in settings.items() if k not in own_view}
     if code:
         params[ROOM.key] = code
-    return qr.link(st.context.url or "http://localhost:8501/", params)
+    base = st.session_state.setdefault(_BASE, qr.public_base(st.context.url))  # a tab's origin stays its first
+    return qr.page_link(base, page, params)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
