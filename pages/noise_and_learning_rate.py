@@ -112,7 +112,8 @@ runs = {labels[k]: lesson.run(values, k) for k in losses}
 optima = {"l1": core.l1_minimizers(data.x, data.y), "l2": (core.l2_optimum(data.x, data.y),) * 2}
 if "huber" in losses:
     optima["huber"] = (core.fit_line("huber", data.x, data.y, fit_bias=False, **loss_params("huber", v))[0],) * 2
-band = core.oscillation_band(data.x, data.y, v["lr"], v["bs"], v["shuffle"]) if sched_name == "constant" else None
+constant = say.constant_rate(next(iter(runs.values())).lr)  # the rates it ran, not the schedule's name
+band = core.oscillation_band(data.x, data.y, v["lr"], v["bs"], v["shuffle"]) if constant else None
 
 refs = [{"y": 1.0, "text": "true w = 1"}]
 for k in losses:
@@ -197,10 +198,10 @@ holds, verdict = say.claim(
     l1_win,
     l2_win,
     l2run.diverged_at if l2run is not None else None,
-    sched_name == "constant",
-    v["sigma"],
-    v["bs"],
-    20,
+    rates=next(iter(runs.values())).lr,
+    sigma=v["sigma"],
+    batch_size=v["bs"],
+    n=lesson.N,
 )
 steps = []
 lone = l1_win is None or l2_win is None  # the verdict then gives no swing: the step sentence does

@@ -88,7 +88,7 @@ def test_the_article_claim_table_is_decided_from_runs_computed_straight_from_cor
     start = noise.say.tail_start(runs["l1"].n_updates)
     windows = [noise.say.window(runs[k].w, start) for k in ("l1", "l2")]
     holds, _ = noise.say.claim(
-        *windows, runs["l2"].diverged_at, sched_name == "constant", p["n_sigma"], p["n_bs"], noise.N
+        *windows, runs["l2"].diverged_at, rates=runs["l1"].lr, sigma=p["n_sigma"], batch_size=p["n_bs"], n=noise.N
     )
     ok, l1_swing, l2_swing = noise.article_claim(name)
     assert ok == holds

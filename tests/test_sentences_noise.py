@@ -62,7 +62,7 @@ def check_claim(s: dict, r: dict[str, core.Trajectory]) -> None:
     w1, w2 = r["l1"].w[start:], r["l2"].w[start:]
     wins = {k: say.window(r[k].w, start) if r[k].diverged_at is None else None for k in r}
     holds, text = say.claim(
-        wins["l1"], wins["l2"], r["l2"].diverged_at, s["n_sched"] == "constant", s["n_sigma"], s["n_bs"], N
+        wins["l1"], wins["l2"], r["l2"].diverged_at, rates=r["l1"].lr, sigma=s["n_sigma"], batch_size=s["n_bs"], n=N
     )
     if r["l2"].diverged_at is not None:
         assert holds is False and f"update {r['l2'].diverged_at}" in text
@@ -171,10 +171,10 @@ def claim_at(preset: dict) -> tuple[bool | None, str]:
         say.window(r["l1"].w, start),
         say.window(r["l2"].w, start),
         r["l2"].diverged_at,
-        s["n_sched"] == "constant",
-        s["n_sigma"],
-        s["n_bs"],
-        N,
+        rates=r["l1"].lr,
+        sigma=s["n_sigma"],
+        batch_size=s["n_bs"],
+        n=N,
     )
 
 
@@ -485,3 +485,23 @@ def test_one_sample_per_batch_is_singular():
         and count(1500, "updates") == "1,500 updates"
     )
     assert say.batch_noise(5.0, 1, 20, False).startswith("With 1 sample per batch")
+
+
+def test_an_exponential_schedule_with_gamma_1_is_tested_as_the_constant_step_it_runs():
+    """The verdict reads the rates the run took, not the schedule's name: gamma = 1 never shrinks the step."""
+    from ui.lessons.noise import lesson
+
+    def verdict(values: dict) -> tuple[bool | None, str]:
+        l1, l2 = lesson.run(values, "l1"), lesson.run(values, "l2")
+        start = say.tail_start(l1.n_updates)
+        windows = [say.window(r.w, start) for r in (l1, l2)]
+        return say.claim(
+            *windows, l2.diverged_at, rates=l1.lr, sigma=values["n_sigma"], batch_size=values["n_bs"], n=lesson.N
+        )
+
+    constant = lesson.LESSON.defaults() | {"n_sched": "constant"}
+    flat = constant | {"n_sched": "exponential", "n_gamma": 1.0}
+    shrinking = flat | {"n_gamma": 0.99}
+    assert verdict(flat) == verdict(constant) and verdict(flat)[0] is not None
+    assert "shrinks the step" not in verdict(flat)[1]
+    assert verdict(shrinking)[0] is None and "shrinks the step" in verdict(shrinking)[1]

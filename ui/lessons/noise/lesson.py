@@ -137,10 +137,10 @@ def article_claim(name: str) -> tuple[bool | None, float, float]:
         say.window(l1.w, start),
         say.window(l2.w, start),
         l2.diverged_at,
-        p["n_sched"] == "constant",
-        p["n_sigma"],
-        p["n_bs"],
-        N,
+        rates=l1.lr,
+        sigma=p["n_sigma"],
+        batch_size=p["n_bs"],
+        n=N,
     )
     return ok, float(np.ptp(l1.w[start:])), float(np.ptp(l2.w[start:]))
 

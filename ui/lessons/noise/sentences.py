@@ -166,19 +166,30 @@ def _l2_does_not_settle(l1: Window, l2: Window, numbers: str, sigma: float, batc
     return f"**The article's claim does not hold here:** {numbers}: {how}.{why}"
 
 
+def constant_rate(rates: np.ndarray) -> bool:
+    """Did the run take one learning rate throughout? Read from its rates, not its schedule's name: an
+    exponential schedule with gamma = 1 runs a constant rate. A nan (a trajectory's start, before any update)
+    is no rate taken."""
+    taken = np.asarray(rates, dtype=float)
+    taken = taken[~np.isnan(taken)]
+    return taken.size > 0 and bool(np.all(taken == taken[0]))
+
+
 def claim(
     l1: Window | None,
     l2: Window | None,
     l2_diverged_at: int | None,
-    constant: bool,
+    *,
+    rates: np.ndarray,
     sigma: float,
     batch_size: int,
     n: int,
 ) -> tuple[bool | None, str]:
     """Does the article's claim hold on screen: constant-step absolute L1 keeps oscillating while L2 settles?
 
-    Returns (holds, sentence): True, False, or None when the run cannot test it (a loss hidden, or a
-    decaying schedule, where the claim's constant step is not what runs).
+    `rates` are the learning rates the run took, update by update. Returns (holds, sentence): True, False, or
+    None when the run cannot test it (a loss hidden, or rates that change, where the claim's constant step is
+    not what runs).
     """
     if l1 is None or (l2 is None and l2_diverged_at is None):
         return None, "Show both the absolute-L1 and the L2 run to test the article's claim."
@@ -188,7 +199,7 @@ def claim(
             "(this learning rate is past its stability limit), while absolute L1's steps stay bounded."
         )
     numbers = f"over the last 30% absolute L1 swings by **{num(l1.swing)}** and L2 by **{num(l2.swing)}**"
-    if not constant:
+    if not constant_rate(rates):
         return None, (
             "The article's claim is about a constant step; this schedule shrinks the step, and " + numbers + "."
         )
