@@ -4,6 +4,8 @@ Each returns the words a page shows, with one branch per case the data can show;
 statement against the data it describes (hypothesis, across the page's control space). No st inside.
 """
 
+import math
+
 
 def count(n: int, noun: str) -> str:
     """n and its noun, singular for one: "1 update", "3 updates" (`noun` is the plural, ending in s)."""
@@ -16,3 +18,22 @@ _WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight"
 def number_word(n: int) -> str:
     """A small count in words ("five"), larger ones in digits."""
     return _WORDS[n] if 0 <= n < len(_WORDS) else f"{n:,}"
+
+
+def plain(value: float, digits: int = 3, rounding: float = 0.0) -> str:
+    """A number as a takeaway prints it: `digits` significant digits, thousands separated, never e-notation,
+    and the minus sign −; |value| <= `rounding` is "0 (to rounding)" ("0" for an exact 0 when `rounding` is 0)."""
+    value = float(value)
+    if value != value:
+        return "not a number"
+    if value in (float("inf"), float("-inf")):
+        return "infinite" if value > 0 else "−infinite"
+    if abs(value) <= rounding and rounding > 0:
+        return "0 (to rounding)"
+    if value == 0:
+        return "0"
+    decimals = digits - 1 - math.floor(math.log10(abs(value)))
+    if abs(round(value, decimals)) >= 10 ** (digits - decimals):  # 99.96 rounds up to 100: one digit fewer
+        decimals -= 1
+    text = f"{abs(round(value, decimals)):,.{max(decimals, 0)}f}"
+    return ("−" if value < 0 else "") + text
