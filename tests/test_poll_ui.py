@@ -363,8 +363,8 @@ def test_the_teacher_locks_the_room_and_sees_who_answered():
     rerun(inside)
     assert f"Counted for room {code}" in texts(inside)
     rerun(teacher)
-    assert "**1** session from **1** address have answered" in texts(teacher)
-    assert "locked: **1** try to join were turned away" in texts(teacher)
+    assert "**1** session from **1** address has answered" in texts(teacher)
+    assert "locked: **1** try to join was turned away" in texts(teacher)
     assert "1 in all" in teacher.get("vega_lite_chart")[0].proto.alt
 
 

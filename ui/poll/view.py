@@ -132,10 +132,11 @@ def sidebar() -> None:
     if code:
         _read_room(code)
     with st.sidebar:
-        if st.session_state.get(_NOTE):
-            st.warning(st.session_state.pop(_NOTE), icon="🗳️")
+        note = st.session_state.pop(_NOTE, None)
+        if note:
+            st.warning(note, icon="🗳️")
         room = joined()
-        with st.expander("Class poll", expanded=room is not None):
+        with st.expander("Class poll", expanded=room is not None or bool(note)):  # open where the note points
             if room is None:
                 _start_or_join()
             elif room.teacher_key:
@@ -232,17 +233,21 @@ def who_answered(info: RoomInfo) -> str:
     or one client making sessions; the teacher knows how many students are in the room."""
     return (
         f"{_plural(info.sessions, 'session', 'sessions')} from {_plural(info.sources, 'address', 'addresses')} "
-        "have answered in this room."
+        f"{'has' if info.sessions == 1 else 'have'} answered in this room."
     )
+
+
+def _turned_away(n: int) -> str:
+    return f"{_plural(n, 'try', 'tries')} to join {'was' if n == 1 else 'were'} turned away"
 
 
 def refusals(info: RoomInfo) -> str | None:
     """The teacher's warning when students are being turned away, or None."""
     if info.full:
-        turned = f" {_plural(info.refused_full, 'try', 'tries')} to join were turned away." if info.refused_full else ""
+        turned = f" {_turned_away(info.refused_full)}." if info.refused_full else ""
         return f"The room is full ({poll_store.MAX_VOTERS_PER_ROOM} students): new students cannot answer.{turned}"
     if info.locked and info.refused_locked:
-        return f"The room is locked: {_plural(info.refused_locked, 'try', 'tries')} to join were turned away."
+        return f"The room is locked: {_turned_away(info.refused_locked)}."
     return None
 
 
