@@ -14,6 +14,14 @@ from ui.lessons.outliers import sentences as say
 from ui.lessons.outliers.lesson import CONTROLS, LOSSES, PRESETS, C
 from ui.questions import check_understanding, predict
 
+
+def takeaway(short: str, numbers: str) -> None:
+    """Under a chart: its one plain takeaway (shown in presentation mode too), the numbers behind it folded."""
+    layout.seen(short)
+    with st.expander("Why, in numbers"):
+        st.markdown(numbers)
+
+
 FRACTIONS = tuple(np.round(np.linspace(0, 0.5, 11), 2))
 NUMBER_LINE = np.array([2.0, 3.5, 4.0, 4.5, 5.0, 5.5, 6.0, 7.5])
 GD_UPDATES = 3000
@@ -97,7 +105,7 @@ with ask:
         lesson.PREDICT_KEY,
         lesson.question(values),
         list(lesson.OPTIONS),
-        lambda: lesson.verdict(fit, int(np.sum(kinds == "outlier"))),
+        lambda: lesson.verdict(fit, int(np.sum(kinds == "outlier")), x.size, v["size"]),
     )
 if not ready:
     st.stop()
@@ -125,7 +133,7 @@ with main:
             "Huber Newton's method, or a 1-D convex search over w."
         )
     )
-    layout.seen(say.fit_seen(exact, (v["w"], b_true), gaps, tol))
+    takeaway(say.fit_takeaway(gaps, tol), say.fit_seen(exact, (v["w"], b_true), gaps, tol))
 
 st.subheader("Does gradient descent find these lines?")
 GD_ANSWERS = [
@@ -184,7 +192,7 @@ def descent_block() -> None:
             hide_index=True,
             width="stretch",
         )
-        layout.seen(say.descent_seen(gd, exact, GD_UPDATES, ARRIVED))
+        takeaway(say.descent_takeaway(gd, GD_UPDATES, ARRIVED), say.descent_seen(gd, exact, GD_UPDATES, ARRIVED))
 
 
 descent_block()
@@ -204,8 +212,9 @@ def breakdown_block() -> None:
     if predict(
         "o_break_predict",
         f"Now raise the share of bad points from 0 to {shares[-1]:.0%} (shift {v['size']:+g}, {len(FRACTIONS)} data "
-        "sets, each fitted exactly with every loss). Up to about what share does L1's line stay near the true one?",
-        list(say.BREAKS),
+        f"sets, each fitted exactly with every loss). Up to about what share does L1's line stay near the true one "
+        f"(a mean gap {say.near_rule(tol)})?",
+        list(say.BREAK_OPTIONS),
         lambda: say.breakdown_answer(say.held_to(shares, sweep_gaps("l1"), tol)),
         lambda: say.breakdown_explanation(shares, sweep_gaps("l1"), tol),
     ):
@@ -216,7 +225,8 @@ def breakdown_block() -> None:
             f"Mean vertical gap between the fitted and the true line against the share of outliers, 0 to "
             f"{shares[-1]:.0%}, for L1, L2 and Huber.",
         )
-        layout.seen(say.breakdown_seen(shares, {k: sweep_gaps(k) for k in LOSSES}, tol, (0.0, 5.0)))
+        swept = {k: sweep_gaps(k) for k in LOSSES}
+        takeaway(say.breakdown_takeaway(shares, swept, tol), say.breakdown_seen(shares, swept, tol, (0.0, 5.0)))
 
 
 breakdown_block()
@@ -243,25 +253,26 @@ def number_line_block() -> None:
         f"Nine targets on a line, one dragged to {drag:g}. The median is {np.median(targets):.3g}, the mean "
         f"{np.mean(targets):.3g}.",
     )
-    layout.seen(say.number_line_seen(NUMBER_LINE, drag))
+    takeaway(say.number_line_takeaway(NUMBER_LINE, drag), say.number_line_seen(NUMBER_LINE, drag))
 
 
 number_line_block()
 st.subheader("Who pulls how hard")
-lw, lb = v["w"], b_true
-res = lw * x + lb - y
-order = np.argsort(res)
-pulls = {k: core.loss_grad(k, res[order], **loss_params(k, v)) * x[order] for k in LOSSES}
+height = y - (v["w"] * x + b_true)  # how far each point sits above the true line
+order = np.argsort(height)
+pulls = {k: say.pulls_on_w(k, height[order], x[order], **loss_params(k, v)) for k in LOSSES}
 infl = frames.stack(
-    ({"series": charts.label(k)}, {"point": np.arange(x.size), "residual": res[order], "contribution": pulls[k]})
+    ({"series": charts.label(k)}, {"point": np.arange(x.size), "residual": height[order], "contribution": pulls[k]})
     for k in LOSSES
 )
 BOUNDED = ("l1", "huber")
 layout.chart(
     lesson_charts.influence_chart(infl, LOSSES, "All three losses on one scale", 320),
-    "Each point's pull on w at the true line, sorted by residual, on a linear axis, all three losses on one scale. "
+    "Each point's pull on w at the true line, the way it moves the slope (up is steeper), sorted from the point "
+    "furthest below the line to the one furthest above, on a linear axis, all three losses on one scale. "
     + " ".join(f"{charts.label(k)}'s pulls run from {p.min():.3g} to {p.max():.3g}." for k, p in pulls.items()),
 )
+takeaway(say.influence_takeaway(pulls), say.influence_seen(pulls, x, v["delta"]))
 layout.chart(
     lesson_charts.influence_chart(
         infl[infl["series"].isin([charts.label(k) for k in BOUNDED])], BOUNDED, "L1 and Huber alone: bounded pulls", 280
@@ -269,11 +280,12 @@ layout.chart(
     "The same pulls for L1 and Huber alone, on their own linear axis. "
     + " ".join(f"{charts.label(k)}'s run from {pulls[k].min():.3g} to {pulls[k].max():.3g}." for k in BOUNDED),
 )
-st.caption(
-    "Evaluated at the true line. A point's pull on w is loss'(rᵢ)·xᵢ: for L1 at most |xᵢ|, for Huber at most "
-    "delta·|xᵢ|, for L2 2·rᵢ·xᵢ, unbounded."
+takeaway(
+    say.bounded_takeaway(pulls, x, v["delta"]),
+    "Evaluated at the true line. A point's pull on w is the way one gradient step moves w, −loss'(rᵢ)·xᵢ with rᵢ "
+    "the prediction minus yᵢ: a point above the line (rᵢ < 0) at positive x pulls the slope up. For L1 it is "
+    "±xᵢ, at most |xᵢ|; for Huber at most delta·|xᵢ|; for L2 −2·rᵢ·xᵢ, unbounded.",
 )
-layout.seen(say.influence_seen(pulls, x, v["delta"]))
 
 layout.download(
     lambda: pd.DataFrame(

@@ -176,15 +176,19 @@ def _influence(losses: tuple[str, ...], title: str, height: int) -> alt.Chart:
         named_data("pulls")
         .mark_bar()
         .encode(
-            x=alt.X("point:O", title="data point (sorted by residual)", axis=alt.Axis(labels=False, ticks=False)),
-            y=alt.Y("contribution:Q", title="pull on w", axis=alt.Axis(tickCount=6)),
+            x=alt.X(
+                "point:O",
+                title="data point, from furthest below the line to furthest above",
+                axis=alt.Axis(labels=False, ticks=False),
+            ),
+            y=alt.Y("contribution:Q", title="pull on w (up: steeper)", axis=alt.Axis(tickCount=6)),
             color=series_encodings(losses)["color"],
             xOffset="series:N",
             tooltip=[
                 "series:N",
                 "point:O",
                 alt.Tooltip("contribution:Q", format=".3g"),
-                alt.Tooltip("residual:Q", format=".3g"),
+                alt.Tooltip("residual:Q", format=".3g", title="height above the line"),
             ],
         )
         .properties(height=height, width="container")
@@ -193,6 +197,7 @@ def _influence(losses: tuple[str, ...], title: str, height: int) -> alt.Chart:
 
 
 def influence_chart(df: pd.DataFrame, losses: Sequence[str], title: str = "", height: int = 300) -> Spec:
-    """Each point's gradient contribution per loss (df: point, series, contribution, residual), on a linear
+    """Each point's pull on w per loss, the negative gradient, the way a step moves w (df: point, series,
+    contribution, residual = height above the line), on a linear
     axis: a page that wants bounded pulls readable beside unbounded ones draws a second panel of those alone."""
     return Spec(_influence(tuple(losses), title, height), {"pulls": df})

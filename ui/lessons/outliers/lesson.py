@@ -95,25 +95,28 @@ def fits(x: np.ndarray, y: np.ndarray, values: Mapping[str, object]) -> Fits:
 
 
 def question(values: Mapping[str, object]) -> str:
-    """The first Predict-first question at these values."""
+    """The first Predict-first question at these values, with the near rule that decides it."""
     n = int(values["o_n"])
     shifted = core.outlier_count(n, values["o_frac"])
     return (
-        f"{shifted} of the {n} points ({shifted / n:.0%}) were shifted by {values['o_size']:+g}. Which fit ends "
-        "further from the true line?"
+        f"{shifted} of the {n} points ({shifted / n:.0%}) were shifted by {values['o_size']:+g}. A fitted line counts "
+        f"as near the true one if its mean vertical gap to it is {say.near_rule(say.near_tolerance(values['o_sigma']))}"
+        " (sigma is the noise). Which lines leave the true line?"
     )
 
 
-def verdict(f: Fits, shifted: int) -> tuple[str, str]:
-    """(the line further from the truth, the gaps that decide it); `shifted`: points marked as outliers."""
-    return say.further_answer(f.gaps, f.tol), say.further_explanation(f.gaps, f.tol, f.x_range, shifted)
+def verdict(f: Fits, shifted: int, n: int, size: float) -> tuple[str, str]:
+    """(which lines leave the true one, the gaps that decide it); `shifted` of the `n` points are marked as
+    outliers, moved by `size`."""
+    return say.further_answer(f.gaps, f.tol), say.further_explanation(f.gaps, f.tol, f.x_range, shifted, n, size)
 
 
 def expected(values: Mapping[str, object]) -> tuple[str, str]:
     """The answer for the generated table at these values (what a link opens), read as the page reads it."""
     t = table(values)
     x, y, kept, _ = frames.clean_points(t)
-    return verdict(fits(x, y, values), int(np.sum(t["kind"].to_numpy()[kept] == "outlier")))
+    shifted = int(np.sum(t["kind"].to_numpy()[kept] == "outlier"))
+    return verdict(fits(x, y, values), shifted, x.size, float(values["o_size"]))
 
 
 LESSON = Lesson(
@@ -125,21 +128,27 @@ LESSON = Lesson(
     question=question,
     expected=expected,
     wrong={
-        "L1 (absolute): its gradient is ±1 however close the point, so a far point keeps pulling at full strength": (
+        "only L1: its gradient is ±1 however close the point, so a far point keeps pulling at full strength": (
             "Full strength is the point: L1's pull is capped at |x| per point, near or far, so three shifted points "
             "pull like three ordinary ones and the other 27 outvote them. L2's pull is 2·r·x and grows with the "
             f"residual: a point {C['size'].default:g} off pulls about {C['size'].default / C['sigma'].default:g} "
             "times harder than one at the noise level."
         ),
-        "neither moves: 10% is too few bad points to matter": (
+        "neither, both stay near: 10% is too few bad points to matter": (
             "That is true of a median, not of a mean. Least squares with a bias puts the line through the mean of "
             f"the points, and shifting a tenth of them by {C['size'].default:g} moves a mean by about "
-            f"{_MEAN_SHIFT:g}, well past the {_TOL:g} the page counts as near. L1's line is a median and stays put."
+            f"{_MEAN_SHIFT:g}, well past the {_TOL:g} the page counts as near. L1's line is a median and stays near."
         ),
-        "L1 (absolute): the kink makes the fit unstable, it jumps towards whichever point it is nearest": (
+        "only L1: the kink makes the fit unstable, it jumps towards whichever point it is nearest": (
             "The kink is where a residual changes sign, and the exact L1 line passes through data points because "
             "of it; that is a median's behaviour, not instability. Which line L1 picks depends on how many points "
             "lie above and below it, not on how far."
+        ),
+        "both break down: any bad data ruins every fit": (
+            f"Only a fit that averages is ruined by a few points. At the defaults {C['frac'].default:.0%} of the "
+            "points are shifted; L1 counts them as a few points against many and its line stays near, while L2's mean "
+            "moves. Both break down only when the shifted points come near half the data (the preset just under "
+            "half bad)."
         ),
     },
     show=("A third of the data bad", "Just under half bad", "Through the origin (the weighted median)"),

@@ -10,12 +10,15 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+import core
 from core import LOSS_LABELS
 from ui.lessons.outliers import facts
-from ui.words import count
+from ui.words import count, plain
 
-FURTHER = ("L1 (absolute)", "L2 (squared)", "neither moves")
+FURTHER = ("only L1 (absolute)", "only L2 (squared)", "neither: both stay near", "both break down")
 BREAKS = {"about 10%": 0.1, "about 25%": 0.25, "about 40%": 0.4, "almost 50%": 0.5}
+NEVER = "not even with no bad points"  # L1 is not near at 0%: every share-option fails
+BREAK_OPTIONS = (*BREAKS, NEVER)
 GAP_GRID = 51  # points on [lo, hi] over which a line's mean vertical gap is averaged
 
 
@@ -43,39 +46,77 @@ def line_text(w: float, b: float, with_bias: bool, spec: str = ".3g") -> str:
     return f"{slope} {'−' if b < 0 else '+'} {abs(b):{spec}}"
 
 
+def near_lines(gaps: Mapping[str, float], tol: float) -> dict[str, bool]:
+    """Per loss, whether its line is near the true one: a mean gap of at most `tol` (nan counts as far)."""
+    return {k: bool(g <= tol) for k, g in gaps.items()}
+
+
 def further_answer(gaps: Mapping[str, float], tol: float) -> str:
-    """Which fit ends further from the true line: the one whose gap is larger, if it is beyond `tol`."""
-    worst = "l1" if gaps["l1"] > gaps["l2"] else "l2"
-    if gaps[worst] <= tol:
+    """Which lines leave the true one, by the near rule alone: a difference inside `tol` decides nothing."""
+    near = near_lines(gaps, tol)
+    if near["l1"] and near["l2"]:
         return FURTHER[2]
-    return FURTHER[0] if worst == "l1" else FURTHER[1]
+    if not near["l1"] and not near["l2"]:
+        return FURTHER[3]
+    return FURTHER[1] if near["l1"] else FURTHER[0]
 
 
-def further_explanation(gaps: Mapping[str, float], tol: float, x_range: tuple[float, float], shifted: int) -> str:
-    """Why, in numbers: each line's mean gap to the true line, the tolerance, and the case the data show."""
+def near_rule(tol: float) -> str:
+    """The rule as a question or a sentence prints it, from facts.NEAR: "within 3·sigma + 0.1 = 1.6"."""
+    return f"within {facts.NEAR.describe()} = {plain(tol, 2)}"
+
+
+def further_explanation(
+    gaps: Mapping[str, float], tol: float, x_range: tuple[float, float], shifted: int, n: int = 0, size: float = 0.0
+) -> str:
+    """Why, in numbers: each line's mean gap to the true line against the near rule, and the case the data show
+    (`shifted` of `n` points moved by `size`)."""
     answer = further_answer(gaps, tol)
+    g1, g2 = plain(gaps["l1"]), plain(gaps["l2"])
     numbers = (
-        f"On average over x from {_g(x_range[0])} to {_g(x_range[1])}, L1's line is {_g(gaps['l1'])} from the true "
-        f"line and L2's {_g(gaps['l2'])}; near means within {facts.NEAR.describe()} = {_g(tol)}. "
+        f"On average over x from {_g(x_range[0])} to {_g(x_range[1])}, L1's line is {g1} from the true line and "
+        f"L2's {g2}; near means {near_rule(tol)}. "
     )
+    share = shifted / n if n else 0.0
+    shift = f"{size:+g}".replace("-", "−")
+    moved = f"{shifted} of {n} points ({share:.0%}) moved by {shift} move their mean by {plain(share * size, 2)}"
     if answer == FURTHER[2]:
         why = (
             "No point in the table is marked as shifted, so there is nothing for either loss to chase."
             if shifted == 0
-            else "The shift is too small against the noise to carry either line out of that band."
+            else f"Both gaps are inside the rule: {moved}, and at this noise near allows up to {plain(tol, 2)}."
         )
     elif answer == FURTHER[1]:
         why = (
-            "Squaring makes a far point's residual dominate L2's sum, so L2 moves its line to shrink it; in L1 "
-            "each point pulls with at most |x|, whatever its distance."
+            f"Only L2 left it. L2 averages: {moved}, and squaring lets the far points dominate its sum. L1 counts "
+            f"points: {shifted} shifted against {n - shifted} others, so the majority holds its line."
+        )
+    elif answer == FURTHER[0]:
+        why = (
+            f"Only L1 left it: it counts points, not distances, and here the {shifted} shifted points tipped it, "
+            f"while L2's average stayed inside the band."
         )
     else:
         why = (
-            "L1 counts points, not distances: with this many shifted points, a line that runs near them has a "
-            "smaller sum of |residuals| than the true line, so L1 follows them. L2 averages the shift over all "
-            "the points instead."
+            f"Both left it. {moved[0].upper()}{moved[1:]}, which carries L2's average; and with {share:.0%} of the "
+            "points shifted together, even L1, which counts points, follows them."
+            if shifted
+            else "Both left it, though no point is marked as shifted: the edited points put both lines there."
         )
     return numbers + why
+
+
+def fit_takeaway(gaps: Mapping[str, float], tol: float) -> str:
+    """The scatter's one-line takeaway: which lines stay near the true one, by the near rule, with their gaps."""
+    near = near_lines(gaps, tol)
+    g1, g2, rule = plain(gaps["l1"]), plain(gaps["l2"]), f"(near: {near_rule(tol)})"
+    if near["l1"] and near["l2"]:
+        return f"Both lines stay near the true one: L1 is {g1} and L2 {g2} off on average {rule}."
+    if near["l1"]:
+        return f"L1 stays near the true line ({g1} off on average); the shifted points drag L2 {g2} off {rule}."
+    if near["l2"]:
+        return f"L2 stays near the true line ({g2} off on average); L1's line left it, {g1} off {rule}."
+    return f"Both lines break down: L1 is {g1} and L2 {g2} off the true line on average {rule}."
 
 
 def fit_seen(
@@ -190,9 +231,10 @@ def held_to(fractions: Sequence[float], gaps: Sequence[float], tol: float) -> fl
 
 
 def breakdown_answer(held: float | None) -> str:
-    """The option nearest to the fraction L1 held to (0 when it was not near even without outliers)."""
-    value = 0.0 if held is None else held
-    return min(BREAKS, key=lambda k: abs(BREAKS[k] - value))
+    """The option nearest to the fraction L1 held to; NEVER when it was not near even without outliers."""
+    if held is None:
+        return NEVER
+    return min(BREAKS, key=lambda k: abs(BREAKS[k] - held))
 
 
 def _held_text(name: str, held: float | None, fractions: Sequence[float], gaps: Sequence[float], tol: float) -> str:
@@ -210,7 +252,7 @@ def _held_text(name: str, held: float | None, fractions: Sequence[float], gaps: 
 def breakdown_explanation(fractions: Sequence[float], l1_gaps: Sequence[float], tol: float) -> str:
     held = held_to(fractions, l1_gaps, tol)
     return (
-        f"Near means within {facts.NEAR.describe()} = {_g(tol)} of the true line, on average over x. "
+        f"Near means {near_rule(tol)} of the true line, on average over x. "
         + _held_text("L1", held, fractions, l1_gaps, tol)
         + "."
     )
@@ -281,3 +323,84 @@ def influence_seen(pulls: Mapping[str, np.ndarray], x: np.ndarray, delta: float)
         ratio = top["l2"] / top["l1"] if top["l1"] > 0 else float("inf")
         return text + (f", here up to {ratio:.3g} times L1's strongest." if np.isfinite(ratio) else ".")
     return text + ": here no residual is large enough for L2's pull to pass L1's."
+
+
+def _held_phrase(name: str, held: float | None, fractions: Sequence[float]) -> str:
+    fr = sorted(float(f) for f in fractions)
+    if held is None:
+        return f"{name} is not near even with no bad points"
+    if held >= fr[-1]:
+        return f"{name} stays near over the whole sweep, to {held:.0%}"
+    nxt = next(f for f in fr if f > held)
+    if held <= 0:
+        return f"{name} leaves at the first bad share ({nxt:.0%})"
+    return f"{name} stays near up to {held:.0%} bad points"
+
+
+def breakdown_takeaway(fractions: Sequence[float], gaps: Mapping[str, Sequence[float]], tol: float) -> str:
+    """The sweep's takeaway: up to which share of bad points each of L1 and L2 stays near the true line."""
+    held = {k: held_to(fractions, gaps[k], tol) for k in ("l1", "l2")}
+    return (
+        f"{_held_phrase('L1', held['l1'], fractions)}; {_held_phrase('L2', held['l2'], fractions)} "
+        f"(near: {near_rule(tol)})."
+    )
+
+
+def descent_takeaway(gd: Mapping[str, Mapping], updates: int, near: float) -> str:
+    """The distance chart's takeaway: which runs end within `near` of their exact lines."""
+    done = [k for k, run in gd.items() if run["arrived"]]
+    late = [k for k in gd if k not in done]
+    if not late:
+        return f"All three runs end within {near:g} of their exact lines: L1's kink does not stop gradient descent."
+    if not done:
+        return f"No run ends within {near:g} of its exact line after {updates:,} updates."
+    verb = "is" if len(late) == 1 else "are"
+    return (
+        f"{_names(done)} reach their exact lines; {_names(late)} {verb} not within {near:g} after {updates:,} updates."
+    )
+
+
+def number_line_takeaway(fixed: np.ndarray, dragged: float) -> str:
+    """The number line's takeaway: the median and the mean now, and where the median can go."""
+    targets = np.append(np.asarray(fixed, dtype=float), dragged)
+    lo, hi = median_reach(fixed)
+    return (
+        f"Median {plain(np.median(targets))}, mean {plain(np.mean(targets))}: the mean follows the dragged point, "
+        f"the median stays between {plain(lo)} and {plain(hi)} wherever it goes."
+    )
+
+
+def pulls_on_w(loss: str, height: np.ndarray, x: np.ndarray, **params: float) -> np.ndarray:
+    """Each point's pull on w at a line: the way one gradient step moves w, −loss'(r)·x with r = −height the
+    prediction minus y (`height`: how far the point sits above the line). Positive: it steepens the line."""
+    return -core.loss_grad(loss, -np.asarray(height, dtype=float), **params) * np.asarray(x, dtype=float)
+
+
+def _strongest(p: np.ndarray) -> float:
+    p = np.asarray(p, dtype=float)
+    return float(p[np.argmax(np.abs(p))]) if p.size else 0.0
+
+
+def influence_takeaway(pulls: Mapping[str, np.ndarray]) -> str:
+    """The pulls chart's takeaway: L2's strongest pull, its direction, and how it compares with L1's."""
+    l1, l2 = _strongest(pulls["l1"]), _strongest(pulls["l2"])
+    if l1 == 0 and l2 == 0:
+        return "Every pull on w is 0: every point has x = 0, so no point can turn the slope."
+    if abs(l2) <= abs(l1):
+        return (
+            f"No point is far enough for L2 to pull harder than L1: their strongest pulls are {plain(abs(l2))} "
+            f"and {plain(abs(l1))}."
+        )
+    way = "steepening the line" if l2 > 0 else "flattening it"
+    ratio = f", {plain(abs(l2 / l1), 2)} times L1's strongest" if l1 else ""
+    return f"L2's strongest pull is {plain(abs(l2))}, {way}{ratio}: under L2 a point pulls harder the further it is."
+
+
+def bounded_takeaway(pulls: Mapping[str, np.ndarray], x: np.ndarray, delta: float) -> str:
+    """The bounded panel's takeaway: L1's and Huber's strongest pulls against their caps |x| and delta·|x|."""
+    x_max = float(np.max(np.abs(x))) if np.size(x) else 0.0
+    l1, hu = abs(_strongest(pulls["l1"])), abs(_strongest(pulls["huber"]))
+    return (
+        f"Capped however far a point is: L1's strongest pull is {plain(l1)}, at most |x| = {plain(x_max)}; "
+        f"Huber's {plain(hu)}, at most delta·|x| = {plain(delta * x_max)}."
+    )
