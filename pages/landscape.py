@@ -18,6 +18,13 @@ from ui.questions import check_understanding, predict
 GRID = 70  # cells per side of the loss map
 
 
+def takeaway(short: str, numbers: str) -> None:
+    """Under a chart: its one plain takeaway (shown in presentation mode too), the numbers behind it folded."""
+    layout.seen(short)
+    with st.expander("Why, in numbers"):
+        st.markdown(numbers)
+
+
 def creases(x: np.ndarray, y: np.ndarray, w_range: tuple) -> pd.DataFrame:
     """Where sample i's residual is zero: the line b = y_i - w x_i in the (w, b) plane."""
     ws = np.tile(np.array(w_range, dtype=float), x.size)
@@ -62,11 +69,11 @@ if not chosen:
 
 if beside:  # the question and the loss curves that answer it on the first screen, the map below
     ask, curves_box = st.columns([2, 3])
-    map_box, table_box = st.container(), st.container()
+    map_box = st.container()
 elif layout.sliding():  # the answer's screen shows the curves alone, so they come first (the page's first chart)
-    ask, curves_box, map_box, table_box = (st.container() for _ in range(4))
+    ask, curves_box, map_box = (st.container() for _ in range(3))
 else:
-    ask, map_box, table_box, curves_box = (st.container() for _ in range(4))
+    ask, map_box, curves_box = (st.container() for _ in range(3))
 with ask:
     ready = predict(
         lesson.PREDICT_KEY,
@@ -106,28 +113,43 @@ with map_box:
         f"over {v['steps']} updates, ending at "
         + "; ".join(f"{OPT_LABELS[o]} ({r.w[-1]:.3g}, {r.b[-1]:.3g})" for o, r in runs.items())
         + "."
-        + (" Faint blue lines are the creases where one residual is zero." if crease_df is not None else ""),
+        + (" Faint green lines are the creases where one residual is zero." if crease_df is not None else ""),
     )
+    settled, numbers = say.settling(runs["sgd"].loss, f_star, runs["sgd"].diverged_at) if "sgd" in runs else (None, {})
+    share, last = (0.0, 0)
+    if v["loss"] == "l1" and "sgd" in runs:
+        sgd = runs["sgd"]  # the crossings over the same last quarter the settle verdict reads
+        share, last = say.crease_crossings(sgd.w, sgd.b, data.x, data.y, say.last_quarter(sgd.n_updates))
+    folded = []
+    if v["loss"] == "l1" and "sgd" in runs:
+        lr_ratio = float(runs["sgd"].lr[-1] / runs["sgd"].lr[1])
+        folded.append(say.crease_seen(share, last, v["sched"], lr_ratio))
+    if v["loss"] == "l1" and "adam" in runs:
+        r = runs["adam"]
+        first = min(50, r.n_updates)
+        folded.append(
+            say.adam_seen(say.step_ratio(r.w, r.lr, first), say.sign_changes(r.grad, first), v["beta2"], first)
+        )
+    folded.append(
+        "Each path starts at the same point; the optimum (cross) is the exact minimiser, computed separately. "
+        + "; ".join(f"{OPT_LABELS[o]} ends at ({r.w[-1]:.3g}, {r.b[-1]:.3g})" for o, r in runs.items())
+        + "."
+    )
+    if settled is not None:
+        short = say.map_takeaway(v["loss"], settled, share, last)
+    else:
+        short = say.race_takeaway(excess, f_star, OPT_LABELS)
+    takeaway(short, "\n\n".join(folded))
 
-rows = []
-for o, r in runs.items():
-    d = np.abs(np.diff(np.stack([r.w, r.b]), axis=1))
-    lr_used = r.lr[1:]
-    rows.append(
-        {
-            "optimiser": OPT_LABELS[o],
-            "final (w, b)": f"({r.w[-1]:.3f}, {r.b[-1]:.3f})",
-            "best loss − optimum": say.excess_text(excess[o], f_star),
-            "median step / lr in w and b, first 50 updates": (
-                f"{frames.finite_stat(np.median, d[0, :50] / lr_used[:50]):.2f}, "
-                f"{frames.finite_stat(np.median, d[1, :50] / lr_used[:50]):.2f}"
-                if o != "polyak"
-                else "own step size"
-            ),
-            "diverged at": frames.diverged_text(r.diverged_at),
-        }
-    )
-table_box.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+rows = [
+    {
+        "optimiser": OPT_LABELS[o],
+        "final (w, b)": f"({r.w[-1]:.3f}, {r.b[-1]:.3f})",
+        "best loss − optimum": say.excess_text(excess[o], f_star),
+        "diverged at": frames.diverged_text(r.diverged_at),
+    }
+    for o, r in runs.items()
+]
 
 loss_rows = []
 for o, r in runs.items():
@@ -151,15 +173,17 @@ with curves_box, layout.slide_part(3):  # the curves answer the question: the sl
         + ".",
         answers=True,
     )
+    race = say.race_explanation(excess, f_star, OPT_LABELS, v["steps"])
+    if settled is not None:
+        short = say.settle_takeaway(settled, numbers)
+        why = lesson.expected(values)[1] + "\n\nAll the optimisers: " + race
+    else:
+        short, why = say.race_takeaway(excess, f_star, OPT_LABELS), race
+    layout.seen(short)
+    with st.expander("Why, in numbers"):
+        st.markdown(why)
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
-if v["loss"] == "l1" and "sgd" in runs:
-    share, last = say.crease_crossings(runs["sgd"].w, runs["sgd"].b, data.x, data.y)
-    lr_ratio = float(runs["sgd"].lr[-1] / runs["sgd"].lr[1])
-    layout.seen(say.crease_seen(share, last, v["sched"], lr_ratio))
-if v["loss"] == "l1" and "adam" in runs:
-    r = runs["adam"]
-    first = min(50, r.n_updates)
-    layout.seen(say.adam_seen(say.step_ratio(r.w, r.lr, first), say.sign_changes(r.grad, first), v["beta2"], first))
 layout.explain(
     "Polyak's step",
     (

@@ -11,9 +11,13 @@ from hypothesis import strategies as st
 
 import core
 from tests.test_pages import open_page, snapshot
+from ui.charts import OPTIMIZER_COLORS
 from ui.controls import log_options
+from ui.lessons.landscape import charts as lesson_charts
+from ui.lessons.landscape import lesson
 from ui.lessons.landscape import sentences as say
 from ui.lessons.registry import LESSONS
+from ui.words import plain
 
 ROOT = Path(__file__).resolve().parents[1]
 OPTIMIZERS = ("sgd", "momentum", "adam", "polyak")
@@ -22,7 +26,7 @@ DEFAULTS = {
     "data": "outliers",
     "w0": -2.0,
     "b0": 6.0,
-    "steps": 300,
+    "steps": 1000,
     "lr": 0.002,
     "adam_lr": 0.05,
     "sched": "constant",
@@ -34,7 +38,7 @@ DEFAULTS = {
 }
 PRESETS = [  # ui/lessons/landscape.py PRESETS over its defaults
     {},
-    {"sched": "inverse_sqrt", "lr": 0.01, "steps": 1000},
+    {"sched": "inverse_sqrt", "lr": 0.01},
     {"loss": "l2"},
     {"loss": "huber"},
     {"data": "clean"},
@@ -180,17 +184,112 @@ def test_adam_beta2_shows_the_digits_that_matter():
 
 
 def test_no_answer_gives_itself_away():
-    at = open_page("pages/landscape.py")
+    at = open_page("pages/landscape.py", {"l_sgd": "false"})  # without plain descent the page asks the race
     options = at.radio(key="l_predict").options
     assert "Polyak's step" in options and not any("optimal loss" in o for o in options)
 
 
 def test_a_pick_that_ties_with_the_best_is_right():
-    """L2 preset: momentum and Polyak both reach the optimum to rounding; picking either is right."""
+    """L2 preset without plain descent: momentum and Polyak both reach the optimum to rounding; either is right."""
     for pick in ("momentum", "Polyak's step"):
-        at = open_page("pages/landscape.py", {"l_loss": "l2"})
+        at = open_page("pages/landscape.py", {"l_loss": "l2", "l_sgd": "false"})
         at.radio(key="l_predict").set_value(pick).run()
         assert any(m.value.startswith("Right") and "tie" in m.value for m in at.success), pick
+
+
+E_NOTATION = __import__("re").compile(r"\d[eE][+-]?\d")
+
+
+def _plain_words(text: str, limit: int = 32) -> None:
+    assert len(text.split()) <= limit, (len(text.split()), text)
+    assert not E_NOTATION.search(text), text
+
+
+@given(CONTROL_SPACE.filter(lambda s: "sgd" in s["on"]))
+def test_the_settle_verdict_reads_plain_descents_loss_curve_and_the_map_agrees(s):
+    data, runs, f_star = page_runs(s)
+    r = runs["sgd"]
+    answer, numbers = say.settling(r.loss, f_star, r.diverged_at)
+    if r.diverged_at is not None:
+        assert answer == say.SETTLES[3]
+    else:
+        window = min(r.n_updates, max(10, r.n_updates // 4))
+        tail = r.loss[-window - 1 :] - f_star
+        rises = float(np.mean(np.diff(tail) > 0))
+        if tail.max() <= 1e-4 * max(1.0, abs(f_star)):
+            assert answer == say.SETTLES[0]
+        else:
+            assert answer == (say.SETTLES[1] if rises >= 0.2 else say.SETTLES[2])
+        share, last = say.crease_crossings(r.w, r.b, data.x, data.y, window)
+        if s["loss"] == "l1":  # on a facet the loss only falls: a rise needs a crease crossed
+            assert share >= rises
+        text = say.map_takeaway(s["loss"], answer, share, last)
+        _plain_words(text)
+        assert ("zig-zags" in text) == (s["loss"] == "l1" and answer == say.SETTLES[1])
+        assert ("still sliding" in text) == (s["loss"] == "l1" and answer == say.SETTLES[2])
+    short = say.settle_takeaway(answer, numbers)
+    _plain_words(short)
+    assert {
+        say.SETTLES[0]: "settles:",
+        say.SETTLES[1]: "never settles",
+        say.SETTLES[2]: "still on its way",
+        say.SETTLES[3]: "blows up",
+    }[answer] in short
+    why = say.settle_explanation(answer, numbers, "lr", s["loss"], s["sched"] != "constant")
+    assert short in why
+    assert ("creased surface" in why) == (answer == say.SETTLES[1] and s["loss"] == "l1")
+
+
+@given(CONTROL_SPACE)
+def test_the_race_takeaway_names_the_closest(s):
+    _, runs, f_star = page_runs(s)
+    excess = {o: say.best_excess(r.best_loss, f_star) for o, r in runs.items()}
+    text = say.race_takeaway(excess, f_star, lesson.OPT_LABELS)
+    _plain_words(text)
+    best = say.closest(excess, f_star)
+    if np.isfinite(excess[best[0]]):
+        assert text.startswith(" and ".join(lesson.OPT_LABELS[o] for o in best))
+        assert plain(max(excess[best[0]], 0.0), rounding=1e-12 * max(1.0, abs(f_star))) in text
+
+
+def test_the_default_question_is_one_a_student_can_reason_out():
+    """Issue 30: the default answer was Polyak's step, which is handed the optimal loss."""
+    values = lesson.LESSON.defaults()
+    answer, why = lesson.LESSON.expected(values)
+    assert answer == "no: it keeps bouncing above the lowest loss" and "Polyak" not in answer
+    assert "plain descent" in lesson.LESSON.question(values) and "0.002" in lesson.LESSON.question(values)
+    assert answer not in lesson.LESSON.wrong  # the teachers' wrong answers are the other options
+    assert set(lesson.LESSON.wrong) <= set(say.SETTLES)
+    at = open_page("pages/landscape.py")
+    assert list(at.radio(key="l_predict").options) == list(say.SETTLES)
+
+
+def test_a_crawling_run_is_not_called_a_zig_zag():
+    """Issue 30: at lr 0.0001 the page said "crossed a crease in 1% … That is the zig-zag" while it crawled."""
+    values = lesson.LESSON.defaults() | {"l_lr": 0.0001}
+    assert lesson.LESSON.expected(values)[0] == "not yet: it is still on its way down"
+    text = snapshot(open_page("pages/landscape.py", {"l_lr": "0.0001"}))
+    assert "zig-zag" not in text.lower() and "still sliding down a facet" in text and "still on its way" in text
+
+
+def test_no_unexplained_step_ratio_column_and_the_creases_have_their_own_colour():
+    """Issue 30: "Adam 56" (median step / lr) in the decaying preset, and plain descent drawn in the creases' blue."""
+    text = snapshot(open_page("pages/landscape.py", {"l_sched": "inverse_sqrt", "l_lr": "0.01"}))
+    assert "median step / lr" not in text
+    assert lesson_charts.CREASE_COLOR not in OPTIMIZER_COLORS.values() and lesson_charts.CREASE_COLOR != "#D55E00"
+
+
+def test_each_preset_shows_what_its_name_promises():
+    for name, promise in {
+        "L1, a constant step (defaults)": "no: it keeps bouncing above the lowest loss",
+        "L2: a smooth bowl": "yes: it settles on the lowest loss",
+    }.items():
+        assert lesson.LESSON.expected(lesson.LESSON.values(name))[0] == promise, name
+    decaying = lesson.run(lesson.LESSON.values("L1 with a decaying step"), "sgd")
+    assert np.all(np.diff(decaying.lr[1:]) < 0)
+    assert lesson.LESSON.values("Huber")["l_loss"] == "huber"
+    clean = lesson.LESSON.values("Clean data, L1")
+    assert clean["l_data"] == "clean" and clean["l_loss"] == "l1" and not lesson.dataset(clean).is_outlier.any()
 
 
 def test_home_lists_the_path_in_the_registrys_order():

@@ -12,7 +12,6 @@ import numpy as np
 import pandas as pd
 
 from ui.charts import (
-    LOSS_COLORS,
     OPTIMIZER_COLORS,
     OPTIMIZER_SHAPES,
     UPDATE_AXIS,
@@ -23,6 +22,7 @@ from ui.charts import (
 )
 
 RANGE_PARAMS = ("w_lo", "w_hi", "b_lo", "b_hi")
+CREASE_COLOR = "#009E73"  # Okabe-Ito bluish green: no optimiser's path and not the optimum's orange-red
 
 
 def _optimizer_scales(optimizers: tuple[str, ...], names: tuple[str, ...]) -> tuple[alt.Scale, alt.Scale]:
@@ -155,7 +155,7 @@ def _landscape(optimizers: tuple[str, ...], creases: bool, names: tuple[str, ...
     if creases:
         layers.append(
             named_data("creases")
-            .mark_line(color=LOSS_COLORS["l1"], opacity=0.35, strokeWidth=1, clip=True)
+            .mark_line(color=CREASE_COLOR, opacity=0.5, strokeWidth=1, clip=True)
             .encode(x=alt.X("w:Q", scale=xs), y=alt.Y("b:Q", scale=ys), detail="sample:N")
         )
     ranges, holder = data_params(dict(zip(RANGE_PARAMS, (0.0, 1.0, 0.0, 1.0), strict=True)))

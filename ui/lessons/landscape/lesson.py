@@ -36,7 +36,8 @@ C = {
     ),
     "w0": Control("l_w0", "Start w", "float", -2.0, -4.0, 6.0, 0.1),
     "b0": Control("l_b0", "Start b", "float", 6.0, -6.0, 10.0, 0.1),
-    "steps": Control("l_steps", "Updates", "int", 300, 10, 2000, 10),
+    # 1,000: long enough for plain descent to reach the creases around the optimum and show that it never settles
+    "steps": Control("l_steps", "Updates", "int", 1000, 10, 2000, 10),
     "lr": Control("l_lr", "lr for plain descent and momentum", "log", 0.002, options=log_options(1e-4, 0.1)),
     "adam_lr": Control("l_adam_lr", "lr for Adam", "log", 0.05, options=log_options(1e-3, 1.0)),
     "sched": Control(
@@ -60,8 +61,8 @@ C = {
 }
 CONTROLS = list(C.values())
 PRESETS = {
-    "L1: the race (defaults)": {},
-    "L1 with a decaying step": {"l_sched": "inverse_sqrt", "l_lr": 0.01, "l_steps": 1000},
+    "L1, a constant step (defaults)": {},
+    "L1 with a decaying step": {"l_sched": "inverse_sqrt", "l_lr": 0.01},
     "L2: a smooth bowl": {"l_loss": "l2"},
     "Huber": {"l_loss": "huber"},
     "Clean data, L1": {"l_data": "clean"},
@@ -131,24 +132,54 @@ def excess(values: Mapping[str, object]) -> dict[str, float]:
     return {o: say.best_excess(r.best_loss, f_star) for o, r in runs(values).items()}
 
 
+def asks_settle(values: Mapping[str, object]) -> bool:
+    """The default question (does plain descent settle?) needs plain descent on; without it the page asks the race."""
+    return "sgd" in chosen(values)
+
+
 def options(values: Mapping[str, object]) -> list[str]:
-    """The question's answers: the chosen optimisers' labels."""
-    return [OPT_LABELS[o] for o in chosen(values)]
+    """The question's answers: what plain descent does (fixed words), or the chosen optimisers' labels."""
+    return list(say.SETTLES) if asks_settle(values) else [OPT_LABELS[o] for o in chosen(values)]
+
+
+def _lr_words(values: Mapping[str, object]) -> str:
+    return (
+        f"a constant lr of {values['l_lr']:g}"
+        if values["l_sched"] == "constant"
+        else f"a decaying lr of {values['l_lr']:g}/√(1 + t)"
+    )
 
 
 def question(values: Mapping[str, object]) -> str:
     """The Predict-first question at these values."""
-    return (
-        f"Starting at (w, b) = ({values['l_w0']:g}, {values['l_b0']:g}), which optimiser gets closest to the lowest "
-        f"{charts.label(values['l_loss'])} loss within {values['l_steps']} updates?"
-    )
+    start = f"Starting at (w, b) = ({values['l_w0']:g}, {values['l_b0']:g})"
+    loss = charts.label(values["l_loss"])
+    if asks_settle(values):
+        return (
+            f"{start}, plain descent steps down the {loss} surface with {_lr_words(values)}. By update "
+            f"{values['l_steps']:,}, does it settle on the lowest loss?"
+        )
+    return f"{start}, which optimiser gets closest to the lowest {loss} loss within {values['l_steps']} updates?"
+
+
+def settle(values: Mapping[str, object]) -> tuple[str, dict]:
+    """Plain descent's verdict at these values (one of say.SETTLES) and the numbers behind it."""
+    r = run(values, "sgd")
+    return say.settling(r.loss, optimum(values)[2], r.diverged_at)
 
 
 def expected(values: Mapping[str, object], picked: str | None = None) -> tuple[str, str]:
-    """(the closest optimiser's label, every optimiser's best loss minus f*). A `picked` label that ties with the
-    best (within the tolerance) is the answer; without one, the best itself, which is what the page names."""
+    """(the answer, why in numbers). The default question: what plain descent does by its last update. Without
+    plain descent, the race: the closest optimiser's label; a `picked` label that ties with the best (within the
+    tolerance) is the answer."""
     if not chosen(values):
         raise ValueError("no optimiser is on: the question needs at least one")
+    if asks_settle(values):
+        answer, numbers = settle(values)
+        why = say.settle_explanation(
+            answer, numbers, _lr_words(values), values["l_loss"], values["l_sched"] != "constant"
+        )
+        return answer, why
     gaps, f_star = excess(values), optimum(values)[2]
     by_label = {OPT_LABELS[o]: o for o in gaps}
     answer = say.race_answer(gaps, f_star, by_label.get(picked))
@@ -164,33 +195,27 @@ LESSON = Lesson(
     question=question,
     expected=expected,
     wrong={
-        "Adam: it is the best optimiser, it always wins": (
-            "Adam's update m̂/√v̂ is about sign(g) while the gradient keeps its sign: it moves every coordinate by "
-            "about lr whatever the slope, so it comes fast down a facet but keeps stepping about lr across the "
-            "creases at the bottom. With a constant lr nothing makes it stop; 'state of the art' is about deep nets, "
-            "not about reaching f* on a kinked sum."
+        "yes: it settles on the lowest loss": (
+            "That is what it does on L2's smooth bowl, where the gradient shrinks near the bottom. On L1's creased "
+            "surface each facet has a constant gradient, so with a constant lr the step never shrinks: near the "
+            "optimum it jumps back and forth across the creases and its loss keeps rising and falling."
         ),
-        "momentum: it rolls through the creases and gets there fastest": (
-            "Momentum adds up past steps, and on L1 the subgradient does not shrink near the bottom, so the "
-            "velocity it built on the way down carries it across the optimum: it overshoots and circles. It helps "
-            "on L2's smooth bowl, where the gradient itself shrinks."
+        "not yet: it is still on its way down": (
+            "True for the first few hundred updates, while it slides down one facet. By the last quarter of 1,000 "
+            "updates it has reached the creases around the optimum: its loss goes up as often as down, so more "
+            "updates would not help; only a smaller or decaying lr would."
         ),
-        "plain (sub)gradient descent: it follows the true slope, so it ends on the bottom": (
-            "On a facet of L1's surface the subgradient is constant, so a constant lr gives steps of the same size "
-            "however close it is: it zig-zags across the creases around the optimum. It needs a decaying lr to "
-            "settle (the decaying-step preset)."
-        ),
-        "Polyak's step cannot win: it has no learning rate to tune": (
-            "It has one, computed: (f(θ) − f*)/‖g‖², large far away and shrinking to 0 as the loss reaches f*. "
-            "That is exactly what L1 lacks, but it needs f*, which the page knows because the exact fit is "
-            "computed separately; in real training f* is rarely known."
+        "no: it blows up": (
+            "Blowing up needs a step that grows; on L1 the gradient's size is bounded, so a constant lr keeps each "
+            "step bounded too. It bounces near the optimum instead. L2 can blow up: its gradient grows with the "
+            "distance (try lr 0.01 in the L2 preset)."
         ),
     },
-    show=("L1: the race (defaults)", "L1 with a decaying step", "L2: a smooth bowl"),
+    show=("L1, a constant step (defaults)", "L1 with a decaying step", "L2: a smooth bowl"),
     minutes=10,
     say=(
-        "Ask what each optimiser does with a gradient that does not shrink near the bottom: plain descent and "
-        "Adam keep their step size, momentum keeps its speed, only Polyak's step shrinks with f(θ) − f*. Then "
-        "show the L2 bowl, where the gradient shrinks by itself: plain descent and momentum catch up."
+        "Ask what a constant step does where the gradient does not shrink near the bottom: plain descent keeps "
+        "jumping across the creases. Then show the decaying step, which shrinks the jumps, and the L2 bowl, "
+        "where the gradient shrinks by itself and plain descent settles."
     ),
 )

@@ -6,9 +6,19 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from ui.words import plain
+
 TIE_RELATIVE = 0.01  # two best losses within 1% of each other (of the larger excess) are a tie
 TIE_ABSOLUTE = 1e-6  # ... or both within 1e-6 x max(1, f*) of the optimum: rounding, not a race
 FLOAT_ROUNDING = 1e-12  # a loss within 1e-12 x max(1, f*) of the optimum is on it, as floating point computes both
+SETTLE = 1e-4  # settled: the loss stays within 0.01% of the optimal loss (x max(1, f*)) over the last quarter
+RISES = 0.2  # bouncing: the loss rose in at least a fifth of the last quarter's updates (on a facet it only falls)
+SETTLES = (  # the default question's answers: what plain descent does by its last update
+    "yes: it settles on the lowest loss",
+    "no: it keeps bouncing above the lowest loss",
+    "not yet: it is still on its way down",
+    "no: it blows up",
+)
 SIGN_DESCENT = (2 / 3, 1.5)  # Adam's median step / lr in this range: it moves like sign descent
 
 
@@ -93,10 +103,8 @@ def crease_seen(share: float, updates: int, schedule: str, lr_ratio: float = 1.0
     )
     if schedule == "constant":
         return text + (
-            "With a constant lr nothing makes the step shrink near the bottom (on each facet the subgradient is "
-            "constant), so it overshoots back across the crease. That is the zig-zag: the surface is made of planar "
-            "facets (tilted planes) joined at creases, and the gradient on a facet does not shrink as you near the "
-            "bottom."
+            "With a constant lr nothing makes the step shrink near the bottom: the surface is made of planar facets "
+            "(tilted planes) joined at creases, and on each facet the subgradient is constant."
         )
     return text + (
         f"The lr decays as lr/√(1 + t), to {lr_ratio:.2g} of its first value by the last update, so the jumps "
@@ -141,3 +149,110 @@ def adam_seen(ratio: float, flips: float, beta2: float, updates: int) -> str:
         f", above lr: not sign descent here. m̂/√v̂ exceeds 1 when recent gradients are larger than the root mean "
         f"square √v̂, which follows them slowly (β₂ = {beta2:.4g})."
     )
+
+
+def settle_margin(f_star: float) -> float:
+    """How close to the optimal loss counts as settled: SETTLE·max(1, |f*|)."""
+    return SETTLE * max(1.0, abs(f_star))
+
+
+def last_quarter(n_updates: int) -> int:
+    """How many of the last updates the settle verdict reads: a quarter of the run, at least 10 (or all)."""
+    return min(n_updates, max(10, n_updates // 4))
+
+
+def settling(loss: np.ndarray, f_star: float, diverged_at: int | None) -> tuple[str, dict]:
+    """What a run does by its last update, read off its loss curve (loss[0] is the start), one of SETTLES, and
+    the numbers that decide it: over the last quarter, the largest loss minus f* and the share of updates in
+    which the loss rose."""
+    loss = np.asarray(loss, dtype=float)
+    n = loss.size - 1
+    if diverged_at is not None or not np.all(np.isfinite(loss)):
+        return SETTLES[3], {"diverged_at": diverged_at, "window": 0, "worst": float("inf"), "rises": 0.0}
+    window = last_quarter(n)
+    tail = loss[-window - 1 :] - f_star
+    numbers = {
+        "diverged_at": None,
+        "window": window,
+        "worst": float(tail.max()),
+        "end": float(tail[-1]),
+        "rises": float(np.mean(np.diff(tail) > 0)) if window else 0.0,
+        "margin": settle_margin(f_star),
+    }
+    if numbers["worst"] <= numbers["margin"]:
+        return SETTLES[0], numbers
+    return (SETTLES[1] if numbers["rises"] >= RISES else SETTLES[2]), numbers
+
+
+def settle_takeaway(answer: str, numbers: Mapping[str, float], name: str = "Plain descent") -> str:
+    """The loss chart's takeaway: what plain descent does by its last update, with the numbers that decide it."""
+    window = numbers["window"]
+    if answer == SETTLES[3]:
+        at = numbers["diverged_at"]
+        return f"{name} blows up" + (f" at update {at:,}" if at is not None else "") + ": this lr is too large."
+    if answer == SETTLES[0]:
+        return (
+            f"{name} settles: over its last {window:,} updates its loss stays within {plain(numbers['margin'], 2)} "
+            "(0.01%) of the lowest loss."
+        )
+    if answer == SETTLES[1]:
+        return (
+            f"{name} never settles: its loss rose in {numbers['rises']:.0%} of its last {window:,} updates, up to "
+            f"{plain(numbers['worst'])} above the lowest loss."
+        )
+    return (
+        f"{name} is still on its way down: its loss fell in {1 - numbers['rises']:.0%} of its last {window:,} "
+        f"updates and ends {plain(numbers['end'])} above the lowest loss."
+    )
+
+
+def settle_explanation(answer: str, numbers: Mapping[str, float], lr: str, loss: str, decaying: bool) -> str:
+    """Why, in numbers, for the default question: the rule, the statistic, and what the step did (`lr`: the
+    step in words; `loss`: the loss's key; `decaying`: the lr shrinks over the run)."""
+    if answer == SETTLES[3]:
+        return settle_takeaway(answer, numbers) + " Its loss grew until it was no longer a finite number."
+    rule = (
+        f"Read off its loss curve over the last {numbers['window']:,} updates: settled means the loss stays within "
+        f"0.01% of the lowest loss ({plain(numbers['margin'], 2)}); bouncing means it rose in at least {RISES:.0%} "
+        "of them. "
+    )
+    if answer == SETTLES[0]:
+        why = "Its steps shrank to nothing: " + (
+            "the lr decays." if decaying else "the gradient shrinks near the bottom of this surface."
+        )
+    elif answer == SETTLES[1]:
+        why = f"With {lr} the step does not shrink enough near the bottom: " + (
+            "on L1's creased surface each facet has a constant gradient, so it jumps back and forth across the "
+            "creases around the optimum."
+            if loss == "l1"
+            else "each step overshoots the bottom and comes back."
+        )
+    else:
+        why = f"With {lr} it has not reached the bottom yet: more updates, or a larger lr, would get it closer."
+    return rule + settle_takeaway(answer, numbers) + " " + why
+
+
+def map_takeaway(loss: str, answer: str, share: float, updates: int) -> str:
+    """The map's takeaway: what plain descent's path does at the creases, consistent with the settle verdict."""
+    if loss != "l1":
+        return "No creases here: this surface is smooth near the optimum, so the gradient shrinks as a path nears it."
+    crossed = f"it crossed a crease in {share:.0%} of its last {updates:,} updates"
+    if answer == SETTLES[1]:
+        return f"Plain descent zig-zags across the creases around the optimum: {crossed}."
+    if answer == SETTLES[2]:
+        return f"Plain descent is still sliding down a facet towards the optimum: {crossed}."
+    if answer == SETTLES[0]:
+        return f"Plain descent ends on the optimum, where the creases meet: {crossed}."
+    return "Plain descent's path leaves the map: it blows up."
+
+
+def race_takeaway(excess: Mapping[str, float], f_star: float, labels: Mapping[str, str]) -> str:
+    """The loss chart's takeaway when plain descent is off: who gets closest, and how close."""
+    winners = closest(excess, f_star)
+    names = " and ".join(labels[o] for o in winners)
+    verb = "gets" if len(winners) == 1 else "get"
+    e = excess[winners[0]]
+    if not np.isfinite(e):
+        return "Every optimiser that is on blew up: none has a finite loss."
+    above = plain(max(e, 0.0), rounding=FLOAT_ROUNDING * max(1.0, abs(f_star)))
+    return f"{names} {verb} closest to the lowest loss: {above} above it."
