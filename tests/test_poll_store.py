@@ -419,7 +419,7 @@ def test_the_teacher_sees_sessions_and_addresses_and_no_address_is_stored(store)
     assert len({h for _, h in hashes}) == 2
 
 
-def test_one_address_adds_new_voters_at_a_burst_of_60_then_2_a_second(store, clock):
+def test_one_address_adds_new_voters_at_a_burst_of_60_then_3_a_second(store, clock):
     room = store.create_room()
     for i in range(int(NEW_VOTERS.size)):
         store.answer(room.code, voter(i), "q", "A", source="203.0.113.7")
@@ -455,11 +455,11 @@ def hall(store, clock, arrivals: list[float], source: str = "203.0.113.7", retry
     return counted
 
 
-def test_a_hall_of_300_behind_one_address_is_counted_within_two_minutes_a_bot_is_held_back(store, clock):
+def test_a_hall_of_300_behind_one_address_is_counted_within_90_s_a_bot_is_held_back(store, clock):
     everyone_at_once = hall(store, clock, [0.0] * 300)
-    assert len(everyone_at_once) == 300 and max(everyone_at_once) <= 120
+    assert len(everyone_at_once) == 300 and max(everyone_at_once) <= 90
     over_a_minute = hall(store, clock, [i * 60 / 300 for i in range(300)])  # a real hall: answers over a minute
-    assert max(over_a_minute) <= 125  # counted as they answer, the last ones within a minute of it
+    assert max(over_a_minute) <= 90  # counted as they answer, the last ones within half a minute of it
     bot = hall(store, clock, [i * 30 / 500 for i in range(500)])  # 500 fresh sessions in 30 s
     assert sum(t <= 30 for t in bot) <= NEW_VOTERS.size + 30 * NEW_VOTERS.per_s + 1
 
@@ -580,3 +580,22 @@ def test_a_folder_someone_else_made_first_is_refused(tmp_path):
         with pytest.raises(Unavailable):
             PollStore.from_env({"XDG_CACHE_HOME": str(cache)})
         assert list((cache / "l1-descent-lab").iterdir()) == []
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX locks")
+def test_a_second_store_on_the_same_file_leaves_the_first_ones_locks_alone(tmp_path):
+    """POSIX drops every lock a process holds on a file when it closes any descriptor of it: a store that opened
+    and closed the database file to check its mode, beside another thread's connection, corrupted it (bench.poll:
+    "database disk image is malformed"). An open WAL connection holds a shared lock on SQLite's shared-lock bytes
+    of the file; after another store checks the file, another process still cannot lock them all."""
+    path = str(tmp_path / "p.sqlite3")
+    first = PollStore(path, private=True)  # its connection stays open in the pool
+    probe = (
+        "import fcntl, os, sys; fd = os.open(sys.argv[1], os.O_RDWR)\n"
+        "try:\n    fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 510, 0x40000002, 0)\n"
+        "except OSError:\n    print('held')"
+    )
+    poll_store.private_file(Path(path), fix=True)  # what a second PollStore(path, private=True) does first
+    done = subprocess.run([sys.executable, "-c", probe, path], capture_output=True, text=True, timeout=60)
+    first.close_connections()
+    assert done.stdout.strip() == "held", done.stderr
