@@ -12,6 +12,9 @@ Figures (medians where a time is per call):
   build the chart spec, serialise it), and the same read alone.
 - the students' watch: one room-state read per student every 2 s; the share of one core that a whole
   room's watch costs.
+- the per-address limit on new voters (NEW_VOTERS), on a simulated clock: a hall of --students behind one
+  address (everyone answering in the same second, or over a minute; a held-back page retries every 2 s)
+  against one client making 500 fresh sessions in 30 s: when the hall is all counted, how many the bot got in.
 On a shared machine these move with the other load: run it twice and read the spread.
 """
 
@@ -27,7 +30,7 @@ import threading
 import time
 from pathlib import Path
 
-from ui.poll.store import PollStore
+from ui.poll.store import NEW_VOTERS, PollStore, SourceBusy
 from ui.poll.view import REFRESH_S, spread_spec
 
 OPTIONS = ["It settles at the true w = 1", "It oscillates around 1", "It stops at 12", "It never stops"]
@@ -109,12 +112,56 @@ def view_costs(url: str, students: int, questions: int, repeats: int) -> dict[st
     }
 
 
+class _Clock:
+    def __init__(self) -> None:
+        self.now = time.time()
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def one_address(url: str, arrivals: list[float], retry_s: float = REFRESH_S) -> list[float]:
+    """Voters behind one address, each first answering at its arrival (seconds after the question) and, while
+    held back, again every retry_s (the page's room watch), on a simulated clock: the times each was counted."""
+    clock = _Clock()
+    store = PollStore(url, clock=clock)
+    room = store.create_room(guarded=True)
+    start, waiting, counted = clock.now, sorted((t, i) for i, t in enumerate(arrivals)), []
+    while waiting:
+        at, i = waiting.pop(0)
+        clock.now = start + at
+        try:
+            store.answer(room.code, voter(i), "q0", OPTIONS[0], source="203.0.113.7")
+        except SourceBusy:
+            waiting.append((at + retry_s, i))
+            waiting.sort()
+        else:
+            counted.append(at)
+    store.close_connections()
+    return counted
+
+
+def hall_vs_bot(url: str, students: int) -> dict[str, float]:
+    at_once = one_address(url, [0.0] * students)
+    over_a_minute = one_address(url, [k * 60 / students for k in range(students)])
+    bot = one_address(url, [k * 30 / 500 for k in range(500)])
+    return {
+        f"a hall of {students} answering at once: all counted after, s": max(at_once),
+        f"a hall of {students} answering over a minute: all counted after, s": max(over_a_minute),
+        "one client, 500 fresh sessions in 30 s: counted in those 30 s": sum(t <= 30 for t in bot),
+        "  ... and all 500 counted after, s": max(bot),
+    }
+
+
 def report(name: str, url: str, args) -> None:
     print(f"\n{name}: a room of {args.students} students, {args.questions} questions")
     for label, value in votes_per_second(url, args.students, args.questions, args.threads, args.processes).items():
         print(f"  votes/s, {label:<14} {value:10.0f}")
     for label, value in view_costs(url, args.students, args.questions, args.repeats).items():
         print(f"  {label:<58} {value:8.3f}")
+    print(f"  new voters from one address: {NEW_VOTERS.size:g} at once, then {NEW_VOTERS.per_s:g} a second")
+    for label, value in hall_vs_bot(url, args.students).items():
+        print(f"  {label:<66} {value:6.0f}")
 
 
 def main() -> None:
