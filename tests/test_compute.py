@@ -69,7 +69,9 @@ def test_size_of_counts_array_buffers():
 
 
 def test_every_compute_cache_together_is_bounded_by_cache_mb():
-    import ui.lessons.catalogue  # noqa: F401  (every lesson's compute module, hence its caches)
+    from ui.lessons.registry import import_every_lesson_module
+
+    import_every_lesson_module()  # every lesson's compute module, hence its caches
 
     mine = [(name, bound) for name, _, _, bound in cache_report() if name.startswith("ui.")]
     assert {name.rsplit(".", 1)[1] for name, _ in mine} >= {"run", "surface", "noise_experiments"}

@@ -339,9 +339,7 @@ def _preset_and_reset(controls: Sequence[Control], presets: dict[str, dict[str, 
         on_change=on_preset,
         help="Each preset sets every control to reproduce one experiment.",
     )
-    right.button(
-        "Reset to defaults", key=f"{key}_reset", on_click=_apply, args=(controls, {}), use_container_width=True
-    )
+    right.button("Reset to defaults", key=f"{key}_reset", on_click=_apply, args=(controls, {}), width="stretch")
 
 
 def loss_params(loss: str, values: Mapping[str, Any], controls: Mapping[str, Control] | None = None) -> dict[str, Any]:

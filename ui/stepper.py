@@ -87,7 +87,7 @@ def _controls(key: str, last: int, speed: int, playing: bool) -> None:
         ("⏭", "next", _shift, (k_key, speed, last, play_key), "Step forward"),
     )
     for col, (label, name, on_click, args, help_text) in zip(cols[:3], buttons, strict=True):
-        col.button(label, key=f"{key}_{name}", on_click=on_click, args=args, help=help_text, use_container_width=True)
+        col.button(label, key=f"{key}_{name}", on_click=on_click, args=args, help=help_text, width="stretch")
     cols[3].selectbox("Updates per step", SPEEDS, key=f"{key}_speed")
     cols[4].slider("Update k", 0, last, key=k_key)
 
