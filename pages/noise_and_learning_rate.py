@@ -92,9 +92,12 @@ def experiments(loss: str) -> lesson_compute.NoiseExperiments:
     )
 
 
-def seeds_final(loss: str) -> np.ndarray:
-    """Final w for the noise draws (seeds 0, 1, ...)."""
-    return experiments(loss).draw_final
+def takeaway(text: str, why: str = "") -> None:
+    """Under a chart: its one plain takeaway (shown in presentation mode too), the numbers behind it folded."""
+    layout.seen(text)
+    if why:
+        with st.expander("Why, in numbers"):
+            st.markdown(why)
 
 
 tail_from = say.tail_start(K)
@@ -130,6 +133,16 @@ with main:
         + "; ".join(f"{name} ends at {run.w[-1]:.4g}" for name, run in runs.items())
         + ".",
     )
+errors = {k: lesson.tail_error(runs[labels[k]]) for k in losses}  # the page's one measure of how close a run ends
+l1_settled = "l1" in losses and np.isfinite(errors["l1"])
+l1_at = float(np.mean(runs[labels["l1"]].w[-say.error_tail(K) :])) if l1_settled else None
+with main:
+    takeaway(
+        say.ends_takeaway(errors, labels, K),
+        say.optimum_sentence(optima["l1"], optima["l2"][0], l1_at)
+        + " Why the mean over the last updates and not the final w: a constant-step absolute-L1 run can land on 1 "
+        "for one update and jump away at the next.",
+    )
 tail = frames.runs_frame(runs, "w", start=tail_from)  # thinned on its own: the zoom keeps its detail
 view = float(tail["w"].max() - tail["w"].min()) if len(tail) else 0.0
 band_fits = band is not None and "l1" in losses and (band[1] - band[0]) <= 4 * max(view, 1e-9)
@@ -159,28 +172,31 @@ for k in losses:
     rows.append(
         {
             "loss": labels[k],
-            "final w": run.w[-1],
-            "|final w − 1|": abs(run.w[-1] - 1),
-            "distance to its optimum": max(lo - run.w[-1], run.w[-1] - hi, 0.0),
+            "mean |w − 1|, last 10%": errors[k] if np.isfinite(errors[k]) else None,
             "swing in the last 30% (max − min)": frames.finite_stat(np.ptp, tail_w),
             "in the band from update": (core.entered_band_at(run.w, band if k == "l1" else own) if own else None),
             "diverged at": frames.diverged_text(run.diverged_at),
         }
     )
-st.dataframe(
-    pd.DataFrame(rows),
-    hide_index=True,
-    width="stretch",
-    column_config={
-        **{  # four significant digits, the table's other numbers' precision: not 0.0000000000002
-            name: st.column_config.NumberColumn(format="%.4g")
-            for name in ("final w", "|final w − 1|", "distance to its optimum", "swing in the last 30% (max − min)")
+
+
+def run_table() -> None:
+    st.dataframe(
+        pd.DataFrame(rows),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            **{  # three significant digits, as the sentences print them
+                name: st.column_config.NumberColumn(format="%.3g")
+                for name in ("mean |w − 1|, last 10%", "swing in the last 30% (max − min)")
+            },
+            "in the band from update": st.column_config.NumberColumn(
+                help="Absolute L1: its theoretical band. Others: a band of the same width around their own optimum."
+            ),
         },
-        "in the band from update": st.column_config.NumberColumn(
-            help="Absolute L1: its theoretical band. Others: a band of the same width around their own optimum."
-        ),
-    },
-)
+    )
+
+
 l1run = runs.get(labels["l1"])
 l2run = runs.get(labels["l2"])
 l2_limit = core.l2_max_stable_lr(data.x, v["bs"])
@@ -211,7 +227,16 @@ if l1_win is not None:
     steps.append(say.l1_steps(l1_win, full_step, with_swing=lone))
 if l2_win is not None:
     steps.append(say.l2_steps(l2_win, abs(float(l2run.w[1] - l2run.w[0])), with_swing=lone))
-layout.seen(" ".join([verdict, *steps, say.batch_noise(v["sigma"], v["bs"], 20, v["shuffle"])]))
+with zoom:
+    takeaway(verdict)
+    if "huber" in losses:
+        h = runs[labels["huber"]]
+        h_win = say.window(h.w, tail_from) if h.diverged_at is None else None
+        layout.seen(say.huber_sentence(h_win, l1_win, l2_win, v["delta"]))
+    with st.expander("Why, in numbers"):
+        why = say.claim_why(l1_win, l2_win, v["sigma"], v["bs"], lesson.N)
+        st.markdown(" ".join([*([why] if why else []), *steps, say.batch_noise(v["sigma"], v["bs"], 20, v["shuffle"])]))
+        run_table()
 
 
 RUN_KEYS = ["n_sigma", "n_lr", "n_sched", "n_bs", "n_epochs", "n_w0", "n_seed", "n_shuffle"]
@@ -219,13 +244,15 @@ RUN_KEYS = ["n_sigma", "n_lr", "n_sched", "n_bs", "n_epochs", "n_w0", "n_seed", 
 
 def claim_row(name: str, preset: dict) -> dict:
     """One of the article's settings and the claim there (`lesson.article_claim`), ▶ when it is on screen."""
-    ok, l1_swing, l2_swing = lesson.article_claim(name)
+    _, l1_swing, l2_swing = lesson.article_claim(name)
     p = {c.key: c.default for c in CONTROLS} | preset
     defining = [*RUN_KEYS, "n_decay"] if p["n_sched"] == "inverse_time" else RUN_KEYS
     on_screen = all(st.session_state[key] == p[key] for key in defining)
     return {
         "the article's setting": ("▶ " if on_screen else "") + SHORT_NAMES[name],
-        "claim holds": {True: "yes", False: "no", None: "not a constant step"}[ok],
+        "claim holds (our epochs)": lesson.article_verdict(name),
+        f"at the article's {lesson.ARTICLE_EPOCHS} epochs": lesson.article_verdict(name, lesson.ARTICLE_EPOCHS),
+        "our epochs": p["n_epochs"],
         "L1 swing (last 30%)": l1_swing,
         "L2 swing (last 30%)": l2_swing,
     }
@@ -234,12 +261,19 @@ def claim_row(name: str, preset: dict) -> dict:
 st.markdown(
     "**Where the article's claim holds**, setting by setting (its presets: seed 0, w0 = 20; ▶ marks the one on screen)"
 )
+st.caption(
+    lesson.ARTICLE_SETTINGS
+    + " The epochs in our presets are ours. "
+    + say.article_epochs_sentence(
+        [lesson.article_verdict(name, lesson.ARTICLE_EPOCHS) for name in ARTICLE_PRESETS], lesson.ARTICLE_EPOCHS
+    )
+)
 st.dataframe(
     pd.DataFrame([claim_row(name, preset) for name, preset in ARTICLE_PRESETS.items()]),
     hide_index=True,
     width="stretch",
     column_config={
-        "claim holds": st.column_config.TextColumn(
+        "claim holds (our epochs)": st.column_config.TextColumn(
             help="Yes when absolute L1 swings back and forth (not still travelling) and L2 swings at most half as "
             "much, over the last 30% of updates."
         )
@@ -260,9 +294,11 @@ layout.chart(
     + "; ".join(say.last_loss(name, run.loss) for name, run in runs.items())
     + ".",
 )
+takeaway(say.loss_takeaway({name: run.loss for name, run in runs.items()}))
 st.markdown("**Learning rate over updates**")
 lr_df = frames.series_frame({labels[losses[0]]: next(iter(runs.values())).lr}, "lr")
 layout.chart(lesson_charts.lr_chart(lr_df, [losses[0]]), f"The {sched_name} learning-rate schedule over {K} updates.")
+takeaway(say.lr_takeaway(next(iter(runs.values())).lr))
 
 layout.explain(
     "Why L1 oscillates and L2 settles, when they do",
@@ -329,8 +365,11 @@ def sweep_block() -> None:
             st.caption(f"Showing {note}, evenly spread: all of them would cost more than a rerun may.")
         floors = {k: max(optima[k][0] - 1.0, 1.0 - optima[k][1], 0.0) for k in losses}
         radius = np.array([core.l2_epoch_radius(data.x, lr, v["bs"]) for lr in sweep_lrs]) if "l2" in losses else None
-        layout.seen(
-            " ".join(say.sweep_sentences(sweep_lrs, sweep_errors, names, K, abs(v["w0"] - 1.0), floors, stable, radius))
+        takeaway(
+            say.sweep_takeaway(sweep_lrs, sweep_errors, names),
+            " ".join(
+                say.sweep_sentences(sweep_lrs, sweep_errors, names, K, abs(v["w0"] - 1.0), floors, stable, radius)
+            ),
         )
 
 
@@ -339,7 +378,8 @@ st.subheader(f"Many noise draws ({SEEDS} seeds)")
 
 
 def draw_errors(k: str) -> np.ndarray:
-    return np.abs(seeds_final(k) - 1)
+    """Each draw's mean |w - 1| over its last 10% of updates: the page's one measure, never the final w."""
+    return experiments(k).draw_error
 
 
 def draw_optima() -> dict[str, np.ndarray]:
@@ -353,7 +393,7 @@ def draw_optima() -> dict[str, np.ndarray]:
 
 def draws_why() -> str:
     e1, e2 = float(np.mean(draw_errors("l1"))), float(np.mean(draw_errors("l2")))
-    return say.closer_explanation(e1, e2, f"Over the {len(experiments('l1').draw_seeds)} draws (final w)")
+    return say.closer_explanation(e1, e2, f"Over the {len(experiments('l1').draw_seeds)} draws (last 10% of each run)")
 
 
 @st.fragment
@@ -362,7 +402,7 @@ def draws_block() -> None:
     if predict(
         "n_draws_predict",
         f"Was that one run luck? Draw the noise {SEEDS} times at sigma = {v['sigma']:g} and run both losses with "
-        "these settings. On average, which ends closer to the true w = 1?",
+        "these settings. On average over the last 10% of each run's updates, which ends closer to the true w = 1?",
         [names["l1"], names["l2"], say.SAME],
         lambda: say.closer_answer(float(np.mean(draw_errors("l1"))), float(np.mean(draw_errors("l2")))),
         draws_why,
@@ -376,26 +416,27 @@ def draws_block() -> None:
         means = {k: float(np.mean(draw_errors(k))) for k in draw_losses}
         layout.chart(
             lesson_charts.draws_chart(draws, draw_losses),
-            "Final |w − 1| for each noise draw, one row of dots per loss, with each loss's mean error.",
+            "Mean |w − 1| over the last 10% of updates for each noise draw, one row of dots per loss, with each "
+            "loss's mean.",
         )
         if note := experiments("l1").note("noise draws"):
             st.caption(f"Showing {note}: all of them would cost more than a rerun may.")
         opt = draw_optima()
         lo, hi = opt["l1"][:, 0], opt["l1"][:, 1]
-        f1, f2 = seeds_final("l1"), seeds_final("l2")
-        layout.seen(
-            say.draws_sentence(
-                means,
-                {
-                    "l1": float(np.mean(np.abs((lo + hi) / 2 - 1.0))),  # the median: the middle of the optima
-                    "l2": float(np.mean(np.abs(opt["l2"] - 1.0))),
-                },
-                {
-                    "l1": float(np.mean(np.maximum(0.0, np.maximum(lo - f1, f1 - hi)))),
-                    "l2": float(np.mean(np.abs(f2 - opt["l2"]))),
-                },
-                names,
-            )
+        constant_lr = float(v["lr"]) if say.constant_rate(next(iter(runs.values())).lr) else None
+        why = say.draws_sentence(
+            means,
+            {
+                "l1": float(np.mean(np.abs((lo + hi) / 2 - 1.0))),  # the median: the middle of the optima
+                "l2": float(np.mean(np.abs(opt["l2"] - 1.0))),
+            },
+            None,
+            names,
+        )
+        final = np.abs(experiments("l1").draw_final - 1.0)
+        takeaway(
+            say.draws_takeaway(means, names, len(experiments("l1").draw_seeds)),
+            why + " " + say.final_misleads(final, constant_lr, v["w0"], lesson.X),
         )
 
 
@@ -405,42 +446,38 @@ draws_block()
 @st.fragment
 def heat_block() -> None:
     """The heatmap; its toggle reruns only this block."""
-    with st.expander("Heatmap: final error over learning rate × noise", expanded=False):
+    with st.expander("Heatmap: how close each run ends, over learning rate × noise", expanded=False):
         show_heat = st.toggle(
             "Compute the heatmap",
             key="n_heat",
             help=f"{len(HEAT_LRS) * len(HEAT_SIGMAS)} runs per loss; off by default to keep the page quick.",
         )
-        heat, heat_rows = [], {}
+        grids, heat_rows, heat_lrs = {}, {}, ()
         for k in [k for k in ("l1", "l2") if k in losses and show_heat]:
             exp = experiments(k)
-            heat_lrs, errors = exp.heat_lrs, np.abs(np.asarray(exp.heat_final, dtype=float) - 1)
-            shown = np.where(np.isfinite(errors), np.maximum(errors, say.ERROR_FLOOR), np.nan)  # nan: diverged
-            grid = pd.DataFrame(
+            heat_lrs, cell_errors = exp.heat_lrs, np.asarray(exp.heat_error, dtype=float)
+            shown = np.where(
+                np.isfinite(cell_errors), np.maximum(cell_errors, say.ERROR_FLOOR), np.nan
+            )  # nan: diverged
+            grids[k] = pd.DataFrame(
                 [
                     {"lr": lr, "sigma": s, "error": shown[i, j]}
                     for i, s in enumerate(HEAT_SIGMAS)
                     for j, lr in enumerate(heat_lrs)
                 ]
             )
-            heat.append((k, grid))
             heat_rows[k] = [(s, heat_lrs, shown[i]) for i, s in enumerate(HEAT_SIGMAS)]
-        cols = st.columns(max(1, len(heat)))
-        for col, (k, grid) in zip(cols, heat, strict=False):
-            with col:
-                layout.chart(
-                    lesson_charts.heatmap_chart(grid, k, heat_lrs),
-                    f"Final |w − 1| of {labels[k]} over constant learning rates and noise (errors under "
-                    f"{say.ERROR_FLOOR:g} drawn at it).",
-                )
-        if heat:
-            blank = any(grid["error"].isna().any() for _, grid in heat)
-            thinned = experiments(heat[0][0]).note("heatmap cells")
+        if grids:
+            layout.chart(
+                lesson_charts.heatmap_chart(grids, heat_lrs, HEAT_SIGMAS),
+                "Mean |w − 1| over the last 10% of updates, over constant learning rates and noise, one panel per "
+                f"loss with one colour scale (errors under {say.ERROR_FLOOR:g} drawn at it).",
+            )
+            thinned = experiments(next(iter(grids))).note("heatmap cells")
+            layout.seen(say.heat_takeaway(heat_rows, names))
             st.caption(
-                "Each cell runs a constant learning rate, whatever the schedule above. "
+                "Why, in numbers: each cell runs a constant learning rate, whatever the schedule above. "
                 + (f"Showing {thinned}, evenly spread over the rates. " if thinned else "")
-                + ("Grey cells diverged. " if blank else "No run diverged. ")
-                + "Read across a row. "
                 + " ".join(say.heat_sentences(heat_rows, names, l2_limit if "l2" in heat_rows else None))
             )
 

@@ -49,7 +49,7 @@ CASES = {
     "draws": lambda: noise_charts.draws_chart(
         pd.DataFrame({"seed": [0, 1], "series": charts.label("l2"), "error": [0.1, 0.2]}), ["l2"]
     ),
-    "heatmap": lambda: noise_charts.heatmap_chart(pd.DataFrame({"lr": [0.01], "sigma": [1.0], "error": [0.3]}), "l1"),
+    "heatmap": lambda: noise_charts.heatmap_chart({"l1": pd.DataFrame({"lr": [0.01], "sigma": [1.0], "error": [0.3]})}),
     "loss_curve": lambda: derivation_charts.loss_curve_chart(
         pd.DataFrame({"w": [0.0, 1.0], "series": charts.label("l1"), "L": [1.0, 0.0]}),
         pd.DataFrame({"w": [0.5], "L": [0.5], "text": ["you"]}),

@@ -232,17 +232,20 @@ def test_noise_page_runs_its_heavy_experiments_only_when_asked():
     """A slider change pays for the runs on screen; the sweep and the 48 draws wait for the student."""
     at = open_page("pages/noise_and_learning_rate.py", {"n_sigma": "5", "n_epochs": "200"})
     charts_before = len(at.get("vega_lite_chart"))
-    assert "Mean final error over the draws" not in snapshot(at)
+    assert "Mean |w − 1| over the draws" not in snapshot(at)
     at.toggle(key="n_sweep_show").set_value(True).run()
     assert len(at.get("vega_lite_chart")) == charts_before + 1 and "L2 beyond lr" in snapshot(at)
     at.radio(key="n_draws_predict").set_value("L2").run()
     assert not at.exception
     text = snapshot(at)
-    assert "Mean final error over the draws" in text and len(at.get("vega_lite_chart")) == charts_before + 2
+    assert "Mean |w − 1| over the draws" in text and len(at.get("vega_lite_chart")) == charts_before + 2
     # the feedback names the answer the draws give, computed only now
     errors = {
         k: np.mean(
-            [abs(core.descend(core.article_dataset(5.0, seed=s), k, 0.001, 20.0, 2, 200).w[-1] - 1) for s in range(48)]
+            [  # each draw's mean |w - 1| over its last 10% of updates (200 of 2,000), never its final w
+                np.mean(np.abs(core.descend(core.article_dataset(5.0, seed=s), k, 0.001, 20.0, 2, 200).w[-200:] - 1))
+                for s in range(48)
+            ]
         )
         for k in ("l1", "l2")
     }
@@ -337,4 +340,4 @@ def test_the_draws_sentence_measures_the_median_and_the_mean_from_the_draws_data
     median_err = np.mean([abs(np.median(r) - 1) for r in ratios])
     mean_err = np.mean([abs(np.mean(r) - 1) for r in ratios])
     for shown, exact in zip(found.groups(), (median_err, mean_err), strict=True):
-        assert float(shown) == pytest.approx(exact, rel=5e-3)  # printed to 3 significant digits
+        assert float(shown) == pytest.approx(exact, rel=5e-2)  # printed to 2 significant digits

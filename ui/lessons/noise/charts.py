@@ -59,7 +59,7 @@ def _draws(losses: tuple[str, ...]) -> alt.LayerChart:
         named_data("draws")
         .mark_circle(size=60, opacity=0.6)
         .encode(
-            x=alt.X("error:Q", scale=alt.Scale(type="log"), title="final |w − w_true| (log)"),
+            x=alt.X("error:Q", scale=alt.Scale(type="log"), title="mean |w − 1| over the last 10% of updates (log)"),
             y=alt.Y("series:N", title=None, sort=order),
             yOffset=alt.YOffset("jitter:Q", scale=alt.Scale(domain=[-1, 1])),
             color=alt.Color("series:N", scale=color, legend=None),
@@ -80,7 +80,8 @@ def _draws(losses: tuple[str, ...]) -> alt.LayerChart:
 
 
 def draws_chart(df: pd.DataFrame, losses: Sequence[str]) -> Spec:
-    """One dot per noise draw (df: seed, series, error) on a log axis, with each loss's mean as a bar."""
+    """One dot per noise draw (df: seed, series, error: mean |w - 1| over the run's last 10%) on a log axis, with
+    each loss's mean as a bar."""
     return Spec(_draws(tuple(losses)), {"draws": df})
 
 
@@ -90,14 +91,22 @@ DIVERGED = "#BBBBBB"  # a heatmap cell whose run diverged
 SHORT_NUMBER = "datum.value >= 0.01 ? format(datum.value, '.2~g') : format(datum.value, '.0e')"  # 8.1, 1e-6
 
 
-@template
-def _heatmap(loss: str, lrs: tuple[float, ...]) -> alt.LayerChart:
+HEAT_ROW_PX = 30  # one noise row: room for its label at every size (at 220 px for 7 rows, 3 labels dropped)
+
+
+def _heat_panel(loss: str, lrs: tuple[float, ...], sigmas: tuple[float, ...], first: bool) -> alt.LayerChart:
+    name = f"grid_{loss}"
     scale = alt.Scale(domain=list(lrs)) if lrs else alt.Undefined  # every lr a column
-    x = alt.X("lr:O", title="learning rate", scale=scale, axis=alt.Axis(format=".0e", labelAngle=-45))
-    y = alt.Y("sigma:O", title="noise sigma", sort="descending")
+    x = alt.X("lr:O", title="learning rate", scale=scale, axis=alt.Axis(format="~g", labelAngle=-45))
+    y = alt.Y(
+        "sigma:O",
+        title="noise sigma" if first else None,
+        scale=alt.Scale(domain=sorted(sigmas, reverse=True)) if sigmas else alt.Undefined,
+        axis=alt.Axis(labelOverlap=False, format="~g"),  # every row labelled
+    )
     where = [alt.Tooltip("lr:Q", format=".3g"), alt.Tooltip("sigma:Q", format=".3g")]
     ran = (
-        named_data("grid")
+        named_data(name)
         .transform_filter("isValid(datum.error)")
         .mark_rect()
         .encode(
@@ -106,8 +115,7 @@ def _heatmap(loss: str, lrs: tuple[float, ...]) -> alt.LayerChart:
             color=alt.Color(
                 "error:Q",
                 scale=alt.Scale(type="log", scheme="viridis"),
-                title="final |w − w_true|",
-                # the ends of a log scale are the data's own extremes: 8.1 and 1e-6, not 8.0807981121
+                title="mean |w − 1|, last 10%",
                 legend=alt.Legend(labelExpr=SHORT_NUMBER),
             ),
             tooltip=[*where, alt.Tooltip("error:Q", format=".4g")],
@@ -115,16 +123,30 @@ def _heatmap(loss: str, lrs: tuple[float, ...]) -> alt.LayerChart:
     )
     # a diverged run's cell drawn grey, not left out: a column with no finite cell would otherwise vanish
     diverged = (
-        named_data("grid")
+        named_data(name)
         .transform_filter("!isValid(datum.error)")
         .mark_rect(color=DIVERGED)
         .encode(x=x, y=y, tooltip=[*where, alt.Tooltip("state:N", title="run")])
     )
-    return alt.layer(ran, diverged).properties(title=label(loss), height=220, width="container")
+    height = HEAT_ROW_PX * max(1, len(sigmas))
+    return alt.layer(ran, diverged).properties(title=label(loss), height=height, width="container")
 
 
-def heatmap_chart(df: pd.DataFrame, loss: str, lrs: Sequence[float] = ()) -> Spec:
-    """Final error over (lr, sigma) for one loss (df: lr, sigma, error; a diverged run's error nan, drawn as a
-    grey cell). `lrs`, if given, are the columns, in ascending order."""
-    df = df.assign(state=np.where(np.isfinite(df["error"].to_numpy(dtype=float)), "ran", "diverged"))
-    return Spec(_heatmap(loss, tuple(sorted(float(v) for v in lrs))), {"grid": df})
+@template
+def _heatmap(losses: tuple[str, ...], lrs: tuple[float, ...], sigmas: tuple[float, ...]) -> alt.TopLevelMixin:
+    panels = [_heat_panel(k, lrs, sigmas, i == 0) for i, k in enumerate(losses)]
+    if len(panels) == 1:
+        return panels[0]
+    return alt.hconcat(*panels).resolve_scale(color="shared")  # one colour scale for both: cells compare across
+
+
+def heatmap_chart(grids: dict[str, pd.DataFrame], lrs: Sequence[float] = (), sigmas: Sequence[float] = ()) -> Spec:
+    """Mean |w - 1| over the last 10% of updates across (lr, sigma), one panel per loss side by side with one
+    shared colour scale (grids: loss -> df with lr, sigma, error; a diverged run's error nan, drawn grey).
+    `lrs` and `sigmas`, if given, are every column and every row."""
+    data = {
+        f"grid_{k}": df.assign(state=np.where(np.isfinite(df["error"].to_numpy(dtype=float)), "ran", "diverged"))
+        for k, df in grids.items()
+    }
+    key = (tuple(grids), tuple(sorted(float(v) for v in lrs)), tuple(float(v) for v in sigmas))
+    return Spec(_heatmap(*key), data)

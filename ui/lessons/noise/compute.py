@@ -14,6 +14,7 @@ import numpy as np
 
 import core
 from ui.compute import schedule
+from ui.lessons.noise.sentences import error_tail
 from ui.runtime import cached
 
 # updates x runs one experiment call may make per rerun. Every setting the noise page offers runs in full (20,000
@@ -65,10 +66,12 @@ class NoiseExperiments:
     sweep_lrs: np.ndarray  # the constant rates run
     sweep_error: np.ndarray  # per rate, mean |w - 1| over the last 10% of updates (nan: diverged)
     draw_seeds: np.ndarray  # the noise seeds run
-    draw_final: np.ndarray  # per seed, the final w
+    draw_final: np.ndarray  # per seed, the final w (only to show why one final value misleads)
+    draw_error: np.ndarray  # per seed, mean |w - 1| over the last 10% of updates (the page's one measure)
     heat_sigmas: np.ndarray
     heat_lrs: np.ndarray  # the constant rates run, per noise level
     heat_final: np.ndarray  # (sigmas, lrs): the final w
+    heat_error: np.ndarray  # (sigmas, lrs): mean |w - 1| over the last 10% of updates (nan: diverged)
     thinned: tuple[Thinned, ...]  # one per experiment asked for, in the order sweep, draws, heatmap
 
     def note(self, what: str) -> str:
@@ -145,7 +148,7 @@ def noise_experiments(
     noise `heat_sigmas` and `seed`. Every run starts at `w0`, takes batches of `batch_size` for `epochs` epochs,
     shuffled with shuffle_seed = seed when `shuffle`. An empty experiment is skipped. Beyond `budget` updates x
     runs, each experiment runs an evenly spread share (`share_budget`; the draws: the first seeds), and
-    `thinned` says how many of how many. The sweep's error is mean |w - 1| over the last 10% of updates.
+    `thinned` says how many of how many. Every error is mean |w - 1| over the last 10% of updates.
     """
     plan = _noise_plan(sweep_lrs, seeds, heat_sigmas, heat_lrs, epochs * -(-20 // min(batch_size, 20)), budget)
     sets, lrs = plan.runs(sched, sigma, seed)
@@ -153,15 +156,19 @@ def noise_experiments(
         sets, loss, lrs, w0, batch_size, epochs, shuffle=shuffle, shuffle_seed=seed, track_loss=False, **loss_params
     )
     a, b = plan.sweep_lrs.size, plan.sweep_lrs.size + plan.draw_seeds.size
-    tail = max(1, many.n_updates // 10)
-    heat = many.w[b:, -1].reshape(plan.heat_sigmas.size, plan.heat_lrs.size) if plan.heat_lrs.size else None
+    tail = error_tail(many.n_updates)
+    errors = np.mean(np.abs(many.w[:, -tail:] - 1.0), axis=1)  # nan once a run diverged
+    shape = (plan.heat_sigmas.size, plan.heat_lrs.size)
+    heat = many.w[b:, -1].reshape(shape) if plan.heat_lrs.size else None
     return NoiseExperiments(
         sweep_lrs=plan.sweep_lrs,
-        sweep_error=np.mean(np.abs(many.w[:a, -tail:] - 1.0), axis=1),
+        sweep_error=errors[:a],
         draw_seeds=plan.draw_seeds,
         draw_final=many.w[a:b, -1].copy(),
+        draw_error=errors[a:b],
         heat_sigmas=plan.heat_sigmas,
         heat_lrs=plan.heat_lrs,
         heat_final=np.zeros((0, 0)) if heat is None else heat.copy(),
+        heat_error=np.zeros((0, 0)) if heat is None else errors[b:].reshape(shape),
         thinned=plan.thinned,
     )

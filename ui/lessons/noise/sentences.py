@@ -20,9 +20,10 @@ TAIL_SHARE = 0.3  # "the end of the run": its last 30% of updates (the page's zo
 DRIFT_SHARE = 0.5  # a window whose net move is more than half its range is travel, not oscillation
 SETTLE_RATIO = 0.5  # "L2 settles while L1 swings": L2's swing at most half of L1's
 TIE = 0.05  # two errors within 5% of the larger one are "about the same"
+ERROR_SHARE = 0.1  # "how close a run ends": its mean |w - 1| over the last 10% of updates, never one final w
 FLOOR_BAND = 0.1  # "at its noise floor": within 10% of the floor (or 1e-3, whichever is larger)
 L1_NAME, L2_NAME = core.LOSSES["l1"].short_name, core.LOSSES["l2"].short_name
-SAME = "about the same (within 5%)"
+SAME = f"about the same (within {TIE:.0%})"
 
 
 def _cap(text: str) -> str:
@@ -35,6 +36,44 @@ def num(v: float) -> str:
 
 
 ERROR_FLOOR = 1e-6  # the charts' floor for an error |w − 1| (log axes): drawn there, and sentences say 'under' it
+ROUNDING = 1e-12  # a distance this small is floating point's rounding of w (about 1), not a result
+
+
+def plain(v: float) -> str:
+    """A number for a takeaway: 2 to 3 significant digits, never e-notation, a true minus sign; a distance at
+    rounding level is "0 (to rounding)", one under the charts' floor "under 0.000001"."""
+    v = float(v)
+    if not np.isfinite(v):
+        return "infinite"
+    if abs(v) <= ROUNDING:
+        return "0 (to rounding)"
+    if abs(v) < ERROR_FLOOR:
+        return f"under {ERROR_FLOOR:.6f}".rstrip("0")
+    digits = 2 if abs(v) < 1 else 3
+    text = np.format_float_positional(abs(v), precision=digits, unique=True, fractional=False, trim="-")
+    if abs(v) >= 10_000:
+        text = f"{float(text):,.0f}"
+    return ("−" if v < 0 else "") + text
+
+
+def error_tail(n_updates: int) -> int:
+    """How many of a run's last updates its error averages over: ERROR_SHARE of them, at least one."""
+    return max(1, n_updates // round(1 / ERROR_SHARE))
+
+
+def mean_error(w: np.ndarray, w_true: float = 1.0) -> float:
+    """The page's one measure of how close a run ends: mean |w - w_true| over its last ERROR_SHARE of updates
+    (w indexed by update; inf once any of them left the finite numbers)."""
+    part = np.abs(np.asarray(w, dtype=float)[-error_tail(len(w) - 1) :] - w_true)
+    return float(np.mean(part)) if np.all(np.isfinite(part)) else float("inf")
+
+
+def last_updates(n_updates: int) -> str:
+    """Which updates the error averages over, in words: "Over the last 200 updates (1,801 to 2,000)"."""
+    k = error_tail(n_updates)
+    if k == 1:
+        return f"At the last update ({n_updates:,})"
+    return f"Over the last {k:,} updates ({n_updates - k + 1:,} to {n_updates:,})"
 
 
 def error_text(v: float) -> str:
@@ -107,27 +146,29 @@ def closer_answer(err_l1: float, err_l2: float) -> str:
     """
     if np.isfinite(err_l1) != np.isfinite(err_l2):
         return L1_NAME if np.isfinite(err_l1) else L2_NAME
-    if err_l1 == err_l2 or abs(err_l1 - err_l2) <= TIE * max(err_l1, err_l2):
-        return SAME
+    if max(err_l1, err_l2) <= ROUNDING or abs(err_l1 - err_l2) <= TIE * max(err_l1, err_l2):
+        return SAME  # both 0 to rounding, or within TIE of each other
     return L1_NAME if err_l1 < err_l2 else L2_NAME
 
 
 def closer_explanation(err_l1: float, err_l2: float, where: str, l1_window: Window | None = None) -> str:
-    """Why the closer answer is what it is, in numbers; `where` says what the errors average over."""
-    if not np.isfinite(err_l2):
-        return f"L2 diverged, so absolute L1 ({num(err_l1)} from w = 1 {where.lower()}) is closer."
+    """Why the closer answer is what it is, in numbers; `where` says what the errors average over (`last_updates`).
+    No ratio against rounding: an error at rounding level is "0 (to rounding)" and the other is simply closer."""
+    if not (np.isfinite(err_l1) and np.isfinite(err_l2)):
+        if not (np.isfinite(err_l1) or np.isfinite(err_l2)):
+            return "Both runs diverged (this learning rate is too large for both), so neither ends near w = 1."
+        gone, kept, err = ("L2", L1_NAME, err_l1) if np.isfinite(err_l1) else (L1_NAME, "L2", err_l2)
+        where = where[:1].lower() + where[1:]
+        return f"{gone} diverged, so {kept} ({plain(err)} from w = 1 on average, {where}) is closer."
     verdict = closer_answer(err_l1, err_l2)
-    head = f"{where}, absolute L1 is on average **{num(err_l1)}** from w = 1 and L2 **{num(err_l2)}**"
+    head = f"{where}, absolute L1 is on average **{plain(err_l1)}** from w = 1 and L2 **{plain(err_l2)}**"
     if verdict == SAME:
-        return f"{head}: within 5% of each other, which we count as about the same."
+        return f"{head}: about the same (within {TIE:.0%})."
     near, far = sorted((err_l1, err_l2))
-    times = f"{num(far / near)} times" if near > 0 else "infinitely"
-    text = f"{head}: {verdict} is {times} closer (more than the 5% we count as a tie)."
+    text = f"{head}: {verdict} is " + ("closer." if near <= ROUNDING else f"{plain(far / near)} times closer.")
     if verdict == L1_NAME and l1_window is not None and l1_window.drifting:
-        text += (
-            " Absolute L1 is still travelling at the end (it moved "
-            f"{num(l1_window.net)} over the last 30%), so this may not last."
-        )
+        moved = plain(l1_window.net)
+        text += f" Absolute L1 is still travelling (it moved {moved} over the last 30%), so this may not last."
     return text
 
 
@@ -135,35 +176,40 @@ def _no_oscillation(l1: Window, l2: Window) -> str | None:
     """Why the run is not the article's case (absolute L1 travelling, or not moving), or None when it is."""
     if l1.drifting:
         return (
-            "**Not the article's case here:** absolute L1 has not arrived. Over the last 30% it moved "
-            f"{num(l1.net)} in net (its whole range there is {num(l1.swing)}): that is travel, not "
-            f"oscillation. L2 swings by {num(l2.swing)}."
+            f"**Not the article's case here:** absolute L1 has not arrived: over the last 30% it moved "
+            f"{plain(l1.net)} (its range there {plain(l1.swing)}), travel, not oscillation. L2 swings by "
+            f"{plain(l2.swing)}."
         )
     if l1.still:
         return (
-            "**Not the article's case here:** absolute L1 does not move over the last 30%: every batch's "
-            "signs cancel (or its residuals are 0, where the page's gradient is 0). L2 swings by "
-            f"{num(l2.swing)}."
+            "**Not the article's case here:** absolute L1 does not move over the last 30% (its batches' signs "
+            f"cancel, or its residuals are 0). L2 swings by {plain(l2.swing)}."
         )
     return None
 
 
-def _l2_does_not_settle(l1: Window, l2: Window, numbers: str, sigma: float, batch_size: int, n: int) -> str:
-    """The claim fails: L2 swings more than SETTLE_RATIO of absolute L1's swing; how much, and why."""
-    why = ""
+def claim_why(l1: Window | None, l2: Window | None, sigma: float, batch_size: int, n: int) -> str:
+    """Why L2 swings as it does, for the fold under the verdict: noise moves each batch's optimum, or L2 travels."""
+    if l2 is None or l2.still:
+        return ""
     if sigma > 0 and batch_size < n:
-        why = (
-            f" With noise sigma {sigma:g}, each batch of {batch_size} has its own optimum and L2 steps towards it "
+        return (
+            f"With noise sigma {sigma:g}, each batch of {batch_size} has its own optimum and L2 steps towards it "
             "by an amount that grows with that batch's residuals, which noise keeps large."
         )
-    elif l2.drifting:
-        why = " L2 is still travelling towards its optimum."
+    if l2.drifting:
+        return "L2 is still travelling towards its optimum."
+    return ""
+
+
+def _l2_does_not_settle(l1: Window, l2: Window, numbers: str) -> str:
+    """The claim fails: L2 swings more than SETTLE_RATIO of absolute L1's swing."""
     how = (
         "L2 swings more than absolute L1"
         if l2.swing > l1.swing
         else "L2 swings more than half as much as absolute L1 (the claim needs at most half)"
     )
-    return f"**The article's claim does not hold here:** {numbers}: {how}.{why}"
+    return f"**The article's claim does not hold here:** {numbers}: {how}."
 
 
 def constant_rate(rates: np.ndarray) -> bool:
@@ -198,7 +244,7 @@ def claim(
             f"**The article's claim does not hold here:** L2 diverged at update {l2_diverged_at} "
             "(this learning rate is past its stability limit), while absolute L1's steps stay bounded."
         )
-    numbers = f"over the last 30% absolute L1 swings by **{num(l1.swing)}** and L2 by **{num(l2.swing)}**"
+    numbers = f"over the last 30% absolute L1 swings by **{plain(l1.swing)}** and L2 by **{plain(l2.swing)}**"
     if not constant_rate(rates):
         return None, (
             "The article's claim is about a constant step; this schedule shrinks the step, and " + numbers + "."
@@ -206,10 +252,10 @@ def claim(
     if (not_the_case := _no_oscillation(l1, l2)) is not None:
         return False, not_the_case
     if l2.swing <= SETTLE_RATIO * l1.swing:
-        ratio = "L2 does not move (to rounding)" if l2.still else f"L2's swing is {num(l1.swing / l2.swing)}×"
+        ratio = "L2 does not move (to rounding)" if l2.still else f"L2's swing is {plain(l1.swing / l2.swing)}×"
         ratio += "" if l2.still else " smaller"
         return True, f"**The article's claim holds here:** {numbers}: {ratio}."
-    return False, _l2_does_not_settle(l1, l2, numbers, sigma, batch_size, n)
+    return False, _l2_does_not_settle(l1, l2, numbers)
 
 
 def _swing(name: str, win: Window, with_swing: bool) -> str:
@@ -268,20 +314,31 @@ def band_too_wide(band: tuple[float, float], sigma: float, batch_size: int, n: i
     return head + " It is the optimum widened by lr·Σ|xᵢ| either side; a smaller lr narrows it."
 
 
-def optimum_sentence(l1_interval: tuple[float, float], l2_opt: float) -> str:
-    """Where each loss's own optimum lies, against w = 1, for the data on screen."""
+def optimum_sentence(l1_interval: tuple[float, float], l2_opt: float, l1_w: float | None = None) -> str:
+    """Where each loss's own optimum lies, against w = 1, for the data on screen. Absolute L1's optimum is an
+    interval: the median is closer only when all of it is, and where the run `l1_w` sits in it decides the rest
+    (its distance to the interval is 0 inside it)."""
     lo, hi = l1_interval
-    d1 = max(lo - 1.0, 1.0 - hi, 0.0)
+    near, far = max(lo - 1.0, 1.0 - hi, 0.0), max(abs(lo - 1.0), abs(hi - 1.0))
     d2 = abs(l2_opt - 1.0)
-    where = f"{num(lo)} to {num(hi)}" if hi > lo else num(lo)
+    where = f"{plain(lo)} to {plain(hi)}" if hi > lo else plain(lo)
+    span = plain(near) if plain(near) == plain(far) else f"{plain(near)} to {plain(far)}"
     head = (
-        f"On this data absolute L1's optimum (the median of yᵢ/2) is {where}, {num(d1)} from 1, and L2's "
-        f"(the mean) is {num(l2_opt)}, {num(d2)} from 1"
+        f"On this data absolute L1's optimum (the median of yᵢ/2) is {where}, {span} from 1, and L2's "
+        f"(the mean) is {plain(l2_opt)}, {plain(d2)} from 1"
     )
-    verdict = closer_answer(d1, d2)
-    if verdict == SAME:
+    if closer_answer(near, d2) == SAME and closer_answer(far, d2) == SAME:
         return head + ": about equally far, so which run ends closer is decided by the descent."
-    return head + f": {'the mean' if verdict == L2_NAME else 'the median'} is closer before any descent."
+    if closer_answer(far, d2) == L1_NAME:
+        return head + ": the median is closer before any descent, wherever in its interval L1 stops."
+    if closer_answer(near, d2) == L2_NAME:
+        return head + ": the mean is closer before any descent."
+    text = head + ": which is closer depends on where in its interval absolute L1 stops"
+    if l1_w is None:
+        return text + "."
+    inside = max(lo - l1_w, l1_w - hi, 0.0)
+    at = "inside it (0 from it)" if inside == 0 else f"{plain(inside)} from it"
+    return text + f". This run's absolute L1 sits at {plain(l1_w)}, {at}, {plain(abs(l1_w - 1.0))} from 1."
 
 
 def _ranges(values: Sequence[float]) -> str:
@@ -321,7 +378,7 @@ def _above_the_best(lrs: np.ndarray, err: np.ndarray) -> str:
     if rises == steps:
         return f"; from there it never falls as lr grows, up to {error_text(err[-1])} at lr = {lrs[-1]:.3g}."
     return (
-        f"; above that it rises at {rises} of the {steps} steps up in lr and not at the other {steps - rises} "
+        f"; at the {steps} larger rates it grows at {rises} and falls at {steps - rises} "
         f"(it is {error_text(err[-1])} at lr = {lrs[-1]:.3g})."
     )
 
@@ -439,12 +496,17 @@ def heat_sentences(
 
 
 def draws_sentence(
-    means: dict[str, float], optimum_means: dict[str, float], descent_means: dict[str, float], labels: dict[str, str]
+    means: dict[str, float],
+    optimum_means: dict[str, float],
+    descent_means: dict[str, float] | None,
+    labels: dict[str, str],
 ) -> str:
     """The many-draws result: mean final errors, how far each loss's optimum is on average (`optimum_means`: for L1
     the median, the middle of its interval of optima), what descent adds (`descent_means`: for L1 the distance to
     that interval, any point of which is optimal)."""
-    text = "Mean final error over the draws: " + ", ".join(f"{labels[k]} **{num(m)}**" for k, m in means.items())
+    text = "Mean |w − 1| over the draws (each over its run's last 10% of updates): " + ", ".join(
+        f"{labels[k]} **{plain(m)}**" for k, m in means.items()
+    )
     if "l1" in means and "l2" in means:
         verdict = closer_answer(means["l1"], means["l2"])
         text += ". " + ("They are about the same (within 5%)." if verdict == SAME else f"{verdict} ends closer.")
@@ -457,20 +519,185 @@ def draws_sentence(
             L1_NAME: "the median is the more precise in these draws",
         }[better]
         text += (
-            f" Before any descent, the optima alone are on average {num(o1)} (L1: the median, the middle of its "
-            f"interval of optima) and {num(o2)} (L2: the mean) from 1: {which}."
+            f" Before any descent, the optima alone are on average {plain(o1)} (L1: the median, the middle of its "
+            f"interval of optima) and {plain(o2)} (L2: the mean) from 1: {which}."
         )
+    if descent_means and "l1" in optimum_means and "l2" in optimum_means:
         text += (
             " The runs end on average "
-            + " and ".join(f"{num(descent_means[k])} ({labels[k]})" for k in ("l1", "l2") if k in descent_means)
+            + " and ".join(f"{plain(descent_means[k])} ({labels[k]})" for k in ("l1", "l2") if k in descent_means)
             + " from their own optimum."
         )
     return text
 
 
+def growth(factor: float) -> str:
+    """How much one epoch multiplies a distance, in words a class reads: "more than 1,000" past a thousand."""
+    return "more than 1,000" if factor > 1000 else plain(factor)
+
+
 def diverged_warning(lr: float, batch_size: int, limit: float, radius: float) -> str:
     """Why L2 diverged, with the numbers of this lr (its largest, for a schedule)."""
     return (
-        f"L2 diverged: at lr = {lr:g} with batches of {batch_size}, one epoch of L2 multiplies its distance to the "
-        f"cycle by {num(radius)} (more than 1). Every lr below {limit:.3g} is stable; lower the learning rate."
+        f"L2 diverged: lr = {plain(lr)} is above its stability limit for batches of {batch_size} (every lr below "
+        f"{plain(limit)} is stable), so each epoch multiplies its distance to its cycle by {growth(radius)}. "
+        "Lower the learning rate."
     )
+
+
+# --- Takeaways: one plain sentence under each chart (at most about 30 words, numbers from `plain`) ---
+
+
+def ends_takeaway(errors: dict[str, float], labels: dict[str, str], n_updates: int) -> str:
+    """Under the run's chart: how close each shown run ends, by the page's one measure (`mean_error`)."""
+    where = last_updates(n_updates)
+    if "l1" in errors and "l2" in errors:
+        return closer_explanation(errors["l1"], errors["l2"], where)
+    k, e = next(iter(errors.items()))
+    if not np.isfinite(e):
+        return f"{_cap(labels[k])} diverged."
+    return f"{where}, {labels[k]} is on average **{plain(e)}** from w = 1."
+
+
+def _grows(err: np.ndarray) -> str:
+    """How the error goes from its smallest point as lr grows: grows, mostly grows, or goes up and down."""
+    rises, steps = _monotone_above(np.zeros(0), err)
+    if steps == 0:
+        return ""
+    if rises == steps:
+        return " and grows with lr above it"
+    return " and mostly grows with lr above it" if rises >= 0.75 * steps else " and goes up and down above it"
+
+
+def sweep_takeaway(lrs: np.ndarray, errors: dict[str, np.ndarray], labels: dict[str, str]) -> str:
+    """Under the sweep: each loss's best rate and how its error moves above it (absolute L1 and L2 first)."""
+    parts = []
+    for k in [k for k in ("l1", "l2", "huber") if k in errors][:2]:
+        err, lr = np.asarray(errors[k], dtype=float), np.asarray(lrs, dtype=float)
+        ok = np.isfinite(err)
+        if not ok.any():
+            parts.append(f"{labels[k]} diverges at every rate")
+            continue
+        e, r = np.maximum(err[ok], ERROR_FLOOR), lr[ok]  # as the chart draws them
+        best = int(np.argmin(e))
+        value = f"under {plain(ERROR_FLOOR)}" if e[best] <= ERROR_FLOOR else plain(e[best])
+        parts.append(f"{labels[k]}'s error is smallest, {value}, at lr = {plain(r[best])}{_grows(e)}")
+    return _cap("; ".join(parts)) + "."
+
+
+def heat_takeaway(rows: dict[str, list[tuple[float, np.ndarray, np.ndarray]]], labels: dict[str, str]) -> str:
+    """Under the heatmap: per loss, in how many noise rows the error grows with lr all the way."""
+    parts, grey = [], False
+    for k, grid in rows.items():
+        finite = [e[np.isfinite(e)] for _, _, e in grid]
+        grey = grey or any(not np.all(np.isfinite(e)) for _, _, e in grid)
+        rising = sum(1 for e in finite if e.size > 1 and np.all(np.diff(e) >= 0))
+        parts.append(f"{labels[k]}'s error never falls as lr grows in {rising} of its {len(grid)} rows")
+    text = "Read across a row: " + "; ".join(parts) + "."
+    return text + (" Grey cells diverged." if grey else "")
+
+
+def draws_takeaway(means: dict[str, float], labels: dict[str, str], n_draws: int) -> str:
+    """Under the many-draws chart: which loss ends closer on average, by the page's one measure."""
+    head = f"Over {n_draws} noise draws"
+    if "l1" not in means or "l2" not in means:
+        return (
+            head
+            + ", "
+            + ", ".join(f"{labels[k]} ends on average {plain(m)} from w = 1" for k, m in means.items())
+            + "."
+        )
+    e1, e2 = means["l1"], means["l2"]
+    verdict = closer_answer(e1, e2)
+    if verdict == SAME:
+        return f"{head}, absolute L1 and L2 end about equally close to w = 1: {plain(e1)} and {plain(e2)} on average."
+    near, far = sorted((e1, e2))
+    times = "" if near <= ROUNDING else f" {plain(far / near)} times"
+    return (
+        f"{head}, {verdict} ends{times} closer to w = 1: on average {plain(near)} from it, against "
+        f"{plain(far)} for {L2_NAME if verdict == L1_NAME else L1_NAME}."
+    )
+
+
+def final_misleads(final_errors: np.ndarray, lr: float | None, w0: float, x: float) -> str:
+    """Why the page never judges by one final w: a constant-step absolute-L1 run (`lr`, None if the rate changes)
+    takes steps lr·|Σ sign(rᵢ)·xᵢ|, whole multiples of lr·x when every xᵢ = x, so it lives on a grid from w0."""
+    at_one = int(np.sum(np.asarray(final_errors) <= ROUNDING))
+    text = (
+        "Why not the final w? One update can land on w = 1 or jump away from it: the last w is luck, the mean over "
+        f"the last {ERROR_SHARE:.0%} of updates is not."
+    )
+    if not at_one:
+        return text
+    text += f" Here absolute L1's last w is 1 (to rounding) in {at_one} of {len(final_errors)} draws"
+    if lr is not None and lr > 0:
+        units = (w0 - 1.0) / (lr * x)
+        if abs(units - round(units)) < 1e-6:
+            text += (
+                f": its steps are whole multiples of lr·x = {plain(lr * x)}, so from w0 = {plain(w0)} it lives on a "
+                "grid that contains 1"
+            )
+    return text + ", yet it keeps swinging around it."
+
+
+def huber_sentence(huber: Window | None, l1: Window | None, l2: Window | None, delta: float) -> str:
+    """What Huber does when it is on the chart: L2 within delta of its batch's residuals, absolute L1 beyond."""
+    head = f"Huber (δ = {delta:g}) is L2 for residuals within δ and absolute L1 beyond"
+    if huber is None:
+        return head + ": here it diverged."
+    text = f"{head}: over the last 30% it swings by {plain(huber.swing)}"
+    others = {name: w.swing for name, w in ((L1_NAME, l1), (L2_NAME, l2)) if w is not None}
+    if not others:
+        return text + "."
+    gap = {name: abs(np.log(max(huber.swing, ROUNDING) / max(v, ROUNDING))) for name, v in others.items()}
+    like = min(gap, key=gap.get)
+    return (
+        text
+        + f", like {like} ({plain(others[like])}): "
+        + ("its residuals here are mostly within δ." if like == L2_NAME else "its residuals here are mostly beyond δ.")
+    )
+
+
+def loss_takeaway(losses: dict[str, np.ndarray]) -> str:
+    """Under the loss chart: where each loss ends against its lowest value so far."""
+    parts = []
+    for name, loss in losses.items():
+        v = np.asarray(loss, dtype=float)
+        end = float(v[-1])
+        if not np.isfinite(end):
+            parts.append(f"{name}'s loss diverged")
+            continue
+        best = float(np.nanmin(v))
+        if end - best <= TIE * max(abs(best), ROUNDING) or end <= ROUNDING:
+            parts.append(f"{name}'s loss ends at about its lowest, {plain(end)}")
+        else:
+            parts.append(f"{name}'s ends at {plain(end)}, above its lowest, {plain(best)}: it keeps jumping")
+    return _cap("; ".join(parts)) + "."
+
+
+def lr_takeaway(rates: np.ndarray) -> str:
+    """Under the learning-rate chart: constant, or from where to where."""
+    taken = np.asarray(rates, dtype=float)
+    taken = taken[~np.isnan(taken)]
+    if constant_rate(taken):
+        return f"Every update uses the same learning rate, {plain(taken[0])}: the step never shrinks."
+    first, last = float(taken[0]), float(taken[-1])
+    way = "falls" if last < first else "changes"
+    return (
+        f"The learning rate {way} from {plain(first)} to {plain(last)} over {taken.size:,} updates "
+        f"({plain(100 * last / first)}% of its start)."
+    )
+
+
+def article_epochs_sentence(verdicts: Sequence[str], epochs: int) -> str:
+    """What the claim table's column at the article's own epoch count says, summed up in words."""
+    counts = {v: sum(1 for x in verdicts if x == v) for v in dict.fromkeys(verdicts)}
+    if set(counts) <= {"L1 still travelling", "not a constant step"}:
+        return (
+            f"At the article's {epochs} epochs absolute L1 is still travelling in every setting it can be tested in, "
+            "so the claim cannot be tested there."
+        )
+    words = {"yes": "holds in", "no": "fails in", "L1 still travelling": "cannot be tested (L1 still travelling) in"}
+    words["not a constant step"] = "does not apply (no constant step) in"
+    parts = [f"{words[v]} {n} of {len(verdicts)}" for v, n in counts.items()]
+    return f"At the article's {epochs} epochs the claim " + ", ".join(parts) + " settings."
