@@ -79,16 +79,15 @@ on_closed = say.on_closed_form(signed.w, closed, v["lr"], sums)
 batch_sums = core.gradient_x_sums(data.x, v["bs"], v["epochs"])  # Σx of each update's batch
 goal = say.goals(data.x, data.y, v["w_true"], core.l1_minimizers(data.x, data.y), core.l2_optimum(data.x, data.y))
 
-w_df = frames.runs_frame(runs, "w")
 theory = pd.DataFrame({"update": np.arange(K + 1), "w": closed, "text": "closed form w₀ − k·lr·Σx"})
 theory = theory.iloc[np.unique(np.linspace(0, K, min(K + 1, 60)).astype(int))]
-refs = pd.DataFrame({"y": [v["w_true"]], "text": [f"true w = {v['w_true']:g}"]})
+refs = pd.DataFrame({"y": [v["w_true"]], "text": [f"true w = {say.num(v['w_true'])}"]})
 if goal["l1"] is not goal["l2"]:  # noisy data: each loss has its own optimum
     refs = pd.DataFrame(
         {
             "y": [v["w_true"], (goal["l1"].lo + goal["l1"].hi) / 2, goal["l2"].lo],
             "text": [
-                f"true w = {v['w_true']:g}",
+                f"true w = {say.num(v['w_true'])}",
                 f"L1 optimum {say.num(goal['l1'].lo)}"
                 if goal["l1"].lo == goal["l1"].hi
                 else f"L1 optima {say.num(goal['l1'].lo)} to {say.num(goal['l1'].hi)}",
@@ -96,7 +95,8 @@ if goal["l1"] is not goal["l2"]:  # noisy data: each loss has its own optimum
             ],
         }
     )
-with main:
+w_df, cut = frames.focus_on_tame_runs(frames.runs_frame(runs, "w"), runs, "w", refs["y"])  # a diverging L2 flattened
+with main:  # every other line
     st.subheader("Where w goes")
     layout.chart(
         charts.trajectory_chart(
@@ -112,7 +112,8 @@ if diverged:
     st.warning(
         f"{', '.join(diverged)} diverged (|w| passed {say.LIMIT_TEXT} at update "
         f"{', '.join(str(runs[lab].diverged_at) for lab in diverged)}, where the run stops): the learning rate is "
-        f"too large for L2's curvature. Lower it to bring L2 back.",
+        f"too large for L2's curvature. Lower it to bring L2 back."
+        + (" On the chart its line stops where it leaves the others' range, so they stay readable." if cut else ""),
         icon="💥",
     )
 
@@ -176,6 +177,10 @@ layout.seen(
         if part
     )
 )
+landing = say.landing_note(absl1.w, goal["l1"])
+if landing:
+    with st.expander("Why, in numbers: where absolute L1 lands"):
+        st.markdown(landing)
 
 layout.explain(
     "Why it breaks, in four sentences",

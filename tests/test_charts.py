@@ -190,3 +190,46 @@ def test_long_runs_are_thinned_before_charting_but_keep_extremes():
     w[777] = -9.0
     df = frames.series_frame({"x": w}, "w")
     assert len(df) <= 610 and df["w"].min() == -9.0
+
+
+def _falling_runs() -> pd.DataFrame:
+    """Page 2's three lines at the article's settings: one falls to −60, one to 12, one settles at 1."""
+    k = np.arange(201)
+    w = {"signed": 20 - 0.4 * k, "abs": 20 - 0.04 * k, "l2": 1 + 19 * np.exp(-0.1 * k)}
+    return pd.DataFrame(
+        {"update": np.tile(k, 3), "series": np.repeat(list(w), 201), "w": np.concatenate(list(w.values()))}
+    )
+
+
+def test_references_that_meet_on_screen_share_one_label():
+    refs = pd.DataFrame({"y": [1.0, 1.0, 1.0], "text": ["true w = 1", "L1 optimum 1", "L2 optimum 1"]})
+    placed = charts.place_rules(refs, _falling_runs(), "w", height=340)
+    assert placed["text"].tolist() == ["true w = 1 · L1 optimum 1 · L2 optimum 1"]
+    far = pd.DataFrame({"y": [1.0, -40.0], "text": ["true w = 1", "somewhere else"]})
+    assert len(charts.place_rules(far, _falling_runs(), "w", height=340)) == 2
+
+
+def test_a_reference_label_sits_where_no_line_runs():
+    """A label at y = 12 at the right end would sit on absolute L1's line (it ends at 12): it moves."""
+    runs = _falling_runs()
+    refs = pd.DataFrame({"y": [12.0], "text": ["a reference at 12"]})
+    ((slot,),) = charts.place_rules(refs, runs, "w", height=340)[["slot"]].to_numpy()
+    side, level = slot.split()
+    per_px = (20 - (-60)) / (340 - 30)
+    lo, hi = (12, 12 + charts.LABEL_PX * per_px) if level == "above" else (12 - charts.LABEL_PX * per_px, 12)
+    under = runs.loc[(runs["update"] >= 140) if side == "right" else (runs["update"] <= 60), "w"]
+    assert not ((under > lo) & (under < hi)).any(), slot
+
+
+def test_a_diverging_run_leaves_the_chart_instead_of_flattening_the_others():
+    data = core.make_dataset(20, 2.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0)
+    runs = {k: core.descend(data, k, 0.5, 20.0, 2, 20, gradient_over="full" if k == "signed_l1" else "batch")
+            for k in ("signed_l1", "l1", "l2")}  # fmt: skip
+    assert runs["l2"].diverged_at is not None
+    df, cut = frames.focus_on_tame_runs(frames.runs_frame(runs, "w"), runs, "w", [1.0])
+    assert cut == ["l2"]
+    tame = np.concatenate([runs["signed_l1"].w, runs["l1"].w])
+    shown = df.loc[df["series"] == "l2", "w"].dropna()
+    assert shown.size > 0 and shown.between(tame.min() - 0.2 * np.ptp(tame), tame.max() + 0.2 * np.ptp(tame)).all()
+    quiet, none_cut = frames.focus_on_tame_runs(frames.runs_frame({"l1": runs["l1"]}, "w"), {"l1": runs["l1"]}, "w")
+    assert none_cut == [] and quiet["w"].notna().all()

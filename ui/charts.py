@@ -148,27 +148,92 @@ def series_encodings(losses: Sequence[str], legend_title: str = "loss") -> dict:
     }
 
 
+RULE_SLOTS = ("right above", "left above", "right below", "left below")  # where a reference's label may sit
+LABEL_PX = 13  # a reference label's height (font 11 and its gap), px
+TYPICAL_PLOT_PX = 620  # a chart's plot width on a projector, px: how much of the x axis a label covers
+COINCIDE_PX = 4  # references closer than this on screen share one label
+
+
 def rules_layers() -> list[alt.Chart]:
-    """Horizontal reference lines with their labels (dataset "rules": y, text, row)."""
+    """Horizontal reference lines with their labels (dataset "rules": y, text, slot; see `place_rules`)."""
     base = named_data("rules")
     rule = base.mark_rule(color=THEORY, strokeDash=[4, 4]).encode(
         y="y:Q", tooltip=["text:N", alt.Tooltip("y:Q", format=".4g")]
     )
-    # labels at the right edge, each row a line higher than the one before, so lines close together do not
-    # print their labels over each other (one text layer per row: a mark's dy cannot be encoded)
-    texts = [
-        base.transform_filter(alt.datum.row == row)
-        .mark_text(align="right", baseline="bottom", dx=-4, dy=-2 - 13 * row, color=THEORY, fontSize=11)
-        .encode(y="y:Q", x=alt.value("width"), text="text:N")
-        for row in range(MAX_RULES)
-    ]
+    texts = []  # one text layer per slot: a mark's align and dy cannot be encoded
+    for slot in RULE_SLOTS:
+        side, level = slot.split()
+        texts.append(
+            base.transform_filter(alt.datum.slot == slot)
+            .mark_text(
+                align="right" if side == "right" else "left",
+                baseline="bottom" if level == "above" else "top",
+                dx=-4 if side == "right" else 4,
+                dy=-2 if level == "above" else 2,
+                color=THEORY,
+                fontSize=11,
+            )
+            .encode(y="y:Q", x=alt.value("width") if side == "right" else alt.value(0), text="text:N")
+        )
     return [rule, *texts]
 
 
-def rules_data(hlines: pd.DataFrame | None) -> dict[str, pd.DataFrame]:
+def _screen(values: np.ndarray, log_y: bool) -> np.ndarray:
+    """Values as the y axis spaces them (symlog: sign · log1p|v|)."""
+    return np.sign(values) * np.log1p(np.abs(values)) if log_y else values
+
+
+def place_rules(
+    hlines: pd.DataFrame, lines: pd.DataFrame, value: str, *, height: int = 280, log_y: bool = False
+) -> pd.DataFrame:
+    """The reference lines with one label each where no run passes: references that meet on screen (within
+    COINCIDE_PX) share one label, their texts joined; each label takes the first slot (right or left end, above
+    or below its line) that no line of `lines` (update, value) crosses and no earlier label covers, else the
+    clearest. Returns y, text, slot."""
+    refs = hlines.dropna(subset=["y"]).sort_values("y", kind="stable")
+    x, y = lines["update"].to_numpy(float), _screen(lines[value].to_numpy(float), log_y)
+    shown = np.isfinite(y)
+    x, y = x[shown], y[shown]
+    ref_y = _screen(refs["y"].to_numpy(float), log_y)
+    ends = np.concatenate([y, ref_y])
+    span = float(np.ptp(ends)) if ends.size else 0.0
+    per_px = (span or 1.0) / max(height - 30, 40)  # data per pixel, the axis' padding left out
+    groups: list[tuple[float, float, list[str]]] = []  # (y, screen y, texts)
+    for y_ref, screen_y, text in zip(refs["y"], ref_y, refs["text"], strict=True):
+        if groups and screen_y - groups[-1][1] < COINCIDE_PX * per_px:
+            groups[-1][2].append(str(text))
+        else:
+            groups.append((float(y_ref), float(screen_y), [str(text)]))
+    x_lo, x_hi = (float(x.min()), float(x.max())) if x.size else (0.0, 1.0)
+    label_h = LABEL_PX * per_px
+    taken: list[tuple[str, float, float]] = []  # (side, bottom, top) of each label placed so far
+    rows = []
+    for y_ref, screen_y, texts in groups[:MAX_RULES]:
+        text = " · ".join(texts)
+        cover = min(1.0, (6.2 * len(text) + 8) / TYPICAL_PLOT_PX) * (x_hi - x_lo)  # the x range under the label
+
+        gaps = {}  # slot -> how far the nearest line passes from the label's box (negative: through it)
+        for slot in RULE_SLOTS:
+            side, level = slot.split()
+            bottom = screen_y if level == "above" else screen_y - label_h
+            under = y[(x >= x_hi - cover) if side == "right" else (x <= x_lo + cover)]
+            gaps[slot] = float(np.min(np.maximum(bottom - under, under - bottom - label_h))) if under.size else np.inf
+            if any(s == side and bottom < top and low < bottom + label_h for s, low, top in taken):
+                gaps[slot] = -np.inf  # on a label placed before: only where every slot is
+        best = next((slot for slot in RULE_SLOTS if gaps[slot] >= 0), max(RULE_SLOTS, key=gaps.__getitem__))
+        side, level = best.split()
+        bottom = screen_y if level == "above" else screen_y - label_h
+        taken.append((side, bottom, bottom + label_h))
+        rows.append({"y": y_ref, "text": text, "slot": best})
+    return pd.DataFrame(rows, columns=["y", "text", "slot"])
+
+
+def rules_data(
+    hlines: pd.DataFrame | None, lines: pd.DataFrame, value: str, *, height: int = 280, log_y: bool = False
+) -> dict[str, pd.DataFrame]:
     if hlines is None or hlines.empty:
         return {}
-    return {"rules": hlines.iloc[:MAX_RULES].assign(row=range(min(len(hlines), MAX_RULES)))}
+    return {"rules": place_rules(hlines, lines, value, height=height, log_y=log_y)}
 
 
 def band_layers() -> list[alt.Chart]:
@@ -243,7 +308,7 @@ def trajectory_chart(
     Optional layers: reference lines (`hlines`: y, text), a shaded band (lo, hi, text), a theory
     curve (`theory`: update, value) drawn as grey dots, and a vertical marker at one update.
     """
-    data = {"lines": df, **rules_data(hlines)}
+    data = {"lines": df, **rules_data(hlines, df, value, height=height, log_y=log_y)}
     if band is not None:
         data["band"] = pd.DataFrame({"lo": [band[0]], "hi": [band[1]], "text": [band[2]]})
     if theory is not None and not theory.empty:

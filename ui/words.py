@@ -6,6 +6,16 @@ statement against the data it describes (hypothesis, across the page's control s
 
 import math
 
+MINUS = "\u2212"  # the minus sign the charts' axes print (d3's format): one sign for a number everywhere
+
+
+def num(value: float, digits: int = 4) -> str:
+    """A number as a sentence prints it: `digits` significant digits, a true minus sign, thousands with commas
+    rather than e-notation (12,350, not 1.235e+04)."""
+    value = float(value)
+    text = f"{value:,.0f}" if 1e4 <= abs(value) < 1e15 else f"{value:.{digits}g}"
+    return MINUS + text[1:] if text.startswith("-") else text
+
 
 def count(n: int, noun: str) -> str:
     """n and its noun, singular for one: "1 update", "3 updates" (`noun` is the plural, ending in s)."""
@@ -27,7 +37,7 @@ def plain(value: float, digits: int = 3, rounding: float = 0.0) -> str:
     if value != value:
         return "not a number"
     if value in (float("inf"), float("-inf")):
-        return "infinite" if value > 0 else "−infinite"
+        return "infinite" if value > 0 else f"{MINUS}infinite"
     if abs(value) <= rounding and rounding > 0:
         return "0 (to rounding)"
     if value == 0:
@@ -36,4 +46,4 @@ def plain(value: float, digits: int = 3, rounding: float = 0.0) -> str:
     if abs(round(value, decimals)) >= 10 ** (digits - decimals):  # 99.96 rounds up to 100: one digit fewer
         decimals -= 1
     text = f"{abs(round(value, decimals)):,.{max(decimals, 0)}f}"
-    return ("−" if value < 0 else "") + text
+    return (MINUS if value < 0 else "") + text

@@ -43,7 +43,7 @@ PRESETS = {
     "Per-batch gradient (w ends at 12)": {"s_full": False},
     "Noisy data, sigma 5": {"s_sigma": 5.0},
     "Move the target: true w = −3": {"s_wtrue": -3.0},
-    "Absolute L1 reaches the target: 60 epochs": {"s_epochs": 60},
+    say.REACHES_PRESET: {"s_epochs": 60},
     "Train ten times longer": {"s_epochs": 200},
 }
 PREDICT_KEY = "s_predict"
@@ -91,8 +91,8 @@ def question(values: Mapping[str, object]) -> str:
     v = by_name(values)
     over = "summed over all 20 samples, as printed" if v["full"] else "summed over each batch"
     return (
-        f"Learning rate {v['lr']:g}, w₀ = {v['w0']:g}, {v['epochs']} epochs of batches of {v['bs']}, true w = "
-        f"{v['w_true']:g} (gradient {over}): where does w go under the article's signed “L1” loss?"
+        f"Learning rate {v['lr']:g}, w₀ = {say.num(v['w0'])}, {v['epochs']} epochs of batches of {v['bs']}, true w = "
+        f"{say.num(v['w_true'])} (gradient {over}): where does w go under the article's signed “L1” loss?"
     )
 
 

@@ -12,16 +12,28 @@ from dataclasses import dataclass
 import numpy as np
 
 from core import DIVERGENCE_LIMIT
+from ui import words
 
 EPS = np.finfo(float).eps
 LIMIT_TEXT = "10" + str(int(np.log10(DIVERGENCE_LIMIT))).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
 # core stops a run whose |w| passes DIVERGENCE_LIMIT: "10¹²"
+REACHES_PRESET = "Absolute L1 reaches the target, then steps around it: 60 epochs"
 ARTICLE = {"lr": 0.01, "w0": 20.0, "bs": 2, "epochs": 20, "x": 2.0, "w_true": 1.0, "sigma": 0.0}
 
 
 def num(v: float) -> str:
-    """A number as the page prints it: 4 significant digits."""
-    return f"{float(v):.4g}"
+    """A number as the page prints it: 4 significant digits, a true minus sign (ui.words.num)."""
+    return words.num(v)
+
+
+def apart(a: float, b: float) -> tuple[str, str]:
+    """a and b printed with the fewest digits (4 at least, 12 at most) that tell them apart: a first step of
+    0.0004 from 20 reads 20 → 19.9996, not 20 → 20."""
+    for digits in range(4, 13):
+        shown = words.num(a, digits), words.num(b, digits)
+        if shown[0] != shown[1]:
+            break
+    return shown
 
 
 def rounding_bound(k: int, size: float) -> float:
@@ -90,7 +102,7 @@ def goals(x: np.ndarray, y: np.ndarray, w_true: float, l1_interval: tuple[float,
     optimum (L1: the median of yᵢ/xᵢ, an interval for an even count; L2: least squares Σxy/Σx²)."""
     lo, hi = l1_interval
     if np.all(y == w_true * x) and lo == hi == w_true == l2_opt:
-        target = f"the target w = {w_true:g}"
+        target = f"the target w = {num(w_true)}"
         return {"l1": Goal(w_true, w_true, target, kink_stops=True), "l2": Goal(w_true, w_true, target)}
     l1 = (
         f"its optimum w = {num(lo)} (the median of yᵢ/xᵢ)"
@@ -129,7 +141,7 @@ def approach(name: str, w: np.ndarray, goal: Goal, diverged_at: int | None) -> s
     after = w[k:]
     if k == 0:  # it starts on its goal
         if np.all(goal.side(after) == 0):
-            return f"{name} starts on {goal.name} and stays on it (within {goal.tol:g})."
+            return f"{name} starts on {goal.name} and stays on it (within {num(goal.tol)})."
         return (
             f"{name} starts on {goal.name} and does not stay there: w moves between {num(after.min())} and "
             f"{num(after.max())} and ends {num(d[-1])} from it."
@@ -138,7 +150,7 @@ def approach(name: str, w: np.ndarray, goal: Goal, diverged_at: int | None) -> s
         head = f"{name} reaches {goal.name} at update {k} and stays on it"
         if np.ptp(after) == 0:
             return f"{head}: w is {num(after[0])} from then to the end."
-        return f"{head} (within {goal.tol:g}) to the end."
+        return f"{head} (within {num(goal.tol)}) to the end."
     start_side = int(goal.side(w[:1])[0])
     if not np.any(np.diff(after) * start_side > 0):
         return f"{name} passes {goal.name} at update {k} and keeps going: it ends {num(d[-1])} beyond it."
@@ -161,18 +173,27 @@ def approach(name: str, w: np.ndarray, goal: Goal, diverged_at: int | None) -> s
             f"{name} overshoots {goal.name} at update {k} and ends further from it than it started: {num(d[-1])} "
             f"against {num(d[0])}, w between {num(after.min())} and {num(after.max())} from then on."
         )
-    text = (
+    return (
         f"{name} reaches {goal.name} at update {k} and turns around: from then on w stays between "
         f"{num(after.min())} and {num(after.max())}."
     )
+
+
+def landing_note(w: np.ndarray, goal: Goal) -> str:
+    """For a fold: why a run that reaches a goal where every residual would be 0 (and sign(0) = 0 would stop it)
+    still turns: it lands a rounding error off it. '' when that is not what the run shows."""
+    w = np.asarray(w, dtype=float)
+    k = first_reach(w, goal)
+    if not goal.kink_stops or k is None or k == 0:
+        return ""
     off = float(goal.distance(w[k : k + 1])[0])
-    if goal.kink_stops and 0 < off <= goal.tol:  # on it to print, not to the last bit
-        text += (
-            f" It lands {num(off)} off it, what rounding leaves after {k} updates: exactly on it every residual "
-            "would be 0 and sign(0) = 0 would stop it; this close, every residual still has a sign, the step is the "
-            "full one, and w turns."
-        )
-    return text
+    if not 0 < off <= goal.tol:
+        return ""
+    return (
+        f"Exactly on the target every residual would be 0, and sign(0) = 0 would stop w there. After {k} updates of "
+        f"floating-point arithmetic w lands {off:.1e} off it instead: too little to print, but every residual keeps "
+        "its sign, so the step is the full one and w turns."
+    )
 
 
 def more_epochs(name: str, goal: Goal, longer_w: np.ndarray, updates_per_epoch: int, max_epochs: int) -> str:
@@ -250,9 +271,9 @@ def signed_seen(
         else "Σx of its batch = " + " or ".join(num(s) for s in _distinct(sums))
     )
     return (
-        f"Signed L1's w falls by {fall}, {where}: it ends at {num(signed_end)}. Even **at** the true w = {w_true:g}, "
-        f"{at_target}, its gradient is still {grad}: it never looks at the target. Move the *True w* slider: "
-        "the signed-L1 line does not move at all."
+        f"Signed L1's w falls by {fall}, {where}: it ends at {num(signed_end)}. Even **at** the true "
+        f"w = {num(w_true)}, {at_target}, its gradient is still {grad}: it never looks at the target. Move the "
+        "*True w* slider: the signed-L1 line does not move at all."
     )
 
 
@@ -317,7 +338,8 @@ def gradient_caption(
         first, last = abs(float(l2_g[0])), abs(float(l2_g[-1]))
         if last < first:
             trend = "as w nears its optimum" if l2_closer else "though w is no nearer its optimum"
-            l2 = f"L2's shrinks in size from {num(first)} at the first update to {num(last)} at the last, {trend}"
+            end = "0 (to rounding)" if last <= rounding_bound(l2_g.size, first) else num(last)
+            l2 = f"L2's shrinks in size from {num(first)} at the first update to {end} at the last, {trend}"
         else:
             l2 = f"L2's is {num(first)} in size at the first update and {num(last)} at the last: it does not shrink"
     return f"Gradient per update. {signed}; {abs_gradient_phrase(abs_g, batch_sums)}; {l2}."
@@ -346,13 +368,13 @@ def toggle_explanation(
     text = (
         f"*As printed*{shown[0]}, the L1 branch uses `np.sum(x)`: the sum over **all {n} samples** "
         f"(Σx = {num(full_sum)}), every update, so w falls by {num(lr * full_sum)} per update and ends at "
-        f"{w0:g} − {K} × {num(lr * full_sum)} = **{num(full_end)}**. *Per batch*{shown[1]} uses `this_x`, the samples "
-        f"of the batch ("
+        f"{num(w0)} − {K} × {num(lr * full_sum)} = **{num(full_end)}**. *Per batch*{shown[1]} uses `this_x`, "
+        f"the samples of the batch ("
     )
     if _same(per_epoch):
         text += (
             f"Σx = {num(per_epoch[0])}), so w falls by {num(lr * per_epoch[0])} per update and ends at "
-            f"{w0:g} − {K} × {num(lr * per_epoch[0])} = **{num(batch_closed)}**"
+            f"{num(w0)} − {K} × {num(lr * per_epoch[0])} = **{num(batch_closed)}**"
         )
     else:
         text += (
@@ -363,15 +385,20 @@ def toggle_explanation(
         return text + ": with one batch of all the samples, `this_x` is `x` and the two readings are the same run."
     tol = near(w_true)
     if w0 <= w_true + tol:
-        return text + f": it starts at or below the target w = {w_true:g} and falls away from it from the first update."
+        return text + (
+            f": it starts at or below the target w = {num(w_true)} and falls away from it from the first update."
+        )
     cross = _cross_update(w0, lr, per_epoch, w_true, max(K, 20_000))
     if abs(batch_closed - w_true) <= tol:
-        return text + f": slower, and it ends on the target w = {w_true:g}, from where it would keep falling."
+        return text + f": slower, and it ends on the target w = {num(w_true)}, from where it would keep falling."
     if batch_closed < w_true:
-        return text + f": slower, but still straight down past the target w = {w_true:g} (reached at update {cross})."
+        return text + (
+            f": slower, but still straight down past the target w = {num(w_true)} (reached at update {cross})."
+        )
     later = f"it would reach it at update {cross} and keep falling" if cross else "it would reach it later"
     return (
-        text + f": slower, and in these {K} updates it does not even get down to the target w = {w_true:g} ({later})."
+        text
+        + f": slower, and in these {K} updates it does not even get down to the target w = {num(w_true)} ({later})."
     )
 
 
@@ -384,13 +411,13 @@ def predict_explanation(w0: float, lr: float, sums: np.ndarray, K: int, w_end: f
             f"Here Σx over {where} is {num(sums[0])}, so every update subtracts {lr:g} × {num(sums[0])} = "
             f"{num(lr * sums[0])} from w"
         )
-        path = f"{w0:g} → {num(w0 - lr * sums[0])} → … → {num(w_end)}"
+        path = " → ".join(apart(w0, w0 - lr * sums[0])) + f" → … → {num(w_end)}"
     else:
         step = (
             f"Here Σx over the batch is {' or '.join(num(s) for s in _distinct(sums))}, so every update subtracts "
             f"{' or '.join(num(lr * s) for s in _distinct(sums))} from w"
         )
-        path = f"{w0:g} → … → {num(w_end)}"
+        path = f"{num(w0)} → … → {num(w_end)}"
     return (
         "The gradient of Σ(ŷ − y) with respect to w is Σx: the targets y vanish when you differentiate. "
         f"{step}, whatever the data say, so w goes {path} after {K} updates, and on to −∞ with more."
@@ -409,6 +436,5 @@ def article_note(settings: dict, abs_reached: bool, abs_end: float) -> str:
     if abs_reached:
         return head + "."
     return head + (
-        ": after 20 epochs it has not reached the target yet (the preset *Absolute L1 reaches the target* runs it "
-        "longer)."
+        f": after 20 epochs it has not reached the target yet (the preset *{REACHES_PRESET}* runs it longer)."
     )
