@@ -43,6 +43,10 @@ if layout.presenting():  # a projector: the article folds, so the question, its 
     with st.expander("The article and its code"):  # the first screen
         st.markdown(ARTICLE)
         st.code(ARTICLE_CODE, language="python")
+elif layout.on_phone():  # a phone: the question comes before the code, whose notes go above their lines
+    st.markdown(ARTICLE.replace("like this (the notes after ← are ours):", "in the fold below (notes: ↓ ours)."))
+    with st.expander("The article's code"):
+        st.code(lesson.narrow_code(ARTICLE_CODE), language="python")
 else:
     st.markdown(ARTICLE)
     st.code(ARTICLE_CODE, language="python")

@@ -105,3 +105,13 @@ def test_the_noise_variant_preset_is_what_its_name_says():
     run = noise.run(p, "l1")
     tail = noise.say.window(run.w, noise.say.tail_start(run.n_updates))
     assert not tail.drifting and not tail.still
+
+
+def test_the_articles_code_on_a_phone_keeps_every_line_and_note_within_50_characters():
+    from ui.lessons.signed_l1.lesson import narrow_code
+
+    wide = "def f(x):\n    if x:\n        return np.sum(x)          # <- our note: x, not this_x (all 20 samples)"
+    narrow = narrow_code(wide).splitlines()
+    note = "    # ↓ our note: x, not this_x (all 20 samples)"
+    assert narrow == ["def f(x):", "  if x:", note, "    return np.sum(x)"]
+    assert max(map(len, narrow)) <= 50

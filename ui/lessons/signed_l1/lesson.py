@@ -54,6 +54,20 @@ FALLS = "It falls on a straight line and never stops"
 OPTIONS = ("It settles at the true w", "It oscillates around the true w", "It comes to rest at another w", FALLS)
 
 
+def narrow_code(code: str) -> str:
+    """The code for a phone's width: indents of two spaces instead of four, and a note at the end of a line
+    (`  # <- …`) on its own line above it (`# ↓ …`)."""
+    out = []
+    for line in code.splitlines():
+        body, mark, note = line.partition("  # <-")
+        text = body.rstrip() if mark else line
+        indent = " " * ((len(text) - len(text.lstrip())) // 2)
+        if mark:
+            out.append(f"{indent}# ↓{note}".rstrip())
+        out.append(indent + text.lstrip())
+    return "\n".join(out)
+
+
 def by_name(values: Mapping[str, object]) -> dict[str, object]:
     """The control values by the page's short names (lr, w0, ...) from values by control key."""
     return {name: values[c.key] for name, c in C.items()}
