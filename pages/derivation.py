@@ -81,15 +81,17 @@ with layout.slide_part(3):
         if v["bias"]:
             st.latex(rf"\frac{{dL}}{{db}} = \frac{{dL}}{{dr}}\cdot 1 = {fmt(grad_b)}")
     with chart_box:
-        st.markdown("**L(w) for this sample**, with the tangent at your w (a fan of subgradients at the kink)")
+        st.markdown("**L(w) for this sample**, with the tangent at your w (on the kink, the fan of subgradients)")
         pic = lesson.loss_picture(sample)
-        curve, slope_l1, slope_l2, fan = pic.curve, grad_w, pic.slope_l2, pic.fan
+        curve, slope_l1, slope_l2 = pic.curve, grad_w, pic.slope_l2
         layout.chart(
-            lesson_charts.loss_curve_chart(curve, pic.point, pic.lines, ["l1", "l2"], y_range=pic.y_range),
+            lesson_charts.loss_curve_chart(
+                curve, pic.point, pic.lines, ["l1", "l2"], labels=pic.labels, y_range=pic.y_range
+            ),
             say.curve_alt(x, w, r, b, t, slope_l1, slope_l2),
         )
 with drawn:
-    layout.seen(say.tangent_seen(x, w, r, sign, slope_l2, fan))
+    layout.seen(say.tangent_seen(x, w, r, sign, slope_l2))
 
 st.latex(  # in rows: one row is wider than a phone
     r"\begin{gathered} \text{In general:}"

@@ -55,6 +55,7 @@ CASES = {
         pd.DataFrame({"w": [0.5], "L": [0.5], "text": ["you"]}),
         pd.DataFrame({"w": [0.0, 1.0], "L": [1.0, 0.0], "line": "t", "series": charts.label("l1")}),
         ["l1", "l2"],
+        labels=pd.DataFrame({"w": [1.0], "L": [0.0], "text": ["L1 tangent"], "side": ["right"]}),
     ),
     "step_function": lambda: derivation_charts.step_function_chart(
         pd.DataFrame({"w": [0.0, 1.0], "g": [-1.0, 1.0]}), 0.5, (0.4, 0.6)

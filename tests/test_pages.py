@@ -167,7 +167,7 @@ def test_unknown_parameters_are_ignored_and_dropped():
 def test_signed_l1_defaults_show_minus_60_and_the_toggle_12():
     at = open_page("pages/signed_l1.py")
     text = snapshot(at)
-    assert "w ends at **-60**" in text
+    assert "w ends at **−60**" in text  # a true minus sign, as the chart prints it
     at.toggle(key="s_full").set_value(False).run()
     assert "w ends at **12**" in snapshot(at)
 

@@ -45,8 +45,15 @@ def _loss_curve(losses: tuple[str, ...]) -> alt.LayerChart:
             x="w:Q", y="L:Q", tooltip=["text:N", alt.Tooltip("w:Q", format=".3f"), alt.Tooltip("L:Q", format=".4g")]
         )
     )
+    names = [  # a name just below the end of its line, outward (the curve goes on above it; align is not encodable)
+        named_data("labels")
+        .transform_filter(alt.datum.side == side)
+        .mark_text(align=align, baseline="top", dx=dx, dy=3, fontSize=12, color="#444444", clip=True)
+        .encode(x="w:Q", y="L:Q", text="text:N")
+        for side, align, dx in (("right", "left", 4), ("left", "right", -4))
+    ]
     ranges, holder = data_params(dict(zip(LOSS_CURVE_PARAMS, (0.0, 1.0), strict=True)))
-    return alt.layer(curves, fan, dot, holder).add_params(*ranges).properties(height=320, width="container")
+    return alt.layer(curves, fan, dot, *names, holder).add_params(*ranges).properties(height=320, width="container")
 
 
 def loss_curve_chart(
@@ -54,15 +61,19 @@ def loss_curve_chart(
     point: pd.DataFrame,
     tangents: pd.DataFrame,
     losses: Sequence[str],
+    *,
+    labels: pd.DataFrame,
     y_range: tuple[float, float] | None = None,
 ) -> Spec:
-    """L(w) curves (w, series, L), the current point, tangent or subgradient-fan lines (w, L, line).
+    """L(w) curves (w, series, L), the current point, tangent or subgradient-fan lines (w, L, line), and the lines'
+    names (w, L, text, side: "left" or "right", the end of its line each is written beside).
 
     The y axis spans `y_range` (default: the curves' own range); whatever leaves it is clipped."""
     if y_range is None:
         y_range = (min(0.0, float(curve["L"].min())), float(curve["L"].max()))
     params = dict(zip(LOSS_CURVE_PARAMS, map(float, y_range), strict=True))
-    return Spec(_loss_curve(tuple(losses)), {"curve": curve, "tangents": tangents, "point": point}, params)
+    data = {"curve": curve, "tangents": tangents, "point": point, "labels": labels}
+    return Spec(_loss_curve(tuple(losses)), data, params)
 
 
 @template

@@ -83,14 +83,20 @@ def sample(values: Mapping[str, object]) -> Sample:
 
 @dataclass(frozen=True)
 class LossPicture:
-    """The L(w) chart's data: the answer drawn, a tangent's slope at w (a fan of subgradients near the kink)."""
+    """The L(w) chart's data: the answer drawn, a tangent's slope at w (a fan of subgradients on the kink)."""
 
     curve: pd.DataFrame  # L1 and L2 of this sample against w: w, L, series
-    lines: pd.DataFrame  # the tangents at w and, near the kink, the fan: w, L, line, series
+    lines: pd.DataFrame  # the tangents at w and, on the kink, the fan of subgradients: w, L, line, series
+    labels: pd.DataFrame  # a name for each kind of line at one end of it: w, L, text, side (of the end it is on)
     point: pd.DataFrame  # the student's w: w, L, text
     y_range: tuple[float, float]  # framed on the V; the L2 parabola leaves through the top
     slope_l2: float  # 2·r·x
-    fan: bool  # the fan is drawn: on the kink, or within a quarter of |x| of it
+
+
+def _name_at_top(ws: np.ndarray, ls: np.ndarray, text: str) -> dict:
+    """A line's name at its upper end (the lower one may leave the chart), written away from the line."""
+    top = int(np.argmax(ls))
+    return {"w": ws[top], "L": ls[top], "text": text, "side": "right" if top == len(ws) - 1 else "left"}
 
 
 def loss_picture(s: Sample) -> LossPicture:
@@ -114,8 +120,9 @@ def loss_picture(s: Sample) -> LossPicture:
             {"w": span, "L": r * r + slope_l2 * (span - w)},
         ),
     ]
-    fan = s.at_kink or abs(r) < 0.25 * abs(x)
-    if fan:
+    labels = [_name_at_top(span, s.loss + s.grad_w * (span - w), "L1 tangent")]  # the legend names the curves only
+    labels.append(_name_at_top(span, r * r + slope_l2 * (span - w), "L2 tangent"))
+    if s.at_kink:  # subgradients are a set only at the kink: off it the V has one slope, its tangent's
         fan_w = np.array([w_star - 0.7, w_star + 0.7])
         lines += [
             (
@@ -124,10 +131,19 @@ def loss_picture(s: Sample) -> LossPicture:
             )
             for k in np.linspace(-abs(x), abs(x), 7)
         ]
+        pick = f"the app's pick, slope {say.fmt(s.grad_w)}"
+        flat = f"{pick} · L2 tangent" if s.grad_w == 0 else "L2 tangent"  # L2's is flat on the kink
+        fan_name = f"subgradients, slopes {say.fmt(-abs(x))} to {say.fmt(abs(x))}"
+        labels = [
+            {"w": fan_w[0], "L": 0.0, "text": flat, "side": "left"},
+            {"w": fan_w[1], "L": 0.0, "text": fan_name, "side": "right"},
+        ]
+        if s.grad_w != 0:
+            labels.append(_name_at_top(span, s.loss + s.grad_w * (span - w), pick))
     l1_top = float(np.max(np.abs(residuals)))
     y_top = 1.15 * l1_top if l1_top > 0 else 1.0
     point = pd.DataFrame({"w": [w], "L": [s.loss], "text": ["your w"]})
-    return LossPicture(curve, frames.stack(lines), point, (-0.2 * y_top, y_top), slope_l2, fan)
+    return LossPicture(curve, frames.stack(lines), pd.DataFrame(labels), point, (-0.2 * y_top, y_top), slope_l2)
 
 
 def question(values: Mapping[str, object]) -> str:

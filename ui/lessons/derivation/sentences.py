@@ -121,7 +121,7 @@ def curve_alt(x: float, w: float, r: float, b: float, t: float, slope_l1: float,
     )
 
 
-def tangent_seen(x: float, w: float, r: float, sign: float, slope_l2: float, fan: bool) -> str:
+def tangent_seen(x: float, w: float, r: float, sign: float, slope_l2: float) -> str:
     """'What you see' under the L(w) chart: the L1 slope's size and sign, L2's slope, the kink."""
     if x == 0:
         return (
@@ -137,45 +137,48 @@ def tangent_seen(x: float, w: float, r: float, sign: float, slope_l2: float, fan
             f"−{fmt(abs(x))} on one side, {fmt(abs(x))} on the other. L2's slope is 0 here, at its minimum."
         )
     side = "below" if r < 0 else "above"
-    fan_text = (
-        "the fan shows every line through the corner that stays under the curve, the subgradients"
-        if fan
-        else f"move w near {where} to see the fan of subgradients"
-    )
     return (
         f"The L1 tangent has slope **{fmt(sign * x)}**: its size is |x| = {fmt(abs(x))} wherever w is off the kink, "
         f"only its sign changes, and it changes exactly where the prediction crosses the target (w = {where}); "
         f"here the prediction is {side} the target. L2's slope 2·r·x = {fmt(slope_l2)} shrinks to zero as the "
         f"prediction approaches the target (as w approaches {where}); L1's keeps its size. At the kink the V has no "
-        f"single tangent: {fan_text}."
+        f"single tangent: move w to {where} to see the fan of subgradients, every line through the corner that "
+        "stays under the curve."
     )
 
 
 def finite_differences(
     r: float, x: float, h: float, analytic: float, forward: float, backward: float, central: float
 ) -> tuple[str, str]:
-    """(kind, text) on the finite-difference table: "warning" when a step reaches across the kink."""
+    """(kind, text) on the finite-difference table: "warning" when a step reaches across the kink. A quotient
+    within the rounding of L(w ± h) divided by h prints as "0 (to rounding)", not as the 5.551e−11 it computes."""
+    floor = 8 * EPS * (abs(x) * h + abs(r)) / h
+
+    def quotient(v: float) -> str:
+        return "0 (to rounding)" if abs(v) <= floor else fmt(v)
+
     if r == 0:
         return "warning", (
-            f"You stand on the kink, and the step h = {h:g} straddles the kink: forward ({fmt(forward)}) sees the "
-            f"right arm of the V, backward "
-            f"({fmt(backward)}) the left one, and central ({fmt(central)}) averages them. There is no derivative "
-            "here for them to agree on; the analytic value is the app's pick from the subgradients."
+            f"You stand on the kink, and the step h = {h:g} straddles the kink: forward ({quotient(forward)}) sees "
+            f"the right arm of the V, backward ({quotient(backward)}) the left one, and central ({quotient(central)}) "
+            "averages them. There is no derivative here for them to agree on; the analytic value is the app's pick "
+            "from the subgradients."
         )
     if abs(r) < abs(x) * h - 8 * EPS * (abs(r) + abs(x * h)):  # |r| = |x|·h in decimals is not across
         crossing, clean = ("forward", "backward") if r * x < 0 else ("backward", "forward")
         values = {"forward": forward, "backward": backward}
         return "warning", (
             f"The step h = {h:g} reaches across the kink (|r| = {fmt(abs(r))} < |x|·h = {fmt(abs(x) * h)}): the "
-            f"{crossing} difference ({fmt(values[crossing])}) and the central one ({fmt(central)}) mix the two arms of "
-            f"the V, whose slopes are ±{fmt(abs(x))}; only the {clean} one ({fmt(values[clean])}) stays on one arm "
-            f"and matches the analytic {fmt(analytic)}. A step below |r|/|x| = {fmt(abs(r / x))} sees the true slope."
+            f"{crossing} difference ({quotient(values[crossing])}) and the central one ({quotient(central)}) mix the "
+            f"two arms of the V, whose slopes are ±{fmt(abs(x))}; only the {clean} one ({quotient(values[clean])}) "
+            f"stays on one arm and matches the analytic {fmt(analytic)}. A step below |r|/|x| = {fmt(abs(r / x))} "
+            "sees the true slope."
         )
     worst = max(abs(d - analytic) for d in (forward, backward, central))
     agree = (
         "all three equal the analytic value exactly"
         if worst == 0
-        else f"all three agree with the analytic value to {worst:.1g}, rounding in L(w ± h)"
+        else "all three agree with the analytic value up to rounding in L(w ± h)"
     )
     hint = f" Shrink |r| below |x|·h (= {fmt(abs(x) * h)}) to see them split." if x != 0 else ""
     return "caption", (
