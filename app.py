@@ -33,4 +33,5 @@ with st.sidebar:
 poll.sidebar()  # the class poll: start, join or leave a room; a QR code of this link
 apply_presentation_style()
 layout.slide_nav(has_slides=page.url_path in {entry.lesson.page for entry in LESSONS}, lab_pages=len(LESSONS))
+poll.follow(page.url_path, {entry.lesson.page: (entry.path, entry.title) for entry in LESSONS})  # the teacher's page
 page.run()

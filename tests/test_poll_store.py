@@ -599,3 +599,18 @@ def test_a_second_store_on_the_same_file_leaves_the_first_ones_locks_alone(tmp_p
     done = subprocess.run([sys.executable, "-c", probe, path], capture_output=True, text=True, timeout=60)
     first.close_connections()
     assert done.stdout.strip() == "held", done.stderr
+
+
+def test_the_teachers_page_is_recorded_for_the_room_and_gone_with_it(store):
+    room = store.create_room()
+    assert store.snapshot(room.code) == ({}, None)
+    store.show_page(room.code, room.teacher_key, "noise_and_learning_rate")
+    store.show_page(room.code, room.teacher_key, "outliers")
+    assert store.snapshot(room.code)[1] == "outliers"
+    with pytest.raises(poll_store.NotTeacher):
+        store.show_page(room.code, "not the key", "landscape")
+    with pytest.raises(poll_store.PollError):
+        store.show_page(room.code, room.teacher_key, "../teachers")
+    store.close(room.code, room.teacher_key)
+    with pytest.raises(poll_store.RoomClosed):
+        store.snapshot(room.code)

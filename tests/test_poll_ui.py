@@ -541,3 +541,25 @@ def test_once_the_host_sets_a_passphrase_only_it_starts_a_room(served):
     assert [room is not None for room, _ in outcomes] == [False, False, False, True], outcomes
     assert "Type the teacher passphrase" in " ".join(outcomes[0][1])
     assert all("not the teacher passphrase" in " ".join(alerts) for _, alerts in outcomes[1:3])
+
+
+def test_students_get_a_link_to_the_page_the_teacher_moved_to():
+    teacher = open_page()
+    teacher.button(key="poll_start").click()
+    rerun(teacher)
+    code = teacher.session_state[ROOM.key]
+    student = open_page({"room": code})
+    assert not student.get("page_link") or "moved on" not in texts(student)  # same page: nothing to follow
+    teacher.switch_page("pages/noise_and_learning_rate.py")
+    rerun(teacher)
+    rerun(student)
+    links = [link.proto for link in student.get("page_link")]
+    assert "Your teacher has moved on to **3 · Noise and learning rate**." in texts(student)
+    assert any(link.label == "Go to 3 · Noise and learning rate" for link in links)
+    student.switch_page("pages/noise_and_learning_rate.py")
+    rerun(student)
+    assert "moved on" not in texts(student) and student.session_state[ROOM.key] == code  # still in the room
+    teacher.switch_page("pages/teachers.py")  # the teachers' page is not a lab page: the room is not sent there
+    rerun(teacher)
+    rerun(student)
+    assert "moved on" not in texts(student)

@@ -37,6 +37,7 @@ CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read off a pr
 CODE_LENGTH = 6
 CODE_PATTERN = r"[A-HJ-NP-Z2-9]{6}"
 QUESTION_PATTERN = r"[A-Za-z0-9_]{1,40}"
+PAGE_PATTERN = r"[a-z0-9_]{0,40}"  # a page's path in the app's address ("" is the start page)
 MAX_CHOICE_CHARS = 200
 ROOM_TTL_S = 4 * 3600  # a lecture and then some
 EMPTY_ROOM_TTL_S = 15 * 60  # a room started without the passphrase goes if nobody answers in this long
@@ -99,6 +100,7 @@ _SCHEMA = (
         PRIMARY KEY (scope, name))""",
     """CREATE TABLE IF NOT EXISTS poll_keys (
         name TEXT PRIMARY KEY, value TEXT NOT NULL, made_at DOUBLE PRECISION NOT NULL)""",
+    "CREATE TABLE IF NOT EXISTS poll_room_page (code TEXT PRIMARY KEY, page TEXT NOT NULL)",  # the teacher's page
 )
 _ROOM_TABLES = {  # every table with rows of one room, and the column naming the room
     "poll_answers": "room",
@@ -107,6 +109,7 @@ _ROOM_TABLES = {  # every table with rows of one room, and the column naming the
     "poll_questions": "room",
     "poll_buckets": "scope",
     "poll_room_guard": "code",
+    "poll_room_page": "code",
     "poll_rooms": "code",
 }
 _TABLES = (*_ROOM_TABLES, "poll_keys")
@@ -494,17 +497,36 @@ class PollStore:
 
     def state(self, code: str) -> dict[str, QuestionState]:
         """Every question the room has seen: its round and whether it is revealed. RoomClosed if not open."""
+        return self.snapshot(code)[0]
+
+    def snapshot(self, code: str) -> tuple[dict[str, QuestionState], str | None]:
+        """`state` and the page the teacher last showed (None before any), in one query: a student's page asks
+        this every REFRESH_S. RoomClosed if the room is not open."""
         code = normalise_code(code)
-        with self._tx(write=False) as db:  # one query: a student's page asks this every REFRESH_S
+        with self._tx(write=False) as db:
             rows = db(
-                "SELECT q.question, q.round, q.revealed FROM poll_rooms r "
-                "LEFT JOIN poll_questions q ON q.room = r.code WHERE r.code = ? AND r.expires_at > ?",
+                "SELECT q.question, q.round, q.revealed, (SELECT p.page FROM poll_room_page p WHERE p.code = r.code) "
+                "FROM poll_rooms r LEFT JOIN poll_questions q ON q.room = r.code WHERE r.code = ? AND r.expires_at > ?",
                 code,
                 self._clock(),
             )
         if not rows:
             raise RoomClosed(f"room {code} is not open (closed by the teacher, expired, or mistyped)")
-        return {q: QuestionState(int(r), bool(v)) for q, r, v in rows if q is not None}
+        return {q: QuestionState(int(r), bool(v)) for q, r, v, _ in rows if q is not None}, rows[0][3]
+
+    def show_page(self, code: str, teacher_key: str, page: str) -> None:
+        """Record the page the teacher is on, for the room's students to follow."""
+        code = normalise_code(code)
+        if not re.fullmatch(PAGE_PATTERN, str(page)):
+            raise PollError("unknown page")
+        with self._tx() as db:
+            self._teacher(db, code, teacher_key)
+            db(
+                "INSERT INTO poll_room_page (code, page) VALUES (?, ?) "
+                "ON CONFLICT (code) DO UPDATE SET page = excluded.page",
+                code,
+                page,
+            )
 
     def close(self, code: str, teacher_key: str) -> None:
         """End the room now: every row of it is deleted."""

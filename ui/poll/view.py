@@ -16,7 +16,7 @@ import hmac
 import os
 import secrets
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import streamlit as st
@@ -36,7 +36,8 @@ from ui.poll.store import (
 )
 
 REFRESH_S = 2.0  # the teacher's chart and the students' watch on the room
-_SNAPSHOT = "_poll_snapshot"  # (code, {question: QuestionState}, monotonic time read)
+_SNAPSHOT = "_poll_snapshot"  # (code, {question: QuestionState}, monotonic time read, the teacher's page)
+_SHOWN = "_poll_shown_page"  # (code, page) the teacher's session last recorded for the room
 _TEACHER = "_poll_teacher"  # {code: teacher key}: held only by the session that made the room
 _VOTER = "_poll_voter"  # an anonymous random id for this browser session
 _SENT = "_poll_sent"  # {(code, question, round): choice} already counted, so a rerun writes nothing
@@ -152,7 +153,8 @@ def sidebar() -> None:
 def _read_room(code: str) -> None:
     """One read: the room's questions, kept as this run's snapshot; a closed room or an error leaves the room."""
     try:
-        st.session_state[_SNAPSHOT] = (code, store().state(code), time.monotonic())
+        questions, page = store().snapshot(code)
+        st.session_state[_SNAPSHOT] = (code, questions, time.monotonic(), page)
     except RoomClosed:
         _leave(f"Room {code} is not open (closed by the teacher, expired, or mistyped): the page works without it.")
     except PollError as why:
@@ -359,10 +361,11 @@ def _watch(code: str) -> None:
     if not snap or snap[0] != code or time.monotonic() - snap[2] < REFRESH_S / 2:
         return  # read moments ago by this very run
     try:
-        now = _moved_on(store().state(code))
+        questions, page = store().snapshot(code)
+        now = _moved_on(questions), page
     except PollError:
         now = None
-    if now != _moved_on(snap[1]):
+    if now != (_moved_on(snap[1]), snap[3]):  # the teacher revealed, asked again or moved to another page
         st.rerun(scope="app")
 
 
@@ -370,6 +373,32 @@ def _moved_on(questions: dict[str, QuestionState]) -> dict[str, QuestionState]:
     """The questions the teacher has acted on: a question merely answered for the first time (its row appears)
     must not rerun every student's page."""
     return {q: s for q, s in questions.items() if s.revealed or s.round}
+
+
+# --- following the teacher ------------------------------------------------------------------------------------
+
+
+def follow(page: str, pages: Mapping[str, tuple[str, str]]) -> None:
+    """In a room, on top of the page: the teacher's session records which of `pages` (path -> (file, title)) it is
+    on; a student on another page gets a one-click link to it (the room and every prediction come along: they
+    live in the session). Outside a room, nothing (no database call)."""
+    room = joined()
+    if room is None:
+        return
+    if room.teacher_key:
+        if page in pages and st.session_state.get(_SHOWN) != (room.code, page):
+            try:
+                store().show_page(room.code, room.teacher_key, page)
+            except PollError:
+                return  # the room's students keep the page they were sent to last; the sidebar says what failed
+            st.session_state[_SHOWN] = (room.code, page)
+        return
+    teacher_page = st.session_state[_SNAPSHOT][3]
+    if teacher_page != page and teacher_page in pages:
+        file, title = pages[teacher_page]
+        with st.container(border=True):
+            st.markdown(f"Your teacher has moved on to **{title}**.")
+            st.page_link(file, label=f"Go to {title}", icon="➡️")
 
 
 # --- beside a question ---------------------------------------------------------------------------------------
