@@ -293,7 +293,7 @@ def _room_link(code: str) -> None:
     the address, so a full run would show the link one change late; this catches up within REFRESH_S."""
     link = _current_link(code)
     try:
-        st.image(_qr(link, 5), caption="Students scan this to join", width=180)
+        st.image(_qr(link, 5), caption="Students scan this to join", width=180, alt="QR code of the room's link")
     except ValueError as why:
         st.caption(f"No QR code for this link ({why}): give the students the code.")
     st.code(link, language=None, wrap_lines=True)
@@ -335,7 +335,7 @@ def _qr(link: str, scale: int) -> bytes:
 @st.dialog("QR code of this link", width="large")
 def _qr_dialog(link: str) -> None:
     try:
-        st.image(_qr(link, 8), caption=link, width=420)
+        st.image(_qr(link, 8), caption=link, width=420, alt="QR code of this link")
     except ValueError as why:
         st.error(f"No QR code: {why}.")
 
