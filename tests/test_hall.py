@@ -1,13 +1,18 @@
 """The lecture hall: app processes behind HAProxy (deploy/), used as a class would use it; and the deploy files.
 
 One hall for the module, started with `make hall N=2` as a lecturer would, on free loopback ports. The hall tests
-run in file order and the last two break it on purpose: one kills an app process, the last stops the hall with
-Ctrl-C. Without HAProxy (or Chromium, for the browser tests) they skip with a message; under CI=true they fail.
+run in file order and two break it on purpose: one kills an app process (the limit tests after it need only the
+proxy and one live process), the last stops the hall with Ctrl-C. Without HAProxy (or Chromium, for the browser
+tests) they skip with a message; under CI=true they fail.
 """
 
 from __future__ import annotations
 
 import asyncio
+import csv
+import http.client
+import http.server
+import io
 import json
 import os
 import re
@@ -17,9 +22,11 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,10 +34,12 @@ from pathlib import Path
 import pytest
 
 from bench.load import reveal
-from bench.pages import LAB_PAGES
+from bench.pages import LAB_PAGES, REVEAL
 from bench.protocol import Session
 from bench.serve import ROOT, free_port, new_tab, rerun, wait_for_run
 from deploy.hall import CONFIG, HOW_TO_INSTALL, haproxy_path, read_stats, render_config
+from ui.lessons.registry import LESSONS
+from ui.words import MINUS
 
 CI = os.environ.get("CI", "").lower() == "true"
 DOCKERFILE = ROOT / "deploy" / "Dockerfile"
@@ -85,6 +94,47 @@ def test_the_checked_in_config_is_what_the_hall_writes_for_four_and_haproxy_acce
         assert check.returncode == 0, check.stdout + check.stderr
     with pytest.raises(ValueError, match="at least one port"):
         render_config([])
+
+
+class _Echo(http.server.BaseHTTPRequestHandler):
+    """Answers every GET with the headers it was sent, as JSON: what the app would see behind HAProxy."""
+
+    def do_GET(self):  # noqa: N802 (the name http.server calls)
+        body = json.dumps({k.lower(): self.headers.get_all(k) for k in set(self.headers.keys())}).encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_the_app_learns_the_clients_address_in_one_x_forwarded_for_whatever_the_client_claims(tmp_path):
+    """The hall's config in front of an echo server: the app's last (and only) X-Forwarded-For entry is the peer."""
+    binary = _required(haproxy_path(), HOW_TO_INSTALL)
+    echo = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Echo)
+    threading.Thread(target=echo.serve_forever, daemon=True).start()
+    cfg = tmp_path / "haproxy.cfg"
+    cfg.write_text(render_config([echo.server_address[1]]))
+    port = free_port()
+    env = {**os.environ, "HALL_ADDRESS": "127.0.0.1", "HALL_PORT": str(port), "HALL_STATS_PORT": str(free_port())}
+    haproxy = subprocess.Popen([binary, "-db", "-f", str(cfg)], env=env, stderr=subprocess.DEVNULL)
+    try:
+        _until(lambda: haproxy.poll() is not None or _healthy(f"http://127.0.0.1:{port}"), "HAProxy answering")
+        assert haproxy.poll() is None
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10, source_address=("127.0.0.9", 0))
+        forged = {"X-Forwarded-For": "6.6.6.6", "Forwarded": "for=6.6.6.6", "X-Real-IP": "6.6.6.6"}
+        conn.request("GET", "/_stcore/health", headers=forged)
+        seen = json.loads(conn.getresponse().read())
+        conn.close()
+    finally:
+        haproxy.terminate()
+        haproxy.wait(10)
+        echo.shutdown()
+        echo.server_close()
+    assert seen["x-forwarded-for"] == ["127.0.0.9"]  # the connection's own address, once
+    assert "forwarded" not in seen and "x-real-ip" not in seen
 
 
 def _dockerfile() -> list[tuple[str, str]]:
@@ -190,6 +240,15 @@ def test_the_kubernetes_example_uses_the_halls_settings_and_the_dockerfiles_comm
     assert "option redispatch" in haproxy and notes[prefix + "session-cookie-change-on-failure"] == "true"
     tunnel = re.search(r"^\s+timeout tunnel (\d+)h", haproxy, re.M).group(1)
     assert notes[prefix + "proxy-read-timeout"] == notes[prefix + "proxy-send-timeout"] == str(int(tunnel) * 3600)
+
+    # the same paths let through (exact ones, and the two folders of files), and the same request rate
+    paths = ingress["spec"]["rules"][0]["http"]["paths"]
+    assert all(p["backend"]["service"] == backend for p in paths)
+    exact = {p["path"] for p in paths if p["pathType"] == "Exact"}
+    lists = re.findall(r"^\s+acl (?:page|core|stream) path ([^#\n]+)", haproxy, re.M)
+    assert exact == {path for line in lists for path in line.split()}
+    assert {p["path"] for p in paths if p["pathType"] == "Prefix"} == {"/static", "/media"}
+    assert int(notes[prefix + "limit-rps"]) * 10 == _limits()["http_req_rate"]
 
 
 def _import(name: str):
@@ -309,7 +368,7 @@ def _signed_l1_matches_its_slider(page) -> bool:
     """signed_l1 with its defaults: signed L1 descent from w0 falls by 0.4 for 200 updates, so it ends at w0 - 80."""
     w0 = float(page.get_by_role("slider", name="Start w0").get_attribute("aria-valuetext"))
     texts = page.locator('[data-testid="stMarkdownContainer"]').all_inner_texts()
-    return any(f"ends at {w0 - 80:g}" in t for t in texts) and _script_idle(page)
+    return any(f"ends at {w0 - 80:g}".replace("-", MINUS) in t for t in texts) and _script_idle(page)
 
 
 def _script_idle(page) -> bool:
@@ -327,7 +386,7 @@ def _move_start_w0(page, steps: int) -> None:
     page.wait_for_function(
         """t => [...document.querySelectorAll('[data-testid="stMarkdownContainer"]')]
         .some(e => e.innerText.includes(t))""",
-        arg=f"ends at {target - 80:g}",
+        arg=f"ends at {target - 80:g}".replace("-", MINUS),
         timeout=30_000,
     )
 
@@ -385,14 +444,84 @@ def test_sessions_from_one_address_spread_over_every_process(hall):
     assert sorted(open_now) == sorted(hall.pids) and all(n >= 2 for n in open_now.values()), open_now
 
 
-def test_the_hall_keeps_streamlits_metrics_to_itself(hall):
-    """/_stcore/metrics lists the cached functions and their counts to anyone (README: Running it in public)."""
+METRICS_SPELLINGS = [  # /_stcore/metrics as Streamlit reads it: it decodes the path before routing it
+    "/_stcore/metrics",
+    "/%5Fstcore/metrics",
+    "/%5fstcore/metrics",
+    "/_stcore/%6detrics",
+    "/%5F%73%74%63%6F%72%65%2F%6D%65%74%72%69%63%73",
+    "/_stcore//metrics",
+    "//_stcore/metrics",
+    "/_stcore/./metrics",
+    "/static/../_stcore/metrics",
+    "/static/%2e%2e/_stcore/metrics",
+    "/static/js/..%2F..%2F_stcore%2Fmetrics",
+    "/_stcore/metrics/",
+    "/_stcore/metrics?x=1",
+]
+NOT_ON_THE_LIST = [
+    "/_stcore/upload_file/x/y",  # the app has no uploads
+    "/_stcore/agent/openapi.json",  # Streamlit's agent API
+    "/_stcore/agent/mcp",
+    "/_stcore/script-health-check",
+    "/_stcore/stream",  # without the websocket upgrade
+    "/signed_l1/_stcore/health",  # the frontend's probe for a base path: it needs Streamlit's 404
+    "/index.html",
+    "/manifest.json",
+    "/app/static/x",
+    "/component/x/index.html",
+    "/static/js/../../app.py",
+    "/media/../app.py",
+    "/media/x%2F..%2F..%2Fapp.py",
+    "/nope",
+    "/%zz",
+]
+
+
+def _status(base: str, path: str, method: str = "GET") -> int:
+    """The status of one request, its path sent exactly as written (http.client does not re-encode it)."""
+    conn = http.client.HTTPConnection(base.removeprefix("http://"), timeout=10)
+    try:
+        conn.request(method, path)
+        response = conn.getresponse()
+        response.read()
+        return response.status
+    finally:
+        conn.close()
+
+
+def _app_pages() -> list[str]:
+    """The URL path of every page app.py hands st.navigation: its own pages (the default one is /, the others their
+    file's name) and one per lesson (ui/lessons/registry.py)."""
+    own = re.findall(r"st\.Page\(\s*\"pages/(\w+)\.py\"([^)]*)\)", (ROOT / "app.py").read_text())
+    assert own and "LESSONS" in (ROOT / "app.py").read_text(), own
+    lessons = [f"/{entry.lesson.page}" for entry in LESSONS]
+    return sorted(["/" if "default=True" in rest else f"/{name}" for name, rest in own] + lessons)
+
+
+def test_the_halls_list_of_pages_is_the_apps():
+    listed = re.search(r"^\s+acl page path (.+)$", CONFIG.read_text(), re.M).group(1).split()
+    assert sorted(listed) == _app_pages(), "a page was added or renamed: update `acl page` in deploy/haproxy.cfg"
+
+
+def test_the_hall_passes_only_the_paths_the_app_uses(hall):
+    """Every spelling of /_stcore/metrics and every path the app does not use is a 404; every page is served."""
     app_port = next(iter(hall.ports.values()))
-    assert _get(f"http://127.0.0.1:{app_port}/_stcore/metrics")[0] == 200  # the process itself answers
-    with pytest.raises(urllib.error.HTTPError) as refused:
-        _get(f"{hall.url}/_stcore/metrics")
-    refused.value.close()  # the error holds the response open
-    assert refused.value.code == 403
+    assert _status(f"http://127.0.0.1:{app_port}", "/%5Fstcore/metrics") == 200  # what the process gives, unguarded
+    refused = {path: _status(hall.url, path) for path in METRICS_SPELLINGS + NOT_ON_THE_LIST}
+    assert {path: code for path, code in refused.items() if code not in (400, 404)} == {}
+    assert _status(hall.url, "/_stcore/health", "POST") == 405  # GET and HEAD are all a page sends
+    served = {path: _status(hall.url, path) for path in [*_app_pages(), "/_stcore/health", "/favicon.png"]}
+    assert set(served.values()) == {200}, served
+
+
+def test_a_cookie_naming_no_process_is_served_and_given_a_real_one(hall):
+    for forged in ("L1LAB_PROCESS=app9", "L1LAB_PROCESS=", "L1LAB_PROCESS=../app1", "L1LAB_PROCESS=APP1"):
+        status, headers, _ = _get(f"{hall.url}/_stcore/health", cookie=forged)
+        given = re.match(r"L1LAB_PROCESS=(app\d+);", headers.get("set-cookie", ""))
+        assert status == 200 and given and given.group(1) == headers["x-served-by"] in hall.pids, (forged, headers)
+    status, headers, _ = _get(f"{hall.url}/_stcore/health", cookie="L1LAB_PROCESS=app2")  # a real one pins
+    assert status == 200 and headers["x-served-by"] == "app2" and "L1LAB_PROCESS" not in headers.get("set-cookie", "")
 
 
 def test_killing_a_process_leaves_the_others_serving_and_its_browsers_reconnect(hall, browser):
@@ -427,6 +556,95 @@ def test_killing_a_process_leaves_the_others_serving_and_its_browsers_reconnect(
     assert hall.make.poll() is None, "the hall must keep running when one process dies"
     _until(lambda: f"{doomed} (port" in hall.output(), "the hall saying a process exited", 10)
     page.context.close()
+
+
+def _limits() -> dict[str, int]:
+    """The per-address limits in deploy/haproxy.cfg: connections and requests in 10 s, websockets in a minute."""
+    text = CONFIG.read_text()
+    found = {k: re.search(rf"{k} gt (\d+)", text) for k in ("sc0_conn_rate", "sc0_http_req_rate", "sc0_gpc0_rate")}
+    return {k.removeprefix("sc0_"): int(m.group(1)) for k, m in found.items()}
+
+
+def _send(source: str, port: int, paths: list[str]) -> Counter:
+    """One connection from `source` (a loopback address of its own, so its count is its own), its requests
+    pipelined: the status of each answer. Every path here is answered by HAProxy itself, never by the app."""
+    with socket.create_connection(("127.0.0.1", port), timeout=30, source_address=(source, 0)) as s:
+        s.sendall("".join(f"GET {p} HTTP/1.1\r\nHost: hall\r\n\r\n" for p in paths).encode())
+        data = b""
+        while len(statuses := re.findall(rb"HTTP/1\.1 (\d{3}) ", data)) < len(paths):
+            chunk = s.recv(1 << 16)
+            if not chunk:  # closed: the answers so far are all there is
+                break
+            data += chunk
+    return Counter(int(code) for code in statuses)
+
+
+def _cold_visit(hall, browser) -> tuple[int, int]:
+    """A student's first visit in Chromium, every result revealed and the QR code opened: (connections, requests)
+    HAProxy counted. The heaviest page (the derivation's results load the most scripts) is the one measured."""
+
+    def counted() -> tuple[int, int]:
+        with urllib.request.urlopen(f"{hall.stats_url}/;csv", timeout=5) as r:
+            rows = csv.DictReader(io.StringIO(r.read().decode().lstrip("# ")))
+            front = next(row for row in rows if row["pxname"] == "hall" and row["svname"] == "FRONTEND")
+        return int(front["stot"]), int(front["req_tot"])
+
+    before = counted()
+    page = new_tab(browser, viewport={"width": 1280, "height": 900})
+    page.goto(f"{hall.url}/derivation")
+    wait_for_run(page)
+    for key in REVEAL["derivation"]:
+        box = page.locator(f'[data-testid="stMain"] .st-key-{key}').first
+        box.evaluate("el => { const d = el.closest('details'); if (d && !d.open) d.querySelector('summary').click(); }")
+        with rerun(page):
+            box.locator("label").first.click()
+    page.locator('[data-testid="stSidebar"]').get_by_role("button", name="QR code of this link").click()
+    page.wait_for_function(  # the QR code is an image Streamlit serves from /media/
+        """() => [...document.querySelectorAll('[role="dialog"] img')].some(i => i.complete && i.naturalWidth > 0)""",
+        timeout=30_000,
+    )
+    after = counted()
+    assert _exceptions(page) == 0
+    page.context.close()
+    return after[0] - before[0], after[1] - before[1]
+
+
+def test_a_lecture_hall_behind_one_address_passes_the_limits(hall, browser):
+    """300 students opening the link at once behind one address: each makes what a cold visit in Chromium makes
+    (its connections, its requests, one websocket), all from one loopback address, as fast as this machine can."""
+    connections, requests = _cold_visit(hall, browser)
+    assert 2 <= connections and connections < requests
+    limits = _limits()
+    assert 300 * connections <= limits["conn_rate"], connections
+    assert 300 * requests <= limits["http_req_rate"], requests
+    front_port = int(hall.url.rsplit(":", 1)[1])
+    files = [f"/nope/{i}" for i in range(requests - 1)]  # refused by HAProxy: counted, and the app never sees them
+    per_connection = [files[i :: connections - 1] for i in range(connections - 1)]
+    answers: Counter = Counter()
+    for _student in range(300):
+        for paths in per_connection:
+            answers += _send("127.0.0.3", front_port, paths)
+        answers += _send("127.0.0.3", front_port, ["/_stcore/stream"])  # its websocket (asked for, not upgraded)
+    assert answers == Counter({404: 300 * requests}), answers
+
+
+@pytest.mark.parametrize(
+    ("limit", "source", "per_connection", "path"),
+    [
+        ("conn_rate", "127.0.0.4", 1, "/nope"),  # thousands of connections
+        ("http_req_rate", "127.0.0.5", 2000, "/nope"),  # tens of thousands of requests over a few
+        ("gpc0_rate", "127.0.0.6", 1, "/_stcore/stream"),  # hundreds of websockets: Streamlit sessions
+    ],
+)
+def test_one_address_past_a_limit_gets_429(hall, limit, source, per_connection, path):
+    """A bounded flood from a loopback address of its own (the others' counts stay theirs): everything up to the
+    limit is answered as usual, the request past it gets 429."""
+    cap = _limits()[limit]
+    front_port = int(hall.url.rsplit(":", 1)[1])
+    answers: Counter = Counter()
+    while not answers[429] and answers.total() <= 2 * cap:
+        answers += _send(source, front_port, [path] * per_connection)
+    assert answers[429] and answers[404] >= cap, answers  # none refused before the limit (a window may slide)
 
 
 def test_ctrl_c_stops_make_hall_with_no_process_left(hall):
