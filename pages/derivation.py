@@ -13,7 +13,7 @@ from ui.lessons.derivation import charts as lesson_charts
 from ui.lessons.derivation import lesson
 from ui.lessons.derivation import sentences as say
 from ui.lessons.derivation.lesson import CONTROLS, PRESETS, C
-from ui.questions import check_understanding
+from ui.questions import check_understanding, predict
 
 fmt = say.fmt
 
@@ -47,21 +47,14 @@ with ask:
         rf"\begin{{gathered}} r = \hat y - t = {fmt(y_hat)} - {say.factor(t)} = {fmt(r)}{gap}L = |r| = {fmt(loss)} "
         r"\end{gathered}"
     )
-    with layout.slide_part(2, question=lesson.PREDICT_KEY), st.container(border=True):
-        st.markdown(f"**Predict first.** {lesson.question(values)} Type a number.")
-        guess = st.number_input(
-            "Your dL/dw", value=None, step=0.1, format="%.4f", key=lesson.PREDICT_KEY, placeholder="e.g. 1.5"
-        )
-        skip = st.checkbox("Skip the question and show the result", key=f"{lesson.PREDICT_KEY}_skip")
-        if guess is not None:
-            ok, why = lesson.verdict(values, guess)
-            if ok:
-                st.success(why, icon="✅")
-            else:
-                st.error(why, icon="💡")
-    if guess is None and not skip:
-        st.caption("Answer (or skip) to see the backward pass.")
-        st.stop()
+    ready = predict(
+        lesson.PREDICT_KEY,
+        f"{lesson.question(values)} Type a number.",
+        lesson.number_answer(values),
+        lambda: lesson.room_answer(values),
+    )
+if not ready:
+    st.stop()
 
 with layout.slide_part(3):
     if layout.sliding():  # the answer's screen: nothing to scroll at 1280x800

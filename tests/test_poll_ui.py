@@ -172,6 +172,57 @@ def test_a_teacher_and_students_from_start_to_reveal(db_calls):
     assert "is not open" in texts(students[0]) and f"{KEY}_skip" in keys(students[0], "checkbox")
 
 
+def _derivation(query: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=90)
+    at.query_params.update(query or {})
+    at.switch_page("pages/derivation.py")
+    return rerun(at)
+
+
+def _backward_pass(at: AppTest) -> bool:
+    return any(h.value.startswith("Backward pass") for h in at.subheader)
+
+
+def test_the_derivations_typed_answer_has_ask_again_and_counts_in_a_room_under_its_bar():
+    """The derivation's question is a number to type: alone it gets Ask again; in a room each typed number counts
+    under the bar it falls in (the right one, a common slip, or another number), and the reveal shows the spread."""
+    from ui.lessons.derivation import lesson
+
+    key = lesson.PREDICT_KEY
+    alone = _derivation()
+    alone.number_input(key=key).set_value(-2.0)
+    assert "Right" in texts(rerun(alone)) and _backward_pass(alone)
+    alone.button(key=f"{key}_again").click()
+    assert not _backward_pass(rerun(alone)) and alone.number_input(key=key).value is None
+
+    teacher = _derivation()
+    teacher.button(key="poll_start").click()
+    code = rerun(teacher).session_state[ROOM.key]
+    assert key not in keys(teacher, "number_input")  # the teacher sees the room's answers
+    bars = lesson.number_answer(lesson.LESSON.defaults()).options
+    assert bars[0] == "−2, sign(r)·x" and "2, x alone" in bars and bars[-1] == lesson.OTHER
+    for typed in (-2.0, 2.0, 2.0, 7.5):
+        student = _derivation({"room": code})
+        assert f"{key}_skip" not in keys(student, "checkbox")
+        student.number_input(key=key).set_value(typed)
+        assert f"Counted for room {code}" in texts(rerun(student))
+    live = rerun(teacher).get("vega_lite_chart")[0].proto.alt
+    assert all(f"{bar}: {n}" in live for bar, n in zip(bars, (1, 2), strict=False)) and f"{lesson.OTHER}: 1" in live
+    teacher.button(key=f"{key}_reveal").click()
+    assert "How the room answered" in texts(rerun(teacher)) and "The answer is **−2, sign(r)·x**" in texts(teacher)
+    rerun(student)  # the last one typed 7.5
+    assert "Not quite" in texts(student) and _backward_pass(student)
+
+
+def test_a_number_on_the_kink_counts_as_a_subgradient():
+    from ui.lessons.derivation import lesson
+
+    values = {**lesson.LESSON.defaults(), lesson.C["w"].key: 0.5}  # ŷ = t: every slope in [−2, 2] is right
+    typed = lesson.number_answer(values)
+    assert typed.options == ["[−2, 2], a subgradient", lesson.OTHER]
+    assert typed.option(1.3) == typed.options[0] and typed.option(2.5) == lesson.OTHER
+
+
 def at_disabled(at: AppTest) -> bool:
     return at.radio(key=KEY).disabled
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import streamlit as st
 
@@ -15,10 +16,23 @@ from ui.layout import slide_part, sliding
 from ui.poll import view as room_view
 
 
+@dataclass(frozen=True)
+class NumberAnswer:
+    """A question answered by typing a number. In a class poll room a typed number counts under the option it
+    falls in, so the room's chart shows what the room typed; alone, the student reads `verdict` on it."""
+
+    label: str  # the input's label, e.g. "Your dL/dw"
+    options: Sequence[str]  # the room's bars: the right answer, the common wrong ones, and the rest
+    option: Callable[[float], str]  # the bar a typed number counts under
+    verdict: Callable[[float], tuple[bool, str]]  # (right?, why in numbers) for a typed number
+    placeholder: str = ""
+    waiting: str = "Type an answer to see the result."  # the caption while the question is open
+
+
 def predict(
     key: str,
     question: str,
-    options: Sequence[str],
+    options: Sequence[str] | NumberAnswer,
     correct: str | Callable[[], str] | Callable[[], tuple[str, str]],
     explanation: str | Callable[[], str] | None = None,
 ) -> bool:
@@ -28,7 +42,8 @@ def predict(
     `correct` and `explanation` may be functions: an experiment that decides the answer (and the
     numbers that say why) then runs only once the student has answered, not on every change of a
     setting while the question is open. With no `explanation`, `correct()` returns both, (answer, why),
-    and runs once (a lesson's `expected`).
+    and runs once (a lesson's `expected`). With a NumberAnswer the student types a number; `correct` is then
+    the option the right number counts under.
     """
     if explanation is None:
         decide = functools.cache(correct)
@@ -39,7 +54,8 @@ def predict(
         if room is None:
             ready = _ask(key, question, options, correct, explanation)
         elif room.teacher_key:
-            ready = _ask_room_as_teacher(room, key, options, correct, explanation)
+            bars = options.options if isinstance(options, NumberAnswer) else options
+            ready = _ask_room_as_teacher(room, key, bars, correct, explanation)
         else:
             ready = _ask_room_as_student(room, key, question, options, correct, explanation)
     if not ready and sliding():  # the answer's screen would be empty: it says what shows the answer
@@ -53,16 +69,37 @@ def predict(
     return ready
 
 
-def _ask(key, question, options, correct, explanation) -> bool:
-    answer = st.radio(
-        question, list(options), index=None, key=key, label_visibility="collapsed", horizontal=len(options) <= 4
+def _input(key: str, question: str, options: Sequence[str] | NumberAnswer, *, disabled: bool = False):
+    """The answer's widget: a number to type, or one option to pick."""
+    if isinstance(options, NumberAnswer):
+        return st.number_input(
+            options.label,
+            value=None,
+            step=0.1,
+            format="%.4f",
+            key=key,
+            placeholder=options.placeholder,
+            disabled=disabled,
+        )
+    return st.radio(
+        question,
+        list(options),
+        index=None,
+        key=key,
+        label_visibility="collapsed",
+        horizontal=len(options) <= 4,
+        disabled=disabled,
     )
+
+
+def _ask(key, question, options, correct, explanation) -> bool:
+    answer = _input(key, question, options)
     skipped = st.checkbox("Skip the question and show the result", key=f"{key}_skip")
     if answer is None and not skipped:
-        st.caption("Pick an answer to run the experiment.")
+        st.caption(options.waiting if isinstance(options, NumberAnswer) else "Pick an answer to run the experiment.")
         return False
     if answer is not None:
-        _verdict(answer, _value(correct), _value(explanation))
+        _judge(options, answer, correct, explanation)
     st.button(
         "Ask again",
         key=f"{key}_again",
@@ -99,32 +136,33 @@ def _ask_room_as_teacher(room: room_view.Membership, key, options, correct, expl
 def _ask_room_as_student(room: room_view.Membership, key, question, options, correct, explanation) -> bool:
     revealed = room.question(key).revealed
     room_view.forget_if_asked_again(room, key)
-    answer = st.radio(
-        question,
-        list(options),
-        index=None,
-        key=key,
-        label_visibility="collapsed",
-        horizontal=len(options) <= 4,
-        disabled=revealed,
-    )
+    answer = _input(key, question, options, disabled=revealed)
+    number = isinstance(options, NumberAnswer)
     if not revealed:
         if answer is None:
-            st.caption(f"Pick an answer: it counts, anonymously, for room {room.code}.")
+            st.caption(f"{'Type' if number else 'Pick'} an answer: it counts, anonymously, for room {room.code}.")
         else:
-            room_view.send(room, key, answer)
+            room_view.send(room, key, options.option(answer) if number else answer)
         return False
-    correct = _value(correct)
     if answer is None:
-        st.info(f"The answer is **{correct}**. {_value(explanation)}", icon="🗳️")
+        st.info(f"The answer is **{_value(correct)}**. {_value(explanation)}", icon="🗳️")
     else:
-        _verdict(answer, correct, _value(explanation))
-    room_view.spread(room, key, options, correct)
+        _judge(options, answer, correct, explanation)
+    room_view.spread(room, key, options.options if number else options, _value(correct))
     return True
 
 
 def _value(x: str | Callable[[], str]) -> str:
     return x() if callable(x) else x
+
+
+def _judge(options: Sequence[str] | NumberAnswer, answer, correct, explanation) -> None:
+    """The verdict on the student's answer: a typed number's from its own rule, a pick's against `correct`."""
+    if isinstance(options, NumberAnswer):
+        right, why = options.verdict(answer)
+        (st.success if right else st.error)(why, icon="✅" if right else "💡")
+    else:
+        _verdict(answer, _value(correct), _value(explanation))
 
 
 def _verdict(answer: str, correct: str, explanation: str) -> None:

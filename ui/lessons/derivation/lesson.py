@@ -19,6 +19,7 @@ from ui import charts, frames
 from ui.controls import Control, log_options
 from ui.lessons import Lesson
 from ui.lessons.derivation import sentences as say
+from ui.questions import NumberAnswer
 
 C = {
     "x": Control("d_x", "Input x", "float", 2.0, -3.0, 3.0, 0.1),
@@ -164,6 +165,52 @@ def verdict(values: Mapping[str, object], guess: float) -> tuple[bool, str]:
     any subgradient), with the numbers that decide it."""
     s = sample(values)
     return say.guess_feedback(guess, s.x, s.r, s.sign, s.grad_w)
+
+
+OTHER = "another number"  # the room's bar for a typed dL/dw that is neither right nor a common slip
+
+
+def _right_option(s: Sample) -> str:
+    if s.at_kink:
+        return f"[{say.fmt(-abs(s.x))}, {say.fmt(abs(s.x))}], a subgradient"
+    return f"{say.fmt(s.grad_w)}, sign(r)·x"
+
+
+def _room_bars(s: Sample) -> list[tuple[str, float | None]]:
+    """(bar, the value it counts) for the room's chart: the right answer, each common slip that a typed number
+    can still reach (one not matched by an earlier bar), and the rest."""
+    bars: list[tuple[str, float | None]] = [(_right_option(s), None)]
+    taken = [s.grad_w]
+    for g in () if s.at_kink else say.wrong_guesses(s.x, s.r, s.sign):
+        if all(abs(g.value - v) > say.GUESS_TOL for v in taken):
+            bars.append((f"{say.fmt(g.value)}, {g.name}", g.value))
+            taken.append(g.value)
+    return [*bars, (OTHER, None)]
+
+
+def number_answer(values: Mapping[str, object]) -> NumberAnswer:
+    """The Predict-first question's typed answer: its verdict, and the room's bar each typed number counts under."""
+    s = sample(values)
+    bars = _room_bars(s)
+
+    def option(guess: float) -> str:
+        if verdict(values, guess)[0]:
+            return bars[0][0]
+        return next((bar for bar, v in bars[1:-1] if abs(guess - v) <= say.GUESS_TOL), OTHER)
+
+    return NumberAnswer(
+        "Your dL/dw",
+        [bar for bar, _ in bars],
+        option,
+        lambda guess: verdict(values, guess),
+        placeholder="e.g. 1.5",
+        waiting="Answer (or skip) to see the backward pass.",
+    )
+
+
+def room_answer(values: Mapping[str, object]) -> tuple[str, str]:
+    """(the room's bar that holds the right answer, why in numbers): `expected` as the poll shows it."""
+    return _right_option(sample(values)), expected(values)[1]
 
 
 def _wrong_answers() -> dict[str, str]:

@@ -8,6 +8,8 @@ x = 0 (w has no effect), standing on the kink r = 0, a negative x, a bias.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 EPS = np.finfo(float).eps
@@ -32,6 +34,32 @@ def residual(w: float, x: float, b: float, t: float) -> float:
     return 0.0 if abs(r) <= 8 * EPS * max(abs(w * x), abs(b), abs(t)) else r
 
 
+class WrongGuess(NamedTuple):
+    name: str  # what the student computed, e.g. "x alone"
+    value: float
+    why: str  # the slip behind it, in numbers
+
+
+def wrong_guesses(x: float, r: float, sign: float) -> tuple[WrongGuess, ...]:
+    """The common wrong answers for dL/dw off the kink, in the order a typed number is matched against them."""
+    return (
+        WrongGuess(
+            "x alone", x, f"That is dŷ/dw = x alone: the misconception. r = {fmt(r)} is negative, so the sign flips it"
+        ),
+        WrongGuess(
+            "sign(r) alone",
+            sign,
+            f"That is dL/dr = sign(r) alone: the chain rule stopped one factor early, x = {fmt(x)} multiplies it",
+        ),
+        WrongGuess(
+            "2·r·x",
+            2 * r * x,
+            "That is 2·r·x, the squared loss's gradient, which shrinks near the target; |r|'s keeps its size",
+        ),
+        WrongGuess("|r|", abs(r), "That is |r|, the loss's value, not its slope"),
+    )
+
+
 def guess_feedback(guess: float, x: float, r: float, sign: float, grad_w: float) -> tuple[bool, str]:
     """Whether a typed dL/dw is right, and why, in numbers. On the kink any subgradient is right."""
     if r == 0:
@@ -44,14 +72,9 @@ def guess_feedback(guess: float, x: float, r: float, sign: float, grad_w: float)
     if abs(guess - grad_w) <= GUESS_TOL:
         return True, f"Right: sign(r)·x = {fmt(sign)}·{factor(x)} = {fmt(grad_w)}."
     answer = f"dL/dw = sign(r)·x = {fmt(sign)}·{factor(x)} = {fmt(grad_w)}"
-    for wrong, why in (  # the common wrong answers (ui.lessons.derivation); the first that matches is named
-        (x, f"That is dŷ/dw = x alone: the misconception. r = {fmt(r)} is negative, so the sign flips it"),
-        (sign, f"That is dL/dr = sign(r) alone: the chain rule stopped one factor early, x = {fmt(x)} multiplies it"),
-        (2 * r * x, "That is 2·r·x, the squared loss's gradient, which shrinks near the target; |r|'s keeps its size"),
-        (abs(r), "That is |r|, the loss's value, not its slope"),
-    ):
-        if abs(guess - wrong) <= GUESS_TOL:
-            return False, f"{why}: {answer}."
+    for guessed in wrong_guesses(x, r, sign):  # the first that matches is named
+        if abs(guess - guessed.value) <= GUESS_TOL:
+            return False, f"{guessed.why}: {answer}."
     return False, f"Not quite: dL/dw = sign(r)·x = {fmt(sign)}·{factor(x)} = {fmt(grad_w)} (yours: {fmt(guess)})."
 
 
