@@ -614,3 +614,25 @@ def test_students_get_a_link_to_the_page_the_teacher_moved_to():
     rerun(teacher)
     rerun(student)
     assert "moved on" not in texts(student)
+
+
+def test_a_presenting_teacher_shows_the_room_on_the_page_and_the_bars_large():
+    """Presentation mode folds the sidebar: the room's code, QR code and link go on top of the page, and the live
+    bars use the projector's font."""
+    import json
+
+    from ui.poll.view import PROJECTOR_FONT
+
+    teacher = open_page({"present": "true"})
+    teacher.button(key="poll_start").click()
+    rerun(teacher)
+    code = teacher.session_state[ROOM.key]
+    assert any(f"Join room **{code}**" in m.value for m in teacher.main.markdown)
+    assert teacher.main.get("image"), "the QR code is on the page, not only in the folded sidebar"
+    live = json.loads(next(c for c in teacher.get("vega_lite_chart") if "room's answers" in c.proto.alt).proto.spec)
+    fonts = [layer["mark"]["fontSize"] for layer in live["layer"] if layer["mark"]["type"] == "text"]
+    assert min(fonts) >= PROJECTOR_FONT
+    reading = open_page()
+    reading.button(key="poll_start").click()
+    rerun(reading)
+    assert not any("Join room" in m.value for m in reading.main.markdown)  # at a desk the sidebar shows it

@@ -23,6 +23,7 @@ import streamlit as st
 
 from ui import qr
 from ui.controls import PRESENTATION, ROOM, SLIDE, SLIDES, page_link_parts, restore, show_notes
+from ui.layout import presenting
 from ui.poll import store as poll_store
 from ui.poll.store import (
     PollError,
@@ -386,6 +387,8 @@ def follow(page: str, pages: Mapping[str, tuple[str, str]]) -> None:
     if room is None:
         return
     if room.teacher_key:
+        if presenting():  # the sidebar is folded on a projector: the room's code and QR code go on the page
+            _room_banner(room.code)
         if page in pages and st.session_state.get(_SHOWN) != (room.code, page):
             try:
                 store().show_page(room.code, room.teacher_key, page)
@@ -399,6 +402,17 @@ def follow(page: str, pages: Mapping[str, tuple[str, str]]) -> None:
         with st.container(border=True):
             st.markdown(f"Your teacher has moved on to **{title}**.")
             st.page_link(file, label=f"Go to {title}", icon="➡️")
+
+
+def _room_banner(code: str) -> None:
+    """Room code, QR code and link in one row on top of the page, for the room to read off the projector."""
+    link = _current_link(code)
+    with st.container(border=True, horizontal=True, vertical_alignment="center"):
+        try:
+            st.image(_qr(link, 3), width=72)
+        except ValueError:
+            pass  # no QR code for this link: the code and the link beside it still let students in
+        st.markdown(f"#### Join room **{code}**  \nscan the code or open `{link}`")
 
 
 # --- beside a question ---------------------------------------------------------------------------------------
@@ -436,9 +450,16 @@ def send(room: Membership, key: str, choice: str) -> None:
     )
 
 
-def spread_spec(counts: dict[str, int], options: Sequence[str], correct: str | None = None) -> dict:
+PROJECTOR_FONT = 24  # the room's bars on a projector: read from the back of a hall
+
+
+def spread_spec(
+    counts: dict[str, int], options: Sequence[str], correct: str | None = None, font_size: int = 16
+) -> dict:
     """One row per option (in the question's order): its text above a bar of its count, the right one green
-    once known. The text sits above the bar, not on an axis, so a long option is not cut on a phone."""
+    once known. The text sits above the bar, not on an axis, so a long option is not cut on a phone. Rows and
+    bars grow with `font_size` (PROJECTOR_FONT in presentation mode)."""
+    grow = font_size / 16
     rows = [{"answer": o, "students": int(counts.get(o, 0)), "right": o == correct} for o in options]
     colour: dict = {"value": "#4c78a8"}
     if correct is not None:
@@ -453,19 +474,25 @@ def spread_spec(counts: dict[str, int], options: Sequence[str], correct: str | N
         "field": "students",
         "type": "quantitative",
         "title": "students",
-        "axis": {"tickMinStep": 1, "format": "d"},
+        "axis": {"tickMinStep": 1, "format": "d", "labelFontSize": round(11 * grow), "titleFontSize": round(11 * grow)},
         "scale": {"domain": [0, top], "nice": False},
     }
-    text = {"type": "text", "align": "left", "fontSize": 16}
+    text = {"type": "text", "align": "left", "fontSize": font_size}
     return {
         "data": {"values": rows},
-        "height": {"step": 52},
+        "height": {"step": round(52 * grow)},
         "encoding": {"y": {"field": "answer", "type": "nominal", "sort": list(options), "axis": None}},
         "layer": [
-            {"mark": {"type": "bar", "height": 18, "yOffset": 10}, "encoding": {"x": x, "color": colour}},
-            {"mark": {**text, "yOffset": -12}, "encoding": {"x": {"datum": 0}, "text": {"field": "answer"}}},
             {
-                "mark": {**text, "yOffset": 10, "dx": 5, "fontWeight": "bold"},
+                "mark": {"type": "bar", "height": round(18 * grow), "yOffset": round(10 * grow)},
+                "encoding": {"x": x, "color": colour},
+            },
+            {
+                "mark": {**text, "yOffset": round(-12 * grow)},
+                "encoding": {"x": {"datum": 0}, "text": {"field": "answer"}},
+            },
+            {
+                "mark": {**text, "yOffset": round(10 * grow), "dx": 5, "fontWeight": "bold"},
                 "encoding": {"x": {"field": "students", "type": "quantitative"}, "text": {"field": "students"}},
             },
         ],
@@ -475,7 +502,7 @@ def spread_spec(counts: dict[str, int], options: Sequence[str], correct: str | N
 def _spread_chart(counts: dict[str, int], options: Sequence[str], correct: str | None, key: str) -> None:
     total = sum(counts.values())
     st.vega_lite_chart(
-        spread_spec(counts, options, correct),
+        spread_spec(counts, options, correct, PROJECTOR_FONT if presenting() else 16),
         width="stretch",
         key=key,
         alt=f"The room's answers: {', '.join(f'{o}: {counts.get(o, 0)}' for o in options)} ({total} in all).",
@@ -491,8 +518,10 @@ def live_answers(room: Membership, key: str, options: Sequence[str]) -> None:
     except PollError as why:
         st.warning(f"The room's answers cannot be read: {why}.", icon="🗳️")
         return
-    if st.session_state.pop(_RERUN, False):  # revealed by the button below: the whole page shows the result
+    if st.session_state.pop(_RERUN, False):  # revealed by the button: the whole page shows the result
         st.rerun(scope="app")
+    # the button above the bars: beside a chart on a 1280x800 projector, below them it fell off the screen
+    st.button("Reveal to the room", key=f"{key}_reveal", type="primary", on_click=_reveal, args=(room, key))
     _spread_chart(counts, options, None, key=f"{key}_live")
     info = room_info(room)  # beside the chart too: in presentation mode the sidebar is folded
     if info is not None:
@@ -500,7 +529,6 @@ def live_answers(room: Membership, key: str, options: Sequence[str]) -> None:
         warning = refusals(info)
         if warning:
             st.warning(warning, icon="🚪")
-    st.button("Reveal to the room", key=f"{key}_reveal", type="primary", on_click=_reveal, args=(room, key))
 
 
 def _reveal(room: Membership, key: str) -> None:
