@@ -5,6 +5,7 @@ import streamlit as st
 
 from ui import layout
 from ui.controls import sync_url
+from ui.lessons import plan
 from ui.lessons.registry import LESSONS
 
 layout.header("For teachers", "How do I run this in a 50-minute lecture, and what will the room answer?")
@@ -16,13 +17,13 @@ st.markdown(
     "run** when this page opens, with the same code the page uses, so they are what the room will see."
 )
 
-start = 0
-plan = []
-for entry in LESSONS:
-    plan.append(f"| {start}–{start + entry.lesson.minutes} min | [{entry.title}]({entry.lesson.page}) |")
-    start += entry.lesson.minutes
-st.markdown("| when | page |\n| --- | --- |\n" + "\n".join(plan))
-st.caption(f"{start} minutes in all; the check question at the foot of each page makes a good exit ticket.")
+st.subheader("A 50-minute lecture")
+cells = (f"| {when} | {what.replace('|', chr(92) + '|')} |" for when, what in plan.rows(LESSONS))  # | ends a cell
+st.markdown("| when | what |\n| --- | --- |\n" + "\n".join(cells))
+st.markdown(
+    "**If you run short of time**, leave out, in this order:\n\n"
+    + "\n".join(f"- {entry.title}: {entry.lesson.trim}." for entry in plan.trims(LESSONS))
+)
 
 for entry in LESSONS:
     lesson = entry.lesson

@@ -135,3 +135,19 @@ def test_the_loss_picture_names_each_line_and_draws_the_fan_only_on_the_kink():
     for _, name in off_pic.labels.iterrows():  # each name at the upper end of a line it names
         ends = off_pic.lines.groupby("line")["L"].max()
         assert np.isclose(ends, name["L"]).any()
+
+
+def test_the_lecture_plan_fills_50_minutes_from_the_registry_and_says_what_to_trim():
+    from ui.lessons import plan
+    from ui.lessons.registry import LESSONS
+
+    rows = plan.rows(LESSONS)
+    assert plan.total(LESSONS) == plan.LECTURE_MINUTES == 50
+    assert rows[0][0].startswith("0–") and rows[-1][0].endswith(f"–{plan.LECTURE_MINUTES}\u00a0min")
+    assert [what for _, what in rows[1:-1]] == [f"[{e.title}]({e.lesson.page})" for e in LESSONS]
+    ends = [int(when.split("–")[1].split()[0]) for when, _ in rows]
+    starts = [int(when.split("–")[0]) for when, _ in rows]
+    assert starts[1:] == ends[:-1]  # one row after the other, no gap
+    assert "Introduction" in rows[0][1] and "exit ticket" in rows[-1][1]
+    assert [e.lesson.page for e in plan.trims(LESSONS)][0] == LESSONS[-1].lesson.page  # the last page goes first
+    assert all(e.lesson.trim for e in LESSONS)

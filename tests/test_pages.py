@@ -341,3 +341,13 @@ def test_the_draws_sentence_measures_the_median_and_the_mean_from_the_draws_data
     mean_err = np.mean([abs(np.mean(r) - 1) for r in ratios])
     for shown, exact in zip(found.groups(), (median_err, mean_err), strict=True):
         assert float(shown) == pytest.approx(exact, rel=5e-2)  # printed to 2 significant digits
+
+
+def test_the_teachers_plan_shows_every_row_whole():
+    """A | inside a cell (|ŷ − t|) ended the table's cell: the introduction read 'Write L(w) ='."""
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.switch_page("pages/teachers.py")
+    at.run()
+    table = next(m.value for m in at.markdown if m.value.startswith("| when | what |"))
+    intro = table.splitlines()[2]
+    assert intro.count(" | ") == 1 and "\\|ŷ − t\\|" in intro, intro

@@ -26,7 +26,8 @@ class Lesson:
     expected: Callable[[Mapping[str, object]], tuple[str, str]]  # (the answer, why in numbers) at these values
     wrong: Mapping[str, str]  # a common wrong answer -> the misconception behind it, in a teacher's words
     show: tuple[str, ...] = ()  # the presets worth showing in a lecture, in order
-    minutes: int = 10  # its share of a 50-minute lecture
+    minutes: int = 10  # its share of a 50-minute lecture (pages/teachers.py adds an introduction and a wrap-up)
+    trim: str = ""  # what to leave out of this page when the lecture runs short
     say: str = ""  # what to say while the room argues, before the reveal
 
     def defaults(self) -> dict[str, object]:

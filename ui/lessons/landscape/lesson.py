@@ -212,7 +212,8 @@ LESSON = Lesson(
         ),
     },
     show=("L1, a constant step (defaults)", "L1 with a decaying step", "L2: a smooth bowl"),
-    minutes=10,
+    minutes=6,
+    trim="the whole page if you must drop one: it builds on everything before it",
     say=(
         "Ask what a constant step does where the gradient does not shrink near the bottom: plain descent keeps "
         "jumping across the creases. Then show the decaying step, which shrinks the jumps, and the L2 bowl, "

@@ -238,6 +238,7 @@ LESSON = Lesson(
         *list(ARTICLE_PRESETS)[2:],  # sigma 5: lr 0.001, lr 0.0001, the decay
     ),
     minutes=10,
+    trim="the heatmap and the sweep: keep the first question and the many-draws chart",
     say=(
         "Ask what one step looks like near w = 1: L2's is lr·Σ2·r·x and shrinks with the residual r, L1's is "
         "lr·|Σ sign(r)·x|, the same size however close w is. Then open the sigma 5 presets and ask again: the noise "

@@ -152,7 +152,8 @@ LESSON = Lesson(
         ),
     },
     show=("A third of the data bad", "Just under half bad", "Through the origin (the weighted median)"),
-    minutes=10,
+    minutes=8,
+    trim="the breakdown sweep: the first question and gradient descent on the data carry it",
     say=(
         "Ask how hard one far point pulls on each line: L2's pull 2·r·x grows with its distance r, L1's is ±x "
         "whatever the distance. Then show a third of the data bad, where L1 still holds, and just under half, "

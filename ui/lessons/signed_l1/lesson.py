@@ -163,7 +163,8 @@ LESSON = Lesson(
         ),
     },
     show=("Per-batch gradient (w ends at 12)", "Move the target: true w = −3", "Train ten times longer"),
-    minutes=10,
+    minutes=8,
+    trim="the step-through panel and the per-batch toggle: the default run and its one sentence are the point",
     say=(
         "Ask them to differentiate Σ(w·x − y) with respect to w, on paper: where did y go? A gradient that "
         "does not contain the target cannot lead to it. After the reveal, move True w: the signed-L1 line does "
