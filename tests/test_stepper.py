@@ -1,6 +1,13 @@
 """The step-through panel on its own (ui/stepper.py): a tiny run, driven through AppTest."""
 
+import json
+
+import numpy as np
 from streamlit.testing.v1 import AppTest
+
+from ui.stepper import marker_family
+
+LAST = 10  # the tiny run: one epoch of 10 batches
 
 
 def _panel() -> None:
@@ -24,7 +31,8 @@ def _open() -> AppTest:
 def test_update_0_is_explained_and_a_later_update_is_not():
     at = _open()
     assert any("Update 0 is the start" in c.value for c in at.caption)
-    at.slider(key="t_step_k").set_value(3).run()
+    at.session_state["t_step_k"] = 3
+    at.run()
     assert not any("Update 0 is the start" in c.value for c in at.caption)
     table = next(df.value for df in at.dataframe if "gradient dL/dw" in df.value.columns)
     assert list(table.columns) == ["loss", "w", "gradient dL/dw", "lr", "loss on all data"]
@@ -33,19 +41,70 @@ def test_update_0_is_explained_and_a_later_update_is_not():
 
 def test_stepping_stays_inside_the_run_and_pauses_playback():
     at = _open()
-    last = at.slider(key="t_step_k").max
     at.selectbox(key="t_step_speed").set_value(100).run()
     at.button(key="t_step_next").click().run()
-    assert at.slider(key="t_step_k").value == last  # one epoch of 10 batches: 10 updates, not 100
+    assert at.session_state["t_step_k"] == LAST  # one epoch of 10 batches: 10 updates, not 100
+    assert _pinned(at) == LAST  # the chart's slider starts where the button put k
     at.button(key="t_step_back").click().run()
-    assert at.slider(key="t_step_k").value == 0
+    assert at.session_state["t_step_k"] == 0 and _pinned(at) == 0
 
 
 def test_play_reaching_the_end_stops_and_shows_play_again():
     at = _open()
-    last = at.slider(key="t_step_k").max
-    at.slider(key="t_step_k").set_value(last).run()
+    at.session_state["t_step_k"] = LAST
+    at.run()
     at.button(key="t_step_play").click().run()
     assert not at.exception, [e.message for e in at.exception]
     assert at.session_state["t_step_playing"] is False
     assert at.button(key="t_step_play").label == "▶"
+
+
+def _chart(at: AppTest) -> dict:
+    return json.loads(at.get("vega_lite_chart")[0].proto.spec)
+
+
+def _pinned(at: AppTest) -> float:
+    """Where the chart's own slider starts (its selection's pinned value)."""
+    (param,) = [p for p in _chart(at)["params"] if p["name"] == "k"]
+    return param["value"][0]["k"]
+
+
+def _move_chart_slider(at: AppTest, k: object) -> None:
+    """What the browser sends when the hand releases the chart's slider at k."""
+    at.session_state[f"t_step_k_chart_{at.session_state['_follow:t_step_k']['gen']}"] = {"selection": {"k": [{"k": k}]}}
+    at.run()
+
+
+def test_the_chart_slider_moves_k_and_the_numbers_follow_without_a_new_spec():
+    at = _open()
+    spec = _chart(at)
+    _move_chart_slider(at, 7)
+    assert at.session_state["t_step_k"] == 7
+    table = next(df.value for df in at.dataframe if "gradient dL/dw" in df.value.columns)
+    assert np.allclose(table["w"], [run.w[7] for run in _runs().values()])
+    assert _chart(at) == spec  # same text: the browser keeps its view (and the slider where the hand left it)
+    assert at.query_params["t_step_k"] == "7"  # the link keeps the update
+
+
+def test_a_value_the_browser_sends_outside_the_slider_is_ignored():
+    at = _open()
+    for bad in (10_000, -3, "7; drop", None, 2.5):
+        _move_chart_slider(at, bad)
+        assert not at.exception
+        assert at.session_state["t_step_k"] == 0
+
+
+def test_the_marker_family_holds_each_run_at_each_update():
+    runs = _runs()
+    fam = marker_family(runs)
+    assert fam.by_value is not None  # 11 updates, 2 runs: one row per update
+    for k in (0, 4, LAST):
+        for i, run in enumerate(runs.values()):
+            assert fam.by_value[f"w_{i}"][k] == np.float32(run.w[k])
+
+
+def _runs():
+    import core
+    from ui import charts
+
+    return {charts.label(k): core.descend(core.article_dataset(), k, 0.01, 20.0, 2, 1) for k in ("l1", "l2")}

@@ -25,6 +25,8 @@ import pandas as pd
 import pyarrow as pa
 
 from core import LOSS_LABELS
+from ui.follow import SERVED, Family, Slider, by_value_holder, picked, stale_layer, value_layer
+from ui.follow import bound_param as follow_param
 
 # Okabe-Ito. Huber is reddish purple: its bluish green read as L1's blue beside it
 LOSS_COLORS = {"l1": "#0072B2", "l2": "#E69F00", "signed_l1": "#D55E00", "huber": "#CC79A7"}
@@ -260,6 +262,7 @@ def _trajectory(
     marker: bool,
     log_y: bool,
     height: int,
+    follow: tuple[Slider, str, bool] | None = None,
 ) -> alt.LayerChart:
     # a shaded band gets room above and below it: a band as tall as the data would shade the whole plot, edgeless
     y_scale = alt.Scale(type="symlog") if log_y else alt.Scale(zero=False, padding=14 if band else alt.Undefined)
@@ -287,7 +290,28 @@ def _trajectory(
         )
     if marker:
         layers.append(named_data("marker").mark_rule(color="#444444", strokeWidth=2).encode(x="update:Q"))
-    return alt.layer(*layers).properties(height=height, width="container")
+    chart = alt.layer(*layers, *(_follow_marker(follow, value, losses) if follow else ()))
+    return (chart.add_params(follow_param(follow[0])) if follow else chart).properties(height=height, width="container")
+
+
+def _follow_marker(follow: tuple[Slider, str, bool], value: str, losses: tuple[str, ...]) -> list[alt.Chart]:
+    """The marker at the update the chart's own slider holds: a rule, a dot on each run (its family, `value` at
+    every update), the update written in the corner, and a note while the numbers under the chart lag it."""
+    slider, family_name, by_value = follow
+    at_k = {"update": slider.expr}
+    color = alt.Color("series:N", scale=loss_scales(losses)[0], legend=None)
+    return [
+        named_data(SERVED).transform_calculate(**at_k).mark_rule(color="#444444", strokeWidth=2).encode(x="update:Q"),
+        picked(slider, family_name, (value,), by_value)
+        .transform_calculate(**at_k)
+        .mark_point(filled=True, size=70, opacity=1, stroke="#222222", strokeWidth=0.8)
+        .encode(
+            x="update:Q", y=f"{value}:Q", color=color, tooltip=["series:N", alt.Tooltip(f"{value}:Q", format=".5g")]
+        ),
+        *([by_value_holder(family_name)] if by_value else []),
+        value_layer(slider, f"'update k = ' + {slider.expr}"),
+        stale_layer(slider, "numbers below"),
+    ]
 
 
 def trajectory_chart(
@@ -300,13 +324,16 @@ def trajectory_chart(
     band: tuple[float, float, str] | None = None,
     theory: pd.DataFrame | None = None,
     marker: int | None = None,
+    follow: tuple[Slider, Family] | None = None,
     log_y: bool = False,
     height: int = 280,
 ) -> Spec:
     """Lines of `value` over updates, one per loss (df: update, series, value).
 
     Optional layers: reference lines (`hlines`: y, text), a shaded band (lo, hi, text), a theory
-    curve (`theory`: update, value) drawn as grey dots, and a vertical marker at one update.
+    curve (`theory`: update, value) drawn as grey dots, and a vertical marker at one update, or a marker that
+    follows the chart's own slider (`follow`: the slider, and the family of `value` at each of its updates,
+    one drawn row per series; draw it with ui.follow.chart).
     """
     data = {"lines": df, **rules_data(hlines, df, value, height=height, log_y=log_y)}
     if band is not None:
@@ -316,7 +343,12 @@ def trajectory_chart(
     if marker is not None:
         data["marker"] = pd.DataFrame({"update": [marker]})
     layers = ("rules" in data, "band" in data, "theory" in data, "marker" in data)
-    return Spec(_trajectory(value, title, tuple(losses), *layers, log_y, height), data)
+    structure = None
+    if follow is not None:
+        slider, fam = follow
+        data.update(fam.datasets)
+        structure = (slider, fam.name, fam.by_value is not None)
+    return Spec(_trajectory(value, title, tuple(losses), *layers, log_y, height, structure), data)
 
 
 @template

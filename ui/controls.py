@@ -286,12 +286,37 @@ def page_link_parts() -> tuple[str, dict[str, str]]:
 
 
 def sync_url(controls: Sequence[Control]) -> None:
-    """Write every non-default value of the page's and the shell's controls to the URL (and nothing else)."""
-    wanted = {
+    """Write every non-default value of the page's and the shell's controls, and of those a panel asked to keep
+    (`keep_in_url`), to the URL (and nothing else)."""
+    _write_url(_non_default((*SHARED, *controls, *_kept().values())))
+
+
+_KEPT = "_link_kept"  # session-state key: page path -> the controls a panel keeps in that page's link
+
+
+def _kept() -> dict[str, Control]:
+    return st.session_state.setdefault(_KEPT, {}).setdefault(st.session_state.get(_PAGE, ""), {})
+
+
+def keep_in_url(controls: Sequence[Control]) -> None:
+    """Keep these controls, drawn by a panel rather than the page's `settings` (the step-through's update k, a
+    chart's own slider), in this page's link from now on, and write them there now (a fragment's rerun too)."""
+    _kept().update({c.key: c for c in controls})
+    _, wanted = page_link_parts()
+    for c in controls:
+        wanted.pop(c.key, None)
+    _write_url({**wanted, **_non_default(controls)})
+
+
+def _non_default(controls: Sequence[Control]) -> dict[str, str]:
+    return {
         c.key: c.to_url(st.session_state[c.key])
-        for c in (*SHARED, *controls)
+        for c in controls
         if c.key in st.session_state and st.session_state[c.key] != c.default
     }
+
+
+def _write_url(wanted: dict[str, str]) -> None:
     st.session_state[_LINK] = (st.session_state.get(_PAGE, ""), wanted)
     if st.query_params.to_dict() != wanted:  # also drops a link's unknown parameters
         st.query_params.from_dict(wanted)

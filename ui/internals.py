@@ -113,3 +113,26 @@ def install() -> None:
     """What app.py calls once, before any page runs."""
     refuse_unreadable_widget_states()
     skip_address_lookups()
+
+
+# ---- A chart's own slider (ui/follow.py) -------------------------------------------------------------------------
+# Vega draws a bound input (`bind=alt.binding_range`) below the chart, about 170 px wide, as
+# `form.vega-bindings > div.vega-bind > label > (span.vega-bind-name, input[type=range], span)`: the last span is
+# the raw value. Streamlit gives no way to style it, so this CSS (scoped to the chart's keyed container,
+# st-key-<key>) lays it out as the app's other sliders: label above, full width, and hides the raw number, which
+# the chart writes with its unit (ui.follow.value_layer). tests/test_internals.py checks these names are in
+# Streamlit's frontend bundle, and tests/e2e/test_follow.py that the input is laid out full width.
+FOLLOW_NAMES = ("vega-bindings", "vega-bind", "vega-bind-name")
+
+
+def follow_slider_css(container_key: str) -> str:
+    """The style of the bound slider under the chart in `st.container(key=container_key)`: Streamlit themes the
+    input (12em wide, its track in the primary colour); this makes it as wide as the chart, its label above it."""
+    box = f".st-key-{container_key}"
+    return (
+        f"<style>{box} .vega-bindings {{ padding: 0.25rem 0 0.5rem; }}"
+        f"{box} .vega-bind label {{ flex-direction: column !important; align-items: stretch !important;"
+        " width: 100%; gap: 0.25rem !important; }"
+        f"{box} .vega-bind input[type=range] {{ width: 100% !important; }}"
+        f"{box} .vega-bind label > span:last-child:not(.vega-bind-name) {{ display: none; }}</style>"
+    )

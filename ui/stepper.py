@@ -1,9 +1,10 @@
 """Step-through: walk trajectories update by update, with a marker on the chart and the numbers
 (w, gradient, lr, loss) at that update beside it.
 
-Only this panel reruns while stepping or playing (`st.fragment`); the rest of the page, and its
-computation, stays as it is. Play sets the fragment's `run_every`, so starting and stopping
-reruns the page once.
+The update k is the chart's own slider (ui.follow): the chart carries w of every run at every update, so the
+marker follows the hand while it drags, and the numbers catch up when it pauses. Only this panel reruns while
+stepping or playing (`st.fragment`); the rest of the page, and its computation, stays as it is. Play sets the
+fragment's `run_every`, so starting and stopping reruns the page once. k stays in the link (`keep_in_url`).
 """
 
 from __future__ import annotations
@@ -11,12 +12,13 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
 from core import Trajectory
-from ui import charts, frames, layout
-from ui.controls import Control, restore, show_notes
+from ui import charts, follow, frames
+from ui.controls import Control, keep_in_url, restore, show_notes
 
 SPEEDS = (1, 5, 20, 100)  # updates per tick
 TICK_SECONDS = 0.5
@@ -77,8 +79,22 @@ def _advance(key: str, last: int, speed: int, playing: bool) -> None:
     _clamp(k_key, last)
 
 
+def _slider(key: str, last: int) -> follow.Slider:
+    """The update k: the chart's own slider."""
+    return follow.Slider("k", _inputs(key, last)[1])
+
+
+def marker_family(runs: Mapping[str, Trajectory]) -> follow.Family:
+    """w of every run at every update (NaN past a run that stopped): the marker's family, one drawn row per run."""
+    last = next(iter(runs.values())).n_updates
+    w = np.full((last + 1, len(runs)), np.nan)
+    for i, run in enumerate(runs.values()):
+        w[: run.w.size, i] = run.w[: last + 1]
+    return follow.family("marker", pd.DataFrame({"series": list(runs)}), {"w": w})
+
+
 def _controls(key: str, last: int, speed: int, playing: bool) -> None:
-    """One row: step back, play or pause, step forward, the updates per step, and the update k."""
+    """One row: step back, play or pause, step forward, the updates per step (the update k is under the chart)."""
     k_key, play_key = f"{key}_k", f"{key}_playing"
     cols = st.columns([1, 1, 1, 2, 5], vertical_alignment="bottom")
     buttons = (
@@ -89,7 +105,7 @@ def _controls(key: str, last: int, speed: int, playing: bool) -> None:
     for col, (label, name, on_click, args, help_text) in zip(cols[:3], buttons, strict=True):
         col.button(label, key=f"{key}_{name}", on_click=on_click, args=args, help=help_text, width="stretch")
     cols[3].selectbox("Updates per step", SPEEDS, key=f"{key}_speed")
-    cols[4].slider("Update k", 0, last, key=k_key)
+    cols[4].caption("Drag the slider under the chart (or use its arrow keys): the marker follows your hand.")
 
 
 def _numbers(runs: Mapping[str, Trajectory], k: int) -> None:
@@ -118,18 +134,21 @@ def step_through(key: str, runs: Mapping[str, Trajectory], losses: Sequence[str]
     """Draw the step-through panel for runs labelled by loss label (charts.label(loss))."""
     last = next(iter(runs.values())).n_updates
     playing = bool(st.session_state.get(f"{key}_playing", False))
-    w_df = frames.runs_frame(runs, "w")
+    w_df, family = frames.runs_frame(runs, "w"), marker_family(runs)
 
     @st.fragment(run_every=TICK_SECONDS if playing else None)
     def panel() -> None:
+        slider = _slider(key, last)
+        follow.take(slider)  # a value the hand moved the chart's slider to, before the settings are read
         speed = _read_settings(key, last)
         _advance(key, last, speed, playing)
         _controls(key, last, speed, playing)
         k = int(st.session_state[f"{key}_k"])
-        layout.chart(
-            charts.trajectory_chart(w_df, "w", "weight w", losses, hlines=hlines, marker=k, height=240),
-            f"Weight w over updates with a marker at update {k}.",
+        keep_in_url([slider.control])
+        spec = charts.trajectory_chart(
+            w_df, "w", "weight w", losses, hlines=hlines, follow=(slider, family), height=240
         )
+        follow.chart(spec, slider, f"Weight w over updates with a marker at update {k}.")
         _numbers(runs, k)
 
     panel()
