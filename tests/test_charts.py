@@ -234,3 +234,15 @@ def test_a_diverging_run_leaves_the_chart_instead_of_flattening_the_others():
     assert shown.size > 0 and shown.between(tame.min() - 0.2 * np.ptp(tame), tame.max() + 0.2 * np.ptp(tame)).all()
     quiet, none_cut = frames.focus_on_tame_runs(frames.runs_frame({"l1": runs["l1"]}, "w"), {"l1": runs["l1"]}, "w")
     assert none_cut == [] and quiet["w"].notna().all()
+
+
+def test_the_number_lines_labels_sit_on_the_far_side_of_their_rules():
+    """The median's label at 5 wrote rightwards across the mean's rule at 5.56: the lower statistic's label goes
+    to the left of its rule, the higher one's to the right."""
+    stats = pd.DataFrame({"value": [5.0, 5.56], "series": [charts.label("l1"), charts.label("l2")], "text": ["a", "b"]})
+    spec = outliers_charts.number_line_chart(pd.DataFrame({"value": [5.0], "moved": ["fixed"]}), stats)
+    assert spec.datasets["stats"]["side"].tolist() == ["left", "right"]
+    layers = json.loads(spec.template)["layer"]
+    aligns = {layer["transform"][0]["filter"].split("== ")[-1].strip("'\")"): layer["mark"]["align"]
+              for layer in layers if layer["mark"]["type"] == "text"}  # fmt: skip
+    assert aligns == {"left": "right", "right": "left"}

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from ui.charts import THEORY, UPDATE_AXIS, Spec, loss_scales, named_data, series_encodings, template
@@ -147,26 +148,30 @@ def _number_line() -> alt.LayerChart:
             tooltip=["text:N", alt.Tooltip("value:Q", format=".4g")],
         )
     )
-    labels = (
+    labels = [  # each label on the far side of its rule from the other statistic, so it never crosses its rule
         named_data("stats")
-        .mark_text(fontSize=12, fontWeight="bold", align="left", dx=5)
+        .transform_filter(alt.datum.side == side)
+        .mark_text(fontSize=12, fontWeight="bold", align="right" if side == "left" else "left", dx=dx)
         .encode(
             x=x,
             y=alt.Y("lane:Q", scale=lane, axis=no_axis),
             text="text:N",
             color=alt.Color("series:N", scale=color, legend=None),
         )
-    )
-    return alt.layer(rules, dots, labels).properties(height=200, width="container")
+        for side, dx in (("left", -5), ("right", 5))
+    ]
+    return alt.layer(rules, dots, *labels).properties(height=200, width="container")
 
 
 def number_line_chart(values: pd.DataFrame, stats: pd.DataFrame) -> Spec:
     """Targets on a line (value, moved) with the median and mean marked (value, series, text).
 
     A hidden 0..1 y axis holds the lanes: dots at 0.25, each statistic's label in its own lane
-    (0.9, 0.7, ...) so the median's and mean's labels never overlap.
+    (0.9, 0.7, ...) so the median's and mean's labels never overlap, and on the side of its rule away from the
+    other's (the median at 5 wrote across the mean's rule at 5.56).
     """
-    stats = stats.assign(lo=0.0, hi=1.0, lane=[0.9 - 0.2 * i for i in range(len(stats))])
+    side = np.where(stats["value"] < stats["value"].max(), "left", "right")  # the lower one's label to its left
+    stats = stats.assign(lo=0.0, hi=1.0, lane=[0.9 - 0.2 * i for i in range(len(stats))], side=side)
     return Spec(_number_line(), {"values": values.assign(lane=0.25), "stats": stats})
 
 
