@@ -1,7 +1,11 @@
 """ui/internals.py leans on Streamlit internals: fail loudly the day any of them changes."""
 
+import functools
 import inspect
+import json
+from pathlib import Path
 
+import streamlit
 from streamlit import net_util
 from streamlit.commands import navigation
 from streamlit.runtime import pages_manager
@@ -59,3 +63,35 @@ def test_a_state_for_a_widget_the_session_has_not_drawn_is_dropped_as_it_arrives
     )
     session.on_script_will_rerun(message)
     assert forged.id in session._new_widget_state.states
+
+
+STATIC = Path(streamlit.__file__).parent / "static"
+
+
+@functools.cache
+def _frontend() -> str:
+    """Streamlit's frontend bundle (its JavaScript and CSS), as one text."""
+    files = sorted([*STATIC.rglob("*.js"), *STATIC.rglob("*.css")])
+    assert files, f"no frontend bundle under {STATIC}"
+    return "\n".join(f.read_text(encoding="utf-8", errors="replace") for f in files)
+
+
+def test_every_name_the_page_css_uses_is_still_in_streamlits_frontend():
+    """The data-testid values, class names and code token classes ui/internals.py styles (section 4): a name
+    Streamlit renames would leave its rule silently matching nothing."""
+    names, bundle = internals.styled_names(), _frontend()
+    assert {"stCaptionContainer", "stWidgetLabel", "stCode"} <= names["testids"]  # the contrast rules are seen
+    quoted = lambda name: f"`{name}`" in bundle or f'"{name}"' in bundle  # noqa: E731  (a string literal there)
+    missing = [f"data-testid {t}" for t in sorted(names["testids"]) if not quoted(t)]
+    missing += [f"class {c}" for c in sorted(names["classes"]) if c not in bundle]
+    missing += [f"token {t}" for t in sorted(names["tokens"]) if f".token.{t}" not in bundle]
+    assert not missing, f"Streamlit's frontend no longer has {missing}: revisit ui/internals.py, section 4"
+
+
+def test_the_scroll_box_script_and_the_selectors_are_read_from_one_place():
+    style = internals.page_style(presenting=False)
+    assert style.count("<script>") == 1 and json.dumps(internals.SCROLL_BOXES) in style
+    assert "font-size: 3.2rem" in internals.page_style(presenting=True) and "3.2rem" not in style
+    assert set(internals.SCROLL_BOXES) <= set(internals.page_selectors())
+    hide = internals.slide_css(2)
+    assert internals.SLIDE_PARTS in hide and ".st-key-slide-2" in hide and ".st-key-slide-1" not in hide

@@ -23,11 +23,19 @@ using what they touch, so an upgrade is a decision, not a silent break.
 3. No address look-ups (`skip_address_lookups`): a websocket from another site makes Streamlit look this
    machine's addresses up (checkip.amazonaws.com, a UDP socket to 8.8.8.8) before refusing it. The app
    never needs them (README, "Running it in public"), so their cache is filled with the local answer.
+4. CSS and one script on Streamlit's page (`page_style`, `slide_css`). Streamlit has no public API for a
+   scroll box's tabindex, a caption's contrast or the slide view's hiding, so they are CSS on its
+   `data-testid` attributes and class names, and a script (st.html, public, with unsafe_allow_javascript)
+   that marks a box which scrolls sideways. Every selector that names Streamlit's page is in this file:
+   tests/test_internals.py checks that each name it uses is still in Streamlit's frontend bundle, and
+   tests/e2e/test_a11y.py that each selector still matches an element of the served app.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 
 import streamlit as st
 from streamlit import net_util
@@ -113,6 +121,150 @@ def install() -> None:
     """What app.py calls once, before any page runs."""
     refuse_unreadable_widget_states()
     skip_address_lookups()
+
+
+# 4. CSS and one script on Streamlit's page. The palette is Okabe-Ito (ui.charts): blue #0072B2 on light,
+# sky blue #56B4E9 on dark. `light-dark()` follows the colour-scheme Streamlit sets on stApp for its theme.
+
+# Every screen: a display equation, a table or a chart wider than its column scrolls inside its own box, never
+# the page (a phone is 390 px wide). Text reads at 4.5:1 or more (WCAG 2.1 AA) on both
+# themes: captions (Streamlit draws them at opacity 0.6: 3.9:1 on white), a greyed-out control's label
+# (alpha 0.4: 2.6:1) and code tokens (Streamlit's fixed palette: blue 3.8:1, green 3.0:1 on light).
+_PAGE_CSS = """
+.katex-display { overflow-x: auto; overflow-y: hidden; padding-bottom: 2px; }
+[data-testid="stMarkdownContainer"] table { display: block; overflow-x: auto; max-width: 100%; }
+[data-testid="stVegaLiteChart"] { max-width: 100%; overflow-x: auto; }
+[data-testid="stMain"] [data-testid="stPageLink-NavLink"] span,
+[data-testid="stMain"] [data-testid="stPageLink-NavLink"] p { white-space: normal; }  /* a long link wraps */
+[data-testid="stCaptionContainer"] { opacity: 0.72; }  /* 5.3:1 or more on every background of both themes */
+[data-testid="stWidgetLabel"][disabled] { color: color-mix(in srgb, currentColor 72%, transparent); }
+[data-testid="stWidgetLabel"][disabled] * { color: inherit; }  /* greyed, and still 5.3:1 */
+[data-testid="stCode"] .token:is(.comment, .prolog, .doctype, .cdata, .punctuation) {
+  color: color-mix(in srgb, currentColor 72%, transparent); }
+[data-testid="stCode"] .token:is(.keyword, .tag, .function, .class-name, .selector, .attr-name, .property,
+  .variable) { color: light-dark(#0072B2, #56B4E9); }
+[data-testid="stCode"] .token:is(.string, .char, .attr-value, .boolean, .constant, .symbol, .number, .regex) {
+  color: light-dark(#000000, #009E73); }
+[data-testid="stCode"] .token:is(.operator, .entity, .decorator, .atrule, .url, .important) {
+  color: light-dark(#000000, #E69F00); }
+"""
+
+# A projector at the back of a hall: the title the largest text, body text large. Selectors name elements,
+# not Streamlit's generated class names (a title's inner span has one).
+_PRESENTATION_CSS = """
+.stMarkdown p, .stMarkdown li, [data-testid="stWidgetLabel"] p, [data-testid="stCaptionContainer"],
+[data-testid="stAlert"] p, [data-testid="stAlert"] li,
+[role="radiogroup"] label p, [data-testid="stCheckbox"] label p, summary p, .stButton button p {
+  font-size: 1.35rem !important; line-height: 1.5; }
+h1, h1 span { font-size: 3.2rem !important; line-height: 1.2 !important; }
+h2, h2 span { font-size: 2.3rem !important; } h3, h3 span { font-size: 1.9rem !important; }
+h5, h5 span { font-size: 1.7rem !important; }
+.block-container { max-width: 100% !important; padding-top: 3.5rem !important; }
+"""
+
+# A box that scrolls sideways (a formula, code, a table or a chart wider than a phone) can be reached by keyboard
+# and is named: while it scrolls it gets tabindex 0 and, unless it has its own, a label and the role region (a
+# table keeps its role, a chart its role and label). Rechecked once per frame after the page changes or the
+# window resizes; what the script added is listed in the box's data-l1-scroll, and taken back when it fits again.
+SCROLL_BOXES = {  # selector -> the box's label
+    ".katex-display": "Formula, scrolls sideways",
+    '[data-testid="stCode"] pre': "Code, scrolls sideways",
+    '[data-testid="stMarkdownContainer"] table': "Table, scrolls sideways",
+    '[data-testid="stVegaLiteChart"]': "Chart, scrolls sideways",
+}
+_SCROLL_SCRIPT = """
+(() => {
+  if (window.l1ScrollBoxes) return;  // once per tab: this element is drawn again at every run
+  window.l1ScrollBoxes = true;
+  const boxes = Object.entries(SCROLL_BOXES);
+  const own = (box, label) => ({tabindex: "0", "aria-label": label, role: box.tagName === "TABLE" ? null : "region"});
+  let pending = false;
+  const mark = () => {
+    pending = false;
+    for (const [selector, label] of boxes) {
+      for (const box of document.querySelectorAll(selector)) {
+        const scrolls = box.scrollWidth > box.clientWidth, added = box.dataset.l1Scroll;
+        if (scrolls && added === undefined) {
+          const set = Object.entries(own(box, label)).filter(([a, v]) => v !== null && !box.hasAttribute(a));
+          for (const [a, v] of set) box.setAttribute(a, v);
+          box.dataset.l1Scroll = set.map(([a]) => a).join(" ");
+        } else if (!scrolls && added !== undefined) {
+          for (const a of added.split(" ").filter(Boolean)) box.removeAttribute(a);
+          delete box.dataset.l1Scroll;
+        }
+      }
+    }
+  };
+  const soon = () => { if (!pending) { pending = true; requestAnimationFrame(mark); } };
+  const changes = {childList: true, subtree: true, characterData: true, attributeFilter: ["width"]};  // a redrawn chart
+  new MutationObserver(soon).observe(document.body, changes);
+  new ResizeObserver(soon).observe(document.documentElement);
+  soon();
+})();
+"""
+
+
+def page_style(presenting: bool) -> str:
+    """The CSS and script every page gets (st.html with unsafe_allow_javascript), with the projector's sizes."""
+    script = _SCROLL_SCRIPT.replace("SCROLL_BOXES", json.dumps(SCROLL_BOXES))
+    css = _PAGE_CSS + (_PRESENTATION_CSS if presenting else "")
+    return f"<style>{css}</style><script>{script}</script>"
+
+
+# The slide view: every part of the main column that does not hold the current step's container
+# (`st.container(key="slide-<step>")`, which Streamlit gives the class st-key-slide-<step>) or the slide
+# navigation is hidden. This leans on the nesting: each part of the page is a child of a vertical block.
+SLIDE_KEY = "slide-{step}"
+SLIDE_NAV_KEY = "slide-nav"
+SLIDE_PARTS = '[data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] > div'  # a part of the page
+KEYED_PART = SLIDE_PARTS + '[class*="st-key-"]'  # a keyed element or container is such a part (the canary's check)
+
+
+def slide_css(step: int) -> str:
+    """The style that shows only step `step`'s part of the page and the slide navigation."""
+    key, nav = SLIDE_KEY.format(step=step), SLIDE_NAV_KEY
+    keep = f".st-key-{key}, .st-key-{nav}"
+    hide = (
+        f"{SLIDE_PARTS}:not(:has(.st-key-{key})):not(:has(.st-key-{nav}))"
+        f":not(.st-key-{key}):not(.st-key-{nav}):not(.st-key-{key} *)"
+    )
+    return f"<style>{hide} {{ display: none !important; }} {keep} {{ font-size: 1.2em; }}</style>"
+
+
+def _split_top_level(selectors: str) -> list[str]:
+    """A selector list split at its commas, not at those inside :is(...) or :not(...)."""
+    parts, depth, start = [], 0, 0
+    for i, char in enumerate(selectors):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "," and depth == 0:
+            parts.append(selectors[start:i])
+            start = i + 1
+    return [p.strip() for p in [*parts, selectors[start:]] if p.strip()]
+
+
+def page_selectors() -> list[str]:
+    """Every selector of the page's CSS and script that names Streamlit's page, one per list item and without the
+    plain elements it ends in (a browser canary checks that each still matches an element of the served app), and
+    the nesting the slide view leans on."""
+    css = re.sub(r"/\*.*?\*/", "", _PAGE_CSS + _PRESENTATION_CSS, flags=re.S)
+    found = [s for prelude in re.findall(r"([^{}]+)\{", css) for s in _split_top_level(prelude)]
+    anchors = [re.sub(r"(\s+[a-z0-9*]+)+$", "", s) for s in found]  # "stAlert li": an alert, with a list or not
+    streamlits = [s for s in anchors if "[data-testid=" in s or "." in s]  # not a bare h1: Streamlit's names only
+    return list(dict.fromkeys([*streamlits, *SCROLL_BOXES, KEYED_PART]))
+
+
+def styled_names() -> dict[str, set[str]]:
+    """The data-testid values, class names and code token classes of Streamlit's page that the CSS and the script
+    name (a canary test checks that each is still in Streamlit's frontend bundle)."""
+    text = _PAGE_CSS + _PRESENTATION_CSS + " ".join(SCROLL_BOXES) + slide_css(1)
+    tokens = {t.strip(" .\n") for group in re.findall(r"\.token:is\(([^)]*)\)", text) for t in group.split(",")}
+    text = re.sub(r"\.token:is\([^)]*\)", " ", text)
+    classes = set(re.findall(r"(?<![\w-])\.([a-zA-Z][\w-]*)", text))
+    return {
+        "testids": set(re.findall(r'data-testid="([^"]+)"', text)),
+        "classes": {"st-key-" if c.startswith("st-key-") else c for c in classes},
+        "tokens": tokens,
+    }
 
 
 # ---- A chart's own slider (ui/follow.py) -------------------------------------------------------------------------

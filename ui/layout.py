@@ -20,35 +20,11 @@ from ui.controls import PRESENTATION, SLIDE, SLIDES
 from ui.frames import to_csv
 from ui.words import number_word
 
-# Every screen: a display equation wider than its column scrolls inside its own box; tables and graphs
-# never push the page sideways (a phone is 390 px wide).
-_ALWAYS_CSS = """
-<style>
-.katex-display { overflow-x: auto; overflow-y: hidden; padding-bottom: 2px; }
-[data-testid="stTable"], [data-testid="stMarkdownContainer"] table {
-  display: block; overflow-x: auto; max-width: 100%; }
-[data-testid="stGraphVizChart"] svg { max-width: 100%; height: auto; }
-[data-testid="stVegaLiteChart"] { max-width: 100%; overflow-x: auto; }
-[data-testid="stMain"] [data-testid="stPageLink-NavLink"] span,
-[data-testid="stMain"] [data-testid="stPageLink-NavLink"] p { white-space: normal; }  /* a long link wraps */
+# A chart's description (`chart`): for screen readers, no room on screen. Streamlit's own elements are styled in
+# ui/internals.py (every selector on its page lives there).
+_OWN_CSS = """
 .l1-chart-text { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%);
-  white-space: nowrap; margin: 0; }  /* a chart's description (chart): for screen readers, no room on screen */
-</style>
-"""
-
-# A projector at the back of a hall: the title the largest text, body text large, the sidebar out of
-# the way. Selectors name elements, not Streamlit's generated class names (a title's inner span has one).
-_PRESENTATION_CSS = """
-<style>
-.stMarkdown p, .stMarkdown li, [data-testid="stWidgetLabel"] p, [data-testid="stCaptionContainer"],
-[data-testid="stAlert"] p, [data-testid="stAlert"] li, [data-testid="stTable"] td, [data-testid="stTable"] th,
-[role="radiogroup"] label p, [data-testid="stCheckbox"] label p, summary p, .stButton button p {
-  font-size: 1.35rem !important; line-height: 1.5; }
-h1, h1 span { font-size: 3.2rem !important; line-height: 1.2 !important; }
-h2, h2 span { font-size: 2.3rem !important; } h3, h3 span { font-size: 1.9rem !important; }
-h5, h5 span { font-size: 1.7rem !important; }
-.block-container { max-width: 100% !important; padding-top: 3.5rem !important; }
-</style>
+  white-space: nowrap; margin: 0; }
 """
 
 # Chart text a back row can read: at least 16 px everywhere, charts a third taller.
@@ -91,16 +67,6 @@ def settings_expanded() -> bool:
 SLIDE_STEPS = ("The question", "Your prediction", "The answer")
 
 
-def _slide_css(step: int) -> str:
-    keep = f".st-key-slide-{step}, .st-key-slide-nav"
-    hide = (
-        '[data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] > div'
-        f":not(:has(.st-key-slide-{step})):not(:has(.st-key-slide-nav))"
-        f":not(.st-key-slide-{step}):not(.st-key-slide-nav):not(.st-key-slide-{step} *)"
-    )
-    return f"<style>{hide} {{ display: none !important; }} {keep} {{ font-size: 1.2em; }}</style>"
-
-
 def slide_part(step: int, question: str | None = None):
     """A container for the part of the page that slide `step` shows; outside the slide view, nothing.
 
@@ -112,7 +78,7 @@ def slide_part(step: int, question: str | None = None):
     taken.add(step)
     if question:
         st.session_state["_slide_question"] = question
-    return st.container(key=f"slide-{step}")
+    return st.container(key=internals.SLIDE_KEY.format(step=step))
 
 
 def _go(step: int) -> None:
@@ -139,15 +105,16 @@ def slide_nav(*, has_slides: bool, lab_pages: int) -> None:
         )
         return
     step = int(st.session_state.get(SLIDE.key, 1))
-    st.markdown(_slide_css(step), unsafe_allow_html=True)
-    with st.container(key="slide-nav", horizontal=True, vertical_alignment="center"):
+    st.markdown(internals.slide_css(step), unsafe_allow_html=True)
+    with st.container(key=internals.SLIDE_NAV_KEY, horizontal=True, vertical_alignment="center"):
         st.button("◀ Back", key="slide_back", disabled=step == 1, on_click=_go, args=(step - 1,))
         st.markdown(f"**{step} / {len(SLIDE_STEPS)} · {SLIDE_STEPS[step - 1]}**")
         st.button("Next ▶", key="slide_next", disabled=step == len(SLIDE_STEPS), on_click=_go, args=(step + 1,))
 
 
 def apply_presentation_style() -> None:
-    st.markdown(_ALWAYS_CSS + (_PRESENTATION_CSS if presenting() else ""), unsafe_allow_html=True)
+    """Every page's style (ui/internals.py: contrast, scroll boxes, the projector's sizes), and the app's own."""
+    st.html(internals.page_style(presenting()) + f"<style>{_OWN_CSS}</style>", unsafe_allow_javascript=True)
 
 
 def for_projector(spec: dict) -> dict:
