@@ -7,10 +7,10 @@ import pandas as pd
 import streamlit as st
 
 import core
-from ui import charts, diagram, layout
+from ui import charts, diagram, follow, layout
 from ui.controls import Row, Shown, settings, sync_url, widget
 from ui.lessons.derivation import charts as lesson_charts
-from ui.lessons.derivation import lesson
+from ui.lessons.derivation import compute, lesson
 from ui.lessons.derivation import sentences as say
 from ui.lessons.derivation.lesson import CONTROLS, PRESETS, C
 from ui.questions import check_understanding, predict
@@ -21,6 +21,7 @@ fmt = say.fmt
 layout.header(
     "The L1 gradient, step by step", "For L(w) = |w·x − t|, what is dL/dw, and what happens where |·| has its kink?"
 )
+follow.take(compute.w_slider())  # where the hand left the L(w) chart's own w slider, before the settings are read
 v = settings(  # by name, as this page reads them; v.by_key as the lesson reads them ("h" to "seed": drawn below)
     C,
     presets=PRESETS,
@@ -75,13 +76,18 @@ with layout.slide_part(3):
             st.latex(rf"\frac{{dL}}{{db}} = \frac{{dL}}{{dr}}\cdot 1 = {fmt(grad_b)}")
     with chart_box:
         st.markdown("**L(w) for this sample**, with the tangent at your w (on the kink, the fan of subgradients)")
-        pic = lesson.loss_picture(sample)
-        curve, slope_l1, slope_l2 = pic.curve, grad_w, pic.slope_l2
-        layout.chart(
-            lesson_charts.loss_curve_chart(
-                curve, pic.point, pic.lines, ["l1", "l2"], labels=pic.labels, y_range=pic.y_range
+        st.caption("Drag the w slider under the chart (or use its arrow keys): the point and tangents follow.")
+        pic, slope_l2 = compute.picture(values), lesson.loss_picture(sample).slope_l2  # every w's, and this w's
+        curve, slope_l1 = pic.curve, grad_w
+        follow.chart(
+            lesson_charts.loss_curve_follow_chart(curve, pic.family, compute.w_slider(), ["l1", "l2"], pic.y_range),
+            compute.w_slider(),
+            say.curve_alt(x, w, r, b, t, slope_l1, slope_l2)
+            + (
+                f" On the kink the chart draws the app's pick among the subgradients, slope {fmt(kink * x)}."
+                if x
+                else ""
             ),
-            say.curve_alt(x, w, r, b, t, slope_l1, slope_l2),
         )
 with drawn:
     layout.seen(say.tangent_seen(x, w, r, sign, slope_l2))

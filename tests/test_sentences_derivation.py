@@ -313,7 +313,8 @@ def test_the_l1_v_fills_the_loss_chart_and_the_misconception_chart_is_tall():
     curve = next(p for p in protos if any(d.name == charts.PARAMS for d in p.datasets))  # the y range goes as data
     y_hi = next(pa.ipc.open_stream(d.data.data).read_all() for d in curve.datasets if d.name == charts.PARAMS)["y_hi"]
     y_hi = y_hi[0].as_py()
-    ws = np.linspace(0.3 - 1.5, 0.5 + 1.5, 241)  # the page's window around w = 0.3 and the kink at 0.5
+    w_lo, w_hi = lesson.C["w"].lo, lesson.C["w"].hi  # the chart follows its w slider: the curves span its range
+    ws = np.linspace(w_lo - 0.6, w_hi + 0.6, 241)
     assert np.abs(ws * 2 - 1).max() <= y_hi <= 1.5 * np.abs(ws * 2 - 1).max(), "the top is set by the L1 V"
     misconception = next(s for s in specs if "update k" in json.dumps(s))
     assert misconception["height"] >= 300

@@ -8,6 +8,7 @@ import altair as alt
 import pandas as pd
 
 from ui.charts import LOSS_COLORS, THEORY, Spec, data_params, loss_scales, named_data, series_encodings, template
+from ui.follow import Family, Slider, bound_param, by_value_holder, picked, stale_layer, value_layer
 
 LOSS_CURVE_PARAMS = ("y_lo", "y_hi")
 
@@ -104,3 +105,58 @@ def step_function_chart(df: pd.DataFrame, current_w: float, optimum: tuple[float
     """Total L1 subgradient sum_i sign(w x_i - t_i) x_i against w (df: w, g), zero line, optimum."""
     optimum_df = pd.DataFrame({"lo": [optimum[0]], "hi": [optimum[1]], "text": ["minimisers (weighted median)"]})
     return Spec(_step_function(), {"steps": df, "optimum": optimum_df, "now": pd.DataFrame({"w": [current_w]})})
+
+
+@template
+def _loss_curve_follows(losses: tuple[str, ...], slider: Slider, by_value: bool) -> alt.LayerChart:
+    """L(w) with the point, the tangents, the fan and their names at the w the chart's own slider holds."""
+    ys = alt.Scale(domain=[alt.ExprRef(expr="y_lo"), alt.ExprRef(expr="y_hi")], nice=False, zero=False)
+    curves = (
+        named_data("curve")
+        .mark_line(strokeWidth=2.5, clip=True)
+        .encode(
+            x=alt.X("w:Q", title="weight w"),
+            y=alt.Y("L:Q", title="loss L(w)", scale=ys),
+            tooltip=["series:N", alt.Tooltip("w:Q", format=".3f"), alt.Tooltip("L:Q", format=".4g")],
+            **series_encodings(losses),
+        )
+    )
+    at_w = picked(slider, "picture", ("w", "L"), by_value)
+    lines = (
+        at_w.transform_filter("datum.part == 'tangent' || datum.part == 'fan'")
+        .mark_line(strokeWidth=1.4, opacity=0.8, clip=True)
+        .encode(
+            x="w:Q",
+            y="L:Q",
+            detail="line:N",
+            color=alt.Color("series:N", scale=loss_scales(losses)[0], legend=None),
+            tooltip=["line:N"],
+        )
+    )
+    dot = (
+        at_w.transform_filter("datum.part == 'point'")
+        .mark_point(size=120, filled=True, color="#222222", clip=True)
+        .encode(
+            x="w:Q", y="L:Q", tooltip=["line:N", alt.Tooltip("w:Q", format=".3f"), alt.Tooltip("L:Q", format=".4g")]
+        )
+    )
+    names = [
+        at_w.transform_filter(f"datum.part == 'label' && datum.side == '{side}'")
+        .mark_text(align=align, baseline="top", dx=dx, dy=3, fontSize=12, color="#444444", clip=True)
+        .encode(x="w:Q", y="L:Q", text="text:N")
+        for side, align, dx in (("right", "left", 4), ("left", "right", -4))
+    ]
+    ranges, holder = data_params(dict(zip(LOSS_CURVE_PARAMS, (0.0, 1.0), strict=True)))
+    layers = [curves, lines, dot, *names, holder, *([by_value_holder("picture")] if by_value else [])]
+    layers += [value_layer(slider, f"'w = ' + format({slider.expr}, '.2f')"), stale_layer(slider, "numbers")]
+    return alt.layer(*layers).add_params(*ranges, bound_param(slider)).properties(height=320, width="container")
+
+
+def loss_curve_follow_chart(
+    curve: pd.DataFrame, family: Family, slider: Slider, losses: Sequence[str], y_range: tuple[float, float]
+) -> Spec:
+    """L(w) curves (w, series, L) with, at the w of the chart's own slider, what `family` holds there (the point,
+    tangents, fan and names: ui.lessons.derivation.compute); draw it with ui.follow.chart."""
+    params = dict(zip(LOSS_CURVE_PARAMS, map(float, y_range), strict=True))
+    data = {"curve": curve, **family.datasets}
+    return Spec(_loss_curve_follows(tuple(losses), slider, family.by_value is not None), data, params)
