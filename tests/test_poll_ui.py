@@ -636,3 +636,31 @@ def test_a_presenting_teacher_shows_the_room_on_the_page_and_the_bars_large():
     reading.button(key="poll_start").click()
     rerun(reading)
     assert not any("Join room" in m.value for m in reading.main.markdown)  # at a desk the sidebar shows it
+
+
+def _screens(node, key: str = "", out: dict | None = None) -> dict[str, list[str]]:
+    """Element types by the slide view's screen that holds them ('slide-2', 'slide-3'; '' for none)."""
+    out = {} if out is None else out
+    block_id = getattr(getattr(node, "proto", None), "id", "") or ""
+    key = block_id.rsplit("-", 2)[-2] + "-" + block_id.rsplit("-", 1)[-1] if "slide-" in block_id else key
+    if getattr(node, "type", "") in ("error", "success", "info", "radio", "vega_lite_chart"):
+        out.setdefault(key, []).append(node.type)
+    for child in getattr(node, "children", {}).values():
+        _screens(child, key, out)
+    return out
+
+
+def test_in_the_slide_view_the_verdict_waits_for_the_answers_screen():
+    """The prediction's screen shows the question; the verdict shows on the answer's screen, above its chart."""
+    at = open_page({"slides": "true", "slide": "2"})
+    radio = at.radio(key=KEY)
+    radio.set_value(radio.options[0])
+    rerun(at)
+    screens = _screens(at.main)
+    assert "radio" in screens["slide-2"] and not {"error", "success"} & set(screens["slide-2"])
+    assert screens["slide-3"][:2] == ["error", "vega_lite_chart"]  # the verdict, then the chart that answers
+    reading = open_page()
+    radio = reading.radio(key=KEY)
+    radio.set_value(radio.options[0])
+    rerun(reading)
+    assert "error" in _screens(reading.main)[""]  # outside the slide view: beside the question, as before

@@ -78,7 +78,30 @@ def slide_part(step: int, question: str | None = None):
     taken.add(step)
     if question:
         st.session_state["_slide_question"] = question
-    return st.container(key=internals.SLIDE_KEY.format(step=step))
+    key = internals.SLIDE_KEY.format(step=step)
+    return _answer_first(key) if step == len(SLIDE_STEPS) else st.container(key=key)
+
+
+_ANSWER = "_slide_answer"  # the question's result, waiting for the answer's screen (see on_answer_screen)
+
+
+def on_answer_screen(draw: Callable[[], None]) -> None:
+    """Draw the question's result (its verdict, the room's spread) now, or in the slide view on the answer's
+    screen, above the chart that answers the question (the prediction's screen shows the question only)."""
+    if sliding():
+        st.session_state[_ANSWER] = draw
+    else:
+        draw()
+
+
+@contextlib.contextmanager
+def _answer_first(key: str):
+    """The answer's screen: the question's result, if one waits, then what the page puts there."""
+    with st.container(key=key):
+        draw = st.session_state.pop(_ANSWER, None)
+        if draw is not None:
+            draw()
+        yield
 
 
 def _go(step: int) -> None:
@@ -96,6 +119,7 @@ def slide_nav(*, has_slides: bool, lab_pages: int) -> None:
     slides (`has_slides` False: the start page, the teachers' page) reads as usual, with a note."""
     st.session_state["_slide_parts"] = set()  # a new run: each step's first part gets the key again
     st.session_state["_slide_question"] = None  # set again by this run's page if it asks one
+    st.session_state.pop(_ANSWER, None)
     if not sliding():
         return
     if not has_slides:

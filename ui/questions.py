@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from ui.layout import slide_part, sliding
+from ui.layout import on_answer_screen, slide_part, sliding
 from ui.poll import view as room_view
 
 
@@ -99,7 +99,7 @@ def _ask(key, question, options, correct, explanation) -> bool:
         st.caption(options.waiting if isinstance(options, NumberAnswer) else "Pick an answer to run the experiment.")
         return False
     if answer is not None:
-        _judge(options, answer, correct, explanation)
+        on_answer_screen(functools.partial(_judge, options, answer, _value(correct), _value(explanation)))
     st.button(
         "Ask again",
         key=f"{key}_again",
@@ -121,8 +121,8 @@ def _ask_room_as_teacher(room: room_view.Membership, key, options, correct, expl
         room_view.live_answers(room, key, options)
         return False
     correct = _value(correct)
-    st.info(f"The answer is **{correct}**. {_value(explanation)}", icon="🗳️")
-    room_view.spread(room, key, options, correct)
+    result = functools.partial(_room_result, correct=correct, explanation=_value(explanation), answer=None)
+    on_answer_screen(functools.partial(result, room, key, options))
     st.button(
         "Ask again",
         key=f"{key}_again",
@@ -144,12 +144,20 @@ def _ask_room_as_student(room: room_view.Membership, key, question, options, cor
         else:
             room_view.send(room, key, options.option(answer) if number else answer)
         return False
+    correct = _value(correct)
+    result = functools.partial(_room_result, correct=correct, explanation=_value(explanation), answer=answer)
+    on_answer_screen(functools.partial(result, room, key, options))
+    return True
+
+
+def _room_result(room, key, options, *, correct: str, explanation: str, answer) -> None:
+    """After the reveal: the verdict on this session's answer (the answer alone for the teacher or a student who
+    did not answer), then how the room answered."""
     if answer is None:
-        st.info(f"The answer is **{_value(correct)}**. {_value(explanation)}", icon="🗳️")
+        st.info(f"The answer is **{correct}**. {explanation}", icon="🗳️")
     else:
         _judge(options, answer, correct, explanation)
-    room_view.spread(room, key, options.options if number else options, _value(correct))
-    return True
+    room_view.spread(room, key, options.options if isinstance(options, NumberAnswer) else options, correct)
 
 
 def _value(x: str | Callable[[], str]) -> str:
