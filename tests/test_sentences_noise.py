@@ -8,8 +8,6 @@ computation written here, not with the sentence module's own helpers.
 from __future__ import annotations
 
 import re
-from functools import cache
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -19,25 +17,16 @@ from hypothesis import strategies as st
 
 import core
 from ui.controls import log_options
+from ui.lessons.noise import lesson
 from ui.lessons.noise import sentences as say
 
-PAGE = Path(__file__).resolve().parents[1] / "pages" / "noise_and_learning_rate.py"
 N = 20
 LABELS = {"l1": "absolute L1", "l2": "L2", "huber": "Huber"}
 
 
-@cache
-def page() -> dict:
-    """The page's declarations (controls, presets, sweep grids): its source up to the first st call."""
-    source = PAGE.read_text()
-    namespace: dict = {}
-    exec(compile(source[: source.index("\nlayout.header(")], str(PAGE), "exec"), namespace)  # noqa: S102
-    return namespace
-
-
 def settings_of(preset: dict) -> dict:
     """A preset's full settings, as the page applies it (keys it does not name take their defaults)."""
-    return {c.key: c.default for c in page()["CONTROLS"]} | preset
+    return {c.key: c.default for c in lesson.CONTROLS} | preset
 
 
 def schedule(s: dict):
@@ -153,9 +142,9 @@ def test_every_sentence_about_the_run_is_true_across_the_controls(s):
     check_closer(r)
 
 
-@pytest.mark.parametrize("name", list(page()["PRESETS"]) + ["(defaults)"])
+@pytest.mark.parametrize("name", list(lesson.PRESETS) + ["(defaults)"])
 def test_every_sentence_is_true_at_every_preset_and_the_default(name):
-    s = settings_of(page()["PRESETS"].get(name, {}))
+    s = settings_of(lesson.PRESETS.get(name, {}))
     r = runs_of(s)
     check_claim(s, r)
     check_steps(s, r)
@@ -184,7 +173,7 @@ def test_the_default_shows_the_questions_premise_and_the_article_settings_say_wh
     """The headline asks why L1 keeps oscillating while L2 settles: at the default that is what the chart shows;
     at the article's sigma 5 settings the page says it does not hold, and why."""
     assert claim_at({})[0] is True
-    presets = page()["ARTICLE_PRESETS"]
+    presets = lesson.ARTICLE_PRESETS
     verdicts = {name: claim_at(p) for name, p in presets.items()}
     none, _, lr3, lr4, decay = presets
     assert verdicts[none][0] is True
@@ -203,7 +192,7 @@ def test_at_lr_1e_4_from_w0_2_absolute_l1_is_drifting_not_oscillating():
 
 def test_presets_named_after_the_article_show_its_setting():
     """The article starts at w0 = 20 with batches of 2 in order; a changed setting is named a variant."""
-    for name, preset in page()["PRESETS"].items():
+    for name, preset in lesson.PRESETS.items():
         s = settings_of(preset)
         article = (s["n_w0"], s["n_bs"], s["n_shuffle"]) == (20.0, 2, False)
         assert article != name.startswith("Variant"), name
@@ -213,14 +202,14 @@ def test_presets_named_after_the_article_show_its_setting():
 def test_the_series_switches_are_named_apart_from_the_answers():
     answers = {"absolute L1", "L2", say.SAME}
     for key in ("l1", "l2", "huber"):
-        label = page()["C"][key].label
+        label = lesson.C[key].label
         assert label not in answers and label.startswith("Show the"), label
 
 
 def test_l1_steps_are_not_one_size_with_noise():
     """The old page: "every step has size lr·|Σx_batch| = lr × 4 whatever the distance". At the article's
     sigma 5, lr 0.001 the steps near the end take 0 and lr·4 both; the sentence gives the run's range."""
-    s = settings_of(page()["ARTICLE_PRESETS"]["The article's setting, sigma 5, lr 0.001 (ours: 1,000 epochs)"])
+    s = settings_of(lesson.ARTICLE_PRESETS["The article's setting, sigma 5, lr 0.001 (ours: 1,000 epochs)"])
     r = runs_of(s)
     start = say.tail_start(r["l1"].n_updates)
     steps = np.abs(np.diff(r["l1"].w[start:]))
@@ -251,7 +240,7 @@ def sweep(s: dict, loss: str, lrs: np.ndarray) -> np.ndarray:
 
 
 def check_sweep(s: dict) -> None:
-    lrs = np.array(page()["SWEEP_LRS"])
+    lrs = np.array(lesson.SWEEP_LRS)
     d = core.article_dataset(s["n_sigma"], seed=s["n_seed"])
     errors = {k: sweep(s, k, lrs) for k in ("l1", "l2")}
     lo, hi = core.l1_minimizers(d.x, d.y)
@@ -321,7 +310,7 @@ def test_the_sweep_states_the_real_l2_limit_not_the_per_batch_bound(bs):
     d = core.article_dataset(5.0)
     assert core.l2_max_stable_lr(d.x, bs) >= core.l2_contracting_lr(d.x, bs)
     if bs == 9:
-        lrs = np.array(page()["SWEEP_LRS"])
+        lrs = np.array(lesson.SWEEP_LRS)
         errors = {k: sweep(s, k, lrs) for k in ("l1", "l2")}
         radius = np.array([core.l2_epoch_radius(d.x, lr, bs) for lr in lrs])
         text = " ".join(
@@ -331,9 +320,9 @@ def test_the_sweep_states_the_real_l2_limit_not_the_per_batch_bound(bs):
 
 
 def heat_rows(s: dict, loss: str) -> list:
-    lrs = np.array(page()["HEAT_LRS"])
+    lrs = np.array(lesson.HEAT_LRS)
     rows = []
-    for sigma in page()["HEAT_SIGMAS"]:
+    for sigma in lesson.HEAT_SIGMAS:
         d = core.make_dataset(20, 2.0, 1.0, 0.0, sigma, 0.0, 0.0, s["n_seed"])
         many = core.descend_many(d, loss, lrs, s["n_w0"], s["n_bs"], s["n_epochs"], track_loss=False)
         rows.append((sigma, lrs, np.maximum(np.abs(many.w[:, -1] - 1), 1e-6)))
@@ -395,8 +384,8 @@ def test_the_divergence_warning_gives_the_real_limit_and_this_lrs_growth(lr, bs)
     )
 )
 def test_the_heatmap_sentence_names_exactly_the_rows_where_the_error_never_falls(grid):
-    lrs = np.array(page()["HEAT_LRS"])
-    sigmas = page()["HEAT_SIGMAS"][: len(grid)]
+    lrs = np.array(lesson.HEAT_LRS)
+    sigmas = lesson.HEAT_SIGMAS[: len(grid)]
     rows = {"l1": [(s, lrs, np.array(e)) for s, e in zip(sigmas, grid, strict=True)]}
     (text,) = say.heat_sentences(rows, LABELS, None)
     finite = [(s, np.array(e)[np.isfinite(e)]) for s, e in zip(sigmas, grid, strict=True)]
@@ -442,8 +431,8 @@ def test_the_optimum_sentence_gives_each_optimum_and_the_closer_one(sigma, seed,
 def test_the_variant_presets_optimum_sentence_measures_to_the_interval_l1_sits_in():
     """Issue 30: at w0 = 0.5 absolute L1 sits inside its interval of optima (0.45 to 0.67) and is farther from 1
     than the mean; the page said "the median is closer before any descent", measured from the interval's end."""
-    [name] = [k for k in page()["PRESETS"] if k.startswith("Variant")]
-    s = settings_of(page()["PRESETS"][name])
+    [name] = [k for k in lesson.PRESETS if k.startswith("Variant")]
+    s = settings_of(lesson.PRESETS[name])
     d = core.article_dataset(s["n_sigma"], seed=s["n_seed"])
     run = runs_of(s)["l1"]
     at = float(np.mean(run.w[-say.error_tail(run.n_updates) :]))
@@ -492,7 +481,7 @@ def test_the_zoom_and_loss_descriptions_read_the_runs_on_the_page(link):
     from tests.test_pages import open_page
 
     at = open_page("pages/noise_and_learning_rate.py", link)
-    s = {c.key: at.session_state[c.key] for c in page()["CONTROLS"] if c.key in at.session_state}
+    s = {c.key: at.session_state[c.key] for c in lesson.CONTROLS if c.key in at.session_state}
     runs = runs_of(s, track_loss=True)
     texts = " ".join(chart_texts(at))
     start = say.tail_start(runs["l1"].n_updates)
@@ -562,13 +551,13 @@ def test_the_draws_measure_the_mean_over_the_last_tenth_not_the_final_w():
     assert "34 of 48 draws" in why and "grid that contains 1" in why
 
 
-@pytest.mark.parametrize("name", list(page()["PRESETS"]))
+@pytest.mark.parametrize("name", list(lesson.PRESETS))
 def test_each_preset_name_promises_only_what_its_run_shows(name):
     """Every number a preset's name gives is its setting; "ours: N epochs" is its epoch count, and the article's
     presets say which part is ours (the article prints 20 epochs); "has arrived" is a run that is not travelling."""
     from ui.lessons.noise import lesson
 
-    s = settings_of(page()["PRESETS"][name])
+    s = settings_of(lesson.PRESETS[name])
     sigma = re.search(r"sigma (\d+(?:\.\d+)?)|no noise", name)
     assert sigma and float(sigma.group(1) or 0) == s["n_sigma"], name
     lr = re.search(r"lr (\d+(?:\.\d+)?)", name)
@@ -619,7 +608,7 @@ def test_no_ratio_against_rounding_and_no_e_notation_in_the_unfolded_text():
 def test_the_heatmap_has_one_colour_scale_and_labels_every_noise_row():
     from ui.lessons.noise import charts as noise_charts
 
-    lrs, sigmas = page()["HEAT_LRS"], page()["HEAT_SIGMAS"]
+    lrs, sigmas = lesson.HEAT_LRS, lesson.HEAT_SIGMAS
     grid = pd.DataFrame([{"lr": lr, "sigma": s, "error": 0.1} for s in sigmas for lr in lrs])
     spec = noise_charts.heatmap_chart({"l1": grid, "l2": grid}, lrs, sigmas).to_dict()
     assert spec["resolve"]["scale"]["color"] == "shared"
@@ -673,3 +662,21 @@ def test_every_takeaway_is_short_plain_and_decided_by_the_run(s, huber_on):
             assert f"{closer} is {say.plain(hi / lo)} times closer" in texts[0]
     rates = r["l1"].lr[1:]
     assert ("the step never shrinks" in texts[3]) == bool(np.all(rates == rates[0]))
+
+
+def test_the_tails_are_read_wherever_they_are_printed(monkeypatch):
+    """Change the two shares and the page follows: the zoom's window and title, the verdict's swings, the question
+    and the numbers table; nothing still prints the old shares."""
+    from tests.test_pages import open_page, snapshot
+
+    monkeypatch.setattr(say, "TAIL", say.Tail(0.25))
+    monkeypatch.setattr(say, "ERROR_TAIL", say.Tail(0.2))
+    assert say.tail_start(2000) == 1500 and say.error_tail(2000) == 400
+    at = open_page("pages/noise_and_learning_rate.py")
+    at.checkbox(key=f"{lesson.PREDICT_KEY}_skip").check().run()
+    text = snapshot(at) + "\n".join(" ".join(map(str, df.value.columns)) for df in at.dataframe)
+    assert "Zoom: the last 25% of the run** (updates 1500 to 2000)" in text
+    assert (
+        "over the last 25%" in text and "last 20%" in text and "last 20%" in lesson.question(lesson.LESSON.defaults())
+    )
+    assert "last 30%" not in text and "last 10%" not in text

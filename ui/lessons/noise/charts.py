@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ui.charts import LOSS_COLORS, Spec, label, loss_scales, named_data, series_encodings, template, trajectory_chart
+from ui.lessons.noise.sentences import ERROR_TAIL
 
 
 def lr_chart(df: pd.DataFrame, losses: Sequence[str], marker: int | None = None) -> Spec:
@@ -16,13 +17,13 @@ def lr_chart(df: pd.DataFrame, losses: Sequence[str], marker: int | None = None)
 
 
 @template
-def _sweep(losses: tuple[str, ...], stable: bool) -> alt.LayerChart:
+def _sweep(losses: tuple[str, ...], stable: bool, tail: str) -> alt.LayerChart:
     lines = (
         named_data("sweep")
         .mark_line(point=True, strokeWidth=2)
         .encode(
             x=alt.X("lr:Q", scale=alt.Scale(type="log"), title="learning rate (log)"),
-            y=alt.Y("error:Q", scale=alt.Scale(type="log"), title="mean |w − 1|, last 10% (log)"),
+            y=alt.Y("error:Q", scale=alt.Scale(type="log"), title=f"mean |w − 1|, {tail} (log)"),
             tooltip=["series:N", alt.Tooltip("lr:Q", format=".3g"), alt.Tooltip("error:Q", format=".4g")],
             **series_encodings(losses),
         )
@@ -48,18 +49,18 @@ def sweep_chart(df: pd.DataFrame, losses: Sequence[str], stable_lr: float | None
     data = {"sweep": df, "yours": pd.DataFrame({"lr": [current_lr], "text": ["your lr"]})}
     if stable_lr is not None:
         data["stable"] = pd.DataFrame({"lr": [stable_lr], "text": [f"L2 stable for every lr below {stable_lr:.3g}"]})
-    return Spec(_sweep(tuple(losses), "stable" in data), data)
+    return Spec(_sweep(tuple(losses), "stable" in data, ERROR_TAIL.describe()), data)
 
 
 @template
-def _draws(losses: tuple[str, ...]) -> alt.LayerChart:
+def _draws(losses: tuple[str, ...], tail: str) -> alt.LayerChart:
     color, _ = loss_scales(losses)
     order = [label(k) for k in losses]
     dots = (
         named_data("draws")
         .mark_circle(size=60, opacity=0.6)
         .encode(
-            x=alt.X("error:Q", scale=alt.Scale(type="log"), title="mean |w − 1| over the last 10% of updates (log)"),
+            x=alt.X("error:Q", scale=alt.Scale(type="log"), title=f"mean |w − 1| over the {tail} of updates (log)"),
             y=alt.Y("series:N", title=None, sort=order),
             yOffset=alt.YOffset("jitter:Q", scale=alt.Scale(domain=[-1, 1])),
             color=alt.Color("series:N", scale=color, legend=None),
@@ -80,9 +81,9 @@ def _draws(losses: tuple[str, ...]) -> alt.LayerChart:
 
 
 def draws_chart(df: pd.DataFrame, losses: Sequence[str]) -> Spec:
-    """One dot per noise draw (df: seed, series, error: mean |w - 1| over the run's last 10%) on a log axis, with
+    """One dot per noise draw (df: seed, series, error: mean |w - 1| over the run's ERROR_TAIL) on a log axis, with
     each loss's mean as a bar."""
-    return Spec(_draws(tuple(losses)), {"draws": df})
+    return Spec(_draws(tuple(losses), ERROR_TAIL.describe()), {"draws": df})
 
 
 DIVERGED = "#BBBBBB"  # a heatmap cell whose run diverged
@@ -94,7 +95,7 @@ SHORT_NUMBER = "datum.value >= 0.01 ? format(datum.value, '.2~g') : format(datum
 HEAT_ROW_PX = 30  # one noise row: room for its label at every size (at 220 px for 7 rows, 3 labels dropped)
 
 
-def _heat_panel(loss: str, lrs: tuple[float, ...], sigmas: tuple[float, ...], first: bool) -> alt.LayerChart:
+def _heat_panel(loss: str, lrs: tuple[float, ...], sigmas: tuple[float, ...], first: bool, tail: str) -> alt.LayerChart:
     name = f"grid_{loss}"
     scale = alt.Scale(domain=list(lrs)) if lrs else alt.Undefined  # every lr a column
     x = alt.X("lr:O", title="learning rate", scale=scale, axis=alt.Axis(format="~g", labelAngle=-45))
@@ -115,7 +116,7 @@ def _heat_panel(loss: str, lrs: tuple[float, ...], sigmas: tuple[float, ...], fi
             color=alt.Color(
                 "error:Q",
                 scale=alt.Scale(type="log", scheme="viridis"),
-                title="mean |w − 1|, last 10%",
+                title=f"mean |w − 1|, {tail}",
                 legend=alt.Legend(labelExpr=SHORT_NUMBER),
             ),
             tooltip=[*where, alt.Tooltip("error:Q", format=".4g")],
@@ -133,15 +134,17 @@ def _heat_panel(loss: str, lrs: tuple[float, ...], sigmas: tuple[float, ...], fi
 
 
 @template
-def _heatmap(losses: tuple[str, ...], lrs: tuple[float, ...], sigmas: tuple[float, ...]) -> alt.TopLevelMixin:
-    panels = [_heat_panel(k, lrs, sigmas, i == 0) for i, k in enumerate(losses)]
+def _heatmap(
+    losses: tuple[str, ...], lrs: tuple[float, ...], sigmas: tuple[float, ...], tail: str
+) -> alt.TopLevelMixin:
+    panels = [_heat_panel(k, lrs, sigmas, i == 0, tail) for i, k in enumerate(losses)]
     if len(panels) == 1:
         return panels[0]
     return alt.hconcat(*panels).resolve_scale(color="shared")  # one colour scale for both: cells compare across
 
 
 def heatmap_chart(grids: dict[str, pd.DataFrame], lrs: Sequence[float] = (), sigmas: Sequence[float] = ()) -> Spec:
-    """Mean |w - 1| over the last 10% of updates across (lr, sigma), one panel per loss side by side with one
+    """Mean |w - 1| over the ERROR_TAIL of updates across (lr, sigma), one panel per loss side by side with one
     shared colour scale (grids: loss -> df with lr, sigma, error; a diverged run's error nan, drawn grey).
     `lrs` and `sigmas`, if given, are every column and every row."""
     data = {
@@ -149,4 +152,4 @@ def heatmap_chart(grids: dict[str, pd.DataFrame], lrs: Sequence[float] = (), sig
         for k, df in grids.items()
     }
     key = (tuple(grids), tuple(sorted(float(v) for v in lrs)), tuple(float(v) for v in sigmas))
-    return Spec(_heatmap(*key), data)
+    return Spec(_heatmap(*key, ERROR_TAIL.describe()), data)

@@ -64,14 +64,14 @@ class NoiseExperiments:
     """The noise page's three experiments for one loss (20 samples of y = 2 w + noise, w_true = 1)."""
 
     sweep_lrs: np.ndarray  # the constant rates run
-    sweep_error: np.ndarray  # per rate, mean |w - 1| over the last 10% of updates (nan: diverged)
+    sweep_error: np.ndarray  # per rate, mean |w - 1| over the ERROR_TAIL of updates (nan: diverged)
     draw_seeds: np.ndarray  # the noise seeds run
     draw_final: np.ndarray  # per seed, the final w (only to show why one final value misleads)
-    draw_error: np.ndarray  # per seed, mean |w - 1| over the last 10% of updates (the page's one measure)
+    draw_error: np.ndarray  # per seed, mean |w - 1| over the ERROR_TAIL of updates (the page's one measure)
     heat_sigmas: np.ndarray
     heat_lrs: np.ndarray  # the constant rates run, per noise level
     heat_final: np.ndarray  # (sigmas, lrs): the final w
-    heat_error: np.ndarray  # (sigmas, lrs): mean |w - 1| over the last 10% of updates (nan: diverged)
+    heat_error: np.ndarray  # (sigmas, lrs): mean |w - 1| over the ERROR_TAIL of updates (nan: diverged)
     thinned: tuple[Thinned, ...]  # one per experiment asked for, in the order sweep, draws, heatmap
 
     def note(self, what: str) -> str:
@@ -80,9 +80,9 @@ class NoiseExperiments:
 
 
 @functools.lru_cache(maxsize=512)  # every loss's experiments share the data sets (at most 512: 0.3 MB)
-def _noise_data(sigma: float, seed: int) -> core.Dataset:
-    """The noise page's 20 samples of y = 2 w + noise (w_true = 1) at noise `sigma` and `seed`."""
-    return core.make_dataset(20, 2.0, 1.0, 0.0, sigma, 0.0, 0.0, seed)
+def noise_data(sigma: float, seed: int) -> core.Dataset:
+    """The article's data (core.article_dataset) at noise `sigma` and `seed`: every experiment's data set."""
+    return core.article_dataset(sigma, seed=seed)
 
 
 @dataclass(frozen=True)
@@ -99,8 +99,8 @@ class _NoisePlan:
         """Every run's data set and learning rate, in the order sweep, draws, heatmap (row by row)."""
         name, lr0, params = sched
         drawn = schedule(name, lr0, **dict(params))
-        sets = [_noise_data(sigma, seed)] * self.sweep_lrs.size + [_noise_data(sigma, int(s)) for s in self.draw_seeds]
-        sets += [_noise_data(float(s), seed) for s in self.heat_sigmas for _ in self.heat_lrs]
+        sets = [noise_data(sigma, seed)] * self.sweep_lrs.size + [noise_data(sigma, int(s)) for s in self.draw_seeds]
+        sets += [noise_data(float(s), seed) for s in self.heat_sigmas for _ in self.heat_lrs]
         lrs = [*self.sweep_lrs, *([drawn] * self.draw_seeds.size), *np.tile(self.heat_lrs, self.heat_sigmas.size)]
         return sets, lrs
 
@@ -148,7 +148,7 @@ def noise_experiments(
     noise `heat_sigmas` and `seed`. Every run starts at `w0`, takes batches of `batch_size` for `epochs` epochs,
     shuffled with shuffle_seed = seed when `shuffle`. An empty experiment is skipped. Beyond `budget` updates x
     runs, each experiment runs an evenly spread share (`share_budget`; the draws: the first seeds), and
-    `thinned` says how many of how many. Every error is mean |w - 1| over the last 10% of updates.
+    `thinned` says how many of how many. Every error is mean |w - 1| over the ERROR_TAIL of updates.
     """
     plan = _noise_plan(sweep_lrs, seeds, heat_sigmas, heat_lrs, epochs * -(-20 // min(batch_size, 20)), budget)
     sets, lrs = plan.runs(sched, sigma, seed)

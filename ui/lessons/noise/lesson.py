@@ -1,7 +1,7 @@
 """The noise and learning-rate lesson: absolute L1 against L2 on the article's y = 2·w + noise, mini-batches.
 
 Its controls and presets, and the experiment behind the page's first Predict-first question: run both losses
-at the control values (by key) and say which ends closer to the true w = 1 over the last 10% of updates; and
+at the control values (by key) and say which ends closer to the true w = 1 over the ERROR_TAIL of updates; and
 the article's claim at each of its presets (`article_claim`, the page's table). Runs go through ui.compute, so the
 page and the "For teachers" page share them.
 """
@@ -9,14 +9,15 @@ page and the "For teachers" page share them.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
 import core
-from ui import compute
+from ui import compute, frames
 from ui.controls import Control, log_options, loss_params
 from ui.lessons import Lesson
+from ui.lessons.noise import compute as lesson_compute
 from ui.lessons.noise import sentences as say
 
 N, X, W_TRUE = 20, 2.0, 1.0  # the article's data: 20 samples of y = 2·w + noise, true w = 1
@@ -100,6 +101,11 @@ PRESETS = {
     },
 }
 PREDICT_KEY = "n_predict"
+LOSS_KEYS = ("l1", "l2", "huber")  # the runs the page can show, each behind its control of the same name
+SWEEP_LRS = tuple(float(v) for v in np.logspace(-5, 0, 26))  # the sweep's constant rates
+HEAT_LRS = tuple(float(v) for v in np.logspace(-4, -0.5, 8))  # the heatmap's columns
+HEAT_SIGMAS = (0.0, 0.05, 0.5, 1.0, 2.0, 5.0, 10.0)  # its rows
+SEEDS = 48  # the noise draws
 _FULL_STEP = C["lr"].default * C["bs"].default * X  # L1's constant step at the defaults: lr·Σ|x| over a batch
 OPTIONS = (say.L1_NAME, say.L2_NAME, say.SAME)  # the first question's answers
 
@@ -145,7 +151,7 @@ def run(values: Mapping[str, object], loss: str) -> core.Trajectory:
 def article_claim(name: str, epochs: int | None = None) -> tuple[bool | None, float, float]:
     """The article's claim at its preset `name` (seed 0, batches in order), run for the preset's epochs or
     `epochs`, decided as the page decides it on screen: (holds, or None for a schedule that is not constant;
-    L1's swing; L2's swing over the last 30%)."""
+    L1's swing; L2's swing over the TAIL)."""
     l1, l2, ok = _claim_runs(name, epochs)
     start = say.tail_start(l1.n_updates)
     return ok, float(np.ptp(l1.w[start:])), float(np.ptp(l2.w[start:]))
@@ -182,7 +188,7 @@ def article_verdict(name: str, epochs: int | None = None) -> str:
 
 
 def tail_error(trajectory: core.Trajectory) -> float:
-    """Mean |w − 1| over the last 10% of updates (say.mean_error): one lucky jump does not decide (inf once
+    """Mean |w − 1| over the ERROR_TAIL of updates (say.mean_error): one lucky jump does not decide (inf once
     diverged)."""
     if trajectory.diverged_at is not None:
         return float("inf")
@@ -197,7 +203,7 @@ def question(values: Mapping[str, object]) -> str:
     """The first Predict-first question at these values."""
     return (
         f"Noise sigma = {values['n_sigma']:g}, learning rate {values['n_lr']:g}, {updates(values)} updates. Which "
-        "ends closer to the true w = 1 (on average over the last 10% of updates)?"
+        f"ends closer to the true w = 1 (on average over the {say.ERROR_TAIL.describe()} of updates)?"
     )
 
 
@@ -207,6 +213,91 @@ def expected(values: Mapping[str, object]) -> tuple[str, str]:
     e1, e2 = tail_error(l1), tail_error(l2)
     tail = say.window(l1.w, say.tail_start(updates(values)))
     return say.closer_answer(e1, e2), say.closer_explanation(e1, e2, last_tenth(values), tail)
+
+
+def setup_text() -> str:
+    """The setup fold: the article's data, as these declarations hold it."""
+    return (
+        f"The blog post's setup again: {N} samples of **y = {X:g}·w + noise**, true w = {W_TRUE:g}, one update per "
+        "batch (the article's batches go in order; Settings can shuffle them). Now with the absolute value in place, "
+        "against L2."
+    )
+
+
+def shown_losses(values: Mapping[str, object]) -> list[str]:
+    """The losses whose run is switched on, in LOSS_KEYS order."""
+    return [k for k in LOSS_KEYS if values[C[k].key]]
+
+
+def optima(values: Mapping[str, object], losses: Sequence[str]) -> dict[str, tuple[float, float]]:
+    """Each loss's optimum on the data as an interval (lo, hi): L1's is a whole interval, the others a point."""
+    data = dataset(values)
+    found = {"l1": core.l1_minimizers(data.x, data.y), "l2": (core.l2_optimum(data.x, data.y),) * 2}
+    if "huber" in losses:
+        w = core.fit_line("huber", data.x, data.y, fit_bias=False, **loss_params("huber", values, C))[0]
+        found["huber"] = (w, w)
+    return found
+
+
+def band(values: Mapping[str, object], rates: np.ndarray) -> tuple[float, float] | None:
+    """Absolute L1's constant-step band (core.oscillation_band), or None when the run's rates were not constant
+    (read from the rates it ran, not the schedule's name)."""
+    if not say.constant_rate(rates):
+        return None
+    data = dataset(values)
+    return core.oscillation_band(data.x, data.y, values["n_lr"], values["n_bs"], values["n_shuffle"])
+
+
+def l1_full_step(values: Mapping[str, object], l1: core.Trajectory, tail_from: int) -> float:
+    """L1's largest possible step over the tail: its largest rate there times the largest batch's Σ|x|."""
+    x = np.abs(dataset(values).x)
+    biggest_batch = float(np.sum(np.sort(x)[-min(int(values["n_bs"]), x.size) :]))
+    return float(np.max(l1.lr[tail_from + 1 :])) * biggest_batch
+
+
+def run_rows(
+    runs: Mapping[str, core.Trajectory],
+    found: Mapping[str, tuple[float, float]],
+    l1_band: tuple[float, float] | None,
+    labels: Mapping[str, str],
+) -> list[dict]:
+    """The numbers table under the verdict, one row per run (by loss key): how close it ends, its swing over the
+    TAIL, when it entered its band (L1's theoretical one; the others a band as wide around their own optimum)."""
+    rows = []
+    for k, run_k in runs.items():
+        lo, hi = found[k]
+        half = (l1_band[1] - l1_band[0]) / 2 if l1_band is not None else None
+        own = (lo - half, hi + half) if half is not None else None
+        error = tail_error(run_k)
+        rows.append(
+            {
+                "loss": labels[k],
+                error_column(): error if np.isfinite(error) else None,
+                swing_column(): frames.finite_stat(np.ptp, run_k.w[say.tail_start(run_k.n_updates) :]),
+                "in the band from update": core.entered_band_at(run_k.w, l1_band if k == "l1" else own)
+                if own
+                else None,
+                "diverged at": frames.diverged_text(run_k.diverged_at),
+            }
+        )
+    return rows
+
+
+def error_column() -> str:
+    return f"mean |w − 1|, {say.ERROR_TAIL.describe()}"
+
+
+def swing_column() -> str:
+    return f"swing in the {say.TAIL.describe()} (max − min)"
+
+
+def draw_optima(values: Mapping[str, object], seeds: np.ndarray) -> dict[str, np.ndarray]:
+    """Each noise draw's L1 interval and L2 optimum, on the data sets the draws ran on (lesson_compute.noise_data)."""
+    sets = [lesson_compute.noise_data(float(values["n_sigma"]), int(s)) for s in seeds]
+    return {
+        "l1": np.array([core.l1_minimizers(d.x, d.y) for d in sets]),
+        "l2": np.array([core.l2_optimum(d.x, d.y) for d in sets]),
+    }
 
 
 LESSON = Lesson(

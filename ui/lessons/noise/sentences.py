@@ -10,20 +10,43 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 
 import numpy as np
 
 import core
 from ui.words import count
 
-TAIL_SHARE = 0.3  # "the end of the run": its last 30% of updates (the page's zoom)
 DRIFT_SHARE = 0.5  # a window whose net move is more than half its range is travel, not oscillation
 SETTLE_RATIO = 0.5  # "L2 settles while L1 swings": L2's swing at most half of L1's
 TIE = 0.05  # two errors within 5% of the larger one are "about the same"
-ERROR_SHARE = 0.1  # "how close a run ends": its mean |w - 1| over the last 10% of updates, never one final w
 FLOOR_BAND = 0.1  # "at its noise floor": within 10% of the floor (or 1e-3, whichever is larger)
 L1_NAME, L2_NAME = core.LOSSES["l1"].short_name, core.LOSSES["l2"].short_name
 SAME = f"about the same (within {TIE:.0%})"
+
+
+@dataclass(frozen=True)
+class Tail:
+    """The last `share` of a run's updates (at least one), counted from its end."""
+
+    share: float
+
+    def updates(self, n_updates: int) -> int:
+        """How many updates: floor(share · n_updates), at least one (exact for a share like 0.3)."""
+        f = Fraction(self.share).limit_denominator(1000)
+        return max(1, n_updates * f.numerator // f.denominator)
+
+    def start(self, n_updates: int) -> int:
+        """The first update of the tail of a run of n_updates updates."""
+        return n_updates - self.updates(n_updates)
+
+    def describe(self) -> str:
+        """As a sentence prints it: "last 30%"."""
+        return f"last {self.share:.0%}"
+
+
+TAIL = Tail(0.3)  # "the end of the run": the zoom, the swings, the article's claim
+ERROR_TAIL = Tail(0.1)  # "how close a run ends": its mean |w − 1| over these updates, never one final w
 
 
 def _cap(text: str) -> str:
@@ -57,12 +80,12 @@ def plain(v: float) -> str:
 
 
 def error_tail(n_updates: int) -> int:
-    """How many of a run's last updates its error averages over: ERROR_SHARE of them, at least one."""
-    return max(1, n_updates // round(1 / ERROR_SHARE))
+    """How many of a run's last updates its error averages over (ERROR_TAIL)."""
+    return ERROR_TAIL.updates(n_updates)
 
 
 def mean_error(w: np.ndarray, w_true: float = 1.0) -> float:
-    """The page's one measure of how close a run ends: mean |w - w_true| over its last ERROR_SHARE of updates
+    """The page's one measure of how close a run ends: mean |w - w_true| over its ERROR_TAIL
     (w indexed by update; inf once any of them left the finite numbers)."""
     part = np.abs(np.asarray(w, dtype=float)[-error_tail(len(w) - 1) :] - w_true)
     return float(np.mean(part)) if np.all(np.isfinite(part)) else float("inf")
@@ -82,8 +105,8 @@ def error_text(v: float) -> str:
 
 
 def tail_start(n_updates: int) -> int:
-    """First update of the last 30% of a run of n_updates updates (the zoom's window)."""
-    return n_updates - max(1, (3 * n_updates) // 10)
+    """First update of the TAIL of a run of n_updates updates (the zoom's window)."""
+    return TAIL.start(n_updates)
 
 
 @dataclass(frozen=True)
@@ -168,7 +191,7 @@ def closer_explanation(err_l1: float, err_l2: float, where: str, l1_window: Wind
     text = f"{head}: {verdict} is " + ("closer." if near <= ROUNDING else f"{plain(far / near)} times closer.")
     if verdict == L1_NAME and l1_window is not None and l1_window.drifting:
         moved = plain(l1_window.net)
-        text += f" Absolute L1 is still travelling (it moved {moved} over the last 30%), so this may not last."
+        text += f" Absolute L1 is still travelling (it moved {moved} over the {TAIL.describe()}), so this may not last."
     return text
 
 
@@ -176,14 +199,14 @@ def _no_oscillation(l1: Window, l2: Window) -> str | None:
     """Why the run is not the article's case (absolute L1 travelling, or not moving), or None when it is."""
     if l1.drifting:
         return (
-            f"**Not the article's case here:** absolute L1 has not arrived: over the last 30% it moved "
+            f"**Not the article's case here:** absolute L1 has not arrived: over the {TAIL.describe()} it moved "
             f"{plain(l1.net)} (its range there {plain(l1.swing)}), travel, not oscillation. L2 swings by "
             f"{plain(l2.swing)}."
         )
     if l1.still:
         return (
-            "**Not the article's case here:** absolute L1 does not move over the last 30% (its batches' signs "
-            f"cancel, or its residuals are 0). L2 swings by {plain(l2.swing)}."
+            f"**Not the article's case here:** absolute L1 does not move over the {TAIL.describe()} (its batches' "
+            f"signs cancel, or its residuals are 0). L2 swings by {plain(l2.swing)}."
         )
     return None
 
@@ -244,7 +267,7 @@ def claim(
             f"**The article's claim does not hold here:** L2 diverged at update {l2_diverged_at} "
             "(this learning rate is past its stability limit), while absolute L1's steps stay bounded."
         )
-    numbers = f"over the last 30% absolute L1 swings by **{plain(l1.swing)}** and L2 by **{plain(l2.swing)}**"
+    numbers = f"over the {TAIL.describe()} absolute L1 swings by **{plain(l1.swing)}** and L2 by **{plain(l2.swing)}**"
     if not constant_rate(rates):
         return None, (
             "The article's claim is about a constant step; this schedule shrinks the step, and " + numbers + "."
@@ -259,15 +282,15 @@ def claim(
 
 
 def _swing(name: str, win: Window, with_swing: bool) -> str:
-    return f"{name} swings by **{num(win.swing)}** over the last 30%: " if with_swing else ""
+    return f"{name} swings by **{num(win.swing)}** over the {TAIL.describe()}: " if with_swing else ""
 
 
 def l1_steps(l1: Window, full_step: float, with_swing: bool = False) -> str:
     """Absolute L1's step is lr·|Σ sign(rᵢ)·xᵢ|: from 0 (signs cancel) to lr·Σ|xᵢ| (signs agree)."""
     if num(l1.step_min) == num(l1.step_max):
-        seen = f"over the last 30% every one of its steps measures {num(l1.step_max)}"
+        seen = f"over the {TAIL.describe()} every one of its steps measures {num(l1.step_max)}"
     else:
-        seen = f"over the last 30% its steps measure {num(l1.step_min)} to {num(l1.step_max)}"
+        seen = f"over the {TAIL.describe()} its steps measure {num(l1.step_min)} to {num(l1.step_max)}"
     return _cap(
         _swing(L1_NAME, l1, with_swing)
         + f"each absolute-L1 step is lr·|Σ sign(rᵢ)·xᵢ|, at most lr·Σ|xᵢ| = {num(full_step)} when a batch's "
@@ -286,7 +309,7 @@ def l2_steps(l2: Window, first_step: float, with_swing: bool = False) -> str:
     )
     return _cap(
         _swing(L2_NAME, l2, with_swing)
-        + "each L2 step is 2·lr·|Σ rᵢ·xᵢ|, as large as the batch's residuals; over the last 30% its steps "
+        + f"each L2 step is 2·lr·|Σ rᵢ·xᵢ|, as large as the batch's residuals; over the {TAIL.describe()} its steps "
         f"measure {num(l2.step_min)} to {num(l2.step_max)}{compare}."
     )
 
@@ -504,7 +527,7 @@ def draws_sentence(
     """The many-draws result: mean final errors, how far each loss's optimum is on average (`optimum_means`: for L1
     the median, the middle of its interval of optima), what descent adds (`descent_means`: for L1 the distance to
     that interval, any point of which is optimal)."""
-    text = "Mean |w − 1| over the draws (each over its run's last 10% of updates): " + ", ".join(
+    text = f"Mean |w − 1| over the draws (each over its run's {ERROR_TAIL.describe()} of updates): " + ", ".join(
         f"{labels[k]} **{plain(m)}**" for k, m in means.items()
     )
     if "l1" in means and "l2" in means:
@@ -625,7 +648,7 @@ def final_misleads(final_errors: np.ndarray, lr: float | None, w0: float, x: flo
     at_one = int(np.sum(np.asarray(final_errors) <= ROUNDING))
     text = (
         "Why not the final w? One update can land on w = 1 or jump away from it: the last w is luck, the mean over "
-        f"the last {ERROR_SHARE:.0%} of updates is not."
+        f"the {ERROR_TAIL.describe()} of updates is not."
     )
     if not at_one:
         return text
@@ -645,7 +668,7 @@ def huber_sentence(huber: Window | None, l1: Window | None, l2: Window | None, d
     head = f"Huber (δ = {delta:g}) is L2 for residuals within δ and absolute L1 beyond"
     if huber is None:
         return head + ": here it diverged."
-    text = f"{head}: over the last 30% it swings by {plain(huber.swing)}"
+    text = f"{head}: over the {TAIL.describe()} it swings by {plain(huber.swing)}"
     others = {name: w.swing for name, w in ((L1_NAME, l1), (L2_NAME, l2)) if w is not None}
     if not others:
         return text + "."

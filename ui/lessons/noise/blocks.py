@@ -1,0 +1,471 @@
+"""The noise lesson's blocks on screen, in the page's order: the runs and their zoom, the article's claim table,
+the loss and rate charts, the sweep, the noise draws, the heatmap, the closing question.
+
+Every block takes the page's `Lab` (the runs at the student's settings) as an argument: a block that reruns on
+its own (a fragment) reads nothing from the page's globals. Over 400 lines: the page's blocks in one file, in the
+order the page shows them, so the page stays a list of them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+import core
+from ui import charts, frames, layout
+from ui.controls import Settings, loss_params
+from ui.lessons.noise import charts as lesson_charts
+from ui.lessons.noise import compute as lesson_compute
+from ui.lessons.noise import lesson
+from ui.lessons.noise import sentences as say
+from ui.questions import check_understanding, predict
+
+LABELS = {k: charts.label(k) for k in lesson.LOSS_KEYS}  # on charts and tables
+NAMES = {k: core.LOSSES[k].short_name for k in lesson.LOSS_KEYS}  # in sentences
+
+
+@dataclass(frozen=True)
+class Lab:
+    """The runs the page shows at the student's settings, and what every block reads about them."""
+
+    s: Settings  # the settings by name
+    losses: list[str]  # the runs shown
+    runs: dict[str, core.Trajectory]  # by label, in `losses` order
+    optima: dict[str, tuple[float, float]]
+    band: tuple[float, float] | None  # absolute L1's constant-step band; None for a rate that changes
+    K: int  # updates per run
+    tail_from: int  # the first update of the zoom (say.TAIL)
+
+    def run(self, loss: str) -> core.Trajectory | None:
+        return self.runs.get(LABELS[loss])
+
+    @property
+    def draw_losses(self) -> list[str]:  # the draws question compares L1 and L2
+        return list(dict.fromkeys(["l1", "l2", *self.losses]))
+
+    @property
+    def l2_limit(self) -> float:
+        return core.l2_max_stable_lr(lesson.dataset(self.s.by_key).x, self.s["bs"])
+
+
+def lab(s: Settings, losses: list[str]) -> Lab:
+    values = s.by_key
+    runs = {LABELS[k]: lesson.run(values, k) for k in losses}
+    K = lesson.updates(values)
+    rates = next(iter(runs.values())).lr
+    return Lab(s, losses, runs, lesson.optima(values, losses), lesson.band(values, rates), K, say.tail_start(K))
+
+
+def experiments(lab: Lab, loss: str) -> lesson_compute.NoiseExperiments:
+    """The sweep, the noise draws and the heatmap this loss shows, in one vectorised pass (cached): every view
+    reads it, and the draws come with it, so answering their question reruns nothing. The result toggles are
+    read when it is called: a block that reruns on its own (a fragment) asks for what is shown now."""
+    s = lab.s
+    sweep_on, heat_on = st.session_state.get("n_sweep_show", False), st.session_state.get("n_heat", False)
+    heat = heat_on and loss in lab.losses and loss != "huber"
+    return lesson_compute.noise_experiments(
+        loss,
+        lesson.schedule(s.by_key),
+        s["w0"],
+        s["bs"],
+        s["epochs"],
+        s["sigma"],
+        s["seed"],
+        sweep_lrs=lesson.SWEEP_LRS if sweep_on and loss in lab.losses else (),
+        seeds=lesson.SEEDS if loss in lab.draw_losses else 0,
+        heat_sigmas=lesson.HEAT_SIGMAS if heat else (),
+        heat_lrs=lesson.HEAT_LRS if heat else (),
+        shuffle=s["shuffle"],
+        **loss_params(loss, s),
+    )
+
+
+def takeaway(text: str, why: str = "") -> None:
+    """Under a chart: its one plain takeaway (shown in presentation mode too), the numbers behind it folded."""
+    layout.seen(text)
+    if why:
+        with st.expander("Why, in numbers"):
+            st.markdown(why)
+
+
+def reference_lines(lab: Lab) -> pd.DataFrame:
+    """The true w and each shown loss's optimum (a range for L1's interval), as labelled horizontal lines."""
+    refs = [{"y": lesson.W_TRUE, "text": f"true w = {lesson.W_TRUE:g}"}]
+    for k in lab.losses:
+        lo, hi = lab.optima[k]
+        txt = f"{LABELS[k]} optimum {lo:.3f}" + (f" to {hi:.3f}" if hi > lo else "")
+        refs.append({"y": (lo + hi) / 2, "text": txt})
+    return pd.DataFrame(refs)
+
+
+def runs_block(lab: Lab, main, zoom) -> None:
+    """w over updates with its takeaway, then the zoom on the TAIL that answers the question, and the verdict."""
+    s, refs = lab.s, reference_lines(lab)
+    with main:
+        st.subheader("w over updates")
+        layout.chart(
+            charts.trajectory_chart(frames.runs_frame(lab.runs, "w"), "w", "weight w", lab.losses, hlines=refs),
+            f"Weight w over {lab.K} updates from w0 = {s['w0']:g} with noise sigma {s['sigma']:g}: "
+            + "; ".join(f"{name} ends at {run.w[-1]:.4g}" for name, run in lab.runs.items())
+            + ".",
+        )
+    errors = {k: lesson.tail_error(lab.run(k)) for k in lab.losses}  # the page's one measure of how close a run ends
+    l1 = lab.run("l1")
+    l1_at = float(np.mean(l1.w[-say.error_tail(lab.K) :])) if l1 is not None and np.isfinite(errors["l1"]) else None
+    with main:
+        takeaway(
+            say.ends_takeaway(errors, LABELS, lab.K),
+            say.optimum_sentence(lab.optima["l1"], lab.optima["l2"][0], l1_at)
+            + " Why the mean over the last updates and not the final w: a constant-step absolute-L1 run can land on "
+            "1 for one update and jump away at the next.",
+        )
+    _zoom(lab, zoom, refs)
+    _verdict(lab, zoom)
+
+
+def _zoom(lab: Lab, zoom, refs: pd.DataFrame) -> None:
+    band, tail_from, K = lab.band, lab.tail_from, lab.K
+    tail = frames.runs_frame(lab.runs, "w", start=tail_from)  # thinned on its own: the zoom keeps its detail
+    view = float(tail["w"].max() - tail["w"].min()) if len(tail) else 0.0
+    band_fits = band is not None and "l1" in lab.losses and (band[1] - band[0]) <= 4 * max(view, 1e-9)
+    band_layer = (band[0], band[1], "constant-step band: once inside, absolute L1 never leaves") if band_fits else None
+    with zoom, layout.slide_part(3):  # the zoom answers the question, shown with its title on the answer's slide
+        st.markdown(
+            f"**Zoom: the {say.TAIL.describe()} of the run** (updates {tail_from} to {K})"
+            + (", with absolute L1's guaranteed band shaded" if band_fits else "")
+        )
+        layout.chart(
+            charts.trajectory_chart(tail, "w", "weight w", lab.losses, hlines=refs, band=band_layer, height=260),
+            f"The {say.TAIL.describe()} of the run, updates {tail_from} to {K}, zoomed: "
+            + "; ".join(say.tail_range(name, run.w, tail_from) for name, run in lab.runs.items())
+            + (
+                ". The shaded band is where constant-step L1 is guaranteed to stay once it enters."
+                if band_fits
+                else "."
+            ),
+            answers=True,
+        )
+    if band is not None and "l1" in lab.losses and not band_fits:
+        zoom.caption(say.band_too_wide(band, lab.s["sigma"], lab.s["bs"], lesson.N, lab.s["shuffle"]))
+
+
+def _window(run: core.Trajectory | None, tail_from: int) -> say.Window | None:
+    return say.window(run.w, tail_from) if run is not None and run.diverged_at is None else None
+
+
+def _verdict(lab: Lab, zoom) -> None:
+    """The article's claim on this run (the rates it ran), L1's and L2's steps, Huber's, and the numbers table."""
+    s, tail_from = lab.s, lab.tail_from
+    l1run, l2run = lab.run("l1"), lab.run("l2")
+    for k in [k for k in lab.losses if lab.run(k).diverged_at is not None]:
+        if k == "l2":
+            top = float(np.max(l2run.lr[1:]))
+            data = lesson.dataset(s.by_key)
+            radius = core.l2_epoch_radius(data.x, top, s["bs"])
+            st.warning(say.diverged_warning(top, s["bs"], lab.l2_limit, radius), icon="💥")
+        else:
+            st.warning(f"{LABELS[k]} diverged at update {lab.run(k).diverged_at}.", icon="💥")
+    l1_win, l2_win = _window(l1run, tail_from), _window(l2run, tail_from)
+    _, verdict = say.claim(
+        l1_win,
+        l2_win,
+        l2run.diverged_at if l2run is not None else None,
+        rates=next(iter(lab.runs.values())).lr,
+        sigma=s["sigma"],
+        batch_size=s["bs"],
+        n=lesson.N,
+    )
+    steps = []
+    lone = l1_win is None or l2_win is None  # the verdict then gives no swing: the step sentence does
+    if l1_win is not None:
+        steps.append(say.l1_steps(l1_win, lesson.l1_full_step(s.by_key, l1run, tail_from), with_swing=lone))
+    if l2_win is not None:
+        steps.append(say.l2_steps(l2_win, abs(float(l2run.w[1] - l2run.w[0])), with_swing=lone))
+    with zoom:
+        takeaway(verdict)
+        if "huber" in lab.losses:
+            layout.seen(say.huber_sentence(_window(lab.run("huber"), tail_from), l1_win, l2_win, s["delta"]))
+        with st.expander("Why, in numbers"):
+            why = say.claim_why(l1_win, l2_win, s["sigma"], s["bs"], lesson.N)
+            noise = say.batch_noise(s["sigma"], s["bs"], lesson.N, s["shuffle"])
+            st.markdown(" ".join([*([why] if why else []), *steps, noise]))
+            _run_table(lab)
+
+
+def _run_table(lab: Lab) -> None:
+    runs = {k: lab.run(k) for k in lab.losses}
+    st.dataframe(
+        pd.DataFrame(lesson.run_rows(runs, lab.optima, lab.band, LABELS)),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            **{  # three significant digits, as the sentences print them
+                name: st.column_config.NumberColumn(format="%.3g")
+                for name in (lesson.error_column(), lesson.swing_column())
+            },
+            "in the band from update": st.column_config.NumberColumn(
+                help="Absolute L1: its theoretical band. Others: a band of the same width around their own optimum."
+            ),
+        },
+    )
+
+
+RUN_KEYS = ["n_sigma", "n_lr", "n_sched", "n_bs", "n_epochs", "n_w0", "n_seed", "n_shuffle"]
+
+
+def _claim_row(name: str, preset: dict) -> dict:
+    """One of the article's settings and the claim there (`lesson.article_claim`), ▶ when it is on screen."""
+    _, l1_swing, l2_swing = lesson.article_claim(name)
+    p = lesson.LESSON.defaults() | preset
+    defining = [*RUN_KEYS, "n_decay"] if p["n_sched"] == "inverse_time" else RUN_KEYS
+    on_screen = all(st.session_state[key] == p[key] for key in defining)
+    return {
+        "the article's setting": ("▶ " if on_screen else "") + lesson.SHORT_NAMES[name],
+        "claim holds (our epochs)": lesson.article_verdict(name),
+        f"at the article's {lesson.ARTICLE_EPOCHS} epochs": lesson.article_verdict(name, lesson.ARTICLE_EPOCHS),
+        "our epochs": p["n_epochs"],
+        f"L1 swing ({say.TAIL.describe()})": l1_swing,
+        f"L2 swing ({say.TAIL.describe()})": l2_swing,
+    }
+
+
+def claim_table() -> None:
+    """Where the article's claim holds, preset by preset."""
+    st.markdown(
+        "**Where the article's claim holds**, setting by setting (its presets: seed 0, w0 = 20; ▶ marks the one on "
+        "screen)"
+    )
+    verdicts = [lesson.article_verdict(name, lesson.ARTICLE_EPOCHS) for name in lesson.ARTICLE_PRESETS]
+    st.caption(
+        lesson.ARTICLE_SETTINGS
+        + " The epochs in our presets are ours. "
+        + say.article_epochs_sentence(verdicts, lesson.ARTICLE_EPOCHS)
+    )
+    st.dataframe(
+        pd.DataFrame([_claim_row(name, preset) for name, preset in lesson.ARTICLE_PRESETS.items()]),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "claim holds (our epochs)": st.column_config.TextColumn(
+                help="Yes when absolute L1 swings back and forth (not still travelling) and L2 swings at most half "
+                f"as much, over the {say.TAIL.describe()} of updates."
+            )
+        },
+    )
+
+
+def loss_and_rate(lab: Lab) -> None:
+    """The loss over updates, one panel per loss, and the learning rate over updates, each with its takeaway."""
+    st.markdown("**Loss over updates**, one panel per loss (the dark line is the best loss so far)")
+    every = f"loss on all {lesson.N} samples"
+    layout.chart(
+        charts.small_multiples(
+            frames.runs_frame(lab.runs, "loss", True, "best_loss"),
+            "loss",
+            every,
+            lab.losses,
+            best="best_loss",
+            log_y=True,
+        ),
+        f"{every[0].upper()}{every[1:]} over updates, one panel per loss, with the best loss so far. The loss: "
+        + "; ".join(say.last_loss(name, run.loss) for name, run in lab.runs.items())
+        + ".",
+    )
+    takeaway(say.loss_takeaway({name: run.loss for name, run in lab.runs.items()}))
+    st.markdown("**Learning rate over updates**")
+    rates = next(iter(lab.runs.values())).lr
+    lr_df = frames.series_frame({LABELS[lab.losses[0]]: rates}, "lr")
+    layout.chart(
+        lesson_charts.lr_chart(lr_df, [lab.losses[0]]),
+        f"The {lab.s.sched} learning-rate schedule over {lab.K} updates.",
+    )
+    takeaway(say.lr_takeaway(rates))
+
+
+def explanations(lab: Lab) -> None:
+    """Why L1 oscillates and L2 settles, what makes L1 converge, median against mean: folded."""
+    layout.explain(
+        "Why L1 oscillates and L2 settles, when they do",
+        (
+            "L2's gradient is 2·r·x: it **shrinks with the residual r**, so near the optimum of the batch it is "
+            "working on, its steps shrink. L1's gradient is sign(r)·x: a batch's step is lr·|Σ sign(rᵢ)·xᵢ|, which "
+            "is the full lr·Σ|xᵢ| whenever the batch's residuals share a sign, **however close w is**. So once L1 is "
+            "near its optimum it keeps jumping across it. Without noise, with the article's batches of 2, it stays in "
+            "1 ± 4·lr: the width is proportional to lr. With noise and small batches each batch has its own optimum: "
+            "L1's band must also cover them, and L2 is pulled from one batch's optimum to the next, so it swings too, "
+            "sometimes more than L1 (the table above says where)."
+        ),
+    )
+    layout.explain(
+        "What makes L1 converge",
+        (
+            "Shrink the step. Subgradient methods converge when the learning rates satisfy **Σ lrₜ = ∞** (they can "
+            "still travel any distance) and **Σ lrₜ² < ∞** (the jumps die out): Boyd's lecture notes on subgradient "
+            "methods. The article's lr0/(1 + decay·t) is one such schedule: try its preset. A constant rate fails the "
+            "second condition; exponential decay with γ < 1 fails the first (it can stall before arriving)."
+        ),
+    )
+    layout.explain(
+        "Median against mean",
+        (
+            "The L1 optimum of 2·w ≈ y is the **median** of y/2, L2's is the **mean**. With Gaussian noise the mean "
+            "is the more precise of the two on average over noise draws (for large samples its error is about "
+            "√(π/2) ≈ 1.25 times smaller); in any one draw either can be closer. With 20 samples the L1 optimum is a "
+            "whole interval: any w between the 10th and 11th smallest y/2 is optimal. "
+            + say.optimum_sentence(lab.optima["l1"], lab.optima["l2"][0])
+        ),
+    )
+
+
+def sweep_heading(lab: Lab) -> None:
+    st.subheader("Learning-rate sweep")
+    st.caption(
+        f"{len(lesson.SWEEP_LRS)} constant learning rates from 1e−5 to 1, each run for {lab.K} updates from these "
+        f"settings, computed in one vectorised pass per loss. The error is the mean |w − 1| over the "
+        f"{say.ERROR_TAIL.describe()} of updates."
+    )
+
+
+@st.fragment
+def sweep_block(lab: Lab) -> None:
+    """The sweep; its toggle reruns only this block."""
+    if not st.toggle("Run the sweep", key="n_sweep_show", help="Off until asked: it runs 26 rates per loss."):
+        return
+    sweep_rows, sweep_errors = [], {}
+    for k in lab.losses:
+        exp = experiments(lab, k)
+        sweep_lrs, errors = exp.sweep_lrs, exp.sweep_error
+        sweep_errors[k] = np.asarray(errors, dtype=float)
+        sweep_rows.append(pd.DataFrame({"lr": sweep_lrs, "series": LABELS[k], "error": errors}))
+    sweep = pd.concat(sweep_rows)
+    sweep = sweep[np.isfinite(sweep["error"])]
+    sweep["error"] = sweep["error"].clip(lower=say.ERROR_FLOOR)
+    stable = lab.l2_limit if "l2" in lab.losses else None
+    layout.chart(
+        lesson_charts.sweep_chart(sweep, lab.losses, stable, lab.s["lr"]),
+        f"Mean |w − 1| over the {say.ERROR_TAIL.describe()} of updates against the constant learning rate, on "
+        f"log-log axes (errors under {say.ERROR_FLOOR:g} drawn at it), with L2's stability limit marked.",
+    )
+    if note := experiments(lab, lab.losses[0]).note("learning rates"):
+        st.caption(f"Showing {note}, evenly spread: all of them would cost more than a rerun may.")
+    floors = {k: max(lab.optima[k][0] - 1.0, 1.0 - lab.optima[k][1], 0.0) for k in lab.losses}
+    x = lesson.dataset(lab.s.by_key).x
+    radius = np.array([core.l2_epoch_radius(x, lr, lab.s["bs"]) for lr in sweep_lrs]) if "l2" in lab.losses else None
+    start = abs(lab.s["w0"] - 1.0)
+    takeaway(
+        say.sweep_takeaway(sweep_lrs, sweep_errors, NAMES),
+        " ".join(say.sweep_sentences(sweep_lrs, sweep_errors, NAMES, lab.K, start, floors, stable, radius)),
+    )
+
+
+def _draw_errors(lab: Lab, k: str) -> np.ndarray:
+    """Each draw's mean |w - 1| over its ERROR_TAIL of updates: the page's one measure, never the final w."""
+    return experiments(lab, k).draw_error
+
+
+@st.fragment
+def draws_block(lab: Lab) -> None:
+    """The noise draws behind their question; answering it reruns only this block."""
+    tail = say.ERROR_TAIL.describe()
+
+    def mean(k: str) -> float:
+        return float(np.mean(_draw_errors(lab, k)))
+
+    def seeds() -> np.ndarray:  # the draws run once the question is answered, not before
+        return experiments(lab, "l1").draw_seeds
+
+    if not predict(
+        "n_draws_predict",
+        f"Was that one run luck? Draw the noise {lesson.SEEDS} times at sigma = {lab.s['sigma']:g} and run both "
+        f"losses with these settings. On average over the {tail} of each run's updates, which ends closer to the "
+        f"true w = {lesson.W_TRUE:g}?",
+        [NAMES["l1"], NAMES["l2"], say.SAME],
+        lambda: say.closer_answer(mean("l1"), mean("l2")),
+        lambda: say.closer_explanation(mean("l1"), mean("l2"), f"Over the {len(seeds())} draws ({tail} of each run)"),
+    ):
+        return
+    draws = pd.concat(
+        [pd.DataFrame({"seed": seeds(), "series": LABELS[k], "error": _draw_errors(lab, k)}) for k in lab.draw_losses]
+    )
+    layout.chart(
+        lesson_charts.draws_chart(draws, lab.draw_losses),
+        f"Mean |w − 1| over the {tail} of updates for each noise draw, one row of dots per loss, with each "
+        "loss's mean.",
+    )
+    if note := experiments(lab, "l1").note("noise draws"):
+        st.caption(f"Showing {note}: all of them would cost more than a rerun may.")
+    opt = lesson.draw_optima(lab.s.by_key, seeds())
+    lo, hi = opt["l1"][:, 0], opt["l1"][:, 1]
+    constant_lr = float(lab.s["lr"]) if say.constant_rate(next(iter(lab.runs.values())).lr) else None
+    means = {k: mean(k) for k in lab.draw_losses}
+    optimum_error = {
+        "l1": float(np.mean(np.abs((lo + hi) / 2 - lesson.W_TRUE))),  # the median: the middle of the optima
+        "l2": float(np.mean(np.abs(opt["l2"] - lesson.W_TRUE))),
+    }
+    final = np.abs(experiments(lab, "l1").draw_final - lesson.W_TRUE)
+    takeaway(
+        say.draws_takeaway(means, NAMES, len(seeds())),
+        say.draws_sentence(means, optimum_error, None, NAMES)
+        + " "
+        + say.final_misleads(final, constant_lr, lab.s["w0"], lesson.X),
+    )
+
+
+@st.fragment
+def heat_block(lab: Lab) -> None:
+    """The heatmap; its toggle reruns only this block."""
+    sigmas = lesson.HEAT_SIGMAS
+    with st.expander("Heatmap: how close each run ends, over learning rate × noise", expanded=False):
+        show_heat = st.toggle(
+            "Compute the heatmap",
+            key="n_heat",
+            help=f"{len(lesson.HEAT_LRS) * len(sigmas)} runs per loss; off by default to keep the page quick.",
+        )
+        grids, heat_rows, heat_lrs = {}, {}, ()
+        for k in [k for k in ("l1", "l2") if k in lab.losses and show_heat]:
+            exp = experiments(lab, k)
+            heat_lrs, cell_errors = exp.heat_lrs, np.asarray(exp.heat_error, dtype=float)
+            shown = np.where(
+                np.isfinite(cell_errors), np.maximum(cell_errors, say.ERROR_FLOOR), np.nan
+            )  # nan: diverged
+            grids[k] = pd.DataFrame(
+                [
+                    {"lr": lr, "sigma": s, "error": shown[i, j]}
+                    for i, s in enumerate(sigmas)
+                    for j, lr in enumerate(heat_lrs)
+                ]
+            )
+            heat_rows[k] = [(s, heat_lrs, shown[i]) for i, s in enumerate(sigmas)]
+        if not grids:
+            return
+        layout.chart(
+            lesson_charts.heatmap_chart(grids, heat_lrs, sigmas),
+            f"Mean |w − 1| over the {say.ERROR_TAIL.describe()} of updates, over constant learning rates and noise, "
+            f"one panel per loss with one colour scale (errors under {say.ERROR_FLOOR:g} drawn at it).",
+        )
+        thinned = experiments(lab, next(iter(grids))).note("heatmap cells")
+        layout.seen(say.heat_takeaway(heat_rows, NAMES))
+        st.caption(
+            "Why, in numbers: each cell runs a constant learning rate, whatever the schedule above. "
+            + (f"Showing {thinned}, evenly spread over the rates. " if thinned else "")
+            + " ".join(say.heat_sentences(heat_rows, NAMES, lab.l2_limit if "l2" in heat_rows else None))
+        )
+
+
+@st.fragment
+def check_block() -> None:
+    """The closing question; answering it reruns only this block."""
+    check_understanding(
+        "n_check",
+        "No noise, the article's batches of 2: you halve a constant learning rate for absolute L1 (and give it enough "
+        "updates to arrive). The width of its final oscillation…",
+        ["stays the same", "roughly halves", "shrinks to zero"],
+        "roughly halves",
+        "Without noise both residuals of a batch share a sign until w reaches 1, so each step is the full "
+        "lr·Σ|xᵢ| = 4·lr and w stays within 1 ± 4·lr: the band scales with lr. (With noise, each step is "
+        "lr·|Σ sign(rᵢ)·xᵢ|, anything from 0 to 4·lr, and the spread of the batches' own optima adds a part that does "
+        "not shrink with lr.) Only a rate that keeps shrinking (Σlr = ∞, Σlr² < ∞) drives the oscillation to zero.",
+    )
