@@ -26,6 +26,7 @@ from core.descent import (
     Trajectory,
     descend,
     descend_many,
+    updates_per_run,
 )
 from core.loss_sums import data_loss
 from core.losses import (
@@ -54,6 +55,7 @@ from core.schedules import (
     step_decay,
 )
 from core.theory import (
+    distance_to_interval,
     entered_band_at,
     fit_line,
     gradient_x_sums,
@@ -83,6 +85,7 @@ __all__ = [
     "outlier_count",
     "descend",
     "descend_many",
+    "updates_per_run",
     "LOSSES",
     "Loss",
     "LossParam",
@@ -102,6 +105,7 @@ __all__ = [
     "rates",
     "schedule_from_name",
     "step_decay",
+    "distance_to_interval",
     "entered_band_at",
     "fit_line",
     "gradient_x_sums",

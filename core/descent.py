@@ -180,6 +180,11 @@ def _no_bias(first: np.ndarray | None, shape: tuple[int, int]) -> tuple[np.ndarr
     return Bv.T, Gb.T
 
 
+def updates_per_run(n_samples: int, batch_size: int, epochs: int) -> int:
+    """Updates in a run: epochs × ⌈n_samples / batch size⌉ (a batch larger than the data is the whole data)."""
+    return epochs * -(-n_samples // min(batch_size, n_samples))
+
+
 def _validate(data, loss, loss_params, batch_size, epochs, gradient_over, optimizer):
     X, Y = _stack_data(data)
     n = X.shape[1]
@@ -188,12 +193,11 @@ def _validate(data, loss, loss_params, batch_size, epochs, gradient_over, optimi
     )
     _check("epochs", isinstance(epochs, (int, np.integer)) and epochs >= 0, "a whole number >= 0", epochs)
     _check("gradient_over", gradient_over in ("batch", "full"), '"batch" or "full"', gradient_over)
-    per_epoch = -(-n // min(batch_size, n))
     _check(
         "epochs",
-        epochs * per_epoch <= MAX_UPDATES,
+        updates_per_run(n, batch_size, epochs) <= MAX_UPDATES,
         f"small enough for at most {MAX_UPDATES:,} updates",
-        f"{epochs} ({epochs * per_epoch:,} updates)",
+        f"{epochs} ({updates_per_run(n, batch_size, epochs):,} updates)",
     )
     opt = make_optimizer(optimizer) if isinstance(optimizer, str) else optimizer
     full = gradient_over == "full" or (opt.needs_loss and batch_size >= n)
@@ -268,7 +272,7 @@ def _batch_gradient(per_grad: int, shared: bool) -> Callable:
 def _float_batches(x: np.ndarray, y: np.ndarray, order: np.ndarray, batch: int, epochs: int, full: bool) -> list:
     """Each update's (x_i, y_i) pairs (Python floats), as a tuple; unshuffled epochs repeat the first epoch's."""
     if full:
-        return [tuple(zip(x.tolist(), y.tolist(), strict=True))] * (epochs * -(-x.size // batch))
+        return [tuple(zip(x.tolist(), y.tolist(), strict=True))] * updates_per_run(x.size, batch, epochs)
     n = order.shape[1]
     pairs = zip(x[order].ravel().tolist(), y[order].ravel().tolist(), strict=True)
     if n % batch == 0:  # equal batches: grouped at C speed
@@ -461,7 +465,7 @@ def _plan(data, loss, lr, w0, b0, f_star, batch_size, epochs, gradient_over, opt
           loss_params) -> _Plan:  # fmt: skip
     X, Y, loss, opt, full = _validate(data, loss, loss_params, batch_size, epochs, gradient_over, optimizer)
     n = X.shape[1]
-    K = epochs * -(-n // min(batch_size, n))
+    K = updates_per_run(n, batch_size, epochs)
     w0s, b0s, fs = (np.atleast_1d(np.asarray(v, dtype=float)) for v in (w0, b0, f_star))
     LR = _lr_table(lr, K) if K else np.full((1, 1), np.nan)  # (K+1, 1 or C)
     C = _broadcast({"data": X.shape[0], "lr": LR.shape[1], "w0": w0s.size, "b0": b0s.size, "f_star": fs.size})

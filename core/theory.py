@@ -55,6 +55,11 @@ def l1_minimizers(x, y) -> tuple[float, float]:
     return (float(z[j]), float(z[j]))
 
 
+def distance_to_interval(v: float, lo: float, hi: float) -> float:
+    """How far v lies outside [lo, hi]: 0 inside it, else the distance to the nearer end."""
+    return max(lo - v, v - hi, 0.0)
+
+
 def l1_optimum(x, y) -> float:
     """A minimiser of sum |w x_i - y_i|: the midpoint of `l1_minimizers` (the weighted median)."""
     lo, hi = l1_minimizers(x, y)

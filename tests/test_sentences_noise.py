@@ -680,3 +680,16 @@ def test_the_tails_are_read_wherever_they_are_printed(monkeypatch):
         "over the last 25%" in text and "last 20%" in text and "last 20%" in lesson.question(lesson.LESSON.defaults())
     )
     assert "last 30%" not in text and "last 10%" not in text
+
+
+def test_the_articles_data_is_read_from_core(monkeypatch):
+    """Change the article's data in core and the lesson's data set, update count and setup words follow."""
+    import core.data
+
+    monkeypatch.setattr(core.data, "ARTICLE", core.data.ArticleData(n=30, x=3.0, w_true=2.0))
+    defaults = lesson.LESSON.defaults()
+    d = lesson.dataset({**defaults, "n_sigma": 0.0})
+    assert d.x.size == 30 and set(d.x) == {3.0} and np.allclose(d.y, 6.0)
+    assert lesson.updates(defaults) == defaults["n_epochs"] * 15  # 30 samples in batches of 2
+    assert "30 samples of **y = 3·w + noise**, true w = 2" in lesson.setup_text()
+    assert core.article_dataset().x.size == 30

@@ -3,6 +3,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import core
 from core import (
     Dataset,
     article_dataset,
@@ -329,3 +330,21 @@ def test_the_closed_form_condition_number_is_numpy_s():
     assert theory._cond(np.array([[1.0, 2.0], [2.0, 4.0]])) > 1e12  # singular
     assert theory._cond(np.zeros((2, 2))) == np.inf and theory._cond(np.zeros((1, 1))) == np.inf
     assert theory._cond(np.array([[3.0]])) == 1.0
+
+
+@pytest.mark.parametrize(
+    ("v", "lo", "hi", "expected"),
+    [(0.5, 1.0, 2.0, 0.5), (1.0, 1.0, 2.0, 0.0), (1.5, 1.0, 2.0, 0.0), (2.0, 1.0, 2.0, 0.0), (3.5, 1.0, 2.0, 1.5),
+     (1.0, 1.0, 1.0, 0.0), (-1.0, 1.0, 1.0, 2.0)],
+)  # fmt: skip
+def test_distance_to_interval(v, lo, hi, expected):
+    assert core.distance_to_interval(v, lo, hi) == expected
+
+
+@pytest.mark.parametrize(
+    ("n", "batch", "epochs", "expected"), [(20, 2, 10, 100), (20, 3, 10, 70), (20, 50, 4, 4), (5, 5, 0, 0)]
+)
+def test_updates_per_run(n, batch, epochs, expected):
+    assert core.updates_per_run(n, batch, epochs) == expected
+    data = core.make_dataset(n=n)
+    assert core.descend(data, "l2", 0.01, 0.0, batch, epochs).n_updates == expected

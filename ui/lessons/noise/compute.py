@@ -150,7 +150,9 @@ def noise_experiments(
     runs, each experiment runs an evenly spread share (`share_budget`; the draws: the first seeds), and
     `thinned` says how many of how many. Every error is mean |w - 1| over the ERROR_TAIL of updates.
     """
-    plan = _noise_plan(sweep_lrs, seeds, heat_sigmas, heat_lrs, epochs * -(-20 // min(batch_size, 20)), budget)
+    plan = _noise_plan(
+        sweep_lrs, seeds, heat_sigmas, heat_lrs, core.updates_per_run(core.data.ARTICLE.n, batch_size, epochs), budget
+    )
     sets, lrs = plan.runs(sched, sigma, seed)
     many = core.descend_many(
         sets, loss, lrs, w0, batch_size, epochs, shuffle=shuffle, shuffle_seed=seed, track_loss=False, **loss_params

@@ -20,7 +20,7 @@ from ui.lessons import Lesson
 from ui.lessons.noise import compute as lesson_compute
 from ui.lessons.noise import sentences as say
 
-N, X, W_TRUE = 20, 2.0, 1.0  # the article's data: 20 samples of y = 2·w + noise, true w = 1
+N, X, W_TRUE = core.data.ARTICLE.n, core.data.ARTICLE.x, core.data.ARTICLE.w_true  # for the page's words
 SCHEDULE_LABELS = {
     "constant": "constant",
     "inverse_time": "inverse-time decay lr0/(1 + decay·t) (the article's)",
@@ -54,8 +54,9 @@ CONTROLS = list(C.values())
 # figures it names lr 0.001, then 0.0001 ("we need more iterations") and decay 1/2000 from 0.01, but no epoch count.
 ARTICLE_EPOCHS = 20
 ARTICLE_SETTINGS = (
-    f"The article's printed code: 20 samples, w0 = 20, batches of 2 in order, lr 0.01, {ARTICLE_EPOCHS} epochs. For "
-    "noise sigma 5 it names lr 0.001, lr 0.0001 and a decay of 1/2000 from lr 0.01, but no epoch count."
+    f"The article's printed code: {core.data.ARTICLE.n} samples, w0 = 20, batches of 2 in order, lr 0.01, "
+    f"{ARTICLE_EPOCHS} epochs. For noise sigma 5 it names lr 0.001, lr 0.0001 and a "
+    "decay of 1/2000 from lr 0.01, but no epoch count."
 )
 # Each preset named after the article keeps its setting and says what is ours: the epochs, enough for absolute L1
 # to arrive where it can (at the article's 20 it is still travelling). A changed setting is named a variant.
@@ -111,8 +112,8 @@ OPTIONS = (say.L1_NAME, say.L2_NAME, say.SAME)  # the first question's answers
 
 
 def updates(values: Mapping[str, object]) -> int:
-    """Updates in a run: epochs × ⌈20 / batch size⌉."""
-    return int(values["n_epochs"]) * -(-N // int(values["n_bs"]))
+    """Updates in a run on the article's data (core.updates_per_run)."""
+    return core.updates_per_run(core.data.ARTICLE.n, int(values["n_bs"]), int(values["n_epochs"]))
 
 
 def schedule(values: Mapping[str, object]) -> tuple:
@@ -129,7 +130,10 @@ def schedule(values: Mapping[str, object]) -> tuple:
 
 def dataset(values: Mapping[str, object]) -> core.Dataset:
     """The article's 20 samples with the noise of these values (cached)."""
-    return compute.dataset(n=N, x=X, w_true=W_TRUE, noise_sigma=values["n_sigma"], seed=values["n_seed"])
+    article = core.data.ARTICLE
+    return compute.dataset(
+        n=article.n, x=article.x, w_true=article.w_true, noise_sigma=values["n_sigma"], seed=values["n_seed"]
+    )
 
 
 def run(values: Mapping[str, object], loss: str) -> core.Trajectory:
@@ -216,9 +220,11 @@ def expected(values: Mapping[str, object]) -> tuple[str, str]:
 
 
 def setup_text() -> str:
-    """The setup fold: the article's data, as these declarations hold it."""
+    """The setup fold: the article's data, as core declares it."""
+    article = core.data.ARTICLE
     return (
-        f"The blog post's setup again: {N} samples of **y = {X:g}·w + noise**, true w = {W_TRUE:g}, one update per "
+        f"The blog post's setup again: {article.n} samples of **y = {article.x:g}·w + noise**, true w = "
+        f"{article.w_true:g}, one update per "
         "batch (the article's batches go in order; Settings can shuffle them). Now with the absolute value in place, "
         "against L2."
     )

@@ -342,7 +342,7 @@ def optimum_sentence(l1_interval: tuple[float, float], l2_opt: float, l1_w: floa
     interval: the median is closer only when all of it is, and where the run `l1_w` sits in it decides the rest
     (its distance to the interval is 0 inside it)."""
     lo, hi = l1_interval
-    near, far = max(lo - 1.0, 1.0 - hi, 0.0), max(abs(lo - 1.0), abs(hi - 1.0))
+    near, far = core.distance_to_interval(1.0, lo, hi), max(abs(lo - 1.0), abs(hi - 1.0))
     d2 = abs(l2_opt - 1.0)
     where = f"{plain(lo)} to {plain(hi)}" if hi > lo else plain(lo)
     span = plain(near) if plain(near) == plain(far) else f"{plain(near)} to {plain(far)}"
@@ -359,7 +359,7 @@ def optimum_sentence(l1_interval: tuple[float, float], l2_opt: float, l1_w: floa
     text = head + ": which is closer depends on where in its interval absolute L1 stops"
     if l1_w is None:
         return text + "."
-    inside = max(lo - l1_w, l1_w - hi, 0.0)
+    inside = core.distance_to_interval(l1_w, lo, hi)
     at = "inside it (0 from it)" if inside == 0 else f"{plain(inside)} from it"
     return text + f". This run's absolute L1 sits at {plain(l1_w)}, {at}, {plain(abs(l1_w - 1.0))} from 1."
 
