@@ -12,12 +12,21 @@ to its draw-only copy: the charts the page sent at those values, captured over S
 script that computes nothing. The floor is measured before and after the pages (load drifts); both are pooled.
 
     python -m bench.browser [--pages outliers landscape] [--moves 5] [--main-only]
+    python -m bench.browser --follow [--moves 5]
+
+`--follow` times the pages whose chart carries its own slider (bench/pages.py FOLLOW_SLIDER, ui/follow.py) the way a
+hand uses it: each move drags the slider 6 values, a frame apart (bench/follow.py), and prints the median time from
+an input event to the chart's redraw against the frozen floor's release-to-redraw (same run; the issue's target is
+at most 0.4x), the messages the page sent while the hand moved (target 0), the time from the last input to the
+chart's description of the run being true for the new value (the page's words, target 0.5 s), and the first load
+(the page opened, its first run finished and every chart drawn) against the floor's.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import pickle
@@ -26,12 +35,14 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
 from playwright.sync_api import sync_playwright
 
+from bench import follow
 from bench.load import reveal
-from bench.pages import FLOOR_SLIDER, LAB_PAGES, MAIN_SLIDER, REVEAL
+from bench.pages import FLOOR_SLIDER, FOLLOW_SLIDER, LAB_PAGES, MAIN_SLIDER, REVEAL
 from bench.protocol import Session
-from bench.serve import CHROMIUM_ARGS, chromium_path, streamlit_server, wait_for_app
+from bench.serve import CHROMIUM_ARGS, chromium_path, new_tab, rerun, streamlit_server, wait_for_app, wait_for_run
 
 QUIET_MS = 500  # a move has ended when no chart has drawn for this long after the script finished
 HOOK = """(() => {
@@ -235,10 +246,120 @@ def report(rows: list, floor: list[float], moves: int) -> None:
         print(f"  {name}: " + "; ".join(cells))
 
 
+DRAG_STEPS = 6  # values per drag
+_DESCRIPTION = """([key, before]) => {
+    const p = document.querySelector(`.st-key-follow-${key} .l1-chart-text`);
+    return p && p.innerText !== before ? performance.now() : false;
+}"""
+
+
+def _first_load(tab, url: str) -> float:
+    """Seconds from opening `url` to its first run finished with every chart drawn (bench.serve.wait_for_run)."""
+    t0 = time.perf_counter()
+    tab.goto(url)
+    wait_for_run(tab)
+    return time.perf_counter() - t0
+
+
+def _load_and_reveal(tab, url: str, name: str) -> tuple[float, float]:
+    """Seconds to the page's first screen, and then to every result revealed (each reveal's rerun finished with every
+    chart drawn): the second carries the chart's family."""
+    load = _first_load(tab, url)
+    t0 = time.perf_counter()
+    for reveal_key in REVEAL[name]:
+        with rerun(tab):
+            tab.locator(f'[data-testid="stMain"] .st-key-{reveal_key} label').first.click()
+    return load, time.perf_counter() - t0
+
+
+def _loads(tab, url: str, name: str) -> list[tuple[float, float]]:
+    _load_and_reveal(tab, url, name)  # the first visit compiles the page and fills the caches
+    return [_load_and_reveal(tab, url, name) for _ in range(3)]
+
+
+def _follow_page(tab, app_url: str, name: str, moves: int) -> dict:
+    """Drag the page's chart slider `moves` times (up, then down, ...): each step's redraw, the sends while the hand
+    moved, and the time from the last input to the words being true for the new value."""
+    key = FOLLOW_SLIDER[name]
+    loads = _loads(tab, f"{app_url}/{name}", name)
+    tab.locator(f".st-key-follow-{key}").scroll_into_view_if_needed()
+    redraws, sends, moving, stalled, follows = [], 0, 0, 0, []
+    for i in range(moves):
+        before = tab.locator(f".st-key-follow-{key} .l1-chart-text").inner_text()
+        with rerun(tab):
+            moved = follow.drag(tab, key, DRAG_STEPS if i % 2 == 0 else -DRAG_STEPS)
+            last_input = tab.evaluate("() => performance.now()") - 0  # the drag returns a frame after its last input
+            done = tab.wait_for_function(_DESCRIPTION, arg=[key, before], polling="raf", timeout=30_000).json_value()
+        redraws += [t / 1000 for t in moved["times"] if t is not None]
+        sends += moved["sends"]
+        unclear = follow.sent_while_moving(moved)
+        moving += len(unclear) if unclear is not None else 0
+        stalled += unclear is None
+        follows.append((done - last_input) / 1000)
+    return {
+        "redraws": redraws,
+        "sends": sends,
+        "moving": moving,
+        "stalled": stalled,
+        "follows": follows,
+        "loads": loads,
+        "drags": moves,
+    }
+
+
+def main_follow(pages: list[str], moves: int, baseline: str | None) -> None:
+    """`baseline`: a checkout of the app before its charts followed the hand (`git archive <commit> | tar -x -C
+    DIR`), served in the same run for the first load's "x before" (the issue's target: at most 1.5x)."""
+    with contextlib.ExitStack() as stack:
+        floor_url, _ = stack.enter_context(streamlit_server("bench/floor_app_frozen.py"))
+        app_url, _ = stack.enter_context(streamlit_server())
+        before_url = stack.enter_context(streamlit_server(f"{baseline}/app.py"))[0] if baseline else None
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+            tab = new_tab(browser, viewport={"width": 1280, "height": 900})
+            tab.context.add_init_script(HOOK)
+            follow.install(tab.context)
+            _open(tab, floor_url)
+            floor = time_slider(tab, FLOOR_SLIDER[0], max(moves, 5))[0]
+            floor_loads = [_first_load(tab, floor_url) for _ in range(3)]
+            rows = {name: _follow_page(tab, app_url, name, moves) for name in pages}
+            for name in pages if before_url else ():
+                rows[name]["before"] = _loads(tab, f"{before_url}/{name}", name)
+            _open(tab, floor_url)
+            floor += time_slider(tab, FLOOR_SLIDER[0], max(moves, 5))[0]
+            floor_loads += [_first_load(tab, floor_url) for _ in range(3)]
+            browser.close()
+    f, fl = _ms(floor), _ms(floor_loads)
+    print(f"Chromium, a chart's own slider dragged {DRAG_STEPS} values a frame apart, {moves} drags per page")
+    print(f"(machine shared: read the ratios; frozen floor: release to redraw {f:.0f} ms, first load {fl:.0f} ms)")
+    print(
+        f"  {'page':12s} {'redraw/step':>11s} {'x floor':>8s} {'sends/drag':>10s} {'moving':>9s} {'words true':>10s} "
+        f"{'worst':>6s} {'first load':>10s} {'x floor':>8s} {'x before':>8s} {'revealed':>9s} {'x before':>8s}"
+    )
+    for name, r in rows.items():
+        redraw, words = _ms(r["redraws"]), _ms(r["follows"])
+        load, shown = _ms([a for a, _ in r["loads"]]), _ms([b for _, b in r["loads"]])
+        was = [_ms([a for a, _ in r["before"]]), _ms([b for _, b in r["before"]])] if "before" in r else [np.nan] * 2
+        print(
+            f"  {name:12s} {redraw:8.1f} ms {redraw / f:7.2f}x {r['sends'] / r['drags']:10.1f} "
+            f"{r['moving']:5d} ({r['stalled']}) "
+            f"{words:7.0f} ms {max(r['follows']) * 1000:5.0f} {load:7.0f} ms {load / fl:7.2f}x {load / was[0]:7.2f}x "
+            f"{shown:6.0f} ms {shown / was[1]:7.2f}x"
+        )
+    print("  (sends/drag: every message during a drag, those after a pause included; moving: sent before the hand")
+    print(f"   had paused {follow.DEBOUNCE_MS} ms, target 0, in brackets the drags where a frame stalled that long and")
+    print("   Streamlit sent as after a pause; words true: last input to the chart's description of the run true)")
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pages", nargs="+", default=list(LAB_PAGES), choices=LAB_PAGES)
+    parser.add_argument("--pages", nargs="+", default=None, choices=LAB_PAGES)
     parser.add_argument("--moves", type=int, default=5)
     parser.add_argument("--main-only", action="store_true", help="move only each page's main slider")
+    parser.add_argument("--follow", action="store_true", help="drag the pages' chart sliders (FOLLOW_SLIDER)")
+    parser.add_argument("--baseline", help="with --follow: a checkout of the app before, for the first load")
     args = parser.parse_args()
-    main(args.pages, args.moves, args.main_only)
+    if args.follow:
+        main_follow([p for p in (args.pages or FOLLOW_SLIDER) if p in FOLLOW_SLIDER], args.moves, args.baseline)
+    else:
+        main(args.pages or list(LAB_PAGES), args.moves, args.main_only)

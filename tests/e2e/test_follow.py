@@ -1,0 +1,81 @@
+"""Charts that follow the hand (ui/follow.py), in Chromium: dragging a chart's own slider redraws the chart at every
+step with no message to the server; on release the page's words catch up and the link keeps the value; the arrow
+keys move it too."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bench import follow
+from bench.serve import new_tab, rerun, wait_for_run
+from ui.layout import CHART_TEXT
+
+# page -> (its reveals, the chart slider's control key, where its value reads in the chart's description)
+PAGES = {
+    "signed_l1": (("s_predict_skip", "s_step_open"), "s_step_k", r"marker at update (\d+)"),
+    "derivation": (("d_guess_skip",), "d_w", r"w = (−?[\d.]+)"),
+}
+
+
+@pytest.fixture
+def tab(browser):
+    pg = new_tab(browser, viewport={"width": 1280, "height": 900})
+    follow.install(pg.context)
+    yield pg
+    pg.context.close()
+
+
+def _open(tab, url: str, reveals) -> None:
+    tab.goto(url)
+    wait_for_run(tab)
+    for key in reveals:
+        with rerun(tab):
+            tab.locator(f'[data-testid="stMain"] .st-key-{key} label').first.click()
+
+
+def _description(tab, key: str) -> str:
+    return tab.locator(f".st-key-follow-{key} .{CHART_TEXT}").inner_text()
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_dragging_the_chart_slider_redraws_it_without_the_server_and_the_words_follow(tab, app_url, name):
+    reveals, key, said = PAGES[name]
+    _open(tab, f"{app_url}/{name}", reveals)
+    box = tab.locator(f".st-key-follow-{key}")
+    box.scroll_into_view_if_needed()
+    slider = box.get_by_role("slider")
+    start = float(slider.input_value())
+    before = _description(tab, key)
+
+    for _ in range(4):  # a drag during which the shared machine stalled a frame for 150 ms is tried again
+        with rerun(tab):  # the rerun comes once the hand pauses
+            moved = follow.drag(tab, key, 3)
+        assert all(t is not None for t in moved["times"]), f"a step did not redraw the chart: {moved}"
+        sent = follow.sent_while_moving(moved)
+        if sent is not None:
+            break
+    assert sent == [], f"the page talked to the server while the hand moved: {moved}"
+    value = moved["values"][-1]
+    assert value > start
+    after = _description(tab, key)
+    assert after != before and re.search(said, after), after  # the words caught up
+    assert f"{key}={value:g}" in tab.url, tab.url  # the link keeps the value
+
+    slider.focus()
+    with rerun(tab):
+        tab.keyboard.press("ArrowLeft")  # the keyboard moves it too
+    assert f"{key}={moved['values'][-2]:g}" in tab.url, tab.url
+    assert tab.locator('[data-testid="stException"]').count() == 0
+
+
+def test_a_preset_moves_the_chart_slider_and_a_link_restores_it(tab, app_url):
+    _open(tab, f"{app_url}/derivation?d_w=-1.25", PAGES["derivation"][0])
+    slider = tab.locator(".st-key-follow-d_w").get_by_role("slider")
+    assert float(slider.input_value()) == -1.25
+    tab.locator(".st-key-d_preset").click()
+    with rerun(tab):
+        tab.get_by_role("option", name=re.compile("Standing on the kink")).click()
+    slider = tab.locator(".st-key-follow-d_w").get_by_role("slider")  # re-pinned: a new chart
+    assert float(slider.input_value()) == 0.5 and "d_w=0.5" in tab.url
