@@ -207,19 +207,21 @@ def test_presentation_mode_survives_a_page_change():
 
 def test_step_through_walks_the_run_and_shows_the_numbers():
     at = open_page("pages/signed_l1.py")
-    assert not any(w.key == "s_step_k" for w in at.slider), "the panel is built only when opened"
+    assert "s_step_k" not in at.session_state, "the panel is built only when opened"
     at.toggle(key="s_step_open").set_value(True).run()
-    assert at.slider(key="s_step_k").value == 0
+    assert at.session_state["s_step_k"] == 0
     at.button(key="s_step_next").click().run()
-    assert at.slider(key="s_step_k").value == 5  # the default speed: 5 updates per step
-    at.slider(key="s_step_k").set_value(100).run()
+    assert at.session_state["s_step_k"] == 5  # the default speed: 5 updates per step
+    gen = at.session_state["_follow:s_step_k"]["gen"]  # the w chart's own slider, released at update 100
+    at.session_state[f"s_step_k_chart_{gen}"] = {"selection": {"k": [{"k": 100}]}}
+    at.run()
     table = next(df.value for df in at.dataframe if "gradient dL/dw" in df.value.columns)
     signed = table[table["loss"].str.startswith("signed")].iloc[0]
     assert signed["w"] == pytest.approx(20 - 100 * 0.01 * 40) and signed["gradient dL/dw"] == 40
     at.button(key="s_step_play").click().run()
     assert at.button(key="s_step_play").label == "⏸"
     at.button(key="s_step_back").click().run()
-    assert at.slider(key="s_step_k").value < 105
+    assert at.session_state["s_step_k"] < 105
 
 
 def test_derivation_preset_puts_the_student_on_the_kink():
