@@ -111,6 +111,7 @@ with main:  # every other line
     )
 
 st.markdown(say.ending_line({lab: (say.end_value(r.w), r.diverged_at) for lab, r in runs.items()}))
+st.caption(say.gradients_used(v["full"], data.n))
 diverged = [lab for lab, r in runs.items() if r.diverged_at is not None]
 if diverged:
     st.warning(

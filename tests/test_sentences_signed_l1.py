@@ -12,6 +12,7 @@ from hypothesis import given
 import core
 from tests.helpers import chart_texts, control_space
 from tests.test_pages import open_page, snapshot
+from ui import charts
 from ui.lessons.signed_l1 import lesson
 from ui.lessons.signed_l1 import sentences as say
 
@@ -334,9 +335,23 @@ def test_per_batch_explanation_does_not_call_a_falling_w_of_12_past_the_target()
 
 def test_per_batch_preset_gives_the_batch_gradient_4_not_40():
     at = open_page("pages/signed_l1.py")
-    at.selectbox(key="s_preset").set_value("Per-batch gradient (w ends at 12)").run()
+    at.selectbox(key="s_preset").set_value(lesson.PER_BATCH).run()
     text = seen_text(at)
     assert "0.01 × 4 = 0.04" in text and "still 40" not in text and "its gradient is still Σx of its batch = 4" in text
+    assert "All three take each batch's gradient" in words(at)
+
+
+@pytest.mark.parametrize("preset", [name for name in lesson.PRESETS if "ends at" in name])
+def test_a_preset_that_names_where_w_ends_shows_it_there(preset):
+    """The per-batch preset showed signed and absolute L1 on one line, both ending at 12: a preset's name promises
+    only what its end line shows."""
+    at = open_page("pages/signed_l1.py")
+    at.selectbox(key="s_preset").set_value(preset).run()
+    ends = dict(re.findall(r"\*\*([^*]+)\*\*: w ends at \*\*([^*]+)\*\*", words(at)))
+    named = re.search(r"ends at ([−\d.]+)", preset).group(1)
+    assert ends[charts.label("signed_l1")] == named, (preset, ends)
+    if "absolute L1 at the target" in preset:
+        assert abs(float(ends[charts.label("l1")].replace("−", "-")) - 1) <= 0.04 + 1e-9  # within one step of it
 
 
 def test_training_ten_times_longer_changes_every_number():

@@ -38,9 +38,10 @@ C = {
     "seed": Control("s_seed", "Noise seed", "int", 0, 0, 99, 1),
 }
 CONTROLS = list(C.values())
+PER_BATCH = "Per-batch gradient, 60 epochs (signed L1 ends at −4, absolute L1 at the target)"
 PRESETS = {
     "The article, as printed (w ends at −60)": {},
-    "Per-batch gradient (w ends at 12)": {"s_full": False},
+    PER_BATCH: {"s_full": False, "s_epochs": 60},  # long enough for absolute L1 to part from signed L1 (update 475)
     "Noisy data, sigma 5": {"s_sigma": 5.0},
     "Move the target: true w = −3": {"s_wtrue": -3.0},
     say.REACHES_PRESET: {"s_epochs": 60},
@@ -162,7 +163,7 @@ LESSON = Lesson(
             "the same step."
         ),
     },
-    show=("Per-batch gradient (w ends at 12)", "Move the target: true w = −3", "Train ten times longer"),
+    show=(PER_BATCH, "Move the target: true w = −3", "Train ten times longer"),
     minutes=8,
     trim="the step-through panel and the per-batch toggle: the default run and its one sentence are the point",
     say=(

@@ -222,6 +222,17 @@ def is_article(settings: dict) -> bool:
     return all(float(settings[k]) == float(v) for k, v in ARTICLE.items())
 
 
+def gradients_used(full: bool, n: int) -> str:
+    """Which gradient each run takes: the toggle changes signed L1's only."""
+    dots = " Grey dots: signed L1's closed form w₀ − k·lr·Σx."
+    if full:
+        return (
+            f"Signed L1 takes its gradient as the article prints it, over all {n} samples; absolute L1 and L2 take "
+            f"each batch's.{dots}"
+        )
+    return f"All three take each batch's gradient (the toggle in Settings gives signed L1 the article's sum).{dots}"
+
+
 def ending_line(final: dict[str, tuple[float, int | None]]) -> str:
     """'**name**: w ends at **v**' per run (label -> (last w, diverged_at))."""
     parts = []
