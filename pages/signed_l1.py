@@ -163,29 +163,30 @@ if not abs_reached:
     more = compute.run(data, "l1", sched, v["w0"], v["bs"], longer)
     abs_says += " " + say.more_epochs("absolute L1", goal["l1"], more.w, signed.updates_per_epoch, C["epochs"].hi)
 note = say.article_note(v, abs_reached, absl1.w[-1])
-layout.seen(
-    "\n\n".join(
-        part
-        for part in (
-            say.signed_seen(
-                v["lr"],
-                sums,
-                say.end_value(signed.w),
-                on_closed,
-                v["w_true"],
-                v["full"],
-                bool(np.all(data.y == v["w_true"] * data.x)),
-            ),
-            f"{abs_says} {note}".strip(),
-            say.approach("L2", l2.w, goal["l2"], l2.diverged_at),
+others = {"absolute L1": say.run_state(absl1.w, goal["l1"], absl1.diverged_at)}
+others["L2"] = say.run_state(l2.w, goal["l2"], l2.diverged_at)
+layout.seen(say.takeaway(say.end_value(signed.w), v["lr"], sums, others))
+with st.expander("Why, in numbers"):  # what each run did, number by number
+    st.markdown(
+        "\n\n".join(
+            part
+            for part in (
+                say.signed_seen(
+                    v["lr"],
+                    sums,
+                    say.end_value(signed.w),
+                    on_closed,
+                    v["w_true"],
+                    v["full"],
+                    bool(np.all(data.y == v["w_true"] * data.x)),
+                ),
+                f"{abs_says} {note}".strip(),
+                say.approach("L2", l2.w, goal["l2"], l2.diverged_at),
+                say.landing_note(absl1.w, goal["l1"]),
+            )
+            if part
         )
-        if part
     )
-)
-landing = say.landing_note(absl1.w, goal["l1"])
-if landing:
-    with st.expander("Why, in numbers: where absolute L1 lands"):
-        st.markdown(landing)
 
 layout.explain(
     "Why it breaks, in four sentences",

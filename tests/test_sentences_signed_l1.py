@@ -13,6 +13,7 @@ import core
 from tests.helpers import chart_texts, control_space
 from tests.test_pages import open_page, snapshot
 from ui import charts
+from ui import words as number_words
 from ui.lessons.signed_l1 import lesson
 from ui.lessons.signed_l1 import sentences as say
 
@@ -244,6 +245,20 @@ def test_every_sentence_of_the_signed_l1_page_holds_for_its_run(v):
             else f"**{k}**: w ends at **{say.num(say.end_value(r.w))}**"
         ) in line
 
+    states = {"absolute L1": say.run_state(absl1.w, goal["l1"], absl1.diverged_at)}
+    states["L2"] = say.run_state(l2.w, goal["l2"], l2.diverged_at)
+    line = say.takeaway(end, v["lr"], sums, states)
+    assert len(line.split()) <= 32 and "e-" not in line and "e−" not in line, line
+    assert f"every update, to {say.num(end)}, and never stops" in line
+    for name, run, g in (("absolute L1", absl1, goal["l1"]), ("L2", l2, goal["l2"])):
+        part = re.split(rf"(?i){name} ", line, maxsplit=1)[1]
+        if run.diverged_at is not None:
+            assert part.startswith("diverges")
+        elif say.first_reach(run.w, g) is not None:
+            assert part.startswith("reaches its target")
+        else:
+            assert part.startswith("is still on its way") and g.distance(run.w[-1]) > 0
+
     exact = bool(np.all(data.y == v["w_true"] * data.x))
     check_signed_seen(
         say.signed_seen(v["lr"], sums, end, on_closed, v["w_true"], v["full"], exact), v, signed, sums, data
@@ -294,7 +309,9 @@ def test_every_sentence_of_the_signed_l1_page_holds_for_its_run(v):
 
 
 def seen_text(at) -> str:
-    return " ".join(e.value for e in at.info)
+    """The takeaway under the chart and the numbers in its fold."""
+    fold = next(e for e in at.expander if e.label == "Why, in numbers")
+    return " ".join([*(e.value for e in at.info), *(m.value for m in fold.markdown)])
 
 
 def words(at) -> str:
@@ -316,15 +333,16 @@ def test_the_preset_shows_absolute_l1_reaching_the_target_and_turning():
     at.selectbox(key="s_preset").set_value(say.REACHES_PRESET).run()
     text = seen_text(at)
     assert "Absolute L1 reaches the target w = 1 at update 475 and turns around" in text
-    assert "e-" not in text and "sign(0)" not in text  # the rounding story is in the fold, not in the takeaway
+    takeaway = " ".join(e.value for e in at.info)
+    assert "e-" not in takeaway and "sign(0)" not in takeaway  # the rounding story is in the fold
     ends = re.search(r"\*\*absolute L1 \|r\|\*\*: w ends at \*\*(\S+)\*\*", words(at))
     assert ends and ends.group(1) == "0.96"  # "then steps around it": the end line shows a step off the target
     # 20 − 475 × 0.04 is 1 exactly; 475 rounded subtractions leave w just off it, so it turns (the derivation's
     # 0.3 + 0.2 lands on 0.5 exactly and stops): the fold says which
     w = core.descend(core.make_dataset(20, 2.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0), "l1", 0.01, 20.0, 2, 60).w
     fold = " ".join(e.proto.label + " " + " ".join(m.value for m in e.markdown) for e in at.expander)
-    off = re.search(r"After 475 updates of floating-point arithmetic w lands (\S+) off it", fold)
-    assert off and w[475] != 1.0 and float(off.group(1)) == float(f"{abs(w[475] - 1.0):.1e}")
+    off = re.search(r"After 475 updates of floating-point arithmetic w lands (.+?) off it", fold)
+    assert off and w[475] != 1.0 and off.group(1) == number_words.power_of_ten(abs(w[475] - 1.0))
 
 
 def test_per_batch_explanation_does_not_call_a_falling_w_of_12_past_the_target():

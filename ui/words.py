@@ -10,11 +10,23 @@ MINUS = "\u2212"  # the minus sign the charts' axes print (d3's format): one sig
 
 
 def num(value: float, digits: int = 4) -> str:
-    """A number as a sentence prints it: `digits` significant digits, a true minus sign, thousands with commas
-    rather than e-notation (12,350, not 1.235e+04)."""
+    """A number as a sentence prints it: `digits` significant digits, a true minus sign, never e-notation
+    (12,350, not 1.235e+04; 0.00005, not 5e-05)."""
     value = float(value)
+    if 0 < abs(value) < 1e-4:  # 0.00005, not 5e-05
+        return plain(value, digits).rstrip("0")
     text = f"{value:,.0f}" if 1e4 <= abs(value) < 1e15 else f"{value:.{digits}g}"
     return MINUS + text[1:] if text.startswith("-") else text
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def power_of_ten(value: float, digits: int = 2) -> str:
+    """A tiny or huge number in a fold, as a reader writes it: 2.5 × 10⁻¹³ (never e-notation)."""
+    mantissa, exponent = f"{float(value):.{digits - 1}e}".split("e")
+    sign = MINUS if mantissa.startswith("-") else ""
+    return f"{sign}{mantissa.lstrip('-')} × 10{str(int(exponent)).translate(_SUPERSCRIPT)}"
 
 
 def count(n: int, noun: str) -> str:

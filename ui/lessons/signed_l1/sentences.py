@@ -191,7 +191,8 @@ def landing_note(w: np.ndarray, goal: Goal) -> str:
         return ""
     return (
         f"Exactly on the target every residual would be 0, and sign(0) = 0 would stop w there. After {k} updates of "
-        f"floating-point arithmetic w lands {off:.1e} off it instead: too little to print, but every residual keeps "
+        f"floating-point arithmetic w lands {words.power_of_ten(off)} off it instead: too little to print, but every "
+        "residual keeps "
         "its sign, so the step is the full one and w turns."
     )
 
@@ -220,6 +221,27 @@ def more_epochs(name: str, goal: Goal, longer_w: np.ndarray, updates_per_epoch: 
 def is_article(settings: dict) -> bool:
     """Whether the settings are the article's experiment (the toggle aside)."""
     return all(float(settings[k]) == float(v) for k, v in ARTICLE.items())
+
+
+def takeaway(signed_end: float, lr: float, sums: np.ndarray, others: dict[str, str]) -> str:
+    """The one plain line under the chart: signed L1 falls the same step every update and never stops, against
+    what each other run does (name -> "reaches" | "heads" | "diverges", read off its run); the numbers behind it
+    go to the fold."""
+    steps = _distinct(lr * np.asarray(sums, dtype=float))
+    step = " or ".join(num(s) for s in steps)
+    doing = {"reaches": "reaches its target", "heads": "is still on its way", "diverges": "diverges"}
+    rest = "; ".join(f"{name} {doing[what]}" for name, what in others.items())
+    return (
+        f"Signed L1 falls by {step} every update, to {num(signed_end)}, and never stops: its gradient ignores the "
+        f"target. {rest[0].upper()}{rest[1:]}."
+    )
+
+
+def run_state(w: np.ndarray, goal: Goal, diverged_at: int | None) -> str:
+    """'diverges', 'reaches' (on the goal or past it at some update), or 'heads' (still on its way or away)."""
+    if diverged_at is not None:
+        return "diverges"
+    return "reaches" if first_reach(w, goal) is not None else "heads"
 
 
 def gradients_used(full: bool, n: int) -> str:
