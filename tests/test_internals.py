@@ -33,6 +33,12 @@ def test_the_deep_link_guard_reads_the_flag(monkeypatch):
 def test_client_widget_states_still_enter_through_the_method_the_guard_wraps():
     params = list(inspect.signature(WStates.set_widget_from_proto).parameters)
     assert params == ["self", "widget_state"], params
+    from streamlit.runtime.state.session_state import SessionState
+
+    assert list(inspect.signature(SessionState.set_widgets_from_proto).parameters) == ["self", "widget_states"]
+    assert list(inspect.signature(SessionState._set_widget_metadata).parameters) == ["self", "widget_metadata"]
+    drawn = inspect.getsource(SessionState.register_widget)  # a widget becomes known before its value is read
+    assert "self._set_widget_metadata(metadata)" in drawn
     internals.refuse_unreadable_widget_states()
     internals.refuse_unreadable_widget_states()  # idempotent
     assert getattr(WStates.set_widget_from_proto, "_refuses_unreadable", False)
@@ -45,9 +51,10 @@ def test_the_address_cache_the_app_fills_is_still_what_streamlit_reads(monkeypat
     assert net_util.get_external_ip() == "" and net_util.get_internal_ip() == "127.0.0.1"  # no look-up ran
 
 
-def test_a_state_for_a_widget_the_session_has_not_drawn_is_dropped_as_it_arrives():
-    """A session's first message: no widget has been drawn, so nothing it says for one is stored (Streamlit would
-    apply it, unchecked, when the widget is drawn); once drawn, a readable state is stored as before."""
+def test_a_state_for_a_widget_the_session_has_not_drawn_is_held_and_checked_when_it_is_drawn():
+    """A session's first message (a tab reconnecting to a new process sends its widgets' states there): nothing is
+    stored before the widget is drawn (Streamlit would apply it unchecked); a small state is held and checked as
+    the widget is drawn, a pasted table is dropped, and a held state the widget cannot read is dropped then."""
     from streamlit.proto.WidgetStates_pb2 import WidgetStates
     from streamlit.runtime.state.common import WidgetMetadata
     from streamlit.runtime.state.session_state import SessionState
@@ -55,14 +62,25 @@ def test_a_state_for_a_widget_the_session_has_not_drawn_is_dropped_as_it_arrives
     internals.refuse_unreadable_widget_states()
     session = SessionState()
     message = WidgetStates()
-    forged = message.widgets.add(id="$$ID-0123-o_editor_x", string_value='{"added_rows": [{"x": 1}]}')
+    ticked = message.widgets.add(id="$$ID-01-s_predict_skip", bool_value=True)
+    paste = message.widgets.add(id="$$ID-02-o_editor_x", string_value="x" * (internals.HELD_CHARS + 1))
+    forged = message.widgets.add(id="$$ID-03-s_w0", string_value="abc")
     session.on_script_will_rerun(message)
-    assert forged.id not in session._new_widget_state.states
-    session._new_widget_state.set_widget_metadata(
-        WidgetMetadata(forged.id, deserializer=lambda v: v, serializer=lambda v: v, value_type="string_value")
-    )
-    session.on_script_will_rerun(message)
-    assert forged.id in session._new_widget_state.states
+    assert not {ticked.id, paste.id, forged.id} & set(session._new_widget_state.states)  # nothing before drawn
+
+    def draw(widget_id: str, value_type: str, read) -> None:
+        session._set_widget_metadata(WidgetMetadata(widget_id, deserializer=read, serializer=lambda v: v,
+                                                    value_type=value_type))  # fmt: skip
+
+    draw(ticked.id, "bool_value", bool)
+    draw(paste.id, "string_value", str)
+    draw(forged.id, "double_array_value", lambda v: float(v[0]))
+    assert ticked.id in session._new_widget_state.states  # held, readable: the box stays ticked
+    assert paste.id not in session._new_widget_state.states  # too big to hold: dropped
+    assert forged.id not in session._new_widget_state.states  # held, unreadable for a slider: dropped when drawn
+    session.on_script_will_rerun(WidgetStates())  # the next message: nothing is held over from the one before
+    draw("$$ID-04-late", "bool_value", bool)
+    assert "$$ID-04-late" not in session._new_widget_state.states
 
 
 STATIC = Path(streamlit.__file__).parent / "static"

@@ -10,16 +10,18 @@ using what they touch, so an upgrade is a decision, not a silent break.
    anyone loaded / would run the page without app.py. A page that finds itself run alone clears the flag (as
    st.navigation itself does) and reruns. (Known upstream: streamlit/streamlit PR 10276.) The folder keeps
    its name: it is part of the design.
-2. A widget state a client sends is dropped as it arrives when the session has not drawn that widget yet, or
-   when its widget cannot read it (`refuse_unreadable_widget_states`). Streamlit stores what a browser's
-   message says for each widget and reads it back with the widget's deserializer before the script runs,
-   and again when the widget is drawn: a value of the wrong type, JSON that does not parse, or an index past
-   a select-slider's options raises there, before any line of the app runs, and on every rerun after,
-   because the bad state stays. A state for a widget this session has not drawn (a session's first message:
-   a browser sends none there) has no reader to check it against, and Streamlit would apply it when the
-   widget is drawn, past every check of the page: a 30,000-row paste into the table that way cost 37 s of
-   server CPU. A browser only sends states for widgets it was shown, so nothing a tab does is lost; a tab
-   that reconnects to a new session gets its values back from the link.
+2. A widget state a client sends is dropped as it arrives when its widget cannot read it, and held until its
+   widget is drawn when the session has not drawn it yet (`refuse_unreadable_widget_states`). Streamlit
+   stores what a browser's message says for each widget and reads it back with the widget's deserializer
+   before the script runs, and again when the widget is drawn: a value of the wrong type, JSON that does not
+   parse, or an index past a select-slider's options raises there, before any line of the app runs, and on
+   every rerun after, because the bad state stays. A state for a widget this session has not drawn yet (a
+   session's first message: a tab that reconnects to a new process sends its widgets' states there) has no
+   reader to check it against, and Streamlit would apply it when the widget is drawn, past every check of
+   the page: a 30,000-row paste into the table that way cost 37 s of server CPU. So a small one (a flag, a
+   number, a short text: HELD_CHARS, HELD_ITEMS) is held and checked as its widget is drawn, and the rest
+   (a pasted table, a long string) is dropped: a reconnecting tab keeps its ticked boxes and the link its
+   settings, and loses only table edits.
 3. No address look-ups (`skip_address_lookups`): a websocket from another site makes Streamlit look this
    machine's addresses up (checkip.amazonaws.com, a UDP socket to 8.8.8.8) before refusing it. The app
    never needs them (README, "Running it in public"), so their cache is filled with the local answer.
@@ -36,12 +38,14 @@ from __future__ import annotations
 import json
 import logging
 import re
+import threading
+from collections import OrderedDict
 
 import streamlit as st
 from streamlit import net_util
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.state.common import unpack_widget_state_value
-from streamlit.runtime.state.session_state import WStates
+from streamlit.runtime.state.session_state import SessionState, WStates
 
 _LOG = logging.getLogger(__name__)
 FLAG = "uses_pages_directory"
@@ -84,17 +88,40 @@ def _readable(state, metadata) -> bool:
     return True
 
 
-def refuse_unreadable_widget_states() -> None:
-    """Drop, as it arrives, a widget state for a widget this session has not drawn, or one its widget cannot
-    read; the widget keeps its last value (see 2.).
+HELD_STATES = 200  # states a message may hold for widgets not drawn yet (a tab that reconnects sends a few dozen)
+HELD_CHARS = 256  # the longest string or JSON held: a control's value, never a pasted table
+HELD_ITEMS = 64  # the longest array held
 
-    Checked at the one place client states enter the session (the last run's widget metadata says what
-    each widget reads). Idempotent; the server log says what was dropped (unknown widgets at debug level:
-    a message may name thousands).
+
+def _small(state) -> bool:
+    """A state small enough to hold until its widget is drawn: a number, a flag, a short text or a short array."""
+    field = state.WhichOneof("value")
+    if field in ("string_value", "json_value"):
+        return len(getattr(state, field)) <= HELD_CHARS
+    if field in ("double_array_value", "int_array_value", "string_array_value"):
+        data = getattr(state, field).data
+        return len(data) <= HELD_ITEMS and all(len(v) <= HELD_CHARS for v in data if isinstance(v, str))
+    return field in ("bool_value", "double_value", "int_value", "trigger_value", None)
+
+
+_HELD: OrderedDict[int, tuple[SessionState, dict[str, object]]] = OrderedDict()  # id(session) -> it, its held states
+_HELD_LOCK = threading.Lock()
+HELD_SESSIONS = 256  # sessions whose last message holds states (SessionState has neither __dict__ nor weakrefs)
+
+
+def refuse_unreadable_widget_states() -> None:
+    """Drop, as it arrives, a widget state its widget cannot read; hold a small state for a widget this session has
+    not drawn until it is drawn, and check it then like any other (see 2.); the widget keeps its last value.
+
+    Checked at the one place client states enter the session (the last run's widget metadata says what each widget
+    reads) and at the one place a widget becomes known (SessionState._set_widget_metadata, called as a widget is
+    drawn, before its value is read). Idempotent; the server log says what was dropped (unknown widgets at debug
+    level: a message may name thousands).
     """
     original = WStates.set_widget_from_proto
     if getattr(original, "_refuses_unreadable", False):
         return
+    original_message, original_meta = SessionState.set_widgets_from_proto, SessionState._set_widget_metadata
 
     def set_widget_from_proto(self, widget_state) -> None:
         metadata = self.widget_metadata.get(widget_state.id)
@@ -107,8 +134,31 @@ def refuse_unreadable_widget_states() -> None:
             return
         original(self, widget_state)
 
+    def set_widgets_from_proto(self, widget_states) -> None:
+        known, held = self._new_widget_state.widget_metadata, {}
+        for state in widget_states.widgets:  # not drawn yet (a session's first message): held if small
+            if state.id not in known and len(held) < HELD_STATES and _small(state):
+                held[state.id] = state
+        with _HELD_LOCK:  # what a message holds is for the run it starts
+            _HELD.pop(id(self), None)
+            if held:
+                _HELD[id(self)] = (self, held)
+                while len(_HELD) > HELD_SESSIONS:
+                    _HELD.popitem(last=False)
+        original_message(self, widget_states)
+
+    def set_widget_metadata(self, widget_metadata) -> None:
+        original_meta(self, widget_metadata)
+        with _HELD_LOCK:
+            session, held = _HELD.get(id(self), (None, {}))
+            state = held.pop(widget_metadata.id, None) if session is self else None
+        if state is not None:
+            set_widget_from_proto(self._new_widget_state, state)  # drawn now: checked like any other
+
     set_widget_from_proto._refuses_unreadable = True
     WStates.set_widget_from_proto = set_widget_from_proto
+    SessionState.set_widgets_from_proto = set_widgets_from_proto
+    SessionState._set_widget_metadata = set_widget_metadata
 
 
 def skip_address_lookups() -> None:
