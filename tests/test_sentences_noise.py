@@ -59,7 +59,7 @@ def check_claim(s: dict, r: dict[str, core.Trajectory]) -> None:
         return
     swing1, swing2, net1 = np.ptp(w1), np.ptp(w2), w1[-1] - w1[0]
     still1 = swing1 <= 16 * np.finfo(float).eps * np.abs(w1).max()  # a range of a few roundings: not moving
-    assert say.plain(swing1) in text and say.plain(swing2) in text
+    assert (still1 or say.plain(swing1) in text) and say.plain(swing2) in text  # a still L1: "does not move"
     if s["n_sched"] != "constant":
         assert holds is None and "constant step" in text
     elif still1:
@@ -104,7 +104,7 @@ def check_closer(r: dict[str, core.Trajectory]) -> None:
     if not np.isfinite(errs["l2"]):
         assert answer == "absolute L1" and "L2 diverged" in text
         return
-    if hi - lo <= 0.05 * hi or hi <= 1e-12:  # within 5%, or both 0 to rounding
+    if hi <= (1 + say.TIE) * lo or hi <= 1e-12:  # within TIE, or both 0 to rounding
         assert answer == say.SAME and "about the same" in text
     else:
         assert answer == ("absolute L1" if errs["l1"] < errs["l2"] else "L2") and f"{answer} is" in text
@@ -249,19 +249,21 @@ def check_sweep(s: dict) -> None:
     radius = np.array([core.l2_epoch_radius(d.x, lr, s["n_bs"]) for lr in lrs])
     K = s["n_epochs"] * -(-N // s["n_bs"])
     text = " ".join(say.sweep_sentences(lrs, errors, LABELS, K, abs(s["n_w0"] - 1), floors, limit, radius))
-    assert "L2 beyond lr" in text and f"{limit:.3g}" in text
+    assert "L2 beyond lr" in text and say.lr_text(limit) in text
     for k, e in errors.items():
         ok = np.isfinite(e)
         e, r = np.maximum(e[ok], 1e-6), lrs[ok]  # as the chart draws them: under 1e-6 is rounding
         best = int(np.argmin(e))
         name = LABELS[k][0].upper() + LABELS[k][1:]
         if e[best] > 1e-6:
-            assert f"{name}'s error is smallest at lr = {r[best]:.3g} ({say.num(e[best])})" in text
+            assert f"{name}'s error is smallest at lr = {say.lr_text(r[best])} ({say.num(e[best])})" in text
         else:
             zero = r[e <= 1e-6]
-            assert f"{name}'s error is under 1e-06 (the chart's floor) at " in text
+            assert f"{name}'s error is under 0.000001 (the chart's floor) at " in text
             assert (
-                f"{zero.size} rates, lr = {zero[0]:.3g} to {zero[-1]:.3g}" if zero.size > 1 else f"{zero[0]:.3g}"
+                f"{zero.size} rates, lr = {say.lr_text(zero[0])} to {say.lr_text(zero[-1])}"
+                if zero.size > 1
+                else say.lr_text(zero[0])
             ) in text
         above = np.diff(e[best:])
         claim = text.split(f"{name}'s error is ")[1].split(". ")[0]
@@ -275,7 +277,7 @@ def check_sweep(s: dict) -> None:
     if gone.any():
         first = int(np.argmax(gone))
         if gone[first:].all():
-            assert f"It diverged from lr = {lrs[first]:.3g} up" in text
+            assert f"It diverged from lr = {say.lr_text(lrs[first])} up" in text
         else:
             assert "It diverged at lr = " + ", ".join(say.num(v) for v in lrs[gone]) in text
         assert np.all(radius[gone] > 1), "a diverged rate is an unstable one"
@@ -345,9 +347,9 @@ def test_the_heatmap_caption_reads_each_row(epochs):
 
 
 def test_the_draws_sentence_states_its_numbers_and_the_closer_loss():
-    means = {"l1": 0.5625, "l2": 0.455}
+    means = {"l1": 0.6625, "l2": 0.455}
     text = say.draws_sentence(means, {"l1": 0.4, "l2": 0.3}, {"l1": 0.2, "l2": 0.3}, LABELS)
-    assert f"absolute L1 **{say.plain(0.5625)}**" in text and f"L2 **{say.plain(0.455)}**" in text
+    assert f"absolute L1 **{say.plain(0.6625)}**" in text and f"L2 **{say.plain(0.455)}**" in text
     assert "L2 ends closer" in text
     assert "the mean is the more precise" in text
     even = say.draws_sentence({"l1": 0.45, "l2": 0.455}, {"l1": 0.3, "l2": 0.4}, {"l1": 0.2, "l2": 0.3}, LABELS)
@@ -358,7 +360,7 @@ def test_a_verdict_says_why_in_numbers_and_calls_a_near_tie_a_tie():
     assert say.closer_answer(0.0044, 0.00458) == say.SAME  # sigma 0.05, lr 0.001: 4% apart
     assert say.closer_answer(0.016, 0.00506) == "L2"
     text = say.closer_explanation(0.016, 0.00506, "Over the last 10%")
-    assert "0.016" in text and "0.0051" in text and "3.16 times closer" in text
+    assert "0.016" in text and "0.00506" in text and "3.16 times closer" in text
     assert "L2 diverged" in say.closer_explanation(0.3, float("inf"), "Over the last 10%")
 
 
@@ -414,7 +416,7 @@ def test_the_optimum_sentence_gives_each_optimum_and_the_closer_one(sigma, seed,
     assert say.plain(lo) in text and say.plain(mean) in text and say.plain(near) in text and say.plain(d2) in text
 
     def tie(a: float, b: float) -> bool:
-        return abs(a - b) <= 0.05 * max(a, b) or max(a, b) <= 1e-12
+        return max(a, b) <= (1 + say.TIE) * min(a, b) or max(a, b) <= 1e-12
 
     if tie(near, d2) and tie(far, d2):
         assert "about equally far" in text
@@ -653,7 +655,7 @@ def test_every_takeaway_is_short_plain_and_decided_by_the_run(s, huber_on):
         assert len(plain_words(text)) <= WORDS and not E_NOTATION.search(text), text
     lo, hi = sorted(errs.values())
     if np.isfinite(errs["l1"]) and np.isfinite(errs["l2"]):
-        if hi <= 1e-12 or hi - lo <= 0.05 * hi:
+        if hi <= 1e-12 or hi <= (1 + say.TIE) * lo:
             assert "about the same" in texts[0]
         elif lo <= 1e-12:
             assert "0 (to rounding)" in texts[0] and "times" not in texts[0]
@@ -702,5 +704,79 @@ def test_the_claim_that_fails_by_half_is_short():
         {"n_sigma": 0.05, "n_lr": 0.2, "n_bs": 1, "n_epochs": 11, "n_w0": 0.0, "n_shuffle": True, "n_seed": 0}
     )
     holds, text = claim_at(s)
-    assert holds is False and "more than half of absolute L1's **0.4**" in text and "**0.23**" in text
+    assert holds is False and "more than half of absolute L1's **0.4**" in text and "**0.235**" in text
     assert len(plain_words(text)) <= WORDS
+
+
+def test_the_variant_presets_verdicts_do_not_rest_on_a_ten_percent_difference():
+    """Issue 30: at the Variant preset the page said "L2 is 1.09 times closer" and, over 48 draws, "absolute L1 ends
+    1.1 times closer". A difference of 9-10% is inside the margin: both say "about the same", with the margin the
+    rule uses (TIE) printed."""
+    [name] = [k for k in lesson.PRESETS if k.startswith("Variant")]
+    s = settings_of(lesson.PRESETS[name])
+    r = runs_of(s)
+    errs = {k: float(np.mean(np.abs(run.w[-say.error_tail(run.n_updates) :] - 1))) for k, run in r.items()}
+    assert 1.05 < max(errs.values()) / min(errs.values()) < 1 + say.TIE
+    assert say.closer_answer(errs["l1"], errs["l2"]) == say.SAME
+    text = say.ends_takeaway(errs, LABELS, r["l1"].n_updates)
+    assert f"about the same (within {say.TIE:.0%})" in text and "times closer" not in text
+    draws = {}
+    for k in ("l1", "l2"):
+        sets = [core.article_dataset(s["n_sigma"], seed=i) for i in range(lesson.SEEDS)]
+        many = core.descend_many(sets, k, s["n_lr"], s["n_w0"], s["n_bs"], s["n_epochs"], track_loss=False)
+        draws[k] = float(np.mean(np.abs(many.w[:, -say.error_tail(many.n_updates) :] - 1)))
+    assert 1.05 < max(draws.values()) / min(draws.values()) < 1 + say.TIE
+    assert "about equally close" in say.draws_takeaway(draws, LABELS, lesson.SEEDS)
+    assert say.SAME == f"about the same (within {say.TIE:.0%})" and say.TIE >= 0.2
+
+
+def test_the_run_charts_caption_and_takeaway_read_one_statistic_to_three_digits():
+    """Issue 30: the caption said "absolute L1 ends at 1; L2 ends at 0.9943" (final w, 4 digits) while the takeaway
+    said L2 is 3.16 times closer (the tail mean); "L1's optimum is 0.99 to 1, 0.0033 to 0.0055 from 1" beside
+    "L2's is 1, 0.0046 from 1" read as a contradiction. Both now read the tail mean, 3 significant digits."""
+    s = settings_of({})
+    r = runs_of(s)
+    K = r["l1"].n_updates
+    errs = {k: float(np.mean(np.abs(run.w[-say.error_tail(K) :] - 1))) for k, run in r.items()}
+    caption = say.tail_errors_text({LABELS[k]: e for k, e in errs.items()}, K)
+    takeaway = say.ends_takeaway(errs, LABELS, K)
+    for e in errs.values():
+        assert say.plain(e) in caption and say.plain(e) in takeaway
+    assert "0.00506" in takeaway and "ends at" not in caption
+    d = core.article_dataset(s["n_sigma"], seed=s["n_seed"])
+    text = say.optimum_sentence(core.l1_minimizers(d.x, d.y), core.l2_optimum(d.x, d.y))
+    assert "is 0.995 to 0.997, 0.0033 to 0.00547 from 1" in text and "is 0.995, 0.00458 from 1" in text
+    assert "diverged" in say.tail_errors_text({"L2 r²": float("inf"), "absolute L1 |r|": 0.4}, 100)
+
+
+def test_no_raw_number_reaches_the_page():
+    """Issue 30: "L2 r² ends at nan", "5.22e-06 … under 1e-06", "from 1e−5 to 1", a tick "0.010000", "every lr
+    below 0.12" beside "0.125", "over 1 updates", "Absolute L1 |r|'s ends at 1.6"."""
+    from ui.lessons.noise import charts as noise_charts
+
+    assert say.plain(5.22e-6) == "0.00000522" and say.error_text(5e-7) == "under 0.000001"
+    assert say.lr_text(1e-5) == "0.00001" and say.lr_text(0.125) == "0.125" and say.plain(0.125) == "0.125"
+    assert "learning rate 0.00001," in lesson.question(lesson.LESSON.defaults() | {"n_lr": 1e-5})
+    fold = say._l2_sweep_stability(np.array([0.1, 0.2]), np.array([0.1, 0.2]), 1, 0.125, np.array([0.5, 1.5]))
+    assert "below 0.125" in fold and "within 1 update." in fold and not E_NOTATION.search(fold)
+    loss = say.loss_takeaway({"absolute L1": np.array([5.0, 1.0, 1.6])})
+    assert loss.startswith("Absolute L1's loss ends at 1.6")
+    lr = pd.DataFrame({"update": [0, 1], "series": ["absolute L1 |r|"] * 2, "lr": [0.01, 0.01]})
+    spec = noise_charts.lr_chart(lr, ["l1"]).to_dict()
+    assert spec["layer"][0]["encoding"]["y"]["axis"]["format"] == "~g"
+    assert noise_charts.sweep_chart(pd.DataFrame(), ["l2"], 0.125, 0.01).datasets["stable"]["text"][0].endswith("0.125")
+
+
+def test_the_loss_panels_symlog_axis_ticks_every_power_of_ten():
+    """Issue 30: the loss panels' symmetric-log axis showed only 0 and 800. ui.charts.symlog_ticks gives 0 and each
+    power of ten up to the largest |value| (each panel keeps those inside its domain); none under 10."""
+    from ui import charts
+
+    assert charts.symlog_ticks(np.array([0.7, 800.0])) == (-100.0, -10.0, -1.0, 0.0, 1.0, 10.0, 100.0)
+    assert charts.symlog_ticks(np.array([0.1, 9.0, np.nan])) == ()
+    df = pd.DataFrame({"update": [0, 1], "series": ["L2 r²"] * 2, "loss": [30000.0, 0.04]})
+    spec = charts.small_multiples(df, "loss", "loss", ["l2"], log_y=True).to_dict()
+    axis = spec["vconcat"][0]["layer"][0]["encoding"]["y"]["axis"]
+    assert axis["values"] == [-10000.0, -1000.0, -100.0, -10.0, -1.0, 0.0, 1.0, 10.0, 100.0, 1000.0, 10000.0]
+    linear = charts.small_multiples(df, "loss", "loss", ["l2"]).to_dict()
+    assert "axis" not in linear["vconcat"][0]["layer"][0]["encoding"]["y"]

@@ -263,6 +263,7 @@ def _trajectory(
     log_y: bool,
     height: int,
     follow: tuple[Slider, str, bool] | None = None,
+    y_format: str | None = None,
 ) -> alt.LayerChart:
     # a shaded band gets room above and below it: a band as tall as the data would shade the whole plot, edgeless
     y_scale = alt.Scale(type="symlog") if log_y else alt.Scale(zero=False, padding=14 if band else alt.Undefined)
@@ -272,7 +273,9 @@ def _trajectory(
         .mark_line(strokeWidth=2.2, clip=True)
         .encode(
             x=alt.X("update:Q", title="update k", axis=UPDATE_AXIS),
-            y=alt.Y(f"{value}:Q", title=title, scale=y_scale),
+            y=alt.Y(
+                f"{value}:Q", title=title, scale=y_scale, axis=alt.Axis(format=y_format) if y_format else alt.Undefined
+            ),
             tooltip=["series:N", "update:Q", alt.Tooltip(f"{value}:Q", format=".5g")],
             **series_encodings(losses),
         )
@@ -327,8 +330,10 @@ def trajectory_chart(
     follow: tuple[Slider, Family] | None = None,
     log_y: bool = False,
     height: int = 280,
+    y_format: str | None = None,
 ) -> Spec:
-    """Lines of `value` over updates, one per loss (df: update, series, value).
+    """Lines of `value` over updates, one per loss (df: update, series, value); `y_format`: the y axis' d3 format
+    (e.g. "~g": 0.01 where a flat line's default ticks print 0.010000).
 
     Optional layers: reference lines (`hlines`: y, text), a shaded band (lo, hi, text), a theory
     curve (`theory`: update, value) drawn as grey dots, and a vertical marker at one update, or a marker that
@@ -348,16 +353,32 @@ def trajectory_chart(
         slider, fam = follow
         data.update(fam.datasets)
         structure = (slider, fam.name, fam.by_value is not None)
-    return Spec(_trajectory(value, title, tuple(losses), *layers, log_y, height, structure), data)
+    return Spec(_trajectory(value, title, tuple(losses), *layers, log_y, height, structure, y_format), data)
+
+
+def symlog_ticks(values: np.ndarray) -> tuple[float, ...]:
+    """Tick values for a symmetric-log axis over `values`: 0 and the powers of ten (either sign) up to the largest
+    |value| (Vega's own symlog ticks are linear: 0 and 800 on a loss from 0.7 to 800). Empty when the largest
+    |value| is under 10: there the scale is nearly linear and its own ticks read well."""
+    v = np.abs(np.asarray(values, dtype=float))
+    v = v[np.isfinite(v)]
+    top = float(v.max()) if v.size else 0.0
+    if top < 10:
+        return ()
+    powers = [10.0**k for k in range(int(np.floor(np.log10(top))) + 1)]
+    return (*(-p for p in reversed(powers)), 0.0, *powers)  # a panel shows only those inside its own domain
 
 
 @template
-def _small_multiples(value: str, title: str, losses: tuple[str, ...], height: int, best: str | None, log_y: bool):
+def _small_multiples(
+    value: str, title: str, losses: tuple[str, ...], height: int, best: str | None, log_y: bool, ticks: tuple = ()
+):
     """The panels stacked, each as wide as its column (a row of fixed-width facets ran off a phone's screen)."""
     y = alt.Y(
         f"{value}:Q",
         title=f"{title} (symmetric log)" if log_y else title,  # its ticks are few: say it is not linear
         scale=alt.Scale(type="symlog") if log_y else alt.Scale(zero=False),
+        axis=alt.Axis(values=list(ticks), format=",~g") if ticks else alt.Undefined,
     )
     colour, dash = loss_scales(losses)
     series = {  # the panel's title names its loss: no legend
@@ -405,6 +426,8 @@ def small_multiples(
 
     One chart over one table (update, series, value[, best]): a fraction of the cost of building a chart per
     panel. Each loss keeps its colour and dash; the grey dashed line is 0; the `best` column, if named, is
-    drawn as the best value so far in a dark line.
+    drawn as the best value so far in a dark line. A symmetric-log axis gets a tick at 0 and at each power of ten
+    (`symlog_ticks`).
     """
-    return Spec(_small_multiples(value, title, tuple(losses), height, best, log_y), {"panels": df})
+    ticks = symlog_ticks(df[value].to_numpy(float)) if log_y else ()  # part of the template: it changes by decades
+    return Spec(_small_multiples(value, title, tuple(losses), height, best, log_y, ticks), {"panels": df})

@@ -96,7 +96,7 @@ def reference_lines(lab: Lab) -> pd.DataFrame:
     refs = [{"y": lesson.W_TRUE, "text": f"true w = {lesson.W_TRUE:g}"}]
     for k in lab.losses:
         lo, hi = lab.optima[k]
-        txt = f"{LABELS[k]} optimum {lo:.3f}" + (f" to {hi:.3f}" if hi > lo else "")
+        txt = f"{LABELS[k]} optimum {say.num(lo)}" + (f" to {say.num(hi)}" if say.num(hi) != say.num(lo) else "")
         refs.append({"y": (lo + hi) / 2, "text": txt})
     return pd.DataFrame(refs)
 
@@ -104,15 +104,14 @@ def reference_lines(lab: Lab) -> pd.DataFrame:
 def runs_block(lab: Lab, main, zoom) -> None:
     """w over updates with its takeaway, then the zoom on the TAIL that answers the question, and the verdict."""
     s, refs = lab.s, reference_lines(lab)
+    errors = {k: lesson.tail_error(lab.run(k)) for k in lab.losses}  # the page's one measure of how close a run ends
     with main:
         st.subheader("w over updates")
         layout.chart(
             charts.trajectory_chart(frames.runs_frame(lab.runs, "w"), "w", "weight w", lab.losses, hlines=refs),
-            f"Weight w over {lab.K} updates from w0 = {s['w0']:g} with noise sigma {s['sigma']:g}: "
-            + "; ".join(f"{name} ends at {run.w[-1]:.4g}" for name, run in lab.runs.items())
-            + ".",
+            f"Weight w over {lab.K:,} updates from w0 = {say.num(s['w0'])} with noise sigma {s['sigma']:g}. "
+            + say.tail_errors_text({LABELS[k]: errors[k] for k in lab.losses}, lab.K),
         )
-    errors = {k: lesson.tail_error(lab.run(k)) for k in lab.losses}  # the page's one measure of how close a run ends
     l1 = lab.run("l1")
     l1_at = float(np.mean(l1.w[-say.error_tail(lab.K) :])) if l1 is not None and np.isfinite(errors["l1"]) else None
     with main:
@@ -274,7 +273,7 @@ def loss_and_rate(lab: Lab) -> None:
         + "; ".join(say.last_loss(name, run.loss) for name, run in lab.runs.items())
         + ".",
     )
-    takeaway(say.loss_takeaway({name: run.loss for name, run in lab.runs.items()}))
+    takeaway(say.loss_takeaway({NAMES[k]: lab.run(k).loss for k in lab.losses}))
     st.markdown("**Learning rate over updates**")
     rates = next(iter(lab.runs.values())).lr
     lr_df = frames.series_frame({LABELS[lab.losses[0]]: rates}, "lr")
@@ -323,7 +322,8 @@ def explanations(lab: Lab) -> None:
 def sweep_heading(lab: Lab) -> None:
     st.subheader("Learning-rate sweep")
     st.caption(
-        f"{len(lesson.SWEEP_LRS)} constant learning rates from 1e−5 to 1, each run for {lab.K} updates from these "
+        f"{len(lesson.SWEEP_LRS)} constant learning rates from {say.lr_text(min(lesson.SWEEP_LRS))} to "
+        f"{say.lr_text(max(lesson.SWEEP_LRS))}, each run for {lab.K:,} updates from these "
         f"settings, computed in one vectorised pass per loss. The error is the mean |w − 1| over the "
         f"{say.ERROR_TAIL.describe()} of updates."
     )
@@ -347,7 +347,7 @@ def sweep_block(lab: Lab) -> None:
     layout.chart(
         lesson_charts.sweep_chart(sweep, lab.losses, stable, lab.s["lr"]),
         f"Mean |w − 1| over the {say.ERROR_TAIL.describe()} of updates against the constant learning rate, on "
-        f"log-log axes (errors under {say.ERROR_FLOOR:g} drawn at it), with L2's stability limit marked.",
+        f"log-log axes (errors {say.FLOOR_TEXT} drawn at it), with L2's stability limit marked.",
     )
     if note := experiments(lab, lab.losses[0]).note("learning rates"):
         st.caption(f"Showing {note}, evenly spread: all of them would cost more than a rerun may.")
@@ -444,7 +444,7 @@ def heat_block(lab: Lab) -> None:
         layout.chart(
             lesson_charts.heatmap_chart(grids, heat_lrs, sigmas),
             f"Mean |w − 1| over the {say.ERROR_TAIL.describe()} of updates, over constant learning rates and noise, "
-            f"one panel per loss with one colour scale (errors under {say.ERROR_FLOOR:g} drawn at it).",
+            f"one panel per loss with one colour scale (errors {say.FLOOR_TEXT} drawn at it).",
         )
         thinned = experiments(lab, next(iter(grids))).note("heatmap cells")
         layout.seen(say.heat_takeaway(heat_rows, NAMES))

@@ -9,11 +9,12 @@ import numpy as np
 import pandas as pd
 
 from ui.charts import LOSS_COLORS, Spec, label, loss_scales, named_data, series_encodings, template, trajectory_chart
-from ui.lessons.noise.sentences import ERROR_TAIL
+from ui.lessons.noise.sentences import ERROR_TAIL, lr_text
 
 
 def lr_chart(df: pd.DataFrame, losses: Sequence[str], marker: int | None = None) -> Spec:
-    return trajectory_chart(df, "lr", "learning rate", losses, marker=marker, height=220)  # 180 cut its title
+    # "~g": a constant rate's one tick reads 0.01, not 0.010000
+    return trajectory_chart(df, "lr", "learning rate", losses, marker=marker, height=220, y_format="~g")
 
 
 @template
@@ -48,7 +49,9 @@ def sweep_chart(df: pd.DataFrame, losses: Sequence[str], stable_lr: float | None
     (core.l2_max_stable_lr: every lr below it is stable; above it, stable islands can exist)."""
     data = {"sweep": df, "yours": pd.DataFrame({"lr": [current_lr], "text": ["your lr"]})}
     if stable_lr is not None:
-        data["stable"] = pd.DataFrame({"lr": [stable_lr], "text": [f"L2 stable for every lr below {stable_lr:.3g}"]})
+        data["stable"] = pd.DataFrame(
+            {"lr": [stable_lr], "text": [f"L2 stable for every lr below {lr_text(stable_lr)}"]}
+        )
     return Spec(_sweep(tuple(losses), "stable" in data, ERROR_TAIL.describe()), data)
 
 

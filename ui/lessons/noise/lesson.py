@@ -206,8 +206,9 @@ def last_tenth(values: Mapping[str, object]) -> str:
 def question(values: Mapping[str, object]) -> str:
     """The first Predict-first question at these values."""
     return (
-        f"Noise sigma = {values['n_sigma']:g}, learning rate {values['n_lr']:g}, {updates(values)} updates. Which "
-        f"ends closer to the true w = 1 (on average over the {say.ERROR_TAIL.describe()} of updates)?"
+        f"Noise sigma = {values['n_sigma']:g}, learning rate {say.lr_text(values['n_lr'])}, "
+        f"{updates(values):,} updates. Which ends closer to the true w = 1 (on average over the "
+        f"{say.ERROR_TAIL.describe()} of updates)?"
     )
 
 

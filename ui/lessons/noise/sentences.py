@@ -15,11 +15,13 @@ from fractions import Fraction
 import numpy as np
 
 import core
+from ui import words
 from ui.words import count
 
 DRIFT_SHARE = 0.5  # a window whose net move is more than half its range is travel, not oscillation
 SETTLE_RATIO = 0.5  # "L2 settles while L1 swings": L2's swing at most half of L1's
-TIE = 0.05  # two errors within 5% of the larger one are "about the same"
+TIE = 0.25  # "about the same": the larger of two errors at most 25% above the smaller (1.25 times), as "times
+# closer" prints them; a 9% difference is not a verdict a student would accept
 FLOOR_BAND = 0.1  # "at its noise floor": within 10% of the floor (or 1e-3, whichever is larger)
 L1_NAME, L2_NAME = core.LOSSES["l1"].short_name, core.LOSSES["l2"].short_name
 SAME = f"about the same (within {TIE:.0%})"
@@ -54,29 +56,37 @@ def _cap(text: str) -> str:
 
 
 def num(v: float) -> str:
-    """A number as the page prints it: 3 significant digits."""
-    return f"{float(v):.3g}"
+    """A number as the page prints it: 3 significant digits, never e-notation (ui.words.plain), rounding-level
+    values (ROUNDING) as "0 (to rounding)"."""
+    return _trim(words.plain(v, 3, rounding=ROUNDING))
+
+
+def _trim(text: str) -> str:
+    """No trailing zeros after a decimal point: 0.01, not 0.0100 (the digits shown are still significant)."""
+    return text.rstrip("0").rstrip(".") if "." in text and text[-1].isdigit() else text
 
 
 ERROR_FLOOR = 1e-6  # the charts' floor for an error |w − 1| (log axes): drawn there, and sentences say 'under' it
 ROUNDING = 1e-12  # a distance this small is floating point's rounding of w (about 1), not a result
 
 
+FLOOR_TEXT = "under " + _trim(words.plain(ERROR_FLOOR))  # "under 0.000001"
+
+
 def plain(v: float) -> str:
-    """A number for a takeaway: 2 to 3 significant digits, never e-notation, a true minus sign; a distance at
-    rounding level is "0 (to rounding)", one under the charts' floor "under 0.000001"."""
+    """A number for a takeaway: 3 significant digits, never e-notation, a true minus sign (ui.words.plain); a
+    distance at rounding level is "0 (to rounding)", one under the charts' floor "under 0.000001"."""
     v = float(v)
     if not np.isfinite(v):
         return "infinite"
-    if abs(v) <= ROUNDING:
-        return "0 (to rounding)"
-    if abs(v) < ERROR_FLOOR:
-        return f"under {ERROR_FLOOR:.6f}".rstrip("0")
-    digits = 2 if abs(v) < 1 else 3
-    text = np.format_float_positional(abs(v), precision=digits, unique=True, fractional=False, trim="-")
-    if abs(v) >= 10_000:
-        text = f"{float(text):,.0f}"
-    return ("−" if v < 0 else "") + text
+    if ROUNDING < abs(v) < ERROR_FLOOR:
+        return FLOOR_TEXT
+    return num(v)
+
+
+def lr_text(lr: float) -> str:
+    """A learning rate as sentences print it: up to 3 significant digits, never e-notation (0.00001, 0.125)."""
+    return _trim(words.plain(lr, 3))
 
 
 def error_tail(n_updates: int) -> int:
@@ -100,8 +110,8 @@ def last_updates(n_updates: int) -> str:
 
 
 def error_text(v: float) -> str:
-    """An error |w − 1| as a sentence prints it: 3 significant digits, or "under 1e-06" at the floor."""
-    return f"under {ERROR_FLOOR:g}" if v <= ERROR_FLOOR else num(v)
+    """An error |w − 1| as a sentence prints it: 3 significant digits, or "under 0.000001" at the chart's floor."""
+    return FLOOR_TEXT if v <= ERROR_FLOOR else num(v)
 
 
 def tail_start(n_updates: int) -> int:
@@ -163,13 +173,13 @@ def window(w: np.ndarray, start: int) -> Window:
 
 
 def closer_answer(err_l1: float, err_l2: float) -> str:
-    """Which loss ends closer to w_true, or a tie when the two errors are within TIE of the larger one.
+    """Which loss ends closer to w_true, or a tie when the larger error is at most (1 + TIE) times the smaller.
 
     An infinite error (a diverged run) loses to any finite one.
     """
     if np.isfinite(err_l1) != np.isfinite(err_l2):
         return L1_NAME if np.isfinite(err_l1) else L2_NAME
-    if max(err_l1, err_l2) <= ROUNDING or abs(err_l1 - err_l2) <= TIE * max(err_l1, err_l2):
+    if max(err_l1, err_l2) <= ROUNDING or max(err_l1, err_l2) <= (1 + TIE) * min(err_l1, err_l2):
         return SAME  # both 0 to rounding, or within TIE of each other
     return L1_NAME if err_l1 < err_l2 else L2_NAME
 
@@ -390,11 +400,14 @@ def _at_the_smallest_rate(
     far = [k for k, e in first.items() if e > 0.5 * start_error]
     if start_error > 0 and len(far) == len(first):
         return (
-            f"At the smallest rate, lr = {lrs[0]:g}, no loss arrives in {n_updates} updates: the errors are "
-            + listed
-            + f", with w0 {num(start_error)} from 1."
+            f"At the smallest rate, lr = {lr_text(lrs[0])}, no loss arrives in {count(n_updates, 'updates')}: "
+            "the errors are " + listed + f", with w0 {num(start_error)} from 1."
         )
-    return f"At the smallest rate, lr = {lrs[0]:g}, the errors are " + listed + f" (w0 is {num(start_error)} from 1)."
+    return (
+        f"At the smallest rate, lr = {lr_text(lrs[0])}, the errors are "
+        + listed
+        + f" (w0 is {num(start_error)} from 1)."
+    )
 
 
 def _above_the_best(lrs: np.ndarray, err: np.ndarray) -> str:
@@ -403,10 +416,10 @@ def _above_the_best(lrs: np.ndarray, err: np.ndarray) -> str:
     if steps == 0:
         return ", the largest rate it ran at."
     if rises == steps:
-        return f"; from there it never falls as lr grows, up to {error_text(err[-1])} at lr = {lrs[-1]:.3g}."
+        return f"; from there it never falls as lr grows, up to {error_text(err[-1])} at lr = {lr_text(lrs[-1])}."
     return (
         f"; at the {steps} larger rates it grows at {rises} and falls at {steps - rises} "
-        f"(it is {error_text(err[-1])} at lr = {lrs[-1]:.3g})."
+        f"(it is {error_text(err[-1])} at lr = {lr_text(lrs[-1])})."
     )
 
 
@@ -417,7 +430,7 @@ def _at_the_floor(lrs: np.ndarray, err: np.ndarray, floor: float) -> str:
         return f" It never comes within 10% (or 0.001) of its noise floor |optimum − 1| = {num(floor)}."
     return (
         f" At {int(at_floor.sum())} of its {err.size} points it sits at its noise floor |optimum − 1| = "
-        f"{num(floor)} (within 10% or 0.001), from lr = {lrs[at_floor][0]:.3g} to {lrs[at_floor][-1]:.3g}."
+        f"{num(floor)} (within 10% or 0.001), from lr = {lr_text(lrs[at_floor][0])} to {lr_text(lrs[at_floor][-1])}."
     )
 
 
@@ -429,11 +442,15 @@ def _one_loss_sweep(lrs: np.ndarray, err: np.ndarray, label: str, floor: float |
     e, r = np.maximum(err[ok], ERROR_FLOOR), lrs[ok]  # as the chart draws them: rounding-level errors tie
     best = int(np.argmin(e))
     if e[best] > ERROR_FLOOR:
-        text = f"{_cap(label)}'s error is smallest at lr = {r[best]:.3g} ({num(e[best])})"
+        text = f"{_cap(label)}'s error is smallest at lr = {lr_text(r[best])} ({num(e[best])})"
     else:
         zero = r[e <= ERROR_FLOOR]
-        where = f"lr = {zero[0]:.3g}" if zero.size == 1 else f"{zero.size} rates, lr = {zero[0]:.3g} to {zero[-1]:.3g}"
-        text = f"{_cap(label)}'s error is under {ERROR_FLOOR:g} (the chart's floor) at {where}"
+        where = (
+            f"lr = {lr_text(zero[0])}"
+            if zero.size == 1
+            else f"{zero.size} rates, lr = {lr_text(zero[0])} to {lr_text(zero[-1])}"
+        )
+        text = f"{_cap(label)}'s error is {FLOOR_TEXT} (the chart's floor) at {where}"
     text += _above_the_best(r, e)
     return text if floor is None else text + _at_the_floor(r, e, floor)
 
@@ -463,11 +480,13 @@ def sweep_sentences(
 
 def _l2_sweep_stability(lrs: np.ndarray, err: np.ndarray, n_updates: int, limit: float, radius: np.ndarray) -> str:
     """L2's stability over the swept rates: the theory (epoch radius) against what the runs did."""
-    text = f"Every lr below {limit:.3g} is stable for L2 (one epoch shrinks its distance to its cycle)."
+    text = f"Every lr below {lr_text(limit)} is stable for L2 (one epoch shrinks its distance to its cycle)."
     beyond = lrs > limit
     if beyond.any():
         unstable, islands = beyond & (radius >= 1), beyond & (radius < 1)
-        text += f" L2 beyond lr = {limit:.3g} is unstable at {int(unstable.sum())} of the {int(beyond.sum())} rates"
+        text += (
+            f" L2 beyond lr = {lr_text(limit)} is unstable at {int(unstable.sum())} of the {int(beyond.sum())} rates"
+        )
         text += " swept there"
         if islands.any():
             text += (
@@ -478,11 +497,12 @@ def _l2_sweep_stability(lrs: np.ndarray, err: np.ndarray, n_updates: int, limit:
     diverged = ~np.isfinite(err)
     if diverged.any():
         first = int(np.argmax(diverged))
-        where = f"from lr = {lrs[first]:.3g} up" if diverged[first:].all() else f"at lr = {_ranges(lrs[diverged])}"
+        where = f"from lr = {lr_text(lrs[first])} up" if diverged[first:].all() else f"at lr = {_ranges(lrs[diverged])}"
         text += f" It diverged {where} (dropped from the chart)."
     slow = (radius >= 1) & ~diverged
     if slow.any():
-        text += f" At lr = {_ranges(lrs[slow])} it is unstable but had not blown up within {n_updates} updates."
+        within = count(n_updates, "updates")
+        text += f" At lr = {_ranges(lrs[slow])} it is unstable but had not blown up within {within}."
     return text
 
 
@@ -511,13 +531,13 @@ def heat_sentences(
             s, lr, e = next(row for row in finite if row[0] == other[0])
             j = int(np.argmax(np.diff(e) < 0))
             text += (
-                f" (at sigma {s:g}: {error_text(e[j])} at lr = {lr[j]:.3g}, {error_text(e[j + 1])} at lr = "
-                f"{lr[j + 1]:.3g})."
+                f" (at sigma {s:g}: {error_text(e[j])} at lr = {lr_text(lr[j])}, {error_text(e[j + 1])} at lr = "
+                f"{lr_text(lr[j + 1])})."
             )
         blank = sorted({float(lr) for _, lrs, e in grid for lr in lrs[~np.isfinite(e)]})
         if blank:
-            text += f" Grey from lr = {blank[0]:.3g}"
-            text += f" (every lr below {l2_limit:.3g} is stable for L2)." if k == "l2" and l2_limit else "."
+            text += f" Grey from lr = {lr_text(blank[0])}"
+            text += f" (every lr below {lr_text(l2_limit)} is stable for L2)." if k == "l2" and l2_limit else "."
         out.append(text)
     return out
 
@@ -536,7 +556,9 @@ def draws_sentence(
     )
     if "l1" in means and "l2" in means:
         verdict = closer_answer(means["l1"], means["l2"])
-        text += ". " + ("They are about the same (within 5%)." if verdict == SAME else f"{verdict} ends closer.")
+        text += ". " + (
+            f"They are about the same (within {TIE:.0%})." if verdict == SAME else f"{verdict} ends closer."
+        )
     if "l1" in optimum_means and "l2" in optimum_means:
         o1, o2 = optimum_means["l1"], optimum_means["l2"]
         better = closer_answer(o1, o2)
@@ -573,6 +595,16 @@ def diverged_warning(lr: float, batch_size: int, limit: float, radius: float) ->
 
 
 # --- Takeaways: one plain sentence under each chart (at most about 30 words, numbers from `plain`) ---
+
+
+def tail_errors_text(errors: dict[str, float], n_updates: int) -> str:
+    """The run chart's description, by the statistic its takeaway reads: each run's mean |w − 1| over the
+    ERROR_TAIL (`mean_error`), or that it diverged."""
+    parts = [
+        f"{name} is on average {plain(e)} from w = 1" if np.isfinite(e) else f"{name} diverged"
+        for name, e in errors.items()
+    ]
+    return f"{last_updates(n_updates)}: " + "; ".join(parts) + "."
 
 
 def ends_takeaway(errors: dict[str, float], labels: dict[str, str], n_updates: int) -> str:
@@ -698,7 +730,7 @@ def loss_takeaway(losses: dict[str, np.ndarray]) -> str:
         if end - best <= TIE * max(abs(best), ROUNDING) or end <= ROUNDING:
             parts.append(f"{name}'s loss ends at about its lowest, {plain(end)}")
         else:
-            parts.append(f"{name}'s ends at {plain(end)}, above its lowest, {plain(best)}: it keeps jumping")
+            parts.append(f"{name}'s loss ends at {plain(end)}, above its lowest, {plain(best)}: it keeps jumping")
     return _cap("; ".join(parts)) + "."
 
 
@@ -711,7 +743,7 @@ def lr_takeaway(rates: np.ndarray) -> str:
     first, last = float(taken[0]), float(taken[-1])
     way = "falls" if last < first else "changes"
     return (
-        f"The learning rate {way} from {plain(first)} to {plain(last)} over {taken.size:,} updates "
+        f"The learning rate {way} from {plain(first)} to {plain(last)} over {count(taken.size, 'updates')} "
         f"({plain(100 * last / first)}% of its start)."
     )
 
