@@ -99,7 +99,8 @@ def test_which_lines_leave_the_true_one_is_decided_by_the_near_rule_and_says_the
         }[(near["l1"], near["l2"])]
     )
     why = say.further_explanation(gaps, tol, (run["x"].min(), run["x"].max()), run["shifted"], run["x"].size, s["size"])
-    assert f"L1's line is {plain(gaps['l1'])}" in why and f"L2's {plain(gaps['l2'])}" in why
+    shown = {k: "0 (to rounding)" if gaps[k] <= 1e-9 else plain(gaps[k]) for k in ("l1", "l2")}  # rounding is 0
+    assert f"L1's line is {shown['l1']}" in why and f"L2's {shown['l2']}" in why
     assert f"{NEAR.describe()} = {plain(tol, 2)}" in why
     assert ("Only L2 left it" in why) == (answer == "only L2 (squared)")
     assert ("Only L1 left it" in why) == (answer == "only L1 (absolute)")
@@ -153,7 +154,8 @@ def test_the_breakdown_sentence_and_verdict_say_where_l1_broke_in_this_sweep(s):
     if held is None:
         assert answer == say.NEVER
     else:
-        assert abs(say.BREAKS[answer] - held) == min(abs(v - held) for v in say.BREAKS.values())
+        lo, hi = say.BREAKS[answer]
+        assert lo <= held < hi or (held == hi == 0.5)
     short = say.breakdown_takeaway(FRACTIONS, gaps, tol)
     _plain_words(short)
     for name, k in (("L1", "l1"), ("L2", "l2")):
@@ -181,12 +183,14 @@ def test_the_breakdown_sentence_and_verdict_say_where_l1_broke_in_this_sweep(s):
 
 RUN = st.fixed_dictionaries(
     {
-        "arrived": st.booleans(),
         "excess_loss": st.one_of(st.just(0.0), st.floats(1e-12, 10.0)),
         "settled": st.one_of(st.none(), st.integers(0, 2999)),
         "end": st.tuples(st.floats(-50, 50), st.floats(-50, 50)),
+        "final": st.one_of(st.floats(0.0, 0.01), st.floats(0.0, 60.0)),
+        "closed": st.floats(-1.0, 5.0),
+        "lr_ratio": st.floats(0.01, 1.0),
     }
-)
+).map(lambda r: r | {"arrived": r["final"] <= 0.01})
 
 
 @given(st.fixed_dictionaries({k: RUN for k in LOSSES}))
@@ -196,15 +200,28 @@ def test_the_descent_verdict_and_sentence_name_each_late_run_with_its_reason(gd)
     assert say.descent_answer(gd, answers) == (answers[0] if all_in else answers[2])
     exact = {k: (r["end"][0] + 1.0, r["end"][1] - 2.0) for k, r in gd.items()}
     why, seen = say.descent_explanation(gd, exact, 3000, 0.01), say.descent_seen(gd, exact, 3000, 0.01)
+    short_names = {"l1": "L1", "l2": "L2", "huber": "Huber"}
     for k, r in gd.items():
-        name = core.LOSS_LABELS[k]
+        name = short_names[k]
+        assert f"{name} {plain(r['final'])}" in seen  # where each run ended, as the chart's last point
         if r["arrived"]:
-            assert f"{name} ends" not in why
-        elif r["excess_loss"] > 1e-9:
-            far = f"{name} ended 2 from its exact line, which lies {_g(max(abs(exact[k][0]), abs(exact[k][1])))} from"
-            assert far in why and far in seen and "on its way" in why
+            assert f"{name} ends {plain(r['final'])} from" not in why
         else:
-            assert f"{name} ends away from the exact line with a loss as low" in why
+            kind = say.why_late(r, 0.01)
+            assert f"{name} ended {plain(r['final'])} from its exact line" in seen
+            assert f"{name} ends {plain(r['final'])} from" in why
+            assert kind == (
+                "tied"
+                if r["excess_loss"] <= 1e-9
+                else "close"
+                if r["final"] <= 0.03
+                else "flat"
+                if r["excess_loss"] <= 0.1
+                else "slow"
+            )
+            assert ("not stuck at a kink" in why) == any(
+                not x["arrived"] and say.why_late(x, 0.01) == "flat" for x in gd.values()
+            ) or kind != "flat"
         if r["settled"] is not None:
             k = r["settled"]
             assert f"{name} after {k:,} {'update' if k == 1 else 'updates'}" in seen
@@ -213,12 +230,24 @@ def test_the_descent_verdict_and_sentence_name_each_late_run_with_its_reason(gd)
     assert ("All three arrive" in seen) == all_in
     short = say.descent_takeaway(gd, 3000, 0.01)
     _plain_words(short)
-    assert short.startswith("All three runs end within 0.01") == all_in
-    assert short.startswith("No run ends") == (not any(r["arrived"] for r in gd.values()))
-    for k, r in gd.items():
-        if not all_in and any(x["arrived"] for x in gd.values()):
-            head, tail = short.split(";")
-            assert (core.LOSS_LABELS[k] in head) == r["arrived"] and (core.LOSS_LABELS[k] in tail) != r["arrived"]
+    assert short.startswith("All three end within 0.01") == all_in
+    assert short.startswith("None arrives") == (not any(r["arrived"] for r in gd.values()))
+    assert " r² " not in short and "|r|" not in short  # short names, verbs that agree
+    if all_in:
+        slowest = max(gd, key=lambda k: gd[k]["final"])
+        assert f"{short_names[slowest]} only just" in short or gd[slowest]["final"] <= 0.005
+        assert f"ends {plain(gd[slowest]['final'])} away" in short
+    else:
+        done = [short_names[k] for k, r in gd.items() if r["arrived"]]
+        if len(done) == 1:
+            assert short.startswith(f"{done[0]} reaches its exact line.")
+        elif done:
+            assert "reach their exact lines." in short
+        tail = short.split(". ", 1)[1] if done else short
+        for k, r in gd.items():
+            if not r["arrived"]:
+                assert short_names[k] in tail
+                assert plain(r["final"], 2) in tail
 
 
 @given(st.floats(-100, 100))
@@ -334,7 +363,7 @@ def test_each_preset_shows_what_its_name_promises(name):
 
 def test_the_breakdown_sentence_does_not_promise_one_half_where_the_sweep_breaks_sooner():
     at = open_page("pages/outliers.py")
-    at.radio(key="o_break_predict").set_value("almost 50%").run()
+    at.radio(key="o_break_predict").set_value("35 to 50%").run()
     text = snapshot(at)
     assert "up to **40%** outliers" in text and "away at 47%" in text  # 45% of 30 points is 14 of them: 47%
     assert "the most any estimator can have" not in text and "below the one half" in text
@@ -480,3 +509,43 @@ def test_a_changed_near_rule_changes_the_answer_and_the_teachers_page(monkeypatc
     shown = "\n".join(e.value for e in [*at.markdown, *at.success])
     assert f"{changed.describe()} = {changed.tolerance(values['o_sigma']):g}" in shown
     assert NEAR.describe() not in shown
+
+
+# --- issue 30, a fresh teacher's read (page 4) ---
+
+
+def test_the_breakdown_answer_does_not_hinge_on_one_grid_step():
+    """L1 holds to 40% (12 of 30) and breaks at 47% (14 of 30): a student who knows a median withstands up to half
+    picks the range up to half, and is right; 40%, 47% and 50% are one answer."""
+    assert {say.breakdown_answer(h) for h in (0.4, 14 / 30, 0.45, 0.5)} == {"35 to 50%"}
+    at = open_page("pages/outliers.py")
+    at.radio(key="o_break_predict").set_value("35 to 50%").run()
+    assert any("Right" in m.value for m in at.success)
+
+
+def test_rounding_prints_as_zero_and_one_point_is_singular():
+    text = snapshot(open_page("pages/outliers.py", {"o_sigma": "0"}))
+    assert "0.0000000000000" not in text and "0 (to rounding) off on average" in text
+    one = snapshot(open_page("pages/outliers.py", {"o_n": "10"}))
+    assert "1 of the 10 points (10%) was shifted" in one and "were shifted" not in one
+    assert not E_NOTATION.search(say.fit_takeaway({"l1": 1.52e-15, "l2": 2.5}, 0.1))
+
+
+def test_late_descent_runs_are_named_with_agreeing_verbs_and_a_reason_from_their_numbers():
+    """Just under half bad: 'L2 r² reach their exact lines; absolute L1 |r|, Huber are not within 0.01', and the
+    chart's flat L1 and Huber curves ~24 away had no reason (their loss is within 2% of the best: they crawl)."""
+    at = open_page("pages/outliers.py", {"o_frac": "0.45"})
+    at.radio(key="o_gd_predict").set_value("yes, all three").run()
+    text = snapshot(at)
+    assert "L2 r² reach" not in text and "L2 reaches its exact line. L1 and Huber end 24 and 23 away" in text
+    assert "nearly flat there, so they crawl" in text and "not stuck at a kink" in text
+    assert "its last 1,000 updates closed" in text
+
+
+def test_the_defaults_descent_says_how_thin_l1s_margin_is():
+    """At the defaults L1 hovers near the 0.01 line for a thousand updates and ends near 0.004: the takeaway says
+    where it ends and since when it is inside, not just 'yes'."""
+    at = open_page("pages/outliers.py")
+    at.radio(key="o_gd_predict").set_value("yes, all three").run()
+    text = snapshot(at)
+    assert "L1, the slowest, ends 0.00415 away, inside since update 486" in text

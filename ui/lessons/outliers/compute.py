@@ -8,6 +8,7 @@ import pandas as pd
 import core
 from ui.compute import HUBER, loss_kwargs
 from ui.frames import thin_series
+from ui.lessons.outliers.facts import CLOSED_OVER
 from ui.runtime import cached
 
 
@@ -29,7 +30,9 @@ def descent_to_exact(
     so it gets twice that, and L1 (whose steps never shrink with the residual) four times.
     Returns where each run ends, whether it ends within `near` of the exact fit (w and b both), its
     loss minus the exact fit's (relative), the first update from which it stays within `near` (None
-    if it never settles), and its distance to the exact fit, thinned for a chart.
+    if it never settles), its distance to the exact fit at the end ("final") and how much that distance
+    shrank over the last CLOSED_OVER updates ("closed"), the last update's lr over the first's ("lr_ratio"),
+    and its distance to the exact fit, thinned for a chart.
     """
     data = core.Dataset(x, y)
     A = np.stack([x, np.ones_like(x)], axis=1) if fit_bias else x[:, None]
@@ -49,6 +52,9 @@ def descent_to_exact(
             "arrived": bool(distance[-1] <= near),  # nan (a blown-up run) has not arrived
             "excess_loss": (end_loss - exact_loss) / max(1.0, abs(exact_loss)),  # relative; ~0 yet far: a tie
             "settled": core.entered_band_at(np.nan_to_num(distance, nan=np.inf), (0.0, near)),
+            "final": float(distance[-1]),
+            "closed": float(distance[-1 - min(CLOSED_OVER, updates)] - distance[-1]),
+            "lr_ratio": float(sched(updates - 1) / sched(0)),
             "update": keep,
             "distance": distance[keep],
         }

@@ -22,3 +22,6 @@ class NearRule:
 
 
 NEAR = NearRule(per_sigma=3.0, floor=0.1)
+
+CLOSED_OVER = 1000
+"""A gradient descent run's pace: how much of its distance to the exact fit its last 1,000 updates closed."""

@@ -99,7 +99,7 @@ def question(values: Mapping[str, object]) -> str:
     n = int(values["o_n"])
     shifted = core.outlier_count(n, values["o_frac"])
     return (
-        f"{shifted} of the {n} points ({shifted / n:.0%}) were shifted by {values['o_size']:+g}. A fitted line counts "
+        f"{say.shifted_words(shifted, n)} shifted by {values['o_size']:+g}. A fitted line counts "
         f"as near the true one if its mean vertical gap to it is {say.near_rule(say.near_tolerance(values['o_sigma']))}"
         " (sigma is the noise). Which lines leave the true line?"
     )

@@ -11,15 +11,22 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 import core
-from core import LOSS_LABELS
 from ui.lessons.outliers import facts
+from ui.lessons.outliers.facts import CLOSED_OVER
 from ui.words import count, plain
 
 FURTHER = ("only L1 (absolute)", "only L2 (squared)", "neither: both stay near", "both break down")
-BREAKS = {"about 10%": 0.1, "about 25%": 0.25, "about 40%": 0.4, "almost 50%": 0.5}
+# the breakdown question's answers: ranges of the share L1 stays near up to, [lo, hi) (the last one up to half
+# inclusive). Wide ranges, so a sweep that holds to 40% and breaks at 47% is one answer a student who knows a
+# median withstands up to half can pick, not two answers one grid step apart.
+BREAKS = {"under 20%": (0.0, 0.2), "20 to 35%": (0.2, 0.35), "35 to 50%": (0.35, 0.5)}
 NEVER = "not even with no bad points"  # L1 is not near at 0%: every share-option fails
 BREAK_OPTIONS = (*BREAKS, NEVER)
 GAP_GRID = 51  # points on [lo, hi] over which a line's mean vertical gap is averaged
+GAP_ROUNDING = 1e-9  # a mean gap this small is floating point's rounding (the table holds 3 decimals): "0"
+SHORT = {"l1": "L1", "l2": "L2", "huber": "Huber"}  # a takeaway's names for the losses
+FLAT = 0.1  # a late run whose loss is within 10% of the exact line's sits where the loss is nearly flat
+JUST_OUTSIDE = 3.0  # a late run within 3 x near of its exact line is just outside: its zig-zag, not the way there
 
 
 def near_tolerance(sigma: float) -> float:
@@ -44,6 +51,17 @@ def line_text(w: float, b: float, with_bias: bool, spec: str = ".3g") -> str:
     if not with_bias:
         return slope
     return f"{slope} {'−' if b < 0 else '+'} {abs(b):{spec}}"
+
+
+def gap_text(gap: float) -> str:
+    """A mean gap as a takeaway prints it: 3 significant digits, "0 (to rounding)" within GAP_ROUNDING."""
+    return plain(gap, rounding=GAP_ROUNDING)
+
+
+def shifted_words(shifted: int, n: int) -> str:
+    """ "3 of the 30 points (10%) were", "1 of the 10 points (10%) was": the subject and its verb agree."""
+    share = shifted / n if n else 0.0
+    return f"{shifted} of the {n} points ({share:.0%}) {'was' if shifted == 1 else 'were'}"
 
 
 def near_lines(gaps: Mapping[str, float], tol: float) -> dict[str, bool]:
@@ -72,14 +90,15 @@ def further_explanation(
     """Why, in numbers: each line's mean gap to the true line against the near rule, and the case the data show
     (`shifted` of `n` points moved by `size`)."""
     answer = further_answer(gaps, tol)
-    g1, g2 = plain(gaps["l1"]), plain(gaps["l2"])
+    g1, g2 = gap_text(gaps["l1"]), gap_text(gaps["l2"])
     numbers = (
         f"On average over x from {_g(x_range[0])} to {_g(x_range[1])}, L1's line is {g1} from the true line and "
         f"L2's {g2}; near means {near_rule(tol)}. "
     )
     share = shifted / n if n else 0.0
     shift = f"{size:+g}".replace("-", "−")
-    moved = f"{shifted} of {n} points ({share:.0%}) moved by {shift} move their mean by {plain(share * size, 2)}"
+    verb = "moves the" if shifted == 1 else "move their"
+    moved = f"{shifted} of {n} points ({share:.0%}) moved by {shift} {verb} mean by {plain(share * size, 2)}"
     if answer == FURTHER[2]:
         why = (
             "No point in the table is marked as shifted, so there is nothing for either loss to chase."
@@ -109,13 +128,13 @@ def further_explanation(
 def fit_takeaway(gaps: Mapping[str, float], tol: float) -> str:
     """The scatter's one-line takeaway: which lines stay near the true one, by the near rule, with their gaps."""
     near = near_lines(gaps, tol)
-    g1, g2, rule = plain(gaps["l1"]), plain(gaps["l2"]), f"(near: {near_rule(tol)})"
+    g1, g2, rule = gap_text(gaps["l1"]), gap_text(gaps["l2"]), f"(near: {near_rule(tol)})"
     if near["l1"] and near["l2"]:
         return f"Both lines stay near the true one: L1 is {g1} and L2 {g2} off on average {rule}."
     if near["l1"]:
-        return f"L1 stays near the true line ({g1} off on average); the shifted points drag L2 {g2} off {rule}."
+        return f"L1 stays near the true line, {g1} off on average; the shifted points drag L2 {g2} off {rule}."
     if near["l2"]:
-        return f"L2 stays near the true line ({g2} off on average); L1's line left it, {g1} off {rule}."
+        return f"L2 stays near the true line, {g2} off on average; L1's line left it, {g1} off {rule}."
     return f"Both lines break down: L1 is {g1} and L2 {g2} off the true line on average {rule}."
 
 
@@ -150,74 +169,110 @@ def descent_answer(gd: Mapping[str, Mapping], answers: Sequence[str]) -> str:
     return answers[0] if all(run["arrived"] for run in gd.values()) else answers[2]
 
 
-def _late(gd: Mapping[str, Mapping], tie: float) -> tuple[list[str], list[str]]:
-    late = [k for k, run in gd.items() if not run["arrived"]]
-    return [k for k in late if gd[k]["excess_loss"] > tie], [k for k in late if gd[k]["excess_loss"] <= tie]
+def why_late(run: Mapping, near: float, tie: float = 1e-9) -> str:
+    """Why a run that did not arrive is late, from its numbers: "tied" (a loss as low as the exact line's: another
+    optimal line), "close" (within JUST_OUTSIDE x near: its zig-zag has not shrunk enough), "flat" (its loss within
+    FLAT of the exact line's: the surface is nearly flat, so it crawls), or "slow" (the decaying step has shrunk)."""
+    if run["excess_loss"] <= tie:
+        return "tied"
+    if run["final"] <= JUST_OUTSIDE * near:
+        return "close"
+    return "flat" if run["excess_loss"] <= FLAT else "slow"
 
 
 def _names(keys: Sequence[str]) -> str:
-    return ", ".join(LOSS_LABELS[k] for k in keys)
+    names = [SHORT[k] for k in keys]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _far(gd: Mapping[str, Mapping], k: str, exact: Mapping[str, tuple[float, float]]) -> str:
     """Where a late run ended, against its exact line and the start (0, 0), in max(|dw|, |db|) as the chart draws."""
-    (w, b), (ew, eb) = gd[k]["end"], exact[k]
+    (ew, eb) = exact[k]
     return (
-        f"{LOSS_LABELS[k]} ended {_g(max(abs(w - ew), abs(b - eb)))} from its exact line, which lies "
-        f"{_g(max(abs(ew), abs(eb)))} from the start (0, 0)"
+        f"{SHORT[k]} ended {plain(gd[k]['final'])} from its exact line, which lies "
+        f"{plain(max(abs(ew), abs(eb)))} from the start (0, 0)"
+    )
+
+
+def _pace(run: Mapping) -> str:
+    """How much of its distance a run closed over its last CLOSED_OVER updates, and what that pace would need."""
+    closed, final = run["closed"], run["final"]
+    text = f"its last {CLOSED_OVER:,} updates closed {plain(max(closed, 0.0), 2)} of the distance"
+    if closed > 0:
+        text += f"; at that pace the remaining {plain(final, 2)} takes about {plain(final / closed * CLOSED_OVER, 2)} "
+        text += "more updates, and the decaying step only slows it further"
+    return text
+
+
+def _reason(k: str, run: Mapping, near: float, tie: float) -> str:
+    """One late run's reason, in numbers (for the fold)."""
+    name, kind = SHORT[k], why_late(run, near, tie)
+    if kind == "tied":
+        return (
+            f"{name} ends {plain(run['final'])} from the exact line with a loss as low: the data do not pin the line "
+            "down, so several lines are optimal and descent found another"
+        )
+    if kind == "close":
+        return (
+            f"{name} ends {plain(run['final'])} from its exact line, just outside {near:g}: it zig-zags around the "
+            f"line, and the decaying step (down to {run['lr_ratio']:.0%} of its first size) has not yet shrunk the "
+            "zig-zag enough"
+        )
+    head = f"{name} ends {plain(run['final'])} from its exact line with a loss {run['excess_loss']:.1%} above the "
+    if kind == "flat":
+        return head + (
+            "exact line's: not stuck at a kink but crawling, because the loss is nearly flat between the two lines, "
+            f"so the gradient that pulls it across is small; {_pace(run)}"
+        )
+    return (
+        head
+        + f"exact line's: still on its way, with the step down to {run['lr_ratio']:.0%} of its first size; {_pace(run)}"
     )
 
 
 def descent_explanation(
     gd: Mapping[str, Mapping], exact: Mapping[str, tuple[float, float]], updates: int, near: float, tie: float = 1e-9
 ) -> str:
-    """Why, in numbers: where each run that did not arrive ended, and whether its loss is as low as the exact one."""
-    climbing, tied = _late(gd, tie)
-    if not climbing and not tied:
+    """Why, in numbers: where each run that did not arrive ended, and why, from its loss and its pace."""
+    late = [k for k, run in gd.items() if not run["arrived"]]
+    if not late:
+        slowest = max(gd, key=lambda k: gd[k]["final"])
         return (
-            f"All three end within {near:g} of their exact lines after {updates:,} updates: a subgradient is all "
-            "descent needs (at L1's kink we use 0), and the decaying step shrinks the zig-zag around the optimum."
+            f"All three end within {near:g} of their exact lines after {updates:,} updates (the slowest, "
+            f"{SHORT[slowest]}, {plain(gd[slowest]['final'])} away): a subgradient is all descent needs (at "
+            "L1's kink we use 0), and the decaying step shrinks the zig-zag around the optimum."
         )
-    parts = []
-    for k in climbing:
-        parts.append(
-            f"{_far(gd, k, exact)}, with a loss {gd[k]['excess_loss']:.2g} (relative) above the exact line's: still "
-            "on its way, and a decaying step covers ground ever more slowly"
-        )
-    for k in tied:
-        parts.append(
-            f"{LOSS_LABELS[k]} ends away from the exact line with a loss as low: the data do not pin the line down, "
-            "so several lines are optimal and descent found another"
-        )
+    parts = [_reason(k, gd[k], near, tie) for k in late]
     return f"Not all end within {near:g} after {updates:,} updates. " + "; ".join(parts) + "."
 
 
 def descent_seen(
     gd: Mapping[str, Mapping], exact: Mapping[str, tuple[float, float]], updates: int, near: float, tie: float = 1e-9
 ) -> str:
-    """What the distance chart shows: when each run settled for good, and why the late ones are late."""
-    settled = sorted((run["settled"], LOSS_LABELS[k]) for k, run in gd.items() if run["settled"] is not None)
+    """What the distance chart shows: when each run settled for good, where each ended, and why the late ones are
+    late."""
+    settled = sorted((run["settled"], SHORT[k]) for k, run in gd.items() if run["settled"] is not None)
     text = (
         f"Within {near:g} of the exact fit for good: "
         + ", ".join(f"{name} after {count(k, 'updates')}" for k, name in settled)
         if settled
         else f"No run stays within {near:g} of its exact fit"
     ) + ". "
-    climbing, tied = _late(gd, tie)
-    if not climbing and not tied:
+    text += "At the end: " + "; ".join(f"{SHORT[k]} {plain(run['final'])}" for k, run in gd.items()) + ". "
+    late = [k for k, run in gd.items() if not run["arrived"]]
+    if not late:
         return text + "All three arrive: descent handles L1's kink."
-    if climbing:
-        text += (
-            f"Not there after {updates:,} updates: {_names(climbing)}. The exact fit has the lower loss, so these "
-            f"runs are still on their way: {'; '.join(_far(gd, k, exact) for k in climbing)}. A decaying step "
-            "covers ground ever more slowly. "
-        )
-    if tied:
-        text += (
-            f"{_names(tied)} ended away from the exact line with a loss as low: the data do not pin the line down "
-            "(all x alike?), so many lines are optimal and descent found another."
-        )
-    return text.strip()
+    text += f"Not there after {updates:,} updates: {_names(late)}. "
+    return text + "; ".join(f"{_far(gd, k, exact)}: {_reason_short(k, gd[k], near, tie)}" for k in late) + "."
+
+
+def _reason_short(k: str, run: Mapping, near: float, tie: float) -> str:
+    return {
+        "tied": "its loss is as low, so another line is optimal too",
+        "close": "just outside, still zig-zagging around it",
+        "flat": f"its loss is within {run['excess_loss']:.1%} of the best, so it crawls across a nearly flat stretch",
+        "slow": "still on its way, and a decaying step covers ground ever more slowly",
+    }[why_late(run, near, tie)]
 
 
 def held_to(fractions: Sequence[float], gaps: Sequence[float], tol: float) -> float | None:
@@ -231,10 +286,11 @@ def held_to(fractions: Sequence[float], gaps: Sequence[float], tol: float) -> fl
 
 
 def breakdown_answer(held: float | None) -> str:
-    """The option nearest to the fraction L1 held to; NEVER when it was not near even without outliers."""
+    """The range that holds the share L1 stayed near up to (BREAKS: [lo, hi), the last to 50% inclusive); NEVER
+    when it was not near even without outliers."""
     if held is None:
         return NEVER
-    return min(BREAKS, key=lambda k: abs(BREAKS[k] - held))
+    return next((k for k, (lo, hi) in BREAKS.items() if lo <= held < hi), list(BREAKS)[-1])
 
 
 def _held_text(name: str, held: float | None, fractions: Sequence[float], gaps: Sequence[float], tol: float) -> str:
@@ -346,18 +402,52 @@ def breakdown_takeaway(fractions: Sequence[float], gaps: Mapping[str, Sequence[f
     )
 
 
-def descent_takeaway(gd: Mapping[str, Mapping], updates: int, near: float) -> str:
-    """The distance chart's takeaway: which runs end within `near` of their exact lines."""
+def _late_reason(gd: Mapping[str, Mapping], late: Sequence[str], near: float, tie: float) -> str:
+    """The takeaway's reason for the late runs: the farthest one's case, said of all of them if they share it."""
+    worst = max(late, key=lambda k: gd[k]["final"])
+    kind = why_late(gd[worst], near, tie)
+    same = all(why_late(gd[k], near, tie) == kind for k in late)
+    many = same and len(late) > 1
+    its, it = ("their", "they") if many else ("its", "it")
+    who = "" if same else f"{SHORT[worst]}: "
+    if kind == "tied":
+        return f"{who}{its} loss is as low as the exact line's: another line is optimal too"
+    if kind == "close":
+        return f"{who}just outside, as the decaying step has not yet shrunk {its} zig-zag below {near:g}"
+    if kind == "flat":
+        pct = max(gd[k]["excess_loss"] for k in late if why_late(gd[k], near, tie) == "flat")
+        return f"{who}{its} loss is within {pct:.1%} of the best: nearly flat there, so {it} crawl" + (
+            "" if many else "s"
+        )
+    return f"{who}the decaying step is down to {gd[worst]['lr_ratio']:.0%} of its first size"
+
+
+def descent_takeaway(gd: Mapping[str, Mapping], updates: int, near: float, tie: float = 1e-9) -> str:
+    """The distance chart's takeaway: which runs end within `near` of their exact lines, the margin of the slowest
+    when all do, and why the others are late, from their numbers."""
     done = [k for k, run in gd.items() if run["arrived"]]
     late = [k for k in gd if k not in done]
     if not late:
-        return f"All three runs end within {near:g} of their exact lines: L1's kink does not stop gradient descent."
+        slowest = max(gd, key=lambda k: gd[k]["final"])
+        run = gd[slowest]
+        since = f", inside since update {run['settled']:,}" if run["settled"] is not None else ""
+        who = f"{SHORT[slowest]} only just" if run["final"] > near / 2 else f"{SHORT[slowest]}, the slowest,"
+        kink = (
+            "L1's kink slows gradient descent; it does not stop it."
+            if slowest == "l1"
+            else ("L1's kink does not stop gradient descent.")
+        )
+        return (
+            f"All three end within {near:g} of their exact lines; {who} ends {plain(run['final'])} away{since}. {kink}"
+        )
+    ends = "ends" if len(late) == 1 else "end"
+    finals = [plain(gd[k]["final"], 2) for k in late]
+    dists = finals[0] if len(finals) == 1 else ", ".join(finals[:-1]) + " and " + finals[-1]
+    reason = _late_reason(gd, late, near, tie)
     if not done:
-        return f"No run ends within {near:g} of its exact line after {updates:,} updates."
-    verb = "is" if len(late) == 1 else "are"
-    return (
-        f"{_names(done)} reach their exact lines; {_names(late)} {verb} not within {near:g} after {updates:,} updates."
-    )
+        return f"None arrives: {_names(late)} end {dists} from their exact lines; {reason}."
+    head = f"{_names(done)} {'reaches its exact line' if len(done) == 1 else 'reach their exact lines'}. "
+    return f"{head}{_names(late)} {ends} {dists} away: {reason}."
 
 
 def number_line_takeaway(fixed: np.ndarray, dragged: float) -> str:
