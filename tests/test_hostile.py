@@ -60,7 +60,10 @@ def test_the_step_through_refuses_a_speed_of_abc(server):
         await a.open()
         await a.session.send("s_step_speed", string_value="abc")
         notes, exceptions = list(a.session.alerts), list(a.session.exceptions)
-        await a.session.send("s_step_k", double_array_value=[float("nan")])
+        chart = next(k for k in a.session.ids if k.startswith("s_step_k_chart"))  # update k: the chart's own slider
+        for junk in ('{"selection": {"k": [{"k": NaN}]}}', "{not json", '{"selection": {"k": [{"k": 1e308}]}}'):
+            await a.session.send(chart, json_value=junk)
+            exceptions += a.session.exceptions
         await a.session.set("s_w0", 4.0)
         exceptions += a.session.exceptions
         await a.close()
