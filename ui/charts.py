@@ -29,7 +29,8 @@ from ui.follow import SERVED, Family, Slider, by_value_holder, picked, stale_lay
 from ui.follow import bound_param as follow_param
 
 # Okabe-Ito. Huber is reddish purple: its bluish green read as L1's blue beside it
-LOSS_COLORS = {"l1": "#0072B2", "l2": "#E69F00", "signed_l1": "#D55E00", "huber": "#CC79A7"}
+LOSS_COLORS = {"l1": "#0072B2", "l2": "#E69F00", "signed_l1": "#009E73", "huber": "#CC79A7"}  # Okabe-Ito; no two
+# oranges side by side (signed L1 was vermilion beside L2's orange)
 LOSS_DASHES = {"l1": [1, 0], "l2": [6, 3], "signed_l1": [2, 2], "huber": [8, 3, 2, 3]}
 OPTIMIZER_COLORS = {"sgd": "#56B4E9", "momentum": "#CC79A7", "adam": "#8C6D31", "polyak": "#7F7F7F"}
 OPTIMIZER_SHAPES = {"sgd": "circle", "momentum": "square", "adam": "triangle-up", "polyak": "diamond"}
