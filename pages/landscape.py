@@ -14,6 +14,7 @@ from ui.lessons.landscape import lesson
 from ui.lessons.landscape import sentences as say
 from ui.lessons.landscape.lesson import OPT_LABELS, OPTIMIZERS, PRESETS, C
 from ui.questions import check_understanding, predict
+from ui.words import plain
 
 GRID = 70  # cells per side of the loss map
 
@@ -49,8 +50,8 @@ v = settings(  # by name, as this page reads them; v.by_key as the lesson reads 
     # a control that cannot change anything in the current state is greyed out, with the reason
     idle={
         "sched": (
-            lambda s: not (s.use_sgd or s.use_momentum or s.use_adam),
-            "Only Polyak's step is on: it sets its own step.",
+            lambda s: not (s.use_sgd or s.use_momentum),
+            "Plain descent and momentum are both off: Adam keeps a constant lr, Polyak's step sets its own.",
         ),
         "lr": (lambda s: not (s.use_sgd or s.use_momentum), "Plain descent and momentum are both off."),
         "adam_lr": (lambda s: not s.use_adam, "Adam is off."),
@@ -160,16 +161,16 @@ for o, r in runs.items():
         loss_rows.append(
             (
                 {"optimizer": OPT_LABELS[o], "kind": kind},
-                {"update": keep[ok], "value": np.maximum(excess_now[ok], 1e-12)},
+                {"update": keep[ok], "value": np.maximum(excess_now[ok], lesson_charts.LOG_FLOOR)},
             )
         )
 with curves_box, layout.slide_part(3):  # the curves answer the question: the slide view's answer, with its title
     st.markdown(f"**Loss minus the optimum over {v['steps']} updates** (log scale; dashed: the best so far)")
     layout.chart(
         lesson_charts.optimizer_loss_chart(frames.stack(loss_rows), chosen, OPT_LABELS),
-        f"Loss minus the optimal loss {f_star:.4g} over {v['steps']} updates for each optimiser (solid), and the "
+        f"Loss minus the optimal loss {plain(f_star)} over {v['steps']} updates for each optimiser (solid), and the "
         "best so far (dashed), on a log scale; lowest reached: "
-        + "; ".join(f"{OPT_LABELS[o]} {say.excess_text(excess[o], f_star)}" for o in runs)
+        + "; ".join(f"{OPT_LABELS[o]} {say.excess_words(excess[o], f_star)}" for o in runs)
         + ".",
         answers=True,
     )

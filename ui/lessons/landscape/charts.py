@@ -23,12 +23,27 @@ from ui.charts import (
 
 RANGE_PARAMS = ("w_lo", "w_hi", "b_lo", "b_hi")
 CREASE_COLOR = "#009E73"  # Okabe-Ito bluish green: no optimiser's path and not the optimum's orange-red
+OPTIMUM_COLOR = "#D55E00"  # Okabe-Ito vermillion
+# the shared palette draws Polyak's step grey, which vanishes on the map's greys: Okabe-Ito orange here
+COLORS = {**OPTIMIZER_COLORS, "polyak": "#E69F00"}
+OPTIMUM_LABEL = "optimum"
+CREASE_LABEL = "crease: one residual is 0"
+SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+LOG_FLOOR = 1e-12  # the loss chart's floor: an excess below it is drawn at it
+
+
+def log_label_expr(floor_exponent: int = -12) -> str:
+    """A log axis's labels without e-notation: 1,000, 1, 0.01 down to 0.001, then powers of ten written 10⁻⁶."""
+    small = "''"
+    for e in range(-4, floor_exponent - 1, -1):
+        small = f"(datum.value == 1e{e} ? '10{str(e).translate(SUPERSCRIPT)}' : {small})"
+    return f"datum.value >= 0.001 ? format(datum.value, ',~g') : {small}"
 
 
 def _optimizer_scales(optimizers: tuple[str, ...], names: tuple[str, ...]) -> tuple[alt.Scale, alt.Scale]:
     """Colour and shape per optimiser, keyed by the names its data carries (the labels a page shows)."""
     return (
-        alt.Scale(domain=list(names), range=[OPTIMIZER_COLORS[o] for o in optimizers]),
+        alt.Scale(domain=list(names), range=[COLORS[o] for o in optimizers]),
         alt.Scale(domain=list(names), range=[OPTIMIZER_SHAPES[o] for o in optimizers]),
     )
 
@@ -140,8 +155,16 @@ def _path_layers(optimizers: tuple[str, ...], names: tuple[str, ...], xs: alt.Sc
     )
     optimum = (
         named_data("optimum")
-        .mark_point(shape="cross", size=320, color="#D55E00", strokeWidth=3, filled=True)
-        .encode(**at, tooltip=["text:N", alt.Tooltip("w:Q", format=".4f"), alt.Tooltip("b:Q", format=".4f")])
+        .mark_point(shape="cross", size=320, strokeWidth=3, filled=True)
+        .encode(
+            **at,
+            color=alt.Color(
+                "text:N",
+                scale=alt.Scale(domain=[OPTIMUM_LABEL], range=[OPTIMUM_COLOR]),
+                legend=alt.Legend(orient="top", title=None, symbolType="cross", labelLimit=260),
+            ),
+            tooltip=["text:N", alt.Tooltip("w:Q", format=".4f"), alt.Tooltip("b:Q", format=".4f")],
+        )
     )
     return [line, points, optimum]
 
@@ -155,8 +178,17 @@ def _landscape(optimizers: tuple[str, ...], creases: bool, names: tuple[str, ...
     if creases:
         layers.append(
             named_data("creases")
-            .mark_line(color=CREASE_COLOR, opacity=0.5, strokeWidth=1, clip=True)
-            .encode(x=alt.X("w:Q", scale=xs), y=alt.Y("b:Q", scale=ys), detail="sample:N")
+            .mark_line(opacity=0.5, strokeWidth=1, clip=True)
+            .encode(
+                x=alt.X("w:Q", scale=xs),
+                y=alt.Y("b:Q", scale=ys),
+                detail="sample:N",
+                color=alt.Color(
+                    "kind:N",
+                    scale=alt.Scale(domain=[CREASE_LABEL], range=[CREASE_COLOR]),
+                    legend=alt.Legend(orient="top", title=None, symbolType="stroke", labelLimit=260),
+                ),
+            )
         )
     ranges, holder = data_params(dict(zip(RANGE_PARAMS, (0.0, 1.0, 0.0, 1.0), strict=True)))
     # independent colour scales: the greys of the map, the paths' lines (no legend), and the points, whose
@@ -165,7 +197,7 @@ def _landscape(optimizers: tuple[str, ...], creases: bool, names: tuple[str, ...
         alt.layer(*layers, *_path_layers(optimizers, names, xs, ys), holder)
         .add_params(*ranges)
         .resolve_scale(color="independent", shape="independent")
-        .properties(height=460, width="container")
+        .properties(height=400, width="container", autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
     )
 
 
@@ -187,7 +219,9 @@ def landscape_chart(
     data = {**_map_layers(grid), "paths": paths}
     if creases is not None and not creases.empty:
         data["creases"] = creases
-    data["optimum"] = pd.DataFrame({"w": [optimum[0]], "b": [optimum[1]], "text": ["optimum"]})
+    if "creases" in data:
+        data["creases"] = data["creases"].assign(kind=CREASE_LABEL)
+    data["optimum"] = pd.DataFrame({"w": [optimum[0]], "b": [optimum[1]], "text": [OPTIMUM_LABEL]})
     ranges = dict(zip(RANGE_PARAMS, map(float, (*w_range, *b_range)), strict=True))
     names = tuple((labels or {}).get(o, o) for o in optimizers)
     return Spec(_landscape(tuple(optimizers), "creases" in data, names), data, ranges)
@@ -206,8 +240,8 @@ def _optimizer_loss(optimizers: tuple[str, ...], names: tuple[str, ...]) -> alt.
                 "value:Q",
                 title=None,  # a page states it above the chart: without it, a phone has the width for the legend
                 scale=alt.Scale(type="log"),
-                # 1e-6, not 0.000001: narrow labels leave a phone's width to the legend below
-                axis=alt.Axis(labelExpr="datum.value >= 0.01 ? format(datum.value, '~g') : format(datum.value, '~e')"),
+                # 10⁻⁶, not 1e-6 or 0.000001: readable, and narrow enough to leave a phone's width to the legend
+                axis=alt.Axis(labelExpr=log_label_expr(), tickCount=8),
             ),
             color=alt.Color(
                 "optimizer:N",
@@ -219,7 +253,8 @@ def _optimizer_loss(optimizers: tuple[str, ...], names: tuple[str, ...]) -> alt.
             detail="kind:N",
             tooltip=["optimizer:N", "kind:N", "update:Q", alt.Tooltip("value:Q", format=".5g")],
         )
-        .properties(height=320, width="container")
+        # the height is the plot's own (fit-x: only the width follows the page), so the legends do not squeeze it
+        .properties(height=340, width="container", autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
     )
 
 

@@ -19,6 +19,8 @@ SETTLES = (  # the default question's answers: what plain descent does by its la
     "not yet: it is still on its way down",
     "no: it blows up",
 )
+SHRINKS = 1.5  # the bounces shrink: the window before the last quarter rose this many times higher than the last
+MOSTLY = 0.5  # a path that crossed a crease in at least half its last updates is not "sliding down a facet"
 SIGN_DESCENT = (2 / 3, 1.5)  # Adam's median step / lr in this range: it moves like sign descent
 
 
@@ -34,6 +36,13 @@ def excess_text(excess: float, f_star: float) -> str:
     of it (the summed loss and f* can part by that much in floating point, so a run can print a few ulps under f*),
     else 3 significant digits, however small (3.11e-08 is a real, if tiny, excess)."""
     return "0 (to rounding)" if abs(excess) <= FLOAT_ROUNDING * max(1.0, abs(f_star)) else f"{excess:.3g}"
+
+
+def excess_words(excess: float, f_star: float) -> str:
+    """A run's best loss minus the optimum as unfolded text prints it: like excess_text, without e-notation."""
+    if not np.isfinite(excess):
+        return "no finite loss (diverged)"
+    return plain(max(excess, 0.0), rounding=FLOAT_ROUNDING * max(1.0, abs(f_star)))
 
 
 def tie_tolerance(excess: Mapping[str, float], f_star: float) -> float:
@@ -164,20 +173,24 @@ def last_quarter(n_updates: int) -> int:
 def settling(loss: np.ndarray, f_star: float, diverged_at: int | None) -> tuple[str, dict]:
     """What a run does by its last update, read off its loss curve (loss[0] is the start), one of SETTLES, and
     the numbers that decide it: over the last quarter, the largest loss minus f* and the share of updates in
-    which the loss rose."""
+    which the loss rose; and "before", the largest loss minus f* over as many updates before them (nan if the run
+    is too short), which says whether the bounces shrink."""
     loss = np.asarray(loss, dtype=float)
     n = loss.size - 1
     if diverged_at is not None or not np.all(np.isfinite(loss)):
         return SETTLES[3], {"diverged_at": diverged_at, "window": 0, "worst": float("inf"), "rises": 0.0}
     window = last_quarter(n)
     tail = loss[-window - 1 :] - f_star
+    earlier = loss[-2 * window - 1 : -window] - f_star if 2 * window <= n else np.array([])
     numbers = {
         "diverged_at": None,
         "window": window,
         "worst": float(tail.max()),
+        "before": float(earlier.max()) if earlier.size else float("nan"),
         "end": float(tail[-1]),
         "rises": float(np.mean(np.diff(tail) > 0)) if window else 0.0,
         "margin": settle_margin(f_star),
+        "f_star": float(f_star),
     }
     if numbers["worst"] <= numbers["margin"]:
         return SETTLES[0], numbers
@@ -193,7 +206,13 @@ def settle_takeaway(answer: str, numbers: Mapping[str, float], name: str = "Plai
     if answer == SETTLES[0]:
         return (
             f"{name} settles: over its last {window:,} updates its loss stays within {plain(numbers['margin'], 2)} "
-            "(0.01%) of the lowest loss."
+            "of the lowest loss (0.01% of it)."
+        )
+    if answer == SETTLES[1] and shrinking(numbers):
+        return (
+            f"{name} keeps bouncing, but lower: its loss rose in {numbers['rises']:.0%} of its last {window:,} "
+            f"updates, up to {plain(numbers['worst'])} above the lowest loss ({plain(numbers['before'])} in the "
+            f"{window:,} before)."
         )
     if answer == SETTLES[1]:
         return (
@@ -206,19 +225,37 @@ def settle_takeaway(answer: str, numbers: Mapping[str, float], name: str = "Plai
     )
 
 
+def shrinking(numbers: Mapping[str, float]) -> bool:
+    """The bounces shrink: the window before the last quarter rose at least SHRINKS times higher than the last."""
+    before = numbers.get("before", float("nan"))
+    return bool(np.isfinite(before) and before >= SHRINKS * numbers["worst"])
+
+
 def settle_explanation(answer: str, numbers: Mapping[str, float], lr: str, loss: str, decaying: bool) -> str:
     """Why, in numbers, for the default question: the rule, the statistic, and what the step did (`lr`: the
     step in words; `loss`: the loss's key; `decaying`: the lr shrinks over the run)."""
     if answer == SETTLES[3]:
         return settle_takeaway(answer, numbers) + " Its loss grew until it was no longer a finite number."
+    f_star = numbers["f_star"]
     rule = (
-        f"Read off its loss curve over the last {numbers['window']:,} updates: settled means the loss stays within "
-        f"0.01% of the lowest loss ({plain(numbers['margin'], 2)}); bouncing means it rose in at least {RISES:.0%} "
-        "of them. "
+        f"Read off its loss curve over the last {numbers['window']:,} updates. The lowest loss is "
+        f"{plain(f_star)}; settled means the loss stays at most {plain(numbers['margin'], 2)} above it (0.01% of "
+        f"it) all that time; bouncing means it rose in at least {RISES:.0%} of them. "
     )
+    if np.isfinite(numbers["worst"]) and f_star > 0 and 0 < numbers["worst"] < 0.01 * f_star:
+        rule += (
+            f"Against the loss itself the bouncing is small (up to {plain(numbers['worst'])} on {plain(f_star)}, "
+            f"{plain(100 * numbers['worst'] / f_star, 2)}%): it shows only on the log chart of the loss minus the "
+            "lowest. "
+        )
     if answer == SETTLES[0]:
         why = "Its steps shrank to nothing: " + (
             "the lr decays." if decaying else "the gradient shrinks near the bottom of this surface."
+        )
+    elif answer == SETTLES[1] and decaying and shrinking(numbers) and loss == "l1":
+        why = (
+            f"With {lr} the step shrinks, so the bounces across the creases shrink too, but slowly: lr/√(1 + t) "
+            "halves only when t quadruples, so settling within 0.01% takes far more updates."
         )
     elif answer == SETTLES[1]:
         why = f"With {lr} the step does not shrink enough near the bottom: " + (
@@ -239,6 +276,8 @@ def map_takeaway(loss: str, answer: str, share: float, updates: int) -> str:
     crossed = f"it crossed a crease in {share:.0%} of its last {updates:,} updates"
     if answer == SETTLES[1]:
         return f"Plain descent zig-zags across the creases around the optimum: {crossed}."
+    if answer == SETTLES[2] and share >= MOSTLY:
+        return f"Plain descent is still on its way down, zig-zagging along a crease towards the optimum: {crossed}."
     if answer == SETTLES[2]:
         return f"Plain descent is still sliding down a facet towards the optimum: {crossed}."
     if answer == SETTLES[0]:
