@@ -334,11 +334,11 @@ def sweep_block(lab: Lab) -> None:
     """The sweep; its toggle reruns only this block."""
     if not st.toggle("Run the sweep", key="n_sweep_show", help="Off until asked: it runs 26 rates per loss."):
         return
-    sweep_rows, sweep_errors = [], {}
+    sweep_rows, sweep_errors, came = [], {}, {}
     for k in lab.losses:
         exp = experiments(lab, k)
         sweep_lrs, errors = exp.sweep_lrs, exp.sweep_error
-        sweep_errors[k] = np.asarray(errors, dtype=float)
+        sweep_errors[k], came[k] = np.asarray(errors, dtype=float), exp.sweep_arrived
         sweep_rows.append(pd.DataFrame({"lr": sweep_lrs, "series": LABELS[k], "error": errors}))
     sweep = pd.concat(sweep_rows)
     sweep = sweep[np.isfinite(sweep["error"])]
@@ -356,8 +356,8 @@ def sweep_block(lab: Lab) -> None:
     radius = np.array([core.l2_epoch_radius(x, lr, lab.s["bs"]) for lr in sweep_lrs]) if "l2" in lab.losses else None
     start = abs(lab.s["w0"] - 1.0)
     takeaway(
-        say.sweep_takeaway(sweep_lrs, sweep_errors, NAMES),
-        " ".join(say.sweep_sentences(sweep_lrs, sweep_errors, NAMES, lab.K, start, floors, stable, radius)),
+        say.sweep_takeaway(sweep_lrs, sweep_errors, came, NAMES),
+        " ".join(say.sweep_sentences(sweep_lrs, sweep_errors, NAMES, lab.K, start, floors, stable, radius, came)),
     )
 
 
@@ -427,28 +427,29 @@ def heat_block(lab: Lab) -> None:
         grids, heat_rows, heat_lrs = {}, {}, ()
         for k in [k for k in ("l1", "l2") if k in lab.losses and show_heat]:
             exp = experiments(lab, k)
-            heat_lrs, cell_errors = exp.heat_lrs, np.asarray(exp.heat_error, dtype=float)
+            heat_lrs, cell_errors, came = exp.heat_lrs, np.asarray(exp.heat_error, dtype=float), exp.heat_arrived
             shown = np.where(
                 np.isfinite(cell_errors), np.maximum(cell_errors, say.ERROR_FLOOR), np.nan
             )  # nan: diverged
             grids[k] = pd.DataFrame(
                 [
-                    {"lr": lr, "sigma": s, "error": shown[i, j]}
+                    {"lr": lr, "sigma": s, "error": shown[i, j], "arrived": bool(came[i, j])}
                     for i, s in enumerate(sigmas)
                     for j, lr in enumerate(heat_lrs)
                 ]
             )
-            heat_rows[k] = [(s, heat_lrs, shown[i]) for i, s in enumerate(sigmas)]
+            heat_rows[k] = [(s, heat_lrs, shown[i], came[i]) for i, s in enumerate(sigmas)]
         if not grids:
             return
         layout.chart(
             lesson_charts.heatmap_chart(grids, heat_lrs, sigmas),
             f"Mean |w − 1| over the {say.ERROR_TAIL.describe()} of updates, over constant learning rates and noise, "
-            f"one panel per loss with one colour scale (errors {say.FLOOR_TEXT} drawn at it).",
+            f"one panel per loss with one colour scale (errors {say.FLOOR_TEXT} drawn at it); faded cells are runs "
+            "that had not arrived, grey ones diverged.",
         )
         thinned = experiments(lab, next(iter(grids))).note("heatmap cells")
         layout.seen(say.heat_takeaway(heat_rows, NAMES))
-        st.caption(
+        st.caption(  # a caption, not a fold: the heatmap is inside one already
             "Why, in numbers: each cell runs a constant learning rate, whatever the schedule above. "
             + (f"Showing {thinned}, evenly spread over the rates. " if thinned else "")
             + " ".join(say.heat_sentences(heat_rows, NAMES, lab.l2_limit if "l2" in heat_rows else None))

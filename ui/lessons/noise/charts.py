@@ -90,28 +90,36 @@ def draws_chart(df: pd.DataFrame, losses: Sequence[str]) -> Spec:
 
 
 DIVERGED = "#BBBBBB"  # a heatmap cell whose run diverged
+NOT_ARRIVED_OPACITY = 0.35  # a heatmap cell whose run had not arrived: faded
 
 
-SHORT_NUMBER = "datum.value >= 0.01 ? format(datum.value, '.2~g') : format(datum.value, '.0e')"  # 8.1, 1e-6
+SHORT_NUMBER = "format(datum.value, ',.2~r')"  # 8.1, 0.000001, 1,000: two digits, never e-notation
+LR_LABEL = SHORT_NUMBER  # 0.0001, 0.00032, 0.32: every column's rate
 
 
 HEAT_ROW_PX = 30  # one noise row: room for its label at every size (at 220 px for 7 rows, 3 labels dropped)
+STATES = ("arrived", "not arrived", "diverged")  # a cell's run, as the chart's second legend names it
 
 
 def _heat_panel(loss: str, lrs: tuple[float, ...], sigmas: tuple[float, ...], first: bool, tail: str) -> alt.LayerChart:
     name = f"grid_{loss}"
     scale = alt.Scale(domain=list(lrs)) if lrs else alt.Undefined  # every lr a column
-    x = alt.X("lr:O", title="learning rate", scale=scale, axis=alt.Axis(format="~g", labelAngle=-45))
+    x = alt.X(
+        "lr:O",
+        title="learning rate",
+        scale=scale,
+        axis=alt.Axis(labelExpr=LR_LABEL, labelAngle=-45, labelOverlap=False),
+    )
     y = alt.Y(
         "sigma:O",
-        title="noise sigma" if first else None,
+        title="noise sigma",
         scale=alt.Scale(domain=sorted(sigmas, reverse=True)) if sigmas else alt.Undefined,
         axis=alt.Axis(labelOverlap=False, format="~g"),  # every row labelled
     )
     where = [alt.Tooltip("lr:Q", format=".3g"), alt.Tooltip("sigma:Q", format=".3g")]
     ran = (
         named_data(name)
-        .transform_filter("isValid(datum.error)")
+        .transform_filter("isValid(datum.error) && isFinite(datum.error)")
         .mark_rect()
         .encode(
             x=x,
@@ -120,15 +128,21 @@ def _heat_panel(loss: str, lrs: tuple[float, ...], sigmas: tuple[float, ...], fi
                 "error:Q",
                 scale=alt.Scale(type="log", scheme="viridis"),
                 title=f"mean |w − 1|, {tail}",
-                legend=alt.Legend(labelExpr=SHORT_NUMBER),
+                legend=alt.Legend(labelExpr=SHORT_NUMBER, orient="bottom", gradientLength=220) if first else None,
             ),
-            tooltip=[*where, alt.Tooltip("error:Q", format=".4g")],
+            opacity=alt.Opacity(
+                "state:N",
+                scale=alt.Scale(domain=list(STATES[:2]), range=[1.0, NOT_ARRIVED_OPACITY]),
+                title="run",
+                legend=alt.Legend(orient="top") if first else None,  # beside the colour legend it ran off a phone
+            ),
+            tooltip=[*where, alt.Tooltip("error:Q", format=".4g"), alt.Tooltip("state:N", title="run")],
         )
     )
     # a diverged run's cell drawn grey, not left out: a column with no finite cell would otherwise vanish
     diverged = (
         named_data(name)
-        .transform_filter("!isValid(datum.error)")
+        .transform_filter("!isValid(datum.error) || !isFinite(datum.error)")
         .mark_rect(color=DIVERGED)
         .encode(x=x, y=y, tooltip=[*where, alt.Tooltip("state:N", title="run")])
     )
@@ -143,16 +157,24 @@ def _heatmap(
     panels = [_heat_panel(k, lrs, sigmas, i == 0, tail) for i, k in enumerate(losses)]
     if len(panels) == 1:
         return panels[0]
-    return alt.hconcat(*panels).resolve_scale(color="shared")  # one colour scale for both: cells compare across
+    # stacked, each as wide as the column (side by side, two container-wide panels cut the second off), with one
+    # colour scale for both: cells compare across panels
+    return (
+        alt.vconcat(*panels)
+        .resolve_scale(color="shared", opacity="shared")
+        .properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+    )
 
 
 def heatmap_chart(grids: dict[str, pd.DataFrame], lrs: Sequence[float] = (), sigmas: Sequence[float] = ()) -> Spec:
-    """Mean |w - 1| over the ERROR_TAIL of updates across (lr, sigma), one panel per loss side by side with one
-    shared colour scale (grids: loss -> df with lr, sigma, error; a diverged run's error nan, drawn grey).
-    `lrs` and `sigmas`, if given, are every column and every row."""
-    data = {
-        f"grid_{k}": df.assign(state=np.where(np.isfinite(df["error"].to_numpy(dtype=float)), "ran", "diverged"))
-        for k, df in grids.items()
-    }
+    """Mean |w - 1| over the ERROR_TAIL of updates across (lr, sigma), one panel per loss stacked, with one shared
+    colour scale and its legend (grids: loss -> df with lr, sigma, error, and optionally arrived: a run that had
+    not arrived is faded; a diverged run's error nan, drawn grey). `lrs` and `sigmas`, if given, are every column
+    and every row."""
+    data = {}
+    for k, df in grids.items():
+        finite = np.isfinite(df["error"].to_numpy(dtype=float))
+        came = df["arrived"].to_numpy(dtype=bool) if "arrived" in df else np.ones(len(df), dtype=bool)
+        data[f"grid_{k}"] = df.assign(state=np.where(finite, np.where(came, STATES[0], STATES[1]), STATES[2]))
     key = (tuple(grids), tuple(sorted(float(v) for v in lrs)), tuple(float(v) for v in sigmas))
     return Spec(_heatmap(*key, ERROR_TAIL.describe()), data)

@@ -14,7 +14,7 @@ import numpy as np
 
 import core
 from ui.compute import schedule
-from ui.lessons.noise.sentences import error_tail
+from ui.lessons.noise.sentences import arrived, error_tail
 from ui.runtime import cached
 
 # updates x runs one experiment call may make per rerun. Every setting the noise page offers runs in full (20,000
@@ -65,6 +65,7 @@ class NoiseExperiments:
 
     sweep_lrs: np.ndarray  # the constant rates run
     sweep_error: np.ndarray  # per rate, mean |w - 1| over the ERROR_TAIL of updates (nan: diverged)
+    sweep_arrived: np.ndarray  # per rate, whether the run had arrived before the ERROR_TAIL (sentences.arrived)
     draw_seeds: np.ndarray  # the noise seeds run
     draw_final: np.ndarray  # per seed, the final w (only to show why one final value misleads)
     draw_error: np.ndarray  # per seed, mean |w - 1| over the ERROR_TAIL of updates (the page's one measure)
@@ -72,6 +73,7 @@ class NoiseExperiments:
     heat_lrs: np.ndarray  # the constant rates run, per noise level
     heat_final: np.ndarray  # (sigmas, lrs): the final w
     heat_error: np.ndarray  # (sigmas, lrs): mean |w - 1| over the ERROR_TAIL of updates (nan: diverged)
+    heat_arrived: np.ndarray  # (sigmas, lrs): whether the run had arrived (sentences.arrived)
     thinned: tuple[Thinned, ...]  # one per experiment asked for, in the order sweep, draws, heatmap
 
     def note(self, what: str) -> str:
@@ -160,11 +162,13 @@ def noise_experiments(
     a, b = plan.sweep_lrs.size, plan.sweep_lrs.size + plan.draw_seeds.size
     tail = error_tail(many.n_updates)
     errors = np.mean(np.abs(many.w[:, -tail:] - 1.0), axis=1)  # nan once a run diverged
+    came = arrived(many.w[:, -tail - 1 :])  # the measured window and the state it starts from
     shape = (plan.heat_sigmas.size, plan.heat_lrs.size)
     heat = many.w[b:, -1].reshape(shape) if plan.heat_lrs.size else None
     return NoiseExperiments(
         sweep_lrs=plan.sweep_lrs,
         sweep_error=errors[:a],
+        sweep_arrived=came[:a],
         draw_seeds=plan.draw_seeds,
         draw_final=many.w[a:b, -1].copy(),
         draw_error=errors[a:b],
@@ -172,5 +176,6 @@ def noise_experiments(
         heat_lrs=plan.heat_lrs,
         heat_final=np.zeros((0, 0)) if heat is None else heat.copy(),
         heat_error=np.zeros((0, 0)) if heat is None else errors[b:].reshape(shape),
+        heat_arrived=np.zeros((0, 0), dtype=bool) if heat is None else came[b:].reshape(shape),
         thinned=plan.thinned,
     )

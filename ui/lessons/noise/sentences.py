@@ -101,6 +101,18 @@ def mean_error(w: np.ndarray, w_true: float = 1.0) -> float:
     return float(np.mean(part)) if np.all(np.isfinite(part)) else float("inf")
 
 
+def arrived(w: np.ndarray) -> np.ndarray:
+    """Per run (a row of `w`, the measured window of its updates): had it arrived where it stays before the window
+    began? Yes when its net move over the window is at most DRIFT_SHARE of its range there (a back-and-forth, not
+    travel), or when its whole range there is under the charts' ERROR_FLOOR. A run passing w = 1 on its way to its
+    optimum has not arrived, however small its error; a diverged run (nan) has not."""
+    w = np.atleast_2d(np.asarray(w, dtype=float))
+    with np.errstate(invalid="ignore"):
+        swing = np.ptp(w, axis=1)
+        net = np.abs(w[:, -1] - w[:, 0])
+        return np.isfinite(swing) & ((net <= DRIFT_SHARE * swing) | (swing <= ERROR_FLOOR))
+
+
 def last_updates(n_updates: int) -> str:
     """Which updates the error averages over, in words: "Over the last 200 updates (1,801 to 2,000)"."""
     k = error_tail(n_updates)
@@ -378,6 +390,12 @@ def optimum_sentence(l1_interval: tuple[float, float], l2_opt: float, l1_w: floa
     return text + f". This run's absolute L1 sits at {plain(l1_w)}, {at}, {plain(abs(l1_w - 1.0))} from 1."
 
 
+def _span(values: np.ndarray) -> str:
+    """Rates as a range: "0.00001 to 0.00251", or one rate."""
+    lo, hi = lr_text(values.min()), lr_text(values.max())
+    return lo if lo == hi else f"{lo} to {hi}"
+
+
 def _ranges(values: Sequence[float]) -> str:
     return ", ".join(num(v) for v in values)
 
@@ -434,15 +452,30 @@ def _at_the_floor(lrs: np.ndarray, err: np.ndarray, floor: float) -> str:
     )
 
 
-def _one_loss_sweep(lrs: np.ndarray, err: np.ndarray, label: str, floor: float | None) -> str:
-    """One loss across the sweep: its best rate, the trend above it, and its noise floor (nan = diverged)."""
-    ok = np.isfinite(err)
-    if not ok.any():
+def _one_loss_sweep(
+    lrs: np.ndarray, err: np.ndarray, label: str, floor: float | None, came: np.ndarray | None = None
+) -> str:
+    """One loss across the sweep, over the runs that arrived (`came`; all if None): which did not, its best rate
+    among the others, the trend above it, and its noise floor (nan = diverged)."""
+    finite = np.isfinite(err)
+    if not finite.any():
         return f"{_cap(label)} diverged at every rate."
+    came = np.ones(err.shape, dtype=bool) if came is None else np.asarray(came, dtype=bool)
+    ok = finite & came
+    away = finite & ~came
+    head = ""
+    if away.any():
+        head = (
+            f"{_cap(label)} had not arrived at {away.sum()} of its {finite.sum()} rates (lr {_span(lrs[away])}): "
+            "its error there is where the run passed by, not where it stays. "
+        )
+    if not ok.any():
+        return head.rstrip() if head else f"{_cap(label)} arrived at no rate."
     e, r = np.maximum(err[ok], ERROR_FLOOR), lrs[ok]  # as the chart draws them: rounding-level errors tie
     best = int(np.argmin(e))
+    label = f"among the runs that arrived, {label}" if away.any() else _cap(label)
     if e[best] > ERROR_FLOOR:
-        text = f"{_cap(label)}'s error is smallest at lr = {lr_text(r[best])} ({num(e[best])})"
+        text = head + f"{label}'s error is smallest at lr = {lr_text(r[best])} ({num(e[best])})"
     else:
         zero = r[e <= ERROR_FLOOR]
         where = (
@@ -450,7 +483,7 @@ def _one_loss_sweep(lrs: np.ndarray, err: np.ndarray, label: str, floor: float |
             if zero.size == 1
             else f"{zero.size} rates, lr = {lr_text(zero[0])} to {lr_text(zero[-1])}"
         )
-        text = f"{_cap(label)}'s error is {FLOOR_TEXT} (the chart's floor) at {where}"
+        text = head + f"{label}'s error is {FLOOR_TEXT} (the chart's floor) at {where}"
     text += _above_the_best(r, e)
     return text if floor is None else text + _at_the_floor(r, e, floor)
 
@@ -464,15 +497,18 @@ def sweep_sentences(
     floors: dict[str, float],
     l2_limit: float | None,
     l2_radius: np.ndarray | None,
+    arrived_at: dict[str, np.ndarray] | None = None,
 ) -> list[str]:
     """What the sweep chart shows, per loss, decided from its points (nan = diverged, dropped from the chart).
 
-    `floors`: each loss's error at its own optimum (|optimum - 1|); `l2_radius`: the epoch radius at each lr.
+    `floors`: each loss's error at its own optimum (|optimum - 1|); `l2_radius`: the epoch radius at each lr;
+    `arrived_at`: per loss, which runs had arrived (`arrived`); the best rate is read among those.
     """
     lrs = np.asarray(lrs, dtype=float)
     first = _at_the_smallest_rate(lrs, errors, labels, n_updates, start_error)
     out = [] if first is None else [first]
-    out += [_one_loss_sweep(lrs, err, labels[k], floors.get(k)) for k, err in errors.items()]
+    came = arrived_at or {}
+    out += [_one_loss_sweep(lrs, err, labels[k], floors.get(k), came.get(k)) for k, err in errors.items()]
     if "l2" in errors and l2_limit is not None and l2_radius is not None:
         out.append(_l2_sweep_stability(lrs, errors["l2"], n_updates, l2_limit, np.asarray(l2_radius)))
     return out
@@ -507,36 +543,38 @@ def _l2_sweep_stability(lrs: np.ndarray, err: np.ndarray, n_updates: int, limit:
 
 
 def heat_sentences(
-    rows: dict[str, list[tuple[float, np.ndarray, np.ndarray]]], labels: dict[str, str], l2_limit: float | None
+    rows: dict[str, list[tuple[float, np.ndarray, np.ndarray, np.ndarray]]],
+    labels: dict[str, str],
+    l2_limit: float | None,
 ) -> list[str]:
-    """Read across the heatmap's rows: per loss, the noise levels where the error never falls as lr grows.
+    """The heatmap's fold: per loss, the noise rows by the shape of their arrived runs' errors (`trend`), the cells
+    that had not arrived, an example where a row does not grow, and where runs diverged (grey), if any.
 
-    `rows[loss]` is a list of (sigma, lrs, errors) with nan where the run diverged (a grey cell).
+    `rows[loss]` is a list of (sigma, lrs, errors, arrived) with nan errors where the run diverged.
     """
     out = []
     for k, grid in rows.items():
-        finite = [(s, lr[np.isfinite(e)], e[np.isfinite(e)]) for s, lr, e in grid]
-        rising = [s for s, _, e in finite if e.size > 1 and np.all(np.diff(e) >= 0)]
-        other = [s for s, _, e in finite if e.size > 1 and not np.all(np.diff(e) >= 0)]
-        name = _cap(labels[k])
-        if not other:
-            text = f"{name}'s error never falls as lr grows, in every row."
-        elif not rising:
-            text = f"{name}'s error falls somewhere along every row"
-        else:
-            text = (
-                f"{name}'s error never falls as lr grows at sigma {_ranges(rising)}; at sigma {_ranges(other)} it falls"
-            )
-        if other:
-            s, lr, e = next(row for row in finite if row[0] == other[0])
-            j = int(np.argmax(np.diff(e) < 0))
-            text += (
-                f" (at sigma {s:g}: {error_text(e[j])} at lr = {lr_text(lr[j])}, {error_text(e[j + 1])} at lr = "
-                f"{lr_text(lr[j + 1])})."
-            )
-        blank = sorted({float(lr) for _, lrs, e in grid for lr in lrs[~np.isfinite(e)]})
+        by_shape: dict[str, list[float]] = {}
+        for sigma, lr, e, came in grid:
+            shape = _row_shape(lr, e, came)
+            by_shape.setdefault(shape or "too few", []).append(sigma)
+        said = [
+            f"{_ROW_WORDS.get(shape, 'has fewer than two arrived runs')} at sigma {', '.join(f'{v:g}' for v in sigmas)}"
+            for shape, sigmas in by_shape.items()
+        ]
+        text = f"{_cap(labels[k])}'s error, over the runs that arrived: " + "; ".join(said) + "."
+        waiting = sum(int(np.sum(np.isfinite(e) & ~c)) for _, _, e, c in grid)
+        if waiting:
+            text += f" {count(waiting, 'cells')} had not arrived (faded): their error is where the run passed by."
+        other = next((g for g in grid if _row_shape(g[1], g[2], g[3]) in ("mixed", "falls")), None)
+        if other is not None:
+            sigma, lr, e, came = other
+            keep = np.isfinite(e) & came
+            cells = ", ".join(f"{error_text(v)} at lr {lr_text(x)}" for x, v in zip(lr[keep], e[keep], strict=True))
+            text += f" At sigma {sigma:g}: {cells}."
+        blank = sorted({float(x) for _, lr, e, _ in grid for x in lr[~np.isfinite(e)]})
         if blank:
-            text += f" Grey from lr = {lr_text(blank[0])}"
+            text += f" Grey: diverged, from lr {lr_text(blank[0])}"
             text += f" (every lr below {lr_text(l2_limit)} is stable for L2)." if k == "l2" and l2_limit else "."
         out.append(text)
     return out
@@ -618,42 +656,110 @@ def ends_takeaway(errors: dict[str, float], labels: dict[str, str], n_updates: i
     return f"{where}, {labels[k]} is on average **{plain(e)}** from w = 1."
 
 
-def _grows(err: np.ndarray) -> str:
-    """How the error goes from its smallest point as lr grows: grows, mostly grows, or goes up and down."""
-    rises, steps = _monotone_above(np.zeros(0), err)
-    if steps == 0:
-        return ""
-    if rises == steps:
-        return " and grows with lr above it"
-    return " and mostly grows with lr above it" if rises >= 0.75 * steps else " and goes up and down above it"
+def _tie(a: float, b: float) -> bool:
+    """Two errors "about the same": the larger at most (1 + TIE) times the smaller (closer_answer's rule)."""
+    return max(a, b) <= (1 + TIE) * min(a, b) or max(a, b) <= ROUNDING
 
 
-def sweep_takeaway(lrs: np.ndarray, errors: dict[str, np.ndarray], labels: dict[str, str]) -> str:
-    """Under the sweep: each loss's best rate and how its error moves above it (absolute L1 and L2 first)."""
-    parts = []
-    for k in [k for k in ("l1", "l2", "huber") if k in errors][:2]:
-        err, lr = np.asarray(errors[k], dtype=float), np.asarray(lrs, dtype=float)
+@dataclass(frozen=True)
+class Trend:
+    """How an error goes as lr grows, over the runs that arrived (lrs ascending): its shape and the numbers behind
+    it. shape: "flat" (every point within TIE of every other), "grows" (it ends more than TIE above its flat start
+    and never falls by more than TIE on the way), "falls" (the same, downwards), or "mixed"."""
+
+    shape: str
+    first: float  # the error at the smallest arrived rate
+    last: float  # the error at the largest
+    flat_to: float  # the largest rate of the flat start (the first rate when the first step already leaves it)
+    flat_at: float  # the error the flat start sits near (its median)
+
+
+def trend(lrs: np.ndarray, err: np.ndarray) -> Trend:
+    """The Trend of `err` over ascending `lrs` (finite errors of arrived runs, at least one)."""
+    e = np.maximum(np.asarray(err, dtype=float), ERROR_FLOOR)  # as the charts draw them: rounding-level errors tie
+    j = 0
+    while j + 1 < e.size and _tie(float(e[: j + 2].max()), float(e[: j + 2].min())):
+        j += 1
+    flat_at = float(np.median(e[: j + 1]))
+    steps = e[j + 1 :] / e[j:-1] if j + 1 < e.size else np.ones(0)
+    if j + 1 == e.size:
+        shape = "flat"
+    elif e[-1] > (1 + TIE) * e[j] and np.all(steps * (1 + TIE) >= 1):
+        shape = "grows"
+    elif e[-1] * (1 + TIE) < e[j] and np.all(steps <= 1 + TIE):
+        shape = "falls"
+    else:
+        shape = "mixed"
+    return Trend(shape, float(e[0]), float(e[-1]), float(lrs[j]), flat_at)
+
+
+def _trend_words(t: Trend, flat_start: bool) -> str:
+    """A Trend in a few words: "is flat", "grows with lr", "is flat to 0.01, then grows", "goes up and down"."""
+    if t.shape == "flat":
+        return "is flat, " + (FLOOR_TEXT if t.flat_at <= ERROR_FLOOR else f"near {plain(t.flat_at)}")
+    if t.shape == "mixed":
+        return "goes up and down"
+    return f"is flat to {lr_text(t.flat_to)}, then {t.shape}" if flat_start else f"{t.shape} with lr"
+
+
+def sweep_takeaway(
+    lrs: np.ndarray, errors: dict[str, np.ndarray], arrived_at: dict[str, np.ndarray], labels: dict[str, str]
+) -> str:
+    """Under the sweep: from which rate each loss's runs have arrived (`arrived`), and how the error of the runs
+    that have goes with lr; where L2 diverges. Absolute L1 and L2 first (two losses at most)."""
+    lr = np.asarray(lrs, dtype=float)
+    keys = [k for k in ("l1", "l2", "huber") if k in errors][:2]
+    froms, parts = [], []
+    for i, k in enumerate(keys):
+        err = np.asarray(errors[k], dtype=float)
         ok = np.isfinite(err)
+        came = ok & np.asarray(arrived_at[k], dtype=bool)
         if not ok.any():
             parts.append(f"{labels[k]} diverges at every rate")
             continue
-        e, r = np.maximum(err[ok], ERROR_FLOOR), lr[ok]  # as the chart draws them
-        best = int(np.argmin(e))
-        value = f"under {plain(ERROR_FLOOR)}" if e[best] <= ERROR_FLOOR else plain(e[best])
-        parts.append(f"{labels[k]}'s error is smallest, {value}, at lr = {plain(r[best])}{_grows(e)}")
-    return _cap("; ".join(parts)) + "."
+        if not came.any():
+            parts.append(f"{labels[k]} arrives at no rate")
+            continue
+        froms.append(f"{lr_text(lr[came][0])} ({labels[k]})")
+        t = trend(lr[came], err[came])
+        text = f"{labels[k]}'s{'' if i else ' error'} {_trend_words(t, t.flat_to > lr[came][0])}"
+        parts.append(text + (f", and diverges from {lr_text(lr[~ok][0])}" if not ok.all() else ""))
+    head = "Runs arrive from lr " + " and ".join(froms) + ": " if froms else ""
+    return _cap(head + "; ".join(parts) + ".")
 
 
-def heat_takeaway(rows: dict[str, list[tuple[float, np.ndarray, np.ndarray]]], labels: dict[str, str]) -> str:
-    """Under the heatmap: per loss, in how many noise rows the error grows with lr all the way."""
-    parts, grey = [], False
+def _row_shape(lrs: np.ndarray, err: np.ndarray, came: np.ndarray) -> str | None:
+    """One heatmap row's Trend shape over its arrived, finite cells; None with fewer than two."""
+    keep = np.isfinite(err) & came
+    return trend(lrs[keep], err[keep]).shape if keep.sum() >= 2 else None
+
+
+_ROW_WORDS = {"grows": "grows with lr", "flat": "stays about flat", "falls": "falls", "mixed": "goes up and down"}
+_ROW_SHORT = {"flat": "flat", "falls": "falls", "mixed": "up and down"}
+
+
+def heat_takeaway(
+    rows: dict[str, list[tuple[float, np.ndarray, np.ndarray, np.ndarray]]], labels: dict[str, str]
+) -> str:
+    """Under the heatmap: per loss, in how many noise rows the error of the runs that arrived grows with lr (a row
+    with fewer than two such runs is not counted), and what the other rows do. `rows[loss]` is a list of
+    (sigma, lrs, errors, arrived) with nan errors where the run diverged (drawn grey)."""
+    parts, grey, said = [], False, False
     for k, grid in rows.items():
-        finite = [e[np.isfinite(e)] for _, _, e in grid]
-        grey = grey or any(not np.all(np.isfinite(e)) for _, _, e in grid)
-        rising = sum(1 for e in finite if e.size > 1 and np.all(np.diff(e) >= 0))
-        parts.append(f"{labels[k]}'s error never falls as lr grows in {rising} of its {len(grid)} rows")
-    text = "Read across a row: " + "; ".join(parts) + "."
-    return text + (" Grey cells diverged." if grey else "")
+        grey = grey or any(not np.all(np.isfinite(e)) for _, _, e, _ in grid)
+        shapes = [x for x in (_row_shape(lr, e, c) for _, lr, e, c in grid) if x is not None]
+        n, up = len(shapes), shapes.count("grows")
+        if not n:
+            parts.append(f"{labels[k]}'s runs arrive in no row")
+            continue
+        where = f"all {n} rows" if up == n else ("no row" if up == 0 else f"{up} of {n} rows")
+        text = f"{labels[k]}'s " + ("in " if said else "error grows with lr in ") + where
+        said = True
+        others = [x for x in ("flat", "mixed", "falls") if x in shapes]
+        text += "".join(f", {_ROW_SHORT[x]} in {shapes.count(x)}" for x in others)
+        parts.append(text)
+    text = "Once runs arrive (unfaded cells): " + "; ".join(parts) + "."
+    return text + (" Grey: diverged." if grey else "")
 
 
 def draws_takeaway(means: dict[str, float], labels: dict[str, str], n_draws: int) -> str:
