@@ -62,7 +62,7 @@ def test_keyboard_moves_a_slider_and_the_chart_follows(page, app_url):
     description = page.locator(f".{CHART_TEXT}").first  # the first chart's, for a screen reader
     before_alt = description.inner_text()
     result = page.locator('[data-testid="stMarkdownContainer"]').filter(has_text="ends at").first
-    assert "ends at -60" in result.inner_text()
+    assert "ends at −60" in result.inner_text()  # a true minus sign, as the axis prints it
     slider = page.get_by_role("slider", name="Start w0")
     slider.focus()
     with rerun(page):
@@ -70,7 +70,7 @@ def test_keyboard_moves_a_slider_and_the_chart_follows(page, app_url):
             page.keyboard.press("ArrowRight")
     page.wait_for_function(
         """() => [...document.querySelectorAll('[data-testid="stMarkdownContainer"]')]
-        .some(e => e.innerText.includes('ends at -58'))""",
+        .some(e => e.innerText.includes('ends at −58'))""",
         timeout=15_000,
     )
     assert description.inner_text() != before_alt
