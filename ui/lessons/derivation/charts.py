@@ -108,7 +108,7 @@ def step_function_chart(df: pd.DataFrame, current_w: float, optimum: tuple[float
 
 
 @template
-def _loss_curve_follows(losses: tuple[str, ...], slider: Slider, by_value: bool) -> alt.LayerChart:
+def _loss_curve_follows(losses: tuple[str, ...], slider: Slider, by_value: bool, height: int) -> alt.LayerChart:
     """L(w) with the point, the tangents, the fan and their names at the w the chart's own slider holds."""
     ys = alt.Scale(domain=[alt.ExprRef(expr="y_lo"), alt.ExprRef(expr="y_hi")], nice=False, zero=False)
     curves = (
@@ -149,14 +149,19 @@ def _loss_curve_follows(losses: tuple[str, ...], slider: Slider, by_value: bool)
     ranges, holder = data_params(dict(zip(LOSS_CURVE_PARAMS, (0.0, 1.0), strict=True)))
     layers = [curves, lines, dot, *names, holder, *([by_value_holder("picture")] if by_value else [])]
     layers += [value_layer(slider, f"'w = ' + format({slider.expr}, '.2f')"), stale_layer(slider, "numbers")]
-    return alt.layer(*layers).add_params(*ranges, bound_param(slider)).properties(height=320, width="container")
+    return alt.layer(*layers).add_params(*ranges, bound_param(slider)).properties(height=height, width="container")
 
 
 def loss_curve_follow_chart(
-    curve: pd.DataFrame, family: Family, slider: Slider, losses: Sequence[str], y_range: tuple[float, float]
+    curve: pd.DataFrame,
+    family: Family,
+    slider: Slider,
+    losses: Sequence[str],
+    y_range: tuple[float, float],
+    height: int = 320,
 ) -> Spec:
     """L(w) curves (w, series, L) with, at the w of the chart's own slider, what `family` holds there (the point,
     tangents, fan and names: ui.lessons.derivation.compute); draw it with ui.follow.chart."""
     params = dict(zip(LOSS_CURVE_PARAMS, map(float, y_range), strict=True))
     data = {"curve": curve, **family.datasets}
-    return Spec(_loss_curve_follows(tuple(losses), slider, family.by_value is not None), data, params)
+    return Spec(_loss_curve_follows(tuple(losses), slider, family.by_value is not None, height), data, params)
