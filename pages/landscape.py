@@ -167,7 +167,9 @@ for o, r in runs.items():
 with curves_box, layout.slide_part(3):  # the curves answer the question: the slide view's answer, with its title
     st.markdown(f"**Loss minus the optimum over {v['steps']} updates** (log scale; dashed: the best so far)")
     layout.chart(
-        lesson_charts.optimizer_loss_chart(frames.stack(loss_rows), chosen, OPT_LABELS),
+        lesson_charts.optimizer_loss_chart(  # the slide view's answer fits a 1280x800 screen
+            frames.stack(loss_rows), chosen, OPT_LABELS, height=150 if layout.sliding() else 340
+        ),
         f"Loss minus the optimal loss {plain(f_star)} over {v['steps']} updates for each optimiser (solid), and the "
         "best so far (dashed), on a log scale; lowest reached: "
         + "; ".join(f"{OPT_LABELS[o]} {say.excess_words(excess[o], f_star)}" for o in runs)

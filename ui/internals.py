@@ -266,7 +266,8 @@ def page_style(presenting: bool) -> str:
 # navigation is hidden. This leans on the nesting: each part of the page is a child of a vertical block.
 SLIDE_KEY = "slide-{step}"
 SLIDE_NAV_KEY = "slide-nav"
-SLIDE_PARTS = '[data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] > div'  # a part of the page
+MAIN_BLOCK = '[data-testid="stMainBlockContainer"]'  # the page's main column
+SLIDE_PARTS = f'{MAIN_BLOCK} [data-testid="stVerticalBlock"] > div'  # a part of the page
 KEYED_PART = SLIDE_PARTS + '[class*="st-key-"]'  # a keyed element or container is such a part (the canary's check)
 
 
@@ -278,7 +279,8 @@ def slide_css(step: int) -> str:
         f"{SLIDE_PARTS}:not(:has(.st-key-{key})):not(:has(.st-key-{nav}))"
         f":not(.st-key-{key}):not(.st-key-{nav}):not(.st-key-{key} *)"
     )
-    return f"<style>{hide} {{ display: none !important; }} {keep} {{ font-size: 1.2em; }}</style>"
+    room = f"{MAIN_BLOCK} {{ padding-bottom: 1rem !important; }}"  # a slide fills the screen: no 10rem of blank
+    return f"<style>{hide} {{ display: none !important; }} {keep} {{ font-size: 1.2em; }} {room}</style>"
 
 
 def _split_top_level(selectors: str) -> list[str]:

@@ -228,7 +228,7 @@ def landscape_chart(
 
 
 @template
-def _optimizer_loss(optimizers: tuple[str, ...], names: tuple[str, ...]) -> alt.Chart:
+def _optimizer_loss(optimizers: tuple[str, ...], names: tuple[str, ...], height: int) -> alt.Chart:
     color = _optimizer_scales(optimizers, names)[0]
     dash = alt.Scale(domain=["loss − optimum", "best so far − optimum"], range=[[1, 0], [5, 3]])
     return (
@@ -254,13 +254,15 @@ def _optimizer_loss(optimizers: tuple[str, ...], names: tuple[str, ...]) -> alt.
             tooltip=["optimizer:N", "kind:N", "update:Q", alt.Tooltip("value:Q", format=".5g")],
         )
         # the height is the plot's own (fit-x: only the width follows the page), so the legends do not squeeze it
-        .properties(height=340, width="container", autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+        .properties(height=height, width="container", autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
     )
 
 
-def optimizer_loss_chart(df: pd.DataFrame, optimizers: Sequence[str], labels: dict[str, str] | None = None) -> Spec:
+def optimizer_loss_chart(
+    df: pd.DataFrame, optimizers: Sequence[str], labels: dict[str, str] | None = None, *, height: int = 340
+) -> Spec:
     """Excess loss over updates per optimiser (df: update, optimizer, kind, value); best so far dashed. The y axis
     (loss minus the optimal loss, log scale) has no title: the page says it above the chart.
     `labels`: optimiser -> the name df's `optimizer` column carries and the legend shows (default its own)."""
     names = tuple((labels or {}).get(o, o) for o in optimizers)
-    return Spec(_optimizer_loss(tuple(optimizers), names), {"curves": df})
+    return Spec(_optimizer_loss(tuple(optimizers), names, height), {"curves": df})
