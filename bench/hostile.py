@@ -424,6 +424,8 @@ async def main(pages: list[str]) -> None:
     )
     for cpu, what in sorted(report.cpu, reverse=True)[:5]:
         print(f"  {cpu:5.2f} s  {what}")
+    cpu, what = max(((c, w) for c, w in report.cpu if "first message" in w), default=(0.0, ""))
+    print(f"the worst first message of a new session: {cpu:.2f} s ({what})")
     cpu, what = max(report.valid_cpu, default=(0.0, ""))
     print(f"the worst valid change after one: {cpu:.2f} s ({what})")
     with_qr = [c for c, w in report.cpu if "QR code of a new" in w and "(1 of" not in w]
