@@ -833,12 +833,13 @@ def test_the_loss_panels_symlog_axis_ticks_every_power_of_ten():
     power of ten up to the largest |value| (each panel keeps those inside its domain); none under 10."""
     from ui import charts
 
-    assert charts.symlog_ticks(np.array([0.7, 800.0])) == (-100.0, -10.0, -1.0, 0.0, 1.0, 10.0, 100.0)
+    assert charts.symlog_ticks(np.array([0.7, 800.0])) == (-100.0, -10.0, 0.0, 10.0, 100.0)
     assert charts.symlog_ticks(np.array([0.1, 9.0, np.nan])) == ()
     df = pd.DataFrame({"update": [0, 1], "series": ["L2 r²"] * 2, "loss": [30000.0, 0.04]})
     spec = charts.small_multiples(df, "loss", "loss", ["l2"], log_y=True).to_dict()
     axis = spec["vconcat"][0]["layer"][0]["encoding"]["y"]["axis"]
-    assert axis["values"] == [-10000.0, -1000.0, -100.0, -10.0, -1.0, 0.0, 1.0, 10.0, 100.0, 1000.0, 10000.0]
+    assert axis["values"] == [-10000.0, -1000.0, -100.0, -10.0, 0.0, 10.0, 100.0, 1000.0, 10000.0]
+    assert "e" not in axis["labelExpr"].split("'")[1] and axis["labelOverlap"] is False
     linear = charts.small_multiples(df, "loss", "loss", ["l2"]).to_dict()
     assert "axis" not in linear["vconcat"][0]["layer"][0]["encoding"]["y"]
 
@@ -895,3 +896,29 @@ def test_the_sweep_takeaway_calls_no_passing_coincidence_the_best_lr():
     assert "smallest" not in text and say.lr_text(lrs[passing]) not in text
     assert text.startswith(f"Runs arrive from lr {say.lr_text(first_arrived(lrs, errors['l1'], came['l1']))}")
     assert "L2's is flat to" in text and "diverges from 0.158" in text
+
+
+def test_the_zooms_reference_label_sits_above_the_plot_when_every_slot_is_crossed():
+    """Issue 30: on the zoom, "L2 r² optimum 0.995 · absolute L1 |r| optimum 0.995 to 0.997 · true w = 1" was drawn
+    under the oscillating lines: they cross every slot beside w = 1, and the label took the least crossed. Now such
+    a label goes over the plot's top edge, where no line runs (ui.charts.TOP_SLOTS); a clear slot still wins."""
+    from ui import charts
+
+    k = np.arange(1400, 2001)
+    l1 = 1 + 0.04 * np.where(k % 2, 1, -1)  # absolute L1 jumping across its optimum at every update
+    l2 = 1 + 0.005 * np.sin(k)
+    runs = pd.DataFrame({"update": np.tile(k, 2), "series": np.repeat(["l1", "l2"], k.size), "w": np.r_[l1, l2]})
+    refs = pd.DataFrame({"y": [0.995, 0.996, 1.0], "text": ["L2 optimum", "L1 optimum", "true w = 1"]})
+    placed = charts.place_rules(refs, runs, "w", height=260, extent=(0.9, 1.1))
+    assert placed["slot"].tolist() == ["right top"]  # one label above the plot: two would meet on a phone
+    assert placed["text"][0].startswith("L2 optimum") and placed["text"][0].endswith("true w = 1")
+    spec = charts.trajectory_chart(runs, "w", "w", ["l1", "l2"], hlines=refs, band=(0.95, 1.05, "band"), height=260)
+    top = [
+        layer
+        for layer in spec.to_dict()["layer"]
+        if "'right top'" in str(layer.get("transform", [{}])[0].get("filter"))
+    ]
+    assert top and top[0]["encoding"]["y"] == {"value": 0} and top[0]["mark"]["baseline"] == "bottom"
+    assert set(spec.datasets["rules"]["slot"]) <= set(charts.TOP_SLOTS)
+    far = pd.DataFrame({"y": [1.5], "text": ["far from the lines"]})  # a slot no line crosses: beside its line
+    assert charts.place_rules(far, runs, "w", height=260)["slot"][0] in charts.RULE_SLOTS

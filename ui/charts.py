@@ -152,6 +152,7 @@ def series_encodings(losses: Sequence[str], legend_title: str = "loss") -> dict:
 
 
 RULE_SLOTS = ("right above", "left above", "right below", "left below")  # where a reference's label may sit
+TOP_SLOTS = ("right top",)  # above the plot, where no line runs: when lines cross every slot beside the line
 LABEL_PX = 13  # a reference label's height (font 11 and its gap), px
 TYPICAL_PLOT_PX = 620  # a chart's plot width on a projector, px: how much of the x axis a label covers
 COINCIDE_PX = 4  # references closer than this on screen share one label
@@ -164,19 +165,23 @@ def rules_layers() -> list[alt.Chart]:
         y="y:Q", tooltip=["text:N", alt.Tooltip("y:Q", format=".4g")]
     )
     texts = []  # one text layer per slot: a mark's align and dy cannot be encoded
-    for slot in RULE_SLOTS:
+    for slot in (*RULE_SLOTS, *TOP_SLOTS):
         side, level = slot.split()
         texts.append(
             base.transform_filter(alt.datum.slot == slot)
             .mark_text(
                 align="right" if side == "right" else "left",
-                baseline="bottom" if level == "above" else "top",
+                baseline="top" if level == "below" else "bottom",
                 dx=-4 if side == "right" else 4,
-                dy=-2 if level == "above" else 2,
+                dy=2 if level == "below" else -2,
                 color=THEORY,
                 fontSize=11,
             )
-            .encode(y="y:Q", x=alt.value("width") if side == "right" else alt.value(0), text="text:N")
+            .encode(
+                y=alt.value(0) if level == "top" else "y:Q",  # "top": over the plot's top edge, outside it
+                x=alt.value("width") if side == "right" else alt.value(0),
+                text="text:N",
+            )
         )
     return [rule, *texts]
 
@@ -186,19 +191,44 @@ def _screen(values: np.ndarray, log_y: bool) -> np.ndarray:
     return np.sign(values) * np.log1p(np.abs(values)) if log_y else values
 
 
+def _segments(lines: pd.DataFrame, value: str, log_y: bool) -> tuple[np.ndarray, ...]:
+    """Each drawn line as segments between consecutive updates of one series, as the y axis spaces them:
+    (x0, x1, low, high). A line crossing a label's box between two points crosses it too (a run jumping across its
+    optimum at every update has no point beside it). A point alone is a segment of length 0."""
+    df = lines.sort_values(["series", "update"], kind="stable") if "series" in lines else lines.sort_values("update")
+    x, y = df["update"].to_numpy(float), _screen(df[value].to_numpy(float), log_y)
+    same = df["series"].to_numpy() if "series" in df else np.zeros(len(df))
+    pair = (same[1:] == same[:-1]) & np.isfinite(y[1:]) & np.isfinite(y[:-1])
+    alone = np.isfinite(y)  # every finite point, also as a segment of its own
+    return (
+        np.r_[x[:-1][pair], x[alone]],
+        np.r_[x[1:][pair], x[alone]],
+        np.r_[np.minimum(y[:-1], y[1:])[pair], y[alone]],
+        np.r_[np.maximum(y[:-1], y[1:])[pair], y[alone]],
+    )
+
+
 def place_rules(
-    hlines: pd.DataFrame, lines: pd.DataFrame, value: str, *, height: int = 280, log_y: bool = False
+    hlines: pd.DataFrame,
+    lines: pd.DataFrame,
+    value: str,
+    *,
+    height: int = 280,
+    log_y: bool = False,
+    extent: Sequence[float] = (),
 ) -> pd.DataFrame:
     """The reference lines with one label each where no run passes: references that meet on screen (within
     COINCIDE_PX) share one label, their texts joined; each label takes the first slot (right or left end, above
-    or below its line) that no line of `lines` (update, value) crosses and no earlier label covers, else the
-    clearest. Returns y, text, slot."""
+    or below its line) that no line of `lines` (update, value) crosses and no earlier label covers; if lines cross
+    all four (a run oscillating around its optimum), the slot above the plot (TOP_SLOTS), one label there, the
+    texts joined.
+    `extent`: other values the y axis spans (a shaded band), for the scale of a pixel. Returns y, text, slot."""
     refs = hlines.dropna(subset=["y"]).sort_values("y", kind="stable")
-    x, y = lines["update"].to_numpy(float), _screen(lines[value].to_numpy(float), log_y)
-    shown = np.isfinite(y)
-    x, y = x[shown], y[shown]
+    x0, x1, lo, hi = _segments(lines, value, log_y)
+    y = np.concatenate([lo, hi])
+    x = np.concatenate([x0, x1])
     ref_y = _screen(refs["y"].to_numpy(float), log_y)
-    ends = np.concatenate([y, ref_y])
+    ends = np.concatenate([y, ref_y, _screen(np.asarray(extent, dtype=float), log_y)])
     span = float(np.ptp(ends)) if ends.size else 0.0
     per_px = (span or 1.0) / max(height - 30, 40)  # data per pixel, the axis' padding left out
     groups: list[tuple[float, float, list[str]]] = []  # (y, screen y, texts)
@@ -219,24 +249,36 @@ def place_rules(
         for slot in RULE_SLOTS:
             side, level = slot.split()
             bottom = screen_y if level == "above" else screen_y - label_h
-            under = y[(x >= x_hi - cover) if side == "right" else (x <= x_lo + cover)]
-            gaps[slot] = float(np.min(np.maximum(bottom - under, under - bottom - label_h))) if under.size else np.inf
+            near = (x1 >= x_hi - cover) if side == "right" else (x0 <= x_lo + cover)  # segments under the label
+            gap = np.maximum(bottom - hi[near], lo[near] - bottom - label_h)
+            gaps[slot] = float(np.min(gap)) if gap.size else np.inf
             if any(s == side and bottom < top and low < bottom + label_h for s, low, top in taken):
                 gaps[slot] = -np.inf  # on a label placed before: only where every slot is
-        best = next((slot for slot in RULE_SLOTS if gaps[slot] >= 0), max(RULE_SLOTS, key=gaps.__getitem__))
+        best = next((slot for slot in RULE_SLOTS if gaps[slot] >= 0), TOP_SLOTS[0])
+        on_top = next((row for row in rows if row["slot"] == TOP_SLOTS[0]), None)
+        if best == TOP_SLOTS[0] and on_top is not None:  # one label above the plot: two would meet on a phone
+            on_top["text"] += " · " + text
+            continue
         side, level = best.split()
         bottom = screen_y if level == "above" else screen_y - label_h
-        taken.append((side, bottom, bottom + label_h))
+        if level != "top":
+            taken.append((side, bottom, bottom + label_h))
         rows.append({"y": y_ref, "text": text, "slot": best})
     return pd.DataFrame(rows, columns=["y", "text", "slot"])
 
 
 def rules_data(
-    hlines: pd.DataFrame | None, lines: pd.DataFrame, value: str, *, height: int = 280, log_y: bool = False
+    hlines: pd.DataFrame | None,
+    lines: pd.DataFrame,
+    value: str,
+    *,
+    height: int = 280,
+    log_y: bool = False,
+    extent: Sequence[float] = (),
 ) -> dict[str, pd.DataFrame]:
     if hlines is None or hlines.empty:
         return {}
-    return {"rules": place_rules(hlines, lines, value, height=height, log_y=log_y)}
+    return {"rules": place_rules(hlines, lines, value, height=height, log_y=log_y, extent=extent)}
 
 
 def band_layers() -> list[alt.Chart]:
@@ -341,7 +383,8 @@ def trajectory_chart(
     follows the chart's own slider (`follow`: the slider, and the family of `value` at each of its updates,
     one drawn row per series; draw it with ui.follow.chart).
     """
-    data = {"lines": df, **rules_data(hlines, df, value, height=height, log_y=log_y)}
+    extent = band[:2] if band is not None else ()  # the band widens the axis: a pixel spans more of w
+    data = {"lines": df, **rules_data(hlines, df, value, height=height, log_y=log_y, extent=extent)}
     if band is not None:
         data["band"] = pd.DataFrame({"lo": [band[0]], "hi": [band[1]], "text": [band[2]]})
     if theory is not None and not theory.empty:
@@ -358,15 +401,16 @@ def trajectory_chart(
 
 
 def symlog_ticks(values: np.ndarray) -> tuple[float, ...]:
-    """Tick values for a symmetric-log axis over `values`: 0 and the powers of ten (either sign) up to the largest
-    |value| (Vega's own symlog ticks are linear: 0 and 800 on a loss from 0.7 to 800). Empty when the largest
-    |value| is under 10: there the scale is nearly linear and its own ticks read well."""
+    """Tick values for a symmetric-log axis over `values`: 0 and the powers of ten from 10 (either sign) up to the
+    largest |value| (Vega's own symlog ticks are linear: 0 and 800 on a loss from 0.7 to 800; a tick at 1 would sit
+    on 0's label). Empty when the largest |value| is under 10: there the scale is nearly linear and its own ticks
+    read well."""
     v = np.abs(np.asarray(values, dtype=float))
     v = v[np.isfinite(v)]
     top = float(v.max()) if v.size else 0.0
     if top < 10:
         return ()
-    powers = [10.0**k for k in range(int(np.floor(np.log10(top))) + 1)]
+    powers = [10.0**k for k in range(1, int(np.floor(np.log10(top))) + 1)]
     return (*(-p for p in reversed(powers)), 0.0, *powers)  # a panel shows only those inside its own domain
 
 
@@ -379,7 +423,10 @@ def _small_multiples(
         f"{value}:Q",
         title=f"{title} (symmetric log)" if log_y else title,  # its ticks are few: say it is not linear
         scale=alt.Scale(type="symlog") if log_y else alt.Scale(zero=False),
-        axis=alt.Axis(values=list(ticks), format=",~g") if ticks else alt.Undefined,
+        # labelExpr, not format: Vega's symlog tick format rounds 100 to "1e+2"; every tick is a whole number
+        axis=alt.Axis(values=list(ticks), labelExpr="format(datum.value, ',d')", labelOverlap=False)
+        if ticks
+        else alt.Undefined,
     )
     colour, dash = loss_scales(losses)
     series = {  # the panel's title names its loss: no legend
