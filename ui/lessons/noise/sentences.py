@@ -57,7 +57,9 @@ def _cap(text: str) -> str:
 
 def num(v: float) -> str:
     """A number as the page prints it: 3 significant digits, never e-notation (ui.words.plain), rounding-level
-    values (ROUNDING) as "0 (to rounding)"."""
+    values (ROUNDING) as "0 (to rounding)", past a thousand trillion as a power of ten (1.8 × 10³⁰⁸)."""
+    if abs(float(v)) >= 1e15:
+        return words.power_of_ten(v, 2)
     return _trim(words.plain(v, 3, rounding=ROUNDING))
 
 
@@ -155,19 +157,20 @@ class Window:
 
 def tail_range(name: str, w: np.ndarray, start: int) -> str:
     """Where a run's w stays from update `start` on, for the zoom's description: its lowest and highest value
-    (4 significant digits), one value if it does not move at that precision, or that it left the finite numbers."""
+    (3 significant digits, `num`), one value if it does not move at that precision, or that it left the finite
+    numbers."""
     part = np.asarray(w, dtype=float)[start:]
     if not np.all(np.isfinite(part)):
         return f"{name} has diverged"
-    lo, hi = f"{part.min():.4g}", f"{part.max():.4g}"
+    lo, hi = num(part.min()), num(part.max())
     return f"{name} stays at {lo}" if lo == hi else f"{name} stays between {lo} and {hi}"
 
 
 def last_loss(name: str, loss: np.ndarray) -> str:
-    """A run's loss at its last update, for the loss chart's description (4 significant digits), or that it
+    """A run's loss at its last update, for the loss chart's description (3 significant digits, `num`), or that it
     diverged (the loss is nan from a run's first diverged state on)."""
     end = float(np.asarray(loss, dtype=float)[-1])
-    return f"{name} ends at {end:.4g}" if np.isfinite(end) else f"{name} has diverged"
+    return f"{name} ends at {num(end)}" if np.isfinite(end) else f"{name} has diverged"
 
 
 def window(w: np.ndarray, start: int) -> Window:
@@ -590,7 +593,8 @@ def draws_sentence(
     the median, the middle of its interval of optima), what descent adds (`descent_means`: for L1 the distance to
     that interval, any point of which is optimal)."""
     text = f"Mean |w − 1| over the draws (each over its run's {ERROR_TAIL.describe()} of updates): " + ", ".join(
-        f"{labels[k]} **{plain(m)}**" for k, m in means.items()
+        f"{labels[k]} **{plain(m)}**" if np.isfinite(m) else f"{labels[k]} diverged in some draws"
+        for k, m in means.items()
     )
     if "l1" in means and "l2" in means:
         verdict = closer_answer(means["l1"], means["l2"])
@@ -763,8 +767,15 @@ def heat_takeaway(
 
 
 def draws_takeaway(means: dict[str, float], labels: dict[str, str], n_draws: int) -> str:
-    """Under the many-draws chart: which loss ends closer on average, by the page's one measure."""
+    """Under the many-draws chart: which loss ends closer on average, by the page's one measure (a mean that is not
+    finite: the loss diverged in at least one draw)."""
     head = f"Over {n_draws} noise draws"
+    gone = [k for k, m in means.items() if not np.isfinite(m)]
+    if gone:
+        kept = [f"{labels[k]} ends on average {plain(m)} from w = 1" for k, m in means.items() if np.isfinite(m)]
+        return f"{head}, {' and '.join(labels[k] for k in gone)} diverged in some" + (
+            f"; {', '.join(kept)}." if kept else "."
+        )
     if "l1" not in means or "l2" not in means:
         return (
             head
