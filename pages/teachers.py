@@ -31,7 +31,7 @@ for entry in LESSONS:
     values = lesson.defaults()
     answer, why = lesson.expected(values)
     st.markdown(f"**Ask:** {lesson.question(values)}")
-    st.success(f"**The default run's answer: {answer}.** {why}", icon="✅")
+    st.success(f"**The default run's answer: {plan.shown(answer)}.** {why}", icon="✅")
     if lesson.say:
         st.markdown(f"**While they argue:** {lesson.say}")
     st.markdown(

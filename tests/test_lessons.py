@@ -151,3 +151,9 @@ def test_the_lecture_plan_fills_50_minutes_from_the_registry_and_says_what_to_tr
     assert "Introduction" in rows[0][1] and "exit ticket" in rows[-1][1]
     assert [e.lesson.page for e in plan.trims(LESSONS)][0] == LESSONS[-1].lesson.page  # the last page goes first
     assert all(e.lesson.trim for e in LESSONS)
+
+
+def test_the_teachers_page_shows_a_numeric_answer_with_a_true_minus_sign():
+    from ui.lessons import plan
+
+    assert plan.shown("-2") == "−2" and plan.shown("0") == "0" and plan.shown("L2") == "L2"

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ui.words import num
+
 LECTURE_MINUTES = 50
 INTRO = (
     4,
@@ -36,3 +38,12 @@ def total(lessons: Sequence) -> int:
 def trims(lessons: Sequence) -> list:
     """The lessons that say what to leave out when time runs short: the latest first (each builds on the one before)."""
     return [e for e in reversed(lessons) if e.lesson.trim]
+
+
+def shown(answer: str) -> str:
+    """A lesson's answer as the page shows it: a number (the derivation's dL/dw, kept float()-readable in the
+    lesson) with a true minus sign, anything else as it is."""
+    try:
+        return num(float(answer))
+    except ValueError:
+        return answer
