@@ -194,9 +194,10 @@ def check_misconception(p: dict, bias: bool) -> None:
     rr = right.w * x + right.b - t
     tol = 1e-12 * (1 + abs(t) + abs(x) * np.abs(right.w).max() + np.abs(right.b).max())
     s = np.where(np.abs(rr) <= tol, 0, np.sign(rr))
-    if m := re.search(r"reaches ŷ = t at update (\d+)", alt):
-        k = int(m.group(1))
+    if m := re.search(r"(reaches|crosses) ŷ = t at update (\d+)", alt):
+        k = int(m.group(2))
         assert s[0] != 0 and (s[k] == 0 or s[k] != s[0]) and np.all(s[:k] == s[0])
+        assert (m.group(1) == "reaches") == (s[k] == 0), "it lands on ŷ = t, or jumps over it"
         lo, hi = sorted((right.w[k - 1], right.w[k]))
         assert lo - tol <= w_hit <= hi + tol, "ŷ = t is met between the two updates, at w_hit"
     elif "starts on ŷ = t" in alt:

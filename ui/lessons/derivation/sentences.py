@@ -301,10 +301,11 @@ def _right_run(w: np.ndarray, r: np.ndarray, tol: float) -> str:
             f"The right one moves towards ŷ = t but does not get there in {w.size - 1} updates "
             f"(r goes from {fmt(r[0])} to {fmt(r[-1])})."
         )
-    start = "starts on ŷ = t" if k == 0 else f"reaches ŷ = t at update {k}"
+    met = "reaches" if abs(r[k]) <= tol else "crosses"  # lands on it, or jumps over it
+    start = "starts on ŷ = t" if k == 0 else f"{met} ŷ = t at update {k}"
     after_w, after_r = w[k:], r[k:]
     if after_w.size == 1:
-        return f"The right one reaches ŷ = t at update {k}, the last one."
+        return f"The right one {met} ŷ = t at update {k}, the last one."
     if np.ptp(after_w) == 0:
         return f"The right one {start} and stops there: r = 0 makes its gradient sign(0)·x = 0."
     scale = float(np.abs(w).max())
