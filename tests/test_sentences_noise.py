@@ -359,7 +359,9 @@ def row_grows(lrs: np.ndarray, e: np.ndarray, came: np.ndarray) -> bool | None:
     if e.size < 2:
         return None
     j = 0
-    while j + 1 < e.size and e[: j + 2].max() <= (1 + say.TIE) * e[: j + 2].min():
+    while j + 1 < e.size and max(e[j + 1], np.median(e[: j + 1])) <= (1 + say.TIE) * min(
+        e[j + 1], np.median(e[: j + 1])
+    ):
         j += 1
     return bool(j + 1 < e.size and e[-1] > (1 + say.TIE) * e[j] and np.all(e[j + 1 :] * (1 + say.TIE) >= e[j:-1]))
 

@@ -668,8 +668,9 @@ def _tie(a: float, b: float) -> bool:
 @dataclass(frozen=True)
 class Trend:
     """How an error goes as lr grows, over the runs that arrived (lrs ascending): its shape and the numbers behind
-    it. shape: "flat" (every point within TIE of every other), "grows" (it ends more than TIE above its flat start
-    and never falls by more than TIE on the way), "falls" (the same, downwards), or "mixed"."""
+    it. The flat start: the first points, each within TIE of the median of those before it. shape: "flat" (all of
+    them), "grows" (it ends more than TIE above its flat start's last point and never falls by more than TIE on
+    the way), "falls" (the same, downwards), or "mixed"."""
 
     shape: str
     first: float  # the error at the smallest arrived rate
@@ -682,7 +683,7 @@ def trend(lrs: np.ndarray, err: np.ndarray) -> Trend:
     """The Trend of `err` over ascending `lrs` (finite errors of arrived runs, at least one)."""
     e = np.maximum(np.asarray(err, dtype=float), ERROR_FLOOR)  # as the charts draw them: rounding-level errors tie
     j = 0
-    while j + 1 < e.size and _tie(float(e[: j + 2].max()), float(e[: j + 2].min())):
+    while j + 1 < e.size and _tie(float(e[j + 1]), float(np.median(e[: j + 1]))):  # the flat start's level
         j += 1
     flat_at = float(np.median(e[: j + 1]))
     steps = e[j + 1 :] / e[j:-1] if j + 1 < e.size else np.ones(0)
