@@ -246,3 +246,10 @@ def test_the_number_lines_labels_sit_on_the_far_side_of_their_rules():
     aligns = {layer["transform"][0]["filter"].split("== ")[-1].strip("'\")"): layer["mark"]["align"]
               for layer in layers if layer["mark"]["type"] == "text"}  # fmt: skip
     assert aligns == {"left": "right", "right": "left"}
+
+
+def test_the_staircase_names_your_w_and_the_weighted_median():
+    spec = derivation_charts.step_function_chart(pd.DataFrame({"w": [0.0, 1.0], "g": [-1.0, 1.0]}), 0.5, (0.4, 0.6))
+    texts = [layer["encoding"]["text"]["value"] for layer in json.loads(spec.template)["layer"] if "text" in
+             layer.get("encoding", {})]  # fmt: skip
+    assert texts == ["your w", "weighted median"]

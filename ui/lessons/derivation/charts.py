@@ -98,7 +98,15 @@ def _step_function() -> alt.LayerChart:
         named_data("optimum").mark_rule(color=LOSS_COLORS["l1"], strokeDash=[4, 3]).encode(x="lo:Q", tooltip=["text:N"])
     )
     now = named_data("now").mark_rule(color="#222222", strokeWidth=2).encode(x="w:Q")
-    return alt.layer(area, edge, zero, line, now).properties(height=260, width="container")
+    names = [  # the two vertical lines named at the top, on opposite sides so they never overlap (no legend)
+        named_data("now")
+        .mark_text(align="left", baseline="top", dx=4, dy=2, fontSize=12, color="#222222")
+        .encode(x="w:Q", y=alt.value(0), text=alt.value("your w")),
+        named_data("optimum")
+        .mark_text(align="right", baseline="top", dx=-4, dy=2, fontSize=12, color=LOSS_COLORS["l1"])
+        .encode(x="lo:Q", y=alt.value(0), text=alt.value("weighted median")),
+    ]
+    return alt.layer(area, edge, zero, line, now, *names).properties(height=260, width="container")
 
 
 def step_function_chart(df: pd.DataFrame, current_w: float, optimum: tuple[float, float]) -> Spec:
