@@ -2,7 +2,7 @@
 would send, and the server's CPU time is measured message by message.
 
 A real tab can only send what its widgets allow; a websocket client can send anything. For every
-control on every page (`ui.controls.REGISTRY`: its range and options) this sends out-of-range,
+control on every page (`ui.lessons.registry.controls_by_page`: its range and options) this sends out-of-range,
 wrong-type, huge, empty and unknown values; every other widget (questions, buttons, the step-through)
 gets values of every wrong type; the outliers table gets pastes of 10, 2,000 and 30,000 rows and
 edits at rows and columns that do not exist; then states for 5,000 widgets that do not exist, a link
@@ -31,7 +31,7 @@ from pathlib import Path
 from websockets.exceptions import ConnectionClosed
 
 from bench.protocol import Session, StuckSession
-from bench.serve import ROOT, streamlit_server
+from bench.serve import streamlit_server
 
 PAGES = ("home", "derivation", "signed_l1", "noise_and_learning_rate", "outliers", "landscape")
 REVEALS = ("_skip", "_open", "_show")  # toggles and boxes that show more of a page: turned on first
@@ -66,19 +66,11 @@ LEAN_WRONG_TYPES: list[dict] = [WRONG_TYPES[i] for i in (0, 1, 3, 4, 6, 8, 11, 1
 
 
 def controls_by_page() -> dict[str, dict]:
-    """Each page's Controls, as the page declares them (`ui.controls.REGISTRY`), found by running it once."""
-    from streamlit.testing.v1 import AppTest
+    """Each page's Controls, as the page declares them (ui.lessons.registry.controls_by_page), for PAGES."""
+    from ui.lessons.registry import controls_by_page as declared
 
-    from ui.controls import REGISTRY
-
-    out: dict[str, dict] = {}
-    for page in PAGES:
-        before = set(REGISTRY)
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-        at.switch_page(f"pages/{page}.py")
-        at.run()
-        out[page] = {k: REGISTRY[k] for k in REGISTRY if k not in before}  # the first page also gets the shell's
-    return out
+    by_page = declared()
+    return {page: by_page[page] for page in PAGES}
 
 
 def bad_values(control) -> list[dict]:
@@ -409,12 +401,11 @@ async def attack(
 
 
 async def main(pages: list[str]) -> None:
-    print("collecting every page's controls (ui.controls.REGISTRY) ...", flush=True)
     controls = controls_by_page()
     report = Report()
     with streamlit_server() as (url, proc):
         for page in pages:
-            await attack(url, page, {**controls[page], **controls["home"]}, proc.pid, report)
+            await attack(url, page, controls[page], proc.pid, report)
             print(f"  {page:26s} messages so far {report.messages:5d}   findings so far {len(report.findings)}")
     for f in report.findings:
         print(f"  FAIL {f.page}: {f.what} -> {f.problem}")

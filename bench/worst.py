@@ -35,7 +35,8 @@ from streamlit.runtime.scriptrunner.script_cache import ScriptCache
 from streamlit.testing.v1 import AppTest
 
 from bench.pages import HEAVY_START, LAB_PAGES, REVEAL
-from ui.controls import REGISTRY, SHARED
+from ui.controls import SHARED
+from ui.lessons.registry import every_control
 from ui.runtime import cache_report, clear_caches
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,6 +51,7 @@ TARGET_S = 0.5
 TARGET_MB = 100
 REVEALS = {key for keys in REVEAL.values() for key in keys}
 SKIP = ("_predict", "_guess", "_check", "_download", "poll_")  # questions, exports, the class poll
+CONTROLS = every_control()  # every Control a page declares, by key: a select box's raw options
 SHELL = {c.key for c in SHARED}  # the sidebar every page shares (presentation mode, slides, the room)
 
 
@@ -114,11 +116,11 @@ def corners(w) -> list:
 def _raw_options(w) -> list:
     """A select box's options as the page gave them (a Control's raw values; AppTest shows only the formatted
     labels and cannot map a formatted label back), else their positions."""
-    return list(REGISTRY[w.key].options) if w.key in REGISTRY else list(range(len(w.options)))
+    return list(CONTROLS[w.key].options) if w.key in CONTROLS else list(range(len(w.options)))
 
 
 def _by_index(w) -> bool:
-    return type(w).__name__ == "Selectbox" and w.key not in REGISTRY
+    return type(w).__name__ == "Selectbox" and w.key not in CONTROLS
 
 
 def _current(w):

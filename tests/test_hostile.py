@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from bench.hostile import LEAN_WRONG_TYPES, PAGES, Attack, Report, attack, controls_by_page, editor_cases
 from bench.protocol import Session, run
-from ui import layout, stepper
+from ui import layout
 from ui.controls import Control, _url_values
 
 CHOICE_PAGES = ("signed_l1", "noise_and_learning_rate", "landscape")  # pages with a "choice" or "log" control
@@ -32,11 +32,8 @@ def server(hooked_server):
 
 @pytest.fixture(scope="module")
 def controls():
-    """Each page's Controls from ui.controls.REGISTRY (the shell's are every page's), and the step-through's."""
-    by_page = controls_by_page()
-    shell = by_page["home"]
-    extra = {c.key: c for key in ("n_step", "s_step") for c in stepper._inputs(key, 100)}
-    return {page: {**found, **shell, **extra} for page, found in by_page.items()}
+    """Each page's Controls as declared: the shell's, its lesson's, the step-through's (bench.hostile)."""
+    return controls_by_page()
 
 
 @pytest.mark.parametrize("page", PAGES)

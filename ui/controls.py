@@ -40,7 +40,6 @@ import streamlit as st
 import core
 
 MAX_URL_VALUE_CHARS = 64
-REGISTRY: dict[str, Control] = {}  # every Control made so far, by key (tests look up raw options here)
 
 
 @dataclass(frozen=True)
@@ -64,9 +63,6 @@ class Control:
     format_func: Callable[[Any], str] | None = field(default=None, compare=False)
     pattern: str | None = None
     slider_format: str | None = None  # a slider's printf format, e.g. "%.4f" where two decimals would hide steps
-
-    def __post_init__(self) -> None:
-        REGISTRY[self.key] = self
 
     @classmethod
     def from_param(cls, key: str, param: core.LossParam) -> Control:

@@ -25,7 +25,7 @@ TICK_SECONDS = 0.5
 _COLUMNS = ("w", "gradient dL/dw", "lr", "loss on all data")  # the numbers shown at update k
 
 
-def _inputs(key: str, last: int) -> tuple[Control, Control]:
+def inputs(key: str, last: int) -> tuple[Control, Control]:
     """The panel's two settings, checked like any page's: updates per step, and the update shown."""
     return (
         Control(f"{key}_speed", "Updates per step", "choice", SPEEDS[1], options=SPEEDS),
@@ -61,7 +61,7 @@ def _read_settings(key: str, last: int) -> int:
     k_key = f"{key}_k"
     if (k := _position(st.session_state.get(k_key), last)) is not None:
         st.session_state[k_key] = k  # before the check: a k past a shorter run's end is not an error
-    show_notes(restore(_inputs(key, last)))
+    show_notes(restore(inputs(key, last)))
     return st.session_state[f"{key}_speed"]
 
 
@@ -81,7 +81,7 @@ def _advance(key: str, last: int, speed: int, playing: bool) -> None:
 
 def _slider(key: str, last: int) -> follow.Slider:
     """The update k: the chart's own slider."""
-    return follow.Slider("k", _inputs(key, last)[1])
+    return follow.Slider("k", inputs(key, last)[1])
 
 
 def marker_family(runs: Mapping[str, Trajectory]) -> follow.Family:

@@ -7,6 +7,8 @@ import importlib
 import pkgutil
 from dataclasses import dataclass
 
+from ui import stepper
+from ui.controls import SHARED, Control
 from ui.lessons import Lesson
 from ui.lessons.derivation import lesson as derivation
 from ui.lessons.landscape import lesson as landscape
@@ -60,6 +62,8 @@ LESSONS = tuple(
     Entry(number, module.__name__.rsplit(".", 1)[0], icon, line)
     for number, (module, icon, line) in enumerate(_ORDER, start=1)
 )
+# the step-through panels' keys, as pages/signed_l1.py and pages/noise_and_learning_rate.py pass them
+STEP_THROUGH_KEYS = ("s_step", "n_step")
 
 
 def import_every_lesson_module() -> None:
@@ -69,3 +73,16 @@ def import_every_lesson_module() -> None:
         package = importlib.import_module(entry.folder)
         for module in pkgutil.iter_modules(package.__path__):
             importlib.import_module(f"{entry.folder}.{module.name}")
+
+
+def controls_by_page(last: int = 100) -> dict[str, dict[str, Control]]:
+    """Each page's Controls by key, from their declarations: the shell's (ui.controls.SHARED, on every page), its
+    lesson's, and the step-through panels' (ui.stepper.inputs, update k up to `last`)."""
+    shell = (*SHARED, *(c for key in STEP_THROUGH_KEYS for c in stepper.inputs(key, last)))
+    pages = {"home": (), **{entry.lesson.page: entry.lesson.controls for entry in LESSONS}}
+    return {page: {c.key: c for c in (*shell, *own)} for page, own in pages.items()}
+
+
+def every_control(last: int = 100) -> dict[str, Control]:
+    """Every Control any page declares, by key (see controls_by_page)."""
+    return {key: c for page in controls_by_page(last).values() for key, c in page.items()}
