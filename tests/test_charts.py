@@ -50,13 +50,6 @@ CASES = {
         pd.DataFrame({"seed": [0, 1], "series": charts.label("l2"), "error": [0.1, 0.2]}), ["l2"]
     ),
     "heatmap": lambda: noise_charts.heatmap_chart({"l1": pd.DataFrame({"lr": [0.01], "sigma": [1.0], "error": [0.3]})}),
-    "loss_curve": lambda: derivation_charts.loss_curve_chart(
-        pd.DataFrame({"w": [0.0, 1.0], "series": charts.label("l1"), "L": [1.0, 0.0]}),
-        pd.DataFrame({"w": [0.5], "L": [0.5], "text": ["you"]}),
-        pd.DataFrame({"w": [0.0, 1.0], "L": [1.0, 0.0], "line": "t", "series": charts.label("l1")}),
-        ["l1", "l2"],
-        labels=pd.DataFrame({"w": [1.0], "L": [0.0], "text": ["L1 tangent"], "side": ["right"]}),
-    ),
     "step_function": lambda: derivation_charts.step_function_chart(
         pd.DataFrame({"w": [0.0, 1.0], "g": [-1.0, 1.0]}), 0.5, (0.4, 0.6)
     ),
