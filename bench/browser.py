@@ -184,7 +184,7 @@ def _ms(values: list[float]) -> float:
     return statistics.median(values) * 1000 if values else float("nan")
 
 
-def _time_page(tab, app_url: str, draw_url: str, name: str, moves: int, main_only: bool) -> tuple:
+def _time_page(tab, app_url: str, draw_url: str, name: str, moves: int, *, main_only: bool) -> tuple:
     """(page, main slider, {slider: (times, charts drawn)}, the draw-only copy's (times, charts drawn))."""
     main_key = MAIN_SLIDER[name][0]
     _open(tab, f"{app_url}/{name}", name)
@@ -214,7 +214,7 @@ def main(pages: list[str], moves: int, main_only: bool) -> None:
             tab = context.new_page()
             _open(tab, floor_url)
             floor = time_slider(tab, FLOOR_SLIDER[0], max(moves, 5))[0]
-            rows = [_time_page(tab, app_url, draw_url, name, moves, main_only) for name in pages]
+            rows = [_time_page(tab, app_url, draw_url, name, moves, main_only=main_only) for name in pages]
             _open(tab, floor_url)
             floor += time_slider(tab, FLOOR_SLIDER[0], max(moves, 5))[0]
             browser.close()

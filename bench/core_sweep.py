@@ -51,7 +51,7 @@ def main() -> None:
     args = parser.parse_args()
     data = core.article_dataset(noise_sigma=5.0, seed=0)
     rates = np.logspace(-4, -1, N_RATES)
-    sweep = lambda **kw: core.descend_many(data, "l1", rates, W0, BATCH, EPOCHS, **kw)  # noqa: E731
+    sweep = lambda **kw: core.descend_many(data, "l1", rates, W0, BATCH, epochs=EPOCHS, **kw)  # noqa: E731
 
     t_loop, c_loop, looped = best_of(1, lambda: np.stack([article_loop(data.x, data.y, lr, W0) for lr in rates]))
     t_full, c_full, tracked = best_of(args.repeats, sweep)
@@ -75,9 +75,9 @@ def main() -> None:
     print(f"  largest |difference| in w between the two: {diff:.2e}   (target <= 1e-8)")
     print(f"  tracked loss against the direct sum:       {loss_diff:.2e} (largest relative difference)")
 
-    t_hot, c_hot, _ = best_of(args.repeats * 4, lambda: core.descend(data, "l1", 0.01, W0, BATCH, 1000))
+    t_hot, c_hot, _ = best_of(args.repeats * 4, lambda: core.descend(data, "l1", 0.01, W0, BATCH, epochs=1000))
     print(f"  one run of 10,000 updates, loss tracked (the pages' hot case): {t_hot * 1e3:.1f} / {c_hot * 1e3:.1f} ms")
-    t_one, c_one, _ = best_of(args.repeats, lambda: core.descend(data, "l1", 0.01, W0, BATCH, 2000))
+    t_one, c_one, _ = best_of(args.repeats, lambda: core.descend(data, "l1", 0.01, W0, BATCH, epochs=2000))
     print(
         f"  one run of {core.MAX_UPDATES:,} updates (the cap), loss tracked: {t_one * 1e3:.1f} / {c_one * 1e3:.1f} ms"
     )

@@ -71,6 +71,7 @@ def make_dataset(
     w_true: float = 1.0,
     b_true: float = 0.0,
     noise_sigma: float = 0.0,
+    *,
     outlier_fraction: float = 0.0,
     outlier_size: float = 0.0,
     seed: int = 0,

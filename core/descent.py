@@ -499,8 +499,8 @@ def descend_many(
     lr: float | Schedule | Sequence = 0.01,
     w0: float | Sequence[float] = 20.0,
     batch_size: int = 2,
-    epochs: int = 20,
     *,
+    epochs: int = 20,
     b0: float | Sequence[float] = 0.0,
     fit_bias: bool = False,
     gradient_over: str = "batch",
@@ -541,6 +541,7 @@ def descend(
     lr: float | Schedule = 0.01,
     w0: float = 20.0,
     batch_size: int = 2,
+    *,
     epochs: int = 20,
     **options,
 ) -> Trajectory:
@@ -556,7 +557,7 @@ def descend(
     for name in ("w0", "b0", "f_star"):
         value = w0 if name == "w0" else options.get(name, 0.0)
         _check(name, np.ndim(value) == 0, "a single number (use descend_many for several)", value)
-    many = descend_many(data, loss, lr, w0, batch_size, epochs, **options)
+    many = descend_many(data, loss, lr, w0, batch_size, epochs=epochs, **options)
     return Trajectory(
         *(a[0] for a in (many.w, many.b, many.lr, many.grad, many.grad_b, many.loss, many.best_loss)),
         diverged_at=many.diverged_at[0],

@@ -82,10 +82,10 @@ with layout.slide_part(3):
         curve, slope_l1, height = pic.curve, grad_w, 280 if layout.sliding() else 320  # a slide: the w slider fits
         follow.chart(
             lesson_charts.loss_curve_follow_chart(
-                curve, pic.family, compute.w_slider(), ["l1", "l2"], pic.y_range, height
+                curve, pic.family, compute.w_slider(), ["l1", "l2"], pic.y_range, height=height
             ),
             compute.w_slider(),
-            say.curve_alt(x, w, r, b, t, slope_l1, slope_l2)
+            say.curve_alt(x, w, r, b, t, slope_l1=slope_l1, slope_l2=slope_l2)
             + (
                 f" On the kink the chart draws the app's pick among the subgradients, slope {fmt(kink * x)}."
                 if x
@@ -111,7 +111,7 @@ if at_kink:
 else:
     st.caption(
         f"The app's convention at the kink r = 0: sign(0) = {fmt(kink)} (0 by default, as PyTorch's abs). "
-        + say.kink_hint(w, x, r, C["w"].lo, C["w"].hi, C["w"].step)
+        + say.kink_hint(w, x, r, C["w"].lo, C["w"].hi, step=C["w"].step)
     )
 
 st.markdown("**The computational graph** (forward values in the nodes, gradients on the way back)")
@@ -120,7 +120,9 @@ st.image(
         w=w, x=x, t=t, b=b if v["bias"] else None, y_hat=y_hat, r=r, loss=loss, sign=sign, grad_w=grad_w,
         grad_b=grad_b if v["bias"] else None, fmt=fmt, vertical=layout.on_phone(),  # top to bottom on a phone
     ),
-    alt=say.graph_alt(w, x, t, b if v["bias"] else None, y_hat, r, loss, sign, grad_w, grad_b),
+    alt=say.graph_alt(
+        w, x, t, b if v["bias"] else None, y_hat, r=r, loss=loss, sign=sign, grad_w=grad_w, grad_b=grad_b
+    ),
 )  # fmt: skip
 
 
@@ -152,7 +154,7 @@ def numerical_block() -> None:
         hide_index=True,
         width="stretch",
     )
-    kind, note = say.finite_differences(r, x, h, grad_w, forward, backward, central)
+    kind, note = say.finite_differences(r, x, h, grad_w, forward, backward=backward, central=central)
     if kind == "warning":
         st.warning(note, icon="📐")
     else:
@@ -172,8 +174,10 @@ def misconception_block() -> None:
     st.markdown(say.misconception_text(x, y_hat, targets, true_grads, on_kink=r == 0))
     one = core.Dataset([x], [t])
     runs = {
-        "with ∇m (wrong)": core.descend(one, "signed_l1", 0.1, w, 1, 30, b0=b, fit_bias=v["bias"]),
-        "with sign(r)·∇m (right)": core.descend(one, "l1", 0.1, w, 1, 30, b0=b, fit_bias=v["bias"], at_kink=kink),
+        "with ∇m (wrong)": core.descend(one, "signed_l1", 0.1, w, 1, epochs=30, b0=b, fit_bias=v["bias"]),
+        "with sign(r)·∇m (right)": core.descend(
+            one, "l1", 0.1, w, 1, epochs=30, b0=b, fit_bias=v["bias"], at_kink=kink
+        ),
     }
     df = pd.concat([pd.DataFrame({"update": np.arange(31), "w": run.w, "series": lab}) for lab, run in runs.items()])
     df["series"] = df["series"].map(
@@ -182,7 +186,7 @@ def misconception_block() -> None:
     w_hit = say.hit_w(w, x, r, v["bias"])
     refs = None if w_hit is None else pd.DataFrame({"y": [w_hit], "text": [f"ŷ = t at w = {fmt(w_hit)}"]})
     wrong_run, right_run = runs.values()
-    where_they_go = say.misconception_alt(x, t, 0.1, wrong_run.w, right_run.w, right_run.b, w_hit)
+    where_they_go = say.misconception_alt(x, t, 0.1, wrong_run.w, right_run.w, right_b=right_run.b, w_hit=w_hit)
     layout.chart(
         charts.trajectory_chart(df, "w", "weight w", ["signed_l1", "l1"], hlines=refs, height=380), where_they_go
     )

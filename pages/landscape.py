@@ -97,7 +97,7 @@ b_hi = max(v["b0"], b_opt, *(frames.finite_stat(np.max, r.b, b_opt) for r in run
 # whole units, so nearby starts share a chart spec and the browser only swaps the data
 w_range = (math.floor(max(w_lo, w_opt - 15)), math.ceil(min(w_hi, w_opt + 15)))
 b_range = (math.floor(max(b_lo, b_opt - 30)), math.ceil(min(b_hi, b_opt + 30)))
-grid = lesson_compute.surface(data.x, data.y, v["loss"], v["delta"], w_range, b_range, GRID)
+grid = lesson_compute.surface(data.x, data.y, v["loss"], v["delta"], w_range, b_range=b_range, grid=GRID)
 paths = []
 for o, r in runs.items():
     keep = frames.thin_series(r.w)
@@ -107,7 +107,9 @@ paths = frames.stack(paths)
 crease_df = creases(data.x, data.y, w_range) if v["loss"] == "l1" else None
 with map_box:
     layout.chart(
-        lesson_charts.landscape_chart(grid, paths, crease_df, (w_opt, b_opt), chosen, w_range, b_range, OPT_LABELS),
+        lesson_charts.landscape_chart(
+            grid, paths, crease_df, (w_opt, b_opt), chosen, w_range=w_range, b_range=b_range, labels=OPT_LABELS
+        ),
         f"{charts.label(v['loss'])} over (w, b), darker is lower, optimum at ({w_opt:.3f}, {b_opt:.3f}) marked "
         f"with an orange-red cross; the paths of {', '.join(OPT_LABELS[o] for o in chosen)} from "
         f"({v['w0']:g}, {v['b0']:g}) "

@@ -144,7 +144,7 @@ GD_ANSWERS = [
 
 
 def descent() -> dict:
-    return lesson_compute.descent_to_exact(x, y, v["bias"], v["delta"], LOSSES, GD_UPDATES, ARRIVED)
+    return lesson_compute.descent_to_exact(x, y, v["bias"], v["delta"], LOSSES, updates=GD_UPDATES, near=ARRIVED)
 
 
 @st.fragment

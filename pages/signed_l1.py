@@ -137,7 +137,7 @@ gradients = say.gradient_caption(
     batch_sums,
     l2.grad[1:],
     bool(goal["l2"].distance(l2.w[-1]) < goal["l2"].distance(l2.w[0])),
-    l2.diverged_at,
+    l2_div=l2.diverged_at,
 )
 # every gradient drawn up to GRADIENTS_DRAWN updates: thinning keeps each bucket's first, lowest and highest value,
 # which would hide most of absolute L1's sign flips that the caption counts
@@ -160,7 +160,7 @@ abs_says = say.approach("Absolute L1", absl1.w, goal["l1"], absl1.diverged_at)
 abs_reached = say.first_reach(absl1.w, goal["l1"]) is not None
 if not abs_reached:
     longer = max(1, min(1000, core.MAX_UPDATES // signed.updates_per_epoch))
-    more = compute.run(data, "l1", sched, v["w0"], v["bs"], longer)
+    more = compute.run(data, "l1", sched, v["w0"], v["bs"], epochs=longer)
     abs_says += " " + say.more_epochs("absolute L1", goal["l1"], more.w, signed.updates_per_epoch, C["epochs"].hi)
 note = say.article_note(v, abs_reached, absl1.w[-1])
 others = {"absolute L1": say.run_state(absl1.w, goal["l1"], absl1.diverged_at)}
@@ -177,8 +177,8 @@ with st.expander("Why, in numbers"):  # what each run did, number by number
                     say.end_value(signed.w),
                     on_closed,
                     v["w_true"],
-                    v["full"],
-                    bool(np.all(data.y == v["w_true"] * data.x)),
+                    full=v["full"],
+                    exact_data=bool(np.all(data.y == v["w_true"] * data.x)),
                 ),
                 f"{abs_says} {note}".strip(),
                 say.approach("L2", l2.w, goal["l2"], l2.diverged_at),
@@ -209,9 +209,9 @@ layout.explain(
         K,
         data.n,
         float(np.sum(data.x)),
-        core.gradient_x_sums(data.x, v["bs"], 1),
-        v["w_true"],
-        v["full"],
+        per_epoch=core.gradient_x_sums(data.x, v["bs"], 1),
+        w_true=v["w_true"],
+        full=v["full"],
     ),
 )
 

@@ -21,7 +21,7 @@ LOSSES = ["l1", "l2", "huber"]
 
 def runs():
     d = core.article_dataset(1.0)
-    return {charts.label(k): core.descend(d, k, 0.01, 20, 2, 10) for k in LOSSES}
+    return {charts.label(k): core.descend(d, k, 0.01, 20, 2, epochs=10) for k in LOSSES}
 
 
 def lines(value="w"):
@@ -85,8 +85,8 @@ CASES = {
         pd.DataFrame({"w": [0.0, 1.0], "b": [1.0, 0.0], "sample": 0}),
         (0.5, 0.5),
         ["sgd"],
-        (0.0, 1.0),
-        (0.0, 1.0),
+        w_range=(0.0, 1.0),
+        b_range=(0.0, 1.0),
     ),
     "optimizer_loss": lambda: landscape_charts.optimizer_loss_chart(
         pd.DataFrame({"update": [0, 1], "optimizer": "adam", "kind": "loss − optimum", "value": [1.0, 0.5]}), ["adam"]
@@ -155,7 +155,11 @@ def test_the_landscape_ranges_are_params_of_one_template_sent_as_data():
     browser patches the view instead of rebuilding it): the ranges go as the one-row dataset the params read."""
     one, other = CASES["landscape"](), CASES["landscape"]()
     other = landscape_charts.landscape_chart(
-        *[other.datasets[k] for k in ("grid", "paths", "creases")], (0.5, 0.5), ["sgd"], (-3.0, 2.0), (-1.0, 7.0)
+        *[other.datasets[k] for k in ("grid", "paths", "creases")],
+        (0.5, 0.5),
+        ["sgd"],
+        w_range=(-3.0, 2.0),
+        b_range=(-1.0, 7.0),
     )
     assert one.template == other.template
     full = other.to_dict()
@@ -216,8 +220,8 @@ def test_a_reference_label_sits_where_no_line_runs():
 
 
 def test_a_diverging_run_leaves_the_chart_instead_of_flattening_the_others():
-    data = core.make_dataset(20, 2.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0)
-    runs = {k: core.descend(data, k, 0.5, 20.0, 2, 20, gradient_over="full" if k == "signed_l1" else "batch")
+    data = core.make_dataset(20, 2.0, 1.0, 0.0, 0.0, outlier_fraction=0.0, outlier_size=0.0, seed=0)
+    runs = {k: core.descend(data, k, 0.5, 20.0, 2, epochs=20, gradient_over="full" if k == "signed_l1" else "batch")
             for k in ("signed_l1", "l1", "l2")}  # fmt: skip
     assert runs["l2"].diverged_at is not None
     df, cut = frames.focus_on_tame_runs(frames.runs_frame(runs, "w"), runs, "w", [1.0])

@@ -63,7 +63,7 @@ def test_fingerprint_tells_arguments_apart_by_value_and_type():
 
 
 def test_size_of_counts_array_buffers():
-    run = core.descend(core.article_dataset(), "l1", 0.01, 20.0, 2, 10)
+    run = core.descend(core.article_dataset(), "l1", 0.01, 20.0, 2, epochs=10)
     assert size_of(run) >= 7 * run.w.nbytes
     assert size_of({"a": np.zeros(100)}) >= 800
 
@@ -103,26 +103,46 @@ def test_noise_experiments_match_one_pass_per_experiment():
     lrs, sigmas, heat_lrs = (1e-3, 1e-2, 0.1), (0.0, 5.0), (1e-3, 0.05)
     kw = {"shuffle": True, "shuffle_seed": 3, "track_loss": False}
     got = noise_compute.noise_experiments(
-        "l1", SCHED, 20.0, 2, 30, 5.0, 3, sweep_lrs=lrs, seeds=5, heat_sigmas=sigmas, heat_lrs=heat_lrs, shuffle=True
+        "l1",
+        SCHED,
+        20.0,
+        2,
+        30,
+        sigma=5.0,
+        seed=3,
+        sweep_lrs=lrs,
+        seeds=5,
+        heat_sigmas=sigmas,
+        heat_lrs=heat_lrs,
+        shuffle=True,
     )
 
     def data(sigma: float, seed: int) -> core.Dataset:
-        return core.make_dataset(20, 2.0, 1.0, 0.0, sigma, 0.0, 0.0, seed)
+        return core.make_dataset(20, 2.0, 1.0, 0.0, sigma, outlier_fraction=0.0, outlier_size=0.0, seed=seed)
 
-    sweep = core.descend_many(data(5.0, 3), "l1", np.array(lrs), 20.0, 2, 30, **kw)
+    sweep = core.descend_many(data(5.0, 3), "l1", np.array(lrs), 20.0, 2, epochs=30, **kw)
     tail = max(1, sweep.n_updates // 10)
     np.testing.assert_allclose(got.sweep_error, np.mean(np.abs(sweep.w[:, -tail:] - 1), axis=1), rtol=1e-12)
-    draws = core.descend_many([data(5.0, s) for s in range(5)], "l1", 0.001, 20.0, 2, 30, **kw)
+    draws = core.descend_many([data(5.0, s) for s in range(5)], "l1", 0.001, 20.0, 2, epochs=30, **kw)
     np.testing.assert_allclose(got.draw_final, draws.w[:, -1], rtol=1e-12)
     sets = [data(s, 3) for s in sigmas for _ in heat_lrs]
-    heat = core.descend_many(sets, "l1", np.tile(heat_lrs, len(sigmas)), 20.0, 2, 30, **kw)
+    heat = core.descend_many(sets, "l1", np.tile(heat_lrs, len(sigmas)), 20.0, 2, epochs=30, **kw)
     np.testing.assert_allclose(got.heat_final.ravel(), heat.w[:, -1], rtol=1e-12)
     assert got.draw_seeds.tolist() == list(range(5)) and all(t.note == "" for t in got.thinned)
 
 
 def test_noise_experiments_over_budget_run_a_share_and_say_so():
     got = noise_compute.noise_experiments(
-        "l2", SCHED, 20.0, 1, 50, 5.0, 0, sweep_lrs=tuple(np.logspace(-4, -1, 26)), seeds=48, budget=37 * 1000
+        "l2",
+        SCHED,
+        20.0,
+        1,
+        50,
+        sigma=5.0,
+        seed=0,
+        sweep_lrs=tuple(np.logspace(-4, -1, 26)),
+        seeds=48,
+        budget=37 * 1000,
     )
     assert got.sweep_lrs.size == 13 and got.draw_seeds.tolist() == list(range(24))
     assert got.note("learning rates") == "13 of 26 learning rates"

@@ -101,7 +101,7 @@ def test_both_loops_match_the_independent_loop(monkeypatch_module, data, loss, l
     """tests/test_descent.py's reference_loop (the article's loop in plain Python) against each path."""
     lr = lr / (1.0 + float(np.sum(data.x * data.x)))
     params = {"delta": 0.7} if loss == "huber" else {}
-    ref = reference_loop(data.x.tolist(), data.y.tolist(), loss, lr, 2.0, batch, 8, delta=0.7)
+    ref = reference_loop(data.x.tolist(), data.y.tolist(), loss, lr, 2.0, batch_size=batch, epochs=8, delta=0.7)
     args = {"data": data, "loss": loss, "lr": lr, "w0": 2.0, "b0": 0.0, "batch_size": batch, "epochs": 8, **params}
     floor = nudge_floor(descend, args, data.n)
     for run in both_paths(monkeypatch_module, descend, args):

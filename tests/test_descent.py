@@ -16,7 +16,7 @@ from core import (
 )
 
 
-def reference_loop(x, y, loss, lr, w0, batch_size, epochs, full=False, delta=1.0):
+def reference_loop(x, y, loss, lr, w0, *, batch_size, epochs, full=False, delta=1.0):
     """The article's loop, written again with plain Python floats: the independent check."""
 
     def dloss(r):
@@ -52,14 +52,14 @@ def path(request, monkeypatch):
 def test_descend_matches_an_independent_loop_on_noisy_data(path, loss, batch_size, full):
     data = article_dataset(noise_sigma=0.7, seed=11)
     lr = 0.004 if loss == "l2" else 0.01
-    ref = reference_loop(data.x.tolist(), data.y.tolist(), loss, lr, 20.0, batch_size, 15, full)
+    ref = reference_loop(data.x.tolist(), data.y.tolist(), loss, lr, 20.0, batch_size=batch_size, epochs=15, full=full)
     run = descend(
         data,
         loss,
         lr,
         20.0,
         batch_size,
-        15,
+        epochs=15,
         gradient_over="full" if full else "batch",
         **({"delta": 1.0} if loss == "huber" else {}),
     )
@@ -75,27 +75,27 @@ def test_article_signed_l1_as_printed_ends_at_minus_60(path):
 
 
 def test_article_signed_l1_per_batch_ends_at_12(path):
-    run = descend(article_dataset(), "signed_l1", 0.01, 20, 2, 20)
+    run = descend(article_dataset(), "signed_l1", 0.01, 20, 2, epochs=20)
     assert run.w[-1] == pytest.approx(12.0, abs=1e-9)
 
 
 def test_article_absolute_l1_ends_at_12_and_l2_reaches_1(path):
-    l1 = descend(article_dataset(), "l1", 0.01, 20, 2, 20)
-    l2 = descend(article_dataset(), "l2", 0.01, 20, 2, 20)
+    l1 = descend(article_dataset(), "l1", 0.01, 20, 2, epochs=20)
+    l2 = descend(article_dataset(), "l2", 0.01, 20, 2, epochs=20)
     assert l1.w[-1] == pytest.approx(12.0, abs=1e-9)
     assert l2.w[-1] == pytest.approx(1.0, abs=1e-9)
 
 
 def test_article_decay_brings_l1_within_005_of_1_in_2000_updates(path):
-    run = descend(article_dataset(), "l1", inverse_time_decay(0.01, 1 / 2000), 20, 2, 200)
+    run = descend(article_dataset(), "l1", inverse_time_decay(0.01, 1 / 2000), 20, 2, epochs=200)
     assert run.n_updates == 2000
     assert abs(run.w[-1] - 1.0) < 0.05
-    constant = descend(article_dataset(), "l1", 0.01, 20, 2, 200)
+    constant = descend(article_dataset(), "l1", 0.01, 20, 2, epochs=200)
     assert abs(run.w[-1] - 1.0) <= abs(constant.w[-1] - 1.0) + 1e-12
 
 
 def test_trajectory_indexing_start_at_zero(path):
-    run = descend(article_dataset(), "l2", inverse_time_decay(0.1, 1.0), 20, 2, 1)
+    run = descend(article_dataset(), "l2", inverse_time_decay(0.1, 1.0), 20, 2, epochs=1)
     assert run.w[0] == 20 and math.isnan(run.lr[0]) and math.isnan(run.grad[0])
     assert run.lr[1] == pytest.approx(0.1) and run.lr[2] == pytest.approx(0.05)  # t = 0, then t = 1
     assert run.grad[1] == pytest.approx(2 * (20 * 2 - 2) * 2 * 2)
@@ -105,26 +105,26 @@ def test_trajectory_indexing_start_at_zero(path):
 
 def test_shuffling_is_seeded_and_changes_the_order():
     data = article_dataset(2.0, seed=5)
-    a = descend(data, "l1", 0.01, 1.0, 2, 5, shuffle=True, shuffle_seed=1)
-    b = descend(data, "l1", 0.01, 1.0, 2, 5, shuffle=True, shuffle_seed=1)
-    c = descend(data, "l1", 0.01, 1.0, 2, 5, shuffle=True, shuffle_seed=2)
+    a = descend(data, "l1", 0.01, 1.0, 2, epochs=5, shuffle=True, shuffle_seed=1)
+    b = descend(data, "l1", 0.01, 1.0, 2, epochs=5, shuffle=True, shuffle_seed=1)
+    c = descend(data, "l1", 0.01, 1.0, 2, epochs=5, shuffle=True, shuffle_seed=2)
     np.testing.assert_array_equal(a.w, b.w)
     assert not np.array_equal(a.w, c.w)
 
 
 def test_bias_is_fitted_when_asked(path):
     data = make_dataset(n=40, x=(-2, 3), w_true=1.5, b_true=-0.7, seed=3)
-    run = descend(data, "l2", 0.005, 0.0, 40, 400, fit_bias=True)
+    run = descend(data, "l2", 0.005, 0.0, 40, epochs=400, fit_bias=True)
     assert run.w[-1] == pytest.approx(1.5, abs=1e-6) and run.b[-1] == pytest.approx(-0.7, abs=1e-6)
 
 
 def test_divergence_is_data_not_a_warning(path):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        run = descend(article_dataset(), "l2", 1.0, 20, 2, 500)
+        run = descend(article_dataset(), "l2", 1.0, 20, 2, epochs=500)
     assert run.diverged_at is not None and run.diverged_at < 30
     assert np.all(np.isnan(run.w[run.diverged_at :])) and np.all(np.isfinite(run.w[: run.diverged_at]))
-    ok = descend(article_dataset(), "l2", 0.1, 20, 2, 50)
+    ok = descend(article_dataset(), "l2", 0.1, 20, 2, epochs=50)
     assert ok.diverged_at is None
 
 
@@ -150,13 +150,13 @@ def test_descend_many_rows_equal_single_runs(varying, loss):
 
 
 def test_descend_many_marks_divergence_per_row():
-    many = descend_many(article_dataset(), "l2", np.array([0.01, 0.5]), 20, 2, 50)
+    many = descend_many(article_dataset(), "l2", np.array([0.01, 0.5]), 20, 2, epochs=50)
     assert many.diverged_at[0] is None and many.diverged_at[1] is not None
 
 
 def test_track_loss_false_keeps_the_final_loss():
-    a = descend_many(article_dataset(1.0), "l1", np.array([0.01, 0.02]), 20, 2, 20)
-    b = descend_many(article_dataset(1.0), "l1", np.array([0.01, 0.02]), 20, 2, 20, track_loss=False)
+    a = descend_many(article_dataset(1.0), "l1", np.array([0.01, 0.02]), 20, 2, epochs=20)
+    b = descend_many(article_dataset(1.0), "l1", np.array([0.01, 0.02]), 20, 2, epochs=20, track_loss=False)
     np.testing.assert_array_equal(a.w, b.w)
     np.testing.assert_allclose(a.loss[:, -1], b.loss[:, -1])
 
@@ -190,12 +190,12 @@ def test_bad_arguments_raise_value_error_naming_the_parameter(kwargs, message):
 
 def test_work_cap_on_updates_times_configurations():
     with pytest.raises(ValueError, match="updates x configurations"):
-        descend_many(article_dataset(), "l1", np.full(1000, 0.01), 20, 2, 1000)
+        descend_many(article_dataset(), "l1", np.full(1000, 0.01), 20, 2, epochs=1000)
 
 
 def test_descend_many_lengths_must_agree():
     with pytest.raises(ValueError, match="one length"):
-        descend_many(article_dataset(), "l1", np.array([0.1, 0.2]), np.array([1.0, 2.0, 3.0]), 2, 3)
+        descend_many(article_dataset(), "l1", np.array([0.1, 0.2]), np.array([1.0, 2.0, 3.0]), 2, epochs=3)
 
 
 FLOAT_LOOP_CASES = [
@@ -226,7 +226,11 @@ def floats_and_arrays(monkeypatch, run, args: dict):
 @pytest.mark.parametrize(("loss", "options"), FLOAT_LOOP_CASES)
 def test_the_python_float_loop_gives_the_same_runs_as_the_array_loops(monkeypatch, loss, options):
     """descend takes a loop over Python floats for a few runs on small batches (faster there), arrays otherwise."""
-    args = {"data": make_dataset(20, (-1.0, 3.0), 1.3, 0.4, 0.8, 0.1, 9.0, seed=2), "loss": loss, "lr": 0.01}
+    args = {
+        "data": make_dataset(20, (-1.0, 3.0), 1.3, 0.4, 0.8, outlier_fraction=0.1, outlier_size=9.0, seed=2),
+        "loss": loss,
+        "lr": 0.01,
+    }
     args |= {"w0": np.array([20.0, -3.0]), "batch_size": 2, "epochs": 40, **options}
     if loss == "l1":
         args["at_kink"] = 0.25
@@ -267,7 +271,7 @@ def test_the_float_loop_runs_every_optimiser_as_the_array_loop_does(monkeypatch,
     few ulps per update of the state's size: tight where the run is well conditioned, and never asking
     for the last bits where the arithmetic itself cannot promise them (Polyak at the optimum).
     """
-    data = make_dataset(12, (0.0, 5.0), 2.0, 1.0, 0.5, 0.1, 25.0, seed=0)
+    data = make_dataset(12, (0.0, 5.0), 2.0, 1.0, 0.5, outlier_fraction=0.1, outlier_size=25.0, seed=0)
     params = {"delta": 0.7} if loss == "huber" else {}
     f_star = 0.0
     if optimizer == "polyak":
@@ -294,11 +298,11 @@ def test_a_loss_object_runs_as_its_name_and_parameters_do():
     from core import make_loss
 
     data = article_dataset(1.0, seed=3)
-    by_name = descend(data, "huber", 0.01, 20.0, 2, 10, delta=0.5)
-    by_object = descend(data, make_loss("huber", delta=0.5), 0.01, 20.0, 2, 10)
+    by_name = descend(data, "huber", 0.01, 20.0, 2, epochs=10, delta=0.5)
+    by_object = descend(data, make_loss("huber", delta=0.5), 0.01, 20.0, 2, epochs=10)
     np.testing.assert_array_equal(by_name.w, by_object.w)
     np.testing.assert_array_equal(by_name.loss, by_object.loss)
-    assert not np.array_equal(descend(data, "huber", 0.01, 20.0, 2, 10, delta=2.0).w, by_name.w)
+    assert not np.array_equal(descend(data, "huber", 0.01, 20.0, 2, epochs=10, delta=2.0).w, by_name.w)
 
 
 @pytest.mark.parametrize("track_loss", [True, False])
@@ -306,7 +310,7 @@ def test_a_loss_object_runs_as_its_name_and_parameters_do():
 def test_the_tracked_loss_is_the_direct_sum_with_one_data_set_per_run(track_loss, fit_bias):
     """Each run's loss at each state (by pieces, or summed directly) is sum loss(w x + b - y) over its own data."""
     sets = [article_dataset(s, seed=k) for k, s in enumerate([0.0, 0.5, 3.0])]
-    many = descend_many(sets, "huber", 0.01, 5.0, 2, 4, fit_bias=fit_bias, track_loss=track_loss, delta=0.6)
+    many = descend_many(sets, "huber", 0.01, 5.0, 2, epochs=4, fit_bias=fit_bias, track_loss=track_loss, delta=0.6)
     for c, d in enumerate(sets):
         k = np.arange(many.w.shape[1]) if track_loss else np.array([-1])
         direct = [np.sum(loss_value("huber", many.w[c, j] * d.x + many.b[c, j] - d.y, delta=0.6)) for j in k]
@@ -326,7 +330,7 @@ def test_shuffled_epochs_each_walk_one_seeded_permutation(path, batch_size):
             i = order[start : start + batch_size]
             w -= 0.01 * float(np.sum(np.sign(w * data.x[i] - data.y[i]) * data.x[i]))
             ws.append(w)
-    run = descend(data, "l1", 0.01, 3.0, batch_size, 6, shuffle=True, shuffle_seed=7)
+    run = descend(data, "l1", 0.01, 3.0, batch_size, epochs=6, shuffle=True, shuffle_seed=7)
     np.testing.assert_allclose(run.w, ws, rtol=0, atol=1e-12)
 
 
@@ -335,9 +339,9 @@ def test_a_list_of_rates_and_schedules_runs_each_as_given():
     decay, other = inverse_time_decay(0.02, 0.05), inverse_time_decay(0.01, 0.5)
     lrs = [0.01, decay, decay, 0.03, decay, other]
     data = article_dataset(1.0, seed=2)
-    many = descend_many(data, "l1", lrs, 20.0, 2, 10)
+    many = descend_many(data, "l1", lrs, 20.0, 2, epochs=10)
     for c, lr in enumerate(lrs):
-        one = descend(data, "l1", lr, 20.0, 2, 10)
+        one = descend(data, "l1", lr, 20.0, 2, epochs=10)
         np.testing.assert_array_equal(many.lr[c], one.lr)
         np.testing.assert_allclose(many.w[c], one.w, rtol=0, atol=1e-12)
 
@@ -349,7 +353,7 @@ def test_every_array_is_nan_from_the_diverged_state_on(path, fit_bias, batch_siz
     the best before it); before it, b and its gradient are 0 without a bias, and the runs that never diverge
     are left whole."""
     data = article_dataset(0.5, seed=1)
-    many = descend_many(data, "l2", np.array([0.01, 0.6, 2.0]), 20.0, batch_size, 20, fit_bias=fit_bias)
+    many = descend_many(data, "l2", np.array([0.01, 0.6, 2.0]), 20.0, batch_size, epochs=20, fit_bias=fit_bias)
     assert many.diverged_at[0] is None and None not in many.diverged_at[1:]
     for c in (1, 2):
         k = many.diverged_at[c]
@@ -368,7 +372,7 @@ def test_every_array_is_nan_from_the_diverged_state_on(path, fit_bias, batch_siz
 @pytest.mark.parametrize("batch_size", [1, 2])
 def test_no_epochs_is_the_start_alone(shuffle, batch_size):
     sets = [article_dataset(s, seed=1) for s in np.linspace(0.0, 2.0, 40)]  # enough runs for the array loop
-    many = descend_many(sets, "l1", 0.1, 1.0, batch_size, 0, shuffle=shuffle)
+    many = descend_many(sets, "l1", 0.1, 1.0, batch_size, epochs=0, shuffle=shuffle)
     assert many.w.shape == (40, 1) and np.all(many.w == 1.0) and many.n_updates == 0
 
 

@@ -81,10 +81,17 @@ def test_the_article_claim_table_is_decided_from_runs_computed_straight_from_cor
     """lesson.article_claim (computed once per process) against runs made here with core alone."""
     p = {c.key: c.default for c in noise.CONTROLS} | noise.ARTICLE_PRESETS[name]
     sched_name, lr0, params = noise.schedule(p)
-    data = core.make_dataset(noise.N, noise.X, noise.W_TRUE, 0.0, p["n_sigma"], 0.0, 0.0, p["n_seed"])
+    data = core.make_dataset(
+        noise.N, noise.X, noise.W_TRUE, 0.0, p["n_sigma"], outlier_fraction=0.0, outlier_size=0.0, seed=p["n_seed"]
+    )
     runs = {
         k: core.descend(
-            data, k, core.schedule_from_name(sched_name, lr0, **dict(params)), p["n_w0"], p["n_bs"], p["n_epochs"]
+            data,
+            k,
+            core.schedule_from_name(sched_name, lr0, **dict(params)),
+            p["n_w0"],
+            p["n_bs"],
+            epochs=p["n_epochs"],
         )
         for k in ("l1", "l2")
     }

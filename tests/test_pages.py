@@ -247,7 +247,7 @@ def test_noise_page_runs_its_heavy_experiments_only_when_asked():
     lr, runs = noise.C["lr"].default, [core.article_dataset(5.0, seed=s) for s in range(noise.SEEDS)]
     tail = noise_say.ERROR_TAIL.updates(core.updates_per_run(20, 2, 200))
     errors = {  # each draw's mean |w - 1| over the tail of its updates, never its final w
-        k: np.mean([np.mean(np.abs(core.descend(d, k, lr, 20.0, 2, 200).w[-tail:] - 1)) for d in runs])
+        k: np.mean([np.mean(np.abs(core.descend(d, k, lr, 20.0, 2, epochs=200).w[-tail:] - 1)) for d in runs])
         for k in ("l1", "l2")
     }
     low, high = sorted(errors.values())
@@ -339,7 +339,12 @@ def test_the_draws_sentence_measures_the_median_and_the_mean_from_the_draws_data
     text = snapshot(at)
     found = re.search(r"optima alone are on average (\S+) \(L1: the median, [^)]*\) and (\S+) \(L2: the mean\)", text)
     assert found, "the draws sentence names both optima"
-    ratios = [d.y / d.x for d in (core.make_dataset(20, 2.0, 1.0, 0.0, 5.0, 0.0, 0.0, s) for s in range(48))]
+    ratios = [
+        d.y / d.x
+        for d in (
+            core.make_dataset(20, 2.0, 1.0, 0.0, 5.0, outlier_fraction=0.0, outlier_size=0.0, seed=s) for s in range(48)
+        )
+    ]
     median_err = np.mean([abs(np.median(r) - 1) for r in ratios])
     mean_err = np.mean([abs(np.mean(r) - 1) for r in ratios])
     for shown, exact in zip(found.groups(), (median_err, mean_err), strict=True):

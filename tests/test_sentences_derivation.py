@@ -101,7 +101,7 @@ def check_tangent_sentences(p: dict) -> None:
     x, w, r, sign, b, t = p["x"], p["w"], p["r"], p["sign"], p["b"], p["t"]
     slope_l2 = 2 * r * x
     seen = say.tangent_seen(x, w, r, sign, slope_l2)
-    alt = say.curve_alt(x, w, r, b, t, sign * x, slope_l2)
+    alt = say.curve_alt(x, w, r, b, t, slope_l1=sign * x, slope_l2=slope_l2)
     if x == 0:
         assert "flat" in seen and "flat" in alt
         return
@@ -137,7 +137,7 @@ def check_finite_differences(p: dict, h: float) -> None:
 
     central, forward, backward = (L(w + h) - L(w - h)) / (2 * h), (L(w + h) - L(w)) / h, (L(w) - L(w - h)) / h
     analytic = p["sign"] * x
-    kind, text = say.finite_differences(r, x, h, analytic, forward, backward, central)
+    kind, text = say.finite_differences(r, x, h, analytic, forward, backward=backward, central=central)
     tol = 64 * EPS * (abs(w * x) + abs(b) + abs(t) + abs(x) * h + 1) / h  # rounding of L(w ± h), divided by h
     if r == 0:
         assert kind == "warning"
@@ -174,10 +174,10 @@ def check_misconception(p: dict, bias: bool) -> None:
         assert f"**{say.fmt(grads[0])}** at t = {say.fmt(targets[0])}" in text
         assert f"**{say.fmt(grads[1])}** at" in text
     one = core.Dataset([x], [t])
-    wrong = core.descend(one, "signed_l1", LR, w, 1, UPDATES, b0=b, fit_bias=bias)
-    right = core.descend(one, "l1", LR, w, 1, UPDATES, b0=b, fit_bias=bias, at_kink=kink)
+    wrong = core.descend(one, "signed_l1", LR, w, 1, epochs=UPDATES, b0=b, fit_bias=bias)
+    right = core.descend(one, "l1", LR, w, 1, epochs=UPDATES, b0=b, fit_bias=bias, at_kink=kink)
     w_hit = say.hit_w(w, x, p["r"], bias)
-    alt = say.misconception_alt(x, t, LR, wrong.w, right.w, right.b, w_hit)
+    alt = say.misconception_alt(x, t, LR, wrong.w, right.w, right_b=right.b, w_hit=w_hit)
     if x == 0:
         assert np.ptp(wrong.w) == 0 and np.ptp(right.w) == 0
         return
@@ -337,7 +337,7 @@ def test_a_negative_factor_is_bracketed_and_the_kink_has_no_derivative_in_the_gr
     at = open_page("pages/derivation.py", {"d_x": "-1.5", "d_w": "0.8"})
     text = " ".join(str(e.value) for kind in ("latex", "markdown", "info", "caption") for e in getattr(at, kind))
     assert "·−" not in text and "\\cdot−" not in text and "(−1.5)" in text
-    kink = say.graph_alt(0.5, 1.0, 0.5, None, 0.5, 0.0, 0.0, 0.0, 0.0, 0.0)
+    kink = say.graph_alt(0.5, 1.0, 0.5, None, 0.5, r=0.0, loss=0.0, sign=0.0, grad_w=0.0, grad_b=0.0)
     assert "∂L/∂r = sign(r)" not in kink and "no derivative" in kink and "sign(0) = 0" in kink
 
 

@@ -71,7 +71,16 @@ CONTROL_SPACE = st.one_of(SETTINGS, st.sampled_from([DEFAULTS | p for p in PRESE
 
 def page_runs(s: dict):
     """The runs the page makes from its settings, with core directly."""
-    data = core.make_dataset(30, (0.0, 5.0), 2.0, 1.0, 0.5, 0.1 if s["data"] == "outliers" else 0.0, 25.0, 0)
+    data = core.make_dataset(
+        30,
+        (0.0, 5.0),
+        2.0,
+        1.0,
+        0.5,
+        outlier_fraction=0.1 if s["data"] == "outliers" else 0.0,
+        outlier_size=25.0,
+        seed=0,
+    )
     params = {"delta": s["delta"]} if s["loss"] == "huber" else {}
     w, b = core.fit_line(s["loss"], data.x, data.y, True, **params)
     f_star = float(np.sum(core.loss_value(s["loss"], w * data.x + b - data.y, **params)))
@@ -86,7 +95,7 @@ def page_runs(s: dict):
             lr,
             s["w0"],
             data.n,
-            s["steps"],
+            epochs=s["steps"],
             b0=s["b0"],
             fit_bias=True,
             optimizer=core.make_optimizer(o, **opt_params.get(o, {})),
@@ -385,7 +394,7 @@ def spec_of_the_map() -> dict:
     paths = pd.DataFrame({"optimizer": ["a"], "w": [0.0], "b": [0.0], "step": [0]})
     creases = pd.DataFrame({"w": [0.0, 1.0], "b": [0.0, 1.0], "sample": [0, 0]})
     return lesson_charts.landscape_chart(
-        grid, paths, creases, (1.0, 1.0), ["polyak"], (0, 4), (0, 4), {"polyak": "a"}
+        grid, paths, creases, (1.0, 1.0), ["polyak"], w_range=(0, 4), b_range=(0, 4), labels={"polyak": "a"}
     ).to_dict()
 
 

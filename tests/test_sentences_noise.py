@@ -38,7 +38,9 @@ def schedule(s: dict):
 def runs_of(s: dict, track_loss: bool = False) -> dict[str, core.Trajectory]:
     d = core.article_dataset(s["n_sigma"], seed=s["n_seed"])
     opts = {"shuffle": s["n_shuffle"], "shuffle_seed": s["n_seed"], "track_loss": track_loss}
-    return {k: core.descend(d, k, schedule(s), s["n_w0"], s["n_bs"], s["n_epochs"], **opts) for k in ("l1", "l2")}
+    return {
+        k: core.descend(d, k, schedule(s), s["n_w0"], s["n_bs"], epochs=s["n_epochs"], **opts) for k in ("l1", "l2")
+    }
 
 
 def numbers(text: str) -> list[float]:
@@ -223,7 +225,7 @@ def test_the_check_question_is_true_without_noise():
     d = core.article_dataset(0.0)
     swings = []
     for lr in (0.01, 0.005):
-        run = core.descend(d, "l1", lr, 20.0, 2, 1000, track_loss=False)
+        run = core.descend(d, "l1", lr, 20.0, 2, epochs=1000, track_loss=False)
         swings.append(np.ptp(run.w[-200:]))
         lo, hi = core.oscillation_band(d.x, d.y, lr, 2)
         assert hi - lo == pytest.approx(8 * lr)
@@ -235,7 +237,7 @@ def sweep(s: dict, loss: str, lrs: np.ndarray, with_arrived: bool = False):
     whether each run had arrived (`arrived_rows`) if asked."""
     d = core.article_dataset(s["n_sigma"], seed=s["n_seed"])
     opts = {"shuffle": s["n_shuffle"], "shuffle_seed": s["n_seed"], "track_loss": False}
-    many = core.descend_many(d, loss, lrs, s["n_w0"], s["n_bs"], s["n_epochs"], **opts)
+    many = core.descend_many(d, loss, lrs, s["n_w0"], s["n_bs"], epochs=s["n_epochs"], **opts)
     tail = max(1, many.n_updates // 10)
     with np.errstate(invalid="ignore"):
         err = np.mean(np.abs(many.w[:, -tail:] - 1.0), axis=1)
@@ -252,7 +254,11 @@ def check_sweep(s: dict) -> None:
     limit = core.l2_max_stable_lr(d.x, s["n_bs"])
     radius = np.array([core.l2_epoch_radius(d.x, lr, s["n_bs"]) for lr in lrs])
     K = s["n_epochs"] * -(-N // s["n_bs"])
-    text = " ".join(say.sweep_sentences(lrs, errors, LABELS, K, abs(s["n_w0"] - 1), floors, limit, radius, came))
+    text = " ".join(
+        say.sweep_sentences(
+            lrs, errors, LABELS, K, abs(s["n_w0"] - 1), floors=floors, l2_limit=limit, l2_radius=radius, arrived_at=came
+        )
+    )
     assert "L2 beyond lr" in text and say.lr_text(limit) in text
     for k, e in errors.items():
         ok = np.isfinite(e) & came[k]
@@ -324,7 +330,9 @@ def test_the_sweep_states_the_real_l2_limit_not_the_per_batch_bound(bs):
         errors = {k: sweep(s, k, lrs) for k in ("l1", "l2")}
         radius = np.array([core.l2_epoch_radius(d.x, lr, bs) for lr in lrs])
         text = " ".join(
-            say.sweep_sentences(lrs, errors, LABELS, 1100, 19.0, {}, core.l2_max_stable_lr(d.x, bs), radius)
+            say.sweep_sentences(
+                lrs, errors, LABELS, 1100, 19.0, floors={}, l2_limit=core.l2_max_stable_lr(d.x, bs), l2_radius=radius
+            )
         )
         assert "stable again at lr = 0.0631" in text
 
@@ -342,7 +350,7 @@ def heat_rows(s: dict, loss: str) -> list:
     rows = []
     for sigma in lesson.HEAT_SIGMAS:
         d = core.article_dataset(sigma, seed=s["n_seed"])
-        many = core.descend_many(d, loss, lrs, s["n_w0"], s["n_bs"], s["n_epochs"], track_loss=False)
+        many = core.descend_many(d, loss, lrs, s["n_w0"], s["n_bs"], epochs=s["n_epochs"], track_loss=False)
         tail = max(1, many.n_updates // 10)
         with np.errstate(invalid="ignore"):
             err = np.mean(np.abs(many.w[:, -tail:] - 1), axis=1)
@@ -413,7 +421,7 @@ def test_the_divergence_warning_gives_the_real_limit_and_this_lrs_growth(lr, bs)
     """The old warning: "L2 is stable only for lr < 1/12" at batch 3 (the per-batch bound). Now the real limit,
     and the factor by which one epoch multiplies the distance at this lr, which the run shows growing."""
     d = core.article_dataset(5.0)
-    run = core.descend(d, "l2", lr, 20.0, bs, 1000, track_loss=False)
+    run = core.descend(d, "l2", lr, 20.0, bs, epochs=1000, track_loss=False)
     assert run.diverged_at is not None
     limit, radius = core.l2_max_stable_lr(d.x, bs), core.l2_epoch_radius(d.x, lr, bs)
     text = say.diverged_warning(lr, bs, limit, radius)
@@ -595,11 +603,11 @@ def test_the_draws_measure_the_mean_over_the_last_tenth_not_the_final_w():
 
     v = lesson.LESSON.defaults()
     exp = compute.noise_experiments(
-        "l1", lesson.schedule(v), v["n_w0"], v["n_bs"], v["n_epochs"], v["n_sigma"], v["n_seed"], seeds=48
+        "l1", lesson.schedule(v), v["n_w0"], v["n_bs"], v["n_epochs"], sigma=v["n_sigma"], seed=v["n_seed"], seeds=48
     )
     assert np.sum(np.abs(exp.draw_final - 1) < 1e-9) == 34
     d = [core.article_dataset(v["n_sigma"], seed=s) for s in range(48)]
-    many = core.descend_many(d, "l1", 0.01, 20.0, 2, 200, track_loss=False)
+    many = core.descend_many(d, "l1", 0.01, 20.0, 2, epochs=200, track_loss=False)
     np.testing.assert_allclose(exp.draw_error, np.mean(np.abs(many.w[:, -200:] - 1), axis=1), rtol=1e-9)
     assert exp.draw_error.min() > 1e-3
     why = say.final_misleads(np.abs(exp.draw_final - 1), 0.01, 20.0, 2.0)
@@ -655,7 +663,9 @@ def test_no_ratio_against_rounding_and_no_e_notation_in_the_unfolded_text():
     assert say.last_updates(2000) == "Over the last 200 updates (1,801 to 2,000)"
     lrs = np.logspace(-5, 0, 8)
     fold = " ".join(
-        say.sweep_sentences(lrs, {"l1": np.array([5, 4, 3, 4, 3, 5, 6, 7.0])}, LABELS, 100, 19, {}, None, None)
+        say.sweep_sentences(
+            lrs, {"l1": np.array([5, 4, 3, 4, 3, 5, 6, 7.0])}, LABELS, 100, 19, floors={}, l2_limit=None, l2_radius=None
+        )
     )
     assert "and not at the other" not in fold
 
@@ -690,7 +700,7 @@ def test_huber_has_its_own_colour_and_its_own_sentence():
 
     assert LOSS_COLORS["huber"] not in ("#009E73", LOSS_COLORS["l1"], LOSS_COLORS["l2"])
     d = core.article_dataset(0.05)
-    runs = {k: core.descend(d, k, 0.01, 20.0, 2, 200, track_loss=False) for k in ("l1", "l2", "huber")}
+    runs = {k: core.descend(d, k, 0.01, 20.0, 2, epochs=200, track_loss=False) for k in ("l1", "l2", "huber")}
     wins = {k: say.window(r.w, say.tail_start(r.n_updates)) for k, r in runs.items()}
     text = say.huber_sentence(wins["huber"], wins["l1"], wins["l2"], 1.0)
     assert text.startswith("Huber (δ = 1)") and say.plain(wins["huber"].swing) in text
@@ -788,7 +798,7 @@ def test_the_variant_presets_verdicts_do_not_rest_on_a_ten_percent_difference():
     draws = {}
     for k in ("l1", "l2"):
         sets = [core.article_dataset(s["n_sigma"], seed=i) for i in range(lesson.SEEDS)]
-        many = core.descend_many(sets, k, s["n_lr"], s["n_w0"], s["n_bs"], s["n_epochs"], track_loss=False)
+        many = core.descend_many(sets, k, s["n_lr"], s["n_w0"], s["n_bs"], epochs=s["n_epochs"], track_loss=False)
         draws[k] = float(np.mean(np.abs(many.w[:, -say.error_tail(many.n_updates) :] - 1)))
     assert 1.05 < max(draws.values()) / min(draws.values()) < 1 + say.TIE
     assert "about equally close" in say.draws_takeaway(draws, LABELS, lesson.SEEDS)

@@ -62,7 +62,16 @@ def _params(loss: str, delta: float) -> dict:
 def page_run(s: dict) -> dict:
     """What the page computes from its settings, with core directly."""
     b_true = s["b"] if s["bias"] else 0.0
-    d = core.make_dataset(s["n"], (0.0, 5.0), s["w"], b_true, s["sigma"], s["frac"], s["size"], s["seed"])
+    d = core.make_dataset(
+        s["n"],
+        (0.0, 5.0),
+        s["w"],
+        b_true,
+        s["sigma"],
+        outlier_fraction=s["frac"],
+        outlier_size=s["size"],
+        seed=s["seed"],
+    )
     x, y = d.x.round(3), d.y.round(3)  # the table shows (and the page fits) three decimals
     exact = {k: core.fit_line(k, x, y, s["bias"], **_params(k, s["delta"])) for k in LOSSES}
     grid = np.linspace(x.min(), x.max(), say.GAP_GRID)
@@ -98,7 +107,9 @@ def test_which_lines_leave_the_true_one_is_decided_by_the_near_rule_and_says_the
             (False, True): "only L1 (absolute)",
         }[(near["l1"], near["l2"])]
     )
-    why = say.further_explanation(gaps, tol, (run["x"].min(), run["x"].max()), run["shifted"], run["x"].size, s["size"])
+    why = say.further_explanation(
+        gaps, tol, (run["x"].min(), run["x"].max()), run["shifted"], run["x"].size, size=s["size"]
+    )
     shown = {k: "0 (to rounding)" if gaps[k] <= 1e-9 else plain(gaps[k]) for k in ("l1", "l2")}  # rounding is 0
     assert f"L1's line is {shown['l1']}" in why and f"L2's {shown['l2']}" in why
     assert f"{NEAR.describe()} = {plain(tol, 2)}" in why
@@ -136,7 +147,16 @@ def sweep(s: dict) -> dict[str, list[float]]:
     grid = np.linspace(0.0, 5.0, 51)
     out = {k: [] for k in ("l1", "l2")}
     for frac in FRACTIONS:
-        d = core.make_dataset(s["n"], (0.0, 5.0), s["w"], b_true, s["sigma"], float(frac), s["size"], s["seed"])
+        d = core.make_dataset(
+            s["n"],
+            (0.0, 5.0),
+            s["w"],
+            b_true,
+            s["sigma"],
+            outlier_fraction=float(frac),
+            outlier_size=s["size"],
+            seed=s["seed"],
+        )
         for k in out:
             fw, fb = core.fit_line(k, d.x, d.y, s["bias"])
             out[k].append(float(np.mean(np.abs((fw - s["w"]) * grid + (fb - b_true)))))

@@ -38,7 +38,9 @@ def close(token: str, value: float, w: np.ndarray | None = None) -> bool:
 
 def page_runs(v: dict) -> dict:
     """What pages/signed_l1.py computes (compute.run is core.descend behind a cache)."""
-    data = core.make_dataset(20, v["x"], v["w_true"], 0.0, v["sigma"], 0.0, 0.0, v["seed"])
+    data = core.make_dataset(
+        20, v["x"], v["w_true"], 0.0, v["sigma"], outlier_fraction=0.0, outlier_size=0.0, seed=v["seed"]
+    )
     runs = {
         k: core.descend(
             data,
@@ -46,7 +48,7 @@ def page_runs(v: dict) -> dict:
             core.constant(v["lr"]),
             v["w0"],
             v["bs"],
-            v["epochs"],
+            epochs=v["epochs"],
             gradient_over="full" if (k == "signed_l1" and v["full"]) else "batch",
         )
         for k in ("signed_l1", "l1", "l2")
@@ -115,7 +117,7 @@ def check_more_epochs(text: str, v: dict, data, goal: say.Goal) -> None:
     ):
         k, epochs = int(m.group(1)), int(m.group(2))
         assert epochs <= C["epochs"].hi
-        longer = core.descend(data, "l1", v["lr"], v["w0"], v["bs"], epochs)
+        longer = core.descend(data, "l1", v["lr"], v["w0"], v["bs"], epochs=epochs)
         side = goal.side(longer.w)
         assert side[k] != side[0] and np.all(side[:k] == side[0])
         if "turn" in m.group(3):
@@ -191,8 +193,8 @@ def check_gradient_caption(text: str, v: dict, runs: dict, goal) -> None:
 
 def check_toggle(text: str, v: dict, data) -> None:
     """Both variants' ends against the runs with the toggle either way; the per-batch one against the target."""
-    as_printed = core.descend(data, "signed_l1", v["lr"], v["w0"], v["bs"], v["epochs"], gradient_over="full")
-    per_batch = core.descend(data, "signed_l1", v["lr"], v["w0"], v["bs"], v["epochs"])
+    as_printed = core.descend(data, "signed_l1", v["lr"], v["w0"], v["bs"], epochs=v["epochs"], gradient_over="full")
+    per_batch = core.descend(data, "signed_l1", v["lr"], v["w0"], v["bs"], epochs=v["epochs"])
     ends = re.findall(rf"\*\*{NUMBER}\*\*", text)
     assert (
         len(ends) == 2
@@ -261,14 +263,18 @@ def test_every_sentence_of_the_signed_l1_page_holds_for_its_run(v):
 
     exact = bool(np.all(data.y == v["w_true"] * data.x))
     check_signed_seen(
-        say.signed_seen(v["lr"], sums, end, on_closed, v["w_true"], v["full"], exact), v, signed, sums, data
+        say.signed_seen(v["lr"], sums, end, on_closed, v["w_true"], full=v["full"], exact_data=exact),
+        v,
+        signed,
+        sums,
+        data,
     )
 
     for name, run, g in (("Absolute L1", absl1, goal["l1"]), ("L2", l2, goal["l2"])):
         check_approach(say.approach(name, run.w, g, run.diverged_at), run.w, g, run.diverged_at)
     if say.first_reach(absl1.w, goal["l1"]) is None:
         upe = signed.updates_per_epoch
-        longer = core.descend(data, "l1", v["lr"], v["w0"], v["bs"], max(1, min(1000, core.MAX_UPDATES // upe)))
+        longer = core.descend(data, "l1", v["lr"], v["w0"], v["bs"], epochs=max(1, min(1000, core.MAX_UPDATES // upe)))
         check_more_epochs(
             say.more_epochs("absolute L1", goal["l1"], longer.w, upe, C["epochs"].hi), v, data, goal["l1"]
         )
@@ -288,16 +294,20 @@ def test_every_sentence_of_the_signed_l1_page_holds_for_its_run(v):
         core.gradient_x_sums(data.x, v["bs"], v["epochs"]),
         l2.grad[1:],
         nearer,
-        l2.diverged_at,
+        l2_div=l2.diverged_at,
     )
     check_gradient_caption(gcap, v, {**runs, "data": data}, goal)
 
     per_epoch = core.gradient_x_sums(data.x, v["bs"], 1)
     check_toggle(
-        say.toggle_explanation(v["w0"], v["lr"], K, 20, float(data.x.sum()), per_epoch, v["w_true"], v["full"]), v, data
+        say.toggle_explanation(
+            v["w0"], v["lr"], K, 20, float(data.x.sum()), per_epoch=per_epoch, w_true=v["w_true"], full=v["full"]
+        ),
+        v,
+        data,
     )
 
-    expl = say.predict_explanation(v["w0"], v["lr"], sums, K, say.end_value(closed), v["full"])
+    expl = say.predict_explanation(v["w0"], v["lr"], sums, K, say.end_value(closed), full=v["full"])
     m = re.search(rf"goes {NUMBER} → (?:{NUMBER} → )?… → {NUMBER} after (\d+) updates", expl)
     assert m and close(m.group(1), v["w0"]) and close(m.group(3), signed.w[-1], signed.w) and int(m.group(4)) == K
     assert m.group(2) is None or m.group(2) != m.group(1)  # the first step shows: 20 → 19.9996, not 20 → 20
@@ -339,7 +349,14 @@ def test_the_preset_shows_absolute_l1_reaching_the_target_and_turning():
     assert ends and ends.group(1) == "0.96"  # "then steps around it": the end line shows a step off the target
     # 20 − 475 × 0.04 is 1 exactly; 475 rounded subtractions leave w just off it, so it turns (the derivation's
     # 0.3 + 0.2 lands on 0.5 exactly and stops): the fold says which
-    w = core.descend(core.make_dataset(20, 2.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0), "l1", 0.01, 20.0, 2, 60).w
+    w = core.descend(
+        core.make_dataset(20, 2.0, 1.0, 0.0, 0.0, outlier_fraction=0.0, outlier_size=0.0, seed=0),
+        "l1",
+        0.01,
+        20.0,
+        2,
+        epochs=60,
+    ).w
     fold = " ".join(e.proto.label + " " + " ".join(m.value for m in e.markdown) for e in at.expander)
     off = re.search(r"After 475 updates of floating-point arithmetic w lands (.+?) off it", fold)
     assert off and w[475] != 1.0 and off.group(1) == number_words.power_of_ten(abs(w[475] - 1.0))
@@ -403,7 +420,14 @@ def test_a_two_cycle_is_not_called_swinging_wider_and_one_full_batch_is_one_run(
     (not an overflow)."""
     at = open_page("pages/signed_l1.py", {"s_lr": "0.5", "s_bs": "20", "s_x": "5", "s_epochs": "5"})
     text = words(at)
-    w = core.descend(core.make_dataset(20, 5.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0), "l1", 0.5, 20.0, 20, 5).w
+    w = core.descend(
+        core.make_dataset(20, 5.0, 1.0, 0.0, 0.0, outlier_fraction=0.0, outlier_size=0.0, seed=0),
+        "l1",
+        0.5,
+        20.0,
+        20,
+        epochs=5,
+    ).w
     assert w.tolist() == [20.0, -30.0, 20.0, -30.0, 20.0, -30.0]  # exact: 0.5 × 100 = 50 a step
     assert "Absolute L1 overshoots" in text and "swings wider" not in text and "keeps jumping across it" in text
     assert "the two readings are the same run" in text and "slower" not in text

@@ -17,7 +17,7 @@ def _panel() -> None:
     from ui import charts
     from ui.stepper import step_through
 
-    runs = {charts.label(k): core.descend(core.article_dataset(), k, 0.01, 20.0, 2, 1) for k in ("l1", "l2")}
+    runs = {charts.label(k): core.descend(core.article_dataset(), k, 0.01, 20.0, 2, epochs=1) for k in ("l1", "l2")}
     step_through("t_step", runs, ("l1", "l2"), pd.DataFrame({"y": [1.0], "text": ["true w = 1"]}))
 
 
@@ -107,4 +107,4 @@ def _runs():
     import core
     from ui import charts
 
-    return {charts.label(k): core.descend(core.article_dataset(), k, 0.01, 20.0, 2, 1) for k in ("l1", "l2")}
+    return {charts.label(k): core.descend(core.article_dataset(), k, 0.01, 20.0, 2, epochs=1) for k in ("l1", "l2")}

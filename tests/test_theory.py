@@ -86,7 +86,9 @@ def test_constant_lr_l1_never_leaves_the_oscillation_band(seed):
     data = Dataset(x, d.y)
     lr = float(10 ** rng.uniform(-2.5, -1))
     band = oscillation_band(x, d.y, lr, None if full else bs)
-    run = descend(data, "l1", lr, float(rng.uniform(-10, 10)), n if full else bs, 1000 if full else 1000 // n * bs)
+    run = descend(
+        data, "l1", lr, float(rng.uniform(-10, 10)), n if full else bs, epochs=1000 if full else 1000 // n * bs
+    )
     k = entered_band_at(run.w, band)
     inside = (run.w >= band[0] - 1e-9) & (run.w <= band[1] + 1e-9)
     first_in = int(np.argmax(inside)) if inside.any() else None
@@ -106,8 +108,8 @@ def test_l2_stability_bound_is_sharp_for_the_article():
     d = article_dataset()
     bound = l2_max_stable_lr(d.x, 2)
     assert bound == pytest.approx(1 / 8)
-    below = descend(d, "l2", bound * 0.98, 20, 2, 200)
-    above = descend(d, "l2", bound * 1.02, 20, 2, 200)
+    below = descend(d, "l2", bound * 0.98, 20, 2, epochs=200)
+    above = descend(d, "l2", bound * 1.02, 20, 2, epochs=200)
     assert abs(below.w[-1] - 1) < 1e-3
     assert above.diverged_at is not None or abs(above.w[-1] - 1) > 20
     assert l2_max_stable_lr(d.x, None) == pytest.approx(1 / 80)
@@ -117,7 +119,7 @@ def test_l2_stability_bound_is_sharp_for_the_article():
 def test_signed_l1_closed_form_matches_simulation(lr):
     d = article_dataset(3.0, seed=4)
     for full, s in ((True, d.x.sum()), (False, 4.0)):
-        run = descend(d, "signed_l1", lr, 20, 2, 20, gradient_over="full" if full else "batch")
+        run = descend(d, "signed_l1", lr, 20, 2, epochs=20, gradient_over="full" if full else "batch")
         np.testing.assert_allclose(run.w, signed_l1_closed_form(20, lr, s, run.n_updates), atol=1e-9)
 
 
@@ -132,7 +134,7 @@ def test_signed_l1_closed_form_from_data_alone(n, bs, full):
     from core import gradient_x_sums
 
     sums = gradient_x_sums(d.x, bs, 9, full)
-    run = descend(d, "signed_l1", 0.02, 5.0, bs, 9, gradient_over="full" if full else "batch")
+    run = descend(d, "signed_l1", 0.02, 5.0, bs, epochs=9, gradient_over="full" if full else "batch")
     np.testing.assert_allclose(run.w, signed_l1_closed_form(5.0, 0.02, sums, run.n_updates), atol=1e-9)
 
 
@@ -198,8 +200,10 @@ def _epoch_gap(data: Dataset, lr: float, bs: int, epochs: int, fit_bias: bool = 
     shrinks to 0 when the epoch contracts and grows when it does not.
     """
     per_epoch = -(-data.n // bs)
-    a = descend(data, "l2", lr, 3.0, bs, epochs, b0=0.0, fit_bias=fit_bias, track_loss=False)
-    b = descend(data, "l2", lr, 4.0, bs, epochs, b0=1.0 if fit_bias else 0.0, fit_bias=fit_bias, track_loss=False)
+    a = descend(data, "l2", lr, 3.0, bs, epochs=epochs, b0=0.0, fit_bias=fit_bias, track_loss=False)
+    b = descend(
+        data, "l2", lr, 4.0, bs, epochs=epochs, b0=1.0 if fit_bias else 0.0, fit_bias=fit_bias, track_loss=False
+    )
     gap = np.maximum(np.abs(a.w - b.w), np.abs(a.b - b.b))
     return gap[::per_epoch]
 
@@ -268,7 +272,7 @@ def test_one_rule_for_a_constant_lr_across_core(bad):
     """A constant lr is a finite number > 0 for descend, oscillation_band and the L2 radius alike."""
     d = article_dataset()
     for call in (
-        lambda: descend(d, "l1", bad, 20.0, 2, 1),
+        lambda: descend(d, "l1", bad, 20.0, 2, epochs=1),
         lambda: oscillation_band(d.x, d.y, bad, 2),
         lambda: theory.l2_epoch_radius(d.x, bad, 2),
     ):
@@ -279,10 +283,10 @@ def test_one_rule_for_a_constant_lr_across_core(bad):
 def test_a_schedule_may_reach_zero_and_then_takes_no_step():
     """The other half of the rule: a schedule's rate may be 0 at some updates (cosine's tail), never below."""
     d = article_dataset()
-    run = descend(d, "l1", cosine(0.01, total=10), 20.0, 2, 3)  # 30 updates; lr[k] is update k's, 0 from k = 11
+    run = descend(d, "l1", cosine(0.01, total=10), 20.0, 2, epochs=3)  # 30 updates; lr[k] is update k's, 0 from k = 11
     assert run.lr[10] > 0 and np.all(run.lr[11:] == 0) and np.all(run.w[11:] == run.w[10])
     with pytest.raises(ValueError, match="lr must be"):
-        descend(d, "l1", lambda t: -0.01 + 0 * np.asarray(t, dtype=float), 20.0, 2, 1)
+        descend(d, "l1", lambda t: -0.01 + 0 * np.asarray(t, dtype=float), 20.0, 2, epochs=1)
 
 
 def _l1_by_search(x, y):
@@ -303,7 +307,16 @@ def test_the_l1_line_by_the_slopes_of_pairs_is_the_search_s_to_its_rounding(seed
     (64 n eps g) hides the slope of g, so the two agree within that rounding over g's smaller one-sided slope."""
     rng = np.random.default_rng(seed)
     n = int(rng.integers(3, 101))
-    d = make_dataset(n, (0.0, 5.0), float(rng.uniform(-3, 3)), 1.0, float(rng.choice([0.0, 1.0])), 0.3, 30.0, seed)
+    d = make_dataset(
+        n,
+        (0.0, 5.0),
+        float(rng.uniform(-3, 3)),
+        1.0,
+        float(rng.choice([0.0, 1.0])),
+        outlier_fraction=0.3,
+        outlier_size=30.0,
+        seed=seed,
+    )
     x, y = (d.x.round(2), d.y.round(3)) if seed % 2 else (d.x, d.y)
     w, b = fit_line("l1", x, y)
     w_old, b_old, g = _l1_by_search(x, y)
@@ -347,4 +360,4 @@ def test_distance_to_interval(v, lo, hi, expected):
 def test_updates_per_run(n, batch, epochs, expected):
     assert core.updates_per_run(n, batch, epochs) == expected
     data = core.make_dataset(n=n)
-    assert core.descend(data, "l2", 0.01, 0.0, batch, epochs).n_updates == expected
+    assert core.descend(data, "l2", 0.01, 0.0, batch, epochs=epochs).n_updates == expected

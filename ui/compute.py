@@ -40,6 +40,7 @@ def run(
     sched: tuple,
     w0: float,
     batch_size: int,
+    *,
     epochs: int,
     optimizer: str = "sgd",
     optimizer_params: tuple = (),
@@ -50,7 +51,7 @@ def run(
     name, lr0, params = sched
     opt = core.make_optimizer(optimizer, **dict(optimizer_params))
     return core.descend(
-        data, loss, schedule(name, lr0, **dict(params)), w0, batch_size, epochs, optimizer=opt, **options
+        data, loss, schedule(name, lr0, **dict(params)), w0, batch_size, epochs=epochs, optimizer=opt, **options
     )
 
 

@@ -129,7 +129,7 @@ def _label_right(edge: _Edge, at: dict[str, _Node], vertical: bool) -> float:
     """The right end of an edge's label (0 for none): the picture must be at least this wide."""
     if not edge.label:
         return 0.0
-    anchor, lx, _ = _label_place(*_ends(edge, at, vertical), vertical, edge.left)
+    anchor, lx, _ = _label_place(*_ends(edge, at, vertical), vertical, left=edge.left)
     span = len(edge.label) * CHAR * (FONT - 1) / FONT
     return lx + {"start": span, "middle": span / 2, "end": 0.0}[anchor]
 
@@ -142,14 +142,14 @@ def _edge_svg(edge: _Edge, at: dict[str, _Node], vertical: bool) -> str:
     )
     if not edge.label:
         return line
-    anchor, lx, ly = _label_place(x0, y0, x1, y1, vertical, edge.left)
+    anchor, lx, ly = _label_place(x0, y0, x1, y1, vertical, left=edge.left)
     return line + (
         f'<text x="{lx:.1f}" y="{ly:.1f}" text-anchor="{anchor}" fill="{edge.colour}" font-size="{FONT - 1}">'
         f"{escape(edge.label)}</text>"
     )
 
 
-def _label_place(x0: float, y0: float, x1: float, y1: float, vertical: bool, left: bool) -> tuple[str, float, float]:
+def _label_place(x0: float, y0: float, x1: float, y1: float, vertical: bool, *, left: bool) -> tuple[str, float, float]:
     """Where an edge's label goes, clear of its line: beside the middle when vertical; left to right, above a
     level edge, above and right of a falling one, below and right of a rising one (the line leaves that side)."""
     mx, my = (x0 + x1) / 2, (y0 + y1) / 2

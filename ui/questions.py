@@ -57,7 +57,7 @@ def predict(
             bars = options.options if isinstance(options, NumberAnswer) else options
             ready = _ask_room_as_teacher(room, key, bars, correct, explanation)
         else:
-            ready = _ask_room_as_student(room, key, question, options, correct, explanation)
+            ready = _ask_room_as_student(room, key, question, options, correct, explanation=explanation)
     if not ready and sliding():  # the answer's screen would be empty: it says what shows the answer
         with slide_part(3):
             st.info(
@@ -133,7 +133,7 @@ def _ask_room_as_teacher(room: room_view.Membership, key, options, correct, expl
     return True
 
 
-def _ask_room_as_student(room: room_view.Membership, key, question, options, correct, explanation) -> bool:
+def _ask_room_as_student(room: room_view.Membership, key, question, options, correct, *, explanation) -> bool:
     revealed = room.question(key).revealed
     room_view.forget_if_asked_again(room, key)
     answer = _input(key, question, options, disabled=revealed)

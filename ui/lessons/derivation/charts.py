@@ -102,6 +102,7 @@ def loss_curve_follow_chart(
     slider: Slider,
     losses: Sequence[str],
     y_range: tuple[float, float],
+    *,
     height: int = 320,
 ) -> Spec:
     """L(w) curves (w, series, L) with, at the w of the chart's own slider, what `family` holds there (the point,

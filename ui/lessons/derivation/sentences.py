@@ -111,7 +111,7 @@ def kink_w(w: float, x: float, r: float) -> float | None:
     return w if r == 0 else _clean(w - r / x, abs(w) + abs(r / x))
 
 
-def kink_hint(w: float, x: float, r: float, lo: float, hi: float, step: float) -> str:
+def kink_hint(w: float, x: float, r: float, lo: float, hi: float, *, step: float) -> str:
     """How to stand on the kink with the w slider (from `lo` to `hi` in steps of `step`): slide to it, or change
     x, t or b when ŷ = t falls between the slider's steps or outside its range."""
     at = kink_w(w, x, r)
@@ -124,7 +124,7 @@ def kink_hint(w: float, x: float, r: float, lo: float, hi: float, step: float) -
     return f"Slide w to {fmt(at)}, where ŷ = t, to stand on it."
 
 
-def curve_alt(x: float, w: float, r: float, b: float, t: float, slope_l1: float, slope_l2: float) -> str:
+def curve_alt(x: float, w: float, r: float, b: float, t: float, *, slope_l1: float, slope_l2: float) -> str:
     """Alt text of the L(w) chart."""
     head = "L1 and L2 loss of one sample against w."
     if x == 0:
@@ -171,7 +171,7 @@ def tangent_seen(x: float, w: float, r: float, sign: float, slope_l2: float) -> 
 
 
 def finite_differences(
-    r: float, x: float, h: float, analytic: float, forward: float, backward: float, central: float
+    r: float, x: float, h: float, analytic: float, forward: float, *, backward: float, central: float
 ) -> tuple[str, str]:
     """(kind, text) on the finite-difference table: "warning" when a step reaches across the kink. A quotient
     within the rounding of L(w ± h) divided by h prints as "0 (to rounding)", not as the 5.551e−11 it computes."""
@@ -260,7 +260,7 @@ def hit_w(w: float, x: float, r: float, bias: bool) -> float | None:
 
 
 def misconception_alt(
-    x: float, t: float, lr: float, wrong_w: np.ndarray, right_w: np.ndarray, right_b: np.ndarray, w_hit: float | None
+    x: float, t: float, lr: float, wrong_w: np.ndarray, right_w: np.ndarray, *, right_b: np.ndarray, w_hit: float | None
 ) -> str:
     """Alt text of the misconception chart: where each run goes relative to the w at which ŷ = t (w_hit, see
     `hit_w`). right_w, right_b: the right run's w and b at each update."""
@@ -344,7 +344,7 @@ def staircase_alt(x: np.ndarray, lo: float, hi: float) -> str:
 
 
 def graph_alt(
-    w: float, x: float, t: float, b: float | None, y_hat: float, r: float, loss: float, sign: float,
+    w: float, x: float, t: float, b: float | None, y_hat: float, *, r: float, loss: float, sign: float,
     grad_w: float, grad_b: float,
 ) -> str:  # fmt: skip
     """The computational graph in words, for a screen reader: the forward pass, then the gradients back."""

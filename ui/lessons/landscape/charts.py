@@ -207,6 +207,7 @@ def landscape_chart(
     creases: pd.DataFrame | None,
     optimum: tuple[float, float],
     optimizers: Sequence[str],
+    *,
     w_range: tuple[float, float],
     b_range: tuple[float, float],
     labels: dict[str, str] | None = None,

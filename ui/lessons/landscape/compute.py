@@ -20,7 +20,7 @@ def optimal_loss(x: np.ndarray, y: np.ndarray, loss: str, delta: float) -> tuple
 
 @cached(max_entries=64, max_mb=12)
 def surface(
-    x: np.ndarray, y: np.ndarray, loss: str, delta: float, w_range: tuple, b_range: tuple, grid: int
+    x: np.ndarray, y: np.ndarray, loss: str, delta: float, w_range: tuple, *, b_range: tuple, grid: int
 ) -> pd.DataFrame:
     """Summed loss over a grid x grid lattice of (w, b), in one vectorised pass, as heatmap cells
     (w0, w1, b0, b1, loss, level = log(1 + loss)), in 32-bit floats: a picture and a tooltip need no more,

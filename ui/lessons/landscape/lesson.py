@@ -116,7 +116,7 @@ def run(values: Mapping[str, object], optimizer: str) -> core.Trajectory:
         sched,
         values["l_w0"],
         data.n,
-        values["l_steps"],
+        epochs=values["l_steps"],
         b0=values["l_b0"],
         fit_bias=True,
         optimizer=optimizer,

@@ -72,8 +72,8 @@ def experiments(lab: Lab, loss: str) -> lesson_compute.NoiseExperiments:
         s["w0"],
         s["bs"],
         s["epochs"],
-        s["sigma"],
-        s["seed"],
+        sigma=s["sigma"],
+        seed=s["seed"],
         sweep_lrs=lesson.SWEEP_LRS if sweep_on and loss in lab.losses else (),
         seeds=lesson.SEEDS if loss in lab.draw_losses else 0,
         heat_sigmas=lesson.HEAT_SIGMAS if heat else (),
@@ -357,7 +357,19 @@ def sweep_block(lab: Lab) -> None:
     start = abs(lab.s["w0"] - 1.0)
     takeaway(
         say.sweep_takeaway(sweep_lrs, sweep_errors, came, NAMES),
-        " ".join(say.sweep_sentences(sweep_lrs, sweep_errors, NAMES, lab.K, start, floors, stable, radius, came)),
+        " ".join(
+            say.sweep_sentences(
+                sweep_lrs,
+                sweep_errors,
+                NAMES,
+                lab.K,
+                start,
+                floors=floors,
+                l2_limit=stable,
+                l2_radius=radius,
+                arrived_at=came,
+            )
+        ),
     )
 
 

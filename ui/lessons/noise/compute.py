@@ -108,7 +108,7 @@ class _NoisePlan:
 
 
 def _noise_plan(
-    sweep_lrs: tuple, seeds: int, heat_sigmas: tuple, heat_lrs: tuple, updates: int, budget: int
+    sweep_lrs: tuple, seeds: int, heat_sigmas: tuple, heat_lrs: tuple, updates: int, *, budget: int
 ) -> _NoisePlan:
     """The share of each experiment that fits `budget` updates x runs (`share_budget`): evenly spread rates,
     the first seeds, and for the heatmap the same spread of rates on every noise level."""
@@ -132,9 +132,9 @@ def noise_experiments(
     w0: float,
     batch_size: int,
     epochs: int,
+    *,
     sigma: float,
     seed: int,
-    *,
     sweep_lrs: tuple[float, ...] = (),
     seeds: int = 0,
     heat_sigmas: tuple[float, ...] = (),
@@ -153,11 +153,25 @@ def noise_experiments(
     `thinned` says how many of how many. Every error is mean |w - 1| over the ERROR_TAIL of updates.
     """
     plan = _noise_plan(
-        sweep_lrs, seeds, heat_sigmas, heat_lrs, core.updates_per_run(core.data.ARTICLE.n, batch_size, epochs), budget
+        sweep_lrs,
+        seeds,
+        heat_sigmas,
+        heat_lrs,
+        core.updates_per_run(core.data.ARTICLE.n, batch_size, epochs),
+        budget=budget,
     )
     sets, lrs = plan.runs(sched, sigma, seed)
     many = core.descend_many(
-        sets, loss, lrs, w0, batch_size, epochs, shuffle=shuffle, shuffle_seed=seed, track_loss=False, **loss_params
+        sets,
+        loss,
+        lrs,
+        w0,
+        batch_size,
+        epochs=epochs,
+        shuffle=shuffle,
+        shuffle_seed=seed,
+        track_loss=False,
+        **loss_params,
     )
     a, b = plan.sweep_lrs.size, plan.sweep_lrs.size + plan.draw_seeds.size
     tail = error_tail(many.n_updates)

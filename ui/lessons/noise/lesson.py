@@ -144,7 +144,7 @@ def run(values: Mapping[str, object], loss: str) -> core.Trajectory:
         schedule(values),
         values["n_w0"],
         values["n_bs"],
-        values["n_epochs"],
+        epochs=values["n_epochs"],
         shuffle=values["n_shuffle"],
         shuffle_seed=values["n_seed"],
         **loss_params(loss, values, C),

@@ -497,6 +497,7 @@ def sweep_sentences(
     labels: dict[str, str],
     n_updates: int,
     start_error: float,
+    *,
     floors: dict[str, float],
     l2_limit: float | None,
     l2_radius: np.ndarray | None,

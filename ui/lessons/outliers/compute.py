@@ -22,7 +22,7 @@ def exact_fits(
 
 @cached(max_entries=64, max_mb=4)
 def descent_to_exact(
-    x: np.ndarray, y: np.ndarray, fit_bias: bool, delta: float, losses: tuple[str, ...], updates: int, near: float
+    x: np.ndarray, y: np.ndarray, fit_bias: bool, delta: float, losses: tuple[str, ...], *, updates: int, near: float
 ) -> dict[str, dict]:
     """Per loss: full-batch gradient descent from (0, 0) with lr0 / (1 + 0.01 t), against the exact fit.
 
@@ -42,7 +42,7 @@ def descent_to_exact(
     for k in losses:
         boost, params = {"l1": 4.0, "l2": 1.0, HUBER: 2.0}.get(k, 1.0), loss_kwargs(k, delta=delta)
         sched = core.inverse_time_decay(lr0 * boost, 0.01)
-        run = core.descend(data, k, sched, 0.0, data.n, updates, fit_bias=fit_bias, track_loss=False, **params)
+        run = core.descend(data, k, sched, 0.0, data.n, epochs=updates, fit_bias=fit_bias, track_loss=False, **params)
         distance = np.maximum(np.abs(run.w - exact[k][0]), np.abs(run.b - exact[k][1]))
         keep = thin_series(distance, 300)
         end_loss = float(np.sum(core.loss_value(k, run.w[-1] * x + run.b[-1] - y, **params)))
@@ -80,7 +80,7 @@ def breakdown(
     grid = np.linspace(0.0, 5.0, 51)
     rows = []
     for frac in fractions:
-        d = core.make_dataset(n, (0.0, 5.0), w, b, sigma, float(frac), size, seed)
+        d = core.make_dataset(n, (0.0, 5.0), w, b, sigma, outlier_fraction=float(frac), outlier_size=size, seed=seed)
         for k in losses:
             fw, fb = core.fit_line(k, d.x, d.y, fit_bias, **loss_kwargs(k, delta=delta))
             gap = float(np.mean(np.abs((fw - w) * grid + (fb - b))))

@@ -108,7 +108,7 @@ def question(values: Mapping[str, object]) -> str:
 def verdict(f: Fits, shifted: int, n: int, size: float) -> tuple[str, str]:
     """(which lines leave the true one, the gaps that decide it); `shifted` of the `n` points are marked as
     outliers, moved by `size`."""
-    return say.further_answer(f.gaps, f.tol), say.further_explanation(f.gaps, f.tol, f.x_range, shifted, n, size)
+    return say.further_answer(f.gaps, f.tol), say.further_explanation(f.gaps, f.tol, f.x_range, shifted, n, size=size)
 
 
 def expected(values: Mapping[str, object]) -> tuple[str, str]:

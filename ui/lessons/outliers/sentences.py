@@ -85,7 +85,7 @@ def near_rule(tol: float) -> str:
 
 
 def further_explanation(
-    gaps: Mapping[str, float], tol: float, x_range: tuple[float, float], shifted: int, n: int = 0, size: float = 0.0
+    gaps: Mapping[str, float], tol: float, x_range: tuple[float, float], shifted: int, n: int = 0, *, size: float = 0.0
 ) -> str:
     """Why, in numbers: each line's mean gap to the true line against the near rule, and the case the data show
     (`shifted` of `n` points moved by `size`)."""

@@ -97,7 +97,7 @@ def run(values: Mapping[str, object], loss: str) -> core.Trajectory:
     v = by_name(values)
     over = "full" if (loss == "signed_l1" and v["full"]) else "batch"
     return compute.run(
-        dataset(values), loss, ("constant", v["lr"], ()), v["w0"], v["bs"], v["epochs"], gradient_over=over
+        dataset(values), loss, ("constant", v["lr"], ()), v["w0"], v["bs"], epochs=v["epochs"], gradient_over=over
     )
 
 
@@ -114,14 +114,16 @@ def question(values: Mapping[str, object]) -> str:
 def expected(values: Mapping[str, object]) -> tuple[str, str]:
     """(the answer, the numbers behind it): w falls by lr·Σx every update, whatever the targets."""
     v, sums, closed = by_name(values), gradient_sums(values), closed_form(values)
-    return FALLS, say.predict_explanation(v["w0"], v["lr"], sums, sums.size, say.end_value(closed), v["full"])
+    return FALLS, say.predict_explanation(v["w0"], v["lr"], sums, sums.size, say.end_value(closed), full=v["full"])
 
 
 def _default_numbers() -> dict[str, float]:
     """The defaults' step as printed (lr·Σx over 20 samples) and per batch, and where each reading of the code
     ends the run (straight from core: this runs at import, outside any page)."""
     v = {name: c.default for name, c in C.items()}
-    x = core.make_dataset(N, v["x"], v["w_true"], 0.0, v["sigma"], 0.0, 0.0, v["seed"]).x
+    x = core.make_dataset(
+        N, v["x"], v["w_true"], 0.0, v["sigma"], outlier_fraction=0.0, outlier_size=0.0, seed=v["seed"]
+    ).x
     full, batch = (core.gradient_x_sums(x, v["bs"], v["epochs"], over_all) for over_all in (True, False))
     end = {
         k: say.end_value(core.signed_l1_closed_form(v["w0"], v["lr"], g, g.size))

@@ -292,7 +292,7 @@ def w_chart_alt(K: int, signed_end: float, on_closed: bool) -> str:
 
 
 def signed_seen(
-    lr: float, sums: np.ndarray, signed_end: float, on_closed: bool, w_true: float, full: bool, exact_data: bool
+    lr: float, sums: np.ndarray, signed_end: float, on_closed: bool, w_true: float, *, full: bool, exact_data: bool
 ) -> str:
     """Signed L1's part of 'what you see': its constant fall, and its gradient at the true w."""
     fall = signed_steps(lr, sums)
@@ -357,6 +357,7 @@ def gradient_caption(
     batch_sums: np.ndarray,
     l2_g: np.ndarray,
     l2_closer: bool,
+    *,
     l2_div: int | None,
 ) -> str:
     """The gradient chart's caption, every clause read off the gradients plotted (index 0, the start, excluded)."""
@@ -388,7 +389,7 @@ def _cross_update(w0: float, lr: float, per_epoch: np.ndarray, w_true: float, ma
 
 
 def toggle_explanation(
-    w0: float, lr: float, K: int, n: int, full_sum: float, per_epoch: np.ndarray, w_true: float, full: bool
+    w0: float, lr: float, K: int, n: int, full_sum: float, *, per_epoch: np.ndarray, w_true: float, full: bool
 ) -> str:
     """'What the toggle changes', computed for the settings on screen: both variants' step and end, and whether
     the per-batch one gets past the target. per_epoch: Σx of each batch of one epoch."""
@@ -435,7 +436,7 @@ def toggle_explanation(
     )
 
 
-def predict_explanation(w0: float, lr: float, sums: np.ndarray, K: int, w_end: float, full: bool) -> str:
+def predict_explanation(w0: float, lr: float, sums: np.ndarray, K: int, w_end: float, *, full: bool) -> str:
     """The predict question's explanation with the numbers of the run on screen."""
     sums = np.asarray(sums, dtype=float)
     where = "all the samples" if full else "the batch"
