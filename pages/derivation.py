@@ -52,7 +52,7 @@ with ask:
         lesson.PREDICT_KEY,
         f"{lesson.question(values)} Type a number.",
         lesson.number_answer(values),
-        lambda: lesson.room_answer(values),
+        decide=lambda: lesson.room_answer(values),
     )
 if not ready:
     st.stop()

@@ -81,7 +81,7 @@ with ask:
         lesson.question(values),
         lesson.options(values),
         # a pick that ties with the best (within the stated tolerance) is right too: the radio holds the pick
-        lambda: lesson.expected(values, st.session_state.get(lesson.PREDICT_KEY)),
+        decide=lambda: lesson.expected(values, st.session_state.get(lesson.PREDICT_KEY)),
     )
 if not ready:
     st.stop()

@@ -51,7 +51,7 @@ with ask:
         lesson.PREDICT_KEY,
         lesson.question(values),
         lesson.OPTIONS,
-        lambda: lesson.expected(values),  # (answer, why): the lesson's verdict whole, run once
+        decide=lambda: lesson.expected(values),  # (answer, why): the lesson's verdict whole, run once
     )
 if not ready:
     st.stop()

@@ -105,7 +105,7 @@ with ask:
         lesson.PREDICT_KEY,
         lesson.question(values),
         list(lesson.OPTIONS),
-        lambda: lesson.verdict(fit, int(np.sum(kinds == "outlier")), x.size, v["size"]),
+        decide=lambda: lesson.verdict(fit, int(np.sum(kinds == "outlier")), x.size, v["size"]),
     )
 if not ready:
     st.stop()
@@ -156,8 +156,8 @@ def descent_block() -> None:
         f"lr0 / (1 + 0.01·t), lr0 one over the largest curvature of L2's summed loss (twice that for Huber, four "
         f"times for L1). Do all three runs end within {ARRIVED:g} of the exact lines above?",
         GD_ANSWERS,
-        lambda: say.descent_answer(descent(), GD_ANSWERS),
-        lambda: say.descent_explanation(descent(), exact, GD_UPDATES, ARRIVED),
+        answer=lambda: say.descent_answer(descent(), GD_ANSWERS),
+        explanation=lambda: say.descent_explanation(descent(), exact, GD_UPDATES, ARRIVED),
     ):
         gd = descent()
         layout.chart(
@@ -215,8 +215,8 @@ def breakdown_block() -> None:
         f"sets, each fitted exactly with every loss). Up to about what share does L1's line stay near the true one "
         f"(a mean gap {say.near_rule(tol)})?",
         list(say.BREAK_OPTIONS),
-        lambda: say.breakdown_answer(say.held_to(shares, sweep_gaps("l1"), tol)),
-        lambda: say.breakdown_explanation(shares, sweep_gaps("l1"), tol),
+        answer=lambda: say.breakdown_answer(say.held_to(shares, sweep_gaps("l1"), tol)),
+        explanation=lambda: say.breakdown_explanation(shares, sweep_gaps("l1"), tol),
     ):
         bd = lesson_compute.breakdown(*bd_args)
         bd = bd.assign(series=bd["loss"].map(charts.label))

@@ -70,7 +70,7 @@ with ask:
         lesson.PREDICT_KEY,
         lesson.question(values),
         lesson.OPTIONS,
-        lambda: lesson.expected(values),
+        decide=lambda: lesson.expected(values),
     )
 if not ready:
     st.stop()

@@ -664,3 +664,14 @@ def test_in_the_slide_view_the_verdict_waits_for_the_answers_screen():
     radio.set_value(radio.options[0])
     rerun(reading)
     assert "error" in _screens(reading.main)[""]  # outside the slide view: beside the question, as before
+
+
+@pytest.mark.parametrize(
+    "given",
+    [{}, {"answer": "a"}, {"explanation": "why"}, {"decide": lambda: ("a", "why"), "answer": "a"}],
+)
+def test_predict_takes_either_an_answer_and_its_explanation_or_decide(given):
+    from ui.questions import predict
+
+    with pytest.raises(ValueError, match="either answer and explanation, or decide"):
+        predict("t_predict", "Which?", ["a", "b"], **given)

@@ -33,31 +33,35 @@ def predict(
     key: str,
     question: str,
     options: Sequence[str] | NumberAnswer,
-    correct: str | Callable[[], str] | Callable[[], tuple[str, str]],
+    *,
+    answer: str | Callable[[], str] | None = None,
     explanation: str | Callable[[], str] | None = None,
+    decide: Callable[[], tuple[str, str]] | None = None,
 ) -> bool:
     """Ask before showing. Returns True once the student has answered (or chosen to skip), or, in a
     class poll room, once the teacher has revealed the result to the room.
 
-    `correct` and `explanation` may be functions: an experiment that decides the answer (and the
-    numbers that say why) then runs only once the student has answered, not on every change of a
-    setting while the question is open. With no `explanation`, `correct()` returns both, (answer, why),
-    and runs once (a lesson's `expected`). With a NumberAnswer the student types a number; `correct` is then
-    the option the right number counts under.
+    Give either `answer` and `explanation` (each a string, or a function called only once the student has
+    answered, so an experiment that decides them does not run on every change of a setting while the question
+    is open), or `decide`: one function returning (answer, why), run once (a lesson's `expected`). With a
+    NumberAnswer the student types a number; the answer is then the option the right number counts under.
     """
-    if explanation is None:
-        decide = functools.cache(correct)
-        correct, explanation = (lambda: decide()[0]), (lambda: decide()[1])
+    by_parts = answer is not None and explanation is not None
+    if (decide is None) != by_parts or (decide is not None and (answer, explanation) != (None, None)):
+        raise ValueError(f"predict({key!r}): give either answer and explanation, or decide")
+    if decide is not None:
+        decided = functools.cache(decide)
+        answer, explanation = (lambda: decided()[0]), (lambda: decided()[1])
     room = room_view.joined()  # None outside a room: no database call
     with slide_part(2, question=key), st.container(border=True):
         st.markdown(f"**Predict first.** {question}")
         if room is None:
-            ready = _ask(key, question, options, correct, explanation)
+            ready = _ask(key, question, options, answer, explanation)
         elif room.teacher_key:
             bars = options.options if isinstance(options, NumberAnswer) else options
-            ready = _ask_room_as_teacher(room, key, bars, correct, explanation)
+            ready = _ask_room_as_teacher(room, key, bars, answer, explanation)
         else:
-            ready = _ask_room_as_student(room, key, question, options, correct, explanation=explanation)
+            ready = _ask_room_as_student(room, key, question, options, answer, explanation=explanation)
     if not ready and sliding():  # the answer's screen would be empty: it says what shows the answer
         with slide_part(3):
             st.info(

@@ -395,8 +395,10 @@ def draws_block(lab: Lab) -> None:
         f"losses with these settings. On average over the {tail} of each run's updates, which ends closer to the "
         f"true w = {lesson.W_TRUE:g}?",
         [NAMES["l1"], NAMES["l2"], say.SAME],
-        lambda: say.closer_answer(mean("l1"), mean("l2")),
-        lambda: say.closer_explanation(mean("l1"), mean("l2"), f"Over the {len(seeds())} draws ({tail} of each run)"),
+        answer=lambda: say.closer_answer(mean("l1"), mean("l2")),
+        explanation=lambda: say.closer_explanation(
+            mean("l1"), mean("l2"), f"Over the {len(seeds())} draws ({tail} of each run)"
+        ),
     ):
         return
     draws = pd.concat(
