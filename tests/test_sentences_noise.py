@@ -301,18 +301,19 @@ def check_sweep(s: dict) -> None:
     assert (islands.size > 0) == ("stable again" in text)
 
 
-@given(
-    st.fixed_dictionaries(
-        {
-            "n_sigma": SIGMAS,
-            "n_bs": st.integers(1, 20),
-            "n_epochs": st.integers(1, 30),
-            "n_w0": st.integers(-60, 60).map(lambda i: i / 2),
-            "n_seed": st.integers(0, 99),
-            "n_shuffle": st.booleans(),
-        }
-    )
+SWEEP_SETTINGS = st.fixed_dictionaries(  # the controls a sweep reads (its rates are its own)
+    {
+        "n_sigma": SIGMAS,
+        "n_bs": st.integers(1, 20),
+        "n_epochs": st.integers(1, 30),
+        "n_w0": st.integers(-60, 60).map(lambda i: i / 2),
+        "n_seed": st.integers(0, 99),
+        "n_shuffle": st.booleans(),
+    }
 )
+
+
+@given(SWEEP_SETTINGS)
 def test_the_sweep_sentences_are_true_of_the_plotted_points(s):
     check_sweep(s)
 
@@ -863,18 +864,7 @@ def first_arrived(lrs: np.ndarray, err: np.ndarray, came: np.ndarray) -> float |
     return float(lrs[keep][0]) if keep.any() else None
 
 
-@given(
-    st.fixed_dictionaries(
-        {
-            "n_sigma": SIGMAS,
-            "n_bs": st.integers(1, 20),
-            "n_epochs": st.integers(1, 30),
-            "n_w0": st.integers(-60, 60).map(lambda i: i / 2),
-            "n_seed": st.integers(0, 99),
-            "n_shuffle": st.booleans(),
-        }
-    )
-)
+@given(SWEEP_SETTINGS)
 def test_the_sweep_takeaway_reads_only_runs_that_arrived(s):
     """Under the sweep: from which rate each loss's runs arrive (their error before is where a run passed by, not
     where it stays), how the arrived runs' error goes with lr, where L2 diverges; short, plain."""
