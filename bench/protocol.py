@@ -48,6 +48,7 @@ class Session:
     errors: int = 0
     query: str = ""  # the query string the tab's address bar holds (without "?")
     context_url: str = ""  # the address the tab reports (st.context.url), if any
+    headers: dict[str, str] = field(default_factory=dict)  # sent with the websocket's opening request
     exceptions: list[str] = field(default_factory=list)  # every exception element shown so far: "Type: message"
     alerts: list[str] = field(default_factory=list)  # the last run's warning/error/info texts
     shown: set[str] = field(default_factory=set)  # keys of the widgets the last run drew
@@ -59,6 +60,7 @@ class Session:
             subprotocols=["streamlit"],
             max_size=None,
             ping_interval=None,
+            additional_headers=self.headers or None,
         )
         return await self.rerun()
 

@@ -16,7 +16,6 @@ from urllib.parse import parse_qs
 import pytest
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
-from websockets.asyncio.client import connect
 
 from bench.protocol import Session, run
 from bench.serve import streamlit_server
@@ -463,15 +462,9 @@ class Visitor(Session):
         if element.WhichOneof("type") == "radio":
             self.options[element.radio.id.split("-", 2)[2]] = list(element.radio.options)
 
-    async def open(self) -> float:
-        self.ws = await connect(
-            self.url.replace("http", "ws", 1) + "/_stcore/stream",
-            subprotocols=["streamlit"],
-            max_size=None,
-            ping_interval=None,
-            additional_headers={"X-Forwarded-For": self.forwarded} if self.forwarded else None,
-        )
-        return await self.rerun()
+    def __post_init__(self) -> None:
+        if self.forwarded:
+            self.headers["X-Forwarded-For"] = self.forwarded
 
     async def click(self, key: str) -> None:
         await self.send(key, trigger_value=True)
