@@ -192,6 +192,15 @@ class Attack:
         self.report.notes_seen += sum("ignored" in a for a in self.session.alerts)
         return self.session.exceptions[before:]
 
+    async def _attempt(self, what: str, rerun) -> None:
+        """One hostile message: what it raised, or that it stuck, becomes a finding (`_send` measures it)."""
+        try:
+            failed = await self._send(what, rerun)
+        except StuckSession as stuck:
+            failed = [f"stuck: {stuck}"]
+        if failed:
+            self.report.findings.append(Finding(self.page, what, failed[0][:160]))
+
     async def open(self) -> None:
         await self.session.open()
         for _ in range(3):  # a revealed section may hold more reveals
@@ -272,12 +281,7 @@ class Attack:
         ):
             self.session.widgets = dict(self.good) | {i: _state(i, state) for i, state in widgets.items()}
             self.session.query = query
-            try:
-                failed = await self._send(what, self.session.rerun)
-            except StuckSession as stuck:
-                failed = [f"stuck: {stuck}"]
-            if failed:
-                self.report.findings.append(Finding(self.page, what, failed[0][:160]))
+            await self._attempt(what, self.session.rerun)
             await self.valid_change(what)
 
     async def oversized(self) -> None:
@@ -298,12 +302,7 @@ class Attack:
 
     async def clear_cache(self) -> None:
         """The "clear cache" message: every cache of the server emptied; this session and the next run go on."""
-        try:
-            raised = await self._send("clear every cache", self.session.clear_cache)
-        except StuckSession as stuck:
-            raised = [f"stuck: {stuck}"]
-        if raised:
-            self.report.findings.append(Finding(self.page, "clear every cache", raised[0][:160]))
+        await self._attempt("clear every cache", self.session.clear_cache)
         await self.valid_change("clear every cache")
 
     async def first_messages(self, lean: bool = False) -> None:
@@ -315,12 +314,7 @@ class Attack:
             self.session = Session(self.url, self.page, timeout=self.session.timeout)
             self.session.widgets = {i: _state(i, state) for i, state in states.items()}
             what = f"first message, {name}"
-            try:
-                failed = await self._send(what, self.session.open)
-            except StuckSession as stuck:
-                failed = [f"stuck: {stuck}"]
-            if failed:
-                self.report.findings.append(Finding(self.page, what, failed[0][:160]))
+            await self._attempt(what, self.session.open)
             await self.valid_change(what)
 
     async def qr_links(self, count: int = 10) -> None:
@@ -331,12 +325,7 @@ class Attack:
             self.session.context_url = f"http://{i}{'a' * 60}.example/{'p' * 1900}?{i}"
             self.session.query = f"junk{i}={'x' * 60}"
             what = f"QR code of a new 2,000-character address ({i + 1} of {count})"
-            try:
-                failed = await self._send(what, lambda: self.session.send("poll_qr", trigger_value=True))
-            except StuckSession as stuck:
-                failed = [f"stuck: {stuck}"]
-            if failed:
-                self.report.findings.append(Finding(self.page, what, failed[0][:160]))
+            await self._attempt(what, lambda: self.session.send("poll_qr", trigger_value=True))
         self.session.context_url, self.session.query = "", ""
         self.session.widgets.pop(self.session.ids["poll_qr"], None)
         for i in range(count):  # the same page without the button: what the QR code adds is the difference
