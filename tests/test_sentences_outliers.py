@@ -59,19 +59,18 @@ def _params(loss: str, delta: float) -> dict:
     return {"delta": delta} if loss == "huber" else {}
 
 
+def dataset(s: dict, frac: float) -> core.Dataset:
+    """The data set the page draws at these settings with `frac` of its points shifted, with core directly."""
+    b_true = s["b"] if s["bias"] else 0.0
+    return core.make_dataset(
+        s["n"], (0.0, 5.0), s["w"], b_true, s["sigma"], outlier_fraction=frac, outlier_size=s["size"], seed=s["seed"]
+    )
+
+
 def page_run(s: dict) -> dict:
     """What the page computes from its settings, with core directly."""
     b_true = s["b"] if s["bias"] else 0.0
-    d = core.make_dataset(
-        s["n"],
-        (0.0, 5.0),
-        s["w"],
-        b_true,
-        s["sigma"],
-        outlier_fraction=s["frac"],
-        outlier_size=s["size"],
-        seed=s["seed"],
-    )
+    d = dataset(s, s["frac"])
     x, y = d.x.round(3), d.y.round(3)  # the table shows (and the page fits) three decimals
     exact = {k: core.fit_line(k, x, y, s["bias"], **_params(k, s["delta"])) for k in LOSSES}
     grid = np.linspace(x.min(), x.max(), say.GAP_GRID)
@@ -147,16 +146,7 @@ def sweep(s: dict) -> dict[str, list[float]]:
     grid = np.linspace(0.0, 5.0, 51)
     out = {k: [] for k in ("l1", "l2")}
     for frac in FRACTIONS:
-        d = core.make_dataset(
-            s["n"],
-            (0.0, 5.0),
-            s["w"],
-            b_true,
-            s["sigma"],
-            outlier_fraction=float(frac),
-            outlier_size=s["size"],
-            seed=s["seed"],
-        )
+        d = dataset(s, float(frac))
         for k in out:
             fw, fb = core.fit_line(k, d.x, d.y, s["bias"])
             out[k].append(float(np.mean(np.abs((fw - s["w"]) * grid + (fb - b_true)))))
