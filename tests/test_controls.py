@@ -88,18 +88,17 @@ LINK_PAYLOADS = (
 
 
 def _every_control() -> None:
-    """restore() over every lesson's controls and the shell's, as app.py and the pages call it."""
-    from ui.controls import SHARED, restore, show_notes
-    from ui.lessons.registry import LESSONS
+    """restore() over every control any page declares, as app.py and the pages call it."""
+    from ui.controls import restore, show_notes
+    from ui.lessons.registry import every_control
 
-    show_notes(restore([*SHARED, *(c for entry in LESSONS for c in entry.lesson.controls)]))
+    show_notes(restore(list(every_control().values())))
 
 
 def test_a_note_about_a_refused_link_value_names_the_setting_never_the_text_sent():
-    from ui.controls import SHARED
-    from ui.lessons.registry import LESSONS
+    from ui.lessons.registry import every_control
 
-    controls = [*SHARED, *(c for entry in LESSONS for c in entry.lesson.controls)]
+    controls = list(every_control().values())
     for payload in LINK_PAYLOADS:
         assert len(payload) <= 64
         at = AppTest.from_function(_every_control)

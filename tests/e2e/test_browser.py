@@ -10,7 +10,7 @@ import pytest
 
 from bench.serve import full_height_screenshot, new_tab, rerun, streamlit_server, wait_for_run
 from ui.layout import CHART_TEXT
-from ui.lessons.registry import LESSONS
+from ui.lessons.registry import LESSONS, controls_by_page
 
 LAB_PAGES = [entry.lesson.page for entry in LESSONS]
 
@@ -155,13 +155,6 @@ def test_two_students_with_different_settings_never_see_each_others_values(brows
         tab.context.close()
 
 
-def _controls_of(path: str) -> list[str]:
-    from ui.controls import SHARED
-
-    own = next((e.lesson.controls for e in LESSONS if e.lesson.page == path), ())
-    return [c.key for c in (*SHARED, *own)]
-
-
 _OFF_SITE = """() => [...document.querySelectorAll('a[href], img[src], image, [style*="url("]')]
     .map((e) => e.href?.baseVal ?? e.href ?? e.src ?? e.getAttribute('style'))
     .filter((u) => u && /^(https?:)?\\/\\/(?!127\\.0\\.0\\.1[:/])/.test(u) || /evil\\.example/.test(u))"""
@@ -175,7 +168,8 @@ def test_markdown_in_a_link_makes_no_link_or_image_to_another_host(page, app_url
 
     requests = []
     page.on("request", lambda r: requests.append(r.url) if urlsplit(r.url).hostname != "127.0.0.1" else None)
-    keys = _controls_of(path)
+    pages = controls_by_page()
+    keys = list(pages.get(path, pages["home"]))  # the start and teachers' pages have the shell's controls only
     for shift in (0, len(LINK_PAYLOADS) // 2):
         query = urlencode({k: LINK_PAYLOADS[(i + shift) % len(LINK_PAYLOADS)] for i, k in enumerate(keys)})
         page.goto(f"{app_url}/{path}?{query}")
