@@ -78,7 +78,7 @@ with layout.slide_part(3):
         st.markdown("**L(w) for this sample**, with the tangent at your w (on the kink, the fan of subgradients)")
         if not layout.presenting():  # a projector's slide has no room for it: the slider's own label says it
             st.caption("Drag the w slider under the chart (or use its arrow keys): the point and tangents follow.")
-        pic, slope_l2 = compute.picture(values), lesson.loss_picture(sample).slope_l2  # every w's, and this w's
+        pic, slope_l2 = compute.picture(values), sample.slope_l2  # every w's, and this w's
         curve, slope_l1, height = pic.curve, grad_w, 280 if layout.sliding() else 320  # a slide: the w slider fits
         follow.chart(
             lesson_charts.loss_curve_follow_chart(
@@ -139,7 +139,7 @@ def numerical_block() -> None:
     h = st.session_state[C["h"].key]
     central = (L_of(w + h) - L_of(w - h)) / (2 * h)
     forward, backward = (L_of(w + h) - L_of(w)) / h, (L_of(w) - L_of(w - h)) / h
-    st.dataframe(
+    layout.table(
         pd.DataFrame(
             {
                 "method": [
@@ -150,9 +150,7 @@ def numerical_block() -> None:
                 ],
                 "dL/dw": [grad_w, central, forward, backward],
             }
-        ),
-        hide_index=True,
-        width="stretch",
+        )
     )
     kind, note = say.finite_differences(r, x, h, grad_w, forward, backward=backward, central=central)
     if kind == "warning":
@@ -216,7 +214,7 @@ def samples_block() -> None:
             "sign(rᵢ)·xᵢ": contrib,
         }
     )
-    st.dataframe(table.round(4), hide_index=True, width="stretch")
+    layout.table(table)
     lo, hi = core.l1_minimizers(data.x, data.y)
     st.markdown(say.samples_total(w, float(contrib.sum()), lo, hi))
     grid = np.linspace(min(lo, w) - 1, max(hi, w) + 1, 400)

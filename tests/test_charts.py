@@ -245,8 +245,14 @@ def test_the_number_lines_labels_sit_on_the_far_side_of_their_rules():
     assert aligns == {"left": "right", "right": "left"}
 
 
-def test_the_staircase_names_your_w_and_the_weighted_median():
-    spec = derivation_charts.step_function_chart(pd.DataFrame({"w": [0.0, 1.0], "g": [-1.0, 1.0]}), 0.5, (0.4, 0.6))
-    texts = [layer["encoding"]["text"]["value"] for layer in json.loads(spec.template)["layer"] if "text" in
-             layer.get("encoding", {})]  # fmt: skip
-    assert texts == ["your w", "weighted median"]
+@pytest.mark.parametrize("w, your_side", [(0.5, "right"), (0.1, "left"), (0.8, "right")])
+def test_the_staircase_names_your_w_and_the_weighted_median_on_their_outer_sides(w, your_side):
+    spec = derivation_charts.step_function_chart(pd.DataFrame({"w": [0.0, 1.0], "g": [-1.0, 1.0]}), w, (0.4, 0.6))
+    layers = [layer for layer in json.loads(spec.template)["layer"] if "text" in layer.get("encoding", {})]
+    texts = {(layer["encoding"]["text"]["value"], layer["transform"][0]["filter"].split("== ")[-1].strip("'")):
+             layer["mark"]["align"] for layer in layers}  # fmt: skip
+    assert set(t for t, _ in texts) == {"your w", "weighted median"}
+    assert spec.datasets["now"]["side"].tolist() == [your_side]
+    median_side = spec.datasets["optimum"]["side"].item()
+    assert median_side != your_side  # one name each side of the pair: the two never overlap
+    assert texts[("your w", "left")] == "right" and texts[("weighted median", "right")] == "left"  # written outward

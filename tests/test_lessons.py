@@ -4,7 +4,6 @@ the page's own question, and the page must say it is right."""
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 import core
@@ -125,25 +124,6 @@ def test_the_articles_code_on_a_phone_keeps_every_line_and_note_within_50_charac
     note = "    # ↓ our note: x, not this_x (all 20 samples)"
     assert narrow == ["def f(x):", "  if x:", note, "    return np.sum(x)"]
     assert max(map(len, narrow)) <= 50
-
-
-def test_the_loss_picture_names_each_line_and_draws_the_fan_only_on_the_kink():
-    from ui.lessons.derivation import lesson as derivation
-
-    values = derivation.LESSON.values()
-    key = {name: c.key for name, c in derivation.C.items()}
-    near = derivation.sample({**values, key["x"]: 2.0, key["t"]: 1.0, key["w"]: 0.45})  # |r| = 0.1 < |x|/4
-    on = derivation.sample({**values, key["x"]: 2.0, key["t"]: 1.0, key["w"]: 0.5})
-    off_pic, on_pic = derivation.loss_picture(near), derivation.loss_picture(on)
-    assert not near.at_kink and on.at_kink
-    assert not off_pic.lines["line"].str.startswith("subgradient slope").any()  # off the kink: one slope, no fan
-    assert on_pic.lines.loc[on_pic.lines["line"].str.startswith("subgradient slope"), "line"].nunique() == 7
-    assert sorted(off_pic.labels["text"]) == ["L1 tangent", "L2 tangent"]
-    assert any(t.startswith("subgradients, slopes −2 to 2") for t in on_pic.labels["text"])
-    assert any("L2 tangent" in t for t in on_pic.labels["text"])
-    for _, name in off_pic.labels.iterrows():  # each name at the upper end of a line it names
-        ends = off_pic.lines.groupby("line")["L"].max()
-        assert np.isclose(ends, name["L"]).any()
 
 
 def test_the_lecture_plan_fills_50_minutes_from_the_registry_and_says_what_to_trim():

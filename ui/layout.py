@@ -18,7 +18,7 @@ from ui import internals
 from ui.charts import Spec
 from ui.controls import PRESENTATION, SLIDE, SLIDES
 from ui.frames import to_csv
-from ui.words import number_word
+from ui.words import cell, number_word
 
 # A chart's description (`chart`): for screen readers, no room on screen. Streamlit's own elements are styled in
 # ui/internals.py (every selector on its page lives there).
@@ -181,6 +181,14 @@ def seen(text: str) -> None:
 
 
 CHART_LABEL = "Chart, described in the text that follows"
+def table(df: pd.DataFrame, *, digits: int = 4, column_config: dict | None = None) -> None:
+    """A table of results, its numbers as the sentences print them (ui.words.cell: `digits` significant digits,
+    the minus sign −, never e-notation); the columns stay numeric, so a click on a header still sorts them."""
+    numeric = [c for c in df.columns if pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])]
+    shown = df.style.format(lambda v: cell(v, digits), subset=numeric) if numeric else df
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=column_config)
+
+
 CHART_TEXT = "l1-chart-text"  # the class of a chart's description (visually hidden, read by screen readers)
 
 

@@ -17,12 +17,11 @@ import pandas as pd
 import streamlit as st
 
 from core import Trajectory
-from ui import charts, follow, frames
+from ui import charts, follow, frames, layout
 from ui.controls import Control, keep_in_url, restore, show_notes
 
 SPEEDS = (1, 5, 20, 100)  # updates per tick
 TICK_SECONDS = 0.5
-_COLUMNS = ("w", "gradient dL/dw", "lr", "loss on all data")  # the numbers shown at update k
 
 
 def inputs(key: str, last: int) -> tuple[Control, Control]:
@@ -120,12 +119,7 @@ def _numbers(runs: Mapping[str, Trajectory], k: int) -> None:
         }
         for label, run in runs.items()
     ]
-    st.dataframe(
-        pd.DataFrame(rows),
-        hide_index=True,
-        width="stretch",
-        column_config={c: st.column_config.NumberColumn(format="%.5g") for c in _COLUMNS},
-    )
+    layout.table(pd.DataFrame(rows), digits=5)
     if k == 0:
         st.caption("Update 0 is the start: no gradient or learning rate has been used yet.")
 

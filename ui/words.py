@@ -6,6 +6,8 @@ statement against the data it describes (hypothesis, across the page's control s
 
 import math
 
+import numpy as np
+
 MINUS = "\u2212"  # the minus sign the charts' axes print (d3's format): one sign for a number everywhere
 
 
@@ -17,6 +19,22 @@ def num(value: float, digits: int = 4) -> str:
         return plain(value, digits).rstrip("0")
     text = f"{value:,.0f}" if 1e4 <= abs(value) < 1e15 else f"{value:.{digits}g}"
     return MINUS + text[1:] if text.startswith("-") else text
+
+
+def cell(value: object, digits: int = 4) -> str:
+    """A table's cell as a reader writes it: a number to `digits` significant digits with the minus sign −, a
+    tiny or huge one as 2.5 × 10⁻¹³ (never e-notation, never a row of zeros), a missing one as —; anything else
+    as it is."""
+    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+        return str(value)
+    v = float(value)
+    if v != v:  # a value the row does not have (a run that never entered its band)
+        return "—"
+    if v in (float("inf"), float("-inf")):
+        return plain(v)
+    if v != 0 and (abs(v) < 1e-4 or abs(v) >= 1e15):
+        return power_of_ten(v, min(digits, 3))
+    return num(v + 0.0, digits)
 
 
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")

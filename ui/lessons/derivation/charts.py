@@ -34,21 +34,33 @@ def _step_function() -> alt.LayerChart:
         named_data("optimum").mark_rule(color=LOSS_COLORS["l1"], strokeDash=[4, 3]).encode(x="lo:Q", tooltip=["text:N"])
     )
     now = named_data("now").mark_rule(color="#222222", strokeWidth=2).encode(x="w:Q")
-    names = [  # the two vertical lines named at the top, on opposite sides so they never overlap (no legend)
-        named_data("now")
-        .mark_text(align="left", baseline="top", dx=4, dy=2, fontSize=12, color="#222222")
-        .encode(x="w:Q", y=alt.value(0), text=alt.value("your w")),
-        named_data("optimum")
-        .mark_text(align="right", baseline="top", dx=-4, dy=2, fontSize=12, color=LOSS_COLORS["l1"])
-        .encode(x="lo:Q", y=alt.value(0), text=alt.value("weighted median")),
+    names = [  # the two vertical lines named at the top, each on its outer side so they never overlap (no legend)
+        named_data(data)
+        .transform_filter(f"datum.side == '{side}'")
+        .mark_text(align=align, baseline="top", dx=dx, dy=2, fontSize=12, color=color)
+        .encode(x=f"{field}:Q", y=alt.value(0), text=alt.value(text))
+        for data, field, text, color in (
+            ("now", "w", "your w", "#222222"),
+            ("optimum", "lo", "weighted median", LOSS_COLORS["l1"]),
+        )
+        for side, align, dx in (("right", "left", 4), ("left", "right", -4))
     ]
     return alt.layer(area, edge, zero, line, now, *names).properties(height=260, width="container")
 
 
 def step_function_chart(df: pd.DataFrame, current_w: float, optimum: tuple[float, float]) -> Spec:
     """Total L1 subgradient sum_i sign(w x_i - t_i) x_i against w (df: w, g), zero line, optimum."""
-    optimum_df = pd.DataFrame({"lo": [optimum[0]], "hi": [optimum[1]], "text": ["minimisers (weighted median)"]})
-    return Spec(_step_function(), {"steps": df, "optimum": optimum_df, "now": pd.DataFrame({"w": [current_w]})})
+    left = current_w <= optimum[0]  # your w's line left of the median's: its name on the left, the median's right
+    optimum_df = pd.DataFrame(
+        {
+            "lo": [optimum[0]],
+            "hi": [optimum[1]],
+            "text": ["minimisers (weighted median)"],
+            "side": ["right" if left else "left"],
+        }
+    )
+    now = pd.DataFrame({"w": [current_w], "side": ["left" if left else "right"]})
+    return Spec(_step_function(), {"steps": df, "optimum": optimum_df, "now": now})
 
 
 @template

@@ -20,7 +20,7 @@ from ui.lessons.derivation import lesson
 from ui.lessons.derivation import sentences as say
 from ui.runtime import cached
 
-TANGENT_HALF = 0.6  # a tangent is drawn over w ± this (lesson.loss_picture draws the same span)
+TANGENT_HALF = 0.6  # a tangent is drawn over w ± this
 FAN_HALF = 0.7
 FAN_LINES = 7
 
@@ -38,13 +38,13 @@ def w_slider() -> follow.Slider:
     return follow.Slider("w", lesson.C["w"])
 
 
-def _rows(s: lesson.Sample) -> list[tuple[dict, float, float]]:
-    """The drawn rows at one w: (labels, w, L), the same labels in the same order at every w (NaN: not drawn)."""
+def _rows(s: lesson.Sample, y_top: float) -> list[tuple[dict, float, float]]:
+    """The drawn rows at one w: (labels, w, L), the same labels in the same order at every w (NaN: not drawn);
+    `y_top`: the top of the chart's y range, where a name is written at the latest."""
     w, x, r, nan = s.w, s.x, s.r, float("nan")
     l1, l2 = charts.label("l1"), charts.label("l2")
     span = np.array([w - TANGENT_HALF, w + TANGENT_HALF])
-    slope_l2 = float(core.loss_grad("l2", r)) * x
-    lines = {"L1": (l1, s.loss + s.grad_w * (span - w)), "L2": (l2, r * r + slope_l2 * (span - w))}
+    lines = {"L1": (l1, s.loss + s.grad_w * (span - w)), "L2": (l2, r * r + s.slope_l2 * (span - w))}
     rows = [({"part": "point", "line": "your w", "series": "", "side": "", "text": ""}, w, s.loss)]
     for name, (series, ls) in lines.items():
         rows += [({"part": "tangent", "line": f"{name} tangent", "series": series, "side": "", "text": ""}, *p)
@@ -55,20 +55,34 @@ def _rows(s: lesson.Sample) -> list[tuple[dict, float, float]]:
         ends = zip(fan_w, k * (fan_w - fan_w.mean()), strict=True) if s.at_kink else [(nan, nan)] * 2
         rows += [({"part": "fan", "line": f"subgradient {i + 1}", "series": l1, "side": "", "text": ""}, *e)
                  for e in ends]  # fmt: skip
-    for text, where in _names(s, span, lines, fan_w):
+    for text, where in _names(s, span, lines, fan_w, y_top):
         for side in ("left", "right"):
             at = where if where is not None and where[2] == side else (nan, nan, side)
             rows.append(({"part": "label", "line": text, "series": "", "side": side, "text": text}, at[0], at[1]))
     return rows
 
 
-def _names(s: lesson.Sample, span, lines, fan_w) -> list[tuple[str, tuple[float, float, str] | None]]:
+def name_at(span: np.ndarray, ls: np.ndarray, y_top: float) -> tuple[float, float, str] | None:
+    """Where a straight segment's name is written: at its upper end, outward (the lower end may leave the chart);
+    where the segment leaves through the chart's top first, at the point where it does, so the name stays on the
+    plot; None when the whole segment is above the chart (nothing drawn to name)."""
+    i = int(np.argmax(ls))
+    side = "right" if i == len(span) - 1 else "left"
+    if ls[i] <= y_top:
+        return float(span[i]), float(ls[i]), side
+    j = len(span) - 1 - i  # the lower end
+    if ls[j] >= y_top:
+        return None
+    w = span[j] + (y_top - ls[j]) * (span[i] - span[j]) / (ls[i] - ls[j])
+    return float(w), float(y_top), side
+
+
+def _names(s: lesson.Sample, span, lines, fan_w, y_top: float) -> list[tuple[str, tuple[float, float, str] | None]]:
     """Each line's name and where it is written at this w (w, L, side), or None where this w does not draw it
     (a list: off the kink and on it, two names may read the same, "L2 tangent")."""
 
-    def top(ls: np.ndarray) -> tuple[float, float, str]:  # lesson._name_at_top: the upper end, written outward
-        i = int(np.argmax(ls))
-        return float(span[i]), float(ls[i]), "right" if i == len(span) - 1 else "left"
+    def top(ls: np.ndarray) -> tuple[float, float, str] | None:
+        return name_at(span, ls, y_top)
 
     pick = f"the app's pick, slope {say.fmt(s.kink * s.x)}"
     flat = f"{pick} · L2 tangent" if s.kink * s.x == 0 else "L2 tangent"
@@ -96,7 +110,16 @@ SAMPLE_CONTROLS = tuple(lesson.C[name] for name in ("x", "t", "bias", "b", "kink
 def _picture(settings: tuple[tuple[str, object], ...]) -> Picture:
     slider, key = w_slider(), lesson.C["w"].key
     samples = [lesson.sample({**dict(settings), key: float(w)}) for w in slider.values]
-    table = [_rows(s) for s in samples]
+    s0 = samples[0]
+    lo, hi = float(slider.values[0]), float(slider.values[-1])
+    w_star = say.kink_w(s0.w, s0.x, s0.r)
+    if w_star is not None and lo - 1.5 <= w_star <= hi + 1.5:
+        lo, hi = min(lo, w_star), max(hi, w_star)
+    ws = np.linspace(lo - TANGENT_HALF, hi + TANGENT_HALF, 241)
+    residuals = ws * s0.x + s0.b - s0.t
+    l1_top = float(np.max(np.abs(residuals)))
+    y_top = 1.15 * l1_top if l1_top > 0 else 1.0  # framed on the V: the L2 parabola leaves through the top
+    table = [_rows(s, y_top) for s in samples]
     labels = pd.DataFrame([r[0] for r in table[0]])
     fam = follow.family(
         "picture",
@@ -106,17 +129,8 @@ def _picture(settings: tuple[tuple[str, object], ...]) -> Picture:
             "L": np.array([[r[2] for r in rows] for rows in table]),
         },
     )
-    s0 = samples[0]
-    lo, hi = float(slider.values[0]), float(slider.values[-1])
-    w_star = say.kink_w(s0.w, s0.x, s0.r)
-    if w_star is not None and lo - 1.5 <= w_star <= hi + 1.5:
-        lo, hi = min(lo, w_star), max(hi, w_star)
-    ws = np.linspace(lo - TANGENT_HALF, hi + TANGENT_HALF, 241)
-    residuals = ws * s0.x + s0.b - s0.t
     curve = pd.concat(
         [pd.DataFrame({"series": charts.label(k), "w": ws, "L": core.loss_value(k, residuals)}) for k in ("l1", "l2")],
         ignore_index=True,
     )
-    l1_top = float(np.max(np.abs(residuals)))
-    y_top = 1.15 * l1_top if l1_top > 0 else 1.0
     return Picture(curve, fam, (-0.2 * y_top, y_top))

@@ -11,11 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-import numpy as np
-import pandas as pd
-
 import core
-from ui import charts, frames
 from ui.controls import Control, log_options
 from ui.lessons import Lesson
 from ui.lessons.derivation import sentences as say
@@ -71,6 +67,11 @@ class Sample:
     def at_kink(self) -> bool:
         return self.r == 0
 
+    @property
+    def slope_l2(self) -> float:
+        """L2's slope at w, 2·r·x, for the tangent the chart draws beside L1's."""
+        return float(core.loss_grad("l2", self.r)) * self.x
+
 
 def sample(values: Mapping[str, object]) -> Sample:
     """The single sample at these control values (by key): ŷ = w·x + b, r = ŷ − t, L = |r|, dL/dr."""
@@ -80,71 +81,6 @@ def sample(values: Mapping[str, object]) -> Sample:
     r = say.residual(w, x, b, t)
     loss, sign = float(core.loss_value("l1", r)), float(core.loss_grad("l1", r, at_kink=kink))
     return Sample(x, t, w, b, bias, kink, w * x + b, r, loss, sign)
-
-
-@dataclass(frozen=True)
-class LossPicture:
-    """The L(w) chart's data: the answer drawn, a tangent's slope at w (a fan of subgradients on the kink)."""
-
-    curve: pd.DataFrame  # L1 and L2 of this sample against w: w, L, series
-    lines: pd.DataFrame  # the tangents at w and, on the kink, the fan of subgradients: w, L, line, series
-    labels: pd.DataFrame  # a name for each kind of line at one end of it: w, L, text, side (of the end it is on)
-    point: pd.DataFrame  # the student's w: w, L, text
-    y_range: tuple[float, float]  # framed on the V; the L2 parabola leaves through the top
-    slope_l2: float  # 2·r·x
-
-
-def _name_at_top(ws: np.ndarray, ls: np.ndarray, text: str) -> dict:
-    """A line's name at its upper end (the lower one may leave the chart), written away from the line."""
-    top = int(np.argmax(ls))
-    return {"w": ws[top], "L": ls[top], "text": text, "side": "right" if top == len(ws) - 1 else "left"}
-
-
-def loss_picture(s: Sample) -> LossPicture:
-    """L1 and L2 of the sample over a window around w and the kink, with their tangents at w."""
-    w, x, r = s.w, s.x, s.r
-    w_star = say.kink_w(w, x, r)
-    if w_star is None:  # x = 0: no w puts the prediction on the target; centre the window on w
-        w_star = w
-    ws = np.linspace(min(w, w_star) - 1.5, max(w, w_star) + 1.5, 241)
-    residuals = ws * x + s.b - s.t
-    curve = frames.stack(
-        ({"series": charts.label(k)}, {"w": ws, "L": core.loss_value(k, residuals)}) for k in ("l1", "l2")
-    )
-    slope_l2 = float(core.loss_grad("l2", r)) * x
-    span = np.array([w - 0.6, w + 0.6])
-    l1_line = f"L1 {'subgradient (the app’s pick)' if s.at_kink else 'tangent'}, slope {say.fmt(s.grad_w)}"
-    lines = [
-        ({"line": l1_line, "series": charts.label("l1")}, {"w": span, "L": s.loss + s.grad_w * (span - w)}),
-        (
-            {"line": f"L2 tangent, slope {say.fmt(slope_l2)}", "series": charts.label("l2")},
-            {"w": span, "L": r * r + slope_l2 * (span - w)},
-        ),
-    ]
-    labels = [_name_at_top(span, s.loss + s.grad_w * (span - w), "L1 tangent")]  # the legend names the curves only
-    labels.append(_name_at_top(span, r * r + slope_l2 * (span - w), "L2 tangent"))
-    if s.at_kink:  # subgradients are a set only at the kink: off it the V has one slope, its tangent's
-        fan_w = np.array([w_star - 0.7, w_star + 0.7])
-        lines += [
-            (
-                {"line": f"subgradient slope {say.fmt(k)}", "series": charts.label("l1")},
-                {"w": fan_w, "L": k * (fan_w - w_star)},
-            )
-            for k in np.linspace(-abs(x), abs(x), 7)
-        ]
-        pick = f"the app's pick, slope {say.fmt(s.grad_w)}"
-        flat = f"{pick} · L2 tangent" if s.grad_w == 0 else "L2 tangent"  # L2's is flat on the kink
-        fan_name = f"subgradients, slopes {say.fmt(-abs(x))} to {say.fmt(abs(x))}"
-        labels = [
-            {"w": fan_w[0], "L": 0.0, "text": flat, "side": "left"},
-            {"w": fan_w[1], "L": 0.0, "text": fan_name, "side": "right"},
-        ]
-        if s.grad_w != 0:
-            labels.append(_name_at_top(span, s.loss + s.grad_w * (span - w), pick))
-    l1_top = float(np.max(np.abs(residuals)))
-    y_top = 1.15 * l1_top if l1_top > 0 else 1.0
-    point = pd.DataFrame({"w": [w], "L": [s.loss], "text": ["your w"]})
-    return LossPicture(curve, frames.stack(lines), pd.DataFrame(labels), point, (-0.2 * y_top, y_top), slope_l2)
 
 
 def question(values: Mapping[str, object]) -> str:

@@ -12,13 +12,15 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ui.words import num
+
 EPS = np.finfo(float).eps
 GUESS_TOL = 1e-3  # a typed dL/dw counts as right within this
 
 
 def fmt(v: float) -> str:
-    """A number as the page prints it: 4 significant digits and a true minus sign."""
-    return f"{float(v) + 0.0:.4g}".replace("-", "−")  # + 0.0: no "−0"
+    """A number as the page prints it: 4 significant digits, the minus sign −, never e-notation (ui.words.num)."""
+    return num(float(v) + 0.0)  # + 0.0: no "−0"
 
 
 def factor(v: float) -> str:

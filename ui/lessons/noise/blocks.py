@@ -196,15 +196,10 @@ def _verdict(lab: Lab, zoom) -> None:
 
 def _run_table(lab: Lab) -> None:
     runs = {k: lab.run(k) for k in lab.losses}
-    st.dataframe(
+    layout.table(
         pd.DataFrame(lesson.run_rows(runs, lab.optima, lab.band, LABELS)),
-        hide_index=True,
-        width="stretch",
+        digits=3,  # as the sentences print them
         column_config={
-            **{  # three significant digits, as the sentences print them
-                name: st.column_config.NumberColumn(format="%.3g")
-                for name in (lesson.error_column(), lesson.swing_column())
-            },
             "in the band from update": st.column_config.NumberColumn(
                 help="Absolute L1: its theoretical band. Others: a band of the same width around their own optimum."
             ),
@@ -243,10 +238,9 @@ def claim_table() -> None:
         + " The epochs in our presets are ours. "
         + say.article_epochs_sentence(verdicts, lesson.ARTICLE_EPOCHS)
     )
-    st.dataframe(
+    layout.table(
         pd.DataFrame([_claim_row(name, preset) for name, preset in lesson.ARTICLE_PRESETS.items()]),
-        hide_index=True,
-        width="stretch",
+        digits=3,
         column_config={
             "claim holds (our epochs)": st.column_config.TextColumn(
                 help="Yes when absolute L1 swings back and forth (not still travelling) and L2 swings at most half "

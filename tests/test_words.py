@@ -1,0 +1,31 @@
+"""ui/words.py: numbers as the pages print them: never e-notation, one minus sign, and the printed text reads back
+as the number to the digits it promises."""
+
+import math
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ui import words
+
+
+def _read(text: str) -> float:
+    """A printed number back as a float: 1,234.5; −0.25; 2.5 × 10⁻¹³."""
+    text = text.replace(words.MINUS, "-").replace(",", "")
+    if " × 10" not in text:
+        return float(text)
+    mantissa, power = text.split(" × 10")
+    return float(mantissa) * 10 ** int(power.translate(str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")))
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False, min_value=-1e300, max_value=1e300), st.integers(3, 5))
+def test_a_cell_is_the_number_to_its_digits_without_e_notation_or_a_hyphen(value, digits):
+    text = words.cell(value, digits)
+    assert "e" not in text and "-" not in text
+    shown = min(digits, 3) if value != 0 and (abs(value) < 1e-4 or abs(value) >= 1e15) else digits
+    assert math.isclose(_read(text), value, rel_tol=10 ** (1 - shown), abs_tol=0.0) or value == 0 == _read(text)
+
+
+def test_a_cell_that_is_not_a_number_is_shown_as_it_is_and_a_missing_one_as_a_dash():
+    assert words.cell("yes") == "yes" and words.cell(True) == "True"
+    assert words.cell(float("nan")) == "—" and words.cell(-0.0) == "0" and words.cell(12) == "12"
