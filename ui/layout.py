@@ -181,6 +181,8 @@ def seen(text: str) -> None:
 
 
 CHART_LABEL = "Chart, described in the text that follows"
+
+
 def table(df: pd.DataFrame, *, digits: int = 4, column_config: dict | None = None) -> None:
     """A table of results, its numbers as the sentences print them (ui.words.cell: `digits` significant digits,
     the minus sign −, never e-notation); the columns stay numeric, so a click on a header still sorts them."""
