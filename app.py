@@ -20,6 +20,7 @@ PAGES = [
     *(st.Page(entry.path, title=entry.title, icon=entry.icon) for entry in LESSONS),
     st.Page("pages/teachers.py", title="For teachers", icon="🧑‍🏫"),
 ]
+QUESTIONS = {entry.lesson.page: entry.lesson.questions for entry in LESSONS}  # what the slide view walks through
 page = st.navigation(PAGES)
 controls.enter_page(page.url_path)
 
@@ -32,6 +33,6 @@ with st.sidebar:
     st.caption("Every setting is kept in the address bar: copy the URL to share the exact experiment.")
 poll.sidebar()  # the class poll: start, join or leave a room; a QR code of this link
 apply_presentation_style()
-layout.slide_nav(has_slides=page.url_path in {entry.lesson.page for entry in LESSONS}, lab_pages=len(LESSONS))
+layout.slide_nav(questions=QUESTIONS.get(page.url_path, ()), lab_pages=len(LESSONS))
 poll.follow(page.url_path, {entry.lesson.page: (entry.path, entry.title) for entry in LESSONS})  # the teacher's page
 page.run()

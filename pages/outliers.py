@@ -151,7 +151,7 @@ def descent() -> dict:
 def descent_block() -> None:
     """Gradient descent against the exact lines, behind its question: answering it reruns only this block."""
     if predict(
-        "o_gd_predict",
+        lesson.GD_PREDICT_KEY,
         f"Gradient descent starts at w = b = 0 and makes {GD_UPDATES:,} full-batch updates with the decaying step "
         f"lr0 / (1 + 0.01·t), lr0 one over the largest curvature of L2's summed loss (twice that for Huber, four "
         f"times for L1). Do all three runs end within {ARRIVED:g} of the exact lines above?",
@@ -174,6 +174,7 @@ def descent_block() -> None:
             ),
             f"Distance from each gradient descent run to its exact fit over {GD_UPDATES:,} updates, log scale, with a "
             f"dashed line at {ARRIVED:g}.",
+            answers=True,
         )
         st.dataframe(
             pd.DataFrame(
@@ -210,7 +211,7 @@ def sweep_gaps(loss: str) -> list[float]:
 def breakdown_block() -> None:
     """The breakdown sweep, behind its question: answering it reruns only this block."""
     if predict(
-        "o_break_predict",
+        lesson.BREAK_PREDICT_KEY,
         f"Now raise the share of bad points from 0 to {shares[-1]:.0%} (shift {v['size']:+g}, {len(FRACTIONS)} data "
         f"sets, each fitted exactly with every loss). Up to about what share does L1's line stay near the true one "
         f"(a mean gap {say.near_rule(tol)})?",
@@ -224,6 +225,7 @@ def breakdown_block() -> None:
             lesson_charts.breakdown_chart(bd, LOSSES, core.outlier_count(v["n"], v["frac"]) / v["n"]),
             f"Mean vertical gap between the fitted and the true line against the share of outliers, 0 to "
             f"{shares[-1]:.0%}, for L1, L2 and Huber.",
+            answers=True,
         )
         swept = {k: sweep_gaps(k) for k in LOSSES}
         takeaway(say.breakdown_takeaway(shares, swept, tol), say.breakdown_seen(shares, swept, tol, (0.0, 5.0)))

@@ -635,7 +635,7 @@ def _screens(node, key: str = "", out: dict | None = None) -> dict[str, list[str
     """Element types by the slide view's screen that holds them ('slide-2', 'slide-3'; '' for none)."""
     out = {} if out is None else out
     block_id = getattr(getattr(node, "proto", None), "id", "") or ""
-    key = block_id.rsplit("-", 2)[-2] + "-" + block_id.rsplit("-", 1)[-1] if "slide-" in block_id else key
+    key = "slide-" + block_id.split("slide-")[1].split("-")[0] if "slide-" in block_id else key
     if getattr(node, "type", "") in ("error", "success", "info", "radio", "vega_lite_chart"):
         out.setdefault(key, []).append(node.type)
     for child in getattr(node, "children", {}).values():
@@ -657,6 +657,47 @@ def test_in_the_slide_view_the_verdict_waits_for_the_answers_screen():
     radio.set_value(radio.options[0])
     rerun(reading)
     assert "error" in _screens(reading.main)[""]  # outside the slide view: beside the question, as before
+
+
+def _radios(node, screen: str = "", out: dict | None = None) -> dict[str, list[str]]:
+    """The radio questions' keys by the slide view's screen that holds them."""
+    out = {} if out is None else out
+    block_id = getattr(getattr(node, "proto", None), "id", "") or ""
+    screen = "slide-" + block_id.split("slide-")[1].split("-")[0] if "slide-" in block_id else screen
+    if getattr(node, "type", "") == "radio":
+        out.setdefault(screen, []).append(node.key)
+    for child in getattr(node, "children", {}).values():
+        _radios(child, screen, out)
+    return out
+
+
+def test_the_slide_view_walks_through_every_question_of_a_page_each_with_its_answer():
+    """Outliers asks three questions: the slide view is the question, then each prediction and its answer (7)."""
+    from ui.layout import slide_screens
+    from ui.lessons.outliers import lesson
+
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.query_params.update({"slides": "true"})
+    at.switch_page("pages/outliers.py")
+    at.run()
+    screens = slide_screens(len(lesson.LESSON.questions))
+    assert len(screens) == 7 and any("1 / 7 · The question" in m.value for m in at.markdown)
+    for q, key in enumerate(lesson.LESSON.questions):
+        at.button(key="slide_next").click()
+        rerun(at)  # to the prediction: the question is open, on its own screen
+        assert _radios(at.main).get(f"slide-{2 + 2 * q}") == [key], (q, _radios(at.main))
+        assert at.session_state[f"{key}_skip"] is False
+        at.button(key="slide_next").click()
+        rerun(at)  # to the answer: the slide view skips the question for it, and the chart that answers shows
+        assert at.session_state[f"{key}_skip"] is True
+        answer = _screens(at.main).get(f"slide-{3 + 2 * q}", [])
+        assert "vega_lite_chart" in answer, (q, answer)
+    assert at.button(key="slide_next").disabled
+    for _ in range(len(screens) - 2):
+        at.button(key="slide_back").click()
+        rerun(at)
+    assert at.session_state[lesson.PREDICT_KEY + "_skip"] is False  # back on the first prediction: open again
+    assert all(at.session_state[f"{key}_skip"] is False for key in lesson.LESSON.questions)
 
 
 @pytest.mark.parametrize(

@@ -260,7 +260,8 @@ SLIDES = Control(
     False,
     help="One screen at a time for a lecture: the question, the prediction, then the chart that answers it.",
 )
-SLIDE = Control("slide", "Slide", "int", 1, 1, 3, 1)  # which of the slide view's three screens is shown
+SLIDE_SCREENS = 9  # the slide view's screens at most: the question, then two for each of up to four predictions
+SLIDE = Control("slide", "Slide", "int", 1, 1, SLIDE_SCREENS, 1)  # which of the slide view's screens is shown
 SHARED: tuple[Control, ...] = (PRESENTATION, ROOM, SLIDES, SLIDE)  # the app shell's controls, kept in every page's URL
 
 

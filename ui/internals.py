@@ -261,10 +261,10 @@ def page_style(presenting: bool) -> str:
     return f"<style>{css}</style><script>{script}</script>"
 
 
-# The slide view: every part of the main column that does not hold the current step's container
-# (`st.container(key="slide-<step>")`, which Streamlit gives the class st-key-slide-<step>) or the slide
-# navigation is hidden. This leans on the nesting: each part of the page is a child of a vertical block.
-SLIDE_KEY = "slide-{step}"
+# The slide view: every part of the main column that does not hold one of the current screen's containers
+# (`st.container(key="slide-<screen>-<part>")`, which Streamlit gives the class st-key-slide-<screen>-<part>) or
+# the slide navigation is hidden. This leans on the nesting: each part of the page is a child of a vertical block.
+SLIDE_KEY = "slide-{screen}-{part}"  # a screen may hold several parts (a verdict, then the chart that answers)
 SLIDE_NAV_KEY = "slide-nav"
 MAIN_BLOCK = '[data-testid="stMainBlockContainer"]'  # the page's main column
 SLIDE_PARTS = f'{MAIN_BLOCK} [data-testid="stVerticalBlock"] > div'  # a part of the page
@@ -272,13 +272,11 @@ KEYED_PART = SLIDE_PARTS + '[class*="st-key-"]'  # a keyed element or container 
 
 
 def slide_css(step: int) -> str:
-    """The style that shows only step `step`'s part of the page and the slide navigation."""
-    key, nav = SLIDE_KEY.format(step=step), SLIDE_NAV_KEY
-    keep = f".st-key-{key}, .st-key-{nav}"
-    hide = (
-        f"{SLIDE_PARTS}:not(:has(.st-key-{key})):not(:has(.st-key-{nav}))"
-        f":not(.st-key-{key}):not(.st-key-{nav}):not(.st-key-{key} *)"
-    )
+    """The style that shows only screen `step`'s parts of the page and the slide navigation."""
+    nav = SLIDE_NAV_KEY
+    part = f'[class*="st-key-{SLIDE_KEY.format(screen=step, part="")}"]'  # "st-key-slide-3-": not slide-13's
+    keep = f"{part}, .st-key-{nav}"
+    hide = f"{SLIDE_PARTS}:not(:has({part})):not(:has(.st-key-{nav})):not({part}):not(.st-key-{nav}):not({part} *)"
     room = f"{MAIN_BLOCK} {{ padding-bottom: 1rem !important; }}"  # a slide fills the screen: no 10rem of blank
     return f"<style>{hide} {{ display: none !important; }} {keep} {{ font-size: 1.2em; }} {room}</style>"
 

@@ -61,25 +61,47 @@ def settings_expanded() -> bool:
     return not (presenting() or on_phone())
 
 
-# The slide view: one screen at a time. The page's parts carry keys (slide-1: the title and the question,
-# slide-2: the prediction, slide-3: the chart that answers it); every part of the main column that does
-# not hold the current one is hidden. The page runs as usual, so what a slide shows is what the page shows.
-SLIDE_STEPS = ("The question", "Your prediction", "The answer")
+# The slide view: one screen at a time. The page's parts carry keys by the screen that shows them: screen 1 the
+# title and the question, then for each Predict-first question the lesson lists (Lesson.questions) its prediction,
+# then its answer (the verdict and the chart that answers it). Every part of the main column that does not hold
+# the current screen's is hidden. The page runs as usual, so what a slide shows is what the page shows.
+_RUN = "_slide_run"  # this run's slide view: the page's questions, the one being asked, the parts keyed so far
+
+
+def slide_screens(questions: int) -> list[str]:
+    """The slide view's screens for a page asking `questions` Predict-first questions."""
+    tag = (lambda q: f" ({q} of {questions})") if questions > 1 else (lambda q: "")
+    return ["The question", *(name + tag(q) for q in range(1, questions + 1) for name in ANSWER_SCREENS)]
+
+
+ANSWER_SCREENS = ("Your prediction", "The answer")  # each question's two screens, after the first
+
+
+def _screen(q: int, answer: bool) -> int:
+    """Question q's (from 0) prediction screen, or its answer's."""
+    return 2 + 2 * q + int(answer)
 
 
 def slide_part(step: int, question: str | None = None):
-    """A container for the part of the page that slide `step` shows; outside the slide view, nothing.
-
-    Only the first part of each step in a run gets the key: a page with two questions shows its first.
-    `question`: the key of the Predict-first question this part holds (the answer's screen reveals it)."""
-    taken = st.session_state.setdefault("_slide_parts", set())
-    if not sliding() or step in taken:
+    """A container for the part of the page that slide `step` shows (1: the question, 2: a prediction, 3: its
+    answer); outside the slide view, nothing. `question`: the Predict-first question a prediction's part holds
+    (a part for step 3 belongs to the last one asked); a question the lesson does not list has no screen."""
+    run = st.session_state.get(_RUN)
+    if not sliding() or not run:
         return contextlib.nullcontext()
-    taken.add(step)
-    if question:
-        st.session_state["_slide_question"] = question
-    key = internals.SLIDE_KEY.format(step=step)
-    return _answer_first(key) if step == len(SLIDE_STEPS) else st.container(key=key)
+    if step == 1:
+        screen = 1
+    elif step == 2:
+        if question not in run["questions"]:
+            return contextlib.nullcontext()
+        run["current"] = run["questions"].index(question)
+        screen = _screen(run["current"], answer=False)
+    elif run["current"] is None:
+        return contextlib.nullcontext()
+    else:
+        screen = _screen(run["current"], answer=True)
+    run["parts"] += 1
+    return st.container(key=internals.SLIDE_KEY.format(screen=screen, part=run["parts"]))
 
 
 _ANSWER = "_slide_answer"  # the question's result, waiting for the answer's screen (see on_answer_screen)
@@ -94,46 +116,54 @@ def on_answer_screen(draw: Callable[[], None]) -> None:
         draw()
 
 
-@contextlib.contextmanager
-def _answer_first(key: str):
-    """The answer's screen: the question's result, if one waits, then what the page puts there."""
-    with st.container(key=key):
+def answer_part(waiting: str | None) -> None:
+    """In the slide view, the first part of the answer's screen of the question just asked: its result, or
+    `waiting` (what shows the answer) while the question is open."""
+    if not sliding():
+        return
+    with slide_part(3):
         draw = st.session_state.pop(_ANSWER, None)
-        if draw is not None:
+        if waiting is not None:
+            st.info(waiting, icon="⏳")
+        elif draw is not None:
             draw()
-        yield
 
 
-def _go(step: int) -> None:
+def _go(step: int, questions: tuple[str, ...]) -> None:
+    """To screen `step`: an answer's screen shows its question's result (the open question is skipped for it),
+    and a screen before that answer opens the question again."""
     st.session_state[SLIDE.key] = step
-    reveal = st.session_state.get("_slide_question")  # the question the page on screen asked in its last run
-    if step == len(SLIDE_STEPS) and reveal and not st.session_state.get(f"{reveal}_skip"):
-        st.session_state[f"{reveal}_skip"] = True  # the answer's screen shows the result: skip the open question
-        st.session_state["_slide_skipped"] = reveal  # ... and Back opens it again
-    elif step < len(SLIDE_STEPS) and (skipped := st.session_state.pop("_slide_skipped", None)):
-        st.session_state[f"{skipped}_skip"] = False
+    skipped = st.session_state.setdefault("_slide_skipped", set())  # questions the slide view skipped
+    for q, key in enumerate(questions):
+        if step == _screen(q, answer=True) and not st.session_state.get(f"{key}_skip"):
+            st.session_state[f"{key}_skip"] = True
+            skipped.add(key)
+        elif step < _screen(q, answer=True) and key in skipped:
+            st.session_state[f"{key}_skip"] = False
+            skipped.discard(key)
 
 
-def slide_nav(*, has_slides: bool, lab_pages: int) -> None:
-    """Back / next for the slide view, above the page (app.py calls it before the page runs). A page without
-    slides (`has_slides` False: the start page, the teachers' page) reads as usual, with a note."""
-    st.session_state["_slide_parts"] = set()  # a new run: each step's first part gets the key again
-    st.session_state["_slide_question"] = None  # set again by this run's page if it asks one
+def slide_nav(*, questions: tuple[str, ...], lab_pages: int) -> None:
+    """Back / next for the slide view, above the page (app.py calls it before the page runs). `questions`: the
+    page's Predict-first questions in page order (Lesson.questions); a page without any (the start page, the
+    teachers' page) reads as usual, with a note."""
+    st.session_state[_RUN] = {"questions": questions, "current": None, "parts": 0}
     st.session_state.pop(_ANSWER, None)
     if not sliding():
         return
-    if not has_slides:
+    if not questions:
         st.caption(
             f"The slide view shows the {number_word(lab_pages)} lab pages one screen at a time; "
             "this page reads as usual."
         )
         return
-    step = int(st.session_state.get(SLIDE.key, 1))
+    screens = slide_screens(len(questions))
+    step = min(int(st.session_state.get(SLIDE.key, 1)), len(screens))
     st.markdown(internals.slide_css(step), unsafe_allow_html=True)
     with st.container(key=internals.SLIDE_NAV_KEY, horizontal=True, vertical_alignment="center"):
-        st.button("◀ Back", key="slide_back", disabled=step == 1, on_click=_go, args=(step - 1,))
-        st.markdown(f"**{step} / {len(SLIDE_STEPS)} · {SLIDE_STEPS[step - 1]}**")
-        st.button("Next ▶", key="slide_next", disabled=step == len(SLIDE_STEPS), on_click=_go, args=(step + 1,))
+        st.button("◀ Back", key="slide_back", disabled=step == 1, on_click=_go, args=(step - 1, questions))
+        st.markdown(f"**{step} / {len(screens)} · {screens[step - 1]}**")
+        st.button("Next ▶", key="slide_next", disabled=step == len(screens), on_click=_go, args=(step + 1, questions))
 
 
 def apply_presentation_style() -> None:
@@ -175,9 +205,20 @@ def explain(title: str, body: str, expanded_when_reading: bool = True) -> None:
         st.markdown(f"**{title}**\n\n{body}")
 
 
-def seen(text: str) -> None:
-    """'What you see', in plain words, next to the charts."""
-    st.info(text, icon="👀")
+def seen(text: str, *, answers: bool = False) -> None:
+    """'What you see', in plain words, next to the charts. `answers`: it reads the chart that answers the page's
+    question (the slide view shows it on the answer's screen, under that chart)."""
+    with slide_part(3) if answers else contextlib.nullcontext():
+        st.info(text, icon="👀")
+
+
+def takeaway(text: str, numbers: str = "", *, answers: bool = False) -> None:
+    """Under a chart: its one plain takeaway (shown in presentation mode and the slide view too), the numbers behind
+    it folded ("Why, in numbers")."""
+    seen(text, answers=answers)
+    if numbers:
+        with st.expander("Why, in numbers"):
+            st.markdown(numbers)
 
 
 CHART_LABEL = "Chart, described in the text that follows"

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from ui.layout import on_answer_screen, slide_part, sliding
+from ui.layout import answer_part, on_answer_screen, slide_part
 from ui.poll import view as room_view
 
 
@@ -62,14 +62,13 @@ def predict(
             ready = _ask_room_as_teacher(room, key, bars, answer, explanation)
         else:
             ready = _ask_room_as_student(room, key, question, options, answer, explanation=explanation)
-    if not ready and sliding():  # the answer's screen would be empty: it says what shows the answer
-        with slide_part(3):
-            st.info(
-                "The answer shows here once the teacher reveals the room's answers."
-                if room is not None
-                else "The answer shows here once the question on the previous screen is answered or skipped.",
-                icon="⏳",
-            )
+    answer_part(  # the slide view's answer screen: the result, or what shows it
+        None
+        if ready
+        else "The answer shows here once the teacher reveals the room's answers."
+        if room is not None
+        else "The answer shows here once the question on the previous screen is answered or skipped."
+    )
     return ready
 
 

@@ -11,6 +11,9 @@ import pytest
 
 from bench.serve import new_tab, rerun, wait_for_run
 from tests.e2e.test_browser import LAB_PAGES, assert_healthy, open_and_reveal, reveal
+from ui.lessons.registry import LESSONS
+
+LESSON_BY_PAGE = {entry.lesson.page: entry.lesson for entry in LESSONS}
 
 SPILLS = (Path(__file__).parent / "overflow.js").read_text()  # elements past the right edge, not inside a scroller
 
@@ -109,16 +112,17 @@ def test_presentation_mode_puts_title_first_and_a_chart_on_the_first_screen(scre
 
 @ON_A_PROJECTOR
 @pytest.mark.parametrize("path", LAB_PAGES)
-def test_slide_view_is_three_screens_with_nothing_to_scroll(screen, app_url, path):
-    """The question, the prediction, then the chart that answers it: each fits a 1280x800 projector."""
+def test_slide_view_walks_every_question_with_nothing_to_scroll(screen, app_url, path):
+    """The question, then each prediction and the chart that answers it: each screen fits a 1280x800 projector."""
     page, _, height = screen
     _SHOWN.pop(id(page), None)  # the tab goes to the slide view: what it showed is gone
     page.goto(f"{app_url}/{path}?slides=true")
-    expected = ["h1", '[data-testid="stRadio"], [data-testid="stNumberInput"]', '[data-testid="stVegaLiteChart"]']
+    ask, answer = '[data-testid="stRadio"], [data-testid="stNumberInput"]', '[data-testid="stVegaLiteChart"]'
+    expected = ["h1", *[s for _ in LESSON_BY_PAGE[path].questions for s in (ask, answer)]]
     wait_for_run(page)
     for step, selector in enumerate(expected, start=1):
         assert_healthy(page)
-        assert page.locator(selector).first.is_visible(), f"slide {step} of {path} lacks {selector}"
+        assert page.locator(selector).filter(visible=True).count(), f"slide {step} of {path} lacks {selector}"
         main = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
         assert main <= height + 1, f"slide {step} of {path} scrolls ({main} px)"
         assert f"slide={step}" in page.url or step == 1
@@ -131,7 +135,7 @@ def in_page_order(items: list) -> list:
     """This module's tests by screen, then page, then as written: each page loads once per screen."""
     written = [test_on_a_phone_the_question_comes_before_any_slider, test_nothing_is_wider_than_the_screen]
     written += [test_presentation_mode_puts_title_first_and_a_chart_on_the_first_screen]
-    written += [test_slide_view_is_three_screens_with_nothing_to_scroll]
+    written += [test_slide_view_walks_every_question_with_nothing_to_scroll]
 
     def key(item):
         params = item.callspec.params

@@ -29,6 +29,12 @@ class Lesson:
     minutes: int = 10  # its share of a 50-minute lecture (pages/teachers.py adds an introduction and a wrap-up)
     trim: str = ""  # what to leave out of this page when the lecture runs short
     say: str = ""  # what to say while the room argues, before the reveal
+    later_questions: tuple[str, ...] = ()  # the page's further Predict-first questions (keys), in page order
+
+    @property
+    def questions(self) -> tuple[str, ...]:
+        """Every Predict-first question the page asks, in page order (the slide view gives each two screens)."""
+        return (self.predict_key, *self.later_questions)
 
     def defaults(self) -> dict[str, object]:
         return {c.key: c.default for c in self.controls}

@@ -8,7 +8,7 @@ import pkgutil
 from dataclasses import dataclass
 
 from ui import stepper
-from ui.controls import SHARED, Control
+from ui.controls import SHARED, SLIDE, Control
 from ui.lessons import Lesson
 from ui.lessons.derivation import lesson as derivation
 from ui.lessons.landscape import lesson as landscape
@@ -86,3 +86,8 @@ def controls_by_page(last: int = 100) -> dict[str, dict[str, Control]]:
 def every_control(last: int = 100) -> dict[str, Control]:
     """Every Control any page declares, by key (see controls_by_page)."""
     return {key: c for page in controls_by_page(last).values() for key, c in page.items()}
+
+
+_MOST_QUESTIONS = (SLIDE.hi - 1) // 2  # the slide view's screens: the question, then two for each prediction
+if any(len(entry.lesson.questions) > _MOST_QUESTIONS for entry in LESSONS):
+    raise RuntimeError(f"a lesson asks more than {_MOST_QUESTIONS} questions: raise ui.controls.SLIDE_SCREENS")

@@ -17,6 +17,7 @@ import streamlit as st
 import core
 from ui import charts, frames, layout
 from ui.controls import Settings, loss_params
+from ui.layout import takeaway
 from ui.lessons.noise import charts as lesson_charts
 from ui.lessons.noise import compute as lesson_compute
 from ui.lessons.noise import lesson
@@ -81,14 +82,6 @@ def experiments(lab: Lab, loss: str) -> lesson_compute.NoiseExperiments:
         shuffle=s["shuffle"],
         **loss_params(loss, s),
     )
-
-
-def takeaway(text: str, why: str = "") -> None:
-    """Under a chart: its one plain takeaway (shown in presentation mode too), the numbers behind it folded."""
-    layout.seen(text)
-    if why:
-        with st.expander("Why, in numbers"):
-            st.markdown(why)
 
 
 def reference_lines(lab: Lab) -> pd.DataFrame:
@@ -184,7 +177,7 @@ def _verdict(lab: Lab, zoom) -> None:
     if l2_win is not None:
         steps.append(say.l2_steps(l2_win, abs(float(l2run.w[1] - l2run.w[0])), with_swing=lone))
     with zoom:
-        takeaway(verdict)
+        takeaway(verdict, answers=True)
         if "huber" in lab.losses:
             layout.seen(say.huber_sentence(_window(lab.run("huber"), tail_from), l1_win, l2_win, s["delta"]))
         with st.expander("Why, in numbers"):
@@ -384,7 +377,7 @@ def draws_block(lab: Lab) -> None:
         return experiments(lab, "l1").draw_seeds
 
     if not predict(
-        "n_draws_predict",
+        lesson.DRAWS_PREDICT_KEY,
         f"Was that one run luck? Draw the noise {lesson.SEEDS} times at sigma = {lab.s['sigma']:g} and run both "
         f"losses with these settings. On average over the {tail} of each run's updates, which ends closer to the "
         f"true w = {lesson.W_TRUE:g}?",
@@ -402,6 +395,7 @@ def draws_block(lab: Lab) -> None:
         lesson_charts.draws_chart(draws, lab.draw_losses),
         f"Mean |w − 1| over the {tail} of updates for each noise draw, one row of dots per loss, with each "
         "loss's mean.",
+        answers=True,
     )
     if note := experiments(lab, "l1").note("noise draws"):
         st.caption(f"Showing {note}: all of them would cost more than a rerun may.")
@@ -419,6 +413,7 @@ def draws_block(lab: Lab) -> None:
         say.draws_sentence(means, optimum_error, None, NAMES)
         + " "
         + say.final_misleads(final, constant_lr, lab.s["w0"], lesson.X),
+        answers=True,
     )
 
 

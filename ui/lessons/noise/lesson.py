@@ -102,6 +102,7 @@ PRESETS = {
     },
 }
 PREDICT_KEY = "n_predict"
+DRAWS_PREDICT_KEY = "n_draws_predict"  # the many-draws question, the page's second
 LOSS_KEYS = ("l1", "l2", "huber")  # the runs the page can show, each behind its control of the same name
 SWEEP_LRS = tuple(float(v) for v in np.logspace(-5, 0, 26))  # the sweep's constant rates
 HEAT_LRS = tuple(float(v) for v in np.logspace(-4, -0.5, 8))  # the heatmap's columns
@@ -311,6 +312,7 @@ LESSON = Lesson(
     page="noise_and_learning_rate",
     title="Noise and learning rate",
     predict_key=PREDICT_KEY,
+    later_questions=(DRAWS_PREDICT_KEY,),
     controls=tuple(CONTROLS),
     presets=PRESETS,
     question=question,

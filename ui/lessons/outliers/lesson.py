@@ -43,6 +43,8 @@ PRESETS = {
     "Through the origin (the weighted median)": {"o_bias": False, "o_b": 0.0},
 }
 PREDICT_KEY = "o_predict"
+GD_PREDICT_KEY = "o_gd_predict"  # does gradient descent reach the exact fit: the page's second question
+BREAK_PREDICT_KEY = "o_break_predict"  # how many bad points break each fit: its third
 LOSSES = ("l1", "l2", "huber")
 X_RANGE = (0.0, 5.0)  # the generated x: uniform on this interval
 OPTIONS = say.FURTHER  # the first question's answers
@@ -123,6 +125,7 @@ LESSON = Lesson(
     page="outliers",
     title="Outliers: median vs mean",
     predict_key=PREDICT_KEY,
+    later_questions=(GD_PREDICT_KEY, BREAK_PREDICT_KEY),
     controls=tuple(CONTROLS),
     presets=PRESETS,
     question=question,
