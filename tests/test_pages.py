@@ -94,6 +94,32 @@ def test_page_renders_without_exception(path):
         assert at.get("vega_lite_chart"), "a lab page draws charts"
 
 
+@pytest.mark.parametrize("entry", LESSONS, ids=lambda e: e.lesson.page)
+def test_every_question_a_page_asks_is_in_its_lessons_list_in_page_order(entry, monkeypatch):
+    """Lesson.questions is what the slide view walks through and the teachers' page counts: a question a page
+    asks and its lesson does not list would have no screen."""
+    from bench.pages import REVEAL
+    from ui import questions
+
+    asked, real = [], questions.slide_part  # predict opens its box with slide_part(2, question=key), whoever calls it
+
+    def spy(step, question=None):
+        if question is not None:
+            asked.append(question)
+        return real(step, question)
+
+    monkeypatch.setattr(questions, "slide_part", spy)
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.switch_page(entry.path)
+    at.run()
+    for key in REVEAL[entry.lesson.page]:  # every result on: each later question is asked
+        box = next((b for kind in (at.checkbox, at.toggle) for b in kind if b.key == key), None)
+        if box is not None and not box.value:
+            box.set_value(True).run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert list(dict.fromkeys(asked)) == list(entry.lesson.questions)
+
+
 def described_charts(at: AppTest) -> list[tuple[tuple, str]]:
     """(its datasets, its description) for every chart ui.layout.chart drew, in the page's order."""
     drawn = [c.proto for c in at.get("vega_lite_chart") if c.proto.alt == CHART_LABEL]
