@@ -108,3 +108,22 @@ def _runs():
     from ui import charts
 
     return {charts.label(k): core.descend(core.article_dataset(), k, 0.01, 20.0, 2, epochs=1) for k in ("l1", "l2")}
+
+
+def test_a_diverging_run_is_cut_where_it_leaves_the_others_range_in_the_step_through_as_on_the_page():
+    """At lr 0.5 L2 races to 1e12: the step-through's line and marker stop where the page's chart cuts it, so the
+    other runs are not flattened to the axis."""
+    import core
+    from ui import charts, frames
+
+    runs = {charts.label(k): core.descend(core.article_dataset(), k, 0.5, 20.0, 2, epochs=20) for k in ("l1", "l2")}
+    l2 = runs[charts.label("l2")]
+    assert l2.diverged_at is not None and runs[charts.label("l1")].diverged_at is None
+    bounds = frames.tame_range(runs, "w", [1.0])
+    fam = marker_family(runs, bounds)
+    marker = fam.by_value["w_1"].to_numpy(float)
+    drawn = np.isfinite(marker)
+    assert drawn[0] and not drawn.all()  # drawn from the start, until it leaves the range
+    assert ((marker[drawn] >= bounds[0]) & (marker[drawn] <= bounds[1])).all()
+    assert np.allclose(marker[drawn], l2.w[: marker.size][drawn], rtol=1e-6)  # float32
+    assert np.isfinite(fam.by_value["w_0"]).all()  # the run that does not diverge is drawn at every update

@@ -28,4 +28,4 @@ def test_a_cell_is_the_number_to_its_digits_without_e_notation_or_a_hyphen(value
 
 def test_a_cell_that_is_not_a_number_is_shown_as_it_is_and_a_missing_one_as_a_dash():
     assert words.cell("yes") == "yes" and words.cell(True) == "True"
-    assert words.cell(float("nan")) == "—" and words.cell(-0.0) == "0" and words.cell(12) == "12"
+    assert words.cell(float("nan")) == "—" == words.cell(None) and words.cell(-0.0) == "0" and words.cell(12) == "12"

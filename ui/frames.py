@@ -88,21 +88,32 @@ def runs_frame(
     return _long_table(rows, field, thin, start)
 
 
-def focus_on_tame_runs(
-    df: pd.DataFrame, runs: Mapping[str, Trajectory], field: str, references: Iterable[float] = ()
-) -> tuple[pd.DataFrame, list[str]]:
-    """The long table with each diverging run's values blanked where they leave the range of the runs that do not
-    diverge and of the references (widened by a fifth): one run racing to 1e12 would flatten every other line to
-    the axis. Returns the table and the labels of the runs cut short (the page says where they went)."""
+def tame_range(
+    runs: Mapping[str, Trajectory], field: str, references: Iterable[float] = ()
+) -> tuple[float, float] | None:
+    """The range of the runs that do not diverge and of the references, widened by a fifth: where a diverging
+    run's line is drawn (one run racing to 1e12 would flatten every other line to the axis). None when no run
+    diverges, or every run does."""
     tame = [getattr(r, field) for r in runs.values() if r.diverged_at is None]
-    wild = [label for label, r in runs.items() if r.diverged_at is not None]
-    if not wild or not tame:
-        return df, []
+    if len(tame) in (0, len(runs)):
+        return None
     values = np.concatenate([*tame, np.asarray(list(references), float)])
     values = values[np.isfinite(values)]
     lo, hi = float(values.min()), float(values.max())
     pad = 0.2 * ((hi - lo) or max(abs(hi), 1.0))
-    outside = df["series"].isin(wild) & ~df[field].between(lo - pad, hi + pad)
+    return lo - pad, hi + pad
+
+
+def focus_on_tame_runs(
+    df: pd.DataFrame, runs: Mapping[str, Trajectory], field: str, references: Iterable[float] = ()
+) -> tuple[pd.DataFrame, list[str]]:
+    """The long table with each diverging run's values blanked outside `tame_range`. Returns the table and the
+    labels of the runs cut short (the page says where they went)."""
+    bounds = tame_range(runs, field, references)
+    if bounds is None:
+        return df, []
+    wild = [label for label, r in runs.items() if r.diverged_at is not None]
+    outside = df["series"].isin(wild) & ~df[field].between(*bounds)
     cut = sorted(set(df.loc[outside, "series"]), key=wild.index)
     return df.assign(**{field: df[field].mask(outside)}), cut
 

@@ -226,10 +226,13 @@ CHART_LABEL = "Chart, described in the text that follows"
 
 def table(df: pd.DataFrame, *, digits: int = 4, column_config: dict | None = None) -> None:
     """A table of results, its numbers as the sentences print them (ui.words.cell: `digits` significant digits,
-    the minus sign −, never e-notation); the columns stay numeric, so a click on a header still sorts them."""
-    numeric = [c for c in df.columns if pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])]
-    shown = df.style.format(lambda v: cell(v, digits), subset=numeric) if numeric else df
-    st.dataframe(shown, hide_index=True, width="stretch", column_config=column_config)
+    the minus sign −, never e-notation, — for a missing value); a column with no gap stays numeric, so a click on its
+    header still sorts it."""
+    gaps = [c for c in df.columns if df[c].isna().any()]  # Streamlit writes "None" in an empty cell, whatever the style
+    df = df.astype({c: object for c in gaps}).fillna({c: cell(None) for c in gaps}) if gaps else df
+    st.dataframe(
+        df.style.format(lambda v: cell(v, digits)), hide_index=True, width="stretch", column_config=column_config
+    )
 
 
 CHART_TEXT = "l1-chart-text"  # the class of a chart's description (visually hidden, read by screen readers)

@@ -83,12 +83,15 @@ def _slider(key: str, last: int) -> follow.Slider:
     return follow.Slider("k", inputs(key, last)[1])
 
 
-def marker_family(runs: Mapping[str, Trajectory]) -> follow.Family:
-    """w of every run at every update (NaN past a run that stopped): the marker's family, one drawn row per run."""
+def marker_family(runs: Mapping[str, Trajectory], bounds: tuple[float, float] | None = None) -> follow.Family:
+    """w of every run at every update (NaN past a run that stopped, and outside `bounds`, where the chart cut a
+    diverging run's line): the marker's family, one drawn row per run."""
     last = next(iter(runs.values())).n_updates
     w = np.full((last + 1, len(runs)), np.nan)
     for i, run in enumerate(runs.values()):
         w[: run.w.size, i] = run.w[: last + 1]
+        if bounds is not None and run.diverged_at is not None:
+            w[:, i] = np.where((w[:, i] >= bounds[0]) & (w[:, i] <= bounds[1]), w[:, i], np.nan)
     return follow.family("marker", pd.DataFrame({"series": list(runs)}), {"w": w})
 
 
@@ -128,7 +131,8 @@ def step_through(key: str, runs: Mapping[str, Trajectory], losses: Sequence[str]
     """Draw the step-through panel for runs labelled by loss label (charts.label(loss))."""
     last = next(iter(runs.values())).n_updates
     playing = bool(st.session_state.get(f"{key}_playing", False))
-    w_df, family = frames.runs_frame(runs, "w"), marker_family(runs)
+    w_df, _ = frames.focus_on_tame_runs(frames.runs_frame(runs, "w"), runs, "w", hlines["y"])  # as the page's chart
+    family = marker_family(runs, frames.tame_range(runs, "w", hlines["y"]))
 
     @st.fragment(run_every=TICK_SECONDS if playing else None)
     def panel() -> None:

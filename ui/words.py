@@ -25,6 +25,8 @@ def cell(value: object, digits: int = 4) -> str:
     """A table's cell as a reader writes it: a number to `digits` significant digits with the minus sign −, a
     tiny or huge one as 2.5 × 10⁻¹³ (never e-notation, never a row of zeros), a missing one as —; anything else
     as it is."""
+    if value is None:
+        return "—"
     if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
         return str(value)
     v = float(value)
