@@ -413,7 +413,7 @@ def test_a_verdict_says_why_in_numbers_and_calls_a_near_tie_a_tie():
     assert say.closer_answer(0.0044, 0.00458) == say.SAME  # sigma 0.05, lr 0.001: 4% apart
     assert say.closer_answer(0.016, 0.00506) == "L2"
     text = say.closer_explanation(0.016, 0.00506, "Over the last 10%")
-    assert "0.016" in text and "0.00506" in text and "3.16 times closer" in text
+    assert "0.016" in text and "0.00506" in text and "3.2 times closer" in text
     assert "L2 diverged" in say.closer_explanation(0.3, float("inf"), "Over the last 10%")
 
 
@@ -737,7 +737,7 @@ def test_every_takeaway_is_short_plain_and_decided_by_the_run(s, huber_on):
             assert "0 (to rounding)" in texts[0] and "times" not in texts[0]
         else:
             closer = "absolute L1" if errs["l1"] < errs["l2"] else "L2"
-            assert f"{closer} is {say.plain(hi / lo)} times closer" in texts[0]
+            assert f"{closer} is {say.times(hi, lo)} times closer" in texts[0]
     rates = r["l1"].lr[1:]
     assert ("the step never shrinks" in texts[3]) == bool(np.all(rates == rates[0]))
 

@@ -29,3 +29,10 @@ def test_a_cell_is_the_number_to_its_digits_without_e_notation_or_a_hyphen(value
 def test_a_cell_that_is_not_a_number_is_shown_as_it_is_and_a_missing_one_as_a_dash():
     assert words.cell("yes") == "yes" and words.cell(True) == "True"
     assert words.cell(float("nan")) == "—" == words.cell(None) and words.cell(-0.0) == "0" and words.cell(12) == "12"
+
+
+@given(st.floats(1e-6, 1e6), st.floats(1e-6, 1e6))
+def test_a_ratio_is_the_one_a_reader_gets_from_the_two_printed_numbers(far, near):
+    printed = _read(words.plain(far)) / _read(words.plain(near))
+    assert math.isclose(_read(words.times(far, near)), printed, rel_tol=0.05)  # 2 significant digits
+    assert words.times(0.0148, 0.00452) == "3.3"

@@ -62,6 +62,13 @@ def number_word(n: int) -> str:
     return _WORDS[n] if 0 <= n < len(_WORDS) else f"{n:,}"
 
 
+def times(far: float, near: float) -> str:
+    """How many times `far` is `near`, as a reader would work it out from the two numbers printed beside it (3
+    significant digits each), to 2 significant digits: 0.0148 against 0.00452 is "3.3" times."""
+    shown = (float(f"{float(v):.3g}") for v in (far, near))
+    return plain(next(shown) / next(shown), 2)
+
+
 def plain(value: float, digits: int = 3, rounding: float = 0.0) -> str:
     """A number as a takeaway prints it: `digits` significant digits, thousands separated, never e-notation,
     and the minus sign −; |value| <= `rounding` is "0 (to rounding)" ("0" for an exact 0 when `rounding` is 0)."""

@@ -16,7 +16,7 @@ import numpy as np
 
 import core
 from ui import words
-from ui.words import count
+from ui.words import count, times
 
 DRIFT_SHARE = 0.5  # a window whose net move is more than half its range is travel, not oscillation
 SETTLE_RATIO = 0.5  # "L2 settles while L1 swings": L2's swing at most half of L1's
@@ -213,7 +213,7 @@ def closer_explanation(err_l1: float, err_l2: float, where: str, l1_window: Wind
     if verdict == SAME:
         return f"{head}: about the same (within {TIE:.0%})."
     near, far = sorted((err_l1, err_l2))
-    text = f"{head}: {verdict} is " + ("closer." if near <= ROUNDING else f"{plain(far / near)} times closer.")
+    text = f"{head}: {verdict} is " + ("closer." if near <= ROUNDING else f"{times(far, near)} times closer.")
     if verdict == L1_NAME and l1_window is not None and l1_window.drifting:
         moved = plain(l1_window.net)
         text += f" Absolute L1 is still travelling (it moved {moved} over the {TAIL.describe()}), so this may not last."
@@ -790,9 +790,9 @@ def draws_takeaway(means: dict[str, float], labels: dict[str, str], n_draws: int
     if verdict == SAME:
         return f"{head}, absolute L1 and L2 end about equally close to w = 1: {plain(e1)} and {plain(e2)} on average."
     near, far = sorted((e1, e2))
-    times = "" if near <= ROUNDING else f" {plain(far / near)} times"
+    ratio = "" if near <= ROUNDING else f" {times(far, near)} times"
     return (
-        f"{head}, {verdict} ends{times} closer to w = 1: on average {plain(near)} from it, against "
+        f"{head}, {verdict} ends{ratio} closer to w = 1: on average {plain(near)} from it, against "
         f"{plain(far)} for {L2_NAME if verdict == L1_NAME else L1_NAME}."
     )
 

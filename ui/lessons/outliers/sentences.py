@@ -13,7 +13,7 @@ import numpy as np
 import core
 from ui.lessons.outliers import facts
 from ui.lessons.outliers.facts import CLOSED_OVER
-from ui.words import count, plain
+from ui.words import count, plain, times
 
 FURTHER = ("only L1 (absolute)", "only L2 (squared)", "neither: both stay near", "both break down")
 # the breakdown question's answers: ranges of the share L1 stays near up to, [lo, hi) (the last one up to half
@@ -376,8 +376,8 @@ def influence_seen(pulls: Mapping[str, np.ndarray], x: np.ndarray, delta: float)
         f"{_g(delta * x_max)}; L2's 2·rᵢ·xᵢ grow with the residual"
     )
     if top["l2"] > top["l1"]:
-        ratio = top["l2"] / top["l1"] if top["l1"] > 0 else float("inf")
-        return text + (f", here up to {ratio:.3g} times L1's strongest." if np.isfinite(ratio) else ".")
+        strongest = f", here up to {times(top['l2'], top['l1'])} times L1's strongest." if top["l1"] > 0 else "."
+        return text + strongest
     return text + ": here no residual is large enough for L2's pull to pass L1's."
 
 
@@ -482,7 +482,7 @@ def influence_takeaway(pulls: Mapping[str, np.ndarray]) -> str:
             f"and {plain(abs(l1))}."
         )
     way = "steepening the line" if l2 > 0 else "flattening it"
-    ratio = f", {plain(abs(l2 / l1), 2)} times L1's strongest" if l1 else ""
+    ratio = f", {times(abs(l2), abs(l1))} times L1's strongest" if l1 else ""
     return f"L2's strongest pull is {plain(abs(l2))}, {way}{ratio}: under L2 a point pulls harder the further it is."
 
 
