@@ -111,8 +111,7 @@ def test_chart_spec_is_valid_vega_lite_with_its_data(name):
     assert full.get("layer") or full.get("spec") or full.get("mark") or full.get("vconcat")  # something is drawn
     # the data as the browser receives it, inline, validated against the Vega-Lite schema
     full["datasets"] = {
-        k: pa.ipc.open_stream(data).read_all().to_pylist() if isinstance(data, bytes) else data
-        for k, data in full["datasets"].items()
+        k: data.to_pylist() if isinstance(data, pa.Table) else data for k, data in full["datasets"].items()
     }
     alt.Chart.from_dict(full, validate=True)
     assert set(spec.datasets) <= named_sources(full), "a dataset is sent that no layer draws"
@@ -128,7 +127,14 @@ def test_the_spec_text_stays_the_same_when_only_the_data_changes():
     assert c.template != a.template
 
 
-def test_chart_data_goes_as_arrow_that_reads_back_to_the_same_table():
+def _sent(table: pa.Table) -> pa.Table:
+    """What the browser receives for a chart's dataset: Streamlit's own serialisation of it, read back."""
+    from streamlit import dataframe_util
+
+    return pa.ipc.open_stream(dataframe_util.convert_anything_to_arrow_bytes(table)).read_all()
+
+
+def test_chart_data_goes_as_arrow_that_reads_back_to_the_same_table_through_streamlits_serialiser():
     df = pd.DataFrame(
         {
             "update": np.arange(5),
@@ -138,7 +144,7 @@ def test_chart_data_goes_as_arrow_that_reads_back_to_the_same_table():
             "big": [0, 1, 2, 3, 2**40],
         }
     )
-    table = pa.ipc.open_stream(charts.arrow_bytes(df)).read_all()
+    table = _sent(charts.arrow_table(df))
     assert pa.types.is_dictionary(table.schema.field("series").type), "a repeated label is sent once"
     assert table.schema.field("update").type == pa.int32() and table.schema.field("big").type == pa.int64()
     back = table.to_pandas()
@@ -146,7 +152,7 @@ def test_chart_data_goes_as_arrow_that_reads_back_to_the_same_table():
     assert back["text"].tolist()[0] == "a" and back["text"].isna().tolist() == [False, True, False, False, False]
     np.testing.assert_array_equal(back["w"], df["w"])
     assert back["update"].tolist() == list(range(5)) and back["big"].tolist() == df["big"].tolist()
-    empty = pa.ipc.open_stream(charts.arrow_bytes(pd.DataFrame({"x": np.array([], dtype=float)}))).read_all()
+    empty = _sent(charts.arrow_table(pd.DataFrame({"x": np.array([], dtype=float)})))
     assert empty.num_rows == 0
 
 
@@ -163,7 +169,7 @@ def test_the_landscape_ranges_are_params_of_one_template_sent_as_data():
     )
     assert one.template == other.template
     full = other.to_dict()
-    sent = pa.ipc.open_stream(full["datasets"][charts.PARAMS]).read_all().to_pylist()
+    sent = full["datasets"][charts.PARAMS].to_pylist()
     assert sent == [{"w_lo": -3.0, "w_hi": 2.0, "b_lo": -1.0, "b_hi": 7.0}]
     exprs = {p["name"]: p["expr"] for p in full["params"]}
     assert exprs["w_lo"] == "length(data('params')) ? data('params')[0].w_lo : 0.0"

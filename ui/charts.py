@@ -48,13 +48,13 @@ class Spec:
     params: dict[str, float] = field(default_factory=dict)  # values of the template's `data_params`
 
     def to_dict(self) -> dict:
-        """A fresh spec dict with the datasets attached under "datasets" as Arrow bytes (as `st.vega_lite_chart`
-        takes them), beside any constant datasets the template carries; the params' values go as the one-row
+        """A fresh spec dict with the datasets attached under "datasets" as Arrow tables (`st.vega_lite_chart`
+        serialises them), beside any constant datasets the template carries; the params' values go as the one-row
         dataset PARAMS (`data_params`)."""
         spec = json.loads(self.template)
-        data = {k: arrow_bytes(df) for k, df in self.datasets.items()}
+        data = {k: arrow_table(df) for k, df in self.datasets.items()}
         if self.params:
-            data[PARAMS] = arrow_bytes(pd.DataFrame({k: [v] for k, v in self.params.items()}))
+            data[PARAMS] = arrow_table(pd.DataFrame({k: [v] for k, v in self.params.items()}))
         spec["datasets"] = {**spec.get("datasets", {}), **data}
         return spec
 
@@ -77,10 +77,9 @@ def data_params(defaults: dict[str, float]) -> tuple[list, alt.Chart]:
     return params, named_data(PARAMS).mark_point(opacity=0)
 
 
-def arrow_bytes(df: pd.DataFrame) -> bytes:
-    """A table as Arrow IPC bytes, the form Streamlit sends chart data in, built column by column.
-
-    Streamlit would convert a DataFrame itself (through pandas' Arrow bridge, with pandas metadata);
+def arrow_table(df: pd.DataFrame) -> pa.Table:
+    """A table as an Arrow table, which Streamlit sends as it is (its public path for chart data), built column by
+    column. Streamlit would convert a DataFrame itself (through pandas' Arrow bridge, with pandas metadata);
     this is about 2.5 times faster and 2.5 times smaller: text and categorical columns are dictionary-
     encoded (a legend label repeated down hundreds of rows is sent once) and small whole numbers go as 32-bit integers.
     """
@@ -104,10 +103,7 @@ def arrow_bytes(df: pd.DataFrame) -> bytes:
         if pa.types.is_string(array.type) or pa.types.is_large_string(array.type):
             array = array.dictionary_encode()
         columns[str(name)] = array
-    sink = pa.BufferOutputStream()
-    with pa.ipc.new_stream(sink, pa.schema([(k, a.type) for k, a in columns.items()])) as writer:
-        writer.write_table(pa.table(columns))
-    return sink.getvalue().to_pybytes()
+    return pa.table(columns)
 
 
 def template(build: Callable[..., alt.TopLevelMixin]) -> Callable[..., str]:
