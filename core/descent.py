@@ -328,8 +328,10 @@ def _float_loop(X, Y, order, batch, epochs, full, lr_tab, params, opt, loss, fit
     for c in range(C):
         x, y, w0, lrs = X[c % X.shape[0]], Y[c % Y.shape[0]], float(params[c, 0]), lr_tab[c].tolist()
         b0 = float(params[c, 1]) if fit_bias else 0.0
-        pairs = _float_batches(x, y, order, batch, epochs, full)
-        ws, bs, gws, gbs = _float_run(w0, b0, lrs, pairs, opt, loss, fit_bias, float(f_star[c]))
+        pairs = _float_batches(x, y, order, batch, epochs=epochs, full=full)
+        ws, bs, gws, gbs = _float_run(
+            w0, b0, lrs, pairs, opt=opt, loss=loss, fit_bias=fit_bias, f_star=float(f_star[c])
+        )
         for field, row in zip(out, (ws, gws, bs, gbs) if fit_bias else (ws, gws), strict=True):
             field[c, : len(row)] = row
     W, Gw, Bv, Gb = (a.T for a in out) if fit_bias else (out[0].T, out[1].T, None, None)
@@ -408,11 +410,11 @@ def _tracked_loss(loss: Loss, X, Y, W, Bv, fit_bias: bool, first: np.ndarray | N
     """(loss, lowest loss so far) at every state, time-major; nan from each run's `first` diverged state on.
     Without `track_loss` only the last state's loss is computed, and both are the same array."""
     if track_loss:
-        L = _full_loss(loss, X, Y, W, Bv, fit_bias)
+        L = _full_loss(loss, X, Y, W, B=Bv, fit_bias=fit_bias)
         _nan_from(first, (L,))
         return L, _running_min(L)
     L = np.full(W.shape, np.nan)
-    L[-1:] = _full_loss(loss, X, Y, W[-1:], Bv[-1:], fit_bias)
+    L[-1:] = _full_loss(loss, X, Y, W[-1:], B=Bv[-1:], fit_bias=fit_bias)
     if first is not None:
         L[-1, first >= 0] = np.nan
     return L, L
@@ -463,7 +465,9 @@ class _Plan:
 
 def _plan(data, loss, lr, w0, b0, f_star, batch_size, epochs, gradient_over, optimizer, shuffle, seed, fit_bias,
           loss_params) -> _Plan:  # fmt: skip
-    X, Y, loss, opt, full = _validate(data, loss, loss_params, batch_size, epochs, gradient_over, optimizer)
+    X, Y, loss, opt, full = _validate(
+        data, loss, loss_params, batch_size, epochs=epochs, gradient_over=gradient_over, optimizer=optimizer
+    )
     n = X.shape[1]
     K = updates_per_run(n, batch_size, epochs)
     w0s, b0s, fs = (np.atleast_1d(np.asarray(v, dtype=float)) for v in (w0, b0, f_star))
@@ -474,7 +478,19 @@ def _plan(data, loss, lr, w0, b0, f_star, batch_size, epochs, gradient_over, opt
     params = np.stack([np.broadcast_to(w0s, (C,)), np.broadcast_to(b0s, (C,))], axis=1)[:, : 2 if fit_bias else 1]
     LR = LR if LR.shape[1] == C else np.repeat(LR, C, axis=1)  # each run's own row (1, C) in the array loop
     order = _orders(n, epochs, shuffle, seed)
-    return _Plan(X, Y, loss, opt, full, order, min(batch_size, n), epochs, params, LR, fs)
+    return _Plan(
+        X,
+        Y,
+        loss,
+        opt,
+        full=full,
+        order=order,
+        batch=min(batch_size, n),
+        epochs=epochs,
+        params=params,
+        LR=LR,
+        f_star=fs,
+    )
 
 
 def _loops(p: _Plan) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -485,12 +501,23 @@ def _loops(p: _Plan) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     if C * (p.per_grad + 6) <= _SCALAR_WORK:
         f_star = np.broadcast_to(p.f_star, (C,))
         return _float_loop(
-            p.X, p.Y, p.order, p.batch, p.epochs, p.full, p.LR.T[:, 1:], p.params, p.opt, p.loss, fit_bias, f_star
+            p.X,
+            p.Y,
+            p.order,
+            p.batch,
+            epochs=p.epochs,
+            full=p.full,
+            lr_tab=p.LR.T[:, 1:],
+            params=p.params,
+            opt=p.opt,
+            loss=p.loss,
+            fit_bias=fit_bias,
+            f_star=f_star,
         )
     X, Y = _data_for_arrays(p.X, p.Y, C, p.per_grad)
-    gathers = _gathers(X, Y, p.order, p.batch, p.epochs, p.full)
+    gathers = _gathers(X, Y, p.order, p.batch, epochs=p.epochs, full=p.full)
     batch_grad = _batch_gradient(p.per_grad, X.shape[0] == 1)
-    return _array_loop(gathers, K, p.LR, p.params, p.opt, p.loss, p.f_star, batch_grad)
+    return _array_loop(gathers, K, p.LR, p.params, opt=p.opt, loss=p.loss, f_star=p.f_star, batch_grad=batch_grad)
 
 
 def descend_many(
@@ -521,14 +548,16 @@ def descend_many(
     "polyak" (Polyak needs `f_star`, the optimal loss, and full-batch gradients).
     `track_loss=False` skips the full-data loss at every state (only the last is computed).
     """
-    p = _plan(data, loss, lr, w0, b0, f_star, batch_size, epochs, gradient_over, optimizer, shuffle, shuffle_seed,
-              fit_bias, loss_params)  # fmt: skip
+    p = _plan(
+        data, loss, lr, w0, b0=b0, f_star=f_star, batch_size=batch_size, epochs=epochs, gradient_over=gradient_over,
+        optimizer=optimizer, shuffle=shuffle, seed=shuffle_seed, fit_bias=fit_bias, loss_params=loss_params,
+    )  # fmt: skip
     with np.errstate(all="ignore"):
         W, Bv, Gw, Gb = _loops(p)
         first = _first_diverged(W, Bv)
         _nan_from(first, (W, Bv, Gw, Gb))
         Bv, Gb = (Bv, Gb) if fit_bias else _no_bias(first, W.shape)
-        L, best = _tracked_loss(p.loss, p.X, p.Y, W, Bv, fit_bias, first, track_loss)
+        L, best = _tracked_loss(p.loss, p.X, p.Y, W, Bv=Bv, fit_bias=fit_bias, first=first, track_loss=track_loss)
     arrays = (a.T for a in (W, Bv, p.LR, Gw, Gb, L, best))  # (C, K+1) views
     K, C = p.LR.shape[0] - 1, W.shape[1]
     diverged = (None,) * C if first is None else tuple(None if k < 0 else k for k in first.tolist())

@@ -118,9 +118,12 @@ def l1(at_kink: float = 0.0) -> Loss:
         return np.where(r == 0, kink, np.sign(r))
 
     return Loss(
-        "l1", "absolute L1 |r|", "|r|", np.abs, grad if kink else np.sign, abs,  # np.sign(0) is 0: the default
-        lambda r: 1.0 if r > 0 else -1.0 if r < 0 else kink if r == 0 else r,  # nan falls through: nan
-        (0.0,), ((0.0, -1.0, 0.0), (0.0, 1.0, 0.0)), (AT_KINK,), (("at_kink", kink),),
+        "l1", "absolute L1 |r|", "|r|", np.abs,
+        grad=grad if kink else np.sign,  # np.sign(0) is 0: the default
+        value1=abs,
+        grad1=lambda r: 1.0 if r > 0 else -1.0 if r < 0 else kink if r == 0 else r,  # nan falls through: nan
+        kinks=(0.0,), quadratics=((0.0, -1.0, 0.0), (0.0, 1.0, 0.0)),
+        params=(AT_KINK,), settings=(("at_kink", kink),),
         short_name="absolute L1",
     )  # fmt: skip
 
@@ -128,8 +131,9 @@ def l1(at_kink: float = 0.0) -> Loss:
 def l2() -> Loss:
     """r²; gradient 2 r."""
     return Loss(
-        "l2", "L2 r²", "r²", np.square, lambda r: r + r, lambda r: r * r, lambda r: 2.0 * r,  # r + r: exactly 2r
-        (), ((1.0, 0.0, 0.0),), short_name="L2",
+        "l2", "L2 r²", "r²", np.square,
+        grad=lambda r: r + r,  # r + r: exactly 2r
+        value1=lambda r: r * r, grad1=lambda r: 2.0 * r, kinks=(), quadratics=((1.0, 0.0, 0.0),), short_name="L2",
     )  # fmt: skip
 
 
@@ -137,8 +141,8 @@ def signed_l1() -> Loss:
     """r, the seed article's "L1" without the absolute value; gradient 1 whatever r is."""
     return Loss(
         "signed_l1", "signed L1 r (no abs)", "r",
-        lambda r: np.asarray(r, dtype=float).copy(), lambda r: np.ones_like(r, dtype=float),
-        lambda r: r, lambda r: 1.0, (), ((0.0, 1.0, 0.0),), short_name="signed L1",
+        lambda r: np.asarray(r, dtype=float).copy(), grad=lambda r: np.ones_like(r, dtype=float),
+        value1=lambda r: r, grad1=lambda r: 1.0, kinks=(), quadratics=((0.0, 1.0, 0.0),), short_name="signed L1",
     )  # fmt: skip
 
 
@@ -155,10 +159,11 @@ def huber(delta: float = 1.0) -> Loss:
         return np.where(a <= d, 0.5 * np.square(r), d * (a - 0.5 * d))
 
     return Loss(
-        "huber", "Huber", "r²/2 if |r| ≤ δ else δ(|r| − δ/2)", value, grad,
-        lambda r: 0.5 * (r * r) if abs(r) <= d else d * (abs(r) - 0.5 * d),
-        lambda r: d if r > d else -d if r < -d else r,  # nan falls through both tests: nan, as np.clip
-        (-d, d), ((0.0, -d, -0.5 * d * d), (0.5, 0.0, 0.0), (0.0, d, -0.5 * d * d)), (DELTA,), (("delta", d),),
+        "huber", "Huber", "r²/2 if |r| ≤ δ else δ(|r| − δ/2)", value, grad=grad,
+        value1=lambda r: 0.5 * (r * r) if abs(r) <= d else d * (abs(r) - 0.5 * d),
+        grad1=lambda r: d if r > d else -d if r < -d else r,  # nan falls through both tests: nan, as np.clip
+        kinks=(-d, d), quadratics=((0.0, -d, -0.5 * d * d), (0.5, 0.0, 0.0), (0.0, d, -0.5 * d * d)),
+        params=(DELTA,), settings=(("delta", d),),
         short_name="Huber",
     )  # fmt: skip
 

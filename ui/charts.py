@@ -474,4 +474,5 @@ def small_multiples(
     (`symlog_ticks`).
     """
     ticks = symlog_ticks(df[value].to_numpy(float)) if log_y else ()  # part of the template: it changes by decades
-    return Spec(_small_multiples(value, title, tuple(losses), height, best, log_y, ticks), {"panels": df})
+    structure = (value, title, tuple(losses), height, best, log_y, ticks)  # the template's cache key, in order
+    return Spec(_small_multiples(*structure), {"panels": df})

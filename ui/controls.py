@@ -68,7 +68,7 @@ class Control:
     def from_param(cls, key: str, param: core.LossParam) -> Control:
         """The slider for a loss's parameter as core declares it: its label, default, slider (lo, hi, step), help."""
         lo, hi, step = param.slider
-        return cls(key, param.label, "float", param.default, lo, hi, step, help=param.help or None)
+        return cls(key, param.label, "float", param.default, lo=lo, hi=hi, step=step, help=param.help or None)
 
     def parse(self, raw: str) -> Any:
         """The value a URL string stands for, or raise ValueError saying why it is refused."""
@@ -261,7 +261,9 @@ SLIDES = Control(
     help="One screen at a time for a lecture: the question, the prediction, then the chart that answers it.",
 )
 SLIDE_SCREENS = 9  # the slide view's screens at most: the question, then two for each of up to four predictions
-SLIDE = Control("slide", "Slide", "int", 1, 1, SLIDE_SCREENS, 1)  # which of the slide view's screens is shown
+SLIDE = Control(
+    "slide", "Slide", "int", 1, lo=1, hi=SLIDE_SCREENS, step=1
+)  # which of the slide view's screens is shown
 SHARED: tuple[Control, ...] = (PRESENTATION, ROOM, SLIDES, SLIDE)  # the app shell's controls, kept in every page's URL
 
 

@@ -71,7 +71,7 @@ def computational_graph(
         _Node("yhat", ("ŷ = w·x + b" if bias else "ŷ = w·x", f"= {fmt(y_hat)}"), 1, 1 if bias else 0.5),
         _Node("t", (f"t = {fmt(t)}",), 1, 2 if bias else 1.5, GIVEN),
         _Node("r", ("r = ŷ − t", f"= {fmt(r)}"), 2, 1 if bias else 0.5),
-        _Node("L", ("L = |r|", f"= {fmt(loss)}"), 3, 1 if bias else 0.5, LOSS, 2.5),
+        _Node("L", ("L = |r|", f"= {fmt(loss)}"), 3, 1 if bias else 0.5, colour=LOSS, width=2.5),
     ]
     edges = [
         _Edge("w", "yhat", f"∂L/∂w = {fmt(grad_w)}", GRADIENT, left=True),  # top to bottom: x's edge is right of it

@@ -28,7 +28,7 @@ def inputs(key: str, last: int) -> tuple[Control, Control]:
     """The panel's two settings, checked like any page's: updates per step, and the update shown."""
     return (
         Control(f"{key}_speed", "Updates per step", "choice", SPEEDS[1], options=SPEEDS),
-        Control(f"{key}_k", "Update k", "int", 0, 0, last, 1),
+        Control(f"{key}_k", "Update k", "int", 0, lo=0, hi=last, step=1),
     )
 
 

@@ -18,16 +18,16 @@ from ui.lessons.derivation import sentences as say
 from ui.questions import NumberAnswer
 
 C = {
-    "x": Control("d_x", "Input x", "float", 2.0, -3.0, 3.0, 0.1),
-    "t": Control("d_t", "Target t", "float", 1.0, -3.0, 3.0, 0.1),
-    "w": Control("d_w", "Weight w", "float", 0.3, -2.0, 2.0, 0.05),
+    "x": Control("d_x", "Input x", "float", 2.0, lo=-3.0, hi=3.0, step=0.1),
+    "t": Control("d_t", "Target t", "float", 1.0, lo=-3.0, hi=3.0, step=0.1),
+    "w": Control("d_w", "Weight w", "float", 0.3, lo=-2.0, hi=2.0, step=0.05),
     "bias": Control("d_bias", "Add a bias b to the model", "bool", False),
-    "b": Control("d_b", "Bias b", "float", 0.0, -2.0, 2.0, 0.1),
+    "b": Control("d_b", "Bias b", "float", 0.0, lo=-2.0, hi=2.0, step=0.1),
     "kink": Control.from_param("d_kink", core.LOSSES["l1"].param("at_kink")),
     "h": Control("d_h", "Finite-difference step h", "log", 0.001, options=log_options(1e-6, 1.0, 3)),
     "wrong": Control("d_wrong", "Try the misconception: “∇loss = ∇m, since t is a constant”", "bool", False),
-    "n": Control("d_n", "Samples in the sum", "int", 5, 2, 12, 1),
-    "seed": Control("d_seed", "Samples' seed", "int", 0, 0, 99, 1),
+    "n": Control("d_n", "Samples in the sum", "int", 5, lo=2, hi=12, step=1),
+    "seed": Control("d_seed", "Samples' seed", "int", 0, lo=0, hi=99, step=1),
 }
 CONTROLS = list(C.values())
 PRESETS = {
@@ -80,7 +80,7 @@ def sample(values: Mapping[str, object]) -> Sample:
     b = float(values[C["b"].key]) if bias else 0.0
     r = say.residual(w, x, b, t)
     loss, sign = float(core.loss_value("l1", r)), float(core.loss_grad("l1", r, at_kink=kink))
-    return Sample(x, t, w, b, bias, kink, w * x + b, r, loss, sign)
+    return Sample(x, t, w, b, bias=bias, kink=kink, y_hat=w * x + b, r=r, loss=loss, sign=sign)
 
 
 def question(values: Mapping[str, object]) -> str:

@@ -34,10 +34,10 @@ C = {
         options=("clean", "outliers"),
         format_func={"clean": "a clean line", "outliers": "10% outliers"}.get,  # as on the outliers page
     ),
-    "w0": Control("l_w0", "Start w", "float", -2.0, -4.0, 6.0, 0.1),
-    "b0": Control("l_b0", "Start b", "float", 6.0, -6.0, 10.0, 0.1),
+    "w0": Control("l_w0", "Start w", "float", -2.0, lo=-4.0, hi=6.0, step=0.1),
+    "b0": Control("l_b0", "Start b", "float", 6.0, lo=-6.0, hi=10.0, step=0.1),
     # 1,000: long enough for plain descent to reach the creases around the optimum and show that it never settles
-    "steps": Control("l_steps", "Updates", "int", 1000, 10, 2000, 10),
+    "steps": Control("l_steps", "Updates", "int", 1000, lo=10, hi=2000, step=10),
     "lr": Control("l_lr", "lr for plain descent and momentum", "log", 0.002, options=log_options(1e-4, 0.1)),
     # Adam keeps a constant lr: it already scales its own steps, and a decaying lr on top stalls it (56 above f*)
     "adam_lr": Control("l_adam_lr", "lr for Adam (constant)", "log", 0.05, options=log_options(1e-3, 1.0)),
@@ -49,10 +49,10 @@ C = {
         options=("constant", "inverse_sqrt"),
         format_func={"constant": "constant", "inverse_sqrt": "lr/√(1 + t)"}.get,
     ),
-    "beta": Control("l_beta", "momentum β", "float", 0.9, 0.0, 0.99, 0.01),
-    "beta1": Control("l_beta1", "Adam β₁", "float", 0.9, 0.0, 0.99, 0.01),
+    "beta": Control("l_beta", "momentum β", "float", 0.9, lo=0.0, hi=0.99, step=0.01),
+    "beta1": Control("l_beta1", "Adam β₁", "float", 0.9, lo=0.0, hi=0.99, step=0.01),
     # 0.999 and 0.9999 differ where a two-decimal label shows 1.00 (no update at all): four decimals
-    "beta2": Control("l_beta2", "Adam β₂", "float", 0.999, 0.9, 0.9999, 0.0001, slider_format="%.4f"),
+    "beta2": Control("l_beta2", "Adam β₂", "float", 0.999, lo=0.9, hi=0.9999, step=0.0001, slider_format="%.4f"),
     "delta": Control.from_param("l_delta", core.LOSSES["huber"].param("delta")),
     # the toggles' labels short enough for a quarter of the row ("plain (sub)gradient de…" was cut); legends say it all
     **{

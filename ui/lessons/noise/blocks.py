@@ -57,7 +57,15 @@ def lab(s: Settings, losses: list[str]) -> Lab:
     runs = {LABELS[k]: lesson.run(values, k) for k in losses}
     K = lesson.updates(values)
     rates = next(iter(runs.values())).lr
-    return Lab(s, losses, runs, lesson.optima(values, losses), lesson.band(values, rates), K, say.tail_start(K))
+    return Lab(
+        s,
+        losses,
+        runs,
+        lesson.optima(values, losses),
+        band=lesson.band(values, rates),
+        K=K,
+        tail_from=say.tail_start(K),
+    )
 
 
 def experiments(lab: Lab, loss: str) -> lesson_compute.NoiseExperiments:

@@ -30,19 +30,21 @@ SCHEDULE_LABELS = {
     "cosine": "cosine to zero over the run",
 }
 C = {
-    "sigma": Control("n_sigma", "Noise sigma", "float", 0.05, 0.0, 10.0, 0.05),
+    "sigma": Control("n_sigma", "Noise sigma", "float", 0.05, lo=0.0, hi=10.0, step=0.05),
     "lr": Control("n_lr", "Learning rate (lr0)", "log", 0.01, options=log_options(1e-5, 1.0)),
     "sched": Control(
         "n_sched", "Schedule", "choice", "constant", options=tuple(SCHEDULE_LABELS), format_func=SCHEDULE_LABELS.get
     ),
     "decay": Control("n_decay", "decay", "log", 0.0005, options=(*log_options(1e-5, 1.0), 0.0005)),
-    "gamma": Control("n_gamma", "γ per update", "float", 0.999, 0.99, 1.0, 0.0005),
-    "factor": Control("n_factor", "factor", "float", 0.5, 0.1, 0.9, 0.05),
-    "every": Control("n_every", "every n updates", "int", 1000, 10, 5000, 10),
-    "bs": Control("n_bs", "Batch size", "int", 2, 1, 20, 1),
-    "epochs": Control("n_epochs", "Epochs", "int", 200, 1, 1000, 1, help="Updates = epochs × ⌈20 / batch size⌉"),
-    "w0": Control("n_w0", "Start w0", "float", 20.0, -30.0, 30.0, 0.5),
-    "seed": Control("n_seed", "Noise seed", "int", 0, 0, 99, 1),
+    "gamma": Control("n_gamma", "γ per update", "float", 0.999, lo=0.99, hi=1.0, step=0.0005),
+    "factor": Control("n_factor", "factor", "float", 0.5, lo=0.1, hi=0.9, step=0.05),
+    "every": Control("n_every", "every n updates", "int", 1000, lo=10, hi=5000, step=10),
+    "bs": Control("n_bs", "Batch size", "int", 2, lo=1, hi=20, step=1),
+    "epochs": Control(
+        "n_epochs", "Epochs", "int", 200, lo=1, hi=1000, step=1, help="Updates = epochs × ⌈20 / batch size⌉"
+    ),
+    "w0": Control("n_w0", "Start w0", "float", 20.0, lo=-30.0, hi=30.0, step=0.5),
+    "seed": Control("n_seed", "Noise seed", "int", 0, lo=0, hi=99, step=1),
     "shuffle": Control("n_shuffle", "Shuffle each epoch", "bool", False),
     "l1": Control("n_l1", "Show the absolute-L1 run", "bool", True),
     "l2": Control("n_l2", "Show the L2 run", "bool", True),

@@ -182,8 +182,8 @@ def window(w: np.ndarray, start: int) -> Window:
         float(np.ptp(part)),
         float(part[-1] - part[0]),
         float(steps.min()),
-        float(steps.max()),
-        float(np.max(np.abs(part))),
+        step_max=float(steps.max()),
+        size=float(np.max(np.abs(part))),
     )
 
 

@@ -23,16 +23,16 @@ from ui.lessons.outliers import compute as lesson_compute
 from ui.lessons.outliers import sentences as say
 
 C = {
-    "n": Control("o_n", "Points", "int", 30, 10, 100, 1),
-    "w": Control("o_w", "True slope w", "float", 2.0, -3.0, 3.0, 0.1),
-    "b": Control("o_b", "True bias b", "float", 1.0, -5.0, 5.0, 0.1),
-    "sigma": Control("o_sigma", "Noise sigma", "float", 0.5, 0.0, 3.0, 0.1),
-    "frac": Control("o_frac", "Fraction of outliers", "float", 0.1, 0.0, 0.5, 0.05),
-    "size": Control("o_size", "Outlier shift (added to y)", "float", 25.0, -50.0, 50.0, 1.0),
-    "seed": Control("o_seed", "Seed", "int", 0, 0, 99, 1),
+    "n": Control("o_n", "Points", "int", 30, lo=10, hi=100, step=1),
+    "w": Control("o_w", "True slope w", "float", 2.0, lo=-3.0, hi=3.0, step=0.1),
+    "b": Control("o_b", "True bias b", "float", 1.0, lo=-5.0, hi=5.0, step=0.1),
+    "sigma": Control("o_sigma", "Noise sigma", "float", 0.5, lo=0.0, hi=3.0, step=0.1),
+    "frac": Control("o_frac", "Fraction of outliers", "float", 0.1, lo=0.0, hi=0.5, step=0.05),
+    "size": Control("o_size", "Outlier shift (added to y)", "float", 25.0, lo=-50.0, hi=50.0, step=1.0),
+    "seed": Control("o_seed", "Seed", "int", 0, lo=0, hi=99, step=1),
     "bias": Control("o_bias", "Fit a bias (a line y = w·x + b; off: through the origin)", "bool", True),
     "delta": Control.from_param("o_delta", core.LOSSES["huber"].param("delta")),
-    "drag": Control("o_drag", "Drag one target", "float", 12.0, -100.0, 100.0, 1.0),
+    "drag": Control("o_drag", "Drag one target", "float", 12.0, lo=-100.0, hi=100.0, step=1.0),
 }
 CONTROLS = list(C.values())
 PRESETS = {

@@ -29,13 +29,13 @@ C = {
         help="The article's L1 branch computes np.sum(x) over all 20 samples, not the batch.",
     ),
     "lr": Control("s_lr", "Learning rate", "log", 0.01, options=log_options(1e-4, 0.5)),
-    "w0": Control("s_w0", "Start w0", "float", 20.0, -50.0, 50.0, 0.5),
-    "epochs": Control("s_epochs", "Epochs", "int", 20, 1, 200, 1),
-    "bs": Control("s_bs", "Batch size", "int", 2, 1, 20, 1),
-    "x": Control("s_x", "x (the same for every sample)", "float", 2.0, 0.5, 5.0, 0.5),
-    "w_true": Control("s_wtrue", "True w", "float", 1.0, -5.0, 5.0, 0.5),
-    "sigma": Control("s_sigma", "Noise sigma", "float", 0.0, 0.0, 10.0, 0.05),
-    "seed": Control("s_seed", "Noise seed", "int", 0, 0, 99, 1),
+    "w0": Control("s_w0", "Start w0", "float", 20.0, lo=-50.0, hi=50.0, step=0.5),
+    "epochs": Control("s_epochs", "Epochs", "int", 20, lo=1, hi=200, step=1),
+    "bs": Control("s_bs", "Batch size", "int", 2, lo=1, hi=20, step=1),
+    "x": Control("s_x", "x (the same for every sample)", "float", 2.0, lo=0.5, hi=5.0, step=0.5),
+    "w_true": Control("s_wtrue", "True w", "float", 1.0, lo=-5.0, hi=5.0, step=0.5),
+    "sigma": Control("s_sigma", "Noise sigma", "float", 0.0, lo=0.0, hi=10.0, step=0.05),
+    "seed": Control("s_seed", "Noise seed", "int", 0, lo=0, hi=99, step=1),
 }
 CONTROLS = list(C.values())
 PER_BATCH = "Per-batch gradient, 60 epochs (signed L1 ends at −4, absolute L1 at the target)"
