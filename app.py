@@ -35,4 +35,5 @@ poll.sidebar()  # the class poll: start, join or leave a room; a QR code of this
 apply_presentation_style()
 layout.slide_nav(questions=QUESTIONS.get(page.url_path, ()), lab_pages=len(LESSONS))
 poll.follow(page.url_path, {entry.lesson.page: (entry.path, entry.title) for entry in LESSONS})  # the teacher's page
+internals.mark_app_shell()  # the page's header checks it: a run without the shell reruns through it
 page.run()

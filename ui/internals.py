@@ -5,11 +5,11 @@ using what they touch, so an upgrade is a decision, not a silent break.
 
 1. A shared deep link on a fresh server runs through app.py (`run_through_app_shell`). Streamlit treats a
    folder named pages/ beside the entry file as a legacy (v1) multipage app until some run calls
-   st.navigation: `PagesManager.uses_pages_directory` is set when the first session starts, and while it is
-   true the script runner executes the page file alone (`_mpa_v1`). A link such as /signed_l1 opened before
-   anyone loaded / would run the page without app.py. A page that finds itself run alone clears the flag (as
-   st.navigation itself does) and reruns. (Known upstream: streamlit/streamlit PR 10276.) The folder keeps
-   its name: it is part of the design.
+   st.navigation: `PagesManager.uses_pages_directory` is set when the first session starts, and a run that
+   starts while it is true executes the page file alone (`_mpa_v1`). A class opening links at once on a fresh
+   server gets the page without app.py in every tab whose first run started before the first st.navigation call.
+   A page whose session never ran app.py clears the flag (as st.navigation itself does) and reruns. (Known
+   upstream: streamlit/streamlit PR 10276.) The folder keeps its name: it is part of the design.
 2. A widget state a client sends is dropped as it arrives when its widget cannot read it, and held until its
    widget is drawn when the session has not drawn it yet (`refuse_unreadable_widget_states`). Streamlit
    stores what a browser's message says for each widget and reads it back with the widget's deserializer
@@ -51,16 +51,26 @@ _LOG = logging.getLogger(__name__)
 FLAG = "uses_pages_directory"
 
 
-def legacy_mode() -> bool:
-    """True while Streamlit would run a page file without the entry script."""
-    return bool(getattr(PagesManager, FLAG, False))
+SHELL = "_l1_app_shell"  # in the session state of every session that ran app.py (the entry script)
+
+
+def mark_app_shell() -> None:
+    """app.py, before it runs the page: this session runs through the app's shell."""
+    st.session_state[SHELL] = True
 
 
 def run_through_app_shell() -> None:
-    """Called at the top of every page: leave the legacy mode and rerun through app.py if in it."""
-    if legacy_mode():
-        setattr(PagesManager, FLAG, False)  # what st.navigation itself does (streamlit/commands/navigation.py)
-        st.rerun()
+    """Called at the top of every page: a run that did not come through app.py reruns through it (once).
+
+    Streamlit decides at the start of each run whether to run the entry script or, in the legacy pages/ mode, the
+    page file alone, by a process-wide flag that the first st.navigation call clears. On a fresh server, every
+    session whose first run starts before that call (a class opening the link at once) runs its page alone, with
+    no sidebar, poll or presentation mode; so the page, not the flag (already cleared by then), tells."""
+    if st.session_state.get(SHELL) or st.session_state.get(f"{SHELL}_retried"):
+        return
+    setattr(PagesManager, FLAG, False)  # what st.navigation itself does (streamlit/commands/navigation.py)
+    st.session_state[f"{SHELL}_retried"] = True  # a page run on its own (streamlit run pages/x.py) goes on alone
+    st.rerun()
 
 
 _PURE_FIELDS = frozenset(

@@ -78,16 +78,25 @@ def test_keyboard_moves_a_slider_and_the_chart_follows(page, app_url):
     assert_healthy(page)
 
 
-def test_deep_link_on_a_fresh_server_goes_through_the_app_shell(browser):
+def test_deep_links_opened_at_once_on_a_fresh_server_all_go_through_the_app_shell(browser):
+    """A class opening the shared links together on a fresh server: each tab gets the app (its sidebar, its
+    presentation mode), not the page file run alone in Streamlit's legacy pages/ mode."""
+    links = ["signed_l1?s_lr=0.1&s_full=false", "outliers", "outliers", "noise_and_learning_rate", "derivation", ""]
     with streamlit_server() as (url, _proc):  # nobody has loaded / on this server
-        page = new_tab(browser, viewport={"width": 1280, "height": 900})
-        page.goto(f"{url}/signed_l1?s_lr=0.1&s_full=false")
-        wait_for_run(page)
-        nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
-        assert "The signed-L1 failure" in nav and "Start here" in nav
-        assert page.get_by_text("Presentation mode").count() == 1
-        assert page.get_by_role("slider", name="Learning rate").get_attribute("aria-valuetext") == "0.1"
-        page.context.close()
+        tabs = [new_tab(browser, viewport={"width": 1280, "height": 900}) for _ in links]
+        for tab, link in zip(tabs, links, strict=True):
+            tab.goto(f"{url}/{link}", wait_until="commit")  # every first run starts before any has finished
+        for tab, link in zip(tabs, links, strict=True):
+            wait_for_run(tab)
+            nav = tab.locator('[data-testid="stSidebarNav"]').inner_text()
+            assert "Start here" in nav and "app" not in nav.split(), (link, nav)
+            assert tab.locator('[data-testid="stSidebar"]').get_by_text("Presentation mode", exact=True).count() == 1, (
+                link
+            )
+        slider = tabs[0].get_by_role("slider", name="Learning rate")
+        assert slider.get_attribute("aria-valuetext") == "0.1"
+        for tab in tabs:
+            tab.context.close()
 
 
 def test_hostile_link_is_refused_politely(page, app_url):
