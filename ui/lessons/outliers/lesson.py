@@ -50,7 +50,7 @@ X_RANGE = (0.0, 5.0)  # the generated x: uniform on this interval
 OPTIONS = say.FURTHER  # the first question's answers
 # the defaults' numbers the wrong answers quote: a mean moves by fraction x shift
 _MEAN_SHIFT = C["frac"].default * C["size"].default
-_TOL = say.near_tolerance(C["sigma"].default)
+_TOL = say.near_tolerance(C["sigma"].default, C["n"].default, C["size"].default)
 
 
 def true_bias(values: Mapping[str, object]) -> float:
@@ -84,7 +84,7 @@ class Fits:
 
     exact: Mapping[str, tuple[float, float]]  # loss -> (w, b)
     gaps: Mapping[str, float]  # loss -> mean |fitted - true| over x on x_range
-    tol: float  # near the true line: a gap of at most facts.NEAR at this sigma
+    tol: float  # near the true line: a gap of at most facts.NEAR at these settings (near_tolerance)
     x_range: tuple[float, float]
 
 
@@ -93,7 +93,12 @@ def fits(x: np.ndarray, y: np.ndarray, values: Mapping[str, object]) -> Fits:
     exact = lesson_compute.exact_fits(x, y, values["o_bias"], values["o_delta"], LOSSES)
     x_range = (float(x.min()), float(x.max()))
     gaps = {k: say.mean_gap(*exact[k], values["o_w"], true_bias(values), *x_range) for k in LOSSES}
-    return Fits(exact, gaps, say.near_tolerance(values["o_sigma"]), x_range)
+    return Fits(exact, gaps, near(values), x_range)
+
+
+def near(values: Mapping[str, object]) -> float:
+    """The near rule's tolerance at these settings (facts.NEAR)."""
+    return say.near_tolerance(values["o_sigma"], values["o_n"], values["o_size"])
 
 
 def question(values: Mapping[str, object]) -> str:
@@ -102,8 +107,8 @@ def question(values: Mapping[str, object]) -> str:
     shifted = core.outlier_count(n, values["o_frac"])
     return (
         f"{say.shifted_words(shifted, n)} shifted by {values['o_size']:+g}. A fitted line counts "
-        f"as near the true one if its mean vertical gap to it is {say.near_rule(say.near_tolerance(values['o_sigma']))}"
-        " (sigma is the noise). Which lines leave the true line?"
+        f"as near the true one if its mean vertical gap to it is {say.near_rule(near(values))}"
+        " (sigma is the noise, n the number of points). Which lines leave the true line?"
     )
 
 

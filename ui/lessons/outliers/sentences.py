@@ -1,7 +1,7 @@
 """The outliers page's sentences and verdicts, computed from the fits, runs and sweeps on screen.
 
 "Near the true line" means one thing on the whole page: the mean vertical gap between a fitted line and
-the true one, over x on the data's range, is at most `near_tolerance(sigma)` (the rule `facts.NEAR`).
+the true one, over x on the data's range, is at most `near_tolerance(sigma, n, shift)` (the rule `facts.NEAR`).
 """
 
 from __future__ import annotations
@@ -29,9 +29,10 @@ FLAT = 0.1  # a late run whose loss is within 10% of the exact line's sits where
 JUST_OUTSIDE = 3.0  # a late run within 3 x near of its exact line is just outside: its zig-zag, not the way there
 
 
-def near_tolerance(sigma: float) -> float:
-    """How close to the true line counts as near (mean vertical gap over x): facts.NEAR at this sigma."""
-    return facts.NEAR.tolerance(sigma)
+def near_tolerance(sigma: float, n: int, shift: float) -> float:
+    """How close to the true line counts as near (mean vertical gap over x): facts.NEAR for n points at this
+    sigma, the bad points shifted by `shift`."""
+    return facts.NEAR.tolerance(sigma, n, shift)
 
 
 def mean_gap(w: float, b: float, w_true: float, b_true: float, lo: float, hi: float) -> float:
@@ -80,8 +81,8 @@ def further_answer(gaps: Mapping[str, float], tol: float) -> str:
 
 
 def near_rule(tol: float) -> str:
-    """The rule as a question or a sentence prints it, from facts.NEAR: "within 3·sigma + 0.1 = 1.6"."""
-    return f"within {facts.NEAR.describe()} = {plain(tol, 2)}"
+    """The rule as a question or a sentence prints it, from facts.NEAR: "within 1.4 (the larger of ...)"."""
+    return f"within {plain(tol, 2)} ({facts.NEAR.describe()})"
 
 
 def further_explanation(
@@ -146,7 +147,7 @@ def fit_seen(
     text = (
         f"L2's line has slope {_g(exact['l2'][0])} and bias {_g(exact['l2'][1])}, L1's {_g(exact['l1'][0])} and "
         f"{_g(exact['l1'][1])}, against the true {w:g} and {b:g}: a mean gap of {_g(gaps['l2'])} for L2 and "
-        f"{_g(gaps['l1'])} for L1, on average over x (near: within {facts.NEAR.describe()} = {_g(tol)}). "
+        f"{_g(gaps['l1'])} for L1, on average over x (near: {near_rule(tol)}). "
     )
     near = {k: gaps[k] <= tol for k in ("l1", "l2")}
     if near["l1"] and near["l2"]:
