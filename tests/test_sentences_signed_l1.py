@@ -257,7 +257,9 @@ def test_every_sentence_of_the_signed_l1_page_holds_for_its_run(v):
         if run.diverged_at is not None:
             assert part.startswith("diverges")
         elif say.first_reach(run.w, g) is not None:
-            assert part.startswith("reaches its target")
+            d = g.distance(run.w)
+            settled = d[-max(1, d.size // 10) :].max() <= max(say.SETTLED * d[0], g.tol)
+            assert part.startswith("reaches its target" if settled else "swings across its target"), part
         else:
             assert part.startswith("is still on its way") and g.distance(run.w[-1]) > 0
 
@@ -432,3 +434,21 @@ def test_a_two_cycle_is_not_called_swinging_wider_and_one_full_batch_is_one_run(
     assert "Absolute L1 overshoots" in text and "swings wider" not in text and "keeps jumping across it" in text
     assert "the two readings are the same run" in text and "slower" not in text
     assert "passes 10¹²" in text and "overflows" not in text and "every finite range" not in text
+
+
+@pytest.mark.parametrize(
+    ("settings", "absolute_l1", "l2"),
+    [
+        ({"s_lr": 0.5}, "swings across its target", "diverges"),  # w 2, 0, 2, 0 about 1 from w0 = 20
+        ({"s_sigma": 5.0}, "is still on its way", "swings across its target"),  # L2 −0.03 to 1.29 about 0.54
+        ({}, "is still on its way", "reaches its target"),
+    ],
+    ids=["lr 0.5", "noisy sigma 5", "the article"],
+)
+def test_a_run_that_only_crosses_its_target_is_not_said_to_reach_it(settings, absolute_l1, l2):
+    """A fresh teacher's read: "Absolute L1 reaches its target" at lr 0.5, where w jumps 2, 0, 2, 0 about 1."""
+    from tests.test_pages import open_page
+
+    at = open_page("pages/signed_l1.py", {k: str(v) for k, v in settings.items()})
+    line = next(m.value for m in at.info if m.value.startswith("Signed L1 falls"))
+    assert f"Absolute L1 {absolute_l1}" in line and f"L2 {l2}" in line, line

@@ -229,7 +229,12 @@ def takeaway(signed_end: float, lr: float, sums: np.ndarray, others: dict[str, s
     go to the fold."""
     steps = _distinct(lr * np.asarray(sums, dtype=float))
     step = " or ".join(num(s) for s in steps)
-    doing = {"reaches": "reaches its target", "heads": "is still on its way", "diverges": "diverges"}
+    doing = {
+        "reaches": "reaches its target",
+        "swings": "swings across its target without settling",
+        "heads": "is still on its way",
+        "diverges": "diverges",
+    }
     rest = "; ".join(f"{name} {doing[what]}" for name, what in others.items())
     return (
         f"Signed L1 falls by {step} every update, to {num(signed_end)}, and never stops: its gradient ignores the "
@@ -237,11 +242,22 @@ def takeaway(signed_end: float, lr: float, sums: np.ndarray, others: dict[str, s
     )
 
 
+SETTLED = 0.01  # a run that got to its goal has settled when, over the last tenth of its updates, it stays this
+# share of its starting distance from it (a step of 2 about w = 1 from w0 = 20 is 5%: it swings)
+
+
 def run_state(w: np.ndarray, goal: Goal, diverged_at: int | None) -> str:
-    """'diverges', 'reaches' (on the goal or past it at some update), or 'heads' (still on its way or away)."""
+    """'diverges'; 'reaches' (got to the goal and, over the last tenth of its updates, stays within SETTLED of
+    its starting distance from it); 'swings' (got to it, or past it, and keeps swinging further than that); or
+    'heads' (still on its way, or away)."""
     if diverged_at is not None:
         return "diverges"
-    return "reaches" if first_reach(w, goal) is not None else "heads"
+    w = np.asarray(w, dtype=float)
+    if first_reach(w, goal) is None:
+        return "heads"
+    d = goal.distance(w)
+    late = d[-max(1, d.size // 10) :]
+    return "reaches" if late.max() <= max(SETTLED * d[0], goal.tol) else "swings"
 
 
 def gradients_used(full: bool, n: int) -> str:
