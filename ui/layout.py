@@ -229,7 +229,7 @@ def table(df: pd.DataFrame, *, digits: int = 4, column_config: dict | None = Non
     the minus sign −, never e-notation, — for a missing value); a column with no gap stays numeric, so a click on its
     header still sorts it."""
     gaps = [c for c in df.columns if df[c].isna().any()]  # Streamlit writes "None" in an empty cell, whatever the style
-    df = df.astype({c: object for c in gaps}).fillna({c: cell(None) for c in gaps}) if gaps else df
+    df = df.assign(**{c: [cell(v, digits) for v in df[c]] for c in gaps})  # as text: Arrow takes no mixed column
     st.dataframe(
         df.style.format(lambda v: cell(v, digits)), hide_index=True, width="stretch", column_config=column_config
     )

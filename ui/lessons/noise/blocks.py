@@ -117,7 +117,7 @@ def runs_block(lab: Lab, main, zoom) -> None:
     l1_at = float(np.mean(l1.w[-say.error_tail(lab.K) :])) if l1 is not None and np.isfinite(errors["l1"]) else None
     with main:
         takeaway(
-            say.ends_takeaway(errors, LABELS, lab.K),
+            say.ends_takeaway(errors, LABELS, lab.K, {k: _window(lab.run(k), lab.tail_from) for k in lab.losses}),
             say.optimum_sentence(lab.optima["l1"], lab.optima["l2"][0], l1_at)
             + " Why the mean over the last updates and not the final w: a constant-step absolute-L1 run can land on "
             "1 for one update and jump away at the next.",
@@ -417,7 +417,9 @@ def draws_block(lab: Lab) -> None:
     }
     final = np.abs(experiments(lab, "l1").draw_final - lesson.W_TRUE)
     takeaway(
-        say.draws_takeaway(means, NAMES, len(seeds())),
+        say.draws_takeaway(
+            means, NAMES, len(seeds()), say.travelling({NAMES[k]: _window(lab.run(k), lab.tail_from) for k in means})
+        ),
         say.draws_sentence(means, optimum_error, None, NAMES)
         + " "
         + say.final_misleads(final, constant_lr, lab.s["w0"], lesson.X),

@@ -219,8 +219,9 @@ def expected(values: Mapping[str, object]) -> tuple[str, str]:
     """(the closer loss, the errors that decide it), from the L1 and L2 runs at these values."""
     l1, l2 = run(values, "l1"), run(values, "l2")
     e1, e2 = tail_error(l1), tail_error(l2)
-    tail = say.window(l1.w, say.tail_start(updates(values)))
-    return say.closer_answer(e1, e2), say.closer_explanation(e1, e2, last_tenth(values), tail)
+    start = say.tail_start(updates(values))
+    tails = [say.window(r.w, start) if r.diverged_at is None else None for r in (l1, l2)]
+    return say.closer_answer(e1, e2), say.closer_explanation(e1, e2, last_tenth(values), *tails)
 
 
 def setup_text() -> str:

@@ -8,7 +8,7 @@ turn numbers into words are named constants below, and each sentence states the 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -199,9 +199,17 @@ def closer_answer(err_l1: float, err_l2: float) -> str:
     return L1_NAME if err_l1 < err_l2 else L2_NAME
 
 
-def closer_explanation(err_l1: float, err_l2: float, where: str, l1_window: Window | None = None) -> str:
+def travelling(windows: Mapping[str, Window | None]) -> list[str]:
+    """The runs (by name) still travelling over their TAIL: their distance from w = 1 is distance still to go."""
+    return [name for name, win in windows.items() if win is not None and win.drifting]
+
+
+def closer_explanation(
+    err_l1: float, err_l2: float, where: str, l1_window: Window | None = None, l2_window: Window | None = None
+) -> str:
     """Why the closer answer is what it is, in numbers; `where` says what the errors average over (`last_updates`).
-    No ratio against rounding: an error at rounding level is "0 (to rounding)" and the other is simply closer."""
+    No ratio against rounding: an error at rounding level is "0 (to rounding)" and the other is simply closer.
+    A run still travelling (its window) has not arrived: the comparison is then how far each has got."""
     if not (np.isfinite(err_l1) and np.isfinite(err_l2)):
         if not (np.isfinite(err_l1) or np.isfinite(err_l2)):
             return "Both runs diverged (this learning rate is too large for both), so neither ends near w = 1."
@@ -214,9 +222,14 @@ def closer_explanation(err_l1: float, err_l2: float, where: str, l1_window: Wind
         return f"{head}: about the same (within {TIE:.0%})."
     near, far = sorted((err_l1, err_l2))
     text = f"{head}: {verdict} is " + ("closer." if near <= ROUNDING else f"{times(far, near)} times closer.")
-    if verdict == L1_NAME and l1_window is not None and l1_window.drifting:
-        moved = plain(l1_window.net)
-        text += f" Absolute L1 is still travelling (it moved {moved} over the {TAIL.describe()}), so this may not last."
+    windows = {L1_NAME: l1_window, L2_NAME: l2_window}
+    going = {name: windows[name] for name in travelling(windows)}
+    if going:
+        moved = " and ".join(f"{name} {plain(abs(win.net))}" for name, win in going.items())
+        text += (
+            f" {_cap(' and '.join(going))} {'is' if len(going) == 1 else 'are'} still travelling (moved {moved} "
+            f"over the {TAIL.describe()}): this compares how far each has got, not how close each ends."
+        )
     return text
 
 
@@ -650,15 +663,32 @@ def tail_errors_text(errors: dict[str, float], n_updates: int) -> str:
     return f"{last_updates(n_updates)}: " + "; ".join(parts) + "."
 
 
-def ends_takeaway(errors: dict[str, float], labels: dict[str, str], n_updates: int) -> str:
-    """Under the run's chart: how close each shown run ends, by the page's one measure (`mean_error`)."""
+def ends_takeaway(
+    errors: dict[str, float], labels: dict[str, str], n_updates: int, windows: Mapping[str, Window | None] | None = None
+) -> str:
+    """Under the run's chart: how close each shown run ends, by the page's one measure (`mean_error`); where a run
+    has not arrived (`windows`, by loss key: still travelling), that no run has won yet."""
     where = last_updates(n_updates)
     if "l1" in errors and "l2" in errors:
+        going = travelling({k: (windows or {}).get(k) for k in ("l1", "l2") if np.isfinite(errors[k])})
+        if going:
+            return _not_arrived(going, errors)
         return closer_explanation(errors["l1"], errors["l2"], where)
     k, e = next(iter(errors.items()))
     if not np.isfinite(e):
         return f"{_cap(labels[k])} diverged."
     return f"{where}, {labels[k]} is on average **{plain(e)}** from w = 1."
+
+
+def _not_arrived(going: list[str], errors: dict[str, float]) -> str:
+    """The takeaway while a run (`going`: loss keys) is still on its way: no verdict, and what would give one."""
+    where = ", ".join(f"{core.LOSSES[k].short_name} {plain(errors[k])}" for k in ("l1", "l2"))
+    who, them = (
+        (f"{_cap(core.LOSSES[going[0]].short_name)} is still on its way", "it")
+        if len(going) == 1
+        else ("Both runs are still on their way", "them")
+    )
+    return f"{who} to w = 1 ({where} from it on average): no verdict yet. More epochs or a larger lr let {them} arrive."
 
 
 def _tie(a: float, b: float) -> bool:
@@ -768,10 +798,15 @@ def heat_takeaway(
     return text + (" Grey: diverged." if grey else "")
 
 
-def draws_takeaway(means: dict[str, float], labels: dict[str, str], n_draws: int) -> str:
+def draws_takeaway(means: dict[str, float], labels: dict[str, str], n_draws: int, going: Sequence[str] = ()) -> str:
     """Under the many-draws chart: which loss ends closer on average, by the page's one measure (a mean that is not
-    finite: the loss diverged in at least one draw)."""
+    finite: the loss diverged in at least one draw); no verdict while a run at these settings is still on its way
+    (`going`: the names of the runs on screen still travelling, as `travelling` finds them)."""
     head = f"Over {n_draws} noise draws"
+    if going and all(np.isfinite(m) for m in means.values()):
+        where = ", ".join(f"{labels[k]} {plain(m)}" for k, m in means.items())
+        who = f"{going[0]} is" if len(going) == 1 else "both runs are"
+        return f"{head}, {who} still on its way at these settings (on average {where} from w = 1): no verdict yet."
     gone = [k for k, m in means.items() if not np.isfinite(m)]
     if gone:
         kept = [f"{labels[k]} ends on average {plain(m)} from w = 1" for k, m in means.items() if np.isfinite(m)]
