@@ -114,7 +114,7 @@ with map_box:
         f"with an orange-red cross; the paths of {', '.join(OPT_LABELS[o] for o in chosen)} from "
         f"({v['w0']:g}, {v['b0']:g}) "
         f"over {v['steps']} updates, ending at "
-        + "; ".join(f"{OPT_LABELS[o]} ({r.w[-1]:.3g}, {r.b[-1]:.3g})" for o, r in runs.items())
+        + "; ".join(f"{OPT_LABELS[o]} {say.point(r.w[-1], r.b[-1])}" for o, r in runs.items())
         + "."
         + (" Faint green lines are the creases where one residual is zero." if crease_df is not None else ""),
     )
@@ -135,11 +135,11 @@ with map_box:
         )
     folded.append(
         "Each path starts at the same point; the optimum (cross) is the exact minimiser, computed separately. "
-        + "; ".join(f"{OPT_LABELS[o]} ends at ({r.w[-1]:.3g}, {r.b[-1]:.3g})" for o, r in runs.items())
+        + "; ".join(f"{OPT_LABELS[o]} ends {say.point(r.w[-1], r.b[-1])}" for o, r in runs.items())
         + "."
     )
     if settled is not None:
-        short = say.map_takeaway(v["loss"], settled, share, last)
+        short = say.map_takeaway(v["loss"], settled, share, last, frames.finite_range(runs["sgd"].w[-max(last, 1) :]))
     else:
         short = say.race_takeaway(excess, f_star, OPT_LABELS)
     takeaway(short, "\n\n".join(folded))
@@ -147,8 +147,8 @@ with map_box:
 rows = [
     {
         "optimiser": OPT_LABELS[o],
-        "final (w, b)": f"({r.w[-1]:.3f}, {r.b[-1]:.3f})",
-        "best loss − optimum": say.excess_text(excess[o], f_star),
+        "final (w, b)": say.point(r.w[-1], r.b[-1]),
+        "best loss − optimum": say.excess_words(excess[o], f_star),
         "diverged at": frames.diverged_text(r.diverged_at),
     }
     for o, r in runs.items()
@@ -178,7 +178,7 @@ with curves_box, layout.slide_part(3):  # the curves answer the question: the sl
         + ".",
         answers=True,
     )
-    race = say.race_explanation(excess, f_star, OPT_LABELS, v["steps"])
+    race = say.race_explanation(excess, f_star, OPT_LABELS, v["steps"], {o: r.diverged_at for o, r in runs.items()})
     if settled is not None:
         short = say.settle_takeaway(settled, numbers)
         why = lesson.expected(values)[1] + "\n\nAll the optimisers: " + race
@@ -187,7 +187,7 @@ with curves_box, layout.slide_part(3):  # the curves answer the question: the sl
     layout.seen(short)
     with st.expander("Why, in numbers"):
         st.markdown(why)
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+        layout.table(pd.DataFrame(rows))
 
 layout.explain(
     "Polyak's step",

@@ -3,6 +3,7 @@ directly), across the landscape's control space and presets; one test per findin
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 
 import core
 from tests.test_pages import open_page, snapshot
+from ui import frames
 from ui.charts import OPTIMIZER_COLORS
 from ui.controls import log_options
 from ui.lessons.landscape import charts as lesson_charts
@@ -124,9 +126,7 @@ def test_the_race_verdict_credits_every_optimiser_that_ties_with_the_best_and_no
         e = max(excess[o], 0.0)
         rounding = e <= 1e-12 * max(1.0, abs(f_star))  # within floating point's rounding of f*: printed as 0
         shown = (
-            "no finite loss (diverged)"
-            if not np.isfinite(excess[o])
-            else ("0 (to rounding)" if rounding else f"{e:.3g}")
+            "no finite loss (diverged)" if not np.isfinite(excess[o]) else ("0 (to rounding)" if rounding else plain(e))
         )
         assert f"{labels[o]} {shown}" in why
     assert ("tie" in why) == (len(say.closest(excess, f_star)) > 1)
@@ -233,9 +233,9 @@ def test_the_settle_verdict_reads_plain_descents_loss_curve_and_the_map_agrees(s
         share, last = say.crease_crossings(r.w, r.b, data.x, data.y, window)
         if s["loss"] == "l1":  # on a facet the loss only falls: a rise needs a crease crossed
             assert share >= rises
-        text = say.map_takeaway(s["loss"], answer, share, last)
+        text = say.map_takeaway(s["loss"], answer, share, last, frames.finite_range(r.w[-max(last, 1) :]))
         _plain_words(text)
-        assert ("zig-zags" in text) == (s["loss"] == "l1" and answer == say.SETTLES[1])
+        assert ("never settles" in text) == (s["loss"] == "l1" and answer == say.SETTLES[1])
         assert ("still sliding" in text) == (s["loss"] == "l1" and answer == say.SETTLES[2] and share < 0.5)
         assert "sliding down a facet" not in text or share < 0.5
     short = say.settle_takeaway(answer, numbers)
@@ -329,8 +329,8 @@ def test_home_says_only_the_article_presets_run_the_blog_posts_settings():
 
 def test_only_floating_point_rounding_prints_as_zero():
     """A best loss a few ulps under f* (−1.42e-14 at f* = 84.32) is 0; Polyak's 3.11e-08 there is a real excess."""
-    assert say.excess_text(-1.42e-14, 84.32) == "0 (to rounding)"
-    assert say.excess_text(3.11e-08, 84.32) == "3.11e-08"
+    assert say.excess_words(-1.42e-14, 84.32) == "0 (to rounding)"
+    assert say.excess_words(3.11e-08, 84.32) == "0.0000000311"
 
 
 # --- issue 30, a fresh teacher's read (page 5) ---
@@ -406,3 +406,18 @@ def test_no_e_notation_in_the_loss_charts_description():
     texts = chart_texts(at)
     assert len(texts) == 2 and any("lowest reached" in t for t in texts)
     assert not any(E_NOTATION.search(t) for t in texts), texts
+
+
+def test_a_run_that_blows_up_and_a_large_bounce_are_said_as_they_are():
+    """A fresh teacher's read: at lr 0.01 on L2 the page printed "ending at (nan, nan)" and "3.63e+03" and said the
+    smooth surface lets the gradient shrink; at lr 0.1 on L1 "zig-zags around the optimum" while w ranged 1.7-9.8."""
+    from tests.test_pages import open_page, snapshot
+
+    at = open_page("pages/landscape.py", {"l_loss": "l2", "l_lr": "0.01"})
+    shown = snapshot(at)
+    assert "nan" not in shown and not re.search(r"\d[eE][+-]?\d", " ".join(m.value for m in at.markdown))
+    said = [m.value for m in at.info]
+    assert "Plain descent's path leaves the map: it blows up." in said and not any("No creases" in t for t in said)
+    at = open_page("pages/landscape.py", {"l_lr": "0.1"})
+    bounce = next(m.value for m in at.info if m.value.startswith("Plain descent zig-zags"))
+    assert "never settles" in bounce and "around the optimum" not in bounce and ", w between " in bounce

@@ -88,6 +88,13 @@ def runs_frame(
     return _long_table(rows, field, thin, start)
 
 
+def finite_range(values: np.ndarray) -> tuple[float, float] | None:
+    """(lowest, highest) of the finite values, None when there is none (a run that blew up)."""
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v)]
+    return (float(v.min()), float(v.max())) if v.size else None
+
+
 def tame_range(
     runs: Mapping[str, Trajectory], field: str, references: Iterable[float] = ()
 ) -> tuple[float, float] | None:

@@ -157,7 +157,7 @@ def _lr_words(values: Mapping[str, object]) -> str:
 
 def question(values: Mapping[str, object]) -> str:
     """The Predict-first question at these values."""
-    start = f"Starting at (w, b) = ({values['l_w0']:g}, {values['l_b0']:g})"
+    start = f"Starting at (w, b) = ({say.plain(values['l_w0'])}, {say.plain(values['l_b0'])})"
     loss = charts.label(values["l_loss"])
     if asks_settle(values):
         return (
@@ -188,7 +188,8 @@ def expected(values: Mapping[str, object], picked: str | None = None) -> tuple[s
     gaps, f_star = excess(values), optimum(values)[2]
     by_label = {OPT_LABELS[o]: o for o in gaps}
     answer = say.race_answer(gaps, f_star, by_label.get(picked))
-    return OPT_LABELS[answer], say.race_explanation(gaps, f_star, OPT_LABELS, values["l_steps"])
+    gone = {o: r.diverged_at for o, r in runs(values).items()}
+    return OPT_LABELS[answer], say.race_explanation(gaps, f_star, OPT_LABELS, values["l_steps"], gone)
 
 
 LESSON = Lesson(

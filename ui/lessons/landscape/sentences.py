@@ -31,18 +31,20 @@ def best_excess(best_loss: np.ndarray, f_star: float) -> float:
     return float(finite.min() - f_star) if finite.size else float("inf")
 
 
-def excess_text(excess: float, f_star: float) -> str:
+def excess_words(excess: float, f_star: float) -> str:
     """A run's best loss minus the optimum as the page prints it: "0 (to rounding)" within FLOAT_ROUNDING·max(1, |f*|)
     of it (the summed loss and f* can part by that much in floating point, so a run can print a few ulps under f*),
-    else 3 significant digits, however small (3.11e-08 is a real, if tiny, excess)."""
-    return "0 (to rounding)" if abs(excess) <= FLOAT_ROUNDING * max(1.0, abs(f_star)) else f"{excess:.3g}"
-
-
-def excess_words(excess: float, f_star: float) -> str:
-    """A run's best loss minus the optimum as unfolded text prints it: like excess_text, without e-notation."""
+    else 3 significant digits, however small (0.0000000311 is a real, if tiny, excess), never e-notation."""
     if not np.isfinite(excess):
         return "no finite loss (diverged)"
     return plain(max(excess, 0.0), rounding=FLOAT_ROUNDING * max(1.0, abs(f_star)))
+
+
+def point(w: float, b: float) -> str:
+    """Where a run ends on the map, as a sentence prints it: "(2.01, 1.19)", or that it left the map."""
+    if not (np.isfinite(w) and np.isfinite(b)):
+        return "off the map (diverged)"
+    return f"({plain(w)}, {plain(b)})"
 
 
 def tie_tolerance(excess: Mapping[str, float], f_star: float) -> float:
@@ -63,21 +65,33 @@ def race_answer(excess: Mapping[str, float], f_star: float, picked: str | None) 
     return picked if picked in winners else winners[0]
 
 
-def _loss(e: float, f_star: float) -> str:
-    return "no finite loss (diverged)" if not np.isfinite(e) else excess_text(max(e, 0.0), f_star)
+def _loss(e: float, f_star: float, diverged_at: int | None) -> str:
+    if diverged_at is None or not np.isfinite(e):
+        return excess_words(e, f_star)
+    return f"diverged at update {diverged_at} (its lowest, before that, {excess_words(e, f_star)})"
 
 
-def race_explanation(excess: Mapping[str, float], f_star: float, labels: Mapping[str, str], steps: int) -> str:
-    """Why, in numbers: each optimiser's best loss minus the optimum, and who ties with the best."""
+def race_explanation(
+    excess: Mapping[str, float],
+    f_star: float,
+    labels: Mapping[str, str],
+    steps: int,
+    diverged: Mapping[str, int | None] | None = None,
+) -> str:
+    """Why, in numbers: each optimiser's best loss minus the optimum (`diverged`: where a run blew up, by
+    optimiser), and who ties with the best."""
     winners = closest(excess, f_star)
-    numbers = "; ".join(f"{labels[o]} {_loss(excess[o], f_star)}" for o in sorted(excess, key=lambda o: excess[o]))
+    gone = diverged or {}
+    numbers = "; ".join(
+        f"{labels[o]} {_loss(excess[o], f_star, gone.get(o))}" for o in sorted(excess, key=lambda o: excess[o])
+    )
     tol = tie_tolerance(excess, f_star)
     if len(winners) == 1:
         lead = f"{labels[winners[0]]} gets closest"
     else:
-        lead = f"{' and '.join(labels[o] for o in winners)} tie (within {tol:.2g} of each other)"
+        lead = f"{' and '.join(labels[o] for o in winners)} tie (within {plain(tol, 2)} of each other)"
     return (
-        f"{lead}. Lowest loss reached within {steps} updates, minus the optimal loss {f_star:.4g}: {numbers}. "
+        f"{lead}. Lowest loss reached within {steps} updates, minus the optimal loss {plain(f_star)}: {numbers}. "
         "Compare the loss curves and the paths on the map."
     )
 
@@ -260,7 +274,7 @@ def settle_explanation(answer: str, numbers: Mapping[str, float], lr: str, loss:
     elif answer == SETTLES[1]:
         why = f"With {lr} the step does not shrink enough near the bottom: " + (
             "on L1's creased surface each facet has a constant gradient, so it jumps back and forth across the "
-            "creases around the optimum."
+            "creases, as far as its step takes it."
             if loss == "l1"
             else "each step overshoots the bottom and comes back."
         )
@@ -269,13 +283,17 @@ def settle_explanation(answer: str, numbers: Mapping[str, float], lr: str, loss:
     return rule + settle_takeaway(answer, numbers) + " " + why
 
 
-def map_takeaway(loss: str, answer: str, share: float, updates: int) -> str:
-    """The map's takeaway: what plain descent's path does at the creases, consistent with the settle verdict."""
+def map_takeaway(loss: str, answer: str, share: float, updates: int, spread: tuple[float, float] | None = None) -> str:
+    """The map's takeaway: what plain descent's path does at the creases, consistent with the settle verdict
+    (`spread`: the range of its w over those last `updates`, for how far it bounces)."""
+    if answer == SETTLES[3]:
+        return "Plain descent's path leaves the map: it blows up."
     if loss != "l1":
         return "No creases here: this surface is smooth near the optimum, so the gradient shrinks as a path nears it."
     crossed = f"it crossed a crease in {share:.0%} of its last {updates:,} updates"
     if answer == SETTLES[1]:
-        return f"Plain descent zig-zags across the creases around the optimum: {crossed}."
+        where = f", w between {plain(spread[0])} and {plain(spread[1])}" if spread is not None else ""
+        return f"Plain descent zig-zags across the creases and never settles: {crossed}{where}."
     if answer == SETTLES[2] and share >= MOSTLY:
         return f"Plain descent is still on its way down, zig-zagging along a crease towards the optimum: {crossed}."
     if answer == SETTLES[2]:
