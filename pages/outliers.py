@@ -5,11 +5,11 @@ import pandas as pd
 import streamlit as st
 
 import core
-from ui import charts, frames, layout, table
+from ui import charts, follow, frames, layout
 from ui.controls import loss_params, settings, sync_url, widget
+from ui.lessons.outliers import blocks, family, lesson
 from ui.lessons.outliers import charts as lesson_charts
 from ui.lessons.outliers import compute as lesson_compute
-from ui.lessons.outliers import lesson
 from ui.lessons.outliers import sentences as say
 from ui.lessons.outliers.lesson import CONTROLS, LOSSES, PRESETS, C
 from ui.questions import check_understanding, predict
@@ -29,6 +29,7 @@ ARRIVED = 0.01  # gradient descent has arrived when w and b are both this close 
 
 
 layout.header("Outliers: median against mean", "A few points are badly wrong. Which fit notices, and which shrugs?")
+follow.take(family.share_slider())  # where the hand left the fits chart's own share slider, before the settings
 v = settings(  # by name, as this page reads them; v.by_key as the lesson reads them ("drag" is drawn below)
     C,
     presets=PRESETS,
@@ -47,42 +48,7 @@ ask, main = row.columns([2, 3], gap="medium") if beside else (st.container(), st
 with data_box:
     if layout.settings_expanded():
         st.subheader("The data: edit it")
-    st.caption(
-        "Type into the table to move points, add rows at the bottom, or select rows and delete them. Changing a "
-        "slider above draws new data."
-    )
-    gen_key = f"{v['n']}_{v['w']}_{b_true}_{v['sigma']}_{v['frac']}_{v['size']}_{v['seed']}"
-    if st.button("Reset the table to the generated data", key="o_reset_table"):
-        st.session_state["o_table_version"] = st.session_state.get("o_table_version", 0) + 1
-    editor_key = f"o_editor_{gen_key}_{st.session_state.get('o_table_version', 0)}"
-    folded = st.session_state.get("o_table_folded")
-    if folded and folded["key"] == editor_key:  # a big paste earlier, folded into the table the editor starts from
-        base, fold_notes = folded["table"], folded["notes"]
-    else:
-        base, fold_notes = lesson.table(values), []
-    edits = st.session_state.get(editor_key)
-    if table.is_heavy(edits, len(base), ("x", "y", "kind")):
-        # bounded work before Streamlit would apply the edits row by row: fold them here, start the editor afresh
-        base, notes = table.fold(base, edits, ("x", "y"))
-        fold_notes = [*fold_notes, *notes][-4:]  # the latest folds' notes; older ones describe rows already replaced
-        st.session_state["o_table_version"] = st.session_state.get("o_table_version", 0) + 1
-        editor_key = f"o_editor_{gen_key}_{st.session_state['o_table_version']}"
-        st.session_state["o_table_folded"] = {"key": editor_key, "table": base, "notes": fold_notes}
-    for note in fold_notes:
-        st.warning(note, icon="📋")
-    edited = st.data_editor(
-        base,
-        key=editor_key,
-        num_rows="dynamic",
-        hide_index=False,
-        height=220,
-        width="stretch",
-        column_config={
-            "x": st.column_config.NumberColumn("x"),
-            "y": st.column_config.NumberColumn("y"),
-            "kind": st.column_config.TextColumn("kind (as generated)", disabled=True),
-        },
-    )
+    edited, generated = blocks.data_table(values)
     x, y, kept, notes = frames.clean_points(edited)
     for note in notes:
         st.warning(note, icon="🧹")
@@ -110,19 +76,11 @@ with ask:
 if not ready:
     st.stop()
 
-xs = np.linspace(float(x.min()), float(x.max()), 2)
-lines = frames.stack(({"series": charts.label(k)}, {"x": xs, "y": exact[k][0] * xs + exact[k][1]}) for k in LOSSES)
-points = pd.DataFrame({"x": x, "y": y, "kind": kinds})
+xs = lesson.fit_ends(x, exact)[0]
 true_line = f"the true line y = {say.line_text(v['w'], b_true, v['bias'], 'g')}"
 truth = pd.DataFrame({"x": xs, "y": v["w"] * xs + b_true, "text": true_line})
 with main:
-    layout.chart(
-        lesson_charts.scatter_fit_chart(points, lines, LOSSES, truth),
-        f"{x.size} points with the lines that minimise L1, L2 and Huber loss: "
-        + "; ".join(f"{charts.label(k)}'s y = {say.line_text(*exact[k], v['bias'])}" for k in LOSSES)
-        + f"; {true_line}, dashed.",
-        answers=True,
-    )
+    blocks.fits_chart(pd.DataFrame({"x": x, "y": y, "kind": kinds}), exact, truth, values, follows=generated)
     st.caption(
         "The dashed grey line is the true line. Each other line is its loss's exact minimiser"
         + (

@@ -18,6 +18,7 @@ from tests.helpers import chart_texts
 from tests.test_pages import open_page, snapshot
 from ui import charts, table
 from ui.frames import MAX_EDITOR_ROWS
+from ui.lessons.outliers import family, lesson
 from ui.lessons.outliers import sentences as say
 from ui.lessons.outliers.facts import NEAR
 from ui.words import plain
@@ -360,8 +361,6 @@ PRESET_SHARES = {  # what each preset's name promises: the share of shifted poin
 
 @pytest.mark.parametrize("name", list(PRESET_SHARES))
 def test_each_preset_shows_what_its_name_promises(name):
-    from ui.lessons.outliers import lesson
-
     values = lesson.LESSON.values(name)
     lo, hi, answer = PRESET_SHARES[name]
     share = core.outlier_count(values["o_n"], values["o_frac"]) / values["o_n"]
@@ -483,16 +482,22 @@ def test_line_text_writes_the_sign_of_the_intercept_and_drops_it_without_a_bias(
 @pytest.mark.parametrize("link", [{}, {"o_bias": "false", "o_b": "0"}, {"o_b": "-3", "o_size": "-20"}])
 def test_the_scatter_description_names_each_exact_line_and_the_true_one(link):
     at = open_page("pages/outliers.py", link)
-    text = next(t for t in chart_texts(at) if "points with the lines that minimise" in t)
+    text = next(t for t in chart_texts(at) if "with the lines that minimise" in t)
     bias, w_true, b_true = (at.session_state[k] for k in ("o_bias", "o_w", "o_b"))
-    points = next(c.proto for c in at.get("vega_lite_chart") if any(d.name == "points" for d in c.datasets))
-    table_ = pa.ipc.open_stream(next(d.data.data for d in points.datasets if d.name == "points")).read_all()
-    x, y = np.asarray(table_["x"]), np.asarray(table_["y"])
+    points = next(c.proto for c in at.get("vega_lite_chart") if any(d.name == family.NAME for d in c.datasets))
+    drawn = pa.ipc.open_stream(next(d.data.data for d in points.datasets if d.name == family.NAME)).read_pandas()
+    i = family.share_slider().index(at.session_state["o_frac"])  # the generated table: the family at its share
+    x, y = (drawn.loc[drawn["part"] == "point", f"{c}_{i}"].to_numpy(np.float64) for c in ("x", "y"))
+    table_ = lesson.table(at.session_state)  # what it draws, in float32
+    np.testing.assert_array_equal(np.float32(table_["x"]), x)
+    np.testing.assert_array_equal(np.float32(table_["y"]), y)
     for k in ("l1", "l2", "huber"):
         params = {"delta": at.session_state["o_delta"]} if k == "huber" else {}
-        w, b = core.fit_line(k, x, y, fit_bias=bias, **params)
+        w, b = core.fit_line(k, table_["x"], table_["y"], fit_bias=bias, **params)
         assert f"{charts.label(k)}'s y = {say.line_text(w, b, bias)}" in text
     assert f"the true line y = {say.line_text(w_true, b_true if bias else 0.0, bias, 'g')}, dashed." in text
+    n, frac, size = (at.session_state[k] for k in ("o_n", "o_frac", "o_size"))
+    assert text.startswith(f"{n} points ({core.outlier_count(n, frac)} of them shifted by {size:+g})")
     truth = pa.ipc.open_stream(next(d.data.data for d in points.datasets if d.name == "truth")).read_all()
     xt, yt = np.asarray(truth["x"]), np.asarray(truth["y"])
     np.testing.assert_allclose(yt, w_true * xt + (b_true if bias else 0.0), rtol=1e-12, atol=1e-12)  # it is drawn

@@ -16,6 +16,7 @@ from ui.layout import CHART_TEXT
 PAGES = {
     "signed_l1": (("s_predict_skip", "s_step_open"), "s_step_k", r"marker at update (\d+)"),
     "derivation": (("d_guess_skip",), "d_w", r"w = (−?[\d.]+)"),
+    "outliers": (("o_predict_skip",), "o_frac", r"\((\d+) of them shifted"),
 }
 
 

@@ -9,45 +9,93 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from ui.charts import THEORY, UPDATE_AXIS, Spec, loss_scales, named_data, series_encodings, template
+from ui.charts import (
+    THEORY,
+    UPDATE_AXIS,
+    Spec,
+    data_params,
+    loss_scales,
+    named_data,
+    series_encodings,
+    template,
+)
+from ui.follow import Slider, bound_param, by_value_holder, picked, stale_layer, value_layer
 
 
-@template
-def _scatter_fit(losses: tuple[str, ...]) -> alt.LayerChart:
-    dots = (
-        named_data("points")
-        .mark_point(filled=True, size=55, opacity=0.8)
-        .encode(
-            x=alt.X("x:Q", title="x"),
-            y=alt.Y("y:Q", title="y"),
-            shape=alt.Shape(
-                "kind:N",
-                scale=alt.Scale(domain=["inlier", "outlier"], range=["circle", "cross"]),
-                legend=alt.Legend(orient="bottom", title="point"),
-            ),
-            color=alt.value("#555555"),
-            tooltip=["x:Q", "y:Q", "kind:N"],
-        )
+def _scatter_layers(points: alt.Chart, fits: alt.Chart, losses: Sequence[str], y: alt.Y) -> list[alt.Chart]:
+    """The points (x, y, kind), the fitted lines (x, series, y) and the true line (dataset "truth": x, y, text)."""
+    dots = points.mark_point(filled=True, size=55, opacity=0.8).encode(
+        x=alt.X("x:Q", title="x"),
+        y=y,
+        shape=alt.Shape(
+            "kind:N",
+            scale=alt.Scale(domain=["inlier", "outlier"], range=["circle", "cross"]),
+            legend=alt.Legend(orient="bottom", title="point"),
+        ),
+        color=alt.value("#555555"),
+        tooltip=["x:Q", "y:Q", "kind:N"],
     )
     enc = series_encodings(losses, "fit")
     enc["color"] = enc["color"].legend(orient="bottom", columns=1, labelLimit=260)  # beside the points' legend
-    fits = named_data("fits").mark_line(strokeWidth=2.5).encode(x="x:Q", y="y:Q", tooltip=["series:N"], **enc)
+    lines = fits.mark_line(strokeWidth=2.5).encode(x="x:Q", y="y:Q", tooltip=["series:N"], **enc)
     truth = (
         named_data("truth")
         .mark_line(color=THEORY, strokeDash=[4, 4], strokeWidth=1.5)
         .encode(x="x:Q", y="y:Q", tooltip=["text:N"])
     )
-    return (
-        alt.layer(dots, fits, truth)  # theory on top (dashed: the fits show through)
-        .resolve_scale(color="independent", shape="independent", strokeDash="independent")
-        .properties(height=340, width="container")
-    )
+    return [dots, lines, truth]  # theory on top (dashed: the fits show through)
+
+
+_INDEPENDENT = {"color": "independent", "shape": "independent", "strokeDash": "independent"}
+
+
+@template
+def _scatter_fit(losses: tuple[str, ...]) -> alt.LayerChart:
+    layers = _scatter_layers(named_data("points"), named_data("fits"), losses, alt.Y("y:Q", title="y"))
+    return alt.layer(*layers).resolve_scale(**_INDEPENDENT).properties(height=340, width="container")
 
 
 def scatter_fit_chart(points: pd.DataFrame, lines: pd.DataFrame, losses: Sequence[str], truth: pd.DataFrame) -> Spec:
     """Data points (x, y, kind) with fitted lines (x, series, y) over them, and the true line (x, y, text) in
     dashed grey."""
     return Spec(_scatter_fit(tuple(losses)), {"points": points, "fits": lines, "truth": truth})
+
+
+SCATTER_PARAMS = ("y_lo", "y_hi")  # the follow chart's y axis: fixed over every share, so the frame holds still
+
+
+@template
+def _scatter_fit_follows(losses: tuple[str, ...], slider: Slider, name: str, by_value: bool) -> alt.LayerChart:
+    """The points and fits at the share the chart's own slider holds (family `name`), the true line, the share and
+    how many points it shifts written above the plot, and a note while the words below lag the chart."""
+    at = picked(slider, name, ("x", "y", "outlier"), by_value)
+    points = at.transform_filter("datum.part == 'point'").transform_calculate(
+        kind="datum.outlier ? 'outlier' : 'inlier'"
+    )
+    ys = alt.Scale(domain=[alt.ExprRef(expr="y_lo"), alt.ExprRef(expr="y_hi")], nice=False, zero=False)
+    fits = at.transform_filter("datum.part == 'fit'")
+    layers = _scatter_layers(points, fits, losses, alt.Y("y:Q", title="y", scale=ys))
+    ranges, holder = data_params(dict(zip(SCATTER_PARAMS, (0.0, 1.0), strict=True)))
+    i = slider.index_expr
+    shifted = f"data('{name}_by_value')[{i}].shifted_0" if by_value else f"data('{name}')[0]['shifted_' + {i}]"
+    said = f"'fraction ' + format({slider.expr}, '.2f') + ': ' + {shifted} + ' of ' + data('{name}')[0].n + ' shifted'"
+    layers += [holder, *([by_value_holder(name)] if by_value else [])]
+    layers += [value_layer(slider, said), stale_layer(slider, "text below")]
+    return (
+        alt.layer(*layers)
+        .resolve_scale(**_INDEPENDENT)
+        .add_params(*ranges, bound_param(slider))
+        .properties(height=340, width="container")
+    )
+
+
+def scatter_follow_chart(picture, slider: Slider, losses: Sequence[str], truth: pd.DataFrame) -> Spec:
+    """The points and fitted lines at every value of the share (`picture`: ui.lessons.outliers.family) and the
+    true line (x, y, text), following the chart's own slider; draw it with ui.follow.chart."""
+    fam = picture.family
+    params = dict(zip(SCATTER_PARAMS, picture.y_range, strict=True))
+    structure = (tuple(losses), slider, fam.name, fam.by_value is not None)
+    return Spec(_scatter_fit_follows(*structure), {**fam.datasets, "truth": truth}, params)
 
 
 @template

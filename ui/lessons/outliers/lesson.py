@@ -101,6 +101,13 @@ def near(values: Mapping[str, object]) -> float:
     return say.near_tolerance(values["o_sigma"], values["o_n"], values["o_size"])
 
 
+def fit_ends(x: np.ndarray, exact: Mapping[str, tuple[float, float]]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Where the chart draws each fitted line: from the data's smallest x to its largest (xs), and per loss
+    y = w·x + b at those two x."""
+    xs = np.linspace(float(x.min()), float(x.max()), 2)
+    return xs, {k: w * xs + b for k, (w, b) in exact.items()}
+
+
 def question(values: Mapping[str, object]) -> str:
     """The first Predict-first question at these values, with the near rule that decides it."""
     n = int(values["o_n"])
@@ -118,12 +125,17 @@ def verdict(f: Fits, shifted: int, n: int, size: float) -> tuple[str, str]:
     return say.further_answer(f.gaps, f.tol), say.further_explanation(f.gaps, f.tol, f.x_range, shifted, n, size=size)
 
 
-def expected(values: Mapping[str, object]) -> tuple[str, str]:
-    """The answer for the generated table at these values (what a link opens), read as the page reads it."""
+def generated_points(values: Mapping[str, object]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The generated table's points as the page reads them (frames.clean_points): x, y, and which are shifted."""
     t = table(values)
     x, y, kept, _ = frames.clean_points(t)
-    shifted = int(np.sum(t["kind"].to_numpy()[kept] == "outlier"))
-    return verdict(fits(x, y, values), shifted, x.size, float(values["o_size"]))
+    return x, y, t["kind"].to_numpy()[kept] == "outlier"
+
+
+def expected(values: Mapping[str, object]) -> tuple[str, str]:
+    """The answer for the generated table at these values (what a link opens), read as the page reads it."""
+    x, y, shifted = generated_points(values)
+    return verdict(fits(x, y, values), int(shifted.sum()), x.size, float(values["o_size"]))
 
 
 LESSON = Lesson(
