@@ -177,7 +177,9 @@ def pin(template: str, slider: Slider, value: float) -> str:
 
 
 def _state(slider: Slider) -> dict:
-    return st.session_state.setdefault(f"_follow:{slider.control.key}", {"gen": 0, "last": None, "init": None})
+    return st.session_state.setdefault(
+        f"_follow:{slider.control.key}", {"gen": 0, "last": None, "init": None, "drawn": False, "shown": False}
+    )
 
 
 def chart_key(slider: Slider) -> str:
@@ -196,9 +198,10 @@ def selected(state: object, name: str) -> object | None:
 def take(slider: Slider) -> None:
     """Before the page reads its settings: a value the hand moved the chart's slider to becomes the control's
     (checked like any value a browser sends; a refused one is ignored)."""
+    memo = _state(slider)
+    memo["shown"], memo["drawn"] = memo["drawn"], False  # whether the last run drew the chart (`chart` notes it)
     if slider.control.key not in st.session_state:
         return  # a first run: the chart has not been drawn
-    memo = _state(slider)
     moved = selected(st.session_state.get(chart_key(slider)), slider.name)
     if moved is None or moved == memo["last"]:
         return
@@ -219,8 +222,10 @@ def chart(spec, slider: Slider, alt_text: str) -> None:
     from ui import internals, layout  # ui.layout and ui.charts import this module: drawn late
 
     memo, value = _state(slider), st.session_state[slider.control.key]
-    if value != memo["last"]:  # set elsewhere (preset, reset, a button, the link): start the slider there
-        memo["gen"], memo["last"], memo["init"] = memo["gen"] + 1, value, value
+    hidden = not memo["shown"]  # not drawn last run (Ask again stopped the page above it): the browser starts anew
+    if value != memo["last"] or (hidden and value != memo["init"]):  # set elsewhere, or moved then hidden:
+        memo["gen"], memo["last"], memo["init"] = memo["gen"] + 1, value, value  # start the slider where it is
+    memo["drawn"] = True
     served = pd.DataFrame({"value": [float(value)]})
     d = type(spec)(pin(spec.template, slider, memo["init"]), {**spec.datasets, SERVED: served}, spec.params).to_dict()
     d["usermeta"] = {"embedOptions": {"renderer": "canvas"}}

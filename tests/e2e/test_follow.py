@@ -80,3 +80,21 @@ def test_a_preset_moves_the_chart_slider_and_a_link_restores_it(tab, app_url):
         tab.get_by_role("option", name=re.compile("Standing on the kink")).click()
     slider = tab.locator(".st-key-follow-d_w").get_by_role("slider")  # re-pinned: a new chart
     assert float(slider.input_value()) == 0.5 and "d_w=0.5" in tab.url
+
+
+def test_ask_again_keeps_the_chart_slider_where_the_hand_left_it(tab, app_url):
+    """Ask again stops the page above the chart; answered again, the chart comes back with its slider where the
+    hand left it, not where it was first pinned."""
+    reveals, key, said = PAGES["outliers"]
+    _open(tab, f"{app_url}/outliers", reveals)
+    with rerun(tab):
+        moved = follow.drag(tab, key, 2)
+    value, words = moved["values"][-1], _description(tab, key)
+    with rerun(tab):
+        tab.locator('[data-testid="stMain"] .st-key-o_predict_again button').first.click()
+    for reveal_key in reveals:  # answered again, in the same session
+        with rerun(tab):
+            tab.locator(f'[data-testid="stMain"] .st-key-{reveal_key} label').first.click()
+    slider = tab.locator(f".st-key-follow-{key}").get_by_role("slider")
+    assert float(slider.input_value()) == value and f"{key}={value:g}" in tab.url
+    assert _description(tab, key) == words and re.search(said, words)
