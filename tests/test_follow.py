@@ -68,3 +68,48 @@ def test_pinning_changes_only_the_selections_starting_value():
     assert param["bind"]["name"] == "Update k" and (param["bind"]["min"], param["bind"]["max"]) == (0, 40)
     param["value"] = json.loads(text)["params"][0]["value"]
     assert pinned == json.loads(text)
+
+
+def _hideable_chart(hide: bool) -> None:
+    """A page with a chart slider over control t_follow_w, stopped above the chart when `hide` (as Ask again does)."""
+    import json
+
+    import altair as alt
+    import pandas as pd
+    import streamlit as st
+
+    from ui import follow
+    from ui.charts import Spec
+    from ui.controls import Control
+
+    slider = follow.Slider("w", Control("t_follow_w", "Weight w", "float", 0.3, -2.0, 2.0, 0.05))
+    follow.take(slider)
+    st.session_state.setdefault(slider.control.key, slider.control.default)
+    if hide:
+        st.stop()
+    chart = alt.Chart(alt.NamedData(name="d")).mark_point().encode(x="x:Q").add_params(follow.bound_param(slider))
+    follow.chart(Spec(json.dumps(chart.to_dict()), {"d": pd.DataFrame({"x": [1.0]})}), slider, "a point")
+
+
+def _pinned(at) -> tuple[float, str]:
+    (chart,) = at.get("vega_lite_chart")
+    (param,) = [p for p in json.loads(chart.proto.spec)["params"] if p["name"] == "w"]
+    return param["value"][0]["w"], chart.proto.id
+
+
+def test_a_chart_hidden_after_a_move_comes_back_pinned_where_the_hand_left_it():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_hideable_chart, kwargs={"hide": False}).run()
+    assert _pinned(at)[0] == 0.3
+    first_key = _pinned(at)[1]
+    at.session_state["t_follow_w"] = 1.25  # what take() does after the hand moved the chart's slider to 1.25
+    at.session_state["_follow:t_follow_w"]["last"] = 1.25
+    at.run()
+    assert _pinned(at) == (0.3, first_key)  # the browser holds the slider where it went: the spec stays the same
+    at.kwargs["hide"] = True
+    at.run()
+    at.kwargs["hide"] = False
+    at.run()
+    value, key = _pinned(at)
+    assert value == 1.25 and key != first_key  # a new chart, its slider starting where the hand left it
