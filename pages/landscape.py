@@ -82,6 +82,7 @@ with ask:
         lesson.options(values),
         # a pick that ties with the best (within the stated tolerance) is right too: the radio holds the pick
         decide=lambda: lesson.expected(values, st.session_state.get(lesson.PREDICT_KEY)),
+        wrong=lesson.LESSON.rebuttals(values),
     )
 if not ready:
     st.stop()

@@ -52,6 +52,7 @@ with ask:
         lesson.question(values),
         lesson.OPTIONS,
         decide=lambda: lesson.expected(values),  # (answer, why): the lesson's verdict whole, run once
+        wrong=lesson.LESSON.rebuttals(values),
     )
 if not ready:
     st.stop()

@@ -72,6 +72,7 @@ with ask:
         lesson.question(values),
         list(lesson.OPTIONS),
         decide=lambda: lesson.verdict(fit, int(np.sum(kinds == "outlier")), x.size, v["size"]),
+        wrong=lesson.LESSON.rebuttals(values),
     )
 if not ready:
     st.stop()

@@ -71,6 +71,7 @@ with ask:
         lesson.question(values),
         lesson.OPTIONS,
         decide=lambda: lesson.expected(values),
+        wrong=lesson.LESSON.rebuttals(values),
     )
 if not ready:
     st.stop()

@@ -146,3 +146,19 @@ def test_the_teachers_page_shows_a_numeric_answer_with_a_true_minus_sign():
     from ui.lessons import plan
 
     assert plan.shown("-2") == "−2" and plan.shown("0") == "0" and plan.shown("L2") == "L2"
+
+
+def test_a_common_wrong_pick_reads_its_misconception_at_the_defaults_only():
+    """A fresh teacher's read: a wrong pick got the same text as a skip; the teachers' page has a rebuttal for each
+    common wrong answer. They quote the default run's numbers, so a student reads them at the defaults only."""
+    from tests.test_pages import open_page
+    from ui.lessons.signed_l1 import lesson
+
+    pick = lesson.OPTIONS[1]  # "It oscillates around the true w"
+    for query, shown in (({}, True), ({"s_lr": "0.02"}, False)):
+        at = open_page("pages/signed_l1.py", query)
+        at.checkbox(key=f"{lesson.PREDICT_KEY}_skip").uncheck().run()
+        at.radio(key=lesson.PREDICT_KEY).set_value(pick).run()
+        verdict = " ".join(e.value for e in at.error)
+        assert verdict.startswith("Not quite") and (lesson.LESSON.wrong[pick] in verdict) == shown, verdict
+        assert any(e.label == "Why, in numbers" for e in at.expander) or not shown

@@ -7,7 +7,7 @@ for the teacher's reveal, and the teacher sees the room's answers live instead o
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import streamlit as st
@@ -37,6 +37,7 @@ def predict(
     answer: str | Callable[[], str] | None = None,
     explanation: str | Callable[[], str] | None = None,
     decide: Callable[[], tuple[str, str]] | None = None,
+    wrong: Mapping[str, str] | None = None,
 ) -> bool:
     """Ask before showing. Returns True once the student has answered (or chosen to skip), or, in a
     class poll room, once the teacher has revealed the result to the room.
@@ -45,6 +46,8 @@ def predict(
     answered, so an experiment that decides them does not run on every change of a setting while the question
     is open), or `decide`: one function returning (answer, why), run once (a lesson's `expected`). With a
     NumberAnswer the student types a number; the answer is then the option the right number counts under.
+    `wrong`: a common wrong answer -> the misconception behind it (Lesson.wrong, the teachers' page's rebuttals):
+    a student who picks one reads it first, the numbers folded below.
     """
     by_parts = answer is not None and explanation is not None
     if (decide is None) != by_parts or (decide is not None and (answer, explanation) != (None, None)):
@@ -56,7 +59,7 @@ def predict(
     with slide_part(2, question=key), st.container(border=True):
         st.markdown(f"**Predict first.** {question}")
         if room is None:
-            ready = _ask(key, question, options, answer, explanation)
+            ready = _ask(key, question, options, answer, explanation, wrong or {})
         elif room.teacher_key:
             bars = options.options if isinstance(options, NumberAnswer) else options
             ready = _ask_room_as_teacher(room, key, bars, answer, explanation)
@@ -95,14 +98,14 @@ def _input(key: str, question: str, options: Sequence[str] | NumberAnswer, *, di
     )
 
 
-def _ask(key, question, options, correct, explanation) -> bool:
+def _ask(key, question, options, correct, explanation, wrong: Mapping[str, str]) -> bool:
     answer = _input(key, question, options)
     skipped = st.checkbox("Skip the question and show the result", key=f"{key}_skip")
     if answer is None and not skipped:
         st.caption(options.waiting if isinstance(options, NumberAnswer) else "Pick an answer to run the experiment.")
         return False
     if answer is not None:
-        on_answer_screen(functools.partial(_judge, options, answer, _value(correct), _value(explanation)))
+        on_answer_screen(functools.partial(_judge, options, answer, _value(correct), _value(explanation), wrong))
     st.button(
         "Ask again",
         key=f"{key}_again",
@@ -167,18 +170,24 @@ def _value(x: str | Callable[[], str]) -> str:
     return x() if callable(x) else x
 
 
-def _judge(options: Sequence[str] | NumberAnswer, answer, correct, explanation) -> None:
+def _judge(options: Sequence[str] | NumberAnswer, answer, correct, explanation, wrong: Mapping[str, str]) -> None:
     """The verdict on the student's answer: a typed number's from its own rule, a pick's against `correct`."""
     if isinstance(options, NumberAnswer):
         right, why = options.verdict(answer)
         (st.success if right else st.error)(why, icon="✅" if right else "💡")
     else:
-        _verdict(answer, _value(correct), _value(explanation))
+        _verdict(answer, _value(correct), _value(explanation), wrong)
 
 
-def _verdict(answer: str, correct: str, explanation: str) -> None:
+def _verdict(answer: str, correct: str, explanation: str, wrong: Mapping[str, str] | None = None) -> None:
+    """Right, with why in numbers; wrong, the misconception behind the pick first when it is a common one (the
+    numbers then folded), else why in numbers."""
     if answer == correct:
         st.success(f"Right. {explanation}", icon="✅")
+    elif wrong and answer in wrong:
+        st.error(f"Not quite: the answer is **{correct}**. {wrong[answer]}", icon="💡")
+        with st.expander("Why, in numbers"):
+            st.markdown(explanation)
     else:
         st.error(f"Not quite: the answer is **{correct}**. {explanation}", icon="💡")
 

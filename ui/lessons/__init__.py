@@ -36,6 +36,11 @@ class Lesson:
         """Every Predict-first question the page asks, in page order (the slide view gives each two screens)."""
         return (self.predict_key, *self.later_questions)
 
+    def rebuttals(self, values: Mapping[str, object]) -> Mapping[str, str]:
+        """`wrong` for a student's verdict at these values: its rebuttals quote the default run's numbers, so they
+        are shown only there (elsewhere the verdict's numbers speak alone)."""
+        return self.wrong if all(values.get(k) == v for k, v in self.defaults().items()) else {}
+
     def defaults(self) -> dict[str, object]:
         return {c.key: c.default for c in self.controls}
 
