@@ -23,6 +23,13 @@ def test_streamlit_still_has_the_legacy_pages_flag_the_guard_clears():
     assert f"PagesManager.{internals.FLAG}" in inspect.getsource(script_runner), "the runner no longer reads it"
 
 
+def test_the_deep_link_guard_reads_the_flag(monkeypatch):
+    monkeypatch.setattr(pages_manager.PagesManager, internals.FLAG, True)
+    assert internals.legacy_mode()
+    monkeypatch.setattr(pages_manager.PagesManager, internals.FLAG, False)
+    assert not internals.legacy_mode()
+
+
 def test_a_page_run_without_the_app_shell_reruns_through_it_once():
     """A page file run alone (the legacy pages/ mode, or `streamlit run pages/x.py`) clears the flag and reruns
     once; run alone again, it goes on (no loop)."""

@@ -51,6 +51,11 @@ _LOG = logging.getLogger(__name__)
 FLAG = "uses_pages_directory"
 
 
+def legacy_mode() -> bool:
+    """True while Streamlit would run a page file without the entry script (for runs that start now)."""
+    return bool(getattr(PagesManager, FLAG, False))
+
+
 SHELL = "_l1_app_shell"  # in the session state of every session that ran app.py (the entry script)
 
 
@@ -65,8 +70,10 @@ def run_through_app_shell() -> None:
     Streamlit decides at the start of each run whether to run the entry script or, in the legacy pages/ mode, the
     page file alone, by a process-wide flag that the first st.navigation call clears. On a fresh server, every
     session whose first run starts before that call (a class opening the link at once) runs its page alone, with
-    no sidebar, poll or presentation mode; so the page, not the flag (already cleared by then), tells."""
-    if st.session_state.get(SHELL) or st.session_state.get(f"{SHELL}_retried"):
+    no sidebar, poll or presentation mode; the flag, cleared by then, does not tell, so the session does (a
+    session that never ran app.py). The flag still does when it is set (it is set again for every AppTest run)."""
+    shell_ran = st.session_state.get(SHELL) or st.session_state.get(f"{SHELL}_retried")
+    if shell_ran and not legacy_mode():
         return
     setattr(PagesManager, FLAG, False)  # what st.navigation itself does (streamlit/commands/navigation.py)
     st.session_state[f"{SHELL}_retried"] = True  # a page run on its own (streamlit run pages/x.py) goes on alone

@@ -170,7 +170,9 @@ def _value(x: str | Callable[[], str]) -> str:
     return x() if callable(x) else x
 
 
-def _judge(options: Sequence[str] | NumberAnswer, answer, correct, explanation, wrong: Mapping[str, str]) -> None:
+def _judge(
+    options: Sequence[str] | NumberAnswer, answer, correct, explanation, wrong: Mapping[str, str] | None = None
+) -> None:
     """The verdict on the student's answer: a typed number's from its own rule, a pick's against `correct`."""
     if isinstance(options, NumberAnswer):
         right, why = options.verdict(answer)
