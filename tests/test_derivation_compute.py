@@ -81,3 +81,23 @@ def test_the_fan_is_drawn_only_on_the_kink():
     fan = (pic.family.rows["part"] == "fan").to_numpy()
     on = [i for i in range(slider.values.size) if np.isfinite(_at(pic.family, i)["w"][fan]).any()]
     assert [round(float(slider.values[i]), 2) for i in on] == [0.5]
+
+
+@pytest.mark.parametrize("settings", [{}, {"d_x": -1.5}, {"d_t": 0.3}], ids=["defaults", "negative x", "t 0.3"])
+def test_the_two_tangents_names_never_overlap(settings):
+    """A fresh teacher's read: at the defaults "L1 tangent" and "L2 tangent" were written on top of each other."""
+    values = {**DEFAULTS, **settings}
+    pic = compute.picture(values)
+    rows, (y_lo, y_top) = pic.family.rows, pic.y_range
+    for i in range(compute.w_slider().values.size):
+        at = _at(pic.family, i)
+        where = {}
+        for name in ("L1 tangent", "L2 tangent"):
+            drawn = ((rows["part"] == "label") & (rows["text"] == name)).to_numpy() & np.isfinite(at["w"])
+            if drawn.any():
+                where[name] = (float(at["w"][drawn][0]), float(at["L"][drawn][0]), rows["side"][drawn].iloc[0])
+        if len(where) == 2:
+            (w1, l1, s1), (w2, l2, s2) = where.values()
+            apart = abs(l1 - l2) >= compute.NAME_GAP * (y_top - y_lo) or s1.split()[0] != s2.split()[0]
+            apart = apart or s1.endswith("above") != s2.endswith("above")  # one written above its end, one below
+            assert apart, (i, where)

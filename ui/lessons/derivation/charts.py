@@ -96,11 +96,12 @@ def _loss_curve_follows(losses: tuple[str, ...], slider: Slider, by_value: bool,
             x="w:Q", y="L:Q", tooltip=["line:N", alt.Tooltip("w:Q", format=".3f"), alt.Tooltip("L:Q", format=".4g")]
         )
     )
-    names = [
-        at_w.transform_filter(f"datum.part == 'label' && datum.side == '{side}'")
-        .mark_text(align=align, baseline="top", dx=dx, dy=3, fontSize=12, color="#444444", clip=True)
+    names = [  # a name beside its point, outward, below it (or above, where two names would meet: compute.PLACES)
+        at_w.transform_filter(f"datum.part == 'label' && datum.side == '{side}{above}'")
+        .mark_text(align=align, baseline=base, dx=dx, dy=dy, fontSize=12, color="#444444", clip=True)
         .encode(x="w:Q", y="L:Q", text="text:N")
         for side, align, dx in (("right", "left", 4), ("left", "right", -4))
+        for above, base, dy in (("", "top", 3), (" above", "bottom", -3))
     ]
     ranges, holder = data_params(dict(zip(LOSS_CURVE_PARAMS, (0.0, 1.0), strict=True)))
     layers = [curves, lines, dot, *names, holder, *([by_value_holder("picture")] if by_value else [])]

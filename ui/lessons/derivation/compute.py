@@ -56,7 +56,7 @@ def _rows(s: lesson.Sample, y_top: float) -> list[tuple[dict, float, float]]:
         rows += [({"part": "fan", "line": f"subgradient {i + 1}", "series": l1, "side": "", "text": ""}, *e)
                  for e in ends]  # fmt: skip
     for text, where in _names(s, span, lines, fan_w, y_top):
-        for side in ("left", "right"):
+        for side in PLACES:
             at = where if where is not None and where[2] == side else (nan, nan, side)
             rows.append(({"part": "label", "line": text, "series": "", "side": side, "text": text}, at[0], at[1]))
     return rows
@@ -77,6 +77,10 @@ def name_at(span: np.ndarray, ls: np.ndarray, y_top: float) -> tuple[float, floa
     return float(w), float(y_top), side
 
 
+NAME_GAP = 0.1  # two names at the same end closer than this share of the y range would overlap
+PLACES = ("left", "right", "left above", "right above")  # where a name is written from its point (charts.py)
+
+
 def _names(s: lesson.Sample, span, lines, fan_w, y_top: float) -> list[tuple[str, tuple[float, float, str] | None]]:
     """Each line's name and where it is written at this w (w, L, side), or None where this w does not draw it
     (a list: off the kink and on it, two names may read the same, "L2 tangent")."""
@@ -88,9 +92,15 @@ def _names(s: lesson.Sample, span, lines, fan_w, y_top: float) -> list[tuple[str
     flat = f"{pick} · L2 tangent" if s.kink * s.x == 0 else "L2 tangent"
     on = s.at_kink
     fan_name = f"subgradients, slopes {say.fmt(-abs(s.x))} to {say.fmt(abs(s.x))}"
+    l1_at, l2_at = (None, None) if on else (top(lines["L1"][1]), top(lines["L2"][1]))
+    if l1_at and l2_at and l1_at[2] == l2_at[2] and abs(l1_at[1] - l2_at[1]) < NAME_GAP * 1.2 * y_top:
+        if l1_at[1] >= l2_at[1]:  # the two names would overlap: the upper one is written above its end
+            l1_at = (*l1_at[:2], f"{l1_at[2]} above")
+        else:
+            l2_at = (*l2_at[:2], f"{l2_at[2]} above")
     names = [
-        ("L1 tangent", None if on else top(lines["L1"][1])),
-        ("L2 tangent", None if on else top(lines["L2"][1])),
+        ("L1 tangent", l1_at),
+        ("L2 tangent", l2_at),
         (flat, (float(fan_w[0]), 0.0, "left") if on else None),
         (fan_name, (float(fan_w[1]), 0.0, "right") if on else None),
     ]
