@@ -113,3 +113,30 @@ def test_a_chart_hidden_after_a_move_comes_back_pinned_where_the_hand_left_it():
     at.run()
     value, key = _pinned(at)
     assert value == 1.25 and key != first_key  # a new chart, its slider starting where the hand left it
+
+
+LR = Control("t_follow_lr", "Learning rate", "log", 0.002, options=(0.0001, 0.0015, 0.002, 0.03, 0.1))
+
+
+def test_a_log_slider_moves_over_the_options_indices_and_reads_back_the_option():
+    s = follow.Slider("lr", LR)
+    assert s.by_index and list(s.values) == list(LR.options)
+    assert [s.index(o) for o in LR.options] == list(range(5)) and s.index(0.0021) == 2  # the nearest on a log scale
+    assert s.position(0.03) == 3 and s.at(3) == 0.03 and s.at(3.0) == 0.03
+    for junk in (5, -1, 1.5, True, "2", None):
+        with pytest.raises(ValueError, match="index"):
+            s.at(junk)
+    assert s.index_expr == "lr.lr" and s.expr == "[0.0001, 0.0015, 0.002, 0.03, 0.1][lr.lr]"
+    numeric = follow.Slider("w", W)  # an int or float slider is unchanged: the input holds the value
+    assert not numeric.by_index and numeric.position(0.35) == 0.35 and numeric.at(0.35) == 0.35
+
+
+def test_a_log_sliders_bound_input_ranges_over_indices_and_is_pinned_at_the_values_index():
+    s = follow.Slider("lr", LR)
+    import altair as alt
+
+    chart = alt.Chart(pd.DataFrame({"x": [1]})).mark_point().encode(x="x:Q").add_params(follow.bound_param(s))
+    (param,) = json.loads(follow.pin(json.dumps(chart.to_dict()), s, 0.03))["params"]
+    assert param["value"] == [{"lr": 3}] and param["bind"]["name"] == "Learning rate"
+    assert (param["bind"]["min"], param["bind"]["max"], param["bind"]["step"]) == (0, 4, 1)
+    assert chart.to_dict()["params"][0]["value"] == 2  # unpinned, the default's index

@@ -11,6 +11,8 @@ release.
 - The slider: a point selection bound to a range input (`bound_param`), whose value the page pins per session
   (the spec's text must not change while the hand moves it, or the browser rebuilds the view). Streamlit reruns
   (`on_select="rerun"`, debounced) with the selected value once the hand pauses.
+- A "log" control (options not evenly spaced) slides by index: the range input moves over 0..n-1, the chart writes
+  the option (`Slider.expr`), and the family's column for an option is its index.
 - The value: the control keeps its key and URL parameter. `take` copies a moved value into it before the page
   reads its settings; a value changed anywhere else (a preset, reset, a button, a link) re-pins the chart under a
   new key (`chart_key`), so the browser's slider starts from it.
@@ -37,34 +39,70 @@ ROW = "row"  # the drawn rows' index column when the family is laid out one row 
 
 @dataclass(frozen=True)
 class Slider:
-    """A chart's own slider: the selection param `name` (a JavaScript name) holding control `control`'s value."""
+    """A chart's own slider: the selection param `name` (a JavaScript name) holding control `control`'s value.
+
+    An "int" or "float" control's range input moves over its values; a "log" control's (options not evenly
+    spaced) over the options' indices 0..n-1, and the value is the option at the index (`at`)."""
 
     name: str
     control: Control
 
     def __post_init__(self) -> None:
-        if not self.name.isidentifier() or self.control.kind not in ("int", "float"):
+        if not self.name.isidentifier() or self.control.kind not in ("int", "float", "log"):
             raise ValueError(f"need a JavaScript name and a numeric control, got {self.name=}, {self.control.kind=}")
 
     @property
+    def by_index(self) -> bool:
+        """The range input holds the option's index, not the value (a "log" control)."""
+        return self.control.kind == "log"
+
+    @property
     def values(self) -> np.ndarray:
-        """Every value the slider takes: lo, lo + step, ..., hi."""
+        """Every value the slider takes: lo, lo + step, ..., hi (a "log" control: its options)."""
         c = self.control
+        if self.by_index:
+            return np.array(c.options, dtype=float)
         return c.lo + c.step * np.arange(round((c.hi - c.lo) / c.step) + 1)
 
     def index(self, value: float) -> int:
         """The position of `value` among `values` (the family's column or row for it)."""
         c = self.control
+        if self.by_index:
+            return int(np.argmin(np.abs(np.log(self.values) - np.log(value))))
         return int(np.clip(round((value - c.lo) / c.step), 0, self.values.size - 1))
+
+    def position(self, value: float) -> float:
+        """What the range input holds at `value`: the value itself, or its index for a "log" control."""
+        return self.index(value) if self.by_index else value
+
+    def at(self, position: object) -> object:
+        """The value the range input's `position` stands for (a "log" control: the option at that index; a
+        position that is no whole index in range raises ValueError); the control then checks it."""
+        if not self.by_index:
+            return position
+        if isinstance(position, bool) or not isinstance(position, int | float) or position != int(position):
+            raise ValueError(f"not an index of {self.control.key}'s options: {position!r}")
+        if not 0 <= position < len(self.control.options):
+            raise ValueError(f"not an index of {self.control.key}'s options: {position!r}")
+        return self.control.options[int(position)]
+
+    @property
+    def position_expr(self) -> str:
+        """What the range input holds, in a Vega expression."""
+        return f"{self.name}.{self.name}"
 
     @property
     def expr(self) -> str:
-        """The selected value in a Vega expression."""
-        return f"{self.name}.{self.name}"
+        """The selected value in a Vega expression (a "log" control: the option at the input's index)."""
+        if self.by_index:
+            return f"[{', '.join(repr(float(o)) for o in self.control.options)}][{self.position_expr}]"
+        return self.position_expr
 
     @property
     def index_expr(self) -> str:
         c = self.control
+        if self.by_index:
+            return self.position_expr
         return f"round(({self.expr} - {c.lo!r}) / {c.step!r})"
 
 
@@ -135,11 +173,12 @@ def bound_param(slider: Slider) -> alt.Parameter:
     """The selection bound to a range input labelled with the control's label; its value is pinned per session
     (`pin`). The input works by keyboard (arrows, Page Up/Down, Home/End); its role is slider."""
     c = slider.control
+    lo, hi, step = (0, len(c.options) - 1, 1) if slider.by_index else (c.lo, c.hi, c.step)
     return alt.selection_point(
         name=slider.name,
         fields=[slider.name],
-        value=c.default,
-        bind=alt.binding_range(min=c.lo, max=c.hi, step=c.step, name=c.label),
+        value=slider.position(c.default),
+        bind=alt.binding_range(min=lo, max=hi, step=step, name=c.label),
         on="none",
         clear=False,
     )
@@ -172,7 +211,7 @@ def pin(template: str, slider: Slider, value: float) -> str:
     spec = json.loads(template)
     for p in spec.get("params", []):
         if p.get("name") == slider.name:
-            p["value"] = [{slider.name: value}]
+            p["value"] = [{slider.name: slider.position(value)}]
     return json.dumps(spec)
 
 
@@ -203,11 +242,13 @@ def take(slider: Slider) -> None:
     if slider.control.key not in st.session_state:
         return  # a first run: the chart has not been drawn
     moved = selected(st.session_state.get(chart_key(slider)), slider.name)
-    if moved is None or moved == memo["last"]:
+    if moved is None:
         return
     try:
-        value = slider.control.check(moved)
+        value = slider.control.check(slider.at(moved))
     except (ValueError, TypeError):
+        return
+    if value == memo["last"]:
         return
     st.session_state[slider.control.key] = value
     memo["last"] = value
