@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import frames, layout
+from ui import follow, frames, layout
 from ui.controls import Row, Shown, settings
 from ui.lessons.noise import blocks, lesson
 from ui.lessons.noise.lesson import PRESETS, C
@@ -16,6 +16,7 @@ layout.header(
 )
 beside = layout.presenting() and not layout.sliding()  # a projector: the question beside its chart, one screen
 setup = st.container()
+follow.take(lesson.LR_SLIDER)  # where the hand left the w chart's own lr slider, before the settings are read
 v = settings(  # by name, as this page reads them; v.by_key as the lesson reads them
     C,
     presets=PRESETS,
@@ -66,7 +67,6 @@ if st.toggle("Step through the run, update by update", key="n_step_open"):
     step_through("n_step", lab.runs, losses, blocks.reference_lines(lab))
 blocks.sweep_heading(lab)
 blocks.sweep_block(lab)
-st.subheader(f"Many noise draws ({lesson.SEEDS} seeds)")
 blocks.draws_block(lab)
 blocks.heat_block(lab)
 layout.download(lambda: frames.export_frame(lab.runs), "noise_and_learning_rate.csv", key="n_download")

@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 import core
-from ui import charts, frames, layout
+from ui import charts, follow, frames, layout
 from ui.controls import Settings, loss_params
 from ui.layout import takeaway
 from ui.lessons.noise import charts as lesson_charts
@@ -69,9 +69,10 @@ def lab(s: Settings, losses: list[str]) -> Lab:
 
 
 def experiments(lab: Lab, loss: str) -> lesson_compute.NoiseExperiments:
-    """The sweep, the noise draws and the heatmap this loss shows, in one vectorised pass (cached): every view
-    reads it, and the draws come with it, so answering their question reruns nothing. The result toggles are
-    read when it is called: a block that reruns on its own (a fragment) asks for what is shown now."""
+    """The sweep, the noise draws, the heatmap this loss shows and the w chart's family (its run at every rate of
+    the lr slider), in one vectorised pass (cached): every view reads it, and the draws come with it, so answering
+    their question reruns nothing. The result toggles are read when it is called: a block that reruns on its own
+    (a fragment) asks for what is shown now."""
     s = lab.s
     sweep_on, heat_on = st.session_state.get("n_sweep_show", False), st.session_state.get("n_heat", False)
     heat = heat_on and loss in lab.losses and loss != "huber"
@@ -87,9 +88,18 @@ def experiments(lab: Lab, loss: str) -> lesson_compute.NoiseExperiments:
         seeds=lesson.SEEDS if loss in lab.draw_losses else 0,
         heat_sigmas=lesson.HEAT_SIGMAS if heat else (),
         heat_lrs=lesson.HEAT_LRS if heat else (),
+        family_lrs=tuple(lesson.LR_SLIDER.values),
         shuffle=s["shuffle"],
         **loss_params(loss, s),
     )
+
+
+def lr_family(lab: Lab) -> follow.Family:
+    """Every shown run at every rate the w chart's lr slider offers (one drawn row per run and thinned update)."""
+    parts = [experiments(lab, k) for k in lab.losses]
+    rows = pd.DataFrame({"series": np.repeat([LABELS[k] for k in lab.losses], [e.family_w.shape[1] for e in parts])})
+    fields = {f: np.concatenate([getattr(e, f"family_{f}") for e in parts], axis=1) for f in ("update", "w")}
+    return follow.family("runs", rows, fields)
 
 
 def reference_lines(lab: Lab) -> pd.DataFrame:
@@ -106,11 +116,20 @@ def runs_block(lab: Lab, main, zoom) -> None:
     """w over updates with its takeaway, then the zoom on the TAIL that answers the question, and the verdict."""
     s, refs = lab.s, reference_lines(lab)
     errors = {k: lesson.tail_error(lab.run(k)) for k in lab.losses}  # the page's one measure of how close a run ends
+    rate = "lr" if s["sched"] == "constant" else "lr0"
     with main:
         st.subheader("w over updates")
-        layout.chart(
-            charts.trajectory_chart(frames.runs_frame(lab.runs, "w"), "w", "weight w", lab.losses, hlines=refs),
-            f"Weight w over {lab.K:,} updates from w0 = {say.num(s['w0'])} with noise sigma {s['sigma']:g}. "
+        if not layout.presenting():  # a projector's slide has no room for it: the slider's own label says it
+            st.caption(
+                f"Drag the learning-rate slider under the chart (or use its arrow keys): the runs redraw at each "
+                f"{rate}, and the words below catch up when you let go."
+            )
+        served = frames.runs_frame(lab.runs, "w")
+        follow.chart(
+            lesson_charts.runs_follow_chart(served, lr_family(lab), lesson.LR_SLIDER, lab.losses, refs, rate),
+            lesson.LR_SLIDER,
+            f"Weight w over {lab.K:,} updates from w0 = {say.num(s['w0'])} with noise sigma {s['sigma']:g} and "
+            f"{rate} {say.lr_text(s['lr'])}. "
             + say.tail_errors_text({LABELS[k]: errors[k] for k in lab.losses}, lab.K),
         )
     l1 = lab.run("l1")
@@ -375,7 +394,8 @@ def _draw_errors(lab: Lab, k: str) -> np.ndarray:
 
 @st.fragment
 def draws_block(lab: Lab) -> None:
-    """The noise draws behind their question; answering it reruns only this block."""
+    """The noise draws behind their heading and question; answering it reruns only this block."""
+    st.subheader(f"Many noise draws ({lesson.SEEDS} seeds)")
     tail = say.ERROR_TAIL.describe()
 
     def mean(k: str) -> float:

@@ -1,4 +1,5 @@
-"""The noise lesson's charts: the learning rate over updates, the sweep over rates, the many draws, the heatmap."""
+"""The noise lesson's charts: w over updates following its own lr slider, the learning rate over updates, the sweep
+over rates, the many draws, the heatmap."""
 
 from __future__ import annotations
 
@@ -8,8 +9,56 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from ui.charts import LOSS_COLORS, Spec, label, loss_scales, named_data, series_encodings, template, trajectory_chart
+from ui.charts import (
+    LOSS_COLORS,
+    UPDATE_AXIS,
+    Spec,
+    label,
+    loss_scales,
+    named_data,
+    rules_data,
+    rules_layers,
+    series_encodings,
+    template,
+    trajectory_chart,
+)
+from ui.follow import Family, Slider, bound_param, by_value_holder, picked, stale_layer, value_layer
 from ui.lessons.noise.sentences import ERROR_TAIL, lr_text
+
+LR_FORMAT = ".3~r"  # d3's: 0.00001, 0.0015, 1 (lr_text's digits, never e-notation)
+
+
+@template
+def _runs_follow(losses: tuple[str, ...], slider: Slider, by_value: bool, rules: bool, rate: str) -> alt.LayerChart:
+    """w over updates of every run at the lr the chart's own slider holds (family "runs": update, w)."""
+    lines = (
+        picked(slider, "runs", ("update", "w"), by_value)
+        .mark_line(strokeWidth=2.2, clip=True)
+        .encode(
+            x=alt.X("update:Q", title="update k", axis=UPDATE_AXIS),
+            y=alt.Y("w:Q", title="weight w", scale=alt.Scale(zero=False)),
+            tooltip=["series:N", alt.Tooltip("update:Q", format="d"), alt.Tooltip("w:Q", format=".5g")],
+            **series_encodings(losses),
+        )
+    )
+    layers = [lines, *(rules_layers() if rules else []), *([by_value_holder("runs")] if by_value else [])]
+    layers += [
+        value_layer(slider, f"'{rate} = ' + format({slider.expr}, '{LR_FORMAT}')"),
+        stale_layer(slider, "words below"),
+    ]
+    return alt.layer(*layers).add_params(bound_param(slider)).properties(height=280, width="container")
+
+
+def runs_follow_chart(
+    served: pd.DataFrame, family: Family, slider: Slider, losses: Sequence[str], hlines: pd.DataFrame, rate: str
+) -> Spec:
+    """w over updates, one line per loss, at the learning rate of the chart's own slider: `family` holds every
+    run's (update, w) at each of its values (ui.lessons.noise.compute); the reference lines (`hlines`: y, text)
+    are placed around the served runs (`served`: update, series, w). `rate`: the slider's name in its label
+    ("lr", or "lr0" under a schedule). Draw it with ui.follow.chart."""
+    data = {**family.datasets, **rules_data(hlines, served, "w")}
+    by_value = family.by_value is not None
+    return Spec(_runs_follow(tuple(losses), slider, by_value, "rules" in data, rate), data)
 
 
 def lr_chart(df: pd.DataFrame, losses: Sequence[str], marker: int | None = None) -> Spec:

@@ -1,19 +1,25 @@
-"""The noise lesson's experiments: the sweep over rates, the many noise draws and the heatmap, in one cached call.
+"""The noise lesson's experiments: the sweep over rates, the many noise draws, the heatmap and the w chart's family
+over its lr slider, in one cached call.
 
-Where they would cost more than a rerun may (`EXPERIMENT_BUDGET`), they are coarsened, never silently:
-`noise_experiments` runs an evenly spread share of its rates, draws and cells and says which
-(`Thinned.note`, e.g. "24 of 48 noise draws"), for the page to print beside the chart.
+Where they would cost more than a rerun may (`EXPERIMENT_BUDGET`), the sweep, draws and heatmap are coarsened,
+never silently: `noise_experiments` runs an evenly spread share of its rates, draws and cells and says which
+(`Thinned.note`, e.g. "24 of 48 noise draws"), for the page to print beside the chart. The family (the page's run
+at every learning rate its slider offers) always runs whole: the slider reaches every one of them. It rides in the
+same pass because a pass's cost is mostly per update, not per run (at batch 1 and 1,000 epochs a separate pass per
+loss cost about 55 ms of CPU, its 31 runs inside the experiments' pass about a fifth of that); its updates are
+thinned as every chart's are (`ui.frames.thin_series`) and kept as float32.
 """
 
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 import core
 from ui.compute import schedule
+from ui.frames import thin_series
 from ui.lessons.noise.sentences import arrived, error_tail
 from ui.runtime import cached
 
@@ -75,6 +81,10 @@ class NoiseExperiments:
     heat_error: np.ndarray  # (sigmas, lrs): mean |w - 1| over the ERROR_TAIL of updates (nan: diverged)
     heat_arrived: np.ndarray  # (sigmas, lrs): whether the run had arrived (sentences.arrived)
     thinned: tuple[Thinned, ...]  # one per experiment asked for, in the order sweep, draws, heatmap
+    # the family: its rates (the schedule's lr0), and per rate (rows: thinned updates, nan past a run's own) update, w
+    family_lrs: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    family_update: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float32))
+    family_w: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float32))
 
     def note(self, what: str) -> str:
         """The coarsening note of one experiment ("learning rates", "noise draws" or "heatmap cells")."""
@@ -97,13 +107,16 @@ class _NoisePlan:
     heat_lrs: np.ndarray
     thinned: tuple[Thinned, ...]
 
-    def runs(self, sched: tuple, sigma: float, seed: int) -> tuple[list[core.Dataset], list]:
-        """Every run's data set and learning rate, in the order sweep, draws, heatmap (row by row)."""
+    def runs(self, sched: tuple, sigma: float, seed: int, family_lrs: tuple = ()) -> tuple[list[core.Dataset], list]:
+        """Every run's data set and learning rate, in the order sweep, draws, heatmap (row by row), family (the
+        schedule from each of `family_lrs`)."""
         name, lr0, params = sched
         drawn = schedule(name, lr0, **dict(params))
         sets = [noise_data(sigma, seed)] * self.sweep_lrs.size + [noise_data(sigma, int(s)) for s in self.draw_seeds]
         sets += [noise_data(float(s), seed) for s in self.heat_sigmas for _ in self.heat_lrs]
+        sets += [noise_data(sigma, seed)] * len(family_lrs)
         lrs = [*self.sweep_lrs, *([drawn] * self.draw_seeds.size), *np.tile(self.heat_lrs, self.heat_sigmas.size)]
+        lrs += [schedule(name, float(lr), **dict(params)) for lr in family_lrs]
         return sets, lrs
 
 
@@ -114,7 +127,7 @@ def _noise_plan(
     the first seeds, and for the heatmap the same spread of rates on every noise level."""
     asked = {"sweep": len(sweep_lrs), "draws": seeds, "heat": len(heat_sigmas) * len(heat_lrs)}
     if not any(asked.values()):
-        raise ValueError("ask for at least one experiment: sweep_lrs, seeds or heat_sigmas and heat_lrs")
+        return _NoisePlan(*(np.zeros(0),) * 4, ())
     kept = share_budget({k: n for k, n in asked.items() if n}, updates, budget)
     per_sigma = max(1, kept.get("heat", 0) // max(1, len(heat_sigmas)))
     sweep_lr = np.asarray(sweep_lrs, dtype=float)[spread(len(sweep_lrs), kept.get("sweep", 0))]
@@ -125,7 +138,18 @@ def _noise_plan(
     return _NoisePlan(sweep_lr, np.arange(ran["draws"]), np.asarray(heat_sigmas, dtype=float), heat_lr, thinned)
 
 
-@cached(max_entries=64, max_mb=4)
+def thinned_family(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each run's (row of `w`) thinned updates and w there (`thin_series`, as its chart draws it), float32, padded
+    with nan to one length: (update, w), each (runs, rows)."""
+    picks = [thin_series(row) for row in w]
+    rows = max((p.size for p in picks), default=0)
+    update, at = np.full((len(picks), rows), np.nan, np.float32), np.full((len(picks), rows), np.nan, np.float32)
+    for i, p in enumerate(picks):
+        update[i, : p.size], at[i, : p.size] = p, w[i, p]
+    return update, at
+
+
+@cached(max_entries=64, max_mb=8)  # a family: 31 rates x about 300 rows x 2 float32 columns, 75 KB
 def noise_experiments(
     loss: str,
     sched: tuple,
@@ -139,17 +163,20 @@ def noise_experiments(
     seeds: int = 0,
     heat_sigmas: tuple[float, ...] = (),
     heat_lrs: tuple[float, ...] = (),
+    family_lrs: tuple[float, ...] = (),
     shuffle: bool = False,
     budget: int = EXPERIMENT_BUDGET,
     **loss_params,
 ) -> NoiseExperiments:
-    """The sweep, the noise draws and the heatmap for one loss, all their runs in one vectorised pass.
+    """The sweep, the noise draws, the heatmap and the lr family for one loss, all their runs in one vectorised pass.
 
     sweep: constant `sweep_lrs` on the data set of noise `sigma` and `seed`; draws: the schedule `sched`
     (name, lr0, params) on noise seeds 0..seeds-1 at `sigma`; heatmap: constant `heat_lrs` on the data sets of
-    noise `heat_sigmas` and `seed`. Every run starts at `w0`, takes batches of `batch_size` for `epochs` epochs,
-    shuffled with shuffle_seed = seed when `shuffle`. An empty experiment is skipped. Beyond `budget` updates x
-    runs, each experiment runs an evenly spread share (`share_budget`; the draws: the first seeds), and
+    noise `heat_sigmas` and `seed`; family: the schedule `sched` from each of `family_lrs` (in place of its lr0) on
+    the data set of noise `sigma` and `seed`, the page's run at each of them (`thinned_family`). Every run starts
+    at `w0`, takes batches of `batch_size` for `epochs` epochs, shuffled with shuffle_seed = seed when `shuffle`.
+    An empty experiment is skipped. Beyond `budget` updates x runs, the sweep, draws and heatmap each run an evenly
+    spread share (`share_budget`; the draws: the first seeds; the family always runs whole), and
     `thinned` says how many of how many. Every error is mean |w - 1| over the ERROR_TAIL of updates.
     """
     plan = _noise_plan(
@@ -160,7 +187,9 @@ def noise_experiments(
         core.updates_per_run(core.data.ARTICLE.n, batch_size, epochs),
         budget=budget,
     )
-    sets, lrs = plan.runs(sched, sigma, seed)
+    if not (plan.thinned or family_lrs):
+        raise ValueError("ask for at least one experiment: sweep_lrs, seeds, heat_sigmas and heat_lrs, or family_lrs")
+    sets, lrs = plan.runs(sched, sigma, seed, family_lrs)
     many = core.descend_many(
         sets,
         loss,
@@ -174,11 +203,13 @@ def noise_experiments(
         **loss_params,
     )
     a, b = plan.sweep_lrs.size, plan.sweep_lrs.size + plan.draw_seeds.size
+    c = b + plan.heat_sigmas.size * plan.heat_lrs.size  # the family's first run
+    family_update, family_w = thinned_family(many.w[c:])
     tail = error_tail(many.n_updates)
     errors = np.mean(np.abs(many.w[:, -tail:] - 1.0), axis=1)  # nan once a run diverged
     came = arrived(many.w[:, -tail - 1 :])  # the measured window and the state it starts from
     shape = (plan.heat_sigmas.size, plan.heat_lrs.size)
-    heat = many.w[b:, -1].reshape(shape) if plan.heat_lrs.size else None
+    heat = many.w[b:c, -1].reshape(shape) if plan.heat_lrs.size else None
     return NoiseExperiments(
         sweep_lrs=plan.sweep_lrs,
         sweep_error=errors[:a],
@@ -189,7 +220,10 @@ def noise_experiments(
         heat_sigmas=plan.heat_sigmas,
         heat_lrs=plan.heat_lrs,
         heat_final=np.zeros((0, 0)) if heat is None else heat.copy(),
-        heat_error=np.zeros((0, 0)) if heat is None else errors[b:].reshape(shape),
-        heat_arrived=np.zeros((0, 0), dtype=bool) if heat is None else came[b:].reshape(shape),
+        heat_error=np.zeros((0, 0)) if heat is None else errors[b:c].reshape(shape),
+        heat_arrived=np.zeros((0, 0), dtype=bool) if heat is None else came[b:c].reshape(shape),
         thinned=plan.thinned,
+        family_lrs=np.asarray(family_lrs, dtype=float),
+        family_update=family_update,
+        family_w=family_w,
     )

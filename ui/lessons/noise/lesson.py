@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 import core
-from ui import compute, frames
+from ui import compute, follow, frames
 from ui.controls import Control, log_options, loss_params
 from ui.lessons import Lesson
 from ui.lessons.noise import compute as lesson_compute
@@ -52,6 +52,7 @@ C = {
     "delta": Control.from_param("n_delta", core.LOSSES["huber"].param("delta")),
 }
 CONTROLS = list(C.values())
+LR_SLIDER = follow.Slider("lr", C["lr"])  # the w chart's own slider (ui.follow): the runs at every rate it offers
 # The article's printed code: 20 samples, w0 = 20, batches of 2 in order, lr 0.01, epoches = 20. For its sigma 5
 # figures it names lr 0.001, then 0.0001 ("we need more iterations") and decay 1/2000 from 0.01, but no epoch count.
 ARTICLE_EPOCHS = 20
