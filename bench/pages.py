@@ -47,8 +47,12 @@ MAIN_SLIDER: dict[str, tuple[str, str, list[float]]] = {
 FLOOR_SLIDER = ("f", "Frequency", [round(1.0 + 0.3 * i, 1) for i in range(26)])
 
 # page -> the control key of its chart's own slider (ui/follow.py): the browser draws its moves (bench.browser --follow)
-FOLLOW_SLIDER: dict[str, str] = {"signed_l1": "s_step_k", "derivation": "d_w"}
-FOLLOW_SLIDER["outliers"] = "o_frac"
+FOLLOW_SLIDER: dict[str, str] = {
+    "signed_l1": "s_step_k",
+    "derivation": "d_w",
+    "outliers": "o_frac",
+    "noise_and_learning_rate": "n_lr",
+}
 
 # page -> the settings known to cost most (the most updates: smallest batch, most epochs or steps, shuffled, every
 # loss): bench.worst starts its search from here, so a noisy measurement cannot steer it away from them

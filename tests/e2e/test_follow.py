@@ -11,13 +11,17 @@ import pytest
 from bench import follow
 from bench.serve import new_tab, rerun, wait_for_run
 from ui.layout import CHART_TEXT
+from ui.lessons.noise import lesson as noise
 
 # page -> (its reveals, the chart slider's control key, where its value reads in the chart's description)
 PAGES = {
     "signed_l1": (("s_predict_skip", "s_step_open"), "s_step_k", r"marker at update (\d+)"),
     "derivation": (("d_guess_skip",), "d_w", r"w = (−?[\d.]+)"),
     "outliers": (("o_predict_skip",), "o_frac", r"\((\d+) of them shifted"),
+    "noise_and_learning_rate": (("n_predict_skip",), "n_lr", r"and lr0? ([\d.]+)\."),
 }
+# page -> the value at the range input's position, where the chart slider moves by index (a "log" control)
+AT_POSITION = {"noise_and_learning_rate": noise.LR_SLIDER.at}
 
 
 @pytest.fixture
@@ -62,12 +66,13 @@ def test_dragging_the_chart_slider_redraws_it_without_the_server_and_the_words_f
     assert value > start
     after = _description(tab, key)
     assert after != before and re.search(said, after), after  # the words caught up
-    assert f"{key}={value:g}" in tab.url, tab.url  # the link keeps the value
+    at = AT_POSITION.get(name, lambda position: position)
+    assert f"{key}={at(value):g}" in tab.url, tab.url  # the link keeps the value
 
     slider.focus()
     with rerun(tab):
         tab.keyboard.press("ArrowLeft")  # the keyboard moves it too
-    assert f"{key}={moved['values'][-2]:g}" in tab.url, tab.url
+    assert f"{key}={at(moved['values'][-2]):g}" in tab.url, tab.url
     assert tab.locator('[data-testid="stException"]').count() == 0
 
 
