@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from bench import follow
 from bench.serve import new_tab, rerun, wait_for_run
@@ -103,3 +104,23 @@ def test_ask_again_keeps_the_chart_slider_where_the_hand_left_it(tab, app_url):
     slider = tab.locator(f".st-key-follow-{key}").get_by_role("slider")
     assert float(slider.input_value()) == value and f"{key}={value:g}" in tab.url
     assert _description(tab, key) == words and re.search(said, words)
+
+
+@pytest.mark.parametrize("name", ["derivation", "noise_and_learning_rate"])
+def test_after_ask_again_the_chart_slider_starts_where_the_hand_left_it(tab, app_url, name):
+    """Ask again hides the chart for a run, and the browser draws it again from its spec: at the moved value, not
+    where the chart was first pinned."""
+    reveals, key, _ = PAGES[name]
+    _open(tab, f"{app_url}/{name}", reveals)
+    tab.locator(f".st-key-follow-{key}").scroll_into_view_if_needed()
+    with rerun(tab):
+        moved = follow.drag(tab, key, 3)
+    with rerun(tab):
+        tab.locator(f".st-key-{reveals[0].removesuffix('_skip')}_again button").first.click()
+    expect(tab.locator(f".st-key-follow-{key}")).to_have_count(0)  # hidden until the question is answered again
+    with rerun(tab):  # answered again in the same session (a reload would start from the link)
+        tab.locator(f'[data-testid="stMain"] .st-key-{reveals[0]} label').first.click()
+    slider = tab.locator(f".st-key-follow-{key}").get_by_role("slider")
+    assert float(slider.input_value()) == moved["values"][-1]
+    at = AT_POSITION.get(name, lambda position: position)
+    assert f"{key}={at(moved['values'][-1]):g}" in tab.url, tab.url
