@@ -184,24 +184,44 @@ def bound_param(slider: Slider) -> alt.Parameter:
     )
 
 
-def value_layer(slider: Slider, text_expr: str) -> alt.Chart:
+BELOW = alt.expr("height + 38")  # under the plot, level with the x axis' title: `below` in the layers here
+
+
+def value_layer(slider: Slider, text_expr: str, *, below: bool = False) -> alt.Chart:
     """The selected value written above the plot's left end as the hand moves it (`text_expr`: a Vega
-    expression of `slider.expr`, with its unit), where the bound input's own raw number is hidden."""
+    expression of `slider.expr`, with its unit), where the bound input's own raw number is hidden; `below`: under
+    the plot's left end instead (where a chart writes its labels above the plot)."""
     return (
         named_data(SERVED)
         .transform_calculate(label=text_expr)
-        .mark_text(align="left", baseline="bottom", x=0, y=-6, fontSize=13, fontWeight="bold", color="#222222")
+        .mark_text(
+            align="left",
+            baseline="bottom",
+            x=0,
+            y=BELOW if below else -6,
+            fontSize=13,
+            fontWeight="bold",
+            color="#222222",
+        )
         .encode(text="label:N")
     )
 
 
-def stale_layer(slider: Slider, words: str) -> alt.Chart:
+def stale_layer(slider: Slider, words: str, *, below: bool = False) -> alt.Chart:
     """'`words` updating…' above the plot's right end while the selected value is not the one the page's
-    words were computed for (the served value), so a student reading them mid-drag is told they lag."""
+    words were computed for (the served value), so a student reading them mid-drag is told they lag; `below`:
+    under the plot's right end instead (as in `value_layer`)."""
     return (
         named_data(SERVED)
         .transform_calculate(label=f"datum.value != {slider.expr} ? '{words} updating…' : ''")
-        .mark_text(align="right", baseline="bottom", x="width", y=-6, fontSize=12, color="#8A4B00")
+        .mark_text(
+            align="right",
+            baseline="bottom",
+            x="width",
+            y=BELOW if below else -6,
+            fontSize=12,
+            color="#8A4B00",
+        )
         .encode(text="label:N")
     )
 

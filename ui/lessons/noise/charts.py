@@ -43,8 +43,9 @@ def _runs_follow(losses: tuple[str, ...], slider: Slider, by_value: bool, rules:
     )
     layers = [lines, *(rules_layers() if rules else []), *([by_value_holder("runs")] if by_value else [])]
     layers += [
-        value_layer(slider, f"'{rate} = ' + format({slider.expr}, '{LR_FORMAT}')"),
-        stale_layer(slider, "words below"),
+        # under the plot, beside "update k": above it the reference lines' labels run, on a phone across it all
+        value_layer(slider, f"'{rate} = ' + format({slider.expr}, '{LR_FORMAT}')", below=True),
+        stale_layer(slider, "text", below=True),
     ]
     return alt.layer(*layers).add_params(bound_param(slider)).properties(height=280, width="container")
 
