@@ -52,6 +52,7 @@ FOLLOW_SLIDER: dict[str, str] = {
     "derivation": "d_w",
     "outliers": "o_frac",
     "noise_and_learning_rate": "n_lr",
+    "landscape": "l_lr",
 }
 
 # page -> the settings known to cost most (the most updates: smallest batch, most epochs or steps, shuffled, every

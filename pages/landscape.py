@@ -1,12 +1,10 @@
 """The (w, b) loss landscape: L1's creased surface against L2's bowl, and optimisers racing across it."""
 
-import math
-
 import numpy as np
 import pandas as pd
 import streamlit as st
 
-from ui import charts, frames, layout
+from ui import charts, follow, frames, layout
 from ui.controls import loss_params, settings
 from ui.lessons.landscape import charts as lesson_charts
 from ui.lessons.landscape import compute as lesson_compute
@@ -26,17 +24,11 @@ def takeaway(short: str, numbers: str) -> None:
         st.markdown(numbers)
 
 
-def creases(x: np.ndarray, y: np.ndarray, w_range: tuple) -> pd.DataFrame:
-    """Where sample i's residual is zero: the line b = y_i - w x_i in the (w, b) plane."""
-    ws = np.tile(np.array(w_range, dtype=float), x.size)
-    xs, ys = np.repeat(x, 2), np.repeat(y, 2)
-    return pd.DataFrame({"w": ws, "b": ys - ws * xs, "sample": np.repeat(np.arange(x.size), 2)})
-
-
 layout.header(
     "The (w, b) landscape",
     "With a bias the loss is a surface. What does L1's look like, and how do optimisers cross it?",
 )
+follow.take(lesson.lr_slider())  # where the hand left the map's own lr slider, before the settings are read
 v = settings(  # by name, as this page reads them; v.by_key as the lesson reads them
     C,
     presets=PRESETS,
@@ -91,34 +83,33 @@ data = lesson.dataset(values)
 w_opt, b_opt, f_star = lesson.optimum(values)
 runs = lesson.runs(values)
 excess = lesson.excess(values)
-w_lo = min(v["w0"], w_opt, *(frames.finite_stat(np.min, r.w, w_opt) for r in runs.values())) - 0.5
-w_hi = max(v["w0"], w_opt, *(frames.finite_stat(np.max, r.w, w_opt) for r in runs.values())) + 0.5
-b_lo = min(v["b0"], b_opt, *(frames.finite_stat(np.min, r.b, b_opt) for r in runs.values())) - 0.5
-b_hi = max(v["b0"], b_opt, *(frames.finite_stat(np.max, r.b, b_opt) for r in runs.values())) + 0.5
-# whole units, so nearby starts share a chart spec and the browser only swaps the data
-w_range = (math.floor(max(w_lo, w_opt - 15)), math.ceil(min(w_hi, w_opt + 15)))
-b_range = (math.floor(max(b_lo, b_opt - 30)), math.ceil(min(b_hi, b_opt + 30)))
-grid = lesson_compute.surface(data.x, data.y, v["loss"], v["delta"], w_range, b_range=b_range, grid=GRID)
-paths = []
-for o, r in runs.items():
-    keep = frames.thin_series(r.w)
-    keep = keep[np.isfinite(r.w[keep]) & np.isfinite(r.b[keep])]  # a diverged run stops where it blew up
-    paths.append(({"optimizer": OPT_LABELS[o]}, {"w": r.w[keep], "b": r.b[keep], "step": keep}))
-paths = frames.stack(paths)
-crease_df = creases(data.x, data.y, w_range) if v["loss"] == "l1" else None
+slider = lesson.lr_slider() if lesson.follows_lr(values) else None  # the map's own lr slider, when lr moves a path
+land = lesson_compute.landscape(
+    data.x, data.y, v["loss"], v["delta"], lesson.paths_over_lr(values), slider.index(v["lr"]) if slider else 0,
+    start=(v["w0"], v["b0"]), optimum=(w_opt, b_opt), grid=GRID,
+)  # fmt: skip
+moved = [OPT_LABELS[o] for o in chosen if o in lesson.FOLLOW_LR]  # the paths the slider moves
 with map_box:
-    layout.chart(
-        lesson_charts.landscape_chart(
-            grid, paths, crease_df, (w_opt, b_opt), chosen, w_range=w_range, b_range=b_range, labels=OPT_LABELS
-        ),
+    if not layout.presenting():  # a projector's slide has no room for it: the slider's own label says it
+        st.caption(say.map_caption(moved, land.drawn, land.states))
+    spec = lesson_charts.landscape_chart(
+        land.grid, land.paths, land.creases, (w_opt, b_opt), chosen, w_range=land.w_range, b_range=land.b_range,
+        labels=OPT_LABELS, slider=slider,
+    )  # fmt: skip
+    described = (
         f"{charts.label(v['loss'])} over (w, b), darker is lower, optimum at ({w_opt:.3f}, {b_opt:.3f}) marked "
         f"with an orange-red cross; the paths of {', '.join(OPT_LABELS[o] for o in chosen)} from "
-        f"({v['w0']:g}, {v['b0']:g}) "
-        f"over {v['steps']} updates, ending at "
+        f"({v['w0']:g}, {v['b0']:g}) over {v['steps']} updates"
+        + (f" ({' and '.join(moved)} at lr {v['lr']:g})" if slider else "")
+        + ", ending at "
         + "; ".join(f"{OPT_LABELS[o]} {say.point(r.w[-1], r.b[-1])}" for o, r in runs.items())
         + "."
-        + (" Faint green lines are the creases where one residual is zero." if crease_df is not None else ""),
+        + (" Faint green lines are the creases where one residual is zero." if land.creases is not None else "")
     )
+    if slider:
+        follow.chart(spec, slider, described)
+    else:
+        layout.chart(spec, described)
     settled, numbers = say.settling(runs["sgd"].loss, f_star, runs["sgd"].diverged_at) if "sgd" in runs else (None, {})
     share, last = (0.0, 0)
     if v["loss"] == "l1" and "sgd" in runs:

@@ -261,15 +261,23 @@ def rounding_spread(run, args: dict, n: int) -> np.ndarray:
     return np.maximum.accumulate(spread)
 
 
+def loops_tolerance(run, args: dict, n: int) -> np.ndarray:
+    """How far apart two loops' (w, b) (|dw| + |db|) may be at each update of the run `run(**args)`: 16 times its
+    rounding floor (`rounding_spread`), plus a few ulps per update of the state's size: tight where the run is well
+    conditioned, and never asking for the last bits where the arithmetic itself cannot promise them."""
+    floor, base = rounding_spread(run, args, n), run(**args)
+    k = np.arange(base.w.shape[-1])
+    return 16 * floor + 64 * np.finfo(float).eps * (k + 1) * (np.abs(base.w) + np.abs(base.b))
+
+
 @pytest.mark.parametrize("optimizer", ["momentum", "adam", "polyak"])
 @pytest.mark.parametrize("loss", ["l1", "l2", "huber"])
 @pytest.mark.parametrize("fit_bias", [False, True])
 def test_the_float_loop_runs_every_optimiser_as_the_array_loop_does(monkeypatch, optimizer, loss, fit_bias):
     """The landscape page's runs: one run, full batch, 300 updates, each optimiser.
 
-    The loops must agree to within 16 times the rounding floor of the run (`rounding_spread`), plus a
-    few ulps per update of the state's size: tight where the run is well conditioned, and never asking
-    for the last bits where the arithmetic itself cannot promise them (Polyak at the optimum).
+    The loops must agree to within `loops_tolerance` (Polyak at the optimum: the arithmetic cannot promise
+    the last bits there).
     """
     data = make_dataset(12, (0.0, 5.0), 2.0, 1.0, 0.5, outlier_fraction=0.1, outlier_size=25.0, seed=0)
     params = {"delta": 0.7} if loss == "huber" else {}
@@ -282,9 +290,7 @@ def test_the_float_loop_runs_every_optimiser_as_the_array_loop_does(monkeypatch,
     args |= params
     a, b = floats_and_arrays(monkeypatch, descend, args)
     assert a.diverged_at == b.diverged_at is None
-    floor = rounding_spread(descend, args, data.n)
-    k = np.arange(a.w.size)
-    tol = 16 * floor + 64 * np.finfo(float).eps * (k + 1) * (np.abs(b.w) + np.abs(b.b))
+    floor, tol = rounding_spread(descend, args, data.n), loops_tolerance(descend, args, data.n)
     apart = np.abs(a.w - b.w) + np.abs(a.b - b.b)
     assert np.all(apart <= tol), f"loops part at update {int(np.argmax(apart > tol))}: {apart.max():.3g}"
     same = floor == 0  # bit-for-bit the same state: the gradients there must be the same too (L1's jump included)

@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from bench import follow
 from bench.serve import new_tab, rerun, wait_for_run
 from ui.layout import CHART_TEXT
+from ui.lessons.landscape import lesson as landscape
 from ui.lessons.noise import lesson as noise
 
 # page -> (its reveals, the chart slider's control key, where its value reads in the chart's description)
@@ -20,9 +21,10 @@ PAGES = {
     "derivation": (("d_guess_skip",), "d_w", r"w = (−?[\d.]+)"),
     "outliers": (("o_predict_skip",), "o_frac", r"\((\d+) of them shifted"),
     "noise_and_learning_rate": (("n_predict_skip",), "n_lr", r"and lr0? ([\d.]+)\."),
+    "landscape": (("l_predict_skip",), "l_lr", r"at lr ([\d.]+)"),
 }
 # page -> the value at the range input's position, where the chart slider moves by index (a "log" control)
-AT_POSITION = {"noise_and_learning_rate": noise.LR_SLIDER.at}
+AT_POSITION = {"noise_and_learning_rate": noise.LR_SLIDER.at, "landscape": landscape.lr_slider().at}
 
 
 @pytest.fixture

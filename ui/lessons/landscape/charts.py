@@ -20,6 +20,8 @@ from ui.charts import (
     named_data,
     template,
 )
+from ui.follow import Family, Slider, bound_param, by_value_holder, picked, stale_layer, value_layer
+from ui.lessons.landscape.compute import PATH_FIELDS
 
 RANGE_PARAMS = ("w_lo", "w_hi", "b_lo", "b_hi")
 CREASE_COLOR = "#009E73"  # Okabe-Ito bluish green: no optimiser's path and not the optimum's orange-red
@@ -128,30 +130,32 @@ def _map_layers_spec(xs: alt.Scale, ys: alt.Scale) -> list[alt.Chart]:
     return [picture, legend, probe]
 
 
-def _path_layers(optimizers: tuple[str, ...], names: tuple[str, ...], xs: alt.Scale, ys: alt.Scale) -> list[alt.Chart]:
-    """Each optimiser's path as a line through its updates' points, and the optimum as a cross."""
+def _paths(slider: Slider | None, by_value: bool) -> alt.Chart:
+    """The paths' rows with their w, b and step at the slider's value (ui.follow's family "paths"); without a
+    slider, at the family's one value."""
+    if slider is None:
+        return named_data("paths").transform_calculate(**{f: f"datum['{f}_0']" for f in PATH_FIELDS})
+    return picked(slider, "paths", PATH_FIELDS, by_value)
+
+
+def _path_layers(
+    optimizers: tuple[str, ...], names: tuple[str, ...], xs: alt.Scale, ys: alt.Scale, paths: alt.Chart
+) -> list[alt.Chart]:
+    """Each optimiser's path (`paths`: its rows) as a line through its updates' points, and the optimum as a cross."""
     color, shape = _optimizer_scales(optimizers, names)
     legend = {"orient": "bottom", "title": "optimiser", "columns": 2, "labelLimit": 260}  # whole names, 16 px too
     at = {"x": alt.X("w:Q", scale=xs), "y": alt.Y("b:Q", scale=ys)}
-    line = (
-        named_data("paths")
-        .mark_line(strokeWidth=2, clip=True)
-        .encode(
-            **at,
-            order="step:Q",
-            detail="optimizer:N",
-            color=alt.Color("optimizer:N", scale=color, legend=None),  # the points' legend shows both
-        )
+    line = paths.mark_line(strokeWidth=2, clip=True).encode(
+        **at,
+        order="step:Q",
+        detail="optimizer:N",
+        color=alt.Color("optimizer:N", scale=color, legend=None),  # the points' legend shows both
     )
-    points = (
-        named_data("paths")
-        .mark_point(size=22, filled=True, clip=True)
-        .encode(
-            **at,
-            shape=alt.Shape("optimizer:N", scale=shape, legend=alt.Legend(**legend)),
-            color=alt.Color("optimizer:N", scale=color, legend=alt.Legend(**legend)),
-            tooltip=["optimizer:N", "step:Q", alt.Tooltip("w:Q", format=".4f"), alt.Tooltip("b:Q", format=".4f")],
-        )
+    points = paths.mark_point(size=22, filled=True, clip=True).encode(
+        **at,
+        shape=alt.Shape("optimizer:N", scale=shape, legend=alt.Legend(**legend)),
+        color=alt.Color("optimizer:N", scale=color, legend=alt.Legend(**legend)),
+        tooltip=["optimizer:N", "step:Q", alt.Tooltip("w:Q", format=".4f"), alt.Tooltip("b:Q", format=".4f")],
     )
     optimum = (
         named_data("optimum")
@@ -170,7 +174,9 @@ def _path_layers(optimizers: tuple[str, ...], names: tuple[str, ...], xs: alt.Sc
 
 
 @template
-def _landscape(optimizers: tuple[str, ...], creases: bool, names: tuple[str, ...]) -> alt.LayerChart:
+def _landscape(
+    optimizers: tuple[str, ...], creases: bool, names: tuple[str, ...], slider: Slider | None, by_value: bool
+) -> alt.LayerChart:
     # the axis ranges are params (data_params), so one template serves every range
     xs = alt.Scale(domain=[alt.ExprRef(expr="w_lo"), alt.ExprRef(expr="w_hi")], nice=False, zero=False)
     ys = alt.Scale(domain=[alt.ExprRef(expr="b_lo"), alt.ExprRef(expr="b_hi")], nice=False, zero=False)
@@ -191,11 +197,16 @@ def _landscape(optimizers: tuple[str, ...], creases: bool, names: tuple[str, ...
             )
         )
     ranges, holder = data_params(dict(zip(RANGE_PARAMS, (0.0, 1.0, 0.0, 1.0), strict=True)))
+    layers += [*_path_layers(optimizers, names, xs, ys, _paths(slider, by_value)), holder]
+    layers += [by_value_holder("paths")] if by_value else []
+    if slider is not None:
+        text = f"'lr = ' + format({slider.expr}, '~g')"
+        layers += [value_layer(slider, text), stale_layer(slider, "curves and words")]
     # independent colour scales: the greys of the map, the paths' lines (no legend), and the points, whose
     # colour and shape legends then merge into one
     return (
-        alt.layer(*layers, *_path_layers(optimizers, names, xs, ys), holder)
-        .add_params(*ranges)
+        alt.layer(*layers)
+        .add_params(*ranges, *([bound_param(slider)] if slider is not None else []))
         .resolve_scale(color="independent", shape="independent")
         .properties(height=400, width="container", autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
     )
@@ -203,7 +214,7 @@ def _landscape(optimizers: tuple[str, ...], creases: bool, names: tuple[str, ...
 
 def landscape_chart(
     grid: pd.DataFrame,
-    paths: pd.DataFrame,
+    paths: Family,
     creases: pd.DataFrame | None,
     optimum: tuple[float, float],
     optimizers: Sequence[str],
@@ -211,13 +222,16 @@ def landscape_chart(
     w_range: tuple[float, float],
     b_range: tuple[float, float],
     labels: dict[str, str] | None = None,
+    slider: Slider | None = None,
 ) -> Spec:
-    """Loss over (w, b) as cells (w0, w1, b0, b1, loss, level), optimiser paths (w, b, step, optimizer),
-    crease lines (w, b, sample). Both axes are fixed to the grid's ranges; everything else is clipped.
-    `labels`: optimiser -> the name the paths' `optimizer` column carries and the legend shows (default its own).
+    """Loss over (w, b) as cells (w0, w1, b0, b1, loss, level), optimiser paths (ui.follow's family "paths" of
+    PATH_FIELDS w, b, step, its rows labelled by `optimizer`), crease lines (w, b, sample). Both axes are fixed to
+    the grid's ranges; everything else is clipped. `labels`: optimiser -> the name the paths' `optimizer` column
+    carries and the legend shows (default its own). `slider`: the chart's own slider (ui.follow), whose value picks
+    the paths' column (draw the chart with ui.follow.chart); without it the family has one value.
 
     The ranges are params of one template, sent as data (`data_params`): the browser patches the view."""
-    data = {**_map_layers(grid), "paths": paths}
+    data = {**_map_layers(grid), **paths.datasets}
     if creases is not None and not creases.empty:
         data["creases"] = creases
     if "creases" in data:
@@ -225,7 +239,8 @@ def landscape_chart(
     data["optimum"] = pd.DataFrame({"w": [optimum[0]], "b": [optimum[1]], "text": [OPTIMUM_LABEL]})
     ranges = dict(zip(RANGE_PARAMS, map(float, (*w_range, *b_range)), strict=True))
     names = tuple((labels or {}).get(o, o) for o in optimizers)
-    return Spec(_landscape(tuple(optimizers), "creases" in data, names), data, ranges)
+    by_value = paths.by_value is not None
+    return Spec(_landscape(tuple(optimizers), "creases" in data, names, slider, by_value), data, ranges)
 
 
 @template

@@ -1,12 +1,18 @@
-"""The landscape lesson's cached work: the loss surface over (w, b) and the optimum it is measured against."""
+"""The landscape lesson's cached work: the loss surface over (w, b), the optimum it is measured against, and the
+runs and paths at every learning rate of the map's own slider (ui.follow)."""
 
 from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 import core
-from ui.compute import loss_kwargs
+from ui import follow, frames
+from ui.compute import loss_kwargs, schedule
 from ui.runtime import cached
 
 
@@ -39,3 +45,134 @@ def surface(
         "level": np.log1p(L.ravel()),
     }
     return pd.DataFrame({name: column.astype(np.float32) for name, column in cells.items()})
+
+
+# ---- the map's paths at every lr of the chart's own slider (ui.follow) -------------------------------------------
+
+PATH_FIELDS = ("w", "b", "step")  # what the map draws of a path at each update
+
+
+@cached(max_entries=16, max_mb=8)
+def runs_over_lr(
+    data: core.Dataset,
+    loss: str,
+    sched: tuple,
+    lrs: tuple[float, ...],
+    w0: float,
+    b0: float,
+    *,
+    steps: int,
+    optimizer: str,
+    optimizer_params: tuple = (),
+    f_star: float,
+    **loss_params: float,
+) -> core.Trajectory:
+    """One full-batch run with a bias from (w0, b0) per learning rate in `lrs`, in one vectorised pass
+    (core.descend_many; arrays (len(lrs), steps + 1)): `sched` is (name, ((param, value), ...)), the schedule
+    ui.compute.schedule makes from each lr, as a single run (ui.compute.run) does."""
+    name, params = sched
+    lr = [schedule(name, lr0, **dict(params)) for lr0 in lrs]
+    return core.descend_many(
+        data,
+        loss,
+        lr,
+        w0,
+        data.n,
+        epochs=steps,
+        b0=b0,
+        fit_bias=True,
+        optimizer=core.make_optimizer(optimizer, **dict(optimizer_params)),
+        f_star=f_star,
+        **loss_params,
+    )
+
+
+def at(many: core.Trajectory, i: int) -> core.Trajectory:
+    """Run i of `runs_over_lr`'s runs, as a single run (core.descend) returns it."""
+    fields = (many.w, many.b, many.lr, many.grad, many.grad_b, many.loss, many.best_loss)
+    return core.Trajectory(
+        *(a[i] for a in fields), diverged_at=many.diverged_at[i], updates_per_epoch=many.updates_per_epoch
+    )
+
+
+@dataclass(frozen=True)
+class Landscape:
+    """The map's data: the loss surface's cells, every path at every slider value (`paths`, ui.follow's family of
+    PATH_FIELDS, one drawn row per path and point), the creases (None off L1), the axes' ranges, and how many
+    points each path is drawn through at most (`drawn`) of its `states`."""
+
+    grid: pd.DataFrame
+    paths: follow.Family
+    creases: pd.DataFrame | None
+    w_range: tuple[int, int]
+    b_range: tuple[int, int]
+    drawn: int
+    states: int
+
+
+def creases(x: np.ndarray, y: np.ndarray, w_range: tuple) -> pd.DataFrame:
+    """Where sample i's residual is zero: the line b = y_i - w x_i in the (w, b) plane."""
+    ws = np.tile(np.array(w_range, dtype=float), x.size)
+    xs, ys = np.repeat(x, 2), np.repeat(y, 2)
+    return pd.DataFrame({"w": ws, "b": ys - ws * xs, "sample": np.repeat(np.arange(x.size), 2)})
+
+
+def _ranges(start: tuple[float, float], optimum: tuple[float, float], ws, bs) -> tuple[tuple, tuple]:
+    """The axes: every path (`ws`, `bs`), the start and the optimum, with 0.5 to spare, at most 15 (w) and 30 (b)
+    from the optimum; whole units, so nearby starts share a chart spec and the browser only swaps the data."""
+    out = []
+    for s, o, paths, reach in ((start[0], optimum[0], ws, 15), (start[1], optimum[1], bs, 30)):
+        lo = min(s, o, *(frames.finite_stat(np.min, p, o) for p in paths)) - 0.5
+        hi = max(s, o, *(frames.finite_stat(np.max, p, o) for p in paths)) + 0.5
+        out.append((math.floor(max(lo, o - reach)), math.ceil(min(hi, o + reach))))
+    return out[0], out[1]
+
+
+def _thinned(w: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The updates a path is drawn through (frames.thin_series of w), up to where it blew up."""
+    keep = frames.thin_series(w)
+    return keep[np.isfinite(w[keep]) & np.isfinite(b[keep])]
+
+
+def path_family(paths: Mapping[str, tuple[np.ndarray, np.ndarray]]) -> follow.Family:
+    """Every path at every slider value as ui.follow's family "paths": `paths` maps a path's label to its (w, b)
+    states, each (values, K+1) (a path the slider does not move: one row, the same at every value). Each path is
+    thinned at each value on its own (frames.thin_series) and padded to one count of points by repeating its last
+    point, so a value's rows are the same rows as any other's."""
+    n_values = max(w.shape[0] for w, _ in paths.values())
+    blocks = []
+    for label, (w, b) in paths.items():
+        at_value = [(w[min(i, w.shape[0] - 1)], b[min(i, b.shape[0] - 1)]) for i in range(n_values)]
+        keeps = [_thinned(wi, bi) for wi, bi in at_value]
+        width = max(k.size for k in keeps)
+        keeps = [np.concatenate([k, np.repeat(k[-1:], width - k.size)]) for k in keeps]
+        fields = {f: np.stack([s[k] for s, k in zip(series, keeps, strict=True)]) for f, series in
+                  (("w", [a for a, _ in at_value]), ("b", [c for _, c in at_value]))}  # fmt: skip
+        blocks.append((label, width, {**fields, "step": np.stack(keeps).astype(float)}))
+    rows = pd.DataFrame(
+        {"optimizer": pd.Categorical(np.repeat([lb for lb, _, _ in blocks], [n for _, n, _ in blocks]))}
+    )
+    arrays = {f: np.concatenate([cols[f] for _, _, cols in blocks], axis=1) for f in PATH_FIELDS}
+    return follow.family("paths", rows, arrays)
+
+
+def landscape(
+    x: np.ndarray,
+    y: np.ndarray,
+    loss: str,
+    delta: float,
+    paths: Mapping[str, tuple[np.ndarray, np.ndarray]],
+    served: int,
+    *,
+    start: tuple[float, float],
+    optimum: tuple[float, float],
+    grid: int,
+) -> Landscape:
+    """The map of `loss` over (w, b) around every path at slider value `served` (the axes fit those), the creases
+    on L1, and every path at every value (`path_family`)."""
+    rows = [(w[min(served, w.shape[0] - 1)], b[min(served, b.shape[0] - 1)]) for w, b in paths.values()]
+    w_range, b_range = _ranges(start, optimum, [w for w, _ in rows], [b for _, b in rows])
+    cells = surface(x, y, loss, delta, w_range, b_range=b_range, grid=grid)
+    fam = path_family(paths)
+    states, drawn = next(iter(paths.values()))[0].shape[1], int(fam.rows["optimizer"].value_counts().max())
+    return Landscape(cells, fam, creases(x, y, w_range) if loss == "l1" else None, w_range, b_range, drawn, states)

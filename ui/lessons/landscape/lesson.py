@@ -10,14 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import numpy as np
+
 import core
-from ui import charts, compute
+from ui import charts, compute, follow
 from ui.controls import Control, log_options, loss_params
 from ui.lessons import Lesson
 from ui.lessons.landscape import compute as lesson_compute
 from ui.lessons.landscape import sentences as say
 
 OPTIMIZERS = ("sgd", "momentum", "adam", "polyak")
+FOLLOW_LR = ("sgd", "momentum")  # the optimisers whose lr ("l_lr") the map's own slider sets
 OPT_LABELS = {
     "sgd": "plain (sub)gradient descent",
     "momentum": "momentum",
@@ -98,29 +101,73 @@ def optimum(values: Mapping[str, object]) -> tuple[float, float, float]:
     return lesson_compute.optimal_loss(data.x, data.y, values["l_loss"], values["l_delta"])
 
 
-def run(values: Mapping[str, object], optimizer: str) -> core.Trajectory:
-    """One optimiser's full-batch run from (w0, b0) at these values (cached). Polyak's step sets its own size;
-    Adam keeps a constant lr (the schedule is plain descent's and momentum's)."""
-    data, f_star = dataset(values), optimum(values)[2]
-    params = {
+def lr_slider() -> follow.Slider:
+    """The map's own slider: plain descent's and momentum's lr (the page's question turns on it)."""
+    return follow.Slider("lr", C["lr"])
+
+
+def follows_lr(values: Mapping[str, object]) -> bool:
+    """The map carries its paths at every lr of its own slider: plain descent or momentum is on."""
+    return any(o in FOLLOW_LR for o in chosen(values))
+
+
+def _params(values: Mapping[str, object], optimizer: str) -> tuple:
+    return {
         "momentum": (("beta", values["l_beta"]),),
         "adam": (("beta1", values["l_beta1"]), ("beta2", values["l_beta2"])),
     }.get(optimizer, ())
-    lr0 = values["l_adam_lr"] if optimizer == "adam" else values["l_lr"]
-    sched = {"polyak": ("constant", 1.0, ()), "adam": ("constant", lr0, ())}.get(
-        optimizer, (values["l_sched"], lr0, ())
+
+
+def runs_over_lr(values: Mapping[str, object], optimizer: str) -> core.Trajectory:
+    """Plain descent's or momentum's runs at every lr of the slider (C["lr"]'s options) in one vectorised pass,
+    at these other values (cached): run i is the run at option i."""
+    if optimizer not in FOLLOW_LR:
+        raise ValueError(f"only {FOLLOW_LR} take the slider's lr, got {optimizer!r}")
+    data = dataset(values)
+    return lesson_compute.runs_over_lr(
+        data,
+        values["l_loss"],
+        (values["l_sched"], ()),
+        tuple(C["lr"].options),
+        values["l_w0"],
+        values["l_b0"],
+        steps=values["l_steps"],
+        optimizer=optimizer,
+        optimizer_params=_params(values, optimizer),
+        f_star=optimum(values)[2],
+        **loss_params(values["l_loss"], values, C),
     )
+
+
+def paths_over_lr(values: Mapping[str, object]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Each chosen optimiser's label -> its (w, b) at every update, one row per lr of the slider (plain descent
+    and momentum), or one row (Adam and Polyak's step, which the slider does not move)."""
+    out = {}
+    for o in chosen(values):
+        r = runs_over_lr(values, o) if o in FOLLOW_LR else run(values, o)
+        out[OPT_LABELS[o]] = (np.atleast_2d(r.w), np.atleast_2d(r.b))
+    return out
+
+
+def run(values: Mapping[str, object], optimizer: str) -> core.Trajectory:
+    """One optimiser's full-batch run from (w0, b0) at these values (cached). Polyak's step sets its own size;
+    Adam keeps a constant lr (the schedule is plain descent's and momentum's). Plain descent's and momentum's
+    run is the one at this lr among their runs at every lr of the map's slider (`runs_over_lr`): the page's
+    words and the map's path at the slider's value are the same numbers."""
+    if optimizer in FOLLOW_LR:
+        return lesson_compute.at(runs_over_lr(values, optimizer), lr_slider().index(values["l_lr"]))
+    data, f_star = dataset(values), optimum(values)[2]
     return compute.run(
         data,
         values["l_loss"],
-        sched,
+        ("constant", 1.0 if optimizer == "polyak" else values["l_adam_lr"], ()),
         values["l_w0"],
         data.n,
         epochs=values["l_steps"],
         b0=values["l_b0"],
         fit_bias=True,
         optimizer=optimizer,
-        optimizer_params=params,
+        optimizer_params=_params(values, optimizer),
         f_star=f_star,
         **loss_params(values["l_loss"], values, C),
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -313,3 +313,22 @@ def race_takeaway(excess: Mapping[str, float], f_star: float, labels: Mapping[st
         return "Every optimiser that is on blew up: none has a finite loss."
     above = plain(max(e, 0.0), rounding=FLOAT_ROUNDING * max(1.0, abs(f_star)))
     return f"{names} {verb} closest to the lowest loss: {above} above it."
+
+
+def map_caption(moved: Sequence[str], drawn: int, states: int) -> str:
+    """Under the map: what its own lr slider moves (`moved`: the paths' names; none: no slider), and how many of
+    its `states` points each path is drawn through at most (`drawn`, frames.thin_series)."""
+    hint = (
+        f"Drag the lr slider under the map (or use its arrow keys): the path{'s' if len(moved) > 1 else ''} of "
+        f"{' and '.join(moved)} follow{'' if len(moved) > 1 else 's'} your hand; the loss curves and the words below "
+        "catch up when you let go. "
+        if moved
+        else ""
+    )
+    thinned = (
+        f"Each path is drawn through at most {drawn:,} of its {states:,} points: the first and last, and in each "
+        "stretch of updates the ones with the lowest and highest w."
+        if drawn < states
+        else ""
+    )
+    return hint + thinned

@@ -1,0 +1,101 @@
+"""The landscape map's own lr slider (ui.follow): its family holds, at each lr, the run a direct call of the optimiser
+makes at that lr (core.descend, as tests/test_sentences_landscape.py makes the page's runs), and the page's words
+read that same run."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+import core
+from tests.helpers import chart_texts
+from tests.test_descent import loops_tolerance
+from tests.test_pages import open_page, snapshot
+from tests.test_sentences_landscape import DEFAULTS, page_runs
+from ui import follow
+from ui.lessons.landscape import compute as lesson_compute
+from ui.lessons.landscape import lesson
+from ui.lessons.landscape import sentences as say
+
+SLIDER = lesson.lr_slider()
+CASES = {  # the page's settings (by name, as page_runs reads them): the default, a decaying lr, a bowl that blows up
+    "default": DEFAULTS,
+    "decaying": DEFAULTS | {"sched": "inverse_sqrt", "steps": 2000},
+    "l2": DEFAULTS | {"loss": "l2", "steps": 300, "beta": 0.5},
+}
+
+
+def by_key(s: dict) -> dict:
+    """The page's settings by control key, as the lesson reads them."""
+    on = {f"l_{o}": o in s["on"] for o in lesson.OPTIMIZERS}
+    return {lesson.C[name].key: s[name] for name in lesson.C if name in s} | on
+
+
+def direct(s: dict, optimizer: str, lr: float) -> tuple[core.Trajectory, np.ndarray]:
+    """The run core.descend makes at `lr`, and how far another loop's (w, b) may be from it (`loops_tolerance`)."""
+    data, runs, f_star = page_runs(s | {"lr": lr, "on": (optimizer,)})
+    args = {"data": data, "loss": s["loss"], "lr": runs[optimizer].lr[1], "w0": s["w0"], "b0": s["b0"]}
+    args |= {"batch_size": data.n, "epochs": s["steps"], "fit_bias": True, "f_star": f_star}
+    args |= {"optimizer": core.make_optimizer(optimizer, **({"beta": s["beta"]} if optimizer == "momentum" else {}))}
+    if s["sched"] != "constant":
+        args["lr"] = core.schedule_from_name(s["sched"], lr)
+    return runs[optimizer], loops_tolerance(core.descend, args, data.n)
+
+
+@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("optimizer", lesson.FOLLOW_LR)
+def test_the_run_at_each_lr_of_the_slider_is_a_direct_run_at_that_lr(case, optimizer):
+    s = CASES[case]
+    many = lesson.runs_over_lr(by_key(s), optimizer)
+    assert many.w.shape == (SLIDER.values.size, s["steps"] + 1)
+    blew_up = 0
+    for i, lr in enumerate(SLIDER.values):
+        one, tol = direct(s, optimizer, float(lr))
+        got = lesson_compute.at(many, i)
+        assert got.diverged_at == one.diverged_at, (lr, got.diverged_at, one.diverged_at)
+        blew_up += one.diverged_at is not None
+        apart = np.abs(got.w - one.w) + np.abs(got.b - one.b)
+        ok = np.isfinite(one.w)  # both nan past a blow-up (diverged_at is the same)
+        assert np.array_equal(ok, np.isfinite(got.w)) and np.all(apart[ok] <= tol[ok]), (lr, np.nanmax(apart - tol))
+        np.testing.assert_array_equal(got.lr, one.lr)
+        np.testing.assert_allclose(got.best_loss[ok], one.best_loss[ok], rtol=1e-9)
+    assert (blew_up > 0) == (case == "l2")  # the L2 bowl blows up at the largest rates, L1 never does
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_the_maps_family_draws_each_path_at_each_lr_through_the_direct_runs_points(case):
+    """Column i of the map's family "paths" is every chosen optimiser's path at the slider's i-th lr, at the updates
+    it lists (float32: the browser draws no more), and Adam's and Polyak's paths the same at every lr."""
+    s = CASES[case]
+    fam = lesson_compute.path_family(lesson.paths_over_lr(by_key(s)))
+    assert fam.by_value is None and fam.nbytes <= follow.MAX_FAMILY_BYTES
+    for i, lr in enumerate(SLIDER.values):
+        _, runs, _ = page_runs(s | {"lr": float(lr)})
+        for o, run in runs.items():
+            rows = fam.rows[fam.rows["optimizer"] == lesson.OPT_LABELS[o]]
+            steps = rows[f"step_{i}"].to_numpy().astype(int)
+            assert steps[0] == 0 and np.all(np.diff(steps) >= 0) and steps[-1] <= s["steps"]
+            for f, series in (("w", run.w), ("b", run.b)):
+                want = series[steps]
+                assert np.all(np.isfinite(want))  # a path is drawn up to where it blew up
+                scale = np.abs(want) + np.abs(run.b[steps]) + np.abs(run.w[steps])
+                assert np.all(np.abs(rows[f"{f}_{i}"].to_numpy() - want) <= 2**-20 * scale + 1e-9), (o, lr, f)
+
+
+def test_the_map_is_pinned_at_the_links_lr_and_the_words_read_the_run_at_it():
+    """The map's own slider starts at the link's lr (its index among the options), the map's description and the
+    page's verdict are for that lr, and the verdict is read off the family's own run there."""
+    values = lesson.LESSON.defaults() | {"l_lr": 0.0005}
+    at = open_page("pages/landscape.py", {"l_lr": "0.0005"})
+    at.checkbox(key="l_predict_skip").check().run()
+    specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    (param,) = [p for spec in specs for p in spec.get("params", []) if p["name"] == SLIDER.name]
+    assert param["value"] == [{"lr": SLIDER.index(0.0005)}] and param["bind"]["max"] == SLIDER.values.size - 1
+    assert any("(plain (sub)gradient descent and momentum at lr 0.0005)" in t for t in chart_texts(at))
+    answer, numbers = lesson.settle(values)
+    assert answer != lesson.settle(lesson.LESSON.defaults())[0]  # this lr changes the verdict
+    sgd = lesson_compute.at(lesson.runs_over_lr(values, "sgd"), SLIDER.index(0.0005))
+    assert (answer, numbers) == say.settling(sgd.loss, lesson.optimum(values)[2], sgd.diverged_at)
+    assert say.settle_takeaway(answer, numbers) in snapshot(at)
