@@ -7,14 +7,11 @@ import streamlit as st
 from ui import charts, follow, frames, layout
 from ui.controls import loss_params, settings
 from ui.lessons.landscape import charts as lesson_charts
-from ui.lessons.landscape import compute as lesson_compute
 from ui.lessons.landscape import lesson
 from ui.lessons.landscape import sentences as say
 from ui.lessons.landscape.lesson import OPT_LABELS, OPTIMIZERS, PRESETS, C
 from ui.questions import check_understanding, predict
 from ui.words import plain
-
-GRID = 70  # cells per side of the loss map
 
 
 def takeaway(short: str, numbers: str) -> None:
@@ -84,17 +81,14 @@ w_opt, b_opt, f_star = lesson.optimum(values)
 runs = lesson.runs(values)
 excess = lesson.excess(values)
 slider = lesson.lr_slider() if lesson.follows_lr(values) else None  # the map's own lr slider, when lr moves a path
-land = lesson_compute.landscape(
-    data.x, data.y, v["loss"], v["delta"], lesson.paths_over_lr(values), slider.index(v["lr"]) if slider else 0,
-    start=(v["w0"], v["b0"]), optimum=(w_opt, b_opt), grid=GRID,
-)  # fmt: skip
+land = lesson.landscape(values)
 moved = [OPT_LABELS[o] for o in chosen if o in lesson.FOLLOW_LR]  # the paths the slider moves
 with map_box:
     if not layout.presenting():  # a projector's slide has no room for it: the slider's own label says it
         st.caption(say.map_caption(moved, land.drawn, land.states))
     spec = lesson_charts.landscape_chart(
         land.grid, land.paths, land.creases, (w_opt, b_opt), chosen, w_range=land.w_range, b_range=land.b_range,
-        labels=OPT_LABELS, slider=slider,
+        labels=OPT_LABELS, moving=land.moving, slider=slider,
     )  # fmt: skip
     described = (
         f"{charts.label(v['loss'])} over (w, b), darker is lower, optimum at ({w_opt:.3f}, {b_opt:.3f}) marked "

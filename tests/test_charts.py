@@ -83,33 +83,32 @@ CASES = {
     ),
     "landscape": lambda: landscape_charts.landscape_chart(
         pd.DataFrame({"w0": [0.0], "w1": [1.0], "b0": [0.0], "b1": [1.0], "loss": [3.0], "level": [1.4]}),
-        landscape_compute.path_family({"sgd": (np.array([[0.0, 0.5]]), np.array([[0.0, 0.5]]))}),
+        pd.DataFrame({"w": [0.0, 0.5], "b": [0.0, 0.5], "step": [0, 1], "optimizer": "sgd"}),
         pd.DataFrame({"w": [0.0, 1.0], "b": [1.0, 0.0], "sample": 0}),
         (0.5, 0.5),
         ["sgd"],
         w_range=(0.0, 1.0),
         b_range=(0.0, 1.0),
     ),
-    "landscape_follows": lambda: landscape_follows(
-        {"sgd": (np.arange(19.0)[:, None] * [0.0, 0.1], np.zeros((19, 2))), "adam": (np.ones((1, 2)),) * 2}
-    ),
+    "landscape_follows": lambda: landscape_follows({"sgd": (np.arange(19.0)[:, None] * [0.0, 0.1], np.zeros((19, 2)))}),
     "optimizer_loss": lambda: landscape_charts.optimizer_loss_chart(
         pd.DataFrame({"update": [0, 1], "optimizer": "adam", "kind": "loss − optimum", "value": [1.0, 0.5]}), ["adam"]
     ),
 }
 
 
-def landscape_follows(paths: dict) -> charts.Spec:
-    """The map with its own lr slider (ui.follow), the paths at each of the slider's 19 values, as ui.follow.chart
-    sends it (with the value the words were computed for)."""
+def landscape_follows(moving: dict) -> charts.Spec:
+    """The map with its own lr slider (ui.follow), Adam's path and plain descent's at each of the slider's 19 values,
+    as ui.follow.chart sends it (with the value the words were computed for)."""
     spec = landscape_charts.landscape_chart(
         pd.DataFrame({"w0": [0.0], "w1": [1.0], "b0": [0.0], "b1": [1.0], "loss": [3.0], "level": [1.4]}),
-        landscape_compute.path_family(paths),
+        pd.DataFrame({"w": [0.0, 0.5], "b": [0.0, 0.5], "step": [0, 1], "optimizer": "adam"}),
         None,
         (0.5, 0.5),
         ["sgd", "adam"],
         w_range=(0.0, 1.0),
         b_range=(0.0, 1.0),
+        moving=landscape_compute.path_family(moving),
         slider=landscape.lr_slider(),
     )
     return charts.Spec(spec.template, {**spec.datasets, follow.SERVED: pd.DataFrame({"value": [0.002]})}, spec.params)
@@ -182,9 +181,7 @@ def test_the_landscape_ranges_are_params_of_one_template_sent_as_data():
     browser patches the view instead of rebuilding it): the ranges go as the one-row dataset the params read."""
     one, other = CASES["landscape"](), CASES["landscape"]()
     other = landscape_charts.landscape_chart(
-        other.datasets["grid"],
-        landscape_compute.path_family({"sgd": (np.array([[0.0, 0.5]]), np.array([[0.0, 0.5]]))}),
-        other.datasets["creases"],
+        *[other.datasets[k] for k in ("grid", "paths", "creases")],
         (0.5, 0.5),
         ["sgd"],
         w_range=(-3.0, 2.0),

@@ -65,23 +65,30 @@ def test_the_run_at_each_lr_of_the_slider_is_a_direct_run_at_that_lr(case, optim
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_the_maps_family_draws_each_path_at_each_lr_through_the_direct_runs_points(case):
-    """Column i of the map's family "paths" is every chosen optimiser's path at the slider's i-th lr, at the updates
-    it lists (float32: the browser draws no more), and Adam's and Polyak's paths the same at every lr."""
+def test_the_map_draws_each_path_at_each_lr_through_the_direct_runs_points(case):
+    """Column i of the map's family "moving" is plain descent's and momentum's path at the slider's i-th lr, at the
+    updates it lists (float32: the browser draws no more); Adam's and Polyak's paths, which that lr does not move,
+    are drawn once."""
     s = CASES[case]
-    fam = lesson_compute.path_family(lesson.paths_over_lr(by_key(s)))
+    land = lesson.landscape(by_key(s))
+    fam = land.moving
     assert fam.by_value is None and fam.nbytes <= follow.MAX_FAMILY_BYTES
+    assert set(land.paths["optimizer"]) == {lesson.OPT_LABELS[o] for o in ("adam", "polyak")}
     for i, lr in enumerate(SLIDER.values):
         _, runs, _ = page_runs(s | {"lr": float(lr)})
         for o, run in runs.items():
-            rows = fam.rows[fam.rows["optimizer"] == lesson.OPT_LABELS[o]]
-            steps = rows[f"step_{i}"].to_numpy().astype(int)
+            moves = o in lesson.FOLLOW_LR
+            table = fam.rows if moves else land.paths
+            rows = table[table["optimizer"] == lesson.OPT_LABELS[o]]
+            steps = rows[f"step_{i}" if moves else "step"].to_numpy().astype(int)
             assert steps[0] == 0 and np.all(np.diff(steps) >= 0) and steps[-1] <= s["steps"]
+            assert len(steps) <= land.drawn < land.states == s["steps"] + 1
             for f, series in (("w", run.w), ("b", run.b)):
                 want = series[steps]
                 assert np.all(np.isfinite(want))  # a path is drawn up to where it blew up
-                scale = np.abs(want) + np.abs(run.b[steps]) + np.abs(run.w[steps])
-                assert np.all(np.abs(rows[f"{f}_{i}"].to_numpy() - want) <= 2**-20 * scale + 1e-9), (o, lr, f)
+                scale = np.abs(run.b[steps]) + np.abs(run.w[steps])
+                got = rows[f"{f}_{i}" if moves else f].to_numpy()
+                assert np.all(np.abs(got - want) <= 2**-20 * scale + 1e-9), (o, lr, f)
 
 
 def test_the_map_is_pinned_at_the_links_lr_and_the_words_read_the_run_at_it():

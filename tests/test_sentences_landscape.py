@@ -16,7 +16,6 @@ from ui import frames
 from ui.charts import OPTIMIZER_COLORS
 from ui.controls import log_options
 from ui.lessons.landscape import charts as lesson_charts
-from ui.lessons.landscape import compute as lesson_compute
 from ui.lessons.landscape import lesson
 from ui.lessons.landscape import sentences as say
 from ui.lessons.registry import LESSONS
@@ -392,7 +391,7 @@ def spec_of_the_map() -> dict:
         [(w, w + 1, b, b + 1, 1.0, 0.5) for w in range(4) for b in range(4)],
         columns=["w0", "w1", "b0", "b1", "loss", "level"],
     )
-    paths = lesson_compute.path_family({"a": (np.zeros((1, 1)), np.zeros((1, 1)))})
+    paths = pd.DataFrame({"optimizer": ["a"], "w": [0.0], "b": [0.0], "step": [0]})
     creases = pd.DataFrame({"w": [0.0, 1.0], "b": [0.0, 1.0], "sample": [0, 0]})
     return lesson_charts.landscape_chart(
         grid, paths, creases, (1.0, 1.0), ["polyak"], w_range=(0, 4), b_range=(0, 4), labels={"polyak": "a"}

@@ -130,32 +130,36 @@ def _map_layers_spec(xs: alt.Scale, ys: alt.Scale) -> list[alt.Chart]:
     return [picture, legend, probe]
 
 
-def _paths(slider: Slider | None, by_value: bool) -> alt.Chart:
-    """The paths' rows with their w, b and step at the slider's value (ui.follow's family "paths"); without a
-    slider, at the family's one value."""
-    if slider is None:
-        return named_data("paths").transform_calculate(**{f: f"datum['{f}_0']" for f in PATH_FIELDS})
-    return picked(slider, "paths", PATH_FIELDS, by_value)
-
-
 def _path_layers(
-    optimizers: tuple[str, ...], names: tuple[str, ...], xs: alt.Scale, ys: alt.Scale, paths: alt.Chart
+    optimizers: tuple[str, ...], names: tuple[str, ...], xs: alt.Scale, ys: alt.Scale, sources: list[alt.Chart]
 ) -> list[alt.Chart]:
-    """Each optimiser's path (`paths`: its rows) as a line through its updates' points, and the optimum as a cross."""
+    """Each optimiser's path as a line through its updates' points, drawn alike from each of `sources` (the rows
+    of the paths that stay put, and those the chart's slider moves), and the optimum as a cross."""
     color, shape = _optimizer_scales(optimizers, names)
     legend = {"orient": "bottom", "title": "optimiser", "columns": 2, "labelLimit": 260}  # whole names, 16 px too
     at = {"x": alt.X("w:Q", scale=xs), "y": alt.Y("b:Q", scale=ys)}
-    line = paths.mark_line(strokeWidth=2, clip=True).encode(
-        **at,
-        order="step:Q",
-        detail="optimizer:N",
-        color=alt.Color("optimizer:N", scale=color, legend=None),  # the points' legend shows both
+    # no ARIA description per mark (the chart's description says it): Vega would format one per point at every move
+    line = alt.layer(
+        *(
+            paths.mark_line(strokeWidth=2, clip=True, aria=False).encode(
+                **at,
+                order="step:Q",
+                detail="optimizer:N",
+                color=alt.Color("optimizer:N", scale=color, legend=None),  # the points' legend shows both
+            )
+            for paths in sources
+        )
     )
-    points = paths.mark_point(size=22, filled=True, clip=True).encode(
-        **at,
-        shape=alt.Shape("optimizer:N", scale=shape, legend=alt.Legend(**legend)),
-        color=alt.Color("optimizer:N", scale=color, legend=alt.Legend(**legend)),
-        tooltip=["optimizer:N", "step:Q", alt.Tooltip("w:Q", format=".4f"), alt.Tooltip("b:Q", format=".4f")],
+    points = alt.layer(  # one scale for both sources' points (shared inside this layer): one legend
+        *(
+            paths.mark_point(size=22, filled=True, clip=True, aria=False).encode(
+                **at,
+                shape=alt.Shape("optimizer:N", scale=shape, legend=alt.Legend(**legend)),
+                color=alt.Color("optimizer:N", scale=color, legend=alt.Legend(**legend)),
+                tooltip=["optimizer:N", "step:Q", alt.Tooltip("w:Q", format=".4f"), alt.Tooltip("b:Q", format=".4f")],
+            )
+            for paths in sources
+        )
     )
     optimum = (
         named_data("optimum")
@@ -175,7 +179,12 @@ def _path_layers(
 
 @template
 def _landscape(
-    optimizers: tuple[str, ...], creases: bool, names: tuple[str, ...], slider: Slider | None, by_value: bool
+    optimizers: tuple[str, ...],
+    creases: bool,
+    names: tuple[str, ...],
+    fixed: bool,
+    slider: Slider | None,
+    by_value: bool,
 ) -> alt.LayerChart:
     # the axis ranges are params (data_params), so one template serves every range
     xs = alt.Scale(domain=[alt.ExprRef(expr="w_lo"), alt.ExprRef(expr="w_hi")], nice=False, zero=False)
@@ -197,8 +206,10 @@ def _landscape(
             )
         )
     ranges, holder = data_params(dict(zip(RANGE_PARAMS, (0.0, 1.0, 0.0, 1.0), strict=True)))
-    layers += [*_path_layers(optimizers, names, xs, ys, _paths(slider, by_value)), holder]
-    layers += [by_value_holder("paths")] if by_value else []
+    sources = [named_data("paths")] if fixed else []
+    sources += [picked(slider, "moving", PATH_FIELDS, by_value)] if slider is not None else []
+    layers += [*_path_layers(optimizers, names, xs, ys, sources), holder]
+    layers += [by_value_holder("moving")] if by_value else []
     if slider is not None:
         text = f"'lr = ' + format({slider.expr}, '~g')"
         layers += [value_layer(slider, text), stale_layer(slider, "curves and words")]
@@ -214,7 +225,7 @@ def _landscape(
 
 def landscape_chart(
     grid: pd.DataFrame,
-    paths: Family,
+    paths: pd.DataFrame,
     creases: pd.DataFrame | None,
     optimum: tuple[float, float],
     optimizers: Sequence[str],
@@ -222,16 +233,19 @@ def landscape_chart(
     w_range: tuple[float, float],
     b_range: tuple[float, float],
     labels: dict[str, str] | None = None,
+    moving: Family | None = None,
     slider: Slider | None = None,
 ) -> Spec:
-    """Loss over (w, b) as cells (w0, w1, b0, b1, loss, level), optimiser paths (ui.follow's family "paths" of
-    PATH_FIELDS w, b, step, its rows labelled by `optimizer`), crease lines (w, b, sample). Both axes are fixed to
-    the grid's ranges; everything else is clipped. `labels`: optimiser -> the name the paths' `optimizer` column
-    carries and the legend shows (default its own). `slider`: the chart's own slider (ui.follow), whose value picks
-    the paths' column (draw the chart with ui.follow.chart); without it the family has one value.
+    """Loss over (w, b) as cells (w0, w1, b0, b1, loss, level), optimiser paths (w, b, step, optimizer),
+    crease lines (w, b, sample). Both axes are fixed to the grid's ranges; everything else is clipped.
+    `labels`: optimiser -> the name the paths' `optimizer` column carries and the legend shows (default its own).
+    `moving`: more paths, at every value of the chart's own `slider` (ui.follow's family of PATH_FIELDS, its rows
+    labelled by `optimizer`), drawn at the slider's value as the others are; draw the chart with ui.follow.chart.
 
     The ranges are params of one template, sent as data (`data_params`): the browser patches the view."""
-    data = {**_map_layers(grid), **paths.datasets}
+    if (moving is None) != (slider is None):
+        raise ValueError("paths that follow a slider need the slider, and a slider the paths")
+    data = {**_map_layers(grid), **({"paths": paths} if not paths.empty else {}), **(moving.datasets if moving else {})}
     if creases is not None and not creases.empty:
         data["creases"] = creases
     if "creases" in data:
@@ -239,8 +253,9 @@ def landscape_chart(
     data["optimum"] = pd.DataFrame({"w": [optimum[0]], "b": [optimum[1]], "text": [OPTIMUM_LABEL]})
     ranges = dict(zip(RANGE_PARAMS, map(float, (*w_range, *b_range)), strict=True))
     names = tuple((labels or {}).get(o, o) for o in optimizers)
-    by_value = paths.by_value is not None
-    return Spec(_landscape(tuple(optimizers), "creases" in data, names, slider, by_value), data, ranges)
+    by_value = moving is not None and moving.by_value is not None
+    template = _landscape(tuple(optimizers), "creases" in data, names, "paths" in data, slider, by_value)
+    return Spec(template, data, ranges)
 
 
 @template

@@ -97,12 +97,14 @@ def at(many: core.Trajectory, i: int) -> core.Trajectory:
 
 @dataclass(frozen=True)
 class Landscape:
-    """The map's data: the loss surface's cells, every path at every slider value (`paths`, ui.follow's family of
-    PATH_FIELDS, one drawn row per path and point), the creases (None off L1), the axes' ranges, and how many
-    points each path is drawn through at most (`drawn`) of its `states`."""
+    """The map's data: the loss surface's cells, the paths the slider does not move (`paths`: w, b, step, optimizer),
+    those it moves at every slider value (`moving`, ui.follow's family of PATH_FIELDS; None: no path moves), the
+    creases (None off L1), the axes' ranges, and how many points a path is drawn through at most (`drawn`) of its
+    `states`."""
 
     grid: pd.DataFrame
-    paths: follow.Family
+    paths: pd.DataFrame
+    moving: follow.Family | None
     creases: pd.DataFrame | None
     w_range: tuple[int, int]
     b_range: tuple[int, int]
@@ -135,25 +137,31 @@ def _thinned(w: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def path_family(paths: Mapping[str, tuple[np.ndarray, np.ndarray]]) -> follow.Family:
-    """Every path at every slider value as ui.follow's family "paths": `paths` maps a path's label to its (w, b)
-    states, each (values, K+1) (a path the slider does not move: one row, the same at every value). Each path is
-    thinned at each value on its own (frames.thin_series) and padded to one count of points by repeating its last
-    point, so a value's rows are the same rows as any other's."""
-    n_values = max(w.shape[0] for w, _ in paths.values())
+    """The paths the slider moves as ui.follow's family "moving": `paths` maps a path's label to its (w, b) states at
+    every slider value, each (values, K+1). Each path is thinned at each value on its own (frames.thin_series) and
+    padded to one count of points by repeating its last point, so a value's rows are the same rows as any other's."""
     blocks = []
     for label, (w, b) in paths.items():
-        at_value = [(w[min(i, w.shape[0] - 1)], b[min(i, b.shape[0] - 1)]) for i in range(n_values)]
-        keeps = [_thinned(wi, bi) for wi, bi in at_value]
+        keeps = [_thinned(wi, bi) for wi, bi in zip(w, b, strict=True)]
         width = max(k.size for k in keeps)
-        keeps = [np.concatenate([k, np.repeat(k[-1:], width - k.size)]) for k in keeps]
-        fields = {f: np.stack([s[k] for s, k in zip(series, keeps, strict=True)]) for f, series in
-                  (("w", [a for a, _ in at_value]), ("b", [c for _, c in at_value]))}  # fmt: skip
-        blocks.append((label, width, {**fields, "step": np.stack(keeps).astype(float)}))
+        keeps = np.stack([np.concatenate([k, np.repeat(k[-1:], width - k.size)]) for k in keeps])
+        values = np.arange(w.shape[0])[:, None]
+        blocks.append((label, width, {"w": w[values, keeps], "b": b[values, keeps], "step": keeps.astype(float)}))
     rows = pd.DataFrame(
         {"optimizer": pd.Categorical(np.repeat([lb for lb, _, _ in blocks], [n for _, n, _ in blocks]))}
     )
     arrays = {f: np.concatenate([cols[f] for _, _, cols in blocks], axis=1) for f in PATH_FIELDS}
-    return follow.family("paths", rows, arrays)
+    return follow.family("moving", rows, arrays)
+
+
+def fixed_paths(paths: Mapping[str, tuple[np.ndarray, np.ndarray]]) -> pd.DataFrame:
+    """The paths the slider does not move, (w, b) states (K+1,) each, thinned (frames.thin_series), in one table
+    (w, b, step, optimizer)."""
+    parts = []
+    for label, (w, b) in paths.items():
+        keep = _thinned(w, b)
+        parts.append(({"optimizer": label}, {"w": w[keep], "b": b[keep], "step": keep}))
+    return frames.stack(parts)
 
 
 def landscape(
@@ -169,10 +177,16 @@ def landscape(
     grid: int,
 ) -> Landscape:
     """The map of `loss` over (w, b) around every path at slider value `served` (the axes fit those), the creases
-    on L1, and every path at every value (`path_family`)."""
+    on L1, and the paths: `paths` maps a label to its (w, b) states, one row per slider value for a path the slider
+    moves (`path_family`), one row for a path it does not (`fixed_paths`)."""
     rows = [(w[min(served, w.shape[0] - 1)], b[min(served, b.shape[0] - 1)]) for w, b in paths.values()]
     w_range, b_range = _ranges(start, optimum, [w for w, _ in rows], [b for _, b in rows])
     cells = surface(x, y, loss, delta, w_range, b_range=b_range, grid=grid)
-    fam = path_family(paths)
-    states, drawn = next(iter(paths.values()))[0].shape[1], int(fam.rows["optimizer"].value_counts().max())
-    return Landscape(cells, fam, creases(x, y, w_range) if loss == "l1" else None, w_range, b_range, drawn, states)
+    moves = {label: wb for label, wb in paths.items() if wb[0].shape[0] > 1}
+    fixed = fixed_paths({label: (w[0], b[0]) for label, (w, b) in paths.items() if label not in moves})
+    moving = path_family(moves) if moves else None
+    tables = [t for t in (fixed, moving.rows if moving else None) if t is not None and len(t)]
+    drawn = max(int(t["optimizer"].value_counts().max()) for t in tables)
+    states = next(iter(paths.values()))[0].shape[1]
+    lines = creases(x, y, w_range) if loss == "l1" else None
+    return Landscape(cells, fixed, moving, lines, w_range, b_range, drawn, states)

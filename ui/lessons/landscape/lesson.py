@@ -73,6 +73,7 @@ PRESETS = {
     "Clean data, L1": {"l_data": "clean"},
 }
 PREDICT_KEY = "l_predict"
+MAP_CELLS = 70  # cells per side of the loss map
 
 
 def chosen(values: Mapping[str, object]) -> list[str]:
@@ -147,6 +148,23 @@ def paths_over_lr(values: Mapping[str, object]) -> dict[str, tuple[np.ndarray, n
         r = runs_over_lr(values, o) if o in FOLLOW_LR else run(values, o)
         out[OPT_LABELS[o]] = (np.atleast_2d(r.w), np.atleast_2d(r.b))
     return out
+
+
+def landscape(values: Mapping[str, object]) -> lesson_compute.Landscape:
+    """The map at these values: the surface around every path at this lr, the paths that stay put, and plain
+    descent's and momentum's at every lr of the map's own slider (`paths_over_lr`)."""
+    data, (w_opt, b_opt, _) = dataset(values), optimum(values)
+    return lesson_compute.landscape(
+        data.x,
+        data.y,
+        values["l_loss"],
+        values["l_delta"],
+        paths_over_lr(values),
+        lr_slider().index(values["l_lr"]),
+        start=(values["l_w0"], values["l_b0"]),
+        optimum=(w_opt, b_opt),
+        grid=MAP_CELLS,
+    )
 
 
 def run(values: Mapping[str, object], optimizer: str) -> core.Trajectory:
