@@ -293,6 +293,11 @@ def chart(spec, slider: Slider, alt_text: str) -> None:
     key = chart_key(slider)
     with st.container(gap=None, key=f"follow-{slider.control.key}"):
         st.html(internals.follow_slider_css(f"follow-{slider.control.key}"))
+        if slider.by_index:  # read out as the option, not its index
+            texts = [f"{v:g}" for v in slider.values]
+            st.html(
+                internals.follow_value_text_script(f"follow-{slider.control.key}", texts), unsafe_allow_javascript=True
+            )
         st.vega_lite_chart(
             layout.for_projector(d) if layout.presenting() else d,
             width="stretch",

@@ -355,3 +355,31 @@ def follow_slider_css(container_key: str) -> str:
         f"{box} .vega-bind input[type=range] {{ width: 100% !important; }}"
         f"{box} .vega-bind label > span:last-child:not(.vega-bind-name) {{ display: none; }}</style>"
     )
+
+
+# A slider that moves over option indices (ui.follow.Slider.by_index) would be read out as its index ("8"): a
+# script gives the range input an aria-valuetext with the option's text ("0.002"), on each input event (the
+# pointer or the keys) and whenever the chart draws the input anew. One listener and one observer per page
+# serve every such slider (window.__l1ValueTexts: container key -> texts).
+_VALUE_TEXT_SCRIPT = """(() => {
+  const texts = (window.__l1ValueTexts = window.__l1ValueTexts || {});
+  texts[BOX] = TEXTS;
+  const say = (input, box) => input.setAttribute("aria-valuetext", texts[box][Number(input.value)] ?? input.value);
+  const inputs = () => Object.keys(texts).map((box) =>
+    [document.querySelector(`.st-key-${box} .vega-bind input[type=range]`), box]).filter(([i]) => i);
+  if (window.__l1ValueTextOn) return;
+  window.__l1ValueTextOn = true;
+  document.addEventListener("input", (e) => {
+    for (const [input, box] of inputs()) if (input === e.target) say(input, box);
+  }, true);
+  new MutationObserver(() => {
+    for (const [input, box] of inputs()) if (!input.hasAttribute("aria-valuetext")) say(input, box);
+  }).observe(document.body, {childList: true, subtree: true});
+})();"""
+
+
+def follow_value_text_script(container_key: str, texts: list[str]) -> str:
+    """The script (st.html with unsafe_allow_javascript) that has a screen reader read the bound range input in
+    `st.container(key=container_key)` at index i as texts[i]."""
+    script = _VALUE_TEXT_SCRIPT.replace("BOX", json.dumps(container_key)).replace("TEXTS", json.dumps(texts))
+    return f"<script>{script}</script>"

@@ -126,3 +126,16 @@ def test_after_ask_again_the_chart_slider_starts_where_the_hand_left_it(tab, app
     assert float(slider.input_value()) == moved["values"][-1]
     at = AT_POSITION.get(name, lambda position: position)
     assert f"{key}={at(moved['values'][-1]):g}" in tab.url, tab.url
+
+
+def test_a_chart_slider_over_option_indices_is_read_out_as_the_option(tab, app_url):
+    """The landscape's lr slider moves over the options' indices; a screen reader reads the lr, not the index."""
+    reveals, key, _ = PAGES["landscape"]
+    _open(tab, f"{app_url}/landscape?{key}=0.0015", reveals)
+    slider = tab.locator(f".st-key-follow-{key}").get_by_role("slider", name=landscape.C["lr"].label)
+    expect(slider).to_have_attribute("aria-valuetext", "0.0015")
+    slider.focus()
+    with rerun(tab):
+        tab.keyboard.press("ArrowRight")
+    expect(slider).to_have_attribute("aria-valuetext", "0.002")
+    assert f"{key}=" not in tab.url  # the default lr: the link drops it
