@@ -108,7 +108,7 @@ def test_ask_again_keeps_the_chart_slider_where_the_hand_left_it(tab, app_url):
     assert _description(tab, key) == words and re.search(said, words)
 
 
-@pytest.mark.parametrize("name", ["derivation", "noise_and_learning_rate"])
+@pytest.mark.parametrize("name", ["derivation", "noise_and_learning_rate", "landscape"])
 def test_after_ask_again_the_chart_slider_starts_where_the_hand_left_it(tab, app_url, name):
     """Ask again hides the chart for a run, and the browser draws it again from its spec: at the moved value, not
     where the chart was first pinned."""
