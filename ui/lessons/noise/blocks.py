@@ -171,6 +171,13 @@ def _zoom(lab: Lab, zoom, refs: pd.DataFrame) -> None:
         zoom.caption(say.band_too_wide(band, lab.s["sigma"], lab.s["bs"], lesson.N, lab.s["shuffle"]))
 
 
+def _behind(lab: Lab) -> list[str]:
+    """The name of the run on screen that ends further from w = 1 and is still travelling (say.behind), if any."""
+    errors = {k: lesson.tail_error(lab.run(k)) for k in ("l1", "l2") if k in lab.losses}
+    far = say.behind(errors, {k: _window(lab.run(k), lab.tail_from) for k in errors})
+    return [NAMES[far]] if far is not None else []
+
+
 def _window(run: core.Trajectory | None, tail_from: int) -> say.Window | None:
     return say.window(run.w, tail_from) if run is not None and run.diverged_at is None else None
 
@@ -437,9 +444,7 @@ def draws_block(lab: Lab) -> None:
     }
     final = np.abs(experiments(lab, "l1").draw_final - lesson.W_TRUE)
     takeaway(
-        say.draws_takeaway(
-            means, NAMES, len(seeds()), say.travelling({NAMES[k]: _window(lab.run(k), lab.tail_from) for k in means})
-        ),
+        say.draws_takeaway(means, NAMES, len(seeds()), _behind(lab)),
         say.draws_sentence(means, optimum_error, None, NAMES)
         + " "
         + say.final_misleads(final, constant_lr, lab.s["w0"], lesson.X),

@@ -199,9 +199,15 @@ def closer_answer(err_l1: float, err_l2: float) -> str:
     return L1_NAME if err_l1 < err_l2 else L2_NAME
 
 
-def travelling(windows: Mapping[str, Window | None]) -> list[str]:
-    """The runs (by name) still travelling over their TAIL: their distance from w = 1 is distance still to go."""
-    return [name for name, win in windows.items() if win is not None and win.drifting]
+def behind(errors: Mapping[str, float], windows: Mapping[str, Window | None]) -> str | None:
+    """The run (its key in both mappings) that ends further from w = 1 while still travelling over its TAIL: its
+    distance is then distance still to go, and which ends closer is not decided yet. None when the further run
+    has arrived (swinging or still), or is not finite (a diverged run has lost), or there are not two runs."""
+    if len(errors) != 2 or not all(np.isfinite(e) for e in errors.values()):
+        return None
+    far = max(errors, key=lambda k: errors[k])
+    win = windows.get(far)
+    return far if win is not None and win.drifting and not _tie(*errors.values()) else None
 
 
 def closer_explanation(
@@ -223,12 +229,11 @@ def closer_explanation(
     near, far = sorted((err_l1, err_l2))
     text = f"{head}: {verdict} is " + ("closer." if near <= ROUNDING else f"{times(far, near)} times closer.")
     windows = {L1_NAME: l1_window, L2_NAME: l2_window}
-    going = {name: windows[name] for name in travelling(windows)}
-    if going:
-        moved = " and ".join(f"{name} {plain(abs(win.net))}" for name, win in going.items())
+    far = behind({L1_NAME: err_l1, L2_NAME: err_l2}, windows)
+    if far is not None:
         text += (
-            f" {_cap(' and '.join(going))} {'is' if len(going) == 1 else 'are'} still travelling (moved {moved} "
-            f"over the {TAIL.describe()}): this compares how far each has got, not how close each ends."
+            f" {_cap(far)} is still travelling (it moved {plain(abs(windows[far].net))} over the {TAIL.describe()}): "
+            "this compares how far each has got, not how close each ends."
         )
     return text
 
@@ -670,9 +675,9 @@ def ends_takeaway(
     has not arrived (`windows`, by loss key: still travelling), that no run has won yet."""
     where = last_updates(n_updates)
     if "l1" in errors and "l2" in errors:
-        going = travelling({k: (windows or {}).get(k) for k in ("l1", "l2") if np.isfinite(errors[k])})
-        if going:
-            return _not_arrived(going, errors)
+        far = behind({k: errors[k] for k in ("l1", "l2")}, windows or {})
+        if far is not None:
+            return _not_arrived(far, errors)
         return closer_explanation(errors["l1"], errors["l2"], where)
     k, e = next(iter(errors.items()))
     if not np.isfinite(e):
@@ -680,15 +685,14 @@ def ends_takeaway(
     return f"{where}, {labels[k]} is on average **{plain(e)}** from w = 1."
 
 
-def _not_arrived(going: list[str], errors: dict[str, float]) -> str:
-    """The takeaway while a run (`going`: loss keys) is still on its way: no verdict, and what would give one."""
-    where = ", ".join(f"{core.LOSSES[k].short_name} {plain(errors[k])}" for k in ("l1", "l2"))
-    who, them = (
-        (f"{_cap(core.LOSSES[going[0]].short_name)} is still on its way", "it")
-        if len(going) == 1
-        else ("Both runs are still on their way", "them")
+def _not_arrived(far: str, errors: dict[str, float]) -> str:
+    """The takeaway while the run further from w = 1 (`far`, a loss key) is still on its way: no verdict yet."""
+    near = "l2" if far == "l1" else "l1"
+    name, other = core.LOSSES[far].short_name, core.LOSSES[near].short_name
+    return (
+        f"{_cap(name)} has not arrived yet ({plain(errors[far])} from w = 1 on average and still moving; {other} "
+        f"{plain(errors[near])}): no verdict yet. More epochs or a larger lr let it arrive."
     )
-    return f"{who} to w = 1 ({where} from it on average): no verdict yet. More epochs or a larger lr let {them} arrive."
 
 
 def _tie(a: float, b: float) -> bool:
@@ -801,12 +805,11 @@ def heat_takeaway(
 def draws_takeaway(means: dict[str, float], labels: dict[str, str], n_draws: int, going: Sequence[str] = ()) -> str:
     """Under the many-draws chart: which loss ends closer on average, by the page's one measure (a mean that is not
     finite: the loss diverged in at least one draw); no verdict while a run at these settings is still on its way
-    (`going`: the names of the runs on screen still travelling, as `travelling` finds them)."""
+    (`going`: the name of the run on screen that is further and still travelling, as `behind` finds it)."""
     head = f"Over {n_draws} noise draws"
     if going and all(np.isfinite(m) for m in means.values()):
         where = ", ".join(f"{labels[k]} {plain(m)}" for k, m in means.items())
-        who = f"{going[0]} is" if len(going) == 1 else "both runs are"
-        return f"{head}, {who} still on its way at these settings (on average {where} from w = 1): no verdict yet."
+        return f"{head}, {going[0]} has not arrived at these settings (on average {where} from w = 1): no verdict yet."
     gone = [k for k, m in means.items() if not np.isfinite(m)]
     if gone:
         kept = [f"{labels[k]} ends on average {plain(m)} from w = 1" for k, m in means.items() if np.isfinite(m)]
