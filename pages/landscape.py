@@ -6,20 +6,13 @@ import streamlit as st
 
 from ui import charts, follow, frames, layout
 from ui.controls import loss_params, settings
+from ui.layout import takeaway
 from ui.lessons.landscape import charts as lesson_charts
 from ui.lessons.landscape import lesson
 from ui.lessons.landscape import sentences as say
 from ui.lessons.landscape.lesson import OPT_LABELS, OPTIMIZERS, PRESETS, C
 from ui.questions import check_understanding, predict
 from ui.words import plain
-
-
-def takeaway(short: str, numbers: str) -> None:
-    """Under a chart: its one plain takeaway (shown in presentation mode too), the numbers behind it folded."""
-    layout.seen(short)
-    with st.expander("Why, in numbers"):
-        st.markdown(numbers)
-
 
 layout.header(
     "The (w, b) landscape",

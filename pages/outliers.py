@@ -7,20 +7,13 @@ import streamlit as st
 import core
 from ui import charts, follow, frames, layout
 from ui.controls import loss_params, settings, sync_url, widget
+from ui.layout import takeaway
 from ui.lessons.outliers import blocks, family, lesson
 from ui.lessons.outliers import charts as lesson_charts
 from ui.lessons.outliers import compute as lesson_compute
 from ui.lessons.outliers import sentences as say
 from ui.lessons.outliers.lesson import CONTROLS, LOSSES, PRESETS, C
 from ui.questions import check_understanding, predict
-
-
-def takeaway(short: str, numbers: str) -> None:
-    """Under a chart: its one plain takeaway (shown in presentation mode too), the numbers behind it folded."""
-    layout.seen(short)
-    with st.expander("Why, in numbers"):
-        st.markdown(numbers)
-
 
 FRACTIONS = tuple(np.round(np.linspace(0, 0.5, 11), 2))
 NUMBER_LINE = np.array([2.0, 3.5, 4.0, 4.5, 5.0, 5.5, 6.0, 7.5])
@@ -92,7 +85,7 @@ with main:
             "Huber Newton's method, or a 1-D convex search over w."
         )
     )
-    takeaway(say.fit_takeaway(gaps, tol), say.fit_seen(exact, (v["w"], b_true), gaps, tol))
+    takeaway(say.fit_takeaway(gaps, tol), say.fit_seen(exact, (v["w"], b_true), gaps, tol), answers=True)
 
 st.subheader("Does gradient descent find these lines?")
 GD_ANSWERS = [
@@ -152,7 +145,8 @@ def descent_block() -> None:
             hide_index=True,
             width="stretch",
         )
-        takeaway(say.descent_takeaway(gd, GD_UPDATES, ARRIVED), say.descent_seen(gd, exact, GD_UPDATES, ARRIVED))
+        seen = say.descent_seen(gd, exact, GD_UPDATES, ARRIVED)
+        takeaway(say.descent_takeaway(gd, GD_UPDATES, ARRIVED), seen, answers=True)
 
 
 descent_block()
@@ -181,13 +175,14 @@ def breakdown_block() -> None:
         bd = lesson_compute.breakdown(*bd_args)
         bd = bd.assign(series=bd["loss"].map(charts.label))
         layout.chart(
-            lesson_charts.breakdown_chart(bd, LOSSES, core.outlier_count(v["n"], v["frac"]) / v["n"]),
+            lesson_charts.breakdown_chart(bd, LOSSES, core.outlier_count(v["n"], v["frac"]) / v["n"], tol),
             f"Mean vertical gap between the fitted and the true line against the share of outliers, 0 to "
             f"{shares[-1]:.0%}, for L1, L2 and Huber.",
             answers=True,
         )
         swept = {k: sweep_gaps(k) for k in LOSSES}
-        takeaway(say.breakdown_takeaway(shares, swept, tol), say.breakdown_seen(shares, swept, tol, (0.0, 5.0)))
+        seen = say.breakdown_seen(shares, swept, tol, (0.0, 5.0))
+        takeaway(say.breakdown_takeaway(shares, swept, tol), seen, answers=True)
 
 
 breakdown_block()

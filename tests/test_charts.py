@@ -70,6 +70,7 @@ CASES = {
         ),
         ["l1"],
         0.1,
+        1.35,
     ),
     "number_line": lambda: outliers_charts.number_line_chart(
         pd.DataFrame({"value": [1.0, 9.0], "moved": ["fixed", "dragged"]}),

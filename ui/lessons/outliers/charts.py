@@ -20,6 +20,7 @@ from ui.charts import (
     template,
 )
 from ui.follow import Slider, bound_param, by_value_holder, picked, stale_layer, value_layer
+from ui.words import plain
 
 
 def _scatter_layers(points: alt.Chart, fits: alt.Chart, losses: Sequence[str], y: alt.Y) -> list[alt.Chart]:
@@ -155,13 +156,27 @@ def _breakdown(losses: tuple[str, ...]) -> alt.LayerChart:
         .mark_rule(color=THEORY, strokeDash=[2, 2])
         .encode(x="fraction:Q", tooltip=["text:N"])
     )
-    return alt.layer(lines, now, half).properties(height=300, width="container")
+    near = named_data("near").mark_rule(color=THEORY, strokeDash=[6, 3]).encode(y="gap:Q", tooltip=["text:N"])
+    names = [  # each rule named where no line runs: the fraction's and 50%'s at the top, near's at the left
+        named_data("yours")
+        .mark_text(align="left", baseline="top", dx=4, dy=2, fontSize=12, color="#444444")
+        .encode(x="fraction:Q", y=alt.value(0), text="text:N"),
+        alt.Chart(pd.DataFrame({"fraction": [0.5], "text": ["50%"]}))  # at the foot: every line ends high at 50%
+        .mark_text(align="right", baseline="bottom", dx=-4, dy=-2, fontSize=12, color="#555555")
+        .encode(x="fraction:Q", y=alt.value({"expr": "height"}), text="text:N"),
+        named_data("near")
+        .mark_text(align="left", baseline="bottom", x=4, dy=-3, fontSize=12, color="#555555")
+        .encode(y="gap:Q", text="text:N"),
+    ]
+    return alt.layer(lines, now, half, near, *names).properties(height=300, width="container")
 
 
-def breakdown_chart(df: pd.DataFrame, losses: Sequence[str], current: float) -> Spec:
-    """How far each fitted line is from the true one, against the outlier fraction (df: fraction, series, gap)."""
+def breakdown_chart(df: pd.DataFrame, losses: Sequence[str], current: float, near: float) -> Spec:
+    """How far each fitted line is from the true one, against the outlier fraction (df: fraction, series, gap),
+    with the fraction on screen (`current`) and the near rule's gap (`near`) as labelled rules."""
     yours = pd.DataFrame({"fraction": [current], "text": ["your fraction"]})
-    return Spec(_breakdown(tuple(losses)), {"gaps": df, "yours": yours})
+    rule = pd.DataFrame({"gap": [near], "text": [f"near: within {plain(near, 2)}"]})
+    return Spec(_breakdown(tuple(losses)), {"gaps": df, "yours": yours, "near": rule})
 
 
 @template

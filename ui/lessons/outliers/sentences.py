@@ -129,7 +129,7 @@ def further_explanation(
 def fit_takeaway(gaps: Mapping[str, float], tol: float) -> str:
     """The scatter's one-line takeaway: which lines stay near the true one, by the near rule, with their gaps."""
     near = near_lines(gaps, tol)
-    g1, g2, rule = gap_text(gaps["l1"]), gap_text(gaps["l2"]), f"(near: {near_rule(tol)})"
+    g1, g2, rule = gap_text(gaps["l1"]), gap_text(gaps["l2"]), f"(near: within {plain(tol, 2)})"
     if near["l1"] and near["l2"]:
         return f"Both lines stay near the true one: L1 is {g1} and L2 {g2} off on average {rule}."
     if near["l1"]:
@@ -399,7 +399,7 @@ def breakdown_takeaway(fractions: Sequence[float], gaps: Mapping[str, Sequence[f
     held = {k: held_to(fractions, gaps[k], tol) for k in ("l1", "l2")}
     return (
         f"{_held_phrase('L1', held['l1'], fractions)}; {_held_phrase('L2', held['l2'], fractions)} "
-        f"(near: {near_rule(tol)})."
+        f"(near: within {plain(tol, 2)})."
     )
 
 
