@@ -69,6 +69,11 @@ def times(far: float, near: float) -> str:
     return plain(next(shown) / next(shown), 2)
 
 
+def percent(share: float) -> str:
+    """A share as a percentage to 2 significant digits, never a rounded 0.0% ("0.03%", "1.8%", "47%")."""
+    return f"{plain(100 * float(share), 2)}%"
+
+
 def plain(value: float, digits: int = 3, rounding: float = 0.0) -> str:
     """A number as a takeaway prints it: `digits` significant digits, thousands separated, never e-notation,
     and the minus sign −; |value| <= `rounding` is "0 (to rounding)" ("0" for an exact 0 when `rounding` is 0)."""

@@ -13,7 +13,7 @@ import numpy as np
 import core
 from ui.lessons.outliers import facts
 from ui.lessons.outliers.facts import CLOSED_OVER
-from ui.words import count, plain, times
+from ui.words import count, percent, plain, times
 
 FURTHER = ("only L1 (absolute)", "only L2 (squared)", "neither: both stay near", "both break down")
 # the breakdown question's answers: ranges of the share L1 stays near up to, [lo, hi) (the last one up to half
@@ -219,7 +219,7 @@ def _reason(k: str, run: Mapping, near: float, tie: float) -> str:
             f"line, and the decaying step (down to {run['lr_ratio']:.0%} of its first size) has not yet shrunk the "
             "zig-zag enough"
         )
-    head = f"{name} ends {plain(run['final'])} from its exact line with a loss {run['excess_loss']:.1%} above the "
+    head = f"{name} ends {plain(run['final'])} from its exact line with a loss {percent(run['excess_loss'])} above the "
     if kind == "flat":
         return head + (
             "exact line's: not stuck at a kink but crawling, because the loss is nearly flat between the two lines, "
@@ -271,7 +271,8 @@ def _reason_short(k: str, run: Mapping, near: float, tie: float) -> str:
     return {
         "tied": "its loss is as low, so another line is optimal too",
         "close": "just outside, still zig-zagging around it",
-        "flat": f"its loss is within {run['excess_loss']:.1%} of the best, so it crawls across a nearly flat stretch",
+        "flat": f"its loss is within {percent(run['excess_loss'])} of the best, so it crawls across a nearly flat "
+        "stretch",
         "slow": "still on its way, and a decaying step covers ground ever more slowly",
     }[why_late(run, near, tie)]
 
