@@ -2,17 +2,14 @@
 
 import contextlib
 
-import numpy as np
-import pandas as pd
 import streamlit as st
 
-import core
-from ui import charts, diagram, follow, layout
-from ui.controls import Row, Shown, settings, sync_url, widget
+from ui import diagram, follow, layout
+from ui.controls import Row, Shown, settings
+from ui.lessons.derivation import blocks, compute, lesson
 from ui.lessons.derivation import charts as lesson_charts
-from ui.lessons.derivation import compute, lesson
 from ui.lessons.derivation import sentences as say
-from ui.lessons.derivation.lesson import CONTROLS, PRESETS, C
+from ui.lessons.derivation.lesson import PRESETS, C
 from ui.questions import check_understanding, predict
 
 fmt = say.fmt
@@ -126,119 +123,9 @@ st.image(
 )  # fmt: skip
 
 
-def L_of(wv: float) -> float:
-    return float(core.loss_value("l1", wv * x + b - t))
-
-
-@st.fragment
-def numerical_block() -> None:
-    """Finite differences against the analytic slope: moving h reruns only this block."""
-    st.subheader("Check it numerically")
-    widget(C["h"])
-    sync_url(CONTROLS)  # h reruns only this block: its value goes to the URL from here
-    h = st.session_state[C["h"].key]
-    central = (L_of(w + h) - L_of(w - h)) / (2 * h)
-    forward, backward = (L_of(w + h) - L_of(w)) / h, (L_of(w) - L_of(w - h)) / h
-    layout.table(
-        pd.DataFrame(
-            {
-                "method": [
-                    "analytic sign(r)·x",
-                    "central (L(w+h) − L(w−h)) / 2h",
-                    "forward (L(w+h) − L(w)) / h",
-                    "backward (L(w) − L(w−h)) / h",
-                ],
-                "dL/dw": [grad_w, central, forward, backward],
-            }
-        )
-    )
-    kind, note = say.finite_differences(r, x, h, grad_w, forward, backward=backward, central=central)
-    if kind == "warning":
-        st.warning(note, icon="📐")
-    else:
-        st.caption(note)
-
-
-@st.fragment
-def misconception_block() -> None:
-    """The misconception's run beside the right one: its switch reruns only this block."""
-    st.subheader("The misconception")
-    widget(C["wrong"])
-    sync_url(CONTROLS)
-    if not st.session_state[C["wrong"].key]:
-        return
-    targets = say.other_target(y_hat, t, r)
-    true_grads = tuple(float(core.loss_grad("l1", say.residual(w, x, b, tk), at_kink=kink)) * x for tk in targets)
-    st.markdown(say.misconception_text(x, y_hat, targets, true_grads, on_kink=r == 0))
-    one = core.Dataset([x], [t])
-    runs = {
-        "with ∇m (wrong)": core.descend(one, "signed_l1", 0.1, w, 1, epochs=30, b0=b, fit_bias=v["bias"]),
-        "with sign(r)·∇m (right)": core.descend(
-            one, "l1", 0.1, w, 1, epochs=30, b0=b, fit_bias=v["bias"], at_kink=kink
-        ),
-    }
-    df = pd.concat([pd.DataFrame({"update": np.arange(31), "w": run.w, "series": lab}) for lab, run in runs.items()])
-    df["series"] = df["series"].map(
-        {"with ∇m (wrong)": charts.label("signed_l1"), "with sign(r)·∇m (right)": charts.label("l1")}
-    )
-    w_hit = say.hit_w(w, x, r, v["bias"])
-    refs = None if w_hit is None else pd.DataFrame({"y": [w_hit], "text": [f"ŷ = t at w = {fmt(w_hit)}"]})
-    wrong_run, right_run = runs.values()
-    where_they_go = say.misconception_alt(x, t, 0.1, wrong_run.w, right_run.w, right_b=right_run.b, w_hit=w_hit)
-    layout.chart(
-        charts.trajectory_chart(df, "w", "weight w", ["signed_l1", "l1"], hlines=refs, height=380), where_they_go
-    )
-    st.caption(where_they_go)
-    st.page_link("pages/signed_l1.py", label="This is the blog post's bug: see it at full size", icon="⚠️")
-
-
-@st.fragment
-def samples_block() -> None:
-    """Several samples and their summed subgradient, with the page's download: n and the seed rerun only this block."""
-    st.subheader("Several samples: why the optimum is a median")
-    cc = st.columns(2)
-    widget(C["n"], cc[0])
-    widget(C["seed"], cc[1])
-    sync_url(CONTROLS)
-    n, seed = st.session_state[C["n"].key], st.session_state[C["seed"].key]
-    data = core.make_dataset(n=n, x=(0.5, 2.5), w_true=1.0, noise_sigma=0.8, seed=seed)
-    res = w * data.x - data.y
-    contrib = core.loss_grad("l1", res, at_kink=kink) * data.x
-    table = pd.DataFrame(
-        {
-            "xᵢ": data.x,
-            "tᵢ": data.y,
-            "tᵢ/xᵢ": data.y / data.x,
-            "rᵢ = w·xᵢ − tᵢ": res,
-            "sign(rᵢ)": np.sign(res),
-            "sign(rᵢ)·xᵢ": contrib,
-        }
-    )
-    layout.table(table)
-    lo, hi = core.l1_minimizers(data.x, data.y)
-    st.markdown(say.samples_total(w, float(contrib.sum()), lo, hi))
-    grid = np.linspace(min(lo, w) - 1, max(hi, w) + 1, 400)
-    gsum = (core.loss_grad("l1", grid[:, None] * data.x - data.y) * data.x).sum(axis=1)
-    layout.chart(
-        lesson_charts.step_function_chart(pd.DataFrame({"w": grid, "g": gsum}), w, (lo, hi)),
-        say.staircase_alt(data.x, lo, hi),
-    )
-    layout.download(
-        lambda: pd.concat(
-            [
-                table.assign(part="samples at your w"),
-                curve.rename(columns={"series": "loss"}).assign(part="L(w) of the single sample"),
-            ],
-            ignore_index=True,
-        ),
-        "derivation.csv",
-        key="d_download",
-    )
-
-
-numerical_block()
-misconception_block()
-samples_block()
+blocks.numerical_block(sample)
+blocks.misconception_block(sample)
+blocks.samples_block(sample, pic.curve)
 check_understanding(
     "d_check",
     "For L(w) = |3w − 6|, what is dL/dw at w = 1?",

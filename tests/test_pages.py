@@ -385,3 +385,16 @@ def test_the_teachers_plan_shows_every_row_whole():
     table = next(m.value for m in at.markdown if m.value.startswith("| when | what |"))
     intro = table.splitlines()[2]
     assert intro.count(" | ") == 1 and "\\|ŷ − t\\|" in intro, intro
+
+
+def test_the_staircase_shows_every_step_of_the_summed_subgradient():
+    """A fresh teacher's read: the staircase's axis ended at 2.2 and cut its fifth step, at tᵢ/xᵢ = 2.30."""
+    import pyarrow as pa
+
+    at = open_page("pages/derivation.py")
+    table = at.dataframe[-1].value  # the samples' table: tᵢ/xᵢ is where the sum steps
+    kinks = table["tᵢ/xᵢ"].astype(float)
+    (steps,) = [c for c in at.get("vega_lite_chart") if any(d.name == "steps" for d in c.proto.datasets)]
+    data = next(d.data.data for d in steps.proto.datasets if d.name == "steps")
+    w = pa.ipc.open_stream(data).read_all().to_pandas()["w"]
+    assert w.min() < kinks.min() and w.max() > kinks.max()
