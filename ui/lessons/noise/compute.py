@@ -176,17 +176,13 @@ def noise_experiments(
     the data set of noise `sigma` and `seed`, the page's run at each of them (`thinned_family`). Every run starts
     at `w0`, takes batches of `batch_size` for `epochs` epochs, shuffled with shuffle_seed = seed when `shuffle`.
     An empty experiment is skipped. Beyond `budget` updates x runs, the sweep, draws and heatmap each run an evenly
-    spread share (`share_budget`; the draws: the first seeds; the family always runs whole), and
+    spread share of what the family leaves of it (`share_budget`; the draws: the first seeds; the family always runs
+    whole), and
     `thinned` says how many of how many. Every error is mean |w - 1| over the ERROR_TAIL of updates.
     """
-    plan = _noise_plan(
-        sweep_lrs,
-        seeds,
-        heat_sigmas,
-        heat_lrs,
-        core.updates_per_run(core.data.ARTICLE.n, batch_size, epochs),
-        budget=budget,
-    )
+    updates = core.updates_per_run(core.data.ARTICLE.n, batch_size, epochs)
+    # the family always runs whole, within the budget: the other experiments share what it leaves
+    plan = _noise_plan(sweep_lrs, seeds, heat_sigmas, heat_lrs, updates, budget=budget - len(family_lrs) * updates)
     if not (plan.thinned or family_lrs):
         raise ValueError("ask for at least one experiment: sweep_lrs, seeds, heat_sigmas and heat_lrs, or family_lrs")
     sets, lrs = plan.runs(sched, sigma, seed, family_lrs)
