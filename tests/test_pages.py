@@ -398,3 +398,18 @@ def test_the_staircase_shows_every_step_of_the_summed_subgradient():
     data = next(d.data.data for d in steps.proto.datasets if d.name == "steps")
     w = pa.ipc.open_stream(data).read_all().to_pandas()["w"]
     assert w.min() < kinks.min() and w.max() > kinks.max()
+
+
+def test_the_noise_pages_heaviest_corner_runs_every_experiment_without_error():
+    """Batch 1, 1,000 epochs, every loss and result on: the experiments share a budget, so a loss that also runs the
+    draws and the heatmap keeps fewer of the sweep's rates (the sweep shows the rates every loss ran; it raised)."""
+    from bench.pages import REVEAL
+
+    heavy = {"n_bs": "1", "n_epochs": "1000", "n_shuffle": "true", "n_huber": "true", "n_sigma": "0"}
+    at = open_page("pages/noise_and_learning_rate.py", heavy)
+    for key in REVEAL["noise_and_learning_rate"]:
+        box = next((b for kind in (at.checkbox, at.toggle) for b in kind if b.key == key), None)
+        if box is not None and not box.value:
+            box.set_value(True).run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert any("learning rates" in c.value and "evenly spread" in c.value for c in at.caption)  # said, not hidden

@@ -8,6 +8,7 @@ order the page shows them, so the page stays a list of them.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -356,10 +357,13 @@ def sweep_block(lab: Lab) -> None:
     if not st.toggle("Run the sweep", key="n_sweep_show", help="Off until asked: it runs 26 rates per loss."):
         return
     sweep_rows, sweep_errors, came = [], {}, {}
-    for k in lab.losses:
-        exp = experiments(lab, k)
-        sweep_lrs, errors = exp.sweep_lrs, exp.sweep_error
-        sweep_errors[k], came[k] = np.asarray(errors, dtype=float), exp.sweep_arrived
+    exps = {k: experiments(lab, k) for k in lab.losses}
+    # the rates every loss ran (a thinned sweep keeps fewer for a loss that also runs the draws and the heatmap)
+    sweep_lrs = functools.reduce(np.intersect1d, [np.asarray(e.sweep_lrs, dtype=float) for e in exps.values()])
+    for k, exp in exps.items():
+        keep = np.isin(np.asarray(exp.sweep_lrs, dtype=float), sweep_lrs)
+        errors = np.asarray(exp.sweep_error, dtype=float)[keep]
+        sweep_errors[k], came[k] = errors, np.asarray(exp.sweep_arrived)[keep]
         sweep_rows.append(pd.DataFrame({"lr": sweep_lrs, "series": LABELS[k], "error": errors}))
     sweep = pd.concat(sweep_rows)
     sweep = sweep[np.isfinite(sweep["error"])]
@@ -394,9 +398,15 @@ def sweep_block(lab: Lab) -> None:
     )
 
 
+def _drawn(lab: Lab) -> int:
+    """How many draws every drawn loss ran (the first seeds: a thinned loss that also runs the heatmap runs fewer),
+    so each loss is compared over the same noise."""
+    return min(experiments(lab, k).draw_error.size for k in lab.draw_losses)
+
+
 def _draw_errors(lab: Lab, k: str) -> np.ndarray:
     """Each draw's mean |w - 1| over its ERROR_TAIL of updates: the page's one measure, never the final w."""
-    return experiments(lab, k).draw_error
+    return experiments(lab, k).draw_error[: _drawn(lab)]
 
 
 @st.fragment
@@ -409,7 +419,7 @@ def draws_block(lab: Lab) -> None:
         return float(np.mean(_draw_errors(lab, k)))
 
     def seeds() -> np.ndarray:  # the draws run once the question is answered, not before
-        return experiments(lab, "l1").draw_seeds
+        return experiments(lab, "l1").draw_seeds[: _drawn(lab)]
 
     if not predict(
         lesson.DRAWS_PREDICT_KEY,
@@ -442,7 +452,7 @@ def draws_block(lab: Lab) -> None:
         "l1": float(np.mean(np.abs((lo + hi) / 2 - lesson.W_TRUE))),  # the median: the middle of the optima
         "l2": float(np.mean(np.abs(opt["l2"] - lesson.W_TRUE))),
     }
-    final = np.abs(experiments(lab, "l1").draw_final - lesson.W_TRUE)
+    final = np.abs(experiments(lab, "l1").draw_final[: _drawn(lab)] - lesson.W_TRUE)
     takeaway(
         say.draws_takeaway(means, NAMES, len(seeds()), _behind(lab)),
         say.draws_sentence(means, optimum_error, None, NAMES)
