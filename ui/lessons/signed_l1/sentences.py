@@ -488,3 +488,15 @@ def article_note(settings: dict, abs_reached: bool, abs_end: float) -> str:
     return head + (
         f": after 20 epochs it has not reached the target yet (the preset *{REACHES_PRESET}* runs it longer)."
     )
+
+
+WHY_IT_BREAKS = (  # the page's explanation of the failure, in four numbered sentences
+    "1. The gradient of Σ(ŷ − y) = Σ(w·x − y) with respect to w is **Σx**: the targets y vanish when you "
+    "differentiate, so no data can ever stop the descent.\n"
+    "2. The loss is **unbounded below**: making w more negative always makes Σ(w·x − y) smaller, so gradient "
+    "descent is doing exactly its job by running to −∞.\n"
+    "3. “The loss is negative” is a **symptom**, not the disease: a loss that can keep decreasing forever "
+    "has no minimum to find.\n"
+    "4. The absolute value is the fix: the gradient of |ŷ − y| is **sign(ŷ − y)·x**, which points back "
+    "towards the target from both sides."
+)
