@@ -6,17 +6,16 @@ import streamlit as st
 
 import core
 from ui import charts, follow, frames, layout
-from ui.controls import loss_params, settings, sync_url, widget
+from ui.controls import settings
 from ui.layout import takeaway
 from ui.lessons.outliers import blocks, family, lesson
 from ui.lessons.outliers import charts as lesson_charts
 from ui.lessons.outliers import compute as lesson_compute
 from ui.lessons.outliers import sentences as say
-from ui.lessons.outliers.lesson import CONTROLS, LOSSES, PRESETS, C
+from ui.lessons.outliers.lesson import LOSSES, PRESETS, C
 from ui.questions import check_understanding, predict
 
 FRACTIONS = tuple(np.round(np.linspace(0, 0.5, 11), 2))
-NUMBER_LINE = np.array([2.0, 3.5, 4.0, 4.5, 5.0, 5.5, 6.0, 7.5])
 GD_UPDATES = 3000
 ARRIVED = 0.01  # gradient descent has arrived when w and b are both this close to the exact fit
 
@@ -188,60 +187,8 @@ def breakdown_block() -> None:
 breakdown_block()
 
 
-@st.fragment
-def number_line_block() -> None:
-    """One dragged target against the median and the mean: the drag reruns only this block."""
-    st.subheader("One number: the median and the mean")
-    widget(C["drag"])
-    sync_url(CONTROLS)  # the drag reruns only this block: its value goes to the URL from here
-    drag = st.session_state[C["drag"].key]
-    targets = np.append(NUMBER_LINE, drag)
-    stats = pd.DataFrame(
-        {
-            "value": [float(np.median(targets)), float(np.mean(targets))],
-            "series": [charts.label("l1"), charts.label("l2")],
-            "text": [f"L1 optimum = median {np.median(targets):.3g}", f"L2 optimum = mean {np.mean(targets):.3g}"],
-        }
-    )
-    targets_df = pd.DataFrame({"value": targets, "moved": ["fixed"] * NUMBER_LINE.size + ["dragged"]})
-    layout.chart(
-        lesson_charts.number_line_chart(targets_df, stats),
-        f"Nine targets on a line, one dragged to {drag:g}. The median is {np.median(targets):.3g}, the mean "
-        f"{np.mean(targets):.3g}.",
-    )
-    takeaway(say.number_line_takeaway(NUMBER_LINE, drag), say.number_line_seen(NUMBER_LINE, drag))
-
-
-number_line_block()
-st.subheader("Who pulls how hard")
-height = y - (v["w"] * x + b_true)  # how far each point sits above the true line
-order = np.argsort(height)
-pulls = {k: say.pulls_on_w(k, height[order], x[order], **loss_params(k, v)) for k in LOSSES}
-infl = frames.stack(
-    ({"series": charts.label(k)}, {"point": np.arange(x.size), "residual": height[order], "contribution": pulls[k]})
-    for k in LOSSES
-)
-BOUNDED = ("l1", "huber")
-layout.chart(
-    lesson_charts.influence_chart(infl, LOSSES, "All three losses on one scale", 320),
-    "Each point's pull on w at the true line, the way it moves the slope (up is steeper), sorted from the point "
-    "furthest below the line to the one furthest above, on a linear axis, all three losses on one scale. "
-    + " ".join(f"{charts.label(k)}'s pulls run from {p.min():.3g} to {p.max():.3g}." for k, p in pulls.items()),
-)
-takeaway(say.influence_takeaway(pulls), say.influence_seen(pulls, x, v["delta"]))
-layout.chart(
-    lesson_charts.influence_chart(
-        infl[infl["series"].isin([charts.label(k) for k in BOUNDED])], BOUNDED, "L1 and Huber alone: bounded pulls", 280
-    ),
-    "The same pulls for L1 and Huber alone, on their own linear axis. "
-    + " ".join(f"{charts.label(k)}'s run from {pulls[k].min():.3g} to {pulls[k].max():.3g}." for k in BOUNDED),
-)
-takeaway(
-    say.bounded_takeaway(pulls, x, v["delta"]),
-    "Evaluated at the true line. A point's pull on w is the way one gradient step moves w, −loss'(rᵢ)·xᵢ with rᵢ "
-    "the prediction minus yᵢ: a point above the line (rᵢ < 0) at positive x pulls the slope up. For L1 it is "
-    "±xᵢ, at most |xᵢ|; for Huber at most delta·|xᵢ|; for L2 −2·rᵢ·xᵢ, unbounded.",
-)
+blocks.number_line_block()
+blocks.pulls_block(x, y, v)
 
 layout.download(
     lambda: pd.DataFrame(

@@ -5,13 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
 from ui import charts, follow, frames, layout, table
+from ui.controls import Settings, loss_params, sync_url, widget
+from ui.layout import takeaway
 from ui.lessons.outliers import charts as lesson_charts
 from ui.lessons.outliers import family, lesson
 from ui.lessons.outliers import sentences as say
+from ui.lessons.outliers.lesson import CONTROLS, LOSSES, C
+from ui.words import plain
 
 
 def data_table(values: Mapping[str, object]) -> tuple[pd.DataFrame, bool]:
@@ -82,3 +87,79 @@ def fits_chart(
             st.caption("Drag the fraction slider under the chart (or use its arrow keys): points and lines follow.")
         spec = lesson_charts.scatter_follow_chart(family.picture(values), slider, lesson.LOSSES, truth)
         follow.chart(spec, slider, alt_text)
+
+
+NUMBER_LINE = np.array([2.0, 3.5, 4.0, 4.5, 5.0, 5.5, 6.0, 7.5])  # the fixed targets; the student drags a ninth
+BOUNDED = ("l1", "huber")  # the losses whose pulls are bounded, drawn again on their own axis
+
+
+@st.fragment
+def number_line_block() -> None:
+    """One dragged target against the median and the mean: the drag reruns only this block."""
+    st.subheader("One number: the median and the mean")
+    widget(C["drag"])
+    sync_url(CONTROLS)  # the drag reruns only this block: its value goes to the URL from here
+    drag = st.session_state[C["drag"].key]
+    targets = np.append(NUMBER_LINE, drag)
+    stats = pd.DataFrame(
+        {
+            "value": [float(np.median(targets)), float(np.mean(targets))],
+            "series": [charts.label("l1"), charts.label("l2")],
+            "text": [
+                f"L1 optimum = median {plain(np.median(targets))}",
+                f"L2 optimum = mean {plain(np.mean(targets))}",
+            ],
+        }
+    )
+    targets_df = pd.DataFrame({"value": targets, "moved": ["fixed"] * NUMBER_LINE.size + ["dragged"]})
+    layout.chart(
+        lesson_charts.number_line_chart(targets_df, stats),
+        f"Nine targets on a line, one dragged to {plain(drag)}. The median is {plain(np.median(targets))}, the mean "
+        f"{plain(np.mean(targets))}.",
+    )
+    takeaway(say.number_line_takeaway(NUMBER_LINE, drag), say.number_line_seen(NUMBER_LINE, drag))
+
+
+def _span(p: np.ndarray) -> str:
+    return f"{plain(p.min())} to {plain(p.max())}"
+
+
+def pulls_block(x: np.ndarray, y: np.ndarray, v: Settings) -> None:
+    """Each point's pull on w at the true line, for every loss on one scale and for the bounded ones alone."""
+    b_true = lesson.true_bias(v.by_key)
+    st.subheader("Who pulls how hard")
+    height = y - (v["w"] * x + b_true)  # how far each point sits above the true line
+    order = np.argsort(height)
+    pulls = {k: say.pulls_on_w(k, height[order], x[order], **loss_params(k, v)) for k in LOSSES}
+    infl = frames.stack(
+        ({"series": charts.label(k)}, {"point": np.arange(x.size), "residual": height[order], "contribution": pulls[k]})
+        for k in LOSSES
+    )
+    BOUNDED = ("l1", "huber")
+    layout.chart(
+        lesson_charts.influence_chart(infl, LOSSES, "All three losses on one scale", 320),
+        "Each point's pull on w at the true line, the way it moves the slope (up is steeper), sorted from the point "
+        "furthest below the line to the one furthest above, on a linear axis, all three losses on one scale. "
+        + " ".join(
+            f"{charts.label(k)}'s pulls run from {plain(p.min())} to {plain(p.max())}." for k, p in pulls.items()
+        ),
+    )
+    takeaway(say.influence_takeaway(pulls), say.influence_seen(pulls, x, v["delta"]))
+    layout.chart(
+        lesson_charts.influence_chart(
+            infl[infl["series"].isin([charts.label(k) for k in BOUNDED])],
+            BOUNDED,
+            "L1 and Huber alone: bounded pulls",
+            280,
+        ),
+        "The same pulls for L1 and Huber alone, on their own linear axis. "
+        + " ".join(
+            f"{charts.label(k)}'s run from {plain(pulls[k].min())} to {plain(pulls[k].max())}." for k in BOUNDED
+        ),
+    )
+    takeaway(
+        say.bounded_takeaway(pulls, x, v["delta"]),
+        "Evaluated at the true line. A point's pull on w is the way one gradient step moves w, −loss'(rᵢ)·xᵢ with rᵢ "
+        "the prediction minus yᵢ: a point above the line (rᵢ < 0) at positive x pulls the slope up. For L1 it is "
+        "±xᵢ, at most |xᵢ|; for Huber at most delta·|xᵢ|; for L2 −2·rᵢ·xᵢ, unbounded.",
+    )
