@@ -88,7 +88,7 @@ _SCHEMA = (
     """CREATE TABLE IF NOT EXISTS poll_answers (
         room TEXT NOT NULL, question TEXT NOT NULL, voter TEXT NOT NULL, choice TEXT NOT NULL,
         PRIMARY KEY (room, question, voter))""",
-    # Added for issue 28 as new tables, so a database made before them gains them as it is opened: a room made
+    # Separate tables (not new columns), so a database made before them gains them as it is opened: a room made
     # before has no guard row until it is first written to (unlocked, 4-hour TTL, its old voters' addresses unknown).
     """CREATE TABLE IF NOT EXISTS poll_room_guard (
         code TEXT PRIMARY KEY, salt TEXT NOT NULL, made_at DOUBLE PRECISION NOT NULL, guarded INTEGER NOT NULL,
