@@ -15,6 +15,9 @@ stuck, and the worst server CPU time one message cost (read from /proc/<pid>/sta
 it; target <= 0.5 s).
 
     python -m bench.hostile [--page outliers ...]
+
+Over 400 lines: every hostile round (junk values, first messages, QR links, cache clears) shares one session driver
+and one record.
 """
 
 from __future__ import annotations

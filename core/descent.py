@@ -23,6 +23,8 @@ The schedule is called with t = k - 1, so t = 0 for the first update.
 Divergence: a state that is not finite or exceeds DIVERGENCE_LIMIT in size counts as
 diverged. `diverged_at` is the first such update; from there on the run's values are nan.
 No numpy warning escapes.
+
+Over 400 lines: the float loop and the array loop, and the plan both read, change together; apart they would drift.
 """
 
 from __future__ import annotations

@@ -10,6 +10,8 @@ Every template is validated against the Vega-Lite schema when it is built.
 One colour per loss everywhere, from the Okabe-Ito colour-blind-safe palette, and a dash
 pattern per loss too, so the lines are told apart in greyscale or by colour-blind eyes.
 Theory (optima, bands, closed forms) is drawn in a neutral grey on top of the data.
+
+Over 400 lines: the shared chart kernel (templates, scales, labels, the trajectory chart) every lesson draws with.
 """
 
 from __future__ import annotations
@@ -204,6 +206,8 @@ def _segments(lines: pd.DataFrame, value: str, log_y: bool) -> tuple[np.ndarray,
     )
 
 
+# Over 50 lines: merging coinciding references, spreading names and placing each where no line runs are one pass
+# over the same rows.
 def place_rules(
     hlines: pd.DataFrame,
     lines: pd.DataFrame,

@@ -25,6 +25,8 @@ an index past its options): Streamlit 1.67 would raise on it before the script s
 after. `restore()` then checks each control's value against its Control (type, range, options) and
 replaces a bad one by its default with the same visible note a bad link value gets, so a page never
 sees an invalid value.
+
+Over 400 lines: one Control's whole life (declaration, parsing a link, the widget, the URL), read by every page.
 """
 
 from __future__ import annotations

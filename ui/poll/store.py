@@ -13,6 +13,8 @@ of it, for the per-address limits (new voters in a room, rooms started) and the 
     store.answer(room.code, voter, "s_predict", "It stops", source="198.51.100.4")
     store.counts(room.code, "s_predict", teacher_key=room.teacher_key)   # {"It stops": 1}
     store.reveal(room.code, room.teacher_key, "s_predict")
+
+Over 400 lines: the same poll storage for SQLite and PostgreSQL behind one interface, with its limits, in one place.
 """
 
 from __future__ import annotations

@@ -7,6 +7,8 @@ run's snapshot; `joined()` answers from that snapshot. A session in no room neve
 Starting a room needs the teacher passphrase where one is configured (POLL_TEACHER_PASSPHRASE, in the
 environment or in Streamlit's secrets); without one, starting counts against per-session and per-address limits
 (ui.poll.store.LIMITS). The visitor's address (`visitor_source`) reaches the store only to be hashed there.
+
+Over 400 lines: every poll screen (sidebar, teacher, student, follow) reads and writes the same room state.
 """
 
 from __future__ import annotations

@@ -4,6 +4,8 @@ the loss and rate charts, the sweep, the noise draws, the heatmap, the closing q
 Every block takes the page's `Lab` (the runs at the student's settings) as an argument: a block that reruns on
 its own (a fragment) reads nothing from the page's globals. Over 400 lines: the page's blocks in one file, in the
 order the page shows them, so the page stays a list of them.
+
+Over 400 lines: the page's blocks in page order, one function each, all reading the same Lab.
 """
 
 from __future__ import annotations

@@ -4,6 +4,8 @@ The page runs absolute L1 and L2 (and Huber) on the article's y = 2·w + noise w
 claims that with a constant step absolute L1 keeps oscillating while L2 settles; that holds at some settings
 and not at others, so every sentence here decides from the numbers which case is on screen. Thresholds that
 turn numbers into words are named constants below, and each sentence states the numbers it rests on.
+
+Over 400 lines: every sentence the page prints, each a short pure function with a branch per case the runs can show.
 """
 
 from __future__ import annotations
