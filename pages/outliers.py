@@ -8,7 +8,7 @@ import core
 from ui import charts, follow, frames, layout
 from ui.controls import settings
 from ui.layout import takeaway
-from ui.lessons.outliers import blocks, family, lesson
+from ui.lessons.outliers import blocks, facts, family, lesson
 from ui.lessons.outliers import charts as lesson_charts
 from ui.lessons.outliers import compute as lesson_compute
 from ui.lessons.outliers import sentences as say
@@ -103,9 +103,8 @@ def descent_block() -> None:
     """Gradient descent against the exact lines, behind its question: answering it reruns only this block."""
     if predict(
         lesson.GD_PREDICT_KEY,
-        f"Gradient descent starts at w = b = 0 and makes {GD_UPDATES:,} full-batch updates with the decaying step "
-        f"lr0 / (1 + 0.01·t), lr0 one over the largest curvature of L2's summed loss (twice that for Huber, four "
-        f"times for L1). Do all three runs end within {ARRIVED:g} of the exact lines above?",
+        f"Gradient descent starts at w = b = 0 and makes {GD_UPDATES:,} full-batch updates with "
+        f"{facts.STEP.describe()}. Do all three runs end within {ARRIVED:g} of the exact lines above?",
         GD_ANSWERS,
         answer=lambda: say.descent_answer(descent(), GD_ANSWERS),
         explanation=lambda: say.descent_explanation(descent(), exact, GD_UPDATES, ARRIVED),

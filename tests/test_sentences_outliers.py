@@ -575,3 +575,24 @@ def test_at_sigma_3_on_10_points_the_near_rule_does_not_let_l2_outlast_l1():
     said = " ".join(m.value for m in at.info)
     assert "L1 stays near up to 30% bad points; L2 stays near up to 10% bad points" in said
     assert NEAR.tolerance(3.0, 10, 25.0) < 3.0 < 3 * 3.0 + 0.1
+
+
+def test_a_changed_step_rule_changes_the_runs_and_the_question_that_states_it(monkeypatch):
+    """The descent's step is one fact (facts.STEP): the question prints it and the runs use it, so changing it
+    changes both (it was code in one place and words in another)."""
+    from ui.lessons.outliers import compute as outliers_compute
+    from ui.lessons.outliers import facts
+    from ui.runtime import clear_caches
+
+    d = dataset(DEFAULTS, 0.1)
+    before = outliers_compute.descent_to_exact(d.x, d.y, True, 1.0, ("l1",), updates=200, near=0.01)
+    asked = snapshot(open_page("pages/outliers.py", {"o_gd_predict_skip": "true"}))
+    assert facts.STEP.describe() in asked
+    changed = facts.StepRule(decay=0.05, boost={"l1": 3.0, "l2": 1.0, "huber": 2.0})
+    monkeypatch.setattr(facts, "STEP", changed)
+    clear_caches()  # as a new process after the edit: the cached runs were made under the old rule
+    after = outliers_compute.descent_to_exact(d.x, d.y, True, 1.0, ("l1",), updates=200, near=0.01)
+    assert after["l1"]["end"] != before["l1"]["end"]
+    assert "(1 + 0.05·t)" in changed.describe() and "three times for L1" in changed.describe()
+    assert changed.describe() in snapshot(open_page("pages/outliers.py"))
+    clear_caches()

@@ -6,8 +6,9 @@ import numpy as np
 import pandas as pd
 
 import core
-from ui.compute import HUBER, loss_kwargs
+from ui.compute import loss_kwargs
 from ui.frames import thin_series
+from ui.lessons.outliers import facts
 from ui.lessons.outliers.facts import CLOSED_OVER
 from ui.runtime import cached
 
@@ -24,10 +25,8 @@ def exact_fits(
 def descent_to_exact(
     x: np.ndarray, y: np.ndarray, fit_bias: bool, delta: float, losses: tuple[str, ...], *, updates: int, near: float
 ) -> dict[str, dict]:
-    """Per loss: full-batch gradient descent from (0, 0) with lr0 / (1 + 0.01 t), against the exact fit.
-
-    lr0 is 1/(largest curvature) of L2's sum, 0.5 / lambda_max(A^T A): Huber's curvature is half L2's,
-    so it gets twice that, and L1 (whose steps never shrink with the residual) four times.
+    """Per loss: full-batch gradient descent from (0, 0) with the step facts.STEP, against the exact fit; lr0, one
+    over the largest curvature of L2's sum, is 0.5 / lambda_max(A^T A).
     Returns where each run ends, whether it ends within `near` of the exact fit (w and b both), its
     loss minus the exact fit's (relative), the first update from which it stays within `near` (None
     if it never settles), its distance to the exact fit at the end ("final") and how much that distance
@@ -40,8 +39,8 @@ def descent_to_exact(
     exact = exact_fits(x, y, fit_bias, delta, losses)
     out = {}
     for k in losses:
-        boost, params = {"l1": 4.0, "l2": 1.0, HUBER: 2.0}.get(k, 1.0), loss_kwargs(k, delta=delta)
-        sched = core.inverse_time_decay(lr0 * boost, 0.01)
+        boost, params = facts.STEP.boost.get(k, 1.0), loss_kwargs(k, delta=delta)
+        sched = core.inverse_time_decay(lr0 * boost, facts.STEP.decay)
         run = core.descend(data, k, sched, 0.0, data.n, epochs=updates, fit_bias=fit_bias, track_loss=False, **params)
         distance = np.maximum(np.abs(run.w - exact[k][0]), np.abs(run.b - exact[k][1]))
         keep = thin_series(distance, 300)

@@ -4,6 +4,7 @@ the teachers' page read them here and print them formatted (`NEAR.describe()`), 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 
@@ -31,3 +32,28 @@ NEAR = NearRule(per_sigma=3.0, shift_share=0.05, floor=0.1)
 
 CLOSED_OVER = 1000
 """A gradient descent run's pace: how much of its distance to the exact fit its last 1,000 updates closed."""
+
+
+@dataclass(frozen=True)
+class StepRule:
+    """Gradient descent's step towards the exact lines: lr0·`boost[loss]` / (1 + `decay`·t), lr0 one over the largest
+    curvature of L2's summed loss. Huber's curvature is half L2's, so it gets twice lr0; L1's steps never shrink
+    with the residual, so it gets more still to cross its stretch in time."""
+
+    decay: float
+    boost: Mapping[str, float]
+
+    def describe(self) -> str:
+        """The rule as the question prints it: "the decaying step lr0 / (1 + 0.01·t), lr0 ... four times for L1)"."""
+        times = {1.0: "the same", 2.0: "twice that", 3.0: "three times", 4.0: "four times"}
+        others = [
+            f"{times.get(float(self.boost[k]), f'{self.boost[k]:g} times')} for {name}"
+            for k, name in (("huber", "Huber"), ("l1", "L1"))
+        ]
+        return (
+            f"the decaying step lr0 / (1 + {self.decay:g}·t), lr0 one over the largest curvature of L2's summed loss "
+            f"({', '.join(others)})"
+        )
+
+
+STEP = StepRule(decay=0.01, boost={"l1": 4.0, "l2": 1.0, "huber": 2.0})
