@@ -38,8 +38,8 @@ v = settings(  # by name, as this page reads them; v.by_key as the lesson reads 
 values = v.by_key
 ask, main = st.columns([2, 3]) if beside else (st.container(), st.container())
 zoom = st.container()  # the end of the run, which the question asks about
-if layout.sliding():  # the slide view's answer screen shows the zoom, so it comes first (the page's first chart)
-    main, zoom = zoom, main
+if layout.sliding() or beside:  # the zoom answers the question: beside it on a projector, first on the answer's
+    main, zoom = zoom, main  # slide (on the whole run's chart, 0.016 and 0.005 from w = 1 are one pixel row)
 with ask if beside else setup:
     layout.explain("The setup", lesson.setup_text())
 losses = lesson.shown_losses(values)
