@@ -409,8 +409,11 @@ def optimum_sentence(l1_interval: tuple[float, float], l2_opt: float, l1_w: floa
     if l1_w is None:
         return text + "."
     inside = core.distance_to_interval(l1_w, lo, hi)
-    at = "inside it (0 from it)" if inside == 0 else f"{plain(inside)} from it"
-    return text + f". This run's absolute L1 sits at {plain(l1_w)}, {at}, {plain(abs(l1_w - 1.0))} from 1."
+    at = "inside it" if inside == 0 else f"{plain(inside)} from it"
+    return text + (
+        f". Averaged over the {ERROR_TAIL.describe()} of its updates this run's absolute L1 is at {plain(l1_w)} "
+        f"({at}), the middle of its swing, not a place it stays."
+    )
 
 
 def _span(values: np.ndarray) -> str:
