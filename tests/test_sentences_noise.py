@@ -268,7 +268,7 @@ def check_sweep(s: dict) -> None:
             continue
         e, r = np.maximum(e[ok], 1e-6), lrs[ok]  # as the chart draws them: under 1e-6 is rounding
         best = int(np.argmin(e))
-        name = f"among the runs that arrived, {LABELS[k]}" if away.any() else LABELS[k][0].upper() + LABELS[k][1:]
+        name = f"Among the runs that arrived, {LABELS[k]}" if away.any() else LABELS[k][0].upper() + LABELS[k][1:]
         if e[best] > 1e-6:
             assert f"{name}'s error is smallest at lr = {say.lr_text(r[best])} ({say.num(e[best])})" in text
         else:

@@ -499,7 +499,7 @@ def _one_loss_sweep(
         return head.rstrip() if head else f"{_cap(label)} arrived at no rate."
     e, r = np.maximum(err[ok], ERROR_FLOOR), lrs[ok]  # as the chart draws them: rounding-level errors tie
     best = int(np.argmin(e))
-    label = f"among the runs that arrived, {label}" if away.any() else _cap(label)
+    label = f"Among the runs that arrived, {label}" if away.any() else _cap(label)
     if e[best] > ERROR_FLOOR:
         text = head + f"{label}'s error is smallest at lr = {lr_text(r[best])} ({num(e[best])})"
     else:
@@ -592,7 +592,9 @@ def heat_sentences(
         text = f"{_cap(labels[k])}'s error, over the runs that arrived: " + "; ".join(said) + "."
         waiting = sum(int(np.sum(np.isfinite(e) & ~c)) for _, _, e, c in grid)
         if waiting:
-            text += f" {count(waiting, 'cells')} had not arrived (faded): their error is where the run passed by."
+            faded = "1 cell had" if waiting == 1 else f"{waiting:,} cells had"
+            its = "its" if waiting == 1 else "their"
+            text += f" {faded} not arrived (faded): {its} error is where the run passed by."
         other = next((g for g in grid if _row_shape(g[1], g[2], g[3]) in ("mixed", "falls")), None)
         if other is not None:
             sigma, lr, e, came = other
