@@ -80,6 +80,11 @@ def _sweep(losses: tuple[str, ...], stable: bool, tail: str) -> alt.LayerChart:
         )
     )
     layers = [lines, named_data("yours").mark_rule(color="#444444").encode(x="lr:Q", tooltip=["text:N", "lr:Q"])]
+    layers.append(  # named at its foot, right of the rule: the stability limit's name sits at the top
+        named_data("yours")
+        .mark_text(align="left", baseline="bottom", dx=4, dy=-4, fontSize=12, color="#444444")
+        .encode(x="lr:Q", y=alt.value({"expr": "height"}), text="text:N")
+    )
     if stable:
         layers.append(
             named_data("stable")
