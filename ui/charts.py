@@ -309,7 +309,8 @@ def _trajectory(
     y_format: str | None = None,
 ) -> alt.LayerChart:
     # a shaded band gets room above and below it: a band as tall as the data would shade the whole plot, edgeless
-    y_scale = alt.Scale(type="symlog") if log_y else alt.Scale(zero=False, padding=14 if band else 8)  # a run at the edge stays in view
+    # 8 px of padding otherwise: a run along the edge (the derivation's right run at w = 0.5) stays in view
+    y_scale = alt.Scale(type="symlog") if log_y else alt.Scale(zero=False, padding=14 if band else 8)
     title = f"{title} (symmetric log)" if log_y else title  # its ticks are few: say it is not linear
     lines = (
         named_data("lines")
