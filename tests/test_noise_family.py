@@ -96,3 +96,32 @@ def test_the_worst_corners_family_fits_the_bound_a_page_may_send():
         {f: np.concatenate([getattr(p, f"family_{f}") for p in parts], axis=1) for f in ("update", "w")},
     )
     assert fam.nbytes <= follow.MAX_FAMILY_BYTES and fam.by_value is None  # one column per rate and field
+
+
+@pytest.mark.parametrize(
+    "settings", [{}, {"n_bs": 1, "n_epochs": 1000, "n_shuffle": True}], ids=["defaults", "heaviest (thinned)"]
+)
+def test_the_two_passes_give_what_one_pass_gives_and_a_new_lr_reruns_only_the_draws(settings):
+    """experiments_by_rate splits the page's experiments by whether they read the schedule's lr0: the sweep, the
+    heatmap and the family do not, the draws do. Together they are the one pass's results (its budget shares)."""
+    values = {**DEFAULTS, **settings}
+    asked = dict(
+        sweep_lrs=lesson.SWEEP_LRS, seeds=lesson.SEEDS, heat_sigmas=lesson.HEAT_SIGMAS, heat_lrs=lesson.HEAT_LRS
+    )
+    common = dict(sigma=values["n_sigma"], seed=values["n_seed"], shuffle=values["n_shuffle"], family_lrs=OPTIONS)
+    args = ("l1", lesson.schedule(values), values["n_w0"], values["n_bs"], values["n_epochs"])
+    one, two = (
+        compute.noise_experiments(*args, **asked, **common),
+        compute.experiments_by_rate(*args, **asked, **common),
+    )
+    assert [(t.what, t.asked) for t in two.thinned] == [(t.what, t.asked) for t in one.thinned]
+    for t1, t2 in zip(one.thinned, two.thinned, strict=True):  # within the same budget: never more runs, about
+        assert 0.8 * t1.used <= t2.used <= t1.used + 1  # as many (a heatmap keeps whole rows of noise levels)
+    shared = np.isin(one.sweep_lrs, two.sweep_lrs)
+    assert np.allclose(one.sweep_error[shared], two.sweep_error[np.isin(two.sweep_lrs, one.sweep_lrs)], equal_nan=True)
+    n = min(one.draw_error.size, two.draw_error.size)
+    assert np.allclose(one.draw_error[:n], two.draw_error[:n], equal_nan=True)  # the same seeds, the same runs
+    assert np.allclose(one.family_w, two.family_w, equal_nan=True)
+    moved = compute.experiments_by_rate("l1", lesson.schedule({**values, "n_lr": 0.03}), *args[2:], **asked, **common)
+    assert moved.sweep_error is two.sweep_error and moved.family_w is two.family_w  # cached: not run again
+    assert not np.allclose(moved.draw_error, two.draw_error[: moved.draw_error.size])

@@ -79,7 +79,7 @@ def experiments(lab: Lab, loss: str) -> lesson_compute.NoiseExperiments:
     s = lab.s
     sweep_on, heat_on = st.session_state.get("n_sweep_show", False), st.session_state.get("n_heat", False)
     heat = heat_on and loss in lab.losses and loss != "huber"
-    return lesson_compute.noise_experiments(
+    return lesson_compute.experiments_by_rate(
         loss,
         lesson.schedule(s.by_key),
         s["w0"],

@@ -12,6 +12,7 @@ thinned as every chart's are (`ui.frames.thin_series`) and kept as float32.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from dataclasses import dataclass, field
 
@@ -224,4 +225,55 @@ def noise_experiments(
         family_lrs=np.asarray(family_lrs, dtype=float),
         family_update=family_update,
         family_w=family_w,
+    )
+
+
+def experiments_by_rate(
+    loss: str,
+    sched: tuple,
+    w0: float,
+    batch_size: int,
+    epochs: int,
+    *,
+    sigma: float,
+    seed: int,
+    sweep_lrs: tuple[float, ...] = (),
+    seeds: int = 0,
+    heat_sigmas: tuple[float, ...] = (),
+    heat_lrs: tuple[float, ...] = (),
+    family_lrs: tuple[float, ...] = (),
+    shuffle: bool = False,
+    **loss_params,
+) -> NoiseExperiments:
+    """`noise_experiments` in two cached passes: what does not depend on the schedule's lr0 (the sweep and the
+    heatmap, whose rates are their own, and the family, which replaces lr0) and the draws, which run the schedule
+    itself. A move of the lr slider then reruns only the draws. Each pass gets the budget share the one pass would
+    give it (`share_budget` over all three experiments, within what the family leaves)."""
+    updates = core.updates_per_run(core.data.ARTICLE.n, batch_size, epochs)
+    left = EXPERIMENT_BUDGET - len(family_lrs) * updates
+    sizes = {"sweep": len(sweep_lrs), "draws": seeds, "heat": len(heat_sigmas) * len(heat_lrs)}
+    kept = share_budget({k: n for k, n in sizes.items() if n}, updates, left) if any(sizes.values()) else {}
+    name, _, params = sched
+    common = dict(sigma=sigma, seed=seed, shuffle=shuffle, **loss_params)
+    rate_free = noise_experiments(  # lr0 is not read by this pass: a placeholder keeps its cache key the same
+        loss, (name, 1.0, params), w0, batch_size, epochs, sweep_lrs=sweep_lrs, heat_sigmas=heat_sigmas,
+        heat_lrs=heat_lrs, family_lrs=family_lrs,
+        budget=(kept.get("sweep", 0) + kept.get("heat", 0) + len(family_lrs)) * updates, **common,
+    ) if (sweep_lrs or heat_lrs or family_lrs) else None  # fmt: skip
+    if not seeds:
+        if rate_free is None:
+            raise ValueError("ask for at least one experiment")
+        return rate_free
+    draws = noise_experiments(
+        loss, sched, w0, batch_size, epochs, seeds=seeds, budget=kept.get("draws", seeds) * updates, **common
+    )
+    if rate_free is None:
+        return draws
+    order = {"learning rates": 0, "noise draws": 1, "heatmap cells": 2}
+    return dataclasses.replace(
+        rate_free,
+        draw_seeds=draws.draw_seeds,
+        draw_final=draws.draw_final,
+        draw_error=draws.draw_error,
+        thinned=tuple(sorted(rate_free.thinned + draws.thinned, key=lambda t: order[t.what])),
     )
