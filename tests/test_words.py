@@ -28,6 +28,7 @@ def test_a_cell_is_the_number_to_its_digits_without_e_notation_or_a_hyphen(value
 
 def test_a_cell_that_is_not_a_number_is_shown_as_it_is_and_a_missing_one_as_a_dash():
     assert words.cell("yes") == "yes" and words.cell(True) == "True"
+    assert words.cell(1000, 3) == "1,000" and words.num(1234.5, 3) == "1,230" and words.num(999.6, 3) == "1,000"
     assert words.cell(float("nan")) == "—" == words.cell(None) and words.cell(-0.0) == "0" and words.cell(12) == "12"
 
 
@@ -36,3 +37,8 @@ def test_a_ratio_is_the_one_a_reader_gets_from_the_two_printed_numbers(far, near
     printed = _read(words.plain(far)) / _read(words.plain(near))
     assert math.isclose(_read(words.times(far, near)), printed, rel_tol=0.05)  # 2 significant digits
     assert words.times(0.0148, 0.00452) == "3.3"
+
+
+@given(st.floats(min_value=-1e14, max_value=1e14, allow_nan=False), st.integers(2, 5))
+def test_a_number_is_never_printed_in_e_notation(value, digits):
+    assert "e" not in words.num(value, digits)

@@ -17,7 +17,8 @@ def num(value: float, digits: int = 4) -> str:
     value = float(value)
     if 0 < abs(value) < 1e-4:  # 0.00005, not 5e-05
         return plain(value, digits).rstrip("0")
-    text = f"{value:,.0f}" if 1e4 <= abs(value) < 1e15 else f"{value:.{digits}g}"
+    big = min(1e4, 10**digits) <= abs(float(f"{value:.{digits}g}")) < 1e15  # 999.6 to 3 digits is 1,000, not 1e+03
+    text = f"{float(f'{value:.{digits}g}'):,.0f}" if big else f"{value:.{digits}g}"
     return MINUS + text[1:] if text.startswith("-") else text
 
 
