@@ -186,7 +186,9 @@ def check_gradient_caption(text: str, v: dict, runs: dict, goal) -> None:
             assert close(m.group(2), abs(l2.grad[-1]))
         assert abs(l2.grad[-1]) < abs(l2.grad[1])
         nearer = goal["l2"].distance(l2.w[-1]) < goal["l2"].distance(l2.w[0])
-        assert ("as w nears its optimum" in text) == nearer
+        settled = say.run_state(l2.w, goal["l2"], l2.diverged_at) == "reaches"
+        assert ("as w nears its optimum" in text) == (nearer and settled)
+        assert ("keeps swinging across its optimum" in text) == (nearer and not settled)
     else:
         assert "does not shrink" in text and abs(l2.grad[-1]) >= abs(l2.grad[1])
 
@@ -297,6 +299,7 @@ def test_every_sentence_of_the_signed_l1_page_holds_for_its_run(v):
         l2.grad[1:],
         nearer,
         l2_div=l2.diverged_at,
+        l2_settled=say.run_state(l2.w, goal["l2"], l2.diverged_at) == "reaches",
     )
     check_gradient_caption(gcap, v, {**runs, "data": data}, goal)
 

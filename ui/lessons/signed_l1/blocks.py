@@ -34,6 +34,7 @@ def loss_and_gradients(runs: Mapping[str, core.Trajectory], batch_sums: np.ndarr
         l2.grad[1:],
         bool(goal["l2"].distance(l2.w[-1]) < goal["l2"].distance(l2.w[0])),
         l2_div=l2.diverged_at,
+        l2_settled=say.run_state(l2.w, goal["l2"], l2.diverged_at) == "reaches",
     )
     # every gradient drawn up to GRADIENTS_DRAWN updates: thinning keeps each bucket's first, lowest and highest value,
     # which would hide most of absolute L1's sign flips that the caption counts

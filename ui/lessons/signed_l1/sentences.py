@@ -378,8 +378,11 @@ def gradient_caption(
     l2_closer: bool,
     *,
     l2_div: int | None,
+    l2_settled: bool = True,
 ) -> str:
-    """The gradient chart's caption, every clause read off the gradients plotted (index 0, the start, excluded)."""
+    """The gradient chart's caption, every clause read off the gradients plotted (index 0, the start, excluded);
+    `l2_closer`: L2 ends nearer its optimum than it started; `l2_settled`: it stays there (run_state "reaches"),
+    not swinging across it."""
     signed_g = np.asarray(signed_g, dtype=float)
     if _same(signed_g):
         signed = f"Signed L1's is constant at {num(signed_g[0])}"
@@ -390,7 +393,13 @@ def gradient_caption(
     else:
         first, last = abs(float(l2_g[0])), abs(float(l2_g[-1]))
         if last < first:
-            trend = "as w nears its optimum" if l2_closer else "though w is no nearer its optimum"
+            trend = (
+                "though w is no nearer its optimum"
+                if not l2_closer
+                else "as w nears its optimum"
+                if l2_settled
+                else "while w keeps swinging across its optimum"
+            )
             end = "0 (to rounding)" if last <= rounding_bound(l2_g.size, first) else num(last)
             l2 = f"L2's shrinks in size from {num(first)} at the first update to {end} at the last, {trend}"
         else:
