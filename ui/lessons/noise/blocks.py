@@ -135,11 +135,12 @@ def runs_block(lab: Lab, main, zoom) -> None:
             f"{rate} {say.lr_text(s['lr'])}. "
             + say.tail_errors_text({LABELS[k]: errors[k] for k in lab.losses}, lab.K),
         )
-    l1 = lab.run("l1")
-    l1_at = float(np.mean(l1.w[-say.error_tail(lab.K) :])) if l1 is not None and np.isfinite(errors["l1"]) else None
+    l1, windows = lab.run("l1"), {k: _window(lab.run(k), lab.tail_from) for k in lab.losses}
+    swinging = l1 is not None and np.isfinite(errors["l1"]) and not (windows["l1"] and windows["l1"].drifting)
+    l1_at = float(np.mean(l1.w[-say.error_tail(lab.K) :])) if swinging else None  # a travelling run has no middle
     with main:
         takeaway(
-            say.ends_takeaway(errors, LABELS, lab.K, {k: _window(lab.run(k), lab.tail_from) for k in lab.losses}),
+            say.ends_takeaway(errors, LABELS, lab.K, windows, summable=s["sched"] in lesson.SUMMABLE),
             say.optimum_sentence(lab.optima["l1"], lab.optima["l2"][0], l1_at)
             + " Why the mean over the last updates and not the final w: a constant-step absolute-L1 run can land on "
             "1 for one update and jump away at the next.",

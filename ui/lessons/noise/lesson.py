@@ -105,6 +105,7 @@ PRESETS = {
     },
 }
 PREDICT_KEY = "n_predict"
+SUMMABLE = ("exponential", "step")  # schedules whose steps add up to a finite distance, however many epochs
 DRAWS_PREDICT_KEY = "n_draws_predict"  # the many-draws question, the page's second
 LOSS_KEYS = ("l1", "l2", "huber")  # the runs the page can show, each behind its control of the same name
 SWEEP_LRS = tuple(float(v) for v in np.logspace(-5, 0, 26))  # the sweep's constant rates

@@ -676,7 +676,12 @@ def tail_errors_text(errors: dict[str, float], n_updates: int) -> str:
 
 
 def ends_takeaway(
-    errors: dict[str, float], labels: dict[str, str], n_updates: int, windows: Mapping[str, Window | None] | None = None
+    errors: dict[str, float],
+    labels: dict[str, str],
+    n_updates: int,
+    windows: Mapping[str, Window | None] | None = None,
+    *,
+    summable: bool = False,
 ) -> str:
     """Under the run's chart: how close each shown run ends, by the page's one measure (`mean_error`); where a run
     has not arrived (`windows`, by loss key: still travelling), that no run has won yet."""
@@ -684,7 +689,7 @@ def ends_takeaway(
     if "l1" in errors and "l2" in errors:
         far = behind({k: errors[k] for k in ("l1", "l2")}, windows or {})
         if far is not None:
-            return _not_arrived(far, errors)
+            return _not_arrived(far, errors, summable)
         return closer_explanation(errors["l1"], errors["l2"], where)
     k, e = next(iter(errors.items()))
     if not np.isfinite(e):
@@ -692,10 +697,17 @@ def ends_takeaway(
     return f"{where}, {labels[k]} is on average **{plain(e)}** from w = 1."
 
 
-def _not_arrived(far: str, errors: dict[str, float]) -> str:
-    """The takeaway while the run further from w = 1 (`far`, a loss key) is still on its way: no verdict yet."""
+def _not_arrived(far: str, errors: dict[str, float], summable: bool = False) -> str:
+    """The takeaway while the run further from w = 1 (`far`, a loss key) is still on its way: no verdict yet, and
+    what would let it arrive (a schedule whose steps add up to a finite distance, `summable`: only a larger lr0)."""
     near = "l2" if far == "l1" else "l1"
     name, other = core.LOSSES[far].short_name, core.LOSSES[near].short_name
+    if summable:  # its shrinking steps add up to a finite distance: it stalls short of w = 1
+        return (
+            f"{_cap(name)} stalls short of w = 1 ({plain(errors[far])} from it on average; {other} "
+            f"{plain(errors[near])}): no verdict. Its steps add up to a finite distance: only a larger lr0 gets it "
+            "there."
+        )
     return (
         f"{_cap(name)} has not arrived yet ({plain(errors[far])} from w = 1 on average and still moving; {other} "
         f"{plain(errors[near])}): no verdict yet. More epochs or a larger lr let it arrive."
