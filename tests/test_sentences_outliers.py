@@ -112,7 +112,7 @@ def test_which_lines_leave_the_true_one_is_decided_by_the_near_rule_and_says_the
     )
     shown = {k: "0 (to rounding)" if gaps[k] <= 1e-9 else plain(gaps[k]) for k in ("l1", "l2")}  # rounding is 0
     assert f"L1's line is {shown['l1']}" in why and f"L2's {shown['l2']}" in why
-    assert f"within {plain(tol, 2)} ({NEAR.describe()})" in why
+    assert f"within {say.near_text(tol)} ({NEAR.describe()})" in why
     assert ("Only L2 left it" in why) == (answer == "only L2 (squared)")
     assert ("Only L1 left it" in why) == (answer == "only L1 (absolute)")
     assert ("Both left it" in why) == (answer == "both break down")
@@ -329,7 +329,7 @@ def test_the_question_states_the_near_rule_it_is_decided_by():
     """Issue 30: at sigma 3 and 10 points "neither moves" was right while L2's slope was 3.86: the rule was hidden."""
     at = open_page("pages/outliers.py", {"o_sigma": "3", "o_n": "10"})
     asked = snapshot(at)
-    assert f"within {plain(NEAR.tolerance(3.0, 10, 25.0), 2)} ({NEAR.describe()})" in asked
+    assert f"within {say.near_text(NEAR.tolerance(3.0, 10, 25.0))} ({NEAR.describe()})" in asked
     assert "neither moves" not in at.radio(key="o_predict").options
 
 
@@ -523,7 +523,7 @@ def test_a_changed_near_rule_changes_the_answer_and_the_teachers_page(monkeypatc
     at.run()
     shown = "\n".join(e.value for e in [*at.markdown, *at.success])
     tol = changed.tolerance(values["o_sigma"], values["o_n"], values["o_size"])
-    assert f"within {plain(tol, 2)} ({changed.describe()})" in shown
+    assert f"within {say.near_text(tol)} ({changed.describe()})" in shown
     assert NEAR.describe() not in shown
 
 

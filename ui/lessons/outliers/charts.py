@@ -20,7 +20,7 @@ from ui.charts import (
     template,
 )
 from ui.follow import Slider, bound_param, by_value_holder, picked, stale_layer, value_layer
-from ui.words import plain
+from ui.lessons.outliers.sentences import near_text
 
 
 def _scatter_layers(points: alt.Chart, fits: alt.Chart, losses: Sequence[str], y: alt.Y) -> list[alt.Chart]:
@@ -175,7 +175,7 @@ def breakdown_chart(df: pd.DataFrame, losses: Sequence[str], current: float, nea
     """How far each fitted line is from the true one, against the outlier fraction (df: fraction, series, gap),
     with the fraction on screen (`current`) and the near rule's gap (`near`) as labelled rules."""
     yours = pd.DataFrame({"fraction": [current], "text": ["your fraction"]})
-    rule = pd.DataFrame({"gap": [near], "text": [f"near: within {plain(near, 2)}"]})
+    rule = pd.DataFrame({"gap": [near], "text": [f"near: within {near_text(near)}"]})
     return Spec(_breakdown(tuple(losses)), {"gaps": df, "yours": yours, "near": rule})
 
 

@@ -157,7 +157,8 @@ LESSON = Lesson(
         "neither, both stay near: 10% is too few bad points to matter": (
             "That is true of a median, not of a mean. Least squares with a bias puts the line through the mean of "
             f"the points, and shifting a tenth of them by {C['size'].default:g} moves a mean by about "
-            f"{_MEAN_SHIFT:g}, well past the {_TOL:g} the page counts as near. L1's line is a median and stays near."
+            f"{_MEAN_SHIFT:g}, well past the {say.near_text(_TOL)} the page counts as near. L1's line is a median "
+            "and stays near."
         ),
         "only L1: the kink makes the fit unstable, it jumps towards whichever point it is nearest": (
             "The kink is where a residual changes sign, and the exact L1 line passes through data points because "

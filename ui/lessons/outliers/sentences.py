@@ -82,9 +82,14 @@ def further_answer(gaps: Mapping[str, float], tol: float) -> str:
     return FURTHER[1] if near["l1"] else FURTHER[0]
 
 
+def near_text(tol: float) -> str:
+    """The near rule's gap as every sentence, chart and the teachers' page print it: one rounding, one number."""
+    return plain(tol, 2)
+
+
 def near_rule(tol: float) -> str:
     """The rule as a question or a sentence prints it, from facts.NEAR: "within 1.4 (the larger of ...)"."""
-    return f"within {plain(tol, 2)} ({facts.NEAR.describe()})"
+    return f"within {near_text(tol)} ({facts.NEAR.describe()})"
 
 
 def further_explanation(
@@ -106,7 +111,7 @@ def further_explanation(
         why = (
             "No point in the table is marked as shifted, so there is nothing for either loss to chase."
             if shifted == 0
-            else f"Both gaps are inside the rule: {moved}, and at this noise near allows up to {plain(tol, 2)}."
+            else f"Both gaps are inside the rule: {moved}, and at this noise near allows up to {near_text(tol)}."
         )
     elif answer == FURTHER[1]:
         why = (
@@ -131,7 +136,7 @@ def further_explanation(
 def fit_takeaway(gaps: Mapping[str, float], tol: float) -> str:
     """The scatter's one-line takeaway: which lines stay near the true one, by the near rule, with their gaps."""
     near = near_lines(gaps, tol)
-    g1, g2, rule = gap_text(gaps["l1"]), gap_text(gaps["l2"]), f"(near: within {plain(tol, 2)})"
+    g1, g2, rule = gap_text(gaps["l1"]), gap_text(gaps["l2"]), f"(near: within {near_text(tol)})"
     if near["l1"] and near["l2"]:
         return f"Both lines stay near the true one: L1 is {g1} and L2 {g2} off on average {rule}."
     if near["l1"]:
@@ -302,9 +307,9 @@ def _held_text(name: str, held: float | None, fractions: Sequence[float], gaps: 
         return f"{name}'s line is {_g(gaps[0])} from the true line even at {fractions[0]:.0%} outliers"
     after = [(f, g) for f, g in sorted(zip(fractions, gaps, strict=True)) if f > held]
     if not after:
-        return f"{name} stays within {_g(tol)} of the true line up to **{held:.0%}** outliers, the whole sweep"
+        return f"{name} stays within {near_text(tol)} of the true line up to **{held:.0%}** outliers, the whole sweep"
     return (
-        f"{name} stays within {_g(tol)} of the true line up to **{held:.0%}** outliers and is {_g(after[0][1])} "
+        f"{name} stays within {near_text(tol)} of the true line up to **{held:.0%}** outliers and is {_g(after[0][1])} "
         f"away at {after[0][0]:.0%}"
     )
 
@@ -402,7 +407,7 @@ def breakdown_takeaway(fractions: Sequence[float], gaps: Mapping[str, Sequence[f
     held = {k: held_to(fractions, gaps[k], tol) for k in ("l1", "l2")}
     return (
         f"{_held_phrase('L1', held['l1'], fractions)}; {_held_phrase('L2', held['l2'], fractions)} "
-        f"(near: within {plain(tol, 2)})."
+        f"(near: within {near_text(tol)})."
     )
 
 
