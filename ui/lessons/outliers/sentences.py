@@ -425,7 +425,7 @@ def _late_reason(gd: Mapping[str, Mapping], late: Sequence[str], near: float, ti
         return f"{who}just outside, as the decaying step has not yet shrunk {its} zig-zag below {near:g}"
     if kind == "flat":
         pct = max(gd[k]["excess_loss"] for k in late if why_late(gd[k], near, tie) == "flat")
-        return f"{who}{its} loss is within {pct:.1%} of the best, nearly flat there, so {it} crawl" + (
+        return f"{who}{its} loss is within {percent(pct)} of the best, nearly flat there, so {it} crawl" + (
             "" if many else "s"
         )
     return f"{who}the decaying step is down to {gd[worst]['lr_ratio']:.0%} of its first size"
