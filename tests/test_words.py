@@ -42,3 +42,9 @@ def test_a_ratio_is_the_one_a_reader_gets_from_the_two_printed_numbers(far, near
 @given(st.floats(min_value=-1e14, max_value=1e14, allow_nan=False), st.integers(2, 5))
 def test_a_number_is_never_printed_in_e_notation(value, digits):
     assert "e" not in words.num(value, digits)
+
+
+def test_a_value_beside_another_it_differs_from_is_printed_apart_from_it():
+    """A fresh teacher's read: "falls by 0.004 every update, to 20" from 20 (it ends at 19.996)."""
+    assert words.apart(19.996, 20.0) == "19.996" and words.apart(20.0, 20.0) == "20" and words.apart(12.0, 20.0) == "12"
+    assert words.apart(-60.0, 20.0) == "−60"

@@ -43,6 +43,15 @@ def cell(value: object, digits: int = 4) -> str:
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
+def apart(value: float, other: float, digits: int = 4) -> str:
+    """`value` as `num` prints it, with more digits where `digits` would print it as `other` although they differ
+    (19.996 beside 20 is "19.996", not "20")."""
+    for d in range(digits, 13):
+        if float(value) == float(other) or num(value, d) != num(other, d):
+            return num(value, d)
+    return num(value, 12)
+
+
 def power_of_ten(value: float, digits: int = 2) -> str:
     """A tiny or huge number in a fold, as a reader writes it: 2.5 × 10⁻¹³ (never e-notation)."""
     mantissa, exponent = f"{float(value):.{digits - 1}e}".split("e")

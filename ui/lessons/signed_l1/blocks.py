@@ -68,7 +68,7 @@ def what_each_run_did(
     note = say.article_note(v, abs_reached, absl1.w[-1])
     others = {"absolute L1": say.run_state(absl1.w, goal["l1"], absl1.diverged_at)}
     others["L2"] = say.run_state(l2.w, goal["l2"], l2.diverged_at)
-    layout.seen(say.takeaway(say.end_value(signed.w), v["lr"], sums, others), answers=True)
+    layout.seen(say.takeaway(say.end_value(signed.w), v["lr"], sums, others, start=v["w0"]), answers=True)
     with st.expander("Why, in numbers"):  # what each run did, number by number
         st.markdown(
             "\n\n".join(

@@ -137,7 +137,8 @@ def approach(name: str, w: np.ndarray, goal: Goal, diverged_at: int | None) -> s
             )
         if d[-1] < d[0]:
             return (
-                f"{name} does not reach {goal.name} in these {K} updates: it ends at {num(end_value(w))}, "
+                f"{name} does not reach {goal.name} in {'this update' if K == 1 else f'these {K:,} updates'}: it "
+                f"ends at {num(end_value(w))}, "
                 f"{num(d[-1])} away."
             )
         return f"{name} moves away from {goal.name}: {num(d[0])} away at the start, {num(d[-1])} at the end."
@@ -226,7 +227,7 @@ def is_article(settings: dict) -> bool:
     return all(float(settings[k]) == float(v) for k, v in ARTICLE.items())
 
 
-def takeaway(signed_end: float, lr: float, sums: np.ndarray, others: dict[str, str]) -> str:
+def takeaway(signed_end: float, lr: float, sums: np.ndarray, others: dict[str, str], start: float | None = None) -> str:
     """The one plain line under the chart: signed L1 falls the same step every update and never stops, against
     what each other run does (name -> "reaches" | "heads" | "diverges", read off its run); the numbers behind it
     go to the fold."""
@@ -239,8 +240,9 @@ def takeaway(signed_end: float, lr: float, sums: np.ndarray, others: dict[str, s
         "diverges": "diverges",
     }
     rest = "; ".join(f"{name} {doing[what]}" for name, what in others.items())
+    end = words.apart(signed_end, signed_end if start is None else start)
     return (
-        f"Signed L1 falls by {step} every update, to {num(signed_end)}, and never stops: its gradient ignores the "
+        f"Signed L1 falls by {step} every update, to {end}, and never stops: its gradient ignores the "
         f"target. {rest[0].upper()}{rest[1:]}."
     )
 
@@ -430,13 +432,14 @@ def toggle_explanation(
     text = (
         f"*As printed*{shown[0]}, the L1 branch uses `np.sum(x)`: the sum over **all {n} samples** "
         f"(Σx = {num(full_sum)}), every update, so w falls by {num(lr * full_sum)} per update and ends at "
-        f"{num(w0)} − {K} × {num(lr * full_sum)} = **{num(full_end)}**. *Per batch*{shown[1]} uses `this_x`, "
+        f"{num(w0)} − {K} × {num(lr * full_sum)} = **{words.apart(full_end, w0)}**. *Per batch*{shown[1]} uses "
+        "`this_x`, "
         f"the samples of the batch ("
     )
     if _same(per_epoch):
         text += (
             f"Σx = {num(per_epoch[0])}), so w falls by {num(lr * per_epoch[0])} per update and ends at "
-            f"{num(w0)} − {K} × {num(lr * per_epoch[0])} = **{num(batch_closed)}**"
+            f"{num(w0)} − {K} × {num(lr * per_epoch[0])} = **{words.apart(batch_closed, w0)}**"
         )
     else:
         text += (
