@@ -232,10 +232,10 @@ def closer_explanation(
     text = f"{head}: {verdict} is " + ("closer." if near <= ROUNDING else f"{times(far, near)} times closer.")
     windows = {L1_NAME: l1_window, L2_NAME: l2_window}
     far = behind({L1_NAME: err_l1, L2_NAME: err_l2}, windows)
-    if far is not None:
-        text += (
-            f" {_cap(far)} is still travelling (it moved {plain(abs(windows[far].net))} over the {TAIL.describe()}): "
-            "this compares how far each has got, not how close each ends."
+    if far is not None:  # said first: the verdict above it is literal, not the lesson
+        text = (
+            f"**Not a fair race yet:** {far} is still travelling (it moved {plain(abs(windows[far].net))} over the "
+            f"{TAIL.describe()}), so this compares how far each has got, not how close each ends. " + text
         )
     return text
 
