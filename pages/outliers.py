@@ -8,7 +8,7 @@ import core
 from ui import charts, follow, frames, layout
 from ui.controls import settings
 from ui.layout import takeaway
-from ui.lessons.outliers import blocks, facts, family, lesson
+from ui.lessons.outliers import blocks, family, lesson
 from ui.lessons.outliers import charts as lesson_charts
 from ui.lessons.outliers import compute as lesson_compute
 from ui.lessons.outliers import sentences as say
@@ -16,8 +16,6 @@ from ui.lessons.outliers.lesson import LOSSES, PRESETS, C
 from ui.questions import check_understanding, predict
 
 FRACTIONS = tuple(np.round(np.linspace(0, 0.5, 11), 2))
-GD_UPDATES = 3000
-ARRIVED = 0.01  # gradient descent has arrived when w and b are both this close to the exact fit
 
 
 layout.header("Outliers: median against mean", "A few points are badly wrong. Which fit notices, and which shrugs?")
@@ -86,68 +84,7 @@ with main:
     )
     takeaway(say.fit_takeaway(gaps, tol), say.fit_seen(exact, (v["w"], b_true), gaps, tol), answers=True)
 
-st.subheader("Does gradient descent find these lines?")
-GD_ANSWERS = [
-    "yes, all three",
-    "L2 and Huber, but not L1: at its kink there is no gradient",
-    "not all: some are still on their way",
-]
-
-
-def descent() -> dict:
-    return lesson_compute.descent_to_exact(x, y, v["bias"], v["delta"], LOSSES, updates=GD_UPDATES, near=ARRIVED)
-
-
-@st.fragment
-def descent_block() -> None:
-    """Gradient descent against the exact lines, behind its question: answering it reruns only this block."""
-    if predict(
-        lesson.GD_PREDICT_KEY,
-        f"Gradient descent starts at w = b = 0 and makes {GD_UPDATES:,} full-batch updates with "
-        f"{facts.STEP.describe()}. Do all three runs end within {ARRIVED:g} of the exact lines above?",
-        GD_ANSWERS,
-        answer=lambda: say.descent_answer(descent(), GD_ANSWERS),
-        explanation=lambda: say.descent_explanation(descent(), exact, GD_UPDATES, ARRIVED),
-    ):
-        gd = descent()
-        layout.chart(
-            lesson_charts.convergence_chart(
-                frames.stack(
-                    (
-                        {"series": charts.label(k)},
-                        {"update": gd[k]["update"], "distance": np.maximum(gd[k]["distance"], 1e-12)},
-                    )
-                    for k in LOSSES
-                ),
-                LOSSES,
-                ARRIVED,
-            ),
-            f"Distance from each gradient descent run to its exact fit over {GD_UPDATES:,} updates, log scale, with a "
-            f"dashed line at {ARRIVED:g}.",
-            answers=True,
-        )
-        st.dataframe(
-            pd.DataFrame(
-                [
-                    {
-                        "loss": charts.label(k),
-                        "w (gradient descent)": gd[k]["end"][0],
-                        "w (exact)": exact[k][0],
-                        "b (gradient descent)": gd[k]["end"][1],
-                        "b (exact)": exact[k][1],
-                        "arrived": "yes" if gd[k]["arrived"] else "no",
-                    }
-                    for k in LOSSES
-                ]
-            ).round(4),
-            hide_index=True,
-            width="stretch",
-        )
-        seen = say.descent_seen(gd, exact, GD_UPDATES, ARRIVED)
-        takeaway(say.descent_takeaway(gd, GD_UPDATES, ARRIVED), seen, answers=True)
-
-
-descent_block()
+blocks.descent_block(x, y, v, exact)
 st.subheader("How much bad data can each loss take?")
 bd_args = (v["n"], v["w"], b_true, v["sigma"], v["size"], v["seed"], v["bias"], v["delta"], FRACTIONS, LOSSES)
 shares = tuple(core.outlier_count(v["n"], f) / v["n"] for f in FRACTIONS)  # what each sweep data set holds

@@ -13,9 +13,11 @@ from ui import charts, follow, frames, layout, table
 from ui.controls import Settings, loss_params, sync_url, widget
 from ui.layout import takeaway
 from ui.lessons.outliers import charts as lesson_charts
-from ui.lessons.outliers import family, lesson
+from ui.lessons.outliers import compute as lesson_compute
+from ui.lessons.outliers import facts, family, lesson
 from ui.lessons.outliers import sentences as say
 from ui.lessons.outliers.lesson import CONTROLS, LOSSES, C
+from ui.questions import predict
 from ui.words import plain
 
 
@@ -163,3 +165,64 @@ def pulls_block(x: np.ndarray, y: np.ndarray, v: Settings) -> None:
         "the prediction minus yᵢ: a point above the line (rᵢ < 0) at positive x pulls the slope up. For L1 it is "
         "±xᵢ, at most |xᵢ|; for Huber at most delta·|xᵢ|; for L2 −2·rᵢ·xᵢ, unbounded.",
     )
+
+
+GD_UPDATES = 3000
+ARRIVED = 0.01  # gradient descent has arrived when w and b are both this close to the exact fit
+GD_ANSWERS = [  # the second question's answers
+    "yes, all three",
+    "L2 and Huber, but not L1: at its kink there is no gradient",
+    "not all: some are still on their way",
+]
+
+
+@st.fragment
+def descent_block(x: np.ndarray, y: np.ndarray, v: Settings, exact: Mapping[str, tuple[float, float]]) -> None:
+    """Gradient descent against the exact lines, behind its question: answering it reruns only this block."""
+    st.subheader("Does gradient descent find these lines?")
+
+    def descent() -> dict:
+        return lesson_compute.descent_to_exact(x, y, v["bias"], v["delta"], LOSSES, updates=GD_UPDATES, near=ARRIVED)
+
+    if predict(
+        lesson.GD_PREDICT_KEY,
+        f"Gradient descent starts at w = b = 0 and makes {GD_UPDATES:,} full-batch updates with "
+        f"{facts.STEP.describe()}. Do all three runs end within {ARRIVED:g} of the exact lines above?",
+        GD_ANSWERS,
+        answer=lambda: say.descent_answer(descent(), GD_ANSWERS),
+        explanation=lambda: say.descent_explanation(descent(), exact, GD_UPDATES, ARRIVED),
+    ):
+        gd = descent()
+        layout.chart(
+            lesson_charts.convergence_chart(
+                frames.stack(
+                    (
+                        {"series": charts.label(k)},
+                        {"update": gd[k]["update"], "distance": np.maximum(gd[k]["distance"], 1e-12)},
+                    )
+                    for k in LOSSES
+                ),
+                LOSSES,
+                ARRIVED,
+            ),
+            f"Distance from each gradient descent run to its exact fit over {GD_UPDATES:,} updates, log scale, with a "
+            f"dashed line at {ARRIVED:g}.",
+            answers=True,
+        )
+        layout.table(
+            pd.DataFrame(
+                [
+                    {
+                        "loss": charts.label(k),
+                        "w (gradient descent)": gd[k]["end"][0],
+                        "w (exact)": exact[k][0],
+                        "b (gradient descent)": gd[k]["end"][1],
+                        "b (exact)": exact[k][1],
+                        "arrived": "yes" if gd[k]["arrived"] else "no",
+                    }
+                    for k in LOSSES
+                ]
+            )
+        )
+        seen = say.descent_seen(gd, exact, GD_UPDATES, ARRIVED)
+        takeaway(say.descent_takeaway(gd, GD_UPDATES, ARRIVED), seen, answers=True)
