@@ -118,7 +118,10 @@ with map_box:
         + "."
     )
     if settled is not None:
-        short = say.map_takeaway(v["loss"], settled, share, last, frames.finite_range(runs["sgd"].w[-max(last, 1) :]))
+        short = say.map_takeaway(
+            v["loss"], settled, share, last, frames.finite_range(runs["sgd"].w[-max(last, 1) :]),
+            decaying=v["sched"] != "constant",
+        )  # fmt: skip
     else:
         short = say.race_takeaway(excess, f_star, OPT_LABELS)
     takeaway(short, "\n\n".join(folded))

@@ -233,9 +233,14 @@ def test_the_settle_verdict_reads_plain_descents_loss_curve_and_the_map_agrees(s
         share, last = say.crease_crossings(r.w, r.b, data.x, data.y, window)
         if s["loss"] == "l1":  # on a facet the loss only falls: a rise needs a crease crossed
             assert share >= rises
-        text = say.map_takeaway(s["loss"], answer, share, last, frames.finite_range(r.w[-max(last, 1) :]))
+        decaying = s["sched"] != "constant"
+        text = say.map_takeaway(
+            s["loss"], answer, share, last, frames.finite_range(r.w[-max(last, 1) :]), decaying=decaying
+        )
         _plain_words(text)
-        assert ("never settles" in text) == (s["loss"] == "l1" and answer == say.SETTLES[1])
+        bounce = s["loss"] == "l1" and answer == say.SETTLES[1]
+        assert ("never settles" in text) == (bounce and not decaying)
+        assert ("has not settled yet" in text) == (bounce and decaying)
         assert ("still sliding" in text) == (s["loss"] == "l1" and answer == say.SETTLES[2] and share < 0.5)
         assert "sliding down a facet" not in text or share < 0.5
     short = say.settle_takeaway(answer, numbers)

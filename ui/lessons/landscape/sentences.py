@@ -283,7 +283,15 @@ def settle_explanation(answer: str, numbers: Mapping[str, float], lr: str, loss:
     return rule + settle_takeaway(answer, numbers) + " " + why
 
 
-def map_takeaway(loss: str, answer: str, share: float, updates: int, spread: tuple[float, float] | None = None) -> str:
+def map_takeaway(
+    loss: str,
+    answer: str,
+    share: float,
+    updates: int,
+    spread: tuple[float, float] | None = None,
+    *,
+    decaying: bool = False,
+) -> str:
     """The map's takeaway: what plain descent's path does at the creases, consistent with the settle verdict
     (`spread`: the range of its w over those last `updates`, for how far it bounces)."""
     if answer == SETTLES[3]:
@@ -293,7 +301,8 @@ def map_takeaway(loss: str, answer: str, share: float, updates: int, spread: tup
     crossed = f"it crossed a crease in {share:.0%} of its last {updates:,} updates"
     if answer == SETTLES[1]:
         where = f", w between {plain(spread[0])} and {plain(spread[1])}" if spread is not None else ""
-        return f"Plain descent zig-zags across the creases and never settles: {crossed}{where}."
+        settles = "has not settled yet (its step shrinks)" if decaying else "never settles"
+        return f"Plain descent zig-zags across the creases and {settles}: {crossed}{where}."
     if answer == SETTLES[2] and share >= MOSTLY:
         return f"Plain descent is still on its way down, zig-zagging along a crease towards the optimum: {crossed}."
     if answer == SETTLES[2]:
