@@ -229,43 +229,34 @@ def noise_experiments(
 
 
 def experiments_by_rate(
-    loss: str,
-    sched: tuple,
-    w0: float,
-    batch_size: int,
-    epochs: int,
-    *,
-    sigma: float,
-    seed: int,
-    sweep_lrs: tuple[float, ...] = (),
-    seeds: int = 0,
-    heat_sigmas: tuple[float, ...] = (),
-    heat_lrs: tuple[float, ...] = (),
-    family_lrs: tuple[float, ...] = (),
-    shuffle: bool = False,
-    **loss_params,
+    loss: str, sched: tuple, w0: float, batch_size: int, epochs: int, *, seeds: int = 0, **asked
 ) -> NoiseExperiments:
-    """`noise_experiments` in two cached passes: what does not depend on the schedule's lr0 (the sweep and the
+    """`noise_experiments` (its arguments, `asked`: sigma, seed, the experiments, shuffle, the loss's parameters) in
+    two cached passes: what does not depend on the schedule's lr0 (the sweep and the
     heatmap, whose rates are their own, and the family, which replaces lr0) and the draws, which run the schedule
     itself. A move of the lr slider then reruns only the draws. Each pass gets the budget share the one pass would
     give it (`share_budget` over all three experiments, within what the family leaves)."""
+    parts = {k: tuple(asked.pop(k, ())) for k in ("sweep_lrs", "heat_sigmas", "heat_lrs", "family_lrs")}
+    family = len(parts["family_lrs"])
     updates = core.updates_per_run(core.data.ARTICLE.n, batch_size, epochs)
-    left = EXPERIMENT_BUDGET - len(family_lrs) * updates
-    sizes = {"sweep": len(sweep_lrs), "draws": seeds, "heat": len(heat_sigmas) * len(heat_lrs)}
+    sizes = {
+        "sweep": len(parts["sweep_lrs"]),
+        "draws": seeds,
+        "heat": len(parts["heat_sigmas"]) * len(parts["heat_lrs"]),
+    }
+    left = EXPERIMENT_BUDGET - family * updates
     kept = share_budget({k: n for k, n in sizes.items() if n}, updates, left) if any(sizes.values()) else {}
     name, _, params = sched
-    common = dict(sigma=sigma, seed=seed, shuffle=shuffle, **loss_params)
     rate_free = noise_experiments(  # lr0 is not read by this pass: a placeholder keeps its cache key the same
-        loss, (name, 1.0, params), w0, batch_size, epochs, sweep_lrs=sweep_lrs, heat_sigmas=heat_sigmas,
-        heat_lrs=heat_lrs, family_lrs=family_lrs,
-        budget=(kept.get("sweep", 0) + kept.get("heat", 0) + len(family_lrs)) * updates, **common,
-    ) if (sweep_lrs or heat_lrs or family_lrs) else None  # fmt: skip
+        loss, (name, 1.0, params), w0, batch_size, epochs, **parts,
+        budget=(kept.get("sweep", 0) + kept.get("heat", 0) + family) * updates, **asked,
+    ) if (parts["sweep_lrs"] or parts["heat_lrs"] or family) else None  # fmt: skip
     if not seeds:
         if rate_free is None:
             raise ValueError("ask for at least one experiment")
         return rate_free
     draws = noise_experiments(
-        loss, sched, w0, batch_size, epochs, seeds=seeds, budget=kept.get("draws", seeds) * updates, **common
+        loss, sched, w0, batch_size, epochs, seeds=seeds, budget=kept.get("draws", seeds) * updates, **asked
     )
     if rate_free is None:
         return draws
