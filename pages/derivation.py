@@ -90,7 +90,7 @@ with layout.slide_part(3):
             ),
         )
 with drawn:
-    layout.seen(say.tangent_seen(x, w, r, sign, slope_l2))
+    layout.takeaway(say.tangent_takeaway(x, w, r, sign, slope_l2), say.tangent_seen(x, w, r, sign, slope_l2))
 
 st.latex(  # in rows: one row is wider than a phone
     r"\begin{gathered} \text{In general:}"

@@ -101,6 +101,11 @@ def check_tangent_sentences(p: dict) -> None:
     x, w, r, sign, b, t = p["x"], p["w"], p["r"], p["sign"], p["b"], p["t"]
     slope_l2 = 2 * r * x
     seen = say.tangent_seen(x, w, r, sign, slope_l2)
+    short = say.tangent_takeaway(x, w, r, sign, slope_l2)
+    assert len(short.split()) <= 32 and not re.search(r"\d[eE][+-]?\d", short), short  # one plain line
+    assert (f"{say.fmt(sign * x)}" in short) if x else ("flat" in short)
+    if x and r:
+        assert f"(w = {say.fmt(say.kink_w(w, x, r))})" in short and say.fmt(slope_l2) in short
     alt = say.curve_alt(x, w, r, b, t, slope_l1=sign * x, slope_l2=slope_l2)
     if x == 0:
         assert "flat" in seen and "flat" in alt
@@ -277,9 +282,9 @@ def on_the_kink():
 
 def test_on_the_kink_no_tangent_slope_is_claimed_and_the_formula_is_whole():
     at = on_the_kink()
-    seen = " ".join(e.value for e in at.info)
+    seen = " ".join(e.value for e in [*at.info, *at.markdown])  # the takeaway and its fold
     assert "The L1 tangent has slope" not in seen and "shrinks to zero" not in seen
-    assert "on the kink" in seen and "L2's slope is 0 here" in seen
+    assert "On the kink the V has no tangent" in seen and "L2's slope is 0 here" in seen
     first_factor = next(e.value for e in at.latex if r"\frac{dr}{d\hat y}" in e.value)
     assert r"\ni =" not in first_factor and r"\partial|r|\,\big|_{r=0} = [-1,\, 1] \ni 0," in first_factor
 

@@ -146,6 +146,21 @@ def curve_alt(x: float, w: float, r: float, b: float, t: float, *, slope_l1: flo
     )
 
 
+def tangent_takeaway(x: float, w: float, r: float, sign: float, slope_l2: float) -> str:
+    """The L(w) chart's one plain takeaway (the numbers behind it: `tangent_seen`, folded)."""
+    if x == 0:
+        return "With x = 0, w does not change the prediction: L is flat, and every slope is 0."
+    if r == 0:
+        return (
+            f"On the kink the V has no tangent: every slope from {fmt(-abs(x))} to {fmt(abs(x))} is a subgradient, "
+            f"and the app uses {fmt(sign * x)}."
+        )
+    return (
+        f"L1's slope is {fmt(sign * x)}: always ±|x|, its sign flipping where the prediction crosses the target "
+        f"(w = {fmt(kink_w(w, x, r))}). L2's, {fmt(slope_l2)}, shrinks to zero there."
+    )
+
+
 def tangent_seen(x: float, w: float, r: float, sign: float, slope_l2: float) -> str:
     """'What you see' under the L(w) chart: the L1 slope's size and sign, L2's slope, the kink."""
     if x == 0:
