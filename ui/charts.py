@@ -27,7 +27,7 @@ import pandas as pd
 import pyarrow as pa
 
 from core import LOSS_LABELS
-from ui.follow import SERVED, Family, Slider, by_value_holder, picked, stale_layer, value_layer
+from ui.follow import SERVED, Family, Slider, by_value_holder, named_data, picked, stale_layer, value_layer
 from ui.follow import bound_param as follow_param
 
 # Okabe-Ito. Huber is reddish purple: its bluish green read as L1's blue beside it
@@ -119,11 +119,6 @@ def template(build: Callable[..., alt.TopLevelMixin]) -> Callable[..., str]:
         return json.dumps(build(*structure).to_dict())
 
     return cached
-
-
-def named_data(name: str) -> alt.Chart:
-    """An empty chart drawing the named dataset `name`."""
-    return alt.Chart(alt.NamedData(name=name))
 
 
 def label(loss: str) -> str:

@@ -129,6 +129,7 @@ class Family:
 
 
 def named_data(name: str) -> alt.Chart:
+    """An empty chart drawing the named dataset `name` (ui.charts and every lesson's charts use this one)."""
     return alt.Chart(alt.NamedData(name=name))
 
 
