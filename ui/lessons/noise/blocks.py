@@ -46,6 +46,16 @@ class Lab:
     def run(self, loss: str) -> core.Trajectory | None:
         return self.runs.get(LABELS[loss])
 
+    @functools.cached_property
+    def errors(self) -> dict[str, float]:
+        """Each shown run's mean |w − 1| over the ERROR_TAIL: the page's one measure of how close a run ends."""
+        return {k: lesson.tail_error(self.run(k)) for k in self.losses}
+
+    @functools.cached_property
+    def windows(self) -> dict[str, say.Window | None]:
+        """What each shown run's w did over the zoom's TAIL (None: it diverged)."""
+        return {k: _window(self.run(k), self.tail_from) for k in self.losses}
+
     @property
     def draw_losses(self) -> list[str]:  # the draws question compares L1 and L2
         return list(dict.fromkeys(["l1", "l2", *self.losses]))
@@ -118,7 +128,7 @@ def reference_lines(lab: Lab) -> pd.DataFrame:
 def runs_block(lab: Lab, main, zoom) -> None:
     """w over updates with its takeaway, then the zoom on the TAIL that answers the question, and the verdict."""
     s, refs = lab.s, reference_lines(lab)
-    errors = {k: lesson.tail_error(lab.run(k)) for k in lab.losses}  # the page's one measure of how close a run ends
+    errors = lab.errors
     rate = "lr" if s["sched"] == "constant" else "lr0"
     with main:
         st.subheader("w over updates")
@@ -135,7 +145,7 @@ def runs_block(lab: Lab, main, zoom) -> None:
             f"{rate} {say.lr_text(s['lr'])}. "
             + say.tail_errors_text({LABELS[k]: errors[k] for k in lab.losses}, lab.K),
         )
-    l1, windows = lab.run("l1"), {k: _window(lab.run(k), lab.tail_from) for k in lab.losses}
+    l1, windows = lab.run("l1"), lab.windows
     swinging = l1 is not None and np.isfinite(errors["l1"]) and not (windows["l1"] and windows["l1"].drifting)
     l1_at = float(np.mean(l1.w[-say.error_tail(lab.K) :])) if swinging else None  # a travelling run has no middle
     with main:
@@ -177,8 +187,8 @@ def _zoom(lab: Lab, zoom, refs: pd.DataFrame) -> None:
 
 def _behind(lab: Lab) -> list[str]:
     """The name of the run on screen that ends further from w = 1 and is still travelling (say.behind), if any."""
-    errors = {k: lesson.tail_error(lab.run(k)) for k in ("l1", "l2") if k in lab.losses}
-    far = say.behind(errors, {k: _window(lab.run(k), lab.tail_from) for k in errors})
+    errors = {k: e for k, e in lab.errors.items() if k in ("l1", "l2")}
+    far = say.behind(errors, lab.windows)
     return [NAMES[far]] if far is not None else []
 
 
@@ -198,7 +208,7 @@ def _verdict(lab: Lab, zoom) -> None:
             st.warning(say.diverged_warning(top, s["bs"], lab.l2_limit, radius), icon="💥")
         else:
             st.warning(f"{LABELS[k]} diverged at update {lab.run(k).diverged_at}.", icon="💥")
-    l1_win, l2_win = _window(l1run, tail_from), _window(l2run, tail_from)
+    l1_win, l2_win = lab.windows.get("l1"), lab.windows.get("l2")
     _, verdict = say.claim(
         l1_win,
         l2_win,
@@ -217,7 +227,7 @@ def _verdict(lab: Lab, zoom) -> None:
     with zoom:
         takeaway(verdict, answers=True)
         if "huber" in lab.losses:
-            layout.seen(say.huber_sentence(_window(lab.run("huber"), tail_from), l1_win, l2_win, s["delta"]))
+            layout.seen(say.huber_sentence(lab.windows["huber"], l1_win, l2_win, s["delta"]))
         with st.expander("Why, in numbers"):
             why = say.claim_why(l1_win, l2_win, s["sigma"], s["bs"], lesson.N)
             noise = say.batch_noise(s["sigma"], s["bs"], lesson.N, s["shuffle"])
