@@ -104,7 +104,7 @@ def breakdown_block() -> None:
         f"sets, each fitted exactly with every loss). Up to about what share does L1's line stay near the true one "
         f"(a mean gap {say.near_rule(tol)})?",
         list(say.BREAK_OPTIONS),
-        answer=lambda: say.breakdown_answer(say.held_to(shares, sweep_gaps("l1"), tol)),
+        answer=lambda: say.breakdown_answers(shares, sweep_gaps("l1"), tol),
         explanation=lambda: say.breakdown_explanation(shares, sweep_gaps("l1"), tol),
     ):
         bd = lesson_compute.breakdown(*bd_args)

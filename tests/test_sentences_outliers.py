@@ -171,14 +171,18 @@ def test_the_breakdown_sentence_and_verdict_say_where_l1_broke_in_this_sweep(s):
     _plain_words(short)
     for name, k in (("L1", "l1"), ("L2", "l2")):
         h = say.held_to(FRACTIONS, gaps[k], tol)
+        # "about", "only just", "just outside": a share on the edge of near decides it (the next test)
+        edge = any(abs(g - tol) <= NEAR.edge * tol for g in gaps[k])
         if h is None:
-            assert f"{name} is not near even with no bad points" in short
+            assert re.search(f"{name} is {'(just outside near|not near)' if edge else 'not near'} even with no bad", short)
         elif h == FRACTIONS[-1]:
             assert f"{name} stays near over the whole sweep" in short
         elif h == 0:
-            assert f"{name} leaves at the first bad share ({FRACTIONS[1]:.0%})" in short
+            assert re.search(f"{name} leaves (near at about|at) the first bad share \\({FRACTIONS[1]:.0%}\\)", short)
         else:
-            assert f"{name} stays near up to {h:.0%} bad points" in short
+            assert re.search(f"{name} stays near up to (about )?{h:.0%} bad points", short)
+        if not edge:
+            assert not re.search(f"{name} [^;]*(about|only just|just outside)", short), short
     text = say.breakdown_seen(FRACTIONS, gaps, tol, (0.0, 5.0))
     assert f"L2's line is {'already' if gaps['l2'][1] > tol else 'only'} {_g(gaps['l2'][1])}" in text
     if held is None:
@@ -513,7 +517,7 @@ def test_a_changed_near_rule_changes_the_answer_and_the_teachers_page(monkeypatc
 
     values = outliers.LESSON.defaults()
     assert NEAR.describe() in outliers.LESSON.expected(values)[1]
-    changed = facts.NearRule(per_sigma=2.0, shift_share=0.1, floor=0.1)
+    changed = facts.NearRule(per_sigma=2.0, shift_share=0.1, floor=0.1, edge=NEAR.edge)
     monkeypatch.setattr(facts, "NEAR", changed)
     why = outliers.LESSON.expected(values)[1]
     assert "2·sigma/√n and 10% of the shift" in why and NEAR.describe() not in why
@@ -596,3 +600,53 @@ def test_a_changed_step_rule_changes_the_runs_and_the_question_that_states_it(mo
     assert "(1 + 0.05·t)" in changed.describe() and "three times for L1" in changed.describe()
     assert changed.describe() in snapshot(open_page("pages/outliers.py"))
     clear_caches()
+
+
+# --- issue 30: a verdict must not hang on a 2% difference from the near rule ---
+NUDGES = (-0.09, -0.05, -0.02, 0.02, 0.05, 0.09)  # shares of the tolerance inside NEAR.edge
+
+
+@given(CONTROL_SPACE)
+def test_nudging_the_near_rule_inside_its_edge_never_turns_a_right_answer_wrong(s):
+    """Every answer the plain rule gives at a tolerance within NEAR.edge of the page's counts right on the page;
+    several count only when a gap sits on the edge, and the explanation then says which."""
+    assert max(abs(d) for d in NUDGES) < NEAR.edge
+    run, tol = page_run(s), NEAR.tolerance(s["sigma"], s["n"], s["size"])
+    answers = say.further_answers(run["gaps"], tol)
+    assert answers[0] == say.further_answer(run["gaps"], tol)
+    assert {say.further_answer(run["gaps"], tol * (1 + d)) for d in NUDGES} <= set(answers)
+    edge = [k for k in ("l1", "l2") if abs(run["gaps"][k] - tol) <= NEAR.edge * tol]
+    assert (len(answers) > 1) <= bool(edge)
+    why = say.further_explanation(run["gaps"], tol, (run["x"].min(), run["x"].max()), run["shifted"], run["x"].size)
+    assert ("both count" in why) == (len(answers) > 1)
+    gaps = sweep(s)
+    right = say.breakdown_answers(FRACTIONS, gaps["l1"], tol)
+    assert right[0] == say.breakdown_answer(say.held_to(FRACTIONS, gaps["l1"], tol))
+    assert {say.breakdown_answer(say.held_to(FRACTIONS, gaps["l1"], tol * (1 + d))) for d in NUDGES} <= set(right)
+    assert ("count." in say.breakdown_explanation(FRACTIONS, gaps["l1"], tol)) == (len(right) > 1)
+    _plain_words(say.breakdown_takeaway(FRACTIONS, gaps | {"huber": gaps["l1"]}, tol), limit=36)
+
+
+def test_a_sweep_that_crosses_the_rule_by_5_percent_counts_both_ranges_and_says_only_just():
+    """outliers?o_size=-50&o_frac=0.5&o_sigma=3&o_n=100: L1 is 2.73 off at 35% against a near of 2.6, so the
+    20-35% and 35-50% answers both count; at o_n=100, w=-3, b=5, L2 is 1.32 off at 5% against 1.35: only just."""
+    s = DEFAULTS | {"size": -50.0, "frac": 0.5, "sigma": 3.0, "n": 100}
+    gaps, tol = sweep(s), NEAR.tolerance(3.0, 100, -50.0)
+    assert tol < gaps["l1"][7] <= tol * (1 + NEAR.edge)  # 35%: just past near
+    assert say.breakdown_answers(FRACTIONS, gaps["l1"], tol) == ("20 to 35%", "35 to 50%")
+    assert "L1 stays near up to about 30% bad points" in say.breakdown_takeaway(FRACTIONS, gaps, tol)
+    assert "L1 at 35% (2.73)" in say.breakdown_seen(FRACTIONS, gaps, tol, (0.0, 5.0))
+    assert "«20 to 35%» and «35 to 50%» both count" in say.breakdown_explanation(FRACTIONS, gaps["l1"], tol)
+    s = DEFAULTS | {"n": 100, "w": -3.0, "b": 5.0}
+    gaps, tol = sweep(s), NEAR.tolerance(0.5, 100, 25.0)
+    assert tol * (1 - NEAR.edge) < gaps["l2"][1] <= tol
+    assert "L2 stays near up to about 5% bad points" in say.breakdown_takeaway(FRACTIONS, gaps, tol)
+    assert say.breakdown_answers(FRACTIONS, gaps["l1"], tol) == ("35 to 50%",)  # L1 far from its edge
+
+
+def test_in_a_room_every_answer_that_counts_is_green():
+    from ui.poll.view import spread_spec
+
+    spec = spread_spec({"a": 1, "b": 2, "c": 0}, ["a", "b", "c"], ("a", "b"))
+    assert [r["right"] for r in spec["data"]["values"]] == [True, True, False]
+    assert [r["right"] for r in spread_spec({}, ["ab", "a"], ("ab",))["data"]["values"]] == [True, False]

@@ -34,9 +34,9 @@ def predict(
     question: str,
     options: Sequence[str] | NumberAnswer,
     *,
-    answer: str | Callable[[], str] | None = None,
+    answer: str | Sequence[str] | Callable[[], str | Sequence[str]] | None = None,
     explanation: str | Callable[[], str] | None = None,
-    decide: Callable[[], tuple[str, str]] | None = None,
+    decide: Callable[[], tuple[str | Sequence[str], str]] | None = None,
     wrong: Mapping[str, str] | None = None,
 ) -> bool:
     """Ask before showing. Returns True once the student has answered (or chosen to skip), or, in a
@@ -47,7 +47,8 @@ def predict(
     is open), or `decide`: one function returning (answer, why), run once (a lesson's `expected`). With a
     NumberAnswer the student types a number; the answer is then the option the right number counts under.
     `wrong`: a common wrong answer -> the misconception behind it (Lesson.wrong, the teachers' page's rebuttals):
-    a student who picks one reads it first, the numbers folded below.
+    a student who picks one reads it first, the numbers folded below. The answer may be a tuple of options, each
+    counted right: where the run sits on the edge between two of them, a verdict must not hang on the last digit.
     """
     by_parts = answer is not None and explanation is not None
     if (decide is None) != by_parts or (decide is not None and (answer, explanation) != (None, None)):
@@ -160,14 +161,25 @@ def _room_result(room, key, options, *, correct: str, explanation: str, answer) 
     """After the reveal: the verdict on this session's answer (the answer alone for the teacher or a student who
     did not answer), then how the room answered."""
     if answer is None:
-        st.info(f"The answer is **{correct}**. {explanation}", icon="🗳️")
+        st.info(f"The answer is {_named(correct)}. {explanation}", icon="🗳️")
     else:
         _judge(options, answer, correct, explanation)
-    room_view.spread(room, key, options.options if isinstance(options, NumberAnswer) else options, correct)
+    room_view.spread(
+        room, key, options.options if isinstance(options, NumberAnswer) else options, right_answers(correct)
+    )
 
 
 def _value(x: str | Callable[[], str]) -> str:
     return x() if callable(x) else x
+
+
+def right_answers(correct: str | Sequence[str]) -> tuple[str, ...]:
+    """Every option counted right: one, or several where the run sits on the edge between them."""
+    return (correct,) if isinstance(correct, str) else tuple(correct)
+
+
+def _named(correct: str | Sequence[str]) -> str:
+    return " or ".join(f"**{c}**" for c in right_answers(correct))
 
 
 def _judge(
@@ -181,17 +193,17 @@ def _judge(
         _verdict(answer, _value(correct), _value(explanation), wrong)
 
 
-def _verdict(answer: str, correct: str, explanation: str, wrong: Mapping[str, str] | None = None) -> None:
+def _verdict(answer: str, correct: str | Sequence[str], explanation: str, wrong: Mapping[str, str] | None = None) -> None:
     """Right, with why in numbers; wrong, the misconception behind the pick first when it is a common one (the
     numbers then folded), else why in numbers."""
-    if answer == correct:
+    if answer in right_answers(correct):
         st.success(f"Right. {explanation}", icon="✅")
     elif wrong and answer in wrong:
-        st.error(f"Not quite: the answer is **{correct}**. {wrong[answer]}", icon="💡")
+        st.error(f"Not quite: the answer is {_named(correct)}. {wrong[answer]}", icon="💡")
         with st.expander("Why, in numbers"):
             st.markdown(explanation)
     else:
-        st.error(f"Not quite: the answer is **{correct}**. {explanation}", icon="💡")
+        st.error(f"Not quite: the answer is {_named(correct)}. {explanation}", icon="💡")
 
 
 def check_understanding(key: str, question: str, options: Sequence[str], correct: str, explanation: str) -> None:

@@ -456,15 +456,15 @@ PROJECTOR_FONT = 24  # the room's bars on a projector: read from the back of a h
 
 
 def spread_spec(
-    counts: dict[str, int], options: Sequence[str], correct: str | None = None, font_size: int = 16
+    counts: dict[str, int], options: Sequence[str], right: Sequence[str] | None = None, font_size: int = 16
 ) -> dict:
-    """One row per option (in the question's order): its text above a bar of its count, the right one green
+    """One row per option (in the question's order): its text above a bar of its count, the `right` ones green
     once known. The text sits above the bar, not on an axis, so a long option is not cut on a phone. Rows and
     bars grow with `font_size` (PROJECTOR_FONT in presentation mode)."""
     grow = font_size / 16
-    rows = [{"answer": o, "students": int(counts.get(o, 0)), "right": o == correct} for o in options]
+    rows = [{"answer": o, "students": int(counts.get(o, 0)), "right": o in (right or ())} for o in options]
     colour: dict = {"value": "#4c78a8"}
-    if correct is not None:
+    if right is not None:
         colour = {
             "field": "right",
             "type": "nominal",
@@ -501,10 +501,10 @@ def spread_spec(
     }
 
 
-def _spread_chart(counts: dict[str, int], options: Sequence[str], correct: str | None, key: str) -> None:
+def _spread_chart(counts: dict[str, int], options: Sequence[str], right: Sequence[str] | None, key: str) -> None:
     total = sum(counts.values())
     st.vega_lite_chart(
-        spread_spec(counts, options, correct, PROJECTOR_FONT if presenting() else 16),
+        spread_spec(counts, options, right, PROJECTOR_FONT if presenting() else 16),
         width="stretch",
         key=key,
         alt=f"The room's answers: {', '.join(f'{o}: {counts.get(o, 0)}' for o in options)} ({total} in all).",
@@ -542,15 +542,15 @@ def _reveal(room: Membership, key: str) -> None:
     st.session_state[_RERUN] = True
 
 
-def spread(room: Membership, key: str, options: Sequence[str], correct: str) -> None:
-    """After the reveal: how the room answered (read once per run)."""
+def spread(room: Membership, key: str, options: Sequence[str], right: Sequence[str]) -> None:
+    """After the reveal: how the room answered (read once per run), the `right` options green."""
     try:
         counts = store().counts(room.code, key, teacher_key=room.teacher_key)
     except PollError as why:
         st.caption(f"The room's answers cannot be shown: {why}.")
         return
     st.markdown("**How the room answered**")
-    _spread_chart(counts, options, correct, key=f"{key}_spread")
+    _spread_chart(counts, options, right, key=f"{key}_spread")
 
 
 def ask_again(room: Membership, key: str) -> None:

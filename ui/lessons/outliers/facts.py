@@ -18,17 +18,35 @@ class NearRule:
     per_sigma: float
     shift_share: float
     floor: float
+    edge: float  # a gap within this share of the tolerance, either side, is on the edge: both readings count
 
     def tolerance(self, sigma: float, n: int, shift: float) -> float:
         noise = self.per_sigma * float(sigma) / math.sqrt(max(int(n), 1))
         return max(noise, self.shift_share * abs(float(shift))) + self.floor
+
+    def readings(self, gap: float, tol: float) -> tuple[bool, ...]:
+        """Whether a line this far off is near: (True,) or (False,); on the edge, within `edge`·tol of the
+        tolerance, both, the plain rule's reading first: a rule of thumb must not decide on a 2% difference.
+        nan counts as far."""
+        if not gap <= tol * (1 + self.edge):
+            return (False,)
+        if gap <= tol * (1 - self.edge):
+            return (True,)
+        return (bool(gap <= tol), bool(gap > tol))
+
+    def on_edge(self, gap: float, tol: float) -> bool:
+        return len(self.readings(gap, tol)) > 1
+
+    def readings_band(self) -> tuple[float, float]:
+        """The tolerance's factors at which every gap on the edge reads as far, and as near."""
+        return (1 - self.edge, 1 + self.edge)
 
     def describe(self) -> str:
         """The rule as a sentence prints it: "the larger of 3·sigma/√n and 5% of the shift, plus 0.1"."""
         return f"the larger of {self.per_sigma:g}·sigma/√n and {self.shift_share:.0%} of the shift, plus {self.floor:g}"
 
 
-NEAR = NearRule(per_sigma=3.0, shift_share=0.05, floor=0.1)
+NEAR = NearRule(per_sigma=3.0, shift_share=0.05, floor=0.1, edge=0.1)
 
 CLOSED_OVER = 1000
 """A gradient descent run's pace: how much of its distance to the exact fit its last 1,000 updates closed."""

@@ -119,10 +119,11 @@ def question(values: Mapping[str, object]) -> str:
     )
 
 
-def verdict(f: Fits, shifted: int, n: int, size: float) -> tuple[str, str]:
-    """(which lines leave the true one, the gaps that decide it); `shifted` of the `n` points are marked as
-    outliers, moved by `size`."""
-    return say.further_answer(f.gaps, f.tol), say.further_explanation(f.gaps, f.tol, f.x_range, shifted, n, size=size)
+def verdict(f: Fits, shifted: int, n: int, size: float) -> tuple[tuple[str, ...], str]:
+    """(which lines leave the true one: every answer that counts, the plain rule's first; the gaps that decide
+    it); `shifted` of the `n` points are marked as outliers, moved by `size`."""
+    answers = say.further_answers(f.gaps, f.tol)
+    return answers, say.further_explanation(f.gaps, f.tol, f.x_range, shifted, n, size=size)
 
 
 def generated_points(values: Mapping[str, object]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -135,7 +136,8 @@ def generated_points(values: Mapping[str, object]) -> tuple[np.ndarray, np.ndarr
 def expected(values: Mapping[str, object]) -> tuple[str, str]:
     """The answer for the generated table at these values (what a link opens), read as the page reads it."""
     x, y, shifted = generated_points(values)
-    return verdict(fits(x, y, values), int(shifted.sum()), x.size, float(values["o_size"]))
+    answers, why = verdict(fits(x, y, values), int(shifted.sum()), x.size, float(values["o_size"]))
+    return answers[0], why
 
 
 LESSON = Lesson(

@@ -8,6 +8,7 @@ Over 400 lines: every sentence the page prints, each a short pure function with 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -72,14 +73,37 @@ def near_lines(gaps: Mapping[str, float], tol: float) -> dict[str, bool]:
     return {k: bool(g <= tol) for k, g in gaps.items()}
 
 
-def further_answer(gaps: Mapping[str, float], tol: float) -> str:
-    """Which lines leave the true one, by the near rule alone: a difference inside `tol` decides nothing."""
-    near = near_lines(gaps, tol)
+def _further(near: Mapping[str, bool]) -> str:
     if near["l1"] and near["l2"]:
         return FURTHER[2]
     if not near["l1"] and not near["l2"]:
         return FURTHER[3]
     return FURTHER[1] if near["l1"] else FURTHER[0]
+
+
+def further_answers(gaps: Mapping[str, float], tol: float) -> tuple[str, ...]:
+    """Which lines leave the true one, by the near rule alone (a difference inside `tol` decides nothing): the
+    plain rule's answer first, then the others a line on the edge of near allows (facts.NEAR.readings)."""
+    readings = {k: facts.NEAR.readings(gaps[k], tol) for k in ("l1", "l2")}
+    answers = (_further({"l1": a, "l2": b}) for a in readings["l1"] for b in readings["l2"])
+    return tuple(dict.fromkeys(answers))
+
+
+def further_answer(gaps: Mapping[str, float], tol: float) -> str:
+    """The plain near rule's answer: the first of `further_answers`."""
+    return further_answers(gaps, tol)[0]
+
+
+def edge_note(gaps: Mapping[str, float], tol: float, answers: Sequence[str]) -> str:
+    """The sentence that says which lines sit on the edge of near and which answers therefore count ("" if none)."""
+    edge = [k for k in ("l1", "l2") if facts.NEAR.on_edge(gaps[k], tol)]
+    if len(answers) < 2 or not edge:
+        return ""
+    who = " and ".join(f"{SHORT[k]}'s gap, {gap_text(gaps[k])}," for k in edge)
+    return (
+        f" {who[0].upper()}{who[1:]} {'is' if len(edge) == 1 else 'are'} within {facts.NEAR.edge:.0%} of "
+        f"{near_text(tol)}, on the edge of near: {' and '.join(f'«{a}»' for a in answers)} both count."
+    )
 
 
 def near_text(tol: float) -> str:
@@ -97,7 +121,8 @@ def further_explanation(
 ) -> str:
     """Why, in numbers: each line's mean gap to the true line against the near rule, and the case the data show
     (`shifted` of `n` points moved by `size`)."""
-    answer = further_answer(gaps, tol)
+    answers = further_answers(gaps, tol)
+    answer = answers[0]
     g1, g2 = gap_text(gaps["l1"]), gap_text(gaps["l2"])
     numbers = (
         f"On average over x from {_g(x_range[0])} to {_g(x_range[1])}, L1's line is {g1} from the true line and "
@@ -130,13 +155,16 @@ def further_explanation(
             if shifted
             else "Both left it, though no point is marked as shifted: the edited points put both lines there."
         )
-    return numbers + why
+    return numbers + why + edge_note(gaps, tol, answers)
 
 
 def fit_takeaway(gaps: Mapping[str, float], tol: float) -> str:
     """The scatter's one-line takeaway: which lines stay near the true one, by the near rule, with their gaps."""
     near = near_lines(gaps, tol)
     g1, g2, rule = gap_text(gaps["l1"]), gap_text(gaps["l2"]), f"(near: within {near_text(tol)})"
+    edge = [SHORT[k] for k in ("l1", "l2") if facts.NEAR.on_edge(gaps[k], tol)]
+    if edge:
+        rule = f"(near: within {near_text(tol)}; {' and '.join(edge)} on the edge of it)"
     if near["l1"] and near["l2"]:
         return f"Both lines stay near the true one: L1 is {g1} and L2 {g2} off on average {rule}."
     if near["l1"]:
@@ -302,6 +330,30 @@ def breakdown_answer(held: float | None) -> str:
     return next((k for k, (lo, hi) in BREAKS.items() if lo <= held < hi), list(BREAKS)[-1])
 
 
+def breakdown_answers(fractions: Sequence[float], gaps: Sequence[float], tol: float) -> tuple[str, ...]:
+    """The breakdown question's right answers: the plain near rule's range first, then every range between the
+    share L1 holds to with each gap on the edge of near read as far and the share with each read as near."""
+    order = [NEVER, *BREAKS]
+    main = breakdown_answer(held_to(fractions, gaps, tol))
+    lo, hi = (order.index(breakdown_answer(held_to(fractions, gaps, tol * f))) for f in facts.NEAR.readings_band())
+    return tuple(dict.fromkeys([main, *order[lo : hi + 1]]))
+
+
+def _edge_shares(fractions: Sequence[float], gaps: Sequence[float], tol: float) -> list[tuple[float, float]]:
+    """The (share, gap) pairs on the edge of near whose reading moves how far the line holds: after the share it
+    holds to with every edge read as far, up to the first share past the one it holds to with every edge near."""
+    pairs = sorted(zip((float(f) for f in fractions), (float(g) for g in gaps), strict=True))
+    lo, hi = (held_to(fractions, gaps, tol * f) for f in facts.NEAR.readings_band())
+    after_hi = next((f for f, _ in pairs if hi is None or f > hi), math.inf)
+    return [(f, g) for f, g in pairs if (lo is None or f > lo) and f <= after_hi and facts.NEAR.on_edge(g, tol)]
+
+
+def _edge_words(edge: Sequence[tuple[float, float]]) -> str:
+    """ "35% on the edge of near (2.73)": the shares a verdict must not hang on."""
+    shares = " and ".join(f"{f:.0%}" for f, _ in edge)
+    return f"{shares} on the edge of near ({', '.join(_g(g) for _, g in edge)})"
+
+
 def _held_text(name: str, held: float | None, fractions: Sequence[float], gaps: Sequence[float], tol: float) -> str:
     if held is None:
         return f"{name}'s line is {_g(gaps[0])} from the true line even at {fractions[0]:.0%} outliers"
@@ -316,17 +368,41 @@ def _held_text(name: str, held: float | None, fractions: Sequence[float], gaps: 
 
 def breakdown_explanation(fractions: Sequence[float], l1_gaps: Sequence[float], tol: float) -> str:
     held = held_to(fractions, l1_gaps, tol)
+    answers = breakdown_answers(fractions, l1_gaps, tol)
+    edge = _edge_shares(fractions, l1_gaps, tol)
+    both = (
+        f" With {_edge_words(edge)}, within {facts.NEAR.edge:.0%} of {near_text(tol)}, "
+        f"{' and '.join(f'«{a}»' for a in answers)} {'both' if len(answers) == 2 else 'all'} count."
+        if len(answers) > 1 and edge
+        else ""
+    )
     return (
         f"Near means {near_rule(tol)} of the true line, on average over x. "
         + _held_text("L1", held, fractions, l1_gaps, tol)
         + "."
+        + both
     )
 
 
 def breakdown_seen(
     fractions: Sequence[float], gaps: Mapping[str, Sequence[float]], tol: float, outliers_x_range: tuple[float, float]
 ) -> str:
-    """What the sweep shows: how far L2 and L1 are at the first non-zero fraction, and where L1 breaks here."""
+    """What the sweep shows: how far L2 and L1 are at the first non-zero fraction, where L1 breaks here, and the
+    shares on the edge of near that the takeaway's "about" stands for."""
+    edge = {k: _edge_shares(fractions, gaps[k], tol) for k in ("l1", "l2")}
+    said = [f"{SHORT[k]} at {_edge_words(e).replace(' on the edge of near', '')}" for k, e in edge.items() if e]
+    on_edge = (
+        f" On the edge of near, within {facts.NEAR.edge:.0%} of {near_text(tol)}, where a rule of thumb decides "
+        f"nothing: {'; '.join(said)}."
+        if said
+        else ""
+    )
+    return _breakdown_story(fractions, gaps, tol, outliers_x_range) + on_edge
+
+
+def _breakdown_story(
+    fractions: Sequence[float], gaps: Mapping[str, Sequence[float]], tol: float, outliers_x_range: tuple[float, float]
+) -> str:
     order = np.argsort(fractions)
     fr = [float(fractions[i]) for i in order]
     l1 = [float(gaps["l1"][i]) for i in order]
@@ -390,25 +466,28 @@ def influence_seen(pulls: Mapping[str, np.ndarray], x: np.ndarray, delta: float)
     return text + ": here no residual is large enough for L2's pull to pass L1's."
 
 
-def _held_phrase(name: str, held: float | None, fractions: Sequence[float]) -> str:
+def _held_phrase(name: str, held: float | None, fractions: Sequence[float], edge: bool = False) -> str:
+    """Up to which share a line stays near; `edge`: a share that decides it sits on the edge of near, so the
+    phrase says "about" or "only just" (the gaps are in the fold)."""
     fr = sorted(float(f) for f in fractions)
     if held is None:
-        return f"{name} is not near even with no bad points"
+        return f"{name} is {'just outside near' if edge else 'not near'} even with no bad points"
     if held >= fr[-1]:
-        return f"{name} stays near over the whole sweep, to {held:.0%}"
+        return f"{name} stays near over the whole sweep, to {held:.0%}{', only just' if edge else ''}"
     nxt = next(f for f in fr if f > held)
     if held <= 0:
-        return f"{name} leaves at the first bad share ({nxt:.0%})"
-    return f"{name} stays near up to {held:.0%} bad points"
+        return f"{name} leaves {'near at about' if edge else 'at'} the first bad share ({nxt:.0%})"
+    return f"{name} stays near up to {'about ' if edge else ''}{held:.0%} bad points"
 
 
 def breakdown_takeaway(fractions: Sequence[float], gaps: Mapping[str, Sequence[float]], tol: float) -> str:
-    """The sweep's takeaway: up to which share of bad points each of L1 and L2 stays near the true line."""
-    held = {k: held_to(fractions, gaps[k], tol) for k in ("l1", "l2")}
-    return (
-        f"{_held_phrase('L1', held['l1'], fractions)}; {_held_phrase('L2', held['l2'], fractions)} "
-        f"(near: within {near_text(tol)})."
-    )
+    """The sweep's takeaway: up to which share of bad points each of L1 and L2 stays near the true line, "about"
+    where a share on the edge of near decides it."""
+    phrases = []
+    for k in ("l1", "l2"):
+        held = held_to(fractions, gaps[k], tol)
+        phrases.append(_held_phrase(SHORT[k], held, fractions, edge=bool(_edge_shares(fractions, gaps[k], tol))))
+    return f"{phrases[0]}; {phrases[1]} (near: within {near_text(tol)})."
 
 
 def _late_reason(gd: Mapping[str, Mapping], late: Sequence[str], near: float, tie: float) -> str:
