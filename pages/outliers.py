@@ -84,7 +84,7 @@ with main:
     )
     takeaway(say.fit_takeaway(gaps, tol), say.fit_seen(exact, (v["w"], b_true), gaps, tol), answers=True)
 
-blocks.descent_block(x, y, v, exact)
+blocks.descent_block(x, y, v, fit)
 st.subheader("How much bad data can each loss take?")
 bd_args = (v["n"], v["w"], b_true, v["sigma"], v["size"], v["seed"], v["bias"], v["delta"], FRACTIONS, LOSSES)
 shares = tuple(core.outlier_count(v["n"], f) / v["n"] for f in FRACTIONS)  # what each sweep data set holds

@@ -193,7 +193,9 @@ def _judge(
         _verdict(answer, _value(correct), _value(explanation), wrong)
 
 
-def _verdict(answer: str, correct: str | Sequence[str], explanation: str, wrong: Mapping[str, str] | None = None) -> None:
+def _verdict(
+    answer: str, correct: str | Sequence[str], explanation: str, wrong: Mapping[str, str] | None = None
+) -> None:
     """Right, with why in numbers; wrong, the misconception behind the pick first when it is a common one (the
     numbers then folded), else why in numbers."""
     if answer in right_answers(correct):

@@ -177,12 +177,17 @@ GD_ANSWERS = [  # the second question's answers
 
 
 @st.fragment
-def descent_block(x: np.ndarray, y: np.ndarray, v: Settings, exact: Mapping[str, tuple[float, float]]) -> None:
+def descent_block(x: np.ndarray, y: np.ndarray, v: Settings, fit: lesson.Fits) -> None:
     """Gradient descent against the exact lines, behind its question: answering it reruns only this block."""
     st.subheader("Does gradient descent find these lines?")
+    exact = fit.exact
 
     def descent() -> dict:
         return lesson_compute.descent_to_exact(x, y, v["bias"], v["delta"], LOSSES, updates=GD_UPDATES, near=ARRIVED)
+
+    def nearer() -> dict:  # late runs that stopped near the true line, short of an exact fit that left it
+        truth = (v["w"], lesson.true_bias(v.by_key))
+        return say.nearer_truth(descent(), fit.gaps, truth, fit.x_range, fit.tol)
 
     if predict(
         lesson.GD_PREDICT_KEY,
@@ -190,7 +195,9 @@ def descent_block(x: np.ndarray, y: np.ndarray, v: Settings, exact: Mapping[str,
         f"{facts.STEP.describe()}. Do all three runs end within {ARRIVED:g} of the exact lines above?",
         GD_ANSWERS,
         answer=lambda: say.descent_answer(descent(), GD_ANSWERS),
-        explanation=lambda: say.descent_explanation(descent(), exact, GD_UPDATES, ARRIVED),
+        explanation=lambda: say.descent_explanation(
+            descent(), exact, GD_UPDATES, ARRIVED, nearer=say.nearer_words(descent(), nearer(), v["bias"])
+        ),
     ):
         gd = descent()
         layout.chart(
@@ -224,5 +231,5 @@ def descent_block(x: np.ndarray, y: np.ndarray, v: Settings, exact: Mapping[str,
                 ]
             )
         )
-        seen = say.descent_seen(gd, exact, GD_UPDATES, ARRIVED)
-        takeaway(say.descent_takeaway(gd, GD_UPDATES, ARRIVED), seen, answers=True)
+        seen = say.descent_seen(gd, exact, GD_UPDATES, ARRIVED, nearer=say.nearer_words(gd, nearer(), v["bias"]))
+        takeaway(say.descent_takeaway(gd, GD_UPDATES, ARRIVED, nearer=nearer()), seen, answers=True)

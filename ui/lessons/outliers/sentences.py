@@ -200,6 +200,36 @@ def fit_seen(
     return text + "Neither line stays near the true one: too much of the data is bad for either loss."
 
 
+def nearer_truth(
+    gd: Mapping[str, Mapping], exact_gaps: Mapping[str, float], truth: tuple[float, float], x_range, tol: float
+) -> dict[str, tuple[float, float]]:
+    """The late runs whose line ends clearly near the true one while their exact fit is clearly not (by
+    facts.NEAR, edges excluded): {loss: (the run's mean gap to the true line, its exact fit's)}."""
+    out = {}
+    for k, run in gd.items():
+        gap = mean_gap(*run["end"], *truth, *x_range)
+        if not run["arrived"] and facts.NEAR.readings(gap, tol) == (True,) == tuple(
+            not r for r in facts.NEAR.readings(exact_gaps[k], tol)
+        ):
+            out[k] = (gap, float(exact_gaps[k]))
+    return out
+
+
+def nearer_words(gd: Mapping[str, Mapping], nearer: Mapping[str, tuple[float, float]], with_bias: bool) -> str:
+    """The fold's sentence on runs that stopped near the true line short of an exact fit that left it ("")."""
+    if not nearer:
+        return ""
+    runs = "; ".join(
+        f"{SHORT[k]}'s run ends at y = {line_text(*gd[k]['end'], with_bias)}, {_g(run)} from the true line on "
+        f"average, its exact fit {_g(fit)}"
+        for k, (run, fit) in nearer.items()
+    )
+    return (
+        f" {runs}. With this many bad points a line through the good points fits almost as well as the best line, "
+        "which follows the bad ones: descent from (0, 0) meets the good line first and the loss barely pulls it on."
+    )
+
+
 def descent_answer(gd: Mapping[str, Mapping], answers: Sequence[str]) -> str:
     """answers[0] ("yes, all three") if every run ended within `near` of its exact line, else answers[2]."""
     return answers[0] if all(run["arrived"] for run in gd.values()) else answers[2]
@@ -267,7 +297,12 @@ def _reason(k: str, run: Mapping, near: float, tie: float) -> str:
 
 
 def descent_explanation(
-    gd: Mapping[str, Mapping], exact: Mapping[str, tuple[float, float]], updates: int, near: float, tie: float = 1e-9
+    gd: Mapping[str, Mapping],
+    exact: Mapping[str, tuple[float, float]],
+    updates: int,
+    near: float,
+    tie: float = 1e-9,
+    nearer: str = "",
 ) -> str:
     """Why, in numbers: where each run that did not arrive ended, and why, from its loss and its pace."""
     late = [k for k, run in gd.items() if not run["arrived"]]
@@ -279,11 +314,16 @@ def descent_explanation(
             "L1's kink we use 0), and the decaying step shrinks the zig-zag around the optimum."
         )
     parts = [_reason(k, gd[k], near, tie) for k in late]
-    return f"Not all end within {near:g} after {updates:,} updates. " + "; ".join(parts) + "."
+    return f"Not all end within {near:g} after {updates:,} updates. " + "; ".join(parts) + "." + nearer
 
 
 def descent_seen(
-    gd: Mapping[str, Mapping], exact: Mapping[str, tuple[float, float]], updates: int, near: float, tie: float = 1e-9
+    gd: Mapping[str, Mapping],
+    exact: Mapping[str, tuple[float, float]],
+    updates: int,
+    near: float,
+    tie: float = 1e-9,
+    nearer: str = "",
 ) -> str:
     """What the distance chart shows: when each run settled for good, where each ended, and why the late ones are
     late."""
@@ -299,7 +339,7 @@ def descent_seen(
     if not late:
         return text + "All three arrive: descent handles L1's kink."
     text += f"Not there after {updates:,} updates: {_names(late)}. "
-    return text + "; ".join(f"{_far(gd, k, exact)}: {_reason_short(k, gd[k], near, tie)}" for k in late) + "."
+    return text + "; ".join(f"{_far(gd, k, exact)}: {_reason_short(k, gd[k], near, tie)}" for k in late) + "." + nearer
 
 
 def _reason_short(k: str, run: Mapping, near: float, tie: float) -> str:
@@ -510,9 +550,12 @@ def _late_reason(gd: Mapping[str, Mapping], late: Sequence[str], near: float, ti
     return f"{who}the decaying step is down to {gd[worst]['lr_ratio']:.0%} of its first size"
 
 
-def descent_takeaway(gd: Mapping[str, Mapping], updates: int, near: float, tie: float = 1e-9) -> str:
+def descent_takeaway(
+    gd: Mapping[str, Mapping], updates: int, near: float, tie: float = 1e-9, nearer: Mapping | None = None
+) -> str:
     """The distance chart's takeaway: which runs end within `near` of their exact lines, the margin of the slowest
-    when all do, and why the others are late, from their numbers."""
+    when all do, and why the others are late, from their numbers; for late runs that stopped near the true line
+    short of an exact fit that left it (`nearer_truth`), that instead (the pace is in the fold)."""
     done = [k for k, run in gd.items() if run["arrived"]]
     late = [k for k in gd if k not in done]
     if not late:
@@ -532,6 +575,10 @@ def descent_takeaway(gd: Mapping[str, Mapping], updates: int, near: float, tie: 
     finals = [plain(gd[k]["final"], 2) for k in late]
     dists = finals[0] if len(finals) == 1 else ", ".join(finals[:-1]) + " and " + finals[-1]
     reason = _late_reason(gd, late, near, tie)
+    if nearer:  # the surprise beats the pace: a late run nearer the truth than the line it is heading for
+        many = len(nearer) > 1
+        who = f"the runs of {_names(list(nearer))} sit" if many else f"{_names(list(nearer))}'s run sits"
+        reason = f"{who} near the true line, {'their exact fits do' if many else 'its exact fit does'} not"
     if not done:
         return f"None arrives: {_names(late)} end {dists} from their exact lines; {reason}."
     head = f"{_names(done)} {'reaches its exact line' if len(done) == 1 else 'reach their exact lines'}. "
