@@ -279,12 +279,18 @@ def check_sweep(s: dict) -> None:
                 if zero.size > 1
                 else say.lr_text(zero[0])
             ) in text
+        if e[best] <= 1e-6:  # what follows starts past the floor's last rate (staying at the floor is no rise)
+            best = int(np.flatnonzero(e <= 1e-6)[-1])
         above = np.diff(e[best:])
         claim = text.split(f"{name}'s error is ")[1].split(". ")[0]
         assert ("never falls as lr grows" in claim) == bool(above.size and np.all(above >= 0))
         at_floor = np.abs(e - floors[k]) <= max(0.1 * floors[k], 1e-3)
         if at_floor.any():
-            assert f"At {int(at_floor.sum())} of its {e.size} points it sits at its noise floor" in text
+            n_at = int(at_floor.sum())
+            points = f"all {n_at} of its points" if n_at == e.size else f"{n_at} of its {e.size} points"
+            where = r[at_floor]
+            rates = f"lr = {say.lr_text(where[0])}" + (f" to {say.lr_text(where[-1])}" if n_at > 1 else "")
+            assert f"At {points} ({rates}) it sits within 10% (or 0.001) of its noise floor" in text
         else:
             assert f"never comes within 10% (or 0.001) of its noise floor |optimum − 1| = {say.num(floors[k])}" in text
     gone = ~np.isfinite(errors["l2"])

@@ -470,12 +470,13 @@ def _above_the_best(lrs: np.ndarray, err: np.ndarray) -> str:
 def _at_the_floor(lrs: np.ndarray, err: np.ndarray, floor: float) -> str:
     """Where the error sits at the noise floor |optimum - 1|: within FLOOR_BAND of it, or 1e-3."""
     at_floor = np.abs(err - floor) <= max(FLOOR_BAND * floor, 1e-3)
+    band = f"within {FLOOR_BAND:.0%} (or 0.001) of its noise floor |optimum − 1| = {num(floor)}"
     if not at_floor.any():
-        return f" It never comes within 10% (or 0.001) of its noise floor |optimum − 1| = {num(floor)}."
-    return (
-        f" At {int(at_floor.sum())} of its {err.size} points it sits at its noise floor |optimum − 1| = "
-        f"{num(floor)} (within 10% or 0.001), from lr = {lr_text(lrs[at_floor][0])} to {lr_text(lrs[at_floor][-1])}."
-    )
+        return f" It never comes {band}."
+    k, where = int(at_floor.sum()), lrs[at_floor]
+    points = f"all {k} of its points" if k == err.size else f"{k} of its {err.size} points"
+    rates = f"lr = {lr_text(where[0])}" if k == 1 else f"lr = {lr_text(where[0])} to {lr_text(where[-1])}"
+    return f" At {points} ({rates}) it sits {band}."
 
 
 def _one_loss_sweep(
@@ -510,6 +511,9 @@ def _one_loss_sweep(
             else f"{zero.size} rates, lr = {lr_text(zero[0])} to {lr_text(zero[-1])}"
         )
         text = head + f"{label}'s error is {FLOOR_TEXT} (the chart's floor) at {where}"
+        best = int(np.flatnonzero(e <= ERROR_FLOOR)[-1])  # what follows starts past the floor's last rate
+        text += _above_the_best(r[best:], e[best:]) if best < e.size - 1 else "."
+        return text if floor is None else text + _at_the_floor(r, e, floor)
     text += _above_the_best(r, e)
     return text if floor is None else text + _at_the_floor(r, e, floor)
 
@@ -906,7 +910,9 @@ def loss_takeaway(losses: dict[str, np.ndarray]) -> str:
         if end - best <= TIE * max(abs(best), ROUNDING) or end <= ROUNDING:
             parts.append(f"{name}'s loss ends at about its lowest, {plain(end)}")
         else:
-            parts.append(f"{name}'s loss ends at {plain(end)}, above its lowest, {plain(best)}: it keeps jumping")
+            parts.append(
+                f"{name}'s loss ends at {plain(end)}, above the lowest it reached ({plain(best)}): it keeps jumping"
+            )
     return _cap("; ".join(parts)) + "."
 
 
