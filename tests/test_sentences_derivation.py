@@ -160,8 +160,11 @@ def check_finite_differences(p: dict, h: float) -> None:
         assert ("up to rounding" in text) == (max(abs(d - analytic) for d in (forward, backward, central)) > 0)
     # a quotient at rounding level is printed as such, never as the rounding error it computes (5.551e−11)
     for name, d in (("forward", forward), ("backward", backward), ("central", central)):
-        if m := re.search(rf"{name}(?: difference| one)? \((0 \(to rounding\)|[^)]+)\)", text):
+        m = re.search(rf"{name}(?: gives| difference,| one,)? (0 \(to rounding\)|[−\d.]+)[,;]", text)
+        assert m or kind == "caption" or (name == "backward" and "forward difference" in text), (name, text)
+        if m:  # one value per quotient, "0 (to rounding)" inside the rounding of L(w ± h) / h
             assert (m.group(1) == "0 (to rounding)") == (abs(d) <= 8 * EPS * (abs(x) * h + abs(r)) / h), (name, d)
+            assert "(0 (to rounding))" not in text
 
 
 def check_misconception(p: dict, bias: bool) -> None:

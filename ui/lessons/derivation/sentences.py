@@ -199,18 +199,18 @@ def finite_differences(
 
     if r == 0:
         return "warning", (
-            f"You stand on the kink, and the step h = {h:g} straddles the kink: forward ({quotient(forward)}) sees "
-            f"the right arm of the V, backward ({quotient(backward)}) the left one, and central ({quotient(central)}) "
-            "averages them. There is no derivative here for them to agree on; the analytic value is the app's pick "
-            "from the subgradients."
+            f"You stand on the kink, and the step h = {h:g} straddles it: forward gives {quotient(forward)}, the "
+            f"right arm of the V; backward {quotient(backward)}, the left one; central {quotient(central)}, their "
+            "average. There is no derivative here for them to agree on; the analytic value is the app's pick from "
+            "the subgradients."
         )
     if abs(r) < abs(x) * h - 8 * EPS * (abs(r) + abs(x * h)):  # |r| = |x|·h in decimals is not across
         crossing, clean = ("forward", "backward") if r * x < 0 else ("backward", "forward")
         values = {"forward": forward, "backward": backward}
         return "warning", (
             f"The step h = {h:g} reaches across the kink (|r| = {fmt(abs(r))} < |x|·h = {fmt(abs(x) * h)}): the "
-            f"{crossing} difference ({quotient(values[crossing])}) and the central one ({quotient(central)}) mix the "
-            f"two arms of the V, whose slopes are ±{fmt(abs(x))}; only the {clean} one ({quotient(values[clean])}) "
+            f"{crossing} difference, {quotient(values[crossing])}, and the central one, {quotient(central)}, mix the "
+            f"two arms of the V, whose slopes are ±{fmt(abs(x))}; only the {clean} one, {quotient(values[clean])}, "
             f"stays on one arm and matches the analytic {fmt(analytic)}. A step below |r|/|x| = {fmt(abs(r / x))} "
             "sees the true slope."
         )
