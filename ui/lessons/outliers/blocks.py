@@ -192,7 +192,7 @@ def descent_block(x: np.ndarray, y: np.ndarray, v: Settings, fit: lesson.Fits) -
     if predict(
         lesson.GD_PREDICT_KEY,
         f"Gradient descent starts at w = b = 0 and makes {GD_UPDATES:,} full-batch updates with "
-        f"{facts.STEP.describe()}. Do all three runs end within {ARRIVED:g} of the exact lines above?",
+        f"{facts.STEP.describe()}. Do all three runs end within {ARRIVED:g} of the exact lines above, in both w and b?",
         GD_ANSWERS,
         answer=lambda: say.descent_answer(descent(), GD_ANSWERS),
         explanation=lambda: say.descent_explanation(
@@ -212,8 +212,8 @@ def descent_block(x: np.ndarray, y: np.ndarray, v: Settings, fit: lesson.Fits) -
                 LOSSES,
                 ARRIVED,
             ),
-            f"Distance from each gradient descent run to its exact fit over {GD_UPDATES:,} updates, log scale, with a "
-            f"dashed line at {ARRIVED:g}.",
+            f"Distance from each gradient descent run to its exact fit (the larger of its gaps in w and in b) over "
+            f"{GD_UPDATES:,} updates, log scale, with a dashed line at {ARRIVED:g}.",
             answers=True,
         )
         layout.table(

@@ -558,18 +558,21 @@ def descent_takeaway(
     short of an exact fit that left it (`nearer_truth`), that instead (the pace is in the fold)."""
     done = [k for k, run in gd.items() if run["arrived"]]
     late = [k for k in gd if k not in done]
-    if not late:
-        slowest = max(gd, key=lambda k: gd[k]["final"])
-        run = gd[slowest]
-        since = f", inside since update {run['settled']:,}" if run["settled"] is not None else ""
-        who = f"{SHORT[slowest]} only just" if run["final"] > near / 2 else f"{SHORT[slowest]}, the slowest,"
-        kink = (
-            "L1's kink slows gradient descent; it does not stop it."
-            if slowest == "l1"
-            else ("L1's kink does not stop gradient descent.")
+    if not late:  # in the order they came in for good: the last one in is not always the one ending furthest
+        order = sorted(gd, key=lambda k: (gd[k]["settled"] is None, gd[k]["settled"] or 0))
+        when = [
+            f"{SHORT[k]} by {'update ' if i == 0 else ''}{gd[k]['settled']:,}"
+            if gd[k]["settled"] is not None
+            else f"{SHORT[k]} only at the end"
+            for i, k in enumerate(order)
+        ]
+        furthest = max(gd, key=lambda k: gd[k]["final"])
+        margin = (
+            f"; {SHORT[furthest]} ends {plain(gd[furthest]['final'])} off" if gd[furthest]["final"] > near / 2 else ""
         )
         return (
-            f"All three end within {near:g} of their exact lines; {who} ends {plain(run['final'])} away{since}. {kink}"
+            f"All three reach their exact lines (within {near:g}) and stay: {', '.join(when)}{margin}. "
+            "L1's kink does not stop descent."
         )
     ends = "ends" if len(late) == 1 else "end"
     finals = [plain(gd[k]["final"], 2) for k in late]
