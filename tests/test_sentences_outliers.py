@@ -222,7 +222,9 @@ def test_the_descent_verdict_and_sentence_name_each_late_run_with_its_reason(gd)
     short_names = {"l1": "L1", "l2": "L2", "huber": "Huber"}
     for k, r in gd.items():
         name = short_names[k]
-        assert f"{name} {plain(r['final'])}" in seen  # where each run ended, as the chart's last point
+        assert (
+            f"{name} {plain(r['final'], rounding=say.GAP_ROUNDING)}" in seen
+        )  # where each run ended, as the chart's last point
         if r["arrived"]:
             assert f"{name} ends {plain(r['final'])} from" not in why
         else:

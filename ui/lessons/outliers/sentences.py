@@ -334,7 +334,11 @@ def descent_seen(
         if settled
         else f"No run stays within {near:g} of its exact fit"
     ) + ". "
-    text += "At the end: " + "; ".join(f"{SHORT[k]} {plain(run['final'])}" for k, run in gd.items()) + ". "
+    text += (
+        "At the end: "
+        + "; ".join(f"{SHORT[k]} {plain(run['final'], rounding=GAP_ROUNDING)}" for k, run in gd.items())
+        + ". "
+    )
     late = [k for k, run in gd.items() if not run["arrived"]]
     if not late:
         return text + "All three arrive: descent handles L1's kink."
