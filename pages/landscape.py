@@ -53,8 +53,8 @@ if not chosen:
 if beside:  # the question and the loss curves that answer it on the first screen, the map below
     ask, curves_box = st.columns([2, 3])
     map_box = st.container()
-elif layout.sliding():  # the answer's screen shows the curves alone, so they come first (the page's first chart)
-    ask, curves_box, map_box = (st.container() for _ in range(3))
+elif layout.sliding():  # the answer's screen: the map and the curves side by side, made once the question is asked
+    ask = st.container()
 else:
     ask, map_box, curves_box = (st.container() for _ in range(3))
 with ask:
@@ -68,6 +68,9 @@ with ask:
     )
 if not ready:
     st.stop()
+if layout.sliding():  # the map shows the paths the question is about, the curves which got closest
+    with layout.slide_part(3):
+        map_box, curves_box = st.columns(2, gap="medium")
 
 data = lesson.dataset(values)
 w_opt, b_opt, f_star = lesson.optimum(values)
@@ -148,11 +151,11 @@ for o, r in runs.items():
                 {"update": keep[ok], "value": np.maximum(excess_now[ok], lesson_charts.LOG_FLOOR)},
             )
         )
-with curves_box, layout.slide_part(3):  # the curves answer the question: the slide view's answer, with its title
+with curves_box:  # in the slide view inside the answer's screen, beside the map
     st.markdown(f"**Loss minus the optimum over {v['steps']} updates** (log scale; dashed: the best so far)")
     layout.chart(
-        lesson_charts.optimizer_loss_chart(  # the slide view's answer fits a 1280x800 screen
-            frames.stack(loss_rows), chosen, OPT_LABELS, height=150 if layout.sliding() else 340
+        lesson_charts.optimizer_loss_chart(  # the slide view's answer fits a 1280x800 screen beside the map
+            frames.stack(loss_rows), chosen, OPT_LABELS, height=190 if layout.sliding() else 340
         ),
         f"Loss minus the optimal loss {plain(f_star)} over {v['steps']} updates for each optimiser (solid), and the "
         "best so far (dashed), on a log scale; lowest reached: "

@@ -709,3 +709,34 @@ def test_predict_takes_either_an_answer_and_its_explanation_or_decide(given):
 
     with pytest.raises(ValueError, match="either answer and explanation, or decide"):
         predict("t_predict", "Which?", ["a", "b"], **given)
+
+
+def test_the_landscape_slide_answer_shows_the_map_beside_the_curves():
+    """A fresh read: the slide view's answer showed only the loss curves; the page's question is about the paths
+    on the (w, b) map. The answer's screen now holds both charts."""
+    from ui.lessons.landscape import lesson
+
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.query_params.update({"slides": "true"})
+    at.switch_page("pages/landscape.py")
+    at.run()
+    for _ in range(2):
+        at.button(key="slide_next").click()
+        rerun(at)
+    assert at.session_state[f"{lesson.PREDICT_KEY}_skip"] is True
+    charts = [c for c in at.get("vega_lite_chart") if "slide-3" in _block_ids(at.main, c)]
+    specs = " ".join(c.proto.spec for c in charts)
+    assert len(charts) == 2 and "log(1 + loss)" in specs and "best so far" in specs  # the map, the curves
+
+
+def _block_ids(node, target, ids: tuple[str, ...] = ()) -> str:
+    """The ids of the blocks that hold `target`, joined ("" if `node` does not hold it)."""
+    block_id = getattr(getattr(node, "proto", None), "id", "") or ""
+    ids = (*ids, block_id)
+    if node is target:
+        return " ".join(ids)
+    for child in getattr(node, "children", {}).values():
+        found = _block_ids(child, target, ids)
+        if found:
+            return found
+    return ""
