@@ -163,7 +163,8 @@ with curves_box:  # in the slide view inside the answer's screen, beside the map
         + ".",
         answers=True,
     )
-    race = say.race_explanation(excess, f_star, OPT_LABELS, v["steps"], {o: r.diverged_at for o, r in runs.items()})
+    gone = {o: r.diverged_at for o, r in runs.items()}
+    race = say.race_explanation(excess, f_star, OPT_LABELS, v["steps"], gone, ends=lesson.ends(values))
     if settled is not None:
         short = say.settle_takeaway(settled, numbers)
         why = lesson.expected(values)[1] + "\n\nAll the optimisers: " + race

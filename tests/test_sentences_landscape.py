@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -19,7 +20,7 @@ from ui.lessons.landscape import charts as lesson_charts
 from ui.lessons.landscape import lesson
 from ui.lessons.landscape import sentences as say
 from ui.lessons.registry import LESSONS
-from ui.words import plain
+from ui.words import listing, plain
 
 ROOT = Path(__file__).resolve().parents[1]
 OPTIMIZERS = ("sgd", "momentum", "adam", "polyak")
@@ -115,7 +116,7 @@ def test_the_race_verdict_credits_every_optimiser_that_ties_with_the_best_and_no
     for o in runs:
         assert excess[o] == (lowest[o] - f_star if np.isfinite(lowest[o]) else np.inf)
     best = min(excess.values())
-    tol = max(1e-6 * max(1.0, abs(f_star)), 0.01 * best if np.isfinite(best) else 0.0)
+    tol = max(1e-6 * max(1.0, abs(f_star)), say.TIE_RELATIVE * best if np.isfinite(best) else 0.0)
     for o in runs:
         picked = say.race_answer(excess, f_star, o)
         assert (picked == o) == (excess[o] <= best + tol)
@@ -271,7 +272,7 @@ def test_the_race_takeaway_names_the_closest(s):
     _plain_words(text)
     best = say.closest(excess, f_star)
     if np.isfinite(excess[best[0]]):
-        assert text.startswith(" and ".join(lesson.OPT_LABELS[o] for o in best))
+        assert text.startswith(listing(lesson.OPT_LABELS[o] for o in best))
         assert plain(max(excess[best[0]], 0.0), rounding=1e-12 * max(1.0, abs(f_star))) in text
 
 
@@ -426,3 +427,22 @@ def test_a_run_that_blows_up_and_a_large_bounce_are_said_as_they_are():
     at = open_page("pages/landscape.py", {"l_lr": "0.1"})
     bounce = next(m.value for m in at.info if m.value.startswith("Plain descent zig-zags"))
     assert "never settles" in bounce and "around the optimum" not in bounce and ", w between " in bounce
+
+
+def test_the_race_fold_says_where_each_run_ends_and_which_only_passed_its_lowest_point():
+    """A fresh read: the fold ranked momentum second by its lowest loss while it ends the worst of all (0.288 above
+    the optimum against plain descent's 0.0844); the fold now gives each run's last loss too and says so."""
+    values = lesson.LESSON.defaults()
+    ends, lowest, f_star = lesson.ends(values), lesson.excess(values), lesson.optimum(values)[2]
+    runs = lesson.runs(values)
+    for o, r in runs.items():
+        assert ends[o] == pytest.approx(float(r.loss[-1]) - f_star, abs=1e-9 * max(1.0, abs(f_star)))
+    why = say.race_explanation(lowest, f_star, lesson.OPT_LABELS, values["l_steps"], ends=ends)
+    order = sorted(ends, key=lambda o: ends[o])
+    assert (
+        "At the last update: " + "; ".join(f"{lesson.OPT_LABELS[o]} {say.excess_words(ends[o], f_star)}" for o in order)
+        in why
+    )
+    assert order[-1] == "momentum" and ends["momentum"] > say.PASSED * lowest["momentum"]
+    assert "Plain (sub)gradient descent and momentum only passed their lowest point" in why
+    assert "At the last update" not in say.race_explanation(lowest, f_star, lesson.OPT_LABELS, 1000)

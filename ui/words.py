@@ -67,6 +67,17 @@ def count(n: int, noun: str) -> str:
 _WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 
 
+def capital(text: str) -> str:
+    """The text with its first letter upper-case: a sentence that opens with a name ("plain descent ...")."""
+    return text[:1].upper() + text[1:]
+
+
+def listing(items) -> str:
+    """ "a", "a and b", "a, b and c": names as a sentence lists them."""
+    items = [str(i) for i in items]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def number_word(n: int) -> str:
     """A small count in words ("five"), larger ones in digits."""
     return _WORDS[n] if 0 <= n < len(_WORDS) else f"{n:,}"

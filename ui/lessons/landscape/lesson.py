@@ -254,7 +254,14 @@ def expected(values: Mapping[str, object], picked: str | None = None) -> tuple[s
     by_label = {OPT_LABELS[o]: o for o in gaps}
     answer = say.race_answer(gaps, f_star, by_label.get(picked))
     gone = {o: r.diverged_at for o, r in runs(values).items()}
-    return OPT_LABELS[answer], say.race_explanation(gaps, f_star, OPT_LABELS, values["l_steps"], gone)
+    why = say.race_explanation(gaps, f_star, OPT_LABELS, values["l_steps"], gone, ends=ends(values))
+    return OPT_LABELS[answer], why
+
+
+def ends(values: Mapping[str, object]) -> dict[str, float]:
+    """Per chosen optimiser: its run's last loss minus f* (inf if it blew up)."""
+    f_star = optimum(values)[2]
+    return {o: float(r.loss[-1] - f_star) if np.isfinite(r.loss[-1]) else np.inf for o, r in runs(values).items()}
 
 
 LESSON = Lesson(

@@ -6,11 +6,12 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from ui.words import plain
+from ui.words import capital, listing, plain
 
-TIE_RELATIVE = 0.01  # two best losses within 1% of each other (of the larger excess) are a tie
+TIE_RELATIVE = 0.25  # a best excess within 25% of the best one is a tie: a bouncing run's lowest point moves that much
 TIE_ABSOLUTE = 1e-6  # ... or both within 1e-6 x max(1, f*) of the optimum: rounding, not a race
 FLOAT_ROUNDING = 1e-12  # a loss within 1e-12 x max(1, f*) of the optimum is on it, as floating point computes both
+PASSED = 10.0  # a run that ends 10 times above its lowest point only passed it
 SETTLE = 1e-4  # settled: the loss stays within 0.01% of the optimal loss (x max(1, f*)) over the last quarter
 RISES = 0.2  # bouncing: the loss rose in at least a fifth of the last quarter's updates (on a facet it only falls)
 SETTLES = (  # the default question's answers: what plain descent does by its last update
@@ -77,9 +78,11 @@ def race_explanation(
     labels: Mapping[str, str],
     steps: int,
     diverged: Mapping[str, int | None] | None = None,
+    ends: Mapping[str, float] | None = None,
 ) -> str:
     """Why, in numbers: each optimiser's best loss minus the optimum (`diverged`: where a run blew up, by
-    optimiser), and who ties with the best."""
+    optimiser), and who ties with the best; `ends`: each run's last loss minus the optimum, and which runs only
+    passed their lowest point (ending PASSED times above it, and above the tie's tolerance)."""
     winners = closest(excess, f_star)
     gone = diverged or {}
     numbers = "; ".join(
@@ -89,11 +92,18 @@ def race_explanation(
     if len(winners) == 1:
         lead = f"{labels[winners[0]]} gets closest"
     else:
-        lead = f"{' and '.join(labels[o] for o in winners)} tie (within {plain(tol, 2)} of each other)"
-    return (
-        f"{lead}. Lowest loss reached within {steps} updates, minus the optimal loss {plain(f_star)}: {numbers}. "
-        "Compare the loss curves and the paths on the map."
-    )
+        lead = f"{listing(labels[o] for o in winners)} tie (within {plain(tol, 2)} of each other)"
+    text = f"{lead}. Lowest loss reached within {steps} updates, minus the optimal loss {plain(f_star)}: {numbers}. "
+    if ends:
+        last = "; ".join(f"{labels[o]} {excess_words(ends[o], f_star)}" for o in sorted(ends, key=lambda o: ends[o]))
+        passed = [o for o in ends if np.isfinite(excess[o]) and ends[o] > max(PASSED * max(excess[o], 0.0), tol)]
+        text += f"At the last update: {last}. " + (
+            f"{capital(listing(labels[o] for o in passed))} only passed {'its' if len(passed) == 1 else 'their'} "
+            "lowest point: the race is to the lowest loss reached, not to where a run ends. "
+            if passed
+            else ""
+        )
+    return text + "Compare the loss curves and the paths on the map."
 
 
 def crease_crossings(w: np.ndarray, b: np.ndarray, x: np.ndarray, y: np.ndarray, last: int = 100) -> tuple[float, int]:
@@ -315,7 +325,7 @@ def map_takeaway(
 def race_takeaway(excess: Mapping[str, float], f_star: float, labels: Mapping[str, str]) -> str:
     """The loss chart's takeaway when plain descent is off: who gets closest, and how close."""
     winners = closest(excess, f_star)
-    names = " and ".join(labels[o] for o in winners)
+    names = listing(labels[o] for o in winners)
     verb = "gets" if len(winners) == 1 else "get"
     e = excess[winners[0]]
     if not np.isfinite(e):

@@ -18,7 +18,7 @@ import numpy as np
 
 import core
 from ui import words
-from ui.words import count, times
+from ui.words import capital, count, times
 
 DRIFT_SHARE = 0.5  # a window whose net move is more than half its range is travel, not oscillation
 SETTLE_RATIO = 0.5  # "L2 settles while L1 swings": L2's swing at most half of L1's
@@ -51,10 +51,6 @@ class Tail:
 
 TAIL = Tail(0.3)  # "the end of the run": the zoom, the swings, the article's claim
 ERROR_TAIL = Tail(0.1)  # "how close a run ends": its mean |w − 1| over these updates, never one final w
-
-
-def _cap(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def num(v: float) -> str:
@@ -340,7 +336,7 @@ def l1_steps(l1: Window, full_step: float, with_swing: bool = False) -> str:
         seen = f"over the {TAIL.describe()} every one of its steps measures {num(l1.step_max)}"
     else:
         seen = f"over the {TAIL.describe()} its steps measure {num(l1.step_min)} to {num(l1.step_max)}"
-    return _cap(
+    return capital(
         _swing(L1_NAME, l1, with_swing)
         + f"each absolute-L1 step is lr·|Σ sign(rᵢ)·xᵢ|, at most lr·Σ|xᵢ| = {num(full_step)} when a batch's "
         f"residuals share a sign and less when they cancel; {seen}."
@@ -350,13 +346,13 @@ def l1_steps(l1: Window, full_step: float, with_swing: bool = False) -> str:
 def l2_steps(l2: Window, first_step: float, with_swing: bool = False) -> str:
     """L2's step is 2·lr·|Σ rᵢ·xᵢ|: it follows the batch's residuals."""
     if l2.still:
-        return _cap(_swing(L2_NAME, l2, with_swing) + "L2 does not move: its gradient 2·Σrᵢxᵢ is 0 to rounding.")
+        return capital(_swing(L2_NAME, l2, with_swing) + "L2 does not move: its gradient 2·Σrᵢxᵢ is 0 to rounding.")
     compare = (
         f", against {num(first_step)} at its first update"
         if l2.step_max < first_step
         else f", no smaller than at its first update ({num(first_step)})"
     )
-    return _cap(
+    return capital(
         _swing(L2_NAME, l2, with_swing)
         + f"each L2 step is 2·lr·|Σ rᵢ·xᵢ|, as large as the batch's residuals; over the {TAIL.describe()} its steps "
         f"measure {num(l2.step_min)} to {num(l2.step_max)}{compare}."
@@ -486,21 +482,21 @@ def _one_loss_sweep(
     among the others, the trend above it, and its noise floor (nan = diverged)."""
     finite = np.isfinite(err)
     if not finite.any():
-        return f"{_cap(label)} diverged at every rate."
+        return f"{capital(label)} diverged at every rate."
     came = np.ones(err.shape, dtype=bool) if came is None else np.asarray(came, dtype=bool)
     ok = finite & came
     away = finite & ~came
     head = ""
     if away.any():
         head = (
-            f"{_cap(label)} had not arrived at {away.sum()} of its {finite.sum()} rates (lr {_span(lrs[away])}): "
+            f"{capital(label)} had not arrived at {away.sum()} of its {finite.sum()} rates (lr {_span(lrs[away])}): "
             "its error there is where the run passed by, not where it stays. "
         )
     if not ok.any():
-        return head.rstrip() if head else f"{_cap(label)} arrived at no rate."
+        return head.rstrip() if head else f"{capital(label)} arrived at no rate."
     e, r = np.maximum(err[ok], ERROR_FLOOR), lrs[ok]  # as the chart draws them: rounding-level errors tie
     best = int(np.argmin(e))
-    label = f"Among the runs that arrived, {label}" if away.any() else _cap(label)
+    label = f"Among the runs that arrived, {label}" if away.any() else capital(label)
     if e[best] > ERROR_FLOOR:
         text = head + f"{label}'s error is smallest at lr = {lr_text(r[best])} ({num(e[best])})"
     else:
@@ -593,7 +589,7 @@ def heat_sentences(
             f"{_ROW_WORDS.get(shape, 'has fewer than two arrived runs')} at sigma {', '.join(f'{v:g}' for v in sigmas)}"
             for shape, sigmas in by_shape.items()
         ]
-        text = f"{_cap(labels[k])}'s error, over the runs that arrived: " + "; ".join(said) + "."
+        text = f"{capital(labels[k])}'s error, over the runs that arrived: " + "; ".join(said) + "."
         waiting = sum(int(np.sum(np.isfinite(e) & ~c)) for _, _, e, c in grid)
         if waiting:
             faded = "1 cell had" if waiting == 1 else f"{waiting:,} cells had"
@@ -697,7 +693,7 @@ def ends_takeaway(
         return closer_explanation(errors["l1"], errors["l2"], where)
     k, e = next(iter(errors.items()))
     if not np.isfinite(e):
-        return f"{_cap(labels[k])} diverged."
+        return f"{capital(labels[k])} diverged."
     return f"{where}, {labels[k]} is on average **{plain(e)}** from w = 1."
 
 
@@ -708,12 +704,12 @@ def _not_arrived(far: str, errors: dict[str, float], summable: bool = False) -> 
     name, other = core.LOSSES[far].short_name, core.LOSSES[near].short_name
     if summable:  # its shrinking steps add up to a finite distance: it stalls short of w = 1
         return (
-            f"{_cap(name)} stalls short of w = 1 ({plain(errors[far])} from it on average; {other} "
+            f"{capital(name)} stalls short of w = 1 ({plain(errors[far])} from it on average; {other} "
             f"{plain(errors[near])}): no verdict. Its steps add up to a finite distance: only a larger lr0 gets it "
             "there."
         )
     return (
-        f"{_cap(name)} has not arrived yet ({plain(errors[far])} from w = 1 on average and still moving; {other} "
+        f"{capital(name)} has not arrived yet ({plain(errors[far])} from w = 1 on average and still moving; {other} "
         f"{plain(errors[near])}): no verdict yet. More epochs or a larger lr let it arrive."
     )
 
@@ -788,7 +784,7 @@ def sweep_takeaway(
         text = f"{labels[k]}'s{'' if i else ' error'} {_trend_words(t, t.flat_to > lr[came][0])}"
         parts.append(text + (f", and diverges from {lr_text(lr[~ok][0])}" if not ok.all() else ""))
     head = "Runs arrive from lr " + " and ".join(froms) + ": " if froms else ""
-    return _cap(head + "; ".join(parts) + ".")
+    return capital(head + "; ".join(parts) + ".")
 
 
 def _row_shape(lrs: np.ndarray, err: np.ndarray, came: np.ndarray) -> str | None:
@@ -913,7 +909,7 @@ def loss_takeaway(losses: dict[str, np.ndarray]) -> str:
             parts.append(
                 f"{name}'s loss ends at {plain(end)}, above the lowest it reached ({plain(best)}): it keeps jumping"
             )
-    return _cap("; ".join(parts)) + "."
+    return capital("; ".join(parts)) + "."
 
 
 def lr_takeaway(rates: np.ndarray) -> str:

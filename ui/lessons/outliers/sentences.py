@@ -16,7 +16,7 @@ import numpy as np
 import core
 from ui.lessons.outliers import facts
 from ui.lessons.outliers.facts import CLOSED_OVER
-from ui.words import count, percent, plain, times
+from ui.words import count, listing, percent, plain, times
 
 FURTHER = ("only L1 (absolute)", "only L2 (squared)", "neither: both stay near", "both break down")
 # the breakdown question's answers: ranges of the share L1 stays near up to, [lo, hi) (the last one up to half
@@ -247,8 +247,7 @@ def why_late(run: Mapping, near: float, tie: float = 1e-9) -> str:
 
 
 def _names(keys: Sequence[str]) -> str:
-    names = [SHORT[k] for k in keys]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return listing(SHORT[k] for k in keys)
 
 
 def _far(gd: Mapping[str, Mapping], k: str, exact: Mapping[str, tuple[float, float]]) -> str:
