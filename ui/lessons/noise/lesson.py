@@ -212,8 +212,8 @@ def question(values: Mapping[str, object]) -> str:
     """The first Predict-first question at these values."""
     return (
         f"Noise sigma = {values['n_sigma']:g}, learning rate {say.lr_text(values['n_lr'])}, "
-        f"{updates(values):,} updates. Which ends closer to the true w = 1 (on average over the "
-        f"{say.ERROR_TAIL.describe()} of updates)?"
+        f"{updates(values):,} updates. Which ends closer to the true w = 1, by its mean distance |w − 1| over the "
+        f"{say.ERROR_TAIL.describe()} of updates?"
     )
 
 
@@ -323,18 +323,16 @@ LESSON = Lesson(
     question=question,
     expected=expected,
     wrong={
-        "absolute L1: it is the robust loss, made for noisy data": (
-            "Robust means an outlier cannot drag the optimum far; it says nothing about the steps. With a constant "
-            "learning rate L1's step is lr·|Σ sign(r)·x|, the full lr·Σ|x| "
-            f"= {_FULL_STEP:g} at the defaults whenever a batch's residuals share a sign, however close w is, so it "
-            "keeps jumping across its optimum. L2's step is lr·Σ2·r·x: it shrinks as w arrives."
+        say.L1_NAME: (  # the page's own option: a student who picks it reads this at the defaults
+            'Two reasons lead here. "L1 is the robust loss, made for noisy data": robust means an outlier cannot '
+            'drag the optimum far; it says nothing about the steps. "Its gradient never vanishes, so it gets there '
+            "first and stops\": getting there is not staying there. With a constant learning rate L1's step is "
+            f"lr·|Σ sign(r)·x|, the full lr·Σ|x| = {_FULL_STEP:g} at the defaults whenever a batch's residuals share a "
+            "sign, however close w is, so it keeps jumping across 1: its average position can sit right at 1 while "
+            "each update lands up to that far away, and the question measures the distance. L2's step is lr·Σ2·r·x: "
+            "it shrinks as w arrives."
         ),
-        "absolute L1: its gradient never vanishes, so it gets there first and stops": (
-            "Getting there is not staying there. L1's subgradient is ±x per sample on either side of the kink and "
-            "0 only exactly on it, which a step of fixed size almost never lands on: nothing slows it down, so "
-            "it oscillates in a band that grows with lr."
-        ),
-        "about the same: both losses have their optimum next to w = 1": (
+        say.SAME: (
             "The question is where descent ends, not where the optimum is. Both optima are close at the defaults, "
             "but L1 keeps swinging around its optimum while L2 slows down and settles near its own."
         ),
