@@ -208,12 +208,23 @@ def _verdict(
         st.error(f"Not quite: the answer is {_named(correct)}. {explanation}", icon="💡")
 
 
-def check_understanding(key: str, question: str, options: Sequence[str], correct: str, explanation: str) -> None:
-    """A closing question with feedback."""
+def check_understanding(
+    key: str,
+    question: str,
+    options: Sequence[str],
+    correct: str,
+    explanation: str,
+    wrong: Mapping[str, str] | None = None,
+) -> None:
+    """A closing question with feedback: `wrong` maps a wrong option to why it is wrong (the misconception behind
+    it), shown before the explanation; the right option is named once, however it begins."""
     with st.container(border=True):
         st.markdown(f"**Check your understanding.** {question}")
         answer = st.radio(question, list(options), index=None, key=key, label_visibility="collapsed")
-        if answer is not None:
-            (st.success if answer == correct else st.error)(
-                ("Yes. " if answer == correct else f"No: **{correct}**. ") + explanation
-            )
+        if answer is None:
+            return
+        if answer == correct:
+            st.success(f"Yes. {explanation}")
+            return
+        why = (wrong or {}).get(answer)
+        st.error(f"Not quite: the answer is **{correct}**. " + (f"{why} " if why else "") + explanation)
