@@ -100,6 +100,18 @@ with map_box:
         follow.chart(spec, slider, described)
     else:
         layout.chart(spec, described)
+    near = None if layout.sliding() else lesson.zoom(values)  # the last updates, too small to see on the map
+    if near is not None:
+        st.markdown(f"**Zoom: plain descent's last {say.last_quarter(runs['sgd'].n_updates):,} updates**")
+        layout.chart(
+            lesson_charts.landscape_chart(
+                near.grid, near.path, near.creases, (w_opt, b_opt), ["sgd"], w_range=near.w_range,
+                b_range=near.b_range, labels=OPT_LABELS, height=260,
+            ),
+            f"The map near the optimum, w from {plain(near.w_range[0])} to {plain(near.w_range[1])} and b from "
+            f"{plain(near.b_range[0])} to {plain(near.b_range[1])}, with plain descent's last updates"
+            + (" and the creases." if near.creases is not None else "."),
+        )  # fmt: skip
     settled, numbers = say.settling(runs["sgd"].loss, f_star, runs["sgd"].diverged_at) if "sgd" in runs else (None, {})
     share, last = (0.0, 0)
     if v["loss"] == "l1" and "sgd" in runs:

@@ -446,3 +446,24 @@ def test_the_race_fold_says_where_each_run_ends_and_which_only_passed_its_lowest
     assert order[-1] == "momentum" and ends["momentum"] > say.PASSED * lowest["momentum"]
     assert "Plain (sub)gradient descent and momentum only passed their lowest point" in why
     assert "At the last update" not in say.race_explanation(lowest, f_star, lesson.OPT_LABELS, 1000)
+
+
+def test_a_zoom_shows_the_zig_zag_the_map_cannot():
+    """A fresh read: "zig-zags across the creases, w between 2.00 and 2.03" is 3 px on the map. Below the map a
+    zoom now draws plain descent's last quarter, every update, around it and the optimum; a path that already
+    shows on the map gets none."""
+    values = lesson.LESSON.defaults()
+    near, r = lesson.zoom(values), lesson.run(values, "sgd")
+    first = r.n_updates - say.last_quarter(r.n_updates)
+    assert near is not None and near.path["step"].tolist() == list(range(first, r.n_updates + 1))
+    np.testing.assert_array_equal(near.path["w"].to_numpy(), r.w[first:])
+    w_opt, b_opt, _ = lesson.optimum(values)
+    for lo_hi, values_in, o in ((near.w_range, r.w[first:], w_opt), (near.b_range, r.b[first:], b_opt)):
+        assert lo_hi[0] < min(values_in.min(), o) and max(values_in.max(), o) < lo_hi[1]
+    land = lesson.landscape(values)
+    assert (near.w_range[1] - near.w_range[0]) < 0.1 * (land.w_range[1] - land.w_range[0])
+    assert near.creases is not None and near.grid["loss"].min() >= lesson.optimum(values)[2] - 1e-6
+    wide = lesson.LESSON.defaults() | {"l_lr": 0.1}  # bounces from w 1.74 to 9.75: the map shows it
+    assert lesson.zoom(wide) is None
+    assert lesson.zoom(lesson.LESSON.defaults() | {lesson.C["use_sgd"].key: False}) is None
+    assert lesson.zoom(lesson.LESSON.values("Huber")) is None  # it settles: nothing to zoom on

@@ -96,7 +96,8 @@ def percent(share: float) -> str:
 
 
 def plain(value: float, digits: int = 3, rounding: float = 0.0) -> str:
-    """A number as a takeaway prints it: `digits` significant digits, thousands separated, never e-notation,
+    """A number as a takeaway prints it: `digits` significant digits (a whole number keeps all its digits),
+    thousands separated, never e-notation,
     and the minus sign −; |value| <= `rounding` is "0 (to rounding)" ("0" for an exact 0 when `rounding` is 0)."""
     value = float(value)
     if value != value:
@@ -110,5 +111,6 @@ def plain(value: float, digits: int = 3, rounding: float = 0.0) -> str:
     decimals = digits - 1 - math.floor(math.log10(abs(value)))
     if abs(round(value, decimals)) >= 10 ** (digits - decimals):  # 99.96 rounds up to 100: one digit fewer
         decimals -= 1
-    text = f"{abs(round(value, decimals)):,.{max(decimals, 0)}f}"
+    # past `digits` digits the whole number stays: 1,635 is not "1,640", which reads as a different number
+    text = f"{abs(round(value, max(decimals, 0))):,.{max(decimals, 0)}f}"
     return (MINUS if value < 0 else "") + text

@@ -121,7 +121,10 @@ def _map_layers_spec(xs: alt.Scale, ys: alt.Scale) -> list[alt.Chart]:
         .encode(
             **cells,
             color=alt.Color(
-                "level:Q", scale=alt.Scale(range=grey, interpolate="rgb", zero=False, nice=False), title="log(1 + loss)"
+                "level:Q",
+                scale=alt.Scale(range=grey, interpolate="rgb", zero=False, nice=False),
+                title="loss",  # the greys follow log(1 + loss); the legend reads the loss itself
+                legend=alt.Legend(labelExpr="format(exp(datum.value) - 1, '.4~g')"),
             ),
         )
     )
@@ -185,6 +188,7 @@ def _landscape(
     fixed: bool,
     slider: Slider | None,
     by_value: bool,
+    height: int = 400,
 ) -> alt.LayerChart:
     # the axis ranges are params (data_params), so one template serves every range
     xs = alt.Scale(domain=[alt.ExprRef(expr="w_lo"), alt.ExprRef(expr="w_hi")], nice=False, zero=False)
@@ -219,7 +223,7 @@ def _landscape(
         alt.layer(*layers)
         .add_params(*ranges, *([bound_param(slider)] if slider is not None else []))
         .resolve_scale(color="independent", shape="independent")
-        .properties(height=400, width="container", autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+        .properties(height=height, width="container", autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
     )
 
 
@@ -235,6 +239,7 @@ def landscape_chart(
     labels: dict[str, str] | None = None,
     moving: Family | None = None,
     slider: Slider | None = None,
+    height: int = 400,
 ) -> Spec:
     """Loss over (w, b) as cells (w0, w1, b0, b1, loss, level), optimiser paths (w, b, step, optimizer),
     crease lines (w, b, sample). Both axes are fixed to the grid's ranges; everything else is clipped.
@@ -254,7 +259,7 @@ def landscape_chart(
     ranges = dict(zip(RANGE_PARAMS, map(float, (*w_range, *b_range)), strict=True))
     names = tuple((labels or {}).get(o, o) for o in optimizers)
     by_value = moving is not None and moving.by_value is not None
-    template = _landscape(tuple(optimizers), "creases" in data, names, "paths" in data, slider, by_value)
+    template = _landscape(tuple(optimizers), "creases" in data, names, "paths" in data, slider, by_value, height)
     return Spec(template, data, ranges)
 
 

@@ -190,3 +190,47 @@ def landscape(
     states = next(iter(paths.values()))[0].shape[1]
     lines = creases(x, y, w_range) if loss == "l1" else None
     return Landscape(cells, fixed, moving, lines, w_range, b_range, drawn, states)
+
+
+ZOOM_PAD = 0.25  # the zoom's axes: the last updates' box and the optimum, a quarter of its size to spare each side
+ZOOM_SMALL = 0.1  # a zoom is drawn when that box spans under a tenth of the map's width or height: too small to see
+
+
+@dataclass(frozen=True)
+class Zoom:
+    """The map near the optimum: the surface over the box around a path's last updates, that stretch of the path
+    unthinned (w, b, step, optimizer), the creases, and the axes' ranges."""
+
+    grid: pd.DataFrame
+    path: pd.DataFrame
+    creases: pd.DataFrame | None
+    w_range: tuple[float, float]
+    b_range: tuple[float, float]
+
+
+def zoom(x, y, loss: str, delta: float, path: tuple[np.ndarray, np.ndarray, str], *, first: int, optimum, grid: int):
+    """The zoom on `path` (w, b, its label) from update `first` on, around it and the optimum; None when that box
+    is not small against the map (`land_ranges`) or the path has no finite point there."""
+    w, b, label = path
+    w, b = np.asarray(w, dtype=float)[first:], np.asarray(b, dtype=float)[first:]
+    ok = np.isfinite(w) & np.isfinite(b)
+    if not ok.any():
+        return None
+    ranges = []
+    for values, o in ((w[ok], optimum[0]), (b[ok], optimum[1])):
+        lo, hi = min(float(values.min()), o), max(float(values.max()), o)
+        pad = ZOOM_PAD * max(hi - lo, 1e-3 * max(1.0, abs(o)))
+        ranges.append((lo - pad, hi + pad))
+    steps = np.flatnonzero(ok) + first
+    table = pd.DataFrame({"w": w[ok], "b": b[ok], "step": steps, "optimizer": label})
+    cells = surface(x, y, loss, delta, ranges[0], b_range=ranges[1], grid=grid)
+    lines = creases(x, y, ranges[0]) if loss == "l1" else None
+    return Zoom(cells, table, lines, ranges[0], ranges[1])
+
+
+def wants_zoom(last: Zoom | None, w_range: tuple, b_range: tuple) -> bool:
+    """The zoom adds something: its box is under ZOOM_SMALL of the map's width and height."""
+    if last is None:
+        return False
+    spans = [(r[1] - r[0]) / max(m[1] - m[0], 1e-12) for r, m in ((last.w_range, w_range), (last.b_range, b_range))]
+    return max(spans) < ZOOM_SMALL

@@ -167,6 +167,23 @@ def landscape(values: Mapping[str, object]) -> lesson_compute.Landscape:
     )
 
 
+def zoom(values: Mapping[str, object]) -> lesson_compute.Zoom | None:
+    """The map near the optimum over plain descent's last quarter of updates (the window its verdict reads), when
+    plain descent is on, keeps bouncing there, and that stretch is too small to see on the map; else None."""
+    if "sgd" not in chosen(values):
+        return None
+    r, data, (w_opt, b_opt, f_star) = run(values, "sgd"), dataset(values), optimum(values)
+    if say.settling(r.loss, f_star, r.diverged_at)[0] != say.SETTLES[1]:
+        return None
+    first = r.n_updates - say.last_quarter(r.n_updates)
+    path = (r.w, r.b, OPT_LABELS["sgd"])
+    near = lesson_compute.zoom(
+        data.x, data.y, values["l_loss"], values["l_delta"], path, first=first, optimum=(w_opt, b_opt), grid=MAP_CELLS
+    )
+    land = landscape(values)
+    return near if lesson_compute.wants_zoom(near, land.w_range, land.b_range) else None
+
+
 def run(values: Mapping[str, object], optimizer: str) -> core.Trajectory:
     """One optimiser's full-batch run from (w0, b0) at these values (cached). Polyak's step sets its own size;
     Adam keeps a constant lr (the schedule is plain descent's and momentum's). Plain descent's and momentum's

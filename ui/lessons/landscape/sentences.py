@@ -266,7 +266,7 @@ def settle_explanation(answer: str, numbers: Mapping[str, float], lr: str, loss:
         f"{plain(f_star)}; settled means the loss stays at most {plain(numbers['margin'], 2)} above it (0.01% of "
         f"it) all that time; bouncing means it rose in at least {RISES:.0%} of them. "
     )
-    if np.isfinite(numbers["worst"]) and f_star > 0 and 0 < numbers["worst"] < 0.01 * f_star:
+    if answer == SETTLES[1] and np.isfinite(numbers["worst"]) and f_star > 0 and 0 < numbers["worst"] < 0.01 * f_star:
         rule += (
             f"Against the loss itself the bouncing is small (up to {plain(numbers['worst'])} on {plain(f_star)}, "
             f"{plain(100 * numbers['worst'] / f_star, 2)}%): it shows only on the log chart of the loss minus the "
