@@ -12,7 +12,7 @@ from ui.lessons.landscape import lesson
 from ui.lessons.landscape import sentences as say
 from ui.lessons.landscape.lesson import OPT_LABELS, OPTIMIZERS, PRESETS, C
 from ui.questions import check_understanding, predict
-from ui.words import plain
+from ui.words import plain, power_of_ten
 
 layout.header(
     "The (w, b) landscape",
@@ -164,13 +164,14 @@ for o, r in runs.items():
             )
         )
 with curves_box:  # in the slide view inside the answer's screen, beside the map
-    st.markdown(f"**Loss minus the optimum over {v['steps']} updates** (log scale; dashed: the best so far)")
+    st.markdown(f"**Loss minus the optimum over {v['steps']:,} updates** (log scale; dashed: the best so far)")
     layout.chart(
-        lesson_charts.optimizer_loss_chart(  # the slide view's answer fits a 1280x800 screen beside the map
-            frames.stack(loss_rows), chosen, OPT_LABELS, height=190 if layout.sliding() else 340
+        lesson_charts.optimizer_loss_chart(  # a slide, or a projector beside the question, fits 1280x800
+            frames.stack(loss_rows), chosen, OPT_LABELS, height=150 if beside else 190 if layout.sliding() else 340
         ),
-        f"Loss minus the optimal loss {plain(f_star)} over {v['steps']} updates for each optimiser (solid), and the "
-        "best so far (dashed), on a log scale; lowest reached: "
+        f"Loss minus the optimal loss {plain(f_star)} over {v['steps']:,} updates for each optimiser (solid), and the "
+        "best so far (dashed), on a log scale (a loss on the optimum drawn at "
+        f"{power_of_ten(lesson_charts.LOG_FLOOR, 1)}); lowest reached: "
         + "; ".join(f"{OPT_LABELS[o]} {say.excess_words(excess[o], f_star)}" for o in runs)
         + ".",
         answers=True,

@@ -56,7 +56,8 @@ def power_of_ten(value: float, digits: int = 2) -> str:
     """A tiny or huge number in a fold, as a reader writes it: 2.5 × 10⁻¹³ (never e-notation)."""
     mantissa, exponent = f"{float(value):.{digits - 1}e}".split("e")
     sign = MINUS if mantissa.startswith("-") else ""
-    return f"{sign}{mantissa.lstrip('-')} × 10{str(int(exponent)).translate(_SUPERSCRIPT)}"
+    power = f"10{str(int(exponent)).translate(_SUPERSCRIPT)}"
+    return f"{sign}{power}" if mantissa.lstrip("-") == "1" else f"{sign}{mantissa.lstrip('-')} × {power}"
 
 
 def count(n: int, noun: str) -> str:
