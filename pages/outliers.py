@@ -100,9 +100,9 @@ def breakdown_block() -> None:
     """The breakdown sweep, behind its question: answering it reruns only this block."""
     if predict(
         lesson.BREAK_PREDICT_KEY,
-        f"Now raise the share of bad points from 0 to {shares[-1]:.0%} (shift {v['size']:+g}, {len(FRACTIONS)} data "
-        f"sets, each fitted exactly with every loss). Up to about what share does L1's line stay near the true one "
-        f"(a mean gap {say.near_rule(tol)})?",
+        f"Now raise the share of bad points from 0 to {shares[-1]:.0%} (shift {v['size']:+g}; {len(FRACTIONS)} data "
+        f"sets of {v['n']} points, a whole number of them bad, each fitted exactly). Up to about what share does "
+        f"L1's line stay within {say.near_text(tol)} of the true one on average?",
         list(say.BREAK_OPTIONS),
         answer=lambda: say.breakdown_answers(shares, sweep_gaps("l1"), tol),
         explanation=lambda: say.breakdown_explanation(shares, sweep_gaps("l1"), tol),

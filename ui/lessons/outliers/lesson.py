@@ -113,9 +113,8 @@ def question(values: Mapping[str, object]) -> str:
     n = int(values["o_n"])
     shifted = core.outlier_count(n, values["o_frac"])
     return (
-        f"{say.shifted_words(shifted, n)} shifted by {values['o_size']:+g}. A fitted line counts "
-        f"as near the true one if its mean vertical gap to it is {say.near_rule(near(values))}"
-        " (sigma is the noise, n the number of points). Which lines leave the true line?"
+        f"{say.shifted_words(shifted, n)} shifted by {values['o_size']:+g}. Which lines leave the true line, "
+        f"ending more than {say.near_text(near(values))} from it on average (the mean vertical gap)?"
     )
 
 
