@@ -702,3 +702,18 @@ def test_just_under_half_bad_says_descents_l1_line_is_the_good_one():
     assert words in say.descent_explanation(gd, fit.exact, 3000, 0.01, nearer=words)
     _, gd, fit, nearer = _descent_at("A third of the data bad")  # all arrive: nothing to say
     assert nearer == {} and say.nearer_words(gd, nearer, True) == ""
+
+
+def test_the_fits_chart_shows_lines_that_coincide_and_names_the_true_line():
+    """A fresh read: L1 was hidden under Huber and the true line, and the true line was missing from the legend.
+    L1 is drawn first and widest, each other line over it; the true line has its own legend entry."""
+    from ui.lessons.outliers import charts as lesson_charts
+
+    spec = json.loads(lesson_charts._scatter_fit(LOSSES))
+    lines = [layer for layer in spec["layer"] if layer["mark"]["type"] == "line" and "strokeWidth" in layer["encoding"]]
+    assert lines[0]["transform"][0]["filter"] == f"(datum.series === '{charts.label('l1')}')"
+    widths = lines[0]["encoding"]["strokeWidth"]["scale"]
+    by_loss = dict(zip(widths["domain"], widths["range"], strict=True))
+    assert by_loss[charts.label("l1")] == max(by_loss.values()) > by_loss[charts.label("huber")]
+    truth = next(layer for layer in spec["layer"] if layer.get("data", {}).get("name") == "truth")
+    assert truth["encoding"]["color"]["legend"] is not None

@@ -14,6 +14,7 @@ from ui.charts import (
     UPDATE_AXIS,
     Spec,
     data_params,
+    label,
     loss_scales,
     named_data,
     series_encodings,
@@ -38,13 +39,33 @@ def _scatter_layers(points: alt.Chart, fits: alt.Chart, losses: Sequence[str], y
     )
     enc = series_encodings(losses, "fit")
     enc["color"] = enc["color"].legend(orient="bottom", columns=1, labelLimit=260)  # beside the points' legend
-    lines = fits.mark_line(strokeWidth=2.5).encode(x="x:Q", y="y:Q", tooltip=["series:N"], **enc)
+    # L1 wide and under the others: where L1, Huber and the true line coincide, each still shows
+    names = [label(k) for k in losses]
+    width = alt.StrokeWidth(
+        "series:N", scale=alt.Scale(domain=names, range=[FIT_WIDTH.get(k, 2.5) for k in losses]), legend=None
+    )
+    wide = label("l1")
+    quiet = {k: v.legend(None) for k, v in enc.items()}  # the first layer's legend lists every loss (its domain)
+    lines = [  # two layers, L1 first: a layer's lines are drawn in the order of their names, not of `losses`
+        fits.transform_filter(alt.datum.series == wide if first else alt.datum.series != wide)
+        .mark_line(opacity=0.85)
+        .encode(x="x:Q", y="y:Q", tooltip=["series:N"], strokeWidth=width, **(enc if first else quiet))
+        for first in (True, False)
+    ]
     truth = (
         named_data("truth")
-        .mark_line(color=THEORY, strokeDash=[4, 4], strokeWidth=1.5)
-        .encode(x="x:Q", y="y:Q", tooltip=["text:N"])
+        .mark_line(strokeDash=[4, 4], strokeWidth=1.5)
+        .encode(
+            x="x:Q",
+            y="y:Q",
+            tooltip=["text:N"],
+            color=alt.Color("text:N", scale=alt.Scale(range=[THEORY]), legend=alt.Legend(orient="bottom", title=None)),
+        )
     )
-    return [dots, lines, truth]  # theory on top (dashed: the fits show through)
+    return [dots, *lines, truth]  # theory on top (dashed: the fits show through)
+
+
+FIT_WIDTH = {"l1": 6.0, "huber": 3.0, "l2": 2.5}  # L1 widest: lines that coincide with it still show
 
 
 _INDEPENDENT = {"color": "independent", "shape": "independent", "strokeDash": "independent"}
