@@ -116,8 +116,9 @@ def breakdown_block() -> None:
             answers=True,
         )
         swept = {k: sweep_gaps(k) for k in LOSSES}
-        seen = say.breakdown_seen(shares, swept, tol, (0.0, 5.0))
-        takeaway(say.breakdown_takeaway(shares, swept, tol), seen, answers=True)
+        weights = None if v["bias"] else bd.loc[bd["loss"] == "l1", "weight"].tolist()  # a weighted median's
+        seen = say.breakdown_seen(shares, swept, tol, (0.0, 5.0), weights)
+        takeaway(say.breakdown_takeaway(shares, swept, tol, weights), seen, answers=True)
 
 
 breakdown_block()

@@ -717,3 +717,23 @@ def test_the_fits_chart_shows_lines_that_coincide_and_names_the_true_line():
     assert by_loss[charts.label("l1")] == max(by_loss.values()) > by_loss[charts.label("huber")]
     truth = next(layer for layer in spec["layer"] if layer.get("data", {}).get("name") == "truth")
     assert truth["encoding"]["color"]["legend"] is not None
+
+
+def test_through_the_origin_the_sweep_says_how_much_weight_its_bad_points_carry():
+    """A fresh read: "L1 stays near over the whole sweep, to 50%" through the origin hangs on the weight the seed
+    gave the bad points: a weighted median holds while they carry under half of Σ|x|. The takeaway and the fold
+    say that weight (numpy here: the bad points' |x| over all |x| at 50%)."""
+    s = DEFAULTS | PRESETS["Through the origin (the weighted median)"]
+    d = dataset(s, 0.5)
+    weight = float(np.abs(d.x[d.is_outlier]).sum() / np.abs(d.x).sum())
+    gaps, tol = sweep(s), NEAR.tolerance(s["sigma"], s["n"], s["size"])
+    weights = [
+        float(np.abs(dataset(s, f).x[dataset(s, f).is_outlier]).sum() / np.abs(dataset(s, f).x).sum())
+        for f in FRACTIONS
+    ]
+    assert weights[-1] == pytest.approx(weight, rel=1e-12) and abs(weight - 0.5) <= say.HALF_BAND
+    short = say.breakdown_takeaway(FRACTIONS, gaps, tol, weights)
+    _plain_words(short)
+    assert f"(bad points: {plain(100 * weight)}% of the weight, just under half)" in short
+    assert "weighted median of yᵢ/xᵢ" in say.breakdown_seen(FRACTIONS, gaps, tol, (0.0, 5.0), weights)
+    assert "weight" not in say.breakdown_takeaway(FRACTIONS, gaps, tol)  # with a bias: no weighted median

@@ -74,14 +74,17 @@ def breakdown(
     losses: tuple[str, ...],
 ) -> pd.DataFrame:
     """For each outlier fraction asked for and each loss, the exact fit on x in [0, 5] and its mean vertical gap
-    to the true line (columns: fraction, loss, gap, slope, bias). `fraction` is the share the data set holds,
-    round(fraction × n) / n (35% of 30 points is 10 points, 33%): what a sentence or an axis may quote."""
+    to the true line (columns: fraction, loss, gap, slope, bias, weight). `fraction` is the share the data set
+    holds, round(fraction × n) / n (35% of 30 points is 10 points, 33%): what a sentence or an axis may quote;
+    `weight` the bad points' share of Σ|x|, what decides a line through the origin's weighted median."""
     grid = np.linspace(0.0, 5.0, 51)
     rows = []
     for frac in fractions:
         d = core.make_dataset(n, (0.0, 5.0), w, b, sigma, outlier_fraction=float(frac), outlier_size=size, seed=seed)
+        weight = float(np.abs(d.x[d.is_outlier]).sum() / max(np.abs(d.x).sum(), 1e-300))
         for k in losses:
             fw, fb = core.fit_line(k, d.x, d.y, fit_bias, **loss_kwargs(k, delta=delta))
             gap = float(np.mean(np.abs((fw - w) * grid + (fb - b))))
-            rows.append({"fraction": float(d.is_outlier.mean()), "loss": k, "gap": gap, "slope": fw, "bias": fb})
+            share = float(d.is_outlier.mean())
+            rows.append({"fraction": share, "loss": k, "gap": gap, "slope": fw, "bias": fb, "weight": weight})
     return pd.DataFrame(rows)

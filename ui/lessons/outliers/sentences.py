@@ -428,10 +428,15 @@ def breakdown_explanation(fractions: Sequence[float], l1_gaps: Sequence[float], 
 
 
 def breakdown_seen(
-    fractions: Sequence[float], gaps: Mapping[str, Sequence[float]], tol: float, outliers_x_range: tuple[float, float]
+    fractions: Sequence[float],
+    gaps: Mapping[str, Sequence[float]],
+    tol: float,
+    outliers_x_range: tuple[float, float],
+    weights: Sequence[float] | None = None,
 ) -> str:
-    """What the sweep shows: how far L2 and L1 are at the first non-zero fraction, where L1 breaks here, and the
-    shares on the edge of near that the takeaway's "about" stands for."""
+    """What the sweep shows: how far L2 and L1 are at the first non-zero fraction, where L1 breaks here, the
+    shares on the edge of near that the takeaway's "about" stands for, and (`weights`, a line through the origin)
+    the weight that decides a weighted median."""
     edge = {k: _edge_shares(fractions, gaps[k], tol) for k in ("l1", "l2")}
     said = [f"{SHORT[k]} at {_edge_words(e).replace(' on the edge of near', '')}" for k, e in edge.items() if e]
     on_edge = (
@@ -440,7 +445,16 @@ def breakdown_seen(
         if said
         else ""
     )
-    return _breakdown_story(fractions, gaps, tol, outliers_x_range) + on_edge
+    weight = _weight_at_held(fractions, gaps["l1"], tol, weights)
+    median = (
+        f" Through the origin L1's slope is the weighted median of yᵢ/xᵢ, each weighted by |xᵢ|: it holds while the "
+        f"bad points carry under half of Σ|xᵢ|. At {held_to(fractions, gaps['l1'], tol):.0%} of the points they carry "
+        f"{_weight_text(weight)} here, so which side of one half they fall on is down to the x values this seed gave "
+        "them."
+        if weight is not None
+        else ""
+    )
+    return _breakdown_story(fractions, gaps, tol, outliers_x_range) + on_edge + median
 
 
 def _breakdown_story(
@@ -523,14 +537,43 @@ def _held_phrase(name: str, held: float | None, fractions: Sequence[float], edge
     return f"{name} stays near up to {'about ' if edge else ''}{held:.0%} bad points"
 
 
-def breakdown_takeaway(fractions: Sequence[float], gaps: Mapping[str, Sequence[float]], tol: float) -> str:
+def breakdown_takeaway(
+    fractions: Sequence[float], gaps: Mapping[str, Sequence[float]], tol: float, weights: Sequence[float] | None = None
+) -> str:
     """The sweep's takeaway: up to which share of bad points each of L1 and L2 stays near the true line, "about"
-    where a share on the edge of near decides it."""
+    where a share on the edge of near decides it; `weights` (a line through the origin: the bad points' share of
+    Σ|x| per data set): when L1 holds to a share near half, the weight its bad points carry there."""
     phrases = []
     for k in ("l1", "l2"):
         held = held_to(fractions, gaps[k], tol)
         phrases.append(_held_phrase(SHORT[k], held, fractions, edge=bool(_edge_shares(fractions, gaps[k], tol))))
-    return f"{phrases[0]}; {phrases[1]} (near: within {near_text(tol)})."
+    note = _weight_note(fractions, gaps["l1"], tol, weights)
+    return f"{phrases[0]}{note}; {phrases[1]} (near: within {near_text(tol)})."
+
+
+HALF_BAND = 0.05  # a weight share within 5 points of one half: which side it falls on is the seed's doing
+
+
+def _weight_at_held(fractions, gaps, tol, weights) -> float | None:
+    """The bad points' share of Σ|x| at the share L1 holds to, when that is near one half (None otherwise)."""
+    held = held_to(fractions, gaps, tol)
+    if weights is None or held is None or held < 0.5 - HALF_BAND:
+        return None
+    weight = dict(zip((float(f) for f in fractions), (float(w) for w in weights), strict=True))[held]
+    return weight if abs(weight - 0.5) <= HALF_BAND else None
+
+
+def _weight_note(fractions, gaps, tol, weights) -> str:
+    weight = _weight_at_held(fractions, gaps, tol, weights)
+    if weight is None:
+        return ""
+    side = "just under half" if weight < 0.5 else "half" if weight == 0.5 else "just over half"
+    return f" (bad points: {_weight_text(weight)} of the weight, {side})"
+
+
+def _weight_text(weight: float) -> str:
+    """A weight share near one half to 3 digits: 49.9%, not the 50% two digits would round it to."""
+    return f"{plain(100 * weight, 3)}%"
 
 
 def _late_reason(gd: Mapping[str, Mapping], late: Sequence[str], near: float, tie: float) -> str:
