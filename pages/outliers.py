@@ -125,7 +125,7 @@ breakdown_block()
 
 
 blocks.number_line_block()
-blocks.pulls_block(x, y, v)
+blocks.pulls_block(x, y, v, kinds)
 
 layout.download(
     lambda: pd.DataFrame(

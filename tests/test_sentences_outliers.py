@@ -417,9 +417,10 @@ def test_the_pulls_are_drawn_on_linear_axes_with_the_bounded_losses_on_their_own
     specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
     pulls = [sp for sp in specs if "pull on w" in json.dumps(sp)]
     assert len(pulls) == 2
-    for sp in pulls:
+    bars = [sp["layer"][0] for sp in pulls]  # the bars (the shifted points' marks are layered over them)
+    for sp in bars:
         assert sp["encoding"]["y"].get("scale", {}).get("type", "linear") == "linear"
-    assert [d["range"] for d in (pulls[1]["encoding"]["color"]["scale"],)] == [
+    assert [d["range"] for d in (bars[1]["encoding"]["color"]["scale"],)] == [
         [charts.LOSS_COLORS["l1"], charts.LOSS_COLORS["huber"]]
     ]
 
@@ -737,3 +738,18 @@ def test_through_the_origin_the_sweep_says_how_much_weight_its_bad_points_carry(
     assert f"(bad points: {plain(100 * weight)}% of the weight, just under half)" in short
     assert "weighted median of yᵢ/xᵢ" in say.breakdown_seen(FRACTIONS, gaps, tol, (0.0, 5.0), weights)
     assert "weight" not in say.breakdown_takeaway(FRACTIONS, gaps, tol)  # with a bias: no weighted median
+
+
+def test_the_pull_charts_mark_the_shifted_points():
+    """A fresh read: the three shifted points, what the pull chart is about, were not marked on it."""
+    from tests.test_pages import open_page
+
+    at = open_page("pages/outliers.py")
+    at.checkbox(key="o_predict_skip").check().run()
+    pulls = [c for c in at.get("vega_lite_chart") if "shifted point" in c.proto.spec]
+    assert len(pulls) == 2  # every loss on one scale, and the bounded ones alone
+    spec = json.loads(pulls[0].proto.spec)
+    kinds = pa.ipc.open_stream(next(d.data.data for d in pulls[0].proto.datasets if d.name == "pulls")).read_all()
+    shifted = int(np.sum(np.asarray(kinds["kind"]) == "outlier"))
+    assert shifted == 3 * len(LOSSES)  # 3 of 30 points, a bar per loss
+    assert any(layer.get("transform", [{}])[0].get("filter") == "(datum.kind === 'outlier')" for layer in spec["layer"])

@@ -126,15 +126,19 @@ def _span(p: np.ndarray) -> str:
     return f"{plain(p.min())} to {plain(p.max())}"
 
 
-def pulls_block(x: np.ndarray, y: np.ndarray, v: Settings) -> None:
-    """Each point's pull on w at the true line, for every loss on one scale and for the bounded ones alone."""
+def pulls_block(x: np.ndarray, y: np.ndarray, v: Settings, kinds: np.ndarray) -> None:
+    """Each point's pull on w at the true line, for every loss on one scale and for the bounded ones alone; the
+    shifted points (`kinds` "outlier") marked."""
     b_true = lesson.true_bias(v.by_key)
     st.subheader("Who pulls how hard")
     height = y - (v["w"] * x + b_true)  # how far each point sits above the true line
     order = np.argsort(height)
     pulls = {k: say.pulls_on_w(k, height[order], x[order], **loss_params(k, v)) for k in LOSSES}
     infl = frames.stack(
-        ({"series": charts.label(k)}, {"point": np.arange(x.size), "residual": height[order], "contribution": pulls[k]})
+        (
+            {"series": charts.label(k)},
+            {"point": np.arange(x.size), "residual": height[order], "contribution": pulls[k], "kind": kinds[order]},
+        )
         for k in LOSSES
     )
     BOUNDED = ("l1", "huber")

@@ -280,13 +280,29 @@ def _influence(losses: tuple[str, ...], title: str, height: int) -> alt.Chart:
                 alt.Tooltip("residual:Q", format=".3g", title="height above the line"),
             ],
         )
-        .properties(height=height, width="container")
     )
+    shifted = (  # the points the data moved: what the chart is about, marked on each of their bars
+        named_data("pulls")
+        .transform_filter(alt.datum.kind == "outlier")
+        .transform_calculate(mark="'shifted point'")
+        .mark_point(shape="cross", filled=True, size=70, opacity=1)
+        .encode(
+            x="point:O",
+            xOffset="series:N",
+            y="contribution:Q",
+            color=alt.Color(
+                "mark:N",
+                scale=alt.Scale(domain=["shifted point"], range=["#333333"]),
+                legend=alt.Legend(orient="bottom", title=None),
+            ),
+        )
+    )
+    chart = alt.layer(chart, shifted).resolve_scale(color="independent").properties(height=height, width="container")
     return chart.properties(title=title) if title else chart
 
 
 def influence_chart(df: pd.DataFrame, losses: Sequence[str], title: str = "", height: int = 300) -> Spec:
     """Each point's pull on w per loss, the negative gradient, the way a step moves w (df: point, series,
-    contribution, residual = height above the line), on a linear
+    contribution, residual = height above the line, kind: inlier or outlier, the shifted ones marked), on a linear
     axis: a page that wants bounded pulls readable beside unbounded ones draws a second panel of those alone."""
     return Spec(_influence(tuple(losses), title, height), {"pulls": df})
