@@ -59,7 +59,8 @@ def _scatter_layers(points: alt.Chart, fits: alt.Chart, losses: Sequence[str], y
             x="x:Q",
             y="y:Q",
             tooltip=["text:N"],
-            color=alt.Color("text:N", scale=alt.Scale(range=[THEORY]), legend=alt.Legend(orient="bottom", title=None)),
+            # above the plot: a third legend below it runs off a phone's screen
+            color=alt.Color("text:N", scale=alt.Scale(range=[THEORY]), legend=alt.Legend(orient="top", title=None)),
         )
     )
     return [dots, *lines, truth]  # theory on top (dashed: the fits show through)
@@ -267,7 +268,7 @@ def _influence(losses: tuple[str, ...], title: str, height: int) -> alt.Chart:
         .encode(
             x=alt.X(
                 "point:O",
-                title="data point, from furthest below the line to furthest above",
+                title="points, from below the line to above it",  # short enough for a phone
                 axis=alt.Axis(labels=False, ticks=False),
             ),
             y=alt.Y("contribution:Q", title="pull on w (up: steeper)", axis=alt.Axis(tickCount=6)),
