@@ -309,7 +309,7 @@ def test_each_preset_shows_what_its_name_promises():
         "L2: a smooth bowl": "yes: it settles on the lowest loss",
     }.items():
         assert lesson.LESSON.expected(lesson.LESSON.values(name))[0] == promise, name
-    decaying = lesson.run(lesson.LESSON.values("L1 with a decaying step"), "sgd")
+    decaying = lesson.run(lesson.LESSON.values("L1 with a decaying step: the bounces shrink, slowly"), "sgd")
     assert np.all(np.diff(decaying.lr[1:]) < 0)
     assert lesson.LESSON.values("Huber")["l_loss"] == "huber"
     clean = lesson.LESSON.values("Clean data, L1")
@@ -345,7 +345,7 @@ def test_only_floating_point_rounding_prints_as_zero():
 def test_the_decaying_step_preset_arrives_shrinks_its_bounces_and_the_teachers_line_says_only_that():
     """The preset ended 0.364 above the lowest loss (worse than the constant step), Adam stalled 56 above under the
     same schedule, and the takeaway said 'still sliding down a facet' while crossing creases 60% of the time."""
-    name = "L1 with a decaying step"
+    name = "L1 with a decaying step: the bounces shrink, slowly"
     assert name in lesson.LESSON.show
     decaying, default = lesson.LESSON.values(name), lesson.LESSON.defaults()
     answer, numbers = lesson.settle(decaying)

@@ -67,7 +67,7 @@ CONTROLS = list(C.values())
 PRESETS = {
     "L1, a constant step (defaults)": {},
     # lr0 0.05 over 2,000 updates: it reaches the creases by update 500, then its bounces shrink with the lr
-    "L1 with a decaying step": {"l_sched": "inverse_sqrt", "l_lr": 0.05, "l_steps": 2000},
+    "L1 with a decaying step: the bounces shrink, slowly": {"l_sched": "inverse_sqrt", "l_lr": 0.05, "l_steps": 2000},
     "L2: a smooth bowl": {"l_loss": "l2"},
     "Huber": {"l_loss": "huber"},
     "Clean data, L1": {"l_data": "clean"},
@@ -306,7 +306,7 @@ LESSON = Lesson(
             "distance (try lr 0.01 in the L2 preset)."
         ),
     },
-    show=("L1, a constant step (defaults)", "L1 with a decaying step", "L2: a smooth bowl"),
+    show=("L1, a constant step (defaults)", "L1 with a decaying step: the bounces shrink, slowly", "L2: a smooth bowl"),
     minutes=6,
     trim="the whole page if you must drop one: it builds on everything before it",
     say=(
