@@ -84,7 +84,7 @@ with map_box:
         st.caption(say.map_caption(moved, land.drawn, land.states))
     spec = lesson_charts.landscape_chart(
         land.grid, land.paths, land.creases, (w_opt, b_opt), chosen, w_range=land.w_range, b_range=land.b_range,
-        labels=OPT_LABELS, moving=land.moving, slider=slider,
+        labels=OPT_LABELS, moving=land.moving, slider=slider, height=280 if layout.sliding() else 400,
     )  # fmt: skip
     described = (
         f"{charts.label(v['loss'])} over (w, b), darker is lower, optimum at ({w_opt:.3f}, {b_opt:.3f}) marked "
@@ -139,7 +139,8 @@ with map_box:
         )  # fmt: skip
     else:
         short = say.race_takeaway(excess, f_star, OPT_LABELS)
-    takeaway(short, "\n\n".join(folded))
+    if not layout.sliding():  # a slide has room for one takeaway: the curves' answer beside the map
+        takeaway(short, "\n\n".join(folded))
 
 rows = [
     {
@@ -164,10 +165,13 @@ for o, r in runs.items():
             )
         )
 with curves_box:  # in the slide view inside the answer's screen, beside the map
-    st.markdown(f"**Loss minus the optimum over {v['steps']:,} updates** (log scale; dashed: the best so far)")
+    st.markdown(
+        f"**Loss minus the optimum over {v['steps']:,} updates**"
+        + ("" if layout.sliding() else " (log scale; dashed: the best so far)")  # a slide: the legend says it
+    )
     layout.chart(
         lesson_charts.optimizer_loss_chart(  # a slide, or a projector beside the question, fits 1280x800
-            frames.stack(loss_rows), chosen, OPT_LABELS, height=150 if beside else 190 if layout.sliding() else 340
+            frames.stack(loss_rows), chosen, OPT_LABELS, height=150 if beside or layout.sliding() else 340
         ),
         f"Loss minus the optimal loss {plain(f_star)} over {v['steps']:,} updates for each optimiser (solid), and the "
         "best so far (dashed), on a log scale (a loss on the optimum drawn at "
