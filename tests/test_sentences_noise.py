@@ -7,6 +7,7 @@ computation written here, not with the sentence module's own helpers.
 
 from __future__ import annotations
 
+import json
 import re
 
 import numpy as np
@@ -697,7 +698,8 @@ def test_the_heatmap_has_one_colour_scale_a_legend_grey_cells_and_panels_that_fi
         assert x["axis"]["labelOverlap"] is False and "e" not in x["axis"]["labelExpr"].split("'")[1]
         assert panel["height"] >= 30 * len(sigmas) and panel["width"] == "container"
         assert (ran["encoding"]["color"].get("legend") is not None) == (i == 0)  # one legend, under the first
-        assert diverged["mark"]["color"] == noise_charts.DIVERGED and "!isValid" in diverged["transform"][0]["filter"]
+        grey = diverged["encoding"]["fill"]["scale"]["range"]
+        assert grey == [noise_charts.DIVERGED] and "!isValid" in diverged["transform"][0]["filter"]
     states = chart.datasets["grid_l2"]["state"]
     assert set(states) == {"arrived", "not arrived", "diverged"} and (states == "diverged").sum() == len(sigmas)
 
@@ -966,3 +968,68 @@ def test_no_verdict_while_absolute_l1_is_still_on_its_way():
         lesson.LESSON.values(next(n for n, p in lesson.PRESETS.items() if p == preset))
     )
     assert "still travelling" in why and "how far each has got" in why
+
+
+def test_the_loss_panels_read_on_a_log_scale_said_in_plain_words():
+    """N5: "(symmetric log)" on the axes, and the end values the takeaway quotes (0.681, 0.0363) on the 0 gridline.
+    Now a log scale (the end a gridline or more under the start), losses at rounding drawn at LOSS_FLOOR."""
+    from ui.lessons.noise import charts as noise_charts
+
+    df = pd.DataFrame(
+        {
+            "update": [0, 1, 2],
+            "series": ["L2 r²"] * 3,
+            "loss": [28000.0, 0.0363, 0.0],
+            "best_loss": [28000.0, 0.0363, 0.0],
+        }
+    )
+    spec = noise_charts.loss_chart(df, ["l2"])
+    y = spec.to_dict()["vconcat"][0]["layer"][0]["encoding"]["y"]
+    assert y["scale"]["type"] == "log" and "symmetric" not in y["title"] and "log scale" in y["title"]
+    assert spec.datasets["panels"]["loss"].min() == noise_charts.LOSS_FLOOR
+
+
+def test_the_reference_labels_are_readable_and_the_rate_is_the_charts_title():
+    """N7: the w chart's references (L2 optimum 0.995 · L1 optimum 0.995 to 0.997 · true w = 1) were 11 px light
+    grey, joined on one line; "lr = 0.01" sat under the x axis' "0". Now 13 px dark grey, one reference a line
+    above the plot, and the rate the slider holds is the chart's title."""
+    from ui.lessons.noise import charts as noise_charts
+
+    k = np.arange(1800, 2001)
+    runs = pd.DataFrame(
+        {
+            "update": np.tile(k, 2),
+            "series": np.repeat(["l1", "l2"], k.size),
+            "w": np.r_[1 + 0.04 * (-1) ** k, 1 + 0.005 * np.sin(k)],
+        }
+    )
+    refs = pd.DataFrame(
+        {"y": [0.995, 0.996, 1.0], "text": ["L2 optimum 0.995", "absolute L1 optimum 0.995 to 0.997", "true w = 1"]}
+    )
+    spec = noise_charts.zoom_chart(runs, ["l1", "l2"], refs)
+    assert spec.datasets["stacked"]["text"].tolist() == refs["text"].tolist()
+    assert spec.datasets["stacked"]["px"].tolist() == [-32, -16, 0]  # one a line, the last at the plot's top edge
+    marks = [layer["mark"] for layer in spec.to_dict()["layer"] if layer["mark"].get("type") == "text"]
+    assert marks and all(m["fontSize"] >= 13 and m["color"] == noise_charts.REFERENCE_COLOR for m in marks)
+    follow = json.loads(noise_charts._runs_follow(("l1", "l2"), lesson.LR_SLIDER, False, True, "lr"))
+    assert "lr = " in follow["title"]["text"]["expr"]
+    assert not any("lr = " in json.dumps(layer) for layer in follow["layer"])  # not a text under the axis
+
+
+def test_the_heatmaps_legends_show_a_cells_colour_faded_or_not_and_grey_for_diverged():
+    """The run legend drew "not arrived" as a grey square, the grey of a diverged cell (which had no legend entry):
+    now its swatches are a cell's colour, full and faded, and grey is the diverged cells' own entry."""
+    from ui.lessons.noise import charts as noise_charts
+
+    lrs, sigmas = lesson.HEAT_LRS, lesson.HEAT_SIGMAS
+    grid = pd.DataFrame([{"lr": lr, "sigma": s, "error": 0.1, "arrived": lr > 0.001} for s in sigmas for lr in lrs])
+    grid.loc[grid["lr"] == lrs[-1], "error"] = np.nan
+    spec = noise_charts.heatmap_chart({"l1": grid, "l2": grid}, lrs, sigmas).to_dict()
+    ran, diverged = spec["vconcat"][0]["layer"]
+    run_legend = ran["encoding"]["opacity"]["legend"]
+    assert run_legend["symbolFillColor"] == noise_charts.ARRIVED_SWATCH != noise_charts.DIVERGED
+    fill = diverged["encoding"]["fill"]
+    assert fill["field"] != ran["encoding"]["opacity"]["field"]  # two legends, not one merged without swatches
+    assert fill["scale"]["range"] == [noise_charts.DIVERGED] and fill["legend"] is not None
+    none_gone = noise_charts.heatmap_chart({"l1": grid.dropna()}, lrs, sigmas).to_dict()
+    assert none_gone["layer"][1]["encoding"]["fill"].get("legend", "x") is None

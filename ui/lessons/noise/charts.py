@@ -1,5 +1,5 @@
-"""The noise lesson's charts: w over updates following its own lr slider, the learning rate over updates, the sweep
-over rates, the many draws, the heatmap."""
+"""The noise lesson's charts: w over updates following its own lr slider, the zoom on its end, the loss and the
+learning rate over updates, the sweep over rates, the many draws, the heatmap."""
 
 from __future__ import annotations
 
@@ -11,21 +11,80 @@ import pandas as pd
 
 from ui.charts import (
     LOSS_COLORS,
+    RULE_SLOTS,
+    TOP_SLOTS,
     UPDATE_AXIS,
     Spec,
+    band_layers,
     label,
     loss_scales,
     named_data,
     rules_data,
-    rules_layers,
     series_encodings,
     template,
-    trajectory_chart,
 )
-from ui.follow import Family, Slider, bound_param, by_value_holder, picked, stale_layer, value_layer
+from ui.follow import Family, Slider, bound_param, by_value_holder, picked, stale_layer
 from ui.lessons.noise.sentences import ERROR_TAIL, lr_text
 
 LR_FORMAT = ".3~r"  # d3's: 0.00001, 0.0015, 1 (lr_text's digits, never e-notation)
+SHORT_NUMBER = "format(datum.value, ',.2~r')"  # 8.1, 0.000001, 1,000: two digits, never e-notation
+# a chart's height is its plot's: fitted as a whole, the legend, axis titles and labels above the plot took most of
+# it (the w chart's 280 px left a plot of about 75)
+FIT_X = alt.AutoSizeParams(type="fit-x", contains="padding")
+
+
+RUNS_HEIGHT = 240  # the w chart's plot, px
+REFERENCE_FONT = 13  # the reference lines' labels: read from the back of a lecture hall (the kernel's are 11)
+REFERENCE_COLOR = "#555555"  # dark grey: theory, not data, and 7:1 against white (the kernel's light grey is 3.5:1)
+SEPARATOR = " · "  # ui.charts.place_rules joins the labels of references that meet on screen with it
+
+
+LINE_PX = 16  # one line of a reference label stacked above the plot
+
+
+def reference_layers() -> list[alt.Chart]:
+    """The reference lines (dataset "rules": y, text, slot, as ui.charts.place_rules places them) and their labels,
+    readable on a projector; the labels joined above the plot (dataset "stacked", `stacked_labels`) go one to a
+    line, so each stays short on a phone."""
+    base = named_data("rules")
+    rule = base.mark_rule(color=REFERENCE_COLOR, strokeDash=[4, 4]).encode(
+        y="y:Q", tooltip=["text:N", alt.Tooltip("y:Q", format=".4g")]
+    )
+    texts = []
+    for slot in RULE_SLOTS:
+        side, level = slot.split()
+        texts.append(
+            base.transform_filter(alt.datum.slot == slot)
+            .mark_text(
+                align="right" if side == "right" else "left",
+                baseline="top" if level == "below" else "bottom",
+                dx=-4 if side == "right" else 4,
+                dy=2 if level == "below" else -2,
+                color=REFERENCE_COLOR,
+                fontSize=REFERENCE_FONT,
+            )
+            .encode(y="y:Q", x=alt.value("width") if side == "right" else alt.value(0), text="text:N")
+        )
+    stacked = (
+        named_data("stacked")
+        .mark_text(align="right", baseline="bottom", dx=-4, dy=-2, color=REFERENCE_COLOR, fontSize=REFERENCE_FONT)
+        .encode(y=alt.Y("px:Q", scale=None), x=alt.value("width"), text="text:N")  # px: pixels above the plot
+    )
+    return [rule, *texts, stacked]
+
+
+def stacked_labels(rules: pd.DataFrame) -> pd.DataFrame:
+    """The labels place_rules joined above the plot (TOP_SLOTS), one reference a line, the last one lowest: text,
+    px (its baseline, pixels from the plot's top edge, negative above it)."""
+    joined = rules.loc[rules["slot"].isin(TOP_SLOTS), "text"]
+    lines = [t for text in joined for t in str(text).split(SEPARATOR)]
+    return pd.DataFrame({"text": lines, "px": [-LINE_PX * (len(lines) - 1 - i) for i in range(len(lines))]})
+
+
+def _references(hlines: pd.DataFrame, lines: pd.DataFrame, height: int, extent: Sequence[float] = ()) -> dict:
+    """The datasets `reference_layers` draws: "rules" (ui.charts.rules_data) and "stacked" (`stacked_labels`)."""
+    data = rules_data(hlines, lines, "w", height=height, extent=extent)
+    return {**data, "stacked": stacked_labels(data["rules"])} if data else {}
 
 
 @template
@@ -41,13 +100,22 @@ def _runs_follow(losses: tuple[str, ...], slider: Slider, by_value: bool, rules:
             **series_encodings(losses),
         )
     )
-    layers = [lines, *(rules_layers() if rules else []), *([by_value_holder("runs")] if by_value else [])]
-    layers += [
-        # under the plot, beside "update k": above it the reference lines' labels run, on a phone across it all
-        value_layer(slider, f"'{rate} = ' + format({slider.expr}, '{LR_FORMAT}')", below=True),
-        stale_layer(slider, "text", below=True),
-    ]
-    return alt.layer(*layers).add_params(bound_param(slider)).properties(height=280, width="container")
+    layers = [lines, *(reference_layers() if rules else []), *([by_value_holder("runs")] if by_value else [])]
+    layers.append(stale_layer(slider, "text", below=True))
+    # the rate the slider holds, as the chart's title: above everything (the references' labels run above the plot;
+    # under it, it read as the x axis' label of update 0)
+    title = alt.TitleParams(
+        text=alt.expr(f"'{rate} = ' + format({slider.expr}, '{LR_FORMAT}')"),
+        anchor="start",
+        fontSize=14,
+        fontWeight="bold",
+        color="#222222",
+    )
+    return (
+        alt.layer(*layers)
+        .add_params(bound_param(slider))
+        .properties(height=RUNS_HEIGHT, width="container", title=title, autosize=FIT_X)
+    )
 
 
 def runs_follow_chart(
@@ -57,29 +125,140 @@ def runs_follow_chart(
     run's (update, w) at each of its values (ui.lessons.noise.compute); the reference lines (`hlines`: y, text)
     are placed around the served runs (`served`: update, series, w). `rate`: the slider's name in its label
     ("lr", or "lr0" under a schedule). Draw it with ui.follow.chart."""
-    data = {**family.datasets, **rules_data(hlines, served, "w")}
+    data = {**family.datasets, **_references(hlines, served, RUNS_HEIGHT)}
     by_value = family.by_value is not None
     return Spec(_runs_follow(tuple(losses), slider, by_value, "rules" in data, rate), data)
 
 
-def lr_chart(df: pd.DataFrame, losses: Sequence[str], marker: int | None = None) -> Spec:
-    # "~g": a constant rate's one tick reads 0.01, not 0.010000
-    return trajectory_chart(df, "lr", "learning rate", losses, marker=marker, height=220, y_format="~g")
+@template
+def _zoom(losses: tuple[str, ...], rules: bool, band: bool, height: int) -> alt.LayerChart:
+    lines = (
+        named_data("lines")
+        .mark_line(strokeWidth=2.2, clip=True)
+        .encode(
+            x=alt.X("update:Q", title="update k", axis=UPDATE_AXIS),
+            y=alt.Y("w:Q", title="weight w", scale=alt.Scale(zero=False, padding=14 if band else 8)),
+            tooltip=["series:N", "update:Q", alt.Tooltip("w:Q", format=".5g")],
+            **series_encodings(losses),
+        )
+    )
+    layers = [*(band_layers() if band else []), lines, *(reference_layers() if rules else [])]
+    return alt.layer(*layers).properties(height=height, width="container", autosize=FIT_X)
+
+
+def zoom_chart(
+    df: pd.DataFrame,
+    losses: Sequence[str],
+    hlines: pd.DataFrame,
+    band: tuple[float, float, str] | None = None,
+    height: int = 200,
+) -> Spec:
+    """w over the end of the run (df: update, series, w), one line per loss, with the reference lines (`hlines`:
+    y, text) labelled where no line runs (ui.charts.place_rules) and absolute L1's band (lo, hi, text) shaded."""
+    extent = band[:2] if band is not None else ()  # the band widens the axis: a pixel spans more of w
+    data = {"lines": df, **_references(hlines, df, height, extent)}
+    if band is not None:
+        data["band"] = pd.DataFrame({"lo": [band[0]], "hi": [band[1]], "text": [band[2]]})
+    return Spec(_zoom(tuple(losses), "rules" in data, band is not None, height), data)
+
+
+LOSS_FLOOR = 1e-6  # a loss under this is drawn at it: a log axis has no 0 (a run at the optimum of noiseless data)
+
+
+@template
+def _loss_panels(losses: tuple[str, ...], height: int):
+    """One panel per loss (its own y scale: the losses differ by orders of magnitude), stacked, each as wide as the
+    column; the loss and the best loss so far on a log axis, its ticks plain numbers."""
+    colour, dash = loss_scales(losses)
+    y = alt.Y(
+        "loss:Q",
+        title="loss (log scale)",
+        scale=alt.Scale(type="log"),
+        axis=alt.Axis(labelExpr=SHORT_NUMBER, tickCount=4),
+    )
+
+    def panel(name: str) -> alt.LayerChart:
+        base = alt.Chart().transform_filter(alt.datum.series == name)
+        loss = base.mark_line(strokeWidth=2.2).encode(
+            x=alt.X("update:Q", title="update k", axis=UPDATE_AXIS),
+            y=y,
+            color=alt.Color("series:N", scale=colour, legend=None),  # the panel's title names its loss
+            strokeDash=alt.StrokeDash("series:N", scale=dash, legend=None),
+            tooltip=["series:N", "update:Q", alt.Tooltip("loss:Q", format=".4~g")],
+        )
+        best = base.mark_line(color="#222222", strokeWidth=1.2).encode(
+            x="update:Q", y="best_loss:Q", tooltip=[alt.Tooltip("best_loss:Q", format=".4~g", title="best so far")]
+        )
+        return alt.layer(loss, best).properties(title=name, width="container", height=height)
+
+    return (
+        alt.vconcat(*(panel(label(k)) for k in losses), data=alt.NamedData(name="panels"))
+        .resolve_scale(y="independent")
+        .properties(autosize=FIT_X)  # axes inside the column
+    )
+
+
+def loss_chart(df: pd.DataFrame, losses: Sequence[str], height: int = 170) -> Spec:
+    """The loss over updates, one panel per loss, with the best loss so far (df: update, series, loss, best_loss),
+    on a log axis: the end, a thousand times under the start, still reads against its gridlines. Values under
+    LOSS_FLOOR are drawn at it."""
+    floored = df.assign(**{c: df[c].clip(lower=LOSS_FLOOR) for c in ("loss", "best_loss")})
+    return Spec(_loss_panels(tuple(losses), height), {"panels": floored})
+
+
+RATE_COLOR = "#444444"  # the learning rate: one line, the same for every loss, in no loss's colour
+
+
+@template
+def _rate(marker: bool) -> alt.LayerChart:
+    line = (
+        named_data("rates")
+        .mark_line(strokeWidth=2.2, color=RATE_COLOR)
+        .encode(
+            x=alt.X("update:Q", title="update k", axis=UPDATE_AXIS),
+            # "~g": a constant rate's one tick reads 0.01, not 0.010000
+            y=alt.Y("lr:Q", title="learning rate", axis=alt.Axis(format="~g")),
+            tooltip=[alt.Tooltip("update:Q", format="d"), alt.Tooltip("lr:Q", format=".4~g", title="learning rate")],
+        )
+    )
+    layers = [line, *([named_data("marker").mark_rule(color="#444444", strokeWidth=2).encode(x="update:Q")] * marker)]
+    return alt.layer(*layers).properties(height=120, width="container", autosize=FIT_X)
+
+
+def lr_chart(df: pd.DataFrame, losses: Sequence[str] = (), marker: int | None = None) -> Spec:
+    """The learning rate over updates (df: update, series, lr; the first series drawn): one neutral line and no
+    legend, as every loss takes the same rate; `marker`: a vertical rule at that update."""
+    first = df[df["series"] == df["series"].iloc[0]] if len(df) else df
+    data = {"rates": first[["update", "lr"]]}
+    if marker is not None:
+        data["marker"] = pd.DataFrame({"update": [marker]})
+    return Spec(_rate(marker is not None), data)
 
 
 @template
 def _sweep(losses: tuple[str, ...], stable: bool, tail: str) -> alt.LayerChart:
-    lines = (
+    color, _ = loss_scales(losses)
+    x = alt.X("lr:Q", scale=alt.Scale(type="log"), title="learning rate (log)")
+    y = alt.Y("error:Q", scale=alt.Scale(type="log"), title=f"mean |w − 1|, {tail} (log)")
+    lines = named_data("sweep").mark_line(strokeWidth=2).encode(x=x, y=y, **series_encodings(losses))
+    points = (  # a run that had not arrived: an open point (its error is where it passed by)
         named_data("sweep")
-        .mark_line(point=True, strokeWidth=2)
+        .mark_point(size=40, strokeWidth=1.5, opacity=1)
         .encode(
-            x=alt.X("lr:Q", scale=alt.Scale(type="log"), title="learning rate (log)"),
-            y=alt.Y("error:Q", scale=alt.Scale(type="log"), title=f"mean |w − 1|, {tail} (log)"),
-            tooltip=["series:N", alt.Tooltip("lr:Q", format=".3g"), alt.Tooltip("error:Q", format=".4g")],
-            **series_encodings(losses),
+            x=x,
+            y=y,
+            color=alt.Color("series:N", scale=color, legend=None),
+            fill=alt.condition("datum.arrived", alt.Fill("series:N", scale=color, legend=None), alt.value("white")),
+            tooltip=[
+                "series:N",
+                alt.Tooltip("lr:Q", format=".3g"),
+                alt.Tooltip("error:Q", format=".4g"),
+                alt.Tooltip("state:N", title="run"),
+            ],
         )
     )
-    layers = [lines, named_data("yours").mark_rule(color="#444444").encode(x="lr:Q", tooltip=["text:N", "lr:Q"])]
+    layers = [lines, points]
+    layers.append(named_data("yours").mark_rule(color="#444444").encode(x="lr:Q", tooltip=["text:N", "lr:Q"]))
     layers.append(  # named at its foot, right of the rule: the stability limit's name sits at the top
         named_data("yours")
         .mark_text(align="left", baseline="bottom", dx=4, dy=-4, fontSize=12, color="#444444")
@@ -96,12 +275,15 @@ def _sweep(losses: tuple[str, ...], stable: bool, tail: str) -> alt.LayerChart:
             .mark_text(align="right", dx=-4, dy=8, color=LOSS_COLORS["l2"])  # left of the rule: it stays on the chart
             .encode(x="lr:Q", y=alt.value(0), text="text:N")
         )
-    return alt.layer(*layers).properties(height=300, width="container")
+    return alt.layer(*layers).properties(height=240, width="container", autosize=FIT_X)
 
 
 def sweep_chart(df: pd.DataFrame, losses: Sequence[str], stable_lr: float | None, current_lr: float) -> Spec:
-    """Final |w - w_true| against lr on log-log axes (df: lr, series, error); `stable_lr`: L2's stability limit
-    (core.l2_max_stable_lr: every lr below it is stable; above it, stable islands can exist)."""
+    """Mean |w - w_true| over the ERROR_TAIL against lr on log-log axes (df: lr, series, error, and optionally arrived:
+    a run that had not arrived is an open point); `stable_lr`: L2's stability limit (core.l2_max_stable_lr: every
+    lr below it is stable; above it, stable islands can exist)."""
+    came = df["arrived"].to_numpy(dtype=bool) if "arrived" in df else np.ones(len(df), dtype=bool)
+    df = df.assign(arrived=came, state=np.where(came, "arrived", "not arrived (open point)"))
     data = {"sweep": df, "yours": pd.DataFrame({"lr": [current_lr], "text": ["your lr"]})}
     if stable_lr is not None:
         data["stable"] = pd.DataFrame(
@@ -148,7 +330,6 @@ DIVERGED = "#BBBBBB"  # a heatmap cell whose run diverged
 NOT_ARRIVED_OPACITY = 0.35  # a heatmap cell whose run had not arrived: faded
 
 
-SHORT_NUMBER = "format(datum.value, ',.2~r')"  # 8.1, 0.000001, 1,000: two digits, never e-notation
 LR_LABEL = SHORT_NUMBER  # 0.0001, 0.00032, 0.32: every column's rate
 
 
@@ -156,7 +337,13 @@ HEAT_ROW_PX = 30  # one noise row: room for its label at every size (at 220 px f
 STATES = ("arrived", "not arrived", "diverged")  # a cell's run, as the chart's second legend names it
 
 
-def _heat_panel(loss: str, lrs: tuple[float, ...], sigmas: tuple[float, ...], first: bool, tail: str) -> alt.LayerChart:
+ARRIVED_SWATCH = "#21918C"  # viridis' middle: the run legend's swatches are a cell's colour, full or faded (in
+# black, a faded swatch read as the grey of a diverged cell)
+
+
+def _heat_panel(
+    loss: str, lrs: tuple[float, ...], sigmas: tuple[float, ...], first: bool, tail: str, gone: bool
+) -> alt.LayerChart:
     name = f"grid_{loss}"
     scale = alt.Scale(domain=list(lrs)) if lrs else alt.Undefined  # every lr a column
     x = alt.X(
@@ -189,7 +376,16 @@ def _heat_panel(loss: str, lrs: tuple[float, ...], sigmas: tuple[float, ...], fi
                 "state:N",
                 scale=alt.Scale(domain=list(STATES[:2]), range=[1.0, NOT_ARRIVED_OPACITY]),
                 title="run",
-                legend=alt.Legend(orient="top") if first else None,  # beside the colour legend it ran off a phone
+                # on top: beside the colour legend it ran off a phone
+                legend=alt.Legend(
+                    orient="top",
+                    symbolType="square",
+                    symbolFillColor=ARRIVED_SWATCH,
+                    symbolSize=150,
+                    symbolStrokeWidth=0,
+                )
+                if first
+                else None,
             ),
             tooltip=[*where, alt.Tooltip("error:Q", format=".4g"), alt.Tooltip("state:N", title="run")],
         )
@@ -198,8 +394,20 @@ def _heat_panel(loss: str, lrs: tuple[float, ...], sigmas: tuple[float, ...], fi
     diverged = (
         named_data(name)
         .transform_filter("!isValid(datum.error) || !isFinite(datum.error)")
-        .mark_rect(color=DIVERGED)
-        .encode(x=x, y=y, tooltip=[*where, alt.Tooltip("state:N", title="run")])
+        .transform_calculate(cell=f"'{STATES[2]}'")  # its own field: on `state`, the legends merged, swatches lost
+        .mark_rect()
+        .encode(
+            x=x,
+            y=y,
+            fill=alt.Fill(  # its own legend entry, beside the run legend, when a run diverged
+                "cell:N",
+                scale=alt.Scale(domain=[STATES[2]], range=[DIVERGED]),
+                legend=alt.Legend(orient="top", title=None, symbolType="square", symbolSize=150, symbolStrokeWidth=0)
+                if first and gone
+                else None,
+            ),
+            tooltip=[*where, alt.Tooltip("state:N", title="run")],
+        )
     )
     height = HEAT_ROW_PX * max(1, len(sigmas))
     return alt.layer(ran, diverged).properties(title=label(loss), height=height, width="container")
@@ -207,17 +415,15 @@ def _heat_panel(loss: str, lrs: tuple[float, ...], sigmas: tuple[float, ...], fi
 
 @template
 def _heatmap(
-    losses: tuple[str, ...], lrs: tuple[float, ...], sigmas: tuple[float, ...], tail: str
+    losses: tuple[str, ...], lrs: tuple[float, ...], sigmas: tuple[float, ...], tail: str, gone: bool
 ) -> alt.TopLevelMixin:
-    panels = [_heat_panel(k, lrs, sigmas, i == 0, tail) for i, k in enumerate(losses)]
+    panels = [_heat_panel(k, lrs, sigmas, i == 0, tail, gone) for i, k in enumerate(losses)]
     if len(panels) == 1:
-        return panels[0]
+        return panels[0].properties(autosize=FIT_X)
     # stacked, each as wide as the column (side by side, two container-wide panels cut the second off), with one
     # colour scale for both: cells compare across panels
     return (
-        alt.vconcat(*panels)
-        .resolve_scale(color="shared", opacity="shared")
-        .properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+        alt.vconcat(*panels).resolve_scale(color="shared", opacity="shared", fill="shared").properties(autosize=FIT_X)
     )
 
 
@@ -232,4 +438,5 @@ def heatmap_chart(grids: dict[str, pd.DataFrame], lrs: Sequence[float] = (), sig
         came = df["arrived"].to_numpy(dtype=bool) if "arrived" in df else np.ones(len(df), dtype=bool)
         data[f"grid_{k}"] = df.assign(state=np.where(finite, np.where(came, STATES[0], STATES[1]), STATES[2]))
     key = (tuple(grids), tuple(sorted(float(v) for v in lrs)), tuple(float(v) for v in sigmas))
-    return Spec(_heatmap(*key, ERROR_TAIL.describe()), data)
+    gone = any((df["state"] == STATES[2]).any() for df in data.values())  # the grey cells' legend, when there are any
+    return Spec(_heatmap(*key, ERROR_TAIL.describe(), gone), data)
