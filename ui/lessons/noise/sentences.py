@@ -24,7 +24,9 @@ DRIFT_SHARE = 0.5  # a window whose net move is more than half its range is trav
 SETTLE_RATIO = 0.5  # "L2 settles while L1 swings": L2's swing at most half of L1's
 TIE = 0.25  # "about the same": the larger of two errors at most 25% above the smaller (1.25 times), as "times
 # closer" prints them; a 9% difference is not a verdict a student would accept
-FLOOR_BAND = 0.1  # "at its noise floor": within 10% of the floor (or 1e-3, whichever is larger)
+LEVEL = 0.1  # an error curve over learning rates (the sweep, a heatmap row) rises or falls only by more than 10%;
+# within it, points are level ("flat"), and a point within 10% of its loss's noise floor sits at that floor. A 2-5%
+# step (a run still settling, a float's last digits) is not a trend a student can see or should be told about.
 L1_NAME, L2_NAME = core.LOSSES["l1"].short_name, core.LOSSES["l2"].short_name
 SAME = f"about the same (within {TIE:.0%})"
 
@@ -422,13 +424,6 @@ def _ranges(values: Sequence[float]) -> str:
     return ", ".join(num(v) for v in values)
 
 
-def _monotone_above(lrs: np.ndarray, err: np.ndarray) -> tuple[int, int]:
-    """From the best rate up: (steps where the error does not fall, all steps)."""
-    best = int(np.argmin(err))
-    d = np.diff(err[best:])
-    return int(np.sum(d >= 0)), int(d.size)
-
-
 def _at_the_smallest_rate(
     lrs: np.ndarray, errors: dict[str, np.ndarray], labels: dict[str, str], n_updates: int, start_error: float
 ) -> str | None:
@@ -450,23 +445,41 @@ def _at_the_smallest_rate(
     )
 
 
-def _above_the_best(lrs: np.ndarray, err: np.ndarray) -> str:
-    """How the error goes on from its smallest point as lr grows (finite points only)."""
-    rises, steps = _monotone_above(lrs, err)
-    if steps == 0:
-        return ", the largest rate it ran at."
-    if rises == steps:
-        return f"; from there it never falls as lr grows, up to {error_text(err[-1])} at lr = {lr_text(lrs[-1])}."
+def _past_the_lowest(lrs: np.ndarray, err: np.ndarray, stretches: list[tuple[int, int]], lowest: int) -> str:
+    """How the error goes on past its lowest level stretch (`level_runs`) as lr grows: its moves beyond LEVEL."""
+    after = stretches[lowest:]
+    if len(after) == 1:
+        return ", the largest rate it ran at." if after[0][1] - after[0][0] == 1 else ", up to the largest it ran at."
+    kinds = moves(err, after)
+    past = "from there" if after[0][1] - after[0][0] == 1 else f"past lr = {lr_text(lrs[after[0][1] - 1])}"
+    end = f"{error_text(err[-1])} at lr = {lr_text(lrs[-1])}"
+    if set(kinds) == {"rise"}:
+        return f"; {past} it grows, to {end}: every change of more than {LEVEL:.0%} is a rise."
+    ups = kinds.count("rise")
     return (
-        f"; at the {steps} larger rates it grows at {rises} and falls at {steps - rises} "
-        f"(it is {error_text(err[-1])} at lr = {lr_text(lrs[-1])})."
+        f"; {past} it rises {count(ups, 'times')} and falls {count(len(kinds) - ups, 'times')} by more "
+        f"than {LEVEL:.0%} (it is {end})."
     )
 
 
+def _lowest(lrs: np.ndarray, err: np.ndarray, stretch: tuple[int, int]) -> str:
+    """The lowest level stretch in words: one rate, the chart's floor, or a level (within LEVEL) range of rates."""
+    a, b = stretch
+    if b - a == 1:
+        return f"is smallest at lr = {lr_text(lrs[a])} ({num(err[a])})"
+    rates = f"{b - a} rates, lr = {lr_text(lrs[a])} to {lr_text(lrs[b - 1])}"
+    if err[a:b].max() <= ERROR_FLOOR:
+        return f"is {FLOOR_TEXT} (the chart's floor) at {rates}"
+    low, high = num(err[a:b].min()), num(err[a:b].max())
+    values = low if low == high else f"{low} to {high}"
+    return f"is lowest and level (within {LEVEL:.0%}: {values}) at {rates}"
+
+
 def _at_the_floor(lrs: np.ndarray, err: np.ndarray, floor: float) -> str:
-    """Where the error sits at the noise floor |optimum - 1|: within FLOOR_BAND of it, or 1e-3."""
-    at_floor = np.abs(err - floor) <= max(FLOOR_BAND * floor, 1e-3)
-    band = f"within {FLOOR_BAND:.0%} (or 0.001) of its noise floor |optimum − 1| = {num(floor)}"
+    """Where the error sits at the noise floor |optimum - 1|: within LEVEL of it (or under the charts' floor)."""
+    at_floor = np.abs(err - floor) <= max(LEVEL * floor, ERROR_FLOOR)
+    band = f"within {LEVEL:.0%} of its noise floor |optimum − 1| = {num(floor)}"
+    band += f" (or {FLOOR_TEXT})" if LEVEL * floor < ERROR_FLOOR else ""
     if not at_floor.any():
         return f" It never comes {band}."
     k, where = int(at_floor.sum()), lrs[at_floor]
@@ -478,8 +491,8 @@ def _at_the_floor(lrs: np.ndarray, err: np.ndarray, floor: float) -> str:
 def _one_loss_sweep(
     lrs: np.ndarray, err: np.ndarray, label: str, floor: float | None, came: np.ndarray | None = None
 ) -> str:
-    """One loss across the sweep, over the runs that arrived (`came`; all if None): which did not, its best rate
-    among the others, the trend above it, and its noise floor (nan = diverged)."""
+    """One loss across the sweep, over the runs that arrived (`came`; all if None): which did not, its lowest
+    level among the others, how it goes past that (by LEVEL), and its noise floor (nan = diverged)."""
     finite = np.isfinite(err)
     if not finite.any():
         return f"{capital(label)} diverged at every rate."
@@ -495,22 +508,11 @@ def _one_loss_sweep(
     if not ok.any():
         return head.rstrip() if head else f"{capital(label)} arrived at no rate."
     e, r = np.maximum(err[ok], ERROR_FLOOR), lrs[ok]  # as the chart draws them: rounding-level errors tie
+    stretches = level_runs(e)
     best = int(np.argmin(e))
+    lowest = next(i for i, (a, b) in enumerate(stretches) if a <= best < b)
     label = f"Among the runs that arrived, {label}" if away.any() else capital(label)
-    if e[best] > ERROR_FLOOR:
-        text = head + f"{label}'s error is smallest at lr = {lr_text(r[best])} ({num(e[best])})"
-    else:
-        zero = r[e <= ERROR_FLOOR]
-        where = (
-            f"lr = {lr_text(zero[0])}"
-            if zero.size == 1
-            else f"{zero.size} rates, lr = {lr_text(zero[0])} to {lr_text(zero[-1])}"
-        )
-        text = head + f"{label}'s error is {FLOOR_TEXT} (the chart's floor) at {where}"
-        best = int(np.flatnonzero(e <= ERROR_FLOOR)[-1])  # what follows starts past the floor's last rate
-        text += _above_the_best(r[best:], e[best:]) if best < e.size - 1 else "."
-        return text if floor is None else text + _at_the_floor(r, e, floor)
-    text += _above_the_best(r, e)
+    text = head + f"{label}'s error {_lowest(r, e, stretches[lowest])}" + _past_the_lowest(r, e, stretches, lowest)
     return text if floor is None else text + _at_the_floor(r, e, floor)
 
 
@@ -719,43 +721,72 @@ def _tie(a: float, b: float) -> bool:
     return max(a, b) <= (1 + TIE) * min(a, b) or max(a, b) <= ROUNDING
 
 
+def level_runs(err: np.ndarray) -> list[tuple[int, int]]:
+    """`err` (in order, finite) cut into level stretches, (start, stop) index pairs: consecutive points whose
+    largest is at most (1 + LEVEL) times the smallest. A point that would break that starts the next stretch: a
+    rise if it is above the stretch, a fall if below (`moves`)."""
+    e = np.asarray(err, dtype=float)
+    out, start, lo, hi = [], 0, float(e[0]), float(e[0])
+    for i in range(1, e.size):
+        low, high = min(lo, float(e[i])), max(hi, float(e[i]))
+        if high <= (1 + LEVEL) * low:
+            lo, hi = low, high
+        else:
+            out.append((start, i))
+            start, lo, hi = i, float(e[i]), float(e[i])
+    out.append((start, e.size))
+    return out
+
+
+def moves(err: np.ndarray, stretches: list[tuple[int, int]]) -> list[str]:
+    """From each level stretch to the next: "rise" or "fall" (`level_runs`)."""
+    e = np.asarray(err, dtype=float)
+    return ["rise" if e[b] > e[a:b].max() else "fall" for (a, b), _ in zip(stretches, stretches[1:], strict=False)]
+
+
 @dataclass(frozen=True)
 class Trend:
     """How an error goes as lr grows, over the runs that arrived (lrs ascending): its shape and the numbers behind
-    it. The flat start: the first points, each within TIE of the median of those before it. shape: "flat" (all of
-    them), "grows" (it ends more than TIE above its flat start's last point and never falls by more than TIE on
-    the way), "falls" (the same, downwards), or "mixed"."""
+    it, by LEVEL (`level_runs`). shape: "flat" (one level stretch), "grows" (every move from one stretch to the
+    next a rise), "falls" (every one a fall), or "mixed" (a "valley" when its falls all come before its rises)."""
 
     shape: str
     first: float  # the error at the smallest arrived rate
     last: float  # the error at the largest
-    flat_to: float  # the largest rate of the flat start (the first rate when the first step already leaves it)
-    flat_at: float  # the error the flat start sits near (its median)
+    flat_to: float  # the largest rate of the first level stretch (the first rate when it holds one point)
+    flat_at: float  # the error that stretch sits near (its median)
+    valley: bool = False  # mixed: it only falls, then only rises
+    lowest: tuple[float, float] = (0.0, 0.0)  # the first and last rate of its lowest level stretch
 
 
 def trend(lrs: np.ndarray, err: np.ndarray) -> Trend:
     """The Trend of `err` over ascending `lrs` (finite errors of arrived runs, at least one)."""
     e = np.maximum(np.asarray(err, dtype=float), ERROR_FLOOR)  # as the charts draw them: rounding-level errors tie
-    j = 0
-    while j + 1 < e.size and _tie(float(e[j + 1]), float(np.median(e[: j + 1]))):  # the flat start's level
-        j += 1
-    flat_at = float(np.median(e[: j + 1]))
-    steps = e[j + 1 :] / e[j:-1] if j + 1 < e.size else np.ones(0)
-    if j + 1 == e.size:
-        shape = "flat"
-    elif e[-1] > (1 + TIE) * e[j] and np.all(steps * (1 + TIE) >= 1):
-        shape = "grows"
-    elif e[-1] * (1 + TIE) < e[j] and np.all(steps <= 1 + TIE):
-        shape = "falls"
-    else:
-        shape = "mixed"
-    return Trend(shape, float(e[0]), float(e[-1]), float(lrs[j]), flat_at)
+    stretches = level_runs(e)
+    kinds = moves(e, stretches)
+    shape = {frozenset(): "flat", frozenset({"rise"}): "grows", frozenset({"fall"}): "falls"}.get(frozenset(kinds))
+    falls = kinds.count("fall")
+    valley = shape is None and kinds == ["fall"] * falls + ["rise"] * (len(kinds) - falls)
+    a, b = stretches[0]
+    low = next((p, q) for p, q in stretches if p <= int(np.argmin(e)) < q)
+    return Trend(
+        shape or "mixed",
+        float(e[0]),
+        float(e[-1]),
+        float(lrs[b - 1]),
+        float(np.median(e[a:b])),
+        valley=valley,
+        lowest=(float(lrs[low[0]]), float(lrs[low[1] - 1])),
+    )
 
 
 def _trend_words(t: Trend, flat_start: bool) -> str:
-    """A Trend in a few words: "is flat", "grows with lr", "is flat to 0.01, then grows", "goes up and down"."""
+    """A Trend in a few words: "is flat", "grows with lr", "is flat to 0.01, then grows", "falls, then grows past
+    lr 0.0631" (the last rate of its lowest level), "goes up and down"."""
     if t.shape == "flat":
         return "is flat, " + (FLOOR_TEXT if t.flat_at <= ERROR_FLOOR else f"near {plain(t.flat_at)}")
+    if t.valley:
+        return f"falls, then grows past lr {lr_text(t.lowest[1])}"
     if t.shape == "mixed":
         return "goes up and down"
     return f"is flat to {lr_text(t.flat_to)}, then {t.shape}" if flat_start else f"{t.shape} with lr"
