@@ -37,9 +37,10 @@ v = settings(  # by name, as this page reads them; v.by_key as the lesson reads 
 )
 values = v.by_key
 ask, main = st.columns([2, 3]) if beside else (st.container(), st.container())
-zoom = st.container()  # the end of the run, which the question asks about
-if layout.sliding() or beside:  # the zoom answers the question: beside it on a projector, first on the answer's
-    main, zoom = zoom, main  # slide (on the whole run's chart, 0.016 and 0.005 from w = 1 are one pixel row)
+zoom = st.container()  # the end of the run, the updates the question measures
+answer_first = layout.sliding() or beside  # the zoom and the answer: beside the question on a projector, first on
+if answer_first:  # the answer's slide (on the whole run's chart, 0.016 and 0.005 from w = 1 are one pixel row)
+    main, zoom = zoom, main
 with ask if beside else setup:
     layout.explain("The setup", lesson.setup_text())
 losses = lesson.shown_losses(values)
@@ -59,7 +60,7 @@ if not ready:
     st.stop()
 
 lab = blocks.lab(v, losses)
-blocks.runs_block(lab, main, zoom)
+blocks.runs_block(lab, main, zoom, answer_first=answer_first)
 blocks.claim_table()
 blocks.loss_and_rate(lab)
 blocks.explanations(lab)

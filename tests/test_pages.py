@@ -271,7 +271,7 @@ def test_noise_page_runs_its_heavy_experiments_only_when_asked():
     from ui.lessons.noise import sentences as noise_say
 
     lr, runs = noise.C["lr"].default, [core.article_dataset(5.0, seed=s) for s in range(noise.SEEDS)]
-    tail = noise_say.ERROR_TAIL.updates(core.updates_per_run(20, 2, 200))
+    tail = noise_say.TAIL.updates(core.updates_per_run(20, 2, 200))
     errors = {  # each draw's mean |w - 1| over the tail of its updates, never its final w
         k: np.mean([np.mean(np.abs(core.descend(d, k, lr, 20.0, 2, epochs=200).w[-tail:] - 1)) for d in runs])
         for k in ("l1", "l2")

@@ -48,10 +48,19 @@ def numbers(text: str) -> list[float]:
     return [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?", text.replace("−", "-"))]
 
 
+def tail_updates(K: int) -> int:
+    """The updates of the page's one window on a run's end: its last TAIL share of them, at least one."""
+    return max(1, int(np.floor(K * say.TAIL.share + 1e-9)))
+
+
+def tail_start(K: int) -> int:
+    return K - tail_updates(K)
+
+
 def check_claim(s: dict, r: dict[str, core.Trajectory]) -> None:
     """say.claim against the run: each verdict's conditions recomputed from w."""
     K = r["l1"].n_updates
-    start = K - max(1, (3 * K) // 10)
+    start = tail_start(K)
     w1, w2 = r["l1"].w[start:], r["l2"].w[start:]
     wins = {k: say.window(r[k].w, start) if r[k].diverged_at is None else None for k in r}
     holds, text = say.claim(
@@ -79,7 +88,7 @@ def check_claim(s: dict, r: dict[str, core.Trajectory]) -> None:
 def check_steps(s: dict, r: dict[str, core.Trajectory]) -> None:
     """The step sentences: the stated range is the run's, and no L1 step exceeds lr·Σ|x| of a batch."""
     K = r["l1"].n_updates
-    start = K - max(1, (3 * K) // 10)
+    start = tail_start(K)
     steps1 = np.abs(np.diff(r["l1"].w[start:]))
     full = float(np.max(r["l1"].lr[start + 1 :])) * 2.0 * min(s["n_bs"], N)
     text = say.l1_steps(say.window(r["l1"].w, start), full)
@@ -100,7 +109,7 @@ def check_closer(r: dict[str, core.Trajectory]) -> None:
     K = r["l1"].n_updates
     errs = {}
     for k, run in r.items():
-        errs[k] = np.inf if run.diverged_at is not None else float(np.mean(np.abs(run.w[-max(1, K // 10) :] - 1)))
+        errs[k] = np.inf if run.diverged_at is not None else float(np.mean(np.abs(run.w[-tail_updates(K) :] - 1)))
     answer = say.closer_answer(errs["l1"], errs["l2"])
     text = say.closer_explanation(errs["l1"], errs["l2"], "Over the last 10%")
     lo, hi = sorted(errs.values())
@@ -239,7 +248,7 @@ def sweep(s: dict, loss: str, lrs: np.ndarray, with_arrived: bool = False):
     d = core.article_dataset(s["n_sigma"], seed=s["n_seed"])
     opts = {"shuffle": s["n_shuffle"], "shuffle_seed": s["n_seed"], "track_loss": False}
     many = core.descend_many(d, loss, lrs, s["n_w0"], s["n_bs"], epochs=s["n_epochs"], **opts)
-    tail = max(1, many.n_updates // 10)
+    tail = tail_updates(many.n_updates)
     with np.errstate(invalid="ignore"):
         err = np.mean(np.abs(many.w[:, -tail:] - 1.0), axis=1)
         return (err, arrived_rows(many.w[:, -tail - 1 :])) if with_arrived else err
@@ -381,7 +390,7 @@ def heat_rows(s: dict, loss: str) -> list:
     for sigma in lesson.HEAT_SIGMAS:
         d = core.article_dataset(sigma, seed=s["n_seed"])
         many = core.descend_many(d, loss, lrs, s["n_w0"], s["n_bs"], epochs=s["n_epochs"], track_loss=False)
-        tail = max(1, many.n_updates // 10)
+        tail = tail_updates(many.n_updates)
         with np.errstate(invalid="ignore"):
             err = np.mean(np.abs(many.w[:, -tail:] - 1), axis=1)
             came = arrived_rows(many.w[:, -tail - 1 :])
@@ -742,7 +751,7 @@ def test_every_takeaway_is_short_plain_and_decided_by_the_run(s, huber_on):
     r = runs_of(s, track_loss=True)
     K = r["l1"].n_updates
     errs = {
-        k: np.inf if run.diverged_at is not None else float(np.mean(np.abs(run.w[-max(1, K // 10) :] - 1)))
+        k: np.inf if run.diverged_at is not None else float(np.mean(np.abs(run.w[-tail_updates(K) :] - 1)))
         for k, run in r.items()
     }
     start = say.tail_start(K)
@@ -776,24 +785,6 @@ def test_every_takeaway_is_short_plain_and_decided_by_the_run(s, huber_on):
     assert ("the step never shrinks" in texts[3]) == bool(np.all(rates == rates[0]))
 
 
-def test_the_tails_are_read_wherever_they_are_printed(monkeypatch):
-    """Change the two shares and the page follows: the zoom's window and title, the verdict's swings, the question
-    and the numbers table; nothing still prints the old shares."""
-    from tests.test_pages import open_page, snapshot
-
-    monkeypatch.setattr(say, "TAIL", say.Tail(0.25))
-    monkeypatch.setattr(say, "ERROR_TAIL", say.Tail(0.2))
-    assert say.tail_start(2000) == 1500 and say.error_tail(2000) == 400
-    at = open_page("pages/noise_and_learning_rate.py")
-    at.checkbox(key=f"{lesson.PREDICT_KEY}_skip").check().run()
-    text = snapshot(at) + "\n".join(" ".join(map(str, df.value.columns)) for df in at.dataframe)
-    assert "Zoom: the last 25% of the run** (updates 1500 to 2000)" in text
-    assert (
-        "over the last 25%" in text and "last 20%" in text and "last 20%" in lesson.question(lesson.LESSON.defaults())
-    )
-    assert "last 30%" not in text and "last 10%" not in text
-
-
 def test_the_articles_data_is_read_from_core(monkeypatch):
     """Change the article's data in core and the lesson's data set, update count and setup words follow."""
     import core.data
@@ -814,7 +805,7 @@ def test_the_claim_that_fails_by_half_is_short():
         {"n_sigma": 0.05, "n_lr": 0.2, "n_bs": 1, "n_epochs": 11, "n_w0": 0.0, "n_shuffle": True, "n_seed": 0}
     )
     holds, text = claim_at(s)
-    assert holds is False and "more than half of absolute L1's **0.4**" in text and "**0.235**" in text
+    assert holds is False and "more than half of absolute L1's **0.4**" in text and "**0.219**" in text
     assert len(plain_words(text)) <= WORDS
 
 
@@ -1118,3 +1109,63 @@ def test_the_sweep_takeaways_shape_words_follow_the_folds_level_rule(s):
             assert say.lr_text(r[low[1] - 1]) == m.group(1)
         if "is flat," in words:
             assert not kinds
+
+
+def test_one_window_on_the_runs_end_is_read_wherever_it_is_printed(monkeypatch):
+    """A teacher's read (N8): three windows on one screen (the question and its takeaway over the last 10%, the
+    zoom and the claim over the last 30%, the table's "L1 swing (last 30%)"). Now one window, say.TAIL: change it
+    and the question, the zoom's title and window, the verdict, the takeaways and both tables follow, and the page
+    names no other."""
+    from tests.test_pages import open_page, snapshot
+
+    monkeypatch.setattr(say, "TAIL", say.Tail(0.25))
+    assert say.tail_start(2000) == 1500 and say.error_tail(2000) == 500
+    at = open_page("pages/noise_and_learning_rate.py")
+    at.checkbox(key=f"{lesson.PREDICT_KEY}_skip").check().run()
+    text = snapshot(at) + "\n".join(" ".join(map(str, df.value.columns)) for df in at.dataframe)
+    assert "Zoom: the last 25% of the run** (updates 1,500 to 2,000)" in text
+    assert "over the last 25%" in text and "L1 swing (last 25%)" in text
+    assert "last 25%" in lesson.question(lesson.LESSON.defaults())
+    assert set(re.findall(r"last (\d+)%", text)) == {"25"}, set(re.findall(r"last (\d+)%", text))
+
+
+def test_the_answer_screen_shows_the_answer_then_the_claim():
+    """N10: the slide view's "The answer" showed the zoom and the claim's verdict, not the answer to its question
+    (which ends closer by mean |w − 1| over the window). It now shows the zoom (the updates the question measures),
+    the answer under it, then the claim."""
+    from streamlit.testing.v1 import AppTest
+
+    from tests.test_pages import APP
+    from tests.test_poll_ui import _block_ids, rerun
+
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.query_params.update({"slides": "true"})
+    at.switch_page("pages/noise_and_learning_rate.py")
+    at.run()
+    for _ in range(2):
+        at.button(key="slide_next").click()
+        rerun(at)
+    assert at.session_state[f"{lesson.PREDICT_KEY}_skip"] is True
+    on_screen = [e for e in at.info if "slide-3" in _block_ids(at.main, e)]
+    texts = [e.value for e in on_screen]
+    answer = next(i for i, t in enumerate(texts) if "L2 is 3.2 times closer" in t)
+    claim = next(i for i, t in enumerate(texts) if "The article's claim holds here" in t)
+    assert answer < claim, texts
+    charts = [c for c in at.get("vega_lite_chart") if "slide-3" in _block_ids(at.main, c)]
+    assert charts and '"name":"lines"' in charts[0].proto.spec.replace(" ", "")  # the zoom
+
+
+def test_the_rate_chart_is_one_line_for_every_loss_and_its_caption_names_the_schedule():
+    """N6: the learning-rate chart's legend read "loss — absolute L1 |r|" (one line labelled as the L1 run); its
+    caption printed the code name "inverse_time"."""
+    from tests.helpers import chart_texts
+    from tests.test_pages import open_page
+    from ui.lessons.noise import charts as noise_charts
+
+    lr = pd.DataFrame({"update": [0, 1, 1], "series": ["a", "a", "b"], "lr": [np.nan, 0.01, 0.02]})
+    spec = noise_charts.lr_chart(lr)
+    text = spec.template
+    assert '"legend"' not in text and "series" not in text and len(spec.datasets["rates"]) == 2
+    at = open_page("pages/noise_and_learning_rate.py", {"n_sched": "inverse_time"})
+    words = " ".join(chart_texts(at))
+    assert "inverse_time" not in words and lesson.SCHEDULE_LABELS["inverse_time"] in words

@@ -26,6 +26,7 @@ from ui.lessons.noise import compute as lesson_compute
 from ui.lessons.noise import lesson
 from ui.lessons.noise import sentences as say
 from ui.questions import check_understanding, predict
+from ui.words import capital, count
 
 LABELS = {k: charts.label(k) for k in lesson.LOSS_KEYS}  # on charts and tables
 NAMES = {k: core.LOSSES[k].short_name for k in lesson.LOSS_KEYS}  # in sentences
@@ -48,7 +49,7 @@ class Lab:
 
     @functools.cached_property
     def errors(self) -> dict[str, float]:
-        """Each shown run's mean |w − 1| over the ERROR_TAIL: the page's one measure of how close a run ends."""
+        """Each shown run's mean |w − 1| over the TAIL: the page's one measure of how close a run ends."""
         return {k: lesson.tail_error(self.run(k)) for k in self.losses}
 
     @functools.cached_property
@@ -120,13 +121,15 @@ def reference_lines(lab: Lab) -> pd.DataFrame:
     refs = [{"y": lesson.W_TRUE, "text": f"true w = {lesson.W_TRUE:g}"}]
     for k in lab.losses:
         lo, hi = lab.optima[k]
-        txt = f"{LABELS[k]} optimum {say.num(lo)}" + (f" to {say.num(hi)}" if say.num(hi) != say.num(lo) else "")
+        txt = f"{NAMES[k]} optimum {say.num(lo)}" + (f" to {say.num(hi)}" if say.num(hi) != say.num(lo) else "")
         refs.append({"y": (lo + hi) / 2, "text": txt})
     return pd.DataFrame(refs)
 
 
-def runs_block(lab: Lab, main, zoom) -> None:
-    """w over updates with its takeaway, then the zoom on the TAIL that answers the question, and the verdict."""
+def runs_block(lab: Lab, main, zoom, *, answer_first: bool = False) -> None:
+    """w over updates, then the zoom on the TAIL, the updates the question measures, and the article's claim there.
+    Which ends closer, the question's answer, goes under the whole run's chart; `answer_first` (a projector, the
+    slide view, where the zoom comes first): under the zoom, before the claim, so the answer's screen shows it."""
     s, refs = lab.s, reference_lines(lab)
     errors = lab.errors
     rate = "lr" if s["sched"] == "constant" else "lr0"
@@ -141,22 +144,33 @@ def runs_block(lab: Lab, main, zoom) -> None:
         follow.chart(
             lesson_charts.runs_follow_chart(served, lr_family(lab), lesson.LR_SLIDER, lab.losses, refs, rate),
             lesson.LR_SLIDER,
-            f"Weight w over {lab.K:,} updates from w0 = {say.num(s['w0'])} with noise sigma {s['sigma']:g} and "
+            f"Weight w over {count(lab.K, 'updates')} from w0 = {say.num(s['w0'])} with noise sigma {s['sigma']:g} and "
             f"{rate} {say.lr_text(s['lr'])}. "
             + say.tail_errors_text({LABELS[k]: errors[k] for k in lab.losses}, lab.K),
         )
-    l1, windows = lab.run("l1"), lab.windows
+    if not answer_first:
+        with main:
+            _answer(lab)
+    _zoom(lab, zoom, refs)
+    if answer_first:
+        with zoom:
+            _answer(lab, answers=True)
+    _verdict(lab, zoom)
+
+
+def _answer(lab: Lab, *, answers: bool = False) -> None:
+    """Which run ends closer, by the question's measure, and where absolute L1 sits against its optimum (folded)."""
+    s, errors, windows = lab.s, lab.errors, lab.windows
+    l1 = lab.run("l1")
     swinging = l1 is not None and np.isfinite(errors["l1"]) and not (windows["l1"] and windows["l1"].drifting)
     l1_at = float(np.mean(l1.w[-say.error_tail(lab.K) :])) if swinging else None  # a travelling run has no middle
-    with main:
-        takeaway(
-            say.ends_takeaway(errors, LABELS, lab.K, windows, summable=s["sched"] in lesson.SUMMABLE),
-            say.optimum_sentence(lab.optima["l1"], lab.optima["l2"][0], l1_at)
-            + " Why the mean over the last updates and not the final w: a constant-step absolute-L1 run can land on "
-            "1 for one update and jump away at the next.",
-        )
-    _zoom(lab, zoom, refs)
-    _verdict(lab, zoom)
+    takeaway(
+        say.ends_takeaway(errors, LABELS, lab.K, windows, summable=s["sched"] in lesson.SUMMABLE),
+        say.optimum_sentence(lab.optima["l1"], lab.optima["l2"][0], l1_at)
+        + " Why the mean over the last updates and not the final w: a constant-step absolute-L1 run can land on "
+        "1 for one update and jump away at the next.",
+        answers=answers,
+    )
 
 
 def _zoom(lab: Lab, zoom, refs: pd.DataFrame) -> None:
@@ -167,12 +181,12 @@ def _zoom(lab: Lab, zoom, refs: pd.DataFrame) -> None:
     band_layer = (band[0], band[1], "constant-step band: once inside, absolute L1 never leaves") if band_fits else None
     with zoom, layout.slide_part(3):  # the zoom answers the question, shown with its title on the answer's slide
         st.markdown(
-            f"**Zoom: the {say.TAIL.describe()} of the run** (updates {tail_from} to {K})"
-            + (", with absolute L1's guaranteed band shaded" if band_fits else "")
+            f"**Zoom: the {say.TAIL.describe()} of the run** (updates {tail_from:,} to {K:,}), the updates the "
+            "question measures" + (", with absolute L1's guaranteed band shaded" if band_fits else "")
         )
         layout.chart(
-            charts.trajectory_chart(tail, "w", "weight w", lab.losses, hlines=refs, band=band_layer, height=260),
-            f"The {say.TAIL.describe()} of the run, updates {tail_from} to {K}, zoomed: "
+            lesson_charts.zoom_chart(tail, lab.losses, refs, band_layer),
+            f"The {say.TAIL.describe()} of the run, updates {tail_from:,} to {K:,}, zoomed: "
             + "; ".join(say.tail_range(name, run.w, tail_from) for name, run in lab.runs.items())
             + (
                 ". The shaded band is where constant-step L1 is guaranteed to stay once it enters."
@@ -293,28 +307,24 @@ def claim_table() -> None:
 
 def loss_and_rate(lab: Lab) -> None:
     """The loss over updates, one panel per loss, and the learning rate over updates, each with its takeaway."""
-    st.markdown("**Loss over updates**, one panel per loss (the dark line is the best loss so far)")
+    st.markdown(
+        "**Loss over updates**, one panel per loss, on a log scale (each labelled gridline ten times the one "
+        "below), so the end of the run reads beside its start; the dark line is the best loss so far"
+    )
     every = f"loss on all {lesson.N} samples"
     layout.chart(
-        charts.small_multiples(
-            frames.runs_frame(lab.runs, "loss", True, "best_loss"),
-            "loss",
-            every,
-            lab.losses,
-            best="best_loss",
-            log_y=True,
-        ),
-        f"{every[0].upper()}{every[1:]} over updates, one panel per loss, with the best loss so far. The loss: "
+        lesson_charts.loss_chart(frames.runs_frame(lab.runs, "loss", True, "best_loss"), lab.losses),
+        f"{capital(every)} over updates on a log scale, one panel per loss, with the best loss so far. The loss: "
         + "; ".join(say.last_loss(name, run.loss) for name, run in lab.runs.items())
         + ".",
     )
     takeaway(say.loss_takeaway({NAMES[k]: lab.run(k).loss for k in lab.losses}))
-    st.markdown("**Learning rate over updates**")
+    st.markdown("**Learning rate over updates**, the same for every loss")
     rates = next(iter(lab.runs.values())).lr
-    lr_df = frames.series_frame({LABELS[lab.losses[0]]: rates}, "lr")
     layout.chart(
-        lesson_charts.lr_chart(lr_df, [lab.losses[0]]),
-        f"The {lab.s.sched} learning-rate schedule over {lab.K} updates.",
+        lesson_charts.lr_chart(frames.series_frame({"learning rate": rates}, "lr")),
+        f"The learning rate over {count(lab.K, 'updates')}, the same for every loss: "
+        f"{lesson.SCHEDULE_LABELS[lab.s.sched]}.",
     )
     takeaway(say.lr_takeaway(rates))
 
@@ -358,9 +368,10 @@ def sweep_heading(lab: Lab) -> None:
     st.subheader("Learning-rate sweep")
     st.caption(
         f"{len(lesson.SWEEP_LRS)} constant learning rates from {say.lr_text(min(lesson.SWEEP_LRS))} to "
-        f"{say.lr_text(max(lesson.SWEEP_LRS))}, each run for {lab.K:,} updates from these "
+        f"{say.lr_text(max(lesson.SWEEP_LRS))}, each run for {count(lab.K, 'updates')} from these "
         f"settings, computed in one vectorised pass per loss. The error is the mean |w − 1| over the "
-        f"{say.ERROR_TAIL.describe()} of updates."
+        f"{say.TAIL.describe()} of updates; an open point is a run that had not arrived (it was still travelling "
+        "there: its error is where it passed by)."
     )
 
 
@@ -377,15 +388,16 @@ def sweep_block(lab: Lab) -> None:
         keep = np.isin(np.asarray(exp.sweep_lrs, dtype=float), sweep_lrs)
         errors = np.asarray(exp.sweep_error, dtype=float)[keep]
         sweep_errors[k], came[k] = errors, np.asarray(exp.sweep_arrived)[keep]
-        sweep_rows.append(pd.DataFrame({"lr": sweep_lrs, "series": LABELS[k], "error": errors}))
+        sweep_rows.append(pd.DataFrame({"lr": sweep_lrs, "series": LABELS[k], "error": errors, "arrived": came[k]}))
     sweep = pd.concat(sweep_rows)
     sweep = sweep[np.isfinite(sweep["error"])]
     sweep["error"] = sweep["error"].clip(lower=say.ERROR_FLOOR)
     stable = lab.l2_limit if "l2" in lab.losses else None
     layout.chart(
         lesson_charts.sweep_chart(sweep, lab.losses, stable, lab.s["lr"]),
-        f"Mean |w − 1| over the {say.ERROR_TAIL.describe()} of updates against the constant learning rate, on "
-        f"log-log axes (errors {say.FLOOR_TEXT} drawn at it), with L2's stability limit marked.",
+        f"Mean |w − 1| over the {say.TAIL.describe()} of updates against the constant learning rate, on "
+        f"log-log axes (errors {say.FLOOR_TEXT} drawn at it), with L2's stability limit marked; an open point is a "
+        "run that had not arrived.",
     )
     if note := experiments(lab, lab.losses[0]).note("learning rates"):
         st.caption(f"Showing {note}, evenly spread: all of them would cost more than a rerun may.")
@@ -418,7 +430,7 @@ def _drawn(lab: Lab) -> int:
 
 
 def _draw_errors(lab: Lab, k: str) -> np.ndarray:
-    """Each draw's mean |w - 1| over its ERROR_TAIL of updates: the page's one measure, never the final w."""
+    """Each draw's mean |w - 1| over its TAIL of updates: the page's one measure, never the final w."""
     return experiments(lab, k).draw_error[: _drawn(lab)]
 
 
@@ -426,7 +438,7 @@ def _draw_errors(lab: Lab, k: str) -> np.ndarray:
 def draws_block(lab: Lab) -> None:
     """The noise draws behind their heading and question; answering it reruns only this block."""
     st.subheader(f"Many noise draws ({lesson.SEEDS} seeds)")
-    tail = say.ERROR_TAIL.describe()
+    tail = say.TAIL.describe()
 
     def mean(k: str) -> float:
         return float(np.mean(_draw_errors(lab, k)))
@@ -504,7 +516,7 @@ def heat_block(lab: Lab) -> None:
             return
         layout.chart(
             lesson_charts.heatmap_chart(grids, heat_lrs, sigmas),
-            f"Mean |w − 1| over the {say.ERROR_TAIL.describe()} of updates, over constant learning rates and noise, "
+            f"Mean |w − 1| over the {say.TAIL.describe()} of updates, over constant learning rates and noise, "
             f"one panel per loss with one colour scale (errors {say.FLOOR_TEXT} drawn at it); faded cells are runs "
             "that had not arrived, grey ones diverged.",
         )

@@ -24,7 +24,7 @@ from ui.charts import (
     template,
 )
 from ui.follow import Family, Slider, bound_param, by_value_holder, picked, stale_layer
-from ui.lessons.noise.sentences import ERROR_TAIL, lr_text
+from ui.lessons.noise.sentences import TAIL, lr_text
 
 LR_FORMAT = ".3~r"  # d3's: 0.00001, 0.0015, 1 (lr_text's digits, never e-notation)
 SHORT_NUMBER = "format(datum.value, ',.2~r')"  # 8.1, 0.000001, 1,000: two digits, never e-notation
@@ -279,7 +279,7 @@ def _sweep(losses: tuple[str, ...], stable: bool, tail: str) -> alt.LayerChart:
 
 
 def sweep_chart(df: pd.DataFrame, losses: Sequence[str], stable_lr: float | None, current_lr: float) -> Spec:
-    """Mean |w - w_true| over the ERROR_TAIL against lr on log-log axes (df: lr, series, error, and optionally arrived:
+    """Mean |w - w_true| over the TAIL against lr on log-log axes (df: lr, series, error, and optionally arrived:
     a run that had not arrived is an open point); `stable_lr`: L2's stability limit (core.l2_max_stable_lr: every
     lr below it is stable; above it, stable islands can exist)."""
     came = df["arrived"].to_numpy(dtype=bool) if "arrived" in df else np.ones(len(df), dtype=bool)
@@ -289,7 +289,7 @@ def sweep_chart(df: pd.DataFrame, losses: Sequence[str], stable_lr: float | None
         data["stable"] = pd.DataFrame(
             {"lr": [stable_lr], "text": [f"L2 stable for every lr below {lr_text(stable_lr)}"]}
         )
-    return Spec(_sweep(tuple(losses), "stable" in data, ERROR_TAIL.describe()), data)
+    return Spec(_sweep(tuple(losses), "stable" in data, TAIL.describe()), data)
 
 
 @template
@@ -321,9 +321,9 @@ def _draws(losses: tuple[str, ...], tail: str) -> alt.LayerChart:
 
 
 def draws_chart(df: pd.DataFrame, losses: Sequence[str]) -> Spec:
-    """One dot per noise draw (df: seed, series, error: mean |w - 1| over the run's ERROR_TAIL) on a log axis, with
+    """One dot per noise draw (df: seed, series, error: mean |w - 1| over the run's TAIL) on a log axis, with
     each loss's mean as a bar."""
-    return Spec(_draws(tuple(losses), ERROR_TAIL.describe()), {"draws": df})
+    return Spec(_draws(tuple(losses), TAIL.describe()), {"draws": df})
 
 
 DIVERGED = "#BBBBBB"  # a heatmap cell whose run diverged
@@ -428,7 +428,7 @@ def _heatmap(
 
 
 def heatmap_chart(grids: dict[str, pd.DataFrame], lrs: Sequence[float] = (), sigmas: Sequence[float] = ()) -> Spec:
-    """Mean |w - 1| over the ERROR_TAIL of updates across (lr, sigma), one panel per loss stacked, with one shared
+    """Mean |w - 1| over the TAIL of updates across (lr, sigma), one panel per loss stacked, with one shared
     colour scale and its legend (grids: loss -> df with lr, sigma, error, and optionally arrived: a run that had
     not arrived is faded; a diverged run's error nan, drawn grey). `lrs` and `sigmas`, if given, are every column
     and every row."""
@@ -439,4 +439,4 @@ def heatmap_chart(grids: dict[str, pd.DataFrame], lrs: Sequence[float] = (), sig
         data[f"grid_{k}"] = df.assign(state=np.where(finite, np.where(came, STATES[0], STATES[1]), STATES[2]))
     key = (tuple(grids), tuple(sorted(float(v) for v in lrs)), tuple(float(v) for v in sigmas))
     gone = any((df["state"] == STATES[2]).any() for df in data.values())  # the grey cells' legend, when there are any
-    return Spec(_heatmap(*key, ERROR_TAIL.describe(), gone), data)
+    return Spec(_heatmap(*key, TAIL.describe(), gone), data)

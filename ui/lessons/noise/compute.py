@@ -72,15 +72,15 @@ class NoiseExperiments:
     """The noise page's three experiments for one loss (20 samples of y = 2 w + noise, w_true = 1)."""
 
     sweep_lrs: np.ndarray  # the constant rates run
-    sweep_error: np.ndarray  # per rate, mean |w - 1| over the ERROR_TAIL of updates (nan: diverged)
-    sweep_arrived: np.ndarray  # per rate, whether the run had arrived before the ERROR_TAIL (sentences.arrived)
+    sweep_error: np.ndarray  # per rate, mean |w - 1| over the TAIL of updates (nan: diverged)
+    sweep_arrived: np.ndarray  # per rate, whether the run had arrived before the TAIL (sentences.arrived)
     draw_seeds: np.ndarray  # the noise seeds run
     draw_final: np.ndarray  # per seed, the final w (only to show why one final value misleads)
-    draw_error: np.ndarray  # per seed, mean |w - 1| over the ERROR_TAIL of updates (the page's one measure)
+    draw_error: np.ndarray  # per seed, mean |w - 1| over the TAIL of updates (the page's one measure)
     heat_sigmas: np.ndarray
     heat_lrs: np.ndarray  # the constant rates run, per noise level
     heat_final: np.ndarray  # (sigmas, lrs): the final w
-    heat_error: np.ndarray  # (sigmas, lrs): mean |w - 1| over the ERROR_TAIL of updates (nan: diverged)
+    heat_error: np.ndarray  # (sigmas, lrs): mean |w - 1| over the TAIL of updates (nan: diverged)
     heat_arrived: np.ndarray  # (sigmas, lrs): whether the run had arrived (sentences.arrived)
     thinned: tuple[Thinned, ...]  # one per experiment asked for, in the order sweep, draws, heatmap
     # the family: its rates (the schedule's lr0), and per rate (rows: thinned updates, nan past a run's own) update, w
@@ -182,7 +182,7 @@ def noise_experiments(
     An empty experiment is skipped. Beyond `budget` updates x runs, the sweep, draws and heatmap each run an evenly
     spread share of what the family leaves of it (`share_budget`; the draws: the first seeds; the family always runs
     whole), and
-    `thinned` says how many of how many. Every error is mean |w - 1| over the ERROR_TAIL of updates.
+    `thinned` says how many of how many. Every error is mean |w - 1| over the TAIL of updates.
     """
     updates = core.updates_per_run(core.data.ARTICLE.n, batch_size, epochs)
     # the family always runs whole, within the budget: the other experiments share what it leaves

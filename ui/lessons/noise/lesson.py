@@ -1,7 +1,7 @@
 """The noise and learning-rate lesson: absolute L1 against L2 on the article's y = 2·w + noise, mini-batches.
 
 Its controls and presets, and the experiment behind the page's first Predict-first question: run both losses
-at the control values (by key) and say which ends closer to the true w = 1 over the ERROR_TAIL of updates; and
+at the control values (by key) and say which ends closer to the true w = 1 over the TAIL of updates; and
 the article's claim at each of its presets (`article_claim`, the page's table). Runs go through ui.compute, so the
 page and the "For teachers" page share them.
 """
@@ -197,7 +197,7 @@ def article_verdict(name: str, epochs: int | None = None) -> str:
 
 
 def tail_error(trajectory: core.Trajectory) -> float:
-    """Mean |w − 1| over the ERROR_TAIL of updates (say.mean_error): one lucky jump does not decide (inf once
+    """Mean |w − 1| over the TAIL of updates (say.mean_error): one lucky jump does not decide (inf once
     diverged)."""
     if trajectory.diverged_at is not None:
         return float("inf")
@@ -213,7 +213,7 @@ def question(values: Mapping[str, object]) -> str:
     return (
         f"Noise sigma = {values['n_sigma']:g}, learning rate {say.lr_text(values['n_lr'])}, "
         f"{updates(values):,} updates. Which ends closer to the true w = 1, by its mean distance |w − 1| over the "
-        f"{say.ERROR_TAIL.describe()} of updates?"
+        f"{say.TAIL.describe()} of updates?"
     )
 
 
@@ -297,7 +297,7 @@ def run_rows(
 
 
 def error_column() -> str:
-    return f"mean |w − 1|, {say.ERROR_TAIL.describe()}"
+    return f"mean |w − 1|, {say.TAIL.describe()}"
 
 
 def swing_column() -> str:

@@ -51,8 +51,10 @@ class Tail:
         return f"last {self.share:.0%}"
 
 
-TAIL = Tail(0.3)  # "the end of the run": the zoom, the swings, the article's claim
-ERROR_TAIL = Tail(0.1)  # "how close a run ends": its mean |w − 1| over these updates, never one final w
+# "The end of the run", one window for every measure the page takes of it: how close a run ends (its mean |w − 1|
+# over these updates, never one final w), its swing and steps, whether it has arrived, the article's claim, the zoom.
+# One window: a student reads one "last 10%" on the question, the zoom, the verdict and the table.
+TAIL = Tail(0.1)
 
 
 def num(v: float) -> str:
@@ -92,12 +94,12 @@ def lr_text(lr: float) -> str:
 
 
 def error_tail(n_updates: int) -> int:
-    """How many of a run's last updates its error averages over (ERROR_TAIL)."""
-    return ERROR_TAIL.updates(n_updates)
+    """How many of a run's last updates its error averages over (the TAIL)."""
+    return TAIL.updates(n_updates)
 
 
 def mean_error(w: np.ndarray, w_true: float = 1.0) -> float:
-    """The page's one measure of how close a run ends: mean |w - w_true| over its ERROR_TAIL
+    """The page's one measure of how close a run ends: mean |w - w_true| over its TAIL
     (w indexed by update; inf once any of them left the finite numbers)."""
     part = np.abs(np.asarray(w, dtype=float)[-error_tail(len(w) - 1) :] - w_true)
     return float(np.mean(part)) if np.all(np.isfinite(part)) else float("inf")
@@ -409,7 +411,7 @@ def optimum_sentence(l1_interval: tuple[float, float], l2_opt: float, l1_w: floa
     inside = core.distance_to_interval(l1_w, lo, hi)
     at = "inside it" if inside == 0 else f"{plain(inside)} from it"
     return text + (
-        f". Averaged over the {ERROR_TAIL.describe()} of its updates this run's absolute L1 is at {plain(l1_w)} "
+        f". Averaged over the {TAIL.describe()} of its updates this run's absolute L1 is at {plain(l1_w)} "
         f"({at}), the middle of its swing, not a place it stays."
     )
 
@@ -620,7 +622,7 @@ def draws_sentence(
     """The many-draws result: mean final errors, how far each loss's optimum is on average (`optimum_means`: for L1
     the median, the middle of its interval of optima), what descent adds (`descent_means`: for L1 the distance to
     that interval, any point of which is optimal)."""
-    text = f"Mean |w − 1| over the draws (each over its run's {ERROR_TAIL.describe()} of updates): " + ", ".join(
+    text = f"Mean |w − 1| over the draws (each over its run's {TAIL.describe()} of updates): " + ", ".join(
         f"{labels[k]} **{plain(m)}**" if np.isfinite(m) else f"{labels[k]} diverged in some draws"
         for k, m in means.items()
     )
@@ -669,7 +671,7 @@ def diverged_warning(lr: float, batch_size: int, limit: float, radius: float) ->
 
 def tail_errors_text(errors: dict[str, float], n_updates: int) -> str:
     """The run chart's description, by the statistic its takeaway reads: each run's mean |w − 1| over the
-    ERROR_TAIL (`mean_error`), or that it diverged."""
+    TAIL (`mean_error`), or that it diverged."""
     parts = [
         f"{name} is on average {plain(e)} from w = 1" if np.isfinite(e) else f"{name} diverged"
         for name, e in errors.items()
@@ -891,7 +893,7 @@ def final_misleads(final_errors: np.ndarray, lr: float | None, w0: float, x: flo
     at_one = int(np.sum(np.asarray(final_errors) <= ROUNDING))
     text = (
         "Why not the final w? One update can land on w = 1 or jump away from it: the last w is luck, the mean over "
-        f"the {ERROR_TAIL.describe()} of updates is not."
+        f"the {TAIL.describe()} of updates is not."
     )
     if not at_one:
         return text
