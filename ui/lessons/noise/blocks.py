@@ -160,17 +160,23 @@ def runs_block(lab: Lab, main, zoom, *, answer_first: bool = False) -> None:
 
 def _answer(lab: Lab, *, answers: bool = False) -> None:
     """Which run ends closer, by the question's measure, and where absolute L1 sits against its optimum (folded)."""
-    s, errors, windows = lab.s, lab.errors, lab.windows
-    l1 = lab.run("l1")
-    swinging = l1 is not None and np.isfinite(errors["l1"]) and not (windows["l1"] and windows["l1"].drifting)
-    l1_at = float(np.mean(l1.w[-say.error_tail(lab.K) :])) if swinging else None  # a travelling run has no middle
+    s = lab.s
     takeaway(
-        say.ends_takeaway(errors, LABELS, lab.K, windows, summable=s["sched"] in lesson.SUMMABLE),
-        say.optimum_sentence(lab.optima["l1"], lab.optima["l2"][0], l1_at)
+        say.ends_takeaway(lab.errors, LABELS, lab.K, lab.windows, summable=s["sched"] in lesson.SUMMABLE),
+        say.optimum_sentence(lab.optima["l1"], lab.optima["l2"][0], _l1_place(lab))
         + " Why the mean over the last updates and not the final w: a constant-step absolute-L1 run can land on "
         "1 for one update and jump away at the next.",
         answers=answers,
     )
+
+
+def _l1_place(lab: Lab) -> say.Place | None:
+    """Where absolute L1 spends the TAIL against its interval of optima (say.l1_place), or None: not shown,
+    diverged, or still travelling (a travelling run has no middle)."""
+    l1, win = lab.run("l1"), lab.windows.get("l1")
+    if l1 is None or win is None or win.drifting:
+        return None
+    return say.l1_place(l1.w, lab.optima["l1"], lesson.l1_grid(lab.s.by_key, l1.lr))
 
 
 def _zoom(lab: Lab, zoom, refs: pd.DataFrame) -> None:
@@ -231,6 +237,7 @@ def _verdict(lab: Lab, zoom) -> None:
         sigma=s["sigma"],
         batch_size=s["bs"],
         n=lesson.N,
+        l1_never_left=l1run is not None and say.never_left(l1run.w, lab.optima["l1"]),
     )
     steps = []
     lone = l1_win is None or l2_win is None  # the verdict then gives no swing: the step sentence does

@@ -18,7 +18,7 @@ import numpy as np
 
 import core
 from ui import words
-from ui.words import capital, count, times
+from ui.words import capital, count, listing, times
 
 DRIFT_SHARE = 0.5  # a window whose net move is more than half its range is travel, not oscillation
 SETTLE_RATIO = 0.5  # "L2 settles while L1 swings": L2's swing at most half of L1's
@@ -145,11 +145,17 @@ class Window:
     step_min: float  # the smallest |w_k - w_(k-1)| inside the window
     step_max: float  # the largest one
     size: float = 0.0  # max |w| over the window: the scale of its rounding
+    updates: int = 0  # how many updates the window holds (its states less the one it starts from)
 
     @property
     def still(self) -> bool:
         """Not moving: the range is at most 16 roundings of w (a float sum's noise, on any CPU)."""
         return self.swing <= 16 * np.finfo(float).eps * self.size
+
+    @property
+    def one_move(self) -> bool:
+        """The window holds one update: one move, which shows no back-and-forth (a swing needs two)."""
+        return self.updates <= 1
 
     @property
     def drifting(self) -> bool:
@@ -186,6 +192,7 @@ def window(w: np.ndarray, start: int) -> Window:
         float(steps.min()),
         step_max=float(steps.max()),
         size=float(np.max(np.abs(part))),
+        updates=part.size - 1,
     )
 
 
@@ -240,8 +247,14 @@ def closer_explanation(
     return text
 
 
-def _no_oscillation(l1: Window, l2: Window) -> str | None:
-    """Why the run is not the article's case (absolute L1 travelling, or not moving), or None when it is."""
+def _no_oscillation(l1: Window, l2: Window, l1_never_left: bool = False) -> str | None:
+    """Why the run is not the article's case (absolute L1 started at its answer, travelling, or not moving), or
+    None when it is."""
+    if l1_never_left:
+        return (
+            "**Not the article's case here:** absolute L1 started inside its optimum interval and never left it, so "
+            f"it cannot test the claim ({TAIL.describe()}: it swings {plain(l1.swing)}, L2 {plain(l2.swing)})."
+        )
     if l1.drifting:
         return (
             f"**Not the article's case here:** absolute L1 has not arrived: over the {TAIL.describe()} it moved "
@@ -302,12 +315,14 @@ def claim(
     sigma: float,
     batch_size: int,
     n: int,
+    l1_never_left: bool = False,
 ) -> tuple[bool | None, str]:
     """Does the article's claim hold on screen: constant-step absolute L1 keeps oscillating while L2 settles?
 
-    `rates` are the learning rates the run took, update by update. Returns (holds, sentence): True, False, or
-    None when the run cannot test it (a loss hidden, or rates that change, where the claim's constant step is
-    not what runs).
+    `rates` are the learning rates the run took, update by update; `l1_never_left`: absolute L1 started inside its
+    interval of optima and never left it (`never_left`). Returns (holds, sentence): True, False, or None when the
+    run cannot test it (a loss hidden, a window of one update, or rates that change, where the claim's constant
+    step is not what runs).
     """
     if l1 is None or (l2 is None and l2_diverged_at is None):
         return None, "Show both the absolute-L1 and the L2 run to test the article's claim."
@@ -316,12 +331,17 @@ def claim(
             f"**The article's claim does not hold here:** L2 diverged at update {l2_diverged_at} "
             "(this learning rate is past its stability limit), while absolute L1's steps stay bounded."
         )
+    if l1.one_move:
+        return None, (
+            f"**Too short to test the article's claim:** the {TAIL.describe()} is one update, one move, no swing "
+            f"(absolute L1 moved {plain(l1.net)}, L2 {plain(l2.net)}). More epochs give it a window."
+        )
     numbers = f"over the {TAIL.describe()} absolute L1 swings by **{plain(l1.swing)}** and L2 by **{plain(l2.swing)}**"
     if not constant_rate(rates):
         return None, (
             "The article's claim is about a constant step; this schedule shrinks the step, and " + numbers + "."
         )
-    if (not_the_case := _no_oscillation(l1, l2)) is not None:
+    if (not_the_case := _no_oscillation(l1, l2, l1_never_left)) is not None:
         return False, not_the_case
     if l2.swing <= SETTLE_RATIO * l1.swing:
         ratio = "L2 does not move (to rounding)" if l2.still else f"L2's swing is {plain(l1.swing / l2.swing)}×"
@@ -331,15 +351,25 @@ def claim(
 
 
 def _swing(name: str, win: Window, with_swing: bool) -> str:
-    return f"{name} swings by **{num(win.swing)}** over the {TAIL.describe()}: " if with_swing else ""
+    if not with_swing:
+        return ""
+    if win.one_move:
+        return f"{name} moves **{num(win.net)}** in the {TAIL.describe()}, its last update: "
+    return f"{name} swings by **{num(win.swing)}** over the {TAIL.describe()}: "
+
+
+def _measured(win: Window) -> str:
+    """What its steps over the TAIL measure: one step, one size, or a range."""
+    if win.one_move:
+        return f"its one step in the {TAIL.describe()} measures {num(win.step_max)}"
+    if num(win.step_min) == num(win.step_max):
+        return f"over the {TAIL.describe()} every one of its steps measures {num(win.step_max)}"
+    return f"over the {TAIL.describe()} its steps measure {num(win.step_min)} to {num(win.step_max)}"
 
 
 def l1_steps(l1: Window, full_step: float, with_swing: bool = False) -> str:
     """Absolute L1's step is lr·|Σ sign(rᵢ)·xᵢ|: from 0 (signs cancel) to lr·Σ|xᵢ| (signs agree)."""
-    if num(l1.step_min) == num(l1.step_max):
-        seen = f"over the {TAIL.describe()} every one of its steps measures {num(l1.step_max)}"
-    else:
-        seen = f"over the {TAIL.describe()} its steps measure {num(l1.step_min)} to {num(l1.step_max)}"
+    seen = _measured(l1)
     return capital(
         _swing(L1_NAME, l1, with_swing)
         + f"each absolute-L1 step is lr·|Σ sign(rᵢ)·xᵢ|, at most lr·Σ|xᵢ| = {num(full_step)} when a batch's "
@@ -358,8 +388,7 @@ def l2_steps(l2: Window, first_step: float, with_swing: bool = False) -> str:
     )
     return capital(
         _swing(L2_NAME, l2, with_swing)
-        + f"each L2 step is 2·lr·|Σ rᵢ·xᵢ|, as large as the batch's residuals; over the {TAIL.describe()} its steps "
-        f"measure {num(l2.step_min)} to {num(l2.step_max)}{compare}."
+        + f"each L2 step is 2·lr·|Σ rᵢ·xᵢ|, as large as the batch's residuals; {_measured(l2)}{compare}."
     )
 
 
@@ -386,10 +415,10 @@ def band_too_wide(band: tuple[float, float], sigma: float, batch_size: int, n: i
     return head + " It is the optimum widened by lr·Σ|xᵢ| either side; a smaller lr narrows it."
 
 
-def optimum_sentence(l1_interval: tuple[float, float], l2_opt: float, l1_w: float | None = None) -> str:
+def optimum_sentence(l1_interval: tuple[float, float], l2_opt: float, l1_place: Place | None = None) -> str:
     """Where each loss's own optimum lies, against w = 1, for the data on screen. Absolute L1's optimum is an
-    interval: the median is closer only when all of it is, and where the run `l1_w` sits in it decides the rest
-    (its distance to the interval is 0 inside it)."""
+    interval: the median is closer only when all of it is, and where the run sits against it (`l1_place`, over
+    the TAIL) decides the rest."""
     lo, hi = l1_interval
     near, far = core.distance_to_interval(1.0, lo, hi), max(abs(lo - 1.0), abs(hi - 1.0))
     d2 = abs(l2_opt - 1.0)
@@ -406,14 +435,120 @@ def optimum_sentence(l1_interval: tuple[float, float], l2_opt: float, l1_w: floa
     if closer_answer(near, d2) == L2_NAME:
         return head + ": the mean is closer before any descent."
     text = head + ": which is closer depends on where in its interval absolute L1 stops"
-    if l1_w is None:
-        return text + "."
-    inside = core.distance_to_interval(l1_w, lo, hi)
-    at = "inside it" if inside == 0 else f"{plain(inside)} from it"
-    return text + (
-        f". Averaged over the {TAIL.describe()} of its updates this run's absolute L1 is at {plain(l1_w)} "
-        f"({at}), the middle of its swing, not a place it stays."
+    return text + "." if l1_place is None else text + ". " + place_sentence(l1_place, lo, hi)
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a constant- or changing-step absolute-L1 run spends its TAIL, against its interval of optima."""
+
+    mean: float  # its average w over the TAIL's updates
+    inside: int  # how many of those updates it spends inside the interval (to the run's rounding)
+    updates: int  # the TAIL's updates
+    visits: tuple[float, ...]  # the values it takes there, when they are few (MAX_VISITS), else ()
+    low: float  # its lowest w there
+    high: float  # its highest
+    never_left: bool  # it started inside the interval and never left it
+    w0: float
+    grid: float | None  # its steps' unit lr·|x| (a constant rate and every |xᵢ| equal), or None
+    grid_inside: bool  # some point w0 + grid·k lies in the interval (False without a grid)
+    grid_has_one: bool  # 1 is such a point
+
+
+MAX_VISITS = 5  # a run's tail values listed one by one up to this many ("0.96, 1 and 1.04"), else a range
+
+
+def rounding_of(w: np.ndarray) -> float:
+    """How far a run's w can be off from exact arithmetic: one rounding of its largest |w| per update (a bound)."""
+    w = np.asarray(w, dtype=float)
+    return float(w.size * np.finfo(float).eps * max(1.0, float(np.max(np.abs(w)))))
+
+
+def never_left(w: np.ndarray, interval: tuple[float, float]) -> bool:
+    """Did the run `w` (indexed by update) start inside `interval` and stay there at every update (to its rounding)?"""
+    w = np.asarray(w, dtype=float)
+    tol = rounding_of(w)
+    return bool(np.all(np.isfinite(w)) and np.all((w >= interval[0] - tol) & (w <= interval[1] + tol)))
+
+
+def l1_place(w: np.ndarray, interval: tuple[float, float], grid: float | None) -> Place:
+    """Where the run `w` (indexed by update, finite) spends its TAIL against `interval`; `grid`: its steps' unit
+    (every step a whole multiple of it), or None."""
+    w = np.asarray(w, dtype=float)
+    lo, hi = interval
+    tol = rounding_of(w)
+    part = w[-error_tail(w.size - 1) :]
+    inside = (part >= lo - tol) & (part <= hi + tol)
+    distinct = np.unique(part)
+    groups = distinct[np.r_[True, np.diff(distinct) > 2 * tol]]  # values one rounding apart are one value
+    w0 = float(w[0])
+    grid_inside = has_one = False
+    if grid is not None and grid > 0:
+        first = np.ceil((lo - tol - w0) / grid)  # the first grid point at or above the interval's low end
+        grid_inside = bool(w0 + first * grid <= hi + tol)
+        has_one = on_grid(1.0, w0, grid)
+    return Place(
+        mean=float(np.mean(part)),
+        inside=int(inside.sum()),
+        updates=int(part.size),
+        visits=tuple(float(v) for v in groups) if groups.size <= MAX_VISITS else (),
+        low=float(part.min()),
+        high=float(part.max()),
+        never_left=never_left(w, interval),
+        w0=w0,
+        grid=grid,
+        grid_inside=grid_inside,
+        grid_has_one=has_one,
     )
+
+
+def on_grid(v: float, w0: float, grid: float) -> bool:
+    """Is v a point w0 + grid·k (k whole, to a millionth of a step)?"""
+    units = (w0 - v) / grid
+    return abs(units - round(units)) < 1e-6
+
+
+def _visits(p: Place) -> str:
+    return listing(num(v) for v in p.visits) if p.visits else f"values from {num(p.low)} to {num(p.high)}"
+
+
+def _against(v: float, lo: float, hi: float) -> str:
+    """Where v lies against [lo, hi]: "inside it", "0.0033 above it", "0.01 below it"."""
+    if lo <= v <= hi:
+        return "inside it"
+    return f"outside it, {plain(v - hi)} above" if v > hi else f"outside it, {plain(lo - v)} below"
+
+
+def place_sentence(p: Place, lo: float, hi: float) -> str:
+    """Where absolute L1 spends the TAIL against its interval of optima [lo, hi], one branch per case: it started
+    inside and never left; it stays inside; it never lands inside (on a step grid with no point there, or not);
+    it is inside some of the time. Its average is the middle of its jumps, not a place it stays."""
+    tail = f"the {TAIL.describe()} of its updates"
+    if p.never_left:
+        return (
+            f"Absolute L1 started inside that interval (w0 = {plain(p.w0)}) and never left it: it never had to "
+            f"travel, every point of the interval is optimal, and over {tail} it only moves between "
+            f"{num(p.low)} and {num(p.high)}."
+        )
+    if p.inside == p.updates:
+        where = f"at {num(p.low)}" if num(p.low) == num(p.high) else f"between {num(p.low)} and {num(p.high)}"
+        return f"Over {tail} absolute L1 stays inside that interval, {where}: it arrived where every point is optimal."
+    average = f"Its average, {plain(p.mean)}, is {_against(p.mean, lo, hi)}"
+    if p.inside:
+        return (
+            f"Over {tail} absolute L1 is inside that interval at {p.inside:,} of {count(p.updates, 'updates')} "
+            f"({_visits(p)}). {average}."
+        )
+    text = f"Over {tail} absolute L1 never lands in that interval"
+    if p.grid is not None and not p.grid_inside:
+        reach = f"1 ± {num(p.grid)}·k" if p.grid_has_one else f"{plain(p.w0)} ± {num(p.grid)}·k"
+        text += (
+            f": its steps are whole multiples of lr·x = {num(p.grid)}, so from w0 = {plain(p.w0)} it can only reach "
+            f"{reach} (here {_visits(p)}), and none of those lies in it"
+        )
+    else:
+        text += f" (it takes {_visits(p)})"
+    return text + f". {average}: the middle of its jumps, not a place it stays."
 
 
 def _span(values: np.ndarray) -> str:
@@ -898,13 +1033,11 @@ def final_misleads(final_errors: np.ndarray, lr: float | None, w0: float, x: flo
     if not at_one:
         return text
     text += f" Here absolute L1's last w is 1 (to rounding) in {at_one} of {len(final_errors)} draws"
-    if lr is not None and lr > 0:
-        units = (w0 - 1.0) / (lr * x)
-        if abs(units - round(units)) < 1e-6:
-            text += (
-                f": its steps are whole multiples of lr·x = {plain(lr * x)}, so from w0 = {plain(w0)} it lives on a "
-                "grid that contains 1"
-            )
+    if lr is not None and lr > 0 and on_grid(1.0, w0, lr * x):
+        text += (
+            f": its steps are whole multiples of lr·x = {plain(lr * x)}, so from w0 = {plain(w0)} it lives on a "
+            "grid that contains 1"
+        )
     return text + ", yet it keeps swinging around it."
 
 
@@ -913,6 +1046,8 @@ def huber_sentence(huber: Window | None, l1: Window | None, l2: Window | None, d
     head = f"Huber (δ = {delta:g}) is L2 for residuals within δ and absolute L1 beyond"
     if huber is None:
         return head + ": here it diverged."
+    if huber.one_move:
+        return head + f": in the {TAIL.describe()}, its last update, it moves {plain(huber.net)}."
     text = f"{head}: over the {TAIL.describe()} it swings by {plain(huber.swing)}"
     others = {name: w.swing for name, w in ((L1_NAME, l1), (L2_NAME, l2)) if w is not None}
     if not others:
