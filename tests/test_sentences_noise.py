@@ -1217,6 +1217,25 @@ def test_the_answer_screen_shows_the_answer_then_the_claim():
     assert charts and '"name":"lines"' in charts[0].proto.spec.replace(" ", "")  # the zoom
 
 
+def test_the_claim_table_on_a_phone_is_one_line_per_setting(monkeypatch):
+    """N11: at 390 px the six-column table was cut at "at the arti…". On a phone each setting is one line that
+    holds every cell of its row."""
+    from tests.test_pages import open_page
+    from ui import layout
+
+    monkeypatch.setattr(layout, "on_phone", lambda: True)
+    at = open_page("pages/noise_and_learning_rate.py")
+    at.checkbox(key=f"{lesson.PREDICT_KEY}_skip").check().run()
+    assert not any("the article's setting" in df.value.columns for df in at.dataframe)
+    lines = next(m.value for m in at.markdown if "the claim holds at our 200 epochs" in m.value).splitlines()
+    assert len(lines) == len(lesson.ARTICLE_PRESETS)
+    for line, name in zip(lines, lesson.ARTICLE_PRESETS, strict=True):
+        _, l1, l2 = lesson.article_claim(name)
+        assert lesson.SHORT_NAMES[name] in line and f"L1 swings {say.num(l1)} and L2 {say.num(l2)}" in line
+        assert say.CLAIM_WORDS[lesson.article_verdict(name)] in line
+        assert say.CLAIM_WORDS[lesson.article_verdict(name, lesson.ARTICLE_EPOCHS)] in line
+
+
 def test_the_loss_panels_read_on_a_log_scale_said_in_plain_words():
     """N5: "(symmetric log)" on the axes, and the end values the takeaway quotes (0.681, 0.0363) on the 0 gridline.
     Now a log scale (the end a gridline or more under the start), losses at rounding drawn at LOSS_FLOOR."""

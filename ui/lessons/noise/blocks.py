@@ -272,24 +272,37 @@ def _run_table(lab: Lab) -> None:
 RUN_KEYS = ["n_sigma", "n_lr", "n_sched", "n_bs", "n_epochs", "n_w0", "n_seed", "n_shuffle"]
 
 
-def _claim_row(name: str, preset: dict) -> dict:
-    """One of the article's settings and the claim there (`lesson.article_claim`), ▶ when it is on screen."""
+def _claim_facts(name: str, preset: dict) -> dict:
+    """One of the article's settings and the claim there (`lesson.article_claim`): its short name (▶ when it is
+    on screen), the verdicts at our epochs and the article's, our epochs, and the swings over the TAIL."""
     _, l1_swing, l2_swing = lesson.article_claim(name)
     p = lesson.LESSON.defaults() | preset
     defining = [*RUN_KEYS, "n_decay"] if p["n_sched"] == "inverse_time" else RUN_KEYS
     on_screen = all(st.session_state[key] == p[key] for key in defining)
     return {
-        "the article's setting": ("▶ " if on_screen else "") + lesson.SHORT_NAMES[name],
-        "claim holds (our epochs)": lesson.article_verdict(name),
-        f"at the article's {lesson.ARTICLE_EPOCHS} epochs": lesson.article_verdict(name, lesson.ARTICLE_EPOCHS),
-        "our epochs": p["n_epochs"],
-        f"L1 swing ({say.TAIL.describe()})": l1_swing,
-        f"L2 swing ({say.TAIL.describe()})": l2_swing,
+        "setting": ("▶ " if on_screen else "") + lesson.SHORT_NAMES[name],
+        "ours": lesson.article_verdict(name),
+        "at_article": lesson.article_verdict(name, lesson.ARTICLE_EPOCHS),
+        "epochs": p["n_epochs"],
+        "swings": (l1_swing, l2_swing),
+    }
+
+
+def _claim_row(f: dict) -> dict:
+    """A claim fact (`_claim_facts`) as the table's row."""
+    return {
+        "the article's setting": f["setting"],
+        "claim holds (our epochs)": f["ours"],
+        f"at the article's {lesson.ARTICLE_EPOCHS} epochs": f["at_article"],
+        "our epochs": f["epochs"],
+        f"L1 swing ({say.TAIL.describe()})": f["swings"][0],
+        f"L2 swing ({say.TAIL.describe()})": f["swings"][1],
     }
 
 
 def claim_table() -> None:
-    """Where the article's claim holds, preset by preset."""
+    """Where the article's claim holds, preset by preset: a table, or on a phone (where six columns were cut at
+    the third) one line per setting."""
     st.markdown(
         "**Where the article's claim holds**, setting by setting (its presets: seed 0, w0 = 20; ▶ marks the one on "
         "screen)"
@@ -300,8 +313,12 @@ def claim_table() -> None:
         + " The epochs in our presets are ours. "
         + say.article_epochs_sentence(verdicts, lesson.ARTICLE_EPOCHS)
     )
+    facts = [_claim_facts(name, preset) for name, preset in lesson.ARTICLE_PRESETS.items()]
+    if layout.on_phone():
+        st.markdown("\n".join(f"- {say.claim_line(**f, article_epochs=lesson.ARTICLE_EPOCHS)}" for f in facts))
+        return
     layout.table(
-        pd.DataFrame([_claim_row(name, preset) for name, preset in lesson.ARTICLE_PRESETS.items()]),
+        pd.DataFrame([_claim_row(f) for f in facts]),
         digits=3,
         column_config={
             "claim holds (our epochs)": st.column_config.TextColumn(

@@ -1094,6 +1094,24 @@ def lr_takeaway(rates: np.ndarray) -> str:
     )
 
 
+CLAIM_WORDS = {  # the claim table's verdicts (lesson.article_verdict) in a sentence
+    "yes": "holds",
+    "no": "fails",
+    "L1 still travelling": "cannot be tested (L1 still travelling)",
+    "not a constant step": "does not apply (no constant step)",
+}
+
+
+def claim_line(setting: str, ours: str, epochs: int, at_article: str, article_epochs: int, swings: tuple) -> str:
+    """One row of the claim table as a line a phone shows whole: the setting, the verdict at our epochs with the
+    swings it rests on (absolute L1's, L2's over the TAIL), and the verdict at the article's epochs."""
+    l1, l2 = swings
+    return (
+        f"**{setting}**: the claim {CLAIM_WORDS[ours]} at our {epochs:,} epochs, where over the {TAIL.describe()} "
+        f"L1 swings {num(l1)} and L2 {num(l2)}; at the article's {article_epochs}, it {CLAIM_WORDS[at_article]}."
+    )
+
+
 def article_epochs_sentence(verdicts: Sequence[str], epochs: int) -> str:
     """What the claim table's column at the article's own epoch count says, summed up in words."""
     counts = {v: sum(1 for x in verdicts if x == v) for v in dict.fromkeys(verdicts)}
@@ -1102,7 +1120,5 @@ def article_epochs_sentence(verdicts: Sequence[str], epochs: int) -> str:
             f"At the article's {epochs} epochs absolute L1 is still travelling in every setting it can be tested in, "
             "so the claim cannot be tested there."
         )
-    words = {"yes": "holds in", "no": "fails in", "L1 still travelling": "cannot be tested (L1 still travelling) in"}
-    words["not a constant step"] = "does not apply (no constant step) in"
-    parts = [f"{words[v]} {n} of {len(verdicts)}" for v, n in counts.items()]
+    parts = [f"{CLAIM_WORDS[v]} in {n} of {len(verdicts)}" for v, n in counts.items()]
     return f"At the article's {epochs} epochs the claim " + ", ".join(parts) + " settings."
