@@ -151,7 +151,31 @@ TYPICAL_PLOT_PX = 620  # a chart's plot width on a projector, px: how much of th
 COINCIDE_PX = 4  # references closer than this on screen share one label
 
 
-def rules_layers() -> list[alt.Chart]:
+@dataclass(frozen=True)
+class RuleStyle:
+    """How reference labels look (font, colour, offset from their line) and what `place_rules` assumes of the chart
+    to keep them off the lines: a label's height, the plot's width (how much of the x axis a label covers) and the
+    chart's height outside its plot (axes, legend). The default is every chart's as it always was."""
+
+    font: int = 11
+    color: str = THEORY
+    dy: int = 2  # px between the line and its label
+    label_px: int = LABEL_PX
+    plot_px: int = TYPICAL_PLOT_PX
+    chrome_px: int = 30  # the chart's height outside its plot, px
+    char_px: float = 6.2  # a label character's width, px
+    offset: bool = False  # whether placement keeps `dy` clear between the label and any line (the default ignores it)
+
+
+RULES = RuleStyle()
+# larger, darker labels kept a few px off every line, placed as if on a phone (a narrow plot) and under a two-row
+# legend (a short plot): the signed-L1 page's w charts, where a run ends on its target's line
+LEGIBLE_RULES = RuleStyle(
+    font=13, color="#4d4d4d", dy=5, label_px=17, plot_px=300, chrome_px=190, char_px=7.3, offset=True
+)
+
+
+def rules_layers(style: RuleStyle = RULES) -> list[alt.Chart]:
     """Horizontal reference lines with their labels (dataset "rules": y, text, slot; see `place_rules`)."""
     base = named_data("rules")
     rule = base.mark_rule(color=THEORY, strokeDash=[4, 4]).encode(
@@ -166,9 +190,9 @@ def rules_layers() -> list[alt.Chart]:
                 align="right" if side == "right" else "left",
                 baseline="top" if level == "below" else "bottom",
                 dx=-4 if side == "right" else 4,
-                dy=2 if level == "below" else -2,
-                color=THEORY,
-                fontSize=11,
+                dy=style.dy if level == "below" else -style.dy,
+                color=style.color,
+                fontSize=style.font,
             )
             .encode(
                 y=alt.value(0) if level == "top" else "y:Q",  # "top": over the plot's top edge, outside it
@@ -211,13 +235,15 @@ def place_rules(
     height: int = 280,
     log_y: bool = False,
     extent: Sequence[float] = (),
+    style: RuleStyle = RULES,
 ) -> pd.DataFrame:
     """The reference lines with one label each where no run passes: references that meet on screen (within
     COINCIDE_PX) share one label, their texts joined; each label takes the first slot (right or left end, above
     or below its line) that no line of `lines` (update, value) crosses and no earlier label covers; if lines cross
     all four (a run oscillating around its optimum), the slot above the plot (TOP_SLOTS), one label there, the
     texts joined.
-    `extent`: other values the y axis spans (a shaded band), for the scale of a pixel. Returns y, text, slot."""
+    `extent`: other values the y axis spans (a shaded band), for the scale of a pixel; `style`: the labels' size and
+    the chart's proportions it assumes (RuleStyle). Returns y, text, slot."""
     refs = hlines.dropna(subset=["y"]).sort_values("y", kind="stable")
     x0, x1, lo, hi = _segments(lines, value, log_y)
     y = np.concatenate([lo, hi])
@@ -225,7 +251,7 @@ def place_rules(
     ref_y = _screen(refs["y"].to_numpy(float), log_y)
     ends = np.concatenate([y, ref_y, _screen(np.asarray(extent, dtype=float), log_y)])
     span = float(np.ptp(ends)) if ends.size else 0.0
-    per_px = (span or 1.0) / max(height - 30, 40)  # data per pixel, the axis' padding left out
+    per_px = (span or 1.0) / max(height - style.chrome_px, 40)  # data per pixel, the axis' padding left out
     groups: list[tuple[float, float, list[str]]] = []  # (y, screen y, texts)
     for y_ref, screen_y, text in zip(refs["y"], ref_y, refs["text"], strict=True):
         if groups and screen_y - groups[-1][1] < COINCIDE_PX * per_px:
@@ -233,17 +259,17 @@ def place_rules(
         else:
             groups.append((float(y_ref), float(screen_y), [str(text)]))
     x_lo, x_hi = (float(x.min()), float(x.max())) if x.size else (0.0, 1.0)
-    label_h = LABEL_PX * per_px
+    label_h, gap_y = style.label_px * per_px, (style.dy * per_px if style.offset else 0.0)
     taken: list[tuple[str, float, float]] = []  # (side, bottom, top) of each label placed so far
     rows = []
     for y_ref, screen_y, texts in groups[:MAX_RULES]:
         text = " · ".join(texts)
-        cover = min(1.0, (6.2 * len(text) + 8) / TYPICAL_PLOT_PX) * (x_hi - x_lo)  # the x range under the label
+        cover = min(1.0, (style.char_px * len(text) + 8) / style.plot_px) * (x_hi - x_lo)  # the x range under the label
 
         gaps = {}  # slot -> how far the nearest line passes from the label's box (negative: through it)
         for slot in RULE_SLOTS:
             side, level = slot.split()
-            bottom = screen_y if level == "above" else screen_y - label_h
+            bottom = screen_y + gap_y if level == "above" else screen_y - gap_y - label_h
             near = (x1 >= x_hi - cover) if side == "right" else (x0 <= x_lo + cover)  # segments under the label
             gap = np.maximum(bottom - hi[near], lo[near] - bottom - label_h)
             gaps[slot] = float(np.min(gap)) if gap.size else np.inf
@@ -255,7 +281,7 @@ def place_rules(
             on_top["text"] += " · " + text
             continue
         side, level = best.split()
-        bottom = screen_y if level == "above" else screen_y - label_h
+        bottom = screen_y + gap_y if level == "above" else screen_y - gap_y - label_h
         if level != "top":
             taken.append((side, bottom, bottom + label_h))
         rows.append({"y": y_ref, "text": text, "slot": best})
@@ -270,10 +296,11 @@ def rules_data(
     height: int = 280,
     log_y: bool = False,
     extent: Sequence[float] = (),
+    style: RuleStyle = RULES,
 ) -> dict[str, pd.DataFrame]:
     if hlines is None or hlines.empty:
         return {}
-    return {"rules": place_rules(hlines, lines, value, height=height, log_y=log_y, extent=extent)}
+    return {"rules": place_rules(hlines, lines, value, height=height, log_y=log_y, extent=extent, style=style)}
 
 
 def band_layers() -> list[alt.Chart]:
@@ -302,6 +329,7 @@ def _trajectory(
     height: int,
     follow: tuple[Slider, str, bool] | None = None,
     y_format: str | None = None,
+    rule_style: RuleStyle = RULES,
 ) -> alt.LayerChart:
     # a shaded band gets room above and below it: a band as tall as the data would shade the whole plot, edgeless
     # 8 px of padding otherwise: a run along the edge (the derivation's right run at w = 0.5) stays in view
@@ -319,11 +347,11 @@ def _trajectory(
             **series_encodings(losses),
         )
     )
-    layers = [*(band_layers() if band else []), lines, *(rules_layers() if rules else [])]
-    if theory:
+    layers = [*(band_layers() if band else []), lines, *(rules_layers(rule_style) if rules else [])]
+    if theory:  # rings threaded on the run's line: dots of the same size read as its own dotted dash
         layers.append(
             named_data("theory")
-            .mark_point(color="#222222", size=14, filled=True, opacity=0.55)
+            .mark_point(shape="circle", filled=False, size=70, stroke="#333333", strokeWidth=1.4, opacity=0.9)
             .encode(
                 x="update:Q",
                 y=f"{value}:Q",
@@ -370,17 +398,22 @@ def trajectory_chart(
     log_y: bool = False,
     height: int = 280,
     y_format: str | None = None,
+    rule_style: RuleStyle = RULES,
 ) -> Spec:
     """Lines of `value` over updates, one per loss (df: update, series, value); `y_format`: the y axis' d3 format
-    (e.g. "~g": 0.01 where a flat line's default ticks print 0.010000).
+    (e.g. "~g": 0.01 where a flat line's default ticks print 0.010000); `rule_style`: the reference labels' look
+    and placement (RuleStyle).
 
     Optional layers: reference lines (`hlines`: y, text), a shaded band (lo, hi, text), a theory
-    curve (`theory`: update, value) drawn as grey dots, and a vertical marker at one update, or a marker that
+    curve (`theory`: update, value) drawn as grey rings, and a vertical marker at one update, or a marker that
     follows the chart's own slider (`follow`: the slider, and the family of `value` at each of its updates,
     one drawn row per series; draw it with ui.follow.chart).
     """
     extent = band[:2] if band is not None else ()  # the band widens the axis: a pixel spans more of w
-    data = {"lines": df, **rules_data(hlines, df, value, height=height, log_y=log_y, extent=extent)}
+    data = {
+        "lines": df,
+        **rules_data(hlines, df, value, height=height, log_y=log_y, extent=extent, style=rule_style),
+    }
     if band is not None:
         data["band"] = pd.DataFrame({"lo": [band[0]], "hi": [band[1]], "text": [band[2]]})
     if theory is not None and not theory.empty:
@@ -393,7 +426,7 @@ def trajectory_chart(
         slider, fam = follow
         data.update(fam.datasets)
         structure = (slider, fam.name, fam.by_value is not None)
-    return Spec(_trajectory(value, title, tuple(losses), *layers, log_y, height, structure, y_format), data)
+    return Spec(_trajectory(value, title, tuple(losses), *layers, log_y, height, structure, y_format, rule_style), data)
 
 
 def symlog_ticks(values: np.ndarray) -> tuple[float, ...]:

@@ -127,8 +127,17 @@ def _numbers(runs: Mapping[str, Trajectory], k: int) -> None:
         st.caption("Update 0 is the start: no gradient or learning rate has been used yet.")
 
 
-def step_through(key: str, runs: Mapping[str, Trajectory], losses: Sequence[str], hlines: pd.DataFrame) -> None:
-    """Draw the step-through panel for runs labelled by loss label (charts.label(loss))."""
+def step_through(
+    key: str,
+    runs: Mapping[str, Trajectory],
+    losses: Sequence[str],
+    hlines: pd.DataFrame,
+    *,
+    height: int = 240,
+    rule_style: charts.RuleStyle = charts.RULES,
+) -> None:
+    """Draw the step-through panel for runs labelled by loss label (charts.label(loss)); `height` and `rule_style`:
+    its chart's, as charts.trajectory_chart takes them."""
     last = next(iter(runs.values())).n_updates
     playing = bool(st.session_state.get(f"{key}_playing", False))
     w_df, _ = frames.focus_on_tame_runs(frames.runs_frame(runs, "w"), runs, "w", hlines["y"])  # as the page's chart
@@ -144,7 +153,7 @@ def step_through(key: str, runs: Mapping[str, Trajectory], losses: Sequence[str]
         k = int(st.session_state[f"{key}_k"])
         keep_in_url([slider.control])
         spec = charts.trajectory_chart(
-            w_df, "w", "weight w", losses, hlines=hlines, follow=(slider, family), height=240
+            w_df, "w", "weight w", losses, hlines=hlines, follow=(slider, family), height=height, rule_style=rule_style
         )
         follow.chart(spec, slider, f"Weight w over updates with a marker at update {k}.")
         _numbers(runs, k)
