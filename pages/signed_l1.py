@@ -145,14 +145,5 @@ layout.explain(
 layout.download(lambda: frames.export_frame(runs), "signed_l1_trajectories.csv", key="s_download")
 
 check_understanding(
-    "s_check",
-    "A colleague fixes the bug by clipping the loss at zero: max(Σ(ŷ − y), 0). Does that make it a good loss?",
-    [
-        "Yes: the loss can no longer go negative",
-        "No: predictions far below the targets then cost nothing",
-        "Yes: its gradient now depends on the target",
-    ],
-    "No: predictions far below the targets then cost nothing",
-    "Clipping hides the symptom. Any w that makes Σ(ŷ − y) ≤ 0 scores a perfect 0, so w = −1000 is “optimal”. "
-    "A loss for a target must grow when you move away from it in either direction: |ŷ − y| or (ŷ − y)².",
+    "s_check", lesson.CHECK_QUESTION, lesson.CHECK_OPTIONS, lesson.CHECK_RIGHT, lesson.CHECK_WHY, lesson.CHECK_WRONG
 )

@@ -455,3 +455,17 @@ def test_a_run_that_only_crosses_its_target_is_not_said_to_reach_it(settings, ab
     at = open_page("pages/signed_l1.py", {k: str(v) for k, v in settings.items()})
     line = next(m.value for m in at.info if m.value.startswith("Signed L1 falls"))
     assert f"Absolute L1 {absolute_l1}" in line and f"L2 {l2}" in line, line
+
+
+def test_the_check_question_rebuts_each_wrong_pick_in_its_own_words():
+    """The distractor "its gradient now depends on the target" was partly true (the clipped loss's gradient is Σx
+    where Σŷ > Σy and 0 elsewhere); each wrong option now reads its own rebuttal, the answer named once."""
+    assert "Yes: its gradient now depends on the target" not in lesson.CHECK_OPTIONS
+    assert set(lesson.CHECK_OPTIONS) == {lesson.CHECK_RIGHT, *lesson.CHECK_WRONG}
+    for pick, why in lesson.CHECK_WRONG.items():
+        at = open_page("pages/signed_l1.py")
+        at.radio(key="s_check").set_value(pick).run()
+        verdict = " ".join(e.value for e in at.error if "Not quite" in e.value)
+        assert why in verdict and "No: No:" not in verdict and verdict.count(lesson.CHECK_RIGHT) == 1, verdict
+        others = [w for p, w in lesson.CHECK_WRONG.items() if p != pick]
+        assert not any(w in verdict for w in others)

@@ -47,6 +47,28 @@ PRESETS = {
     say.REACHES_PRESET: {"s_epochs": 60},
     "Train ten times longer": {"s_epochs": 200},
 }
+# The closing check question: clipping the signed loss at zero. Each wrong option gets its own rebuttal (a wrong
+# pick reads it before the explanation).
+CHECK_QUESTION = (
+    "A colleague fixes the bug by clipping the loss at zero: max(Σ(ŷ − y), 0). Does that make it a good loss?"
+)
+CHECK_RIGHT = "No: predictions far below the targets then cost nothing"
+CHECK_WRONG = {
+    "Yes: the loss can no longer go negative": (
+        "Never going negative is not what makes a loss good: the clipped loss sits at its best, 0, for far too "
+        "many w, so it cannot tell descent where to stop."
+    ),
+    "Yes: its only minimum is now at the true w": (
+        "The true w does score 0, but it is not alone: every smaller w puts the predictions, in total, further "
+        "below the targets and scores the same 0 (on the article's data, every w ≤ 1). The minimum is a whole "
+        "half-line, not a point."
+    ),
+}
+CHECK_OPTIONS = (*list(CHECK_WRONG)[:1], CHECK_RIGHT, *list(CHECK_WRONG)[1:])
+CHECK_WHY = (
+    "Clipping hides the symptom. Any w that makes Σ(ŷ − y) ≤ 0 scores a perfect 0, so w = −1000 is “optimal”. "
+    "A loss for a target must grow when you move away from it in either direction: |ŷ − y| or (ŷ − y)²."
+)
 PREDICT_KEY = "s_predict"
 FALLS = "It falls on a straight line and never stops"
 # the same words whatever the settings (the question states them), so an answer stays chosen while a student
