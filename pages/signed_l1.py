@@ -13,22 +13,6 @@ from ui.lessons.signed_l1.lesson import LOSSES, PRESETS, C
 from ui.questions import check_understanding, predict
 from ui.stepper import step_through
 
-ARTICLE_CODE = """def loss(y_hat, y, loss='L1'):
-    if loss=='L1':
-        return np.sum(y_hat - y)          # <- our note: no absolute value
-    elif loss == 'L2':
-        return np.sum(np.square(y_hat-y))
-...
-        if loss_type == 'L1':
-            # L = y_hat -y , dL/dy_hat = 1
-            # dy_hat/dw = x
-            # dL/dw = 1*x
-            gradient = np.sum(x)          # <- our note: x, not this_x (all 20 samples)
-            w -= lr*gradient
-        elif loss_type == 'L2':
-            gradient = np.sum(2*(y_hat-this_y)*this_x)
-            w -= lr*gradient"""
-
 layout.header(
     "The signed-L1 failure",
     "The article's “L1 loss” is Σ(ŷ − y), with no absolute value. What happens when you minimise it?",
@@ -41,14 +25,14 @@ ARTICLE = (
 if layout.presenting():  # a projector: the article folds, so the question, its four answers and its chart share
     with st.expander("The article and its code"):  # the first screen
         st.markdown(ARTICLE)
-        st.code(ARTICLE_CODE, language="python")
+        st.code(lesson.ARTICLE_CODE, language="python")
 elif layout.on_phone():  # a phone: the question comes before the code, whose notes go above their lines
     st.markdown(ARTICLE.replace("like this (the notes after ← are ours):", "in the fold below (notes: ↓ ours)."))
     with st.expander("The article's code"):
-        st.code(lesson.narrow_code(ARTICLE_CODE), language="python")
+        st.code(lesson.narrow_code(lesson.ARTICLE_CODE), language="python")
 else:
     st.markdown(ARTICLE)
-    st.code(ARTICLE_CODE, language="python")
+    st.code(lesson.ARTICLE_CODE, language="python")
 
 v = settings(  # by name, as this page reads them; v.by_key as the lesson reads them
     C,
@@ -65,6 +49,9 @@ closed = lesson.closed_form(values)
 beside = layout.presenting() and not layout.sliding()  # a projector: the question beside its chart, one screen
 ask, main = st.columns([2, 3]) if beside else (st.container(), st.container())
 with ask:
+    if layout.sliding():  # the slide view: the question's screen shows the lines it is about (the code is folded)
+        with layout.slide_part(2, question=lesson.PREDICT_KEY):
+            st.code(lesson.SLIDE_CODE, language="python")
     ready = predict(
         lesson.PREDICT_KEY,
         lesson.question(values),

@@ -469,3 +469,26 @@ def test_the_check_question_rebuts_each_wrong_pick_in_its_own_words():
         assert why in verdict and "No: No:" not in verdict and verdict.count(lesson.CHECK_RIGHT) == 1, verdict
         others = [w for p, w in lesson.CHECK_WRONG.items() if p != pick]
         assert not any(w in verdict for w in others)
+
+
+def _code_by_screen(node, screen: str = "", out: dict | None = None) -> dict[str, list[str]]:
+    """The code blocks' text by the slide view's screen that holds them ('slide-2'; '' for none)."""
+    out = {} if out is None else out
+    block_id = getattr(getattr(node, "proto", None), "id", "") or ""
+    screen = "slide-" + block_id.split("slide-")[1].split("-")[0] if "slide-" in block_id else screen
+    if getattr(node, "type", "") == "code":
+        out.setdefault(screen, []).append(node.value)
+    for child in getattr(node, "children", {}).values():
+        _code_by_screen(child, screen, out)
+    return out
+
+
+def test_the_slide_views_question_screen_shows_the_code_it_asks_about():
+    """The question says "gradient summed over all 20 samples, as printed": the slide that asks it shows the lines
+    it is about (the article's whole code is folded on a projector)."""
+    at = open_page("pages/signed_l1.py", {"slides": "true", "slide": "2"})
+    code = _code_by_screen(at.main).get("slide-2", [])
+    assert code == [lesson.SLIDE_CODE], code
+    assert "gradient = np.sum(x)" in lesson.SLIDE_CODE and "np.sum(y_hat - y)" in lesson.SLIDE_CODE
+    reading = open_page("pages/signed_l1.py")
+    assert lesson.SLIDE_CODE not in [c.value for c in reading.code]  # outside the slide view: the whole code only

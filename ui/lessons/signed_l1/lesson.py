@@ -19,6 +19,33 @@ from ui.lessons import Lesson
 from ui.lessons.signed_l1 import sentences as say
 
 N = 20  # the article's 20 samples of y = w·x (+ noise)
+ARTICLE_CODE = """def loss(y_hat, y, loss='L1'):
+    if loss=='L1':
+        return np.sum(y_hat - y)          # <- our note: no absolute value
+    elif loss == 'L2':
+        return np.sum(np.square(y_hat-y))
+...
+        if loss_type == 'L1':
+            # L = y_hat -y , dL/dy_hat = 1
+            # dy_hat/dw = x
+            # dL/dw = 1*x
+            gradient = np.sum(x)          # <- our note: x, not this_x (all 20 samples)
+            w -= lr*gradient
+        elif loss_type == 'L2':
+            gradient = np.sum(2*(y_hat-this_y)*this_x)
+            w -= lr*gradient"""
+
+
+def _excerpt(code: str) -> str:
+    """The lines of the article's code the question is about: its L1 loss, and its L1 branch's gradient and step."""
+    lines = code.splitlines()
+    loss_end = next(i for i, line in enumerate(lines) if "np.sum(y_hat - y)" in line)
+    branch = next(i for i, line in enumerate(lines) if "loss_type == 'L1'" in line)
+    grad = next(i for i, line in enumerate(lines) if "gradient = np.sum(x)" in line)
+    return "\n".join([*lines[: loss_end + 1], "...", lines[branch], lines[grad], lines[grad + 1]])
+
+
+SLIDE_CODE = _excerpt(ARTICLE_CODE)  # the slide view's question screen (the whole code is folded on a projector)
 LOSSES = ("signed_l1", "l1", "l2")
 C = {
     "full": Control(
