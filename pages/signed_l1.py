@@ -69,51 +69,39 @@ K = signed.n_updates
 on_closed = say.on_closed_form(signed.w, closed, v["lr"], sums)
 batch_sums = core.gradient_x_sums(data.x, v["bs"], v["epochs"])  # Σx of each update's batch
 goal = say.goals(data.x, data.y, v["w_true"], core.l1_minimizers(data.x, data.y), core.l2_optimum(data.x, data.y))
+told, more = blocks.stories(v, data, runs, goal, sched=sched)
 
 theory = pd.DataFrame({"update": np.arange(K + 1), "w": closed, "text": "closed form w₀ − k·lr·Σx"})
-theory = theory.iloc[np.unique(np.linspace(0, K, min(K + 1, 60)).astype(int))]
-refs = pd.DataFrame({"y": [v["w_true"]], "text": [f"true w = {say.num(v['w_true'])}"]})
-if goal["l1"] is not goal["l2"]:  # noisy data: each loss has its own optimum
-    refs = pd.DataFrame(
-        {
-            "y": [v["w_true"], (goal["l1"].lo + goal["l1"].hi) / 2, goal["l2"].lo],
-            "text": [
-                f"true w = {say.num(v['w_true'])}",
-                f"L1 optimum {say.num(goal['l1'].lo)}"
-                if goal["l1"].lo == goal["l1"].hi
-                else f"L1 optima {say.num(goal['l1'].lo)} to {say.num(goal['l1'].hi)}",
-                f"L2 optimum {say.num(goal['l2'].lo)}",
-            ],
-        }
-    )
+theory = theory.iloc[np.unique(np.linspace(0, K, min(K + 1, lesson.RINGS)).astype(int))]
+refs = say.reference_lines(v["w_true"], goal)
 w_df, cut = frames.focus_on_tame_runs(frames.runs_frame(runs, "w"), runs, "w", refs["y"])  # a diverging L2 flattened
 with main:  # every other line
     st.subheader("Where w goes")
     layout.chart(
         charts.trajectory_chart(
-            w_df, "w", "weight w", LOSSES, hlines=refs, theory=theory, height=240 if beside else 340
+            w_df,
+            "w",
+            "weight w",
+            LOSSES,
+            hlines=refs,
+            theory=theory,
+            height=lesson.W_CHART_HEIGHT["beside" if beside else "page"],
+            rule_style=charts.LEGIBLE_RULES,
         ),
         say.w_chart_alt(K, say.end_value(signed.w), on_closed),
         answers=True,
     )
 
 st.markdown(say.ending_line({lab: (say.end_value(r.w), r.diverged_at) for lab, r in runs.items()}))
+blocks.what_each_run_did(v, data, runs, goal, told, more, sums=sums, on_closed=on_closed)
 st.caption(say.gradients_used(v["full"], data.n))
-diverged = [lab for lab, r in runs.items() if r.diverged_at is not None]
-if diverged:
-    st.warning(
-        f"{', '.join(diverged)} diverged (|w| passed {say.LIMIT_TEXT} at update "
-        f"{', '.join(str(runs[lab].diverged_at) for lab in diverged)}, where the run stops): the learning rate is "
-        f"too large for L2's curvature. Lower it to bring L2 back."
-        + (" On the chart its line stops where it leaves the others' range, so they stay readable." if cut else ""),
-        icon="💥",
-    )
+if warning := say.diverged_warning({lab: r.diverged_at for lab, r in runs.items()}, cut=cut):
+    st.warning(warning, icon="💥")
 
 if st.toggle("Step through the run, update by update", key="s_step_open"):
-    step_through("s_step", runs, LOSSES, refs)
+    step_through("s_step", runs, LOSSES, refs, height=lesson.W_CHART_HEIGHT["page"], rule_style=charts.LEGIBLE_RULES)
 
-blocks.loss_and_gradients(runs, batch_sums, goal)
-blocks.what_each_run_did(v, data, runs, goal, sched=sched, sums=sums, on_closed=on_closed)
+blocks.loss_and_gradients(runs, data.x, batch_sums, goal, told)
 layout.explain("Why it breaks, in four sentences", say.WHY_IT_BREAKS)
 layout.explain(
     "What the toggle changes",

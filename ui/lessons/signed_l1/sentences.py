@@ -2,7 +2,9 @@
 
 The page runs three losses on y = w·x (+ noise): the article's signed "L1" Σ(ŷ − y), whose gradient is Σx
 whatever the data say, absolute L1 and L2. Every function here states only what its arguments show, with
-one branch per case the page's controls can produce.
+one branch per case the page's controls can produce. Each chart gets one plain takeaway of at most MAX_WORDS
+words (numbers to DIGITS significant digits, no power of ten), its numbers in a fold; a run that lands on its
+target only a rounding error off it says so (`lands_by_rounding`), so no verdict hangs on that error.
 
 Over 400 lines: every sentence the page prints, each a short pure function with a branch per case the runs can show.
 """
@@ -12,26 +14,36 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from core import DIVERGENCE_LIMIT
 from ui import words
 
 EPS = np.finfo(float).eps
+DIGITS = 3  # significant digits of every number the page's sentences print (as ui.words.plain's takeaways)
 LIMIT_TEXT = "10" + str(int(np.log10(DIVERGENCE_LIMIT))).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
-# core stops a run whose |w| passes DIVERGENCE_LIMIT: "10¹²"
-REACHES_PRESET = "Absolute L1 reaches the target, then steps around it: 60 epochs"
+# core stops a run whose |w| passes DIVERGENCE_LIMIT: "10¹²" in a fold, "a trillion" in a takeaway or a warning
+LIMIT_WORDS = {6: "a million", 9: "a billion", 12: "a trillion"}[int(np.log10(DIVERGENCE_LIMIT))]
+REACHES_PRESET = "Absolute L1 reaches the target and steps across it: w₀ = 20.5, 60 epochs"
+# from w0 = 20 its steps of 0.04 land on 1 exactly (19 = 475 × 0.04), where every residual is 0 and the step is 0:
+# only a rounding error would move it on. From 20.5 they cannot land on it (19.5 = 487.5 steps): w really steps
+# across it, 1.02 to 0.98 and back
 ARTICLE = {"lr": 0.01, "w0": 20.0, "bs": 2, "epochs": 20, "x": 2.0, "w_true": 1.0, "sigma": 0.0}
 
 
 def num(v: float) -> str:
-    """A number as the page prints it: 4 significant digits, a true minus sign (ui.words.num)."""
-    return words.num(v)
+    """A number as the page prints it: DIGITS significant digits, a true minus sign (ui.words.num); past the
+    divergence limit in words ("over a trillion"), never in e-notation (an L2 loss can reach 10¹⁷ while |w| is
+    still under the limit)."""
+    if abs(v) >= DIVERGENCE_LIMIT and np.isfinite(v):
+        return f"over {LIMIT_WORDS}" if v > 0 else f"below minus {LIMIT_WORDS}"
+    return words.num(v, DIGITS)
 
 
 def apart(a: float, b: float) -> tuple[str, str]:
-    """a and b printed with the fewest digits (4 at least, 12 at most) that tell them apart: a first step of
+    """a and b printed with the fewest digits (DIGITS at least, 12 at most) that tell them apart: a first step of
     0.0004 from 20 reads 20 → 19.9996, not 20 → 20."""
-    for digits in range(4, 13):
+    for digits in range(DIGITS, 13):
         shown = words.num(a, digits), words.num(b, digits)
         if shown[0] != shown[1]:
             break
@@ -68,14 +80,15 @@ def _distinct(values: np.ndarray) -> list[float]:
 
 
 def near(target: float) -> float:
-    """How close counts as "at" a target: half a unit in the 4th digit the page prints (5e-4 of it, at least 5e-4)."""
-    return 5e-4 * max(1.0, abs(target))
+    """How close counts as "at" a target: half a unit in the last digit the page prints (DIGITS significant digits:
+    0.005 of it, at least 0.005), so a w the page prints as the target is on it."""
+    return 0.5 * 10.0 ** (1 - DIGITS) * max(1.0, abs(target))
 
 
 @dataclass(frozen=True)
 class Goal:
     """Where a loss wants w: an interval [lo, hi] (a point when lo == hi), named for a sentence. A w within
-    `near` of the interval counts as on it: the page prints 4 digits, and a run that lands 1e-13 off a
+    `near` of the interval counts as on it: the page prints DIGITS digits, and a run that lands 1e-13 off a
     target is, for a reader, on it."""
 
     lo: float
@@ -92,6 +105,11 @@ class Goal:
         """-1 below the goal, +1 above it, 0 on it (within tol)."""
         w = np.asarray(w, dtype=float)
         return np.where(w < self.lo - self.tol, -1, np.where(w > self.hi + self.tol, 1, 0))
+
+    @property
+    def word(self) -> str:
+        """The goal in two words for a takeaway: "the target" (data on the line) or "its optimum"."""
+        return "the target" if self.name.startswith("the target") else "its optimum"
 
     def distance(self, w: np.ndarray) -> np.ndarray:
         """How far w is from the interval (0 inside it)."""
@@ -121,11 +139,32 @@ def first_reach(w: np.ndarray, goal: Goal) -> int | None:
     return int(moved[0]) if moved.size else None
 
 
+def _landing(w: np.ndarray, goal: Goal) -> int | None:
+    """The first update, from the one that reaches the goal on, at which w is on its point to rounding (within the
+    drift of that many updates); None if none is. For a goal where every residual is 0 (`kink_stops`)."""
+    w = np.asarray(w, dtype=float)
+    k = first_reach(w, goal)
+    if not goal.kink_stops or k is None or k == 0:
+        return None
+    d = goal.distance(w[k:])
+    on = np.flatnonzero(d <= rounding_bound(w.size, float(np.max(np.abs(w)))))
+    return k + int(on[0]) if on.size else None
+
+
+def lands_by_rounding(w: np.ndarray, goal: Goal) -> int | None:
+    """The update at which a run lands on a goal where every residual is 0 (`kink_stops`) only a rounding error off
+    it: exact arithmetic would put w on the goal, where sign(0) = 0 makes the step 0 and w stops for good; the
+    floating-point run lands a hair off it, every residual keeps its sign and w steps on. None when the run does
+    not land on such a goal, or lands on it exactly (and stops)."""
+    j = _landing(w, goal)
+    return j if j is not None and goal.distance(np.asarray(w, dtype=float)[j : j + 1])[0] > 0 else None
+
+
 # Over 50 lines: one branch per thing a run can do with its goal, each tested against the run it describes.
 def approach(name: str, w: np.ndarray, goal: Goal, diverged_at: int | None) -> str:
     """What one run does with its goal: never reaches it, closes in, reaches it and turns around, or passes it."""
     if diverged_at is not None:
-        return f"{name} diverges: |w| passes {LIMIT_TEXT} at update {diverged_at}, where the run stops."
+        return f"{name} diverges: |w| passes {LIMIT_WORDS} ({LIMIT_TEXT}) at update {diverged_at}, where the run stops."
     w = np.asarray(w, dtype=float)
     K, d = w.size - 1, goal.distance(w)
     k = first_reach(w, goal)
@@ -149,6 +188,14 @@ def approach(name: str, w: np.ndarray, goal: Goal, diverged_at: int | None) -> s
         return (
             f"{name} starts on {goal.name} and does not stay there: w moves between {num(after.min())} and "
             f"{num(after.max())} and ends {num(d[-1])} from it."
+        )
+    if (j := lands_by_rounding(w, goal)) is not None:
+        return (
+            f"{name} reaches {goal.name} at update {k}{'' if j == k else f' and lands on it at update {j}'}. "
+            "Exactly there every residual is 0, sign(0) = 0 makes the "
+            f"step 0 and w would stop for good; the arithmetic lands w a rounding error off {num(goal.lo)} instead "
+            "(too little to print), every residual keeps its sign, so the step stays the full one: from then on "
+            f"w steps between {num(after.min())} and {num(after.max())}."
         )
     if np.all(goal.side(after) == 0):
         head = f"{name} reaches {goal.name} at update {k} and stays on it"
@@ -183,34 +230,18 @@ def approach(name: str, w: np.ndarray, goal: Goal, diverged_at: int | None) -> s
     )
 
 
-def landing_note(w: np.ndarray, goal: Goal) -> str:
-    """For a fold: why a run that reaches a goal where every residual would be 0 (and sign(0) = 0 would stop it)
-    still turns: it lands a rounding error off it. '' when that is not what the run shows."""
-    w = np.asarray(w, dtype=float)
-    k = first_reach(w, goal)
-    if not goal.kink_stops or k is None or k == 0:
-        return ""
-    off = float(goal.distance(w[k : k + 1])[0])
-    if not 0 < off <= goal.tol:
-        return ""
-    return (
-        f"Exactly on the target every residual would be 0, and sign(0) = 0 would stop w there. After {k} updates of "
-        f"floating-point arithmetic w lands {words.power_of_ten(off)} off it instead: too little to print, but every "
-        "residual keeps "
-        "its sign, so the step is the full one and w turns."
-    )
-
-
 def more_epochs(name: str, goal: Goal, longer_w: np.ndarray, updates_per_epoch: int, max_epochs: int) -> str:
     """For a run that has not reached its goal: when a longer run of the same settings does (its first updates
-    are the run on screen), and how many epochs that takes."""
+    are the run on screen), and how many epochs that takes. A run that would land on the goal only a rounding
+    error off it (`lands_by_rounding`) is promised to get there, not to turn: exactly there it would stop."""
     longer_w = np.asarray(longer_w, dtype=float)
     k = first_reach(longer_w, goal)
     if k is None:
-        return f"Even {longer_w.size - 1} updates would not bring {name} to {goal.name}."
+        return f"Even {longer_w.size - 1:,} updates would not bring {name} to {goal.name}."
     start_side = int(goal.side(longer_w[:1])[0])
     back = np.flatnonzero(np.diff(longer_w[k:]) * start_side > 0)
-    see, last = ("get there and turn", k + int(back[0]) + 1) if back.size else ("get there", k)
+    turns = back.size > 0 and lands_by_rounding(longer_w, goal) is None
+    see, last = ("get there and turn", k + int(back[0]) + 1) if turns else ("get there", k)
     epochs, reach_epoch = -(-last // updates_per_epoch), -(-k // updates_per_epoch)
     if epochs <= max_epochs:
         return f"With more epochs it gets there at update {k}: set *Epochs* to {epochs} or more to see it {see}."
@@ -227,24 +258,12 @@ def is_article(settings: dict) -> bool:
     return all(float(settings[k]) == float(v) for k, v in ARTICLE.items())
 
 
-def takeaway(signed_end: float, lr: float, sums: np.ndarray, others: dict[str, str], start: float | None = None) -> str:
-    """The one plain line under the chart: signed L1 falls the same step every update and never stops, against
-    what each other run does (name -> "reaches" | "heads" | "diverges", read off its run); the numbers behind it
-    go to the fold."""
-    steps = _distinct(lr * np.asarray(sums, dtype=float))
-    step = " or ".join(num(s) for s in steps)
-    doing = {
-        "reaches": "reaches its target",
-        "swings": "swings across its target without settling",
-        "heads": "is still on its way",
-        "diverges": "diverges",
-    }
-    rest = "; ".join(f"{name} {doing[what]}" for name, what in others.items())
-    end = words.apart(signed_end, signed_end if start is None else start)
-    return (
-        f"Signed L1 falls by {step} every update, to {end}, and never stops: its gradient ignores the "
-        f"target. {rest[0].upper()}{rest[1:]}."
-    )
+MAX_WORDS = 30  # a takeaway's length: one plain line a student reads under its chart
+
+
+def _fit(*versions: str) -> str:
+    """The first version (longest first) of at most MAX_WORDS words; the last, shortest, whatever its length."""
+    return next((v for v in versions if len(v.split()) <= MAX_WORDS), versions[-1])
 
 
 SETTLED = 0.01  # a run that got to its goal has settled when, over the last tenth of its updates, it stays this
@@ -252,28 +271,166 @@ SETTLED = 0.01  # a run that got to its goal has settled when, over the last ten
 
 
 def run_state(w: np.ndarray, goal: Goal, diverged_at: int | None) -> str:
-    """'diverges'; 'reaches' (got to the goal and, over the last tenth of its updates, stays within SETTLED of
-    its starting distance from it); 'swings' (got to it, or past it, and keeps swinging further than that); or
-    'heads' (still on its way, or away)."""
+    """'diverges'; 'stays' (starts on the goal and stays on it); 'reaches' (got to the goal and, over the last tenth
+    of its updates, stays within SETTLED of its starting distance from it); 'swings' (got to it, or past it, and
+    keeps swinging further than that); 'heads' (not there yet, and closer than it started) or 'away'."""
     if diverged_at is not None:
         return "diverges"
     w = np.asarray(w, dtype=float)
-    if first_reach(w, goal) is None:
-        return "heads"
-    d = goal.distance(w)
+    k, d = first_reach(w, goal), goal.distance(w)
+    if k is None:
+        return "heads" if d[-1] < d[0] else "away"
+    if k == 0 and np.all(goal.side(w) == 0):
+        return "stays"
     late = d[-max(1, d.size // 10) :]
     return "reaches" if late.max() <= max(SETTLED * d[0], goal.tol) else "swings"
 
 
+def steps_across(w: np.ndarray, goal: Goal) -> bool:
+    """Whether, over the last tenth of its updates, w still jumps from one side of the goal to the other (twice at
+    least): a run of equal steps off the grid that would land on it; not one that lands a rounding error off it
+    (`lands_by_rounding`: there the step would be 0)."""
+    w = np.asarray(w, dtype=float)
+    if lands_by_rounding(w, goal) is not None:
+        return False
+    sides = goal.side(w[-max(3, w.size // 10) :])
+    sides = sides[sides != 0]
+    return bool(np.count_nonzero(sides[1:] != sides[:-1]) >= 2)
+
+
+@dataclass(frozen=True)
+class Story:
+    """What a run does with its goal (`run_state`), with, for a run still on its way, its steps and when a longer
+    run of the same settings gets there."""
+
+    state: str
+    across: bool = False  # 'reaches': over the last tenth of its updates w still steps across the goal, to and fro
+    step: float = 0.0  # 'heads': its largest step |Δw| (0: not given)
+    steady: bool = False  # 'heads': every step the same size, to rounding
+    arrives: int | None = None  # 'heads': the update at which the longer run first gets there
+    horizon: int = 0  # 'heads': the updates the longer run covers (0: none was run)
+
+
+def story(w: np.ndarray, goal: Goal, diverged_at: int | None, longer_w: np.ndarray | None = None) -> Story:
+    """A run's Story; `longer_w`: the same settings run for more updates (its first ones are `w`), for a run on its
+    way: its steps, and when it gets there."""
+    state = run_state(w, goal, diverged_at)
+    w = np.asarray(w, dtype=float)
+    if state == "reaches":
+        return Story(state, across=steps_across(w, goal))
+    if state != "heads" or longer_w is None:
+        return Story(state)
+    steps = np.abs(np.diff(w))
+    steady = bool(np.ptp(steps) <= 4 * EPS * np.max(np.abs(w))) if steps.size else False
+    longer_w = np.asarray(longer_w, dtype=float)
+    return Story(
+        state, step=float(steps.max()), steady=steady, arrives=first_reach(longer_w, goal), horizon=longer_w.size - 1
+    )
+
+
+def _other(name: str, s: Story, goal: str, signed_step: float | None, *, numbers: int) -> str:
+    """One other run's clause of the w chart's takeaway (`goal`: "the target" or "its optimum"); `numbers`, for a
+    run on its way: 3 with its step (against signed L1's) and its arrival, 2 with its step's ratio and arrival,
+    1 with its step's ratio or size, 0 with nothing more."""
+    if s.state == "diverges":
+        return f"{name} diverges"
+    if s.state == "stays":
+        return f"{name} starts on {goal} and stays there"
+    if s.state == "reaches":
+        return f"{name} reaches {goal}" + (" and steps across it" if s.across else "")
+    if s.state == "swings":
+        return f"{name} jumps across {goal} without settling"
+    if s.state == "away":
+        return f"{name} moves away from {goal}"
+    if not s.horizon:  # on its way, its steps not given
+        return f"{name} closes in on {goal}" + (", not there yet" if numbers else "")
+    if not numbers:
+        return f"{name} heads for {goal}"
+    ratio = signed_step / s.step if (signed_step and s.steady) else 0.0
+    if ratio >= 1.5:
+        size = f"in steps {words.times(signed_step, s.step)} times smaller" + (
+            f" ({num(s.step)})" if numbers == 3 else ""
+        )
+    else:
+        size = f"in steps of {'' if s.steady else 'at most '}{num(s.step)}"
+    if numbers < 2:
+        arrival = ""
+    elif s.arrives is not None:
+        arrival = f", arriving at update {s.arrives:,}"
+    else:
+        arrival = f", not arriving within {s.horizon:,} updates"
+    return f"{name} heads for {goal} {size}{arrival}"
+
+
+def takeaway(
+    signed_end: float,
+    lr: float,
+    sums: np.ndarray,
+    others: dict[str, tuple[Story, str]],
+    start: float | None = None,
+) -> str:
+    """The one plain line under the w chart (at most MAX_WORDS words): signed L1 falls every update and never
+    stops, against what each other run does (name -> (its Story, "the target" or "its optimum")); a run still on
+    its way says its step (against signed L1's) and when it would arrive. The numbers behind it go to the fold."""
+    steps = _distinct(lr * np.asarray(sums, dtype=float))
+    signed_step = steps[0] if len(steps) == 1 else None
+    if start is not None and num(signed_end) == num(start):  # a fall too small to print: say how far in all
+        end = f"{num(start - signed_end)} in all"
+    else:
+        end = f"to {num(signed_end)}"
+    heads = [f"Signed L1 falls {' or '.join(num(s) for s in steps)} every update", "Signed L1 falls every update"]
+
+    def line(head: str, numbers: int) -> str:
+        rest = " ".join(
+            f"{words.capital(_other(name, s, goal, signed_step, numbers=numbers))}."
+            for name, (s, goal) in others.items()
+        )
+        return f"{head}, {end}, never stopping. {rest}"
+
+    return _fit(*(line(h, numbers) for numbers in (3, 2, 1, 0) for h in heads))
+
+
 def gradients_used(full: bool, n: int) -> str:
-    """Which gradient each run takes: the toggle changes signed L1's only."""
-    dots = " Grey dots: signed L1's closed form w₀ − k·lr·Σx."
+    """Which gradient each run takes: the toggle changes signed L1's only; the rings on the chart."""
+    rings = " Grey rings: signed L1's closed form w₀ − k·lr·Σx, its line through every one."
     if full:
         return (
             f"Signed L1 takes its gradient as the article prints it, over all {n} samples; absolute L1 and L2 take "
-            f"each batch's.{dots}"
+            f"each batch's.{rings}"
         )
-    return f"All three take each batch's gradient (the toggle in Settings gives signed L1 the article's sum).{dots}"
+    return f"All three take each batch's gradient (the toggle in Settings gives signed L1 the article's sum).{rings}"
+
+
+def reference_lines(w_true: float, goal: dict) -> pd.DataFrame:
+    """The w chart's reference lines (y, text): the target alone where every loss wants it (data on the line), else
+    the true w and each loss's own optimum (noisy data)."""
+    l1, l2 = goal["l1"], goal["l2"]
+    if l1.lo == l1.hi == l2.lo == w_true:
+        return pd.DataFrame({"y": [w_true], "text": [f"target w = {num(w_true)}"]})
+    return pd.DataFrame(
+        {
+            "y": [w_true, (l1.lo + l1.hi) / 2, l2.lo],
+            "text": [
+                f"true w = {num(w_true)}",
+                f"L1 optimum {num(l1.lo)}" if l1.lo == l1.hi else f"L1 optima {num(l1.lo)} to {num(l1.hi)}",
+                f"L2 optimum {num(l2.lo)}",
+            ],
+        }
+    )
+
+
+def diverged_warning(diverged_at: dict[str, int | None], *, cut: bool) -> str:
+    """The warning over runs that diverged (label -> the update where |w| passed the limit, None for a run that did
+    not); '' when none did."""
+    gone = {lab: k for lab, k in diverged_at.items() if k is not None}
+    if not gone:
+        return ""
+    return (
+        f"{words.listing(gone)} diverged (|w| passed {LIMIT_WORDS} at update "
+        f"{words.listing(str(k) for k in gone.values())}, where the run stops): the learning rate is too large for "
+        "L2's curvature. Lower it to bring L2 back."
+        + (" On the chart its line stops where it leaves the others' range, so they stay readable." if cut else "")
+    )
 
 
 def ending_line(final: dict[str, tuple[float, int | None]]) -> str:
@@ -308,7 +465,7 @@ def on_closed_form(w: np.ndarray, closed: np.ndarray, lr: float, sums: np.ndarra
 
 
 def w_chart_alt(K: int, signed_end: float, on_closed: bool) -> str:
-    where = "on the grey dots of its closed form" if on_closed else "off the grey dots of its closed form"
+    where = "through the grey rings of its closed form" if on_closed else "off the grey rings of its closed form"
     return f"Weight w over {K} updates for signed L1, absolute L1 and L2. Signed L1 ends at {num(signed_end)}, {where}."
 
 
@@ -317,7 +474,7 @@ def signed_seen(
 ) -> str:
     """Signed L1's part of 'what you see': its constant fall, and its gradient at the true w."""
     fall = signed_steps(lr, sums)
-    where = "exactly on the closed form (grey dots)" if on_closed else "close to the closed form (grey dots)"
+    where = "exactly on the closed form (grey rings)" if on_closed else "close to the closed form (grey rings)"
     at_target = "where every prediction is right" if exact_data else "where the predictions lie on the noiseless line"
     grad = (
         f"Σx over all samples = {num(sums[0])}"
@@ -331,16 +488,70 @@ def signed_seen(
     )
 
 
-def loss_caption(signed_loss: np.ndarray, abs_diverged: int | None, l2_diverged: int | None) -> str:
-    """The loss chart's caption: where signed L1's loss ends and that it falls every update."""
+def abs_step_reason(lr: float, abs_w: np.ndarray, signed_sums: np.ndarray, state: str, *, full: bool) -> str:
+    """For the fold, while absolute L1 is on its way: why its step is smaller than signed L1's as printed. Its step
+    is lr·Σ sign(rᵢ)·xᵢ over a batch; signed L1's sums all the samples. '' where the page does not show that."""
+    steps = np.abs(np.diff(np.asarray(abs_w, dtype=float)))
+    signed = _distinct(np.asarray(signed_sums, dtype=float))
+    if state != "heads" or not full or not steps.size or len(signed) != 1:
+        return ""
+    biggest = float(steps.max())
+    return (
+        f"Absolute L1 moves by lr × Σ sign(rᵢ)·xᵢ over its batch: at most {num(biggest)} an update here, while "
+        f"signed L1 as printed takes lr × Σx over all the samples = {lr:g} × {num(signed[0])} = "
+        f"{num(lr * signed[0])}. Its direction is right, its step {words.times(lr * signed[0], biggest)} times "
+        "smaller."
+    )
+
+
+def loss_takeaway(signed_loss: np.ndarray, l2_diverged: int | None) -> str:
+    """The loss chart's one plain line: signed L1's loss has no floor; the others stay at or above zero."""
     signed_loss = np.asarray(signed_loss, dtype=float)
     end = signed_loss[-1]
-    sign = "below zero" if end < 0 else ("at zero" if end == 0 else "still above zero")
-    falls = "falling every update" if np.all(np.diff(signed_loss) < 0) else "falling overall"
-    others = "absolute L1 and L2 stay at or above zero"
-    if l2_diverged is not None:
-        others = f"absolute L1 stays at or above zero; L2's ends at update {l2_diverged}, where |w| passed {LIMIT_TEXT}"
-    return f"Loss over updates, one panel per loss. Signed L1 ends at {num(end)}, {sign} and {falls}; {others}."
+    falls = "falls every update" if np.all(np.diff(signed_loss) < 0) else "falls overall"
+    if end < 0:
+        head = f"Signed L1's loss {falls}, below zero to {num(end)}: it has no floor to stop at."
+    elif end == 0:
+        head = f"Signed L1's loss {falls}, to 0, with no floor: it would go on below zero."
+    else:
+        head = f"Signed L1's loss {falls}, to {num(end)}, with no floor: it would go on below zero."
+    if l2_diverged is None:
+        return f"{head} Absolute L1's and L2's never go below zero."
+    return f"{head} Absolute L1's never goes below zero; L2's grows until |w| passes {LIMIT_WORDS}."
+
+
+def loss_fold(
+    signed_loss: np.ndarray,
+    abs_loss: np.ndarray,
+    l2_loss: np.ndarray,
+    l2_diverged: int | None,
+    *,
+    x: np.ndarray,
+    w_scale: float,
+) -> str:
+    """The loss chart's numbers: where each loss starts and ends (the lowest on the way for the two that have one).
+    A run whose w is the target to rounding (`w_scale`: the largest |w| of the runs) leaves a loss of rounding size:
+    Σ|xᵢ|·δ for absolute L1, Σxᵢ²·δ² for L2, δ the drift of that many updates; it prints as 0 (to rounding)."""
+    s, a, q = (np.asarray(v, dtype=float) for v in (signed_loss, abs_loss, l2_loss))
+    drift = rounding_bound(s.size, w_scale)
+    x = np.abs(np.asarray(x, dtype=float))
+    abs_floor, l2_floor = float(x.sum()) * drift, float(np.sum(x**2)) * drift**2
+
+    def shown(v: float, floor: float) -> str:
+        return "0 (to rounding)" if 0 < v <= floor else num(v)
+
+    l2 = (
+        f"L2's from {num(q[0])} until update {l2_diverged}, where |w| passes {LIMIT_WORDS} ({LIMIT_TEXT}) and the "
+        "run stops"
+        if l2_diverged is not None
+        else f"L2's from {num(q[0])} to {shown(q[-1], l2_floor)}, its lowest {shown(np.nanmin(q), l2_floor)}"
+    )
+    return (
+        "Each panel is one loss on all 20 samples, with its own scale; the dashed line is 0. Signed L1's "
+        f"Σ(ŷ − y) goes from {num(s[0])} to {num(s[-1])}: below zero the predictions sit, in total, below the "
+        f"targets, and the lower w, the lower the loss. Absolute L1's goes from {num(a[0])} to "
+        f"{shown(a[-1], abs_floor)}, its lowest {shown(a.min(), abs_floor)}; {l2}."
+    )
 
 
 def _flips(g: np.ndarray) -> int:
@@ -355,7 +566,7 @@ def abs_gradient_phrase(g: np.ndarray, batch_sums: np.ndarray) -> str:
     full = np.abs(np.abs(g) - S) <= tol
     zero = g == 0
     flips = _flips(g)
-    turn = f"it changes sign {flips} time{'s' if flips != 1 else ''}" if flips else "it never changes sign"
+    turn = f"it changes sign {flips:,} time{'s' if flips != 1 else ''}" if flips else "it never changes sign"
     if full.all():
         return f"absolute L1's is ±Σx of the batch on every update (all its samples lie on one side), and {turn}"
     parts = (
@@ -372,41 +583,133 @@ def abs_gradient_phrase(g: np.ndarray, batch_sums: np.ndarray) -> str:
     return f"absolute L1's is Σ sign(rᵢ)·xᵢ over the batch: {parts}{rest}; {turn}"
 
 
-def gradient_caption(
+def _signed_gradient(signed_g: np.ndarray, *, short: bool = False) -> str:
+    """Signed L1's clause of the gradient takeaway; `short`: a batch's Σx without its values."""
+    signed_g = np.asarray(signed_g, dtype=float)
+    if _same(signed_g):
+        return f"Signed L1's gradient is always {num(signed_g[0])}, wherever w is"
+    values = "" if short else f", {' or '.join(num(v) for v in _distinct(signed_g))}"
+    return f"Signed L1's gradient is its batch's Σx{values}, wherever w is"
+
+
+def _abs_gradient(abs_w: np.ndarray, abs_g: np.ndarray, goal: Goal) -> str:
+    """Absolute L1's clause of the gradient takeaway, from its gradients (per update) and its run."""
+    g = np.asarray(abs_g, dtype=float)
+    if lands_by_rounding(abs_w, goal) is not None:
+        return f"absolute L1's would be 0 on {goal.word}; rounding keeps it ±{num(np.abs(g).max())}"
+    if np.all(g == 0):
+        return f"absolute L1's is 0: w starts on {goal.word}" if goal.side(abs_w[:1])[0] == 0 else "absolute L1's is 0"
+    flips = _flips(g)
+    if flips:
+        return f"absolute L1's changes sign {flips} time{'s' if flips != 1 else ''}"
+    if np.any(g == 0):
+        return f"absolute L1's drops to 0 once w sits on {goal.word}"
+    sides = goal.side(abs_w)
+    if np.all(sides == sides[0]) and sides[0] != 0:
+        where = "above" if sides[0] > 0 else "below"
+        if _same(np.abs(g)):
+            return f"absolute L1's is {num(g[0])} only while w stays {where} {goal.word}"
+        return f"absolute L1's keeps one sign while w stays {where} {goal.word}"
+    return "absolute L1's keeps one sign"
+
+
+def _l2_gradient(l2_g: np.ndarray, s: Story, goal: Goal, *, short: bool = False) -> str:
+    """L2's clause of the gradient takeaway, by what its run does (`s`: its Story); `short`: where w settles, or
+    what it jumps across or moves away from, left unsaid."""
+    g = np.abs(np.asarray(l2_g, dtype=float))
+    where = "" if short else f" on {goal.word}"
+    first, last = float(g[0]), float(g[-1])
+    if s.state == "diverges":
+        return f"L2's grows until |w| passes {LIMIT_WORDS}"
+    if s.state == "stays":
+        if g.max() <= rounding_bound(g.size, 1.0):
+            return f"L2's is 0: w starts at {goal.word}"
+        return f"L2's stays under {num(g.max())}: w starts at {goal.word}"
+    if s.state == "reaches":
+        if last <= rounding_bound(g.size, first):
+            return f"L2's shrinks to 0 as w settles{where}"
+        return f"L2's {'shrinks' if last < first else 'jitters'} as w settles{where}"
+    across = "" if short else f" across {goal.word}"
+    if s.state == "swings":
+        if _flips(np.asarray(l2_g, dtype=float)):
+            return f"L2's flips sign as w jumps{across}"
+        return f"L2's swings as w jumps{across}"
+    if s.state == "heads":
+        return f"L2's {'shrinks' if last < first else 'varies'} as w closes in" + ("" if short else ", not there yet")
+    return f"L2's {'grows' if last > first else 'varies'} as w moves away" + ("" if short else f" from {goal.word}")
+
+
+def gradient_takeaway(
+    signed_g: np.ndarray,
+    abs_w: np.ndarray,
+    abs_g: np.ndarray,
+    abs_goal: Goal,
+    l2_g: np.ndarray,
+    l2: Story,
+    l2_goal: Goal,
+) -> str:
+    """The gradient chart's one plain line (at most MAX_WORDS words): signed L1's gradient ignores w, absolute L1's
+    and L2's follow where w is; every clause read off the gradients plotted (index 0, the start, excluded)."""
+    absolute = words.capital(_abs_gradient(abs_w, abs_g, abs_goal))
+    return _fit(
+        *(
+            f"{_signed_gradient(signed_g, short=brief)}. {absolute}; {_l2_gradient(l2_g, l2, l2_goal, short=short)}."
+            for brief in (False, True)
+            for short in (False, True)
+        )
+    )
+
+
+def _l2_numbers(l2_g: np.ndarray, l2: Story, l2_div: int | None) -> str:
+    """L2's clause of the gradient fold, by what its run does (`l2`: its Story), with its gradient's sizes."""
+    g = np.abs(np.asarray(l2_g, dtype=float))
+    first, last = float(g[0]), float(g[-1])
+    end = "0 (to rounding)" if last <= rounding_bound(g.size, first) else num(last)
+    shrinks = f"L2's shrinks in size from {num(first)} at the first update to {end} at the last"
+    sized = f"{num(first)} in size at the first update and {end} at the last"
+    sizes = f"L2's is {sized}"
+    if l2_div is not None or l2.state == "diverges":
+        return f"L2's grows until |w| passes {LIMIT_WORDS} ({LIMIT_TEXT}) at update {l2_div}, where the run stops"
+    if l2.state == "stays":
+        if g.max() <= rounding_bound(g.size, 1.0):
+            return "L2's is 0 (to rounding) at every update: w starts at its optimum, where it is 0"
+        return f"L2's stays under {num(g.max())} in size: w starts at its optimum and stays on it"
+    if l2.state == "reaches":
+        if last < first:
+            return f"{shrinks}, as w settles on its optimum"
+        return f"{sizes}: w settles on its optimum, and each batch pulls it its own way"
+    if l2.state == "swings":
+        flips = _flips(np.asarray(l2_g, dtype=float))
+        return f"L2's changes sign {flips} time{'s' if flips != 1 else ''} as w jumps across its optimum ({sized})"
+    if l2.state == "heads":
+        if last < first:
+            return f"{shrinks}, as w closes in on its optimum without reaching it"
+        return f"{sizes}, while w closes in on its optimum without reaching it"
+    return f"{sizes}, as w moves away from its optimum"
+
+
+def gradient_fold(
     signed_g: np.ndarray,
     abs_g: np.ndarray,
     batch_sums: np.ndarray,
     l2_g: np.ndarray,
-    l2_closer: bool,
-    *,
+    l2: Story,
     l2_div: int | None,
-    l2_settled: bool = True,
+    *,
+    rounding_flips: bool = False,
 ) -> str:
-    """The gradient chart's caption, every clause read off the gradients plotted (index 0, the start, excluded);
-    `l2_closer`: L2 ends nearer its optimum than it started; `l2_settled`: it stays there (run_state "reaches"),
-    not swinging across it."""
+    """The gradient chart's numbers: each run's gradients, L2's by what its run does (`l2`: its Story);
+    `rounding_flips`: absolute L1 landed on its target a rounding error off it (`lands_by_rounding`), so its sign
+    changes from then on are that error's doing."""
     signed_g = np.asarray(signed_g, dtype=float)
     if _same(signed_g):
         signed = f"Signed L1's is constant at {num(signed_g[0])}"
     else:
         signed = "Signed L1's is Σx of each batch: " + " or ".join(num(v) for v in _distinct(signed_g))
-    if l2_div is not None:
-        l2 = f"L2's grows until |w| passes {LIMIT_TEXT} at update {l2_div}, where the run stops"
-    else:
-        first, last = abs(float(l2_g[0])), abs(float(l2_g[-1]))
-        if last < first:
-            trend = (
-                "though w is no nearer its optimum"
-                if not l2_closer
-                else "as w nears its optimum"
-                if l2_settled
-                else "while w keeps swinging across its optimum"
-            )
-            end = "0 (to rounding)" if last <= rounding_bound(l2_g.size, first) else num(last)
-            l2 = f"L2's shrinks in size from {num(first)} at the first update to {end} at the last, {trend}"
-        else:
-            l2 = f"L2's is {num(first)} in size at the first update and {num(last)} at the last: it does not shrink"
-    return f"Gradient per update. {signed}; {abs_gradient_phrase(abs_g, batch_sums)}; {l2}."
+    abs_text = abs_gradient_phrase(abs_g, batch_sums)
+    if rounding_flips:
+        abs_text += " (from the update it reaches the target, a rounding error's doing: exactly on it, it is 0)"
+    return f"Gradient per update, one panel per loss. {signed}; {abs_text}; {_l2_numbers(l2_g, l2, l2_div)}."
 
 
 def _cross_update(w0: float, lr: float, per_epoch: np.ndarray, w_true: float, max_updates: int) -> int | None:
@@ -432,14 +735,14 @@ def toggle_explanation(
     text = (
         f"*As printed*{shown[0]}, the L1 branch uses `np.sum(x)`: the sum over **all {n} samples** "
         f"(Σx = {num(full_sum)}), every update, so w falls by {num(lr * full_sum)} per update and ends at "
-        f"{num(w0)} − {K} × {num(lr * full_sum)} = **{words.apart(full_end, w0)}**. *Per batch*{shown[1]} uses "
+        f"{num(w0)} − {K} × {num(lr * full_sum)} = **{words.apart(full_end, w0, DIGITS)}**. *Per batch*{shown[1]} uses "
         "`this_x`, "
         f"the samples of the batch ("
     )
     if _same(per_epoch):
         text += (
             f"Σx = {num(per_epoch[0])}), so w falls by {num(lr * per_epoch[0])} per update and ends at "
-            f"{num(w0)} − {K} × {num(lr * per_epoch[0])} = **{words.apart(batch_closed, w0)}**"
+            f"{num(w0)} − {K} × {num(lr * per_epoch[0])} = **{words.apart(batch_closed, w0, DIGITS)}**"
         )
     else:
         text += (
@@ -501,8 +804,43 @@ def article_note(settings: dict, abs_reached: bool, abs_end: float) -> str:
     if abs_reached:
         return head + "."
     return head + (
-        f": after 20 epochs it has not reached the target yet (the preset *{REACHES_PRESET}* runs it longer)."
+        f": after 20 epochs it has not reached the target yet (the preset *{REACHES_PRESET}* shows it getting there)."
     )
+
+
+def grid_note(w: np.ndarray, goal: Goal) -> str:
+    """For the fold, a run of equal steps that reaches a goal where every residual would be 0 (`kink_stops`): from
+    its start, a whole number of steps lands on the goal (exactly, or a rounding error off it, `lands_by_rounding`)
+    or none can (then w steps across it for good); '' for any other run, or one that has not yet shown which."""
+    w = np.asarray(w, dtype=float)
+    k = first_reach(w, goal)
+    if not goal.kink_stops or k is None or k == 0:
+        return ""
+    j = _landing(w, goal)
+    steps = np.abs(np.diff(w[: (k if j is None else j) + 1]))
+    if np.ptp(steps) > 4 * EPS * np.max(np.abs(w)):  # steps of different sizes: no one grid
+        return ""
+    step, gap = float(steps[0]), abs(float(w[0]) - goal.lo)
+    count = gap / step
+    whole = abs(count - round(count)) <= 4 * EPS * count * w.size  # to the rounding of that many steps
+    if whole and j is not None:
+        return (
+            f"Why it lands there: from {num(w[0])}, the gap {num(gap)} is {round(count):,} whole "
+            f"steps of {num(step)}, so w lands on {num(goal.lo)}. From a start off that grid (the preset "
+            f"*{REACHES_PRESET}*) it cannot land on it, and steps across it instead."
+        )
+    crossed = np.flatnonzero((w[k:] - goal.lo) * (w[0] - goal.lo) < 0)
+    if whole or not crossed.size:  # it has not landed yet, or not yet gone past
+        return ""
+    head = (
+        f"Why it steps across: from {num(w[0])}, the gap {num(gap)} is {words.num(count, 6)} steps of {num(step)}, "
+        f"not a whole number, so w cannot land on {num(goal.lo)}"
+    )
+    tail = " Exactly on it every residual would be 0, and so would the step."
+    after = w[k + int(crossed[0]) - 1 :]
+    if after.size < 3:  # the run ends as it gets past
+        return f"{head}: it jumps past it.{tail}"
+    return f"{head}: it jumps past it and back, between {num(after.min())} and {num(after.max())}.{tail}"
 
 
 WHY_IT_BREAKS = (  # the page's explanation of the failure, in four numbered sentences

@@ -1,0 +1,33 @@
+"""The signed-L1 page's own touches to the shared charts (ui.charts): its stacked panels share one y-axis width."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+from ui import charts, layout
+
+LABEL_CHAR_PX = 6.0  # a y-axis tick label's width per character at Vega's default 10 px font
+TICK_PX = 6  # the tick and its gap to the label
+
+
+def axis_extent(values: np.ndarray, *, font_scale: float = 1.0) -> int:
+    """Room, in px (rounded up to 10), for the widest y tick label of panels drawing `values`: the largest |value|
+    with thousands separators, a minus sign and a decimal digit's worth of headroom."""
+    v = np.abs(np.asarray(values, dtype=float))
+    v = v[np.isfinite(v)]
+    top = float(v.max()) if v.size else 1.0
+    px = (len(f"{top:,.0f}") + 2) * LABEL_CHAR_PX * font_scale + TICK_PX
+    return int(-(-px // 10) * 10)
+
+
+def aligned_panels(spec: charts.Spec, values) -> charts.Spec:
+    """The same stacked panels (charts.small_multiples) with every y axis as wide as the widest one's labels need,
+    so each panel's plot starts at the same x: with independent scales a panel with short labels ("400") sat
+    further left than its neighbours ("−2,000")."""
+    scale = layout.PRESENTATION_CHART_CONFIG["axis"]["labelFontSize"] / 10 if layout.presenting() else 1.0
+    extent = axis_extent(values, font_scale=scale)
+    d = json.loads(spec.template)
+    d.setdefault("config", {})["axisY"] = {**d["config"].get("axisY", {}), "minExtent": extent, "maxExtent": extent}
+    return charts.Spec(json.dumps(d), spec.datasets, spec.params)
