@@ -42,7 +42,7 @@ CASES = {
         marker=3,
     ),
     "small_multiples": lambda: charts.small_multiples(
-        frames.runs_frame(runs(), "loss", True, "best_loss"), "loss", "loss", LOSSES, best="best_loss", log_y=True
+        frames.runs_frame(runs(), "loss", True, "best_loss"), "loss", "loss", LOSSES, best="best_loss"
     ),
     "lr": lambda: noise_charts.lr_chart(lines("lr"), LOSSES, marker=2),
     "sweep": lambda: noise_charts.sweep_chart(

@@ -969,22 +969,6 @@ def test_no_raw_number_reaches_the_page():
     assert noise_charts.sweep_chart(pd.DataFrame(), ["l2"], 0.125, 0.01).datasets["stable"]["text"][0].endswith("0.125")
 
 
-def test_the_loss_panels_symlog_axis_ticks_every_power_of_ten():
-    """Issue 30: the loss panels' symmetric-log axis showed only 0 and 800. ui.charts.symlog_ticks gives 0 and each
-    power of ten up to the largest |value| (each panel keeps those inside its domain); none under 10."""
-    from ui import charts
-
-    assert charts.symlog_ticks(np.array([0.7, 800.0])) == (-100.0, -10.0, 0.0, 10.0, 100.0)
-    assert charts.symlog_ticks(np.array([0.1, 9.0, np.nan])) == ()
-    df = pd.DataFrame({"update": [0, 1], "series": ["L2 r²"] * 2, "loss": [30000.0, 0.04]})
-    spec = charts.small_multiples(df, "loss", "loss", ["l2"], log_y=True).to_dict()
-    axis = spec["vconcat"][0]["layer"][0]["encoding"]["y"]["axis"]
-    assert axis["values"] == [-10000.0, -1000.0, -100.0, -10.0, 0.0, 10.0, 100.0, 1000.0, 10000.0]
-    assert "e" not in axis["labelExpr"].split("'")[1] and axis["labelOverlap"] is False
-    linear = charts.small_multiples(df, "loss", "loss", ["l2"]).to_dict()
-    assert "axis" not in linear["vconcat"][0]["layer"][0]["encoding"]["y"]
-
-
 def first_arrived(lrs: np.ndarray, err: np.ndarray, came: np.ndarray) -> float | None:
     keep = np.isfinite(err) & came
     return float(lrs[keep][0]) if keep.any() else None

@@ -203,17 +203,12 @@ def rules_layers(style: RuleStyle = RULES) -> list[alt.Chart]:
     return [rule, *texts]
 
 
-def _screen(values: np.ndarray, log_y: bool) -> np.ndarray:
-    """Values as the y axis spaces them (symlog: sign · log1p|v|)."""
-    return np.sign(values) * np.log1p(np.abs(values)) if log_y else values
-
-
-def _segments(lines: pd.DataFrame, value: str, log_y: bool) -> tuple[np.ndarray, ...]:
-    """Each drawn line as segments between consecutive updates of one series, as the y axis spaces them:
+def _segments(lines: pd.DataFrame, value: str) -> tuple[np.ndarray, ...]:
+    """Each drawn line as segments between consecutive updates of one series:
     (x0, x1, low, high). A line crossing a label's box between two points crosses it too (a run jumping across its
     optimum at every update has no point beside it). A point alone is a segment of length 0."""
     df = lines.sort_values(["series", "update"], kind="stable") if "series" in lines else lines.sort_values("update")
-    x, y = df["update"].to_numpy(float), _screen(df[value].to_numpy(float), log_y)
+    x, y = df["update"].to_numpy(float), df[value].to_numpy(float)
     same = df["series"].to_numpy() if "series" in df else np.zeros(len(df))
     pair = (same[1:] == same[:-1]) & np.isfinite(y[1:]) & np.isfinite(y[:-1])
     alone = np.isfinite(y)  # every finite point, also as a segment of its own
@@ -233,7 +228,6 @@ def place_rules(
     value: str,
     *,
     height: int = 280,
-    log_y: bool = False,
     extent: Sequence[float] = (),
     style: RuleStyle = RULES,
 ) -> pd.DataFrame:
@@ -245,11 +239,11 @@ def place_rules(
     `extent`: other values the y axis spans (a shaded band), for the scale of a pixel; `style`: the labels' size and
     the chart's proportions it assumes (RuleStyle). Returns y, text, slot."""
     refs = hlines.dropna(subset=["y"]).sort_values("y", kind="stable")
-    x0, x1, lo, hi = _segments(lines, value, log_y)
+    x0, x1, lo, hi = _segments(lines, value)
     y = np.concatenate([lo, hi])
     x = np.concatenate([x0, x1])
-    ref_y = _screen(refs["y"].to_numpy(float), log_y)
-    ends = np.concatenate([y, ref_y, _screen(np.asarray(extent, dtype=float), log_y)])
+    ref_y = refs["y"].to_numpy(float)
+    ends = np.concatenate([y, ref_y, np.asarray(extent, dtype=float)])
     span = float(np.ptp(ends)) if ends.size else 0.0
     per_px = (span or 1.0) / max(height - style.chrome_px, 40)  # data per pixel, the axis' padding left out
     groups: list[tuple[float, float, list[str]]] = []  # (y, screen y, texts)
@@ -294,13 +288,12 @@ def rules_data(
     value: str,
     *,
     height: int = 280,
-    log_y: bool = False,
     extent: Sequence[float] = (),
     style: RuleStyle = RULES,
 ) -> dict[str, pd.DataFrame]:
     if hlines is None or hlines.empty:
         return {}
-    return {"rules": place_rules(hlines, lines, value, height=height, log_y=log_y, extent=extent, style=style)}
+    return {"rules": place_rules(hlines, lines, value, height=height, extent=extent, style=style)}
 
 
 def band_layers() -> list[alt.Chart]:
@@ -325,7 +318,6 @@ def _trajectory(
     band: bool,
     theory: bool,
     marker: bool,
-    log_y: bool,
     height: int,
     follow: tuple[Slider, str, bool] | None = None,
     y_format: str | None = None,
@@ -333,8 +325,7 @@ def _trajectory(
 ) -> alt.LayerChart:
     # a shaded band gets room above and below it: a band as tall as the data would shade the whole plot, edgeless
     # 8 px of padding otherwise: a run along the edge (the derivation's right run at w = 0.5) stays in view
-    y_scale = alt.Scale(type="symlog") if log_y else alt.Scale(zero=False, padding=14 if band else 8)
-    title = f"{title} (symmetric log)" if log_y else title  # its ticks are few: say it is not linear
+    y_scale = alt.Scale(zero=False, padding=14 if band else 8)
     lines = (
         named_data("lines")
         .mark_line(strokeWidth=2.2, clip=True)
@@ -395,7 +386,6 @@ def trajectory_chart(
     theory: pd.DataFrame | None = None,
     marker: int | None = None,
     follow: tuple[Slider, Family] | None = None,
-    log_y: bool = False,
     height: int = 280,
     y_format: str | None = None,
     rule_style: RuleStyle = RULES,
@@ -412,7 +402,7 @@ def trajectory_chart(
     extent = band[:2] if band is not None else ()  # the band widens the axis: a pixel spans more of w
     data = {
         "lines": df,
-        **rules_data(hlines, df, value, height=height, log_y=log_y, extent=extent, style=rule_style),
+        **rules_data(hlines, df, value, height=height, extent=extent, style=rule_style),
     }
     if band is not None:
         data["band"] = pd.DataFrame({"lo": [band[0]], "hi": [band[1]], "text": [band[2]]})
@@ -426,37 +416,13 @@ def trajectory_chart(
         slider, fam = follow
         data.update(fam.datasets)
         structure = (slider, fam.name, fam.by_value is not None)
-    return Spec(_trajectory(value, title, tuple(losses), *layers, log_y, height, structure, y_format, rule_style), data)
-
-
-def symlog_ticks(values: np.ndarray) -> tuple[float, ...]:
-    """Tick values for a symmetric-log axis over `values`: 0 and the powers of ten from 10 (either sign) up to the
-    largest |value| (Vega's own symlog ticks are linear: 0 and 800 on a loss from 0.7 to 800; a tick at 1 would sit
-    on 0's label). Empty when the largest |value| is under 10: there the scale is nearly linear and its own ticks
-    read well."""
-    v = np.abs(np.asarray(values, dtype=float))
-    v = v[np.isfinite(v)]
-    top = float(v.max()) if v.size else 0.0
-    if top < 10:
-        return ()
-    powers = [10.0**k for k in range(1, int(np.floor(np.log10(top))) + 1)]
-    return (*(-p for p in reversed(powers)), 0.0, *powers)  # a panel shows only those inside its own domain
+    return Spec(_trajectory(value, title, tuple(losses), *layers, height, structure, y_format, rule_style), data)
 
 
 @template
-def _small_multiples(
-    value: str, title: str, losses: tuple[str, ...], height: int, best: str | None, log_y: bool, ticks: tuple = ()
-):
+def _small_multiples(value: str, title: str, losses: tuple[str, ...], height: int, best: str | None):
     """The panels stacked, each as wide as its column (a row of fixed-width facets ran off a phone's screen)."""
-    y = alt.Y(
-        f"{value}:Q",
-        title=f"{title} (symmetric log)" if log_y else title,  # its ticks are few: say it is not linear
-        scale=alt.Scale(type="symlog") if log_y else alt.Scale(zero=False),
-        # labelExpr, not format: Vega's symlog tick format rounds 100 to "1e+2"; every tick is a whole number
-        axis=alt.Axis(values=list(ticks), labelExpr="format(datum.value, ',d')", labelOverlap=False)
-        if ticks
-        else alt.Undefined,
-    )
+    y = alt.Y(f"{value}:Q", title=title, scale=alt.Scale(zero=False))
     colour, dash = loss_scales(losses)
     series = {  # the panel's title names its loss: no legend
         "color": alt.Color("series:N", scale=colour, legend=None),
@@ -496,16 +462,13 @@ def small_multiples(
     losses: Sequence[str],
     height: int = 150,
     best: str | None = None,
-    log_y: bool = False,
 ) -> Spec:
     """One panel per loss with its own y scale (their values differ by orders of magnitude), stacked, each as
     wide as the column, so they fit a phone as well as a projector.
 
     One chart over one table (update, series, value[, best]): a fraction of the cost of building a chart per
     panel. Each loss keeps its colour and dash; the grey dashed line is 0; the `best` column, if named, is
-    drawn as the best value so far in a dark line. A symmetric-log axis gets a tick at 0 and at each power of ten
-    (`symlog_ticks`).
+    drawn as the best value so far in a dark line.
     """
-    ticks = symlog_ticks(df[value].to_numpy(float)) if log_y else ()  # part of the template: it changes by decades
-    structure = (value, title, tuple(losses), height, best, log_y, ticks)  # the template's cache key, in order
+    structure = (value, title, tuple(losses), height, best)  # the template's cache key, in order
     return Spec(_small_multiples(*structure), {"panels": df})

@@ -224,7 +224,7 @@ def check_understanding(
         if answer is None:
             return
         if answer == correct:
-            st.success(f"Yes. {explanation}")
+            st.success(f"Right. {explanation}")  # not "Yes.": a right answer may itself begin "No: ..."
             return
         why = (wrong or {}).get(answer)
         st.error(f"Not quite: the answer is **{correct}**. " + (f"{why} " if why else "") + explanation)
