@@ -116,7 +116,13 @@ def focus_on_tame_runs(
 ) -> tuple[pd.DataFrame, list[str]]:
     """The long table with each diverging run's values blanked outside `tame_range`. Returns the table and the
     labels of the runs cut short (the page says where they went)."""
-    bounds = tame_range(runs, field, references)
+    return blank_outside(df, runs, field, tame_range(runs, field, references))
+
+
+def blank_outside(
+    df: pd.DataFrame, runs: Mapping[str, Trajectory], field: str, bounds: tuple[float, float] | None
+) -> tuple[pd.DataFrame, list[str]]:
+    """`focus_on_tame_runs` with the bounds already worked out (None: nothing to blank)."""
     if bounds is None:
         return df, []
     wild = [label for label, r in runs.items() if r.diverged_at is not None]

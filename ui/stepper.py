@@ -140,8 +140,9 @@ def step_through(
     its chart's, as charts.trajectory_chart takes them."""
     last = next(iter(runs.values())).n_updates
     playing = bool(st.session_state.get(f"{key}_playing", False))
-    w_df, _ = frames.focus_on_tame_runs(frames.runs_frame(runs, "w"), runs, "w", hlines["y"])  # as the page's chart
-    family = marker_family(runs, frames.tame_range(runs, "w", hlines["y"]))
+    bounds = frames.tame_range(runs, "w", hlines["y"])  # as the page's chart: a diverging run is cut there
+    w_df, _ = frames.blank_outside(frames.runs_frame(runs, "w"), runs, "w", bounds)
+    family = marker_family(runs, bounds)
 
     @st.fragment(run_every=TICK_SECONDS if playing else None)
     def panel() -> None:
