@@ -603,10 +603,10 @@ def test_a_second_store_on_the_same_file_leaves_the_first_ones_locks_alone(tmp_p
 
 def test_the_teachers_page_is_recorded_for_the_room_and_gone_with_it(store):
     room = store.create_room()
-    assert store.snapshot(room.code) == ({}, None)
+    assert store.snapshot(room.code) == ({}, None, None)
     store.show_page(room.code, room.teacher_key, "noise_and_learning_rate")
     store.show_page(room.code, room.teacher_key, "outliers")
-    assert store.snapshot(room.code)[1] == "outliers"
+    assert store.snapshot(room.code)[1:] == ("outliers", None)
     with pytest.raises(poll_store.NotTeacher):
         store.show_page(room.code, "not the key", "landscape")
     with pytest.raises(poll_store.PollError):
@@ -614,3 +614,58 @@ def test_the_teachers_page_is_recorded_for_the_room_and_gone_with_it(store):
     store.close(room.code, room.teacher_key)
     with pytest.raises(poll_store.RoomClosed):
         store.snapshot(room.code)
+
+
+def test_the_teachers_settings_go_with_the_page_they_were_shown_on(store):
+    """A fresh teacher's read: the room carried only the page, so students answered the default question. The
+    settings are kept beside the page, and count only while the teacher is on that page."""
+    room = store.create_room()
+    store.show_page(room.code, room.teacher_key, "derivation", "d_w=0.5")
+    assert store.snapshot(room.code)[1:] == ("derivation", "d_w=0.5")
+    store.show_page(room.code, room.teacher_key, "derivation", "")  # back to the defaults
+    assert store.snapshot(room.code)[1:] == ("derivation", "")
+    store.show_page(room.code, room.teacher_key, "outliers")  # another page, its settings not recorded yet
+    assert store.snapshot(room.code)[1:] == ("outliers", None)
+    for hostile in ("<script>", "a" * 601, "d_w=0.5\n", 42):
+        with pytest.raises(poll_store.PollError):
+            store.show_page(room.code, room.teacher_key, "outliers", hostile)
+    with pytest.raises(poll_store.NotTeacher):
+        store.show_page(room.code, "not the key", "derivation", "d_w=0.5")
+    store.close(room.code, room.teacher_key)
+    with store._tx(write=False) as db:
+        assert db("SELECT COUNT(*) FROM poll_room_settings")[0][0] == 0
+
+
+def test_a_tally_counts_the_answers_given_under_one_view_and_the_rest_apart(store):
+    """Answers are tagged with the settings they were given under: the teacher's bars count one view's, the rest
+    is a number beside them (never put on a bar whose question they did not answer)."""
+    room = store.create_room()
+    store.answer(room.code, voter(1), "q", "−2, sign(r)·x", view="aaaa")
+    store.answer(room.code, voter(2), "q", "−2, sign(r)·x", view="aaaa")
+    store.answer(room.code, voter(3), "q", "[−2, 2], a subgradient", view="bbbb")
+    store.answer(room.code, voter(4), "q", "untagged")  # as a page made before tags sent it
+    with store._tx() as db:  # a row stored before tags existed: no separator at all
+        db(
+            "INSERT INTO poll_answers (room, question, voter, choice) VALUES (?, ?, ?, ?)",
+            room.code,
+            "q",
+            voter(5),
+            "old",
+        )
+    tally = store.tally(room.code, "q", "aaaa", teacher_key=room.teacher_key)
+    assert tally == poll_store.Tally({"−2, sign(r)·x": 2}, 3)
+    assert store.tally(room.code, "q", "", teacher_key=room.teacher_key) == poll_store.Tally(
+        {"untagged": 1, "old": 1}, 3
+    )
+    assert store.counts(room.code, "q", teacher_key=room.teacher_key)["−2, sign(r)·x"] == 2  # all views, merged
+    with pytest.raises(NotTeacher):
+        store.tally(room.code, "q", "aaaa")  # a student, before the reveal
+    store.answer(room.code, voter(3), "q", "−2, sign(r)·x", view="aaaa")  # moved to the teacher's settings
+    assert store.tally(room.code, "q", "aaaa", teacher_key=room.teacher_key) == poll_store.Tally(
+        {"−2, sign(r)·x": 3}, 2
+    )
+    for bad in ("AAAA", "x" * 17, "a\x1fb", None):
+        with pytest.raises(PollError):
+            store.answer(room.code, voter(6), "q", "A", view=bad)
+    store.reveal(room.code, room.teacher_key, "q")
+    assert store.tally(room.code, "q", "aaaa").counts == {"−2, sign(r)·x": 3}

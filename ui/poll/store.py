@@ -2,16 +2,18 @@
 
 No Streamlit and no module state: every fact about a room lives in the database, so several server
 processes (or machines, with PostgreSQL) see the same room. A room is a short code plus a teacher key;
-only a hash of the key is kept. An answer is (room, question, anonymous session id, choice): nothing
-personal. Rooms expire ROOM_TTL_S after they are made (EMPTY_ROOM_TTL_S if started without the teacher
-passphrase and nobody answers); rows per room are capped; each session's answers are rate-limited by a
-token bucket kept beside its id. Where a visitor comes from (its address) is never stored: only a keyed hash
-of it, for the per-address limits (new voters in a room, rooms started) and the teacher's count of addresses.
+only a hash of the key is kept. An answer is (room, question, anonymous session id, choice, and a hash of
+the page settings it was given under, so the teacher's bars count only answers to the question on the
+screen): nothing personal. The teacher's page and its settings are kept for the students to follow. Rooms
+expire ROOM_TTL_S after they are made (EMPTY_ROOM_TTL_S if started without the teacher passphrase and
+nobody answers); rows per room are capped; each session's answers are rate-limited by a token bucket kept
+beside its id. Where a visitor comes from (its address) is never stored: only a keyed hash of it, for the
+per-address limits (new voters in a room, rooms started) and the teacher's count of addresses.
 
     store = PollStore.from_env()            # DATABASE_URL=postgresql://..., POLL_DB_PATH=..., or ~/.cache/...
     room = store.create_room(source="203.0.113.7", session=voter)   # Room(code="K7QM2D", teacher_key="...")
-    store.answer(room.code, voter, "s_predict", "It stops", source="198.51.100.4")
-    store.counts(room.code, "s_predict", teacher_key=room.teacher_key)   # {"It stops": 1}
+    store.answer(room.code, voter, "s_predict", "It stops", source="198.51.100.4", view="3f2a9c")
+    store.tally(room.code, "s_predict", "3f2a9c", teacher_key=room.teacher_key)   # Tally({"It stops": 1}, 0)
     store.reveal(room.code, room.teacher_key, "s_predict")
 
 Over 400 lines: the same poll storage for SQLite and PostgreSQL behind one interface, with its limits, in one place.
@@ -40,7 +42,12 @@ CODE_LENGTH = 6
 CODE_PATTERN = r"[A-HJ-NP-Z2-9]{6}"
 QUESTION_PATTERN = r"[A-Za-z0-9_]{1,40}"
 PAGE_PATTERN = r"[a-z0-9_]{0,40}"  # a page's path in the app's address ("" is the start page)
+# The teacher's page settings, as a query string the view built from validated controls (ui.poll.view.view_of):
+# URL-safe characters only, bounded; the view checks each key and value again when it reads them.
+SETTINGS_PATTERN = r"[A-Za-z0-9_.~%+=&-]{0,600}"
+VIEW_PATTERN = r"[0-9a-f]{0,16}"  # an answer's tag: the settings it was given under (ui.poll.view.view_of), hashed
 MAX_CHOICE_CHARS = 200
+_TAG = "\x1f"  # poll_answers.choice holds "view<_TAG>choice"; a row without it (made before tags) has view ""
 ROOM_TTL_S = 4 * 3600  # a lecture and then some
 EMPTY_ROOM_TTL_S = 15 * 60  # a room started without the passphrase goes if nobody answers in this long
 MAX_ROOMS = 500  # open rooms on one server: a loop creating rooms cannot fill the disk
@@ -103,6 +110,9 @@ _SCHEMA = (
     """CREATE TABLE IF NOT EXISTS poll_keys (
         name TEXT PRIMARY KEY, value TEXT NOT NULL, made_at DOUBLE PRECISION NOT NULL)""",
     "CREATE TABLE IF NOT EXISTS poll_room_page (code TEXT PRIMARY KEY, page TEXT NOT NULL)",  # the teacher's page
+    # ... and its settings there (a query string), valid while poll_room_page holds the same page
+    """CREATE TABLE IF NOT EXISTS poll_room_settings (
+        code TEXT PRIMARY KEY, page TEXT NOT NULL, settings TEXT NOT NULL)""",
 )
 _ROOM_TABLES = {  # every table with rows of one room, and the column naming the room
     "poll_answers": "room",
@@ -112,6 +122,7 @@ _ROOM_TABLES = {  # every table with rows of one room, and the column naming the
     "poll_buckets": "scope",
     "poll_room_guard": "code",
     "poll_room_page": "code",
+    "poll_room_settings": "code",
     "poll_rooms": "code",
 }
 _TABLES = (*_ROOM_TABLES, "poll_keys")
@@ -171,6 +182,15 @@ class RoomInfo:
     @property
     def full(self) -> bool:
         return self.sessions >= MAX_VOTERS_PER_ROOM
+
+
+@dataclass(frozen=True)
+class Tally:
+    """The answers to one question given under one view (the settings they were given under), by choice, and how
+    many were given under any other view."""
+
+    counts: dict[str, int]
+    elsewhere: int
 
 
 @dataclass(frozen=True)
@@ -501,26 +521,34 @@ class PollStore:
         """Every question the room has seen: its round and whether it is revealed. RoomClosed if not open."""
         return self.snapshot(code)[0]
 
-    def snapshot(self, code: str) -> tuple[dict[str, QuestionState], str | None]:
-        """`state` and the page the teacher last showed (None before any), in one query: a student's page asks
-        this every REFRESH_S. RoomClosed if the room is not open."""
+    def snapshot(self, code: str) -> tuple[dict[str, QuestionState], str | None, str | None]:
+        """`state`, the page the teacher last showed (None before any) and its settings there (a query string; None
+        while not recorded on that page), in one query: a student's page asks this every REFRESH_S. RoomClosed if
+        the room is not open."""
         code = normalise_code(code)
         with self._tx(write=False) as db:
             rows = db(
-                "SELECT q.question, q.round, q.revealed, (SELECT p.page FROM poll_room_page p WHERE p.code = r.code) "
-                "FROM poll_rooms r LEFT JOIN poll_questions q ON q.room = r.code WHERE r.code = ? AND r.expires_at > ?",
+                "SELECT q.question, q.round, q.revealed, p.page, s.settings FROM poll_rooms r "
+                "LEFT JOIN poll_questions q ON q.room = r.code LEFT JOIN poll_room_page p ON p.code = r.code "
+                "LEFT JOIN poll_room_settings s ON s.code = r.code AND s.page = p.page "
+                "WHERE r.code = ? AND r.expires_at > ?",
                 code,
                 self._clock(),
             )
         if not rows:
             raise RoomClosed(f"room {code} is not open (closed by the teacher, expired, or mistyped)")
-        return {q: QuestionState(int(r), bool(v)) for q, r, v, _ in rows if q is not None}, rows[0][3]
+        questions = {q: QuestionState(int(r), bool(v)) for q, r, v, _, _ in rows if q is not None}
+        return questions, rows[0][3], rows[0][4]
 
-    def show_page(self, code: str, teacher_key: str, page: str) -> None:
-        """Record the page the teacher is on, for the room's students to follow."""
+    def show_page(self, code: str, teacher_key: str, page: str, settings: str | None = None) -> None:
+        """Record the page the teacher is on and, if given, its settings there (a query string of at most
+        SETTINGS_PATTERN's characters, which the view built from validated controls), for the room's students to
+        follow. Settings recorded on another page no longer count once the page changes."""
         code = normalise_code(code)
         if not re.fullmatch(PAGE_PATTERN, str(page)):
             raise PollError("unknown page")
+        if settings is not None and not (isinstance(settings, str) and re.fullmatch(SETTINGS_PATTERN, settings)):
+            raise PollError("unreadable settings")
         with self._tx() as db:
             self._teacher(db, code, teacher_key)
             db(
@@ -529,6 +557,14 @@ class PollStore:
                 code,
                 page,
             )
+            if settings is not None:
+                db(
+                    "INSERT INTO poll_room_settings (code, page, settings) VALUES (?, ?, ?) "
+                    "ON CONFLICT (code) DO UPDATE SET page = excluded.page, settings = excluded.settings",
+                    code,
+                    page,
+                    settings,
+                )
 
     def close(self, code: str, teacher_key: str) -> None:
         """End the room now: every row of it is deleted."""
@@ -617,8 +653,11 @@ class PollStore:
         rows = db("SELECT round, revealed FROM poll_questions WHERE room = ? AND question = ?", code, question)
         return QuestionState(int(rows[0][0]), bool(rows[0][1]))
 
-    def answer(self, code: str, voter: str, question: str, choice: str, source: str | None = None) -> None:
+    def answer(
+        self, code: str, voter: str, question: str, choice: str, source: str | None = None, view: str = ""
+    ) -> None:
         """Count `voter`'s choice (replacing an earlier one) while the question is not revealed. One short write.
+        `view` tags it with the settings it was given under (VIEW_PATTERN): `tally` counts one view's answers.
 
         `source` is the visitor's address (source_address): a voter new to the room takes a token from the
         room's NEW_VOTERS bucket for that address, and the address is kept only as a hash keyed by the room's
@@ -630,6 +669,8 @@ class PollStore:
             raise PollError("bad session id")
         if not isinstance(choice, str) or not 0 < len(choice) <= MAX_CHOICE_CHARS:
             raise PollError("bad answer")
+        if not (isinstance(view, str) and re.fullmatch(VIEW_PATTERN, view)):
+            raise PollError("bad settings tag")
         with self._tx() as db:
             self._open(db, code)
             if self._question(db, code, question).revealed:
@@ -642,7 +683,7 @@ class PollStore:
                     code,
                     question,
                     voter,
-                    choice,
+                    f"{view}{_TAG}{choice}",
                 )
         if refused is not None:  # raised after the commit: the teacher's count of refused tries is kept
             raise refused
@@ -693,7 +734,25 @@ class PollStore:
         return None
 
     def counts(self, code: str, question: str, teacher_key: str | None = None) -> dict[str, int]:
-        """How many chose each answer. The teacher may read them any time; a student only once revealed."""
+        """How many chose each answer, whatever the settings they were given under. The teacher may read them any
+        time; a student only once revealed."""
+        out: dict[str, int] = {}
+        for (_, choice), n in self._counts(code, question, teacher_key).items():
+            out[choice] = out.get(choice, 0) + n
+        return out
+
+    def tally(self, code: str, question: str, view: str, teacher_key: str | None = None) -> Tally:
+        """The answers given under `view` by choice, and how many were given under another view. Read as `counts`."""
+        here, elsewhere = {}, 0
+        for (tag, choice), n in self._counts(code, question, teacher_key).items():
+            if tag == view:
+                here[choice] = n
+            else:
+                elsewhere += n
+        return Tally(here, elsewhere)
+
+    def _counts(self, code: str, question: str, teacher_key: str | None) -> dict[tuple[str, str], int]:
+        """{(view, choice): how many}, for the teacher any time, for a student once revealed."""
         code = normalise_code(code)
         _check_question(question)
         with self._tx(write=False) as db:
@@ -709,7 +768,12 @@ class PollStore:
                 code,
                 question,
             )
-        return {choice: int(n) for choice, n in rows}
+        out: dict[tuple[str, str], int] = {}
+        for stored, n in rows:
+            view, tagged, choice = stored.partition(_TAG)
+            key = (view, choice) if tagged else ("", stored)
+            out[key] = out.get(key, 0) + int(n)
+        return out
 
     def reveal(self, code: str, teacher_key: str, question: str) -> None:
         """Let every student in the room see the result (and the room's answers)."""
