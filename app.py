@@ -8,6 +8,7 @@ from ui.controls import PRESENTATION, SLIDE, SLIDES
 from ui.layout import apply_presentation_style
 from ui.lessons.registry import LESSONS, import_every_lesson_module
 from ui.poll import view as poll
+from ui.poll.page_view import LabPage
 
 import_every_lesson_module()
 runtime.freeze_imports()
@@ -21,6 +22,9 @@ PAGES = [
     st.Page("pages/teachers.py", title="For teachers", icon="🧑‍🏫"),
 ]
 QUESTIONS = {entry.lesson.page: entry.lesson.questions for entry in LESSONS}  # what the slide view walks through
+LAB_PAGES = {  # what a class poll room follows of each lab page: the teacher's page and its settings
+    e.lesson.page: LabPage(e.path, e.title, e.lesson.controls, e.lesson.questions) for e in LESSONS
+}
 page = st.navigation(PAGES)
 controls.enter_page(page.url_path)
 
@@ -34,6 +38,6 @@ with st.sidebar:
 poll.sidebar()  # the class poll: start, join or leave a room; a QR code of this link
 apply_presentation_style()
 layout.slide_nav(questions=QUESTIONS.get(page.url_path, ()), lab_pages=len(LESSONS))
-poll.follow(page.url_path, {entry.lesson.page: (entry.path, entry.title) for entry in LESSONS})  # the teacher's page
+poll.follow(page.url_path, LAB_PAGES)
 internals.mark_app_shell()  # the page's header checks it: a run without the shell reruns through it
 page.run()

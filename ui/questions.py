@@ -27,6 +27,14 @@ class NumberAnswer:
     verdict: Callable[[float], tuple[bool, str]]  # (right?, why in numbers) for a typed number
     placeholder: str = ""
     waiting: str = "Type an answer to see the result."  # the caption while the question is open
+    # (label, option): the teacher's live bars before the reveal, in their order. Projected while the room argues,
+    # they must not give the answer away: neutral labels (the numbers alone), in a neutral order (sorted). Empty:
+    # the options, as they are.
+    live: Sequence[tuple[str, str]] = ()
+
+    @property
+    def live_bars(self) -> list[tuple[str, str]]:
+        return list(self.live) or [(o, o) for o in self.options]
 
 
 def predict(
@@ -38,6 +46,7 @@ def predict(
     explanation: str | Callable[[], str] | None = None,
     decide: Callable[[], tuple[str | Sequence[str], str]] | None = None,
     wrong: Mapping[str, str] | None = None,
+    beside=None,
 ) -> bool:
     """Ask before showing. Returns True once the student has answered (or chosen to skip), or, in a
     class poll room, once the teacher has revealed the result to the room.
@@ -49,6 +58,8 @@ def predict(
     `wrong`: a common wrong answer -> the misconception behind it (Lesson.wrong, the teachers' page's rebuttals):
     a student who picks one reads it first, the numbers folded below. The answer may be a tuple of options, each
     counted right: where the run sits on the edge between two of them, a verdict must not hang on the last digit.
+    `beside`: a container for the teacher's live bars in a room (on a projector, the page's chart column beside
+    the question, empty until the reveal), so the bars and Reveal share the first screen; None: in the question.
     """
     by_parts = answer is not None and explanation is not None
     if (decide is None) != by_parts or (decide is not None and (answer, explanation) != (None, None)):
@@ -62,10 +73,9 @@ def predict(
         if room is None:
             ready = _ask(key, question, options, answer, explanation, wrong or {})
         elif room.teacher_key:
-            bars = options.options if isinstance(options, NumberAnswer) else options
-            ready = _ask_room_as_teacher(room, key, bars, answer, explanation)
+            ready = _ask_room_as_teacher(room, key, options, answer, explanation, wrong or {}, beside)
         else:
-            ready = _ask_room_as_student(room, key, question, options, answer, explanation=explanation)
+            ready = _ask_room_as_student(room, key, question, options, answer, explanation, wrong or {})
     answer_part(  # the slide view's answer screen: the result, or what shows it
         None
         if ready
@@ -122,13 +132,22 @@ def _clear(key: str) -> None:
     st.session_state[f"{key}_skip"] = False
 
 
-def _ask_room_as_teacher(room: room_view.Membership, key, options, correct, explanation) -> bool:
+def _ask_room_as_teacher(room: room_view.Membership, key, options, correct, explanation, wrong, beside) -> bool:
+    room_view.show_view(room)  # the page and its settings, for the students to follow
+    view = room_view.view_tag()
     if not room.question(key).revealed:
-        st.caption(f"Room {room.code}: the room's answers, live. Reveal when the discussion is done.")
-        room_view.live_answers(room, key, options)
+        bars = options.live_bars if isinstance(options, NumberAnswer) else [(o, o) for o in options]
+        if beside is None:
+            st.caption(f"Room {room.code}: the room's answers, live. Reveal when the discussion is done.")
+            room_view.live_answers(room, key, bars, view)
+        else:
+            st.caption(f"Room {room.code}: the room's answers, live, beside this question.")
+            with beside:
+                room_view.live_answers(room, key, bars, view)
         return False
-    correct = _value(correct)
-    result = functools.partial(_room_result, correct=correct, explanation=_value(explanation), answer=None)
+    result = functools.partial(
+        _room_result, correct=_value(correct), explanation=_value(explanation), answer=None, wrong=wrong, view=view
+    )
     on_answer_screen(functools.partial(result, room, key, options))
     st.button(
         "Ask again",
@@ -140,33 +159,42 @@ def _ask_room_as_teacher(room: room_view.Membership, key, options, correct, expl
     return True
 
 
-def _ask_room_as_student(room: room_view.Membership, key, question, options, correct, *, explanation) -> bool:
+def _ask_room_as_student(room: room_view.Membership, key, question, options, correct, explanation, wrong) -> bool:
     revealed = room.question(key).revealed
     room_view.forget_if_asked_again(room, key)
+    differences = room_view.teachers_differ(room)  # the room answers the question at the teacher's settings
+    if differences:
+        room_view.settings_differ(room, key, differences, revealed)
     answer = _input(key, question, options, disabled=revealed)
     number = isinstance(options, NumberAnswer)
     if not revealed:
         if answer is None:
             st.caption(f"{'Type' if number else 'Pick'} an answer: it counts, anonymously, for room {room.code}.")
-        else:
-            room_view.send(room, key, options.option(answer) if number else answer)
+        elif not differences:
+            room_view.send(room, key, options.option(answer) if number else answer, room_view.view_tag())
         return False
-    correct = _value(correct)
-    result = functools.partial(_room_result, correct=correct, explanation=_value(explanation), answer=answer)
+    result = functools.partial(
+        _room_result,
+        correct=_value(correct),
+        explanation=_value(explanation),
+        answer=answer,
+        wrong=wrong,
+        view=room_view.view_tag(),
+    )
     on_answer_screen(functools.partial(result, room, key, options))
     return True
 
 
-def _room_result(room, key, options, *, correct: str, explanation: str, answer) -> None:
-    """After the reveal: the verdict on this session's answer (the answer alone for the teacher or a student who
-    did not answer), then how the room answered."""
+def _room_result(room, key, options, *, correct: str, explanation: str, answer, wrong: Mapping[str, str], view) -> None:
+    """After the reveal: the verdict on this session's answer (a common wrong pick's own rebuttal first, as outside
+    a room; the answer alone for the teacher or a student who did not answer), then how the room answered under
+    the settings the page shows (`view`)."""
     if answer is None:
         st.info(f"The answer is {_named(correct)}. {explanation}", icon="🗳️")
     else:
-        _judge(options, answer, correct, explanation)
-    room_view.spread(
-        room, key, options.options if isinstance(options, NumberAnswer) else options, right_answers(correct)
-    )
+        _judge(options, answer, correct, explanation, wrong)
+    bars = options.options if isinstance(options, NumberAnswer) else options
+    room_view.spread(room, key, bars, right_answers(correct), view)
 
 
 def _value(x: str | Callable[[], str]) -> str:

@@ -26,7 +26,9 @@ import streamlit as st
 from ui import qr
 from ui.controls import PRESENTATION, ROOM, SLIDE, SLIDES, page_link_parts, restore, show_notes
 from ui.layout import presenting
+from ui.poll import page_view
 from ui.poll import store as poll_store
+from ui.poll.page_view import LabPage
 from ui.poll.store import (
     PollError,
     PollStore,
@@ -34,20 +36,23 @@ from ui.poll.store import (
     RoomClosed,
     RoomInfo,
     SourceBusy,
+    Tally,
     normalise_code,
     source_address,
 )
 
 REFRESH_S = 2.0  # the teacher's chart and the students' watch on the room
-_SNAPSHOT = "_poll_snapshot"  # (code, {question: QuestionState}, monotonic time read, the teacher's page)
-_SHOWN = "_poll_shown_page"  # (code, page) the teacher's session last recorded for the room
+_SNAPSHOT = "_poll_snapshot"  # (code, {question: QuestionState}, monotonic time read, teacher's page, its settings)
+_SHOWN = "_poll_shown_page"  # (code, page, settings) the teacher's session last recorded for the room
+_LANDED = "_poll_landed"  # (code, page) a student's session last drew: another one is a landing (page_view.adopt)
+_TOLD = "_poll_told"  # this run already told the student that the settings differ (one notice a page)
 _TEACHER = "_poll_teacher"  # {code: teacher key}: held only by the session that made the room
 _VOTER = "_poll_voter"  # an anonymous random id for this browser session
 _SENT = "_poll_sent"  # {(code, question, round): choice} already counted, so a rerun writes nothing
 _SEEN = "_poll_seen"  # {(code, question): round} this session last answered in
 _NOTE = "_poll_note"
 _RERUN = "_poll_rerun"  # set by a callback inside a fragment: the next fragment run reruns the page
-_PENDING = "_poll_pending"  # (code, question, round, choice) held back by the per-address limit: sent again
+_PENDING = "_poll_pending"  # (code, question, round, choice, view) held back by the per-address limit: sent again
 PASSPHRASE = "POLL_TEACHER_PASSPHRASE"  # the environment variable, or the key in .streamlit/secrets.toml
 _PASS_INPUT = "poll_passphrase"
 MAX_PASSPHRASE_CHARS = 200
@@ -101,6 +106,8 @@ class Membership:
     teacher_key: str | None  # None for a student
     voter: str
     questions: dict[str, QuestionState]
+    teacher_page: str | None = None  # the page the teacher's session last showed
+    teacher_settings: str | None = None  # its settings there, as stored (page_view.decode reads them)
 
     def question(self, key: str) -> QuestionState:
         return self.questions.get(key, QuestionState(0, False))
@@ -112,7 +119,7 @@ def joined() -> Membership | None:
     code = st.session_state.get(ROOM.key)
     if not code or not snap or snap[0] != code:
         return None
-    return Membership(code, st.session_state.get(_TEACHER, {}).get(code), _voter(), snap[1])
+    return Membership(code, st.session_state.get(_TEACHER, {}).get(code), _voter(), snap[1], snap[3], snap[4])
 
 
 def _voter() -> str:
@@ -156,8 +163,8 @@ def sidebar() -> None:
 def _read_room(code: str) -> None:
     """One read: the room's questions, kept as this run's snapshot; a closed room or an error leaves the room."""
     try:
-        questions, page = store().snapshot(code)
-        st.session_state[_SNAPSHOT] = (code, questions, time.monotonic(), page)
+        questions, page, settings = store().snapshot(code)
+        st.session_state[_SNAPSHOT] = (code, questions, time.monotonic(), page, settings)
     except RoomClosed:
         _leave(f"Room {code} is not open (closed by the teacher, expired, or mistyped): the page works without it.")
     except PollError as why:
@@ -350,25 +357,25 @@ def _watch(code: str) -> None:
     pending = st.session_state.get(_PENDING)
     if pending and pending[0] == code:  # held back by the per-address limit: try again, then show the outcome
         try:
-            store().answer(code, _voter(), pending[1], pending[3], source=visitor_source())
+            store().answer(code, _voter(), pending[1], pending[3], source=visitor_source(), view=pending[4])
         except SourceBusy:
             pass
         except PollError:
             st.session_state.pop(_PENDING, None)
             st.rerun(scope="app")  # the page's own send() says why
         else:
-            st.session_state.setdefault(_SENT, {})[(code, pending[1], pending[2])] = pending[3]
+            st.session_state.setdefault(_SENT, {})[(code, pending[1], pending[2])] = (pending[4], pending[3])
             st.session_state.pop(_PENDING, None)
             st.rerun(scope="app")
     snap = st.session_state.get(_SNAPSHOT)
     if not snap or snap[0] != code or time.monotonic() - snap[2] < REFRESH_S / 2:
         return  # read moments ago by this very run
     try:
-        questions, page = store().snapshot(code)
-        now = _moved_on(questions), page
+        questions, page, settings = store().snapshot(code)
+        now = _moved_on(questions), page, settings
     except PollError:
         now = None
-    if now != (_moved_on(snap[1]), snap[3]):  # the teacher revealed, asked again or moved to another page
+    if now != (_moved_on(snap[1]), snap[3], snap[4]):  # the teacher revealed, asked again, or moved (page, settings)
         st.rerun(scope="app")
 
 
@@ -381,40 +388,117 @@ def _moved_on(questions: dict[str, QuestionState]) -> dict[str, QuestionState]:
 # --- following the teacher ------------------------------------------------------------------------------------
 
 
-def follow(page: str, pages: Mapping[str, tuple[str, str]]) -> None:
-    """In a room, on top of the page: the teacher's session records which of `pages` (path -> (file, title)) it is
-    on; a student on another page gets a one-click link to it (the room and every prediction come along: they
-    live in the session). Outside a room, nothing (no database call)."""
+def follow(page: str, pages: Mapping[str, LabPage]) -> None:
+    """In a room, on top of the page (before it runs): a student who lands on the page the teacher shows (joining
+    the room on it, by the room's link or QR code, by Go to) takes the teacher's settings there; a student on
+    another page gets a one-click link to the teacher's page and settings (the room and every prediction come
+    along: they live in the session). The teacher's own page and settings are recorded by `show_view`, from the
+    page's question, once the page has read its settings. Outside a room, nothing (no database call)."""
+    page_view.enter(page, pages)
+    st.session_state[_TOLD] = False
     room = joined()
     if room is None:
+        st.session_state.pop(_LANDED, None)
         return
     if room.teacher_key:
         if presenting():  # the sidebar is folded on a projector: the room's code and QR code go on the page
             _room_banner(room.code)
-        if page in pages and st.session_state.get(_SHOWN) != (room.code, page):
-            try:
-                store().show_page(room.code, room.teacher_key, page)
-            except PollError:
-                return  # the room's students keep the page they were sent to last; the sidebar says what failed
-            st.session_state[_SHOWN] = (room.code, page)
         return
-    teacher_page = st.session_state[_SNAPSHOT][3]
-    if teacher_page != page and teacher_page in pages:
-        file, title = pages[teacher_page]
-        with st.container(border=True):
-            st.markdown(f"Your teacher has moved on to **{title}**.")
-            st.page_link(file, label=f"Go to {title}", icon="➡️")
+    teacher = pages.get(room.teacher_page or "")
+    theirs = page_view.decode(teacher, room.teacher_settings) if teacher else None
+    landed = st.session_state.get(_LANDED) != (room.code, page)
+    st.session_state[_LANDED] = (room.code, page)
+    if teacher is None or room.teacher_page == page:
+        if landed and teacher is not None and theirs is not None:
+            page_view.adopt(teacher, theirs)
+        return
+    with st.container(border=True):
+        st.markdown(f"Your teacher has moved on to **{teacher.title}**.")
+        st.page_link(
+            teacher.file, label=f"Go to {teacher.title}", icon="➡️", query_params={**(theirs or {}), ROOM.key: room.code}
+        )
+
+
+def show_view(room: Membership) -> None:
+    """The teacher's session records the lab page it shows and its settings there, when either changed: the room's
+    students follow them, and a question's answers are counted for them. Called from the page's questions, after
+    the page has read its settings."""
+    page, lab = page_view.here()
+    if lab is None or not room.teacher_key:
+        return
+    settings = page_view.encode(page_view.current(lab))
+    if st.session_state.get(_SHOWN) == (room.code, page, settings):
+        return
+    try:
+        store().show_page(room.code, room.teacher_key, page, settings)
+    except PollError:
+        return  # the room's students keep what they were sent last; the sidebar says what failed
+    st.session_state[_SHOWN] = (room.code, page, settings)
+
+
+def view_tag() -> str:
+    """The tag of the question as this session's page asks it now (page_view.tag): its answers count under it."""
+    page, lab = page_view.here()
+    return page_view.tag(page, page_view.current(lab)) if lab is not None else ""
+
+
+def teachers_differ(room: Membership) -> list[str]:
+    """For a student on the page the teacher shows: each of its settings that differs from the teacher's (empty if
+    they agree, or if the teacher is elsewhere or has not recorded them)."""
+    page, lab = page_view.here()
+    if lab is None or room.teacher_key or room.teacher_page != page:
+        return []
+    theirs = page_view.decode(lab, room.teacher_settings)
+    return [] if theirs is None else page_view.differences(lab, page_view.current(lab), theirs)
+
+
+def use_teachers_settings(room: Membership) -> None:
+    """The student's one click: the teacher's settings on this page, and the page's open questions cleared (their
+    answers were to another question)."""
+    page, lab = page_view.here()
+    theirs = page_view.decode(lab, room.teacher_settings) if lab is not None and room.teacher_page == page else None
+    if lab is None or theirs is None:
+        return
+    page_view.adopt(lab, theirs)
+    page_view.clear_open(lab, [q for q in lab.questions if not room.question(q).revealed])
+
+
+def settings_differ(room: Membership, key: str, differences: Sequence[str], revealed: bool) -> None:
+    """Tell a student whose settings differ from the teacher's which ones, and offer the teacher's in one click (in
+    the first question of the page that asks; the later ones point to it)."""
+    if st.session_state.get(_TOLD):
+        st.caption("Your settings differ from your teacher's (see above): this question is not counted for the room.")
+        return
+    st.session_state[_TOLD] = True
+    what = "The room answered" if revealed else "The room answers this question"
+    st.warning(
+        f"{what} at your teacher's settings; yours differ ({'; '.join(differences)}). "
+        + ("" if revealed else "Your answer counts once you use the teacher's settings."),
+        icon="🔀",
+    )
+    st.button(
+        "Use the teacher's settings",
+        key=f"{key}_teacher_settings",
+        on_click=use_teachers_settings,
+        args=(room,),
+        type="primary",
+    )
 
 
 def _room_banner(code: str) -> None:
-    """Room code, QR code and link in one row on top of the page, for the room to read off the projector."""
-    link = _current_link(code)
-    with st.container(border=True, horizontal=True, vertical_alignment="center"):
-        try:
-            st.image(_qr(link, 3), width=72)
-        except ValueError:
-            pass  # no QR code for this link: the code and the link beside it still let students in
-        st.markdown(f"#### Join room **{code}**  \nscan the code or open `{link}`")
+    """One line on top of the page for the room to read off the projector: the room's code and its address, and
+    a button for the QR code, large (the banner stays small: the question and the live bars fill the screen)."""
+    base = st.session_state.setdefault(_BASE, qr.public_base(st.context.url))
+    link = qr.page_link(base, page_view.here()[0], {ROOM.key: code})  # the room brings the settings along
+    with st.container(border=True, horizontal=True, vertical_alignment="center", key="room_banner"):
+        st.markdown(f"Join room **{code}** at `{link}`", width="stretch")
+        if st.button(
+            "QR code",
+            key="room_banner_qr",
+            icon=":material/qr_code_2:",
+            help="The room's QR code, large enough for the back row",
+        ):
+            _qr_dialog(_current_link(code))
 
 
 # --- beside a question ---------------------------------------------------------------------------------------
@@ -429,22 +513,23 @@ def forget_if_asked_again(room: Membership, key: str) -> None:
     seen[(room.code, key)] = current
 
 
-def send(room: Membership, key: str, choice: str) -> None:
-    """Count this session's choice for the room (one short write, only when it changed)."""
+def send(room: Membership, key: str, choice: str, view: str = "") -> None:
+    """Count this session's choice for the room, tagged with the settings it was given under (`view`): one short
+    write, only when it changed."""
     state = room.question(key)
     sent = st.session_state.setdefault(_SENT, {})
-    if sent.get((room.code, key, state.round)) != choice:
+    if sent.get((room.code, key, state.round)) != (view, choice):
         try:
-            store().answer(room.code, room.voter, key, choice, source=visitor_source())
+            store().answer(room.code, room.voter, key, choice, source=visitor_source(), view=view)
         except SourceBusy as why:  # a hall behind one address, all at once: the room watch sends it again
-            st.session_state[_PENDING] = (room.code, key, state.round, choice)
+            st.session_state[_PENDING] = (room.code, key, state.round, choice, view)
             st.info(f"Not counted yet: {why}.", icon="⏳")
             return
         except PollError as why:
             st.session_state.pop(_PENDING, None)
             st.warning(f"Not counted: {why}.", icon="🗳️")
             return
-        sent[(room.code, key, state.round)] = choice
+        sent[(room.code, key, state.round)] = (view, choice)
         st.session_state.pop(_PENDING, None)
     st.caption(
         f"Counted for room {room.code}. The result appears when the teacher reveals it; "
@@ -455,13 +540,18 @@ def send(room: Membership, key: str, choice: str) -> None:
 PROJECTOR_FONT = 24  # the room's bars on a projector: read from the back of a hall
 
 
+SHORT_LABEL = 16  # characters: bars whose labels are all this short (numbers) carry them on the left, one line each
+
+
 def spread_spec(
     counts: dict[str, int], options: Sequence[str], right: Sequence[str] | None = None, font_size: int = 16
 ) -> dict:
-    """One row per option (in the question's order): its text above a bar of its count, the `right` ones green
-    once known. The text sits above the bar, not on an axis, so a long option is not cut on a phone. Rows and
-    bars grow with `font_size` (PROJECTOR_FONT in presentation mode)."""
+    """One row per option (in the question's order): a bar of its count, the `right` ones green once known, and
+    its text: to its left when every option is short (a number), else above the bar, not on an axis, so a long
+    option is not cut on a phone. Rows and bars grow with `font_size` (PROJECTOR_FONT in presentation mode);
+    on a projector the count axis goes (each bar's count is written at its end), so the bars fit the screen."""
     grow = font_size / 16
+    inline = all(len(o) <= SHORT_LABEL for o in options)
     rows = [{"answer": o, "students": int(counts.get(o, 0)), "right": o in (right or ())} for o in options]
     colour: dict = {"value": "#4c78a8"}
     if right is not None:
@@ -472,59 +562,104 @@ def spread_spec(
             "scale": {"domain": [False, True], "range": ["#9aa5b1", "#2e9e44"]},
         }
     top = max(2.0, 1.15 * max(r["students"] for r in rows))  # room for the count after the longest bar
+    axis = {"tickMinStep": 1, "format": "d", "labelFontSize": round(11 * grow), "titleFontSize": round(11 * grow)}
     x = {
         "field": "students",
         "type": "quantitative",
         "title": "students",
-        "axis": {"tickMinStep": 1, "format": "d", "labelFontSize": round(11 * grow), "titleFontSize": round(11 * grow)},
+        "axis": None if font_size > 16 else axis,
         "scale": {"domain": [0, top], "nice": False},
     }
     text = {"type": "text", "align": "left", "fontSize": font_size}
+    y: dict = {"field": "answer", "type": "nominal", "sort": list(options), "axis": None}
+    count = {"x": {"field": "students", "type": "quantitative"}, "text": {"field": "students"}}
+    if inline:  # the label on the left, the bar and its count on one line
+        y["axis"] = {
+            "title": None,
+            "labelFontSize": font_size,
+            "labelLimit": 0,  # no cut: the labels are short
+            "domain": False,
+            "ticks": False,
+            "labelPadding": 8,
+        }
+        return {
+            "data": {"values": rows},
+            "height": {"step": round(30 * grow)},
+            "encoding": {"y": y},
+            "layer": [
+                {"mark": {"type": "bar", "height": round(20 * grow)}, "encoding": {"x": x, "color": colour}},
+                {"mark": {**text, "dx": 5, "fontWeight": "bold"}, "encoding": count},
+            ],
+        }
+    # a row: the text, then its bar; on a projector, tighter (the text is larger, and the rows must fit the screen)
+    step, bar, above, below = (40, 14, -10, 9) if font_size > 16 else (52, 18, -12, 10)
     return {
         "data": {"values": rows},
-        "height": {"step": round(52 * grow)},
-        "encoding": {"y": {"field": "answer", "type": "nominal", "sort": list(options), "axis": None}},
+        "height": {"step": round(step * grow)},
+        "encoding": {"y": y},
         "layer": [
             {
-                "mark": {"type": "bar", "height": round(18 * grow), "yOffset": round(10 * grow)},
+                "mark": {"type": "bar", "height": round(bar * grow), "yOffset": round(below * grow)},
                 "encoding": {"x": x, "color": colour},
             },
             {
-                "mark": {**text, "yOffset": round(-12 * grow)},
+                "mark": {**text, "yOffset": round(above * grow)},
                 "encoding": {"x": {"datum": 0}, "text": {"field": "answer"}},
             },
-            {
-                "mark": {**text, "yOffset": round(10 * grow), "dx": 5, "fontWeight": "bold"},
-                "encoding": {"x": {"field": "students", "type": "quantitative"}, "text": {"field": "students"}},
-            },
+            {"mark": {**text, "yOffset": round(below * grow), "dx": 5, "fontWeight": "bold"}, "encoding": count},
         ],
     }
 
 
-def _spread_chart(counts: dict[str, int], options: Sequence[str], right: Sequence[str] | None, key: str) -> None:
+def _on_bars(tally: Tally, bars: Sequence[tuple[str, str]]) -> tuple[dict[str, int], int]:
+    """(the count on each bar, by its label; how many answers are on none): an answer given under other settings
+    than the viewer's page shows, or not one of the bars' options, is left out, never put on a bar it does not
+    answer."""
+    options = {option for _, option in bars}
+    counts = {label: tally.counts.get(option, 0) for label, option in bars}
+    return counts, tally.elsewhere + sum(n for choice, n in tally.counts.items() if choice not in options)
+
+
+def left_out(n: int) -> str:
+    """The sentence under the bars for the answers on none of them."""
+    return f"{_plural(n, 'more answer was', 'more answers were')} given under other settings: not in the bars."
+
+
+def _counted(counts: dict[str, int]) -> str:
+    """The count under the bars: their sum, the answers given under the settings the page shows."""
     total = sum(counts.values())
+    return f"**{total}** answer{'s' if total != 1 else ''} in room {st.session_state.get(ROOM.key)}."
+
+
+def _bars(counts: dict[str, int], labels: Sequence[str], right: Sequence[str] | None, key: str) -> None:
     st.vega_lite_chart(
-        spread_spec(counts, options, right, PROJECTOR_FONT if presenting() else 16),
+        spread_spec(counts, labels, right, PROJECTOR_FONT if presenting() else 16),
         width="stretch",
         key=key,
-        alt=f"The room's answers: {', '.join(f'{o}: {counts.get(o, 0)}' for o in options)} ({total} in all).",
+        alt=f"The room's answers: {', '.join(f'{o}: {counts.get(o, 0)}' for o in labels)} "
+        f"({sum(counts.values())} in all).",
     )
-    st.caption(f"**{total}** answer{'s' if total != 1 else ''} in room {st.session_state.get(ROOM.key)}.")
 
 
 @st.fragment(run_every=REFRESH_S)
-def live_answers(room: Membership, key: str, options: Sequence[str]) -> None:
-    """The teacher's view before the reveal: the room's answers so far, and the reveal button."""
+def live_answers(room: Membership, key: str, bars: Sequence[tuple[str, str]], view: str) -> None:
+    """The teacher's view before the reveal: the reveal button, then the room's answers so far given under the
+    settings the page shows (`view`), one bar per (label, option) of `bars`, in their order."""
     try:
-        counts = store().counts(room.code, key, teacher_key=room.teacher_key)
+        tally = store().tally(room.code, key, view, teacher_key=room.teacher_key)
     except PollError as why:
         st.warning(f"The room's answers cannot be read: {why}.", icon="🗳️")
         return
     if st.session_state.pop(_RERUN, False):  # revealed by the button: the whole page shows the result
         st.rerun(scope="app")
-    # the button above the bars: beside a chart on a 1280x800 projector, below them it fell off the screen
-    st.button("Reveal to the room", key=f"{key}_reveal", type="primary", on_click=_reveal, args=(room, key))
-    _spread_chart(counts, options, None, key=f"{key}_live")
+    counts, others = _on_bars(tally, bars)
+    # the button and the count above the bars: below them they fell off a 1280x800 projector's screen
+    with st.container(horizontal=True, vertical_alignment="center"):
+        st.button("Reveal to the room", key=f"{key}_reveal", type="primary", on_click=_reveal, args=(room, key))
+        st.markdown(_counted(counts), width="content")
+    if others:  # after a change of settings, say: the bars count only the answers to the question on the screen
+        st.caption(left_out(others))
+    _bars(counts, [label for label, _ in bars], None, f"{key}_live")
     info = room_info(room)  # beside the chart too: in presentation mode the sidebar is folded
     if info is not None:
         st.caption(who_answered(info) + (" Locked: no new students." if info.locked else ""))
@@ -542,15 +677,24 @@ def _reveal(room: Membership, key: str) -> None:
     st.session_state[_RERUN] = True
 
 
-def spread(room: Membership, key: str, options: Sequence[str], right: Sequence[str]) -> None:
-    """After the reveal: how the room answered (read once per run), the `right` options green."""
+def spread(room: Membership, key: str, options: Sequence[str], right: Sequence[str], view: str) -> None:
+    """After the reveal: how the room answered under the settings the page shows (`view`; read once per run), the
+    `right` options green."""
     try:
-        counts = store().counts(room.code, key, teacher_key=room.teacher_key)
+        tally = store().tally(room.code, key, view, teacher_key=room.teacher_key)
     except PollError as why:
         st.caption(f"The room's answers cannot be shown: {why}.")
         return
+    counts, others = _on_bars(tally, [(o, o) for o in options])
     st.markdown("**How the room answered**")
-    _spread_chart(counts, options, right, key=f"{key}_spread")
+    if not sum(counts.values()) and others:
+        st.caption(
+            f"{_plural(others, 'answer was', 'answers were')} given under other settings than this page shows now: "
+            "the page's settings as the question was asked show them."
+        )
+        return
+    _bars(counts, options, right, f"{key}_spread")
+    st.caption(_counted(counts) + (f" {left_out(others)}" if others else ""))
 
 
 def ask_again(room: Membership, key: str) -> None:

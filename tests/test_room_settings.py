@@ -1,0 +1,168 @@
+"""The room answers the question on the projector: a teacher's and students' sessions sharing a poll store
+(AppTest), from a fresh teacher's read. The room carries the teacher's page and settings; students land on them by
+the link, the code or Go to; a student whose settings differ is told and offered them in one click; the bars count
+only answers to the question they show (their sum is the count under them); before the reveal they give nothing
+away; a wrong pick in a room gets its own rebuttal."""
+
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import parse_qsl
+
+from hypothesis import given
+
+from tests.helpers import control_space
+from tests.test_poll_ui import APP, poll_db, rerun, texts  # noqa: F401  (poll_db: each test's own database)
+from ui.controls import ROOM
+from ui.lessons.derivation import lesson as derivation
+from ui.lessons.registry import LESSONS
+from ui.lessons.signed_l1 import lesson as signed_l1
+from ui.poll.store import PollStore
+
+KEY = derivation.PREDICT_KEY
+KINK = "Standing on the kink: w = 0.5"
+RULES = ("sign(r)", "x alone", "|r|", "2·r·x", "subgradient")  # the bars' names after the reveal
+
+
+def _open(path: str, query: dict[str, str] | None = None):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.query_params.update(query or {})
+    at.switch_page(path)
+    return rerun(at)
+
+
+def _teacher(path: str = "pages/derivation.py", query: dict[str, str] | None = None):
+    at = _open(path, query)
+    at.button(key="poll_start").click()
+    return rerun(at), at.session_state[ROOM.key]
+
+
+def _live(teacher) -> tuple[int, str]:
+    """(the count the teacher reads above the bars, the bars as a screen reader reads them)."""
+    count = int(re.search(r"\*\*(\d+)\*\* answers? in room", texts(teacher)).group(1))
+    return count, next(c.proto.alt for c in teacher.get("vega_lite_chart") if "room's answers" in c.proto.alt)
+
+
+def _room_chart(at) -> dict:
+    """The spec of the one chart of the room's answers on the page."""
+    (chart,) = [c for c in at.get("vega_lite_chart") if "room's answers" in c.proto.alt]
+    return json.loads(chart.proto.spec)
+
+
+def _bars_sum(alt: str) -> int:
+    """The sum of the bars' counts, as the chart's description lists them ("label: n, ... (total in all).")."""
+    return sum(int(n) for n in re.findall(r": (\d+)(?=, | \()", alt))
+
+
+def _follow(student, link):
+    """What a click on a st.page_link does: the page, with the link's query parameters."""
+    student.query_params.clear()
+    student.query_params.update(dict(parse_qsl(link.proto.query_string)))
+    student.switch_page(next(e.path for e in LESSONS if e.lesson.page == link.proto.page))
+    return rerun(student)
+
+
+def test_students_land_on_the_teachers_settings_by_the_link_the_code_or_go_to():
+    """The teacher presents the kink preset (w = 0.5); students come by the room's link without settings, by typing
+    the code, and from another page by Go to: each gets w = 0.5, and the bars count all three."""
+    teacher, code = _teacher(query={"d_w": "0.5"})
+    assert teacher.query_params.get("d_w") == "0.5" and teacher.query_params.get("room") == code
+    by_link = _open("pages/derivation.py", {"room": code})
+    by_code = _open("pages/derivation.py")
+    by_code.text_input(key="poll_join").input(code)
+    rerun(by_code)
+    elsewhere = _open("pages/signed_l1.py", {"room": code})
+    (go,) = [link for link in elsewhere.get("page_link") if link.proto.label.startswith("Go to")]
+    assert dict(parse_qsl(go.proto.query_string)) == {"d_w": "0.5", "room": code}
+    by_go = _follow(elsewhere, go)
+    for student in (by_link, by_code, by_go):
+        assert student.session_state["d_w"] == 0.5 and "w = 0.5" in texts(student)
+        student.number_input(key=KEY).set_value(1.0)  # a subgradient: right on the kink
+        assert f"Counted for room {code}" in texts(rerun(student))
+    count, alt = _live(rerun(teacher))
+    assert count == 3 == _bars_sum(alt) and "(3 in all)" in alt
+
+
+def test_a_student_whose_settings_differ_is_told_offered_them_and_never_counted_on_a_wrong_bar():
+    teacher, code = _teacher()
+    student = _open("pages/derivation.py", {"room": code})
+    student.number_input(key=KEY).set_value(-2.0)
+    rerun(student)
+    teacher.slider(key="d_w").set_value(0.5)  # the teacher moves to the kink without asking again
+    count, alt = _live(rerun(teacher))
+    assert count == 0 == _bars_sum(alt) and "**1** more answer was given under other settings" in texts(teacher)
+    rerun(student)  # the room watch reruns the page; here, by hand
+    told = texts(student)
+    assert "Weight w: 0.3 here, 0.5 on the teacher's screen" in told and "Counted" not in told
+    student.button(key=f"{KEY}_teacher_settings").click()
+    rerun(student)
+    assert student.session_state["d_w"] == 0.5 and student.number_input(key=KEY).value is None  # asked anew
+    assert "on the teacher's screen" not in texts(student)
+    student.number_input(key=KEY).set_value(1.0)
+    rerun(student)
+    count, alt = _live(rerun(teacher))
+    assert count == 1 == _bars_sum(alt) and "other settings" not in texts(teacher)
+    student.slider(key="d_w").set_value(0.8)  # a student who wanders off is not counted there either
+    rerun(student)
+    assert "0.8 here, 0.5 on the teacher's screen" in texts(student) and student.session_state["d_w"] == 0.8
+
+
+def test_a_room_keeps_only_settings_a_control_accepts():
+    """Whatever a room's record holds, a student takes only the page's own controls, each with a value it accepts."""
+    teacher, code = _teacher()
+    store = PollStore.from_env()
+    room_key = teacher.session_state["_poll_teacher"][code]
+    store.show_page(code, room_key, "derivation", "d_w=99&d_x=abc&d_seed=7&evil=1&present=true&d_wrong=true&d_b=0.1")
+    store.close_connections()
+    student = _open("pages/derivation.py", {"room": code})
+    assert not student.exception
+    from ui.poll import page_view  # here: the module is new with the fix
+
+    lab = page_view.LabPage("pages/derivation.py", "", derivation.LESSON.controls)
+    assert page_view.decode(lab, "d_w=99&d_x=abc&d_seed=7&evil=1&d_wrong=true") == {"d_seed": "7", "d_wrong": "true"}
+    assert page_view.decode(lab, "&".join(["d_w=0.5"] * 500)) is None  # no page writes that many
+    got = {k: student.session_state[k] for k in ("d_w", "d_x", "d_seed", "d_wrong", "d_b")}
+    assert got == {"d_w": 0.3, "d_x": 2.0, "d_seed": 7, "d_wrong": True, "d_b": 0.1}
+    assert "evil" not in student.query_params and student.query_params.get("present") is None
+
+
+def test_before_the_reveal_the_live_bars_name_no_rule_and_after_it_they_do():
+    teacher, code = _teacher()
+    student = _open("pages/derivation.py", {"room": code})
+    student.number_input(key=KEY).set_value(2.0)
+    rerun(student)
+    _, live = _live(rerun(teacher))
+    shown = live.removeprefix("The room's answers: ").rsplit(" (", 1)[0]
+    labels = [bar.rsplit(": ", 1)[0] for bar in shown.split(", ")]
+    assert labels == ["−2", "−1.6", "−1", "0.4", "2", derivation.OTHER] and not any(r in live for r in RULES)
+    assert not any(r in json.dumps(_room_chart(teacher)) for r in RULES)
+    teacher.button(key=f"{KEY}_reveal").click()
+    shown = texts(rerun(teacher))
+    (spread,) = [c.proto.alt for c in teacher.get("vega_lite_chart") if "room's answers" in c.proto.alt]
+    assert spread.startswith("The room's answers: −2, sign(r)·x: 0, 2, x alone: 1")
+    assert "The answer is **−2, sign(r)·x**" in shown
+
+
+@given(control_space(derivation.C, derivation.PRESETS))
+def test_the_live_bars_are_each_bar_by_its_number_alone_in_increasing_order(values):
+    answer = derivation.number_answer({derivation.C[n].key: v for n, v in values.items()})
+    labels, bars = zip(*answer.live, strict=True)
+    assert sorted(bars) == sorted(answer.options) and len(set(labels)) == len(labels)
+    assert labels[-1] == derivation.OTHER and not any(rule in label for label in labels for rule in RULES)
+    firsts = [float(label.replace("−", "-").removeprefix("from ").split(" to ")[0]) for label in labels[:-1]]
+    assert firsts == sorted(firsts)
+
+
+def test_a_wrong_pick_in_a_room_gets_its_own_rebuttal():
+    """Outside a room a common wrong pick reads the misconception behind it; in a room it read only the numbers."""
+    teacher, code = _teacher("pages/signed_l1.py")
+    student = _open("pages/signed_l1.py", {"room": code})
+    pick = signed_l1.OPTIONS[1]
+    student.radio(key=signed_l1.PREDICT_KEY).set_value(pick)
+    rerun(student)
+    teacher.button(key=f"{signed_l1.PREDICT_KEY}_reveal").click()
+    rerun(teacher)
+    assert signed_l1.LESSON.wrong[pick] in texts(rerun(student))
