@@ -50,6 +50,7 @@ with ask:
         f"{lesson.question(values)} Type a number.",
         lesson.number_answer(values),
         decide=lambda: lesson.room_answer(values),
+        beside=drawn if beside else None,  # a teacher's live bars in a room: in the chart's column until the reveal
     )
 if not ready:
     st.stop()

@@ -55,6 +55,7 @@ with ask:
         lesson.OPTIONS,
         decide=lambda: lesson.expected(values),  # (answer, why): the lesson's verdict whole, run once
         wrong=lesson.LESSON.rebuttals(values),
+        beside=zoom if beside else None,  # a teacher's live bars in a room: in the chart's column until the reveal
     )
 if not ready:
     st.stop()

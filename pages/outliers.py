@@ -63,6 +63,7 @@ with ask:
         list(lesson.OPTIONS),
         decide=lambda: lesson.verdict(fit, int(np.sum(kinds == "outlier")), x.size, v["size"]),
         wrong=lesson.LESSON.rebuttals(values),
+        beside=main if beside else None,  # a teacher's live bars in a room: in the chart's column until the reveal
     )
 if not ready:
     st.stop()

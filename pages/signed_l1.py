@@ -58,6 +58,7 @@ with ask:
         lesson.OPTIONS,
         decide=lambda: lesson.expected(values),
         wrong=lesson.LESSON.rebuttals(values),
+        beside=main if beside else None,  # a teacher's live bars in a room: in the chart's column until the reveal
     )
 if not ready:
     st.stop()

@@ -166,3 +166,15 @@ def test_a_wrong_pick_in_a_room_gets_its_own_rebuttal():
     teacher.button(key=f"{signed_l1.PREDICT_KEY}_reveal").click()
     rerun(teacher)
     assert signed_l1.LESSON.wrong[pick] in texts(rerun(student))
+
+
+def test_a_presenting_teacher_gets_a_one_line_banner_and_the_live_bars_beside_the_question():
+    teacher, code = _teacher(query={"present": "true"})
+    banner = [m.value for m in teacher.main.markdown if f"Join room **{code}**" in m.value]
+    assert banner and "room_banner_qr" in {b.key for b in teacher.main.button}
+    assert not teacher.main.get("image"), "the QR code waits behind its button: the banner stays one line"
+    (beside,) = [
+        c for c in teacher.main.columns if any("room's answers" in v.proto.alt for v in c.get("vega_lite_chart"))
+    ]
+    assert f"{KEY}_reveal" in {b.key for b in beside.button}  # Reveal beside the bars ...
+    assert not any("Predict first" in m.value for m in beside.markdown)  # ... in the column beside the question

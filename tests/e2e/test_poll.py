@@ -106,3 +106,28 @@ def test_the_qr_code_of_this_link_carries_its_settings(browser, app_url, shots):
     assert box and box["width"] >= 300  # big enough for the back row
     page.screenshot(path=str(shots / "poll_qr_dialog.png"))
     page.context.close()
+
+
+def test_a_presenting_teacher_sees_reveal_and_the_live_bars_on_the_first_screen(browser, app_url, shots):
+    """A fresh teacher's read: at 1280x800 in presentation mode the room's banner and the forward pass pushed
+    Reveal to the bottom edge and the live bars below the fold. The banner is one line (its QR code behind a
+    button) and the bars stand in the chart's column beside the question."""
+    teacher = new_tab(browser, viewport={"width": 1280, "height": 800})
+    teacher.goto(f"{app_url}/derivation")
+    wait_for_run(teacher)
+    sidebar(teacher).get_by_text("Class poll").click()
+    sidebar(teacher).get_by_role("button", name="Start a room (teacher)").click()
+    expect(sidebar(teacher).get_by_text(re.compile(r"Room code [A-Z2-9]{6}"))).to_be_visible(timeout=WAIT_MS)
+    sidebar(teacher).get_by_text("Presentation mode").click()
+    reveal = main(teacher).get_by_role("button", name="Reveal to the room")
+    expect(reveal).to_be_visible(timeout=WAIT_MS)
+    bars = main(teacher).locator('[data-testid="stVegaLiteChart"]').first
+    expect(bars).to_have_attribute("aria-label", re.compile("The room's answers"), timeout=WAIT_MS)
+    main(teacher).evaluate("m => m.scrollTo(0, 0)")
+    for element in (reveal, bars):
+        box = element.bounding_box()
+        assert box and box["y"] + box["height"] <= 800, box
+    teacher.screenshot(path=str(shots / "poll_teacher_presenting.png"))
+    main(teacher).get_by_role("button", name="QR code").click()
+    expect(teacher.locator('[data-testid="stDialog"] [data-testid="stImage"] img')).to_be_visible(timeout=WAIT_MS)
+    teacher.context.close()
