@@ -1,12 +1,27 @@
 """For teachers: per page the question, the answer its default run gives (computed), the common wrong
 answers and the misconception behind each, a plan for a 50-minute lecture, and the links worth showing."""
 
+from urllib.parse import urlencode
+
 import streamlit as st
 
-from ui import layout
+from ui import internals, layout
 from ui.controls import sync_url
 from ui.lessons import plan
 from ui.lessons.registry import LESSONS
+
+PLAN_COLUMNS = (1, 7)  # when, what: "45–50 min" on one line at 1280 px with the sidebar open
+
+
+def page_link(container, entry, label: str, icon: str, query: dict[str, str] | None = None) -> None:
+    """A link to a lab page that opens in this tab (st.page_link: the session, its room and the teacher's hold on it
+    come along), with `query` as the page's settings. Run alone (`streamlit run pages/teachers.py`, no navigation
+    to link through), a plain link."""
+    if st.session_state.get(internals.SHELL):
+        container.page_link(entry.path, label=label, icon=icon, query_params=query or {})
+    else:
+        container.markdown(f"[{label}]({entry.lesson.page}{'?' + urlencode(query) if query else ''})")
+
 
 layout.header("For teachers", "How do I run this in a 50-minute lecture, and what will the room answer?")
 sync_url([])
@@ -17,9 +32,20 @@ st.markdown(
     "run** when this page opens, with the same code the page uses, so they are what the room will see."
 )
 
+st.caption(  # in-app links keep this tab's session: its class poll room, and the teacher's hold on it
+    "Every page link here opens in this tab (a preset's link with its settings): a class poll room you started "
+    "stays yours, and the room follows you to the page."
+)
+
 st.subheader("A 50-minute lecture")
-cells = (f"| {when} | {what.replace('|', chr(92) + '|')} |" for when, what in plan.rows(LESSONS))  # | ends a cell
-st.markdown("| when | what |\n| --- | --- |\n" + "\n".join(cells))
+with st.container(border=True):
+    for row in plan.rows(LESSONS):
+        when, what = st.columns(PLAN_COLUMNS, vertical_alignment="center")
+        when.markdown(f"**{row.when}**")
+        if row.entry is None:
+            what.markdown(row.what)
+        else:
+            page_link(what, row.entry, row.what, row.entry.icon)
 st.markdown(
     "**If you run short of time**, leave out, in this order:\n\n"
     + "\n".join(f"- {entry.title}: {entry.lesson.trim}." for entry in plan.trims(LESSONS))
@@ -38,4 +64,6 @@ for entry in LESSONS:
         "**Common wrong answers**\n\n" + "\n".join(f"- *{wrong}*: {why}" for wrong, why in lesson.wrong.items())
     )
     if lesson.show:
-        st.markdown("**Worth showing**\n\n" + "\n".join(f"- [{name}]({lesson.link(name)})" for name in lesson.show))
+        st.markdown("**Worth showing**")
+        for name in lesson.show:
+            page_link(st, entry, name, "▶️", lesson.query(name))

@@ -4,6 +4,8 @@ the page's own question, and the page must say it is right."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import pytest
 
 import core
@@ -58,13 +60,14 @@ def test_the_teachers_page_shows_every_lessons_computed_answer_and_links():
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     shown = "\n".join(e.value for e in [*at.markdown, *at.success])
+    links = {(link.proto.page, link.proto.label, link.proto.query_string) for link in at.main.get("page_link")}
     for entry in LESSONS:
         lesson = entry.lesson
         answer, _ = lesson.expected(lesson.defaults())
-        assert f"[{entry.title}]({lesson.page})" in shown
+        assert (lesson.page, entry.title, "") in links  # the plan's row: the page at its defaults
         assert f"The default run's answer: {plan.shown(answer)}." in shown
         for name in lesson.show:
-            assert f"]({lesson.link(name)})" in shown
+            assert (lesson.page, name, urlencode(lesson.query(name))) in links
 
 
 def test_the_signed_l1_answers_stay_the_same_words_whatever_the_settings():
@@ -132,12 +135,12 @@ def test_the_lecture_plan_fills_50_minutes_from_the_registry_and_says_what_to_tr
 
     rows = plan.rows(LESSONS)
     assert plan.total(LESSONS) == plan.LECTURE_MINUTES == 50
-    assert rows[0][0].startswith("0–") and rows[-1][0].endswith(f"–{plan.LECTURE_MINUTES}\u00a0min")
-    assert [what for _, what in rows[1:-1]] == [f"[{e.title}]({e.lesson.page})" for e in LESSONS]
-    ends = [int(when.split("–")[1].split()[0]) for when, _ in rows]
-    starts = [int(when.split("–")[0]) for when, _ in rows]
+    assert rows[0].when.startswith("0\u2060–") and rows[-1].when.endswith(f"–\u2060{plan.LECTURE_MINUTES}\u00a0min")
+    assert [(r.what, r.entry) for r in rows[1:-1]] == [(e.title, e) for e in LESSONS]
+    ends = [int(r.when.split("–")[1].strip("\u2060").split("\u00a0")[0]) for r in rows]
+    starts = [int(r.when.split("–")[0].strip("\u2060")) for r in rows]
     assert starts[1:] == ends[:-1]  # one row after the other, no gap
-    assert "Introduction" in rows[0][1] and "exit ticket" in rows[-1][1]
+    assert "Introduction" in rows[0].what and "exit ticket" in rows[-1].what and rows[0].entry is None
     assert [e.lesson.page for e in plan.trims(LESSONS)][0] == LESSONS[-1].lesson.page  # the last page goes first
     assert all(e.lesson.trim for e in LESSONS)
 

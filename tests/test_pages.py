@@ -377,14 +377,19 @@ def test_the_draws_sentence_measures_the_median_and_the_mean_from_the_draws_data
         assert float(shown) == pytest.approx(exact, rel=5e-2)  # printed to 2 significant digits
 
 
-def test_the_teachers_plan_shows_every_row_whole():
-    """A | inside a cell (|ŷ − t|) ended the table's cell: the introduction read 'Write L(w) ='."""
+def test_the_teachers_plan_shows_every_row_whole_and_its_times_on_one_line():
+    """A | inside a cell (|ŷ − t|) ended the table's cell: the introduction read 'Write L(w) ='. A fresh read: "0–4
+    min" broke after its dash at 1280 px; the plan's rows are now columns, each time kept on one line."""
+    from ui.lessons import plan
+
     at = AppTest.from_file(str(APP), default_timeout=120)
     at.switch_page("pages/teachers.py")
     at.run()
-    table = next(m.value for m in at.markdown if m.value.startswith("| when | what |"))
-    intro = table.splitlines()[2]
-    assert intro.count(" | ") == 1 and "\\|ŷ − t\\|" in intro, intro
+    shown = [m.value for m in at.main.markdown]
+    assert any("Write L(w) = |ŷ − t| on the board" in m for m in shown)
+    for row in plan.rows(LESSONS):
+        assert f"**{row.when}**" in shown
+        assert " " not in row.when and "\u2060–\u2060" in row.when  # no break at the dash, nor before "min"
 
 
 def test_the_staircase_shows_every_step_of_the_summed_subgradient():

@@ -2,7 +2,7 @@
 (AppTest), from a fresh teacher's read. The room carries the teacher's page and settings; students land on them by
 the link, the code or Go to; a student whose settings differ is told and offered them in one click; the bars count
 only answers to the question they show (their sum is the count under them); before the reveal they give nothing
-away; a wrong pick in a room gets its own rebuttal."""
+away; a wrong pick in a room gets its own rebuttal; the teachers' page links keep the room."""
 
 from __future__ import annotations
 
@@ -178,3 +178,19 @@ def test_a_presenting_teacher_gets_a_one_line_banner_and_the_live_bars_beside_th
     ]
     assert f"{KEY}_reveal" in {b.key for b in beside.button}  # Reveal beside the bars ...
     assert not any("Predict first" in m.value for m in beside.markdown)  # ... in the column beside the question
+
+
+def test_the_teachers_page_links_open_in_the_session_and_keep_the_room():
+    """A teacher in a room follows the plan and a preset worth showing from the teachers' page: the page opens with
+    the preset (a setting the session kept from an earlier visit gives way) and the room is still the teacher's."""
+    teacher, code = _teacher()
+    assert teacher.session_state["d_wrong"] is False
+    teacher.switch_page("pages/teachers.py")
+    rerun(teacher)
+    links = teacher.main.get("page_link")
+    room_key = teacher.session_state["_poll_teacher"][code]
+    assert links and not any(room_key in link.proto.query_string for link in links)
+    (misconception,) = [link for link in links if link.proto.label == "The misconception, switched on"]
+    _follow(teacher, misconception)
+    assert teacher.session_state["d_wrong"] is True and teacher.session_state[ROOM.key] == code
+    assert f"{KEY}_reveal" in {b.key for b in teacher.button}  # still the room's teacher, with Reveal

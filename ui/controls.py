@@ -196,12 +196,16 @@ def restore(controls: Sequence[Control]) -> list[str]:
     visitor keeps seeing why the link was changed after their next click.
     """
     memo = "_url_notes:" + ",".join(c.key for c in controls)
-    if not any(c.key in st.session_state for c in controls):  # a fresh visit: forget an earlier link's notes
+    arrived = st.session_state.get(_ARRIVED)  # this run entered the page: its link's values, not earlier ones
+    fresh = {c.key for c in controls if arrived is not None and c.key not in arrived and c.key not in _SHELL_KEYS}
+    if arrived is not None:
+        arrived.update(fresh)
+    if fresh or not any(c.key in st.session_state for c in controls):  # a fresh visit: forget earlier link's notes
         st.session_state[memo] = []
     notes = st.session_state.setdefault(memo, [])
     url = _url_values(st.query_params, [c.key for c in controls])
     for c in controls:
-        if c.key in st.session_state:
+        if c.key in st.session_state and c.key not in fresh:
             _keep_if_valid(c, notes)
             continue
         st.session_state[c.key] = c.default
@@ -267,13 +271,19 @@ SLIDE = Control(
     "slide", "Slide", "int", 1, lo=1, hi=SLIDE_SCREENS, step=1
 )  # which of the slide view's screens is shown
 SHARED: tuple[Control, ...] = (PRESENTATION, ROOM, SLIDES, SLIDE)  # the app shell's controls, kept in every page's URL
+_SHELL_KEYS = frozenset(c.key for c in SHARED)  # kept from page to page: the session's, not only the link's
 
 
 _PAGE, _LINK = "_page_path", "_link_query"  # session-state keys: this run's page; what its settings wrote
+_ARRIVED = "_page_arrived"  # session-state key: on a run that enters a page, the controls restored so far; else None
 
 
 def enter_page(path: str) -> None:
-    """Record the page this run draws (app.py, from st.navigation): the page a link to this one opens."""
+    """Record the page this run draws (app.py, from st.navigation): the page a link to this one opens. A run that
+    enters a page (from another page, by a link in the app that carries settings, or the first) reads the page's
+    controls as a fresh visit does, from the link or their defaults: a value the session kept from an earlier visit
+    (a control drawn only below the question is not a widget, so Streamlit keeps it) must not override the link."""
+    st.session_state[_ARRIVED] = set() if st.session_state.get(_PAGE) != path else None
     st.session_state[_PAGE] = path
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
 from ui.controls import Control
 
@@ -48,8 +47,7 @@ class Lesson:
         """Every control's value under a preset (the defaults for None)."""
         return {**self.defaults(), **(self.presets[preset] if preset else {})}
 
-    def link(self, preset: str | None = None) -> str:
-        """The page's relative link with the preset's non-default values in the query string."""
+    def query(self, preset: str | None = None) -> dict[str, str]:
+        """The preset's values as the page's link writes them (its query parameters; {} for the defaults)."""
         by_key = {c.key: c for c in self.controls}
-        changed = {k: by_key[k].to_url(v) for k, v in (self.presets[preset] if preset else {}).items()}
-        return self.page + (f"?{urlencode(changed)}" if changed else "")
+        return {k: by_key[k].to_url(v) for k, v in (self.presets[preset] if preset else {}).items()}

@@ -4,14 +4,16 @@ wrap-up with an exit ticket. The lessons' minutes and what to trim live in their
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from ui.words import num
 
 LECTURE_MINUTES = 50
 INTRO = (
     4,
-    "**Introduction.** Write L(w) = |ŷ − t| on the board and ask what dL/dw is. Collect guesses; most say "
-    "“it is just ŷ′”. Start a class poll room (sidebar) and put its QR code up.",
+    "**Introduction.** Write L(w) = |ŷ − t| on the board and ask what dL/dw is. Collect guesses, and listen for "
+    "“it is just ŷ′, since t is a constant”: the slip a Cross Validated question asks about, which page 1 takes "
+    "apart. Start a class poll room (sidebar) and put its QR code up.",
 )
 WRAP_UP = (
     5,
@@ -21,12 +23,27 @@ WRAP_UP = (
 )
 
 
-def rows(lessons: Sequence) -> list[tuple[str, str]]:
-    """(when, what) for the introduction, each lesson of the registry in order (linked), and the wrap-up."""
-    parts = [INTRO, *((e.lesson.minutes, f"[{e.title}]({e.lesson.page})") for e in lessons), WRAP_UP]
+@dataclass(frozen=True)
+class Row:
+    """A row of the plan: when (minutes from the start, on one line), what, and the lesson it opens (None for the
+    introduction and the wrap-up)."""
+
+    when: str
+    what: str
+    entry: object | None = None  # a ui.lessons.registry.Entry
+
+
+def when(start: int, minutes: int) -> str:
+    """'4–13 min', kept on one line: a word joiner on each side of the dash, a no-break space before "min"."""
+    return f"{start}\u2060–\u2060{start + minutes}\u00a0min"
+
+
+def rows(lessons: Sequence) -> list[Row]:
+    """The introduction, each lesson of the registry in order, and the wrap-up, each with its minutes."""
+    parts = [(*INTRO, None), *((e.lesson.minutes, e.title, e) for e in lessons), (*WRAP_UP, None)]
     out, start = [], 0
-    for minutes, what in parts:
-        out.append((f"{start}–{start + minutes}\u00a0min", what))  # no break before "min"
+    for minutes, what, entry in parts:
+        out.append(Row(when(start, minutes), what, entry))
         start += minutes
     return out
 
