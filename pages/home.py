@@ -33,9 +33,9 @@ st.markdown(
     "- **Predict, then observe.** Each experiment first asks a question; the charts appear once the class has "
     "answered (or you skip). Ask the room, then click.\n"
     "- **Share the exact experiment.** Every slider is stored in the address bar: copy the URL and students open "
-    "the same settings. A *Preset* menu on each lab page sets up one experiment in a click: the presets whose "
-    "names start with *The article* run the blog post's own code and settings; the others are this app's "
-    "experiments, not figures from the post.\n"
+    "the same settings. A *Preset* menu on each lab page sets up one experiment in a click: a preset whose "
+    "name starts with *The article* keeps the blog post's own code and settings, and says in brackets what is "
+    "ours (a longer run: *ours: 1,000 epochs*); the others are this app's experiments, not figures from the post.\n"
     "- **Presentation mode** (sidebar) enlarges the type for a projector, folds the settings and the "
     "explanations, and collapses the sidebar. **Slide view** shows one screen at a time: the question, the "
     "prediction, then the chart that answers it, with back and next.\n"
@@ -45,9 +45,9 @@ st.markdown(
     "- **Export.** Each lab page has a CSV download of the numbers behind its charts; hover a chart for its toolbar, "
     "which downloads it as PNG."
 )
-st.caption(
+st.caption(  # by title: the texts this app was built from came without their addresses
     "Sources: a Cross Validated question and its answers on the gradient of |m(w) − t|; the blog post "
-    "*L1 loss, abs L1 loss, and L2 loss*; a walkthrough of the L1 gradient from scratch; an overview of L1 "
-    "against L2 and outliers."
+    "*L1 loss, abs L1 loss, and L2 loss*; *L1 loss gradient, explained from scratch* (Utkarsh Mittal, Towards AI); "
+    "*Demystifying Gradient Descent with Absolute-Value Loss*, on L1 against L2 and outliers."
 )
 sync_url([])  # no settings of its own: the URL keeps only the shell's (presentation mode)

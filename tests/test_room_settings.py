@@ -194,3 +194,11 @@ def test_the_teachers_page_links_open_in_the_session_and_keep_the_room():
     _follow(teacher, misconception)
     assert teacher.session_state["d_wrong"] is True and teacher.session_state[ROOM.key] == code
     assert f"{KEY}_reveal" in {b.key for b in teacher.button}  # still the room's teacher, with Reveal
+
+
+def test_the_home_page_says_what_an_article_preset_keeps_and_what_is_ours():
+    """A fresh read: the home page said the article's presets run the post's own settings; their names say some
+    settings are ours (the epochs)."""
+    names = [name for e in LESSONS for name in e.lesson.presets if name.startswith("The article")]
+    home = "\n".join(m.value for m in _open("pages/home.py").markdown)
+    assert any("ours" in name for name in names) and "says in brackets what is ours" in home
