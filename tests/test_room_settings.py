@@ -105,9 +105,11 @@ def test_a_student_whose_settings_differ_is_told_offered_them_and_never_counted_
     rerun(student)
     count, alt = _live(rerun(teacher))
     assert count == 1 == _bars_sum(alt) and "other settings" not in texts(teacher)
-    student.slider(key="d_w").set_value(0.8)  # a student who wanders off is not counted there either
-    rerun(student)
-    assert "0.8 here, 0.5 on the teacher's screen" in texts(student) and student.session_state["d_w"] == 0.8
+    wanderer = _open("pages/derivation.py", {"room": code})  # lands on w = 0.5, then moves away before answering
+    wanderer.slider(key="d_w").set_value(0.8)
+    told = texts(rerun(wanderer))
+    assert "0.8 here, 0.5 on the teacher's screen" in told and wanderer.session_state["d_w"] == 0.8
+    assert "it counts, anonymously" not in told  # one message: it counts once the settings are the teacher's
 
 
 def test_a_room_keeps_only_settings_a_control_accepts():
@@ -127,6 +129,24 @@ def test_a_room_keeps_only_settings_a_control_accepts():
     got = {k: student.session_state[k] for k in ("d_w", "d_x", "d_seed", "d_wrong", "d_b")}
     assert got == {"d_w": 0.3, "d_x": 2.0, "d_seed": 7, "d_wrong": True, "d_b": 0.1}
     assert "evil" not in student.query_params and student.query_params.get("present") is None
+
+
+def test_every_pages_settings_fit_what_the_room_stores():
+    """The room keeps a page's settings as a bounded query string: every lesson's, with each control at its
+    longest value, fits (else the teacher's settings would silently not reach the room)."""
+    from ui.poll import page_view, store
+
+    for entry in LESSONS:
+        longest = {}
+        for c in entry.lesson.controls:
+            if c.kind == "bool":
+                values = [not c.default]
+            elif c.kind in ("choice", "log"):
+                values = list(c.options)
+            else:
+                values = [c.lo + i * c.step for i in range(round((c.hi - c.lo) / c.step) + 1)]
+            longest[c.key] = max((c.to_url(round(v, 10) if c.kind == "float" else v) for v in values), key=len)
+        assert re.fullmatch(store.SETTINGS_PATTERN, page_view.encode(longest)), entry.lesson.page
 
 
 def test_before_the_reveal_the_live_bars_name_no_rule_and_after_it_they_do():

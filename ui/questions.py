@@ -168,9 +168,11 @@ def _ask_room_as_student(room: room_view.Membership, key, question, options, cor
     answer = _input(key, question, options, disabled=revealed)
     number = isinstance(options, NumberAnswer)
     if not revealed:
+        if differences:  # told above: it counts once the page shows the teacher's settings
+            return False
         if answer is None:
             st.caption(f"{'Type' if number else 'Pick'} an answer: it counts, anonymously, for room {room.code}.")
-        elif not differences:
+        else:
             room_view.send(room, key, options.option(answer) if number else answer, room_view.view_tag())
         return False
     result = functools.partial(
