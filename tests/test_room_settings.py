@@ -222,3 +222,16 @@ def test_the_home_page_says_what_an_article_preset_keeps_and_what_is_ours():
     names = [name for e in LESSONS for name in e.lesson.presets if name.startswith("The article")]
     home = "\n".join(m.value for m in _open("pages/home.py").markdown)
     assert any("ours" in name for name in names) and "says in brackets what is ours" in home
+
+
+def test_students_follow_the_teacher_to_a_page_that_stops_before_its_question():
+    """The page is recorded as the teacher enters it, its settings from its question: a page that stops before
+    the question (no optimiser chosen) still takes the room's students along."""
+    from ui.lessons.landscape import lesson as landscape
+
+    teacher, code = _teacher()
+    student = _open("pages/derivation.py", {"room": code})
+    teacher.query_params.update({f"l_{o}": "false" for o in landscape.OPTIMIZERS})
+    teacher.switch_page("pages/landscape.py")
+    assert "Pick at least one optimiser" in texts(rerun(teacher))
+    assert "Your teacher has moved on to **5 · The (w, b) landscape**" in texts(rerun(student))

@@ -4,6 +4,9 @@ A session is in a room when `st.session_state["room"]` (ui.controls.ROOM, kept i
 of an open room. `sidebar()` checks it once per full run (one read) and keeps what it read as the
 run's snapshot; `joined()` answers from that snapshot. A session in no room never touches the database.
 
+The room follows the teacher's lab page and its settings (ui.poll.page_view): students land on them, are told
+when theirs differ, and every bar counts only the answers given under the settings the viewer's page shows.
+
 Starting a room needs the teacher passphrase where one is configured (POLL_TEACHER_PASSPHRASE, in the
 environment or in Streamlit's secrets); without one, starting counts against per-session and per-address limits
 (ui.poll.store.LIMITS). The visitor's address (`visitor_source`) reaches the store only to be hashed there.
@@ -403,6 +406,13 @@ def follow(page: str, pages: Mapping[str, LabPage]) -> None:
     if room.teacher_key:
         if presenting():  # the sidebar is folded on a projector: the room's code and QR code go on the page
             _room_banner(room.code)
+        shown = st.session_state.get(_SHOWN) or ("", "", None)
+        if page in pages and shown[:2] != (room.code, page):  # a new page: its settings follow from its question
+            try:
+                store().show_page(room.code, room.teacher_key, page)
+            except PollError:
+                return  # the room's students keep the page they were sent to last; the sidebar says what failed
+            st.session_state[_SHOWN] = (room.code, page, None)
         return
     teacher = pages.get(room.teacher_page or "")
     theirs = page_view.decode(teacher, room.teacher_settings) if teacher else None
