@@ -186,6 +186,10 @@ def test_a_wrong_pick_in_a_room_gets_its_own_rebuttal():
     teacher.button(key=f"{signed_l1.PREDICT_KEY}_reveal").click()
     rerun(teacher)
     assert signed_l1.LESSON.wrong[pick] in texts(rerun(student))
+    student.slider(key="s_w0").set_value(22.0)  # after the reveal, a student explores: the room's chart is not theirs
+    told = texts(rerun(student))
+    assert "The room answered at your teacher's settings" in told and "w0: 22 here, 20 on the teacher's screen" in told
+    assert "**1** answer was given under other settings than this page shows now" in told
 
 
 def test_a_presenting_teacher_gets_a_one_line_banner_and_the_live_bars_beside_the_question():

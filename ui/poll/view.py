@@ -700,7 +700,7 @@ def spread(room: Membership, key: str, options: Sequence[str], right: Sequence[s
     if not sum(counts.values()) and others:
         st.caption(
             f"{_plural(others, 'answer was', 'answers were')} given under other settings than this page shows now: "
-            "the page's settings as the question was asked show them."
+            "the chart shows them at the settings the question was asked under."
         )
         return
     _bars(counts, options, right, f"{key}_spread")
