@@ -328,7 +328,7 @@ def test_home_says_only_the_article_presets_run_the_blog_posts_settings():
     named = [k for entry in LESSONS for k in entry.lesson.presets if k.startswith("The article")]
     assert named, "the sentence points at presets that exist"
     text = snapshot(open_page("pages/home.py"))
-    assert "the presets whose names start with *The article* run the blog post's own code" in text
+    assert "a preset whose name starts with *The article* keeps the blog post's own code and settings" in text
     assert "reproduces the blog post's figures" not in text
     assert "SVG" not in text, "a chart's toolbar downloads PNG only (Streamlit 1.67)"
 
