@@ -588,6 +588,7 @@ def spread_spec(
             "title": None,
             "labelFontSize": font_size,
             "labelLimit": 0,  # no cut: the labels are short
+            "labelColor": "#31333f",  # the page's text colour, as the labels above the bars
             "domain": False,
             "ticks": False,
             "labelPadding": 8,
