@@ -127,10 +127,5 @@ st.image(
 blocks.numerical_block(sample)
 blocks.misconception_block(sample)
 blocks.samples_block(sample, pic.curve)
-check_understanding(
-    "d_check",
-    "For L(w) = |3w − 6|, what is dL/dw at w = 1?",
-    ["3", "−3", "−1", "0"],
-    "−3",
-    "r = 3·1 − 6 = −3 < 0, so dL/dw = sign(−3)·3 = −3: increasing w lowers the loss, towards w = 2.",
-)
+check = lesson.CHECK
+check_understanding("d_check", check.question, check.options, check.correct, check.explanation, wrong=check.wrong)

@@ -372,3 +372,34 @@ def test_the_misconception_says_its_runs_train_b_when_the_bias_is_on():
 def test_the_kink_hint_says_whether_the_w_slider_can_reach_the_kink(x, t, w, says):
     at = open_page("pages/derivation.py", {"d_x": str(x), "d_t": str(t), "d_w": str(w)})
     assert any(says in c.value for c in at.caption)
+
+
+def test_each_wrong_pick_of_the_check_question_gets_its_own_rebuttal():
+    """A teacher's read: 3, −1 and 0 all got one generic line; 3 is the page's misconception (dŷ/dw alone), −1 is
+    sign(r) alone, 0 the kink's slope."""
+    at = open_page("pages/derivation.py")
+    said = {}
+    for pick in ("3", "−1", "0"):
+        at.radio(key="d_check").set_value(pick).run()
+        said[pick] = " ".join(e.value for e in at.error if "the answer is **−3**" in e.value)
+    assert "dŷ/dw = 3 alone" in said["3"] and "misconception" in said["3"] and "r = 3·1 − 6 = −3" in said["3"]
+    assert "sign(r) = −1 alone" in said["−1"] and "dŷ/dw = 3 multiplies it" in said["−1"]
+    assert "only at its kink, w = 2" in said["0"]
+    assert len(set(said.values())) == 3
+
+
+@given(st.sampled_from([-3.0, -2.0, -0.5, 0.5, 1.5, 3.0]), st.integers(-6, 6), st.sampled_from([-1.0, 0.5, 1.0, 2.0]))
+def test_the_check_questions_options_are_computed_from_its_numbers(x, t, w):
+    r = x * w - t
+    if r == 0 or len({x, np.sign(r) * x, np.sign(r), 0.0}) < 4:
+        with pytest.raises(ValueError):
+            say.check_question(x, float(t), w)
+        return
+    check = say.check_question(x, float(t), w)
+    assert check.correct == say.fmt(np.sign(r) * x) and len(set(check.options)) == 4
+    assert set(check.wrong) == set(check.options) - {check.correct}
+    assert "misconception" in check.wrong[say.fmt(x)] and f"= {say.fmt(r)}" in check.wrong[say.fmt(x)]
+    assert f"sign(r) = {say.fmt(np.sign(r))} alone" in check.wrong[say.fmt(np.sign(r))]
+    assert f"kink, w = {say.fmt(t / x)}" in check.wrong["0"]
+    assert check.explanation.endswith(f"towards w = {say.fmt(t / x)}.")
+    assert lesson.CHECK.question == "For L(w) = |3w − 6|, what is dL/dw at w = 1?"

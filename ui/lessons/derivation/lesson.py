@@ -39,6 +39,7 @@ PRESETS = {
     "A bias b = 0.8 lifts ŷ above t: the sign flips": {"d_bias": True, "d_b": 0.8},
 }
 PREDICT_KEY = "d_guess"
+CHECK = say.check_question(x=3.0, t=6.0, w=1.0)  # the closing question: L(w) = |3w − 6| at w = 1
 
 
 @dataclass(frozen=True)

@@ -377,3 +377,51 @@ def graph_alt(
         f"Computational graph. Forward: w = {fmt(w)} and x = {fmt(x)} give {model}; r = ŷ − t = {fmt(r)} "
         f"with t = {fmt(t)}; L = |r| = {fmt(loss)}. Backward: {at_r}, {back}."
     )
+
+
+class CheckQuestion(NamedTuple):
+    """The closing check question on L(w) = |x·w − t| at one w: its options, the right one, why, and for each
+    wrong option the slip behind it."""
+
+    question: str
+    options: list[str]
+    correct: str
+    explanation: str
+    wrong: dict[str, str]
+
+
+def check_question(x: float, t: float, w: float) -> CheckQuestion:
+    """The check question "For L(w) = |x·w − t|, what is dL/dw at w?" with its options computed from x, t and w:
+    sign(r)·x (right), x alone (the page's misconception), sign(r) alone, and 0 (the kink's slope, read off it).
+    Its numbers keep w off the kink (r ≠ 0) and the four options apart."""
+    r = x * w - t
+    sign = float(np.sign(r))
+    if r == 0 or x == 0 or len({x, sign * x, sign, 0.0}) < 4:
+        raise ValueError(f"a check question needs w off the kink and four different options: {x=}, {t=}, {w=}")
+    grad, kink = sign * x, t / x
+    options = {"right": fmt(grad), "x alone": fmt(x), "sign alone": fmt(sign), "zero": "0"}
+    r_text = f"r = {fmt(x)}·{factor(w)} − {factor(t)} = {fmt(r)}"
+    side, towards = ("negative", "increasing w lowers") if r < 0 else ("positive", "decreasing w lowers")
+    flips = "flips it" if r < 0 else "keeps it"
+    wrong = {
+        options["x alone"]: (
+            f"That is dŷ/dw = {fmt(x)} alone: the page's misconception, “∇loss = ∇m, since t is a constant”, the "
+            f"chain rule without its first factor dL/dr = sign(r). The target enters through that sign: {r_text} is "
+            f"{side}, so the sign {flips}."
+        ),
+        options["sign alone"]: (
+            f"That is dL/dr = sign(r) = {fmt(sign)} alone: the chain rule stopped one factor early; "
+            f"dŷ/dw = {fmt(x)} multiplies it."
+        ),
+        options["zero"]: (
+            f"0 is a slope of the V only at its kink, w = {fmt(kink)}, where {fmt(x)}w = {fmt(t)} (there the app "
+            f"takes sign(0) = 0). At w = {fmt(w)} you are off the kink, on an arm whose slope is ±{fmt(abs(x))}."
+        ),
+    }
+    explanation = (
+        f"{r_text} {'<' if r < 0 else '>'} 0, so dL/dw = sign({fmt(r)})·{factor(x)} = {fmt(grad)}: {towards} "
+        f"the loss, towards w = {fmt(kink)}."
+    )
+    question = f"For L(w) = |{fmt(x)}w − {factor(t)}|, what is dL/dw at w = {fmt(w)}?"
+    return CheckQuestion(question, [options[k] for k in ("x alone", "right", "sign alone", "zero")], options["right"],
+                         explanation, wrong)  # fmt: skip
