@@ -93,7 +93,7 @@ def _input(key: str, question: str, options: Sequence[str] | NumberAnswer, *, di
             options.label,
             value=None,
             step=0.1,
-            format="%.4f",
+            format="%g",  # as typed: 2, not 2.0000
             key=key,
             placeholder=options.placeholder,
             disabled=disabled,

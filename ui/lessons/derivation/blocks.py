@@ -43,7 +43,8 @@ def numerical_block(s: lesson.Sample) -> None:
                 ],
                 "dL/dw": [grad_w, central, forward, backward],
             }
-        )
+        ),
+        digits=3,
     )
     kind, note = say.finite_differences(r, x, h, grad_w, forward, backward=backward, central=central)
     if kind == "warning":
@@ -108,7 +109,7 @@ def samples_block(s: lesson.Sample, curve: pd.DataFrame | None = None) -> None:
             "sign(rᵢ)·xᵢ": contrib,
         }
     )
-    layout.table(table)
+    layout.table(table, digits=3)
     lo, hi = core.l1_minimizers(data.x, data.y)
     st.markdown(say.samples_total(w, float(contrib.sum()), lo, hi))
     kinks = data.y / data.x  # where the sum steps: every sample's tᵢ/xᵢ, each on the chart

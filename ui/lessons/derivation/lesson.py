@@ -25,7 +25,9 @@ C = {
     "bias": Control("d_bias", "Add a bias b to the model", "bool", False),
     "b": Control("d_b", "Bias b", "float", 0.0, lo=-2.0, hi=2.0, step=0.1),
     "kink": Control.from_param("d_kink", core.LOSSES["l1"].param("at_kink")),
-    "h": Control("d_h", "Finite-difference step h", "log", 0.001, options=log_options(1e-6, 1.0, 3)),
+    "h": Control(  # its readout as the sentences print it: 0.000001, not 1e-06
+        "d_h", "Finite-difference step h", "log", 0.001, options=log_options(1e-6, 1.0, 3), format_func=say.fmt
+    ),
     "wrong": Control("d_wrong", "Try the misconception: “∇loss = ∇m, since t is a constant”", "bool", False),
     "n": Control("d_n", "Samples in the sum", "int", 5, lo=2, hi=12, step=1),
     "seed": Control("d_seed", "Samples' seed", "int", 0, lo=0, hi=99, step=1),

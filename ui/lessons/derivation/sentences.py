@@ -18,9 +18,18 @@ EPS = np.finfo(float).eps
 GUESS_TOL = 1e-3  # a typed dL/dw counts as right within this
 
 
+EXACT_DECIMALS = 4  # the sliders hold at most 2 decimals: their products and sums, at most 4 (1.35·2.7 = 3.645)
+
+
 def fmt(v: float) -> str:
-    """A number as the page prints it: 4 significant digits, the minus sign −, never e-notation (ui.words.num)."""
-    return num(float(v) + 0.0)  # + 0.0: no "−0"
+    """A number as the page prints it, the minus sign −, never e-notation (ui.words.num): a decimal the sliders'
+    arithmetic makes exactly (at most EXACT_DECIMALS decimals: ŷ = 1.35·2.7 = 3.645, dL/dw = −2) as it is, any
+    other (the kink at w = −0.667, a sum over random samples) to 3 significant digits."""
+    v = float(v) + 0.0  # + 0.0: no "−0"
+    short = round(v, EXACT_DECIMALS)
+    if abs(v - short) <= 1e-9 * max(1.0, abs(v)):  # the float's rounding of a short decimal: 0.1 + 0.2
+        return num(short + 0.0, 15)
+    return num(v, 3)
 
 
 def factor(v: float) -> str:
@@ -199,7 +208,7 @@ def finite_differences(
 
     if r == 0:
         return "warning", (
-            f"You stand on the kink, and the step h = {h:g} straddles it: forward gives {quotient(forward)}, the "
+            f"You stand on the kink, and the step h = {fmt(h)} straddles it: forward gives {quotient(forward)}, the "
             f"right arm of the V; backward {quotient(backward)}, the left one; central {quotient(central)}, their "
             "average. There is no derivative here for them to agree on; the analytic value is the app's pick from "
             "the subgradients."
@@ -208,7 +217,7 @@ def finite_differences(
         crossing, clean = ("forward", "backward") if r * x < 0 else ("backward", "forward")
         values = {"forward": forward, "backward": backward}
         return "warning", (
-            f"The step h = {h:g} reaches across the kink (|r| = {fmt(abs(r))} < |x|·h = {fmt(abs(x) * h)}): the "
+            f"The step h = {fmt(h)} reaches across the kink (|r| = {fmt(abs(r))} < |x|·h = {fmt(abs(x) * h)}): the "
             f"{crossing} difference, {quotient(values[crossing])}, and the central one, {quotient(central)}, mix the "
             f"two arms of the V, whose slopes are ±{fmt(abs(x))}; only the {clean} one, {quotient(values[clean])}, "
             f"stays on one arm and matches the analytic {fmt(analytic)}. A step below |r|/|x| = {fmt(abs(r / x))} "
