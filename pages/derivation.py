@@ -29,7 +29,7 @@ values = v.by_key
 sample = lesson.sample(values)
 x, t, w, b, kink = sample.x, sample.t, sample.w, sample.b, sample.kink
 y_hat, r, loss, sign = sample.y_hat, sample.r, sample.loss, sample.sign
-grad_w, grad_b, at_kink = sample.grad_w, sample.grad_b, sample.at_kink
+grad_w, grad_b = sample.grad_w, sample.grad_b
 
 # On a projector the derivation and its question sit beside L(w), which answers it: both on the first screen.
 # The slide view puts the question on its own screen, then the chain rule's result beside L(w) on the next.
@@ -99,18 +99,11 @@ st.latex(  # in rows: one row is wider than a phone
     + r"\begin{aligned} \frac{dL}{dw} &= \frac{m(w)-t}{|m(w)-t|}\; m'(w) \\ &= \operatorname{sign}(m(w)-t)\, m'(w)"
     r" \end{aligned} \end{gathered}"
 )
-if at_kink:
-    st.warning(
-        f"**You are on the kink**: r = 0, and |r| has no derivative here. Every slope between −|x| = "
-        f"{fmt(-abs(x))} and |x| = {fmt(abs(x))} is a *subgradient*. The app uses sign(0) = {fmt(kink)} "
-        f"(set by the slider; 0 by default, as PyTorch does), giving {fmt(grad_w)}.",
-        icon="📐",
-    )
+kind, note = say.kink_note(x, w, r, kink, C["w"].lo, C["w"].hi, step=C["w"].step)
+if kind == "warning":
+    st.warning(note, icon="📐")
 else:
-    st.caption(
-        f"The app's convention at the kink r = 0: sign(0) = {fmt(kink)} (0 by default, as PyTorch's abs). "
-        + say.kink_hint(w, x, r, C["w"].lo, C["w"].hi, step=C["w"].step)
-    )
+    st.caption(note)
 
 st.markdown("**The computational graph** (forward values in the nodes, gradients on the way back)")
 st.image(

@@ -144,6 +144,10 @@ def check_finite_differences(p: dict, h: float) -> None:
     analytic = p["sign"] * x
     kind, text = say.finite_differences(r, x, h, analytic, forward, backward=backward, central=central)
     tol = 64 * EPS * (abs(w * x) + abs(b) + abs(t) + abs(x) * h + 1) / h  # rounding of L(w ± h), divided by h
+    if x == 0:  # L is flat in w: no kink to straddle, every difference exactly 0
+        assert (forward, backward, central) == (0, 0, 0) and kind == "caption" and "exactly 0" in text
+        assert "straddles" not in text and "reaches across" not in text
+        return
     if r == 0:
         assert kind == "warning"
         assert abs(forward - abs(x)) <= tol and abs(backward + abs(x)) <= tol and abs(central) <= tol
@@ -165,6 +169,25 @@ def check_finite_differences(p: dict, h: float) -> None:
         if m:  # one value per quotient, "0 (to rounding)" inside the rounding of L(w ± h) / h
             assert (m.group(1) == "0 (to rounding)") == (abs(d) <= 8 * EPS * (abs(x) * h + abs(r)) / h), (name, d)
             assert "(0 (to rounding))" not in text
+
+
+def check_no_kink_in_w_when_x_is_0(v: dict, p: dict, guess: float) -> None:
+    """With x = 0, L(w) = |b − t| is flat in w: no sentence may speak of a kink in w, a V or its subgradients, and
+    the slope is 0 (a teacher's read: "You are on the kink ... every slope between −|x| = 0 and |x| = 0")."""
+    x, w, r, sign, kink = p["x"], p["w"], p["r"], p["sign"], p["kink"]
+    kind, note = say.kink_note(x, w, r, kink, C["w"].lo, C["w"].hi, step=C["w"].step)
+    assert (kind == "warning") == (r == 0 and x != 0)
+    why = say.gradient_why(p["y_hat"], p["t"], r, x, sign)
+    ok, verdict = say.guess_feedback(guess, x, r, sign, sign * x)
+    if x != 0:
+        return
+    for text in (note, why, verdict):
+        assert "on the kink" not in text.lower() and "subgradient" not in text and "[0, 0]" not in text, text
+    assert ok == (abs(guess) <= say.GUESS_TOL) and "flat in w" in why and "flat in w" in verdict
+    if r == 0:
+        assert "flat in w, with no kink" in note and "dL/dw = sign(0)·0 = 0" in note
+    values = {C[name].key: setting for name, setting in v.items()}
+    assert not lesson.sample(values).kinked and lesson.room_answer(values)[0] == "0, sign(r)·x"
 
 
 def check_misconception(p: dict, bias: bool) -> None:
@@ -269,6 +292,7 @@ def test_every_sentence_of_the_derivation_page_holds_for_its_numbers(v, guess):
     assert latex.endswith(say.fmt(p["sign"])) and (r"= [-1,\, 1] \ni" in latex) == (p["r"] == 0)
     assert r"\ni =" not in latex
     check_tangent_sentences(p)
+    check_no_kink_in_w_when_x_is_0(v, p, guess)
     check_finite_differences(p, v["h"])
     check_misconception(p, v["bias"])
     check_samples(v, p["w"], p["kink"])
@@ -442,3 +466,19 @@ def test_the_step_h_and_a_typed_answer_read_without_e_notation_or_padding():
     assert any("h = 0.000001 straddles" in w.value for w in at.warning)
     number_format = at.number_input(key=lesson.PREDICT_KEY).proto.format
     assert number_format % 2.0 == "2" and number_format % -1.5 == "-1.5"
+
+
+@given(SETTINGS, st.booleans(), st.floats(-4, 4, allow_nan=False))
+def test_with_x_0_no_sentence_speaks_of_a_kink_in_w(v, on_target, guess):
+    v = {**v, "x": 0.0} | ({"t": v["b"] if v["bias"] else 0.0} if on_target else {})  # ŷ = t at every w, or never
+    p = page_numbers(v)
+    check_no_kink_in_w_when_x_is_0(v, p, guess)
+    check_finite_differences(p, v["h"])
+    check_lesson(v, p)
+
+
+def test_with_x_0_and_t_0_the_page_says_l_is_flat_not_that_you_stand_on_a_kink():
+    at = open_page("pages/derivation.py", {"d_x": "0", "d_t": "0"})
+    text = " ".join(e.value for kind in ("warning", "caption", "markdown", "info") for e in getattr(at, kind))
+    assert "You are on the kink" not in text and "straddles" not in text and "between −|x| = 0" not in text
+    assert "flat in w, with no kink" in text and "all three differences are exactly 0" in text

@@ -52,7 +52,7 @@ def _rows(s: lesson.Sample, y_top: float) -> list[tuple[dict, float, float]]:
     w_star = say.kink_w(w, x, r)
     fan_w = np.array([-FAN_HALF, FAN_HALF]) + (w_star if w_star is not None else 0.0)
     for i, k in enumerate(np.linspace(-abs(x), abs(x), FAN_LINES)):
-        ends = zip(fan_w, k * (fan_w - fan_w.mean()), strict=True) if s.at_kink else [(nan, nan)] * 2
+        ends = zip(fan_w, k * (fan_w - fan_w.mean()), strict=True) if s.kinked else [(nan, nan)] * 2
         rows += [({"part": "fan", "line": f"subgradient {i + 1}", "series": l1, "side": "", "text": ""}, *e)
                  for e in ends]  # fmt: skip
     for text, where in _names(s, span, lines, fan_w, y_top):
@@ -90,7 +90,7 @@ def _names(s: lesson.Sample, span, lines, fan_w, y_top: float) -> list[tuple[str
 
     pick = f"the app's pick, slope {say.fmt(s.kink * s.x)}"
     flat = f"{pick} · L2 tangent" if s.kink * s.x == 0 else "L2 tangent"
-    on = s.at_kink
+    on = s.kinked
     fan_name = f"subgradients, slopes {say.fmt(-abs(s.x))} to {say.fmt(abs(s.x))}"
     l1_at, l2_at = (None, None) if on else (top(lines["L1"][1]), top(lines["L2"][1]))
     if l1_at and l2_at and l1_at[2] == l2_at[2] and abs(l1_at[1] - l2_at[1]) < NAME_GAP * 1.2 * y_top:

@@ -72,6 +72,11 @@ class Sample:
         return self.r == 0
 
     @property
+    def kinked(self) -> bool:
+        """On the V's corner: r = 0 with x ≠ 0 (with x = 0, L is flat in w: no corner, and its slope is 0)."""
+        return self.at_kink and self.x != 0
+
+    @property
     def slope_l2(self) -> float:
         """L2's slope at w, 2·r·x, for the tangent the chart draws beside L1's."""
         return float(core.loss_grad("l2", self.r)) * self.x
@@ -111,7 +116,7 @@ OTHER = "another number"  # the room's bar for a typed dL/dw that is neither rig
 
 
 def _right_option(s: Sample) -> str:
-    if s.at_kink:
+    if s.kinked:
         return f"[{say.fmt(-abs(s.x))}, {say.fmt(abs(s.x))}], a subgradient"
     return f"{say.fmt(s.grad_w)}, sign(r)·x"
 
@@ -121,7 +126,7 @@ def _room_bars(s: Sample) -> list[tuple[str, float | None]]:
     can still reach (one not matched by an earlier bar), and the rest."""
     bars: list[tuple[str, float | None]] = [(_right_option(s), None)]
     taken = [s.grad_w]
-    for g in () if s.at_kink else say.wrong_guesses(s.x, s.r, s.sign):
+    for g in () if s.kinked else say.wrong_guesses(s.x, s.r, s.sign):
         if all(abs(g.value - v) > say.GUESS_TOL for v in taken):
             bars.append((f"{say.fmt(g.value)}, {g.name}", g.value))
             taken.append(g.value)

@@ -72,7 +72,14 @@ def wrong_guesses(x: float, r: float, sign: float) -> tuple[WrongGuess, ...]:
 
 
 def guess_feedback(guess: float, x: float, r: float, sign: float, grad_w: float) -> tuple[bool, str]:
-    """Whether a typed dL/dw is right, and why, in numbers. On the kink any subgradient is right."""
+    """Whether a typed dL/dw is right, and why, in numbers. On the kink any subgradient is right; with x = 0 there
+    is no kink in w (L is flat in w) and the slope is 0."""
+    if x == 0:
+        ok = abs(guess) <= GUESS_TOL
+        return ok, (
+            f"{'Right' if ok else 'Not quite'}: with x = 0, w does not move the prediction, so L is flat in w and "
+            f"dL/dw = sign(r)·0 = 0{'' if ok else f' (yours: {fmt(guess)})'}."
+        )
     if r == 0:
         ok = abs(guess) <= abs(x) + GUESS_TOL
         return ok, (
@@ -90,7 +97,14 @@ def guess_feedback(guess: float, x: float, r: float, sign: float, grad_w: float)
 
 
 def gradient_why(y_hat: float, t: float, r: float, x: float, sign: float) -> str:
-    """Why dL/dw is what it is, in numbers: the residual, then sign(r)·x (on the kink, the subgradients)."""
+    """Why dL/dw is what it is, in numbers: the residual, then sign(r)·x (on the kink, the subgradients; with
+    x = 0, no kink in w: L is flat)."""
+    if x == 0:
+        return (
+            f"r = ŷ − t = {fmt(y_hat)} − {factor(t)} = {fmt(r)}, and x = 0: w does not move the prediction, so L is "
+            + ("flat in w (no kink in w, whatever sign(0) is)" if r == 0 else "flat in w")
+            + f" and dL/dw = sign(r)·x = {fmt(sign)}·0 = 0."
+        )
     if r == 0:
         return (
             f"r = ŷ − t = {fmt(y_hat)} − {factor(t)} = 0: the kink, where |r| has no derivative. Every value in "
@@ -120,6 +134,26 @@ def kink_w(w: float, x: float, r: float) -> float | None:
     if x == 0:
         return None
     return w if r == 0 else _clean(w - r / x, abs(w) + abs(r / x))
+
+
+def kink_note(x: float, w: float, r: float, kink: float, lo: float, hi: float, *, step: float) -> tuple[str, str]:
+    """(kind, text) under the chain rule: on the kink the subgradients and the app's pick ("warning"); with x = 0 and
+    ŷ = t, no kink in w at all (L is flat); else the app's convention and how to reach the kink (`kink_hint`)."""
+    if r == 0 and x == 0:
+        return "caption", (
+            "ŷ = t at every w: with x = 0, w does not move the prediction, so L(w) = |b − t| = 0 is flat in w, with no "
+            f"kink, and dL/dw = sign(0)·0 = 0 whatever sign(0) the app takes (here {fmt(kink)})."
+        )
+    if r == 0:
+        return "warning", (
+            f"**You are on the kink**: r = 0, and |r| has no derivative here. Every slope between −|x| = "
+            f"{fmt(-abs(x))} and |x| = {fmt(abs(x))} is a *subgradient*. The app uses sign(0) = {fmt(kink)} "
+            f"(set by the slider; 0 by default, as PyTorch does), giving {fmt(kink * x)}."
+        )
+    return "caption", (
+        f"The app's convention at the kink r = 0: sign(0) = {fmt(kink)} (0 by default, as PyTorch's abs). "
+        + kink_hint(w, x, r, lo, hi, step=step)
+    )
 
 
 def kink_hint(w: float, x: float, r: float, lo: float, hi: float, *, step: float) -> str:
@@ -206,6 +240,11 @@ def finite_differences(
     def quotient(v: float) -> str:
         return "0 (to rounding)" if abs(v) <= floor else fmt(v)
 
+    if x == 0:  # L(w ± h) = |b − t| = L(w): every difference is exactly 0
+        return "caption", (
+            "With x = 0, L does not change with w: all three differences are exactly 0, as is the analytic "
+            "sign(r)·x = 0. There is no kink in w to straddle."
+        )
     if r == 0:
         return "warning", (
             f"You stand on the kink, and the step h = {fmt(h)} straddles it: forward gives {quotient(forward)}, the "
@@ -229,10 +268,9 @@ def finite_differences(
         if worst == 0
         else "all three agree with the analytic value up to rounding in L(w ± h)"
     )
-    hint = f" Shrink |r| below |x|·h (= {fmt(abs(x) * h)}) to see them split." if x != 0 else ""
     return "caption", (
         f"Away from the kink {agree}: |r| is a straight line on each side of it, so the step h adds no error "
-        f"of its own.{hint}"
+        f"of its own. Shrink |r| below |x|·h (= {fmt(abs(x) * h)}) to see them split."
     )
 
 
