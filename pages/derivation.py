@@ -73,20 +73,23 @@ with layout.slide_part(3):
         if v["bias"]:
             st.latex(rf"\frac{{dL}}{{db}} = \frac{{dL}}{{dr}}\cdot 1 = {fmt(grad_b)}")
     with chart_box:
-        st.markdown("**L(w) for this sample**, with the tangent at your w (on the kink, the fan of subgradients)")
+        st.markdown(
+            "**L(w) for this sample** and the tangents at your w: L1's dashed, on the V's arm and on past the kink "
+            "(on the kink, the fan of subgradients and the app's pick)"
+        )
         if not layout.presenting():  # a projector's slide has no room for it: the slider's own label says it
             st.caption("Drag the w slider under the chart (or use its arrow keys): the point and tangents follow.")
         pic, slope_l2 = compute.picture(values), sample.slope_l2  # every w's, and this w's
         curve, slope_l1, height = pic.curve, grad_w, 280 if layout.sliding() else 320  # a slide: the w slider fits
         follow.chart(
             lesson_charts.loss_curve_follow_chart(
-                curve, pic.family, compute.w_slider(), ["l1", "l2"], pic.y_range, height=height
+                curve, pic.family, compute.w_slider(), ["l1", "l2"], pic.y_range, w_range=pic.w_range, height=height
             ),
             compute.w_slider(),
             say.curve_alt(x, w, r, b, t, slope_l1=slope_l1, slope_l2=slope_l2)
             + (
                 f" On the kink the chart draws the app's pick among the subgradients, slope {fmt(kink * x)}."
-                if x
+                if sample.kinked
                 else ""
             ),
         )

@@ -10,7 +10,8 @@ import pandas as pd
 from ui.charts import LOSS_COLORS, THEORY, Spec, data_params, loss_scales, named_data, series_encodings, template
 from ui.follow import Family, Slider, bound_param, by_value_holder, picked, stale_layer, value_layer
 
-LOSS_CURVE_PARAMS = ("y_lo", "y_hi")
+LOSS_CURVE_PARAMS = ("y_lo", "y_hi", "w_lo", "w_hi")
+TANGENT, TANGENT_DASH = "#222222", (7, 4)  # the L1 tangent: dark and dashed on the blue arm it lies on
 
 
 @template
@@ -67,11 +68,12 @@ def step_function_chart(df: pd.DataFrame, current_w: float, optimum: tuple[float
 def _loss_curve_follows(losses: tuple[str, ...], slider: Slider, by_value: bool, height: int) -> alt.LayerChart:
     """L(w) with the point, the tangents, the fan and their names at the w the chart's own slider holds."""
     ys = alt.Scale(domain=[alt.ExprRef(expr="y_lo"), alt.ExprRef(expr="y_hi")], nice=False, zero=False)
+    ws = alt.Scale(domain=[alt.ExprRef(expr="w_lo"), alt.ExprRef(expr="w_hi")], nice=False, zero=False)  # the names'
     curves = (
         named_data("curve")
         .mark_line(strokeWidth=2.5, clip=True)
         .encode(
-            x=alt.X("w:Q", title="weight w"),
+            x=alt.X("w:Q", title="weight w", scale=ws),
             y=alt.Y("L:Q", title="loss L(w)", scale=ys),
             tooltip=["series:N", alt.Tooltip("w:Q", format=".3f"), alt.Tooltip("L:Q", format=".4g")],
             **series_encodings(losses),
@@ -79,7 +81,7 @@ def _loss_curve_follows(losses: tuple[str, ...], slider: Slider, by_value: bool,
     )
     at_w = picked(slider, "picture", ("w", "L"), by_value)
     lines = (
-        at_w.transform_filter("datum.part == 'tangent' || datum.part == 'fan'")
+        at_w.transform_filter("(datum.part == 'tangent' || datum.part == 'fan') && datum.line != 'L1 tangent'")
         .mark_line(strokeWidth=1.4, opacity=0.8, clip=True)
         .encode(
             x="w:Q",
@@ -89,6 +91,11 @@ def _loss_curve_follows(losses: tuple[str, ...], slider: Slider, by_value: bool,
             tooltip=["line:N"],
         )
     )
+    l1_tangent = (  # on the V's arm itself: dashed and dark over it, so it shows (and alone past the kink)
+        at_w.transform_filter("datum.line == 'L1 tangent'")
+        .mark_line(strokeWidth=2.6, strokeDash=list(TANGENT_DASH), color=TANGENT, clip=True)
+        .encode(x="w:Q", y="L:Q", tooltip=["line:N"])
+    )
     dot = (
         at_w.transform_filter("datum.part == 'point'")
         .mark_point(size=120, filled=True, color="#222222", clip=True)
@@ -96,15 +103,15 @@ def _loss_curve_follows(losses: tuple[str, ...], slider: Slider, by_value: bool,
             x="w:Q", y="L:Q", tooltip=["line:N", alt.Tooltip("w:Q", format=".3f"), alt.Tooltip("L:Q", format=".4g")]
         )
     )
-    names = [  # a name beside its point, outward, below it (or above, where two names would meet: compute.PLACES)
+    names = [  # a name beside its point, below or above it (where no line runs: compute.place)
         at_w.transform_filter(f"datum.part == 'label' && datum.side == '{side}{above}'")
         .mark_text(align=align, baseline=base, dx=dx, dy=dy, fontSize=12, color="#444444", clip=True)
         .encode(x="w:Q", y="L:Q", text="text:N")
         for side, align, dx in (("right", "left", 4), ("left", "right", -4))
         for above, base, dy in (("", "top", 3), (" above", "bottom", -3))
     ]
-    ranges, holder = data_params(dict(zip(LOSS_CURVE_PARAMS, (0.0, 1.0), strict=True)))
-    layers = [curves, lines, dot, *names, holder, *([by_value_holder("picture")] if by_value else [])]
+    ranges, holder = data_params(dict(zip(LOSS_CURVE_PARAMS, (0.0, 1.0, 0.0, 1.0), strict=True)))
+    layers = [curves, lines, l1_tangent, dot, *names, holder, *([by_value_holder("picture")] if by_value else [])]
     layers += [value_layer(slider, f"'w = ' + format({slider.expr}, '.2f')"), stale_layer(slider, "numbers")]
     return alt.layer(*layers).add_params(*ranges, bound_param(slider)).properties(height=height, width="container")
 
@@ -116,10 +123,11 @@ def loss_curve_follow_chart(
     losses: Sequence[str],
     y_range: tuple[float, float],
     *,
+    w_range: tuple[float, float],
     height: int = 320,
 ) -> Spec:
     """L(w) curves (w, series, L) with, at the w of the chart's own slider, what `family` holds there (the point,
     tangents, fan and names: ui.lessons.derivation.compute); draw it with ui.follow.chart."""
-    params = dict(zip(LOSS_CURVE_PARAMS, map(float, y_range), strict=True))
+    params = dict(zip(LOSS_CURVE_PARAMS, map(float, (*y_range, *w_range)), strict=True))
     data = {"curve": curve, **family.datasets}
     return Spec(_loss_curve_follows(tuple(losses), slider, family.by_value is not None, height), data, params)
