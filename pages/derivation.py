@@ -32,11 +32,13 @@ y_hat, r, loss, sign = sample.y_hat, sample.r, sample.loss, sample.sign
 grad_w, grad_b = sample.grad_w, sample.grad_b
 
 # On a projector the derivation and its question sit beside L(w), which answers it: both on the first screen.
-# The slide view puts the question on its own screen, then the chain rule's result beside L(w) on the next.
+# The slide view shows the forward pass on the question's screen and again beside the prediction, where the room works
+# dL/dw out from it; the answer's screen holds the chain rule, the kink, and L(w) with its takeaway.
 beside = layout.presenting() and not layout.sliding()
 gap = r" \\ " if layout.on_phone() else r", \qquad "  # a row of equations: stacked on a phone, where it is too wide
-ask, drawn = st.columns(2, gap="large") if beside else (st.container(), contextlib.nullcontext())
-with ask:
+
+
+def forward_pass() -> None:
     st.subheader("Forward pass")
     model = r"w\cdot x + b" if v["bias"] else r"w\cdot x"
     nums = f"{fmt(w)}\\cdot{say.factor(x)} + {say.factor(b)}" if v["bias"] else f"{fmt(w)}\\cdot{say.factor(x)}"
@@ -45,6 +47,17 @@ with ask:
         rf"\begin{{gathered}} r = \hat y - t = {fmt(y_hat)} - {say.factor(t)} = {fmt(r)}{gap}L = |r| = {fmt(loss)} "
         r"\end{gathered}"
     )
+
+
+ask, drawn = st.columns(2, gap="large") if beside else (st.container(), contextlib.nullcontext())
+with ask:
+    if layout.sliding():
+        with layout.slide_part(1):
+            forward_pass()
+        with layout.slide_part(2, question=lesson.PREDICT_KEY):
+            forward_pass()
+    else:
+        forward_pass()
     ready = predict(
         lesson.PREDICT_KEY,
         f"{lesson.question(values)} Type a number.",
@@ -61,7 +74,11 @@ with layout.slide_part(3):
     else:
         rule_box, chart_box = (ask if beside else contextlib.nullcontext()), drawn
     with rule_box:
-        st.subheader("Backward pass: the chain rule, one factor at a time")
+        st.subheader(
+            "Backward pass: the chain rule"
+            if layout.sliding()
+            else "Backward pass: the chain rule, one factor at a time"
+        )
         st.latex(
             rf"\begin{{gathered}} {say.dl_dr_latex(r, sign)}{gap}\frac{{dr}}{{d\hat y}} = 1{gap}"
             rf"\frac{{d\hat y}}{{dw}} = x = {fmt(x)} \end{{gathered}}"
@@ -72,15 +89,37 @@ with layout.slide_part(3):
         )
         if v["bias"]:
             st.latex(rf"\frac{{dL}}{{db}} = \frac{{dL}}{{dr}}\cdot 1 = {fmt(grad_b)}")
+        with st.expander("In general: dL/dw = sign(m(w) − t)·m′(w)") if layout.sliding() else contextlib.nullcontext():
+            st.latex(  # in rows: one row is wider than a phone; folded on a slide, whose screen has no room
+                r"\begin{gathered} \text{In general:}"
+                + (r" \\ " if layout.on_phone() else r"\ ")
+                + r"\begin{aligned} \frac{dL}{dw} &= \frac{m(w)-t}{|m(w)-t|}\; m'(w) \\ "
+                r"&= \operatorname{sign}(m(w)-t)\, m'(w) \end{aligned} \end{gathered}"
+            )
+
+    def kink_note() -> None:
+        kind, note = say.kink_note(x, w, r, kink, C["w"].lo, C["w"].hi, step=C["w"].step)
+        if kind == "warning":
+            st.warning(note, icon="📐")
+        else:
+            st.caption(note)
+
+    # A slide: the kink's note under L(w), whose fan it speaks of, the takeaway under the rule (the screen's room)
+    takeaway_box = rule_box if layout.sliding() else chart_box
+    if not layout.sliding():
+        with rule_box:
+            kink_note()
     with chart_box:
         st.markdown(
-            "**L(w) for this sample** and the tangents at your w: L1's dashed, on the V's arm and on past the kink "
-            "(on the kink, the fan of subgradients and the app's pick)"
+            "**L(w) for this sample**, the tangents at your w (L1's dashed)"
+            if layout.presenting()
+            else "**L(w) for this sample** and the tangents at your w: L1's dashed, on the V's arm and on past the "
+            "kink (on the kink, the fan of subgradients and the app's pick)"
         )
         if not layout.presenting():  # a projector's slide has no room for it: the slider's own label says it
             st.caption("Drag the w slider under the chart (or use its arrow keys): the point and tangents follow.")
         pic, slope_l2 = compute.picture(values), sample.slope_l2  # every w's, and this w's
-        curve, slope_l1, height = pic.curve, grad_w, 280 if layout.sliding() else 320  # a slide: the w slider fits
+        curve, slope_l1, height = pic.curve, grad_w, 250 if layout.sliding() else 320  # a slide: the w slider fits
         follow.chart(
             lesson_charts.loss_curve_follow_chart(
                 curve, pic.family, compute.w_slider(), ["l1", "l2"], pic.y_range, w_range=pic.w_range, height=height
@@ -89,24 +128,14 @@ with layout.slide_part(3):
             say.curve_alt(x, w, r, b, t, slope_l1=slope_l1, slope_l2=slope_l2)
             + (
                 f" On the kink the chart draws the app's pick among the subgradients, slope {fmt(kink * x)}."
-                if sample.kinked
+                if x  # off the kink too: the pick is drawn when the slider reaches it
                 else ""
             ),
         )
-with drawn:
-    layout.takeaway(say.tangent_takeaway(x, w, r, sign, slope_l2), say.tangent_seen(x, w, r, sign, slope_l2))
-
-st.latex(  # in rows: one row is wider than a phone
-    r"\begin{gathered} \text{In general:}"
-    + (r" \\ " if layout.on_phone() else r"\ ")
-    + r"\begin{aligned} \frac{dL}{dw} &= \frac{m(w)-t}{|m(w)-t|}\; m'(w) \\ &= \operatorname{sign}(m(w)-t)\, m'(w)"
-    r" \end{aligned} \end{gathered}"
-)
-kind, note = say.kink_note(x, w, r, kink, C["w"].lo, C["w"].hi, step=C["w"].step)
-if kind == "warning":
-    st.warning(note, icon="📐")
-else:
-    st.caption(note)
+        if layout.sliding() and not sample.kinked:  # on the kink the takeaway and the chain rule's ∂|r| say it
+            kink_note()
+    with takeaway_box:
+        layout.takeaway(say.tangent_takeaway(x, w, r, sign, slope_l2), say.tangent_seen(x, w, r, sign, slope_l2))
 
 st.markdown("**The computational graph** (forward values in the nodes, gradients on the way back)")
 st.image(

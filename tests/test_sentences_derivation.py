@@ -482,3 +482,38 @@ def test_with_x_0_and_t_0_the_page_says_l_is_flat_not_that_you_stand_on_a_kink()
     text = " ".join(e.value for kind in ("warning", "caption", "markdown", "info") for e in getattr(at, kind))
     assert "You are on the kink" not in text and "straddles" not in text and "between −|x| = 0" not in text
     assert "flat in w, with no kink" in text and "all three differences are exactly 0" in text
+
+
+def slide_screens(at) -> dict[int, str]:
+    """Each slide-view screen's text (formulas, text, charts' kinds) from the page's parts keyed slide-<screen>-<part>
+    (ui.layout.slide_part): what the projector shows on that screen."""
+    screens: dict[int, list[str]] = {}
+
+    def texts(node) -> list[str]:
+        out = [str(getattr(node, "value", "")) if type(node).__name__ != "UnknownElement" else node.type]
+        for child in getattr(node, "children", {}).values():
+            out += texts(child)
+        return out
+
+    def walk(node) -> None:
+        if m := re.search(r"-slide-(\d+)-\d+$", getattr(getattr(node, "proto", None), "id", "") or ""):
+            screens.setdefault(int(m.group(1)), []).extend(texts(node))
+            return
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at._tree)
+    return {n: " ".join(t) for n, t in screens.items()}
+
+
+def test_the_slide_view_carries_the_forward_pass_the_chart_and_its_takeaway():
+    """A teacher's read: screen 1 showed the title only, the forward pass (r = −0.4) was on no screen, so the chain
+    rule on screen 3 used an r the room never saw; the answer's screen had no takeaway."""
+    at = open_page("pages/derivation.py", {"slides": "true"})
+    screens = slide_screens(at)
+    forward = r"r = \hat y - t = 0.6 - 1 = −0.4"
+    assert forward in screens[1] and forward in screens[2], "on the question's screen and beside the prediction"
+    assert "Predict first" in screens[2] and "Predict first" not in screens[1]
+    answer = screens[3]
+    assert r"\operatorname{sign}(−0.4) = −1" in answer and "vega_lite_chart" in answer
+    assert "L1's slope is −2" in answer and "Slide w to 0.5, where ŷ = t" in answer
