@@ -183,9 +183,9 @@ def check_no_kink_in_w_when_x_is_0(v: dict, p: dict, guess: float) -> None:
         return
     for text in (note, why, verdict):
         assert "on the kink" not in text.lower() and "subgradient" not in text and "[0, 0]" not in text, text
-    assert ok == (abs(guess) <= say.GUESS_TOL) and "flat in w" in why and "flat in w" in verdict
+    assert ok == (abs(guess) <= say.GUESS_TOL) and "flat in w" in why
     if r == 0:
-        assert "flat in w, with no kink" in note and "dL/dw = sign(0)·0 = 0" in note
+        assert "flat in w, with no kink" in note and "dL/dw = sign(0)·0 = 0" in note and "flat in w" in verdict
     values = {C[name].key: setting for name, setting in v.items()}
     assert not lesson.sample(values).kinked and lesson.room_answer(values)[0] == "0, sign(r)·x"
 
@@ -473,6 +473,7 @@ def test_with_x_0_no_sentence_speaks_of_a_kink_in_w(v, on_target, guess):
     v = {**v, "x": 0.0} | ({"t": v["b"] if v["bias"] else 0.0} if on_target else {})  # ŷ = t at every w, or never
     p = page_numbers(v)
     check_no_kink_in_w_when_x_is_0(v, p, guess)
+    check_wrong_answers_named(p, guess)
     check_finite_differences(p, v["h"])
     check_lesson(v, p)
 

@@ -74,7 +74,7 @@ def wrong_guesses(x: float, r: float, sign: float) -> tuple[WrongGuess, ...]:
 def guess_feedback(guess: float, x: float, r: float, sign: float, grad_w: float) -> tuple[bool, str]:
     """Whether a typed dL/dw is right, and why, in numbers. On the kink any subgradient is right; with x = 0 there
     is no kink in w (L is flat in w) and the slope is 0."""
-    if x == 0:
+    if x == 0 and r == 0:  # off the target a slip is still named below (sign(r) alone is 1, x = 0 multiplies it)
         ok = abs(guess) <= GUESS_TOL
         return ok, (
             f"{'Right' if ok else 'Not quite'}: with x = 0, w does not move the prediction, so L is flat in w and "
