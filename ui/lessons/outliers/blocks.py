@@ -199,6 +199,7 @@ def descent_block(x: np.ndarray, y: np.ndarray, v: Settings, fit: lesson.Fits) -
         f"{facts.STEP.describe()}. Do all three runs end within {ARRIVED:g} of the exact lines above, in both w and b?",
         GD_ANSWERS,
         answer=lambda: say.descent_answer(descent(), GD_ANSWERS),
+        wrong={GD_ANSWERS[1]: say.KINK_REBUTTAL},
         explanation=lambda: say.descent_explanation(
             descent(), exact, GD_UPDATES, ARRIVED, nearer=say.nearer_words(descent(), nearer(), v["bias"])
         ),

@@ -148,25 +148,23 @@ LESSON = Lesson(
     presets=PRESETS,
     question=question,
     expected=expected,
-    wrong={
-        "only L1: its gradient is ±1 however close the point, so a far point keeps pulling at full strength": (
-            "Full strength is the point: L1's pull is capped at |x| per point, near or far, so three shifted points "
-            "pull like three ordinary ones and the other 27 outvote them. L2's pull is 2·r·x and grows with the "
-            f"residual: a point {C['size'].default:g} off pulls about {C['size'].default / C['sigma'].default:g} "
-            "times harder than one at the noise level."
+    wrong={  # keyed by the page's own options (say.FURTHER): a student who picks one reads it at the defaults
+        say.FURTHER[0]: (
+            'Two reasons lead here. "Its gradient is ±1 however close the point, so a far point keeps pulling at '
+            "full strength\": full strength is the point: L1's pull is capped at |x| per point, near or far, so "
+            'three shifted points pull like three ordinary ones and the other 27 outvote them. "The kink makes the '
+            'fit unstable": the kink is where a residual changes sign, and the exact L1 line passes through data '
+            "points because of it; which line L1 picks depends on how many points lie above and below it, not on how "
+            f"far. L2's pull is 2·r·x and grows with the residual: a point {C['size'].default:g} off pulls about "
+            f"{C['size'].default / C['sigma'].default:g} times harder than one at the noise level."
         ),
-        "neither, both stay near: 10% is too few bad points to matter": (
+        say.FURTHER[2]: (
             "That is true of a median, not of a mean. Least squares with a bias puts the line through the mean of "
             f"the points, and shifting a tenth of them by {C['size'].default:g} moves a mean by about "
             f"{_MEAN_SHIFT:g}, well past the {say.near_text(_TOL)} the page counts as near. L1's line is a median "
             "and stays near."
         ),
-        "only L1: the kink makes the fit unstable, it jumps towards whichever point it is nearest": (
-            "The kink is where a residual changes sign, and the exact L1 line passes through data points because "
-            "of it; that is a median's behaviour, not instability. Which line L1 picks depends on how many points "
-            "lie above and below it, not on how far."
-        ),
-        "both break down: any bad data ruins every fit": (
+        say.FURTHER[3]: (
             f"Only a fit that averages is ruined by a few points. At the defaults {C['frac'].default:.0%} of the "
             "points are shifted; L1 counts them as a few points against many and its line stays near, while L2's mean "
             "moves. Both break down only when the shifted points come near half the data (the preset just under "

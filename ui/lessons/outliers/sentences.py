@@ -230,6 +230,13 @@ def nearer_words(gd: Mapping[str, Mapping], nearer: Mapping[str, tuple[float, fl
     )
 
 
+KINK_REBUTTAL = (  # the second question's misconception, answered before its numbers
+    "At the kink descent uses a subgradient: |r| has every slope from −1 to 1 there and any one of them gives a valid "
+    "step (this page uses 0), so every update is defined. A kink can slow descent down; it cannot stop it. The chart "
+    "below shows how close each run gets."
+)
+
+
 def descent_answer(gd: Mapping[str, Mapping], answers: Sequence[str]) -> str:
     """answers[0] ("yes, all three") if every run ended within `near` of its exact line, else answers[2]."""
     return answers[0] if all(run["arrived"] for run in gd.values()) else answers[2]
@@ -308,7 +315,7 @@ def descent_explanation(
     if not late:
         slowest = max(gd, key=lambda k: gd[k]["final"])
         return (
-            f"All three end within {near:g} of their exact lines after {updates:,} updates (the slowest, "
+            f"All three end within {near:g} of their exact lines after {updates:,} updates (the furthest at the end, "
             f"{SHORT[slowest]}, {plain(gd[slowest]['final'])} away): a subgradient is all descent needs (at "
             "L1's kink we use 0), and the decaying step shrinks the zig-zag around the optimum."
         )
@@ -613,9 +620,7 @@ def descent_takeaway(
             for i, k in enumerate(order)
         ]
         furthest = max(gd, key=lambda k: gd[k]["final"])
-        margin = (
-            f"; {SHORT[furthest]} ends {plain(gd[furthest]['final'])} off" if gd[furthest]["final"] > near / 2 else ""
-        )
+        margin = f"; {SHORT[furthest]} ends furthest, {plain(gd[furthest]['final'])} off"  # first in is not closest
         return (
             f"All three reach their exact lines (within {near:g}) and stay: {', '.join(when)}{margin}. "
             "L1's kink does not stop descent."
