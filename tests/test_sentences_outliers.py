@@ -80,7 +80,8 @@ def page_run(s: dict) -> dict:
 
 
 def _g(v: float) -> str:
-    return f"{v:.3g}"
+    text = plain(v)  # at most 3 significant digits, the minus sign −, never e-notation
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 E_NOTATION = re.compile(r"\d[eE][+-]?\d")
@@ -500,7 +501,7 @@ def test_folding_any_paste_keeps_what_fits_and_counts_what_it_dropped(rows, dele
 
 def test_line_text_writes_the_sign_of_the_intercept_and_drops_it_without_a_bias():
     assert say.line_text(2.0, -0.3, True) == "2x − 0.3" and say.line_text(2.014, 4.9, True) == "2.01x + 4.9"
-    assert say.line_text(-1.5, 7.0, False) == "-1.5x" and say.line_text(3.0, 0.0, True, "g") == "3x + 0"
+    assert say.line_text(-1.5, 7.0, False) == "−1.5x" and say.line_text(3.0, 0.0, True, "g") == "3x + 0"
 
 
 @pytest.mark.parametrize("link", [{}, {"o_bias": "false", "o_b": "0"}, {"o_b": "-3", "o_size": "-20"}])

@@ -45,16 +45,23 @@ def mean_gap(w: float, b: float, w_true: float, b_true: float, lo: float, hi: fl
 
 
 def _g(value: float) -> str:
-    return f"{value:.3g}"
+    """At most 3 significant digits (2, not 2.00), the minus sign −, never e-notation (a gap of 4.96e-14 printed
+    as such once)."""
+    text = plain(value)
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def line_text(w: float, b: float, with_bias: bool, spec: str = ".3g") -> str:
-    """The right-hand side of y = w·x + b as a sentence writes it: "2.01x + 4.9", "2.01x − 0.3", or "2.01x" for a
-    line through the origin (`with_bias` False: the fit has no intercept)."""
-    slope = f"{w:{spec}}x"
+    """The right-hand side of y = w·x + b as a sentence writes it: "2.01x + 4.9", "−3.34x − 0.3", or "2.01x" for a
+    line through the origin (`with_bias` False: the fit has no intercept); `spec` "g" for a setting's own digits."""
+
+    def digits(v: float) -> str:
+        return _g(v) if spec == ".3g" else f"{v:{spec}}".replace("-", "−")
+
+    slope = f"{digits(w)}x"
     if not with_bias:
         return slope
-    return f"{slope} {'−' if b < 0 else '+'} {abs(b):{spec}}"
+    return f"{slope} {'−' if b < 0 else '+'} {digits(abs(b))}"
 
 
 def gap_text(gap: float) -> str:
@@ -181,8 +188,8 @@ def fit_seen(
     w, b = truth
     text = (
         f"L2's line has slope {_g(exact['l2'][0])} and bias {_g(exact['l2'][1])}, L1's {_g(exact['l1'][0])} and "
-        f"{_g(exact['l1'][1])}, against the true {w:g} and {b:g}: a mean gap of {_g(gaps['l2'])} for L2 and "
-        f"{_g(gaps['l1'])} for L1, on average over x (near: {near_rule(tol)}). "
+        f"{_g(exact['l1'][1])}, against the true {w:g} and {b:g}: a mean gap of {gap_text(gaps['l2'])} for L2 and "
+        f"{gap_text(gaps['l1'])} for L1, on average over x (near: {near_rule(tol)}). "
     )
     near = {k: gaps[k] <= tol for k in ("l1", "l2")}
     if near["l1"] and near["l2"]:
@@ -220,8 +227,8 @@ def nearer_words(gd: Mapping[str, Mapping], nearer: Mapping[str, tuple[float, fl
     if not nearer:
         return ""
     runs = "; ".join(
-        f"{SHORT[k]}'s run ends at y = {line_text(*gd[k]['end'], with_bias)}, {_g(run)} from the true line on "
-        f"average, its exact fit {_g(fit)}"
+        f"{SHORT[k]}'s run ends at y = {line_text(*gd[k]['end'], with_bias)}, {gap_text(run)} from the true line on "
+        f"average, its exact fit {gap_text(fit)}"
         for k, (run, fit) in nearer.items()
     )
     return (
@@ -401,18 +408,18 @@ def _edge_shares(fractions: Sequence[float], gaps: Sequence[float], tol: float) 
 def _edge_words(edge: Sequence[tuple[float, float]]) -> str:
     """ "35% on the edge of near (2.73)": the shares a verdict must not hang on."""
     shares = " and ".join(f"{f:.0%}" for f, _ in edge)
-    return f"{shares} on the edge of near ({', '.join(_g(g) for _, g in edge)})"
+    return f"{shares} on the edge of near ({', '.join(gap_text(g) for _, g in edge)})"
 
 
 def _held_text(name: str, held: float | None, fractions: Sequence[float], gaps: Sequence[float], tol: float) -> str:
     if held is None:
-        return f"{name}'s line is {_g(gaps[0])} from the true line even at {fractions[0]:.0%} outliers"
+        return f"{name}'s line is {gap_text(gaps[0])} from the true line even at {fractions[0]:.0%} outliers"
     after = [(f, g) for f, g in sorted(zip(fractions, gaps, strict=True)) if f > held]
     if not after:
         return f"{name} stays within {near_text(tol)} of the true line up to **{held:.0%}** outliers, the whole sweep"
     return (
-        f"{name} stays within {near_text(tol)} of the true line up to **{held:.0%}** outliers and is {_g(after[0][1])} "
-        f"away at {after[0][0]:.0%}"
+        f"{name} stays within {near_text(tol)} of the true line up to **{held:.0%}** outliers and is "
+        f"{gap_text(after[0][1])} away at {after[0][0]:.0%}"
     )
 
 
@@ -473,8 +480,8 @@ def _breakdown_story(
     l2 = [float(gaps["l2"][i]) for i in order]
     first = 1 if len(fr) > 1 else 0
     l2_word = "already" if l2[first] > tol else "only"
-    text = f"At {fr[first]:.0%} outliers L2's line is {l2_word} {_g(l2[first])} away from the truth on average, L1's "
-    text += f"{_g(l1[first])}. " + _held_text("L1", held_to(fr, l1, tol), fr, l1, tol) + ": "
+    text = f"At {fr[first]:.0%} outliers L2's line is {l2_word} {gap_text(l2[first])} away from the truth on average, "
+    text += f"L1's {gap_text(l1[first])}. " + _held_text("L1", held_to(fr, l1, tol), fr, l1, tol) + ": "
     held = held_to(fr, l1, tol)
     if held is None:
         return text + "the noise alone carries it that far, so this sweep cannot show a breakdown point."
