@@ -142,10 +142,16 @@ layout.download(
 )
 check_understanding(
     "o_check",
-    "Ten house prices, one of them a castle at 50× the others. Which single number does minimising Σ|c − priceᵢ| "
-    "give you?",
+    "Nine house prices, one of them a castle at 50× the others. Which single number does minimising Σ|c − priceᵢ| "
+    "give you?",  # nine: an odd count has one median; with ten every c between the middle two is a minimiser
     ["the mean price", "the median price", "the castle's price"],
     "the median price",
     "The L1 optimum of a constant is the median: each price adds +1 or −1 to the slope of Σ|c − priceᵢ|, by which "
     "side of c it lies on, so the best c has as many prices above as below, and the castle counts as just one above.",
+    wrong={
+        "the mean price": "The mean minimises Σ(c − priceᵢ)², the squared loss: the castle drags it up by a ninth "
+        "of its excess. The absolute loss only counts how many prices lie on each side.",
+        "the castle's price": "Far points do not win under the absolute loss: moving c towards the castle gets "
+        "closer to one price and further from eight.",
+    },
 )

@@ -187,7 +187,7 @@ def test_the_breakdown_sentence_and_verdict_say_where_l1_broke_in_this_sweep(s):
         if not edge:
             assert not re.search(f"{name} [^;]*(about|only just|just outside)", short), short
     text = say.breakdown_seen(FRACTIONS, gaps, tol, (0.0, 5.0))
-    assert f"L2's line is {'already' if gaps['l2'][1] > tol else 'only'} {_g(gaps['l2'][1])}" in text
+    assert f"L2's line is {'already' if gaps['l2'][1] > tol else 'only'} {say.gap_text(gaps['l2'][1])}" in text
     if held is None:
         assert "even at 0% outliers" in text and "cannot show a breakdown point" in text
         return
@@ -769,3 +769,14 @@ def test_every_common_wrong_answer_is_one_the_page_offers_and_its_rebuttal_shows
     at.radio(key="o_predict").set_value("neither: both stay near").run()
     shown = " ".join(e.value for e in at.error)
     assert "That is true of a median, not of a mean" in shown
+
+
+def test_the_closing_question_has_one_median_and_a_rebuttal_per_wrong_pick():
+    """A fresh read: with ten prices every c between the middle two minimises Σ|c − price|, so "which single
+    number" had no single answer; nine prices have one median, and each wrong pick reads its own reason."""
+    at = open_page("pages/outliers.py")
+    question = next(m.value for m in at.markdown if "house prices" in m.value)
+    count = {"Nine": 9, "Ten": 10, "Eleven": 11}[question.split("**")[-1].split()[0]]
+    assert count % 2 == 1
+    at.radio(key="o_check").set_value("the mean price").run()
+    assert any("squared loss" in e.value for e in at.error)

@@ -492,9 +492,9 @@ def _breakdown_story(
         )
     lo, hi = outliers_x_range
     return text + (
-        "its breakdown point here is below the one half that the median of y alone reaches. In a line, a bad "
-        f"point pulls on the slope with weight |x| (x runs from {lo:g} to {hi:g} here), so bad points at large "
-        "|x| can tip L1's line before they are half the data."
+        "its breakdown point here is below the one half that the median of y alone reaches. A line has a slope to "
+        f"choose as well (x runs from {lo:g} to {hi:g} here): it can pass through the bad points at one end and the "
+        "good ones at the other, so fewer than half the points can carry it."
     )
 
 
