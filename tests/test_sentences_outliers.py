@@ -780,3 +780,16 @@ def test_the_closing_question_has_one_median_and_a_rebuttal_per_wrong_pick():
     assert count % 2 == 1
     at.radio(key="o_check").set_value("the mean price").run()
     assert any("squared loss" in e.value for e in at.error)
+
+
+@given(st.fixed_dictionaries({k: RUN for k in LOSSES}))
+def test_a_descent_verdict_on_the_edge_of_the_arrival_line_counts_both_answers(gd):
+    """A fresh read: at o_n=100, sigma 0 "not all" hung on L1 ending 0.0118 against the 0.01 line. Every answer
+    the plain rule gives with the line moved within ARRIVAL_EDGE counts."""
+    answers = ["yes, all three", "L2 and Huber, but not L1: at its kink there is no gradient", "not all"]
+    right = say.descent_answers(gd, answers, 0.01)
+    assert right[0] == say.descent_answer(gd, answers)
+    for near in (0.01 / 1.2, 0.01 / 1.1, 0.01 * 1.1, 0.01 * 1.2):
+        moved = {k: r | {"arrived": r["final"] <= near} for k, r in gd.items()}
+        assert say.descent_answer(moved, answers) in right
+    assert (len(right) > 1) <= bool(say.arrival_edge_note(gd, 0.01))

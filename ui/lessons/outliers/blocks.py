@@ -198,10 +198,13 @@ def descent_block(x: np.ndarray, y: np.ndarray, v: Settings, fit: lesson.Fits) -
         f"Gradient descent starts at w = b = 0 and makes {GD_UPDATES:,} full-batch updates with "
         f"{facts.STEP.describe()}. Do all three runs end within {ARRIVED:g} of the exact lines above, in both w and b?",
         GD_ANSWERS,
-        answer=lambda: say.descent_answer(descent(), GD_ANSWERS),
+        answer=lambda: say.descent_answers(descent(), GD_ANSWERS, ARRIVED),
         wrong={GD_ANSWERS[1]: say.KINK_REBUTTAL},
-        explanation=lambda: say.descent_explanation(
-            descent(), exact, GD_UPDATES, ARRIVED, nearer=say.nearer_words(descent(), nearer(), v["bias"])
+        explanation=lambda: (
+            say.descent_explanation(
+                descent(), exact, GD_UPDATES, ARRIVED, nearer=say.nearer_words(descent(), nearer(), v["bias"])
+            )
+            + say.arrival_edge_note(descent(), ARRIVED)
         ),
     ):
         gd = descent()

@@ -244,9 +244,34 @@ KINK_REBUTTAL = (  # the second question's misconception, answered before its nu
 )
 
 
+ARRIVAL_EDGE = 1.25  # a run ending within 25% of the arrival line either side: "yes" and "not all" both count
+
+
 def descent_answer(gd: Mapping[str, Mapping], answers: Sequence[str]) -> str:
     """answers[0] ("yes, all three") if every run ended within `near` of its exact line, else answers[2]."""
     return answers[0] if all(run["arrived"] for run in gd.values()) else answers[2]
+
+
+def descent_answers(gd: Mapping[str, Mapping], answers: Sequence[str], near: float) -> tuple[str, ...]:
+    """`descent_answer` first; both answers[0] and answers[2] when a run that decides it ends on the edge of the
+    arrival line (within ARRIVAL_EDGE of `near`, either side): 0.0118 against 0.01 is not a verdict."""
+    main = descent_answer(gd, answers)
+    edge = [run for run in gd.values() if near / ARRIVAL_EDGE <= run["final"] <= near * ARRIVAL_EDGE]
+    late = [run for run in gd.values() if not run["arrived"]]
+    flips = (main == answers[0] and edge) or (main == answers[2] and late and all(r in edge for r in late))
+    return (main, answers[2] if main == answers[0] else answers[0]) if flips else (main,)
+
+
+def arrival_edge_note(gd: Mapping[str, Mapping], near: float) -> str:
+    """The explanation's sentence on runs that end on the edge of the arrival line ("" if none)."""
+    edge = [k for k, run in gd.items() if near / ARRIVAL_EDGE <= run["final"] <= near * ARRIVAL_EDGE]
+    if not edge:
+        return ""
+    ends = listing(f"{SHORT[k]} {plain(gd[k]['final'])}" for k in edge)
+    return (
+        f" On the edge of the {near:g} line ({ends}, within {ARRIVAL_EDGE - 1:.0%} of it), 'yes' and 'not all' both "
+        "count: the line is a choice, not a law."
+    )
 
 
 def why_late(run: Mapping, near: float, tie: float = 1e-9) -> str:
