@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from ui.words import capital, listing, plain
+from ui.words import capital, listing, percent, plain
 
 TIE_RELATIVE = 0.25  # a best excess within 25% of the best one is a tie: a bouncing run's lowest point moves that much
 TIE_ABSOLUTE = 1e-6  # ... or both within 1e-6 x max(1, f*) of the optimum: rounding, not a race
@@ -227,10 +227,11 @@ def settle_takeaway(answer: str, numbers: Mapping[str, float], name: str = "Plai
     if answer == SETTLES[3]:
         at = numbers["diverged_at"]
         return f"{name} blows up" + (f" at update {at:,}" if at is not None else "") + ": this lr is too large."
-    if answer == SETTLES[0]:
+    if answer == SETTLES[0]:  # what it measured, beside the rule it met
+        worst = plain(max(numbers["worst"], 0.0), rounding=FLOAT_ROUNDING * max(1.0, abs(numbers["f_star"])))
         return (
-            f"{name} settles: over its last {window:,} updates its loss stays within {plain(numbers['margin'], 2)} "
-            "of the lowest loss (0.01% of it)."
+            f"{name} settles: over its last {window:,} updates its loss stays at most {worst} above the lowest loss "
+            f"(settled: within {plain(numbers['margin'], 2)}, 0.01% of it)."
         )
     if answer == SETTLES[1] and shrinking(numbers):
         return (
@@ -239,9 +240,12 @@ def settle_takeaway(answer: str, numbers: Mapping[str, float], name: str = "Plai
             f"{window:,} before)."
         )
     if answer == SETTLES[1]:
+        share = numbers["worst"] / numbers["f_star"] if numbers.get("f_star", 0) > 0 else float("nan")
+        size = f" ({percent(share)} of it)" if np.isfinite(share) else ""
         return (
-            f"{name} never settles: its loss rose in {numbers['rises']:.0%} of its last {window:,} updates, up to "
-            f"{plain(numbers['worst'])} above the lowest loss."
+            f"{name} never settles: over its last {window:,} updates its loss keeps bouncing, up to "
+            f"{plain(numbers['worst'])} above the lowest loss{size}"
+            + (", in a band that does not shrink." if np.isfinite(numbers.get("before", np.nan)) else ".")
         )
     return (
         f"{name} is still on its way down: its loss fell in {1 - numbers['rises']:.0%} of its last {window:,} "
