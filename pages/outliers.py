@@ -59,7 +59,8 @@ exact, gaps, tol, x_range = fit.exact, fit.gaps, fit.tol, fit.x_range
 with ask:
     ready = predict(
         lesson.PREDICT_KEY,
-        lesson.question(values),
+        lesson.question(values)
+        + ("" if generated else " (You edited the table: that count is the generated data's; the fits use yours.)"),
         list(lesson.OPTIONS),
         decide=lambda: lesson.verdict(fit, int(np.sum(kinds == "outlier")), x.size, v["size"]),
         wrong=lesson.LESSON.rebuttals(values),

@@ -793,3 +793,14 @@ def test_a_descent_verdict_on_the_edge_of_the_arrival_line_counts_both_answers(g
         moved = {k: r | {"arrived": r["final"] <= near} for k, r in gd.items()}
         assert say.descent_answer(moved, answers) in right
     assert (len(right) > 1) <= bool(say.arrival_edge_note(gd, 0.01))
+
+
+def test_an_edited_table_is_named_in_the_question():
+    """A fresh read: after an edit (y 6.865 -> 100) the question still said "3 of the 30 points (10%) were
+    shifted" as if of the student's table; it now says the count is the generated data's, the fits the edits'."""
+    at = open_page("pages/outliers.py")
+    assert "You edited the table" not in snapshot(at)
+    key = at.data_editor[0].key
+    at.session_state[key] = {"edited_rows": {0: {"y": "100"}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert not at.exception and "You edited the table" in snapshot(at)
