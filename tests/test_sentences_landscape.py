@@ -384,8 +384,10 @@ def test_the_charts_are_readable_polyak_is_not_grey_and_the_legend_names_the_mar
     curves = pd.DataFrame({"optimizer": ["a"], "kind": ["loss − optimum"], "update": [1], "value": [1.0]})
     spec = lesson_charts.optimizer_loss_chart(curves, ["sgd"], {"sgd": "a"}).to_dict()
     assert spec["height"] >= 300 and spec["autosize"]["type"] == "fit-x"  # the plot's own height, legends aside
-    expr = spec["encoding"]["y"]["axis"]["labelExpr"]
+    expr = spec["layer"][0]["encoding"]["y"]["axis"]["labelExpr"]
     assert "~e" not in expr and "10⁻⁸" in expr and "10⁻¹²" in expr
+    top = spec["layer"][-1]  # plain descent, the question's run, drawn last and widest (it was buried)
+    assert top["transform"][0]["filter"] == "(datum.optimizer === 'a')" and top["mark"]["strokeWidth"] > 2
     text = json.dumps(spec_of_the_map(), default=str)
     assert lesson_charts.OPTIMUM_LABEL in text and lesson_charts.CREASE_LABEL in text
 

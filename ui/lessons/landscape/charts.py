@@ -267,30 +267,36 @@ def landscape_chart(
 def _optimizer_loss(optimizers: tuple[str, ...], names: tuple[str, ...], height: int) -> alt.Chart:
     color = _optimizer_scales(optimizers, names)[0]
     dash = alt.Scale(domain=["loss − optimum", "best so far − optimum"], range=[[1, 0], [5, 3]])
-    return (
-        named_data("curves")
-        .mark_line(strokeWidth=2)
-        .encode(
-            x=alt.X("update:Q", title="update k", axis=UPDATE_AXIS),
-            y=alt.Y(
-                "value:Q",
-                title=None,  # a page states it above the chart: without it, a phone has the width for the legend
-                scale=alt.Scale(type="log"),
-                # 10⁻⁶, not 1e-6 or 0.000001: readable, and narrow enough to leave a phone's width to the legend
-                axis=alt.Axis(labelExpr=log_label_expr(), tickCount=8),
-            ),
-            color=alt.Color(
-                "optimizer:N",
-                scale=color,
-                legend=alt.Legend(orient="bottom", title="optimiser", columns=2, labelLimit=260),
-            ),
-            # above the plot: beside the optimisers' legend it would run off a phone's screen
-            strokeDash=alt.StrokeDash("kind:N", scale=dash, legend=alt.Legend(orient="top", title=None)),
-            detail="kind:N",
-            tooltip=["optimizer:N", "kind:N", "update:Q", alt.Tooltip("value:Q", format=".5g")],
-        )
-        # the height is the plot's own (fit-x: only the width follows the page), so the legends do not squeeze it
-        .properties(height=height, width="container", autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+    base = named_data("curves").encode(
+        x=alt.X("update:Q", title="update k", axis=UPDATE_AXIS),
+        y=alt.Y(
+            "value:Q",
+            title=None,  # a page states it above the chart: without it, a phone has the width for the legend
+            scale=alt.Scale(type="log"),
+            # 10⁻⁶, not 1e-6 or 0.000001: readable, and narrow enough to leave a phone's width to the legend
+            axis=alt.Axis(labelExpr=log_label_expr(), tickCount=8),
+        ),
+        color=alt.Color(
+            "optimizer:N",
+            scale=color,
+            legend=alt.Legend(orient="bottom", title="optimiser", columns=2, labelLimit=260),
+        ),
+        # above the plot: beside the optimisers' legend it would run off a phone's screen
+        strokeDash=alt.StrokeDash("kind:N", scale=dash, legend=alt.Legend(orient="top", title=None)),
+        detail="kind:N",
+        tooltip=["optimizer:N", "kind:N", "update:Q", alt.Tooltip("value:Q", format=".5g")],
+    )
+    first = names[optimizers.index("sgd")] if "sgd" in optimizers else None  # the question's run: drawn on top
+    if first is None:
+        layers = [base.mark_line(strokeWidth=2)]
+    else:
+        layers = [
+            base.transform_filter(alt.datum.optimizer != first).mark_line(strokeWidth=2),
+            base.transform_filter(alt.datum.optimizer == first).mark_line(strokeWidth=2.6),
+        ]
+    # the height is the plot's own (fit-x: only the width follows the page), so the legends do not squeeze it
+    return alt.layer(*layers).properties(
+        height=height, width="container", autosize=alt.AutoSizeParams(type="fit-x", contains="padding")
     )
 
 
