@@ -131,6 +131,7 @@ with layout.slide_part(3):
                 if x  # off the kink too: the pick is drawn when the slider reaches it
                 else ""
             ),
+            readout=True,  # its value and ends shown: the same "Weight w" as in Settings
         )
         if layout.sliding() and not sample.kinked:  # on the kink the takeaway and the chain rule's ∂|r| say it
             kink_note()

@@ -518,3 +518,29 @@ def test_the_slide_view_carries_the_forward_pass_the_chart_and_its_takeaway():
     answer = screens[3]
     assert r"\operatorname{sign}(−0.4) = −1" in answer and "vega_lite_chart" in answer
     assert "L1's slope is −2" in answer and "Slide w to 0.5, where ŷ = t" in answer
+
+
+def test_the_charts_w_slider_reads_as_the_settings_one_the_graph_shows_dl_dt_and_a_phone_sees_the_summed_column(
+    monkeypatch,
+):
+    """A teacher's read: the chart's "Weight w" showed no value or ends; the graph had no ∂L/∂t, the factor that shows
+    the target matters; at 390 px the samples table cut off sign(rᵢ)·xᵢ, the column the sentence sums."""
+    from ui import internals
+    from ui import layout as ui_layout
+    from ui.diagram import computational_graph
+
+    at = open_page("pages/derivation.py")
+    readout = internals.follow_slider_readout_css("follow-d_w", "−2", "2")
+    assert any(e.proto.body == readout for e in at.get("html")), "the chart's slider shows its value and ends"
+    assert "display: inline !important" in readout and 'content: "−2"' in readout and 'content: "2"' in readout
+    svg = computational_graph(
+        w=0.3, x=2, t=1, b=None, y_hat=0.6, r=-0.4, loss=0.4, sign=-1, grad_w=-2, grad_b=None, fmt=say.fmt
+    )
+    assert "∂L/∂t = −sign(r) = 1" in svg
+    assert "∂L/∂t = −sign(r) = 1" in say.graph_alt(
+        0.3, 2, 1, None, 0.6, r=-0.4, loss=0.4, sign=-1, grad_w=-2, grad_b=-1
+    )
+    monkeypatch.setattr(ui_layout, "on_phone", lambda: True)
+    phone = open_page("pages/derivation.py")
+    samples = next(e.value for e in phone.dataframe if "sign(rᵢ)·xᵢ" in e.value.columns)
+    assert len(samples.columns) <= 4 and list(samples.columns)[-1] == "sign(rᵢ)·xᵢ"

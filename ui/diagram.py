@@ -60,7 +60,8 @@ def computational_graph(
     fmt: Callable[[float], str],
     vertical: bool = False,
 ) -> str:
-    """SVG text of L = |w·x (+ b) − t| as a graph: forward values in the nodes, gradients on the edges.
+    """SVG text of L = |w·x (+ b) − t| as a graph: forward values in the nodes, gradients on the edges (∂L/∂t too:
+    the target enters the gradient through sign(r)).
 
     `b` None: the model has no bias (no b node). `vertical`: top to bottom (a phone), else left to right.
     """
@@ -77,7 +78,7 @@ def computational_graph(
         _Edge("w", "yhat", f"∂L/∂w = {fmt(grad_w)}", GRADIENT, left=True),  # top to bottom: x's edge is right of it
         _Edge("x", "yhat", colour=GIVEN),
         _Edge("yhat", "r", f"∂L/∂ŷ = {fmt(sign)}", GRADIENT, left=True),  # top to bottom: t comes in on the right
-        _Edge("t", "r", colour=GIVEN),
+        _Edge("t", "r", f"∂L/∂t = −sign(r) = {fmt(-sign)}", GRADIENT),  # the target's own factor: t matters
         _Edge("r", "L", f"∂L/∂r = sign(r) = {fmt(sign)}", GRADIENT),
     ]
     if bias:

@@ -275,13 +275,14 @@ def take(slider: Slider) -> None:
     memo["last"] = value
 
 
-def chart(spec, slider: Slider, alt_text: str) -> None:
+def chart(spec, slider: Slider, alt_text: str, *, readout: bool = False) -> None:
     """Draw `spec` (built with `bound_param(slider)` and the layers above) with its slider at the control's value,
-    as ui.layout.chart draws a chart (canvas, description for screen readers), rerunning on release.
+    as ui.layout.chart draws a chart (canvas, description for screen readers), rerunning on release. `readout`: the
+    slider shows its value beside its label and its ends under it, as the page's own sliders do (one over values).
 
     The spec's text stays the same while the hand moves the slider (it starts where it was pinned, the browser
     holds where it went), so the rerun after a move patches data at most and never rebuilds the view."""
-    from ui import internals, layout  # ui.layout and ui.charts import this module: drawn late
+    from ui import internals, layout, words  # ui.layout and ui.charts import this module: drawn late
 
     memo, value = _state(slider), st.session_state[slider.control.key]
     hidden = not memo["shown"]  # not drawn last run (Ask again stopped the page above it): the browser starts anew
@@ -294,6 +295,9 @@ def chart(spec, slider: Slider, alt_text: str) -> None:
     key = chart_key(slider)
     with st.container(gap=None, key=f"follow-{slider.control.key}"):
         st.html(internals.follow_slider_css(f"follow-{slider.control.key}"))
+        if readout and not slider.by_index:
+            lo, hi = (words.num(v) for v in (slider.control.lo, slider.control.hi))
+            st.html(internals.follow_slider_readout_css(f"follow-{slider.control.key}", lo, hi))
         if slider.by_index:  # read out as the option, not its index
             texts = [f"{v:g}" for v in slider.values]
             st.html(

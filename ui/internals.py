@@ -357,6 +357,25 @@ def follow_slider_css(container_key: str) -> str:
     )
 
 
+def follow_slider_readout_css(container_key: str, lo: str, hi: str) -> str:
+    """The bound slider in `st.container(key=container_key)` read as the page's own sliders (after
+    `follow_slider_css`): its value beside its label (Vega's raw readout of the input, shown again) and its ends `lo`
+    and `hi` under the track. Only for a slider over values: one over option indices would read out the index."""
+    box = f".st-key-{container_key} .vega-bind"
+    ends = "font-size: 0.875rem; color: light-dark(#5f6068, #a3a8b8); grid-row: 3;"
+    return (
+        f"<style>{box} label {{ display: grid !important; grid-template-columns: auto 1fr; column-gap: 0.5rem;"
+        " row-gap: 0.25rem; align-items: baseline; }"
+        f"{box} .vega-bind-name {{ grid-row: 1; grid-column: 1; min-width: 0 !important; }}"
+        f"{box} label > span:last-child:not(.vega-bind-name) {{ display: inline !important; grid-row: 1;"
+        " grid-column: 2; font-weight: 600; color: light-dark(#0072B2, #56B4E9); }"
+        f"{box} input[type=range] {{ grid-row: 2; grid-column: 1 / span 2; }}"
+        f"{box} label::before {{ content: {json.dumps(lo, ensure_ascii=False)}; grid-column: 1; {ends} }}"
+        f"{box} label::after {{ content: {json.dumps(hi, ensure_ascii=False)}; grid-column: 2; justify-self: end;"
+        f" {ends} }}</style>"
+    )
+
+
 # A slider that moves over option indices (ui.follow.Slider.by_index) would be read out as its index ("8"): a
 # script gives the range input an aria-valuetext with the option's text ("0.002"), on each input event (the
 # pointer or the keys) and whenever the chart draws the input anew. One listener and one observer per page

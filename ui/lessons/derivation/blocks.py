@@ -17,6 +17,7 @@ from ui.lessons.derivation import sentences as say
 from ui.lessons.derivation.lesson import CONTROLS, C
 
 fmt = say.fmt
+PHONE_COLUMNS = ["xᵢ", "tᵢ/xᵢ", "rᵢ = w·xᵢ − tᵢ", "sign(rᵢ)·xᵢ"]  # the samples table on a phone
 
 
 @st.fragment
@@ -109,7 +110,9 @@ def samples_block(s: lesson.Sample, curve: pd.DataFrame | None = None) -> None:
             "sign(rᵢ)·xᵢ": contrib,
         }
     )
-    layout.table(table, digits=3)
+    # A phone shows four columns whole: those the sentence below reads, sign(rᵢ)·xᵢ the one it sums
+    shown = table[PHONE_COLUMNS].rename(columns={"rᵢ = w·xᵢ − tᵢ": "rᵢ"}) if layout.on_phone() else table
+    layout.table(shown, digits=3)
     lo, hi = core.l1_minimizers(data.x, data.y)
     st.markdown(say.samples_total(w, float(contrib.sum()), lo, hi))
     kinks = data.y / data.x  # where the sum steps: every sample's tᵢ/xᵢ, each on the chart

@@ -413,7 +413,8 @@ def graph_alt(
 ) -> str:  # fmt: skip
     """The computational graph in words, for a screen reader: the forward pass, then the gradients back."""
     model = f"ŷ = w·x + b = {fmt(y_hat)} with b = {fmt(b)}" if b is not None else f"ŷ = w·x = {fmt(y_hat)}"
-    back = f"∂L/∂w = {fmt(grad_w)}" + (f" and ∂L/∂b = {fmt(grad_b)}" if b is not None else "")
+    back = f"∂L/∂w = {fmt(grad_w)}" + (f", ∂L/∂b = {fmt(grad_b)}" if b is not None else "")
+    back += f" and, on the target's edge, ∂L/∂t = −sign(r) = {fmt(-sign)}"
     at_r = (
         f"r = 0, the kink: |r| has no derivative there, any value in [−1, 1] is a subgradient, and the page takes "
         f"sign(0) = {fmt(sign)}, so ∂L/∂ŷ = {fmt(sign)}"
