@@ -225,8 +225,8 @@ def tangent_seen(x: float, w: float, r: float, sign: float, slope_l2: float) -> 
         f"only its sign changes, and it changes exactly where the prediction crosses the target (w = {where}); "
         f"here the prediction is {side} the target. L2's slope 2·r·x = {fmt(slope_l2)} shrinks to zero as the "
         f"prediction approaches the target (as w approaches {where}); L1's keeps its size. At the kink the V has no "
-        f"single tangent: move w to {where} to see the fan of subgradients, every line through the corner that "
-        "stays under the curve."
+        "single tangent: standing on it, the chart draws the fan of subgradients, every line through the corner "
+        "that stays under the curve."
     )
 
 
