@@ -544,3 +544,16 @@ def test_the_charts_w_slider_reads_as_the_settings_one_the_graph_shows_dl_dt_and
     phone = open_page("pages/derivation.py")
     samples = next(e.value for e in phone.dataframe if "sign(rᵢ)·xᵢ" in e.value.columns)
     assert len(samples.columns) <= 4 and list(samples.columns)[-1] == "sign(rᵢ)·xᵢ"
+
+
+def test_a_right_run_that_lands_a_rounding_error_off_its_target_says_so():
+    """A fresh read: at x = −3, t = 3, w = 2 the right run 'reaches ŷ = t and then hovers', while in exact arithmetic
+    it lands on w = −1, where sign(0)·x = 0 stops it: the hover is the arithmetic's rounding, and the page says so."""
+    from tests.helpers import chart_texts
+    from tests.test_pages import open_page, snapshot
+
+    at = open_page("pages/derivation.py", {"d_x": "-3", "d_t": "3", "d_w": "2", "d_wrong": "true"})
+    at.checkbox(key="d_guess_skip").check().run()
+    text = snapshot(at) + " ".join(chart_texts(at))
+    assert "where sign(0)·x = 0 would stop it; the arithmetic lands it a rounding error off" in text
+    assert "and then hovers" not in text

@@ -268,7 +268,7 @@ def check_takeaway(line: str, v: dict, p: dict, end: float) -> None:
             assert close(m.group(2), taken.max()) and (m.group(1) is None) == steady
         else:
             assert clause == f"heads for {g.word}", clause
-        if m := re.search(r"arriving at update ([\d,]+)", clause):
+        if m := re.search(r"due at update ([\d,]+)", clause):
             assert say.first_reach(longer, g) == int(m.group(1).replace(",", ""))
         elif "not arriving within" in clause:
             assert say.first_reach(longer, g) is None
@@ -750,7 +750,7 @@ def test_the_w_chart_says_why_absolute_l1_moves_so_little_at_the_defaults():
     """At the defaults absolute L1, "the fix", ends at 12 while L2 is at 1: the takeaway says it heads the right way
     in steps ten times smaller and when it would arrive, in at most 30 words."""
     line = next(m for m in takeaways(open_page("pages/signed_l1.py")) if m.startswith("Signed L1 falls"))
-    assert "Absolute L1 heads for the target in steps 10 times smaller (0.04), arriving at update 475" in line
+    assert "Absolute L1 heads for the target in steps 10 times smaller (0.04), due at update 475" in line
     assert words_in(line) <= 30
 
 

@@ -270,7 +270,7 @@ def finite_differences(
     )
     return "caption", (
         f"Away from the kink {agree}: |r| is a straight line on each side of it, so the step h adds no error "
-        f"of its own. Shrink |r| below |x|·h (= {fmt(abs(x) * h)}) to see them split."
+        f"of its own. A step h past |r|/|x| = {fmt(abs(r / x))} spans the kink, and they split."
     )
 
 
@@ -374,6 +374,11 @@ def _right_run(w: np.ndarray, r: np.ndarray, tol: float) -> str:
         return f"The right one {start} and stops there: r = 0 makes its gradient sign(0)·x = 0."
     scale = float(np.abs(w).max())
     lo, hi = fmt(_clean(float(after_w.min()), scale)), fmt(_clean(float(after_w.max()), scale))
+    if met == "reaches" and r[k] != 0 and (after_r[1:] != 0).all():  # landed a rounding error off ŷ = t
+        return (
+            f"The right one reaches ŷ = t at update {k}, where sign(0)·x = 0 would stop it; the arithmetic lands it "
+            f"a rounding error off, so it steps back and forth between {lo} and {hi}."
+        )
     if (after_r > 0).any() and (after_r < 0).any():
         how = "its gradient's sign flipping each time r crosses 0"
     elif (after_r == 0).any():

@@ -356,7 +356,7 @@ def _other(name: str, s: Story, goal: str, signed_step: float | None, *, numbers
     if numbers < 2:
         arrival = ""
     elif s.arrives is not None:
-        arrival = f", arriving at update {s.arrives:,}"
+        arrival = f", due at update {s.arrives:,}"  # past this run's end: when a longer run gets there
     else:
         arrival = f", not arriving within {s.horizon:,} updates"
     return f"{name} heads for {goal} {size}{arrival}"
