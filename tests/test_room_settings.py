@@ -239,3 +239,21 @@ def test_students_follow_the_teacher_to_a_page_that_stops_before_its_question():
     teacher.switch_page("pages/landscape.py")
     assert "Pick at least one optimiser" in texts(rerun(teacher))
     assert "Your teacher has moved on to **5 · The (w, b) landscape**" in texts(rerun(student))
+
+
+def test_a_teacher_who_moves_to_new_settings_after_a_reveal_asks_the_room_afresh():
+    """A fresh read: after the reveal at w = 0.3 the teacher picked the kink preset; the question stayed revealed
+    (the teacher had to press Ask again) and students read 'The room answered at your teacher's settings; yours
+    differ', false: the room had answered at theirs. New settings now ask a new question: its result is hidden."""
+    teacher, code = _teacher()
+    student = _open("pages/derivation.py", {"room": code})
+    student.number_input(key=KEY).set_value(2.0)
+    rerun(student)
+    teacher.button(key=f"{KEY}_reveal").click()
+    rerun(teacher)
+    assert f"{KEY}_again" in {b.key for b in teacher.button}  # revealed
+    teacher.slider(key="d_w").set_value(0.5)
+    rerun(teacher)
+    assert f"{KEY}_reveal" in {b.key for b in teacher.button}  # open again, at the new settings
+    told = texts(rerun(student))
+    assert "The room answered" not in told and "The room answers this question at your teacher's settings" in told

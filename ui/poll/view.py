@@ -437,13 +437,23 @@ def show_view(room: Membership) -> None:
     if lab is None or not room.teacher_key:
         return
     settings = page_view.encode(page_view.current(lab))
-    if st.session_state.get(_SHOWN) == (room.code, page, settings):
+    before = st.session_state.get(_SHOWN)
+    if before == (room.code, page, settings):
         return
     try:
         store().show_page(room.code, room.teacher_key, page, settings)
     except PollError:
         return  # the room's students keep what they were sent last; the sidebar says what failed
     st.session_state[_SHOWN] = (room.code, page, settings)
+    moved = before is not None and before[:2] == (room.code, page) and before[2] not in (None, settings)
+    revealed = [q for q in lab.questions if room.question(q).revealed]
+    if moved and revealed:  # new settings ask a new question: its result is hidden and the room asked afresh
+        try:
+            for q in revealed:
+                store().reset(room.code, room.teacher_key, q)
+        except PollError:
+            return
+        st.rerun()  # this run read the room before: the next one shows the question open
 
 
 def view_tag() -> str:
