@@ -98,7 +98,7 @@ def test_the_article_claim_table_is_decided_from_runs_computed_straight_from_cor
         for k in ("l1", "l2")
     }
     start = noise.say.tail_start(runs["l1"].n_updates)
-    windows = [noise.say.window(runs[k].w, start) for k in ("l1", "l2")]
+    windows = [noise.say.window(runs[k].w, start, noise.root(p)) for k in ("l1", "l2")]
     holds, _ = noise.say.claim(
         *windows, runs["l2"].diverged_at, rates=runs["l1"].lr, sigma=p["n_sigma"], batch_size=p["n_bs"], n=noise.N
     )

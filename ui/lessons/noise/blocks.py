@@ -55,7 +55,8 @@ class Lab:
     @functools.cached_property
     def windows(self) -> dict[str, say.Window | None]:
         """What each shown run's w did over the zoom's TAIL (None: it diverged)."""
-        return {k: _window(self.run(k), self.tail_from) for k in self.losses}
+        root = lesson.root(self.s.by_key)
+        return {k: _window(self.run(k), self.tail_from, root) for k in self.losses}
 
     @property
     def draw_losses(self) -> list[str]:  # the draws question compares L1 and L2
@@ -212,8 +213,8 @@ def _behind(lab: Lab) -> list[str]:
     return [NAMES[far]] if far is not None else []
 
 
-def _window(run: core.Trajectory | None, tail_from: int) -> say.Window | None:
-    return say.window(run.w, tail_from) if run is not None and run.diverged_at is None else None
+def _window(run: core.Trajectory | None, tail_from: int, root: float | None = None) -> say.Window | None:
+    return say.window(run.w, tail_from, root) if run is not None and run.diverged_at is None else None
 
 
 def _verdict(lab: Lab, zoom) -> None:
@@ -243,9 +244,12 @@ def _verdict(lab: Lab, zoom) -> None:
     lone = l1_win is None or l2_win is None  # the verdict then gives no swing: the step sentence does
     if l1_win is not None:
         steps.append(say.l1_steps(l1_win, lesson.l1_full_step(s.by_key, l1run, tail_from), with_swing=lone))
+        if l1_win.lands:
+            steps[-1] += say.rounding_steps(lesson.l1_grid(s.by_key, l1run.lr), s["w0"])
     if l2_win is not None:
         steps.append(say.l2_steps(l2_win, abs(float(l2run.w[1] - l2run.w[0])), with_swing=lone))
     with zoom:
+        st.caption(say.CLAIM_STATED)  # once, where the page first judges it
         takeaway(verdict, answers=True)
         if "huber" in lab.losses:
             layout.seen(say.huber_sentence(lab.windows["huber"], l1_win, l2_win, s["delta"]))
@@ -304,8 +308,8 @@ def claim_table() -> None:
     """Where the article's claim holds, preset by preset: a table, or on a phone (where six columns were cut at
     the third) one line per setting."""
     st.markdown(
-        "**Where the article's claim holds**, setting by setting (its presets: seed 0, w0 = 20; ▶ marks the one on "
-        "screen)"
+        f"**Where the article's claim holds** ({say.CLAIM}), setting by setting (its presets: seed 0, w0 = 20; ▶ "
+        "marks the one on screen)"
     )
     verdicts = [lesson.article_verdict(name, lesson.ARTICLE_EPOCHS) for name in lesson.ARTICLE_PRESETS]
     st.caption(
@@ -495,7 +499,7 @@ def draws_block(lab: Lab) -> None:
         st.caption(f"Showing {note}: all of them would cost more than a rerun may.")
     opt = lesson.draw_optima(lab.s.by_key, seeds())
     lo, hi = opt["l1"][:, 0], opt["l1"][:, 1]
-    constant_lr = float(lab.s["lr"]) if say.constant_rate(next(iter(lab.runs.values())).lr) else None
+    grid = lesson.l1_grid(lab.s.by_key, next(iter(lab.runs.values())).lr)
     means = {k: mean(k) for k in lab.draw_losses}
     optimum_error = {
         "l1": float(np.mean(np.abs((lo + hi) / 2 - lesson.W_TRUE))),  # the median: the middle of the optima
@@ -504,9 +508,7 @@ def draws_block(lab: Lab) -> None:
     final = np.abs(experiments(lab, "l1").draw_final[: _drawn(lab)] - lesson.W_TRUE)
     takeaway(
         say.draws_takeaway(means, NAMES, len(seeds()), _behind(lab)),
-        say.draws_sentence(means, optimum_error, None, NAMES)
-        + " "
-        + say.final_misleads(final, constant_lr, lab.s["w0"], lesson.X),
+        say.draws_sentence(means, optimum_error, None, NAMES) + " " + say.final_misleads(final, grid, lab.s["w0"]),
         answers=True,
     )
 
@@ -558,12 +560,29 @@ def check_block() -> None:
     """The closing question; answering it reruns only this block."""
     check_understanding(
         "n_check",
-        "No noise, the article's batches of 2: you halve a constant learning rate for absolute L1 (and give it enough "
-        "updates to arrive). The width of its final oscillation…",
+        CHECK_QUESTION,
         ["stays the same", "roughly halves", "shrinks to zero"],
         "roughly halves",
         "Without noise both residuals of a batch share a sign until w reaches 1, so each step is the full "
         "lr·Σ|xᵢ| = 4·lr and w stays within 1 ± 4·lr: the band scales with lr. (With noise, each step is "
         "lr·|Σ sign(rᵢ)·xᵢ|, anything from 0 to 4·lr, and the spread of the batches' own optima adds a part that does "
         "not shrink with lr.) Only a rate that keeps shrinking (Σlr = ∞, Σlr² < ∞) drives the oscillation to zero.",
+        wrong=CHECK_WRONG,
     )
+
+
+CHECK_QUESTION = (
+    "No noise, the article's batches of 2, and a start from which the steps never land exactly on w = 1 (there "
+    "every residual is 0 and L1 would stop): you halve a constant learning rate for absolute L1 (and give it enough "
+    "updates to arrive). The width of its final oscillation…"
+)
+CHECK_WRONG = {
+    "stays the same": (
+        "The width is not a property of the data: near w = 1 each step is the full lr·Σ|xᵢ| = 4·lr, so the "
+        "jumps across 1, and the band 1 ± 4·lr they stay in, are proportional to lr."
+    ),
+    "shrinks to zero": (
+        "A constant rate keeps the full step 4·lr however close w is: only landing exactly on 1, where sign(0) = 0, "
+        "would stop it, and this start never lands there. Halving the rate halves each jump; it does not remove it."
+    ),
+}

@@ -9,6 +9,7 @@ page and the "For teachers" page share them.
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -144,6 +145,16 @@ def dataset(values: Mapping[str, object]) -> core.Dataset:
     )
 
 
+def root(values: Mapping[str, object]) -> float | None:
+    """The w where every sample's residual y − w·x is 0 (noise-free data), or None when the samples disagree."""
+    data = dataset(values)
+    x, y = np.asarray(data.x, dtype=float), np.asarray(data.y, dtype=float)
+    if np.any(x == 0):
+        return None
+    ratio = y / x
+    return float(ratio[0]) if np.ptp(ratio) <= 4 * np.finfo(float).eps * max(1.0, np.max(np.abs(ratio))) else None
+
+
 def run(values: Mapping[str, object], loss: str) -> core.Trajectory:
     """One loss's run at these values (cached, shared by every page that asks for the same run)."""
     return compute.run(
@@ -176,7 +187,7 @@ def _claim_runs(name: str, epochs: int | None) -> tuple[core.Trajectory, core.Tr
     l1, l2 = run(p, "l1"), run(p, "l2")
     start = say.tail_start(l1.n_updates)
     ok, _ = say.claim(
-        say.window(l1.w, start),
+        say.window(l1.w, start, root(p)),
         say.window(l2.w, start),
         l2.diverged_at,
         rates=l1.lr,
@@ -193,6 +204,9 @@ def article_verdict(name: str, epochs: int | None = None) -> str:
     """The claim table's cell: "yes", "no", "not a constant step", or "L1 still travelling" (it has not arrived,
     so the run cannot test the claim), at the preset's epochs or `epochs`."""
     l1, _, ok = _claim_runs(name, epochs)
+    p = {c.key: c.default for c in CONTROLS} | ARTICLE_PRESETS[name]
+    if say.window(l1.w, say.tail_start(l1.n_updates), root(p)).lands:
+        return "L1 lands on 1"
     if ok is None:
         return "not a constant step"
     if ok:
@@ -226,8 +240,9 @@ def expected(values: Mapping[str, object]) -> tuple[str, str]:
     l1, l2 = run(values, "l1"), run(values, "l2")
     e1, e2 = tail_error(l1), tail_error(l2)
     start = say.tail_start(updates(values))
-    tails = [say.window(r.w, start) if r.diverged_at is None else None for r in (l1, l2)]
-    return say.closer_answer(e1, e2), say.closer_explanation(e1, e2, last_tenth(values), *tails)
+    tails = [say.window(r.w, start, root(values)) if r.diverged_at is None else None for r in (l1, l2)]
+    exact = 0.0 if tails[0] is not None and tails[0].lands else e1  # exactly, L1 stops on 1: its error is rounding's
+    return say.closer_answer(exact, e2), say.closer_explanation(e1, e2, last_tenth(values), *tails)
 
 
 def setup_text() -> str:
@@ -266,13 +281,19 @@ def band(values: Mapping[str, object], rates: np.ndarray) -> tuple[float, float]
 
 
 def l1_grid(values: Mapping[str, object], rates: np.ndarray) -> float | None:
-    """The unit of absolute L1's steps, lr·|x|, when every step is a whole multiple of it: a constant rate (read
-    from the rates the run took) and every |xᵢ| equal (each sign(rᵢ)·xᵢ is then ±|x| or 0); else None."""
+    """The unit of absolute L1's steps, when every step is a whole multiple of it: a constant rate (read from the
+    rates the run took) and every |xᵢ| equal; else None. A batch of m samples steps lr·|x|·|Σ sign(rᵢ)|: on
+    noise-free data a batch's residuals share a sign, so each step is 0 or lr·m·|x| and the unit is lr·|x| times the
+    gcd of the batch sizes; with noise the signs mix, Σ sign(rᵢ) has the parity of m, and the unit is 2·lr·|x| when
+    every batch is even, else lr·|x|."""
     x = np.abs(dataset(values).x)
     taken = np.asarray(rates, dtype=float)
     if not say.constant_rate(taken) or np.ptp(x) > 0:
         return None
-    return float(taken[~np.isnan(taken)][0] * x[0])
+    bs = min(int(values["n_bs"]), x.size)
+    sizes = {bs} | ({x.size % bs} if x.size % bs else set())
+    k = math.gcd(*sizes) if root(values) is not None else (2 if all(m % 2 == 0 for m in sizes) else 1)
+    return float(taken[~np.isnan(taken)][0] * x[0] * k)
 
 
 def l1_full_step(values: Mapping[str, object], l1: core.Trajectory, tail_from: int) -> float:

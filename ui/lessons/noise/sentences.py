@@ -29,6 +29,13 @@ LEVEL = 0.1  # an error curve over learning rates (the sweep, a heatmap row) ris
 # step (a run still settling, a float's last digits) is not a trend a student can see or should be told about.
 L1_NAME, L2_NAME = core.LOSSES["l1"].short_name, core.LOSSES["l2"].short_name
 SAME = f"about the same (within {TIE:.0%})"
+# The article's claim the page tests, in plain words (its own: "the L2 gradient will be reduced if it is close to
+# the global minimum. However, for the abs L1 the magnitude of the gradient keeps the same"): one fact, read by the
+# verdict's lead-in and the claim table's heading.
+CLAIM = "with a constant step, absolute L1 keeps swinging around its optimum while L2 settles"
+CLAIM_STATED = (
+    f"The article's claim: {CLAIM}, because near the optimum L2's gradient shrinks while absolute L1's keeps its size."
+)
 
 
 @dataclass(frozen=True)
@@ -146,6 +153,8 @@ class Window:
     step_max: float  # the largest one
     size: float = 0.0  # max |w| over the window: the scale of its rounding
     updates: int = 0  # how many updates the window holds (its states less the one it starts from)
+    lands: bool = False  # it comes within rounding of a w where every residual is 0 (`window`'s root): exactly
+    # there sign(0) = 0, the step is 0, and in exact arithmetic the run stops; any move after is rounding's
 
     @property
     def still(self) -> bool:
@@ -181,9 +190,15 @@ def last_loss(name: str, loss: np.ndarray) -> str:
     return f"{name} ends at {num(end)}" if np.isfinite(end) else f"{name} has diverged"
 
 
-def window(w: np.ndarray, start: int) -> Window:
-    """The window of w from update `start` to the end (w indexed by update, 0 is the start of the run)."""
-    part = np.asarray(w, dtype=float)[start:]
+def window(w: np.ndarray, start: int, root: float | None = None) -> Window:
+    """The window of w from update `start` to the end (w indexed by update, 0 is the start of the run); `root`: the
+    w where every sample's residual is 0 (noise-free data), or None. The window `lands` when it comes within the
+    run's rounding (`rounding_of`, over the whole run) of it."""
+    full = np.asarray(w, dtype=float)
+    part = full[start:]
+    lands = (
+        root is not None and bool(np.all(np.isfinite(full))) and bool(np.any(np.abs(part - root) <= rounding_of(full)))
+    )
     steps = np.abs(np.diff(part)) if part.size > 1 else np.zeros(1)
     return Window(
         start,
@@ -193,6 +208,7 @@ def window(w: np.ndarray, start: int) -> Window:
         step_max=float(steps.max()),
         size=float(np.max(np.abs(part))),
         updates=part.size - 1,
+        lands=lands,
     )
 
 
@@ -237,6 +253,12 @@ def closer_explanation(
         return f"{head}: about the same (within {TIE:.0%})."
     near, far = sorted((err_l1, err_l2))
     text = f"{head}: {verdict} is " + ("closer." if near <= ROUNDING else f"{times(far, near)} times closer.")
+    if l1_window is not None and l1_window.lands:  # its distance is rounding's: exactly, it stops on 1
+        return (
+            f"{head}; L1's distance is rounding's: it lands exactly on w = 1, where its step is 0, so in exact "
+            "arithmetic it stops there, 0 from it: "
+            + ("about the same." if closer_answer(0.0, err_l2) == SAME else f"{closer_answer(0.0, err_l2)} is closer.")
+        )
     windows = {L1_NAME: l1_window, L2_NAME: l2_window}
     far = behind({L1_NAME: err_l1, L2_NAME: err_l2}, windows)
     if far is not None:  # said first: the verdict above it is literal, not the lesson
@@ -336,6 +358,8 @@ def claim(
             f"**Too short to test the article's claim:** the {TAIL.describe()} is one update, one move, no swing "
             f"(absolute L1 moved {plain(l1.net)}, L2 {plain(l2.net)}). More epochs give it a window."
         )
+    if l1.lands:
+        return None, rounding_swing(l1)
     numbers = f"over the {TAIL.describe()} absolute L1 swings by **{plain(l1.swing)}** and L2 by **{plain(l2.swing)}**"
     if not constant_rate(rates):
         return None, (
@@ -348,6 +372,27 @@ def claim(
         ratio += "" if l2.still else " smaller"
         return True, f"**The article's claim holds here:** {numbers}: {ratio}."
     return False, _l2_does_not_settle(l1, l2)
+
+
+def rounding_swing(l1: Window) -> str:
+    """The claim's verdict when absolute L1 lands on a w where every residual is 0 (`Window.lands`): exactly there
+    its step is 0 and it stops, so the swing on screen is the arithmetic's rounding and cannot test the claim."""
+    return (
+        "**This setting cannot test the article's claim:** absolute L1 lands exactly on w = 1, where every residual "
+        f"is 0 and sign(0) = 0, so in exact arithmetic it stops there. Its swing of {plain(l1.swing)} is rounding."
+    )
+
+
+def rounding_steps(grid: float | None, w0: float) -> str:
+    """The fold's numbers for a run that lands on w = 1 (`Window.lands`): why the float run moves on, and a start off
+    its step grid (half a step off) that swings for real."""
+    text = (
+        " Exactly on w = 1 every residual is 0, sign(0) = 0 and the step is 0; the arithmetic lands w a rounding "
+        "error off 1 (too little to print), every residual keeps its sign, and the step stays the full one."
+    )
+    if grid:
+        text += f" A start off its step grid of {num(grid)}, such as w0 = {num(w0 + grid / 2)}, swings for real."
+    return text
 
 
 def _swing(name: str, win: Window, with_swing: bool) -> str:
@@ -450,7 +495,7 @@ class Place:
     high: float  # its highest
     never_left: bool  # it started inside the interval and never left it
     w0: float
-    grid: float | None  # its steps' unit lr·|x| (a constant rate and every |xᵢ| equal), or None
+    grid: float | None  # its steps' unit (lesson.l1_grid: a constant rate and every |xᵢ| equal), or None
     grid_inside: bool  # some point w0 + grid·k lies in the interval (False without a grid)
     grid_has_one: bool  # 1 is such a point
 
@@ -543,7 +588,8 @@ def place_sentence(p: Place, lo: float, hi: float) -> str:
     if p.grid is not None and not p.grid_inside:
         reach = f"1 ± {num(p.grid)}·k" if p.grid_has_one else f"{plain(p.w0)} ± {num(p.grid)}·k"
         text += (
-            f": its steps are whole multiples of lr·x = {num(p.grid)}, so from w0 = {plain(p.w0)} it can only reach "
+            f": every step lr·|Σ sign(rᵢ)·xᵢ| is a whole multiple of {num(p.grid)}, so from w0 = {plain(p.w0)} it "
+            "can only reach "
             f"{reach} (here {_visits(p)}), and none of those lies in it"
         )
     else:
@@ -829,7 +875,8 @@ def ends_takeaway(
         far = behind({k: errors[k] for k in ("l1", "l2")}, windows or {})
         if far is not None:
             return _not_arrived(far, errors, summable)
-        return closer_explanation(errors["l1"], errors["l2"], where)
+        w = windows or {}
+        return closer_explanation(errors["l1"], errors["l2"], where, w.get("l1"), w.get("l2"))
     k, e = next(iter(errors.items()))
     if not np.isfinite(e):
         return f"{capital(labels[k])} diverged."
@@ -1022,9 +1069,9 @@ def draws_takeaway(means: dict[str, float], labels: dict[str, str], n_draws: int
     )
 
 
-def final_misleads(final_errors: np.ndarray, lr: float | None, w0: float, x: float) -> str:
-    """Why the page never judges by one final w: a constant-step absolute-L1 run (`lr`, None if the rate changes)
-    takes steps lr·|Σ sign(rᵢ)·xᵢ|, whole multiples of lr·x when every xᵢ = x, so it lives on a grid from w0."""
+def final_misleads(final_errors: np.ndarray, grid: float | None, w0: float) -> str:
+    """Why the page never judges by one final w: a constant-step absolute-L1 run takes steps lr·|Σ sign(rᵢ)·xᵢ|,
+    whole multiples of `grid` (lesson.l1_grid; None if there is none), so it lives on a grid from w0."""
     at_one = int(np.sum(np.asarray(final_errors) <= ROUNDING))
     text = (
         "Why not the final w? One update can land on w = 1 or jump away from it: the last w is luck, the mean over "
@@ -1033,10 +1080,10 @@ def final_misleads(final_errors: np.ndarray, lr: float | None, w0: float, x: flo
     if not at_one:
         return text
     text += f" Here absolute L1's last w is 1 (to rounding) in {at_one} of {len(final_errors)} draws"
-    if lr is not None and lr > 0 and on_grid(1.0, w0, lr * x):
+    if grid is not None and grid > 0 and on_grid(1.0, w0, grid):
         text += (
-            f": its steps are whole multiples of lr·x = {plain(lr * x)}, so from w0 = {plain(w0)} it lives on a "
-            "grid that contains 1"
+            f": every step lr·|Σ sign(rᵢ)·xᵢ| is a whole multiple of {plain(grid)}, so from w0 = {plain(w0)} it "
+            "lives on a grid that contains 1"
         )
     return text + ", yet it keeps swinging around it."
 
@@ -1099,6 +1146,7 @@ CLAIM_WORDS = {  # the claim table's verdicts (lesson.article_verdict) in a sent
     "no": "fails",
     "L1 still travelling": "cannot be tested (L1 still travelling)",
     "not a constant step": "does not apply (no constant step)",
+    "L1 lands on 1": "cannot be tested (L1 lands exactly on 1, where it stops; its swing is rounding)",
 }
 
 
@@ -1115,7 +1163,7 @@ def claim_line(setting: str, ours: str, epochs: int, at_article: str, article_ep
 def article_epochs_sentence(verdicts: Sequence[str], epochs: int) -> str:
     """What the claim table's column at the article's own epoch count says, summed up in words."""
     counts = {v: sum(1 for x in verdicts if x == v) for v in dict.fromkeys(verdicts)}
-    if set(counts) <= {"L1 still travelling", "not a constant step"}:
+    if set(counts) <= {"L1 still travelling", "not a constant step", "L1 lands on 1"}:
         return (
             f"At the article's {epochs} epochs absolute L1 is still travelling in every setting it can be tested in, "
             "so the claim cannot be tested there."
