@@ -1380,3 +1380,13 @@ def test_the_claim_is_stated_where_it_is_judged():
     texts = [c.value for c in at.caption] + [m.value for m in at.markdown]
     assert sum(say.CLAIM_STATED in t for t in texts) == 1
     assert any("Where the article's claim holds" in t and say.CLAIM in t for t in texts)
+
+
+def test_the_settings_print_no_e_notation_and_the_schedule_labels_fit_their_box():
+    """Finding 8: the lr and decay sliders read "1e-05"; the Schedule box clipped "inverse-time decay lr0/("."""
+    for key in ("lr", "decay"):
+        c = lesson.C[key]
+        shown = [c.format_func(v) for v in c.options]
+        assert not any(E_NOTATION.search(t) for t in shown), shown
+        assert c.format_func(1e-5) == "0.00001"
+    assert max(len(v) for v in lesson.SCHEDULE_LABELS.values()) <= 20

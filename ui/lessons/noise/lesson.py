@@ -25,19 +25,23 @@ from ui.words import count
 N, X, W_TRUE = core.data.ARTICLE.n, core.data.ARTICLE.x, core.data.ARTICLE.w_true  # for the page's words
 SCHEDULE_LABELS = {
     "constant": "constant",
-    "inverse_time": "inverse-time decay lr0/(1 + decay·t) (the article's)",
-    "exponential": "exponential lr0·γᵗ",
-    "step": "step: × factor every n updates",
-    "inverse_sqrt": "1/√t: lr0/√(1 + t)",
-    "cosine": "cosine to zero over the run",
+    "inverse_time": "lr0/(1 + decay·t)",  # each short enough for the select box (a read saw "…lr0/(" clipped)
+    "exponential": "lr0·γᵗ",
+    "step": "lr0·factor every n",
+    "inverse_sqrt": "lr0/√(1 + t)",
+    "cosine": "cosine to zero",
 }
 C = {
     "sigma": Control("n_sigma", "Noise sigma", "float", 0.05, lo=0.0, hi=10.0, step=0.05),
-    "lr": Control("n_lr", "Learning rate (lr0)", "log", 0.01, options=log_options(1e-5, 1.0)),
+    "lr": Control(  # its readout as the sentences print it: 0.00001, not 1e-05
+        "n_lr", "Learning rate (lr0)", "log", 0.01, options=log_options(1e-5, 1.0), format_func=say.lr_text
+    ),
     "sched": Control(
         "n_sched", "Schedule", "choice", "constant", options=tuple(SCHEDULE_LABELS), format_func=SCHEDULE_LABELS.get
     ),
-    "decay": Control("n_decay", "decay", "log", 0.0005, options=(*log_options(1e-5, 1.0), 0.0005)),
+    "decay": Control(
+        "n_decay", "decay", "log", 0.0005, options=(*log_options(1e-5, 1.0), 0.0005), format_func=say.lr_text
+    ),
     "gamma": Control("n_gamma", "γ per update", "float", 0.999, lo=0.99, hi=1.0, step=0.0005),
     "factor": Control("n_factor", "factor", "float", 0.5, lo=0.1, hi=0.9, step=0.05),
     "every": Control("n_every", "every n updates", "int", 1000, lo=10, hi=5000, step=10),
