@@ -391,7 +391,7 @@ def rounding_steps(grid: float | None, w0: float) -> str:
         "error off 1 (too little to print), every residual keeps its sign, and the step stays the full one."
     )
     if grid:
-        text += f" A start off its step grid of {num(grid)}, such as w0 = {num(w0 + grid / 2)}, swings for real."
+        text += f" A start off its step grid of {num(grid)}, such as w0 = {w0 + grid / 2:g}, swings for real."
     return text
 
 
