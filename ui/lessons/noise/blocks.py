@@ -245,7 +245,8 @@ def _verdict(lab: Lab, zoom) -> None:
     if l1_win is not None:
         steps.append(say.l1_steps(l1_win, lesson.l1_full_step(s.by_key, l1run, tail_from), with_swing=lone))
         if l1_win.lands:
-            steps[-1] += say.rounding_steps(lesson.l1_grid(s.by_key, l1run.lr), s["w0"])
+            grid = lesson.l1_grid(s.by_key, l1run.lr)
+            steps[-1] += say.rounding_steps(grid, lesson.off_grid_start(s.by_key, grid))
     if l2_win is not None:
         steps.append(say.l2_steps(l2_win, abs(float(l2run.w[1] - l2run.w[0])), with_swing=lone))
     with zoom:

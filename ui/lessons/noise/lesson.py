@@ -300,6 +300,15 @@ def l1_grid(values: Mapping[str, object], rates: np.ndarray) -> float | None:
     return float(taken[~np.isnan(taken)][0] * x[0] * k)
 
 
+def off_grid_start(values: Mapping[str, object], grid: float | None) -> float | None:
+    """The w0 slider's value nearest the current start from which absolute L1's step grid misses w = 1, or None."""
+    c, w0 = C["w0"], float(values["n_w0"])
+    if not grid:
+        return None
+    near = sorted(np.arange(c.lo, c.hi + c.step / 2, c.step), key=lambda v: (abs(v - w0), v))
+    return next((float(v) for v in near if not say.on_grid(W_TRUE, float(v), grid)), None)
+
+
 def l1_full_step(values: Mapping[str, object], l1: core.Trajectory, tail_from: int) -> float:
     """L1's largest possible step over the tail: its largest rate there times the largest batch's Σ|x|."""
     x = np.abs(dataset(values).x)

@@ -383,15 +383,15 @@ def rounding_swing(l1: Window) -> str:
     )
 
 
-def rounding_steps(grid: float | None, w0: float) -> str:
-    """The fold's numbers for a run that lands on w = 1 (`Window.lands`): why the float run moves on, and a start off
-    its step grid (half a step off) that swings for real."""
+def rounding_steps(grid: float | None, w0: float | None) -> str:
+    """The fold's numbers for a run that lands on w = 1 (`Window.lands`): why the float run moves on, and a start
+    `w0` off its step grid (lesson.off_grid_start, one the w0 slider offers) that swings for real."""
     text = (
         " Exactly on w = 1 every residual is 0, sign(0) = 0 and the step is 0; the arithmetic lands w a rounding "
         "error off 1 (too little to print), every residual keeps its sign, and the step stays the full one."
     )
-    if grid:
-        text += f" A start off its step grid of {num(grid)}, such as w0 = {w0 + grid / 2:g}, swings for real."
+    if grid and w0 is not None:
+        text += f" A start off its step grid of {num(grid)}, such as w0 = {w0:g}, swings for real."
     return text
 
 
