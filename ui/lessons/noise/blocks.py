@@ -250,7 +250,8 @@ def _verdict(lab: Lab, zoom) -> None:
     if l2_win is not None:
         steps.append(say.l2_steps(l2_win, abs(float(l2run.w[1] - l2run.w[0])), with_swing=lone))
     with zoom:
-        st.caption(say.CLAIM_STATED)  # once, where the page first judges it
+        if not layout.sliding():  # once, where the page first judges it (a slide has no room: 1280x800)
+            st.caption(say.CLAIM_STATED)
         takeaway(verdict, answers=True)
         if "huber" in lab.losses:
             layout.seen(say.huber_sentence(lab.windows["huber"], l1_win, l2_win, s["delta"]))
