@@ -188,12 +188,13 @@ def _zoom(lab: Lab, zoom, refs: pd.DataFrame) -> None:
     band_layer = (band[0], band[1], "constant-step band: once inside, absolute L1 never leaves") if band_fits else None
     with zoom, layout.slide_part(3):  # the zoom answers the question, shown with its title on the answer's slide
         st.markdown(
-            f"**Zoom: the {say.TAIL.describe()} of the run** (updates {tail_from:,} to {K:,}), the updates the "
+            f"**Zoom: the {say.TAIL.describe()} of the run** (updates {tail_from + 1:,} to {K:,}), the updates the "
             "question measures" + (", with absolute L1's guaranteed band shaded" if band_fits else "")
         )
         layout.chart(
-            lesson_charts.zoom_chart(tail, lab.losses, refs, band_layer),
-            f"The {say.TAIL.describe()} of the run, updates {tail_from:,} to {K:,}, zoomed: "
+            # a projector or a slide: the legend and the answer below it on the first screen
+            lesson_charts.zoom_chart(tail, lab.losses, refs, band_layer, height=90 if layout.presenting() else 200),
+            f"The {say.TAIL.describe()} of the run, updates {tail_from + 1:,} to {K:,}, zoomed: "
             + "; ".join(say.tail_range(name, run.w, tail_from) for name, run in lab.runs.items())
             + (
                 ". The shaded band is where constant-step L1 is guaranteed to stay once it enters."
