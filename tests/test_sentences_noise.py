@@ -884,7 +884,7 @@ def test_one_window_on_the_runs_end_is_read_wherever_it_is_printed(monkeypatch):
     at = open_page("pages/noise_and_learning_rate.py")
     at.checkbox(key=f"{lesson.PREDICT_KEY}_skip").check().run()
     text = snapshot(at) + "\n".join(" ".join(map(str, df.value.columns)) for df in at.dataframe)
-    assert "Zoom: the last 25% of the run** (updates 1,500 to 2,000)" in text
+    assert "Zoom: the last 25% of the run** (updates 1,501 to 2,000)" in text
     assert "over the last 25%" in text and "L1 swing (last 25%)" in text
     assert "last 25%" in lesson.question(lesson.LESSON.defaults())
     assert set(re.findall(r"last (\d+)%", text)) == {"25"}, set(re.findall(r"last (\d+)%", text))
