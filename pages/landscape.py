@@ -189,9 +189,10 @@ with curves_box:  # in the slide view inside the answer's screen, beside the map
     else:
         short, why = say.race_takeaway(excess, f_star, OPT_LABELS), race
     layout.seen(short)
-    with st.expander("Why, in numbers"):
-        st.markdown(why)
-        layout.table(pd.DataFrame(rows))
+    if not layout.sliding():  # a slide: the verdict above says why; the numbers stay on the page
+        with st.expander("Why, in numbers"):
+            st.markdown(why)
+            layout.table(pd.DataFrame(rows))
 
 layout.explain(
     "Polyak's step",

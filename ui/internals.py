@@ -199,7 +199,6 @@ def install() -> None:
 # (alpha 0.4: 2.6:1) and code tokens (Streamlit's fixed palette: blue 3.8:1, green 3.0:1 on light).
 _PAGE_CSS = """
 .katex-display { overflow-x: auto; overflow-y: hidden; padding-bottom: 2px; }
-[data-testid="stMarkdownContainer"] table { display: block; overflow-x: auto; max-width: 100%; }
 [data-testid="stVegaLiteChart"] { max-width: 100%; overflow-x: auto; }
 [data-testid="stMain"] [data-testid="stPageLink-NavLink"] span,
 [data-testid="stMain"] [data-testid="stPageLink-NavLink"] p { white-space: normal; }  /* a long link wraps */
@@ -236,7 +235,6 @@ h5, h5 span { font-size: 1.7rem !important; }
 SCROLL_BOXES = {  # selector -> the box's label
     ".katex-display": "Formula, scrolls sideways",
     '[data-testid="stCode"] pre': "Code, scrolls sideways",
-    '[data-testid="stMarkdownContainer"] table': "Table, scrolls sideways",
     '[data-testid="stVegaLiteChart"]': "Chart, scrolls sideways",
 }
 _SCROLL_SCRIPT = """

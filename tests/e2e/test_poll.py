@@ -125,6 +125,11 @@ def test_a_presenting_teacher_sees_reveal_and_the_live_bars_on_the_first_screen(
     bars = main(teacher).locator('[data-testid="stVegaLiteChart"]').first
     expect(bars).to_have_attribute("aria-label", re.compile("The room's answers"), timeout=WAIT_MS)
     main(teacher).evaluate("m => m.scrollTo(0, 0)")
+    # wait for the layout to settle (the bars are drawn before the forward pass beside them): then measure
+    settled = """() => [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stVegaLiteChart"]')]
+        .some(c => (c.getAttribute('aria-label') || '').includes("room's answers")
+            && c.getBoundingClientRect().bottom <= 800)"""
+    teacher.wait_for_function(settled, timeout=WAIT_MS)
     for element in (reveal, bars):
         box = element.bounding_box()
         assert box and box["y"] + box["height"] <= 800, box
