@@ -1,14 +1,13 @@
 """The (w, b) loss landscape: L1's creased surface against L2's bowl, and optimisers racing across it."""
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
 from ui import charts, follow, frames, layout
 from ui.controls import loss_params, settings
 from ui.layout import takeaway
+from ui.lessons.landscape import blocks, lesson
 from ui.lessons.landscape import charts as lesson_charts
-from ui.lessons.landscape import lesson
 from ui.lessons.landscape import sentences as say
 from ui.lessons.landscape.lesson import OPT_LABELS, OPTIMIZERS, PRESETS, C
 from ui.questions import check_understanding, predict
@@ -101,38 +100,14 @@ with map_box:
         follow.chart(spec, slider, described)
     else:
         layout.chart(spec, described)
-    near = None if layout.sliding() else lesson.zoom(values)  # the last updates, too small to see on the map
-    if near is not None:
-        st.markdown(f"**Zoom: plain descent's last {say.last_quarter(runs['sgd'].n_updates):,} updates**")
-        layout.chart(
-            lesson_charts.landscape_chart(
-                near.grid, near.path, near.creases, (w_opt, b_opt), ["sgd"], w_range=near.w_range,
-                b_range=near.b_range, labels=OPT_LABELS, height=260,
-            ),
-            f"The map near the optimum, w from {plain(near.w_range[0])} to {plain(near.w_range[1])} and b from "
-            f"{plain(near.b_range[0])} to {plain(near.b_range[1])}, with plain descent's last updates"
-            + (" and the creases." if near.creases is not None else "."),
-        )  # fmt: skip
+    if not layout.sliding():  # a slide has room for the map alone
+        blocks.zoom_block(values, runs, (w_opt, b_opt))
     settled, numbers = say.settling(runs["sgd"].loss, f_star, runs["sgd"].diverged_at) if "sgd" in runs else (None, {})
     share, last = (0.0, 0)
     if v["loss"] == "l1" and "sgd" in runs:
         sgd = runs["sgd"]  # the crossings over the same last quarter the settle verdict reads
         share, last = say.crease_crossings(sgd.w, sgd.b, data.x, data.y, say.last_quarter(sgd.n_updates))
-    folded = []
-    if v["loss"] == "l1" and "sgd" in runs:
-        lr_ratio = float(runs["sgd"].lr[-1] / runs["sgd"].lr[1])
-        folded.append(say.crease_seen(share, last, v["sched"], lr_ratio))
-    if v["loss"] == "l1" and "adam" in runs:
-        r = runs["adam"]
-        first = min(50, r.n_updates)
-        folded.append(
-            say.adam_seen(say.step_ratio(r.w, r.lr, first), say.sign_changes(r.grad, first), v["beta2"], first)
-        )
-    folded.append(
-        "Each path starts at the same point; the optimum (cross) is the exact minimiser, computed separately. "
-        + "; ".join(f"{OPT_LABELS[o]} ends {say.point(r.w[-1], r.b[-1])}" for o, r in runs.items())
-        + "."
-    )
+    folded = blocks.map_folds(v, runs, share, last)
     if settled is not None:
         short = say.map_takeaway(
             v["loss"], settled, share, last, frames.finite_range(runs["sgd"].w[-max(last, 1) :]),
@@ -153,18 +128,6 @@ rows = [
     for o, r in runs.items()
 ]
 
-loss_rows = []
-for o, r in runs.items():
-    keep = frames.thin_series(r.loss)
-    for kind, series in (("loss − optimum", r.loss), ("best so far − optimum", r.best_loss)):
-        excess_now = series[keep] - f_star
-        ok = np.isfinite(excess_now)
-        loss_rows.append(
-            (
-                {"optimizer": OPT_LABELS[o], "kind": kind},
-                {"update": keep[ok], "value": np.maximum(excess_now[ok], lesson_charts.LOG_FLOOR)},
-            )
-        )
 with curves_box:  # in the slide view inside the answer's screen, beside the map
     st.markdown(
         f"**Loss minus the optimum over {v['steps']:,} updates**"
@@ -172,7 +135,7 @@ with curves_box:  # in the slide view inside the answer's screen, beside the map
     )
     layout.chart(
         lesson_charts.optimizer_loss_chart(  # a slide, or a projector beside the question, fits 1280x800
-            frames.stack(loss_rows), chosen, OPT_LABELS, height=150 if beside or layout.sliding() else 340
+            blocks.loss_rows(runs, f_star), chosen, OPT_LABELS, height=150 if beside or layout.sliding() else 340
         ),
         f"Loss minus the optimal loss {plain(f_star)} over {v['steps']:,} updates for each optimiser (solid), and the "
         "best so far (dashed), on a log scale (a loss on the optimum drawn at "
