@@ -718,17 +718,23 @@ def test_the_landscape_slide_answer_shows_the_map_beside_the_curves():
     on the (w, b) map. The answer's screen now holds both charts."""
     from ui.lessons.landscape import lesson
 
-    at = AppTest.from_file(str(APP), default_timeout=120)
-    at.query_params.update({"slides": "true"})
-    at.switch_page("pages/landscape.py")
-    at.run()
-    for _ in range(2):
-        at.button(key="slide_next").click()
-        rerun(at)
+    at = first_answer_slide("pages/landscape.py")
     assert at.session_state[f"{lesson.PREDICT_KEY}_skip"] is True
     charts = [c for c in at.get("vega_lite_chart") if "slide-3" in _block_ids(at.main, c)]
     specs = " ".join(c.proto.spec for c in charts)
     assert len(charts) == 2 and "exp(datum.value) - 1" in specs and "best so far" in specs  # the map, the curves
+
+
+def first_answer_slide(path: str):
+    """A session in the slide view of `path`, moved on by Next to its first answer's screen (slide 3)."""
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.query_params.update({"slides": "true"})
+    at.switch_page(path)
+    at.run()
+    for _ in range(2):
+        at.button(key="slide_next").click()
+        rerun(at)
+    return at
 
 
 def _block_ids(node, target, ids: tuple[str, ...] = ()) -> str:

@@ -1183,18 +1183,9 @@ def test_the_answer_screen_shows_the_answer_then_the_claim():
     """N10: the slide view's "The answer" showed the zoom and the claim's verdict, not the answer to its question
     (which ends closer by mean |w − 1| over the window). It now shows the zoom (the updates the question measures),
     the answer under it, then the claim."""
-    from streamlit.testing.v1 import AppTest
+    from tests.test_poll_ui import _block_ids, first_answer_slide
 
-    from tests.test_pages import APP
-    from tests.test_poll_ui import _block_ids, rerun
-
-    at = AppTest.from_file(str(APP), default_timeout=120)
-    at.query_params.update({"slides": "true"})
-    at.switch_page("pages/noise_and_learning_rate.py")
-    at.run()
-    for _ in range(2):
-        at.button(key="slide_next").click()
-        rerun(at)
+    at = first_answer_slide("pages/noise_and_learning_rate.py")
     assert at.session_state[f"{lesson.PREDICT_KEY}_skip"] is True
     on_screen = [e for e in at.info if "slide-3" in _block_ids(at.main, e)]
     texts = [e.value for e in on_screen]
