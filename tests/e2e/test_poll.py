@@ -24,14 +24,20 @@ def main(page):
     return page.locator('[data-testid="stMain"]')
 
 
-def test_a_room_answers_the_teacher_reveals_the_students_see_it(browser, app_url, shots):
-    """On the session's server: its poll database is its own (tests/conftest.py), and every room is new."""
+def teacher_in_a_room(browser, app_url: str, page: str):
+    """A projector-sized tab on `page` that has started a room (its code shown in the sidebar)."""
     teacher = new_tab(browser, viewport={"width": 1280, "height": 800})
-    teacher.goto(f"{app_url}/signed_l1")
+    teacher.goto(f"{app_url}/{page}")
     wait_for_run(teacher)
     sidebar(teacher).get_by_text("Class poll").click()
     sidebar(teacher).get_by_role("button", name="Start a room (teacher)").click()
     expect(sidebar(teacher).get_by_text(re.compile(r"Room code [A-Z2-9]{6}"))).to_be_visible(timeout=WAIT_MS)
+    return teacher
+
+
+def test_a_room_answers_the_teacher_reveals_the_students_see_it(browser, app_url, shots):
+    """On the session's server: its poll database is its own (tests/conftest.py), and every room is new."""
+    teacher = teacher_in_a_room(browser, app_url, "signed_l1")
     code = re.search(r"Room code ([A-Z2-9]{6})", sidebar(teacher).inner_text()).group(1)
     expect(sidebar(teacher).locator('[data-testid="stImage"] img')).to_be_visible()  # the room's QR code
     room_link = sidebar(teacher).locator('[data-testid="stCode"]')
@@ -112,12 +118,7 @@ def test_a_presenting_teacher_sees_reveal_and_the_live_bars_on_the_first_screen(
     """A fresh teacher's read: at 1280x800 in presentation mode the room's banner and the forward pass pushed
     Reveal to the bottom edge and the live bars below the fold. The banner is one line (its QR code behind a
     button) and the bars stand in the chart's column beside the question."""
-    teacher = new_tab(browser, viewport={"width": 1280, "height": 800})
-    teacher.goto(f"{app_url}/derivation")
-    wait_for_run(teacher)
-    sidebar(teacher).get_by_text("Class poll").click()
-    sidebar(teacher).get_by_role("button", name="Start a room (teacher)").click()
-    expect(sidebar(teacher).get_by_text(re.compile(r"Room code [A-Z2-9]{6}"))).to_be_visible(timeout=WAIT_MS)
+    teacher = teacher_in_a_room(browser, app_url, "derivation")
     with rerun(teacher):  # the page as presentation mode draws it, not the run before
         sidebar(teacher).get_by_text("Presentation mode").click()
     expect(main(teacher).get_by_text(re.compile(r"Join room [A-Z2-9]{6}"))).to_be_visible(timeout=WAIT_MS)
