@@ -9,7 +9,7 @@ from ui.layout import takeaway
 from ui.lessons.landscape import blocks, lesson
 from ui.lessons.landscape import charts as lesson_charts
 from ui.lessons.landscape import sentences as say
-from ui.lessons.landscape.lesson import OPT_LABELS, OPTIMIZERS, PRESETS, C
+from ui.lessons.landscape.lesson import OPTIMIZERS, PRESETS, C
 from ui.questions import check_understanding, predict
 from ui.words import plain, power_of_ten
 
@@ -43,6 +43,7 @@ v = settings(  # by name, as this page reads them; v.by_key as the lesson reads 
     },
 )
 values = v.by_key
+names = lesson.labels(values)  # each optimiser by its name on this loss
 beside = layout.presenting() and not layout.sliding()  # a projector: the question beside the chart that answers it
 chosen = lesson.chosen(values)
 if not chosen:
@@ -78,21 +79,21 @@ runs = lesson.runs(values)
 excess = lesson.excess(values)
 slider = lesson.lr_slider() if lesson.follows_lr(values) else None  # the map's own lr slider, when lr moves a path
 land = lesson.landscape(values)
-moved = [OPT_LABELS[o] for o in chosen if o in lesson.FOLLOW_LR]  # the paths the slider moves
+moved = [names[o] for o in chosen if o in lesson.FOLLOW_LR]  # the paths the slider moves
 with map_box:
     if not layout.presenting():  # a projector's slide has no room for it: the slider's own label says it
         st.caption(say.map_caption(moved, land.drawn, land.states))
     spec = lesson_charts.landscape_chart(
         land.grid, land.paths, land.creases, (w_opt, b_opt), chosen, w_range=land.w_range, b_range=land.b_range,
-        labels=OPT_LABELS, moving=land.moving, slider=slider, height=280 if layout.sliding() else 400,
+        labels=names, moving=land.moving, slider=slider, height=280 if layout.sliding() else 400,
     )  # fmt: skip
     described = (
         f"{charts.label(v['loss'])} over (w, b), darker is lower, optimum at ({w_opt:.3f}, {b_opt:.3f}) marked "
-        f"with an orange-red cross; the paths of {', '.join(OPT_LABELS[o] for o in chosen)} from "
+        f"with an orange-red cross; the paths of {', '.join(names[o] for o in chosen)} from "
         f"({v['w0']:g}, {v['b0']:g}) over {v['steps']} updates"
         + (f" ({' and '.join(moved)} at lr {v['lr']:g})" if slider else "")
         + ", ending at "
-        + "; ".join(f"{OPT_LABELS[o]} {say.point(r.w[-1], r.b[-1])}" for o, r in runs.items())
+        + "; ".join(f"{names[o]} {say.point(r.w[-1], r.b[-1])}" for o, r in runs.items())
         + "."
         + (" Faint green lines are the creases where one residual is zero." if land.creases is not None else "")
     )
@@ -114,13 +115,13 @@ with map_box:
             decaying=v["sched"] != "constant",
         )  # fmt: skip
     else:
-        short = say.race_takeaway(excess, f_star, OPT_LABELS)
+        short = say.race_takeaway(excess, f_star, names)
     if not layout.sliding():  # a slide has room for one takeaway: the curves' answer beside the map
         takeaway(short, "\n\n".join(folded))
 
 rows = [
     {
-        "optimiser": OPT_LABELS[o],
+        "optimiser": names[o],
         "final (w, b)": say.point(r.w[-1], r.b[-1]),
         "best loss − optimum": say.excess_words(excess[o], f_star),
         "diverged at": frames.diverged_text(r.diverged_at),
@@ -135,22 +136,22 @@ with curves_box:  # in the slide view inside the answer's screen, beside the map
     )
     layout.chart(
         lesson_charts.optimizer_loss_chart(  # a slide, or a projector beside the question, fits 1280x800
-            blocks.loss_rows(runs, f_star), chosen, OPT_LABELS, height=150 if beside or layout.sliding() else 340
+            blocks.loss_rows(runs, f_star, names), chosen, names, height=150 if beside or layout.sliding() else 340
         ),
         f"Loss minus the optimal loss {plain(f_star)} over {v['steps']:,} updates for each optimiser (solid), and the "
         "best so far (dashed), on a log scale (a loss on the optimum drawn at "
         f"{power_of_ten(lesson_charts.LOG_FLOOR, 1)}); lowest reached: "
-        + "; ".join(f"{OPT_LABELS[o]} {say.excess_words(excess[o], f_star)}" for o in runs)
+        + "; ".join(f"{names[o]} {say.excess_words(excess[o], f_star)}" for o in runs)
         + ".",
         answers=True,
     )
     gone = {o: r.diverged_at for o, r in runs.items()}
-    race = say.race_explanation(excess, f_star, OPT_LABELS, v["steps"], gone, ends=lesson.ends(values))
+    race = say.race_explanation(excess, f_star, names, v["steps"], gone, ends=lesson.ends(values))
     if settled is not None:
         short = say.settle_takeaway(settled, numbers)
         why = lesson.expected(values)[1] + "\n\nAll the optimisers: " + race
     else:
-        short, why = say.race_takeaway(excess, f_star, OPT_LABELS), race
+        short, why = say.race_takeaway(excess, f_star, names), race
     layout.seen(short)
     if not layout.sliding():  # a slide: the verdict above says why; the numbers stay on the page
         with st.expander("Why, in numbers"):
@@ -166,7 +167,7 @@ layout.explain(
     ),
 )
 layout.download(
-    lambda: frames.export_frame({OPT_LABELS[o]: r for o, r in runs.items()}), "landscape_runs.csv", key="l_download"
+    lambda: frames.export_frame({names[o]: r for o, r in runs.items()}), "landscape_runs.csv", key="l_download"
 )
 check_understanding(
     "l_check",

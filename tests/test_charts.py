@@ -30,6 +30,8 @@ def lines(value="w"):
     return frames.runs_frame(runs(), value)
 
 
+LANDSCAPE_GRID = pd.DataFrame({"w0": [0.0], "w1": [1.0], "b0": [0.0], "b1": [1.0], "loss": [3.0], "level": [1.4]})
+
 CASES = {
     "trajectory": lambda: charts.trajectory_chart(
         lines(),
@@ -83,7 +85,7 @@ CASES = {
         ["l1"],
     ),
     "landscape": lambda: landscape_charts.landscape_chart(
-        pd.DataFrame({"w0": [0.0], "w1": [1.0], "b0": [0.0], "b1": [1.0], "loss": [3.0], "level": [1.4]}),
+        LANDSCAPE_GRID,
         pd.DataFrame({"w": [0.0, 0.5], "b": [0.0, 0.5], "step": [0, 1], "optimizer": "sgd"}),
         pd.DataFrame({"w": [0.0, 1.0], "b": [1.0, 0.0], "sample": 0}),
         (0.5, 0.5),
@@ -102,7 +104,7 @@ def landscape_follows(moving: dict) -> charts.Spec:
     """The map with its own lr slider (ui.follow), Adam's path and plain descent's at each of the slider's 19 values,
     as ui.follow.chart sends it (with the value the words were computed for)."""
     spec = landscape_charts.landscape_chart(
-        pd.DataFrame({"w0": [0.0], "w1": [1.0], "b0": [0.0], "b1": [1.0], "loss": [3.0], "level": [1.4]}),
+        LANDSCAPE_GRID,
         pd.DataFrame({"w": [0.0, 0.5], "b": [0.0, 0.5], "step": [0, 1], "optimizer": "adam"}),
         None,
         (0.5, 0.5),
@@ -182,7 +184,8 @@ def test_the_landscape_ranges_are_params_of_one_template_sent_as_data():
     browser patches the view instead of rebuilding it): the ranges go as the one-row dataset the params read."""
     one, other = CASES["landscape"](), CASES["landscape"]()
     other = landscape_charts.landscape_chart(
-        *[other.datasets[k] for k in ("grid", "paths", "creases")],
+        LANDSCAPE_GRID,
+        *[other.datasets[k] for k in ("paths", "creases")],
         (0.5, 0.5),
         ["sgd"],
         w_range=(-3.0, 2.0),

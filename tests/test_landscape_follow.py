@@ -73,13 +73,13 @@ def test_the_map_draws_each_path_at_each_lr_through_the_direct_runs_points(case)
     land = lesson.landscape(by_key(s))
     fam = land.moving
     assert fam.by_value is None and fam.nbytes <= follow.MAX_FAMILY_BYTES
-    assert set(land.paths["optimizer"]) == {lesson.OPT_LABELS[o] for o in ("adam", "polyak")}
+    assert set(land.paths["optimizer"]) == {lesson.labels(by_key(s))[o] for o in ("adam", "polyak")}
     for i, lr in enumerate(SLIDER.values):
         _, runs, _ = page_runs(s | {"lr": float(lr)})
         for o, run in runs.items():
             moves = o in lesson.FOLLOW_LR
             table = fam.rows if moves else land.paths
-            rows = table[table["optimizer"] == lesson.OPT_LABELS[o]]
+            rows = table[table["optimizer"] == lesson.labels(by_key(s))[o]]
             steps = rows[f"step_{i}" if moves else "step"].to_numpy().astype(int)
             assert steps[0] == 0 and np.all(np.diff(steps) >= 0) and steps[-1] <= s["steps"]
             assert len(steps) <= land.drawn < land.states == s["steps"] + 1
@@ -106,3 +106,37 @@ def test_the_map_is_pinned_at_the_links_lr_and_the_words_read_the_run_at_it():
     sgd = lesson_compute.at(lesson.runs_over_lr(values, "sgd"), SLIDER.index(0.0005))
     assert (answer, numbers) == say.settling(sgd.loss, lesson.optimum(values)[2], sgd.diverged_at)
     assert say.settle_takeaway(answer, numbers) in snapshot(at)
+
+
+@pytest.mark.parametrize("loss", ["l2", "huber"])
+def test_plain_descent_is_named_a_gradient_descent_on_a_smooth_loss(loss):
+    """A subgradient is L1's (its creases); on L2 and Huber plain descent follows the gradient, and every name on
+    the page (question, legends, words, the table) says so. On L1 the name says (sub)gradient."""
+    at = open_page("pages/landscape.py", {"l_loss": loss})
+    at.checkbox(key="l_predict_skip").check().run()
+    seen = snapshot(at) + " ".join(chart_texts(at))
+    assert "(sub)gradient" not in seen and "plain gradient descent" in seen
+    assert lesson.labels(lesson.LESSON.defaults())["sgd"] == "plain (sub)gradient descent"
+
+
+def test_the_maps_colour_legend_reads_round_losses():
+    """The map's greys follow log(1 + loss): the legend's scale is that same curve (a symmetric log with constant
+    1) over the loss itself, so its ticks fall on round losses (400), not on round log(1 + loss) (402.4)."""
+    from ui.lessons.landscape import charts as lesson_charts
+
+    values = lesson.LESSON.defaults()
+    land = lesson.landscape(values)
+    spec = lesson_charts.landscape_chart(
+        land.grid, land.paths, land.creases, lesson.optimum(values)[:2], ["sgd"],
+        w_range=land.w_range, b_range=land.b_range,
+    ).to_dict()  # fmt: skip
+    colours = [
+        layer["encoding"]["color"]
+        for layer in spec["layer"]
+        if layer.get("encoding", {}).get("color", {}).get("title") == "loss"
+    ]
+    (colour,) = colours
+    assert colour["field"] == "loss" and colour["scale"]["type"] == "symlog" and colour["scale"]["constant"] == 1
+    ends = sorted(spec["datasets"]["map"].column("loss").to_pylist())
+    loss = land.grid["loss"].to_numpy(dtype=float)
+    assert ends == pytest.approx([loss.min(), loss.max()], rel=1e-5)  # the grid is 32-bit

@@ -15,7 +15,6 @@ from ui.controls import Settings
 from ui.lessons.landscape import charts as lesson_charts
 from ui.lessons.landscape import lesson
 from ui.lessons.landscape import sentences as say
-from ui.lessons.landscape.lesson import OPT_LABELS
 from ui.words import plain
 
 
@@ -28,7 +27,7 @@ def zoom_block(values: Mapping[str, object], runs: Mapping[str, core.Trajectory]
     layout.chart(
         lesson_charts.landscape_chart(
             near.grid, near.path, near.creases, optimum, ["sgd"], w_range=near.w_range,
-            b_range=near.b_range, labels=OPT_LABELS, height=260,
+            b_range=near.b_range, labels=lesson.labels(values), height=260,
         ),
         f"The map near the optimum, w from {plain(near.w_range[0])} to {plain(near.w_range[1])} and b from "
         f"{plain(near.b_range[0])} to {plain(near.b_range[1])}, with plain descent's last updates"
@@ -51,15 +50,15 @@ def map_folds(v: Settings, runs: Mapping[str, core.Trajectory], share: float, la
         )
     folded.append(
         "Each path starts at the same point; the optimum (cross) is the exact minimiser, computed separately. "
-        + "; ".join(f"{OPT_LABELS[o]} ends {say.point(r.w[-1], r.b[-1])}" for o, r in runs.items())
+        + "; ".join(f"{lesson.labels(v.by_key)[o]} ends {say.point(r.w[-1], r.b[-1])}" for o, r in runs.items())
         + "."
     )
     return folded
 
 
-def loss_rows(runs: Mapping[str, core.Trajectory], f_star: float) -> pd.DataFrame:
+def loss_rows(runs: Mapping[str, core.Trajectory], f_star: float, names: Mapping[str, str]) -> pd.DataFrame:
     """The loss curves' table: each run's loss and best loss so far minus f*, thinned, drawn at the log floor at
-    most (update, value, optimizer, kind)."""
+    most (update, value, optimizer, kind); `names`: optimiser -> its name (lesson.labels)."""
     loss_rows = []
     for o, r in runs.items():
         keep = frames.thin_series(r.loss)
@@ -68,7 +67,7 @@ def loss_rows(runs: Mapping[str, core.Trajectory], f_star: float) -> pd.DataFram
             ok = np.isfinite(excess_now)
             loss_rows.append(
                 (
-                    {"optimizer": OPT_LABELS[o], "kind": kind},
+                    {"optimizer": names[o], "kind": kind},
                     {"update": keep[ok], "value": np.maximum(excess_now[ok], lesson_charts.LOG_FLOOR)},
                 )
             )

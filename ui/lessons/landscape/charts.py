@@ -71,7 +71,7 @@ def _png_grey(pixels: np.ndarray) -> str:
 
 def _map_layers(grid: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """The loss map as one image instead of a mark per cell (4,900 marks cost the browser most of a redraw):
-    "map" is the picture (two rows, the lowest and highest level, which also give the colour legend its range),
+    "map" is the picture (two rows, the lowest and highest loss, which also give the colour legend its range),
     "grid" the PROBE_CELLS² cells a hover reads the loss from (the loss at each cell's centre, a grid itself).
     `grid`: n x n cells (w0, w1, b0, b1, loss, level), w the outer index, as compute.surface makes them."""
     n = round(len(grid) ** 0.5)
@@ -82,7 +82,9 @@ def _map_layers(grid: pd.DataFrame) -> dict[str, pd.DataFrame]:
     pixels = np.rint(MAP_GREYS[0] + t * (MAP_GREYS[1] - MAP_GREYS[0]))
     url = _png_grey(pixels.T[::-1])  # rows from the highest b down, columns from the lowest w
     edges = (cols["w0"].min(), cols["w1"].max(), cols["b0"].min(), cols["b1"].max())
-    picture = pd.DataFrame([(*edges, lv, url) for lv in (lo, hi)], columns=["w0", "w1", "b0", "b1", "level", "url"])
+    picture = pd.DataFrame(
+        [(*edges, np.expm1(lv), url) for lv in (lo, hi)], columns=["w0", "w1", "b0", "b1", "loss", "url"]
+    )
     block = max(1, -(-n // PROBE_CELLS))
     first = np.arange(0, n, block)
     last, mid = np.minimum(first + block, n) - 1, np.minimum(first + block // 2, n - 1)
@@ -95,7 +97,6 @@ def _map_layers(grid: pd.DataFrame) -> dict[str, pd.DataFrame]:
         "w": (cols["w0"] + cols["w1"])[at["mid"]] / 2,
         "b": (cols["b0"] + cols["b1"])[at["mid"]] / 2,
         "loss": cols["loss"][at["mid"]],
-        "level": level[at["mid"]],
     }
     return {"map": picture, "grid": pd.DataFrame({k: v.ravel() for k, v in probe.items()})}
 
@@ -120,11 +121,12 @@ def _map_layers_spec(xs: alt.Scale, ys: alt.Scale) -> list[alt.Chart]:
         .mark_rect(opacity=0)
         .encode(
             **cells,
+            # the greys follow log(1 + loss), which is a symmetric-log scale with constant 1: its legend reads the
+            # loss itself, with ticks at round losses (400, not log(1 + loss) = 6, which is 402.4)
             color=alt.Color(
-                "level:Q",
-                scale=alt.Scale(range=grey, interpolate="rgb", zero=False, nice=False),
-                title="loss",  # the greys follow log(1 + loss); the legend reads the loss itself
-                legend=alt.Legend(labelExpr="format(exp(datum.value) - 1, '.4~g')"),
+                "loss:Q",
+                scale=alt.Scale(type="symlog", constant=1, range=grey, interpolate="rgb", zero=False, nice=False),
+                title="loss",
             ),
         )
     )

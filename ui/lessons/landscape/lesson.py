@@ -27,6 +27,14 @@ OPT_LABELS = {
     "adam": "Adam",
     "polyak": "Polyak's step",
 }
+
+
+def labels(values: Mapping[str, object]) -> dict[str, str]:
+    """Each optimiser's name at these values: plain descent follows a subgradient on L1's creases, a gradient on a
+    smooth loss (L2, Huber)."""
+    return OPT_LABELS if values["l_loss"] == "l1" else {**OPT_LABELS, "sgd": "plain gradient descent"}
+
+
 C = {
     "loss": Control("l_loss", "Loss", "choice", "l1", options=("l1", "l2", "huber"), format_func=charts.label),
     "data": Control(
@@ -146,7 +154,7 @@ def paths_over_lr(values: Mapping[str, object]) -> dict[str, tuple[np.ndarray, n
     out = {}
     for o in chosen(values):
         r = runs_over_lr(values, o) if o in FOLLOW_LR else run(values, o)
-        out[OPT_LABELS[o]] = (np.atleast_2d(r.w), np.atleast_2d(r.b))
+        out[labels(values)[o]] = (np.atleast_2d(r.w), np.atleast_2d(r.b))
     return out
 
 
@@ -176,7 +184,7 @@ def zoom(values: Mapping[str, object]) -> lesson_compute.Zoom | None:
     if say.settling(r.loss, f_star, r.diverged_at)[0] != say.SETTLES[1]:
         return None
     first = r.n_updates - say.last_quarter(r.n_updates)
-    path = (r.w, r.b, OPT_LABELS["sgd"])
+    path = (r.w, r.b, labels(values)["sgd"])
     near = lesson_compute.zoom(
         data.x, data.y, values["l_loss"], values["l_delta"], path, first=first, optimum=(w_opt, b_opt), grid=MAP_CELLS
     )
@@ -226,7 +234,7 @@ def asks_settle(values: Mapping[str, object]) -> bool:
 
 def options(values: Mapping[str, object]) -> list[str]:
     """The question's answers: what plain descent does (fixed words), or the chosen optimisers' labels."""
-    return list(say.SETTLES) if asks_settle(values) else [OPT_LABELS[o] for o in chosen(values)]
+    return list(say.SETTLES) if asks_settle(values) else [labels(values)[o] for o in chosen(values)]
 
 
 def _lr_words(values: Mapping[str, object]) -> str:
@@ -268,11 +276,12 @@ def expected(values: Mapping[str, object], picked: str | None = None) -> tuple[s
         )
         return answer, why
     gaps, f_star = excess(values), optimum(values)[2]
-    by_label = {OPT_LABELS[o]: o for o in gaps}
+    names = labels(values)
+    by_label = {names[o]: o for o in gaps}
     answer = say.race_answer(gaps, f_star, by_label.get(picked))
     gone = {o: r.diverged_at for o, r in runs(values).items()}
-    why = say.race_explanation(gaps, f_star, OPT_LABELS, values["l_steps"], gone, ends=ends(values))
-    return OPT_LABELS[answer], why
+    why = say.race_explanation(gaps, f_star, names, values["l_steps"], gone, ends=ends(values))
+    return names[answer], why
 
 
 def ends(values: Mapping[str, object]) -> dict[str, float]:
