@@ -286,3 +286,18 @@ def test_the_staircase_names_your_w_and_the_weighted_median_on_their_outer_sides
     median_side = spec.datasets["optimum"]["side"].item()
     assert median_side != your_side  # one name each side of the pair: the two never overlap
     assert texts[("your w", "left")] == "right" and texts[("weighted median", "right")] == "left"  # written outward
+
+
+@pytest.mark.parametrize("current", [0.1, 0.35, 0.45])
+def test_the_breakdown_rules_names_cross_no_rule(current):
+    """A phone's read: the near rule's name, written inside the plot at its left, was struck through by your
+    fraction's rule at 10%. It sits beside the plot now, at its rule's height; your fraction's name is on the side
+    of its rule away from the lines' steep ends; the half-bad name gives way when your fraction's rule runs by it."""
+    df = pd.DataFrame({"fraction": [0.0, 0.5], "series": "absolute L1 |r|", "gap": [0.1, 12.0]})
+    spec = outliers_charts.breakdown_chart(df, ["l1"], current, 1.35).to_dict()
+    texts = [layer for layer in spec["layer"] if layer["mark"]["type"] == "text"]
+    beside = [t for t in texts if t["data"]["name"] == "near"]
+    assert beside and all(t["mark"]["x"] == {"expr": "width + 4"} for t in beside)
+    yours = spec["datasets"]["yours"].to_pylist()[0]
+    assert yours["side"] == ("left" if current <= 0.3 else "right")
+    assert spec["datasets"]["half"].num_rows == int(current < 0.42)

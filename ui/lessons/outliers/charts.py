@@ -179,16 +179,23 @@ def _breakdown(losses: tuple[str, ...]) -> alt.LayerChart:
         .encode(x="fraction:Q", tooltip=["text:N"])
     )
     near = named_data("near").mark_rule(color=THEORY, strokeDash=[6, 3]).encode(y="gap:Q", tooltip=["text:N"])
-    names = [  # each rule named where no line runs: the fraction's and 50%'s at the top, near's at the left
-        named_data("yours")
-        .mark_text(align="left", baseline="top", dx=4, dy=2, fontSize=12, color="#444444")
-        .encode(x="fraction:Q", y=alt.value(0), text="text:N"),
-        alt.Chart(pd.DataFrame({"fraction": [0.5], "text": ["50%"]}))  # at the foot: every line ends high at 50%
+    names = [  # each rule named where no line runs: your fraction's at the top, half bad's at the foot
+        *(  # your fraction's on the side of its rule away from the lines' steep ends at the right
+            named_data("yours")
+            .transform_filter(alt.datum.side == side)
+            .mark_text(align=side, baseline="top", dx=4 if side == "left" else -4, dy=2, fontSize=12, color="#444444")
+            .encode(x="fraction:Q", y=alt.value(0), text="text:N")
+            for side in ("left", "right")
+        ),
+        named_data("half")  # at the foot: every line ends high there
         .mark_text(align="right", baseline="bottom", dx=-4, dy=-2, fontSize=12, color="#555555")
         .encode(x="fraction:Q", y=alt.value({"expr": "height"}), text="text:N"),
-        named_data("near")
-        .mark_text(align="left", baseline="bottom", x=4, dy=-3, fontSize=12, color="#555555")
-        .encode(y="gap:Q", text="text:N"),
+        *(  # near's beside the plot, at its rule's height: inside, your fraction's rule or a line crossed it
+            named_data("near")
+            .mark_text(align="left", baseline="middle", x={"expr": "width + 4"}, dy=dy, fontSize=12, color="#555555")
+            .encode(y="gap:Q", text=f"{field}:N")
+            for field, dy in (("name", -7), ("within", 7))
+        ),
     ]
     return alt.layer(lines, now, half, near, *names).properties(height=300, width="container")
 
@@ -196,9 +203,20 @@ def _breakdown(losses: tuple[str, ...]) -> alt.LayerChart:
 def breakdown_chart(df: pd.DataFrame, losses: Sequence[str], current: float, near: float) -> Spec:
     """How far each fitted line is from the true one, against the outlier fraction (df: fraction, series, gap),
     with the fraction on screen (`current`) and the near rule's gap (`near`) as labelled rules."""
-    yours = pd.DataFrame({"fraction": [current], "text": ["your fraction"]})
-    rule = pd.DataFrame({"gap": [near], "text": [f"near: within {near_text(near)}"]})
-    return Spec(_breakdown(tuple(losses)), {"gaps": df, "yours": yours, "near": rule})
+    yours = pd.DataFrame(
+        {"fraction": [current], "text": ["your fraction"], "side": ["right" if current > 0.3 else "left"]}
+    )
+    # the half-bad rule's name, unless your fraction's rule runs beside it (through the name): the axis's 50% says it
+    half = pd.DataFrame({"fraction": [0.5], "text": ["half bad"]}).iloc[: int(current < 0.42)]
+    rule = pd.DataFrame(
+        {
+            "gap": [near],
+            "text": [f"near: within {near_text(near)}"],
+            "name": ["near"],
+            "within": [f"≤ {near_text(near)}"],
+        }
+    )
+    return Spec(_breakdown(tuple(losses)), {"gaps": df, "yours": yours, "near": rule, "half": half})
 
 
 @template
