@@ -4,6 +4,8 @@ One hall for the module, started with `make hall N=2` as a lecturer would, on fr
 run in file order and two break it on purpose: one kills an app process (the limit tests after it need only the
 proxy and one live process), the last stops the hall with Ctrl-C. Without HAProxy (or Chromium, for the browser
 tests) they skip with a message; under CI=true they fail.
+
+Over 400 lines: one hall (processes, HAProxy, browsers) started once and shared by every test here.
 """
 
 from __future__ import annotations

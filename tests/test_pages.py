@@ -1,5 +1,8 @@
 """Every page through Streamlit's AppTest: renders, every control changes the output, links restore
-every control, hostile link values fall back to defaults with a note."""
+every control, hostile link values fall back to defaults with a note.
+
+Over 400 lines: the checks every page shares, run once per page.
+"""
 
 from __future__ import annotations
 

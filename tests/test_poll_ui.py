@@ -2,7 +2,10 @@
 from start to reveal with a teacher and students, bad codes, and no database work outside a room; the teacher
 passphrase, the lock, a full room, the per-address limit. Then a hostile visitor over Streamlit's own protocol
 (bench.protocol), on a served app: a fresh session per click on Start a room, or per vote, and forged
-X-Forwarded-For headers."""
+X-Forwarded-For headers.
+
+Over 400 lines: the poll as teacher and students use it, one scenario per test, sharing their helpers.
+"""
 
 from __future__ import annotations
 

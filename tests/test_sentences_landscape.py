@@ -1,5 +1,8 @@
 """The landscape and home pages' sentences and verdicts against the runs they describe (computed here with core
-directly), across the landscape's control space and presets; one test per finding of issue 16 (landscape, home)."""
+directly), across the landscape's control space and presets; one test per finding of issue 16 (landscape, home).
+
+Over 400 lines: one property test per sentence the page prints, with the strategies they share.
+"""
 
 from __future__ import annotations
 

@@ -3,6 +3,8 @@
 Runs come from core directly; settings are drawn across the page's control space (its C dict: ranges and
 steps) and its presets. Each statement a sentence makes is checked against the data with a plain numpy
 computation written here, not with the sentence module's own helpers.
+
+Over 400 lines: one property test per sentence the page prints, with the strategies they share.
 """
 
 from __future__ import annotations

@@ -1,7 +1,10 @@
 """The signed-L1 page's sentences against the runs they describe, across the page's whole control space and its
 presets (hypothesis), one test per finding of issue 16 that the page's old fixed sentences failed, and one per
 finding of the later teacher's read (presets named by their runs, L2's gradient by what its run does, the check
-question's rebuttals, the code on the question's slide, absolute L1's small step said, 3 significant digits)."""
+question's rebuttals, the code on the question's slide, absolute L1's small step said, 3 significant digits).
+
+Over 400 lines: one property test per sentence the page prints, with the strategies they share.
+"""
 
 from __future__ import annotations
 

@@ -563,6 +563,7 @@ PROJECTOR_FONT = 24  # the room's bars on a projector: read from the back of a h
 SHORT_LABEL = 16  # characters: bars whose labels are all this short (numbers) carry them on the left, one line each
 
 
+# Over 50 lines: one Vega-Lite dict, its rows, bars and two label layouts, which a reader checks side by side.
 def spread_spec(
     counts: dict[str, int], options: Sequence[str], right: Sequence[str] | None = None, font_size: int = 16
 ) -> dict:

@@ -4,6 +4,8 @@ The page differentiates L(w) = |w·x + b − t| for one sample the student sets,
 runs the misconception ∇L = ∇m against the true gradient, and sums L1 gradients over a few samples. Every
 function states only what its arguments show, with a branch for each case the page's controls can produce:
 x = 0 (w has no effect), standing on the kink r = 0, a negative x, a bias.
+
+Over 400 lines: every sentence the page prints, each a short pure function with a branch per case.
 """
 
 from __future__ import annotations

@@ -180,6 +180,7 @@ GD_ANSWERS = [  # the second question's answers
 ]
 
 
+# Over 50 lines: the question, chart, table and takeaway of one run, in the page's order, inside one fragment.
 @st.fragment
 def descent_block(x: np.ndarray, y: np.ndarray, v: Settings, fit: lesson.Fits) -> None:
     """Gradient descent against the exact lines, behind its question: answering it reruns only this block."""
