@@ -10,6 +10,7 @@ Over 400 lines: every rule of the poll's store, each run against both databases.
 from __future__ import annotations
 
 import glob
+import math
 import os
 import shutil
 import sqlite3
@@ -439,18 +440,25 @@ def test_one_address_adds_new_voters_at_a_burst_of_60_then_3_a_second(store, clo
     assert store.room_info(room.code, room.teacher_key).sessions == NEW_VOTERS.size + 1 + NEW_VOTERS.per_s
 
 
-def hall(store, clock, arrivals: list[float], source: str = "203.0.113.7", retry_s: float = 2.0) -> list[float]:
+def hall(
+    store, clock, arrivals: list[float], source: str = "203.0.113.7", retry_s: float = 2.0, until: float = math.inf
+) -> list[float]:
     """Students behind one address, each answering first at its arrival time (seconds after the question) and,
-    if held back, again every retry_s (the page's room watch): when each was counted."""
+    if held back, again every retry_s (the page's room watch), up to `until` seconds: when each was counted.
+
+    A refused answer writes nothing (its transaction is rolled back), so once one is refused at a moment every other
+    student of the address waiting at that moment would be too: they are moved on together, not asked one by one
+    (the same outcome at a tenth of the round trips, which on PostgreSQL took 40 s)."""
     room = store.create_room()
     start, waiting, counted = clock.now, sorted((t, i) for i, t in enumerate(arrivals)), []
-    while waiting:
+    while waiting and waiting[0][0] <= until:
         at, i = waiting.pop(0)
         clock.now = start + at
         try:
             store.answer(room.code, voter(i), "q", "A", source=source)
         except SourceBusy:
-            waiting.append((at + retry_s, i))
+            also = [j for t, j in waiting if t == at]
+            waiting = [(t, j) for t, j in waiting if t != at] + [(at + retry_s, j) for j in (i, *also)]
             waiting.sort()
         else:
             counted.append(at)
@@ -462,7 +470,7 @@ def test_a_hall_of_300_behind_one_address_is_counted_within_90_s_a_bot_is_held_b
     assert len(everyone_at_once) == 300 and max(everyone_at_once) <= 90
     over_a_minute = hall(store, clock, [i * 60 / 300 for i in range(300)])  # a real hall: answers over a minute
     assert max(over_a_minute) <= 90  # counted as they answer, the last ones within half a minute of it
-    bot = hall(store, clock, [i * 30 / 500 for i in range(500)])  # 500 fresh sessions in 30 s
+    bot = hall(store, clock, [i * 30 / 500 for i in range(500)], until=30)  # 500 fresh sessions in 30 s
     assert sum(t <= 30 for t in bot) <= NEW_VOTERS.size + 30 * NEW_VOTERS.per_s + 1
 
 
