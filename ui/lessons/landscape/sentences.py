@@ -32,13 +32,20 @@ def best_excess(best_loss: np.ndarray, f_star: float) -> float:
     return float(finite.min() - f_star) if finite.size else float("inf")
 
 
+TINY = 1e-4  # an excess under it prints as "less than 0.0001": real, but more digits teach an intro class nothing
+
+
 def excess_words(excess: float, f_star: float) -> str:
     """A run's best loss minus the optimum as the page prints it: "0 (to rounding)" within FLOAT_ROUNDING·max(1, |f*|)
     of it (the summed loss and f* can part by that much in floating point, so a run can print a few ulps under f*),
-    else 3 significant digits, however small (0.0000000311 is a real, if tiny, excess), never e-notation."""
+    "less than 0.0001" above that and under TINY (0.0000000311 is a real, if tiny, excess), else 3 significant
+    digits, never e-notation."""
     if not np.isfinite(excess):
         return "no finite loss (diverged)"
-    return plain(max(excess, 0.0), rounding=FLOAT_ROUNDING * max(1.0, abs(f_star)))
+    rounding = FLOAT_ROUNDING * max(1.0, abs(f_star))
+    if rounding < excess < TINY:
+        return f"less than {TINY:g}"
+    return plain(max(excess, 0.0), rounding=rounding)
 
 
 def point(w: float, b: float) -> str:
@@ -228,9 +235,10 @@ def settle_takeaway(answer: str, numbers: Mapping[str, float], name: str = "Plai
         at = numbers["diverged_at"]
         return f"{name} blows up" + (f" at update {at:,}" if at is not None else "") + ": this lr is too large."
     if answer == SETTLES[0]:  # what it measured, beside the rule it met
-        worst = plain(max(numbers["worst"], 0.0), rounding=FLOAT_ROUNDING * max(1.0, abs(numbers["f_star"])))
+        worst = excess_words(numbers["worst"], numbers["f_star"])
+        bound = worst if worst.startswith("less than") else f"at most {worst}"
         return (
-            f"{name} settles: over its last {window:,} updates its loss stays at most {worst} above the lowest loss "
+            f"{name} settles: over its last {window:,} updates its loss stays {bound} above the lowest loss "
             f"(settled: within {plain(numbers['margin'], 2)}, 0.01% of it)."
         )
     if answer == SETTLES[1] and shrinking(numbers):
