@@ -90,7 +90,7 @@ with map_box:
     described = (
         f"{charts.label(v['loss'])} over (w, b), darker is lower, optimum at ({w_opt:.3f}, {b_opt:.3f}) marked "
         f"with an orange-red cross; the paths of {', '.join(names[o] for o in chosen)} from "
-        f"({v['w0']:g}, {v['b0']:g}) over {v['steps']} updates"
+        f"({plain(v['w0'])}, {plain(v['b0'])}) over {v['steps']:,} updates"
         + (f" ({' and '.join(moved)} at lr {v['lr']:g})" if slider else "")
         + ", ending at "
         + "; ".join(f"{names[o]} {say.point(r.w[-1], r.b[-1])}" for o, r in runs.items())

@@ -140,3 +140,11 @@ def test_the_maps_colour_legend_reads_round_losses():
     ends = sorted(spec["datasets"]["map"].column("loss").to_pylist())
     loss = land.grid["loss"].to_numpy(dtype=float)
     assert ends == pytest.approx([loss.min(), loss.max()], rel=1e-5)  # the grid is 32-bit
+
+
+def test_plain_descents_path_is_drawn_last_on_top_of_the_others():
+    """A fresh read at lr 0.1: momentum's wild path covered plain descent's, the one the question is about."""
+    values = lesson.LESSON.defaults() | {"l_lr": 0.1}
+    rows = lesson.landscape(values).moving.rows
+    names = list(dict.fromkeys(rows["optimizer"]))
+    assert names[-1] == lesson.labels(values)["sgd"] and len(names) == 2

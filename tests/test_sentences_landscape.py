@@ -15,6 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import core
+from tests.helpers import chart_texts
 from tests.test_pages import open_page, snapshot
 from ui import frames
 from ui.charts import OPTIMIZER_COLORS
@@ -141,7 +142,7 @@ def test_the_race_verdict_credits_every_optimiser_that_ties_with_the_best_and_no
 
 @given(CONTROL_SPACE.filter(lambda s: "sgd" in s["on"]))
 def test_the_crease_sentence_counts_the_sign_changes_the_run_made(s):
-    data, runs, _ = page_runs(s)
+    data, runs, f_star = page_runs(s)
     r = runs["sgd"]
     finite = [k for k in range(r.w.size) if np.isfinite(r.w[k]) and np.isfinite(r.b[k])]
     end = finite[-1] + 1 if len(finite) == r.w.size else next(k for k in range(r.w.size) if k not in set(finite))
@@ -156,11 +157,16 @@ def test_the_crease_sentence_counts_the_sign_changes_the_run_made(s):
     assert last == len(flips) and share == (np.mean(flips) if flips else 0.0)
     ratio = r.lr[-1] / r.lr[1]
     assert s["sched"] != "inverse_sqrt" or np.isclose(ratio, 1 / np.sqrt(r.n_updates), rtol=1e-12)
-    text = say.crease_seen(share, last, s["sched"], ratio)
+    on_its_way = say.settling(r.loss, f_star, r.diverged_at)[0] == say.SETTLES[2]
+    text = say.crease_seen(share, last, s["sched"], ratio, on_its_way=on_its_way)
     if last and share == 0:
         assert "crossed no crease" in text
+    elif last and on_its_way:  # far above the bottom: what happens near the bottom is not what it shows
+        assert f"**{share:.0%}** of its last {last:,} updates" in text and "still far above the lowest loss" in text
+        assert "near the bottom:" not in text
+        assert (f"The lr decays as lr/√(1 + t), to {ratio:.2g} of its first" in text) == (s["sched"] != "constant")
     elif last:
-        assert f"**{share:.0%}** of its last {last} updates" in text
+        assert f"**{share:.0%}** of its last {last:,} updates" in text
         assert ("With a constant lr nothing makes the step shrink" in text) == (s["sched"] == "constant")
         assert (f"The lr decays as lr/√(1 + t), to {ratio:.2g} of its first" in text) == (s["sched"] != "constant")
 
@@ -415,7 +421,6 @@ def spec_of_the_map() -> dict:
 
 
 def test_no_e_notation_in_the_loss_charts_description():
-    from tests.helpers import chart_texts
 
     at = open_page("pages/landscape.py", {"l_loss": "huber"})
     at.checkbox(key="l_predict_skip").check().run()
@@ -493,3 +498,37 @@ def test_the_settle_takeaway_gives_the_measured_band_beside_the_rule():
     answer, numbers = lesson.settle(lesson.LESSON.values("L2: a smooth bowl"))
     short = say.settle_takeaway(answer, numbers)
     assert answer == say.SETTLES[0] and "stays at most 0 (to rounding) above the lowest loss" in short
+
+
+def test_a_run_still_on_its_way_down_that_crossed_a_crease_is_not_said_to_slide_down_one_facet():
+    """A fresh read (updates 10): "still sliding down a facet ... it crossed a crease in 30% of its last 10 updates",
+    and a fold on what happens near the bottom for a run 107 above it."""
+    values = lesson.LESSON.defaults() | {"l_steps": 10}
+    answer, _ = lesson.settle(values)
+    r, data = lesson.run(values, "sgd"), lesson.dataset(values)
+    share, last = say.crease_crossings(r.w, r.b, data.x, data.y)
+    assert answer == say.SETTLES[2] and 0 < share < say.MOSTLY
+    text = say.map_takeaway("l1", answer, share, last)
+    assert "sliding down a facet" not in text and "across a crease now and then" in text
+    fold = say.crease_seen(share, last, "constant", on_its_way=True)
+    assert "near the bottom:" not in fold
+
+
+def test_a_blown_up_run_is_said_to_pass_the_limit_where_it_is_stopped_not_to_reach_infinity():
+    """A fresh read (L2, lr 0.1): "its loss grew until it was no longer a finite number"; it was 3.8e28, finite:
+    the run is stopped once w or b passes core.DIVERGENCE_LIMIT."""
+    values = lesson.LESSON.defaults() | {"l_loss": "l2", "l_lr": 0.1}
+    answer, numbers = lesson.settle(values)
+    assert answer == say.SETTLES[3]
+    why = say.settle_explanation(answer, numbers, "a constant lr of 0.1", "l2", False)
+    assert "no longer a finite" not in why and "grew past 10¹² (a trillion), where the run is stopped" in why
+    assert core.DIVERGENCE_LIMIT == 1e12
+
+
+def test_the_landscape_writes_its_numbers_one_way_true_minus_and_thousands():
+    """A fresh read: "from (-2, 6)" with a hyphen and "over 1000 updates" beside the question's "(−2.00, 6.00)" and
+    "1,000": one minus sign and thousands separators everywhere on the page, its descriptions included."""
+    at = open_page("pages/landscape.py", {"l_sgd": "false"})  # the race: its question and fold name the updates
+    at.checkbox(key="l_predict_skip").check().run()
+    seen = snapshot(at) + " ".join(chart_texts(at))
+    assert "(-2" not in seen and not re.search(r"\b\d{4,} updates", seen)

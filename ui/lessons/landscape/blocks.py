@@ -41,7 +41,8 @@ def map_folds(v: Settings, runs: Mapping[str, core.Trajectory], share: float, la
     folded = []
     if v["loss"] == "l1" and "sgd" in runs:
         lr_ratio = float(runs["sgd"].lr[-1] / runs["sgd"].lr[1])
-        folded.append(say.crease_seen(share, last, v["sched"], lr_ratio))
+        on_its_way = lesson.settle(v.by_key)[0] == say.SETTLES[2]
+        folded.append(say.crease_seen(share, last, v["sched"], lr_ratio, on_its_way=on_its_way))
     if v["loss"] == "l1" and "adam" in runs:
         r = runs["adam"]
         first = min(50, r.n_updates)

@@ -152,7 +152,7 @@ def paths_over_lr(values: Mapping[str, object]) -> dict[str, tuple[np.ndarray, n
     """Each chosen optimiser's label -> its (w, b) at every update, one row per lr of the slider (plain descent
     and momentum), or one row (Adam and Polyak's step, which the slider does not move)."""
     out = {}
-    for o in chosen(values):
+    for o in sorted(chosen(values), key=lambda o: o == "sgd"):  # plain descent's drawn last, on top: it is asked about
         r = runs_over_lr(values, o) if o in FOLLOW_LR else run(values, o)
         out[labels(values)[o]] = (np.atleast_2d(r.w), np.atleast_2d(r.b))
     return out
@@ -254,7 +254,7 @@ def question(values: Mapping[str, object]) -> str:
             f"{start}, plain descent steps down the {loss} surface with {_lr_words(values)}. By update "
             f"{values['l_steps']:,}, does it settle on the lowest loss?"
         )
-    return f"{start}, which optimiser gets closest to the lowest {loss} loss within {values['l_steps']} updates?"
+    return f"{start}, which optimiser gets closest to the lowest {loss} loss within {values['l_steps']:,} updates?"
 
 
 def settle(values: Mapping[str, object]) -> tuple[str, dict]:

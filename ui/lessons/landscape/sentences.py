@@ -6,7 +6,8 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from ui.words import capital, listing, percent, plain
+import core
+from ui.words import capital, listing, percent, plain, power_of_ten
 
 TIE_RELATIVE = 0.25  # a best excess within 25% of the best one is a tie: a bouncing run's lowest point moves that much
 TIE_ABSOLUTE = 1e-6  # ... or both within 1e-6 x max(1, f*) of the optimum: rounding, not a race
@@ -100,7 +101,7 @@ def race_explanation(
         lead = f"{labels[winners[0]]} gets closest"
     else:
         lead = f"{listing(labels[o] for o in winners)} tie (within {plain(tol, 2)} of each other)"
-    text = f"{lead}. Lowest loss reached within {steps} updates, minus the optimal loss {plain(f_star)}: {numbers}. "
+    text = f"{lead}. Lowest loss reached within {steps:,} updates, minus the optimal loss {plain(f_star)}: {numbers}. "
     if ends:
         last = "; ".join(f"{labels[o]} {excess_words(ends[o], f_star)}" for o in sorted(ends, key=lambda o: ends[o]))
         passed = [o for o in ends if np.isfinite(excess[o]) and ends[o] > max(PASSED * max(excess[o], 0.0), tol)]
@@ -126,30 +127,38 @@ def crease_crossings(w: np.ndarray, b: np.ndarray, x: np.ndarray, y: np.ndarray,
     return float(flips.mean()), int(flips.size)
 
 
-def crease_seen(share: float, updates: int, schedule: str, lr_ratio: float = 1.0) -> str:
+def crease_seen(share: float, updates: int, schedule: str, lr_ratio: float = 1.0, *, on_its_way: bool = False) -> str:
     """What plain subgradient descent did at the creases in its last updates, for a constant or decaying lr
-    (`lr_ratio`: the last update's lr over the first's)."""
+    (`lr_ratio`: the last update's lr over the first's); `on_its_way`: the run is still far above the bottom (the
+    settle verdict's "not yet"), where what happens near the bottom is not yet what it shows."""
     if updates == 0:
         return "Plain subgradient descent made no finite update to look at."
     if share == 0:
         return (
-            f"Plain subgradient descent crossed no crease in its last {updates} updates: every residual kept its "
+            f"Plain subgradient descent crossed no crease in its last {updates:,} updates: every residual kept its "
             "sign, so it is still sliding down one planar facet (a tilted plane), where the gradient does not "
             "shrink as it goes."
         )
     text = (
-        f"Plain subgradient descent crossed a crease in **{share:.0%}** of its last {updates} updates: every time a "
+        f"Plain subgradient descent crossed a crease in **{share:.0%}** of its last {updates:,} updates: every time a "
         "residual changes sign, the subgradient jumps. "
     )
+    decay = (
+        f"The lr decays as lr/√(1 + t), to {lr_ratio:.2g} of its first value by the last update, so the jumps "
+        "across the creases shrink with it, although the gradient on a facet does not."
+    )
+    if on_its_way:
+        far = (
+            "It is still far above the lowest loss: each crossing bends its path, and the next facet takes it on "
+            "down. Near the bottom the crossings come at almost every update."
+        )
+        return text + far + ("" if schedule == "constant" else " " + decay)
     if schedule == "constant":
         return text + (
             "With a constant lr nothing makes the step shrink near the bottom: the surface is made of planar facets "
             "(tilted planes) joined at creases, and on each facet the subgradient is constant."
         )
-    return text + (
-        f"The lr decays as lr/√(1 + t), to {lr_ratio:.2g} of its first value by the last update, so the jumps "
-        "across the creases shrink with it, although the gradient on a facet does not."
-    )
+    return text + decay
 
 
 def step_ratio(w: np.ndarray, lr: np.ndarray, first: int = 50) -> float:
@@ -171,7 +180,7 @@ def adam_seen(ratio: float, flips: float, beta2: float, updates: int) -> str:
     if not np.isfinite(ratio):
         return "Adam made no finite step to measure."
     lo, hi = SIGN_DESCENT
-    text = f"Over its first {updates} updates Adam's steps in w have a median size of **{ratio:.2f} × lr**"
+    text = f"Over its first {updates:,} updates Adam's steps in w have a median size of **{ratio:.2f} × lr**"
     if lo <= ratio <= hi:
         return text + (
             ": it behaves like **sign descent**. Adam divides each coordinate's running mean gradient m̂ by the root "
@@ -271,7 +280,9 @@ def settle_explanation(answer: str, numbers: Mapping[str, float], lr: str, loss:
     """Why, in numbers, for the default question: the rule, the statistic, and what the step did (`lr`: the
     step in words; `loss`: the loss's key; `decaying`: the lr shrinks over the run)."""
     if answer == SETTLES[3]:
-        return settle_takeaway(answer, numbers) + " Its loss grew until it was no longer a finite number."
+        return settle_takeaway(answer, numbers) + (
+            f" Its w or b grew past {power_of_ten(core.DIVERGENCE_LIMIT, 1)} (a trillion), where the run is stopped."
+        )
     f_star = numbers["f_star"]
     rule = (
         f"Read off its loss curve over the last {numbers['window']:,} updates. The lowest loss is "
@@ -327,6 +338,8 @@ def map_takeaway(
         return f"Plain descent zig-zags across the creases and {settles}: {crossed}{where}."
     if answer == SETTLES[2] and share >= MOSTLY:
         return f"Plain descent is still on its way down, zig-zagging along a crease towards the optimum: {crossed}."
+    if answer == SETTLES[2] and share > 0:  # a facet, then a crease now and then: "sliding down a facet" was false
+        return f"Plain descent is still on its way down, across a crease now and then: {crossed}."
     if answer == SETTLES[2]:
         return f"Plain descent is still sliding down a facet towards the optimum: {crossed}."
     if answer == SETTLES[0]:
