@@ -21,7 +21,8 @@ PAGES = [
     *(st.Page(entry.path, title=entry.title, icon=entry.icon) for entry in LESSONS),
     st.Page("pages/teachers.py", title="For teachers", icon="🧑‍🏫"),
 ]
-QUESTIONS = {entry.lesson.page: entry.lesson.questions for entry in LESSONS}  # what the slide view walks through
+QUESTIONS = {entry.lesson.page: entry.lesson.questions for entry in LESSONS}  # what the slide view walks through,
+SCREENS = {entry.lesson.page: entry.lesson.slide_names for entry in LESSONS}  # then its further screens
 LAB_PAGES = {  # what a class poll room follows of each lab page: the teacher's page and its settings
     e.lesson.page: LabPage(e.path, e.title, e.lesson.controls, e.lesson.questions) for e in LESSONS
 }
@@ -37,7 +38,9 @@ with st.sidebar:
     st.caption("Every setting is kept in the address bar: copy the URL to share the exact experiment.")
 poll.sidebar()  # the class poll: start, join or leave a room; a QR code of this link
 apply_presentation_style()
-layout.slide_nav(questions=QUESTIONS.get(page.url_path, ()), lab_pages=len(LESSONS))
+layout.slide_nav(
+    questions=QUESTIONS.get(page.url_path, ()), named=SCREENS.get(page.url_path, ()), lab_pages=len(LESSONS)
+)
 poll.follow(page.url_path, LAB_PAGES)
 internals.mark_app_shell()  # the page's header checks it: a run without the shell reruns through it
 page.run()

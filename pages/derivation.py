@@ -66,7 +66,7 @@ with ask:
         beside=drawn if beside else None,  # a teacher's live bars in a room: in the chart's column until the reveal
     )
 if not ready:
-    st.stop()
+    layout.stop_until_answered()
 
 with layout.slide_part(3):
     if layout.sliding():  # the answer's screen: nothing to scroll at 1280x800
@@ -83,10 +83,11 @@ with layout.slide_part(3):
             rf"\begin{{gathered}} {say.dl_dr_latex(r, sign)}{gap}\frac{{dr}}{{d\hat y}} = 1{gap}"
             rf"\frac{{d\hat y}}{{dw}} = x = {fmt(x)} \end{{gathered}}"
         )
-        st.latex(
+        answer = (
             rf"\frac{{dL}}{{dw}} = \frac{{dL}}{{dr}}\cdot\frac{{dr}}{{d\hat y}}\cdot\frac{{d\hat y}}{{dw}}"
             rf" = {fmt(sign)}\cdot 1\cdot {say.factor(x)} = {fmt(grad_w)}"
         )
+        st.latex(answer)
         if v["bias"]:
             st.latex(rf"\frac{{dL}}{{db}} = \frac{{dL}}{{dr}}\cdot 1 = {fmt(grad_b)}")
         with st.expander("In general: dL/dw = sign(m(w) − t)·m′(w)") if layout.sliding() else contextlib.nullcontext():
@@ -106,6 +107,8 @@ with layout.slide_part(3):
 
     # A slide: the kink's note under L(w), whose fan it speaks of, the takeaway under the rule (the screen's room)
     takeaway_box = rule_box if layout.sliding() else chart_box
+    pic, slope_l2 = compute.picture(values), sample.slope_l2  # every w's, and this w's
+    said = say.tangent_takeaway(x, w, r, sign, slope_l2), say.tangent_seen(x, w, r, sign, slope_l2)
     if not layout.sliding():
         with rule_box:
             kink_note()
@@ -118,7 +121,6 @@ with layout.slide_part(3):
         )
         if not layout.presenting():  # a projector's slide has no room for it: the slider's own label says it
             st.caption("Drag the w slider under the chart (or use its arrow keys): the point and tangents follow.")
-        pic, slope_l2 = compute.picture(values), sample.slope_l2  # every w's, and this w's
         curve, slope_l1, height = pic.curve, grad_w, 250 if layout.sliding() else 320  # a slide: the w slider fits
         follow.chart(
             lesson_charts.loss_curve_follow_chart(
@@ -136,22 +138,29 @@ with layout.slide_part(3):
         if layout.sliding() and not sample.kinked:  # on the kink the takeaway and the chain rule's ∂|r| say it
             kink_note()
     with takeaway_box:
-        layout.takeaway(say.tangent_takeaway(x, w, r, sign, slope_l2), say.tangent_seen(x, w, r, sign, slope_l2))
+        layout.takeaway(*said)
 
-st.markdown("**The computational graph** (forward values in the nodes, gradients on the way back)")
-st.image(
-    diagram.computational_graph(
-        w=w, x=x, t=t, b=b if v["bias"] else None, y_hat=y_hat, r=r, loss=loss, sign=sign, grad_w=grad_w,
-        grad_b=grad_b if v["bias"] else None, fmt=fmt, vertical=layout.on_phone(),  # top to bottom on a phone
-    ),
-    alt=say.graph_alt(
-        w, x, t, b if v["bias"] else None, y_hat, r=r, loss=loss, sign=sign, grad_w=grad_w, grad_b=grad_b
-    ),
-)  # fmt: skip
+if layout.sliding():  # the kink on a screen of its own (on the page: the note under the chain rule, the fan on L(w))
+    with layout.slide_screen(lesson.KINK):
+        blocks.kink_block(sample, answer_screen=layout.answer_screen())
+with layout.slide_screen(lesson.GRAPH):
+    st.markdown("**The computational graph** (forward values in the nodes, gradients on the way back)")
+    st.image(
+        diagram.computational_graph(
+            w=w, x=x, t=t, b=b if v["bias"] else None, y_hat=y_hat, r=r, loss=loss, sign=sign, grad_w=grad_w,
+            grad_b=grad_b if v["bias"] else None, fmt=fmt, vertical=layout.on_phone(),  # top to bottom on a phone
+        ),
+        alt=say.graph_alt(
+            w, x, t, b if v["bias"] else None, y_hat, r=r, loss=loss, sign=sign, grad_w=grad_w, grad_b=grad_b
+        ),
+    )  # fmt: skip
 
 
-blocks.numerical_block(sample)
-blocks.misconception_block(sample)
-blocks.samples_block(sample, pic.curve)
+with layout.slide_screen(lesson.NUMERIC):
+    blocks.numerical_block(sample)
+with layout.slide_screen(lesson.MISCONCEPTION):
+    blocks.misconception_block(sample)
+with layout.slide_screen(lesson.SAMPLES):
+    blocks.samples_block(sample, pic.curve)
 check = lesson.CHECK
 check_understanding("d_check", check.question, check.options, check.correct, check.explanation, wrong=check.wrong)

@@ -68,7 +68,7 @@ with ask:
         beside=curves_box if beside else None,  # a teacher's live bars in a room: beside it until the reveal
     )
 if not ready:
-    st.stop()
+    layout.stop_until_answered()
 if layout.sliding():  # the map shows the paths the question is about, the curves which got closest
     with layout.slide_part(3):
         map_box, curves_box = st.columns(2, gap="medium")
@@ -101,7 +101,7 @@ with map_box:
         follow.chart(spec, slider, described)
     else:
         layout.chart(spec, described)
-    if not layout.sliding():  # a slide has room for the map alone
+    if not layout.sliding():  # a slide has room for the map alone: the zoom has a screen of its own
         blocks.zoom_block(values, runs, (w_opt, b_opt))
     settled, numbers = say.settling(runs["sgd"].loss, f_star, runs["sgd"].diverged_at) if "sgd" in runs else (None, {})
     share, last = (0.0, 0)
@@ -158,14 +158,19 @@ with curves_box:  # in the slide view inside the answer's screen, beside the map
             st.markdown(why)
             layout.table(pd.DataFrame(rows))
 
-layout.explain(
-    "Polyak's step",
-    (
-        "Polyak's step size is (f(θ) − f*)/‖g‖²: it needs the optimal loss f*, which we know here because the "
-        "exact minimiser is computed separately. Far from the optimum it takes big steps, near it small ones, so it "
-        "converges on L1 without a schedule. Without f* you must use a decaying learning rate instead."
-    ),
-)
+if layout.sliding():
+    with layout.slide_screen(lesson.ZOOM):
+        blocks.zoom_block(values, runs, (w_opt, b_opt))
+with layout.slide_screen(lesson.POLYAK):
+    layout.explain(
+        "Polyak's step",
+        (
+            "Polyak's step size is (f(θ) − f*)/‖g‖²: it needs the optimal loss f*, which we know here because the "
+            "exact minimiser is computed separately. Far from the optimum it takes big steps, near it small ones, so "
+            "it converges on L1 without a schedule. Without f* you must use a decaying learning rate instead."
+        ),
+        open_on_slide=True,
+    )
 layout.download(
     lambda: frames.export_frame({names[o]: r for o, r in runs.items()}), "landscape_runs.csv", key="l_download"
 )

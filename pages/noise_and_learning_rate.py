@@ -1,5 +1,7 @@
 """The noise and learning-rate lab: absolute L1 against L2 (and Huber), constant against decaying steps."""
 
+from contextlib import nullcontext
+
 import streamlit as st
 
 from ui import follow, frames, layout
@@ -58,18 +60,24 @@ with ask:
         beside=zoom if beside else None,  # a teacher's live bars in a room: in the chart's column until the reveal
     )
 if not ready:
-    st.stop()
+    layout.stop_until_answered()
 
 lab = blocks.lab(v, losses)
 blocks.runs_block(lab, main, zoom, answer_first=answer_first)
-blocks.claim_table()
-blocks.loss_and_rate(lab)
-blocks.explanations(lab)
-if st.toggle("Step through the run, update by update", key="n_step_open"):
-    step_through("n_step", lab.runs, losses, blocks.reference_lines(lab))
-blocks.sweep_heading(lab)
-blocks.sweep_block(lab)
-blocks.draws_block(lab)
-blocks.heat_block(lab)
+with layout.slide_screen(lesson.CLAIM):
+    blocks.claim_table()
+with layout.slide_screen(lesson.LOSS_AND_RATE), st.container(height=560) if layout.sliding() else nullcontext():
+    blocks.loss_and_rate(lab)  # a slide: its two charts in a box that scrolls, the screen's height
+with layout.slide_screen(lesson.WHY):
+    blocks.explanations(lab)
+with layout.slide_screen(lesson.STEP):
+    if st.toggle("Step through the run, update by update", key="n_step_open"):
+        step_through("n_step", lab.runs, losses, blocks.reference_lines(lab))
+with layout.slide_screen(lesson.SWEEP):
+    blocks.sweep_heading(lab)
+    blocks.sweep_block(lab)
+blocks.draws_block(lab)  # the page's second question: its own two screens
+with layout.slide_screen(lesson.HEAT):
+    blocks.heat_block(lab)
 layout.download(lambda: frames.export_frame(lab.runs), "noise_and_learning_rate.csv", key="n_download")
 blocks.check_block()

@@ -67,7 +67,7 @@ with ask:
         beside=main if beside else None,  # a teacher's live bars in a room: in the chart's column until the reveal
     )
 if not ready:
-    st.stop()
+    layout.stop_until_answered()
 
 xs = lesson.fit_ends(x, exact)[0]
 true_line = f"the true line y = {say.line_text(v['w'], b_true, v['bias'], 'g')}"
@@ -126,8 +126,10 @@ def breakdown_block() -> None:
 breakdown_block()
 
 
-blocks.number_line_block()
-blocks.pulls_block(x, y, v, kinds)
+with layout.slide_screen(lesson.NUMBER_LINE):
+    blocks.number_line_block()
+with layout.slide_screen(lesson.PULLS):
+    blocks.pulls_block(x, y, v, kinds)
 
 layout.download(
     lambda: pd.DataFrame(

@@ -61,7 +61,7 @@ with ask:
         beside=main if beside else None,  # a teacher's live bars in a room: in the chart's column until the reveal
     )
 if not ready:
-    st.stop()
+    layout.stop_until_answered()
 
 sched = ("constant", v["lr"], ())
 runs = {charts.label(loss): lesson.run(values, loss) for loss in LOSSES}
@@ -99,11 +99,14 @@ st.caption(say.gradients_used(v["full"], data.n))
 if warning := say.diverged_warning({lab: r.diverged_at for lab, r in runs.items()}, cut=cut):
     st.warning(warning, icon="💥")
 
-if st.toggle("Step through the run, update by update", key="s_step_open"):
-    step_through("s_step", runs, LOSSES, refs, height=lesson.W_CHART_HEIGHT["page"], rule_style=charts.LEGIBLE_RULES)
+with layout.slide_screen(lesson.STEP):
+    if st.toggle("Step through the run, update by update", key="s_step_open"):
+        h = lesson.W_CHART_HEIGHT["page"]
+        step_through("s_step", runs, LOSSES, refs, height=h, rule_style=charts.LEGIBLE_RULES)
 
-blocks.loss_and_gradients(runs, data.x, batch_sums, goal, told)
-layout.explain("Why it breaks, in four sentences", say.WHY_IT_BREAKS)
+blocks.loss_and_gradients(runs, data.x, batch_sums, goal, told)  # a screen for each chart
+with layout.slide_screen(lesson.WHY):
+    layout.explain("Why it breaks, in four sentences", say.WHY_IT_BREAKS, open_on_slide=True)
 layout.explain(
     "What the toggle changes",
     say.toggle_explanation(

@@ -677,7 +677,8 @@ def _radios(node, screen: str = "", out: dict | None = None) -> dict[str, list[s
 
 
 def test_the_slide_view_walks_through_every_question_of_a_page_each_with_its_answer():
-    """Outliers asks three questions: the slide view is the question, then each prediction and its answer (7)."""
+    """Outliers asks three questions: the slide view is the question, then each prediction and its answer (7), then
+    the lesson's own screens (tests/test_slides.py)."""
     from ui.layout import slide_screens
     from ui.lessons.outliers import lesson
 
@@ -686,7 +687,8 @@ def test_the_slide_view_walks_through_every_question_of_a_page_each_with_its_ans
     at.switch_page("pages/outliers.py")
     at.run()
     screens = slide_screens(len(lesson.LESSON.questions))
-    assert len(screens) == 7 and any("1 / 7 · The question" in m.value for m in at.markdown)
+    every = len(slide_screens(len(lesson.LESSON.questions), lesson.LESSON.slide_names))
+    assert len(screens) == 7 and any(f"1 / {every} · The question" in m.value for m in at.markdown)
     for q, key in enumerate(lesson.LESSON.questions):
         at.button(key="slide_next").click()
         rerun(at)  # to the prediction: the question is open, on its own screen
@@ -697,7 +699,7 @@ def test_the_slide_view_walks_through_every_question_of_a_page_each_with_its_ans
         assert at.session_state[f"{key}_skip"] is True
         answer = _screens(at.main).get(f"slide-{3 + 2 * q}", [])
         assert "vega_lite_chart" in answer, (q, answer)
-    assert at.button(key="slide_next").disabled
+    assert not at.button(key="slide_next").disabled, "the lesson's own screens follow"
     for _ in range(len(screens) - 2):
         at.button(key="slide_back").click()
         rerun(at)

@@ -266,7 +266,7 @@ SLIDES = Control(
     False,
     help="One screen at a time for a lecture: the question, the prediction, then the chart that answers it.",
 )
-SLIDE_SCREENS = 9  # the slide view's screens at most: the question, then two for each of up to four predictions
+SLIDE_SCREENS = 16  # the slide view's screens at most: the question, two for each prediction, the lesson's own
 SLIDE = Control(
     "slide", "Slide", "int", 1, lo=1, hi=SLIDE_SCREENS, step=1
 )  # which of the slide view's screens is shown

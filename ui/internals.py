@@ -294,8 +294,10 @@ def slide_css(step: int) -> str:
     part = f'[class*="st-key-{SLIDE_KEY.format(screen=step, part="")}"]'  # "st-key-slide-3-": not slide-13's
     keep = f"{part}, .st-key-{nav}"
     hide = f"{SLIDE_PARTS}:not(:has({part})):not(:has(.st-key-{nav})):not({part}):not(.st-key-{nav}):not({part} *)"
+    # a part keyed for another screen inside one of this screen's (a block shown on a screen of its own) is hidden too
+    other = f'{MAIN_BLOCK} [class*="st-key-slide-"]:not(.st-key-{nav}):not({part}):not(:has({part}))'
     room = f"{MAIN_BLOCK} {{ padding-bottom: 1rem !important; }}"  # a slide fills the screen: no 10rem of blank
-    return f"<style>{hide} {{ display: none !important; }} {keep} {{ font-size: 1.2em; }} {room}</style>"
+    return f"<style>{hide}, {other} {{ display: none !important; }} {keep} {{ font-size: 1.2em; }} {room}</style>"
 
 
 def _split_top_level(selectors: str) -> list[str]:

@@ -63,15 +63,16 @@ def settings_expanded() -> bool:
 
 # The slide view: one screen at a time. The page's parts carry keys by the screen that shows them: screen 1 the
 # title and the question, then for each Predict-first question the lesson lists (Lesson.questions) its prediction,
-# then its answer (the verdict and the chart that answers it). Every part of the main column that does not hold
-# the current screen's is hidden. The page runs as usual, so what a slide shows is what the page shows.
-_RUN = "_slide_run"  # this run's slide view: the page's questions, the one being asked, the parts keyed so far
+# then its answer (the verdict and the chart that answers it), then the lesson's further screens by name, in page
+# order (Lesson.slide_names: its own blocks, then the check question). Every part of the main column that does not
+# hold the current screen's is hidden. The page runs as usual, so what a slide shows is what the page shows.
+_RUN = "_slide_run"  # this run's slide view: the page's questions and named screens, the question being asked, parts
 
 
-def slide_screens(questions: int) -> list[str]:
-    """The slide view's screens for a page asking `questions` Predict-first questions."""
+def slide_screens(questions: int, named: tuple[str, ...] = ()) -> list[str]:
+    """The slide view's screens for a page asking `questions` Predict-first questions, then its `named` screens."""
     tag = (lambda q: f" ({q} of {questions})") if questions > 1 else (lambda q: "")
-    return ["The question", *(name + tag(q) for q in range(1, questions + 1) for name in ANSWER_SCREENS)]
+    return ["The question", *(name + tag(q) for q in range(1, questions + 1) for name in ANSWER_SCREENS), *named]
 
 
 ANSWER_SCREENS = ("Your prediction", "The answer")  # each question's two screens, after the first
@@ -80,6 +81,19 @@ ANSWER_SCREENS = ("Your prediction", "The answer")  # each question's two screen
 def _screen(q: int, answer: bool) -> int:
     """Question q's (from 0) prediction screen, or its answer's."""
     return 2 + 2 * q + int(answer)
+
+
+def answer_screen(q: int = 0) -> int:
+    """The slide view's screen (from 1) holding the answer to the page's question q (from 0)."""
+    return _screen(q, answer=True)
+
+
+def _part(screen: int, part: object = None):
+    run = st.session_state[_RUN]
+    if part is None:
+        run["parts"] += 1
+        part = run["parts"]
+    return st.container(key=internals.SLIDE_KEY.format(screen=screen, part=part))
 
 
 def slide_part(step: int, question: str | None = None):
@@ -100,8 +114,32 @@ def slide_part(step: int, question: str | None = None):
         return contextlib.nullcontext()
     else:
         screen = _screen(run["current"], answer=True)
-    run["parts"] += 1
-    return st.container(key=internals.SLIDE_KEY.format(screen=screen, part=run["parts"]))
+    return _part(screen)
+
+
+def slide_screen(name: str, part: str | None = None):
+    """A container for the part of the page the slide view's screen `name` shows (one of the lesson's further
+    screens, Lesson.slide_names); outside the slide view, or for a name the lesson does not declare, nothing.
+    `part`: the container's own name (a fragment's: the same at every rerun), else numbered in page order."""
+    run = st.session_state.get(_RUN)
+    if not sliding() or not run or name not in run["named"]:
+        return contextlib.nullcontext()
+    return _part(1 + 2 * len(run["questions"]) + 1 + run["named"].index(name), part)
+
+
+def stop_until_answered() -> None:
+    """Stop the page at its open question (st.stop). In the slide view, a screen after that question's answer
+    (reached by a link: Next skips the question) says what it waits for instead of showing nothing."""
+    run = st.session_state.get(_RUN)
+    step = int(st.session_state.get(SLIDE.key, 1))
+    if sliding() and run and run["current"] is not None and step > _screen(run["current"], answer=True):
+        with _part(step):
+            st.info(
+                f"This screen shows once the question on screen {_screen(run['current'], answer=False)} is answered "
+                "or skipped (or, in a class poll, revealed).",
+                icon="⏳",
+            )
+    st.stop()
 
 
 _ANSWER = "_slide_answer"  # the question's result, waiting for the answer's screen (see on_answer_screen)
@@ -130,12 +168,12 @@ def answer_part(waiting: str | None) -> None:
 
 
 def _go(step: int, questions: tuple[str, ...]) -> None:
-    """To screen `step`: an answer's screen shows its question's result (the open question is skipped for it),
-    and a screen before that answer opens the question again."""
+    """To screen `step`: an answer's screen, or any screen after it, shows its question's result (the open question
+    is skipped for it), and a screen before that answer opens the question again."""
     st.session_state[SLIDE.key] = step
     skipped = st.session_state.setdefault("_slide_skipped", set())  # questions the slide view skipped
     for q, key in enumerate(questions):
-        if step == _screen(q, answer=True) and not st.session_state.get(f"{key}_skip"):
+        if step >= _screen(q, answer=True) and not st.session_state.get(f"{key}_skip"):
             st.session_state[f"{key}_skip"] = True
             skipped.add(key)
         elif step < _screen(q, answer=True) and key in skipped:
@@ -143,11 +181,11 @@ def _go(step: int, questions: tuple[str, ...]) -> None:
             skipped.discard(key)
 
 
-def slide_nav(*, questions: tuple[str, ...], lab_pages: int) -> None:
+def slide_nav(*, questions: tuple[str, ...], lab_pages: int, named: tuple[str, ...] = ()) -> None:
     """Back / next for the slide view, above the page (app.py calls it before the page runs). `questions`: the
-    page's Predict-first questions in page order (Lesson.questions); a page without any (the start page, the
-    teachers' page) reads as usual, with a note."""
-    st.session_state[_RUN] = {"questions": questions, "current": None, "parts": 0}
+    page's Predict-first questions in page order (Lesson.questions), `named`: its further screens (Lesson.slide_names);
+    a page without any (the start page, the teachers' page) reads as usual, with a note."""
+    st.session_state[_RUN] = {"questions": questions, "named": named, "current": None, "parts": 0}
     st.session_state.pop(_ANSWER, None)
     if not sliding():
         return
@@ -157,7 +195,7 @@ def slide_nav(*, questions: tuple[str, ...], lab_pages: int) -> None:
             "this page reads as usual."
         )
         return
-    screens = slide_screens(len(questions))
+    screens = slide_screens(len(questions), named)
     step = min(int(st.session_state.get(SLIDE.key, 1)), len(screens))
     st.markdown(internals.slide_css(step), unsafe_allow_html=True)
     with st.container(key=internals.SLIDE_NAV_KEY, horizontal=True, vertical_alignment="center"):
@@ -196,10 +234,11 @@ def header(title: str, question: str) -> None:
         st.markdown(f"##### ❓ {question}")
 
 
-def explain(title: str, body: str, expanded_when_reading: bool = True) -> None:
-    """An explanation: shown as text when reading, folded into an expander when presenting."""
+def explain(title: str, body: str, expanded_when_reading: bool = True, *, open_on_slide: bool = False) -> None:
+    """An explanation: shown as text when reading, folded into an expander when presenting (`open_on_slide`: open
+    in the slide view, where it has a screen of its own)."""
     if presenting() or not expanded_when_reading:
-        with st.expander(title):
+        with st.expander(title, expanded=open_on_slide and sliding()):
             st.markdown(body)
     else:
         st.markdown(f"**{title}**\n\n{body}")

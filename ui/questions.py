@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from ui.layout import answer_part, on_answer_screen, slide_part
+from ui.layout import answer_part, on_answer_screen, slide_part, slide_screen
+from ui.lessons import CHECK_SCREEN
 from ui.poll import view as room_view
 
 
@@ -247,8 +248,9 @@ def check_understanding(
     wrong: Mapping[str, str] | None = None,
 ) -> None:
     """A closing question with feedback: `wrong` maps a wrong option to why it is wrong (the misconception behind
-    it), shown before the explanation; the right option is named once, however it begins."""
-    with st.container(border=True):
+    it), shown before the explanation; the right option is named once, however it begins. In the slide view, on
+    its own screen (the lesson's last, CHECK_SCREEN)."""
+    with slide_screen(CHECK_SCREEN, part=key), st.container(border=True):
         st.markdown(f"**Check your understanding.** {question}")
         answer = st.radio(question, list(options), index=None, key=key, label_visibility="collapsed")
         if answer is None:

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from ui.controls import Control
 
+CHECK_SCREEN = "Check your understanding"  # the slide view's last screen: the page's closing check question
+
 
 @dataclass(frozen=True)
 class Lesson:
@@ -29,11 +31,20 @@ class Lesson:
     trim: str = ""  # what to leave out of this page when the lecture runs short
     say: str = ""  # what to say while the room argues, before the reveal
     later_questions: tuple[str, ...] = ()  # the page's further Predict-first questions (keys), in page order
+    # the slide view's further screens (names), in page order, after the questions' (ui.layout.slide_screen): the
+    # page wraps each of its main blocks in its screen's container
+    slides: tuple[str, ...] = ()
+    check: bool = True  # the page ends with a check question (ui.questions.check_understanding): its own screen
 
     @property
     def questions(self) -> tuple[str, ...]:
         """Every Predict-first question the page asks, in page order (the slide view gives each two screens)."""
         return (self.predict_key, *self.later_questions)
+
+    @property
+    def slide_names(self) -> tuple[str, ...]:
+        """The slide view's screens after the questions': the lesson's own, then the check question's."""
+        return (*self.slides, *((CHECK_SCREEN,) if self.check else ()))
 
     def rebuttals(self, values: Mapping[str, object]) -> Mapping[str, str]:
         """`wrong` for a student's verdict at these values: its rebuttals quote the default run's numbers, so they

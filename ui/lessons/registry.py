@@ -88,6 +88,5 @@ def every_control(last: int = 100) -> dict[str, Control]:
     return {key: c for page in controls_by_page(last).values() for key, c in page.items()}
 
 
-_MOST_QUESTIONS = (SLIDE.hi - 1) // 2  # the slide view's screens: the question, then two for each prediction
-if any(len(entry.lesson.questions) > _MOST_QUESTIONS for entry in LESSONS):
-    raise RuntimeError(f"a lesson asks more than {_MOST_QUESTIONS} questions: raise ui.controls.SLIDE_SCREENS")
+if any(1 + 2 * len(e.lesson.questions) + len(e.lesson.slide_names) > SLIDE.hi for e in LESSONS):  # the slide view's
+    raise RuntimeError("a lesson has more slide-view screens than ui.controls.SLIDE_SCREENS: raise it")  # screens

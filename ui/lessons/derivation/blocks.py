@@ -4,6 +4,8 @@ subgradient steps to zero at their weighted median. Each reads the page's one sa
 
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -18,6 +20,25 @@ from ui.lessons.derivation.lesson import CONTROLS, C
 
 fmt = say.fmt
 PHONE_COLUMNS = ["xᵢ", "tᵢ/xᵢ", "rᵢ = w·xᵢ − tᵢ", "sign(rᵢ)·xᵢ"]  # the samples table on a phone
+
+
+def kink_block(s: lesson.Sample, answer_screen: int) -> None:
+    """The slide view's screen on the kink, from the page's sample: the subgradients where ŷ = t and the app's pick
+    (on the page, the note under the chain rule says it, and L(w) draws the fan once w stands on the kink)."""
+    st.subheader("The kink: where ŷ = t, |r| has no slope")
+    if s.x != 0:
+        a = fmt(abs(s.x))
+        st.latex(
+            rf"\frac{{dL}}{{dr}} \in \partial|r|\,\big|_{{r=0}} = [-1,\, 1] \quad\Rightarrow\quad "
+            rf"\frac{{dL}}{{dw}} = \frac{{dL}}{{dr}}\cdot x \in [-{a},\, {a}]"
+        )
+    kind, note = say.kink_note(s.x, s.w, s.r, s.kink, C["w"].lo, C["w"].hi, step=C["w"].step)
+    (st.warning if kind == "warning" else st.markdown)(note)
+    if s.x != 0:
+        st.caption(
+            f"On screen {answer_screen}, the L(w) chart's own w slider stands on the kink: there the chart draws the "
+            "fan of subgradients, every line through the V's corner that stays under it."
+        )
 
 
 @st.fragment
@@ -80,7 +101,10 @@ def misconception_block(s: lesson.Sample) -> None:
     wrong_run, right_run = runs.values()
     where_they_go = say.misconception_alt(x, t, 0.1, wrong_run.w, right_run.w, right_b=right_run.b, w_hit=w_hit)
     layout.chart(
-        charts.trajectory_chart(df, "w", "weight w", ["signed_l1", "l1"], hlines=refs, height=380), where_they_go
+        charts.trajectory_chart(
+            df, "w", "weight w", ["signed_l1", "l1"], hlines=refs, height=200 if layout.sliding() else 380
+        ),  # a slide: the chart and its sentence fit 1280x800
+        where_they_go,
     )
     st.caption(where_they_go)
     st.page_link("pages/signed_l1.py", label="This is the blog post's bug: see it at full size", icon="⚠️")
@@ -112,7 +136,8 @@ def samples_block(s: lesson.Sample, curve: pd.DataFrame | None = None) -> None:
     )
     # A phone shows four columns whole: those the sentence below reads, sign(rᵢ)·xᵢ the one it sums
     shown = table[PHONE_COLUMNS].rename(columns={"rᵢ = w·xᵢ − tᵢ": "rᵢ"}) if layout.on_phone() else table
-    layout.table(shown, digits=3)
+    with st.expander("The samples, one per row") if layout.sliding() else contextlib.nullcontext():
+        layout.table(shown, digits=3)  # folded on a slide: the sentence and the staircase fill its screen
     lo, hi = core.l1_minimizers(data.x, data.y)
     st.markdown(say.samples_total(w, float(contrib.sum()), lo, hi))
     kinks = data.y / data.x  # where the sum steps: every sample's tᵢ/xᵢ, each on the chart
@@ -125,8 +150,9 @@ def samples_block(s: lesson.Sample, curve: pd.DataFrame | None = None) -> None:
     single = (
         [] if curve is None else [curve.rename(columns={"series": "loss"}).assign(part="L(w) of the single sample")]
     )
-    layout.download(
-        lambda: pd.concat([table.assign(part="samples at your w"), *single], ignore_index=True),
-        "derivation.csv",
-        key="d_download",
-    )
+    if not layout.sliding():  # a slide's screen is full; the file is for a desk
+        layout.download(
+            lambda: pd.concat([table.assign(part="samples at your w"), *single], ignore_index=True),
+            "derivation.csv",
+            key="d_download",
+        )

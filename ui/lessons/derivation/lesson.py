@@ -41,6 +41,14 @@ PRESETS = {
     "A bias b = 0.8 lifts ŷ above t: the sign flips": {"d_bias": True, "d_b": 0.8},
 }
 PREDICT_KEY = "d_guess"
+# The slide view's screens after the question's, in page order (Lesson.slides): the page wraps each block in its own
+KINK, GRAPH, NUMERIC, MISCONCEPTION, SAMPLES = SLIDES = (
+    "The kink",
+    "The computational graph",
+    "Check it numerically",
+    "The misconception",
+    "Several samples: a median",
+)
 CHECK = say.check_question(x=3.0, t=6.0, w=1.0)  # the closing question: L(w) = |3w − 6| at w = 1
 
 
@@ -218,6 +226,7 @@ LESSON = Lesson(
         "A bias b = 0.8 lifts ŷ above t: the sign flips",
         "The misconception, switched on",
     ),
+    slides=SLIDES,
     minutes=9,
     trim="the finite-difference table and the misconception switch: the chain rule and the kink carry the lesson",
     say=(

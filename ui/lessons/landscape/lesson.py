@@ -81,6 +81,8 @@ PRESETS = {
     "Clean data, L1": {"l_data": "clean"},
 }
 PREDICT_KEY = "l_predict"
+# The slide view's screens after the questions', in page order (Lesson.slides): the page wraps each block in its own
+ZOOM, POLYAK = SLIDES = ("The zoom on the optimum", "Polyak's step")
 MAP_CELLS = 70  # cells per side of the loss map
 
 
@@ -316,6 +318,7 @@ LESSON = Lesson(
         ),
     },
     show=("L1, a constant step (defaults)", "L1 with a decaying step: the bounces shrink, slowly", "L2: a smooth bowl"),
+    slides=SLIDES,
     minutes=6,
     trim="the whole page if you must drop one: it builds on everything before it",
     say=(

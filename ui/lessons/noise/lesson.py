@@ -115,6 +115,15 @@ PRESETS = {
 PREDICT_KEY = "n_predict"
 SUMMABLE = ("exponential", "step")  # schedules whose steps add up to a finite distance, however many epochs
 DRAWS_PREDICT_KEY = "n_draws_predict"  # the many-draws question, the page's second
+# The slide view's screens after the questions', in page order (Lesson.slides): the page wraps each block in its own
+CLAIM, LOSS_AND_RATE, WHY, STEP, SWEEP, HEAT = SLIDES = (
+    "The claim, preset by preset",
+    "Loss and learning rate",
+    "Why, in three folds",
+    "Step through the run",
+    "Learning-rate sweep",
+    "Rate and batch size",
+)
 LOSS_KEYS = ("l1", "l2", "huber")  # the runs the page can show, each behind its control of the same name
 SWEEP_LRS = tuple(float(v) for v in np.logspace(-5, 0, 26))  # the sweep's constant rates
 HEAT_LRS = tuple(float(v) for v in np.logspace(-4, -0.5, 8))  # the heatmap's columns
@@ -366,6 +375,7 @@ LESSON = Lesson(
     title="Noise and learning rate",
     predict_key=PREDICT_KEY,
     later_questions=(DRAWS_PREDICT_KEY,),
+    slides=SLIDES,
     controls=tuple(CONTROLS),
     presets=PRESETS,
     question=question,

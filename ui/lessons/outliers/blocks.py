@@ -151,24 +151,25 @@ def pulls_block(x: np.ndarray, y: np.ndarray, v: Settings, kinds: np.ndarray) ->
         ),
     )
     takeaway(say.influence_takeaway(pulls), say.influence_seen(pulls, x, v["delta"]))
-    layout.chart(
-        lesson_charts.influence_chart(
-            infl[infl["series"].isin([charts.label(k) for k in BOUNDED])],
-            BOUNDED,
-            "L1 and Huber alone: bounded pulls",
-            280,
-        ),
-        "The same pulls for L1 and Huber alone, on their own linear axis. "
-        + " ".join(
-            f"{charts.label(k)}'s run from {plain(pulls[k].min())} to {plain(pulls[k].max())}." for k in BOUNDED
-        ),
-    )
-    takeaway(
-        say.bounded_takeaway(pulls, x, v["delta"]),
-        "Evaluated at the true line. A point's pull on w is the way one gradient step moves w, −loss'(rᵢ)·xᵢ with rᵢ "
-        "the prediction minus yᵢ: a point above the line (rᵢ < 0) at positive x pulls the slope up. For L1 it is "
-        "±xᵢ, at most |xᵢ|; for Huber at most delta·|xᵢ|; for L2 −2·rᵢ·xᵢ, unbounded.",
-    )
+    with layout.slide_screen(lesson.BOUNDED_PULLS):  # a slide: on a screen of its own
+        layout.chart(
+            lesson_charts.influence_chart(
+                infl[infl["series"].isin([charts.label(k) for k in BOUNDED])],
+                BOUNDED,
+                "L1 and Huber alone: bounded pulls",
+                280,
+            ),
+            "The same pulls for L1 and Huber alone, on their own linear axis. "
+            + " ".join(
+                f"{charts.label(k)}'s run from {plain(pulls[k].min())} to {plain(pulls[k].max())}." for k in BOUNDED
+            ),
+        )
+        takeaway(
+            say.bounded_takeaway(pulls, x, v["delta"]),
+            "Evaluated at the true line. A point's pull on w is the way one gradient step moves w, −loss'(rᵢ)·xᵢ with "
+            "rᵢ the prediction minus yᵢ: a point above the line (rᵢ < 0) at positive x pulls the slope up. For L1 it "
+            "is ±xᵢ, at most |xᵢ|; for Huber at most delta·|xᵢ|; for L2 −2·rᵢ·xᵢ, unbounded.",
+        )
 
 
 GD_UPDATES = 3000

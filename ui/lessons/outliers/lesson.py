@@ -45,6 +45,8 @@ PRESETS = {
 PREDICT_KEY = "o_predict"
 GD_PREDICT_KEY = "o_gd_predict"  # does gradient descent reach the exact fit: the page's second question
 BREAK_PREDICT_KEY = "o_break_predict"  # how many bad points break each fit: its third
+# The slide view's screens after the questions', in page order (Lesson.slides): the page wraps each block in its own
+NUMBER_LINE, PULLS, BOUNDED_PULLS = SLIDES = ("One number: median and mean", "Who pulls how hard", "Bounded pulls")
 LOSSES = ("l1", "l2", "huber")
 X_RANGE = (0.0, 5.0)  # the generated x: uniform on this interval
 OPTIONS = say.FURTHER  # the first question's answers
@@ -144,6 +146,7 @@ LESSON = Lesson(
     title="Outliers: median vs mean",
     predict_key=PREDICT_KEY,
     later_questions=(GD_PREDICT_KEY, BREAK_PREDICT_KEY),
+    slides=SLIDES,
     controls=tuple(CONTROLS),
     presets=PRESETS,
     question=question,

@@ -3,6 +3,7 @@ folded), and the loss and the gradient of every run over updates, each chart wit
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 
 import numpy as np
@@ -13,7 +14,7 @@ from ui import charts, compute, frames, layout
 from ui.controls import Settings
 from ui.lessons.signed_l1 import sentences as say
 from ui.lessons.signed_l1.charts import aligned_panels
-from ui.lessons.signed_l1.lesson import LOSSES, C
+from ui.lessons.signed_l1.lesson import GRADIENT_SCREEN, LOSS_SCREEN, LOSSES, C
 
 GRADIENTS_DRAWN = 2_000  # updates whose gradients the chart draws one by one (the longest run at batch 2)
 
@@ -85,39 +86,47 @@ def loss_and_gradients(
     """The loss over updates and the gradient each update used, one panel per run, each chart with its takeaway."""
     signed, absl1, l2 = runs.values()
     K = signed.n_updates
-    st.subheader("The loss over updates")
-    short = say.loss_takeaway(signed.loss, l2.diverged_at)
-    scale = max(float(np.nanmax(np.abs(r.w[np.isfinite(r.w)]))) for r in (absl1, l2))
-    numbers = say.loss_fold(signed.loss, absl1.loss, l2.loss, l2.diverged_at, x=x, w_scale=scale)
-    loss_df = frames.runs_frame(runs, "loss")
-    layout.chart(
-        aligned_panels(charts.small_multiples(loss_df, "loss", "loss on all 20 samples", LOSSES), loss_df["loss"]),
-        f"{short} {numbers}",
-    )
-    layout.takeaway(short, numbers)
-    st.subheader("The gradient each update used")
-    short = say.gradient_takeaway(
-        signed.grad[1:], absl1.w, absl1.grad[1:], goal["l1"], l2.grad[1:], told["L2"], goal["l2"]
-    )
-    numbers = say.gradient_fold(
-        signed.grad[1:],
-        absl1.grad[1:],
-        batch_sums,
-        l2.grad[1:],
-        told["L2"],
-        l2.diverged_at,
-        rounding_flips=say.lands_by_rounding(absl1.w, goal["l1"]) is not None,
-    )
-    # every gradient drawn up to GRADIENTS_DRAWN updates: thinning keeps each bucket's first, lowest and highest value,
-    # which would hide most of absolute L1's sign flips that the fold counts
-    if K > GRADIENTS_DRAWN:
-        numbers += (
-            f" The chart keeps, in each stretch of its {K} updates, the first, lowest and highest gradient: it draws "
-            "fewer sign changes than there are."
+    # a slide: the three panels scroll in a box under the heading, the takeaway under it on the 1280x800 screen
+    box = (lambda: st.container(height=440)) if layout.sliding() else contextlib.nullcontext
+    with layout.slide_screen(LOSS_SCREEN):
+        st.subheader("The loss over updates")
+        short = say.loss_takeaway(signed.loss, l2.diverged_at)
+        scale = max(float(np.nanmax(np.abs(r.w[np.isfinite(r.w)]))) for r in (absl1, l2))
+        numbers = say.loss_fold(signed.loss, absl1.loss, l2.loss, l2.diverged_at, x=x, w_scale=scale)
+        loss_df = frames.runs_frame(runs, "loss")
+        with box():
+            layout.chart(
+                aligned_panels(
+                    charts.small_multiples(loss_df, "loss", "loss on all 20 samples", LOSSES), loss_df["loss"]
+                ),
+                f"{short} {numbers}",
+            )
+        layout.takeaway(short, numbers)
+    with layout.slide_screen(GRADIENT_SCREEN):
+        st.subheader("The gradient each update used")
+        short = say.gradient_takeaway(
+            signed.grad[1:], absl1.w, absl1.grad[1:], goal["l1"], l2.grad[1:], told["L2"], goal["l2"]
         )
-    grad_df = frames.runs_frame(runs, "grad", K > GRADIENTS_DRAWN)
-    layout.chart(
-        aligned_panels(charts.small_multiples(grad_df, "grad", "dL/dw of the update", LOSSES), grad_df["grad"]),
-        f"{short} {numbers}",
-    )
-    layout.takeaway(short, numbers)
+        numbers = say.gradient_fold(
+            signed.grad[1:],
+            absl1.grad[1:],
+            batch_sums,
+            l2.grad[1:],
+            told["L2"],
+            l2.diverged_at,
+            rounding_flips=say.lands_by_rounding(absl1.w, goal["l1"]) is not None,
+        )
+        # every gradient drawn up to GRADIENTS_DRAWN updates: thinning keeps each bucket's first, lowest and highest
+        # value, which would hide most of absolute L1's sign flips that the fold counts
+        if K > GRADIENTS_DRAWN:
+            numbers += (
+                f" The chart keeps, in each stretch of its {K} updates, the first, lowest and highest gradient: it "
+                "draws fewer sign changes than there are."
+            )
+        grad_df = frames.runs_frame(runs, "grad", K > GRADIENTS_DRAWN)
+        with box():
+            layout.chart(
+                aligned_panels(charts.small_multiples(grad_df, "grad", "dL/dw of the update", LOSSES), grad_df["grad"]),
+                f"{short} {numbers}",
+            )
+        layout.takeaway(short, numbers)

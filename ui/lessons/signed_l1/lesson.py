@@ -103,6 +103,13 @@ CHECK_WHY = (
     "A loss for a target must grow when you move away from it in either direction: |ŷ − y| or (ŷ − y)²."
 )
 PREDICT_KEY = "s_predict"
+# The slide view's screens after the question's, in page order (Lesson.slides): the page wraps each block in its own
+STEP, LOSS_SCREEN, GRADIENT_SCREEN, WHY = SLIDES = (
+    "Step through the run",
+    "The loss over updates",
+    "The gradient each update used",
+    "Why it breaks",
+)
 FALLS = "It falls on a straight line and never stops"
 # the same words whatever the settings (the question states them), so an answer stays chosen while a student
 # moves a slider; the distractors name the pull of the target, absolute L1's behaviour, and a last number read
@@ -221,6 +228,7 @@ LESSON = Lesson(
         ),
     },
     show=(PER_BATCH, "Move the target: true w = −3", "Train ten times longer"),
+    slides=SLIDES,
     minutes=8,
     trim="the step-through panel and the per-batch toggle: the default run and its one sentence are the point",
     say=(
