@@ -105,10 +105,15 @@ with layout.slide_part(3):
         else:
             st.caption(note)
 
-    # A slide: the kink's note under L(w), whose fan it speaks of, the takeaway under the rule (the screen's room)
+    # A slide: the kink's note under L(w), whose fan it speaks of, the takeaway under the rule (the screen's room);
+    # a projector: the answer and the takeaway above L(w), on the first screen beside the question
     takeaway_box = rule_box if layout.sliding() else chart_box
     pic, slope_l2 = compute.picture(values), sample.slope_l2  # every w's, and this w's
     said = say.tangent_takeaway(x, w, r, sign, slope_l2), say.tangent_seen(x, w, r, sign, slope_l2)
+    if beside:
+        with chart_box:
+            st.latex(answer)
+            layout.takeaway(*said)
     if not layout.sliding():
         with rule_box:
             kink_note()
@@ -137,8 +142,9 @@ with layout.slide_part(3):
         )
         if layout.sliding() and not sample.kinked:  # on the kink the takeaway and the chain rule's ∂|r| say it
             kink_note()
-    with takeaway_box:
-        layout.takeaway(*said)
+    if not beside:
+        with takeaway_box:
+            layout.takeaway(*said)
 
 if layout.sliding():  # the kink on a screen of its own (on the page: the note under the chain rule, the fan on L(w))
     with layout.slide_screen(lesson.KINK):

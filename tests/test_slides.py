@@ -127,6 +127,24 @@ def test_outside_the_slide_view_no_part_of_the_page_is_keyed_for_a_screen(entry)
     assert parts(at.main) == {}
 
 
+def test_presenting_the_derivation_shows_the_answer_and_its_takeaway_above_l_of_w():
+    """A fresh read: on a projector after the reveal, the answer (−2, the chain rule's line) and the takeaway fell
+    below the first screen, under L(w), which has no slope number."""
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.query_params.update({"present": "true"})
+    at.switch_page("pages/derivation.py")
+    run(at)
+    at.checkbox(key="d_guess_skip").check()
+    run(at)
+    column = next(c for c in at.columns if any(getattr(e, "type", "") == "vega_lite_chart" for e in leaves(c)))
+    kinds = [getattr(e, "type", "") for e in leaves(column)]
+    chart = kinds.index("vega_lite_chart")
+    latex = [e.value for e in leaves(column)[:chart] if getattr(e, "type", "") == "latex"]
+    assert any(r"\cdot 1\cdot 2 = −2" in v for v in latex), latex
+    said = [e.value for e in leaves(column)[:chart] if getattr(e, "type", "") == "info"]
+    assert any("L1's slope is −2" in v for v in said), said
+
+
 def leaves(node) -> list:
     children = list(getattr(node, "children", {}).values())
     return [node] if not children else [leaf for c in children for leaf in leaves(c)]
