@@ -425,7 +425,9 @@ def test_the_check_questions_options_are_computed_from_its_numbers(x, t, w):
     check = say.check_question(x, float(t), w)
     assert check.correct == say.fmt(np.sign(r) * x) and len(set(check.options)) == 4
     assert set(check.wrong) == set(check.options) - {check.correct}
-    assert "misconception" in check.wrong[say.fmt(x)] and f"= {say.fmt(r)}" in check.wrong[say.fmt(x)]
+    side = "negative" if r < 0 else "positive"  # r itself is worked out once, in the explanation under it
+    assert "misconception" in check.wrong[say.fmt(x)] and f"here r is {side}" in check.wrong[say.fmt(x)]
+    assert f"= {say.fmt(r)}" in check.explanation
     assert f"sign(r) = {say.fmt(np.sign(r))} alone" in check.wrong[say.fmt(np.sign(r))]
     assert f"kink, w = {say.fmt(t / x)}" in check.wrong["0"]
     assert check.explanation.endswith(f"towards w = {say.fmt(t / x)}.")
@@ -560,3 +562,30 @@ def test_a_right_run_that_lands_a_rounding_error_off_its_target_says_so():
     text = snapshot(at) + " ".join(chart_texts(at))
     assert "where sign(0)·x = 0 would stop it; the arithmetic lands it a rounding error off" in text
     assert "and then hovers" not in text
+
+
+# -- a teacher's read (read4a, findings 6-8): a number said twice, an arbitrary "step" --------------------------
+
+
+@given(st.sampled_from([-1.0, 0.0, 1.0]), st.sampled_from([-2.0, 0.5, 1.5]))
+def test_the_kink_convention_says_sign0_once(kink, x):
+    """ "sign(0) = 0 (0 by default, as PyTorch's abs)" said 0 twice; at 1 it read "sign(0) = 1 (0 by default …)"."""
+    on_kink = say.kink_note(x, 0.5, 0.0, kink, -2.0, 2.0, step=0.05)[1]
+    off_kink = say.kink_note(x, 0.5, -0.4, kink, -2.0, 2.0, step=0.05)[1]
+    for text in (on_kink, off_kink):
+        assert "by default" not in text and text.count(f"sign(0) = {say.fmt(kink)}") == 1, text
+        assert ("PyTorch's abs takes it" in text) == (kink == 0), text
+
+
+def test_the_check_questions_wrong_pick_and_explanation_work_r_out_once():
+    """A wrong pick of x alone read the rebuttal, then the explanation: "r = 3·1 − 6 = −3" twice in a row."""
+    q = lesson.CHECK
+    r_text = re.search(r"r = [^=]+= [−\d.]+", q.explanation).group(0)
+    for rebuttal in q.wrong.values():
+        assert (rebuttal + " " + q.explanation).count(r_text) == 1, rebuttal
+
+
+def test_on_the_kink_the_misconception_takes_targets_1_above_and_1_below():
+    """ "take two targets a step either side, t = 1.1 and t = −0.9": a "step" of 1 read as arbitrary."""
+    text = say.misconception_text(0.1, 0.1, say.other_target(0.1, 0.1, 0.0), (-0.1, 0.1), on_kink=True)
+    assert "a step either side" not in text and "a target 1 above it and one 1 below it, t = 1.1 and t = −0.9" in text

@@ -149,12 +149,11 @@ def kink_note(x: float, w: float, r: float, kink: float, lo: float, hi: float, *
     if r == 0:
         return "warning", (
             f"**You are on the kink**: r = 0, and |r| has no derivative here. Every slope between −|x| = "
-            f"{fmt(-abs(x))} and |x| = {fmt(abs(x))} is a *subgradient*. The app uses sign(0) = {fmt(kink)} "
-            f"(set by the slider; 0 by default, as PyTorch does), giving {fmt(kink * x)}."
+            f"{fmt(-abs(x))} and |x| = {fmt(abs(x))} is a *subgradient*. The app uses {kink_convention(kink)}, "
+            f"giving {fmt(kink * x)}."
         )
     return "caption", (
-        f"The app's convention at the kink r = 0: sign(0) = {fmt(kink)} (0 by default, as PyTorch's abs). "
-        + kink_hint(w, x, r, lo, hi, step=step)
+        f"The app's convention at the kink r = 0: {kink_convention(kink)}. " + kink_hint(w, x, r, lo, hi, step=step)
     )
 
 
@@ -276,6 +275,14 @@ def finite_differences(
     )
 
 
+def kink_convention(kink: float) -> str:
+    """The app's sign(0), said once: "sign(0) = 0, as PyTorch's abs takes it" at the default, else the slider's value
+    against PyTorch's 0."""
+    if kink == 0:
+        return "sign(0) = 0, as PyTorch's abs takes it (the slider sets it)"
+    return f"sign(0) = {fmt(kink)}, set by the slider (PyTorch's abs takes 0)"
+
+
 def other_target(y_hat: float, t: float, r: float) -> tuple[float, float]:
     """Two targets on either side of the prediction: the student's t and its mirror image 2ŷ − t (on the kink,
     r = 0 as `residual` reads it, ŷ + 1 and ŷ − 1)."""
@@ -298,8 +305,9 @@ def misconception_text(
         )
     (t1, t2), (g1, g2) = targets, grads
     where = ["above" if t > y_hat else "below" for t in (t1, t2)]
-    pair = (  # on the kink the student's t is ŷ itself: two targets a step either side of it show the contrast
-        f"your t is the prediction itself, so take two targets a step either side, t = {fmt(t1)} and t = {fmt(t2)}"
+    pair = (  # on the kink the student's t is ŷ itself: a target 1 above it and one 1 below it show the contrast
+        f"your t is the prediction itself, so take a target 1 above it and one 1 below it, t = {fmt(t1)} and "
+        f"t = {fmt(t2)}"
         if on_kink
         else f"take your t = {fmt(t1)} and its mirror image t = {fmt(t2)} on the other side of ŷ"
     )
@@ -461,7 +469,7 @@ def check_question(x: float, t: float, w: float) -> CheckQuestion:
     wrong = {
         options["x alone"]: (
             f"That is dŷ/dw = {fmt(x)} alone: the page's misconception, “∇loss = ∇m, since t is a constant”, the "
-            f"chain rule without its first factor dL/dr = sign(r). The target enters through that sign: {r_text} is "
+            f"chain rule without its first factor dL/dr = sign(r). The target enters through that sign: here r is "
             f"{side}, so the sign {flips}."
         ),
         options["sign alone"]: (
