@@ -18,8 +18,8 @@ else:
     st.latex(r"\frac{dL}{dw} \;=\; " + SIGN_FORM + r" \;=\; " + RATIO_FORM)
 st.markdown(
     "It depends on the target **through the sign**. A common slip says it is just m'(w), “since t is a constant”; "
-    "that slip, put into code, is exactly how a popular blog post's “L1 loss” sends its weight toward minus "
-    "infinity (−60 after the post's 20 epochs, and still falling). "
+    "a popular blog post's “L1 loss” makes a close cousin of that slip in code: it drops the absolute value "
+    "(page 2 asks what that does to its weight). "
     "At m(w) = t there is no derivative at all, only a set of subgradients."
 )
 

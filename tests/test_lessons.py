@@ -165,3 +165,21 @@ def test_a_common_wrong_pick_reads_its_misconception_at_the_defaults_only():
         verdict = " ".join(e.value for e in at.error)
         assert verdict.startswith("Not quite") and (lesson.LESSON.wrong[pick] in verdict) == shown, verdict
         assert any(e.label == "Why, in numbers" for e in at.expander) or not shown
+
+
+def test_the_start_page_does_not_give_away_page_2s_answer():
+    """A teacher's read: the home page printed "sends its weight toward minus infinity (−60 after the post's 20
+    epochs, and still falling)" and its path line "see why its weight never stops", before page 2 asks where w goes
+    (its right option: "It falls on a straight line and never stops"); and "exactly how" overstated the link."""
+    at = open_page("pages/home.py")
+    text = " ".join(str(e.value) for e in at.markdown) + " ".join(e.path_line for e in LESSONS)
+    for giveaway in ("−60", "minus infinity", "never stops", "still falling", "exactly how"):
+        assert giveaway not in text, giveaway
+
+
+def test_the_trim_list_keeps_the_misconception_on_page_1():
+    """A teacher's read: "If you run short of time… drop the misconception switch" on page 1, the lesson's point (the
+    Cross Validated slip the introduction asks the room to listen for); the finite-difference table goes instead."""
+    derivation = next(e for e in LESSONS if e.lesson.page == "derivation")
+    trim = derivation.lesson.trim.split(":")[0]
+    assert "finite-difference table" in trim and "misconception" not in trim

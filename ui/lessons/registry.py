@@ -48,7 +48,7 @@ _ORDER = (
     (
         signed_l1,
         "⚠️",
-        "The signed-L1 failure: reproduce the blog post's broken experiment and see why its weight never stops",
+        "The signed-L1 failure: reproduce the blog post's broken experiment and predict where its weight goes",
     ),
     (
         noise,

@@ -228,7 +228,7 @@ LESSON = Lesson(
     ),
     slides=SLIDES,
     minutes=9,
-    trim="the finite-difference table and the misconception switch: the chain rule and the kink carry the lesson",
+    trim="the finite-difference table: the chain rule, the misconception and the kink carry the lesson",
     say=(
         "Ask where the target t appears in their answer: if it does not, move t above ŷ and below it and ask "
         "again. Then stand on the kink (w = 0.5) and ask which slope the V has there."
