@@ -89,11 +89,11 @@ with main:  # every other line
             height=lesson.W_CHART_HEIGHT["beside" if beside else "page"],
             rule_style=charts.LEGIBLE_RULES,
         ),
-        say.w_chart_alt(K, say.end_value(signed.w), on_closed),
+        say.w_chart_alt(K, say.end_value(signed.w), on_closed, start=v["w0"]),
         answers=True,
     )
 
-st.markdown(say.ending_line({lab: (say.end_value(r.w), r.diverged_at) for lab, r in runs.items()}))
+st.markdown(blocks.ending_line(v, runs, goal))
 blocks.what_each_run_did(v, data, runs, goal, told, more, sums=sums, on_closed=on_closed)
 st.caption(say.gradients_used(v["full"], data.n))
 if warning := say.diverged_warning({lab: r.diverged_at for lab, r in runs.items()}, cut=cut):

@@ -143,8 +143,15 @@ def check_approach(text: str, w: np.ndarray, goal: say.Goal, diverged_at) -> Non
         assert np.all(side == side[0]) and side[0] != 0, "w stays on one side of its goal"
         d = goal.distance(w)
         if "does not reach" in text:
-            (end, away) = re.search(rf"ends at {NUMBER}, {NUMBER} away", text).groups()
-            assert close(end, w[-1], w) and close(away, d[-1]) and d[-1] < d[0]
+            if m := re.search(rf"barely moves from {NUMBER} \((down|up) {NUMBER} over the run\), {NUMBER} away", text):
+                assert (
+                    say.num(w[0]) == say.num(w[-1]) and close(m.group(1), w[0]) and close(m.group(3), abs(w[-1] - w[0]))
+                )
+                away = m.group(4)
+            else:
+                (end, away) = re.search(rf"ends at {NUMBER}, {NUMBER} away", text).groups()
+                assert close(end, w[-1], w)
+            assert close(away, d[-1]) and d[-1] < d[0]
         elif "closes in" in text:
             assert d[-1] <= 0.01 * d[0]
         else:
@@ -201,7 +208,10 @@ def check_signed_seen(text: str, v: dict, run, sums: np.ndarray, data) -> None:
         )
     else:
         assert "the last batch of each epoch is smaller" in text and not v["full"] and 20 % v["bs"] != 0
-    assert close(re.search(rf"it ends at {NUMBER}", text).group(1), run.w[-1], run.w)
+    if m := re.search(rf"it barely moves from {NUMBER} \(down {NUMBER} over the run\)", text):
+        assert close(m.group(1), v["w0"]) and close(m.group(2), v["w0"] - run.w[-1]) and run.w[-1] < v["w0"]
+    else:
+        assert close(re.search(rf"it ends at {NUMBER}", text).group(1), run.w[-1], run.w)
     # the gradient at the true w, from the loss's own gradient at that w
     r_true = v["w_true"] * data.x - data.y
     g = core.loss_grad("signed_l1", r_true) * data.x
@@ -288,12 +298,13 @@ def check_gradient_takeaway(text: str, v: dict, runs: dict, goal: dict) -> None:
     else:
         assert np.ptp(signed.grad[1:]) > 0 and "its batch's Σx" in text
     g = absl1.grad[1:]
-    if "rounding keeps it" in text:
-        assert say.lands_by_rounding(absl1.w, goal["l1"]) is not None
+    if m := re.search(rf"Absolute L1's is {NUMBER} until w reaches the target, then flips sign", text):
+        k = say.first_reach(absl1.w, goal["l1"])
+        assert say.lands_by_rounding(absl1.w, goal["l1"]) is not None and np.all(g[:k] == float(m.group(1)))
     elif m := re.search(r"changes sign ([\d,]+) time", text):
         signs = np.sign(g[g != 0])
         assert int(m.group(1).replace(",", "")) == np.count_nonzero(signs[1:] != signs[:-1]) > 0
-    elif m := re.search(rf"Absolute L1's is {NUMBER} only while w stays (above|below)", text):
+    elif m := re.search(rf"Absolute L1's is always {NUMBER}: w stays (above|below)", text):
         assert np.allclose(g, float(m.group(1).replace("−", "-")), rtol=HALF_UNIT)
         sides = goal["l1"].side(absl1.w)
         assert np.all(sides == (1 if m.group(2) == "above" else -1))
@@ -362,6 +373,9 @@ def check_gradient_fold(text: str, v: dict, runs: dict, goal) -> None:
             assert close(m.group(3), q[-1])
         assert ("as w settles on its optimum" in text) == (state == "reaches")
         assert ("as w closes in on its optimum without reaching it" in text) == (state == "heads")
+    elif m := re.search(rf"barely moves from {NUMBER} \((down|up) {NUMBER} over the run\)", text):
+        assert say.num(q[0]) == say.num(q[-1]) != say.num(0) and close(m.group(1), q[0])
+        assert close(m.group(3), abs(q[-1] - q[0])) and (m.group(2) == "down") == (q[-1] < q[0])
     elif "as w jumps across its optimum" in text:
         assert state == "swings"
     elif "w starts at its optimum" in text:
@@ -421,16 +435,20 @@ def test_every_sentence_of_the_signed_l1_page_holds_for_its_run(v):
     assert on_closed, "signed L1 follows its closed form (the engine's claim the page repeats)"
     end = say.end_value(signed.w)
     assert end == signed.w[-1] or (end == 0 and close("0", signed.w[-1], signed.w))
-    assert f"ends at {say.num(end)}, through the grey rings" in say.w_chart_alt(K, end, on_closed)
+    alt = say.w_chart_alt(K, end, on_closed, start=v["w0"])
+    moved = say.barely(v["w0"], end)
+    assert f"{moved or f'ends at {say.num(end)}'}, through the grey rings" in alt
 
-    line = say.ending_line({k: (say.end_value(r.w), r.diverged_at) for k, r in runs.items()})
+    line = say.ending_line({k: (say.end_value(r.w), r.diverged_at) for k, r in runs.items()}, start=v["w0"])
     three_digits(line)
     for k, r in runs.items():
-        assert (
-            f"**{k}**: w **diverges** at update {r.diverged_at}"
-            if r.diverged_at
-            else f"**{k}**: w ends at **{say.num(say.end_value(r.w))}**"
-        ) in line
+        e = say.end_value(r.w)
+        if r.diverged_at:
+            assert f"**{k}**: w **diverges** at update {r.diverged_at}" in line
+        elif say.num(e) == say.num(v["w0"]):  # an end that prints as the start says how little w moved
+            assert f"**{k}**: w {'stays at' if e == v['w0'] else 'barely moves from'} **{say.num(v['w0'])}**" in line
+        else:
+            assert f"**{k}**: w ends at **{say.num(e)}**" in line
 
     longer = longer_run(v, data, signed) if say.run_state(absl1.w, goal["l1"], None) == "heads" else None
     told = {
@@ -438,10 +456,11 @@ def test_every_sentence_of_the_signed_l1_page_holds_for_its_run(v):
         "L2": (say.story(l2.w, goal["l2"], l2.diverged_at), goal["l2"].word),
     }
     check_takeaway(say.takeaway(end, v["lr"], sums, told, start=v["w0"]), v, p, end)
+    check_no_move_to_where_it_started(v, p, longer)  # at the sliders' extremes 3 digits print start and end alike
 
     exact = bool(np.all(data.y == v["w_true"] * data.x))
     check_signed_seen(
-        say.signed_seen(v["lr"], sums, end, on_closed, v["w_true"], full=v["full"], exact_data=exact),
+        say.signed_seen(v["lr"], sums, end, on_closed, v["w_true"], full=v["full"], exact_data=exact, start=v["w0"]),
         v,
         signed,
         sums,
@@ -460,7 +479,11 @@ def test_every_sentence_of_the_signed_l1_page_holds_for_its_run(v):
     short = say.loss_takeaway(signed.loss, l2.diverged_at)
     assert words_in(short) <= say.MAX_WORDS and "10¹²" not in short, short
     three_digits(short)
-    if m := re.search(rf"below zero to {NUMBER}", short):
+    if m := re.search(rf"falls (?:every update|overall), by {NUMBER} in all", short):  # too little to print apart
+        assert say.num(signed.loss[0]) == say.num(signed.loss[-1]) and close(
+            m.group(1), signed.loss[0] - signed.loss[-1]
+        )
+    elif m := re.search(rf"below zero to {NUMBER}", short):
         assert close(m.group(1), signed.loss[-1]) and signed.loss[-1] < 0
     else:
         assert signed.loss[-1] >= 0
@@ -473,8 +496,12 @@ def test_every_sentence_of_the_signed_l1_page_holds_for_its_run(v):
     scale = max(float(np.nanmax(np.abs(r.w[np.isfinite(r.w)]))) for r in (absl1, l2))
     fold = say.loss_fold(signed.loss, absl1.loss, l2.loss, l2.diverged_at, x=data.x, w_scale=scale)
     three_digits(fold.replace("(10¹²)", ""))
-    a, b = re.search(rf"Σ\(ŷ − y\) goes from {NUMBER} to {NUMBER}", fold).groups()
-    assert close(a, signed.loss[0]) and close(b, signed.loss[-1])
+    if m := re.search(rf"Σ\(ŷ − y\) barely moves from {NUMBER} \(down {NUMBER} over the run\)", fold):
+        assert say.num(signed.loss[0]) == say.num(signed.loss[-1])
+        assert close(m.group(1), signed.loss[0]) and close(m.group(2), signed.loss[0] - signed.loss[-1])
+    else:
+        a, b = re.search(rf"Σ\(ŷ − y\) goes from {NUMBER} to {NUMBER}", fold).groups()
+        assert close(a, signed.loss[0]) and close(b, signed.loss[-1])
 
     grads = {**runs, "data": data}
     l2_story = say.story(l2.w, goal["l2"], l2.diverged_at)
@@ -564,7 +591,7 @@ def test_per_batch_preset_gives_the_batch_gradient_4_not_40():
 
 
 def test_training_ten_times_longer_changes_every_number():
-    at = with_preset("Train ten times longer")
+    at = with_preset(lesson.LONGER)
     text = words(at)
     assert "20 − 2000 × 0.4 = **−780**" in text and "200 × 0.4" not in text
     assert "−60" not in text.replace("20 − 2000 × 0.04 = **−60**", "")  # per batch, 2,000 updates end at −60 too
@@ -663,7 +690,12 @@ PRESET_CHECKS = {  # what each preset's name promises, checked against the page 
         and "Absolute L1 reaches the target and steps across it." in takeaways(at)[0]
         and "Why it steps across" in seen_text(at)
     ),
-    "Train ten times longer": lambda at, values: at.slider(key="s_epochs").value == 10 * C["epochs"].default,
+    lesson.LONGER: lambda at, values: (  # the chart, its takeaway and its end line agree: w gets to 1 (update 475)
+        at.slider(key="s_epochs").value == 10 * C["epochs"].default
+        and "Absolute L1 reaches the target." in takeaways(at)[0]
+        and f"**{charts.label('l1')}**: w reaches **1** at update 475" in words(at)
+        and "rounding" not in " ".join(takeaways(at))
+    ),
 }
 
 
@@ -828,3 +860,85 @@ def test_the_w_charts_label_their_target_legibly_and_ring_the_closed_form():
     assert len(panels) == 2 and all(
         s["config"]["axisY"]["minExtent"] == s["config"]["axisY"]["maxExtent"] for s in panels
     )
+
+
+# -- a change too small to print: sentences at the sliders' extremes (lr 0.0001, w₀ 50, 1 epoch, x 0.5) ----------
+
+
+def page_sentences(v: dict, p: dict, longer: np.ndarray | None) -> list[str]:
+    """Every sentence the page builds from its runs `p` (page_runs) at these settings, as pages/signed_l1.py and its
+    blocks call them (`longer`: absolute L1 run on, for a run still on its way)."""
+    runs, data, sums, goal = p["runs"], p["data"], p["sums"], p["goal"]
+    signed, absl1, l2 = (runs[k] for k in ("signed_l1", "l1", "l2"))
+    K, end = signed.n_updates, say.end_value(signed.w)
+    closed = core.signed_l1_closed_form(v["w0"], v["lr"], sums, K)
+    told = {
+        "absolute L1": (say.story(absl1.w, goal["l1"], absl1.diverged_at, longer), goal["l1"].word),
+        "L2": (say.story(l2.w, goal["l2"], l2.diverged_at), goal["l2"].word),
+    }
+    exact = bool(np.all(data.y == v["w_true"] * data.x))
+    scale = max(float(np.nanmax(np.abs(r.w[np.isfinite(r.w)]))) for r in (absl1, l2))
+    l2_story = told["L2"][0]
+    texts = [
+        say.w_chart_alt(K, end, True, start=v["w0"]),
+        say.ending_line({k: (say.end_value(r.w), r.diverged_at) for k, r in runs.items()}, start=v["w0"]),
+        say.takeaway(end, v["lr"], sums, told, start=v["w0"]),
+        say.signed_seen(v["lr"], sums, end, True, v["w_true"], full=v["full"], exact_data=exact, start=v["w0"]),
+        say.approach("Absolute L1", absl1.w, goal["l1"], absl1.diverged_at),
+        say.approach("L2", l2.w, goal["l2"], l2.diverged_at),
+        say.loss_takeaway(signed.loss, l2.diverged_at),
+        say.loss_fold(signed.loss, absl1.loss, l2.loss, l2.diverged_at, x=data.x, w_scale=scale),
+        say.gradient_takeaway(signed.grad[1:], absl1.w, absl1.grad[1:], goal["l1"], l2.grad[1:], l2_story, goal["l2"]),
+        say.gradient_fold(
+            signed.grad[1:],
+            absl1.grad[1:],
+            core.gradient_x_sums(data.x, v["bs"], v["epochs"]),
+            l2.grad[1:],
+            l2_story,
+            l2.diverged_at,
+        ),
+        say.predict_explanation(v["w0"], v["lr"], sums, K, say.end_value(closed), full=v["full"]),
+    ]
+    return texts
+
+
+def check_no_move_to_where_it_started(v: dict, p: dict, longer: np.ndarray | None) -> None:
+    """No sentence prints "from X to X" (nor "X → … → X") with the same X, and none says a run that only ever moved
+    one way (signed L1's w and its loss, a one-way absolute L1 or L2) fell or ended "at" or "to" the value it
+    started at: where 3 digits print the start and the end alike, the page says how little it moved."""
+    texts = page_sentences(v, p, longer)
+    for text in texts:
+        for a, b in re.findall(rf"from {NUMBER}(?: at the first update)? to {NUMBER}", text):
+            assert a != b, text
+        if m := re.search(rf"goes {NUMBER} → (?:{NUMBER} → )?… → {NUMBER}", text):
+            assert m.group(1) != m.group(3), text
+    one_way = {k: r for k, r in p["runs"].items() if r.diverged_at is None and np.all(np.diff(r.w) <= 0)}
+    start = say.num(v["w0"])
+    for k, r in one_way.items():
+        if r.w[-1] != r.w[0]:
+            assert f"**{k}**: w ends at **{start}**" not in texts[1], texts[1]
+    signed_loss = p["runs"]["signed_l1"].loss
+    assert f"Signed L1 ends at {start}," not in texts[0], texts[0]  # its w moves lr·Σx > 0 every update
+    assert not re.search(rf"it ends at {re.escape(start)}\.(?!\d)", texts[3]), texts[3]
+    first = say.num(signed_loss[0])
+    assert f", to {first}," not in texts[6] and f"below zero to {first}:" not in texts[6], texts[6]
+
+
+def test_at_the_sliders_extremes_a_tiny_move_is_said_to_barely_move():
+    """A teacher's read at lr 0.0001, w₀ 50, 1 epoch, batch 1, x 0.5, true w −5: "Signed L1 ends at 50" (it starts
+    there), "loss falls every update, to 550" (its start), "goes from 550 to 550", "from 27.5 to 27.5"."""
+    v = {n: c.default for n, c in C.items()} | {
+        "lr": 0.0001,
+        "w0": 50.0,
+        "epochs": 1,
+        "bs": 1,
+        "x": 0.5,
+        "w_true": -5.0,
+    }
+    p = page_runs(v)
+    longer = longer_run(v, p["data"], p["runs"]["signed_l1"])
+    check_no_move_to_where_it_started(v, p, longer)
+    texts = page_sentences(v, p, longer)
+    assert "Signed L1 barely moves from 50 (down 0.02 over the run)" in texts[0]
+    assert texts[6].startswith("Signed L1's loss falls every update, by 0.2 in all")
+    assert "550 to 550" not in texts[7] and "27.5 at the first update to 27.5" not in texts[9]

@@ -35,6 +35,19 @@ def stories(
     }, more
 
 
+def ending_line(v: Settings, runs: Mapping[str, core.Trajectory], goal: dict) -> str:
+    """The line under the w chart: where each run ends, or, for absolute L1 landing on its target a rounding error
+    off it (`say.lands_by_rounding`), where and when it reaches it (the chart's own story; its fold says the rest)."""
+    absl1 = list(runs)[1]
+    landed = (
+        {absl1: (goal["l1"].lo, say.first_reach(runs[absl1].w, goal["l1"]))}
+        if say.lands_by_rounding(runs[absl1].w, goal["l1"]) is not None
+        else None
+    )
+    final = {lab: (say.end_value(r.w), r.diverged_at) for lab, r in runs.items()}
+    return say.ending_line(final, start=v["w0"], landed=landed)
+
+
 def what_each_run_did(
     v: Settings,
     data: core.Dataset,
@@ -66,6 +79,7 @@ def what_each_run_did(
                 v["w_true"],
                 full=v["full"],
                 exact_data=bool(np.all(data.y == v["w_true"] * data.x)),
+                start=v["w0"],
             ),
             f"{abs_says} {why_slow} {note}".strip(),
             say.grid_note(absl1.w, goal["l1"]),

@@ -50,6 +50,17 @@ def apart(a: float, b: float) -> tuple[str, str]:
     return shown
 
 
+def barely(start: float, end: float) -> str:
+    """How little a value moved when DIGITS digits print its start and its end alike (50 and 49.98 both "50"): "stays
+    at 50" when it did not move at all, "barely moves from 50 (down 0.02 over the run)" else, the change itself to
+    DIGITS digits; '' when the two print apart, and a sentence can say "from 50 to 40"."""
+    if num(start) != num(end):
+        return ""
+    if start == end:
+        return f"stays at {num(start)}"
+    return f"barely moves from {num(start)} ({'down' if end < start else 'up'} {num(abs(end - start))} over the run)"
+
+
 def rounding_bound(k: int, size: float) -> float:
     """How far k additions or subtractions of numbers up to `size` can drift from exact arithmetic."""
     return 2 * EPS * k * size
@@ -177,9 +188,11 @@ def approach(name: str, w: np.ndarray, goal: Goal, diverged_at: int | None) -> s
         if d[-1] < d[0]:
             return (
                 f"{name} does not reach {goal.name} in {'this update' if K == 1 else f'these {K:,} updates'}: it "
-                f"ends at {num(end_value(w))}, "
+                f"{barely(w[0], end_value(w)) or f'ends at {num(end_value(w))}'}, "
                 f"{num(d[-1])} away."
             )
+        if moved := barely(d[0], d[-1]):  # its distance prints alike at both ends
+            return f"{name} moves away from {goal.name}, if only just: its distance {moved}."
         return f"{name} moves away from {goal.name}: {num(d[0])} away at the start, {num(d[-1])} at the end."
     after = w[k:]
     if k == 0:  # it starts on its goal
@@ -224,9 +237,12 @@ def approach(name: str, w: np.ndarray, goal: Goal, diverged_at: int | None) -> s
             f"{name} overshoots {goal.name} at update {k} and ends further from it than it started: {num(d[-1])} "
             f"against {num(d[0])}, w between {num(after.min())} and {num(after.max())} from then on."
         )
+    ends = (  # a swing that dies down (L2 at batch 20: a factor −0.6 an update) ends on the goal
+        f", and it settles: it ends on it (within {num(goal.tol)})" if goal.side(w[-1:])[0] == 0 else ""
+    )
     return (
         f"{name} reaches {goal.name} at update {k} and turns around: from then on w stays between "
-        f"{num(after.min())} and {num(after.max())}."
+        f"{num(after.min())} and {num(after.max())}{ends}."
     )
 
 
@@ -433,12 +449,24 @@ def diverged_warning(diverged_at: dict[str, int | None], *, cut: bool) -> str:
     )
 
 
-def ending_line(final: dict[str, tuple[float, int | None]]) -> str:
-    """'**name**: w ends at **v**' per run (label -> (last w, diverged_at))."""
+def ending_line(
+    final: dict[str, tuple[float, int | None]],
+    *,
+    start: float | None = None,
+    landed: dict[str, tuple[float, int]] | None = None,
+) -> str:
+    """'**name**: w ends at **v**' per run (label -> (last w, diverged_at)); `start`: the runs' w₀, for a run whose
+    end prints as its start ("**name**: w barely moves from **50** (down 0.02 over the run)"); `landed`: label ->
+    (goal, update) for a run that lands on a goal where its step would be 0 (`lands_by_rounding`): "w reaches **1**
+    at update 475", what the chart shows; the float run's later hops of a step (rounding's doing) are the fold's."""
     parts = []
     for lab, (w_end, diverged_at) in final.items():
         if diverged_at is not None:
             parts.append(f"**{lab}**: w **diverges** at update {diverged_at}")
+        elif landed and lab in landed:
+            parts.append(f"**{lab}**: w reaches **{num(landed[lab][0])}** at update {landed[lab][1]:,}")
+        elif start is not None and (moved := barely(start, w_end)):
+            parts.append(f"**{lab}**: w " + moved.replace(num(start), f"**{num(start)}**", 1))
         else:
             parts.append(f"**{lab}**: w ends at **{num(w_end)}**")
     return " · ".join(parts)
@@ -464,13 +492,25 @@ def on_closed_form(w: np.ndarray, closed: np.ndarray, lr: float, sums: np.ndarra
     return bool(np.all(np.abs(np.asarray(w) - np.asarray(closed)) <= tol))
 
 
-def w_chart_alt(K: int, signed_end: float, on_closed: bool) -> str:
+def w_chart_alt(K: int, signed_end: float, on_closed: bool, *, start: float | None = None) -> str:
     where = "through the grey rings of its closed form" if on_closed else "off the grey rings of its closed form"
-    return f"Weight w over {K} updates for signed L1, absolute L1 and L2. Signed L1 ends at {num(signed_end)}, {where}."
+    moved = barely(start, signed_end) if start is not None else ""
+    return (
+        f"Weight w over {K} updates for signed L1, absolute L1 and L2. Signed L1 "
+        f"{moved or f'ends at {num(signed_end)}'}, {where}."
+    )
 
 
 def signed_seen(
-    lr: float, sums: np.ndarray, signed_end: float, on_closed: bool, w_true: float, *, full: bool, exact_data: bool
+    lr: float,
+    sums: np.ndarray,
+    signed_end: float,
+    on_closed: bool,
+    w_true: float,
+    *,
+    full: bool,
+    exact_data: bool,
+    start: float | None = None,
 ) -> str:
     """Signed L1's part of 'what you see': its constant fall, and its gradient at the true w."""
     fall = signed_steps(lr, sums)
@@ -482,7 +522,9 @@ def signed_seen(
         else "Σx of its batch = " + " or ".join(num(s) for s in _distinct(sums))
     )
     return (
-        f"Signed L1's w falls by {fall}, {where}: it ends at {num(signed_end)}. Even **at** the true "
+        f"Signed L1's w falls by {fall}, {where}: it "
+        f"{(barely(start, signed_end) if start is not None else '') or f'ends at {num(signed_end)}'}. Even **at** the "
+        "true "
         f"w = {num(w_true)}, {at_target}, its gradient is still {grad}: it never looks at the target. Move the "
         "*True w* slider: the signed-L1 line does not move at all."
     )
@@ -507,9 +549,12 @@ def abs_step_reason(lr: float, abs_w: np.ndarray, signed_sums: np.ndarray, state
 def loss_takeaway(signed_loss: np.ndarray, l2_diverged: int | None) -> str:
     """The loss chart's one plain line: signed L1's loss has no floor; the others stay at or above zero."""
     signed_loss = np.asarray(signed_loss, dtype=float)
-    end = signed_loss[-1]
+    start, end = signed_loss[0], signed_loss[-1]
     falls = "falls every update" if np.all(np.diff(signed_loss) < 0) else "falls overall"
-    if end < 0:
+    if end < start and barely(start, end):  # a fall too small to print at DIGITS digits: how far in all
+        below = "further below zero" if end < 0 else "below zero"
+        head = f"Signed L1's loss {falls}, by {num(start - end)} in all, with no floor: it would go on {below}."
+    elif end < 0:
         head = f"Signed L1's loss {falls}, below zero to {num(end)}: it has no floor to stop at."
     elif end == 0:
         head = f"Signed L1's loss {falls}, to 0, with no floor: it would go on below zero."
@@ -538,20 +583,41 @@ def loss_fold(
     abs_floor, l2_floor = float(x.sum()) * drift, float(np.sum(x**2)) * drift**2
 
     def shown(v: float, floor: float) -> str:
-        return "0 (to rounding)" if 0 < v <= floor else num(v)
+        if 0 < v <= floor:
+            return "0 (to rounding)"
+        if 0 < v < NEARLY_ZERO:  # 0.0000386 reads as a row of zeros: say how small
+            return f"nearly 0 (under {words.num(10.0 ** np.ceil(np.log10(v)))})"
+        return num(v)
+
+    def course(v: np.ndarray, floor: float) -> str:
+        """'from 760 to 440, its lowest 440', or, where the start and the end print alike, how little it moved."""
+        low = float(np.nanmin(v))
+        lowest = "" if num(low) == num(v[0]) else f", its lowest {shown(low, floor)}"
+        if v[-1] > floor and (moved := barely(v[0], v[-1])):
+            return f"{moved}{lowest}"
+        return f"from {num(v[0])} to {shown(v[-1], floor)}, its lowest {shown(low, floor)}"
 
     l2 = (
         f"L2's from {num(q[0])} until update {l2_diverged}, where |w| passes {LIMIT_WORDS} ({LIMIT_TEXT}) and the "
         "run stops"
         if l2_diverged is not None
-        else f"L2's from {num(q[0])} to {shown(q[-1], l2_floor)}, its lowest {shown(np.nanmin(q), l2_floor)}"
+        else f"L2's {course(q, l2_floor)}"
     )
+    signed = barely(s[0], s[-1]) or f"goes from {num(s[0])} to {num(s[-1])}"
+    why = (
+        "below zero the predictions sit, in total, below the targets, and the lower w, the lower the loss"
+        if s.min() < 0
+        else "the lower w, the lower the loss, with no floor: on below zero the predictions would sit, in total, below "
+        "the targets"
+    )
+    abs_l1 = course(a, abs_floor)
     return (
         "Each panel is one loss on all 20 samples, with its own scale; the dashed line is 0. Signed L1's "
-        f"Σ(ŷ − y) goes from {num(s[0])} to {num(s[-1])}: below zero the predictions sit, in total, below the "
-        f"targets, and the lower w, the lower the loss. Absolute L1's goes from {num(a[0])} to "
-        f"{shown(a[-1], abs_floor)}, its lowest {shown(a.min(), abs_floor)}; {l2}."
+        f"Σ(ŷ − y) {signed}: {why}. Absolute L1's {'goes ' if abs_l1.startswith('from') else ''}{abs_l1}; {l2}."
     )
+
+
+NEARLY_ZERO = 1e-3  # a loss under this (and above rounding) prints as "nearly 0 (under 0.0001)", not 0.0000386
 
 
 def _flips(g: np.ndarray) -> int:
@@ -595,8 +661,8 @@ def _signed_gradient(signed_g: np.ndarray, *, short: bool = False) -> str:
 def _abs_gradient(abs_w: np.ndarray, abs_g: np.ndarray, goal: Goal) -> str:
     """Absolute L1's clause of the gradient takeaway, from its gradients (per update) and its run."""
     g = np.asarray(abs_g, dtype=float)
-    if lands_by_rounding(abs_w, goal) is not None:
-        return f"absolute L1's would be 0 on {goal.word}; rounding keeps it ±{num(np.abs(g).max())}"
+    if lands_by_rounding(abs_w, goal) is not None:  # why it flips on (rounding) is the fold's to say
+        return f"absolute L1's is {num(g[0])} until w reaches {goal.word}, then flips sign"
     if np.all(g == 0):
         return f"absolute L1's is 0: w starts on {goal.word}" if goal.side(abs_w[:1])[0] == 0 else "absolute L1's is 0"
     flips = _flips(g)
@@ -607,8 +673,8 @@ def _abs_gradient(abs_w: np.ndarray, abs_g: np.ndarray, goal: Goal) -> str:
     sides = goal.side(abs_w)
     if np.all(sides == sides[0]) and sides[0] != 0:
         where = "above" if sides[0] > 0 else "below"
-        if _same(np.abs(g)):
-            return f"absolute L1's is {num(g[0])} only while w stays {where} {goal.word}"
+        if _same(np.abs(g)):  # on every update: w never gets to the other side in this run
+            return f"absolute L1's is always {num(g[0])}: w stays {where} {goal.word}"
         return f"absolute L1's keeps one sign while w stays {where} {goal.word}"
     return "absolute L1's keeps one sign"
 
@@ -667,6 +733,9 @@ def _l2_numbers(l2_g: np.ndarray, l2: Story, l2_div: int | None) -> str:
     end = "0 (to rounding)" if last <= rounding_bound(g.size, first) else num(last)
     shrinks = f"L2's shrinks in size from {num(first)} at the first update to {end} at the last"
     sized = f"{num(first)} in size at the first update and {end} at the last"
+    if end != "0 (to rounding)" and (moved := barely(first, last)):  # the two print alike: how little it moved
+        shrinks = f"L2's, in size, {moved}"
+        sized = f"{num(first)} in size, and it {moved.replace(f' from {num(first)}', '')}"
     sizes = f"L2's is {sized}"
     if l2_div is not None or l2.state == "diverges":
         return f"L2's grows until |w| passes {LIMIT_WORDS} ({LIMIT_TEXT}) at update {l2_div}, where the run stops"
@@ -779,13 +848,13 @@ def predict_explanation(w0: float, lr: float, sums: np.ndarray, K: int, w_end: f
             f"Here Σx over {where} is {num(sums[0])}, so every update subtracts {lr:g} × {num(sums[0])} = "
             f"{num(lr * sums[0])} from w"
         )
-        path = " → ".join(apart(w0, w0 - lr * sums[0])) + f" → … → {num(w_end)}"
+        path = " → ".join(apart(w0, w0 - lr * sums[0])) + f" → … → {words.apart(w_end, w0, DIGITS)}"
     else:
         step = (
             f"Here Σx over the batch is {' or '.join(num(s) for s in _distinct(sums))}, so every update subtracts "
             f"{' or '.join(num(lr * s) for s in _distinct(sums))} from w"
         )
-        path = f"{num(w0)} → … → {num(w_end)}"
+        path = f"{num(w0)} → … → {words.apart(w_end, w0, DIGITS)}"
     return (
         "The gradient of Σ(ŷ − y) with respect to w is Σx: the targets y vanish when you differentiate. "
         f"{step}, whatever the data say, so w goes {path} after {K} updates, and on to −∞ with more."
