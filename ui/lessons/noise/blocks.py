@@ -122,7 +122,8 @@ def reference_lines(lab: Lab) -> pd.DataFrame:
     refs = [{"y": lesson.W_TRUE, "text": f"true w = {lesson.W_TRUE:g}"}]
     for k in lab.losses:
         lo, hi = lab.optima[k]
-        txt = f"{NAMES[k]} optimum {say.num(lo)}" + (f" to {say.num(hi)}" if say.num(hi) != say.num(lo) else "")
+        ends = say.span_ends(lo, hi, lesson.W_TRUE) if hi > lo else (say.apart(lo, lesson.W_TRUE),) * 2
+        txt = f"{NAMES[k]} optimum {ends[0]}" + (f" to {ends[1]}" if ends[1] != ends[0] else "")
         refs.append({"y": (lo + hi) / 2, "text": txt})
     return pd.DataFrame(refs)
 
@@ -161,14 +162,44 @@ def runs_block(lab: Lab, main, zoom, *, answer_first: bool = False) -> None:
 
 def _answer(lab: Lab, *, answers: bool = False) -> None:
     """Which run ends closer, by the question's measure, and where absolute L1 sits against its optimum (folded)."""
-    s = lab.s
+    s, errors = lab.s, lab.errors
+    draws = _draws(lab)
+    lo, hi = lab.optima["l1"]
+    why = say.luck(errors["l1"], errors["l2"], draws, hi - lo) if draws is not None else ()
+    numbers = ""
+    if why:  # the takeaway says no winner: its numbers lead the fold
+        w = lab.windows
+        numbers = (
+            say.closer_explanation(errors["l1"], errors["l2"], lesson.last_tenth(s.by_key), w["l1"], w["l2"])
+            + " "
+            + say.luck_numbers(errors["l1"], errors["l2"], why, draws, (lo, hi))
+            + " "
+        )
     takeaway(
-        say.ends_takeaway(lab.errors, LABELS, lab.K, lab.windows, summable=s["sched"] in lesson.SUMMABLE),
-        say.optimum_sentence(lab.optima["l1"], lab.optima["l2"][0], _l1_place(lab))
+        say.ends_takeaway(
+            errors,
+            LABELS,
+            lab.K,
+            lab.windows,
+            summable=s["sched"] in lesson.SUMMABLE,
+            draws=draws,
+            l1_width=hi - lo,
+            floors={k: lesson.optimum_distance(lab.optima[k]) for k in lab.losses if k in ("l1", "l2")},
+        ),
+        numbers
+        + say.optimum_sentence(lab.optima["l1"], lab.optima["l2"][0], _l1_place(lab))
         + " Why the mean over the last updates and not the final w: a constant-step absolute-L1 run can land on "
         "1 for one update and jump away at the next.",
         answers=answers,
     )
+
+
+def _draws(lab: Lab) -> say.Draws | None:
+    """The many noise draws at the page's settings (run with the w chart's family, so free here), or None when the
+    run does not show both absolute L1 and L2."""
+    if not {"l1", "l2"} <= set(lab.losses):
+        return None
+    return say.Draws(_draw_errors(lab, "l1"), _draw_errors(lab, "l2"))
 
 
 def _l1_place(lab: Lab) -> say.Place | None:
@@ -477,6 +508,17 @@ def draws_block(lab: Lab) -> None:
     def seeds() -> np.ndarray:  # the draws run once the question is answered, not before
         return experiments(lab, "l1").draw_seeds[: _drawn(lab)]
 
+    def optimum_error() -> dict[str, float]:  # each loss's optimum's mean distance from 1 over the draws
+        opt = lesson.draw_optima(lab.s.by_key, seeds())
+        return {
+            "l1": float(np.mean(np.abs(opt["l1"].mean(axis=1) - lesson.W_TRUE))),  # the median: the middle
+            "l2": float(np.mean(np.abs(opt["l2"] - lesson.W_TRUE))),
+        }
+
+    def _floor() -> float | None:  # the optimum's distance for the loss that stays finite, if one diverged
+        kept = [k for k in ("l1", "l2") if np.isfinite(mean(k))]
+        return optimum_error()[kept[0]] if len(kept) == 1 else None
+
     if not predict(
         lesson.DRAWS_PREDICT_KEY,
         f"Was that one run luck? Draw the noise {lesson.SEEDS} times at sigma = {lab.s['sigma']:g} and run both "
@@ -485,7 +527,7 @@ def draws_block(lab: Lab) -> None:
         [NAMES["l1"], NAMES["l2"], say.SAME],
         answer=lambda: say.closer_answer(mean("l1"), mean("l2")),
         explanation=lambda: say.closer_explanation(
-            mean("l1"), mean("l2"), f"Over the {len(seeds())} draws ({tail} of each run)"
+            mean("l1"), mean("l2"), f"Over the {len(seeds())} draws ({tail} of each run)", floor=_floor()
         ),
     ):
         return
@@ -500,18 +542,17 @@ def draws_block(lab: Lab) -> None:
     )
     if note := experiments(lab, "l1").note("noise draws"):
         st.caption(f"Showing {note}: all of them would cost more than a rerun may.")
-    opt = lesson.draw_optima(lab.s.by_key, seeds())
-    lo, hi = opt["l1"][:, 0], opt["l1"][:, 1]
     grid = lesson.l1_grid(lab.s.by_key, next(iter(lab.runs.values())).lr)
     means = {k: mean(k) for k in lab.draw_losses}
-    optimum_error = {
-        "l1": float(np.mean(np.abs((lo + hi) / 2 - lesson.W_TRUE))),  # the median: the middle of the optima
-        "l2": float(np.mean(np.abs(opt["l2"] - lesson.W_TRUE))),
-    }
+    gone = {k: int(np.sum(~np.isfinite(_draw_errors(lab, k)))) for k in lab.draw_losses}
+    optima = optimum_error()
+    n = len(seeds())
     final = np.abs(experiments(lab, "l1").draw_final[: _drawn(lab)] - lesson.W_TRUE)
     takeaway(
-        say.draws_takeaway(means, NAMES, len(seeds()), _behind(lab)),
-        say.draws_sentence(means, optimum_error, None, NAMES) + " " + say.final_misleads(final, grid, lab.s["w0"]),
+        say.draws_takeaway(means, NAMES, n, _behind(lab), diverged=gone, floors=optima),
+        say.draws_sentence(means, optima, None, NAMES, diverged=gone, n_draws=n)
+        + " "
+        + say.final_misleads(final, grid, lab.s["w0"]),
         answers=True,
     )
 

@@ -255,7 +255,16 @@ def expected(values: Mapping[str, object]) -> tuple[str, str]:
     start = say.tail_start(updates(values))
     tails = [say.window(r.w, start, root(values)) if r.diverged_at is None else None for r in (l1, l2)]
     exact = 0.0 if tails[0] is not None and tails[0].lands else e1  # exactly, L1 stops on 1: its error is rounding's
-    return say.closer_answer(exact, e2), say.closer_explanation(e1, e2, last_tenth(values), *tails)
+    found = optima(values, ["l1", "l2"])
+    kept = [k for k, e in (("l1", e1), ("l2", e2)) if np.isfinite(e)]
+    floor = optimum_distance(found[kept[0]]) if len(kept) == 1 else None  # one diverged: the other's optimum
+    return say.closer_answer(exact, e2), say.closer_explanation(e1, e2, last_tenth(values), *tails, floor=floor)
+
+
+def optimum_distance(interval: tuple[float, float]) -> float:
+    """How far an optimum (an interval: absolute L1's; a point: the others') lies from the true w: the distance
+    from w = 1 to its middle, as the many-draws fold measures the median."""
+    return abs((interval[0] + interval[1]) / 2 - W_TRUE)
 
 
 def setup_text() -> str:

@@ -67,9 +67,14 @@ TAIL = Tail(0.1)
 def num(v: float) -> str:
     """A number as the page prints it: 3 significant digits, never e-notation (ui.words.plain), rounding-level
     values (ROUNDING) as "0 (to rounding)", past a thousand trillion as a power of ten (1.8 × 10³⁰⁸)."""
+    return _num(v, 3)
+
+
+def _num(v: float, digits: int) -> str:
+    """`num` with `digits` significant digits."""
     if abs(float(v)) >= 1e15:
         return words.power_of_ten(v, 2)
-    return _trim(words.plain(v, 3, rounding=ROUNDING))
+    return _trim(words.plain(v, digits, rounding=ROUNDING))
 
 
 def _trim(text: str) -> str:
@@ -172,15 +177,54 @@ class Window:
         return not self.still and abs(self.net) > DRIFT_SHARE * self.swing
 
 
-def tail_range(name: str, w: np.ndarray, start: int) -> str:
+MAX_DIGITS = 6  # a range's ends printed with at most this many significant digits (`span_ends`)
+
+
+def span_ends(lo: float, hi: float, around: float | None = None) -> tuple[str, str]:
+    """The ends of a range [lo, hi] as a sentence prints them: with the fewest significant digits (3 to MAX_DIGITS)
+    at which rounding does not make the range say something false: ends that differ (beyond ROUNDING) print apart,
+    and when the range reaches both sides of `around` (w = 1), neither end prints as `around` (0.9897 to 1.002,
+    not "0.99 to 1"). Where MAX_DIGITS cannot tell them apart, the ends at MAX_DIGITS (callers say it in words:
+    `crosses`)."""
+    lo, hi = float(lo), float(hi)
+    for digits in range(3, MAX_DIGITS + 1):
+        a, b = (_num(v, digits) for v in (lo, hi))
+        ref = _num(around, digits) if around is not None else None
+        apart = a != b or abs(hi - lo) <= ROUNDING
+        clear = not crosses(lo, hi, around) or ref not in (a, b)
+        if apart and clear:
+            return a, b
+    return a, b
+
+
+def apart(v: float, ref: float = 1.0) -> str:
+    """v as `num` prints it, with more digits (up to MAX_DIGITS) where 3 would print it as `ref` though it lies
+    beyond rounding from it: an optimum 1.004 is "1.004", not "1" beside "0.00414 from 1"."""
+    for digits in range(3, MAX_DIGITS + 1):
+        text = _num(v, digits)
+        if abs(v - ref) <= ROUNDING or text != _num(ref, digits):
+            return text
+    return text
+
+
+def crosses(lo: float, hi: float, around: float | None) -> bool:
+    """Does [lo, hi] reach beyond rounding on both sides of `around`?"""
+    return around is not None and lo < around - ROUNDING and hi > around + ROUNDING
+
+
+def tail_range(name: str, w: np.ndarray, start: int, around: float = 1.0) -> str:
     """Where a run's w stays from update `start` on, for the zoom's description: its lowest and highest value
-    (3 significant digits, `num`), one value if it does not move at that precision, or that it left the finite
-    numbers."""
+    (`span_ends`: 3 significant digits, more where fewer would hide that it reaches both sides of `around`, the
+    true w), one value if it does not move at that precision, or that it left the finite numbers."""
     part = np.asarray(w, dtype=float)[start:]
     if not np.all(np.isfinite(part)):
         return f"{name} has diverged"
-    lo, hi = num(part.min()), num(part.max())
-    return f"{name} stays at {lo}" if lo == hi else f"{name} stays between {lo} and {hi}"
+    lo, hi = span_ends(part.min(), part.max(), around)
+    if lo == hi:
+        return f"{name} stays at {lo}"
+    hidden = around is not None and _num(around, 3) in (num(part.min()), num(part.max()))  # at 3 digits, an end is 1
+    both = f", on both sides of {around:g}" if crosses(part.min(), part.max(), around) and hidden else ""
+    return f"{name} stays between {lo} and {hi}{both}"
 
 
 def last_loss(name: str, loss: np.ndarray) -> str:
@@ -236,17 +280,24 @@ def behind(errors: Mapping[str, float], windows: Mapping[str, Window | None]) ->
 
 
 def closer_explanation(
-    err_l1: float, err_l2: float, where: str, l1_window: Window | None = None, l2_window: Window | None = None
+    err_l1: float,
+    err_l2: float,
+    where: str,
+    l1_window: Window | None = None,
+    l2_window: Window | None = None,
+    floor: float | None = None,
 ) -> str:
     """Why the closer answer is what it is, in numbers; `where` says what the errors average over (`last_updates`).
     No ratio against rounding: an error at rounding level is "0 (to rounding)" and the other is simply closer.
-    A run still travelling (its window) has not arrived: the comparison is then how far each has got."""
+    A run still travelling (its window) has not arrived: the comparison is then how far each has got. `floor`:
+    the distance from 1 of the optimum of the run that stays finite when the other diverged (`bounded`)."""
     if not (np.isfinite(err_l1) and np.isfinite(err_l2)):
         if not (np.isfinite(err_l1) or np.isfinite(err_l2)):
             return "Both runs diverged (this learning rate is too large for both), so neither ends near w = 1."
         gone, kept, err = ("L2", L1_NAME, err_l1) if np.isfinite(err_l1) else (L1_NAME, "L2", err_l2)
         where = where[:1].lower() + where[1:]
-        return f"{gone} diverged, so {kept} ({plain(err)} from w = 1 on average, {where}) is closer."
+        text = f"{gone} diverged, so {kept} ({plain(err)} from w = 1 on average, {where}) is closer."
+        return text if floor is None else f"{text} {capital(bounded(kept, err, floor))}."
     verdict = closer_answer(err_l1, err_l2)
     head = f"{where}, absolute L1 is on average **{plain(err_l1)}** from w = 1 and L2 **{plain(err_l2)}**"
     if verdict == SAME:
@@ -453,7 +504,9 @@ def batch_noise(sigma: float, batch_size: int, n: int, shuffle: bool) -> str:
 def band_too_wide(band: tuple[float, float], sigma: float, batch_size: int, n: int, shuffle: bool) -> str:
     """Caption when absolute L1's guaranteed band is too wide to shade over the zoom."""
     lo, hi = band
-    head = f"Absolute L1's guaranteed band here is {num(lo)} to {num(hi)}: too wide to shade over this zoom."
+    head = "Absolute L1's guaranteed band here is {} to {}: too wide to shade over this zoom.".format(
+        *span_ends(lo, hi)
+    )
     if sigma > 0 and batch_size < n:
         spread = "every yᵢ/xᵢ (the batches change each epoch)" if shuffle else "every batch's own optimum"
         return head + f" With noise and batches of {batch_size} the band must cover {spread}; try batch size {n}."
@@ -467,11 +520,12 @@ def optimum_sentence(l1_interval: tuple[float, float], l2_opt: float, l1_place: 
     lo, hi = l1_interval
     near, far = core.distance_to_interval(1.0, lo, hi), max(abs(lo - 1.0), abs(hi - 1.0))
     d2 = abs(l2_opt - 1.0)
-    where = f"{plain(lo)} to {plain(hi)}" if hi > lo else plain(lo)
+    ends = span_ends(lo, hi, 1.0)
+    where = f"{ends[0]} to {ends[1]}" if ends[0] != ends[1] else ends[0]
     span = plain(near) if plain(near) == plain(far) else f"{plain(near)} to {plain(far)}"
     head = (
         f"On this data absolute L1's optimum (the median of yᵢ/2) is {where}, {span} from 1, and L2's "
-        f"(the mean) is {plain(l2_opt)}, {plain(d2)} from 1"
+        f"(the mean) is {apart(l2_opt)}, {plain(d2)} from 1"
     )
     if closer_answer(near, d2) == SAME and closer_answer(far, d2) == SAME:
         return head + ": about equally far, so which run ends closer is decided by the descent."
@@ -554,7 +608,7 @@ def on_grid(v: float, w0: float, grid: float) -> bool:
 
 
 def _visits(p: Place) -> str:
-    return listing(num(v) for v in p.visits) if p.visits else f"values from {num(p.low)} to {num(p.high)}"
+    return listing(num(v) for v in p.visits) if p.visits else "values from {} to {}".format(*span_ends(p.low, p.high))
 
 
 def _against(v: float, lo: float, hi: float) -> str:
@@ -573,10 +627,12 @@ def place_sentence(p: Place, lo: float, hi: float) -> str:
         return (
             f"Absolute L1 started inside that interval (w0 = {plain(p.w0)}) and never left it: it never had to "
             f"travel, every point of the interval is optimal, and over {tail} it only moves between "
-            f"{num(p.low)} and {num(p.high)}."
+            + " and ".join(span_ends(p.low, p.high))
+            + "."
         )
     if p.inside == p.updates:
-        where = f"at {num(p.low)}" if num(p.low) == num(p.high) else f"between {num(p.low)} and {num(p.high)}"
+        low, high = span_ends(p.low, p.high)
+        where = f"at {low}" if low == high else f"between {low} and {high}"
         return f"Over {tail} absolute L1 stays inside that interval, {where}: it arrived where every point is optimal."
     average = f"Its average, {plain(p.mean)}, is {_against(p.mean, lo, hi)}"
     if p.inside:
@@ -799,18 +855,20 @@ def draws_sentence(
     optimum_means: dict[str, float],
     descent_means: dict[str, float] | None,
     labels: dict[str, str],
+    diverged: Mapping[str, int] | None = None,
+    n_draws: int = 0,
 ) -> str:
     """The many-draws result: mean final errors, how far each loss's optimum is on average (`optimum_means`: for L1
     the median, the middle of its interval of optima), what descent adds (`descent_means`: for L1 the distance to
     that interval, any point of which is optimal)."""
     text = f"Mean |w − 1| over the draws (each over its run's {TAIL.describe()} of updates): " + ", ".join(
-        f"{labels[k]} **{plain(m)}**" if np.isfinite(m) else f"{labels[k]} diverged in some draws"
+        f"{labels[k]} **{plain(m)}**" if np.isfinite(m) else f"{labels[k]} diverged {_in_draws(diverged, k, n_draws)}"
         for k, m in means.items()
     )
-    if "l1" in means and "l2" in means:
+    if "l1" in means and "l2" in means and all(np.isfinite(m) for m in means.values()):
         verdict = closer_answer(means["l1"], means["l2"])
         text += ". " + (
-            f"They are about the same (within {TIE:.0%})." if verdict == SAME else f"{verdict} ends closer."
+            f"They are about the same (within {TIE:.0%})." if verdict == SAME else f"{capital(verdict)} ends closer."
         )
     if "l1" in optimum_means and "l2" in optimum_means:
         o1, o2 = optimum_means["l1"], optimum_means["l2"]
@@ -867,20 +925,133 @@ def ends_takeaway(
     windows: Mapping[str, Window | None] | None = None,
     *,
     summable: bool = False,
+    draws: Draws | None = None,
+    l1_width: float = 0.0,
+    floors: Mapping[str, float] | None = None,
 ) -> str:
     """Under the run's chart: how close each shown run ends, by the page's one measure (`mean_error`); where a run
-    has not arrived (`windows`, by loss key: still travelling), that no run has won yet."""
+    has not arrived (`windows`, by loss key: still travelling), that no run has won yet; where this one noise
+    draw's order is luck (`luck`: the `draws` at these settings disagree, or where absolute L1 stops in its interval
+    of optima, `l1_width` wide, decides it), no winner; where one run diverged, how far the other ends against its
+    own optimum's distance from 1 (`floors`, by loss key; `bounded`)."""
     where = last_updates(n_updates)
     if "l1" in errors and "l2" in errors:
         far = behind({k: errors[k] for k in ("l1", "l2")}, windows or {})
         if far is not None:
             return _not_arrived(far, errors, summable)
         w = windows or {}
-        return closer_explanation(errors["l1"], errors["l2"], where, w.get("l1"), w.get("l2"))
+        e1, e2 = errors["l1"], errors["l2"]
+        kept = "l1" if np.isfinite(e1) else "l2"
+        if floors and kept in floors and np.isfinite(e1) != np.isfinite(e2):  # one diverged: how far the other ends
+            gone = L2_NAME if kept == "l1" else L1_NAME
+            return f"{where}, {gone} diverged; {bounded(core.LOSSES[kept].short_name, errors[kept], floors[kept])}."
+        if why := luck(e1, e2, draws, l1_width):
+            return luck_takeaway(closer_answer(e1, e2), why, draws)
+        return closer_explanation(e1, e2, where, w.get("l1"), w.get("l2"))
     k, e = next(iter(errors.items()))
     if not np.isfinite(e):
         return f"{capital(labels[k])} diverged."
     return f"{where}, {labels[k]} is on average **{plain(e)}** from w = 1."
+
+
+@dataclass(frozen=True)
+class Draws:
+    """The run's settings over many noise draws (the page's many-draws chart): each draw's mean |w − 1| over its
+    TAIL, per loss (inf or nan where that draw diverged), the same draws for both."""
+
+    l1: np.ndarray
+    l2: np.ndarray
+
+    def __post_init__(self):
+        for k in ("l1", "l2"):  # a diverged draw as inf: it loses to any finite one
+            e = np.asarray(getattr(self, k), dtype=float)
+            object.__setattr__(self, k, np.where(np.isfinite(e), e, np.inf))
+
+    @property
+    def n(self) -> int:
+        return int(min(self.l1.size, self.l2.size))
+
+    def mean(self, k: str) -> float:
+        return float(np.mean(getattr(self, k)[: self.n]))
+
+    def closer_in(self, k: str) -> int:
+        """In how many draws loss `k` ends closer (by any margin)."""
+        a, b = (self.l1, self.l2)[:: 1 if k == "l1" else -1]
+        return int(np.sum(a[: self.n] < b[: self.n]))
+
+    def diverged(self, k: str) -> int:
+        return int(np.sum(~np.isfinite(getattr(self, k)[: self.n])))
+
+    @property
+    def verdict(self) -> str:
+        """Which ends closer on average over the draws (`closer_answer`)."""
+        return closer_answer(self.mean("l1"), self.mean("l2"))
+
+
+def luck(err_l1: float, err_l2: float, draws: Draws | None, l1_width: float = 0.0) -> tuple[str, ...]:
+    """Why one run's order (absolute L1 against L2, both finite, not a tie) is no verdict: "draws", the many noise
+    draws at its settings order them otherwise on average (the other loss, or a tie); "interval", absolute L1's
+    optimum is an interval `l1_width` wide, and had it stopped elsewhere in it (its distance from 1 moved by up to
+    that width) the order would change. () when the order stands."""
+    verdict = closer_answer(err_l1, err_l2)
+    if verdict == SAME or not (np.isfinite(err_l1) and np.isfinite(err_l2)):
+        return ()
+    why = []
+    if draws is not None and draws.n > 1 and draws.verdict != verdict:
+        why.append("draws")
+    moved = err_l1 + l1_width if verdict == L1_NAME else max(err_l1 - l1_width, 0.0)
+    if l1_width > 0 and closer_answer(moved, err_l2) != verdict:
+        why.append("interval")
+    return tuple(why)
+
+
+def luck_takeaway(verdict: str, why: Sequence[str], draws: Draws | None) -> str:
+    """The run's takeaway when its order is luck (`luck`): no winner, and why, in words (numbers: `luck_numbers`)."""
+    if "draws" in why:
+        turn = "evens out" if draws.verdict == SAME else "reverses"
+        return (
+            f"No winner from one noise draw: here {verdict} ends closer, but that is this draw's luck; over "
+            f"{draws.n} draws the order {turn} (the many-draws chart below)."
+        )
+    return (
+        f"No winner from this run: {verdict} ends closer only by where absolute L1 happens to stop in its interval "
+        "of optima; elsewhere in it, the order changes."
+    )
+
+
+def luck_numbers(err_l1: float, err_l2: float, why: Sequence[str], draws: Draws | None, l1_interval) -> str:
+    """The numbers behind `luck_takeaway`, for its fold."""
+    parts = []
+    if "draws" in why:
+        parts.append(
+            f"Over the {draws.n} noise draws at these settings, absolute L1 ends closer in {draws.closer_in('l1')} "
+            f"and L2 in {draws.closer_in('l2')} (on average {plain(draws.mean('l1'))} and "
+            f"{plain(draws.mean('l2'))} from w = 1)."
+        )
+    if "interval" in why:
+        lo, hi = span_ends(*l1_interval, 1.0)
+        parts.append(
+            f"Absolute L1's optimum is the whole interval {lo} to {hi}, every point of it optimal: where in it L1 "
+            f"stops moves its distance from 1 by up to {plain(l1_interval[1] - l1_interval[0])}, enough to change "
+            f"the order against L2's {plain(err_l2)}."
+        )
+    return " ".join(parts)
+
+
+FAR = 10  # a run that stays finite is "far" past this many times its optimum's distance from w = 1
+
+
+def bounded(name: str, err: float, floor: float) -> str:
+    """How close a run ends that stays finite beside one that diverged: being finite is no result by itself, so
+    against its own optimum's distance from 1 (`floor`): about as close as that, within FAR times, or far."""
+    if err <= max((1 + TIE) * floor, ROUNDING):
+        return f"{name} ends about as close as its optimum allows, on average {plain(err)} from w = 1"
+    if floor > ROUNDING and err <= FAR * floor:
+        return (
+            f"{name} stays bounded, on average {plain(err)} from w = 1, {times(err, floor)} times as far as its "
+            f"optimum ({plain(floor)})"
+        )
+    return f"{name} stays bounded but far: on average {plain(err)} from w = 1, against {plain(floor)} for its optimum"
 
 
 def _not_arrived(far: str, errors: dict[str, float], summable: bool = False) -> str:
@@ -1036,19 +1207,36 @@ def heat_takeaway(
     return text + (" Grey: diverged." if grey else "")
 
 
-def draws_takeaway(means: dict[str, float], labels: dict[str, str], n_draws: int, going: Sequence[str] = ()) -> str:
+def draws_takeaway(
+    means: dict[str, float],
+    labels: dict[str, str],
+    n_draws: int,
+    going: Sequence[str] = (),
+    diverged: Mapping[str, int] | None = None,
+    floors: Mapping[str, float] | None = None,
+) -> str:
     """Under the many-draws chart: which loss ends closer on average, by the page's one measure (a mean that is not
-    finite: the loss diverged in at least one draw); no verdict while a run at these settings is still on its way
-    (`going`: the name of the run on screen that is further and still travelling, as `behind` finds it)."""
+    finite: the loss diverged in at least one draw, in how many `diverged` counts, and the one that stays finite
+    is judged against its optimum's mean distance from 1, `floors`, as `bounded` says); no verdict while a run at
+    these settings is still on its way (`going`: the name of the run on screen that is further and still
+    travelling, as `behind` finds it)."""
     head = f"Over {n_draws} noise draws"
     if going and all(np.isfinite(m) for m in means.values()):
         where = ", ".join(f"{labels[k]} {plain(m)}" for k, m in means.items())
         return f"{head}, {going[0]} has not arrived at these settings (on average {where} from w = 1): no verdict yet."
     gone = [k for k, m in means.items() if not np.isfinite(m)]
     if gone:
-        kept = [f"{labels[k]} ends on average {plain(m)} from w = 1" for k, m in means.items() if np.isfinite(m)]
-        return f"{head}, {' and '.join(labels[k] for k in gone)} diverged in some" + (
-            f"; {', '.join(kept)}." if kept else "."
+        kept = [
+            bounded(labels[k], m, floors[k])
+            if floors and k in floors
+            else f"{labels[k]} ends on average {plain(m)} from w = 1"
+            for k, m in means.items()
+            if np.isfinite(m)
+        ]
+        return (
+            f"{head}, "
+            + " and ".join(f"{labels[k]} diverged {_in_draws(diverged, k, n_draws)}" for k in gone)
+            + (f"; {', '.join(kept)}." if kept else ".")
         )
     if "l1" not in means or "l2" not in means:
         return (
@@ -1067,6 +1255,13 @@ def draws_takeaway(means: dict[str, float], labels: dict[str, str], n_draws: int
         f"{head}, {verdict} ends{ratio} closer to w = 1: on average {plain(near)} from it, against "
         f"{plain(far)} for {L2_NAME if verdict == L1_NAME else L1_NAME}."
     )
+
+
+def _in_draws(diverged: Mapping[str, int] | None, k: str, n_draws: int) -> str:
+    """In how many of the draws loss `k` diverged, in words: "in every draw", "in 3 of 48", "in some" (no count)."""
+    if diverged is None or k not in diverged:
+        return "in some"
+    return "in every draw" if diverged[k] >= n_draws else f"in {diverged[k]} of {n_draws}"
 
 
 def final_misleads(final_errors: np.ndarray, grid: float | None, w0: float) -> str:
@@ -1135,8 +1330,9 @@ def lr_takeaway(rates: np.ndarray) -> str:
         return f"Every update uses the same learning rate, {plain(taken[0])}: the step never shrinks."
     first, last = float(taken[0]), float(taken[-1])
     way = "falls" if last < first else "changes"
+    start, end = span_ends(first, last)  # apart: a rate that barely falls is not "from 0.01 to 0.01"
     return (
-        f"The learning rate {way} from {plain(first)} to {plain(last)} over {count(taken.size, 'updates')} "
+        f"The learning rate {way} from {start} to {end} over {count(taken.size, 'updates')} "
         f"({plain(100 * last / first)}% of its start)."
     )
 
