@@ -410,8 +410,10 @@ def explanations(lab: Lab) -> None:
         (
             "Shrink the step. Subgradient methods converge when the learning rates satisfy **Σ lrₜ = ∞** (they can "
             "still travel any distance) and **Σ lrₜ² < ∞** (the jumps die out): Boyd's lecture notes on subgradient "
-            "methods. The article's lr0/(1 + decay·t) is one such schedule: try its preset. A constant rate fails the "
-            "second condition; exponential decay with γ < 1 fails the first (it can stall before arriving)."
+            "methods. The article's lr0/(1 + decay·t) is one such schedule. "
+            + say.decay_sentence(*lesson.decay_demo())
+            + " A constant rate fails the second condition; exponential decay with γ < 1 fails the first (it can "
+            "stall before arriving)."
         ),
     )
     layout.explain(

@@ -18,7 +18,7 @@ import numpy as np
 
 import core
 from ui import words
-from ui.words import capital, count, listing, times
+from ui.words import capital, count, listing, percent, times
 
 DRIFT_SHARE = 0.5  # a window whose net move is more than half its range is travel, not oscillation
 SETTLE_RATIO = 0.5  # "L2 settles while L1 swings": L2's swing at most half of L1's
@@ -1366,3 +1366,20 @@ def article_epochs_sentence(verdicts: Sequence[str], epochs: int) -> str:
         )
     parts = [f"{CLAIM_WORDS[v]} in {n} of {len(verdicts)}" for v, n in counts.items()]
     return f"At the article's {epochs} epochs the claim " + ", ".join(parts) + " settings."
+
+
+def decay_sentence(share: float, swing: float, constant_swing: float, n_updates: int) -> str:
+    """What the decay preset shows (lesson.decay_demo): its rate falls to `share` of lr0 over `n_updates` updates,
+    and absolute L1's swing over the TAIL with it, against the same run at a constant lr0; or, where it does not
+    shrink the swing, that it does not."""
+    if swing > SETTLE_RATIO * constant_swing:
+        return (
+            f"Its preset's run is too short to show it: lr falls only to {percent(share)} of lr0 over "
+            f"{count(n_updates, 'updates')}, and absolute L1 swings {plain(swing)} (at a constant lr0: "
+            f"{plain(constant_swing)})."
+        )
+    return (
+        f"Its preset shows the swing shrinking, slowly: over {count(n_updates, 'updates')} lr falls to "
+        f"{percent(share)} of lr0, and absolute L1's swing over the {TAIL.describe()} to {plain(swing)}, against "
+        f"{plain(constant_swing)} at a constant lr0. Its optimum is still the median's, not w = 1."
+    )
