@@ -9,7 +9,6 @@ from ui.controls import Row, Shown, settings
 from ui.lessons.noise import blocks, lesson
 from ui.lessons.noise.lesson import PRESETS, C
 from ui.questions import predict
-from ui.stepper import step_through
 
 layout.header(
     "Noise and learning rate",
@@ -72,7 +71,7 @@ with layout.slide_screen(lesson.WHY):
     blocks.explanations(lab)
 with layout.slide_screen(lesson.STEP):
     if st.toggle("Step through the run, update by update", key="n_step_open"):
-        step_through("n_step", lab.runs, losses, blocks.reference_lines(lab))
+        blocks.step_block(lab)
 with layout.slide_screen(lesson.SWEEP):
     blocks.sweep_heading(lab)
     blocks.sweep_block(lab)

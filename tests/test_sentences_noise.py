@@ -1295,6 +1295,7 @@ def test_the_reference_labels_are_readable_and_the_rate_is_the_charts_title():
     """N7: the w chart's references (L2 optimum 0.995 · L1 optimum 0.995 to 0.997 · true w = 1) were 11 px light
     grey, joined on one line; "lr = 0.01" sat under the x axis' "0". Now 13 px dark grey, one reference a line
     above the plot, and the rate the slider holds is the chart's title."""
+    from ui import charts
     from ui.lessons.noise import charts as noise_charts
 
     k = np.arange(1800, 2001)
@@ -1310,9 +1311,10 @@ def test_the_reference_labels_are_readable_and_the_rate_is_the_charts_title():
     )
     spec = noise_charts.zoom_chart(runs, ["l1", "l2"], refs)
     assert spec.datasets["stacked"]["text"].tolist() == refs["text"].tolist()
-    assert spec.datasets["stacked"]["px"].tolist() == [-32, -16, 0]  # one a line, the last at the plot's top edge
+    line = charts.LEGIBLE_RULES.label_px  # one a line, the last at the plot's top edge
+    assert spec.datasets["stacked"]["px"].tolist() == [-2 * line, -line, 0]
     marks = [layer["mark"] for layer in spec.to_dict()["layer"] if layer["mark"].get("type") == "text"]
-    assert marks and all(m["fontSize"] >= 13 and m["color"] == noise_charts.REFERENCE_COLOR for m in marks)
+    assert marks and all(m["fontSize"] >= 13 and m["color"] == charts.LEGIBLE_RULES.color for m in marks)
     follow = json.loads(noise_charts._runs_follow(("l1", "l2"), lesson.LR_SLIDER, False, True, "lr"))
     assert "lr = " in follow["title"]["text"]["expr"]
     assert not any("lr = " in json.dumps(layer) for layer in follow["layer"])  # not a text under the axis
@@ -1471,7 +1473,11 @@ def test_one_noise_draws_order_is_no_winner_when_the_many_draws_reverse_it():
     assert len(plain_words(text)) <= WORDS
     d = core.article_dataset(5.0, seed=0)
     lo, hi = core.l1_minimizers(d.x, d.y)
-    fold = say.luck_numbers(errs["l1"], errs["l2"], ("draws", "interval"), say.Draws(many["l1"], many["l2"]), (lo, hi))
+    where = say.last_updates(10000)
+    fold = say.luck_numbers(
+        errs["l1"], errs["l2"], ("draws", "interval"), say.Draws(many["l1"], many["l2"]), (lo, hi), where
+    )
+    assert "times closer" not in fold and say.plain(errs["l1"]) in fold and say.plain(errs["l2"]) in fold
     l1_wins = int(np.sum(many["l1"] < many["l2"]))
     assert f"closer in {l1_wins} and L2 in {48 - l1_wins}" in fold and say.plain(hi - lo) in fold
     # the default's order is the many draws' too, and L1's narrow interval cannot turn it: a winner
@@ -1513,7 +1519,7 @@ def test_a_diverged_l2_is_counted_and_a_bounded_l1_is_judged_against_its_optimum
     run_text, errs, _ = page_takeaway(s)
     assert "bounded but far" in run_text and "closer" not in run_text and say.plain(errs["l1"]) in run_text
     fold = say.draws_sentence(means, {"l1": 0.00548, "l2": 0.00398}, None, LABELS, diverged=gone, n_draws=48)
-    assert "diverged in every draw" in fold and "ends closer" not in fold
+    assert "diverged in every draw." in fold and "ends closer" not in fold
     # how far, by branch: against the optimum's own distance from 1
     assert "about as close as its optimum allows" in say.bounded("L1", 0.011, 0.01)
     assert "3.5 times as far as its optimum" in say.bounded("L1", 0.035, 0.01)
@@ -1547,3 +1553,47 @@ def test_the_decay_preset_shows_what_the_page_sends_the_student_to_it_for():
     assert "shrinking" in text and say.plain(l1_swing) in text and say.plain(constant) in text
     # the old preset's 200 epochs would not show it, and the fold would say so
     assert "too short" in say.decay_sentence(0.5, 0.0841, 0.16, 2000)
+
+
+def test_one_legible_reference_style_serves_both_pages_and_the_step_through_titles_its_update():
+    """Issue 29: the noise page's legible reference labels (13 px, #555, stacked above the plot) and the kernel's
+    LEGIBLE_RULES (signed L1) solved one problem twice; now one kernel style, stacked as an option. A fresh read
+    (finding 11): at 390 px the step-through chart's "update k = 0" was printed on top of the references' labels
+    above the plot; with the labels stacked there, the update is the chart's title, above them."""
+    import inspect
+
+    from ui import charts, follow
+    from ui.lessons.noise import charts as noise_charts
+
+    source = inspect.getsource(noise_charts)
+    assert "mark_rule(color=" not in source.split("def _zoom")[0] and "fontSize=REFERENCE" not in source
+    assert noise_charts.REFERENCES is charts.LEGIBLE_STACKED
+    assert charts.LEGIBLE_STACKED.font == charts.LEGIBLE_RULES.font
+    assert charts.LEGIBLE_STACKED.color == charts.LEGIBLE_RULES.color
+    from ui.stepper import marker_family
+
+    k = np.arange(0, 201)
+    w = 1 + 0.04 * (-1.0) ** k
+    runs = pd.DataFrame({"update": np.tile(k, 2), "series": np.repeat(["l1", "l2"], k.size), "w": np.tile(w, 2)})
+    refs = pd.DataFrame({"y": [0.995, 1.0], "text": ["L2 optimum 0.995", "true w = 1"]})
+    slider = follow.Slider("k", lesson.C["epochs"])
+    run = core.descend(core.article_dataset(0.0), "l1", 0.01, 1.02, 2, epochs=20, track_loss=False)
+    fam = marker_family({"l1": run})
+    spec = charts.trajectory_chart(
+        runs, "w", "weight w", ["l1", "l2"], hlines=refs, follow=(slider, fam), rule_style=charts.LEGIBLE_STACKED
+    )
+    d = spec.to_dict()
+    assert "update k = " in d["title"]["text"]["expr"]  # the title, above the stacked labels
+    layers = json.dumps(d["layer"])
+    assert "'update k = '" not in layers  # not a text at the plot's top left, where the labels are
+    assert "stacked" in spec.datasets and spec.datasets["stacked"]["text"].tolist() == refs["text"].tolist()
+    # a label wider than a phone's plot goes above it, one reference a line (beside its line, on a phone, it ran off
+    # the plot's left edge over the axis and the chart's title); the other pages' labels stay where they were
+    far = runs.assign(w=runs["w"] + 10)
+    long = pd.DataFrame({"y": [1.0, 1.0], "text": ["absolute L1 optimum 0.995 to 0.997", "L2 optimum 0.995 and more"]})
+    assert charts.place_rules(long, far, "w", height=240, style=charts.LEGIBLE_STACKED)["slot"].tolist() == [
+        "right top"
+    ]
+    assert charts.place_rules(long, far, "w", height=240, style=charts.LEGIBLE_RULES)["slot"][0] in charts.RULE_SLOTS
+    plain = charts.trajectory_chart(runs, "w", "weight w", ["l1", "l2"], hlines=refs, follow=(slider, fam))
+    assert "title" not in plain.to_dict() and "stacked" not in plain.datasets  # the other pages' charts as they were

@@ -16,6 +16,7 @@ Over 400 lines: the shared chart kernel (templates, scales, labels, the trajecto
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 from collections.abc import Callable, Sequence
@@ -165,6 +166,11 @@ class RuleStyle:
     chrome_px: int = 30  # the chart's height outside its plot, px
     char_px: float = 6.2  # a label character's width, px
     offset: bool = False  # whether placement keeps `dy` clear between the label and any line (the default ignores it)
+    rule_color: str = THEORY  # the dashed reference lines' own colour
+    # the labels that go above the plot (TOP_SLOTS, where lines cross every slot beside their line): one reference a
+    # line, stacked upward from the plot's top edge (`stacked_labels`), each short enough for a phone; else joined
+    # on one line at the top edge. A chart with a follow marker then writes its value as its title, above them.
+    stack: bool = False
 
 
 RULES = RuleStyle()
@@ -173,16 +179,28 @@ RULES = RuleStyle()
 LEGIBLE_RULES = RuleStyle(
     font=13, color="#4d4d4d", dy=5, label_px=17, plot_px=300, chrome_px=190, char_px=7.3, offset=True
 )
+# the same labels for a chart whose `height` is its plot's own (autosize fit-x: the noise page's w charts, whose
+# runs oscillate across every reference): stacked above the plot, the dashed lines as dark as their labels
+LEGIBLE_STACKED = dataclasses.replace(LEGIBLE_RULES, chrome_px=30, rule_color=LEGIBLE_RULES.color, stack=True)
+SEPARATOR = " · "  # the texts of references that share one label (`place_rules`), joined
+
+
+def stacked_labels(rules: pd.DataFrame, style: RuleStyle) -> pd.DataFrame:
+    """The labels `place_rules` put above the plot (TOP_SLOTS), one reference a line, the last one lowest: text,
+    px (its baseline, pixels from the plot's top edge, negative above it)."""
+    joined = rules.loc[rules["slot"].isin(TOP_SLOTS), "text"]
+    lines = [t for text in joined for t in str(text).split(SEPARATOR)]
+    return pd.DataFrame({"text": lines, "px": [-style.label_px * (len(lines) - 1 - i) for i in range(len(lines))]})
 
 
 def rules_layers(style: RuleStyle = RULES) -> list[alt.Chart]:
     """Horizontal reference lines with their labels (dataset "rules": y, text, slot; see `place_rules`)."""
     base = named_data("rules")
-    rule = base.mark_rule(color=THEORY, strokeDash=[4, 4]).encode(
+    rule = base.mark_rule(color=style.rule_color, strokeDash=[4, 4]).encode(
         y="y:Q", tooltip=["text:N", alt.Tooltip("y:Q", format=".4g")]
     )
     texts = []  # one text layer per slot: a mark's align and dy cannot be encoded
-    for slot in (*RULE_SLOTS, *TOP_SLOTS):
+    for slot in (*RULE_SLOTS, *(() if style.stack else TOP_SLOTS)):
         side, level = slot.split()
         texts.append(
             base.transform_filter(alt.datum.slot == slot)
@@ -199,6 +217,12 @@ def rules_layers(style: RuleStyle = RULES) -> list[alt.Chart]:
                 x=alt.value("width") if side == "right" else alt.value(0),
                 text="text:N",
             )
+        )
+    if style.stack:  # the labels above the plot, one a line (dataset "stacked", `stacked_labels`)
+        texts.append(
+            named_data("stacked")
+            .mark_text(align="right", baseline="bottom", dx=-4, dy=-2, color=style.color, fontSize=style.font)
+            .encode(y=alt.Y("px:Q", scale=None), x=alt.value("width"), text="text:N")  # px: pixels above the plot
         )
     return [rule, *texts]
 
@@ -257,7 +281,7 @@ def place_rules(
     taken: list[tuple[str, float, float]] = []  # (side, bottom, top) of each label placed so far
     rows = []
     for y_ref, screen_y, texts in groups[:MAX_RULES]:
-        text = " · ".join(texts)
+        text = SEPARATOR.join(texts)
         cover = min(1.0, (style.char_px * len(text) + 8) / style.plot_px) * (x_hi - x_lo)  # the x range under the label
 
         gaps = {}  # slot -> how far the nearest line passes from the label's box (negative: through it)
@@ -269,10 +293,13 @@ def place_rules(
             gaps[slot] = float(np.min(gap)) if gap.size else np.inf
             if any(s == side and bottom < top and low < bottom + label_h for s, low, top in taken):
                 gaps[slot] = -np.inf  # on a label placed before: only where every slot is
-        best = next((slot for slot in RULE_SLOTS if gaps[slot] >= 0), TOP_SLOTS[0])
+        # stacked labels: one wider than a phone's plot goes above it, one reference a line (beside its line it ran
+        # off the plot's left edge, over the axis and the chart's title)
+        wide = style.stack and style.char_px * len(text) + 8 > style.plot_px
+        best = TOP_SLOTS[0] if wide else next((slot for slot in RULE_SLOTS if gaps[slot] >= 0), TOP_SLOTS[0])
         on_top = next((row for row in rows if row["slot"] == TOP_SLOTS[0]), None)
         if best == TOP_SLOTS[0] and on_top is not None:  # one label above the plot: two would meet on a phone
-            on_top["text"] += " · " + text
+            on_top["text"] += SEPARATOR + text
             continue
         side, level = best.split()
         bottom = screen_y + gap_y if level == "above" else screen_y - gap_y - label_h
@@ -291,9 +318,12 @@ def rules_data(
     extent: Sequence[float] = (),
     style: RuleStyle = RULES,
 ) -> dict[str, pd.DataFrame]:
+    """The datasets `rules_layers(style)` draws: "rules" (`place_rules`), and with `style.stack` "stacked"
+    (`stacked_labels`); none without references."""
     if hlines is None or hlines.empty:
         return {}
-    return {"rules": place_rules(hlines, lines, value, height=height, extent=extent, style=style)}
+    rules = place_rules(hlines, lines, value, height=height, extent=extent, style=style)
+    return {"rules": rules, **({"stacked": stacked_labels(rules, style)} if style.stack else {})}
 
 
 def band_layers() -> list[alt.Chart]:
@@ -351,13 +381,30 @@ def _trajectory(
         )
     if marker:
         layers.append(named_data("marker").mark_rule(color="#444444", strokeWidth=2).encode(x="update:Q"))
-    chart = alt.layer(*layers, *(_follow_marker(follow, value, losses) if follow else ()))
-    return (chart.add_params(follow_param(follow[0])) if follow else chart).properties(height=height, width="container")
+    # labels stacked above the plot: the followed update is the chart's title, above them (beside them, on a phone
+    # the two ran into each other)
+    titled = follow is not None and rule_style.stack and rules
+    chart = alt.layer(*layers, *(_follow_marker(follow, value, losses, titled) if follow else ()))
+    chart = (chart.add_params(follow_param(follow[0])) if follow else chart).properties(
+        height=height, width="container"
+    )
+    if titled:
+        chart = chart.properties(title=follow_title(f"'update k = ' + {follow[0].expr}"))
+    return chart
 
 
-def _follow_marker(follow: tuple[Slider, str, bool], value: str, losses: tuple[str, ...]) -> list[alt.Chart]:
+def follow_title(text_expr: str) -> alt.TitleParams:
+    """A chart's title that reads its own slider (`text_expr`, a Vega expression): above everything, the labels
+    stacked above the plot included."""
+    return alt.TitleParams(text=alt.expr(text_expr), anchor="start", fontSize=14, fontWeight="bold", color="#222222")
+
+
+def _follow_marker(
+    follow: tuple[Slider, str, bool], value: str, losses: tuple[str, ...], titled: bool = False
+) -> list[alt.Chart]:
     """The marker at the update the chart's own slider holds: a rule, a dot on each run (its family, `value` at
-    every update), the update written in the corner, and a note while the numbers under the chart lag it."""
+    every update), the update written in the corner (`titled`: in the chart's title instead), and a note while
+    the numbers under the chart lag it (under the plot when titled: above it are the stacked labels)."""
     slider, family_name, by_value = follow
     at_k = {"update": slider.expr}
     color = alt.Color("series:N", scale=loss_scales(losses)[0], legend=None)
@@ -370,8 +417,8 @@ def _follow_marker(follow: tuple[Slider, str, bool], value: str, losses: tuple[s
             x="update:Q", y=f"{value}:Q", color=color, tooltip=["series:N", alt.Tooltip(f"{value}:Q", format=".5g")]
         ),
         *([by_value_holder(family_name)] if by_value else []),
-        value_layer(slider, f"'update k = ' + {slider.expr}"),
-        stale_layer(slider, "numbers below"),
+        *([] if titled else [value_layer(slider, f"'update k = ' + {slider.expr}")]),
+        stale_layer(slider, "numbers below", below=titled),
     ]
 
 

@@ -10,6 +10,7 @@ Over 400 lines: the page's blocks in page order, one function each, all reading 
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from dataclasses import dataclass
 
@@ -26,9 +27,14 @@ from ui.lessons.noise import compute as lesson_compute
 from ui.lessons.noise import lesson
 from ui.lessons.noise import sentences as say
 from ui.questions import check_understanding, predict
+from ui.stepper import step_through
 from ui.words import capital, count
 
 LABELS = {k: charts.label(k) for k in lesson.LOSS_KEYS}  # on charts and tables
+# the step-through's chart: its height is the whole chart's (title, stacked labels, axes and legend about 190 px),
+# so its plot keeps about 230 px (at the kernel's 240 it was squeezed to about 40 under the stacked labels)
+STEP_HEIGHT = 420
+STEP_REFERENCES = dataclasses.replace(lesson_charts.REFERENCES, chrome_px=charts.LEGIBLE_RULES.chrome_px)
 NAMES = {k: core.LOSSES[k].short_name for k in lesson.LOSS_KEYS}  # in sentences
 
 
@@ -128,6 +134,11 @@ def reference_lines(lab: Lab) -> pd.DataFrame:
     return pd.DataFrame(refs)
 
 
+def step_block(lab: Lab) -> None:
+    """The run update by update (ui.stepper), its references labelled as the page's charts label them."""
+    step_through("n_step", lab.runs, lab.losses, reference_lines(lab), height=STEP_HEIGHT, rule_style=STEP_REFERENCES)
+
+
 def runs_block(lab: Lab, main, zoom, *, answer_first: bool = False) -> None:
     """w over updates, then the zoom on the TAIL, the updates the question measures, and the article's claim there.
     Which ends closer, the question's answer, goes under the whole run's chart; `answer_first` (a projector, the
@@ -168,13 +179,8 @@ def _answer(lab: Lab, *, answers: bool = False) -> None:
     why = say.luck(errors["l1"], errors["l2"], draws, hi - lo) if draws is not None else ()
     numbers = ""
     if why:  # the takeaway says no winner: its numbers lead the fold
-        w = lab.windows
-        numbers = (
-            say.closer_explanation(errors["l1"], errors["l2"], lesson.last_tenth(s.by_key), w["l1"], w["l2"])
-            + " "
-            + say.luck_numbers(errors["l1"], errors["l2"], why, draws, (lo, hi))
-            + " "
-        )
+        where = lesson.last_tenth(s.by_key)
+        numbers = say.luck_numbers(errors["l1"], errors["l2"], why, draws, (lo, hi), where) + " "
     takeaway(
         say.ends_takeaway(
             errors,

@@ -10,16 +10,17 @@ import numpy as np
 import pandas as pd
 
 from ui.charts import (
+    LEGIBLE_STACKED,
     LOSS_COLORS,
-    RULE_SLOTS,
-    TOP_SLOTS,
     UPDATE_AXIS,
     Spec,
     band_layers,
+    follow_title,
     label,
     loss_scales,
     named_data,
     rules_data,
+    rules_layers,
     series_encodings,
     template,
 )
@@ -34,57 +35,12 @@ FIT_X = alt.AutoSizeParams(type="fit-x", contains="padding")
 
 
 RUNS_HEIGHT = 240  # the w chart's plot, px
-REFERENCE_FONT = 13  # the reference lines' labels: read from the back of a lecture hall (the kernel's are 11)
-REFERENCE_COLOR = "#555555"  # dark grey: theory, not data, and 7:1 against white (the kernel's light grey is 3.5:1)
-SEPARATOR = " · "  # ui.charts.place_rules joins the labels of references that meet on screen with it
-
-
-LINE_PX = 16  # one line of a reference label stacked above the plot
-
-
-def reference_layers() -> list[alt.Chart]:
-    """The reference lines (dataset "rules": y, text, slot, as ui.charts.place_rules places them) and their labels,
-    readable on a projector; the labels joined above the plot (dataset "stacked", `stacked_labels`) go one to a
-    line, so each stays short on a phone."""
-    base = named_data("rules")
-    rule = base.mark_rule(color=REFERENCE_COLOR, strokeDash=[4, 4]).encode(
-        y="y:Q", tooltip=["text:N", alt.Tooltip("y:Q", format=".4g")]
-    )
-    texts = []
-    for slot in RULE_SLOTS:
-        side, level = slot.split()
-        texts.append(
-            base.transform_filter(alt.datum.slot == slot)
-            .mark_text(
-                align="right" if side == "right" else "left",
-                baseline="top" if level == "below" else "bottom",
-                dx=-4 if side == "right" else 4,
-                dy=2 if level == "below" else -2,
-                color=REFERENCE_COLOR,
-                fontSize=REFERENCE_FONT,
-            )
-            .encode(y="y:Q", x=alt.value("width") if side == "right" else alt.value(0), text="text:N")
-        )
-    stacked = (
-        named_data("stacked")
-        .mark_text(align="right", baseline="bottom", dx=-4, dy=-2, color=REFERENCE_COLOR, fontSize=REFERENCE_FONT)
-        .encode(y=alt.Y("px:Q", scale=None), x=alt.value("width"), text="text:N")  # px: pixels above the plot
-    )
-    return [rule, *texts, stacked]
-
-
-def stacked_labels(rules: pd.DataFrame) -> pd.DataFrame:
-    """The labels place_rules joined above the plot (TOP_SLOTS), one reference a line, the last one lowest: text,
-    px (its baseline, pixels from the plot's top edge, negative above it)."""
-    joined = rules.loc[rules["slot"].isin(TOP_SLOTS), "text"]
-    lines = [t for text in joined for t in str(text).split(SEPARATOR)]
-    return pd.DataFrame({"text": lines, "px": [-LINE_PX * (len(lines) - 1 - i) for i in range(len(lines))]})
+REFERENCES = LEGIBLE_STACKED  # the reference lines' labels: the kernel's legible ones, stacked above the plot
 
 
 def _references(hlines: pd.DataFrame, lines: pd.DataFrame, height: int, extent: Sequence[float] = ()) -> dict:
-    """The datasets `reference_layers` draws: "rules" (ui.charts.rules_data) and "stacked" (`stacked_labels`)."""
-    data = rules_data(hlines, lines, "w", height=height, extent=extent)
-    return {**data, "stacked": stacked_labels(data["rules"])} if data else {}
+    """The datasets the references draw (ui.charts.rules_data with REFERENCES)."""
+    return rules_data(hlines, lines, "w", height=height, extent=extent, style=REFERENCES)
 
 
 @template
@@ -100,17 +56,11 @@ def _runs_follow(losses: tuple[str, ...], slider: Slider, by_value: bool, rules:
             **series_encodings(losses),
         )
     )
-    layers = [lines, *(reference_layers() if rules else []), *([by_value_holder("runs")] if by_value else [])]
+    layers = [lines, *(rules_layers(REFERENCES) if rules else []), *([by_value_holder("runs")] if by_value else [])]
     layers.append(stale_layer(slider, "text", below=True))
     # the rate the slider holds, as the chart's title: above everything (the references' labels run above the plot;
     # under it, it read as the x axis' label of update 0)
-    title = alt.TitleParams(
-        text=alt.expr(f"'{rate} = ' + format({slider.expr}, '{LR_FORMAT}')"),
-        anchor="start",
-        fontSize=14,
-        fontWeight="bold",
-        color="#222222",
-    )
+    title = follow_title(f"'{rate} = ' + format({slider.expr}, '{LR_FORMAT}')")
     return (
         alt.layer(*layers)
         .add_params(bound_param(slider))
@@ -142,7 +92,7 @@ def _zoom(losses: tuple[str, ...], rules: bool, band: bool, height: int) -> alt.
             **series_encodings(losses),
         )
     )
-    layers = [*(band_layers() if band else []), lines, *(reference_layers() if rules else [])]
+    layers = [*(band_layers() if band else []), lines, *(rules_layers(REFERENCES) if rules else [])]
     return alt.layer(*layers).properties(height=height, width="container", autosize=FIT_X)
 
 

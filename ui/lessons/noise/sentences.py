@@ -865,9 +865,10 @@ def draws_sentence(
         f"{labels[k]} **{plain(m)}**" if np.isfinite(m) else f"{labels[k]} diverged {_in_draws(diverged, k, n_draws)}"
         for k, m in means.items()
     )
+    text += "."
     if "l1" in means and "l2" in means and all(np.isfinite(m) for m in means.values()):
         verdict = closer_answer(means["l1"], means["l2"])
-        text += ". " + (
+        text += " " + (
             f"They are about the same (within {TIE:.0%})." if verdict == SAME else f"{capital(verdict)} ends closer."
         )
     if "l1" in optimum_means and "l2" in optimum_means:
@@ -1019,9 +1020,12 @@ def luck_takeaway(verdict: str, why: Sequence[str], draws: Draws | None) -> str:
     )
 
 
-def luck_numbers(err_l1: float, err_l2: float, why: Sequence[str], draws: Draws | None, l1_interval) -> str:
-    """The numbers behind `luck_takeaway`, for its fold."""
-    parts = []
+def luck_numbers(
+    err_l1: float, err_l2: float, why: Sequence[str], draws: Draws | None, l1_interval, where: str = ""
+) -> str:
+    """The numbers behind `luck_takeaway`, for its fold: this run's errors (`where`: the updates they average over,
+    `last_updates`), the draws' and L1's interval of optima, as `why` calls for."""
+    parts = [f"{where}, absolute L1 is on average {plain(err_l1)} from w = 1 and L2 {plain(err_l2)}."] if where else []
     if "draws" in why:
         parts.append(
             f"Over the {draws.n} noise draws at these settings, absolute L1 ends closer in {draws.closer_in('l1')} "
