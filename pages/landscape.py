@@ -64,7 +64,7 @@ with ask:
         lesson.options(values),
         # a pick that ties with the best (within the stated tolerance) is right too: the radio holds the pick
         decide=lambda: lesson.expected(values, st.session_state.get(lesson.PREDICT_KEY)),
-        wrong=lesson.LESSON.rebuttals(values),
+        wrong=lesson.rebuttals(values),
         beside=curves_box if beside else None,  # a teacher's live bars in a room: beside it until the reveal
     )
 if not ready:
@@ -129,18 +129,18 @@ rows = [
     for o, r in runs.items()
 ]
 
+FLOOR_NOTE = f"a loss on the optimum, 0, is drawn at the bottom, {power_of_ten(lesson_charts.LOG_FLOOR, 1)}"
 with curves_box:  # in the slide view inside the answer's screen, beside the map
     st.markdown(
         f"**Loss minus the optimum over {v['steps']:,} updates**"
-        + ("" if layout.sliding() else " (log scale; dashed: the best so far)")  # a slide: the legend says it
+        + ("" if layout.sliding() else f" (log scale; dashed: the best so far; {FLOOR_NOTE})")  # a slide: legend
     )
     layout.chart(
         lesson_charts.optimizer_loss_chart(  # a slide, or a projector beside the question, fits 1280x800
             blocks.loss_rows(runs, f_star, names), chosen, names, height=150 if beside or layout.sliding() else 340
         ),
         f"Loss minus the optimal loss {plain(f_star)} over {v['steps']:,} updates for each optimiser (solid), and the "
-        "best so far (dashed), on a log scale (a loss on the optimum drawn at "
-        f"{power_of_ten(lesson_charts.LOG_FLOOR, 1)}); lowest reached: "
+        f"best so far (dashed), on a log scale ({FLOOR_NOTE}); lowest reached: "
         + "; ".join(f"{names[o]} {say.excess_words(excess[o], f_star)}" for o in runs)
         + ".",
         answers=True,

@@ -250,7 +250,7 @@ def _lr_words(values: Mapping[str, object]) -> str:
 def question(values: Mapping[str, object]) -> str:
     """The Predict-first question at these values."""
     start = f"Starting at (w, b) = ({say.plain(values['l_w0'])}, {say.plain(values['l_b0'])})"
-    loss = charts.label(values["l_loss"])
+    loss = core.LOSSES[values["l_loss"]].short_name  # "the absolute L1 surface", not the legend's "… |r| surface"
     if asks_settle(values):
         return (
             f"{start}, plain descent steps down the {loss} surface with {_lr_words(values)}. By update "
@@ -276,6 +276,12 @@ def expected(values: Mapping[str, object], picked: str | None = None) -> tuple[s
         why = say.settle_explanation(
             answer, numbers, _lr_words(values), values["l_loss"], values["l_sched"] != "constant"
         )
+        if say.near_the_line(answer, numbers):  # a share of rises near the line: both readings count
+            why += (
+                f" Its loss rose in {numbers['rises']:.0%} of these updates, near the {say.RISES:.0%} line between "
+                "bouncing and still coming down: both answers count."
+            )
+            return (say.SETTLES[1], say.SETTLES[2]), why
         return answer, why
     gaps, f_star = excess(values), optimum(values)[2]
     names = labels(values)
@@ -284,6 +290,17 @@ def expected(values: Mapping[str, object], picked: str | None = None) -> tuple[s
     gone = {o: r.diverged_at for o, r in runs(values).items()}
     why = say.race_explanation(gaps, f_star, names, values["l_steps"], gone, ends=ends(values))
     return names[answer], why
+
+
+def rebuttals(values: Mapping[str, object]) -> dict[str, str]:
+    """Each wrong pick's reason, at these values: the lesson's prepared ones at the defaults, else from the run
+    (what the right answer's numbers say against that pick), so that every preset keeps them."""
+    if not asks_settle(values):
+        return {}
+    if all(values.get(k) == v for k, v in LESSON.defaults().items()):
+        return dict(LESSON.wrong)
+    answer, numbers = settle(values)
+    return say.settle_rebuttals(answer, numbers, values["l_loss"], values["l_sched"] != "constant")
 
 
 def ends(values: Mapping[str, object]) -> dict[str, float]:
@@ -307,7 +324,7 @@ LESSON = Lesson(
             "optimum it jumps back and forth across the creases and its loss keeps rising and falling."
         ),
         "not yet: it is still on its way down": (
-            "True for the first few hundred updates, while it slides down one facet. By the last quarter of 1,000 "
+            "True for its first 270 or so updates, while its loss only falls. By the last quarter of 1,000 "
             "updates it has reached the creases around the optimum: its loss goes up as often as down, so more "
             "updates would not help; only a smaller or decaying lr would."
         ),

@@ -15,6 +15,8 @@ FLOAT_ROUNDING = 1e-12  # a loss within 1e-12 x max(1, f*) of the optimum is on 
 PASSED = 10.0  # a run that ends 10 times above its lowest point only passed it
 SETTLE = 1e-4  # settled: the loss stays within 0.01% of the optimal loss (x max(1, f*)) over the last quarter
 RISES = 0.2  # bouncing: the loss rose in at least a fifth of the last quarter's updates (on a facet it only falls)
+RISES_EDGE = (0.1, 0.4)  # a share of rises in here is near the line: "bouncing" and "on its way down" both count
+GROWS = 10.0  # blowing up before the limit: the loss ends this many times further above f* than it started, rising
 SETTLES = (  # the default question's answers: what plain descent does by its last update
     "yes: it settles on the lowest loss",
     "no: it keeps bouncing above the lowest loss",
@@ -46,14 +48,22 @@ def excess_words(excess: float, f_star: float) -> str:
     rounding = FLOAT_ROUNDING * max(1.0, abs(f_star))
     if rounding < excess < TINY:
         return f"less than {TINY:g}"
-    return plain(max(excess, 0.0), rounding=rounding)
+    return big(excess) if excess >= BIG else plain(max(excess, 0.0), rounding=rounding)
+
+
+BIG = 1e6  # a number from here up prints as a power of ten: −5.0 × 10⁷, not −50,355,087
+
+
+def big(value: float) -> str:
+    """A number as plain() prints it, or from BIG up as a power of ten (a whole number would keep all its digits)."""
+    return power_of_ten(value) if np.isfinite(value) and abs(value) >= BIG else plain(value)
 
 
 def point(w: float, b: float) -> str:
     """Where a run ends on the map, as a sentence prints it: "(2.01, 1.19)", or that it left the map."""
     if not (np.isfinite(w) and np.isfinite(b)):
         return "off the map (diverged)"
-    return f"({plain(w)}, {plain(b)})"
+    return f"({big(w)}, {big(b)})"
 
 
 def tie_tolerance(excess: Mapping[str, float], f_star: float) -> float:
@@ -232,14 +242,29 @@ def settling(loss: np.ndarray, f_star: float, diverged_at: int | None) -> tuple[
         "margin": settle_margin(f_star),
         "f_star": float(f_star),
     }
+    start = float(loss[0] - f_star)
+    if numbers["end"] > GROWS * max(start, numbers["margin"]) and numbers["rises"] >= 1 - RISES:
+        # stopped before it passed the limit, but growing at nearly every update: a blow-up on its way
+        return SETTLES[3], numbers | {"grew": numbers["end"] / max(start, numbers["margin"]), "window": window}
     if numbers["worst"] <= numbers["margin"]:
         return SETTLES[0], numbers
     return (SETTLES[1] if numbers["rises"] >= RISES else SETTLES[2]), numbers
 
 
+def near_the_line(answer: str, numbers: Mapping[str, float]) -> bool:
+    """Bouncing or on its way down, decided by a share of rises close to RISES: both readings are fair."""
+    return answer in SETTLES[1:3] and RISES_EDGE[0] <= numbers["rises"] < RISES_EDGE[1]
+
+
 def settle_takeaway(answer: str, numbers: Mapping[str, float], name: str = "Plain descent") -> str:
     """The loss chart's takeaway: what plain descent does by its last update, with the numbers that decide it."""
     window = numbers["window"]
+    if answer == SETTLES[3] and numbers.get("grew") is not None:
+        every = "every one" if numbers["rises"] == 1 else f"{numbers['rises']:.0%}"
+        return (
+            f"{name} blows up: its loss rose at {every} of its last {window:,} updates, to "
+            f"{big(numbers['grew'])} times as far above the lowest loss as it started. This lr is too large."
+        )
     if answer == SETTLES[3]:
         at = numbers["diverged_at"]
         return f"{name} blows up" + (f" at update {at:,}" if at is not None else "") + ": this lr is too large."
@@ -279,6 +304,11 @@ def shrinking(numbers: Mapping[str, float]) -> bool:
 def settle_explanation(answer: str, numbers: Mapping[str, float], lr: str, loss: str, decaying: bool) -> str:
     """Why, in numbers, for the default question: the rule, the statistic, and what the step did (`lr`: the
     step in words; `loss`: the loss's key; `decaying`: the lr shrinks over the run)."""
+    if answer == SETTLES[3] and numbers.get("grew") is not None:
+        return settle_takeaway(answer, numbers) + (
+            " The run ends before its w or b passes "
+            f"{power_of_ten(core.DIVERGENCE_LIMIT, 1)}, where it would be stopped; more updates would get there."
+        )
     if answer == SETTLES[3]:
         return settle_takeaway(answer, numbers) + (
             f" Its w or b grew past {power_of_ten(core.DIVERGENCE_LIMIT, 1)} (a trillion), where the run is stopped."
@@ -330,7 +360,17 @@ def map_takeaway(
     if answer == SETTLES[3]:
         return "Plain descent's path leaves the map: it blows up."
     if loss != "l1":
-        return "No creases here: this surface is smooth near the optimum, so the gradient shrinks as a path nears it."
+        smooth = "smooth everywhere" if loss == "l2" else "smooth near the optimum"
+        if answer == SETTLES[1]:
+            return (
+                f"No creases here (the surface is {smooth}), yet plain descent jumps back and forth across the "
+                "bottom: this lr is too large for how steeply the bowl curves."
+            )
+        if answer == SETTLES[2]:
+            return (
+                f"No creases here: the surface is {smooth}, and plain descent is still on its way down to the bottom."
+            )
+        return f"No creases here: the surface is {smooth}, so the gradient shrinks as the path nears the bottom."
     crossed = f"it crossed a crease in {share:.0%} of its last {updates:,} updates"
     if answer == SETTLES[1]:
         where = f", w between {plain(spread[0])} and {plain(spread[1])}" if spread is not None else ""
@@ -376,3 +416,57 @@ def map_caption(moved: Sequence[str], drawn: int, states: int) -> str:
         else ""
     )
     return hint + thinned
+
+
+def settle_rebuttals(answer: str, numbers: Mapping[str, float], loss: str, decaying: bool) -> dict[str, str]:
+    """Each wrong pick of the settle question, answered from the run's own numbers (`answer`, `numbers`: the
+    verdict and what decided it, as settling gives them; `loss`: the loss's key; `decaying`: the lr shrinks)."""
+    window, rises = numbers.get("window", 0), numbers.get("rises", 0.0)
+    settled, bounces, on_its_way, blows = SETTLES
+    if answer == blows:
+        away = "each step lands further from the bottom than the last (this lr is too large)"
+        return {
+            settled: f"Its loss grows instead: {away}.",
+            bounces: f"Its jumps grow instead of keeping their size: {away}.",
+            on_its_way: f"It moves away from the bottom, not towards it: {away}.",
+        }
+    margin, worst = plain(numbers["margin"], 2), excess_words(numbers["worst"], numbers.get("f_star", 0.0))
+    last = f"its last {window:,} updates"
+    if answer == settled:
+        shrink = (
+            "The decaying lr shrinks each jump across the creases"
+            if loss == "l1"
+            else "This surface is smooth: its gradient shrinks to 0 at the bottom, so the steps shrink with it"
+        )
+        return {
+            bounces: f"{shrink}, and over {last} the loss stays within {margin} of the lowest.",
+            on_its_way: f"It got there: over {last} its loss stays within {margin} of the lowest.",
+            blows: f"Its steps shrank instead of growing: over {last} its loss stays within {margin} of the lowest.",
+        }
+    rose = (
+        f"its loss rose at every one of {last}"
+        if rises == 1
+        else f"its loss fell at every one of {last}"
+        if rises == 0
+        else f"its loss rose in {rises:.0%} of {last}"
+    )
+    if answer == bounces:
+        if loss != "l1":
+            why = "This lr is too large for how steeply the bowl curves: each step overshoots the bottom"
+        elif decaying:
+            why = "The lr decays, but slowly: the jumps across the creases shrink only a little"
+        else:
+            why = "On L1 each facet's gradient keeps its size near the bottom, so a constant lr keeps the jumps"
+        bounded = "On L1 the gradient's size is bounded, so the steps are too: " if loss == "l1" else ""
+        return {
+            settled: f"{why}; {rose}.",
+            on_its_way: f"Going downhill the loss only falls, but {rose}: it has reached the bottom and jumps "
+            "around it.",
+            blows: f"{bounded}its jumps do not grow: over {last} its loss stays within {worst} of the lowest.",
+        }
+    end = excess_words(numbers["end"], numbers.get("f_star", 0.0))
+    return {
+        settled: f"Not yet: it ends {end} above the lowest loss, and settled means within {margin}.",
+        bounces: f"{capital(rose)}: it is still going downhill, not jumping around the bottom.",
+        blows: "Its loss is falling, not growing: more updates would take it further down.",
+    }
