@@ -11,7 +11,20 @@ def test_clean_points_keeps_valid_rows_and_reports_garbage():
     np.testing.assert_array_equal(kept, [0, 1, 6])
     np.testing.assert_array_equal(x, [1.0, 2.0, 3.5])
     np.testing.assert_array_equal(y, [1.0, 2.0, 7.0])
-    assert len(notes) == 1 and "Ignored 5 row(s)" in notes[0] and "3, 4, 5, 6, 8" in notes[0]
+    assert len(notes) == 1 and "Ignored 5 rows" in notes[0] and "rows 2, 3, 4, 5 and 7." in notes[0]
+
+
+def test_clean_points_names_a_row_as_the_table_labels_it():
+    """A data editor numbers its rows from 0 and a deleted row takes its label with it: the note names the label the
+    student sees (it said "row 5" for the row labelled 4), one row in the singular, the limit without e-notation."""
+    df = pd.DataFrame({"x": [0.1, 0.2, 0.3, 0.4], "y": [1.0, 5e6, 2.0, 3.0]}, index=[0, 4, 5, 30])
+    _, _, kept, notes = clean_points(df)
+    np.testing.assert_array_equal(kept, [0, 2, 3])
+    assert notes == [
+        "Ignored 1 row with an empty, non-numeric, infinite or too large (beyond ±1,000,000) value: row 4."
+    ]
+    many = pd.DataFrame({"x": ["abc"] * 11, "y": [1.0] * 11})
+    assert clean_points(many)[3][0].endswith("rows 0, 1, 2, 3, 4, 5, 6, 7 and 3 more.")
 
 
 def test_clean_points_caps_rows():

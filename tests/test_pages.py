@@ -341,7 +341,7 @@ def test_outliers_table_garbage_gets_a_note_and_the_page_keeps_working():
     _edit_outliers_table(at, {"edited_rows": junk, "added_rows": [{"x": "ü" * 300, "y": "9" * 40}]})
     assert not at.exception, [e.message for e in at.exception]
     note = " ".join(w.value for w in at.warning)
-    assert "Ignored 6 row(s)" in note and "row 1, 2, 3, 4, 5, 31" in note
+    assert "Ignored 6 rows" in note and "rows 0, 1, 2, 3, 4 and 30." in note, "rows as the table labels them"
     assert "distance to exact" in snapshot(at), "the fits and gradient descent still run on the rows left"
 
 

@@ -6,12 +6,13 @@ first, lowest and highest value, so an oscillation band or a spike is never draw
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
 from core import Trajectory
+from ui.words import count, listing, plain
 
 # per series on a chart: more than a chart a few hundred pixels wide can show. Not fewer: an oscillation (the noise
 # page's zoom) thinned to 200 points drew as a clean zigzag with a period of its own, an artefact of the buckets
@@ -191,12 +192,20 @@ def clean_points(
     ok_row = ok_cell.all(axis=1)
     bad = np.flatnonzero(~ok_row)
     if bad.size:
-        shown = ", ".join(str(i + 1) for i in bad[:8]) + (" …" if bad.size > 8 else "")
         notes.append(
-            f"Ignored {bad.size} row(s) with an empty, non-numeric, infinite or too large (|v| > 1e6) "
-            f"value: row {shown}."
+            f"Ignored {count(int(bad.size), 'rows')} with an empty, non-numeric, infinite or too large (beyond "
+            f"±{plain(MAX_ABS_VALUE)}) value: {row_labels(table.index[bad])}."
         )
     return values[ok_row, 0], values[ok_row, 1], np.flatnonzero(ok_row), notes
+
+
+def row_labels(labels: Sequence[object], shown: int = 8) -> str:
+    """Rows as the table labels them (its index: a data editor numbers rows from 0, and a deleted row's label goes
+    with it): "row 4", "rows 0, 1 and 30", "rows 0, 1, 2, 3, 4, 5, 6, 7 and 4 more"."""
+    names = [str(label) for label in labels]
+    if len(names) > shown:
+        names = [*names[:shown], f"{len(names) - shown:,} more"]
+    return f"{'row' if len(labels) == 1 else 'rows'} {listing(names)}"
 
 
 def finite_stat(fn, values, empty: float = float("nan")) -> float:

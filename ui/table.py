@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ui.frames import MAX_ABS_VALUE, MAX_EDITOR_ROWS
+from ui.words import count, plain
 
 MAX_STREAMLIT_ROWS = 40  # edits touching more rows than this are applied here, not by Streamlit
 _CELL_TYPES = (str, int, float, bool, type(None))
@@ -145,16 +146,21 @@ def _notes(n_added: int, room: int, dropped_edits: int, emptied: int) -> list[st
     """What folding dropped or emptied, one sentence per kind (none when nothing was)."""
     notes = []
     if n_added > room:
-        kept = f"the first {room:,} were added and {n_added - room:,} dropped" if room else "all were dropped"
+        first = "the first was" if room == 1 else f"the first {room:,} were"
+        kept = f"{first} added and {n_added - room:,} dropped" if room else "all were dropped"
         notes.append(
-            f"{n_added:,} new rows arrived at once and the table keeps at most {MAX_EDITOR_ROWS} rows: {kept}."
+            f"{count(n_added, 'new rows')} arrived at once and the table keeps at most {MAX_EDITOR_ROWS} rows: {kept}."
         )
     if dropped_edits:
-        notes.append(f"{dropped_edits:,} edit(s) named a row that does not exist and were dropped.")
-    if emptied:
+        one = dropped_edits == 1
         notes.append(
-            f"{emptied:,} cell(s) held something other than a finite number with |v| ≤ {MAX_ABS_VALUE:g} and were "
-            "emptied."
+            f"{count(dropped_edits, 'edits')} named a row that does not exist and {'was' if one else 'were'} dropped."
+        )
+    if emptied:
+        one = emptied == 1
+        notes.append(
+            f"{count(emptied, 'cells')} held something other than a finite number within ±{plain(MAX_ABS_VALUE)} and "
+            f"{'was' if one else 'were'} emptied."
         )
     return notes
 
