@@ -12,6 +12,8 @@ from ui.lessons.outliers import facts
 from ui.lessons.outliers.facts import CLOSED_OVER
 from ui.runtime import cached
 
+X_RANGE = (0.0, 5.0)  # the breakdown's data sets' x: the gap is averaged over it
+
 
 @cached(max_entries=256, max_mb=2)
 def exact_fits(
@@ -77,14 +79,13 @@ def breakdown(
     to the true line (columns: fraction, loss, gap, slope, bias, weight). `fraction` is the share the data set
     holds, round(fraction × n) / n (35% of 30 points is 10 points, 33%): what a sentence or an axis may quote;
     `weight` the bad points' share of Σ|x|, what decides a line through the origin's weighted median."""
-    grid = np.linspace(0.0, 5.0, 51)
     rows = []
     for frac in fractions:
-        d = core.make_dataset(n, (0.0, 5.0), w, b, sigma, outlier_fraction=float(frac), outlier_size=size, seed=seed)
+        d = core.make_dataset(n, X_RANGE, w, b, sigma, outlier_fraction=float(frac), outlier_size=size, seed=seed)
         weight = float(np.abs(d.x[d.is_outlier]).sum() / max(np.abs(d.x).sum(), 1e-300))
         for k in losses:
             fw, fb = core.fit_line(k, d.x, d.y, fit_bias, **loss_kwargs(k, delta=delta))
-            gap = float(np.mean(np.abs((fw - w) * grid + (fb - b))))
+            gap = facts.mean_gap(fw, fb, w, b, *X_RANGE)
             share = float(d.is_outlier.mean())
             rows.append({"fraction": share, "loss": k, "gap": gap, "slope": fw, "bias": fb, "weight": weight})
     return pd.DataFrame(rows)

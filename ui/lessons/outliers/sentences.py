@@ -25,7 +25,6 @@ FURTHER = ("only L1 (absolute)", "only L2 (squared)", "neither: both stay near",
 BREAKS = {"under 20%": (0.0, 0.2), "20 to 35%": (0.2, 0.35), "35 to 50%": (0.35, 0.5)}
 NEVER = "not even with no bad points"  # L1 is not near at 0%: every share-option fails
 BREAK_OPTIONS = (*BREAKS, NEVER)
-GAP_GRID = 51  # points on [lo, hi] over which a line's mean vertical gap is averaged
 GAP_ROUNDING = 1e-9  # a mean gap this small is floating point's rounding (the table holds 3 decimals): "0"
 SHORT = {"l1": "L1", "l2": "L2", "huber": "Huber"}  # a takeaway's names for the losses
 FLAT = 0.1  # a late run whose loss is within 10% of the exact line's sits where the loss is nearly flat
@@ -38,16 +37,13 @@ def near_tolerance(sigma: float, n: int, shift: float) -> float:
     return facts.NEAR.tolerance(sigma, n, shift)
 
 
-def mean_gap(w: float, b: float, w_true: float, b_true: float, lo: float, hi: float) -> float:
-    """Mean of |(w - w_true)·x + (b - b_true)| over GAP_GRID evenly spaced x on [lo, hi]."""
-    grid = np.linspace(float(lo), float(hi), GAP_GRID)
-    return float(np.mean(np.abs((w - w_true) * grid + (b - b_true))))
+mean_gap = facts.mean_gap  # the exact mean vertical gap over x on [lo, hi], as printed (3 significant digits)
 
 
 def _g(value: float) -> str:
     """At most 3 significant digits (2, not 2.00), the minus sign −, never e-notation (a gap of 4.96e-14 printed
     as such once)."""
-    text = plain(value)
+    text = plain(facts.shown(value))
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
@@ -55,7 +51,7 @@ def line_text(w: float, b: float, with_bias: bool, spec: str = ".3g") -> str:
     """The right-hand side of y = w·x + b as a sentence writes it: "2.01x + 4.9", "−3.34x − 0.3", or "2.01x" for a
     line through the origin (`with_bias` False: the fit has no intercept); `spec` "g" for a setting's own digits."""
 
-    def digits(v: float) -> str:
+    def digits(v: float) -> str:  # 3 significant digits: −29,500x + 109,000, not −29,490x + 108,799
         return _g(v) if spec == ".3g" else f"{v:{spec}}".replace("-", "−")
 
     slope = f"{digits(w)}x"
@@ -65,8 +61,10 @@ def line_text(w: float, b: float, with_bias: bool, spec: str = ".3g") -> str:
 
 
 def gap_text(gap: float) -> str:
-    """A mean gap as a takeaway prints it: 3 significant digits, "0 (to rounding)" within GAP_ROUNDING."""
-    return plain(gap, rounding=GAP_ROUNDING)
+    """A mean gap as a takeaway prints it: 3 significant digits ("about 45,000" past 1,000, not 45,045), "0 (to
+    rounding)" within GAP_ROUNDING."""
+    value = facts.shown(gap)
+    return ("about " if abs(value) >= 1000 else "") + plain(value, rounding=GAP_ROUNDING)
 
 
 def shifted_words(shifted: int, n: int) -> str:
@@ -114,8 +112,9 @@ def edge_note(gaps: Mapping[str, float], tol: float, answers: Sequence[str]) -> 
 
 
 def near_text(tol: float) -> str:
-    """The near rule's gap as every sentence, chart and the teachers' page print it: one rounding, one number."""
-    return plain(tol, 2)
+    """The near rule's gap as every sentence, chart and the teachers' page print it: its 3 significant digits ("1.35",
+    "1.1"), the number the rule compares (facts.NearRule.tolerance)."""
+    return _g(tol)
 
 
 def near_rule(tol: float) -> str:
