@@ -56,13 +56,20 @@ kinds = np.where(edited["kind"].iloc[kept].astype(str).to_numpy() == "outlier", 
 
 fit = lesson.fits(x, y, values)  # the edited table's lines; the lesson's expected answer uses the generated table
 exact, gaps, tol, x_range = fit.exact, fit.gaps, fit.tol, fit.x_range
+far = None if generated else lesson.far_points(x, y, values)  # an edited table is described by its own numbers
+
+
+def tie() -> dict:  # L1's best line a near-tie with one near the truth (gradient descent's, cached)
+    return lesson.near_tie(x, y, values, fit)
+
+
 with ask:
     ready = predict(
         lesson.PREDICT_KEY,
         lesson.question(values)
         + ("" if generated else " (You edited the table: that count is the generated data's; the fits use yours.)"),
         list(lesson.OPTIONS),
-        decide=lambda: lesson.verdict(fit, int(np.sum(kinds == "outlier")), x.size, v["size"]),
+        decide=lambda: lesson.verdict(fit, int(np.sum(kinds == "outlier")), x.size, v["size"], tie()),
         wrong=lesson.LESSON.rebuttals(values),
         beside=main if beside else None,  # a teacher's live bars in a room: in the chart's column until the reveal
     )
@@ -84,7 +91,7 @@ with main:
             "Huber Newton's method, or a 1-D convex search over w."
         )
     )
-    takeaway(say.fit_takeaway(gaps, tol), say.fit_seen(exact, (v["w"], b_true), gaps, tol), answers=True)
+    takeaway(say.fit_takeaway(gaps, tol, far, tie()), say.fit_seen(exact, (v["w"], b_true), gaps, tol), answers=True)
 
 blocks.descent_block(x, y, v, fit)
 st.subheader("How much bad data can each loss take?")

@@ -72,9 +72,13 @@ def fits_chart(
     carries every share's points and lines and its own share slider (ui.follow)."""
     bias = bool(values["o_bias"])
     shifted = int((points["kind"] == "outlier").sum())
+    which = (  # the edited table's far points, counted from its numbers: the generator's shift no longer says
+        f"{shifted} of them shifted by {values['o_size']:+g}"
+        if follows
+        else say.far_words(lesson.far_points(points["x"].to_numpy(), points["y"].to_numpy(), values), values)
+    )
     alt_text = (
-        f"{len(points)} points ({shifted} of them shifted by {values['o_size']:+g}) with the lines that minimise L1, "
-        "L2 and Huber loss: "
+        f"{len(points)} points ({which}) with the lines that minimise L1, L2 and Huber loss: "
         + "; ".join(f"{charts.label(k)}'s y = {say.line_text(*exact[k], bias)}" for k in lesson.LOSSES)
         + f"; {truth['text'].iloc[0]}, dashed."
     )
@@ -172,8 +176,7 @@ def pulls_block(x: np.ndarray, y: np.ndarray, v: Settings, kinds: np.ndarray) ->
         )
 
 
-GD_UPDATES = 3000
-ARRIVED = 0.01  # gradient descent has arrived when w and b are both this close to the exact fit
+GD_UPDATES, ARRIVED = facts.GD_UPDATES, facts.ARRIVED
 GD_ANSWERS = [  # the second question's answers
     "yes, all three",
     "L2 and Huber, but not L1: at its kink there is no gradient",
@@ -202,10 +205,9 @@ def descent_block(x: np.ndarray, y: np.ndarray, v: Settings, fit: lesson.Fits) -
         GD_ANSWERS,
         answer=lambda: say.descent_answers(descent(), GD_ANSWERS, ARRIVED),
         wrong={GD_ANSWERS[1]: say.KINK_REBUTTAL},
+        # the chart's takeaway, short enough to read aloud; the numbers are in its fold
         explanation=lambda: (
-            say.descent_explanation(
-                descent(), exact, GD_UPDATES, ARRIVED, nearer=say.nearer_words(descent(), nearer(), v["bias"])
-            )
+            say.descent_takeaway(descent(), GD_UPDATES, ARRIVED, nearer=nearer())
             + say.arrival_edge_note(descent(), ARRIVED)
         ),
     ):

@@ -73,6 +73,26 @@ def mean_gap(w: float, b: float, w_true: float, b_true: float, lo: float, hi: fl
 
 NEAR = NearRule(per_sigma=3.0, shift_share=0.05, floor=0.1, edge=0.1)
 
+GD_UPDATES = 3000  # gradient descent's updates towards the exact lines (the page's second question)
+ARRIVED = 0.01  # gradient descent has arrived when w and b are both this close to the exact fit
+TIE = 0.1  # a descent run whose loss is within 10% of its exact line's while far from it: a near-tie of two lines
+
+
+@dataclass(frozen=True)
+class FarRule:
+    """A point is far from the true line when its vertical distance to it is more than `per_sigma`·sigma + `floor`:
+    noise alone puts an unshifted point there about once in 16,000 (4 sigma). What a table the student edited is
+    described by: its far points, counted from its numbers, not the generator's shift."""
+
+    per_sigma: float
+    floor: float
+
+    def threshold(self, sigma: float) -> float:
+        return self.per_sigma * float(sigma) + self.floor
+
+
+FAR = FarRule(per_sigma=4.0, floor=0.5)
+
 CLOSED_OVER = 1000
 """A gradient descent run's pace: how much of its distance to the exact fit its last 1,000 updates closed."""
 

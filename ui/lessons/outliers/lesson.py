@@ -4,7 +4,8 @@ Its controls and presets, and the experiment behind the page's first Predict-fir
 exact line to the generated table at the control values (by key) and say which line ends further from the true
 one (mean vertical gap over the data's x, against facts.NEAR). The page asks the same question of the table
 the student edited (`verdict` on its points); `expected(values)` answers it for the generated table, the one a
-teacher's link opens. Fits go through ui.compute, so the page and the "For teachers" page share them.
+teacher's link opens. Where L1's best line is a near-tie with one near the truth (gradient descent finds the other),
+the answer says so. Fits go through ui.compute, so the page and the "For teachers" page share them.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from ui import compute, frames
 from ui.controls import Control
 from ui.lessons import Lesson
 from ui.lessons.outliers import compute as lesson_compute
+from ui.lessons.outliers import facts
 from ui.lessons.outliers import sentences as say
 
 C = {
@@ -110,6 +112,21 @@ def fit_ends(x: np.ndarray, exact: Mapping[str, tuple[float, float]]) -> tuple[n
     return xs, {k: w * xs + b for k, (w, b) in exact.items()}
 
 
+def far_points(x: np.ndarray, y: np.ndarray, values: Mapping[str, object]) -> int:
+    """How many points lie far from the true line (facts.FAR at this noise), counted from the table's numbers."""
+    height = np.asarray(y, dtype=float) - (float(values["o_w"]) * np.asarray(x, dtype=float) + true_bias(values))
+    return int(np.sum(np.abs(height) > facts.FAR.threshold(values["o_sigma"])))
+
+
+def near_tie(x: np.ndarray, y: np.ndarray, values: Mapping[str, object], f: Fits) -> dict[str, tuple[float, ...]]:
+    """L1's best line when it is a near-tie (say.near_ties): gradient descent (the page's second question, cached)
+    ends near the true line on a line whose loss is within facts.TIE of the exact fit's, which left it."""
+    gd = lesson_compute.descent_to_exact(
+        x, y, values["o_bias"], values["o_delta"], LOSSES, updates=facts.GD_UPDATES, near=facts.ARRIVED
+    )
+    return say.near_ties(gd, f.gaps, (values["o_w"], true_bias(values)), f.x_range, f.tol)
+
+
 def question(values: Mapping[str, object]) -> str:
     """The first Predict-first question at these values, with the near rule that decides it."""
     n = int(values["o_n"])
@@ -120,11 +137,13 @@ def question(values: Mapping[str, object]) -> str:
     )
 
 
-def verdict(f: Fits, shifted: int, n: int, size: float) -> tuple[tuple[str, ...], str]:
+def verdict(
+    f: Fits, shifted: int, n: int, size: float, tie: Mapping[str, tuple[float, ...]] | None = None
+) -> tuple[tuple[str, ...], str]:
     """(which lines leave the true one: every answer that counts, the plain rule's first; the gaps that decide
-    it); `shifted` of the `n` points are marked as outliers, moved by `size`."""
+    it); `shifted` of the `n` points are marked as outliers, moved by `size`; `tie`: L1's near-tie (near_tie)."""
     answers = say.further_answers(f.gaps, f.tol)
-    return answers, say.further_explanation(f.gaps, f.tol, f.x_range, shifted, n, size=size)
+    return answers, say.further_explanation(f.gaps, f.tol, f.x_range, shifted, n, size=size) + say.tie_note(tie)
 
 
 def generated_points(values: Mapping[str, object]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -137,7 +156,8 @@ def generated_points(values: Mapping[str, object]) -> tuple[np.ndarray, np.ndarr
 def expected(values: Mapping[str, object]) -> tuple[str, str]:
     """The answer for the generated table at these values (what a link opens), read as the page reads it."""
     x, y, shifted = generated_points(values)
-    answers, why = verdict(fits(x, y, values), int(shifted.sum()), x.size, float(values["o_size"]))
+    f = fits(x, y, values)
+    answers, why = verdict(f, int(shifted.sum()), x.size, float(values["o_size"]), near_tie(x, y, values, f))
     return answers[0], why
 
 
@@ -180,6 +200,7 @@ LESSON = Lesson(
     say=(
         "Ask how hard one far point pulls on each line: L2's pull 2·r·x grows with its distance r, L1's is ±x "
         "whatever the distance. Then show a third of the data bad, where L1 still holds, and just under half, "
-        "where L1 too follows the shifted points: it counts points, and they are nearly half."
+        "where L1's best line is a near-tie between the shifted points and the good ones: it counts points, and "
+        "they are nearly half, so a tiny change tips it (gradient descent stops on the good line)."
     ),
 )

@@ -16,7 +16,7 @@ import numpy as np
 import core
 from ui.lessons.outliers import facts
 from ui.lessons.outliers.facts import CLOSED_OVER
-from ui.words import count, listing, percent, plain, times
+from ui.words import count, listing, number_word, percent, plain, times
 
 FURTHER = ("only L1 (absolute)", "only L2 (squared)", "neither: both stay near", "both break down")
 # the breakdown question's answers: ranges of the share L1 stays near up to, [lo, hi) (the last one up to half
@@ -164,20 +164,75 @@ def further_explanation(
     return numbers + why + edge_note(gaps, tol, answers)
 
 
-def fit_takeaway(gaps: Mapping[str, float], tol: float) -> str:
-    """The scatter's one-line takeaway: which lines stay near the true one, by the near rule, with their gaps."""
+def far_words(far: int, values: Mapping[str, object]) -> str:
+    """An edited table's far points as the chart's description counts them: "1 of them more than 2.5 from the true
+    line" (facts.FAR at this noise)."""
+    return f"{far} of them more than {_g(facts.FAR.threshold(values['o_sigma']))} from the true line"
+
+
+def _draggers(far: int | None) -> str:
+    """Who drags L2 off: the generated table's shifted points (`far` None), or an edited table's far points."""
+    if far is None:
+        return "the shifted points drag"
+    if far == 0:
+        return "the edited points drag"
+    one = far == 1
+    return f"the {number_word(far)} point{'' if one else 's'} far from the true line drag{'s' if one else ''}"
+
+
+def fit_takeaway(
+    gaps: Mapping[str, float],
+    tol: float,
+    far: int | None = None,
+    tie: Mapping[str, tuple[float, ...]] | None = None,
+) -> str:
+    """The scatter's one-line takeaway: which lines stay near the true one, by the near rule, with their gaps.
+    `far`: the table was edited, this many of its points lie far from the true line (None: the generated table);
+    `tie`: L1's best line is a near-tie with one near the truth (near_ties), said instead of a plain break."""
     near = near_lines(gaps, tol)
     g1, g2, rule = gap_text(gaps["l1"]), gap_text(gaps["l2"]), f"(near: within {near_text(tol)})"
     edge = [SHORT[k] for k in ("l1", "l2") if facts.NEAR.on_edge(gaps[k], tol)]
     if edge:
         rule = f"(near: within {near_text(tol)}; {' and '.join(edge)} on the edge of it)"
+    if tie and "l1" in tie and not near["l1"]:
+        run, _, excess = tie["l1"]
+        head = "Both break down, L1 only just" if not near["l2"] else "L1 breaks down only just"
+        l2 = f"L2 is {g2} off" if not near["l2"] else f"L2 stays near, {g2} off"
+        return (
+            f"{head}: its best line, {g1} off, beats one {gap_text(run)} off by {percent(excess)} of loss, a "
+            f"near-tie a tiny change tips. {l2} {rule}."
+        )
     if near["l1"] and near["l2"]:
         return f"Both lines stay near the true one: L1 is {g1} and L2 {g2} off on average {rule}."
     if near["l1"]:
-        return f"L1 stays near the true line, {g1} off on average; the shifted points drag L2 {g2} off {rule}."
+        return f"L1 stays near the true line, {g1} off on average; {_draggers(far)} L2 {g2} off {rule}."
     if near["l2"]:
         return f"L2 stays near the true line, {g2} off on average; L1's line left it, {g1} off {rule}."
     return f"Both lines break down: L1 is {g1} and L2 {g2} off the true line on average {rule}."
+
+
+def near_ties(
+    gd: Mapping[str, Mapping], exact_gaps: Mapping[str, float], truth: tuple[float, float], x_range, tol: float
+) -> dict[str, tuple[float, float, float]]:
+    """L1's best line when it is a near-tie: its descent run stopped clearly near the true line (nearer_truth) on a
+    line whose loss is within facts.TIE of the exact fit's, which left it: {"l1": (the run's gap, the exact fit's,
+    the run's loss above the exact one's, relative)} or {}."""
+    nearer = nearer_truth({"l1": gd["l1"]}, exact_gaps, truth, x_range, tol)
+    if "l1" in nearer and gd["l1"]["excess_loss"] <= facts.TIE:
+        return {"l1": (*nearer["l1"], float(gd["l1"]["excess_loss"]))}
+    return {}
+
+
+def tie_note(tie: Mapping[str, tuple[float, ...]] | None) -> str:
+    """The first answer's sentence on L1's near-tie ("" if none): its verdict hangs on a small loss difference."""
+    if not tie or "l1" not in tie:
+        return ""
+    run, fit, excess = tie["l1"]
+    return (
+        f" But L1 breaks down only just: a line {gap_text(run)} from the true one has a loss only {percent(excess)} "
+        f"above its best line's ({gap_text(fit)} off), so a tiny change in the data tips it, and gradient descent "
+        "(below) stops on that good line."
+    )
 
 
 def fit_seen(
@@ -302,7 +357,7 @@ def _pace(run: Mapping) -> str:
     closed, final = run["closed"], run["final"]
     text = f"its last {CLOSED_OVER:,} updates closed {plain(max(closed, 0.0), 2)} of the distance"
     if closed > 0:
-        text += f"; at that pace the remaining {plain(final, 2)} takes about {plain(final / closed * CLOSED_OVER, 2)} "
+        text += f"; at that pace the remaining {plain(final, 2)} takes about {_g(final / closed * CLOSED_OVER)} "
         text += "more updates, and the decaying step only slows it further"
     return text
 
@@ -380,15 +435,21 @@ def descent_seen(
     if not late:
         return text + "All three arrive: descent handles L1's kink."
     text += f"Not there after {updates:,} updates: {_names(late)}. "
-    return text + "; ".join(f"{_far(gd, k, exact)}: {_reason_short(k, gd[k], near, tie)}" for k in late) + "." + nearer
+    paces = {k: f" ({_pace(gd[k])})" if why_late(gd[k], near, tie) in ("flat", "slow") else "" for k in late}
+    return (
+        text
+        + "; ".join(f"{_far(gd, k, exact)}: {_reason_short(k, gd[k], near, tie)}{paces[k]}" for k in late)
+        + "."
+        + nearer
+    )
 
 
 def _reason_short(k: str, run: Mapping, near: float, tie: float) -> str:
     return {
-        "tied": "its loss is as low, so another line is optimal too",
+        "tied": "its loss is as low: the data do not pin the line down, so another line is optimal too",
         "close": "just outside, still zig-zagging around it",
         "flat": f"its loss is within {percent(run['excess_loss'])} of the best, so it crawls across a nearly flat "
-        "stretch",
+        "stretch, not stuck at a kink",
         "slow": "still on its way, and a decaying step covers ground ever more slowly",
     }[why_late(run, near, tie)]
 
