@@ -82,7 +82,7 @@ truth = pd.DataFrame({"x": xs, "y": v["w"] * xs + b_true, "text": true_line})
 with main:
     blocks.fits_chart(pd.DataFrame({"x": x, "y": y, "kind": kinds}), exact, truth, values, follows=generated)
     st.caption(
-        "The dashed grey line is the true line. Each other line is its loss's exact minimiser"
+        "The dashed dark line is the true line. Each other line is its loss's exact minimiser"
         + (
             ": least squares for L2; for L1 and Huber a 1-D convex search over w with the best b for each w (for L1 "
             "the median of the residuals), or Newton's method for Huber."

@@ -732,7 +732,7 @@ def test_the_fits_chart_shows_lines_that_coincide_and_names_the_true_line():
     widths = lines[0]["encoding"]["strokeWidth"]["scale"]
     by_loss = dict(zip(widths["domain"], widths["range"], strict=True))
     assert by_loss[charts.label("l1")] == max(by_loss.values()) > by_loss[charts.label("huber")]
-    truth = next(layer for layer in spec["layer"] if layer.get("data", {}).get("name") == "truth")
+    truth = [layer for layer in spec["layer"] if layer.get("data", {}).get("name") == "truth"][-1]  # over its halo
     assert truth["encoding"]["color"]["legend"] is not None
 
 
@@ -893,3 +893,26 @@ def test_just_under_half_bad_says_l1s_verdict_is_a_near_tie_and_keeps_the_descen
     assert "about 314,000 more updates" in fold and "314,246" not in fold
     v, _, fit, _ = _descent_at("A third of the data bad")  # all arrive: no tie to speak of
     assert lesson.near_tie(*lesson.generated_points(v)[:2], v, fit) == {}
+
+
+def test_the_table_says_to_use_a_point_for_decimals():
+    """Streamlit's number cell reads a typed "1,5" as 15 and gives the page no hook for the raw text (a fresh read,
+    item 15): the table's caption says so."""
+    from ui.lessons.outliers import blocks
+
+    at = open_page("pages/outliers.py")
+    assert any(blocks.DECIMALS in c.value for c in at.caption) and "1,5 would become 15" in blocks.DECIMALS
+
+
+def test_the_fits_chart_is_taller_on_a_phone_and_draws_the_true_line_on_top_in_a_contrasting_dash():
+    """At 390 px the plot was about 100 px tall and the grey dashed true line vanished under L1's (item 17)."""
+    from ui.lessons.outliers import charts as lesson_charts
+
+    for build in (lambda h: lesson_charts._scatter_fit(LOSSES, h),):
+        desk, phone = (json.loads(build(h)) for h in (lesson_charts.HEIGHT, lesson_charts.PHONE_HEIGHT))
+        assert phone["height"] > desk["height"] + 100
+    layers = json.loads(lesson_charts._scatter_fit(LOSSES))["layer"]
+    halo, truth = layers[-2], layers[-1]
+    assert truth["mark"]["strokeDash"] and truth["encoding"]["color"]["scale"]["range"] == [lesson_charts.TRUTH]
+    assert halo["mark"]["color"] == "white" and halo["mark"]["strokeWidth"] > truth["mark"]["strokeWidth"]
+    assert lesson_charts.TRUTH != charts.THEORY and truth["mark"]["strokeWidth"] < lesson_charts.FIT_WIDTH["l1"]

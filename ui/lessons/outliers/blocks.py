@@ -20,13 +20,17 @@ from ui.lessons.outliers.lesson import CONTROLS, LOSSES, C
 from ui.questions import predict
 from ui.words import plain
 
+# Streamlit's number cells drop a comma as they parse what is typed (1,5 arrives as 15) and give the page no hook
+# for the raw text (st.column_config.NumberColumn has format, min, max and step, no parser or locale): say so
+DECIMALS = "Use a point for decimals: 1.5 (a comma is dropped, so 1,5 would become 15)."
+
 
 def data_table(values: Mapping[str, object]) -> tuple[pd.DataFrame, bool]:
     """The editor of the data, started from the generated table at these values (a big paste folded into it first):
     the table as edited, and whether it is still the generated one (then the fits chart carries its family)."""
     st.caption(
         "Type into the table to move points, add rows at the bottom, or select rows and delete them. Changing a "
-        "slider above draws new data."
+        f"slider above draws new data. {DECIMALS}"
     )
     keys = ("o_n", "o_w", "o_b", "o_sigma", "o_frac", "o_size", "o_seed")
     gen_key = "_".join(str(lesson.true_bias(values) if k == "o_b" else values[k]) for k in keys)
@@ -85,13 +89,16 @@ def fits_chart(
     if not follows:
         xs, ends = lesson.fit_ends(points["x"].to_numpy(), exact)
         lines = frames.stack(({"series": charts.label(k)}, {"x": xs, "y": ends[k]}) for k in lesson.LOSSES)
-        layout.chart(lesson_charts.scatter_fit_chart(points, lines, lesson.LOSSES, truth), alt_text, answers=True)
+        spec = lesson_charts.scatter_fit_chart(points, lines, lesson.LOSSES, truth, tall=layout.on_phone())
+        layout.chart(spec, alt_text, answers=True)
         return
     slider = family.share_slider()
     with layout.slide_part(3):
         if not layout.presenting():  # a projector's slide has no room for it: the slider's own label says it
             st.caption("Drag the fraction slider under the chart (or use its arrow keys): points and lines follow.")
-        spec = lesson_charts.scatter_follow_chart(family.picture(values), slider, lesson.LOSSES, truth)
+        spec = lesson_charts.scatter_follow_chart(
+            family.picture(values), slider, lesson.LOSSES, truth, tall=layout.on_phone()
+        )
         follow.chart(spec, slider, alt_text)
 
 

@@ -52,43 +52,55 @@ def _scatter_layers(points: alt.Chart, fits: alt.Chart, losses: Sequence[str], y
         .encode(x="x:Q", y="y:Q", tooltip=["series:N"], strokeWidth=width, **(enc if first else quiet))
         for first in (True, False)
     ]
+    # the true line on top of every fit, dark and dashed over a white halo: over L1's wide line (which often lies
+    # on it) a grey dash of the same width vanished
+    halo = (
+        named_data("truth").mark_line(strokeWidth=TRUTH_WIDTH + 2, color="white", opacity=0.9).encode(x="x:Q", y="y:Q")
+    )
     truth = (
         named_data("truth")
-        .mark_line(strokeDash=[4, 4], strokeWidth=1.5)
+        .mark_line(strokeDash=TRUTH_DASH, strokeWidth=TRUTH_WIDTH)
         .encode(
             x="x:Q",
             y="y:Q",
             tooltip=["text:N"],
             # above the plot: a third legend below it runs off a phone's screen
-            color=alt.Color("text:N", scale=alt.Scale(range=[THEORY]), legend=alt.Legend(orient="top", title=None)),
+            color=alt.Color("text:N", scale=alt.Scale(range=[TRUTH]), legend=alt.Legend(orient="top", title=None)),
         )
     )
-    return [dots, *lines, truth]  # theory on top (dashed: the fits show through)
+    return [dots, *lines, halo, truth]  # theory on top (dashed: the fits show through its gaps)
 
 
 FIT_WIDTH = {"l1": 6.0, "huber": 3.0, "l2": 2.5}  # L1 widest: lines that coincide with it still show
+TRUTH, TRUTH_WIDTH, TRUTH_DASH = "#222222", 1.5, [5, 3]  # the true line: near-black, thin, dashed, on a white halo
+HEIGHT, PHONE_HEIGHT = 340, 460  # the fits chart's: on a phone its legends stack under the plot and squeeze it
 
 
 _INDEPENDENT = {"color": "independent", "shape": "independent", "strokeDash": "independent"}
 
 
 @template
-def _scatter_fit(losses: tuple[str, ...]) -> alt.LayerChart:
+def _scatter_fit(losses: tuple[str, ...], height: int = HEIGHT) -> alt.LayerChart:
     layers = _scatter_layers(named_data("points"), named_data("fits"), losses, alt.Y("y:Q", title="y"))
-    return alt.layer(*layers).resolve_scale(**_INDEPENDENT).properties(height=340, width="container")
+    return alt.layer(*layers).resolve_scale(**_INDEPENDENT).properties(height=height, width="container")
 
 
-def scatter_fit_chart(points: pd.DataFrame, lines: pd.DataFrame, losses: Sequence[str], truth: pd.DataFrame) -> Spec:
-    """Data points (x, y, kind) with fitted lines (x, series, y) over them, and the true line (x, y, text) in
-    dashed grey."""
-    return Spec(_scatter_fit(tuple(losses)), {"points": points, "fits": lines, "truth": truth})
+def scatter_fit_chart(
+    points: pd.DataFrame, lines: pd.DataFrame, losses: Sequence[str], truth: pd.DataFrame, *, tall: bool = False
+) -> Spec:
+    """Data points (x, y, kind) with fitted lines (x, series, y) over them, and the true line (x, y, text) dashed on
+    top; `tall`: a phone's height."""
+    height = PHONE_HEIGHT if tall else HEIGHT
+    return Spec(_scatter_fit(tuple(losses), height), {"points": points, "fits": lines, "truth": truth})
 
 
 SCATTER_PARAMS = ("y_lo", "y_hi")  # the follow chart's y axis: fixed over every share, so the frame holds still
 
 
 @template
-def _scatter_fit_follows(losses: tuple[str, ...], slider: Slider, name: str, by_value: bool) -> alt.LayerChart:
+def _scatter_fit_follows(
+    losses: tuple[str, ...], slider: Slider, name: str, by_value: bool, height: int = HEIGHT
+) -> alt.LayerChart:
     """The points and fits at the share the chart's own slider holds (family `name`), the true line, the share and
     how many points it shifts written above the plot, and a note while the words below lag the chart."""
     at = picked(slider, name, ("x", "y", "outlier"), by_value)
@@ -108,16 +120,18 @@ def _scatter_fit_follows(losses: tuple[str, ...], slider: Slider, name: str, by_
         alt.layer(*layers)
         .resolve_scale(**_INDEPENDENT)
         .add_params(*ranges, bound_param(slider))
-        .properties(height=340, width="container")
+        .properties(height=height, width="container")
     )
 
 
-def scatter_follow_chart(picture, slider: Slider, losses: Sequence[str], truth: pd.DataFrame) -> Spec:
+def scatter_follow_chart(
+    picture, slider: Slider, losses: Sequence[str], truth: pd.DataFrame, *, tall: bool = False
+) -> Spec:
     """The points and fitted lines at every value of the share (`picture`: ui.lessons.outliers.family) and the
-    true line (x, y, text), following the chart's own slider; draw it with ui.follow.chart."""
+    true line (x, y, text), following the chart's own slider; draw it with ui.follow.chart. `tall`: a phone's."""
     fam = picture.family
     params = dict(zip(SCATTER_PARAMS, picture.y_range, strict=True))
-    structure = (tuple(losses), slider, fam.name, fam.by_value is not None)
+    structure = (tuple(losses), slider, fam.name, fam.by_value is not None, PHONE_HEIGHT if tall else HEIGHT)
     return Spec(_scatter_fit_follows(*structure), {**fam.datasets, "truth": truth}, params)
 
 
