@@ -1,7 +1,5 @@
 """The noise and learning-rate lab: absolute L1 against L2 (and Huber), constant against decaying steps."""
 
-from contextlib import nullcontext
-
 import streamlit as st
 
 from ui import follow, frames, layout
@@ -65,8 +63,10 @@ lab = blocks.lab(v, losses)
 blocks.runs_block(lab, main, zoom, answer_first=answer_first)
 with layout.slide_screen(lesson.CLAIM):
     blocks.claim_table()
-with layout.slide_screen(lesson.LOSS_AND_RATE), st.container(height=560) if layout.sliding() else nullcontext():
-    blocks.loss_and_rate(lab)  # a slide: its two charts in a box that scrolls, the screen's height
+with layout.slide_screen(lesson.LOSS):
+    blocks.loss_block(lab)
+with layout.slide_screen(lesson.RATE):
+    blocks.rate_block(lab)
 with layout.slide_screen(lesson.WHY):
     blocks.explanations(lab)
 with layout.slide_screen(lesson.STEP):

@@ -348,8 +348,8 @@ def claim_table() -> None:
     """Where the article's claim holds, preset by preset: a table, or on a phone (where six columns were cut at
     the third) one line per setting."""
     st.markdown(
-        f"**Where the article's claim holds** ({say.CLAIM}), setting by setting (its presets: seed 0, w0 = 20; ▶ "
-        "marks the one on screen)"
+        f"**Where the article's claim holds** ({say.CLAIM}), setting by setting (its presets: seed 0, w0 = 20 "
+        "unless the name says otherwise; ▶ marks the one on screen)"
     )
     verdicts = [lesson.article_verdict(name, lesson.ARTICLE_EPOCHS) for name in lesson.ARTICLE_PRESETS]
     st.caption(
@@ -373,8 +373,8 @@ def claim_table() -> None:
     )
 
 
-def loss_and_rate(lab: Lab) -> None:
-    """The loss over updates, one panel per loss, and the learning rate over updates, each with its takeaway."""
+def loss_block(lab: Lab) -> None:
+    """The loss over updates, one panel per loss, with its takeaway."""
     st.markdown(
         "**Loss over updates**, one panel per loss, on a log scale (each labelled gridline ten times the one "
         "below), so the end of the run reads beside its start; the dark line is the best loss so far"
@@ -387,6 +387,10 @@ def loss_and_rate(lab: Lab) -> None:
         + ".",
     )
     takeaway(say.loss_takeaway({NAMES[k]: lab.run(k).loss for k in lab.losses}))
+
+
+def rate_block(lab: Lab) -> None:
+    """The learning rate over updates, the same for every loss, with its takeaway."""
     st.markdown("**Learning rate over updates**, the same for every loss")
     rates = next(iter(lab.runs.values())).lr
     layout.chart(
@@ -508,6 +512,9 @@ def _draw_errors(lab: Lab, k: str) -> np.ndarray:
 def draws_block(lab: Lab) -> None:
     """The noise draws behind their heading and question; answering it reruns only this block."""
     st.subheader(f"Many noise draws ({lesson.SEEDS} seeds)")
+    if lab.s["sigma"] == 0:  # every draw of no noise is the same data: the run above, 48 times
+        st.caption(say.NO_DRAWS)
+        return
     tail = say.TAIL.describe()
 
     def mean(k: str) -> float:
@@ -532,10 +539,17 @@ def draws_block(lab: Lab) -> None:
         f"Was that one run luck? Draw the noise {lesson.SEEDS} times at sigma = {lab.s['sigma']:g} and run both "
         f"losses with these settings. On average over the {tail} of each run's updates, which ends closer to the "
         f"true w = {lesson.W_TRUE:g}?",
-        [NAMES["l1"], NAMES["l2"], say.SAME],
-        answer=lambda: say.closer_answer(mean("l1"), mean("l2")),
-        explanation=lambda: say.closer_explanation(
-            mean("l1"), mean("l2"), f"Over the {len(seeds())} draws ({tail} of each run)", floor=_floor()
+        lesson.OPTIONS,
+        answer=lambda: say.TOO_EARLY if _behind(lab) else say.closer_answer(mean("l1"), mean("l2")),
+        explanation=lambda: (
+            (
+                f"**{capital(say.TOO_EARLY)}:** {_behind(lab)[0]} has not arrived at these settings. "
+                if _behind(lab)
+                else ""
+            )
+            + say.closer_explanation(
+                mean("l1"), mean("l2"), f"Over the {len(seeds())} draws ({tail} of each run)", floor=_floor()
+            )
         ),
     ):
         return
@@ -615,26 +629,25 @@ def check_block() -> None:
         CHECK_QUESTION,
         ["stays the same", "roughly halves", "shrinks to zero"],
         "roughly halves",
-        "Without noise both residuals of a batch share a sign until w reaches 1, so each step is the full "
-        "lr·Σ|xᵢ| = 4·lr and w stays within 1 ± 4·lr: the band scales with lr. (With noise, each step is "
-        "lr·|Σ sign(rᵢ)·xᵢ|, anything from 0 to 4·lr, and the spread of the batches' own optima adds a part that does "
-        "not shrink with lr.) Only a rate that keeps shrinking (Σlr = ∞, Σlr² < ∞) drives the oscillation to zero.",
+        "Without noise a batch's two residuals share a sign until w crosses 1, so every step is the full "
+        "lr·Σ|xᵢ| = 4·lr. Never landing on 1, w ends hopping between the two points of its grid either side of 1, "
+        "4·lr apart: halve lr and the width halves. Only a rate that keeps shrinking (Σ lr = ∞, Σ lr² < ∞) drives it "
+        "to zero.",
         wrong=CHECK_WRONG,
     )
 
 
+# the start must miss w = 1 at both rates: its gap to 1 a whole number of neither step 4·lr nor 2·lr (w0 = 19.5 at
+# lr 0.01 misses, 18.5 = 462.5 steps of 0.04, but lands at lr 0.005: 925 steps of 0.02)
 CHECK_QUESTION = (
-    "No noise, the article's batches of 2, and a start from which the steps never land exactly on w = 1 (there "
-    "every residual is 0 and L1 would stop): you halve a constant learning rate for absolute L1 (and give it enough "
-    "updates to arrive). The width of its final oscillation…"
+    "No noise, the article's batches of 2, and a start from which the steps never land exactly on w = 1, at either "
+    "rate (there every residual is 0 and L1 would stop): you halve a constant learning rate for absolute L1 (and "
+    "give it enough updates to arrive). The width of its final oscillation…"
 )
-CHECK_WRONG = {
-    "stays the same": (
-        "The width is not a property of the data: near w = 1 each step is the full lr·Σ|xᵢ| = 4·lr, so the "
-        "jumps across 1, and the band 1 ± 4·lr they stay in, are proportional to lr."
-    ),
+CHECK_WRONG = {  # short, read aloud: the explanation under each gives the numbers once
+    "stays the same": "The width is set by the step, not by the data: near w = 1 each step is still the full 4·lr.",
     "shrinks to zero": (
-        "A constant rate keeps the full step 4·lr however close w is: only landing exactly on 1, where sign(0) = 0, "
-        "would stop it, and this start never lands there. Halving the rate halves each jump; it does not remove it."
+        "Only landing exactly on 1, where sign(0) = 0, would stop it, and this start never lands there: a halved "
+        "step still jumps across 1."
     ),
 }

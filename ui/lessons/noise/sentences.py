@@ -29,6 +29,9 @@ LEVEL = 0.1  # an error curve over learning rates (the sweep, a heatmap row) ris
 # step (a run still settling, a float's last digits) is not a trend a student can see or should be told about.
 L1_NAME, L2_NAME = core.LOSSES["l1"].short_name, core.LOSSES["l2"].short_name
 SAME = f"about the same (within {TIE:.0%})"
+# the right answer when the run further from w = 1 is still travelling (`behind`): the run cannot say which ends closer
+TOO_EARLY = "too early to tell"
+NO_DRAWS = "No question here at sigma 0: without noise every draw is the same data, so all the runs are the one above."
 # The article's claim the page tests, in plain words (its own: "the L2 gradient will be reduced if it is close to
 # the global minimum. However, for the abs L1 the magnitude of the gradient keeps the same"): one fact, read by the
 # verdict's lead-in and the claim table's heading.
@@ -268,6 +271,13 @@ def closer_answer(err_l1: float, err_l2: float) -> str:
     return L1_NAME if err_l1 < err_l2 else L2_NAME
 
 
+def closer_verdict(err_l1: float, err_l2: float, l1_window: Window | None, l2_window: Window | None) -> str:
+    """The first question's right answer: TOO_EARLY while the run further from w = 1 is still travelling (`behind`:
+    how far each has got is not how close each ends), else `closer_answer`."""
+    going = behind({"l1": err_l1, "l2": err_l2}, {"l1": l1_window, "l2": l2_window})
+    return TOO_EARLY if going is not None else closer_answer(err_l1, err_l2)
+
+
 def behind(errors: Mapping[str, float], windows: Mapping[str, Window | None]) -> str | None:
     """The run (its key in both mappings) that ends further from w = 1 while still travelling over its TAIL: its
     distance is then distance still to go, and which ends closer is not decided yet. None when the further run
@@ -304,18 +314,14 @@ def closer_explanation(
         return f"{head}: about the same (within {TIE:.0%})."
     near, far = sorted((err_l1, err_l2))
     text = f"{head}: {verdict} is " + ("closer." if near <= ROUNDING else f"{times(far, near)} times closer.")
-    if l1_window is not None and l1_window.lands:  # its distance is rounding's: exactly, it stops on 1
-        return (
-            f"{head}; L1's distance is rounding's: it lands exactly on w = 1, where its step is 0, so in exact "
-            "arithmetic it stops there, 0 from it: "
-            + ("about the same." if closer_answer(0.0, err_l2) == SAME else f"{closer_answer(0.0, err_l2)} is closer.")
-        )
+    if l1_window is not None and l1_window.lands:  # judged by the run on screen; the exact story is the fold's
+        text += " (L1 swings only because the arithmetic lands it a rounding error off 1: Why, in numbers.)"
     windows = {L1_NAME: l1_window, L2_NAME: l2_window}
     far = behind({L1_NAME: err_l1, L2_NAME: err_l2}, windows)
     if far is not None:  # said first: the verdict above it is literal, not the lesson
         text = (
-            f"**Not a fair race yet:** {far} is still travelling (it moved {plain(abs(windows[far].net))} over the "
-            f"{TAIL.describe()}), so this compares how far each has got, not how close each ends. " + text
+            f"**{capital(TOO_EARLY)}:** {far} is still travelling (it moved {plain(abs(windows[far].net))} over the "
+            f"{TAIL.describe()}), so this run cannot say which ends closer. So far: " + text[:1].lower() + text[1:]
         )
     return text
 
@@ -410,7 +416,7 @@ def claim(
             f"(absolute L1 moved {plain(l1.net)}, L2 {plain(l2.net)}). More epochs give it a window."
         )
     if l1.lands:
-        return None, rounding_swing(l1)
+        return None, rounding_swing(l1, l2)
     numbers = f"over the {TAIL.describe()} absolute L1 swings by **{plain(l1.swing)}** and L2 by **{plain(l2.swing)}**"
     if not constant_rate(rates):
         return None, (
@@ -425,12 +431,14 @@ def claim(
     return False, _l2_does_not_settle(l1, l2)
 
 
-def rounding_swing(l1: Window) -> str:
-    """The claim's verdict when absolute L1 lands on a w where every residual is 0 (`Window.lands`): exactly there
-    its step is 0 and it stops, so the swing on screen is the arithmetic's rounding and cannot test the claim."""
+def rounding_swing(l1: Window, l2: Window) -> str:
+    """The claim's verdict when absolute L1 lands on a w where every residual is 0 (`Window.lands`): the run on
+    screen swings (it is judged as drawn), but only because the arithmetic lands it a rounding error off that w;
+    exactly there its step is 0 and it would stop (the fold's story, `rounding_steps`), so no clean yes."""
+    l2_moves = "L2 does not move (to rounding)" if l2.still else f"L2 by {plain(l2.swing)}"
     return (
-        "**This setting cannot test the article's claim:** absolute L1 lands exactly on w = 1, where every residual "
-        f"is 0 and sign(0) = 0, so in exact arithmetic it stops there. Its swing of {plain(l1.swing)} is rounding."
+        f"**On this run the article's claim holds only through rounding:** over the {TAIL.describe()} absolute L1 "
+        f"swings by {plain(l1.swing)} and {l2_moves}; in exact arithmetic L1 would land on w = 1 and stop."
     )
 
 
@@ -439,7 +447,8 @@ def rounding_steps(grid: float | None, w0: float | None) -> str:
     `w0` off its step grid (lesson.off_grid_start, one the w0 slider offers) that swings for real."""
     text = (
         " Exactly on w = 1 every residual is 0, sign(0) = 0 and the step is 0; the arithmetic lands w a rounding "
-        "error off 1 (too little to print), every residual keeps its sign, and the step stays the full one."
+        "error off 1 (too little to print), every residual keeps its sign, and the step stays the full one. The page "
+        "judges the run as it is drawn."
     )
     if grid and w0 is not None:
         text += f" A start off its step grid of {num(grid)}, such as w0 = {w0:g}, swings for real."
@@ -552,6 +561,9 @@ class Place:
     grid: float | None  # its steps' unit (lesson.l1_grid: a constant rate and every |xᵢ| equal), or None
     grid_inside: bool  # some point w0 + grid·k lies in the interval (False without a grid)
     grid_has_one: bool  # 1 is such a point
+    visits_inside: tuple[float, ...] = ()  # the values it takes inside the interval, when they are few, else ()
+    inside_low: float = 0.0  # its lowest w inside the interval (when it is inside at all)
+    inside_high: float = 0.0  # its highest
 
 
 MAX_VISITS = 5  # a run's tail values listed one by one up to this many ("0.96, 1 and 1.04"), else a range
@@ -578,8 +590,7 @@ def l1_place(w: np.ndarray, interval: tuple[float, float], grid: float | None) -
     tol = rounding_of(w)
     part = w[-error_tail(w.size - 1) :]
     inside = (part >= lo - tol) & (part <= hi + tol)
-    distinct = np.unique(part)
-    groups = distinct[np.r_[True, np.diff(distinct) > 2 * tol]]  # values one rounding apart are one value
+    groups, within = _groups(part, tol), _groups(part[inside], tol)
     w0 = float(w[0])
     grid_inside = has_one = False
     if grid is not None and grid > 0:
@@ -598,7 +609,16 @@ def l1_place(w: np.ndarray, interval: tuple[float, float], grid: float | None) -
         grid=grid,
         grid_inside=grid_inside,
         grid_has_one=has_one,
+        visits_inside=tuple(float(v) for v in within) if 0 < within.size <= MAX_VISITS else (),
+        inside_low=float(part[inside].min()) if inside.any() else 0.0,
+        inside_high=float(part[inside].max()) if inside.any() else 0.0,
     )
+
+
+def _groups(values: np.ndarray, tol: float) -> np.ndarray:
+    """The distinct values, those one rounding (`tol`) apart counted as one."""
+    distinct = np.unique(values)
+    return distinct[np.r_[True, np.diff(distinct) > 2 * tol]] if distinct.size else distinct
 
 
 def on_grid(v: float, w0: float, grid: float) -> bool:
@@ -609,6 +629,14 @@ def on_grid(v: float, w0: float, grid: float) -> bool:
 
 def _visits(p: Place) -> str:
     return listing(num(v) for v in p.visits) if p.visits else "values from {} to {}".format(*span_ends(p.low, p.high))
+
+
+def _visits_inside(p: Place) -> str:
+    """The values it takes inside the interval: listed when few, else their range (one value: "at 0.664")."""
+    if p.visits_inside:
+        return ("at " if len(p.visits_inside) == 1 else "") + listing(num(v) for v in p.visits_inside)
+    low, high = span_ends(p.inside_low, p.inside_high)
+    return f"at {low}" if low == high else f"values from {low} to {high}"
 
 
 def _against(v: float, lo: float, hi: float) -> str:
@@ -638,7 +666,7 @@ def place_sentence(p: Place, lo: float, hi: float) -> str:
     if p.inside:
         return (
             f"Over {tail} absolute L1 is inside that interval at {p.inside:,} of {count(p.updates, 'updates')} "
-            f"({_visits(p)}). {average}."
+            f"({_visits_inside(p)}). {average}."
         )
     text = f"Over {tail} absolute L1 never lands in that interval"
     if p.grid is not None and not p.grid_inside:
@@ -828,6 +856,7 @@ def heat_sentences(
             by_shape.setdefault(shape or "too few", []).append(sigma)
         said = [
             f"{_ROW_WORDS.get(shape, 'has fewer than two arrived runs')} at sigma {', '.join(f'{v:g}' for v in sigmas)}"
+            + (_UNCLEAR if shape == "unclear" else "")
             for shape, sigmas in by_shape.items()
         ]
         text = f"{capital(labels[k])}'s error, over the runs that arrived: " + "; ".join(said) + "."
@@ -1080,7 +1109,7 @@ def _tie(a: float, b: float) -> bool:
     return max(a, b) <= (1 + TIE) * min(a, b) or max(a, b) <= ROUNDING
 
 
-def level_runs(err: np.ndarray) -> list[tuple[int, int]]:
+def level_runs(err: np.ndarray, level: float = LEVEL) -> list[tuple[int, int]]:
     """`err` (in order, finite) cut into level stretches, (start, stop) index pairs: consecutive points whose
     largest is at most (1 + LEVEL) times the smallest. A point that would break that starts the next stretch: a
     rise if it is above the stretch, a fall if below (`moves`)."""
@@ -1088,7 +1117,7 @@ def level_runs(err: np.ndarray) -> list[tuple[int, int]]:
     out, start, lo, hi = [], 0, float(e[0]), float(e[0])
     for i in range(1, e.size):
         low, high = min(lo, float(e[i])), max(hi, float(e[i]))
-        if high <= (1 + LEVEL) * low:
+        if high <= (1 + level) * low:
             lo, hi = low, high
         else:
             out.append((start, i))
@@ -1118,10 +1147,11 @@ class Trend:
     lowest: tuple[float, float] = (0.0, 0.0)  # the first and last rate of its lowest level stretch
 
 
-def trend(lrs: np.ndarray, err: np.ndarray) -> Trend:
-    """The Trend of `err` over ascending `lrs` (finite errors of arrived runs, at least one)."""
+def trend(lrs: np.ndarray, err: np.ndarray, level: float = LEVEL) -> Trend:
+    """The Trend of `err` over ascending `lrs` (finite errors of arrived runs, at least one), its level stretches
+    cut at `level` (LEVEL)."""
     e = np.maximum(np.asarray(err, dtype=float), ERROR_FLOOR)  # as the charts draw them: rounding-level errors tie
-    stretches = level_runs(e)
+    stretches = level_runs(e, level)
     kinds = moves(e, stretches)
     shape = {frozenset(): "flat", frozenset({"rise"}): "grows", frozenset({"fall"}): "falls"}.get(frozenset(kinds))
     falls = kinds.count("fall")
@@ -1177,14 +1207,32 @@ def sweep_takeaway(
     return capital(head + "; ".join(parts) + ".")
 
 
+ROW_MARGIN = 0.5  # a heatmap row's shape must hold with its level rule LEVEL moved by half either way (5% and 15%)
+
+
 def _row_shape(lrs: np.ndarray, err: np.ndarray, came: np.ndarray) -> str | None:
-    """One heatmap row's Trend shape over its arrived, finite cells; None with fewer than two."""
+    """One heatmap row's Trend shape over its arrived, finite cells (the errors the chart colours); None with fewer
+    than two; "unclear" when the shape changes as the LEVEL rule moves by ROW_MARGIN of itself (a 9% dip under a
+    10% rule, read as flat there and as a fall at 5%: a label that hangs on the rule, not on the row)."""
     keep = np.isfinite(err) & came
-    return trend(lrs[keep], err[keep]).shape if keep.sum() >= 2 else None
+    if keep.sum() < 2:
+        return None
+    shapes = {trend(lrs[keep], err[keep], LEVEL * f).shape for f in (1 - ROW_MARGIN, 1, 1 + ROW_MARGIN)}
+    return shapes.pop() if len(shapes) == 1 else "unclear"
 
 
-_ROW_WORDS = {"grows": "grows with lr", "flat": "stays about flat", "falls": "falls", "mixed": "goes up and down"}
-_ROW_SHORT = {"flat": "flat", "falls": "falls", "mixed": "up and down"}
+_ROW_WORDS = {
+    "grows": "grows with lr",
+    "flat": "stays about flat",
+    "falls": "falls",
+    "mixed": "goes up and down",
+    "unclear": "has no clear trend",
+}
+_UNCLEAR = (  # the fold's reason for a row with no clear trend
+    f" (a step there of between {LEVEL * (1 - ROW_MARGIN):.0%} and {LEVEL * (1 + ROW_MARGIN):.0%}: its label "
+    f"would hang on where the {LEVEL:.0%} rule for a change falls)"
+)
+_ROW_SHORT = {"flat": "flat", "falls": "falls", "mixed": "up and down", "unclear": "unclear"}
 
 
 def heat_takeaway(
@@ -1204,10 +1252,10 @@ def heat_takeaway(
         where = f"all {n} rows" if up == n else ("no row" if up == 0 else f"{up} of {n} rows")
         text = f"{labels[k]}'s " + ("in " if said else "error grows with lr in ") + where
         said = True
-        others = [x for x in ("flat", "mixed", "falls") if x in shapes]
+        others = [x for x in ("flat", "mixed", "falls", "unclear") if x in shapes]
         text += "".join(f", {_ROW_SHORT[x]} in {shapes.count(x)}" for x in others)
         parts.append(text)
-    text = "Once runs arrive (unfaded cells): " + "; ".join(parts) + "."
+    text = "Unfaded cells: " + "; ".join(parts) + "."
     return text + (" Grey: diverged." if grey else "")
 
 
@@ -1346,7 +1394,7 @@ CLAIM_WORDS = {  # the claim table's verdicts (lesson.article_verdict) in a sent
     "no": "fails",
     "L1 still travelling": "cannot be tested (L1 still travelling)",
     "not a constant step": "does not apply (no constant step)",
-    "L1 lands on 1": "cannot be tested (L1 lands exactly on 1, where it stops; its swing is rounding)",
+    "L1 lands on 1": "holds only through rounding (in exact arithmetic L1 lands on 1 and stops)",
 }
 
 
