@@ -1113,6 +1113,8 @@ def test_no_verdict_while_absolute_l1_is_still_on_its_way():
     assert any(t.startswith("Absolute L1 has not arrived yet") and "no verdict yet" in t for t in said), said
     assert any("absolute L1 has not arrived at these settings" in t and "no verdict yet" in t for t in said), said
     assert not any("times closer" in t for t in said), said
+    folds = [m.value for m in at.markdown if m.value.startswith("Mean |w − 1| over the draws")]
+    assert folds and all("L2 ends closer" not in t and "too early to tell" in t for t in folds), folds
     answer, why = lesson.LESSON.expected(
         lesson.LESSON.values(next(n for n, p in lesson.PRESETS.items() if p == preset))
     )

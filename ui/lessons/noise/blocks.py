@@ -572,7 +572,7 @@ def draws_block(lab: Lab) -> None:
     final = np.abs(experiments(lab, "l1").draw_final[: _drawn(lab)] - lesson.W_TRUE)
     takeaway(
         say.draws_takeaway(means, NAMES, n, _behind(lab), diverged=gone, floors=optima),
-        say.draws_sentence(means, optima, None, NAMES, diverged=gone, n_draws=n)
+        say.draws_sentence(means, optima, None, NAMES, diverged=gone, n_draws=n, going=_behind(lab))
         + " "
         + say.final_misleads(final, grid, lab.s["w0"]),
         answers=True,

@@ -886,8 +886,10 @@ def draws_sentence(
     labels: dict[str, str],
     diverged: Mapping[str, int] | None = None,
     n_draws: int = 0,
+    going: Sequence[str] = (),
 ) -> str:
-    """The many-draws result: mean final errors, how far each loss's optimum is on average (`optimum_means`: for L1
+    """The many-draws result (no winner while `going` names a run still travelling, as `draws_takeaway`): mean final
+    errors, how far each loss's optimum is on average (`optimum_means`: for L1
     the median, the middle of its interval of optima), what descent adds (`descent_means`: for L1 the distance to
     that interval, any point of which is optimal)."""
     text = f"Mean |w − 1| over the draws (each over its run's {TAIL.describe()} of updates): " + ", ".join(
@@ -898,7 +900,11 @@ def draws_sentence(
     if "l1" in means and "l2" in means and all(np.isfinite(m) for m in means.values()):
         verdict = closer_answer(means["l1"], means["l2"])
         text += " " + (
-            f"They are about the same (within {TIE:.0%})." if verdict == SAME else f"{capital(verdict)} ends closer."
+            f"{capital(going[0])} is still on its way: too early to tell which ends closer."
+            if going
+            else f"They are about the same (within {TIE:.0%})."
+            if verdict == SAME
+            else f"{capital(verdict)} ends closer."
         )
     if "l1" in optimum_means and "l2" in optimum_means:
         o1, o2 = optimum_means["l1"], optimum_means["l2"]
