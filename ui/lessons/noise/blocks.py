@@ -35,6 +35,7 @@ LABELS = {k: charts.label(k) for k in lesson.LOSS_KEYS}  # on charts and tables
 # so its plot keeps about 230 px (at the kernel's 240 it was squeezed to about 40 under the stacked labels)
 STEP_HEIGHT = 420
 STEP_REFERENCES = dataclasses.replace(lesson_charts.REFERENCES, chrome_px=charts.LEGIBLE_RULES.chrome_px)
+SLIDE_PANELS_PX = 150  # the loss panels' plots together, on a slide (the takeaway under them on screen)
 NAMES = {k: core.LOSSES[k].short_name for k in lesson.LOSS_KEYS}  # in sentences
 
 
@@ -381,7 +382,12 @@ def loss_block(lab: Lab) -> None:
     )
     every = f"loss on all {lesson.N} samples"
     layout.chart(
-        lesson_charts.loss_chart(frames.runs_frame(lab.runs, "loss", True, "best_loss"), lab.losses),
+        lesson_charts.loss_chart(
+            frames.runs_frame(lab.runs, "loss", True, "best_loss"),
+            lab.losses,
+            # a slide (1280x800) holds the panels and the takeaway without scrolling: their plots share SLIDE_PANELS_PX
+            **({"height": max(60, SLIDE_PANELS_PX // len(lab.losses))} if layout.sliding() else {}),
+        ),
         f"{capital(every)} over updates on a log scale, one panel per loss, with the best loss so far. The loss: "
         + "; ".join(say.last_loss(name, run.loss) for name, run in lab.runs.items())
         + ".",

@@ -105,7 +105,13 @@ ARTICLE_PRESETS = {
 SHORT_NAMES = dict(  # the claim table's rows: short enough for a phone
     zip(
         ARTICLE_PRESETS,
-        ["no noise, lr 0.01", "σ 0.05, lr 0.01", "σ 5, lr 0.001", "σ 5, lr 0.0001", "σ 5, decay from 0.01"],
+        [
+            f"no noise, lr 0.01, w0 {NO_NOISE_W0:g}",
+            "σ 0.05, lr 0.01",
+            "σ 5, lr 0.001",
+            "σ 5, lr 0.0001",
+            "σ 5, decay from 0.01",
+        ],
         strict=True,
     )
 )
