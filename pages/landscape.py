@@ -116,6 +116,7 @@ with map_box:
         )  # fmt: skip
     else:
         short = say.race_takeaway(excess, f_star, names)
+    map_short = short  # the zoom's screen reads it too
     if not layout.sliding():  # a slide has room for one takeaway: the curves' answer beside the map
         takeaway(short, "\n\n".join(folded))
 
@@ -158,9 +159,16 @@ with curves_box:  # in the slide view inside the answer's screen, beside the map
             st.markdown(why)
             layout.table(pd.DataFrame(rows))
 
-if layout.sliding():
+if layout.sliding():  # the zoom's screen: the zoom and the map's takeaway, which reads what it shows
     with layout.slide_screen(lesson.ZOOM):
-        blocks.zoom_block(values, runs, (w_opt, b_opt))
+        if blocks.zoom_block(values, runs, (w_opt, b_opt)):
+            takeaway(map_short)
+        else:
+            st.info(
+                "No zoom at these settings: it is drawn when plain descent bounces around the optimum in a patch "
+                "too small to see on the map.",
+                icon="🔍",
+            )
 with layout.slide_screen(lesson.POLYAK):
     layout.explain(
         "Polyak's step",

@@ -148,3 +148,16 @@ def test_presenting_the_derivation_shows_the_answer_and_its_takeaway_above_l_of_
 def leaves(node) -> list:
     children = list(getattr(node, "children", {}).values())
     return [node] if not children else [leaf for c in children for leaf in leaves(c)]
+
+
+def test_the_landscape_zoom_screen_carries_its_takeaway(monkeypatch):
+    """A fresh read of the slide view: the zoom on the optimum had a chart and no sentence saying what it shows."""
+    from ui.lessons.landscape import lesson
+    from ui.lessons.landscape import sentences as say
+
+    at, _ = past_the_answers("pages/landscape.py", monkeypatch)
+    first = 2 + 2 * len(lesson.LESSON.questions)
+    shown = parts(at.main)[first + lesson.LESSON.slide_names.index(lesson.ZOOM)]
+    texts = " ".join(str(getattr(e, "value", "")) for e in shown)
+    assert "Zoom: plain descent's last 250 updates" in texts and "zig-zags across the creases" in texts
+    assert say.SETTLES[1] == lesson.settle(lesson.LESSON.defaults())[0]  # the default run bounces: its zoom is drawn

@@ -18,11 +18,12 @@ from ui.lessons.landscape import sentences as say
 from ui.words import plain
 
 
-def zoom_block(values: Mapping[str, object], runs: Mapping[str, core.Trajectory], optimum: tuple[float, float]) -> None:
-    """Under the map: plain descent's last updates near the optimum, when they are too small to see on it."""
+def zoom_block(values: Mapping[str, object], runs: Mapping[str, core.Trajectory], optimum: tuple[float, float]) -> bool:
+    """Under the map: plain descent's last updates near the optimum, when they are too small to see on it (True
+    when it drew them)."""
     near = lesson.zoom(values)
     if near is None:
-        return
+        return False
     st.markdown(f"**Zoom: plain descent's last {say.last_quarter(runs['sgd'].n_updates):,} updates**")
     layout.chart(
         lesson_charts.landscape_chart(
@@ -33,6 +34,7 @@ def zoom_block(values: Mapping[str, object], runs: Mapping[str, core.Trajectory]
         f"{plain(near.b_range[0])} to {plain(near.b_range[1])}, with plain descent's last updates"
         + (" and the creases." if near.creases is not None else "."),
     )  # fmt: skip
+    return True
 
 
 def map_folds(v: Settings, runs: Mapping[str, core.Trajectory], share: float, last: int) -> list[str]:
