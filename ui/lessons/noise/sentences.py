@@ -1362,7 +1362,9 @@ def huber_sentence(huber: Window | None, l1: Window | None, l2: Window | None, d
 
 
 def loss_takeaway(losses: dict[str, np.ndarray]) -> str:
-    """Under the loss chart: where each loss ends against its lowest value so far."""
+    """Under the loss chart: what each loss does over the TAIL, the window every verdict on the page reads: steady
+    (its highest within TIE of its lowest there) or jumping between the two. The run's end against its lowest value
+    ever said that L1's loss 'ends at about its lowest' while the chart showed it jumping."""
     parts = []
     for name, loss in losses.items():
         v = np.asarray(loss, dtype=float)
@@ -1370,13 +1372,13 @@ def loss_takeaway(losses: dict[str, np.ndarray]) -> str:
         if not np.isfinite(end):
             parts.append(f"{name}'s loss diverged")
             continue
-        best = float(np.nanmin(v))
-        if end - best <= TIE * max(abs(best), ROUNDING) or end <= ROUNDING:
-            parts.append(f"{name}'s loss ends at about its lowest, {plain(end)}")
+        tail = v[TAIL.start(v.size - 1) :]
+        lo, hi = float(np.nanmin(tail)), float(np.nanmax(tail))
+        if hi - lo <= TIE * max(abs(lo), ROUNDING) or hi <= ROUNDING:
+            parts.append(f"{name}'s loss ends steady, at about {plain(end)}")
         else:
-            parts.append(
-                f"{name}'s loss ends at {plain(end)}, above the lowest it reached ({plain(best)}): it keeps jumping"
-            )
+            a, b = span_ends(lo, hi)
+            parts.append(f"{name}'s loss keeps jumping, between {a} and {b} over the {TAIL.describe()}")
     return capital("; ".join(parts)) + "."
 
 
