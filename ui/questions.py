@@ -176,6 +176,10 @@ def _ask_room_as_student(room: room_view.Membership, key, question, options, cor
         else:
             room_view.send(room, key, options.option(answer) if number else answer, room_view.view_tag())
         return False
+    choice = None if answer is None else options.option(answer) if number else answer
+    if choice is not None and not room_view.counted(room, key, choice):  # held back, or never sent: not judged
+        st.caption(f"Your answer did not reach room {room.code} before the reveal: it was not counted.")
+        answer = None
     result = functools.partial(
         _room_result,
         correct=_value(correct),

@@ -133,7 +133,8 @@ def differences(lab: LabPage, mine: Mapping[str, str], theirs: Mapping[str, str]
 
 
 def clear_open(lab: LabPage, open_questions: Sequence[str]) -> None:
-    """Forget this session's answers to the page's open questions: they answered another question."""
+    """Forget this session's answers to the page's open questions: they answered another question. Each is set to
+    None, not dropped: a dropped key leaves the browser showing the old pick, which a click then cannot send."""
     for key in open_questions:
         if key in lab.questions:
-            st.session_state.pop(key, None)
+            st.session_state[key] = None

@@ -525,12 +525,19 @@ def _room_banner(code: str) -> None:
 
 
 def forget_if_asked_again(room: Membership, key: str) -> None:
-    """If the teacher asked this question again since this session answered, clear its prediction."""
+    """If the teacher asked this question again since this session answered, clear its prediction (before its
+    widget is drawn: a value set, not a key dropped, so the browser clears the pick it shows too)."""
     seen = st.session_state.setdefault(_SEEN, {})
     current = room.question(key).round
     if seen.get((room.code, key), current) != current:
-        st.session_state.pop(key, None)
+        st.session_state[key] = None
     seen[(room.code, key)] = current
+
+
+def counted(room: Membership, key: str, choice: str) -> bool:
+    """This session's `choice` is the answer the room counted from it for the question as now asked (its round)."""
+    sent = st.session_state.get(_SENT, {}).get((room.code, key, room.question(key).round))
+    return sent is not None and sent[1] == choice
 
 
 def send(room: Membership, key: str, choice: str, view: str = "") -> None:
