@@ -10,9 +10,8 @@ import json
 import re
 from urllib.parse import parse_qsl
 
-from hypothesis import given
+import pytest
 
-from tests.helpers import control_space
 from tests.test_poll_ui import APP, poll_db, rerun, texts  # noqa: F401  (poll_db: each test's own database)
 from ui.controls import ROOM
 from ui.lessons.derivation import lesson as derivation
@@ -40,10 +39,11 @@ def _teacher(path: str = "pages/derivation.py", query: dict[str, str] | None = N
     return rerun(at), at.session_state[ROOM.key]
 
 
-def _live(teacher) -> tuple[int, str]:
-    """(the count the teacher reads above the bars, the bars as a screen reader reads them)."""
+def _live(teacher) -> tuple[int, str | None]:
+    """(the count the teacher reads above the bars, the bars as a screen reader reads them: None without bars, as
+    for a typed answer before the reveal)."""
     count = int(re.search(r"\*\*(\d+)\*\* answers? in room", texts(teacher)).group(1))
-    return count, next(c.proto.alt for c in teacher.get("vega_lite_chart") if "room's answers" in c.proto.alt)
+    return count, next((c.proto.alt for c in teacher.get("vega_lite_chart") if "room's answers" in c.proto.alt), None)
 
 
 def _room_chart(at) -> dict:
@@ -82,8 +82,7 @@ def test_students_land_on_the_teachers_settings_by_the_link_the_code_or_go_to():
         assert student.session_state["d_w"] == 0.5 and "w = 0.5" in texts(student)
         student.number_input(key=KEY).set_value(1.0)  # a subgradient: right on the kink
         assert f"Counted for room {code}" in texts(rerun(student))
-    count, alt = _live(rerun(teacher))
-    assert count == 3 == _bars_sum(alt) and "(3 in all)" in alt
+    assert _live(rerun(teacher)) == (3, None)  # a typed answer: the count alone until the reveal
 
 
 def test_a_student_whose_settings_differ_is_told_offered_them_and_never_counted_on_a_wrong_bar():
@@ -92,8 +91,7 @@ def test_a_student_whose_settings_differ_is_told_offered_them_and_never_counted_
     student.number_input(key=KEY).set_value(-2.0)
     rerun(student)
     teacher.slider(key="d_w").set_value(0.5)  # the teacher moves to the kink without asking again
-    count, alt = _live(rerun(teacher))
-    assert count == 0 == _bars_sum(alt) and "**1** more answer was given under other settings" in texts(teacher)
+    assert _live(rerun(teacher)) == (0, None) and "**1** more answer was given under other settings" in texts(teacher)
     rerun(student)  # the room watch reruns the page; here, by hand
     told = texts(student)
     assert "Weight w: 0.3 here, 0.5 on the teacher's screen" in told and "Counted" not in told
@@ -103,8 +101,7 @@ def test_a_student_whose_settings_differ_is_told_offered_them_and_never_counted_
     assert "on the teacher's screen" not in texts(student)
     student.number_input(key=KEY).set_value(1.0)
     rerun(student)
-    count, alt = _live(rerun(teacher))
-    assert count == 1 == _bars_sum(alt) and "other settings" not in texts(teacher)
+    assert _live(rerun(teacher)) == (1, None) and "other settings" not in texts(teacher)
     wanderer = _open("pages/derivation.py", {"room": code})  # lands on w = 0.5, then moves away before answering
     wanderer.slider(key="d_w").set_value(0.8)
     told = texts(rerun(wanderer))
@@ -149,31 +146,50 @@ def test_every_pages_settings_fit_what_the_room_stores():
         assert re.fullmatch(store.SETTINGS_PATTERN, page_view.encode(longest)), entry.lesson.page
 
 
-def test_before_the_reveal_the_live_bars_name_no_rule_and_after_it_they_do():
-    teacher, code = _teacher()
+@pytest.mark.parametrize("query", [{"present": "true"}, {"present": "true", "d_w": "0.5"}])
+def test_before_the_reveal_a_typed_answer_shows_its_count_alone_and_after_it_the_labelled_bars(query):
+    """read5a finding 3: a projected "Type a number" question listed −2 (the answer) and the four slips as bars
+    before anyone answered, and on the kink one bar "from −2 to 2": the answer. Before the reveal the teacher sees
+    the count of answers only; the labelled bars come with the reveal."""
+    teacher, code = _teacher(query=query)
+    values = {**derivation.LESSON.defaults(), **{k: float(v) for k, v in query.items() if k == "d_w"}}
+    typed = derivation.number_answer(values)
     student = _open("pages/derivation.py", {"room": code})
     student.number_input(key=KEY).set_value(2.0)
     rerun(student)
-    _, live = _live(rerun(teacher))
-    shown = live.removeprefix("The room's answers: ").rsplit(" (", 1)[0]
-    labels = [bar.rsplit(": ", 1)[0] for bar in shown.split(", ")]
-    assert labels == ["−2", "−1.6", "−1", "0.4", "2", derivation.OTHER] and not any(r in live for r in RULES)
-    assert not any(r in json.dumps(_room_chart(teacher)) for r in RULES)
+    assert _live(rerun(teacher)) == (1, None)
+    shown = texts(teacher) + "".join(c.proto.spec for c in teacher.get("vega_lite_chart"))
+    labels = {*typed.options, *(label for label, _ in typed.live if " " in label)}  # "from −2 to 2", the rules
+    assert not any(label in shown for label in labels), [label for label in labels if label in shown]
+    assert "their bars show at the reveal" in shown and not any(rule in shown for rule in RULES)
     teacher.button(key=f"{KEY}_reveal").click()
     shown = texts(rerun(teacher))
     (spread,) = [c.proto.alt for c in teacher.get("vega_lite_chart") if "room's answers" in c.proto.alt]
-    assert spread.startswith("The room's answers: −2, sign(r)·x: 0, 2, x alone: 1")
-    assert "The answer is **−2, sign(r)·x**" in shown
+    assert spread.startswith(f"The room's answers: {typed.options[0]}: ") and _bars_sum(spread) == 1
+    assert all(f"{o}: " in spread for o in typed.options)
+    if "d_w" not in query:
+        assert spread.startswith("The room's answers: −2, sign(r)·x: 0, 2, x alone: 1")
+        assert "The answer is **−2, sign(r)·x**" in shown
 
 
-@given(control_space(derivation.C, derivation.PRESETS))
-def test_the_live_bars_are_each_bar_by_its_number_alone_in_increasing_order(values):
-    answer = derivation.number_answer({derivation.C[n].key: v for n, v in values.items()})
-    labels, bars = zip(*answer.live, strict=True)
-    assert sorted(bars) == sorted(answer.options) and len(set(labels)) == len(labels)
-    assert labels[-1] == derivation.OTHER and not any(rule in label for label in labels for rule in RULES)
-    firsts = [float(label.replace("−", "-").removeprefix("from ").split(" to ")[0]) for label in labels[:-1]]
-    assert firsts == sorted(firsts)
+@pytest.mark.parametrize(("path", "key"), [("pages/derivation.py", KEY), ("pages/signed_l1.py", signed_l1.PREDICT_KEY)])
+def test_after_the_reveal_a_presenting_teachers_room_spread_stands_beside_the_question(path, key):
+    """read5a finding 11: after the reveal "How the room answered" started at the bottom edge of a 1280x800
+    projector (under the question's verdict). It takes the place of the live bars, in the column beside the
+    question (the browser test measures it on the first screen)."""
+    teacher, code = _teacher(path, {"present": "true"})
+    teacher.button(key=f"{key}_reveal").click()
+    rerun(teacher)
+    (beside,) = [
+        c for c in teacher.main.columns if any("room's answers" in v.proto.alt for v in c.get("vega_lite_chart"))
+    ]
+    assert any(m.value == "**How the room answered**" for m in beside.markdown)
+    assert not any("Predict first" in m.value for m in beside.markdown)  # not the question's column
+    reading = _teacher(path)[0]  # at a desk: the spread under the verdict, in the question
+    reading.button(key=f"{key}_reveal").click()
+    assert not [
+        c for c in rerun(reading).main.columns if any("room's answers" in v.proto.alt for v in c.get("vega_lite_chart"))
+    ]
 
 
 def test_a_wrong_pick_in_a_room_gets_its_own_rebuttal():
@@ -192,15 +208,13 @@ def test_a_wrong_pick_in_a_room_gets_its_own_rebuttal():
     assert "**1** answer was given under other settings than this page shows now" in told
 
 
-def test_a_presenting_teacher_gets_a_one_line_banner_and_the_live_bars_beside_the_question():
+def test_a_presenting_teacher_gets_a_one_line_banner_and_the_live_count_beside_the_question():
     teacher, code = _teacher(query={"present": "true"})
     banner = [m.value for m in teacher.main.markdown if f"Join room **{code}**" in m.value]
     assert banner and "room_banner_qr" in {b.key for b in teacher.main.button}
     assert not teacher.main.get("image"), "the QR code waits behind its button: the banner stays one line"
-    (beside,) = [
-        c for c in teacher.main.columns if any("room's answers" in v.proto.alt for v in c.get("vega_lite_chart"))
-    ]
-    assert f"{KEY}_reveal" in {b.key for b in beside.button}  # Reveal beside the bars ...
+    (beside,) = [c for c in teacher.main.columns if f"{KEY}_reveal" in {b.key for b in c.button}]
+    assert any(f"answers in room {code}" in m.value for m in beside.markdown)  # Reveal beside the count ...
     assert not any("Predict first" in m.value for m in beside.markdown)  # ... in the column beside the question
 
 

@@ -6,6 +6,7 @@ for the teacher's reveal, and the teacher sees the room's answers live instead o
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -28,14 +29,10 @@ class NumberAnswer:
     verdict: Callable[[float], tuple[bool, str]]  # (right?, why in numbers) for a typed number
     placeholder: str = ""
     waiting: str = "Type an answer to see the result."  # the caption while the question is open
-    # (label, option): the teacher's live bars before the reveal, in their order. Projected while the room argues,
-    # they must not give the answer away: neutral labels (the numbers alone), in a neutral order (sorted). Empty:
-    # the options, as they are.
+    # No longer drawn: before the reveal a typed question's live view is its count alone (bars, even with neutral
+    # labels, listed the right number and the common slips: five options the students never saw). Kept while
+    # ui/lessons/derivation still passes it.
     live: Sequence[tuple[str, str]] = ()
-
-    @property
-    def live_bars(self) -> list[tuple[str, str]]:
-        return list(self.live) or [(o, o) for o in self.options]
 
 
 def predict(
@@ -136,8 +133,8 @@ def _clear(key: str) -> None:
 def _ask_room_as_teacher(room: room_view.Membership, key, options, correct, explanation, wrong, beside) -> bool:
     room_view.show_view(room)  # the page and its settings, for the students to follow
     view = room_view.view_tag()
-    if not room.question(key).revealed:
-        bars = options.live_bars if isinstance(options, NumberAnswer) else [(o, o) for o in options]
+    if not room.question(key).revealed:  # a typed answer's options are not the students' to see: its count alone
+        bars = None if isinstance(options, NumberAnswer) else [(o, o) for o in options]
         if beside is None:
             st.caption(f"Room {room.code}: the room's answers, live. Reveal when the discussion is done.")
             room_view.live_answers(room, key, bars, view)
@@ -147,7 +144,13 @@ def _ask_room_as_teacher(room: room_view.Membership, key, options, correct, expl
                 room_view.live_answers(room, key, bars, view)
         return False
     result = functools.partial(
-        _room_result, correct=_value(correct), explanation=_value(explanation), answer=None, wrong=wrong, view=view
+        _room_result,
+        correct=_value(correct),
+        explanation=_value(explanation),
+        answer=None,
+        wrong=wrong,
+        view=view,
+        beside=beside,
     )
     on_answer_screen(functools.partial(result, room, key, options))
     st.button(
@@ -192,16 +195,20 @@ def _ask_room_as_student(room: room_view.Membership, key, question, options, cor
     return True
 
 
-def _room_result(room, key, options, *, correct: str, explanation: str, answer, wrong: Mapping[str, str], view) -> None:
+def _room_result(
+    room, key, options, *, correct: str, explanation: str, answer, wrong: Mapping[str, str], view, beside=None
+) -> None:
     """After the reveal: the verdict on this session's answer (a common wrong pick's own rebuttal first, as outside
     a room; the answer alone for the teacher or a student who did not answer), then how the room answered under
-    the settings the page shows (`view`)."""
+    the settings the page shows (`view`): in `beside` where the live bars stood (a projector's first screen),
+    else under the verdict."""
     if answer is None:
         st.info(f"The answer is {_named(correct)}. {explanation}", icon="🗳️")
     else:
         _judge(options, answer, correct, explanation, wrong)
     bars = options.options if isinstance(options, NumberAnswer) else options
-    room_view.spread(room, key, bars, right_answers(correct), view)
+    with beside if beside is not None else contextlib.nullcontext():
+        room_view.spread(room, key, bars, right_answers(correct), view)
 
 
 def _value(x: str | Callable[[], str]) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from bench.serve import new_tab, rerun, wait_for_run
@@ -114,27 +115,35 @@ def test_the_qr_code_of_this_link_carries_its_settings(browser, app_url, shots):
     page.context.close()
 
 
-def test_a_presenting_teacher_sees_reveal_and_the_live_bars_on_the_first_screen(browser, app_url, shots):
-    """A fresh teacher's read: at 1280x800 in presentation mode the room's banner and the forward pass pushed
-    Reveal to the bottom edge and the live bars below the fold. The banner is one line (its QR code behind a
-    button) and the bars stand in the chart's column beside the question."""
-    teacher = teacher_in_a_room(browser, app_url, "derivation")
+@pytest.mark.parametrize("page", ["derivation", "signed_l1"])
+def test_a_presenting_teacher_sees_reveal_then_the_rooms_spread_on_the_first_screen(browser, app_url, shots, page):
+    """Fresh teachers' reads: at 1280x800 in presentation mode the room's banner and the forward pass pushed Reveal
+    to the bottom edge (read 4), and after the reveal "How the room answered" started at y = 780 of 800 (read5a 11).
+    The banner is one line (its QR code behind a button); Reveal and the live count stand in the chart's column
+    beside the question, and after the reveal the room's spread takes their place there."""
+    teacher = teacher_in_a_room(browser, app_url, page)
     with rerun(teacher):  # the page as presentation mode draws it, not the run before
         sidebar(teacher).get_by_text("Presentation mode").click()
     expect(main(teacher).get_by_text(re.compile(r"Join room [A-Z2-9]{6}"))).to_be_visible(timeout=WAIT_MS)
     reveal = main(teacher).get_by_role("button", name="Reveal to the room")
-    bars = main(teacher).locator('[data-testid="stVegaLiteChart"]').first
-    expect(bars).to_have_attribute("aria-label", re.compile("The room's answers"), timeout=WAIT_MS)
+    expect(main(teacher).get_by_text(re.compile(r"0 answers in room"))).to_be_visible(timeout=WAIT_MS)
     main(teacher).evaluate("m => m.scrollTo(0, 0)")
-    # wait for the layout to settle (the bars are drawn before the forward pass beside them): then measure
+    box = reveal.bounding_box()
+    assert box and box["y"] + box["height"] <= 800, box
+    teacher.screenshot(path=str(shots / f"poll_teacher_presenting_{page}.png"))
+    reveal.click()
+    heading = main(teacher).get_by_text("How the room answered")
+    expect(heading).to_be_visible(timeout=WAIT_MS)
+    main(teacher).evaluate("m => m.scrollTo(0, 0)")
+    # the bars are drawn before the page's charts beside and under them: wait for the layout to settle, then measure
     settled = """() => [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stVegaLiteChart"]')]
         .some(c => (c.getAttribute('aria-label') || '').includes("room's answers")
-            && c.getBoundingClientRect().bottom <= 800)"""
+            && c.getBoundingClientRect().height > 0 && c.getBoundingClientRect().bottom <= 800)"""
     teacher.wait_for_function(settled, timeout=WAIT_MS)
-    for element in (reveal, bars):
-        box = element.bounding_box()
-        assert box and box["y"] + box["height"] <= 800, box
-    teacher.screenshot(path=str(shots / "poll_teacher_presenting.png"))
-    main(teacher).get_by_role("button", name="QR code").click()
-    expect(teacher.locator('[data-testid="stDialog"] [data-testid="stImage"] img')).to_be_visible(timeout=WAIT_MS)
+    box = heading.bounding_box()
+    assert box and box["y"] < 600, box
+    teacher.screenshot(path=str(shots / f"poll_teacher_revealed_{page}.png"))
+    if page == "derivation":
+        main(teacher).get_by_role("button", name="QR code").click()
+        expect(teacher.locator('[data-testid="stDialog"] [data-testid="stImage"] img')).to_be_visible(timeout=WAIT_MS)
     teacher.context.close()

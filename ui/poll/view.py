@@ -621,7 +621,7 @@ def spread_spec(
             ],
         }
     # a row: the text, then its bar; on a projector, tighter (the text is larger, and the rows must fit the screen)
-    step, bar, above, below = (40, 14, -10, 9) if font_size > 16 else (52, 18, -12, 10)
+    step, bar, above, below = (36, 14, -10, 8) if font_size > 16 else (52, 18, -12, 10)
     return {
         "data": {"values": rows},
         "height": {"step": round(step * grow)},
@@ -670,10 +670,14 @@ def _bars(counts: dict[str, int], labels: Sequence[str], right: Sequence[str] | 
     )
 
 
+TYPED_LIVE = "The answers are typed: their bars show at the reveal, so this screen offers none to pick from."
+
+
 @st.fragment(run_every=REFRESH_S)
-def live_answers(room: Membership, key: str, bars: Sequence[tuple[str, str]], view: str) -> None:
+def live_answers(room: Membership, key: str, bars: Sequence[tuple[str, str]] | None, view: str) -> None:
     """The teacher's view before the reveal: the reveal button, then the room's answers so far given under the
-    settings the page shows (`view`), one bar per (label, option) of `bars`, in their order."""
+    settings the page shows (`view`), one bar per (label, option) of `bars`, in their order; `bars` None (a typed
+    answer, whose options the students never saw): their count alone."""
     try:
         tally = store().tally(room.code, key, view, teacher_key=room.teacher_key)
     except PollError as why:
@@ -681,14 +685,17 @@ def live_answers(room: Membership, key: str, bars: Sequence[tuple[str, str]], vi
         return
     if st.session_state.pop(_RERUN, False):  # revealed by the button: the whole page shows the result
         st.rerun(scope="app")
-    counts, others = _on_bars(tally, bars)
+    counts, others = _on_bars(tally, bars) if bars is not None else (tally.counts, tally.elsewhere)
     # the button and the count above the bars: below them they fell off a 1280x800 projector's screen
     with st.container(horizontal=True, vertical_alignment="center"):
         st.button("Reveal to the room", key=f"{key}_reveal", type="primary", on_click=_reveal, args=(room, key))
         st.markdown(_counted(counts), width="content")
     if others:  # after a change of settings, say: the bars count only the answers to the question on the screen
         st.caption(left_out(others))
-    _bars(counts, [label for label, _ in bars], None, f"{key}_live")
+    if bars is None:
+        st.caption(TYPED_LIVE)
+    else:
+        _bars(counts, [label for label, _ in bars], None, f"{key}_live")
     info = room_info(room)  # beside the chart too: in presentation mode the sidebar is folded
     if info is not None:
         st.caption(who_answered(info) + (" Locked: no new students." if info.locked else ""))
