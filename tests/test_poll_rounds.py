@@ -134,3 +134,45 @@ def test_a_pick_the_room_did_not_count_is_not_told_right(monkeypatch):
     assert answers_in_db(code, KEY) == 1
     assert "Right." not in told and f"The answer is **{right_answer}**" in told
     assert "not counted" in told
+
+
+def _room_chart_alt(at, option: str) -> str | None:
+    """The room's chart of the question that has `option`, as a screen reader reads it, or None."""
+    charts = at.get("vega_lite_chart")
+    return next((c.proto.alt for c in charts if "room's answers" in c.proto.alt and option in c.proto.alt), None)
+
+
+def test_the_check_question_is_a_poll_question_counted_at_any_settings():
+    """read5a finding 2: the teachers' plan sets the exit ticket "in the poll", but the check question at the foot of
+    page 1 never reached the room. In a room it is a poll question as the prediction is: the teacher sees the room's
+    bars and reveals, each student reads the verdict and the room's spread. The page's settings do not change it,
+    so a student whose settings differ from the teacher's is counted too."""
+    from ui.lessons.derivation import lesson as derivation
+
+    page, check = "pages/derivation.py", derivation.CHECK
+    teacher, code = _teacher(page=page)
+    assert "d_check" not in {r.key for r in teacher.radio} and _room_chart_alt(teacher, check.correct) is None
+    teacher.button(key=f"{derivation.PREDICT_KEY}_reveal").click()  # the page goes on past its question
+    rerun(teacher)
+    assert "d_check" not in {r.key for r in teacher.radio}  # the teacher sees the room's answers, not the options
+    assert _room_chart_alt(teacher, check.correct).startswith("The room's answers: ")
+    wrong = next(o for o in check.options if o != check.correct)
+    students = [_open({"room": code}, page), _open({"room": code}, page)]
+    students[1].slider(key="d_w").set_value(0.8)  # another setting than the teacher's
+    for student, pick in zip(students, (check.correct, wrong), strict=True):
+        rerun(student)
+        assert "on the teacher's screen" in texts(student) or student is students[0]
+        student.radio(key="d_check").set_value(pick)
+        assert f"Counted for room {code}" in texts(rerun(student))
+    assert answers_in_db(code, "d_check") == 2
+    rerun(teacher)
+    live = _room_chart_alt(teacher, check.correct)
+    assert f"{check.correct}: 1," in live and "(2 in all)" in live
+    teacher.button(key="d_check_reveal").click()
+    assert f"The answer is **{check.correct}**" in texts(rerun(teacher))
+    for student, verdict in zip(students, ("Right.", "Not quite"), strict=True):
+        told = texts(rerun(student))
+        assert verdict in told and _room_chart_alt(student, check.correct).endswith("(2 in all).")
+    teacher.button(key="d_check_again").click()
+    rerun(teacher)
+    assert browser_shows(rerun(students[0]).radio(key="d_check"), check.correct) is None

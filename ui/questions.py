@@ -84,8 +84,15 @@ def predict(
     return ready
 
 
-def _input(key: str, question: str, options: Sequence[str] | NumberAnswer, *, disabled: bool = False):
-    """The answer's widget: a number to type, or one option to pick."""
+def _input(
+    key: str,
+    question: str,
+    options: Sequence[str] | NumberAnswer,
+    *,
+    disabled: bool = False,
+    horizontal: bool | None = None,
+):
+    """The answer's widget: a number to type, or one option to pick (in a row if `horizontal`; None: up to 4)."""
     if isinstance(options, NumberAnswer):
         return st.number_input(
             options.label,
@@ -102,7 +109,7 @@ def _input(key: str, question: str, options: Sequence[str] | NumberAnswer, *, di
         index=None,
         key=key,
         label_visibility="collapsed",
-        horizontal=len(options) <= 4,
+        horizontal=len(options) <= 4 if horizontal is None else horizontal,
         disabled=disabled,
     )
 
@@ -130,9 +137,30 @@ def _clear(key: str) -> None:
     st.session_state[f"{key}_skip"] = False
 
 
-def _ask_room_as_teacher(room: room_view.Membership, key, options, correct, explanation, wrong, beside) -> bool:
-    room_view.show_view(room)  # the page and its settings, for the students to follow
-    view = room_view.view_tag()
+@dataclass(frozen=True)
+class _Asked:
+    """How a question is asked in a room: `fixed`, a question the page's settings do not change (the closing check
+    question), counted at any settings and answered where it is asked; else a Predict-first question, counted at the
+    settings the page shows, its result on the slide view's answer screen."""
+
+    fixed: bool = False
+
+    def view(self) -> str:
+        return room_view.page_tag() if self.fixed else room_view.view_tag()
+
+    def show(self, draw: Callable[[], None]) -> None:
+        draw() if self.fixed else on_answer_screen(draw)
+
+
+PREDICTION, CHECK = _Asked(), _Asked(fixed=True)
+
+
+def _ask_room_as_teacher(
+    room: room_view.Membership, key, options, correct, explanation, wrong, beside, asked: _Asked = PREDICTION
+) -> bool:
+    if not asked.fixed:
+        room_view.show_view(room)  # the page and its settings, for the students to follow
+    view = asked.view()
     if not room.question(key).revealed:  # a typed answer's options are not the students' to see: its count alone
         bars = None if isinstance(options, NumberAnswer) else [(o, o) for o in options]
         if beside is None:
@@ -152,7 +180,7 @@ def _ask_room_as_teacher(room: room_view.Membership, key, options, correct, expl
         view=view,
         beside=beside,
     )
-    on_answer_screen(functools.partial(result, room, key, options))
+    asked.show(functools.partial(result, room, key, options))
     st.button(
         "Ask again",
         key=f"{key}_again",
@@ -163,13 +191,16 @@ def _ask_room_as_teacher(room: room_view.Membership, key, options, correct, expl
     return True
 
 
-def _ask_room_as_student(room: room_view.Membership, key, question, options, correct, explanation, wrong) -> bool:
+def _ask_room_as_student(
+    room: room_view.Membership, key, question, options, correct, explanation, wrong, asked: _Asked = PREDICTION
+) -> bool:
     revealed = room.question(key).revealed
     room_view.forget_if_asked_again(room, key)
-    differences = room_view.teachers_differ(room)  # the room answers the question at the teacher's settings
+    # the room answers a prediction at the teacher's settings
+    differences = [] if asked.fixed else room_view.teachers_differ(room)
     if differences:
         room_view.settings_differ(room, key, differences, revealed)
-    answer = _input(key, question, options, disabled=revealed)
+    answer = _input(key, question, options, disabled=revealed, horizontal=False if asked.fixed else None)
     number = isinstance(options, NumberAnswer)
     if not revealed:
         if differences:  # told above: it counts once the page shows the teacher's settings
@@ -177,7 +208,7 @@ def _ask_room_as_student(room: room_view.Membership, key, question, options, cor
         if answer is None:
             st.caption(f"{'Type' if number else 'Pick'} an answer: it counts, anonymously, for room {room.code}.")
         else:
-            room_view.send(room, key, options.option(answer) if number else answer, room_view.view_tag())
+            room_view.send(room, key, options.option(answer) if number else answer, asked.view())
         return False
     choice = None if answer is None else options.option(answer) if number else answer
     if choice is not None and not room_view.counted(room, key, choice):  # held back, or never sent: not judged
@@ -189,9 +220,9 @@ def _ask_room_as_student(room: room_view.Membership, key, question, options, cor
         explanation=_value(explanation),
         answer=answer,
         wrong=wrong,
-        view=room_view.view_tag(),
+        view=asked.view(),
     )
-    on_answer_screen(functools.partial(result, room, key, options))
+    asked.show(functools.partial(result, room, key, options))
     return True
 
 
@@ -260,10 +291,19 @@ def check_understanding(
 ) -> None:
     """A closing question with feedback: `wrong` maps a wrong option to why it is wrong (the misconception behind
     it), shown before the explanation; the right option is named once, however it begins. In the slide view, on
-    its own screen (the lesson's last, CHECK_SCREEN)."""
+    its own screen (the lesson's last, CHECK_SCREEN). In a class poll room it is a poll question as predict's
+    (the room's bars on the teacher's screen, the reveal, the spread on each student's page), counted at any
+    settings: the page's settings do not change it."""
+    room = room_view.joined()  # None outside a room: no database call
     with slide_screen(CHECK_SCREEN, part=key), st.container(border=True):
         st.markdown(f"**Check your understanding.** {question}")
-        answer = st.radio(question, list(options), index=None, key=key, label_visibility="collapsed")
+        if room is not None:
+            if room.teacher_key:
+                _ask_room_as_teacher(room, key, options, correct, explanation, wrong or {}, None, CHECK)
+            else:
+                _ask_room_as_student(room, key, question, options, correct, explanation, wrong or {}, CHECK)
+            return
+        answer = _input(key, question, options, horizontal=False)
         if answer is None:
             return
         if answer == correct:

@@ -19,7 +19,8 @@ WRAP_UP = (
     5,
     "**Wrap-up and exit ticket.** Three sentences to leave with: L1's gradient reads the target only through a sign; "
     "without the absolute value there is nothing to stop at; a constant step makes L1 hop around its median instead "
-    "of settling. Exit ticket (2 min): the check question at the foot of page 1, on paper or in the poll.",
+    "of settling. Exit ticket (2 min): the check question at the foot of page 1, on paper or in the poll (back "
+    "on page 1 the room follows you; reveal it as you did the prediction).",
 )
 
 

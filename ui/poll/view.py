@@ -462,6 +462,13 @@ def view_tag() -> str:
     return page_view.tag(page, page_view.current(lab)) if lab is not None else ""
 
 
+def page_tag() -> str:
+    """The tag of a question the page's settings do not change (the check question): the page alone, so its answers
+    count together whatever settings each student's page shows."""
+    page, lab = page_view.here()
+    return page_view.tag(page, {}) if lab is not None else ""
+
+
 def teachers_differ(room: Membership) -> list[str]:
     """For a student on the page the teacher shows: each of its settings that differs from the teacher's (empty if
     they agree, or if the teacher is elsewhere or has not recorded them)."""
