@@ -212,7 +212,7 @@ def test_the_derivations_typed_answer_has_ask_again_and_counts_in_a_room_under_i
     assert not any("room's answers" in c.proto.alt for c in teacher.get("vega_lite_chart"))  # bars at the reveal
     teacher.button(key=f"{key}_reveal").click()
     assert "How the room answered" in texts(rerun(teacher)) and "The answer is **−2, sign(r)·x**" in texts(teacher)
-    (spread,) = [c.proto.alt for c in teacher.get("vega_lite_chart") if "room's answers" in c.proto.alt]
+    (spread,) = [c.proto.alt for c in teacher.get("vega_lite_chart") if "room's answers: −2, sign(r)·x" in c.proto.alt]
     assert "−2, sign(r)·x: 1," in spread and "2, x alone: 2," in spread and f"{lesson.OTHER}: 1" in spread
     rerun(student)  # the last one typed 7.5
     assert "Not quite" in texts(student) and _backward_pass(student)
