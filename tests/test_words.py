@@ -15,7 +15,8 @@ def _read(text: str) -> float:
     if " × 10" not in text:
         return float(text)
     mantissa, power = text.split(" × 10")
-    return float(mantissa) * 10 ** int(power.translate(str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")))
+    # parsed as one literal: mantissa * 10**power underflows to 0 below 1e-308 (5e-324 printed 4.94 × 10⁻³²⁴)
+    return float(f"{mantissa}e{int(power.translate(str.maketrans('⁻⁰¹²³⁴⁵⁶⁷⁸⁹', '-0123456789')))}")
 
 
 @given(st.floats(allow_nan=False, allow_infinity=False, min_value=-1e300, max_value=1e300), st.integers(3, 5))
