@@ -1,6 +1,5 @@
 """The (w, b) loss landscape: L1's creased surface against L2's bowl, and optimisers racing across it."""
 
-import pandas as pd
 import streamlit as st
 
 from ui import charts, follow, frames, layout
@@ -120,16 +119,6 @@ with map_box:
     if not layout.sliding():  # a slide has room for one takeaway: the curves' answer beside the map
         takeaway(short, "\n\n".join(folded))
 
-rows = [
-    {
-        "optimiser": names[o],
-        "final (w, b)": say.point(r.w[-1], r.b[-1]),
-        "best loss − optimum": say.excess_words(excess[o], f_star),
-        "diverged at": frames.diverged_text(r.diverged_at),
-    }
-    for o, r in runs.items()
-]
-
 FLOOR_NOTE = f"a loss on the optimum, 0, is drawn at the bottom, {power_of_ten(lesson_charts.LOG_FLOOR, 1)}"
 with curves_box:  # in the slide view inside the answer's screen, beside the map
     st.markdown(
@@ -157,7 +146,7 @@ with curves_box:  # in the slide view inside the answer's screen, beside the map
     if not layout.sliding():  # a slide: the verdict above says why; the numbers stay on the page
         with st.expander("Why, in numbers"):
             st.markdown(why)
-            layout.table(pd.DataFrame(rows))
+            layout.table(blocks.end_rows(runs, excess, f_star, names))
 
 if layout.sliding():  # the zoom's screen: the zoom and the map's takeaway, which reads what it shows
     with layout.slide_screen(lesson.ZOOM):

@@ -75,3 +75,20 @@ def loss_rows(runs: Mapping[str, core.Trajectory], f_star: float, names: Mapping
                 )
             )
     return frames.stack(loss_rows)
+
+
+def end_rows(
+    runs: Mapping[str, core.Trajectory], excess: Mapping[str, float], f_star: float, names: Mapping[str, str]
+) -> pd.DataFrame:
+    """The loss curves' fold table: each optimiser's end point, best loss above the optimum, and divergence."""
+    return pd.DataFrame(
+        [
+            {
+                "optimiser": names[o],
+                "final (w, b)": say.point(r.w[-1], r.b[-1]),
+                "best loss − optimum": say.excess_words(excess[o], f_star),
+                "diverged at": frames.diverged_text(r.diverged_at),
+            }
+            for o, r in runs.items()
+        ]
+    )
