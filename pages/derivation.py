@@ -122,14 +122,21 @@ with layout.slide_part(3):
             "**L(w) for this sample**, the tangents at your w (L1's dashed)"
             if layout.presenting()
             else "**L(w) for this sample** and the tangents at your w: L1's dashed, on the V's arm and on past the "
-            "kink (on the kink, the fan of subgradients and the app's pick)"
+            "kink (on the kink it zooms in: the fan of subgradients and the app's slope)"
         )
         if not layout.presenting():  # a projector's slide has no room for it: the slider's own label says it
             st.caption("Drag the w slider under the chart (or use its arrow keys): the point and tangents follow.")
         curve, slope_l1, height = pic.curve, grad_w, 250 if layout.sliding() else 320  # a slide: the w slider fits
         follow.chart(
             lesson_charts.loss_curve_follow_chart(
-                curve, pic.family, compute.w_slider(), ["l1", "l2"], pic.y_range, w_range=pic.w_range, height=height
+                curve,
+                pic.family,
+                compute.w_slider(),
+                ["l1", "l2"],
+                pic.y_range,
+                w_range=pic.w_range,
+                zoom=pic.framed,
+                height=height,
             ),
             compute.w_slider(),
             say.curve_alt(x, w, r, b, t, slope_l1=slope_l1, slope_l2=slope_l2)

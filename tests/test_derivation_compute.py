@@ -46,9 +46,10 @@ IDS = ["defaults", "negative x", "steep L2", "bias", "sign(0) = 1", "x = 0", "x 
 def test_each_slider_values_rows_are_the_point_and_tangents_of_the_loss_at_that_w(settings):
     values = {**DEFAULTS, **settings}
     pic = compute.picture(values)
-    rows, frame = pic.family.rows, pic.frame
-    y_lo, y_top = pic.y_range
+    rows = pic.family.rows
     for i, w in enumerate(compute.w_slider().values):
+        frame = pic.frame_at(float(w))  # on the kink, the chart frames it
+        y_lo, y_top = frame.lo, frame.top
         at, want = _at(pic.family, i), _expected(values, float(w))
         point = (rows["part"] == "point").to_numpy()
         assert np.allclose(at["w"][point], want["point"][0], atol=F32)
@@ -75,15 +76,16 @@ def test_each_slider_values_rows_are_the_point_and_tangents_of_the_loss_at_that_
         if not want["on_kink"]:
             assert "L1 tangent" in shown
         else:
-            assert "subgradients" in shown and any("L2 tangent" in t for t in shown)
+            pick, flat = compute.pick_names(values[C["kink"].key] * values[C["x"].key])
+            assert {"subgradients", pick, flat} <= shown
 
 
 def _names_at(pic, i: int) -> list[tuple[str, tuple[float, float, float, float]]]:
     """Each name drawn at slider value i and the box it covers (compute.box, at its widest)."""
-    rows, at = pic.family.rows, _at(pic.family, i)
+    rows, at, frame = pic.family.rows, _at(pic.family, i), pic.frame_at(float(compute.w_slider().values[i]))
     drawn = (rows["part"] == "label").to_numpy() & np.isfinite(at["w"])
     return [
-        (text, compute.box(float(wv), float(lv), side, text, pic.frame))
+        (text, compute.box(float(wv), float(lv), side, text, frame))
         for text, side, wv, lv in zip(
             rows["text"][drawn], rows["side"][drawn], at["w"][drawn], at["L"][drawn], strict=True
         )
@@ -115,7 +117,7 @@ def test_every_name_is_on_the_plot_where_no_line_runs_and_apart_from_the_others(
     for i in range(compute.w_slider().values.size):
         names, lines = _names_at(pic, i), _lines_at(pic, i)
         for j, (text, b) in enumerate(names):
-            assert pic.frame.holds(b), (i, text, b)
+            assert pic.frame_at(float(compute.w_slider().values[i])).holds(b), (i, text, b)
             assert not any(compute.crosses(b, ws, ls) for ws, ls in lines), (i, text, b)
             for other, c in names[j + 1 :]:
                 assert not (b[0] < c[1] and c[0] < b[1] and b[2] < c[3] and c[2] < b[3]), (i, text, other)
@@ -144,3 +146,74 @@ def test_the_fan_is_drawn_only_on_the_kink():
     fan = (pic.family.rows["part"] == "fan").to_numpy()
     on = [i for i in range(slider.values.size) if np.isfinite(_at(pic.family, i)["w"][fan]).any()]
     assert [round(float(slider.values[i]), 2) for i in on] == [0.5]
+
+
+KINKED = [{}, {"d_kink": 1.0}, {"d_x": -1.5, "d_t": 0.3}, {"d_x": 0.3, "d_t": 0.06}, {"d_x": 3.0, "d_t": -3.0}]
+
+
+@pytest.mark.parametrize("settings", KINKED, ids=["defaults", "sign(0) = 1", "negative x", "x 0.3", "steep"])
+def test_standing_on_the_kink_the_chart_frames_it_and_the_fan_fills_it(settings):
+    """A teacher's read (read4a 3): on the kink the fan of subgradients, the kink slide's point, was a sliver about
+    140 by 15 px of a 0..6 by −3..3 plot. The slider's value on the kink switches the chart's scales to a frame
+    around the V's corner, in which the fan spans at least half the height and a quarter of the width; everywhere
+    else the frame is the slider's own range."""
+    from ui.lessons.derivation import charts as lesson_charts
+
+    values = {**DEFAULTS, **settings}
+    pic, slider = compute.picture(values), compute.w_slider()
+    x = values[C["x"].key]
+    fan = (pic.family.rows["part"] == "fan").to_numpy()
+    on = [i for i in range(slider.values.size) if np.isfinite(_at(pic.family, i)["w"][fan]).any()]
+    assert len(on) == 1 and abs(float(slider.values[on[0]]) - pic.kink_at) < 1e-9
+    zoom, at = pic.frame_at(pic.kink_at), _at(pic.family, on[0])
+    assert zoom != pic.frame
+    fw, fl = at["w"][fan], at["L"][fan]
+    assert zoom.w0 <= fw.min() and fw.max() <= zoom.w1 and zoom.lo <= fl.min() and fl.max() <= zoom.top
+    assert (fl.max() - fl.min()) >= 0.5 * (zoom.top - zoom.lo), "the fan fills the plot's height"
+    assert (fw.max() - fw.min()) >= 0.25 * (zoom.w1 - zoom.w0)
+    assert abs(zoom.top / abs(x) - compute.ZOOM_L) < 1e-9, "slopes ±|x| look alike whatever x"
+    for w in slider.values:
+        if abs(w - pic.kink_at) > 1e-9:
+            assert pic.frame_at(float(w)) == pic.frame
+    spec = lesson_charts.loss_curve_follow_chart(
+        pic.curve, pic.family, slider, ["l1", "l2"], pic.y_range, w_range=pic.w_range, zoom=pic.framed
+    )
+    params = spec.params
+    assert params["k_w"] == pytest.approx(pic.kink_at)
+    assert (params["ky_lo"], params["ky_hi"], params["kw_lo"], params["kw_hi"]) == (zoom.lo, zoom.top, zoom.w0, zoom.w1)
+    layer = spec.to_dict()["layer"][0]["encoding"]
+    for axis, (lo, hi) in (("x", ("kw_lo", "w_lo")), ("y", ("ky_lo", "y_lo"))):
+        domain = json.dumps(layer[axis]["scale"]["domain"])
+        assert "k_w" in domain and lo in domain and hi in domain, domain
+
+
+def test_the_kink_names_are_plain_words():
+    """read4a 3: "pick · L2 tangent" was cryptic: the names say what the line is in words."""
+    for slope in (0.0, 2.0, -1.5):
+        for name in compute.pick_names(slope):
+            assert "·" not in name and "pick" not in name
+            assert name == "L2 tangent" or f"slope, {compute.say.fmt(slope)}" in name
+
+
+@pytest.mark.parametrize(
+    "settings", [{}, {"d_x": -0.1, "d_t": 0.26}, {"d_x": 0.0}], ids=["defaults", "far kink", "x 0"]
+)
+def test_the_w_axis_spans_the_sliders_reach_with_round_ticks(settings):
+    """read4a 4: the axis ran −3..3 while the slider reaches −2..2, ticks every 0.4 from −3 (none at 0). The axis
+    spans the slider's range (and a kink just past it, which the kink note says is out of reach), ticks few and
+    round, so 0 is labelled."""
+    from ui.lessons.derivation import charts as lesson_charts
+
+    values = {**DEFAULTS, **settings}
+    pic, c = compute.picture(values), C["w"]
+    x, t = values[C["x"].key], values[C["t"].key]
+    kink = t / x if x else None
+    lo = min(c.lo, kink) if kink is not None and kink < c.lo - 1e-9 else c.lo
+    hi = max(c.hi, kink) if kink is not None and kink > c.hi + 1e-9 else c.hi
+    w0, w1 = pic.w_range
+    assert w0 < lo and w1 > hi and lo - w0 <= 0.1 + 1e-9 and w1 - hi <= 0.1 + 1e-9, (w0, w1)
+    spec = lesson_charts.loss_curve_follow_chart(
+        pic.curve, pic.family, compute.w_slider(), ["l1", "l2"], pic.y_range, w_range=pic.w_range, zoom=pic.framed
+    )
+    axis = spec.to_dict()["layer"][0]["encoding"]["x"]["axis"]
+    assert axis["tickCount"] <= 6

@@ -20,7 +20,7 @@ import core
 from tests.helpers import chart_texts, control_space
 from tests.test_pages import open_page
 from ui import charts
-from ui.lessons.derivation import lesson
+from ui.lessons.derivation import compute, lesson
 from ui.lessons.derivation import sentences as say
 from ui.lessons.derivation.lesson import PRESETS, C
 
@@ -349,8 +349,8 @@ def test_the_l1_v_fills_the_loss_chart_and_the_misconception_chart_is_tall():
     curve = next(p for p in protos if any(d.name == charts.PARAMS for d in p.datasets))  # the y range goes as data
     y_hi = next(pa.ipc.open_stream(d.data.data).read_all() for d in curve.datasets if d.name == charts.PARAMS)["y_hi"]
     y_hi = y_hi[0].as_py()
-    w_lo, w_hi = lesson.C["w"].lo, lesson.C["w"].hi  # the chart follows its w slider: the curves span its range
-    ws = np.linspace(w_lo - 0.6, w_hi + 0.6, 241)
+    w_lo, w_hi = lesson.C["w"].lo, lesson.C["w"].hi  # the chart follows its w slider: the plot spans its reach
+    ws = np.linspace(w_lo - compute.PAD, w_hi + compute.PAD, 241)
     assert np.abs(ws * 2 - 1).max() <= y_hi <= 1.5 * np.abs(ws * 2 - 1).max(), "the top is set by the L1 V"
     misconception = next(s for s in specs if "update k" in json.dumps(s))
     assert misconception["height"] >= 300

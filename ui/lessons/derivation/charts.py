@@ -10,7 +10,16 @@ import pandas as pd
 from ui.charts import LOSS_COLORS, THEORY, Spec, data_params, loss_scales, named_data, series_encodings, template
 from ui.follow import Family, Slider, bound_param, by_value_holder, picked, stale_layer, value_layer
 
-LOSS_CURVE_PARAMS = ("y_lo", "y_hi", "w_lo", "w_hi")
+LOSS_CURVE_PARAMS = ("y_lo", "y_hi", "w_lo", "w_hi", "k_w", "ky_lo", "ky_hi", "kw_lo", "kw_hi")
+NO_KINK = 1e9  # k_w when the slider never stands on the kink: no slider value comes near it
+TICKS = 5  # about this many ticks on w: round values (0 among them), every one labelled, never every other
+
+
+def on_kink(slider: Slider) -> str:
+    """Whether the chart's slider stands on the kink (k_w): there the scales frame the kink (ky_lo … kw_hi)."""
+    return f"abs({slider.expr} - k_w) < 1e-6"
+
+
 TANGENT, TANGENT_DASH = "#222222", (7, 4)  # the L1 tangent: dark and dashed on the blue arm it lies on
 
 
@@ -67,14 +76,23 @@ def step_function_chart(df: pd.DataFrame, current_w: float, optimum: tuple[float
 @template
 def _loss_curve_follows(losses: tuple[str, ...], slider: Slider, by_value: bool, height: int) -> alt.LayerChart:
     """L(w) with the point, the tangents, the fan and their names at the w the chart's own slider holds."""
-    ys = alt.Scale(domain=[alt.ExprRef(expr="y_lo"), alt.ExprRef(expr="y_hi")], nice=False, zero=False)
-    ws = alt.Scale(domain=[alt.ExprRef(expr="w_lo"), alt.ExprRef(expr="w_hi")], nice=False, zero=False)  # the names'
+    on = on_kink(slider)  # standing on the kink the scales frame it: the fan drawn large (compute.Picture.zoom)
+    ys = alt.Scale(
+        domain=[alt.ExprRef(expr=f"{on} ? ky_lo : y_lo"), alt.ExprRef(expr=f"{on} ? ky_hi : y_hi")],
+        nice=False,
+        zero=False,
+    )
+    ws = alt.Scale(  # the names' frame
+        domain=[alt.ExprRef(expr=f"{on} ? kw_lo : w_lo"), alt.ExprRef(expr=f"{on} ? kw_hi : w_hi")],
+        nice=False,
+        zero=False,
+    )
     curves = (
         named_data("curve")
         .mark_line(strokeWidth=2.5, clip=True)
         .encode(
-            x=alt.X("w:Q", title="weight w", scale=ws),
-            y=alt.Y("L:Q", title="loss L(w)", scale=ys),
+            x=alt.X("w:Q", title="weight w", scale=ws, axis=alt.Axis(tickCount=TICKS)),
+            y=alt.Y("L:Q", title="loss L(w)", scale=ys, axis=alt.Axis(tickCount=TICKS)),
             tooltip=["series:N", alt.Tooltip("w:Q", format=".3f"), alt.Tooltip("L:Q", format=".4g")],
             **series_encodings(losses),
         )
@@ -110,9 +128,12 @@ def _loss_curve_follows(losses: tuple[str, ...], slider: Slider, by_value: bool,
         for side, align, dx in (("right", "left", 4), ("left", "right", -4))
         for above, base, dy in (("", "top", 3), (" above", "bottom", -3))
     ]
-    ranges, holder = data_params(dict(zip(LOSS_CURVE_PARAMS, (0.0, 1.0, 0.0, 1.0), strict=True)))
+    ranges, holder = data_params(
+        dict(zip(LOSS_CURVE_PARAMS, (0.0, 1.0, 0.0, 1.0, NO_KINK, 0.0, 1.0, 0.0, 1.0), strict=True))
+    )
     layers = [curves, lines, l1_tangent, dot, *names, holder, *([by_value_holder("picture")] if by_value else [])]
-    layers += [value_layer(slider, f"'w = ' + format({slider.expr}, '.2f')"), stale_layer(slider, "numbers")]
+    said = f"'w = ' + format({slider.expr}, '.2f') + ({on} ? ' · on the kink, zoomed in' : '')"
+    layers += [value_layer(slider, said), stale_layer(slider, "numbers")]
     return alt.layer(*layers).add_params(*ranges, bound_param(slider)).properties(height=height, width="container")
 
 
@@ -124,10 +145,13 @@ def loss_curve_follow_chart(
     y_range: tuple[float, float],
     *,
     w_range: tuple[float, float],
+    zoom: tuple[float, float, float, float, float] | None = None,
     height: int = 320,
 ) -> Spec:
     """L(w) curves (w, series, L) with, at the w of the chart's own slider, what `family` holds there (the point,
-    tangents, fan and names: ui.lessons.derivation.compute); draw it with ui.follow.chart."""
-    params = dict(zip(LOSS_CURVE_PARAMS, map(float, (*y_range, *w_range)), strict=True))
+    tangents, fan and names: ui.lessons.derivation.compute); draw it with ui.follow.chart. `zoom`: (the slider's
+    value on the kink, its y range, its w range), where the chart frames the kink; None: the slider never is."""
+    framed = zoom or (NO_KINK, *y_range, *w_range)
+    params = dict(zip(LOSS_CURVE_PARAMS, map(float, (*y_range, *w_range, *framed)), strict=True))
     data = {"curve": curve, **family.datasets}
     return Spec(_loss_curve_follows(tuple(losses), slider, family.by_value is not None, height), data, params)

@@ -34,6 +34,11 @@ PLACES = ("left", "right", "left above", "right above")  # where a name is writt
 # on a slide about 470 by 150 px, at 16 px letters (7 px wide, 19 px high). CHAR of the w range per letter, HIGH of
 # the y range, GAP_W and GAP_L from its point; DOT: the point's radius.
 CHAR, HIGH, GAP_W, GAP_L, DOT = 0.02, 0.13, 0.013, 0.02, 0.04
+PAD = 0.1  # the w axis reaches this far past the slider's ends (and the kink, when shown): a point at an end is whole
+# On the kink the chart frames the V's corner (the slider's value there switches the scales, charts.py): w within
+# ZOOM_W of it, L within ZOOM_L·|x| above and below, so the fan (±FAN_HALF, slopes ±|x|) fills the plot's middle, its
+# steepest lines about 25° on a 1280 px screen and 50° on a phone, instead of a 15 px sliver of a 0..6 axis.
+ZOOM_W, ZOOM_L = 1.6, 0.65
 
 
 @dataclass(frozen=True)
@@ -57,10 +62,24 @@ class Picture:
     family: follow.Family
     y_range: tuple[float, float]
     frame: Frame  # the plot's extent, in which the names are placed
+    zoom: Frame | None = None  # the plot's extent where the slider stands on the kink (None: it never does)
+    kink_at: float | None = None  # that slider value
 
     @property
     def w_range(self) -> tuple[float, float]:
         return self.frame.w0, self.frame.w1
+
+    @property
+    def framed(self) -> tuple[float, float, float, float, float] | None:
+        """The chart's frame on the kink (charts.loss_curve_follow_chart's zoom): the slider's value, y and w range."""
+        if self.zoom is None or self.kink_at is None:
+            return None
+        return self.kink_at, self.zoom.lo, self.zoom.top, self.zoom.w0, self.zoom.w1
+
+    def frame_at(self, w: float) -> Frame:
+        """The plot's extent with the slider at w: framed on the kink there, else the whole of the slider's range."""
+        on = self.zoom is not None and self.kink_at is not None and abs(w - self.kink_at) < 1e-9
+        return self.zoom if on else self.frame
 
 
 def w_slider() -> follow.Slider:
@@ -191,11 +210,18 @@ def _rows(s: lesson.Sample, frame: Frame, curves: list) -> list[tuple[dict, floa
     return rows
 
 
+def pick_names(pick_slope: float) -> tuple[str, str]:
+    """(the app's pick's name, the flat line's name) on the kink, in plain words and short enough to sit beside the
+    fan on a phone. A pick of slope 0 lies on the L2 tangent (flat where r = 0): one line, named as the app's slope
+    (the legend and the fold say L2's is flat there)."""
+    pick = f"app's slope, {say.fmt(pick_slope)}"
+    return pick, pick if pick_slope == 0 else "L2 tangent"
+
+
 def _names(s: lesson.Sample, ends, fan_w, frame: Frame, lines, taken) -> list[tuple[str, tuple | None]]:
     """Each line's name and where it is written at this w (w, L, side), or None where this w does not draw it
     (a list: off the kink and on it, two names may read the same, "L2 tangent")."""
-    pick = f"pick, slope {say.fmt(s.kink * s.x)}"  # the app's pick: short, a phone's plot is about 45 letters wide
-    flat = "pick · L2 tangent" if s.kink * s.x == 0 else "L2 tangent"
+    pick, flat = pick_names(s.kink * s.x)
     fan_name = "subgradients"  # their slopes, −|x| to |x|, in the takeaway: a phone has no room for them here
     l1, l2 = (_on_plot(ends[k], frame) for k in ("L1", "L2"))
     if not s.kinked:
@@ -232,15 +258,26 @@ def _picture(settings: tuple[tuple[str, object], ...]) -> Picture:
     s0 = samples[0]
     lo, hi = float(slider.values[0]), float(slider.values[-1])
     w_star = say.kink_w(s0.w, s0.x, s0.r)
-    if w_star is not None and lo - 1.5 <= w_star <= hi + 1.5:
+    if w_star is not None and lo - 1.5 <= w_star <= hi + 1.5:  # the kink shown past the slider's end (said so)
         lo, hi = min(lo, w_star), max(hi, w_star)
-    ws = np.linspace(lo - TANGENT_HALF, hi + TANGENT_HALF, 241)
+    w0, w1 = lo - PAD, hi + PAD  # the slider's reach: its ticks fall on round values (charts.py)
+    on_kink = [s for s in samples if s.kinked]
+    zoom = None
+    if on_kink:  # the kink on a slider value: the V's corner framed there
+        k, a = on_kink[0], abs(s0.x)
+        zoom = Frame(k.w - ZOOM_W, k.w + ZOOM_W, -ZOOM_L * a, ZOOM_L * a)
+    reach = [w0 - TANGENT_HALF, w1 + TANGENT_HALF, *([zoom.w0, zoom.w1] if zoom else [])]
+    ws = np.linspace(min(reach), max(reach), 241)  # on past the plot's ends: a tangent's line runs off it
+    if w_star is not None and ws[0] < w_star < ws[-1]:
+        ws = np.sort(np.append(ws, w_star))  # the V's corner itself, sharp when the chart zooms in on it
     residuals = ws * s0.x + s0.b - s0.t
-    l1_top = float(np.max(np.abs(residuals)))
+    seen = (ws >= w0) & (ws <= w1)
+    l1_top = float(np.max(np.abs(residuals[seen])))
     y_top = 1.15 * l1_top if l1_top > 0 else 1.0  # framed on the V: the L2 parabola leaves through the top
-    frame = Frame(float(np.floor(ws[0])), float(np.ceil(ws[-1])), -Y_LOW * y_top, y_top)  # whole numbers at the ends
+    frame = Frame(w0, w1, -Y_LOW * y_top, y_top)
     losses = {k: np.asarray(core.loss_value(k, residuals), dtype=float) for k in ("l1", "l2")}
-    table = [_rows(s, frame, [(ws, losses["l1"]), (ws, losses["l2"])]) for s in samples]
+    curves = [(ws, losses["l1"]), (ws, losses["l2"])]
+    table = [_rows(s, zoom if s.kinked and zoom else frame, curves) for s in samples]
     labels = pd.DataFrame([r[0] for r in table[0]])
     fam = follow.family(
         "picture",
@@ -253,4 +290,5 @@ def _picture(settings: tuple[tuple[str, object], ...]) -> Picture:
     curve = pd.concat(
         [pd.DataFrame({"series": charts.label(k), "w": ws, "L": losses[k]}) for k in ("l1", "l2")], ignore_index=True
     )
-    return Picture(curve, fam, (frame.lo, frame.top), frame)
+    kink_at = on_kink[0].w if on_kink else None
+    return Picture(curve, fam, (frame.lo, frame.top), frame, zoom, kink_at)

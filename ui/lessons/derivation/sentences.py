@@ -218,7 +218,9 @@ def tangent_seen(x: float, w: float, r: float, sign: float, slope_l2: float) -> 
             f"You stand **on the kink** (w = {where}): the V has no tangent here. The L1 line drawn has the app's "
             f"subgradient slope sign(0)·x = {fmt(sign)}·{factor(x)} = {fmt(sign * x)}, one of the fan's slopes from "
             f"{fmt(-abs(x))} to {fmt(abs(x))}. Step off the kink and the slope is ±|x| = ±{fmt(abs(x))}: "
-            f"−{fmt(abs(x))} on one side, {fmt(abs(x))} on the other. L2's slope is 0 here, at its minimum."
+            f"−{fmt(abs(x))} on one side, {fmt(abs(x))} on the other. L2's slope is 0 here, at its minimum"
+            + (": its flat tangent lies under the app's line." if sign == 0 else ".")
+            + " While w stands on the kink the chart zooms in on the corner; one step off, it shows the whole range."
         )
     side = "below" if r < 0 else "above"
     return (
