@@ -228,6 +228,9 @@ def check_misconception(p: dict, bias: bool) -> None:
     rr = right.w * x + right.b - t
     tol = 1e-12 * (1 + abs(t) + abs(x) * np.abs(right.w).max() + np.abs(right.b).max())
     s = np.where(np.abs(rr) <= tol, 0, np.sign(rr))
+    if bias and np.ptp(right.b) > 0:  # read4a 5: with b trained, ŷ = t is a line in (w, b), w_hit one point of it
+        assert "ŷ = t is a line in (w, b), not one w" in alt and "first cross it" in alt
+        assert say.hit_label(w_hit, bias).startswith("paths first reach ŷ = t")
     if m := re.search(r"(reaches|crosses) ŷ = t at update (\d+)", alt):
         k = int(m.group(2))
         assert s[0] != 0 and (s[k] == 0 or s[k] != s[0]) and np.all(s[:k] == s[0])
@@ -377,12 +380,13 @@ def test_a_negative_factor_is_bracketed_and_the_kink_has_no_derivative_in_the_gr
 
 
 def test_the_misconception_says_its_runs_train_b_when_the_bias_is_on():
-    """With the bias on, ŷ = t comes at w − x·r/(x² + 1) (b moves too), not at the loss curve's kink."""
+    """With the bias on, the paths first reach ŷ = t at w − x·r/(x² + 1) (b moves too), not at the loss curve's
+    kink."""
     at = open_page("pages/derivation.py", {"d_bias": "true", "d_b": "0.8", "d_wrong": "true"})
     text = next(c.value for c in at.caption if "updates with lr" in c.value)
     w, x, b, t = (at.session_state[k] for k in ("d_w", "d_x", "d_b", "d_t"))
     r = w * x + b - t
-    assert f"Both runs also train b, so ŷ = t comes at w = {say.fmt(w - x * r / (x * x + 1))}" in text
+    assert f"the dashed line marks w = {say.fmt(w - x * r / (x * x + 1))}, where their paths first cross it" in text
     off = open_page("pages/derivation.py", {"d_wrong": "true"})
     assert "also train b" not in next(c.value for c in off.caption if "updates with lr" in c.value)
 
@@ -589,3 +593,18 @@ def test_on_the_kink_the_misconception_takes_targets_1_above_and_1_below():
     """ "take two targets a step either side, t = 1.1 and t = −0.9": a "step" of 1 read as arbitrary."""
     text = say.misconception_text(0.1, 0.1, say.other_target(0.1, 0.1, 0.0), (-0.1, 0.1), on_kink=True)
     assert "a step either side" not in text and "a target 1 above it and one 1 below it, t = 1.1 and t = −0.9" in text
+
+
+def test_the_bias_presets_dashed_line_is_named_as_the_paths_first_crossing_and_read_beside_its_line():
+    """read4a 5: with b trained, the misconception chart's dashed line read "ŷ = t at w = 0.14" (ŷ = t is a line in
+    (w, b): 0.14 is where the paths first cross it), in small grey type squeezed above the plot's top-right corner.
+    Its name says what it is, in the chart's legible style, beside its line where no run crosses it."""
+    at = open_page("pages/derivation.py", {"d_bias": "true", "d_b": "0.8", "d_wrong": "true"})
+    specs = [(json.loads(e.proto.spec), e.proto) for e in at.get("vega_lite_chart")]
+    spec, proto = next((sp, p) for sp, p in specs if "update k" in json.dumps(sp))
+    rules = next(pa.ipc.open_stream(d.data.data).read_all() for d in proto.datasets if d.name == "rules").to_pylist()
+    assert [r["text"] for r in rules] == ["paths first reach ŷ = t: w = 0.14"]
+    assert rules[0]["slot"] not in charts.TOP_SLOTS
+    fonts = [la["mark"].get("fontSize") for la in spec["layer"] if "rules" in json.dumps(la.get("data", {}))]
+    assert charts.LEGIBLE_RULES.font in fonts
+    assert any("ŷ = t is a line in (w, b)" in c for c in (e.value for e in at.caption))

@@ -97,13 +97,19 @@ def misconception_block(s: lesson.Sample) -> None:
         {"with ∇m (wrong)": charts.label("signed_l1"), "with sign(r)·∇m (right)": charts.label("l1")}
     )
     w_hit = say.hit_w(w, x, r, s.bias)
-    refs = None if w_hit is None else pd.DataFrame({"y": [w_hit], "text": [f"ŷ = t at w = {fmt(w_hit)}"]})
+    refs = None if w_hit is None else pd.DataFrame({"y": [w_hit], "text": [say.hit_label(w_hit, s.bias)]})
     wrong_run, right_run = runs.values()
     where_they_go = say.misconception_alt(x, t, 0.1, wrong_run.w, right_run.w, right_b=right_run.b, w_hit=w_hit)
     layout.chart(
         charts.trajectory_chart(
-            df, "w", "weight w", ["signed_l1", "l1"], hlines=refs, height=200 if layout.sliding() else 380
-        ),  # a slide: the chart and its sentence fit 1280x800
+            df,
+            "w",
+            "weight w",
+            ["signed_l1", "l1"],
+            hlines=refs,
+            height=200 if layout.sliding() else 380,  # a slide: the chart and its sentence fit 1280x800
+            rule_style=charts.LEGIBLE_RULES,  # its name read from the back of the hall, above the plot if need be
+        ),
         where_they_go,
     )
     st.caption(where_they_go)

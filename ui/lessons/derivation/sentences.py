@@ -335,6 +335,12 @@ def hit_w(w: float, x: float, r: float, bias: bool) -> float | None:
     return None if curvature == 0 else _clean(w - x * r / curvature, abs(w) + abs(x * r / curvature))
 
 
+def hit_label(w_hit: float, bias: bool) -> str:
+    """The misconception chart's dashed line's name: with b trained too, ŷ = t is a line in (w, b), and w_hit only
+    where the runs' paths first cross it (`hit_w`); short, it sits above the plot on a phone."""
+    return f"paths first reach ŷ = t: w = {fmt(w_hit)}" if bias else f"ŷ = t at w = {fmt(w_hit)}"
+
+
 def misconception_alt(
     x: float, t: float, lr: float, wrong_w: np.ndarray, right_w: np.ndarray, *, right_b: np.ndarray, w_hit: float | None
 ) -> str:
@@ -347,8 +353,8 @@ def misconception_alt(
     head = f"{K} updates with lr {lr:g} from w = {fmt(wrong_w[0])}."
     if np.ptp(right_b) > 0 and w_hit is not None:  # the runs fit the bias too
         head += (
-            f" Both runs also train b, so ŷ = t comes at w = {fmt(w_hit)}, not at the loss curve's kink above (which "
-            "holds b where you set it)."
+            " Both runs also train b, so ŷ = t is a line in (w, b), not one w: the dashed line marks "
+            f"w = {fmt(w_hit)}, where their paths first cross it (the loss curve above holds b where you set it)."
         )
     if x == 0:
         return f"{head} With x = 0 neither gradient moves w: both lines stay at {fmt(wrong_w[0])}."
