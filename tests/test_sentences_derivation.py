@@ -11,6 +11,7 @@ import re
 from fractions import Fraction
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pytest
 from hypothesis import given
@@ -608,3 +609,43 @@ def test_the_bias_presets_dashed_line_is_named_as_the_paths_first_crossing_and_r
     fonts = [la["mark"].get("fontSize") for la in spec["layer"] if "rules" in json.dumps(la.get("data", {}))]
     assert charts.LEGIBLE_RULES.font in fonts
     assert any("ŷ = t is a line in (w, b)" in c for c in (e.value for e in at.caption))
+
+
+def _significant(text: str) -> int:
+    digits = text.replace("−", "").replace(",", "").replace(".", "").lstrip("0")
+    return len(digits)
+
+
+def test_the_samples_table_prints_three_significant_digits_in_one_style():
+    """read4a 9: the samples table mixed "2" and "2.3" with "1.16" and "−0.0562": every sample's number has 3
+    significant digits, trailing zeros kept; the sign column its whole −1, 0 or 1."""
+    from ui.lessons.derivation import blocks
+
+    for seed in (0, 7):
+        at = open_page("pages/derivation.py", {"d_seed": str(seed), "d_n": "12"})
+        df = next(d.value for d in at.dataframe if "tᵢ/xᵢ" in d.value.columns)
+        for column in df.columns:
+            for text in df[column]:
+                assert isinstance(text, str), (column, text)
+                if column == "sign(rᵢ)":
+                    assert text in ("−1", "0", "1")
+                elif "×" not in text and text != "0":
+                    assert _significant(text) == blocks.DIGITS, (column, text)
+    assert [blocks.sig(v) for v in (2.0, 2.302, -0.05621, 1.0)] == ["2.00", "2.30", "−0.0562", "1.00"]
+
+
+def test_the_staircases_names_sit_where_it_never_runs():
+    """read4a 24: at 390 px the "weighted median" name, written at the top right of its line, was crossed by the
+    staircase's top step. The staircase only rises (every xᵢ > 0), so a name right of its line goes at the bottom,
+    one left of it at the top, where the steps never run."""
+    from ui.lessons.derivation import charts as lesson_charts
+
+    data = core.make_dataset(n=5, x=(0.5, 2.5), w_true=1.0, noise_sigma=0.8, seed=0)
+    assert (data.x > 0).all()
+    spec = lesson_charts.step_function_chart(pd.DataFrame({"w": [0.0, 1.0], "g": [-1.0, 1.0]}), 0.3, (1.16, 1.16))
+    names = [la for la in spec.to_dict()["layer"] if la["mark"]["type"] == "text"]
+    assert len(names) == 4
+    for la in names:
+        right = la["mark"]["align"] == "left"  # written rightwards from its line
+        assert la["encoding"]["y"]["value"] == ("height" if right else 0), la
+        assert la["mark"]["baseline"] == ("bottom" if right else "top")

@@ -17,9 +17,20 @@ from ui.lessons.derivation import charts as lesson_charts
 from ui.lessons.derivation import lesson
 from ui.lessons.derivation import sentences as say
 from ui.lessons.derivation.lesson import CONTROLS, C
+from ui.words import cell
 
 fmt = say.fmt
 PHONE_COLUMNS = ["xᵢ", "tᵢ/xᵢ", "rᵢ = w·xᵢ − tᵢ", "sign(rᵢ)·xᵢ"]  # the samples table on a phone
+DIGITS = 3  # the samples table's significant digits, every number in one style: 2.00 and 2.30 beside 1.16 and −0.0562
+
+
+def sig(value: float) -> str:
+    """A sample's number to DIGITS significant digits, trailing zeros kept (2.00, −0.0562), the minus sign −; a
+    whole number (a sign: −1, 0, 1) as it is; one below 0.0001 as the table's other cells write it (ui.words.cell)."""
+    v = float(value)
+    if isinstance(value, int | np.integer) or not 1e-4 <= abs(float(f"{v:.{DIGITS}g}")) < 10**DIGITS:
+        return cell(value, DIGITS)
+    return f"{v:#.{DIGITS}g}".rstrip(".").replace("-", "−")
 
 
 def kink_block(s: lesson.Sample, answer_screen: int) -> None:
@@ -136,14 +147,18 @@ def samples_block(s: lesson.Sample, curve: pd.DataFrame | None = None) -> None:
             "tᵢ": data.y,
             "tᵢ/xᵢ": data.y / data.x,
             "rᵢ = w·xᵢ − tᵢ": res,
-            "sign(rᵢ)": np.sign(res),
+            "sign(rᵢ)": np.sign(res).astype(int),
             "sign(rᵢ)·xᵢ": contrib,
         }
     )
     # A phone shows four columns whole: those the sentence below reads, sign(rᵢ)·xᵢ the one it sums
     shown = table[PHONE_COLUMNS].rename(columns={"rᵢ = w·xᵢ − tᵢ": "rᵢ"}) if layout.on_phone() else table
     with st.expander("The samples, one per row") if layout.sliding() else contextlib.nullcontext():
-        layout.table(shown, digits=3)  # folded on a slide: the sentence and the staircase fill its screen
+        layout.table(  # folded on a slide: the sentence and the staircase fill it
+            shown.map(sig),
+            digits=DIGITS,
+            column_config={c: st.column_config.TextColumn(alignment="right") for c in shown.columns},  # as numbers
+        )
     lo, hi = core.l1_minimizers(data.x, data.y)
     st.markdown(say.samples_total(w, float(contrib.sum()), lo, hi))
     kinks = data.y / data.x  # where the sum steps: every sample's tᵢ/xᵢ, each on the chart

@@ -23,6 +23,9 @@ def on_kink(slider: Slider) -> str:
 TANGENT, TANGENT_DASH = "#222222", (7, 4)  # the L1 tangent: dark and dashed on the blue arm it lies on
 
 
+STEP_NAMES = (("right", "left", 4, "bottom", "height", -2), ("left", "right", -4, "top", 0, 2))  # side, align, …, y
+
+
 @template
 def _step_function() -> alt.LayerChart:
     line = (
@@ -44,16 +47,20 @@ def _step_function() -> alt.LayerChart:
         named_data("optimum").mark_rule(color=LOSS_COLORS["l1"], strokeDash=[4, 3]).encode(x="lo:Q", tooltip=["text:N"])
     )
     now = named_data("now").mark_rule(color="#222222", strokeWidth=2).encode(x="w:Q")
-    names = [  # the two vertical lines named at the top, each on its outer side so they never overlap (no legend)
+    # The two vertical lines named each on its outer side, so they never overlap (no legend): on the left at the top,
+    # on the right at the bottom, where the staircase never runs (every xᵢ > 0: it only rises, so left of a line
+    # it stays at or below its value there and right of it at or above; the median's value is 0, your w's is on
+    # the median's side of 0, whichever side of it your w is)
+    names = [
         named_data(data)
         .transform_filter(f"datum.side == '{side}'")
-        .mark_text(align=align, baseline="top", dx=dx, dy=2, fontSize=12, color=color)
-        .encode(x=f"{field}:Q", y=alt.value(0), text=alt.value(text))
+        .mark_text(align=align, baseline=base, dx=dx, dy=dy, fontSize=12, color=color)
+        .encode(x=f"{field}:Q", y=alt.value(y), text=alt.value(text))
         for data, field, text, color in (
             ("now", "w", "your w", "#222222"),
             ("optimum", "lo", "weighted median", LOSS_COLORS["l1"]),
         )
-        for side, align, dx in (("right", "left", 4), ("left", "right", -4))
+        for side, align, dx, base, y, dy in STEP_NAMES
     ]
     return alt.layer(area, edge, zero, line, now, *names).properties(height=260, width="container")
 
