@@ -127,3 +127,39 @@ def test_a_diverging_run_is_cut_where_it_leaves_the_others_range_in_the_step_thr
     assert ((marker[drawn] >= bounds[0]) & (marker[drawn] <= bounds[1])).all()
     assert np.allclose(marker[drawn], l2.w[: marker.size][drawn], rtol=1e-6)  # float32
     assert np.isfinite(fam.by_value["w_0"]).all()  # the run that does not diverge is drawn at every update
+
+
+def _blocks(node):
+    for child in getattr(node, "children", {}).values():
+        yield child
+        yield from _blocks(child)
+
+
+def test_the_step_buttons_and_the_speed_keep_one_row_on_a_phone():
+    """read4a 25: in columns, a phone stacked the three step buttons as three full-width rows (about 170 px) above
+    the chart. They and the speed sit in one horizontal container that does not wrap, sized to a phone's column."""
+    from ui import stepper
+
+    at = _open()
+    rows = [
+        b
+        for b in _blocks(at.main)
+        if getattr(b, "type", "") == "flex_container" and b.proto.flex_container.direction == 2  # HORIZONTAL
+    ]
+    row = next(r for r in rows if any(getattr(c, "key", "") == "t_step_back" for c in r.children.values()))
+    keys = [getattr(c, "key", "") for c in row.children.values()]
+    assert keys == ["t_step_back", "t_step_play", "t_step_next", "t_step_speed"]
+    assert not row.proto.flex_container.wrap
+    gaps = 8 * 3  # Streamlit's small gap
+    assert 3 * stepper.BUTTON_PX + stepper.SPEED_PX + gaps <= 358, "a 390 px phone's column"
+
+
+def test_a_phone_reads_the_step_tables_headers_whole(monkeypatch):
+    """read4a 25: at 390 px the step table clipped its last column ("los…"): a phone gets short headers."""
+    from ui import layout, stepper
+
+    monkeypatch.setattr(layout, "on_phone", lambda: True)
+    at = _open()
+    table = next(df.value for df in at.dataframe if "w" in df.value.columns)
+    assert list(table.columns) == ["loss", "w", "dL/dw", "lr", "loss, all"]
+    assert all(len(h) <= 9 for h in stepper.PHONE.values())

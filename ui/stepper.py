@@ -95,23 +95,29 @@ def marker_family(runs: Mapping[str, Trajectory], bounds: tuple[float, float] | 
     return follow.family("marker", pd.DataFrame({"series": list(runs)}), {"w": w})
 
 
+BUTTON_PX, SPEED_PX = 52, 150  # the step buttons' and the speed's widths: all four in 358 px, a phone's column
+PHONE = {"gradient dL/dw": "dL/dw", "loss on all data": "loss, all"}  # the table's headers a phone shows whole
+
+
 def _controls(key: str, last: int, speed: int, playing: bool) -> None:
-    """One row: step back, play or pause, step forward, the updates per step (the update k is under the chart)."""
+    """One row: step back, play or pause, step forward, the updates per step (the update k is under the chart), in
+    a horizontal container, which keeps them in one row on a phone too (columns stack there: three full-width
+    buttons, about 170 px above the chart); the hint under them."""
     k_key, play_key = f"{key}_k", f"{key}_playing"
-    cols = st.columns([1, 1, 1, 2, 5], vertical_alignment="bottom")
     buttons = (
         ("⏮", "back", _shift, (k_key, -speed, last, play_key), "Step back"),
         ("⏸" if playing else "▶", "play", _toggle_play, (key,), "Pause" if playing else "Play"),
         ("⏭", "next", _shift, (k_key, speed, last, play_key), "Step forward"),
     )
-    for col, (label, name, on_click, args, help_text) in zip(cols[:3], buttons, strict=True):
-        col.button(label, key=f"{key}_{name}", on_click=on_click, args=args, help=help_text, width="stretch")
-    cols[3].selectbox("Updates per step", SPEEDS, key=f"{key}_speed")
-    cols[4].caption("Drag the slider under the chart (or use its arrow keys): the marker follows your hand.")
+    row = st.container(horizontal=True, vertical_alignment="bottom", wrap=False, key=f"{key}_controls")
+    for label, name, on_click, args, help_text in buttons:
+        row.button(label, key=f"{key}_{name}", on_click=on_click, args=args, help=help_text, width=BUTTON_PX)
+    row.selectbox("Updates per step", SPEEDS, key=f"{key}_speed", width=SPEED_PX)
+    st.caption("Drag the slider under the chart (or use its arrow keys): the marker follows your hand.")
 
 
 def _numbers(runs: Mapping[str, Trajectory], k: int) -> None:
-    """The table of w, gradient, lr and loss at update k, one row per run."""
+    """The table of w, gradient, lr and loss at update k, one row per run (on a phone, short headers: PHONE)."""
     rows = [
         {
             "loss": label,
@@ -122,7 +128,8 @@ def _numbers(runs: Mapping[str, Trajectory], k: int) -> None:
         }
         for label, run in runs.items()
     ]
-    layout.table(pd.DataFrame(rows), digits=5)
+    table = pd.DataFrame(rows)
+    layout.table(table.rename(columns=PHONE) if layout.on_phone() else table, digits=5)
     if k == 0:
         st.caption("Update 0 is the start: no gradient or learning rate has been used yet.")
 
