@@ -649,3 +649,11 @@ def test_the_staircases_names_sit_where_it_never_runs():
         right = la["mark"]["align"] == "left"  # written rightwards from its line
         assert la["encoding"]["y"]["value"] == ("height" if right else 0), la
         assert la["mark"]["baseline"] == ("bottom" if right else "top")
+
+
+def test_the_bias_switch_label_is_whole_in_its_quarter_row_on_a_projector():
+    """read5a 11: in presentation mode at 1280 the switch read "Add a bias b to the mo…": its column is a quarter of
+    the settings row (about 270 px) less the switch (about 40 px), at the projector's ~12 px per letter."""
+    label = C["bias"].label
+    assert len(label) * 12 <= 270 - 40, label
+    assert "bias b" in label

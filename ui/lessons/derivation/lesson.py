@@ -22,7 +22,7 @@ C = {
     "x": Control("d_x", "Input x", "float", 2.0, lo=-3.0, hi=3.0, step=0.1),
     "t": Control("d_t", "Target t", "float", 1.0, lo=-3.0, hi=3.0, step=0.1),
     "w": Control("d_w", "Weight w", "float", 0.3, lo=-2.0, hi=2.0, step=0.05),
-    "bias": Control("d_bias", "Add a bias b to the model", "bool", False),
+    "bias": Control("d_bias", "Add a bias b", "bool", False),  # short: whole in a quarter row on a projector
     "b": Control("d_b", "Bias b", "float", 0.0, lo=-2.0, hi=2.0, step=0.1),
     "kink": Control.from_param("d_kink", core.LOSSES["l1"].param("at_kink")),
     "h": Control(  # its readout as the sentences print it: 0.000001, not 1e-06
