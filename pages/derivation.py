@@ -79,8 +79,9 @@ with layout.slide_part(3):
             if layout.sliding()
             else "Backward pass: the chain rule, one factor at a time"
         )
+        factors = r" \\ " if layout.sliding() else gap  # a slide's half-width column, its math enlarged: stacked
         st.latex(
-            rf"\begin{{gathered}} {say.dl_dr_latex(r, sign)}{gap}\frac{{dr}}{{d\hat y}} = 1{gap}"
+            rf"\begin{{gathered}} {say.dl_dr_latex(r, sign)}{factors}\frac{{dr}}{{d\hat y}} = 1{factors}"
             rf"\frac{{d\hat y}}{{dw}} = x = {fmt(x)} \end{{gathered}}"
         )
         answer = (

@@ -3,6 +3,7 @@
 import functools
 import inspect
 import json
+import re
 from pathlib import Path
 
 import streamlit
@@ -124,3 +125,13 @@ def test_the_scroll_box_script_and_the_selectors_are_read_from_one_place():
     assert set(internals.SCROLL_BOXES) <= set(internals.page_selectors())
     hide = internals.slide_css(2)
     assert internals.SLIDE_PARTS in hide and '"st-key-slide-2-"' in hide and "slide-1" not in hide
+
+
+def test_a_slide_enlarges_its_math_as_its_prose():
+    """read5a 12: on a slide the prose was 1.2 times larger and the math (KaTeX, sized from a parent in rem) was not:
+    the chain rule's fractions, the answer screen's content, sat smaller than the takeaway under them."""
+    css = internals.slide_css(3)
+    prose = re.search(r"\{ font-size: ([\d.]+)em; \}", css)
+    math = re.search(r'st-key-slide-3-"\] \.katex \{ font-size: ([\d.]+)em; \}', css)
+    assert prose and math, css
+    assert float(math.group(1)) >= 1.21 * float(prose.group(1)), "KaTeX's own 1.21em, enlarged as the prose"

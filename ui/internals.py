@@ -288,6 +288,9 @@ SLIDE_PARTS = f'{MAIN_BLOCK} [data-testid="stVerticalBlock"] > div'  # a part of
 KEYED_PART = SLIDE_PARTS + '[class*="st-key-"]'  # a keyed element or container is such a part (the canary's check)
 
 
+SLIDE_MATH_EM = 1.46  # KaTeX's own 1.21em of body text, enlarged 1.2 times as a slide's prose is
+
+
 def slide_css(step: int) -> str:
     """The style that shows only screen `step`'s parts of the page and the slide navigation."""
     nav = SLIDE_NAV_KEY
@@ -297,7 +300,11 @@ def slide_css(step: int) -> str:
     # a part keyed for another screen inside one of this screen's (a block shown on a screen of its own) is hidden too
     other = f'{MAIN_BLOCK} [class*="st-key-slide-"]:not(.st-key-{nav}):not({part}):not(:has({part}))'
     room = f"{MAIN_BLOCK} {{ padding-bottom: 1rem !important; }}"  # a slide fills the screen: no 10rem of blank
-    return f"<style>{hide}, {other} {{ display: none !important; }} {keep} {{ font-size: 1.2em; }} {room}</style>"
+    # KaTeX sizes its math from a parent in rem, which the 1.2em above does not reach: the math enlarged as the prose
+    math = f"{part} .katex {{ font-size: {SLIDE_MATH_EM}em; }}"
+    return (
+        f"<style>{hide}, {other} {{ display: none !important; }} {keep} {{ font-size: 1.2em; }} {math} {room}</style>"
+    )
 
 
 def _split_top_level(selectors: str) -> list[str]:

@@ -47,8 +47,8 @@ def kink_block(s: lesson.Sample, answer_screen: int) -> None:
     (st.warning if kind == "warning" else st.markdown)(note)
     if s.x != 0:
         st.caption(
-            f"On screen {answer_screen}, the L(w) chart's own w slider stands on the kink: there the chart draws the "
-            "fan of subgradients, every line through the V's corner that stays under it."
+            f"On screen {answer_screen}, the L(w) chart's own w slider stands on the kink: there the chart zooms in on "
+            "the V's corner and draws the fan of subgradients, every line through it that stays under the V."
         )
 
 
