@@ -401,7 +401,7 @@ def test_the_staircase_shows_every_step_of_the_summed_subgradient():
 
     at = open_page("pages/derivation.py")
     table = at.dataframe[-1].value  # the samples' table: tᵢ/xᵢ is where the sum steps
-    kinks = table["tᵢ/xᵢ"].astype(float)
+    kinks = table["tᵢ/xᵢ"].str.replace("−", "-").astype(float)  # as printed, 3 significant digits
     (steps,) = [c for c in at.get("vega_lite_chart") if any(d.name == "steps" for d in c.proto.datasets)]
     data = next(d.data.data for d in steps.proto.datasets if d.name == "steps")
     w = pa.ipc.open_stream(data).read_all().to_pandas()["w"]
