@@ -29,10 +29,6 @@ class NumberAnswer:
     verdict: Callable[[float], tuple[bool, str]]  # (right?, why in numbers) for a typed number
     placeholder: str = ""
     waiting: str = "Type an answer to see the result."  # the caption while the question is open
-    # No longer drawn: before the reveal a typed question's live view is its count alone (bars, even with neutral
-    # labels, listed the right number and the common slips: five options the students never saw). Kept while
-    # ui/lessons/derivation still passes it.
-    live: Sequence[tuple[str, str]] = ()
 
 
 def predict(

@@ -16,7 +16,6 @@ from ui.controls import Control, log_options
 from ui.lessons import Lesson
 from ui.lessons.derivation import sentences as say
 from ui.questions import NumberAnswer
-from ui.words import num
 
 C = {
     "x": Control("d_x", "Input x", "float", 2.0, lo=-3.0, hi=3.0, step=0.1),
@@ -141,26 +140,6 @@ def _room_bars(s: Sample) -> list[tuple[str, float | None]]:
     return [*bars, (OTHER, None)]
 
 
-def _live_bars(s: Sample, bars: list[tuple[str, float | None]]) -> list[tuple[str, str]]:
-    """(label, bar) for the teacher's live chart before the reveal: each bar's number alone (on the kink, the
-    interval), in increasing order, then the rest: projected while the room argues, it names no rule and does
-    not put the right answer first."""
-    numbered = []
-    for bar, value in bars[:-1]:
-        if value is not None:
-            numbered.append((value, value, bar))
-        elif s.at_kink:
-            numbered.append((-abs(s.x), None, bar))
-        else:
-            numbered.append((s.grad_w, s.grad_w, bar))
-    numbered.sort(key=lambda n: n[0])
-    shown = [say.fmt(v) for _, v, _ in numbered if v is not None]
-    digits = 4 if len(set(shown)) == len(shown) else 8  # two numbers alike to 4 digits: more, or the bars merge
-    interval = f"from {say.fmt(-abs(s.x))} to {say.fmt(abs(s.x))}"
-    live = [(interval if v is None else num(v + 0.0, digits), bar) for _, v, bar in numbered]
-    return [*live, (bars[-1][0], bars[-1][0])]
-
-
 def number_answer(values: Mapping[str, object]) -> NumberAnswer:
     """The Predict-first question's typed answer: its verdict, and the room's bar each typed number counts under."""
     s = sample(values)
@@ -178,7 +157,6 @@ def number_answer(values: Mapping[str, object]) -> NumberAnswer:
         lambda guess: verdict(values, guess),
         placeholder="e.g. 1.5",
         waiting="Answer (or skip) to see the backward pass.",
-        live=_live_bars(s, bars),
     )
 
 
