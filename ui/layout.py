@@ -202,6 +202,21 @@ def slide_nav(*, questions: tuple[str, ...], lab_pages: int, named: tuple[str, .
         st.button("◀ Back", key="slide_back", disabled=step == 1, on_click=_go, args=(step - 1, questions))
         st.markdown(f"**{step} / {len(screens)} · {screens[step - 1]}**")
         st.button("Next ▶", key="slide_next", disabled=step == len(screens), on_click=_go, args=(step + 1, questions))
+        if step in {answer_screen(q) for q in range(len(questions))}:  # the verdict's place: beside the screen's name
+            st.session_state[_RUN]["verdict"] = st.container(
+                key=internals.SLIDE_KEY.format(screen=step, part="verdict")
+            )
+
+
+def verdict_slot():
+    """Where a slide's short verdict goes: in the slide view, on the answer's screen being shown, the slide
+    navigation's row (beside the screen's name: the verdict takes no room from the chart that answers); else here."""
+    run = st.session_state.get(_RUN)
+    step = int(st.session_state.get(SLIDE.key, 1))
+    if sliding() and run and run.get("verdict") is not None and run["current"] is not None:
+        if step == _screen(run["current"], answer=True):
+            return run["verdict"]
+    return contextlib.nullcontext()
 
 
 def apply_presentation_style() -> None:
@@ -269,6 +284,9 @@ def table(df: pd.DataFrame, *, digits: int = 4, column_config: dict | None = Non
     header still sorts it."""
     gaps = [c for c in df.columns if df[c].isna().any()]  # Streamlit writes "None" in an empty cell, whatever the style
     df = df.assign(**{c: [cell(v, digits) for v in df[c]] for c in gaps})  # as text: Arrow takes no mixed column
+    if presenting():  # HTML, whose text the projector's CSS sizes (a data frame draws on a canvas, at 13 px)
+        st.table(df.style.format(lambda v: cell(v, digits)).hide(axis="index"))
+        return
     st.dataframe(
         df.style.format(lambda v: cell(v, digits)), hide_index=True, width="stretch", column_config=column_config
     )

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from ui.layout import answer_part, on_answer_screen, slide_part, slide_screen
+from ui.layout import answer_part, on_answer_screen, presenting, slide_part, slide_screen, verdict_slot
 from ui.lessons import CHECK_SCREEN
 from ui.poll import view as room_view
 
@@ -65,7 +65,7 @@ def predict(
     with slide_part(2, question=key), st.container(border=True):
         st.markdown(f"**Predict first.** {question}")
         if room is None:
-            ready = _ask(key, question, options, answer, explanation, wrong or {})
+            ready = _ask(key, question, options, answer, explanation, wrong or {}, beside)
         elif room.teacher_key:
             ready = _ask_room_as_teacher(room, key, options, answer, explanation, wrong or {}, beside)
         else:
@@ -110,14 +110,19 @@ def _input(
     )
 
 
-def _ask(key, question, options, correct, explanation, wrong: Mapping[str, str]) -> bool:
+def _ask(key, question, options, correct, explanation, wrong: Mapping[str, str], beside=None) -> bool:
     answer = _input(key, question, options)
     skipped = st.checkbox("Skip the question and show the result", key=f"{key}_skip")
     if answer is None and not skipped:
         st.caption(options.waiting if isinstance(options, NumberAnswer) else "Pick an answer to run the experiment.")
         return False
     if answer is not None:
-        on_answer_screen(functools.partial(_judge, options, answer, _value(correct), _value(explanation), wrong))
+        judged = functools.partial(_judge, options, answer, _value(correct), _value(explanation), wrong)
+        if beside is not None and presenting():  # a projector: above the chart beside the question, on the first screen
+            with beside:
+                judged()
+        else:
+            on_answer_screen(judged)
     st.button(
         "Ask again",
         key=f"{key}_again",
@@ -257,7 +262,10 @@ def _judge(
     """The verdict on the student's answer: a typed number's from its own rule, a pick's against `correct`."""
     if isinstance(options, NumberAnswer):
         right, why = options.verdict(answer)
-        (st.success if right else st.error)(why, icon="✅" if right else "💡")
+        if presenting():
+            _short_verdict(right, options.options[0], [why])
+        else:
+            (st.success if right else st.error)(why, icon="✅" if right else "💡")
     else:
         _verdict(answer, _value(correct), _value(explanation), wrong)
 
@@ -266,8 +274,10 @@ def _verdict(
     answer: str, correct: str | Sequence[str], explanation: str, wrong: Mapping[str, str] | None = None
 ) -> None:
     """Right, with why in numbers; wrong, the misconception behind the pick first when it is a common one (the
-    numbers then folded), else why in numbers."""
-    if answer in right_answers(correct):
+    numbers then folded), else why in numbers. On a slide or a projector, short (`_short_verdict`)."""
+    if presenting():
+        _short_verdict(answer in right_answers(correct), correct, [(wrong or {}).get(answer, ""), explanation])
+    elif answer in right_answers(correct):
         st.success(f"Right. {explanation}", icon="✅")
     elif wrong and answer in wrong:
         st.error(f"Not quite: the answer is {_named(correct)}. {wrong[answer]}", icon="💡")
@@ -275,6 +285,23 @@ def _verdict(
             st.markdown(explanation)
     else:
         st.error(f"Not quite: the answer is {_named(correct)}. {explanation}", icon="💡")
+
+
+def _short_verdict(right: bool, correct: str | Sequence[str], why: Sequence[str]) -> None:
+    """The verdict a hall reads on a slide or a projector: "Right." or "Not quite: the answer is X.", its why (the
+    misconception behind a common wrong pick, then the numbers) in a fold, so the screen keeps its chart and its
+    takeaway, and no sentence of the takeaway is said twice. In the slide view it sits in the navigation's row
+    (ui.layout.verdict_slot), the why in a popover: opened, it floats over the slide instead of pushing it down."""
+    with verdict_slot(), st.container(horizontal=True, vertical_alignment="center", gap="small", wrap=False):
+        if right:
+            st.success("Right.", icon="✅", width="stretch")
+        else:
+            st.error(f"Not quite: the answer is {_named(correct)}.", icon="💡", width="stretch")
+        with st.popover(SHORT_WHY):
+            st.markdown("\n\n".join(w for w in why if w))
+
+
+SHORT_WHY = "Why, in numbers"  # the fold of a slide's short verdict
 
 
 def check_understanding(
