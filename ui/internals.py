@@ -230,6 +230,16 @@ h5, h5 span { font-size: 1.7rem !important; }
 .block-container { max-width: 100% !important; padding-top: 3.5rem !important; }
 """
 
+# A projector's text that Streamlit or Vega draw at desk size (about 13 px), raised to the body's size on a slide and
+# in presentation mode (>= ui.layout.MIN_PROJECTOR_FONT): a typed number, a select box's value, a table's cells (a
+# table is drawn as HTML there: ui.layout.table), a chart's own slider (ui/follow.py) and the math.
+_PROJECTOR_TEXT_CSS = """
+[data-testid="stNumberInput"] input, [data-testid="stSelectbox"] [data-baseweb="select"] div,
+[data-testid="stTable"] th, [data-testid="stTable"] td, .vega-bind, .vega-bind-name, [data-testid="stPopoverButton"] p {
+  font-size: 1.35rem !important; }
+[data-testid="stMarkdownContainer"] .katex { font-size: 1.5rem; }
+"""
+
 # A box that scrolls sideways (a formula, code, a table or a chart wider than a phone) can be reached by keyboard
 # and is named: while it scrolls it gets tabindex 0 and, unless it has its own, a label and the role region (a
 # table keeps its role, a chart its role and label). Rechecked once per frame after the page changes or the
@@ -274,7 +284,7 @@ _SCROLL_SCRIPT = """
 def page_style(presenting: bool) -> str:
     """The CSS and script every page gets (st.html with unsafe_allow_javascript), with the projector's sizes."""
     script = _SCROLL_SCRIPT.replace("SCROLL_BOXES", json.dumps(SCROLL_BOXES))
-    css = _PAGE_CSS + (_PRESENTATION_CSS if presenting else "")
+    css = _PAGE_CSS + (_PRESENTATION_CSS + _PROJECTOR_TEXT_CSS if presenting else "")
     return f"<style>{css}</style><script>{script}</script>"
 
 
@@ -302,6 +312,8 @@ def slide_css(step: int) -> str:
     room = f"{MAIN_BLOCK} {{ padding-bottom: 1rem !important; }}"  # a slide fills the screen: no 10rem of blank
     # KaTeX sizes its math from a parent in rem, which the 1.2em above does not reach: the math enlarged as the prose
     math = f"{part} .katex {{ font-size: {SLIDE_MATH_EM}em; }}"
+    # the answer's short verdict in the navigation's row (ui.layout.verdict_slot): as tall as the row's buttons
+    room += '[class*="-verdict"] [data-testid="stAlertContainer"] { padding: 0.3rem 0.9rem; }'
     return (
         f"<style>{hide}, {other} {{ display: none !important; }} {keep} {{ font-size: 1.2em; }} {math} {room}</style>"
     )
@@ -322,7 +334,7 @@ def page_selectors() -> list[str]:
     """Every selector of the page's CSS and script that names Streamlit's page, one per list item and without the
     plain elements it ends in (a browser canary checks that each still matches an element of the served app), and
     the nesting the slide view leans on."""
-    css = re.sub(r"/\*.*?\*/", "", _PAGE_CSS + _PRESENTATION_CSS, flags=re.S)
+    css = re.sub(r"/\*.*?\*/", "", _PAGE_CSS + _PRESENTATION_CSS + _PROJECTOR_TEXT_CSS, flags=re.S)
     found = [s for prelude in re.findall(r"([^{}]+)\{", css) for s in _split_top_level(prelude)]
     anchors = [re.sub(r"(\s+[a-z0-9*]+)+$", "", s) for s in found]  # "stAlert li": an alert, with a list or not
     streamlits = [s for s in anchors if "[data-testid=" in s or "." in s]  # not a bare h1: Streamlit's names only
@@ -332,7 +344,7 @@ def page_selectors() -> list[str]:
 def styled_names() -> dict[str, set[str]]:
     """The data-testid values, class names and code token classes of Streamlit's page that the CSS and the script
     name (a canary test checks that each is still in Streamlit's frontend bundle)."""
-    text = _PAGE_CSS + _PRESENTATION_CSS + " ".join(SCROLL_BOXES) + slide_css(1)
+    text = _PAGE_CSS + _PRESENTATION_CSS + _PROJECTOR_TEXT_CSS + " ".join(SCROLL_BOXES) + slide_css(1)
     tokens = {t.strip(" .\n") for group in re.findall(r"\.token:is\(([^)]*)\)", text) for t in group.split(",")}
     text = re.sub(r"\.token:is\([^)]*\)", " ", text)
     classes = set(re.findall(r"(?<![\w-])\.([a-zA-Z][\w-]*)", text))
