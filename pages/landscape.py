@@ -84,7 +84,7 @@ with map_box:
         st.caption(say.map_caption(moved, land.drawn, land.states))
     spec = lesson_charts.landscape_chart(
         land.grid, land.paths, land.creases, (w_opt, b_opt), chosen, w_range=land.w_range, b_range=land.b_range,
-        labels=names, moving=land.moving, slider=slider, height=280 if layout.sliding() else 400,
+        labels=names, moving=land.moving, slider=slider, height=250 if layout.sliding() else 400,
     )  # fmt: skip
     described = (
         f"{charts.label(v['loss'])} over (w, b), darker is lower, optimum at ({w_opt:.3f}, {b_opt:.3f}) marked "

@@ -33,3 +33,31 @@ def test_page_one_walks_to_the_misconception_and_the_check_question(browser, app
         assert page.get_by_text("Right.", exact=False).first.is_visible()
     finally:
         page.context.close()
+
+
+def test_signed_l1_fits_every_screen_after_the_vote(browser, app_url):
+    """A fresh read: answered (not skipped), the answer's screen grew past 800 px under its verdict, and the loss and
+    gradient screens hid two of their three panels in a scroll box the takeaway spoke of."""
+    from ui.lessons.signed_l1 import lesson as signed
+
+    page = new_tab(browser, viewport={"width": 1280, "height": 800})
+    try:
+        page.goto(f"{app_url}/signed_l1?slides=true")
+        wait_for_run(page)
+        names = slide_screens(len(signed.LESSON.questions), signed.LESSON.slide_names)
+        for step, name in enumerate(names, start=1):
+            if step == 2:
+                with rerun(page):
+                    page.locator('[data-testid="stMain"] [data-testid="stRadio"] label:visible').first.click()
+            sizes = page.evaluate(
+                """() => [document.querySelector('[data-testid="stMain"]').scrollHeight,
+                  ...[...document.querySelectorAll('[data-testid="stMain"] [data-testid="stVerticalBlock"]')]
+                  .filter(e => e.offsetParent && e.scrollHeight > e.clientHeight + 2
+                    && ["auto", "scroll"].includes(getComputedStyle(e).overflowY)).map(e => e.scrollHeight)]"""
+            )
+            assert sizes[0] <= 801 and len(sizes) == 1, f"screen {step} ({name}) scrolls: {sizes}"
+            if step < len(names):
+                with rerun(page):
+                    page.get_by_role("button", name="Next ▶").click()
+    finally:
+        page.context.close()

@@ -3,7 +3,6 @@ folded), and the loss and the gradient of every run over updates, each chart wit
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Mapping
 
 import numpy as np
@@ -90,6 +89,9 @@ def what_each_run_did(
     layout.takeaway(say.takeaway(say.end_value(signed.w), v["lr"], sums, others, start=v["w0"]), numbers, answers=True)
 
 
+PANEL_HEIGHT_ON_SLIDE = 54  # px per panel before the projector's scaling: three panels and the takeaway fit 1280x800
+
+
 def loss_and_gradients(
     runs: Mapping[str, core.Trajectory],
     x: np.ndarray,
@@ -100,24 +102,26 @@ def loss_and_gradients(
     """The loss over updates and the gradient each update used, one panel per run, each chart with its takeaway."""
     signed, absl1, l2 = runs.values()
     K = signed.n_updates
-    # a slide: the three panels scroll in a box under the heading, the takeaway under it on the 1280x800 screen
-    box = (lambda: st.container(height=440)) if layout.sliding() else contextlib.nullcontext
+    # a slide: the three panels short enough to show whole under the heading, the takeaway (which reads all three)
+    # under them on the 1280x800 screen; no scroll box that would hide two of them
+    panel = {"height": PANEL_HEIGHT_ON_SLIDE} if layout.sliding() else {}
     with layout.slide_screen(LOSS_SCREEN):
-        st.subheader("The loss over updates")
+        if not layout.sliding():  # a slide: the navigation names the screen
+            st.subheader("The loss over updates")
         short = say.loss_takeaway(signed.loss, l2.diverged_at)
         scale = max(float(np.nanmax(np.abs(r.w[np.isfinite(r.w)]))) for r in (absl1, l2))
         numbers = say.loss_fold(signed.loss, absl1.loss, l2.loss, l2.diverged_at, x=x, w_scale=scale)
         loss_df = frames.runs_frame(runs, "loss")
-        with box():
-            layout.chart(
-                aligned_panels(
-                    charts.small_multiples(loss_df, "loss", "loss on all 20 samples", LOSSES), loss_df["loss"]
-                ),
-                f"{short} {numbers}",
-            )
+        layout.chart(
+            aligned_panels(
+                charts.small_multiples(loss_df, "loss", "loss on all 20 samples", LOSSES, **panel), loss_df["loss"]
+            ),
+            f"{short} {numbers}",
+        )
         layout.takeaway(short, numbers)
     with layout.slide_screen(GRADIENT_SCREEN):
-        st.subheader("The gradient each update used")
+        if not layout.sliding():  # a slide: the navigation names the screen
+            st.subheader("The gradient each update used")
         short = say.gradient_takeaway(
             signed.grad[1:], absl1.w, absl1.grad[1:], goal["l1"], l2.grad[1:], told["L2"], goal["l2"]
         )
@@ -138,9 +142,10 @@ def loss_and_gradients(
                 "draws fewer sign changes than there are."
             )
         grad_df = frames.runs_frame(runs, "grad", K > GRADIENTS_DRAWN)
-        with box():
-            layout.chart(
-                aligned_panels(charts.small_multiples(grad_df, "grad", "dL/dw of the update", LOSSES), grad_df["grad"]),
-                f"{short} {numbers}",
-            )
+        layout.chart(
+            aligned_panels(
+                charts.small_multiples(grad_df, "grad", "dL/dw of the update", LOSSES, **panel), grad_df["grad"]
+            ),
+            f"{short} {numbers}",
+        )
         layout.takeaway(short, numbers)

@@ -30,4 +30,16 @@ def aligned_panels(spec: charts.Spec, values) -> charts.Spec:
     extent = axis_extent(values, font_scale=scale)
     d = json.loads(spec.template)
     d.setdefault("config", {})["axisY"] = {**d["config"].get("axisY", {}), "minExtent": extent, "maxExtent": extent}
+    if layout.sliding():  # a slide: one x axis, under the last panel (the panels share it), and no y title (taller
+        # than a short panel; the screen's heading names the value), so all three panels and the takeaway fit
+        panels = d.get("vconcat", [])
+        d["config"]["title"] = {**d["config"].get("title", {}), "offset": 2}
+        d["spacing"] = 8
+        for i, panel in enumerate(panels):
+            for layer in panel.get("layer", []):
+                encoding = layer.get("encoding", {})
+                if "x" in encoding and i < len(panels) - 1:
+                    encoding["x"]["axis"] = {"title": None, "labels": False, "ticks": False}
+                if isinstance(encoding.get("y"), dict) and "field" in encoding["y"]:
+                    encoding["y"]["title"] = None
     return charts.Spec(json.dumps(d), spec.datasets, spec.params)
