@@ -137,7 +137,7 @@ CLAIM, LOSS, RATE, WHY, STEP, SWEEP, HEAT = SLIDES = (  # the loss and the rate 
     "Why, in three folds",
     "Step through the run",
     "Learning-rate sweep",
-    "Rate and batch size",
+    "Learning rate × noise",
 )
 LOSS_KEYS = ("l1", "l2", "huber")  # the runs the page can show, each behind its control of the same name
 SWEEP_LRS = tuple(float(v) for v in np.logspace(-5, 0, 26))  # the sweep's constant rates
