@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from decimal import Decimal
 
 import numpy as np
 import pytest
@@ -103,14 +104,20 @@ def check_approach(text: str, w: np.ndarray, goal: say.Goal, diverged_at) -> Non
         k = int(m.group(1))
         j = int(m.group(2) or k)
         d, bound = goal.distance(w), say.rounding_bound(w.size, np.max(np.abs(w)))
-        assert goal.kink_stops and side[k] == 0 and np.all(side[1:k] == side[0]) and side[0] != 0
+        assert goal.kink_stops and side[k] != side[0] and np.all(side[1:k] == side[0]) and side[0] != 0
         assert 0 < d[j] <= bound and np.all(d[k:j] > bound), "it lands a rounding error off the goal at update j"
         a, b = re.search(rf"steps between {NUMBER} and {NUMBER}", text).groups()
         assert close(a, w[k:].min()) and close(b, w[k:].max())
-    elif m := re.search(r"reaches .* at update (\d+)", text):
-        k = int(m.group(1))
+    elif m := re.search(rf"(reaches|comes within {NUMBER} of) .* at update ([\d,]+)", text):
+        k = int(m.group(3).replace(",", ""))
         assert side[k] == 0 or side[k] != side[0], "it is on its goal or beyond it at that update"
         assert np.all(side[1:k] == side[0]) and side[0] != 0, "and not before"
+        on = goal.distance(w[k : k + 1])[0] <= say.rounding_bound(w.size, np.max(np.abs(w)))
+        beyond = (w[k] - goal.lo) * (w[0] - goal.lo) < 0 and (w[k] - goal.hi) * (w[0] - goal.hi) < 0
+        if m.group(1) == "reaches":  # on it (to rounding) or past it: not merely within a print's rounding
+            assert on or beyond, (w[k], goal)
+        else:
+            assert not on and not beyond and close(m.group(2), goal.tol)
         assert say.lands_by_rounding(w, goal) is None, "a landing by rounding says so"
         after = w[k:]
         if "stays on it" in text:
@@ -119,11 +126,14 @@ def check_approach(text: str, w: np.ndarray, goal: say.Goal, diverged_at) -> Non
             assert np.any(np.diff(after) * side[0] > 0), "it moves back towards where it came from"
             a, b = re.search(rf"stays between {NUMBER} and {NUMBER}", text).groups()
             assert close(a, after.min()) and close(b, after.max())
-    elif m := re.search(r"(?:passes|overshoots) .* at update (\d+)", text):
-        k = int(m.group(1))
-        assert side[0] != 0 and side[k] != side[0] and np.all(side[1:k] == side[0])
+    elif m := re.search(r"(?:passes|overshoots) .* at update ([\d,]+)", text):
+        k = int(m.group(1).replace(",", ""))
+        beyond = w < goal.lo if w[0] > goal.hi else w > goal.hi  # past it, on its far side from the start
+        assert side[0] != 0 and beyond[k] and not beyond[:k].any(), "the update at which w is past it"
         if "keeps going" in text:
-            assert not np.any(np.diff(w[k:]) * side[0] > 0)
+            assert k < w.size - 1 and not np.any(np.diff(w[k:]) * side[0] > 0)
+        elif "cannot show whether w then turns back or settles" in text:  # too short a run to show a swing
+            assert k == w.size - 1 and ("the run's only update" in text) == (w.size == 2)
         else:
             d = goal.distance(w)
             assert d[-1] > d[0]
@@ -182,9 +192,9 @@ def check_grid_note(text: str, w: np.ndarray, goal: say.Goal) -> None:
 def check_more_epochs(text: str, v: dict, data, goal: say.Goal) -> None:
     """A claim about more epochs, checked by running those epochs."""
     if m := re.search(
-        r"gets there at update (\d+): set \*Epochs\* to (\d+) or more to see it (get there and turn|get)", text
+        r"gets there at update ([\d,]+): set \*Epochs\* to (\d+) or more to see it (get there and turn|get)", text
     ):
-        k, epochs = int(m.group(1)), int(m.group(2))
+        k, epochs = int(m.group(1).replace(",", "")), int(m.group(2))
         assert epochs <= C["epochs"].hi
         longer = core.descend(data, "l1", v["lr"], v["w0"], v["bs"], epochs=epochs)
         side = goal.side(longer.w)
@@ -192,8 +202,13 @@ def check_more_epochs(text: str, v: dict, data, goal: say.Goal) -> None:
         if "turn" in m.group(3):
             assert np.any(np.diff(longer.w[k:]) * side[0] > 0)
             assert say.lands_by_rounding(longer.w, goal) is None, "a turn only rounding makes is not promised"
-    elif m := re.search(r"get there at update (\d+), in epoch (\d+)", text):
-        assert int(m.group(2)) > C["epochs"].hi
+    elif m := re.search(r"get there at update ([\d,]+), in epoch ([\d,]+)", text):
+        assert int(m.group(2).replace(",", "")) > C["epochs"].hi
+        k = int(m.group(1).replace(",", ""))
+        longer = core.descend(data, "l1", v["lr"], v["w0"], v["bs"], epochs=-(-k // (-(-20 // v["bs"]))))
+        slack = say.rounding_bound(longer.w.size, np.max(np.abs(longer.w)))  # in it (to rounding) or past it
+        beyond = longer.w <= goal.hi + slack if longer.w[0] > goal.hi else longer.w >= goal.lo - slack
+        assert beyond[k] and not beyond[:k].any(), "the first update at which w is on its goal, not near it"
     else:
         assert "would not bring" in text
 
@@ -250,10 +265,15 @@ def check_takeaway(line: str, v: dict, p: dict, end: float) -> None:
             "stays": "starts on",
             "reaches": "reaches",
             "swings": "jumps across",
+            "passes": "jumps past",
             "away": "moves away",
         }
         if state != "heads":
             assert clause.startswith(start[state]), (state, clause)
+            if state in ("swings", "passes"):  # "jumps across … without settling" needs w to have turned back
+                k = say.first_reach(run.w, g)
+                turned = bool(np.any(np.diff(run.w[k:]) * g.side(run.w[:1])[0] > 0))
+                assert k and turned == (state == "swings"), (clause, run.w[: k + 3])
             if "steps across it" in clause:  # still jumping from side to side at the end, not by rounding alone
                 late = g.side(run.w[-max(3, run.w.size // 10) :])
                 late = late[late != 0]
@@ -293,14 +313,21 @@ def check_gradient_takeaway(text: str, v: dict, runs: dict, goal: dict) -> None:
     signed, absl1, l2 = (runs[k] for k in ("signed_l1", "l1", "l2"))
     assert words_in(text) <= say.MAX_WORDS, text
     three_digits(text)
+    if text.startswith("One update, so one gradient each"):  # nothing to show how a gradient changes
+        assert signed.n_updates == 1
+        said = re.findall(rf"'s {NUMBER}", text)
+        assert all(close(t, r.grad[1]) for t, r in zip(said, (signed, absl1, l2), strict=True)), text
+        return
+    assert signed.n_updates > 1
     if m := re.search(rf"is always {NUMBER}, wherever", text):
         assert np.allclose(signed.grad[1:], float(m.group(1)), rtol=HALF_UNIT)
     else:
         assert np.ptp(signed.grad[1:]) > 0 and "its batch's Σx" in text
     g = absl1.grad[1:]
-    if m := re.search(rf"Absolute L1's is {NUMBER} until w reaches the target, then flips sign", text):
+    if m := re.search(r"Absolute L1's is ([-−\d., or]+) until w reaches the target, then flips sign", text):
         k = say.first_reach(absl1.w, goal["l1"])
-        assert say.lands_by_rounding(absl1.w, goal["l1"]) is not None and np.all(g[:k] == float(m.group(1)))
+        assert say.lands_by_rounding(absl1.w, goal["l1"]) is not None
+        assert {float(t.replace("−", "-")) for t in m.group(1).split(" or ")} == set(g[:k].tolist())
     elif m := re.search(r"changes sign ([\d,]+) time", text):
         signs = np.sign(g[g != 0])
         assert int(m.group(1).replace(",", "")) == np.count_nonzero(signs[1:] != signs[:-1]) > 0
@@ -310,8 +337,13 @@ def check_gradient_takeaway(text: str, v: dict, runs: dict, goal: dict) -> None:
         assert np.all(sides == (1 if m.group(2) == "above" else -1))
     elif "keeps one sign" in text:
         assert np.all(g > 0) or np.all(g < 0)
-    elif "drops to 0" in text:
+    elif "drops to 0" in text:  # only where w sits on its goal (g[i] is taken at w[i])
         assert np.any(g == 0) and np.any(g != 0)
+        assert np.all(goal["l1"].side(absl1.w[:-1][g == 0]) == 0), "every zero on the goal"
+    elif m := re.search(r"is 0 on ([\d,]+) updates?(?:, ([\d,]+))? away from (?:its optimum|the target)", text):
+        away = int(np.count_nonzero(goal["l1"].side(absl1.w[:-1][g == 0]) != 0))
+        assert int(m.group(1).replace(",", "")) == np.count_nonzero(g == 0) and away > 0
+        assert away == (np.count_nonzero(g == 0) if m.group(2) is None else int(m.group(2).replace(",", "")))
     else:
         assert "Absolute L1's is 0" in text and np.all(g == 0)
     l2_text = text.split("; ")[-1]
@@ -329,6 +361,8 @@ def check_gradient_takeaway(text: str, v: dict, runs: dict, goal: dict) -> None:
             assert q[-1] <= say.rounding_bound(q.size, q[0])
         elif "shrinks" in l2_text:
             assert q[-1] < q[0]
+    elif "as w jumps past" in l2_text:
+        assert state == "passes" and (np.all(l2.grad[1:] > 0) or np.all(l2.grad[1:] < 0))
     elif "as w jumps" in l2_text:
         assert state == "swings"
     elif "as w closes in" in l2_text:
@@ -341,7 +375,9 @@ def check_gradient_takeaway(text: str, v: dict, runs: dict, goal: dict) -> None:
 def check_gradient_fold(text: str, v: dict, runs: dict, goal) -> None:
     signed, absl1, l2 = (runs[k] for k in ("signed_l1", "l1", "l2"))
     three_digits(text)
-    if m := re.search(rf"constant at {NUMBER}", text):
+    if m := re.search(rf"Signed L1's is {NUMBER};", text):
+        assert signed.n_updates == 1 and close(m.group(1), signed.grad[1])
+    elif m := re.search(rf"constant at {NUMBER}", text):
         assert np.allclose(signed.grad[1:], float(m.group(1)), rtol=HALF_UNIT)
     else:
         assert np.ptp(signed.grad[1:]) > 0
@@ -356,8 +392,8 @@ def check_gradient_fold(text: str, v: dict, runs: dict, goal) -> None:
     if "±Σx of the batch on every update" in text:
         assert on_one_side.all()
     else:
-        m = re.search(r"(less in size|0) on (\d+), where", text)
-        assert int(m.group(2)) == np.count_nonzero(~on_one_side) > 0
+        m = re.search(r"(less in size|0) on ([\d,]+), where", text)
+        assert int(m.group(2).replace(",", "")) == np.count_nonzero(~on_one_side) > 0
         if m.group(1) == "0":
             assert np.all(g[~on_one_side] == 0)
     state = say.run_state(l2.w, goal["l2"], l2.diverged_at)
@@ -378,6 +414,10 @@ def check_gradient_fold(text: str, v: dict, runs: dict, goal) -> None:
         assert close(m.group(3), abs(q[-1] - q[0])) and (m.group(2) == "down") == (q[-1] < q[0])
     elif "as w jumps across its optimum" in text:
         assert state == "swings"
+    elif "at the run's one update" in text:
+        assert q.size == 1
+    elif "as w gets past its optimum and the run ends before it turns back" in text:
+        assert state == "passes"
     elif "w starts at its optimum" in text:
         assert state == "stays"
     elif "w settles on its optimum" in text:
@@ -387,6 +427,49 @@ def check_gradient_fold(text: str, v: dict, runs: dict, goal) -> None:
     else:
         assert "moves away" in text and state == "away"
     assert "swinging" not in text or state == "swings"
+
+
+def _decimal(token: str) -> Decimal:
+    return Decimal(token.replace("\u2212", "-").replace(",", ""))
+
+
+def check_equations(text: str) -> None:
+    """Every equation a sentence prints, "a × b = c" or "a − b × c = d", gives the result its own arithmetic gives:
+    a student who works out 20.5 − 600 × 0.4 gets −219.5, and the page prints −219.5 (not −220)."""
+    sums = rf"{NUMBER} − {NUMBER} × {NUMBER} = \**{NUMBER}"
+    for a, b, c, d in re.findall(sums, text):
+        assert _decimal(a) - _decimal(b) * _decimal(c) == _decimal(d), (a, b, c, d, text)
+    for a, b, c in re.findall(rf"(?<![\d,.]){NUMBER} × {NUMBER} = \**{NUMBER}", re.sub(sums, "", text)):
+        assert _decimal(a) * _decimal(b) == _decimal(c), (a, b, c, text)
+
+
+def check_step_reason(text: str, v: dict, absl1, sums: np.ndarray) -> None:
+    """Why absolute L1's step is smaller than signed L1's: never "1.0 times smaller"; "the same size" only when it
+    is (one batch of every sample)."""
+    if not text:
+        return
+    check_equations(text)
+    biggest = np.abs(np.diff(absl1.w)).max()
+    if "the same size" in text:
+        assert v["bs"] == 20 and np.isclose(biggest, v["lr"] * sums[0], rtol=1e-9)
+    elif "its step a little smaller" in text:
+        assert 1 < v["lr"] * sums[0] / biggest < 1.5 + HALF_UNIT * 3
+    else:
+        ratio = re.search(r"its step ([\d,.]+) times smaller", text).group(1)
+        assert float(ratio.replace(",", "")) > 1 and ratio == number_words.times(v["lr"] * sums[0], biggest)
+
+
+def check_rebuttals(v: dict, sums: np.ndarray) -> None:
+    """Each wrong pick's rebuttal at these settings (read5a 8: every preset keeps them): the step it quotes is the
+    run's, lr × Σx as the arithmetic gives it, and the end it quotes is where the run shown ends."""
+    said = lesson.rebuttals({c.key: v[n] for n, c in C.items()})
+    assert set(said) == set(lesson.OPTIONS) - {lesson.FALLS}
+    steps = re.search(r"every step is −lr·Σx = (.*) here", said[lesson.OPTIONS[1]]).group(1).split(" or ")
+    assert {_decimal(t) for t in steps} == {-Decimal(repr(v["lr"])) * Decimal(repr(float(s))) for s in sums}
+    check_equations(said[lesson.OPTIONS[1]])
+    end = re.search(rf"the run (?:as printed )?ends at {NUMBER}", said[lesson.OPTIONS[2]]).group(1)
+    full = core.gradient_x_sums(np.full(20, v["x"]), v["bs"], v["epochs"], True)
+    assert close(end, v["w0"] - v["lr"] * full.sum()) or say.num(v["w0"] - v["lr"] * full.sum()) == end
 
 
 def check_toggle(text: str, v: dict, data) -> None:
@@ -408,20 +491,23 @@ def check_toggle(text: str, v: dict, data) -> None:
         assert v["w0"] <= wt + tol
     elif "ends on the target" in text:
         assert abs(end - wt) <= tol
-    elif m := re.search(r"straight down past the target .* \(reached at update (\d+)\)", text):
-        k = int(m.group(1))
-        # the page finds the crossing from the closed form w0 - k·lr·Σx, the run by k subtractions: at the
-        # boundary they may part by the rounding of k updates (a few ulps of |w| each)
+    elif m := re.search(r"straight down past the target .* \(reached at update ([\d,]+)\)", text):
+        k = int(m.group(1).replace(",", ""))
+        # the first update at which w is at the target or below it, not merely within a print's rounding of it;
+        # the run takes k subtractions, so it may part from exact arithmetic by their rounding (a few ulps of |w|
+        # each), far below a step (lr·x ≥ 0.00005)
         slack = 4 * k * np.finfo(float).eps * (abs(v["w0"]) + abs(wt) + 1)
-        assert end < wt and per_batch.w[k] <= wt + tol + slack and wt + tol - slack < per_batch.w[k - 1]
+        assert end < wt and per_batch.w[k] <= wt + slack and wt + slack < per_batch.w[k - 1]
     else:
         assert "does not even get down to the target" in text and end > wt + tol
-        if m := re.search(r"reach it at update (\d+)", text):
-            k = int(m.group(1))
+        if m := re.search(r"reach it at update ([\d,]+)", text):
+            k = int(m.group(1).replace(",", ""))
             per_epoch = core.gradient_x_sums(data.x, v["bs"], 1)
             sums = np.tile(per_epoch, -(-k // per_epoch.size))[:k]
             longer = core.signed_l1_closed_form(v["w0"], v["lr"], sums, k)
-            assert longer[-1] <= wt + tol < longer[-2]
+            slack = 4 * k * np.finfo(float).eps * (abs(v["w0"]) + abs(wt) + 1)
+            assert longer[-1] <= wt + slack < longer[-2]
+    check_equations(text)
 
 
 @given(SETTINGS)
@@ -459,13 +545,11 @@ def test_every_sentence_of_the_signed_l1_page_holds_for_its_run(v):
     check_no_move_to_where_it_started(v, p, longer)  # at the sliders' extremes 3 digits print start and end alike
 
     exact = bool(np.all(data.y == v["w_true"] * data.x))
-    check_signed_seen(
-        say.signed_seen(v["lr"], sums, end, on_closed, v["w_true"], full=v["full"], exact_data=exact, start=v["w0"]),
-        v,
-        signed,
-        sums,
-        data,
-    )
+    seen = say.signed_seen(v["lr"], sums, end, on_closed, v["w_true"], full=v["full"], exact_data=exact, start=v["w0"])
+    check_signed_seen(seen, v, signed, sums, data)
+    check_equations(seen)
+    abs_state = say.run_state(absl1.w, goal["l1"], absl1.diverged_at)
+    check_step_reason(say.abs_step_reason(v["lr"], absl1.w, sums, abs_state, full=v["full"]), v, absl1, sums)
 
     for name, run, g in (("Absolute L1", absl1, goal["l1"]), ("L2", l2, goal["l2"])):
         text = say.approach(name, run.w, g, run.diverged_at)
@@ -496,6 +580,10 @@ def test_every_sentence_of_the_signed_l1_page_holds_for_its_run(v):
     scale = max(float(np.nanmax(np.abs(r.w[np.isfinite(r.w)]))) for r in (absl1, l2))
     fold = say.loss_fold(signed.loss, absl1.loss, l2.loss, l2.diverged_at, x=data.x, w_scale=scale)
     three_digits(fold.replace("(10¹²)", ""))
+    for r in runs.values():  # read5a 9: a start loss the step-through's table prints whole (28,880), the fold too
+        table = number_words.cell(r.loss[0], 5)
+        if 1000 <= abs(r.loss[0]) < 100_000 and "." not in table:  # not 28,900
+            assert say.num(r.loss[0]).replace(",", "") == table.replace(",", ""), (table, fold)  # 5,556 and 5556
     if m := re.search(rf"Σ\(ŷ − y\) barely moves from {NUMBER} \(down {NUMBER} over the run\)", fold):
         assert say.num(signed.loss[0]) == say.num(signed.loss[-1])
         assert close(m.group(1), signed.loss[0]) and close(m.group(2), signed.loss[0] - signed.loss[-1])
@@ -531,12 +619,100 @@ def test_every_sentence_of_the_signed_l1_page_holds_for_its_run(v):
         data,
     )
 
+    check_rebuttals(v, sums)
+
     expl = say.predict_explanation(v["w0"], v["lr"], sums, K, say.end_value(closed), full=v["full"])
-    m = re.search(rf"goes {NUMBER} → (?:{NUMBER} → )?… → {NUMBER} after (\d+) updates", expl)
-    assert m and close(m.group(1), v["w0"]) and close(m.group(3), signed.w[-1], signed.w) and int(m.group(4)) == K
+    m = re.search(rf"goes {NUMBER} → (?:{NUMBER} → )?… → {NUMBER} after ([\d,]+) updates?", expl)
+    assert m and close(m.group(1), v["w0"]) and close(m.group(3), signed.w[-1], signed.w)
+    assert m.group(4) == f"{K:,}" and (f"{K:,} updates" in expl) == (K != 1)
+    check_equations(expl)
     assert m.group(2) is None or m.group(2) != m.group(1)  # the first step shows: 20 → 19.9996, not 20 → 20
     if m.group(2):
         assert close(m.group(2), signed.w[1])
+
+
+# -- the corners of read5a (findings 4-7), at the sentences: each failed on the page's earlier ones ----------------
+
+
+def _page_sentences(**changes) -> dict[str, str]:
+    """The sentences findings 4-7 are about, at the defaults with `changes` (by short name)."""
+    v = {n: c.default for n, c in C.items()} | changes
+    p = page_runs(v)
+    runs, data, sums, goal = p["runs"], p["data"], p["sums"], p["goal"]
+    signed, absl1, l2 = (runs[k] for k in ("signed_l1", "l1", "l2"))
+    longer = longer_run(v, data, signed) if say.run_state(absl1.w, goal["l1"], None) == "heads" else None
+    told = {
+        "absolute L1": (say.story(absl1.w, goal["l1"], None, longer), goal["l1"].word),
+        "L2": (say.story(l2.w, goal["l2"], l2.diverged_at), goal["l2"].word),
+    }
+    l2_story = told["L2"][0]
+    K, per_epoch = signed.n_updates, core.gradient_x_sums(data.x, v["bs"], 1)
+    return {
+        "takeaway": say.takeaway(say.end_value(signed.w), v["lr"], sums, told, start=v["w0"]),
+        "l2": say.approach("L2", l2.w, goal["l2"], l2.diverged_at),
+        "more": say.more_epochs("absolute L1", goal["l1"], longer, signed.updates_per_epoch, C["epochs"].hi)
+        if longer is not None
+        else "",
+        "why_slow": say.abs_step_reason(v["lr"], absl1.w, sums, told["absolute L1"][0].state, full=v["full"]),
+        "gradient": say.gradient_takeaway(
+            signed.grad[1:], absl1.w, absl1.grad[1:], goal["l1"], l2.grad[1:], l2_story, goal["l2"]
+        ),
+        "gradient_fold": say.gradient_fold(
+            signed.grad[1:],
+            absl1.grad[1:],
+            core.gradient_x_sums(data.x, v["bs"], v["epochs"]),
+            l2.grad[1:],
+            l2_story,
+            l2.diverged_at,
+        ),
+        "alt": say.w_chart_alt(K, say.end_value(signed.w), True, start=v["w0"]),
+        "toggle": say.toggle_explanation(
+            v["w0"], v["lr"], K, 20, float(data.x.sum()), per_epoch=per_epoch, w_true=v["w_true"], full=v["full"]
+        ),
+    }
+
+
+def test_zero_gradients_far_from_the_optimum_are_not_said_to_sit_on_it():
+    """read5a 4 (σ = 10, true w = −5, x = 0.5): absolute L1's twenty zero gradients come from noisy batches whose
+    signs cancel near w = 20, 26 from its optimum, not from w sitting on it."""
+    text = _page_sentences(sigma=10.0, w_true=-5.0, x=0.5)["gradient"]
+    assert "drops to 0 once w sits on" not in text
+    assert "Absolute L1's is 0 on 20 updates away from its optimum, where signs cancel" in text
+
+
+def test_one_update_is_said_to_be_too_short_to_show_settling_or_swinging():
+    """read5a 5 (Epochs 1, batch 20): one update takes L2 from 20 to −10.4; it cannot show a swing or settling."""
+    said = _page_sentences(epochs=1, bs=20)
+    assert "without settling" not in said["takeaway"]
+    assert "L2 jumps past the target, and the run ends before it could turn" in said["takeaway"]
+    assert "keeps going" not in said["l2"] and "One update cannot show whether w then turns back" in said["l2"]
+    assert said["gradient"].startswith("One update, so one gradient each") and "swings" not in said["gradient"]
+    assert "0 times" not in said["gradient_fold"] and "at the run's one update" in said["gradient_fold"]
+    assert "over 1 update for" in said["alt"] and "1 updates" not in " ".join(said.values())
+    assert "1.0 times" not in said["why_slow"] and "the same size" in said["why_slow"]
+
+
+def test_the_loss_fold_prints_l2s_start_as_the_step_through_table_does():
+    """read5a 9: the table said 28,880 at update 0, the fold "from 28,900": one number one way on one screen."""
+    v = {n: c.default for n, c in C.items()}
+    runs = page_runs(v)["runs"]
+    signed, absl1, l2 = (runs[k] for k in ("signed_l1", "l1", "l2"))
+    fold = say.loss_fold(signed.loss, absl1.loss, l2.loss, None, x=page_runs(v)["data"].x, w_scale=20.0)
+    assert "L2's from 28,880 to" in fold and number_words.cell(l2.loss[0], 5) == "28,880"
+
+
+def test_an_equation_prints_the_result_its_arithmetic_gives():
+    """read5a 6: "20.5 − 600 × 0.4 = −220"; the arithmetic gives −219.5."""
+    text = _page_sentences(w0=20.5, epochs=60)["toggle"]
+    assert "20.5 − 600 × 0.4 = **−219.5**" in text and "= **−220**" not in text
+
+
+def test_an_update_at_which_w_reaches_a_value_is_the_first_at_which_it_does():
+    """read5a 7: per batch, w falls 0.01 an update from 20, so it reaches −5 at update 2,500 (2,498 only comes within
+    0.025); absolute L1 first enters its optimum's interval at update 7,949, not 7,899 (within a print's rounding)."""
+    said = _page_sentences(sigma=10.0, w_true=-5.0, x=0.5)
+    assert "it would reach it at update 2,500 and keep falling" in said["toggle"]
+    assert "It would get there at update 7,949, in epoch 795" in said["more"]
 
 
 # -- one test per finding of issue 16 (each failed on the page's fixed sentences) -------------------------------
@@ -561,6 +737,12 @@ def words(at) -> str:
 def takeaways(at) -> list[str]:
     """The page's plain lines under its charts (the w chart's, the loss chart's, the gradient chart's)."""
     return [e.value for e in at.info]
+
+
+def verdict(at) -> str:
+    """The verdict on a Predict-first pick: its line and, for a common wrong pick, its numbers folded under it."""
+    numbers = [m.value for m in at.markdown if m.value.startswith("The gradient of Σ(ŷ − y) with respect to w")]
+    return " ".join([*(e.value for e in at.error), *numbers])
 
 
 def with_preset(name: str):
@@ -593,11 +775,12 @@ def test_per_batch_preset_gives_the_batch_gradient_4_not_40():
 def test_training_ten_times_longer_changes_every_number():
     at = with_preset(lesson.LONGER)
     text = words(at)
-    assert "20 − 2000 × 0.4 = **−780**" in text and "200 × 0.4" not in text
-    assert "−60" not in text.replace("20 − 2000 × 0.04 = **−60**", "")  # per batch, 2,000 updates end at −60 too
+    assert "20 − 2,000 × 0.4 = **−780**" in text and "200 × 0.4" not in text
+    assert "−60" not in text.replace("20 − 2,000 × 0.04 = **−60**", "")  # per batch, 2,000 updates end at −60 too
     at.radio(key="s_predict").set_value("It comes to rest at another w").run()
-    explanation = " ".join(e.value for e in at.error)
-    assert "→ −780 after 2000 updates" in explanation and "60" not in explanation
+    explanation = verdict(at)
+    assert "→ −780 after 2,000 updates" in explanation and "the run as printed ends at −780" in explanation
+    assert "60" not in explanation.replace("the per-batch reading of the code at −60", "")  # 2,000 × 0.04 from 20
 
 
 def test_gradient_caption_with_noise_says_the_signs_cancel():
@@ -610,7 +793,7 @@ def test_gradient_caption_with_noise_says_the_signs_cancel():
 def test_predict_explanation_follows_the_settings():
     at = open_page("pages/signed_l1.py", {"s_lr": "0.02", "s_epochs": "10"})
     at.radio(key="s_predict").set_value("It comes to rest at another w").run()
-    explanation = " ".join(e.value for e in at.error)
+    explanation = verdict(at)
     assert "0.02 × 40 = 0.8" in explanation and "→ −60 after 100 updates" in explanation
 
 
@@ -754,6 +937,8 @@ def test_the_check_question_rebuts_each_wrong_pick_in_its_own_words():
         at.radio(key="s_check").set_value(pick).run()
         verdict = " ".join(e.value for e in at.error if "Not quite" in e.value)
         assert why in verdict and "No: No:" not in verdict and verdict.count(lesson.CHECK_RIGHT) == 1, verdict
+        # read4a 19: read aloud, "the answer is No: predictions …" stumbles; "the answer is No, because …" reads
+        assert "the answer is **No, because predictions" in verdict and "is **No:" not in verdict, verdict
         others = [w for p, w in lesson.CHECK_WRONG.items() if p != pick]
         assert not any(w in verdict for w in others)
 
@@ -942,3 +1127,25 @@ def test_at_the_sliders_extremes_a_tiny_move_is_said_to_barely_move():
     assert "Signed L1 barely moves from 50 (down 0.02 over the run)" in texts[0]
     assert texts[6].startswith("Signed L1's loss falls every update, by 0.2 in all")
     assert "550 to 550" not in texts[7] and "27.5 at the first update to 27.5" not in texts[9]
+
+
+def _all(node, key: str) -> list:
+    """Every value under `key` anywhere in a spec."""
+    if isinstance(node, dict):
+        return [*([node[key]] if key in node else []), *(x for v in node.values() for x in _all(v, key))]
+    if isinstance(node, list):
+        return [x for v in node for x in _all(v, key)]
+    return []
+
+
+def test_panels_keep_a_constant_off_their_frame_and_the_w_legend_takes_one_row():
+    """read4a 17: signed L1's constant 40 and absolute L1's 4 sat on the top edge of their panels (the y domain ended
+    at the value); the w chart's legend put "L2 r²" alone on a second line (two columns for three entries)."""
+    specs = _specs(open_page("pages/signed_l1.py"))
+    panels = [s for s in specs if "vconcat" in s]
+    assert len(panels) == 2  # the loss and the gradient panels
+    for spec in panels:
+        scales = [y["scale"] for y in _all(spec, "y") if isinstance(y, dict) and "scale" in y]
+        assert scales and all(sc.get("padding", 0) >= 5 for sc in scales), scales
+    w_legends = [lg for s in specs if "vconcat" not in s for lg in _all(s, "legend") if isinstance(lg, dict)]
+    assert w_legends and all(lg.get("columns") == len(lesson.LOSSES) for lg in w_legends if "columns" in lg)

@@ -138,7 +138,7 @@ def loss_and_gradients(
         # value, which would hide most of absolute L1's sign flips that the fold counts
         if K > GRADIENTS_DRAWN:
             numbers += (
-                f" The chart keeps, in each stretch of its {K} updates, the first, lowest and highest gradient: it "
+                f" The chart keeps, in each stretch of its {K:,} updates, the first, lowest and highest gradient: it "
                 "draws fewer sign changes than there are."
             )
         grad_df = frames.runs_frame(runs, "grad", K > GRADIENTS_DRAWN)

@@ -11,7 +11,10 @@ Over 400 lines: every sentence the page prints, each a short pure function with 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
 
 import numpy as np
 import pandas as pd
@@ -32,12 +35,20 @@ ARTICLE = {"lr": 0.01, "w0": 20.0, "bs": 2, "epochs": 20, "x": 2.0, "w_true": 1.
 
 
 def num(v: float) -> str:
-    """A number as the page prints it: DIGITS significant digits, a true minus sign (ui.words.num); past the
+    """A number as the page prints it: DIGITS significant digits, a true minus sign (ui.words.num), a whole number
+    of 1,000 or more with all its digits (ui.words.plain, as the step-through's table shows it); past the
     divergence limit in words ("over a trillion"), never in e-notation (an L2 loss can reach 10¹⁷ while |w| is
     still under the limit)."""
     if abs(v) >= DIVERGENCE_LIMIT and np.isfinite(v):
         return f"over {LIMIT_WORDS}" if v > 0 else f"below minus {LIMIT_WORDS}"
+    if abs(v) >= 1000:  # a whole number keeps its digits, as the step-through's table prints it: 28,880, not 28,900
+        return words.plain(v, DIGITS)
     return words.num(v, DIGITS)
+
+
+def count(n: int, noun: str) -> str:
+    """A count with its noun, singular for one, thousands separated: "1 update", "1,275 updates"."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 def apart(a: float, b: float) -> tuple[str, str]:
@@ -96,6 +107,10 @@ def near(target: float) -> float:
     return 0.5 * 10.0 ** (1 - DIGITS) * max(1.0, abs(target))
 
 
+ON_EXACTLY = 1e-8  # how far off its goal absolute L1 may be and count as on it: far above the rounding drift of
+# MAX_UPDATES updates (under 1e-9 here), far below its smallest step (lr·x = 0.0001 × 0.5)
+
+
 @dataclass(frozen=True)
 class Goal:
     """Where a loss wants w: an interval [lo, hi] (a point when lo == hi), named for a sentence. A w within
@@ -107,10 +122,18 @@ class Goal:
     name: str
     kink_stops: bool = False  # absolute L1 on data that lie on the line: on the goal every residual is 0, and the
     # page's sign(0) = 0 makes the gradient 0 there
+    exact: bool = False  # absolute L1's goal: its steps are whole batch sums, so w gets onto it (or across it) at one
+    # update, to rounding (ON_EXACTLY); L2 closes in geometrically and only comes within `near` of its optimum
 
     @property
     def tol(self) -> float:
-        return near(max(abs(self.lo), abs(self.hi)))
+        scale = max(abs(self.lo), abs(self.hi))
+        return ON_EXACTLY * max(1.0, scale) if self.exact else near(scale)
+
+    @property
+    def within(self) -> str:
+        """' (within 0.005)' after "stays on it" for a goal reached within a print's rounding; '' for an exact one."""
+        return "" if self.exact else f" (within {num(self.tol)})"
 
     def side(self, w: np.ndarray) -> np.ndarray:
         """-1 below the goal, +1 above it, 0 on it (within tol)."""
@@ -134,13 +157,16 @@ def goals(x: np.ndarray, y: np.ndarray, w_true: float, l1_interval: tuple[float,
     lo, hi = l1_interval
     if np.all(y == w_true * x) and lo == hi == w_true == l2_opt:
         target = f"the target w = {num(w_true)}"
-        return {"l1": Goal(w_true, w_true, target, kink_stops=True), "l2": Goal(w_true, w_true, target)}
+        return {"l1": Goal(w_true, w_true, target, kink_stops=True, exact=True), "l2": Goal(w_true, w_true, target)}
     l1 = (
         f"its optimum w = {num(lo)} (the median of yᵢ/xᵢ)"
         if lo == hi
         else f"its optimum, the interval [{num(lo)}, {num(hi)}] (the median of yᵢ/xᵢ)"
     )
-    return {"l1": Goal(lo, hi, l1), "l2": Goal(l2_opt, l2_opt, f"its optimum w = {num(l2_opt)} (least squares)")}
+    return {
+        "l1": Goal(lo, hi, l1, exact=True),
+        "l2": Goal(l2_opt, l2_opt, f"its optimum w = {num(l2_opt)} (least squares)"),
+    }
 
 
 def first_reach(w: np.ndarray, goal: Goal) -> int | None:
@@ -171,11 +197,33 @@ def lands_by_rounding(w: np.ndarray, goal: Goal) -> int | None:
     return j if j is not None and goal.distance(np.asarray(w, dtype=float)[j : j + 1])[0] > 0 else None
 
 
+def first_past(w: np.ndarray, goal: Goal) -> int | None:
+    """The first update at which w is beyond the goal, on its far side from the start (not merely within `tol` of
+    it); None if it never is."""
+    w = np.asarray(w, dtype=float)
+    beyond = w < goal.lo if w[0] > goal.hi else w > goal.hi
+    hit = np.flatnonzero(beyond)
+    return int(hit[0]) if hit.size else None
+
+
+def arrives(goal: Goal, w: np.ndarray, k: int) -> str:
+    """How w got to its goal at update k (`first_reach`): "reaches the target w = 1 at update 48" where w is on it
+    (to rounding) or past it, "comes within 0.005 of the target w = 1 at update 48" where it is only that close."""
+    w = np.asarray(w, dtype=float)
+    on = goal.distance(w[k : k + 1])[0] <= rounding_bound(w.size, float(np.max(np.abs(w))))
+    past = first_past(w, goal) == k
+    if on or past:
+        return f"reaches {goal.name} at update {k:,}"
+    return f"comes within {num(goal.tol)} of {goal.name} at update {k:,}"
+
+
 # Over 50 lines: one branch per thing a run can do with its goal, each tested against the run it describes.
 def approach(name: str, w: np.ndarray, goal: Goal, diverged_at: int | None) -> str:
     """What one run does with its goal: never reaches it, closes in, reaches it and turns around, or passes it."""
     if diverged_at is not None:
-        return f"{name} diverges: |w| passes {LIMIT_WORDS} ({LIMIT_TEXT}) at update {diverged_at}, where the run stops."
+        return (
+            f"{name} diverges: |w| passes {LIMIT_WORDS} ({LIMIT_TEXT}) at update {diverged_at:,}, where the run stops."
+        )
     w = np.asarray(w, dtype=float)
     K, d = w.size - 1, goal.distance(w)
     k = first_reach(w, goal)
@@ -183,7 +231,7 @@ def approach(name: str, w: np.ndarray, goal: Goal, diverged_at: int | None) -> s
         if d[-1] <= 0.01 * d[0]:
             return (
                 f"{name} closes in on {goal.name} without reaching it: {num(d[0])} away at the start, "
-                f"{num(d[-1])} after {K} updates."
+                f"{num(d[-1])} after {count(K, 'update')}."
             )
         if d[-1] < d[0]:
             return (
@@ -197,51 +245,58 @@ def approach(name: str, w: np.ndarray, goal: Goal, diverged_at: int | None) -> s
     after = w[k:]
     if k == 0:  # it starts on its goal
         if np.all(goal.side(after) == 0):
-            return f"{name} starts on {goal.name} and stays on it (within {num(goal.tol)})."
+            return f"{name} starts on {goal.name} and stays on it{goal.within}."
         return (
             f"{name} starts on {goal.name} and does not stay there: w moves between {num(after.min())} and "
             f"{num(after.max())} and ends {num(d[-1])} from it."
         )
     if (j := lands_by_rounding(w, goal)) is not None:
         return (
-            f"{name} reaches {goal.name} at update {k}{'' if j == k else f' and lands on it at update {j}'}. "
+            f"{name} reaches {goal.name} at update {k:,}{'' if j == k else f' and lands on it at update {j:,}'}. "
             "Exactly there every residual is 0, sign(0) = 0 makes the "
             f"step 0 and w would stop for good; the arithmetic lands w a rounding error off {num(goal.lo)} instead "
             "(too little to print), every residual keeps its sign, so the step stays the full one: from then on "
             f"w steps between {num(after.min())} and {num(after.max())}."
         )
     if np.all(goal.side(after) == 0):
-        head = f"{name} reaches {goal.name} at update {k} and stays on it"
+        head = f"{name} {arrives(goal, w, k)} and stays on it"
         if np.ptp(after) == 0:
             return f"{head}: w is {num(after[0])} from then to the end."
-        return f"{head} (within {num(goal.tol)}) to the end."
+        return f"{head}{goal.within} to the end."
     start_side = int(goal.side(w[:1])[0])
+    kp = first_past(w, goal) or k  # passing or overshooting: the update at which w is beyond it
     if not np.any(np.diff(after) * start_side > 0):
-        return f"{name} passes {goal.name} at update {k} and keeps going: it ends {num(d[-1])} beyond it."
+        if kp == K:  # on the run's last update: nothing after it to show what w does next
+            last = "the run's only update" if K == 1 else "the run's last"
+            return (
+                f"{name} passes {goal.name} at update {kp:,}, {last}: it ends {num(d[-1])} beyond it. "
+                f"{'One update' if K == 1 else 'The run'} cannot show whether w then turns back or settles."
+            )
+        return f"{name} passes {goal.name} at update {kp:,} and keeps going: it ends {num(d[-1])} beyond it."
     if d[-1] > d[0]:
         late = d[k:]
         if late.size > 1 and late[late.size // 2 :].max() > late[: late.size // 2].max() * (1 + 1e-9):
             return (
-                f"{name} overshoots {goal.name} at update {k} and swings wider: {num(d[-1])} away at the end "
+                f"{name} overshoots {goal.name} at update {kp:,} and swings wider: {num(d[-1])} away at the end "
                 f"against {num(d[0])} at the start."
             )
         sides = goal.side(after)
         crossings = int(np.count_nonzero(sides[1:] * sides[:-1] < 0))
         if crossings >= 2:
             return (
-                f"{name} overshoots {goal.name} at update {k} and keeps jumping across it, w between "
+                f"{name} overshoots {goal.name} at update {kp:,} and keeps jumping across it, w between "
                 f"{num(after.min())} and {num(after.max())}: the swing does not grow, and it does not land on it "
                 f"({num(d[-1])} away at the end, {num(d[0])} at the start)."
             )
         return (
-            f"{name} overshoots {goal.name} at update {k} and ends further from it than it started: {num(d[-1])} "
+            f"{name} overshoots {goal.name} at update {kp:,} and ends further from it than it started: {num(d[-1])} "
             f"against {num(d[0])}, w between {num(after.min())} and {num(after.max())} from then on."
         )
     ends = (  # a swing that dies down (L2 at batch 20: a factor −0.6 an update) ends on the goal
-        f", and it settles: it ends on it (within {num(goal.tol)})" if goal.side(w[-1:])[0] == 0 else ""
+        f", and it settles: it ends on it{goal.within}" if goal.side(w[-1:])[0] == 0 else ""
     )
     return (
-        f"{name} reaches {goal.name} at update {k} and turns around: from then on w stays between "
+        f"{name} {arrives(goal, w, k)} and turns around: from then on w stays between "
         f"{num(after.min())} and {num(after.max())}{ends}."
     )
 
@@ -260,13 +315,13 @@ def more_epochs(name: str, goal: Goal, longer_w: np.ndarray, updates_per_epoch: 
     see, last = ("get there and turn", k + int(back[0]) + 1) if turns else ("get there", k)
     epochs, reach_epoch = -(-last // updates_per_epoch), -(-k // updates_per_epoch)
     if epochs <= max_epochs:
-        return f"With more epochs it gets there at update {k}: set *Epochs* to {epochs} or more to see it {see}."
+        return f"With more epochs it gets there at update {k:,}: set *Epochs* to {epochs:,} or more to see it {see}."
     if reach_epoch <= max_epochs:  # it arrives within the slider's range and turns only past it
         return (
-            f"With more epochs it gets there at update {k}: set *Epochs* to {reach_epoch} or more to see it get "
-            f"there (it turns only in epoch {epochs}, past the slider's {max_epochs})."
+            f"With more epochs it gets there at update {k:,}: set *Epochs* to {reach_epoch:,} or more to see it get "
+            f"there (it turns only in epoch {epochs:,}, past the slider's {max_epochs:,})."
         )
-    return f"It would get there at update {k}, in epoch {reach_epoch}: past the slider's {max_epochs}."
+    return f"It would get there at update {k:,}, in epoch {reach_epoch:,}: past the slider's {max_epochs:,}."
 
 
 def is_article(settings: dict) -> bool:
@@ -288,8 +343,10 @@ SETTLED = 0.01  # a run that got to its goal has settled when, over the last ten
 
 def run_state(w: np.ndarray, goal: Goal, diverged_at: int | None) -> str:
     """'diverges'; 'stays' (starts on the goal and stays on it); 'reaches' (got to the goal and, over the last tenth
-    of its updates, stays within SETTLED of its starting distance from it); 'swings' (got to it, or past it, and
-    keeps swinging further than that); 'heads' (not there yet, and closer than it started) or 'away'."""
+    of its updates, stays within SETTLED of its starting distance from it); 'passes' (got past it and, to the run's
+    end, never turned back: at one update, or a crossing on the last, a run too short to show a swing); 'swings'
+    (got to it, or past it, turned and keeps swinging further than that); 'heads' (not there yet, and closer than
+    it started) or 'away'."""
     if diverged_at is not None:
         return "diverges"
     w = np.asarray(w, dtype=float)
@@ -299,7 +356,10 @@ def run_state(w: np.ndarray, goal: Goal, diverged_at: int | None) -> str:
     if k == 0 and np.all(goal.side(w) == 0):
         return "stays"
     late = d[-max(1, d.size // 10) :]
-    return "reaches" if late.max() <= max(SETTLED * d[0], goal.tol) else "swings"
+    if late.max() <= max(SETTLED * d[0], goal.tol):
+        return "reaches"
+    start_side = int(goal.side(w[:1])[0])
+    return "passes" if k > 0 and not np.any(np.diff(w[k:]) * start_side > 0) else "swings"
 
 
 def steps_across(w: np.ndarray, goal: Goal) -> bool:
@@ -354,6 +414,8 @@ def _other(name: str, s: Story, goal: str, signed_step: float | None, *, numbers
         return f"{name} starts on {goal} and stays there"
     if s.state == "reaches":
         return f"{name} reaches {goal}" + (" and steps across it" if s.across else "")
+    if s.state == "passes":
+        return f"{name} jumps past {goal}, and the run ends before it could turn"  # too short to show a swing
     if s.state == "swings":
         return f"{name} jumps across {goal} without settling"
     if s.state == "away":
@@ -443,7 +505,7 @@ def diverged_warning(diverged_at: dict[str, int | None], *, cut: bool) -> str:
         return ""
     return (
         f"{words.listing(gone)} diverged (|w| passed {LIMIT_WORDS} at update "
-        f"{words.listing(str(k) for k in gone.values())}, where the run stops): the learning rate is too large for "
+        f"{words.listing(f'{k:,}' for k in gone.values())}, where the run stops): the learning rate is too large for "
         "L2's curvature. Lower it to bring L2 back."
         + (" On the chart its line stops where it leaves the others' range, so they stay readable." if cut else "")
     )
@@ -462,7 +524,7 @@ def ending_line(
     parts = []
     for lab, (w_end, diverged_at) in final.items():
         if diverged_at is not None:
-            parts.append(f"**{lab}**: w **diverges** at update {diverged_at}")
+            parts.append(f"**{lab}**: w **diverges** at update {diverged_at:,}")
         elif landed and lab in landed:
             parts.append(f"**{lab}**: w reaches **{num(landed[lab][0])}** at update {landed[lab][1]:,}")
         elif start is not None and (moved := barely(start, w_end)):
@@ -476,7 +538,7 @@ def signed_steps(lr: float, sums: np.ndarray) -> str:
     """How far signed L1 falls each update: lr × Σx of the samples that update uses."""
     sums = np.asarray(sums, dtype=float)
     if _same(sums):
-        return f"lr·Σx = {lr:g} × {num(sums[0])} = {num(lr * sums[0])} every update"
+        return f"lr·Σx = {lr:g} × {num(sums[0])} = {exact_text(exact(lr) * exact(sums[0]))} every update"
     values = _distinct(sums)
     return (
         f"lr × the batch's Σx every update: {' or '.join(num(lr * s) for s in values)} "
@@ -496,7 +558,7 @@ def w_chart_alt(K: int, signed_end: float, on_closed: bool, *, start: float | No
     where = "through the grey rings of its closed form" if on_closed else "off the grey rings of its closed form"
     moved = barely(start, signed_end) if start is not None else ""
     return (
-        f"Weight w over {K} updates for signed L1, absolute L1 and L2. Signed L1 "
+        f"Weight w over {count(K, 'update')} for signed L1, absolute L1 and L2. Signed L1 "
         f"{moved or f'ends at {num(signed_end)}'}, {where}."
     )
 
@@ -538,11 +600,17 @@ def abs_step_reason(lr: float, abs_w: np.ndarray, signed_sums: np.ndarray, state
     if state != "heads" or not full or not steps.size or len(signed) != 1:
         return ""
     biggest = float(steps.max())
+    ratio = words.times(lr * signed[0], biggest)
+    if abs(biggest - lr * signed[0]) <= 16 * EPS * float(np.max(np.abs(abs_w))):  # one batch of all 20, one side
+        size = "and its step is the same size: its one batch holds every sample"
+    elif float(ratio.replace(",", "")) < 1.5:  # "1.0 times smaller" would read as the same size
+        size = "its step a little smaller"
+    else:
+        size = f"its step {ratio} times smaller"
     return (
         f"Absolute L1 moves by lr × Σ sign(rᵢ)·xᵢ over its batch: at most {num(biggest)} an update here, while "
         f"signed L1 as printed takes lr × Σx over all the samples = {lr:g} × {num(signed[0])} = "
-        f"{num(lr * signed[0])}. Its direction is right, its step {words.times(lr * signed[0], biggest)} times "
-        "smaller."
+        f"{exact_text(exact(lr) * exact(signed[0]))}. Its direction is right, {size}."
     )
 
 
@@ -598,7 +666,7 @@ def loss_fold(
         return f"from {num(v[0])} to {shown(v[-1], floor)}, its lowest {shown(low, floor)}"
 
     l2 = (
-        f"L2's from {num(q[0])} until update {l2_diverged}, where |w| passes {LIMIT_WORDS} ({LIMIT_TEXT}) and the "
+        f"L2's from {num(q[0])} until update {l2_diverged:,}, where |w| passes {LIMIT_WORDS} ({LIMIT_TEXT}) and the "
         "run stops"
         if l2_diverged is not None
         else f"L2's {course(q, l2_floor)}"
@@ -636,16 +704,16 @@ def abs_gradient_phrase(g: np.ndarray, batch_sums: np.ndarray) -> str:
     if full.all():
         return f"absolute L1's is ±Σx of the batch on every update (all its samples lie on one side), and {turn}"
     parts = (
-        f"±Σx on {int(np.count_nonzero(full))} updates, where the batch's samples all lie on one side, and "
+        f"±Σx on {int(np.count_nonzero(full)):,} updates, where the batch's samples all lie on one side, and "
         if full.any()
         else ""
     )
     partial, zeros = int(np.count_nonzero(~full)), int(np.count_nonzero(zero))
     if zeros == partial:
-        rest = f"0 on {partial}, where their signs cancel or every residual is 0"
+        rest = f"0 on {partial:,}, where their signs cancel or every residual is 0"
     else:
-        rest = f"less in size on {partial}, where their signs differ and cancel or a residual is 0"
-        rest += f" (0 on {zeros})" if zeros else ""
+        rest = f"less in size on {partial:,}, where their signs differ and cancel or a residual is 0"
+        rest += f" (0 on {zeros:,})" if zeros else ""
     return f"absolute L1's is Σ sign(rᵢ)·xᵢ over the batch: {parts}{rest}; {turn}"
 
 
@@ -658,18 +726,28 @@ def _signed_gradient(signed_g: np.ndarray, *, short: bool = False) -> str:
     return f"Signed L1's gradient is its batch's Σx{values}, wherever w is"
 
 
-def _abs_gradient(abs_w: np.ndarray, abs_g: np.ndarray, goal: Goal) -> str:
-    """Absolute L1's clause of the gradient takeaway, from its gradients (per update) and its run."""
+def _abs_gradient(abs_w: np.ndarray, abs_g: np.ndarray, goal: Goal, *, short: bool = False) -> str:
+    """Absolute L1's clause of the gradient takeaway, from its gradients (per update) and its run; `short`: why its
+    zeros off the goal happen (signs cancelling) left to the fold."""
     g = np.asarray(abs_g, dtype=float)
     if lands_by_rounding(abs_w, goal) is not None:  # why it flips on (rounding) is the fold's to say
-        return f"absolute L1's is {num(g[0])} until w reaches {goal.word}, then flips sign"
+        before = _distinct(g[: first_reach(abs_w, goal)])  # a smaller last batch of an epoch: two values
+        return f"absolute L1's is {' or '.join(num(v) for v in before)} until w reaches {goal.word}, then flips sign"
     if np.all(g == 0):
         return f"absolute L1's is 0: w starts on {goal.word}" if goal.side(abs_w[:1])[0] == 0 else "absolute L1's is 0"
     flips = _flips(g)
     if flips:
-        return f"absolute L1's changes sign {flips} time{'s' if flips != 1 else ''}"
+        return f"absolute L1's changes sign {flips:,} time{'s' if flips != 1 else ''}"
     if np.any(g == 0):
-        return f"absolute L1's drops to 0 once w sits on {goal.word}"
+        # where the zeros happen: g[i] is taken at w[i] (the update's start); on the goal, or off it where a
+        # noisy batch's signs cancel (σ = 10, x = 0.5: twenty zeros near w = 20, its optimum near −9)
+        off = int(np.count_nonzero(goal.side(np.asarray(abs_w, dtype=float)[:-1][g == 0]) != 0))
+        if not off:
+            return f"absolute L1's drops to 0 once w sits on {goal.word}"
+        zeros = int(np.count_nonzero(g == 0))
+        some = "" if off == zeros else f", {off:,}"
+        why = "" if short else ", where signs cancel"
+        return f"absolute L1's is 0 on {count(zeros, 'update')}{some} away from {goal.word}{why}"
     sides = goal.side(abs_w)
     if np.all(sides == sides[0]) and sides[0] != 0:
         where = "above" if sides[0] > 0 else "below"
@@ -696,6 +774,8 @@ def _l2_gradient(l2_g: np.ndarray, s: Story, goal: Goal, *, short: bool = False)
             return f"L2's shrinks to 0 as w settles{where}"
         return f"L2's {'shrinks' if last < first else 'jitters'} as w settles{where}"
     across = "" if short else f" across {goal.word}"
+    if s.state == "passes":
+        return f"L2's keeps one sign as w jumps past {goal.word}" if not short else "L2's keeps one sign"
     if s.state == "swings":
         if _flips(np.asarray(l2_g, dtype=float)):
             return f"L2's flips sign as w jumps{across}"
@@ -716,10 +796,16 @@ def gradient_takeaway(
 ) -> str:
     """The gradient chart's one plain line (at most MAX_WORDS words): signed L1's gradient ignores w, absolute L1's
     and L2's follow where w is; every clause read off the gradients plotted (index 0, the start, excluded)."""
-    absolute = words.capital(_abs_gradient(abs_w, abs_g, abs_goal))
+    if np.asarray(signed_g).size == 1:  # one update, one gradient each: nothing to show how one changes
+        return (
+            f"One update, so one gradient each: signed L1's {num(signed_g[0])}, absolute L1's {num(abs_g[0])}, L2's "
+            f"{num(l2_g[0])}. One update cannot show how a gradient changes as w moves."
+        )
     return _fit(
         *(
-            f"{_signed_gradient(signed_g, short=brief)}. {absolute}; {_l2_gradient(l2_g, l2, l2_goal, short=short)}."
+            f"{_signed_gradient(signed_g, short=brief)}. "
+            f"{words.capital(_abs_gradient(abs_w, abs_g, abs_goal, short=brief and short))}; "
+            f"{_l2_gradient(l2_g, l2, l2_goal, short=short)}."
             for brief in (False, True)
             for short in (False, True)
         )
@@ -730,6 +816,8 @@ def _l2_numbers(l2_g: np.ndarray, l2: Story, l2_div: int | None) -> str:
     """L2's clause of the gradient fold, by what its run does (`l2`: its Story), with its gradient's sizes."""
     g = np.abs(np.asarray(l2_g, dtype=float))
     first, last = float(g[0]), float(g[-1])
+    if l2_div is None and g.size == 1:
+        return f"L2's is {num(first)} in size at the run's one update: one update cannot show how it changes"
     end = "0 (to rounding)" if last <= rounding_bound(g.size, first) else num(last)
     shrinks = f"L2's shrinks in size from {num(first)} at the first update to {end} at the last"
     sized = f"{num(first)} in size at the first update and {end} at the last"
@@ -738,7 +826,7 @@ def _l2_numbers(l2_g: np.ndarray, l2: Story, l2_div: int | None) -> str:
         sized = f"{num(first)} in size, and it {moved.replace(f' from {num(first)}', '')}"
     sizes = f"L2's is {sized}"
     if l2_div is not None or l2.state == "diverges":
-        return f"L2's grows until |w| passes {LIMIT_WORDS} ({LIMIT_TEXT}) at update {l2_div}, where the run stops"
+        return f"L2's grows until |w| passes {LIMIT_WORDS} ({LIMIT_TEXT}) at update {l2_div:,}, where the run stops"
     if l2.state == "stays":
         if g.max() <= rounding_bound(g.size, 1.0):
             return "L2's is 0 (to rounding) at every update: w starts at its optimum, where it is 0"
@@ -747,9 +835,11 @@ def _l2_numbers(l2_g: np.ndarray, l2: Story, l2_div: int | None) -> str:
         if last < first:
             return f"{shrinks}, as w settles on its optimum"
         return f"{sizes}: w settles on its optimum, and each batch pulls it its own way"
+    if l2.state == "passes":
+        return f"{sizes}, as w gets past its optimum and the run ends before it turns back"
     if l2.state == "swings":
         flips = _flips(np.asarray(l2_g, dtype=float))
-        return f"L2's changes sign {flips} time{'s' if flips != 1 else ''} as w jumps across its optimum ({sized})"
+        return f"L2's changes sign {flips:,} time{'s' if flips != 1 else ''} as w jumps across its optimum ({sized})"
     if l2.state == "heads":
         if last < first:
             return f"{shrinks}, as w closes in on its optimum without reaching it"
@@ -771,7 +861,9 @@ def gradient_fold(
     `rounding_flips`: absolute L1 landed on its target a rounding error off it (`lands_by_rounding`), so its sign
     changes from then on are that error's doing."""
     signed_g = np.asarray(signed_g, dtype=float)
-    if _same(signed_g):
+    if signed_g.size == 1:
+        signed = f"Signed L1's is {num(signed_g[0])}"
+    elif _same(signed_g):
         signed = f"Signed L1's is constant at {num(signed_g[0])}"
     else:
         signed = "Signed L1's is Σx of each batch: " + " or ".join(num(v) for v in _distinct(signed_g))
@@ -781,13 +873,34 @@ def gradient_fold(
     return f"Gradient per update, one panel per loss. {signed}; {abs_text}; {_l2_numbers(l2_g, l2, l2_div)}."
 
 
+def exact(value: float) -> Decimal:
+    """A control's value or a sum of them as the decimal it stands for (0.01, not 0.01000000000000000020816…): the
+    shortest decimal that reads back as the float."""
+    return Decimal(repr(float(value)))
+
+
+def exact_text(value: Decimal) -> str:
+    """The exact result of an equation on short decimals, every digit, thousands separated, a true minus sign:
+    20.5 − 600 × 0.4 = −219.5, not the −220 that 3 significant digits would print."""
+    text = f"{value.normalize():,f}"
+    return "0" if text in ("0", "-0") else text.replace("-", words.MINUS)
+
+
 def _cross_update(w0: float, lr: float, per_epoch: np.ndarray, w_true: float, max_updates: int) -> int | None:
-    """First update at which w0 − Σ lr·Sⱼ (per-batch sums repeated every epoch) is at w_true (within `near`) or
-    below it."""
-    epochs = -(-max_updates // per_epoch.size)
-    w = w0 - np.cumsum(lr * np.tile(per_epoch, epochs))[:max_updates]
-    hit = np.flatnonzero(w <= w_true + near(w_true))
-    return int(hit[0]) + 1 if hit.size else None
+    """The first update k at which w0 − lr·Σⱼ≤ₖ Sⱼ (the per-batch sums Sⱼ repeated every epoch) is at w_true or
+    below it, in exact arithmetic (the controls' values are short decimals); None if none is by `max_updates`.
+    From 20 at 0.01 a step to −5: update 2,500, not the 2,498 at which it comes within a print's rounding."""
+    per = [Fraction(exact(s)) for s in per_epoch]
+    need = (Fraction(exact(w0)) - Fraction(exact(w_true))) / Fraction(exact(lr))  # Σ Sⱼ must reach this
+    if need <= 0:
+        return 0
+    period, prefix, found = sum(per), 0, None
+    for r, s in enumerate(per, start=1):  # k = q·n + r: the q whole epochs first, then r batches of the next
+        prefix += s
+        q = max(0, math.ceil((need - prefix) / period))
+        k = q * len(per) + r
+        found = k if found is None else min(found, k)
+    return found if found is not None and found <= max_updates else None
 
 
 def toggle_explanation(
@@ -797,22 +910,24 @@ def toggle_explanation(
     the per-batch one gets past the target. per_epoch: Σx of each batch of one epoch."""
     per_epoch = np.asarray(per_epoch, dtype=float)
     bound = rounding_bound(K + 1, abs(w0) + K * lr * max(full_sum, float(per_epoch.max())))
-    full_end = w0 - K * lr * full_sum
     batch_closed = w0 - float(np.sum(lr * np.tile(per_epoch, K // per_epoch.size)))
-    full_end, batch_closed = (0.0 if abs(e) <= bound else e for e in (full_end, batch_closed))
+    batch_closed = 0.0 if abs(batch_closed) <= bound else batch_closed
     shown = (" (on screen)", "") if full else ("", " (on screen)")
+
+    def fall(sum_x: float) -> str:  # the step and the end, each as the arithmetic gives it (short decimals)
+        step = exact(lr) * exact(sum_x)
+        return (
+            f"so w falls by {exact_text(step)} per update and ends at "
+            f"{exact_text(exact(w0))} − {K:,} × {exact_text(step)} = **{exact_text(exact(w0) - K * step)}**"
+        )
+
     text = (
         f"*As printed*{shown[0]}, the L1 branch uses `np.sum(x)`: the sum over **all {n} samples** "
-        f"(Σx = {num(full_sum)}), every update, so w falls by {num(lr * full_sum)} per update and ends at "
-        f"{num(w0)} − {K} × {num(lr * full_sum)} = **{words.apart(full_end, w0, DIGITS)}**. *Per batch*{shown[1]} uses "
-        "`this_x`, "
-        f"the samples of the batch ("
+        f"(Σx = {num(full_sum)}), every update, {fall(full_sum)}. *Per batch*{shown[1]} uses `this_x`, the samples "
+        "of the batch ("
     )
     if _same(per_epoch):
-        text += (
-            f"Σx = {num(per_epoch[0])}), so w falls by {num(lr * per_epoch[0])} per update and ends at "
-            f"{num(w0)} − {K} × {num(lr * per_epoch[0])} = **{words.apart(batch_closed, w0, DIGITS)}**"
-        )
+        text += f"Σx = {num(per_epoch[0])}), {fall(per_epoch[0])}"
     else:
         text += (
             f"Σx = {' or '.join(num(s) for s in _distinct(per_epoch))}: the last batch of an epoch is smaller), "
@@ -830,13 +945,11 @@ def toggle_explanation(
         return text + f": slower, and it ends on the target w = {num(w_true)}, from where it would keep falling."
     if batch_closed < w_true:
         return text + (
-            f": slower, but still straight down past the target w = {num(w_true)} (reached at update {cross})."
+            f": slower, but still straight down past the target w = {num(w_true)} (reached at update {cross:,})."
         )
-    later = f"it would reach it at update {cross} and keep falling" if cross else "it would reach it later"
-    return (
-        text
-        + f": slower, and in these {K} updates it does not even get down to the target w = {num(w_true)} ({later})."
-    )
+    later = f"it would reach it at update {cross:,} and keep falling" if cross else "it would reach it later"
+    these = "this one update" if K == 1 else f"these {K:,} updates"
+    return text + f": slower, and in {these} it does not even get down to the target w = {num(w_true)} ({later})."
 
 
 def predict_explanation(w0: float, lr: float, sums: np.ndarray, K: int, w_end: float, *, full: bool) -> str:
@@ -846,7 +959,7 @@ def predict_explanation(w0: float, lr: float, sums: np.ndarray, K: int, w_end: f
     if _same(sums):
         step = (
             f"Here Σx over {where} is {num(sums[0])}, so every update subtracts {lr:g} × {num(sums[0])} = "
-            f"{num(lr * sums[0])} from w"
+            f"{exact_text(exact(lr) * exact(sums[0]))} from w"
         )
         path = " → ".join(apart(w0, w0 - lr * sums[0])) + f" → … → {words.apart(w_end, w0, DIGITS)}"
     else:
@@ -857,7 +970,7 @@ def predict_explanation(w0: float, lr: float, sums: np.ndarray, K: int, w_end: f
         path = f"{num(w0)} → … → {words.apart(w_end, w0, DIGITS)}"
     return (
         "The gradient of Σ(ŷ − y) with respect to w is Σx: the targets y vanish when you differentiate. "
-        f"{step}, whatever the data say, so w goes {path} after {K} updates, and on to −∞ with more."
+        f"{step}, whatever the data say, so w goes {path} after {count(K, 'update')}, and on to −∞ with more."
     )
 
 
