@@ -9,6 +9,7 @@ from ui import charts, frames, layout
 from ui.controls import settings
 from ui.lessons.signed_l1 import blocks, lesson
 from ui.lessons.signed_l1 import sentences as say
+from ui.lessons.signed_l1.charts import legend_in_one_row
 from ui.lessons.signed_l1.lesson import LOSSES, PRESETS, C
 from ui.questions import check_understanding, predict
 from ui.stepper import step_through
@@ -57,7 +58,7 @@ with ask:
         lesson.question(values),
         lesson.OPTIONS,
         decide=lambda: lesson.expected(values),
-        wrong=lesson.LESSON.rebuttals(values),
+        wrong=lesson.rebuttals(values),  # the numbers of the run on screen, under every preset
         beside=main if beside else None,  # a teacher's live bars in a room: in the chart's column until the reveal
     )
 if not ready:
@@ -78,17 +79,18 @@ refs = say.reference_lines(v["w_true"], goal)
 w_df, cut = frames.focus_on_tame_runs(frames.runs_frame(runs, "w"), runs, "w", refs["y"])  # a diverging L2 flattened
 with main:  # every other line
     st.subheader("Where w goes")
+    w_chart = charts.trajectory_chart(
+        w_df,
+        "w",
+        "weight w",
+        LOSSES,
+        hlines=refs,
+        theory=theory,
+        height=lesson.W_CHART_HEIGHT["beside" if beside else "page"],
+        rule_style=charts.LEGIBLE_RULES,
+    )
     layout.chart(
-        charts.trajectory_chart(
-            w_df,
-            "w",
-            "weight w",
-            LOSSES,
-            hlines=refs,
-            theory=theory,
-            height=lesson.W_CHART_HEIGHT["beside" if beside else "page"],
-            rule_style=charts.LEGIBLE_RULES,
-        ),
+        w_chart if layout.on_phone() else legend_in_one_row(w_chart, len(LOSSES)),
         say.w_chart_alt(K, say.end_value(signed.w), on_closed, start=v["w0"]),
         answers=True,
     )

@@ -151,20 +151,22 @@ def test_the_teachers_page_shows_a_numeric_answer_with_a_true_minus_sign():
     assert plan.shown("-2") == "−2" and plan.shown("0") == "0" and plan.shown("L2") == "L2"
 
 
-def test_a_common_wrong_pick_reads_its_misconception_at_the_defaults_only():
+def test_a_common_wrong_pick_reads_its_misconception_at_every_setting():
     """A fresh teacher's read: a wrong pick got the same text as a skip; the teachers' page has a rebuttal for each
-    common wrong answer. They quote the default run's numbers, so a student reads them at the defaults only."""
+    common wrong answer. Page 2's quote the run's numbers, computed at the settings on screen (read5a 8: off the
+    defaults, under the presets the teachers' page lists, they were dropped)."""
     from tests.test_pages import open_page
     from ui.lessons.signed_l1 import lesson
 
     pick = lesson.OPTIONS[1]  # "It oscillates around the true w"
-    for query, shown in (({}, True), ({"s_lr": "0.02"}, False)):
+    for query, step in (({}, "−0.4"), ({"s_lr": "0.02"}, "−0.8"), ({"s_sigma": "5"}, "−0.4")):
         at = open_page("pages/signed_l1.py", query)
         at.checkbox(key=f"{lesson.PREDICT_KEY}_skip").uncheck().run()
         at.radio(key=lesson.PREDICT_KEY).set_value(pick).run()
         verdict = " ".join(e.value for e in at.error)
-        assert verdict.startswith("Not quite") and (lesson.LESSON.wrong[pick] in verdict) == shown, verdict
-        assert any(e.label == "Why, in numbers" for e in at.expander) or not shown
+        assert verdict.startswith("Not quite") and "This is absolute L1's behaviour remembered" in verdict, verdict
+        assert f"every step is −lr·Σx = {step} here" in verdict, verdict
+        assert any(e.label == "Why, in numbers" for e in at.expander)
 
 
 def test_the_start_page_does_not_give_away_page_2s_answer():

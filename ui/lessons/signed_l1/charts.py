@@ -1,4 +1,5 @@
-"""The signed-L1 page's own touches to the shared charts (ui.charts): its stacked panels share one y-axis width."""
+"""The signed-L1 page's own touches to the shared charts (ui.charts): its stacked panels share one y-axis width and
+keep a constant line off the panel's frame; its w chart's legend takes one row where the width allows."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from ui import charts, layout
 
 LABEL_CHAR_PX = 6.0  # a y-axis tick label's width per character at Vega's default 10 px font
 TICK_PX = 6  # the tick and its gap to the label
+PANEL_PAD_PX = 8  # room above a panel's highest value and below its lowest: a constant gradient of 40 sat on the top
+# edge of its panel (the y domain ended at 40) and merged with the frame
 
 
 def axis_extent(values: np.ndarray, *, font_scale: float = 1.0) -> int:
@@ -30,6 +33,10 @@ def aligned_panels(spec: charts.Spec, values) -> charts.Spec:
     extent = axis_extent(values, font_scale=scale)
     d = json.loads(spec.template)
     d.setdefault("config", {})["axisY"] = {**d["config"].get("axisY", {}), "minExtent": extent, "maxExtent": extent}
+    for enc in _each(d, "encoding"):  # every panel's value axis, padded off its frame
+        y = enc.get("y")
+        if isinstance(y, dict) and isinstance(y.get("scale"), dict):
+            y["scale"]["padding"] = PANEL_PAD_PX
     if layout.sliding():  # a slide: one x axis, under the last panel (the panels share it), and no y title (taller
         # than a short panel; the screen's heading names the value), so all three panels and the takeaway fit
         panels = d.get("vconcat", [])
@@ -43,3 +50,25 @@ def aligned_panels(spec: charts.Spec, values) -> charts.Spec:
                 if isinstance(encoding.get("y"), dict) and "field" in encoding["y"]:
                     encoding["y"]["title"] = None
     return charts.Spec(json.dumps(d), spec.datasets, spec.params)
+
+
+def legend_in_one_row(spec: charts.Spec, entries: int) -> charts.Spec:
+    """The chart with its legend's `entries` side by side in one row (the shared charts lay them out in two columns,
+    which put the third, "L2 r²", alone on a second line): for a desk, a projector or a slide, not a phone's width."""
+    d = json.loads(spec.template)
+    for legend in _each(d, "legend"):
+        if "columns" in legend:
+            legend["columns"] = entries
+    return charts.Spec(json.dumps(d), spec.datasets, spec.params)
+
+
+def _each(node, key: str):
+    """Every dict value under `key` anywhere in a Vega-Lite spec (a layer's, a panel's)."""
+    if isinstance(node, dict):
+        if isinstance(node.get(key), dict):
+            yield node[key]
+        for v in node.values():
+            yield from _each(v, key)
+    elif isinstance(node, list):
+        for v in node:
+            yield from _each(v, key)

@@ -87,13 +87,14 @@ PRESETS = {  # each name promises only what its run shows (tests/test_sentences_
 CHECK_QUESTION = (
     "A colleague fixes the bug by clipping the loss at zero: max(Σ(ŷ − y), 0). Does that make it a good loss?"
 )
-CHECK_RIGHT = "No: predictions far below the targets then cost nothing"
+CHECK_RIGHT = "No, because predictions far below the targets then cost nothing"  # read aloud after
+# "Not quite: the answer is …", a comma, not "is No: predictions …"
 CHECK_WRONG = {
-    "Yes: the loss can no longer go negative": (
+    "Yes, because the loss can no longer go negative": (
         "Never going negative is not what makes a loss good: the clipped loss sits at its best, 0, for far too "
         "many w, so it cannot tell descent where to stop."
     ),
-    "Yes: its only minimum is now at the true w": (
+    "Yes, because its only minimum is now at the true w": (
         "The true w does score 0, but it is not alone: every smaller w puts the predictions, in total, further "
         "below the targets and scores the same 0 (on the article's data, every w ≤ 1). The minimum is a whole "
         "half-line, not a point."
@@ -181,27 +182,44 @@ def expected(values: Mapping[str, object]) -> tuple[str, str]:
     return FALLS, say.predict_explanation(v["w0"], v["lr"], sums, sums.size, say.end_value(closed), full=v["full"])
 
 
-def _default_numbers() -> dict[str, float]:
-    """The defaults' step as printed (lr·Σx over 20 samples) and per batch, and where each reading of the code
-    ends the run (straight from core: this runs at import, outside any page)."""
-    v = {name: c.default for name, c in C.items()}
-    x = core.make_dataset(
-        N, v["x"], v["w_true"], 0.0, v["sigma"], outlier_fraction=0.0, outlier_size=0.0, seed=v["seed"]
-    ).x
+def rebuttals(values: Mapping[str, object]) -> dict[str, str]:
+    """The misconception behind each wrong pick, with the numbers of the run at these values (by key): a student who
+    picks one under a preset, or after moving a slider, reads why it is wrong there, not the defaults' numbers."""
+    v, x = by_name(values), dataset(values).x
     full, batch = (core.gradient_x_sums(x, v["bs"], v["epochs"], over_all) for over_all in (True, False))
-    end = {
-        k: say.end_value(core.signed_l1_closed_form(v["w0"], v["lr"], g, g.size))
+    steps = {  # each reading's step, as the arithmetic gives it (short decimals: 0.01 × 40 = 0.4)
+        k: [say.exact_text(say.exact(v["lr"]) * say.exact(s)) for s in say._distinct(g)]
         for k, g in (("full", full), ("batch", batch))
     }
+    end = {
+        k: say.num(say.end_value(core.signed_l1_closed_form(v["w0"], v["lr"], g, g.size)))
+        for k, g in (("full", full), ("batch", batch))
+    }
+    shown = "full" if v["full"] else "batch"
+    step = " or ".join(f"−{s}" for s in steps[shown])
+    if steps["full"] == steps["batch"]:  # one batch of every sample: the two readings are one run
+        ends = f"the run ends at {end['full']}"
+    else:
+        ends = (
+            f"the run as printed ends at {end['full']}, the per-batch reading of the code at {end['batch']} (steps "
+            f"of {' or '.join(steps['batch'])} instead of {' or '.join(steps['full'])})"
+        )
     return {
-        "full": v["lr"] * float(full[0]),
-        "batch": v["lr"] * float(batch[0]),
-        "full_end": end["full"],
-        "batch_end": end["batch"],
+        OPTIONS[0]: (
+            "“It is the L1 loss, and L1 is minimised at the target.” The absolute value is what puts a minimum "
+            "at the target; without it Σ(w·x − y) has none: its derivative Σx is never 0, so descent never stops."
+        ),
+        OPTIONS[1]: (
+            "This is absolute L1's behaviour remembered: |r| flips its gradient's sign when the prediction crosses "
+            "the target. Σ(ŷ − y) has no sign(r) in its gradient, so nothing flips: every step is "
+            f"−lr·Σx = {step} here, above the target and below it."
+        ),
+        OPTIONS[2]: (
+            f"A last printed number read as a resting point: {ends}. The run stops there; w does not: add epochs "
+            "and it keeps falling by the same step."
+        ),
     }
 
-
-_AT_DEFAULTS = _default_numbers()
 
 LESSON = Lesson(
     page="signed_l1",
@@ -211,24 +229,7 @@ LESSON = Lesson(
     presets=PRESETS,
     question=question,
     expected=expected,
-    wrong={
-        OPTIONS[0]: (
-            "“It is the L1 loss, and L1 is minimised at the target.” The absolute value is what puts a minimum "
-            "at the target; without it Σ(w·x − y) has none: its derivative Σx is never 0, so descent never stops."
-        ),
-        OPTIONS[1]: (
-            "This is absolute L1's behaviour remembered: |r| flips its gradient's sign when the prediction crosses "
-            "the target. Σ(ŷ − y) has no sign(r) in its gradient, so nothing flips: every step is "
-            f"−lr·Σx = −{say.num(_AT_DEFAULTS['full'])} at the defaults, above the target and below it."
-        ),
-        OPTIONS[2]: (
-            "A last printed number read as a resting point: the run as printed ends at "
-            f"{say.num(_AT_DEFAULTS['full_end'])}, the per-batch reading of the code at "
-            f"{say.num(_AT_DEFAULTS['batch_end'])} (steps of {say.num(_AT_DEFAULTS['batch'])} instead of "
-            f"{say.num(_AT_DEFAULTS['full'])}). The run stops there; w does not: add epochs and it keeps falling by "
-            "the same step."
-        ),
-    },
+    wrong=rebuttals({c.key: c.default for c in CONTROLS}),  # the teachers' page's list: the defaults' run
     show=(PER_BATCH, "Move the target: true w = −3", LONGER),
     slides=SLIDES,
     minutes=8,
