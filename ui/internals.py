@@ -234,8 +234,8 @@ h5, h5 span { font-size: 1.7rem !important; }
 # in presentation mode (>= ui.layout.MIN_PROJECTOR_FONT): a typed number, a select box's value, a table's cells (a
 # table is drawn as HTML there: ui.layout.table), a chart's own slider (ui/follow.py) and the math.
 _PROJECTOR_TEXT_CSS = """
-[data-testid="stNumberInput"] input, [data-testid="stSelectbox"] [data-baseweb="select"] div,
-[data-testid="stTable"] th, [data-testid="stTable"] td, .vega-bind, .vega-bind-name, [data-testid="stPopoverButton"] p {
+[data-testid="stNumberInput"] input, [data-testid="stSelectbox"] input,
+[data-testid="stTable"] th, [data-testid="stTable"] td, .vega-bind, .vega-bind-name {
   font-size: 1.35rem !important; }
 [data-testid="stMarkdownContainer"] .katex { font-size: 1.5rem; }
 """
