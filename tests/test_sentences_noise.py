@@ -1722,3 +1722,22 @@ def test_the_loss_takeaway_reads_the_tail_the_chart_shows_jumping():
     tail = runs["l1"].loss[say.TAIL.start(runs["l1"].loss.size - 1) :]
     jumping = tail.max() - tail.min() > say.TIE * tail.min()
     assert jumping and "Absolute L1's loss keeps jumping" in text and "ends at about its lowest" not in text
+
+
+def test_a_run_not_arrived_at_the_most_epochs_is_not_told_to_take_more():
+    """A fresh read (sigma 5, lr 0.0001, 1,000 epochs: the slider's most): "More epochs or a larger lr let it
+    arrive", where the class cannot raise the epochs."""
+    errors = {"l1": 15.2, "l2": 0.45}
+    at_most = say._not_arrived("l1", errors, more_epochs=False)
+    assert "More epochs" not in at_most and "A larger lr lets it arrive" in at_most
+    assert "More epochs or a larger lr" in say._not_arrived("l1", errors)
+    from tests.test_pages import open_page, snapshot
+
+    name = "The article's setting, sigma 5, lr 0.0001 (ours: 1,000 epochs)"
+    assert lesson.LESSON.values(name)["n_epochs"] == lesson.C["epochs"].hi  # the preset is at the slider's most
+    at = open_page("pages/noise_and_learning_rate.py", lesson.LESSON.query(name))
+    at.checkbox(key="n_predict_skip").check().run()
+    text = snapshot(at)
+    assert (
+        "no verdict yet" in text and "More epochs or a larger lr" not in text and "A larger lr lets it arrive" in text
+    )

@@ -192,6 +192,7 @@ def _answer(lab: Lab, *, answers: bool = False) -> None:
             draws=draws,
             l1_width=hi - lo,
             floors={k: lesson.optimum_distance(lab.optima[k]) for k in lab.losses if k in ("l1", "l2")},
+            more_epochs=s["epochs"] < lesson.C["epochs"].hi,
         ),
         numbers
         + say.optimum_sentence(lab.optima["l1"], lab.optima["l2"][0], _l1_place(lab))

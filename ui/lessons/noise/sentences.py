@@ -964,8 +964,10 @@ def ends_takeaway(
     draws: Draws | None = None,
     l1_width: float = 0.0,
     floors: Mapping[str, float] | None = None,
+    more_epochs: bool = True,
 ) -> str:
-    """Under the run's chart: how close each shown run ends, by the page's one measure (`mean_error`); where a run
+    """Under the run's chart (`more_epochs`: the epochs slider can go higher): how close each shown run ends, by
+    the page's one measure (`mean_error`); where a run
     has not arrived (`windows`, by loss key: still travelling), that no run has won yet; where this one noise
     draw's order is luck (`luck`: the `draws` at these settings disagree, or where absolute L1 stops in its interval
     of optima, `l1_width` wide, decides it), no winner; where one run diverged, how far the other ends against its
@@ -974,7 +976,7 @@ def ends_takeaway(
     if "l1" in errors and "l2" in errors:
         far = behind({k: errors[k] for k in ("l1", "l2")}, windows or {})
         if far is not None:
-            return _not_arrived(far, errors, summable)
+            return _not_arrived(far, errors, summable, more_epochs=more_epochs)
         w = windows or {}
         e1, e2 = errors["l1"], errors["l2"]
         kept = "l1" if np.isfinite(e1) else "l2"
@@ -1093,7 +1095,7 @@ def bounded(name: str, err: float, floor: float) -> str:
     return f"{name} stays bounded but far: on average {plain(err)} from w = 1, against {plain(floor)} for its optimum"
 
 
-def _not_arrived(far: str, errors: dict[str, float], summable: bool = False) -> str:
+def _not_arrived(far: str, errors: dict[str, float], summable: bool = False, *, more_epochs: bool = True) -> str:
     """The takeaway while the run further from w = 1 (`far`, a loss key) is still on its way: no verdict yet, and
     what would let it arrive (a schedule whose steps add up to a finite distance, `summable`: only a larger lr0)."""
     near = "l2" if far == "l1" else "l1"
@@ -1106,7 +1108,12 @@ def _not_arrived(far: str, errors: dict[str, float], summable: bool = False) -> 
         )
     return (
         f"{capital(name)} has not arrived yet ({plain(errors[far])} from w = 1 on average and still moving; {other} "
-        f"{plain(errors[near])}): no verdict yet. More epochs or a larger lr let it arrive."
+        f"{plain(errors[near])}): no verdict yet. "
+        + (
+            "More epochs or a larger lr let it arrive."
+            if more_epochs
+            else "A larger lr lets it arrive (the epochs are at their most)."
+        )
     )
 
 
