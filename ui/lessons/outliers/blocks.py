@@ -89,16 +89,14 @@ def fits_chart(
     if not follows:
         xs, ends = lesson.fit_ends(points["x"].to_numpy(), exact)
         lines = frames.stack(({"series": charts.label(k)}, {"x": xs, "y": ends[k]}) for k in lesson.LOSSES)
-        spec = lesson_charts.scatter_fit_chart(points, lines, lesson.LOSSES, truth, tall=layout.on_phone())
+        spec = lesson_charts.scatter_fit_chart(points, lines, lesson.LOSSES, truth)
         layout.chart(spec, alt_text, answers=True)
         return
     slider = family.share_slider()
     with layout.slide_part(3):
         if not layout.presenting():  # a projector's slide has no room for it: the slider's own label says it
             st.caption("Drag the fraction slider under the chart (or use its arrow keys): points and lines follow.")
-        spec = lesson_charts.scatter_follow_chart(
-            family.picture(values), slider, lesson.LOSSES, truth, tall=layout.on_phone()
-        )
+        spec = lesson_charts.scatter_follow_chart(family.picture(values), slider, lesson.LOSSES, truth)
         follow.chart(spec, slider, alt_text)
 
 

@@ -73,7 +73,10 @@ def _scatter_layers(points: alt.Chart, fits: alt.Chart, losses: Sequence[str], y
 
 FIT_WIDTH = {"l1": 6.0, "huber": 3.0, "l2": 2.5}  # L1 widest: lines that coincide with it still show
 TRUTH, TRUTH_WIDTH, TRUTH_DASH = "#222222", 1.5, [5, 3]  # the true line: near-black, thin, dashed, on a white halo
-HEIGHT, PHONE_HEIGHT = 340, 460  # the fits chart's: on a phone its legends stack under the plot and squeeze it
+HEIGHT = 300  # the fits chart's plot, on a phone too: its own height, the legends under it add to it (FIT_X)
+# only the width follows the page: the height is the plot's, so the legends under it do not squeeze it (a desk's
+# plot was about 110 px of 340)
+FIT_X = alt.AutoSizeParams(type="fit-x", contains="padding")
 
 
 _INDEPENDENT = {"color": "independent", "shape": "independent", "strokeDash": "independent"}
@@ -82,15 +85,13 @@ _INDEPENDENT = {"color": "independent", "shape": "independent", "strokeDash": "i
 @template
 def _scatter_fit(losses: tuple[str, ...], height: int = HEIGHT) -> alt.LayerChart:
     layers = _scatter_layers(named_data("points"), named_data("fits"), losses, alt.Y("y:Q", title="y"))
-    return alt.layer(*layers).resolve_scale(**_INDEPENDENT).properties(height=height, width="container")
+    return alt.layer(*layers).resolve_scale(**_INDEPENDENT).properties(height=height, width="container", autosize=FIT_X)
 
 
-def scatter_fit_chart(
-    points: pd.DataFrame, lines: pd.DataFrame, losses: Sequence[str], truth: pd.DataFrame, *, tall: bool = False
-) -> Spec:
+def scatter_fit_chart(points: pd.DataFrame, lines: pd.DataFrame, losses: Sequence[str], truth: pd.DataFrame) -> Spec:
     """Data points (x, y, kind) with fitted lines (x, series, y) over them, and the true line (x, y, text) dashed on
-    top; `tall`: a phone's height."""
-    height = PHONE_HEIGHT if tall else HEIGHT
+    top;"""
+    height = HEIGHT
     return Spec(_scatter_fit(tuple(losses), height), {"points": points, "fits": lines, "truth": truth})
 
 
@@ -120,18 +121,16 @@ def _scatter_fit_follows(
         alt.layer(*layers)
         .resolve_scale(**_INDEPENDENT)
         .add_params(*ranges, bound_param(slider))
-        .properties(height=height, width="container")
+        .properties(height=height, width="container", autosize=FIT_X)
     )
 
 
-def scatter_follow_chart(
-    picture, slider: Slider, losses: Sequence[str], truth: pd.DataFrame, *, tall: bool = False
-) -> Spec:
+def scatter_follow_chart(picture, slider: Slider, losses: Sequence[str], truth: pd.DataFrame) -> Spec:
     """The points and fitted lines at every value of the share (`picture`: ui.lessons.outliers.family) and the
-    true line (x, y, text), following the chart's own slider; draw it with ui.follow.chart. `tall`: a phone's."""
+    true line (x, y, text), following the chart's own slider; draw it with ui.follow.chart."""
     fam = picture.family
     params = dict(zip(SCATTER_PARAMS, picture.y_range, strict=True))
-    structure = (tuple(losses), slider, fam.name, fam.by_value is not None, PHONE_HEIGHT if tall else HEIGHT)
+    structure = (tuple(losses), slider, fam.name, fam.by_value is not None, HEIGHT)
     return Spec(_scatter_fit_follows(*structure), {**fam.datasets, "truth": truth}, params)
 
 
