@@ -915,3 +915,14 @@ def test_the_fits_chart_is_taller_on_a_phone_and_draws_the_true_line_on_top_in_a
     assert truth["mark"]["strokeDash"] and truth["encoding"]["color"]["scale"]["range"] == [lesson_charts.TRUTH]
     assert halo["mark"]["color"] == "white" and halo["mark"]["strokeWidth"] > truth["mark"]["strokeWidth"]
     assert lesson_charts.TRUTH != charts.THEORY and truth["mark"]["strokeWidth"] < lesson_charts.FIT_WIDTH["l1"]
+
+
+def test_the_only_l1_rebuttal_is_short_enough_to_read_aloud_and_counts_from_the_defaults():
+    """A fresh read: the rebuttal for "only L1" was about 110 words and argued against two reasons the student may
+    not have given. It is one reason now, its counts read from the defaults."""
+    from ui.lessons.outliers import lesson
+
+    text = lesson.LESSON.wrong[say.FURTHER[0]]
+    shifted = round(lesson.C["frac"].default * lesson.C["n"].default)
+    assert len(text.split()) <= 50 and "Two reasons" not in text
+    assert f"{shifted} shifted points" in text and f"other {lesson.C['n'].default - shifted} outvote" in text

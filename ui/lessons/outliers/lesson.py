@@ -161,6 +161,9 @@ def expected(values: Mapping[str, object]) -> tuple[str, str]:
     return answers[0], why
 
 
+_SHIFTED = round(C["frac"].default * C["n"].default)  # the default run's shifted points
+
+
 LESSON = Lesson(
     page="outliers",
     title="Outliers: median vs mean",
@@ -173,13 +176,11 @@ LESSON = Lesson(
     expected=expected,
     wrong={  # keyed by the page's own options (say.FURTHER): a student who picks one reads it at the defaults
         say.FURTHER[0]: (
-            'Two reasons lead here. "Its gradient is ±1 however close the point, so a far point keeps pulling at '
-            "full strength\": full strength is the point: L1's pull is capped at |x| per point, near or far, so "
-            'three shifted points pull like three ordinary ones and the other 27 outvote them. "The kink makes the '
-            'fit unstable": the kink is where a residual changes sign, and the exact L1 line passes through data '
-            "points because of it; which line L1 picks depends on how many points lie above and below it, not on how "
-            f"far. L2's pull is 2·r·x and grows with the residual: a point {C['size'].default:g} off pulls about "
-            f"{C['size'].default / C['sigma'].default:g} times harder than one at the noise level."
+            f"L1's pull is capped: each point pulls at most |x|, near or far, so {_SHIFTED} shifted points pull like "
+            f"{_SHIFTED} ordinary ones and the other {C['n'].default - _SHIFTED} outvote them. L2's pull grows with "
+            "the miss: a point "
+            f"{C['size'].default:g} off pulls about {C['size'].default / C['sigma'].default:g} times harder than one "
+            "at the noise level."
         ),
         say.FURTHER[2]: (
             "That is true of a median, not of a mean. Least squares with a bias puts the line through the mean of "
