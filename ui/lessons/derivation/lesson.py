@@ -35,7 +35,7 @@ CONTROLS = list(C.values())
 PRESETS = {
     "The question's numbers: w = 0.3, x = 2, t = 1": {},
     "Standing on the kink: w = 0.5": {"d_w": 0.5},
-    "A negative input: x = −1.5": {"d_x": -1.5, "d_w": 0.8},
+    "A negative input: x = −1.5 (at w = 0.8)": {"d_x": -1.5, "d_w": 0.8},
     "The misconception, switched on": {"d_wrong": True},
     "A bias b = 0.8 lifts ŷ above t: the sign flips": {"d_bias": True, "d_b": 0.8},
 }
@@ -200,7 +200,7 @@ LESSON = Lesson(
     wrong=_wrong_answers(),
     show=(
         "Standing on the kink: w = 0.5",
-        "A negative input: x = −1.5",
+        "A negative input: x = −1.5 (at w = 0.8)",
         "A bias b = 0.8 lifts ŷ above t: the sign flips",
         "The misconception, switched on",
     ),

@@ -230,7 +230,7 @@ LESSON = Lesson(
     question=question,
     expected=expected,
     wrong=rebuttals({c.key: c.default for c in CONTROLS}),  # the teachers' page's list: the defaults' run
-    show=(PER_BATCH, "Move the target: true w = −3", LONGER),
+    show=(PER_BATCH, "Move the target: true w = −3", say.REACHES_PRESET),
     slides=SLIDES,
     minutes=8,
     trim="the step-through panel and the per-batch toggle: the default run and its one sentence are the point",
