@@ -69,6 +69,12 @@ def data_table(values: Mapping[str, object]) -> tuple[pd.DataFrame, bool]:
     return edited, edited.equals(generated)
 
 
+def _fits_height() -> int:
+    """The fits chart's plot height: smaller when presenting, where the projector scales it up and a slide must hold
+    it with its legends and slider."""
+    return lesson_charts.PROJECTOR_HEIGHT if layout.presenting() else lesson_charts.HEIGHT
+
+
 def fits_chart(
     points: pd.DataFrame, exact: Mapping[str, tuple[float, float]], truth: pd.DataFrame, values, *, follows: bool
 ) -> None:
@@ -89,14 +95,14 @@ def fits_chart(
     if not follows:
         xs, ends = lesson.fit_ends(points["x"].to_numpy(), exact)
         lines = frames.stack(({"series": charts.label(k)}, {"x": xs, "y": ends[k]}) for k in lesson.LOSSES)
-        spec = lesson_charts.scatter_fit_chart(points, lines, lesson.LOSSES, truth)
+        spec = lesson_charts.scatter_fit_chart(points, lines, lesson.LOSSES, truth, _fits_height())
         layout.chart(spec, alt_text, answers=True)
         return
     slider = family.share_slider()
     with layout.slide_part(3):
         if not layout.presenting():  # a projector's slide has no room for it: the slider's own label says it
             st.caption("Drag the fraction slider under the chart (or use its arrow keys): points and lines follow.")
-        spec = lesson_charts.scatter_follow_chart(family.picture(values), slider, lesson.LOSSES, truth)
+        spec = lesson_charts.scatter_follow_chart(family.picture(values), slider, lesson.LOSSES, truth, _fits_height())
         follow.chart(spec, slider, alt_text)
 
 

@@ -74,6 +74,8 @@ def _scatter_layers(points: alt.Chart, fits: alt.Chart, losses: Sequence[str], y
 FIT_WIDTH = {"l1": 6.0, "huber": 3.0, "l2": 2.5}  # L1 widest: lines that coincide with it still show
 TRUTH, TRUTH_WIDTH, TRUTH_DASH = "#222222", 1.5, [5, 3]  # the true line: near-black, thin, dashed, on a white halo
 HEIGHT = 300  # the fits chart's plot, on a phone too: its own height, the legends under it add to it (FIT_X)
+# presenting, before the projector's 1.35 times: the plot, its legends and the slider fit a slide
+PROJECTOR_HEIGHT = 170
 # only the width follows the page: the height is the plot's, so the legends under it do not squeeze it (a desk's
 # plot was about 110 px of 340)
 FIT_X = alt.AutoSizeParams(type="fit-x", contains="padding")
@@ -88,10 +90,11 @@ def _scatter_fit(losses: tuple[str, ...], height: int = HEIGHT) -> alt.LayerChar
     return alt.layer(*layers).resolve_scale(**_INDEPENDENT).properties(height=height, width="container", autosize=FIT_X)
 
 
-def scatter_fit_chart(points: pd.DataFrame, lines: pd.DataFrame, losses: Sequence[str], truth: pd.DataFrame) -> Spec:
+def scatter_fit_chart(
+    points: pd.DataFrame, lines: pd.DataFrame, losses: Sequence[str], truth: pd.DataFrame, height: int = HEIGHT
+) -> Spec:
     """Data points (x, y, kind) with fitted lines (x, series, y) over them, and the true line (x, y, text) dashed on
-    top;"""
-    height = HEIGHT
+    top; `height`: the plot's."""
     return Spec(_scatter_fit(tuple(losses), height), {"points": points, "fits": lines, "truth": truth})
 
 
@@ -125,12 +128,14 @@ def _scatter_fit_follows(
     )
 
 
-def scatter_follow_chart(picture, slider: Slider, losses: Sequence[str], truth: pd.DataFrame) -> Spec:
+def scatter_follow_chart(
+    picture, slider: Slider, losses: Sequence[str], truth: pd.DataFrame, height: int = HEIGHT
+) -> Spec:
     """The points and fitted lines at every value of the share (`picture`: ui.lessons.outliers.family) and the
-    true line (x, y, text), following the chart's own slider; draw it with ui.follow.chart."""
+    true line (x, y, text), following the chart's own slider; draw it with ui.follow.chart. `height`: the plot's."""
     fam = picture.family
     params = dict(zip(SCATTER_PARAMS, picture.y_range, strict=True))
-    structure = (tuple(losses), slider, fam.name, fam.by_value is not None, HEIGHT)
+    structure = (tuple(losses), slider, fam.name, fam.by_value is not None, height)
     return Spec(_scatter_fit_follows(*structure), {**fam.datasets, "truth": truth}, params)
 
 
