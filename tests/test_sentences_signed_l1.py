@@ -510,6 +510,13 @@ def check_toggle(text: str, v: dict, data) -> None:
     check_equations(text)
 
 
+def gradient_fold(runs, data, v: dict, l2_story, **kw) -> str:
+    """The gradient panels' fold as the page builds it, from the three runs (signed L1, absolute L1, L2)."""
+    signed, absl1, l2 = runs
+    sums = core.gradient_x_sums(data.x, v["bs"], v["epochs"])
+    return say.gradient_fold(signed.grad[1:], absl1.grad[1:], sums, l2.grad[1:], l2_story, l2.diverged_at, **kw)
+
+
 @given(SETTINGS)
 def test_every_sentence_of_the_signed_l1_page_holds_for_its_run(v):
     p = page_runs(v)
@@ -599,14 +606,8 @@ def test_every_sentence_of_the_signed_l1_page_holds_for_its_run(v):
         grads,
         goal,
     )
-    fold = say.gradient_fold(
-        signed.grad[1:],
-        absl1.grad[1:],
-        core.gradient_x_sums(data.x, v["bs"], v["epochs"]),
-        l2.grad[1:],
-        l2_story,
-        l2.diverged_at,
-        rounding_flips=say.lands_by_rounding(absl1.w, goal["l1"]) is not None,
+    fold = gradient_fold(
+        (signed, absl1, l2), data, v, l2_story, rounding_flips=say.lands_by_rounding(absl1.w, goal["l1"]) is not None
     )
     check_gradient_fold(fold.replace("(10¹²)", "(10¹²)"), v, grads, goal)
 
@@ -657,14 +658,7 @@ def _page_sentences(**changes) -> dict[str, str]:
         "gradient": say.gradient_takeaway(
             signed.grad[1:], absl1.w, absl1.grad[1:], goal["l1"], l2.grad[1:], l2_story, goal["l2"]
         ),
-        "gradient_fold": say.gradient_fold(
-            signed.grad[1:],
-            absl1.grad[1:],
-            core.gradient_x_sums(data.x, v["bs"], v["epochs"]),
-            l2.grad[1:],
-            l2_story,
-            l2.diverged_at,
-        ),
+        "gradient_fold": gradient_fold((signed, absl1, l2), data, v, l2_story),
         "alt": say.w_chart_alt(K, say.end_value(signed.w), True, start=v["w0"]),
         "toggle": say.toggle_explanation(
             v["w0"], v["lr"], K, 20, float(data.x.sum()), per_epoch=per_epoch, w_true=v["w_true"], full=v["full"]
