@@ -755,3 +755,17 @@ def _block_ids(node, target, ids: tuple[str, ...] = ()) -> str:
         if found:
             return found
     return ""
+
+
+def test_beside_a_questions_count_the_rooms_sessions_are_said_to_be_any_questions():
+    """A fresh read: after a preset change the teacher read "0 answers" right above "2 sessions … have answered",
+    which read as a contradiction. Beside the count the sessions line says it counts any question, so far."""
+    from ui.poll.store import RoomInfo
+    from ui.poll.view import who_answered
+
+    info = RoomInfo(
+        locked=False, sessions=2, sources=1, refused_full=0, refused_locked=0, guarded=False, expires_at=0.0
+    )
+    beside, alone = who_answered(info, beside_count=True), who_answered(info)
+    assert "any question" in beside and "the count above is this question's" in beside
+    assert alone.endswith("answered in this room.")

@@ -243,12 +243,14 @@ def _plural(n: int, one: str, many: str) -> str:
     return f"**{n}** {one if n == 1 else many}"
 
 
-def who_answered(info: RoomInfo) -> str:
+def who_answered(info: RoomInfo, *, beside_count: bool = False) -> str:
     """How many sessions answered, from how many addresses: one address for many sessions is a hall's network,
-    or one client making sessions; the teacher knows how many students are in the room."""
+    or one client making sessions; the teacher knows how many students are in the room. `beside_count`: under a
+    question's own count ("0 answers" after new settings read as a contradiction of "2 sessions have answered")."""
     return (
         f"{_plural(info.sessions, 'session', 'sessions')} from {_plural(info.sources, 'address', 'addresses')} "
-        f"{'has' if info.sessions == 1 else 'have'} answered in this room."
+        f"{'has' if info.sessions == 1 else 'have'} answered in this room"
+        + (" so far, any question; the count above is this question's, at these settings." if beside_count else ".")
     )
 
 
@@ -705,7 +707,7 @@ def live_answers(room: Membership, key: str, bars: Sequence[tuple[str, str]] | N
         _bars(counts, [label for label, _ in bars], None, f"{key}_live")
     info = room_info(room)  # beside the chart too: in presentation mode the sidebar is folded
     if info is not None:
-        st.caption(who_answered(info) + (" Locked: no new students." if info.locked else ""))
+        st.caption(who_answered(info, beside_count=True) + (" Locked: no new students." if info.locked else ""))
         warning = refusals(info)
         if warning:
             st.warning(warning, icon="🚪")
