@@ -250,6 +250,8 @@ def approach(name: str, w: np.ndarray, goal: Goal, diverged_at: int | None) -> s
             f"{name} starts on {goal.name} and does not stay there: w moves between {num(after.min())} and "
             f"{num(after.max())} and ends {num(d[-1])} from it."
         )
+    if (j := lands_by_rounding(w, goal)) is not None and j == k == w.size - 1:  # the last update: no "from then on"
+        return f"{name} reaches {goal.name} at update {k:,}, the run's last."
     if (j := lands_by_rounding(w, goal)) is not None:
         return (
             f"{name} reaches {goal.name} at update {k:,}{'' if j == k else f' and lands on it at update {j:,}'}. "
@@ -801,6 +803,10 @@ def gradient_takeaway(
             f"One update, so one gradient each: signed L1's {num(signed_g[0])}, absolute L1's {num(abs_g[0])}, L2's "
             f"{num(l2_g[0])}. One update cannot show how a gradient changes as w moves."
         )
+    rest = (
+        f"{words.capital(_abs_gradient(abs_w, abs_g, abs_goal, short=True))}; "
+        f"{_l2_gradient(l2_g, l2, l2_goal, short=True)}."
+    )
     return _fit(
         *(
             f"{_signed_gradient(signed_g, short=brief)}. "
@@ -808,7 +814,8 @@ def gradient_takeaway(
             f"{_l2_gradient(l2_g, l2, l2_goal, short=short)}."
             for brief in (False, True)
             for short in (False, True)
-        )
+        ),
+        f"Signed L1's gradient ignores w. {rest}",  # the shortest: its values and why are the fold's
     )
 
 
