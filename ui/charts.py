@@ -339,6 +339,7 @@ def band_layers() -> list[alt.Chart]:
     ]
 
 
+# Over 50 lines: one template's layers (paths, points, rules, the slider's value) read side by side.
 @template
 def _trajectory(
     value: str,

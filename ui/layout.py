@@ -1,5 +1,8 @@
 """Page furniture shared by every page: the question, explanations, charts with their descriptions,
-presentation mode and downloads."""
+presentation mode and downloads.
+
+Over 400 lines: the page's frame (header, charts, takeaways) and the slide view's screens, which wrap them.
+"""
 
 from __future__ import annotations
 

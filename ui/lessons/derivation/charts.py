@@ -80,6 +80,7 @@ def step_function_chart(df: pd.DataFrame, current_w: float, optimum: tuple[float
     return Spec(_step_function(), {"steps": df, "optimum": optimum_df, "now": now})
 
 
+# Over 50 lines: the curve, the point, its tangents and the fan follow one slider: one template.
 @template
 def _loss_curve_follows(losses: tuple[str, ...], slider: Slider, by_value: bool, height: int) -> alt.LayerChart:
     """L(w) with the point, the tangents, the fan and their names at the w the chart's own slider holds."""

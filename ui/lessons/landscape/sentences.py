@@ -1,4 +1,7 @@
-"""The landscape page's sentences and verdicts, computed from the optimisers' runs on screen."""
+"""The landscape page's sentences and verdicts, computed from the optimisers' runs on screen.
+
+Over 400 lines: every sentence the page prints, each a short pure function with a branch per case.
+"""
 
 from __future__ import annotations
 
@@ -418,6 +421,7 @@ def map_caption(moved: Sequence[str], drawn: int, states: int) -> str:
     return hint + thinned
 
 
+# Over 50 lines: one rebuttal per wrong pick for each verdict, side by side so none contradicts another.
 def settle_rebuttals(answer: str, numbers: Mapping[str, float], loss: str, decaying: bool) -> dict[str, str]:
     """Each wrong pick of the settle question, answered from the run's own numbers (`answer`, `numbers`: the
     verdict and what decided it, as settling gives them; `loss`: the loss's key; `decaying`: the lr shrinks)."""

@@ -515,6 +515,7 @@ def _draw_errors(lab: Lab, k: str) -> np.ndarray:
     return experiments(lab, k).draw_error[: _drawn(lab)]
 
 
+# Over 50 lines: the many-draws question, its chart, takeaway and fold read one set of draws, in page order.
 @st.fragment
 def draws_block(lab: Lab) -> None:
     """The noise draws behind their heading and question; answering it reruns only this block."""

@@ -291,6 +291,7 @@ ARRIVED_SWATCH = "#21918C"  # viridis' middle: the run legend's swatches are a c
 # black, a faded swatch read as the grey of a diverged cell)
 
 
+# Over 50 lines: one heatmap panel's cells, fades, labels and rules in one template.
 def _heat_panel(
     loss: str, lrs: tuple[float, ...], sigmas: tuple[float, ...], first: bool, tail: str, gone: bool
 ) -> alt.LayerChart:

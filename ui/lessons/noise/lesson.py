@@ -4,6 +4,8 @@ Its controls and presets, and the experiment behind the page's first Predict-fir
 at the control values (by key) and say which ends closer to the true w = 1 over the TAIL of updates; and
 the article's claim at each of its presets (`article_claim`, the page's table). Runs go through ui.compute, so the
 page and the "For teachers" page share them.
+
+Over 400 lines: the lesson's controls, presets, three questions and their verdicts, read by page and teachers.
 """
 
 from __future__ import annotations

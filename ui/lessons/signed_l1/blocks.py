@@ -92,6 +92,7 @@ def what_each_run_did(
 PANEL_HEIGHT_ON_SLIDE = 54  # px per panel before the projector's scaling: three panels and the takeaway fit 1280x800
 
 
+# Over 50 lines: the loss and gradient panels, their slide screens and takeaways read the same three runs.
 def loss_and_gradients(
     runs: Mapping[str, core.Trajectory],
     x: np.ndarray,
