@@ -63,7 +63,7 @@ with ask:
         lesson.options(values),
         # a pick that ties with the best (within the stated tolerance) is right too: the radio holds the pick
         decide=lambda: lesson.expected(values, st.session_state.get(lesson.PREDICT_KEY)),
-        wrong=lesson.rebuttals(values),
+        wrong=lesson.LESSON.rebuttals(values),
         beside=curves_box if beside else None,  # a teacher's live bars in a room: beside it until the reveal
     )
 if not ready:

@@ -58,7 +58,7 @@ with ask:
         lesson.question(values),
         lesson.OPTIONS,
         decide=lambda: lesson.expected(values),
-        wrong=lesson.rebuttals(values),  # the numbers of the run on screen, under every preset
+        wrong=lesson.LESSON.rebuttals(values),  # the numbers of the run on screen, under every preset
         beside=main if beside else None,  # a teacher's live bars in a room: in the chart's column until the reveal
     )
 if not ready:

@@ -557,7 +557,7 @@ def test_a_run_stopped_before_it_passes_the_limit_but_growing_every_update_blows
     )
     r = lesson.run(values, "sgd")
     assert "× 10" in say.point(r.w[-1], r.b[-1])
-    wrong = lesson.rebuttals(values)
+    wrong = lesson.LESSON.rebuttals(values)
     assert set(wrong) == set(say.SETTLES) - {answer} and all("too large" in t for t in wrong.values())
 
 
@@ -584,7 +584,7 @@ def test_every_settle_preset_answers_each_wrong_pick_from_its_run(preset):
     a reason of their own, short enough to read aloud."""
     values = lesson.LESSON.values(preset)
     answer = lesson.settle(values)[0]
-    wrong = lesson.rebuttals(values)
+    wrong = lesson.LESSON.rebuttals(values)
     assert set(wrong) == set(say.SETTLES) - {answer}
     assert len(set(wrong.values())) == len(wrong) and all(len(t.split()) <= 40 for t in wrong.values())
 

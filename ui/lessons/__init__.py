@@ -35,6 +35,8 @@ class Lesson:
     # page wraps each of its main blocks in its screen's container
     slides: tuple[str, ...] = ()
     check: bool = True  # the page ends with a check question (ui.questions.check_understanding): its own screen
+    # each wrong pick's reason from the run at values other than the defaults (None: shown at the defaults only)
+    rebut: Callable[[Mapping[str, object]], Mapping[str, str]] | None = None
 
     @property
     def questions(self) -> tuple[str, ...]:
@@ -47,9 +49,11 @@ class Lesson:
         return (*self.slides, *((CHECK_SCREEN,) if self.check else ()))
 
     def rebuttals(self, values: Mapping[str, object]) -> Mapping[str, str]:
-        """`wrong` for a student's verdict at these values: its rebuttals quote the default run's numbers, so they
-        are shown only there (elsewhere the verdict's numbers speak alone)."""
-        return self.wrong if all(values.get(k) == v for k, v in self.defaults().items()) else {}
+        """Each wrong pick's reason at these values: `wrong` at the defaults (its text quotes the default run's
+        numbers); elsewhere `rebut`'s, computed from the run there, or none (the verdict's numbers speak alone)."""
+        if all(values.get(k) == v for k, v in self.defaults().items()):
+            return self.wrong
+        return self.rebut(values) if self.rebut is not None else {}
 
     def defaults(self) -> dict[str, object]:
         return {c.key: c.default for c in self.controls}

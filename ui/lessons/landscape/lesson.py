@@ -292,13 +292,11 @@ def expected(values: Mapping[str, object], picked: str | None = None) -> tuple[s
     return names[answer], why
 
 
-def rebuttals(values: Mapping[str, object]) -> dict[str, str]:
-    """Each wrong pick's reason, at these values: the lesson's prepared ones at the defaults, else from the run
-    (what the right answer's numbers say against that pick), so that every preset keeps them."""
+def run_rebuttals(values: Mapping[str, object]) -> dict[str, str]:
+    """Each wrong pick of the settle question, from the run at these values (what the right answer's numbers say
+    against that pick), so that every preset keeps a reason (Lesson.rebut; the defaults read `wrong`)."""
     if not asks_settle(values):
         return {}
-    if all(values.get(k) == v for k, v in LESSON.defaults().items()):
-        return dict(LESSON.wrong)
     answer, numbers = settle(values)
     return say.settle_rebuttals(answer, numbers, values["l_loss"], values["l_sched"] != "constant")
 
@@ -334,6 +332,7 @@ LESSON = Lesson(
             "distance (try lr 0.01 in the L2 preset)."
         ),
     },
+    rebut=run_rebuttals,
     show=("L1, a constant step (defaults)", "L1 with a decaying step: the bounces shrink, slowly", "L2: a smooth bowl"),
     slides=SLIDES,
     minutes=6,

@@ -230,6 +230,7 @@ LESSON = Lesson(
     question=question,
     expected=expected,
     wrong=rebuttals({c.key: c.default for c in CONTROLS}),  # the teachers' page's list: the defaults' run
+    rebut=rebuttals,  # every other setting: its own run's numbers
     show=(PER_BATCH, "Move the target: true w = −3", say.REACHES_PRESET),
     slides=SLIDES,
     minutes=8,
