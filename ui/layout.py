@@ -287,12 +287,11 @@ def table(df: pd.DataFrame, *, digits: int = 4, column_config: dict | None = Non
     header still sorts it."""
     gaps = [c for c in df.columns if df[c].isna().any()]  # Streamlit writes "None" in an empty cell, whatever the style
     df = df.assign(**{c: [cell(v, digits) for v in df[c]] for c in gaps})  # as text: Arrow takes no mixed column
+    styled = df.style.format(lambda v: cell(v, digits))
     if presenting():  # HTML, whose text the projector's CSS sizes (a data frame draws on a canvas, at 13 px)
-        st.table(df.style.format(lambda v: cell(v, digits)).hide(axis="index"))
+        st.table(styled.hide(axis="index"))
         return
-    st.dataframe(
-        df.style.format(lambda v: cell(v, digits)), hide_index=True, width="stretch", column_config=column_config
-    )
+    st.dataframe(styled, hide_index=True, width="stretch", column_config=column_config)
 
 
 CHART_TEXT = "l1-chart-text"  # the class of a chart's description (visually hidden, read by screen readers)

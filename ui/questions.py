@@ -150,7 +150,10 @@ class _Asked:
         return room_view.page_tag() if self.fixed else room_view.view_tag()
 
     def show(self, draw: Callable[[], None]) -> None:
-        draw() if self.fixed else on_answer_screen(draw)
+        if self.fixed:
+            draw()
+        else:
+            on_answer_screen(draw)
 
 
 PREDICTION, CHECK = _Asked(), _Asked(fixed=True)

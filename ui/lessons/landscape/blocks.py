@@ -40,7 +40,7 @@ def zoom_block(values: Mapping[str, object], runs: Mapping[str, core.Trajectory]
 def map_folds(v: Settings, runs: Mapping[str, core.Trajectory], share: float, last: int) -> list[str]:
     """The map takeaway's fold: plain descent's crease crossings (`share` of its `last` updates), Adam's steps
     against sign descent, and where each path ends."""
-    folded = []
+    folded, names = [], lesson.labels(v.by_key)
     if v["loss"] == "l1" and "sgd" in runs:
         lr_ratio = float(runs["sgd"].lr[-1] / runs["sgd"].lr[1])
         on_its_way = lesson.settle(v.by_key)[0] == say.SETTLES[2]
@@ -53,7 +53,7 @@ def map_folds(v: Settings, runs: Mapping[str, core.Trajectory], share: float, la
         )
     folded.append(
         "Each path starts at the same point; the optimum (cross) is the exact minimiser, computed separately. "
-        + "; ".join(f"{lesson.labels(v.by_key)[o]} ends {say.point(r.w[-1], r.b[-1])}" for o, r in runs.items())
+        + "; ".join(f"{names[o]} ends {say.point(r.w[-1], r.b[-1])}" for o, r in runs.items())
         + "."
     )
     return folded
